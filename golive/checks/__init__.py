@@ -1,0 +1,18 @@
+"""The checks, one module per checklist section. The list below is the catalogue.
+
+Add a module here to add its checks; nothing is discovered by side effect.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from golive.registry import Registry
+
+
+@cache
+def registry() -> Registry:
+    """The registry of every golive check (``GL`` ids), built once."""
+    from golive.checks import appserver, critical, environment, errors, https, operations, performance
+
+    return Registry.from_modules([critical, environment, https, performance, errors, appserver, operations])

@@ -1,0 +1,80 @@
+"""A real application server (checklist section 6, ids GL60x).
+
+Source: "How to deploy Django" (https://docs.djangoproject.com/en/stable/howto/deployment/)
+and the runserver warning (https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver):
+"DO NOT USE THIS SERVER IN A PRODUCTION SETTING."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golive.collectors.project import ProjectFacts
+from golive.model import Finding, Severity
+from golive.registry import CheckSpec, Facts, check
+
+APP_SERVERS = (
+    "gunicorn",
+    "uwsgi",
+    "uvicorn",
+    "daphne",
+    "hypercorn",
+    "waitress",
+    "granian",
+    "mod-wsgi",
+    "bjoern",
+    "meinheld",
+    "pyuwsgi",
+)
+
+
+@check(
+    "GL601",
+    title="the site is started with manage.py runserver",
+    severity=Severity.CRITICAL,
+    needs=(ProjectFacts,),
+    reference="https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver",
+    remediation="""
+    Start a production server instead, e.g. in a Procfile:
+
+        web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT --workers 3
+    """,
+)
+def runserver(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django's docs on runserver: "DO NOT USE THIS SERVER IN A PRODUCTION SETTING. It
+    has not gone through security audits or performance tests." It serves one request
+    at a time per thread, reloads on file changes and serves static files with DEBUG.
+    """
+    for cmd in facts[ProjectFacts].commands:
+        if "runserver" in cmd.argv or "runserver_plus" in cmd.argv:
+            yield spec.fail(
+                subjects=["runserver"], location=cmd.location, evidence=[f"{cmd.origin}: {cmd.command}"]
+            )
+
+
+@check(
+    "GL602",
+    title="no WSGI/ASGI server among the project's requirements",
+    severity=Severity.MEDIUM,
+    needs=(ProjectFacts,),
+    reference="https://docs.djangoproject.com/en/stable/howto/deployment/",
+    remediation="Add the server you deploy with to requirements.txt, e.g. `gunicorn==23.0.0`.",
+)
+def no_app_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A deployment needs a WSGI or ASGI server (gunicorn, uWSGI, uvicorn, daphne,
+    hypercorn, waitress, granian...). When none is a declared dependency and no process
+    command starts one, the project is most likely served by runserver, or by whatever
+    happens to be installed on the server. Skipped when the project declares no
+    requirements at all.
+    """
+    project = facts[ProjectFacts]
+    if not project.dependencies:
+        yield spec.skipped("no requirements file or pyproject dependencies found")
+        return
+    if project.depends_on(*APP_SERVERS):
+        return
+    started = [c for c in project.commands if any(s in c.command for s in APP_SERVERS)]
+    if started:
+        return
+    files = ", ".join(project.requirement_files) or "pyproject.toml"
+    yield spec.fail(subjects=["requirements"], evidence=[f"none of {', '.join(APP_SERVERS[:7])} in {files}"])

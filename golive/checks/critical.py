@@ -1,0 +1,329 @@
+"""Critical settings: SECRET_KEY and DEBUG (checklist section 1, ids GL1xx).
+
+Source: Django's deployment checklist, "Critical settings"
+(https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#critical-settings).
+Django's own ``security.W009`` (weak key) and ``security.W018`` (DEBUG on) are reported
+under their ids by :mod:`golive.checks.django_checks`; these checks go further.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golive.checks._util import CHECKLIST, where
+from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.source import Assignment, SourceFacts
+from golive.model import Finding, Severity
+from golive.registry import CheckSpec, Facts, check
+from golive.secretinfo import SecretInfo, is_secret_name
+
+ENV_FIX = """
+Load it from the environment, with no default, so a missing variable fails loudly:
+
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+
+Generate a new key with `python -c "from django.core.management.utils import
+get_random_secret_key; print(get_random_secret_key())"`, store it in the server's
+environment or secret manager, and rotate the old one (SECRET_KEY_FALLBACKS).
+"""
+#: Below this estimate a key is weak even when Django's W009 (length/distinct) is quiet.
+MIN_ENTROPY_BITS = 160
+
+
+def _describe(a: Assignment) -> str:
+    value = a.secret.describe() if a.secret else "(no value recorded)"
+    return f"{a.target} at {a.location}: literal, {value}"
+
+
+@check(
+    "GL101",
+    title="SECRET_KEY is a literal in the production settings source",
+    severity=Severity.CRITICAL,
+    needs=(SourceFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation=ENV_FIX,
+)
+def secret_key_literal(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """The key production uses is written in the settings module it loads.
+
+    Anyone with the source (every developer, every CI log, every backup of the
+    repository) then holds the key that signs sessions, password-reset tokens and
+    messages. The checklist: "avoid committing it to source control".
+    """
+    effective = facts[SourceFacts].last("SECRET_KEY")
+    if effective and effective.kind == "literal" and effective.secret and not effective.secret.empty:
+        yield spec.fail(subjects=["SECRET_KEY"], location=effective.location, evidence=[_describe(effective)])
+
+
+@check(
+    "GL102",
+    title="a secret is read from the environment with a literal default",
+    severity=Severity.HIGH,
+    needs=(SourceFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation="""
+    Drop the default so a missing variable fails at start-up instead of silently using
+    a key that sits in the repository:
+
+        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]          # not .get("...", "fallback")
+        SECRET_KEY = env("DJANGO_SECRET_KEY")                 # django-environ, no default=
+    """,
+)
+def env_default_secret(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """``os.environ.get("SECRET_KEY", "django-insecure-…")`` and its django-environ and
+    python-decouple twins make the literal the production value whenever the variable is
+    missing (a new server, a renamed variable), with nothing to tell anyone.
+    """
+    source = facts[SourceFacts]
+    winners = {a.target: a for a in source.assignments}
+    for a in winners.values():
+        if a.kind == "env" and a.has_default and a.secret and not a.secret.empty:
+            yield spec.fail(
+                subjects=[a.target],
+                location=a.location,
+                evidence=[
+                    f"{a.target} = {a.call}({a.env_var!r}, <default>) at {a.location}",
+                    f"default: {a.secret.describe()}",
+                ],
+            )
+
+
+def _production_key(facts: Facts) -> tuple[SecretInfo | None, str]:
+    runtime = facts.get(RuntimeFacts)
+    if runtime and runtime.secret("SECRET_KEY"):
+        return runtime.secret("SECRET_KEY"), "the SECRET_KEY Django loaded"
+    effective = facts[SourceFacts].last("SECRET_KEY")
+    if effective and effective.secret:
+        return effective.secret, f"the SECRET_KEY at {effective.location}"
+    return None, ""
+
+
+@check(
+    "GL103",
+    title="the production SECRET_KEY also appears in another settings module",
+    severity=Severity.HIGH,
+    needs=(SourceFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation="""
+    Give production its own key, kept outside the repository, and rotate the exposed one:
+
+        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+        SECRET_KEY_FALLBACKS = [os.environ["DJANGO_OLD_SECRET_KEY"]]  # until old sessions expire
+    """,
+)
+def secret_key_shared(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Make sure that the key used in production isn't used anywhere else." A literal
+    key in a development module is harmless on its own; the same key (same keyed
+    fingerprint) as the one production runs with means production's key is in source
+    control. Compared by fingerprint only: no key is ever shown.
+    """
+    key, what = _production_key(facts)
+    if key is None or key.empty:
+        return
+    source = facts[SourceFacts]
+    effective = source.last("SECRET_KEY")
+    candidates: list[tuple[str, Assignment]] = [
+        (a.module, a)
+        for a in source.assignments
+        if a.target.startswith("SECRET_KEY")
+        and a.secret
+        and a is not effective
+        and a.target != "SECRET_KEY_FALLBACKS"
+    ]
+    for module, found in source.other_modules.items():
+        candidates += [(module, a) for a in found]
+    seen: set[str] = set()
+    for module, a in candidates:
+        if a.secret and a.secret.fingerprint == key.fingerprint and str(a.location) not in seen:
+            seen.add(str(a.location))
+            yield spec.fail(
+                subjects=["SECRET_KEY"],
+                location=a.location,
+                evidence=[
+                    f"{what} (fingerprint {key.fingerprint}) equals {a.target} in {module} at {a.location}"
+                ],
+            )
+
+
+@check(
+    "GL104",
+    title="SECRET_KEY_FALLBACKS holds the current key or the same key twice",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference="https://docs.djangoproject.com/en/stable/ref/settings/#secret-key-fallbacks",
+    remediation="""
+    List only old keys, each once, and remove them once sessions and tokens signed with
+    them have expired:
+
+        SECRET_KEY_FALLBACKS = [os.environ["DJANGO_PREVIOUS_SECRET_KEY"]]
+    """,
+)
+def fallbacks(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A fallback equal to SECRET_KEY means the rotation never happened; duplicates mean
+    the list is not maintained. Django's docs: "Ensure that old secret keys are removed
+    from SECRET_KEY_FALLBACKS in a timely manner."
+    """
+    runtime = facts[RuntimeFacts]
+    current = runtime.secret("SECRET_KEY")
+    seen: dict[str, str] = {}
+    for path, info in sorted(runtime.secrets.items()):
+        if not path.startswith("SECRET_KEY_FALLBACKS["):
+            continue
+        if current and info.fingerprint == current.fingerprint:
+            yield spec.fail(
+                subjects=["SECRET_KEY_FALLBACKS"],
+                location=where(facts, "SECRET_KEY_FALLBACKS"),
+                evidence=[f"{path} equals SECRET_KEY (fingerprint {info.fingerprint})"],
+            )
+        elif info.fingerprint in seen:
+            yield spec.fail(
+                subjects=["SECRET_KEY_FALLBACKS"],
+                location=where(facts, "SECRET_KEY_FALLBACKS"),
+                evidence=[f"{path} duplicates {seen[info.fingerprint]}"],
+            )
+        seen.setdefault(info.fingerprint, path)
+
+
+@check(
+    "GL105",
+    title="SECRET_KEY has low entropy",
+    severity=Severity.HIGH,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation=ENV_FIX,
+)
+def weak_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "The secret key must be a large random value." Django's W009 only looks at length
+    (50), distinct characters (5) and the ``django-insecure-`` prefix; a 50-character key
+    made of a few repeated words passes it. This check estimates the key's Shannon
+    entropy (character distribution × length) and fails under 160 bits, where
+    ``get_random_secret_key()`` gives about 260. When W009 already fires it stays quiet.
+    """
+    info = facts[RuntimeFacts].secret("SECRET_KEY")
+    if info is None or info.empty:
+        return
+    w009 = info.length < 50 or info.distinct < 5 or info.insecure_prefix
+    if not w009 and info.entropy_bits < MIN_ENTROPY_BITS:
+        yield spec.fail(
+            subjects=["SECRET_KEY"],
+            location=where(facts, "SECRET_KEY"),
+            evidence=[f"SECRET_KEY: {info.describe()} (< {MIN_ENTROPY_BITS} bits)"],
+        )
+
+
+@check(
+    "GL106",
+    title="the production SECRET_KEY is used nowhere else",
+    severity=Severity.MEDIUM,
+    needs=(),
+    reference=CHECKLIST + "#secret-key",
+    remediation="""
+    Confirm that staging, CI, developers' machines and other services use other keys, then
+    sign it in pyproject.toml:
+
+        [tool.golive.attest.GL106]
+        by = "Jane Ops"
+        on = 2026-11-22
+        note = "key only in the production secret store"
+    """,
+    manual=True,
+    validity_days=365,
+)
+def key_unique(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A machine can compare the key with what it can read (GL103); it cannot see every
+    other environment. A person confirms it, once a year.
+    """
+    yield spec.ask(subjects=["SECRET_KEY"])
+
+
+def _is_debug_true(a: Assignment) -> bool | None:
+    if a.kind == "literal":
+        return a.value is True
+    if a.kind == "env":
+        return a.default_truthy
+    return None
+
+
+@check(
+    "GL110",
+    title="DEBUG is True, or defaults to True, in the production settings source",
+    severity=Severity.HIGH,
+    needs=(SourceFacts,),
+    reference=CHECKLIST + "#debug",
+    remediation="""
+    Make production safe by default: DEBUG is on only when asked for explicitly.
+
+        DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+    """,
+)
+def debug_default(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "You must never enable debug in production." A DEBUG that is True unless an
+    environment variable says otherwise turns on the technical error pages (source
+    excerpts, local variables, settings) the day the variable is forgotten.
+    """
+    a = facts[SourceFacts].last("DEBUG")
+    if a is None or not _is_debug_true(a):
+        return
+    if a.kind == "env":
+        evidence = f"DEBUG = {a.call}({a.env_var!r}, default {a.default!r}) → True when {a.env_var} is unset"
+    else:
+        evidence = "DEBUG = True"
+    yield spec.fail(subjects=["DEBUG"], location=a.location, evidence=[f"{evidence} at {a.location}"])
+
+
+@check(
+    "GL111",
+    title="a template engine has the debug option on",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference="https://docs.djangoproject.com/en/stable/topics/templates/#django.template.backends.django.DjangoTemplates",
+    remediation="""
+    Remove "debug" from TEMPLATES[...]["OPTIONS"]; it follows DEBUG by default.
+    """,
+)
+def template_debug(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """The Django template engine's ``debug`` option defaults to DEBUG; forcing it on in
+    production keeps template source and context in error reports and slows rendering.
+    """
+    for i, engine in enumerate(facts[RuntimeFacts].setting("TEMPLATES") or []):
+        if isinstance(engine, dict) and (engine.get("OPTIONS") or {}).get("debug") is True:
+            yield spec.fail(
+                subjects=["TEMPLATES"],
+                location=where(facts, f"TEMPLATES.{i}.OPTIONS.debug"),
+                evidence=[f"TEMPLATES[{i}]['OPTIONS']['debug'] = True ({engine.get('BACKEND')})"],
+            )
+
+
+@check(
+    "GL112",
+    title="a secret-named setting is a literal in the settings source",
+    severity=Severity.HIGH,
+    needs=(SourceFacts,),
+    reference=CHECKLIST + "#databases",
+    remediation="""
+    Read it from the environment (or a secret manager) and rotate the committed value:
+
+        STRIPE_SECRET_KEY = os.environ["STRIPE_SECRET_KEY"]
+        EMAIL_HOST_PASSWORD = os.environ["EMAIL_HOST_PASSWORD"]
+    """,
+)
+def literal_secrets(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Passwords, API keys and tokens deserve the care of SECRET_KEY ("Database passwords
+    are very sensitive. You should protect them exactly like SECRET_KEY"). Covers any
+    setting named like *SECRET*, *PASSWORD*, *TOKEN*, *API_KEY* and credentials inside
+    URLs (cache and broker locations). SECRET_KEY itself is GL101; DATABASES is GL221.
+    """
+    source = facts[SourceFacts]
+    winners = {a.target: a for a in source.assignments}
+    for a in winners.values():
+        if a.kind != "literal" or a.secret is None or a.secret.empty:
+            continue
+        if a.target.startswith(("SECRET_KEY", "DATABASES")):
+            continue
+        leaf = a.target.rsplit(".", 1)[-1]
+        kind = "URL credentials" if not is_secret_name(leaf) else "literal"
+        yield spec.fail(
+            subjects=[a.target.split(".")[0]],
+            location=a.location,
+            evidence=[f"{a.target} at {a.location}: {kind}, {a.secret.describe()}"],
+        )

@@ -1,0 +1,381 @@
+"""Django's own system checks, reported under Django's own ids.
+
+golive never re-implements a check Django has: the runtime probe runs
+``run_checks(include_deployment_checks=True)`` and each message becomes a finding with
+Django's id (``security.W004``), filed under the checklist section of the setting it
+is about, with that setting as its subject and, where the source collector knows it,
+the file and line where the setting is assigned. Deploy checks Django ran without a
+message are recorded as passes. Source: https://docs.djangoproject.com/en/stable/ref/checks/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from golive.collectors.runtime import DjangoMessage, RuntimeFacts
+from golive.collectors.source import SourceFacts
+from golive.model import Finding, Section, Severity, Status
+from golive.registry import Facts
+
+CHECKS_DOC = "https://docs.djangoproject.com/en/stable/ref/checks/"
+SETTINGS_DOC = "https://docs.djangoproject.com/en/stable/ref/settings/"
+
+
+@dataclass(frozen=True)
+class DjangoCheck:
+    """golive's knowledge about one Django check id: where it belongs and how to fix it."""
+
+    id: str
+    section: Section
+    severity: Severity
+    subjects: tuple[str, ...]
+    title: str
+    remediation: str
+
+
+def _d(
+    id: str, section: Section, sev: Severity, subjects: tuple[str, ...], title: str, fix: str
+) -> DjangoCheck:
+    return DjangoCheck(id, section, sev, subjects, title, fix)
+
+
+S, H, C, E = Section, Section.HTTPS, Section.CRITICAL_SETTINGS, Section.ENVIRONMENT_SETTINGS
+#: Django's deployment checks (``django/core/checks/security/``), with golive's filing.
+CATALOGUE: dict[str, DjangoCheck] = {
+    c.id: c
+    for c in (
+        _d(
+            "security.W001",
+            H,
+            Severity.MEDIUM,
+            ("MIDDLEWARE",),
+            "SecurityMiddleware is not in MIDDLEWARE",
+            'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", ...]',
+        ),
+        _d(
+            "security.W002",
+            H,
+            Severity.MEDIUM,
+            ("MIDDLEWARE", "X-Frame-Options"),
+            "XFrameOptionsMiddleware is not in MIDDLEWARE (clickjacking)",
+            'Add "django.middleware.clickjacking.XFrameOptionsMiddleware" to MIDDLEWARE.',
+        ),
+        _d(
+            "security.W003",
+            H,
+            Severity.HIGH,
+            ("MIDDLEWARE",),
+            "CsrfViewMiddleware is not in MIDDLEWARE",
+            'Add "django.middleware.csrf.CsrfViewMiddleware" to MIDDLEWARE.',
+        ),
+        _d(
+            "security.W004",
+            H,
+            Severity.MEDIUM,
+            ("SECURE_HSTS_SECONDS",),
+            "SECURE_HSTS_SECONDS is not set",
+            "SECURE_HSTS_SECONDS = 31536000  # start with 3600 and raise it once HTTPS works everywhere",
+        ),
+        _d(
+            "security.W005",
+            H,
+            Severity.LOW,
+            ("SECURE_HSTS_INCLUDE_SUBDOMAINS",),
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS is not True",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # once every subdomain serves HTTPS",
+        ),
+        _d(
+            "security.W006",
+            H,
+            Severity.LOW,
+            ("SECURE_CONTENT_TYPE_NOSNIFF",),
+            "SECURE_CONTENT_TYPE_NOSNIFF is not True",
+            "SECURE_CONTENT_TYPE_NOSNIFF = True",
+        ),
+        _d(
+            "security.W008",
+            H,
+            Severity.HIGH,
+            ("SECURE_SSL_REDIRECT",),
+            "SECURE_SSL_REDIRECT is not True",
+            "SECURE_SSL_REDIRECT = True  # or redirect every http:// request to https:// in the web server",
+        ),
+        _d(
+            "security.W009",
+            C,
+            Severity.CRITICAL,
+            ("SECRET_KEY",),
+            "SECRET_KEY is weak or Django's insecure default",
+            'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]  # generate with get_random_secret_key()',
+        ),
+        _d(
+            "security.W010",
+            H,
+            Severity.HIGH,
+            ("SESSION_COOKIE_SECURE",),
+            "SESSION_COOKIE_SECURE is not True",
+            "SESSION_COOKIE_SECURE = True",
+        ),
+        _d(
+            "security.W011",
+            H,
+            Severity.HIGH,
+            ("SESSION_COOKIE_SECURE",),
+            "SESSION_COOKIE_SECURE is not True",
+            "SESSION_COOKIE_SECURE = True",
+        ),
+        _d(
+            "security.W012",
+            H,
+            Severity.HIGH,
+            ("SESSION_COOKIE_SECURE",),
+            "SESSION_COOKIE_SECURE is not True",
+            "SESSION_COOKIE_SECURE = True",
+        ),
+        _d(
+            "security.W013",
+            H,
+            Severity.MEDIUM,
+            ("SESSION_COOKIE_HTTPONLY",),
+            "SESSION_COOKIE_HTTPONLY is not True",
+            "SESSION_COOKIE_HTTPONLY = True  # Django's default",
+        ),
+        _d(
+            "security.W014",
+            H,
+            Severity.MEDIUM,
+            ("SESSION_COOKIE_HTTPONLY",),
+            "SESSION_COOKIE_HTTPONLY is not True",
+            "SESSION_COOKIE_HTTPONLY = True  # Django's default",
+        ),
+        _d(
+            "security.W015",
+            H,
+            Severity.MEDIUM,
+            ("SESSION_COOKIE_HTTPONLY",),
+            "SESSION_COOKIE_HTTPONLY is not True",
+            "SESSION_COOKIE_HTTPONLY = True  # Django's default",
+        ),
+        _d(
+            "security.W016",
+            H,
+            Severity.HIGH,
+            ("CSRF_COOKIE_SECURE",),
+            "CSRF_COOKIE_SECURE is not True",
+            "CSRF_COOKIE_SECURE = True",
+        ),
+        _d(
+            "security.W018",
+            C,
+            Severity.CRITICAL,
+            ("DEBUG",),
+            "DEBUG is True in deployment",
+            'DEBUG = False  # or DEBUG = os.environ.get("DJANGO_DEBUG") == "1"',
+        ),
+        _d(
+            "security.W019",
+            H,
+            Severity.LOW,
+            ("X_FRAME_OPTIONS",),
+            "X_FRAME_OPTIONS is not DENY",
+            'X_FRAME_OPTIONS = "DENY"  # unless the site frames its own pages',
+        ),
+        _d(
+            "security.W020",
+            E,
+            Severity.HIGH,
+            ("ALLOWED_HOSTS",),
+            "ALLOWED_HOSTS is empty",
+            'ALLOWED_HOSTS = ["www.example.com"]',
+        ),
+        _d(
+            "security.W021",
+            H,
+            Severity.LOW,
+            ("SECURE_HSTS_PRELOAD",),
+            "SECURE_HSTS_PRELOAD is not True",
+            "SECURE_HSTS_PRELOAD = True  # then submit the domain to hstspreload.org",
+        ),
+        _d(
+            "security.W022",
+            H,
+            Severity.LOW,
+            ("SECURE_REFERRER_POLICY",),
+            "SECURE_REFERRER_POLICY is not set",
+            'SECURE_REFERRER_POLICY = "same-origin"',
+        ),
+        _d(
+            "security.E023",
+            H,
+            Severity.MEDIUM,
+            ("SECURE_REFERRER_POLICY",),
+            "SECURE_REFERRER_POLICY is invalid",
+            'SECURE_REFERRER_POLICY = "same-origin"',
+        ),
+        _d(
+            "security.E024",
+            H,
+            Severity.MEDIUM,
+            ("SECURE_CROSS_ORIGIN_OPENER_POLICY",),
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY is invalid",
+            'SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"',
+        ),
+        _d(
+            "security.W025",
+            C,
+            Severity.HIGH,
+            ("SECRET_KEY_FALLBACKS",),
+            "a SECRET_KEY_FALLBACKS entry is weak",
+            "Remove old keys from SECRET_KEY_FALLBACKS once sessions signed with them expired.",
+        ),
+        _d(
+            "security.E100",
+            S.CHECK_DEPLOY,
+            Severity.HIGH,
+            ("DEFAULT_HASHING_ALGORITHM",),
+            "DEFAULT_HASHING_ALGORITHM is invalid",
+            "Remove DEFAULT_HASHING_ALGORITHM.",
+        ),
+        _d(
+            "security.E101",
+            S.CHECK_DEPLOY,
+            Severity.MEDIUM,
+            ("CSRF_FAILURE_VIEW",),
+            "CSRF_FAILURE_VIEW does not take the right arguments",
+            "def csrf_failure(request, reason=''): ...",
+        ),
+        _d(
+            "security.E102",
+            S.CHECK_DEPLOY,
+            Severity.MEDIUM,
+            ("CSRF_FAILURE_VIEW",),
+            "CSRF_FAILURE_VIEW cannot be imported",
+            "Point CSRF_FAILURE_VIEW at an importable view.",
+        ),
+    )
+}
+#: Ids Django runs on every deployment check; absent from the output means they passed.
+PASSABLE = tuple(
+    cid
+    for cid in CATALOGUE
+    if cid
+    not in (
+        "security.E100",
+        "security.E101",
+        "security.E102",
+        "security.W010",
+        "security.W011",
+        "security.W013",
+        "security.W014",
+    )
+)
+_LEVEL_SEVERITY = {
+    50: Severity.CRITICAL,
+    40: Severity.HIGH,
+    30: Severity.MEDIUM,
+    20: Severity.INFO,
+    10: Severity.INFO,
+}
+
+
+def _section_for_unknown(msg: DjangoMessage) -> Section:
+    prefix = msg.id.split(".", 1)[0]
+    return {
+        "caches": E,
+        "staticfiles": E,
+        "templates": Section.PERFORMANCE,
+        "database": E,
+        "sessions": H,
+        "csrf": H,
+    }.get(prefix, S.CHECK_DEPLOY)
+
+
+def _finding(msg: DjangoMessage, source: SourceFacts | None) -> Finding:
+    known = CATALOGUE.get(msg.id)
+    subjects = known.subjects if known else ()
+    location = None
+    if source is not None:
+        for subject in subjects:
+            location = source.location_of(subject)
+            if location:
+                break
+    evidence = [f"{msg.id}: {msg.msg}"]
+    if msg.obj and msg.obj != "None":
+        evidence.append(f"object: {msg.obj}")
+    status, reason = Status.FAIL, ""
+    if msg.silenced:
+        status, reason = Status.SKIPPED, "silenced by SILENCED_SYSTEM_CHECKS"
+    return Finding(
+        id=msg.id,
+        section=known.section if known else _section_for_unknown(msg),
+        status=status,
+        severity=known.severity if known else _LEVEL_SEVERITY.get(msg.level, Severity.MEDIUM),
+        title=known.title if known else msg.msg.split("\n")[0][:160],
+        subjects=subjects,
+        location=location,
+        evidence=tuple(evidence),
+        remediation=(known.remediation if known else "") or (msg.hint or ""),
+        reference=CHECKS_DOC + ("#security" if msg.id.startswith("security.") else ""),
+        collector="django",
+        reason=reason,
+    )
+
+
+def django_findings(facts: Facts) -> list[Finding]:
+    """Findings for every message Django's checks gave, plus passes for quiet deploy checks."""
+    runtime = facts[RuntimeFacts]
+    source = facts.get(SourceFacts)
+    out = [_finding(m, source) for m in runtime.checks if m.level >= 20]
+    if runtime.checks_error:
+        out.append(
+            Finding(
+                id="django.checks",
+                section=S.CHECK_DEPLOY,
+                status=Status.ERROR,
+                severity=Severity.HIGH,
+                title="Django's system checks crashed",
+                collector="django",
+                reason=runtime.checks_error,
+                reference=CHECKS_DOC,
+            )
+        )
+        return out
+    seen = {m.id for m in runtime.checks}
+    for cid in PASSABLE:
+        if cid in seen:
+            continue
+        known = CATALOGUE[cid]
+        out.append(
+            Finding(
+                id=cid,
+                section=known.section,
+                status=Status.PASS,
+                severity=known.severity,
+                title=known.title,
+                subjects=known.subjects,
+                collector="django",
+                reference=CHECKS_DOC + "#security",
+                remediation=known.remediation,
+            )
+        )
+    return out
+
+
+def django_check_output(runtime: RuntimeFacts) -> str:
+    """The messages as ``manage.py check --deploy`` prints them (for the HTML report)."""
+    lines = []
+    shown = [m for m in runtime.checks if not m.silenced]
+    for m in shown:
+        obj = m.obj if m.obj and m.obj != "None" else "?"
+        lines.append(f"{obj}: ({m.id}) {m.msg}")
+        if m.hint:
+            lines.append(f"\tHINT: {m.hint}")
+    silenced = len(runtime.checks) - len(shown)
+    if shown:
+        lines.append(
+            f"\nSystem check identified {len(shown)} issue{'s' if len(shown) != 1 else ''}"
+            f" ({silenced} silenced)."
+        )
+    else:
+        lines.append(f"System check identified no issues ({silenced} silenced).")
+    return "\n".join(lines)

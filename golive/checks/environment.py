@@ -1,0 +1,559 @@
+"""Environment-specific settings (checklist section 2, ids GL2xx): ALLOWED_HOSTS, CACHES,
+DATABASES, e-mail, static and media files.
+
+Source: Django's deployment checklist, "Environment-specific settings"
+(https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#environment-specific-settings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from golive.checks._util import (
+    CHECKLIST,
+    NON_SENDING_EMAIL,
+    PROCESS_LOCAL_CACHES,
+    SETTINGS,
+    backend_name,
+    is_loopback,
+    locations,
+    url_host,
+    where,
+)
+from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.source import SourceFacts
+from golive.model import Finding, Severity
+from golive.registry import CheckSpec, Facts, check
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", ".localhost", "0.0.0.0"}
+CACHE_SERVERS = ("redis", "memcached", "pymemcache", "pylibmc")  # not "memcache": LocMemCache
+
+
+def _is_wildcard(host: str) -> bool:
+    if host == "*" or host == ".":
+        return True
+    return host.startswith(".") and host.count(".") == 1
+
+
+@check(
+    "GL201",
+    title="ALLOWED_HOSTS accepts any host",
+    severity=Severity.HIGH,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#allowed-hosts",
+    remediation="""
+    List the site's own names, and let the web server drop other Host headers:
+
+        ALLOWED_HOSTS = ["www.example.com", "example.com"]
+    """,
+)
+def allowed_hosts_wildcard(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "If you use a wildcard, you must perform your own validation of the Host HTTP
+    header." ``*`` (or a bare ``.com``-style suffix) turns off Django's Host validation,
+    which protects password-reset links and cache keys from Host header poisoning.
+    """
+    hosts = facts[RuntimeFacts].setting("ALLOWED_HOSTS") or []
+    bad = [h for h in hosts if isinstance(h, str) and _is_wildcard(h)]
+    if bad:
+        yield spec.fail(
+            subjects=["ALLOWED_HOSTS"],
+            location=where(facts, "ALLOWED_HOSTS"),
+            evidence=[f"ALLOWED_HOSTS = {hosts!r}"],
+        )
+
+
+@check(
+    "GL202",
+    title="ALLOWED_HOSTS names only local addresses",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#allowed-hosts",
+    remediation='ALLOWED_HOSTS = ["www.example.com"]  # the names the site is served under',
+)
+def allowed_hosts_local(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """With only localhost names, every request for the real domain gets a 400: these
+    are development settings, not production ones.
+    """
+    hosts = facts[RuntimeFacts].setting("ALLOWED_HOSTS") or []
+    if hosts and all(isinstance(h, str) and h.lower() in LOCAL_HOSTS for h in hosts):
+        yield spec.fail(
+            subjects=["ALLOWED_HOSTS"],
+            location=where(facts, "ALLOWED_HOSTS"),
+            evidence=[f"ALLOWED_HOSTS = {hosts!r}"],
+        )
+
+
+def _caches(runtime: RuntimeFacts) -> dict[str, dict[str, Any]]:
+    caches = runtime.setting("CACHES") or {}
+    return {k: v for k, v in caches.items() if isinstance(v, dict)}
+
+
+@check(
+    "GL210",
+    title="the default cache is local-memory or dummy",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#caches",
+    remediation="""
+    Use a shared cache server in production:
+
+        CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }}
+    """,
+)
+def cache_local(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Django defaults to per-process local-memory caching which may not be desirable."
+    Each worker process has its own cache: rate limits, cached pages and anything else
+    kept there differ from one request to the next. (Sessions on such a cache are GL402.)
+    """
+    default = _caches(facts[RuntimeFacts]).get("default", {})
+    backend = str(default.get("BACKEND", ""))
+    if backend in PROCESS_LOCAL_CACHES:
+        yield spec.fail(
+            subjects=["CACHES"],
+            location=where(facts, "CACHES"),
+            evidence=[f"CACHES['default']['BACKEND'] = {backend!r}"],
+        )
+
+
+@check(
+    "GL211",
+    title="a cache server on another host is reached without credentials",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#caches",
+    remediation="""
+    Require a password (Redis ACLs or requirepass) and put it in the URL from the
+    environment; firewall the cache server to the application servers:
+
+        "LOCATION": os.environ["REDIS_URL"],  # rediss://:password@cache.internal:6380/0
+    """,
+)
+def cache_credentials(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Cache servers often have weak authentication. Make sure they only accept
+    connections from your application servers." A remote Redis or Memcached reached
+    without any credential is open to anyone who can reach its port.
+    """
+    for alias, conf in _caches(facts[RuntimeFacts]).items():
+        backend = str(conf.get("BACKEND", "")).lower()
+        if not any(name in backend for name in CACHE_SERVERS):
+            continue
+        options = conf.get("OPTIONS") or {}
+        has_option_password = any("PASSWORD" in str(k).upper() for k in options)
+        for loc in locations(conf.get("LOCATION")):
+            host, has_credentials = url_host(loc)
+            if not is_loopback(host) and not has_credentials and not has_option_password:
+                yield spec.fail(
+                    subjects=["CACHES"],
+                    location=where(facts, f"CACHES.{alias}.LOCATION"),
+                    evidence=[
+                        f"CACHES[{alias!r}]: {backend_name(conf.get('BACKEND', ''))}"
+                        f" at {loc} (host {host}, no credentials)"
+                    ],
+                )
+
+
+def _cache_servers(runtime: RuntimeFacts) -> list[str]:
+    return [
+        alias
+        for alias, conf in _caches(runtime).items()
+        if any(n in str(conf.get("BACKEND", "")).lower() for n in CACHE_SERVERS)
+    ]
+
+
+@check(
+    "GL212",
+    title="the cache server accepts connections only from the application servers",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#caches",
+    remediation="""
+    Bind the cache server to a private address and firewall it to the application
+    servers, then sign it:
+
+        [tool.golive.attest.GL212]
+        by = "Jane Ops"
+        on = 2026-11-22
+        note = "redis bound to 10.0.0.5, security group allows app servers only"
+    """,
+    manual=True,
+    validity_days=365,
+)
+def cache_firewalled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Who can reach the cache server's port is decided by the network, which golive
+    cannot see from the settings: a person attests it. Not asked when no cache server
+    is configured.
+    """
+    aliases = _cache_servers(facts[RuntimeFacts])
+    if not aliases:
+        yield spec.passed(evidence=["no cache server configured (nothing to firewall)"])
+        return
+    yield spec.ask(subjects=["CACHES"], evidence=[f"cache server aliases: {', '.join(aliases)}"])
+
+
+@check(
+    "GL220",
+    title="a database is SQLite",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#databases",
+    remediation="""
+    Use a database server for a site with concurrent writers:
+
+        DATABASES = {"default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": os.environ["DATABASE_NAME"], "USER": os.environ["DATABASE_USER"],
+            "PASSWORD": os.environ["DATABASE_PASSWORD"], "HOST": os.environ["DATABASE_HOST"],
+        }}
+    """,
+)
+def sqlite(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Database connection parameters are probably different in development and in
+    production." SQLite in production usually means the development settings leaked in:
+    one writer at a time, a file in the code tree, and no server to back up.
+    """
+    runtime = facts[RuntimeFacts]
+    for alias, vendor in runtime.database_vendors.items():
+        if vendor == "sqlite":
+            name = ((runtime.setting("DATABASES") or {}).get(alias) or {}).get("NAME")
+            yield spec.fail(
+                subjects=["DATABASES"],
+                location=where(facts, f"DATABASES.{alias}"),
+                evidence=[f"DATABASES[{alias!r}] ENGINE sqlite3, NAME {name!r}"],
+            )
+
+
+@check(
+    "GL221",
+    title="a database password is a literal in the settings source",
+    severity=Severity.HIGH,
+    needs=(SourceFacts,),
+    reference=CHECKLIST + "#databases",
+    remediation='"PASSWORD": os.environ["DATABASE_PASSWORD"],  # and rotate the committed one',
+)
+def database_password(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Database passwords are very sensitive. You should protect them exactly like
+    SECRET_KEY." Covers ``PASSWORD`` keys and passwords inside ``DATABASE_URL``-style
+    literals.
+    """
+    winners = {a.target: a for a in facts[SourceFacts].assignments}
+    for a in winners.values():
+        if a.target.startswith("DATABASES") and a.kind == "literal" and a.secret and not a.secret.empty:
+            yield spec.fail(
+                subjects=["DATABASES"],
+                location=a.location,
+                evidence=[f"{a.target} at {a.location}: literal, {a.secret.describe()}"],
+            )
+
+
+def _attest_fix(check_id: str, note: str) -> str:
+    return f"""
+    Then sign it:
+
+        [tool.golive.attest.{check_id}]
+        by = "Jane Ops"
+        on = 2026-11-22
+        note = "{note}"
+    """
+
+
+@check(
+    "GL222",
+    title="database backups exist, are off-site, and a restore was tested",
+    severity=Severity.HIGH,
+    needs=(),
+    reference=CHECKLIST + "#databases",
+    remediation="Schedule dumps (pg_dump -Fc) to off-site storage and restore one on a scratch server."
+    + _attest_fix("GL222", "restored last night's dump on staging"),
+    manual=True,
+    validity_days=90,
+)
+def database_backups(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "If you haven't set up backups for your database, do it right now!" A backup
+    nobody restored is a hope, not a backup: the signature lasts 90 days.
+    """
+    yield spec.ask(subjects=["DATABASES"])
+
+
+@check(
+    "GL223",
+    title="the database server accepts connections only from the application servers",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#databases",
+    remediation="Restrict pg_hba.conf / bind-address and the firewall to the application servers."
+    + _attest_fix("GL223", "pg_hba allows 10.0.0.0/24 only"),
+    manual=True,
+    validity_days=365,
+)
+def database_firewalled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "For maximum security, make sure database servers only accept connections from
+    your application servers." Network policy is outside the settings: a person attests
+    it. Not asked for SQLite.
+    """
+    runtime = facts[RuntimeFacts]
+    servers = [a for a, v in runtime.database_vendors.items() if v != "sqlite"]
+    if not servers:
+        yield spec.passed(evidence=["no database server configured"])
+        return
+    yield spec.ask(subjects=["DATABASES"], evidence=[f"database aliases: {', '.join(servers)}"])
+
+
+def _mailers(runtime: RuntimeFacts) -> list[tuple[str, str, dict[str, Any]]]:
+    """(setting path, backend, options) for EMAIL_BACKEND and each MAILERS entry (6.1)."""
+    out: list[tuple[str, str, dict[str, Any]]] = [
+        ("EMAIL_BACKEND", str(runtime.setting("EMAIL_BACKEND", "")), {})
+    ]
+    mailers = runtime.setting("MAILERS")
+    if isinstance(mailers, dict):
+        for alias, conf in mailers.items():
+            if isinstance(conf, dict):
+                out.append((f"MAILERS[{alias!r}]", str(conf.get("BACKEND", "")), conf.get("OPTIONS") or {}))
+    return out
+
+
+@check(
+    "GL230",
+    title="e-mail is not sent: a console, file, locmem or dummy backend",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#email-backend-and-related-settings",
+    remediation="""
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_USE_TLS = True
+    """,
+)
+def email_backend(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "If your site sends emails, these values need to be set correctly." Development
+    backends swallow password-reset mails and error reports without a trace.
+    """
+    for path, backend, _ in _mailers(facts[RuntimeFacts]):
+        if backend in NON_SENDING_EMAIL:
+            yield spec.fail(
+                subjects=["EMAIL_BACKEND"] if path == "EMAIL_BACKEND" else ["MAILERS"],
+                location=where(facts, path.split("[")[0]),
+                evidence=[f"{path} = {backend!r} ({NON_SENDING_EMAIL[backend]}: sends nothing)"],
+            )
+
+
+@check(
+    "GL231",
+    title="DEFAULT_FROM_EMAIL or SERVER_EMAIL is Django's localhost default",
+    severity=Severity.LOW,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#email-backend-and-related-settings",
+    remediation="""
+    DEFAULT_FROM_EMAIL = "Example <noreply@example.com>"
+    SERVER_EMAIL = "errors@example.com"
+    """,
+)
+def email_senders(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "By default, Django sends email from webmaster@localhost and root@localhost.
+    However, some mail providers reject email from these addresses."
+    """
+    runtime = facts[RuntimeFacts]
+    for name in ("DEFAULT_FROM_EMAIL", "SERVER_EMAIL"):
+        value = str(runtime.setting(name, ""))
+        if value.lower().endswith("@localhost") or value.lower().endswith("@localhost>"):
+            yield spec.fail(subjects=[name], location=where(facts, name), evidence=[f"{name} = {value!r}"])
+
+
+@check(
+    "GL232",
+    title="SMTP to a remote server without TLS or SSL",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=SETTINGS + "#email-use-tls",
+    remediation="EMAIL_USE_TLS = True  # port 587; or EMAIL_USE_SSL = True on port 465",
+)
+def smtp_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Password-reset links and the SMTP password itself cross the network in clear text
+    when the connection to a remote mail server is not encrypted. A local MTA on
+    loopback is fine.
+    """
+    runtime = facts[RuntimeFacts]
+    for path, backend, options in _mailers(runtime):
+        if not backend.endswith("smtp.EmailBackend"):
+            continue
+        if path == "EMAIL_BACKEND":
+            host = str(runtime.setting("EMAIL_HOST", "localhost"))
+            tls = runtime.setting("EMAIL_USE_TLS") or runtime.setting("EMAIL_USE_SSL")
+        else:
+            host = str(options.get("host", runtime.setting("EMAIL_HOST", "localhost")))
+            tls = options.get("use_tls") or options.get("use_ssl")
+        if not tls and not is_loopback(host):
+            yield spec.fail(
+                subjects=["EMAIL_USE_TLS", "EMAIL_HOST"],
+                location=where(facts, "EMAIL_HOST"),
+                evidence=[f"{path}: SMTP to {host!r} with neither TLS nor SSL"],
+            )
+
+
+@check(
+    "GL240",
+    title="STATIC_ROOT is not set",
+    severity=Severity.HIGH,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#static-root-and-static-url",
+    remediation='STATIC_ROOT = "/srv/example/static"  # then: python manage.py collectstatic',
+)
+def static_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "In production, you must define a STATIC_ROOT directory where collectstatic will
+    copy them." Without it ``collectstatic`` refuses to run and static files 404.
+    """
+    runtime = facts[RuntimeFacts]
+    if not runtime.setting("STATIC_ROOT"):
+        yield spec.fail(
+            subjects=["STATIC_ROOT"],
+            location=where(facts, "STATIC_URL"),
+            evidence=[f"STATIC_ROOT = {runtime.setting('STATIC_ROOT')!r}"],
+        )
+
+
+@check(
+    "GL241",
+    title="STATIC_URL and MEDIA_URL are the same",
+    severity=Severity.HIGH,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#media-root-and-media-url",
+    remediation='STATIC_URL = "/static/"\nMEDIA_URL = "/media/"',
+)
+def static_media_url(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Uploaded files served from the static URL are served with the static files'
+    trust (long caching, maybe a CDN) and can shadow or be shadowed by them.
+    """
+    runtime = facts[RuntimeFacts]
+    static, media = runtime.setting("STATIC_URL"), runtime.setting("MEDIA_URL")
+    if static and media and str(static).strip("/") == str(media).strip("/"):
+        yield spec.fail(
+            subjects=["STATIC_URL", "MEDIA_URL"],
+            location=where(facts, "MEDIA_URL"),
+            evidence=[f"STATIC_URL = {static!r}, MEDIA_URL = {media!r}"],
+        )
+
+
+@check(
+    "GL242",
+    title="static files are not stored with hashed names",
+    severity=Severity.INFO,
+    needs=(RuntimeFacts,),
+    reference="https://docs.djangoproject.com/en/stable/ref/contrib/staticfiles/#manifeststaticfilesstorage",
+    remediation="""
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    """,
+)
+def hashed_static(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Hashed file names (ManifestStaticFilesStorage, WhiteNoise's
+    CompressedManifestStaticFilesStorage) let the web server cache static files forever
+    and never serve a stale stylesheet after a release.
+    """
+    runtime = facts[RuntimeFacts]
+    storages = runtime.setting("STORAGES") or {}
+    backend = (
+        str((storages.get("staticfiles") or {}).get("BACKEND", "")) if isinstance(storages, dict) else ""
+    )
+    backend = backend or str(runtime.setting("STATICFILES_STORAGE", ""))
+    if "manifest" not in backend.lower():
+        yield spec.fail(
+            subjects=["STORAGES"],
+            location=where(facts, "STORAGES"),
+            evidence=[f"staticfiles storage: {backend or 'StaticFilesStorage (default)'}"],
+        )
+
+
+@check(
+    "GL250",
+    title="MEDIA_ROOT is not set but models have file fields",
+    severity=Severity.HIGH,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#media-root-and-media-url",
+    remediation="""
+    MEDIA_ROOT = "/srv/example/media"  # outside the code tree, backed up
+    MEDIA_URL = "/media/"
+    """,
+)
+def media_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """With MEDIA_ROOT empty, uploads land in the process's working directory: usually
+    the code tree, lost at the next deployment and maybe served as code.
+    """
+    runtime = facts[RuntimeFacts]
+    if runtime.file_fields and not runtime.setting("MEDIA_ROOT"):
+        fields = ", ".join(runtime.file_fields[:5])
+        yield spec.fail(
+            subjects=["MEDIA_ROOT"],
+            location=where(facts, "MEDIA_ROOT"),
+            evidence=[f"MEDIA_ROOT = '' and file fields: {fields}"],
+        )
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.relative_to(parent)
+        return True
+    except ValueError:
+        return False
+
+
+@check(
+    "GL251",
+    title="MEDIA_ROOT is inside STATIC_ROOT or the code tree",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#media-root-and-media-url",
+    remediation='MEDIA_ROOT = "/srv/example/media"  # its own directory, outside the project',
+)
+def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Media files are uploaded by your users. They're untrusted!" Inside the code tree
+    they can be imported, committed or wiped by a deployment; inside STATIC_ROOT they are
+    served and cached as if they were the site's own files.
+    """
+    runtime = facts[RuntimeFacts]
+    media = runtime.setting("MEDIA_ROOT")
+    if not media:
+        return
+    media_path = Path(str(media)).resolve()
+    static = runtime.setting("STATIC_ROOT")
+    if static and _inside(media_path, Path(str(static)).resolve()):
+        yield spec.fail(
+            subjects=["MEDIA_ROOT", "STATIC_ROOT"],
+            location=where(facts, "MEDIA_ROOT"),
+            evidence=[f"MEDIA_ROOT {media} is inside STATIC_ROOT {static}"],
+        )
+        return
+    ctx = facts.context
+    if ctx is not None and _inside(media_path, ctx.project_dir):
+        yield spec.fail(
+            subjects=["MEDIA_ROOT"],
+            location=where(facts, "MEDIA_ROOT"),
+            evidence=[f"MEDIA_ROOT {media} is inside the project directory {ctx.project_dir}"],
+        )
+
+
+@check(
+    "GL252",
+    title="media files are backed up",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=CHECKLIST + "#media-root-and-media-url",
+    remediation="Copy MEDIA_ROOT (or the media bucket) off-site on a schedule."
+    + _attest_fix("GL252", "media synced nightly to off-site storage"),
+    manual=True,
+    validity_days=90,
+)
+def media_backups(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Now is a good time to check your backup strategy for these files." Not asked
+    when no model has a file field.
+    """
+    runtime = facts[RuntimeFacts]
+    if not runtime.file_fields:
+        yield spec.passed(evidence=["no model has a file field"])
+        return
+    yield spec.ask(subjects=["MEDIA_ROOT"])

@@ -1,0 +1,42 @@
+"""Collectors: one per input; each gathers typed facts and judges nothing.
+
+A collector is a function ``collect(ctx: AuditContext) -> FactsBase``. It raises
+:class:`Skip` when its input is absent (the checks that need its facts are then
+``skipped`` with that reason) and :class:`CollectorError` when the input is there but
+cannot be read (those checks are skipped with the reason, and the audit is marked
+incomplete). Any other exception is caught by the runner and treated as a
+``CollectorError``; a collector never prints and never exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from golive.context import AuditContext
+from golive.registry import FactsBase
+
+
+class Skip(Exception):
+    """The collector's input is absent; the message is the one-line reason."""
+
+
+class CollectorError(Exception):
+    """The collector's input is there but could not be read; one-line message with the fix."""
+
+
+@dataclass(frozen=True)
+class CollectorSpec:
+    """A collector: its name (the ``collector`` field of findings) and its function."""
+
+    name: str
+    produces: type[FactsBase]
+    collect: Callable[[AuditContext], FactsBase]
+    description: str = ""
+
+
+def all_collectors() -> tuple[CollectorSpec, ...]:
+    """Every collector, in the order they are started."""
+    from golive.collectors import project, runtime, source
+
+    return (runtime.SPEC, source.SPEC, project.SPEC)

@@ -1,0 +1,598 @@
+"""golive's runtime probe: load a Django project's settings and describe them as JSON.
+
+golive runs this file as a script (``python probe_script.py``) with the *audited
+project's own interpreter*, in a subprocess whose working directory is the project.
+It imports only the standard library and Django, never golive, and runs on Python
+3.10-3.13 with Django 4.2-6.1.
+
+Input: one JSON object on stdin::
+
+    {"settings_module": "proj.settings", "project_dir": "/abs/proj",
+     "output": "/abs/out.json", "fingerprint_key": "<hex>"}
+
+Output: one JSON object (UTF-8) written to ``output`` (never to stdout, where project
+code may print). Keys: ``probe_version`` (1), ``python`` {version, executable},
+``django_version``, ``settings_module``, ``settings_file``, ``error`` (null or {phase:
+"import-django" | "settings" | "setup", type, message, file, line, hint}), ``settings``
+(every UPPERCASE setting as JSON, redacted), ``secrets`` (dotted path -> SECRET),
+``checks`` (Django's system checks, deployment checks included), ``checks_error``,
+``error_templates``, ``admin_urls`` (+ ``urls_error`` when the URLconf is broken),
+``wsgi_application``, ``asgi_application``, ``file_fields``, ``sentry_active``,
+``database_vendors`` and ``probe_errors`` (one "step: Type: message" per step that
+crashed). Facts a failed phase prevented are null (``settings``/``secrets`` stay {},
+``checks`` stays [] with ``checks_error`` saying why).
+
+A SECRET is ``{length, distinct, insecure_prefix, entropy_bits, fingerprint, empty}``:
+entropy is the Shannon entropy per character times the length; the fingerprint is the
+first 8 hex characters of HMAC-SHA256 under ``fingerprint_key`` (random when missing).
+
+Guarantees:
+- No secret value is written. A setting or dict key whose name looks secret (KEY,
+  SECRET, TOKEN, PASSWORD, PASS, AUTH, DSN, ...; minus an explicit allow-list) has its
+  non-empty string values replaced by ``{"__secret__": SECRET}``; URL passwords (or a
+  bare ``token@``) are replaced by ``***``; unknown objects become ``{"__type__": ...}``
+  (never a repr); ``os.environ`` is never dumped. Messages (errors, hints, checks) are
+  scrubbed (``***``) of every secret seen (4+ characters) and of the values (6+
+  characters) of environment variables with secret-looking names; settings strings of
+  those values with 8+ characters.
+- ``project_dir`` goes first on ``sys.path`` and this script's own directory is removed
+  from it; ``DJANGO_SETTINGS_MODULE`` is set to ``settings_module``.
+- Exit status 0 whenever the output file was written, even when the settings failed;
+  2 for unreadable input, 1 when the output could not be written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import importlib
+import importlib.util
+import json
+import math
+import os
+import re
+import sys
+import traceback
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import Any
+
+PROBE_VERSION = 1
+MAX_DEPTH = 8
+MESSAGE_MAX = 300
+OBJ_MAX = 200
+INSECURE_PREFIX = "django-insecure-"
+ERROR_TEMPLATES = ("400.html", "403.html", "404.html", "500.html")
+LEVEL_NAMES = {10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}
+
+#: Names (settings, dict keys, environment variables) whose values are secrets.
+SECRET_NAME_RE = re.compile(
+    r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|DSN|API_KEY",
+    re.IGNORECASE,
+)
+#: Names matching the pattern above that hold no secret (matched against the whole name).
+NOT_SECRET_NAME_RE = re.compile(
+    r"AUTH_USER_MODEL|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|PASSWORD_HASHERS"
+    r"|PASSWORD_RESET_TIMEOUT(_DAYS)?|.*KEY_PREFIX|.*KEY_FUNCTION|SESSION_COOKIE_.*"
+    r"|CSRF_COOKIE_.*|SECURE_.*|.*AUTHENTICATION_CLASSES",
+    re.IGNORECASE,
+)
+#: scheme://userinfo@ ; userinfo runs to the last "@" before the path.
+URL_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#\s]*)@")
+
+Json = Any
+
+
+def name_sensitivity(name: str) -> bool | None:
+    """True if ``name`` looks secret, False if explicitly not secret, None if neutral."""
+    if NOT_SECRET_NAME_RE.fullmatch(name):
+        return False
+    if SECRET_NAME_RE.search(name):
+        return True
+    return None
+
+
+def one_line(text: str, limit: int = MESSAGE_MAX) -> str:
+    """Collapse whitespace to single spaces and cut to ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``"Type: message"`` on one line."""
+    return one_line(f"{type(exc).__name__}: {exc}")
+
+
+def type_name(value: object) -> str:
+    """``module.QualName`` of ``value``'s type."""
+    cls = type(value)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def secret_stats(value: str, key: bytes) -> dict[str, Json]:
+    """Describe a secret without its value (see the module docstring)."""
+    n = len(value)
+    counts = Counter(value)
+    per_char = -sum(c / n * math.log2(c / n) for c in counts.values()) if n else 0.0
+    digest = hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256)
+    return {
+        "length": n,
+        "distinct": len(counts),
+        "insecure_prefix": value.startswith(INSECURE_PREFIX),
+        "entropy_bits": round(abs(per_char * n), 1),
+        "fingerprint": digest.hexdigest()[:8],
+        "empty": n == 0,
+    }
+
+
+class Redactor:
+    """Converts settings to JSON while recording every secret it hides."""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self.secrets: dict[str, dict[str, Json]] = {}
+        self.seen: set[str] = set()
+
+    def record(self, path: str, value: str) -> dict[str, Json]:
+        """Record ``value`` as a secret found at ``path`` and return its SECRET."""
+        stats = secret_stats(value, self.key)
+        unique, n = path, 1
+        while unique in self.secrets:
+            n += 1
+            unique = f"{path}#{n}"
+        self.secrets[unique] = stats
+        self.seen.add(value)
+        return stats
+
+    def scrub_urls(self, text: str, path: str) -> str:
+        """Replace the password (or a bare token) of every URL in ``text`` by ``***``."""
+
+        def replace(match: re.Match[str]) -> str:
+            userinfo = match.group("userinfo")
+            user, colon, password = userinfo.partition(":")
+            if colon and password:
+                self.record(path, password)
+                userinfo = f"{user}:***"
+            elif not colon and userinfo:
+                self.record(path, userinfo)
+                userinfo = "***"
+            return f"{match.group('scheme')}{userinfo}@"
+
+        return URL_USERINFO_RE.sub(replace, text)
+
+    def convert(self, value: object, path: str, sensitive: bool, depth: int = 0) -> Json:
+        """JSON for ``value`` found at ``path``; ``sensitive`` if its name looks secret."""
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return int(value)
+        if isinstance(value, float):
+            return float(value) if math.isfinite(value) else str(value)
+        if isinstance(value, PurePath):
+            value = str(value)
+        elif isinstance(value, (bytes, bytearray)):
+            value = bytes(value).decode("latin-1")
+        elif is_lazy_string(value):
+            value = str(value)
+        if isinstance(value, str):
+            if sensitive and value:
+                return {"__secret__": self.record(path, str(value))}
+            return self.scrub_urls(str(value), path)
+        if depth >= MAX_DEPTH:
+            return {"__truncated__": type_name(value)}
+        if isinstance(value, dict):
+            out: dict[str, Json] = {}
+            for k, v in value.items():
+                key = dict_key(k)
+                own = name_sensitivity(key)
+                child = sensitive if own is None else own
+                out[key] = self.convert(v, f"{path}.{key}", child, depth + 1)
+            return out
+        if isinstance(value, (list, tuple, set, frozenset)):
+            items = [self.convert(v, f"{path}[{i}]", sensitive, depth + 1) for i, v in enumerate(value)]
+            if isinstance(value, (set, frozenset)):
+                items.sort(key=lambda item: json.dumps(item, sort_keys=True))
+            return items
+        return {"__type__": type_name(value)}
+
+
+def dict_key(key: object) -> str:
+    """A JSON object key for ``key`` (no repr of unknown objects)."""
+    if key is None or isinstance(key, (str, int, float, bool)):
+        return str(key)
+    return f"<{type_name(key)}>"
+
+
+def is_lazy_string(value: object) -> bool:
+    """True for Django's lazy translation strings (``gettext_lazy``)."""
+    try:
+        from django.utils.functional import Promise
+    except Exception:
+        return False
+    return isinstance(value, Promise)
+
+
+def relative(path: str, project_dir: str) -> str:
+    """``path`` relative to the project when it lies inside it, else absolute."""
+    absolute = os.path.abspath(path)
+    root = os.path.realpath(project_dir)
+    real = os.path.realpath(absolute)
+    if real == root or real.startswith(root + os.sep):
+        return os.path.relpath(real, root)
+    return absolute
+
+
+def in_project(path: str, project_dir: str) -> bool:
+    """True when ``path`` is the project's own code (not an installed package in it)."""
+    if not os.path.isabs(path):  # "<frozen os>", "<string>"
+        return False
+    real = os.path.realpath(path)
+    root = os.path.realpath(project_dir)
+    if not real.startswith(root + os.sep):
+        return False
+    parts = real[len(root) :].split(os.sep)
+    return "site-packages" not in parts and "dist-packages" not in parts
+
+
+def error_location(exc: BaseException, project_dir: str) -> tuple[str | None, int | None]:
+    """File (relative to the project) and line where ``exc`` arose in the project's code."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return relative(exc.filename, project_dir), exc.lineno
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and in_project(frame.filename, project_dir):
+            return relative(frame.filename, project_dir), frame.lineno
+    return None, None
+
+
+def error_hint(exc: BaseException, settings_module: str, phase: str) -> str | None:
+    """A one-line fix for common failures to load the settings."""
+    if isinstance(exc, KeyError):
+        return "set it in the environment or pass --env-file"
+    if isinstance(exc, ModuleNotFoundError):
+        name = exc.name or ""
+        if (
+            phase == "settings"
+            and name
+            and (settings_module == name or settings_module.startswith(name + "."))
+        ):
+            return "check --settings (module not found on the project's sys.path)"
+        return f"install {name or 'the missing module'} in that interpreter or pass --python"
+    if type(exc).__name__ == "ImproperlyConfigured":
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, ModuleNotFoundError) and cause.name:
+            # e.g. "Error loading psycopg2 or psycopg module": a missing database driver
+            return f"install {cause.name} in that interpreter or pass --python"
+        return "fix the settings or pass --env-file"
+    if isinstance(exc, SyntaxError):
+        return "fix the syntax error"
+    return None
+
+
+def error_record(exc: BaseException, phase: str, settings_module: str, project_dir: str) -> dict[str, Json]:
+    """The ``error`` object for an exception raised while loading the project."""
+    file, line = error_location(exc, project_dir)
+    return {
+        "phase": phase,
+        "type": type(exc).__name__,
+        "message": one_line(str(exc)),
+        "file": file,
+        "line": line,
+        "hint": error_hint(exc, settings_module, phase),
+    }
+
+
+def snapshot_settings(redactor: Redactor) -> dict[str, Json]:
+    """Every UPPERCASE setting, converted and redacted (raw values, not LazySettings')."""
+    from django.conf import settings
+
+    names = sorted(name for name in dir(settings) if name.isupper())
+    holder = getattr(settings, "_wrapped", settings)
+    out: dict[str, Json] = {}
+    for name in names:
+        try:
+            value = getattr(holder, name)
+        except Exception as exc:
+            out[name] = {"__error__": describe_exception(exc)}
+            continue
+        out[name] = redactor.convert(value, name, name_sensitivity(name) is True)
+    return out
+
+
+def run_checks() -> tuple[list[dict[str, Json]], str | None]:
+    """Django's system checks with deployment checks, and an error line if they crashed."""
+    from django.core import checks
+
+    try:
+        messages = checks.run_checks(include_deployment_checks=True)
+    except Exception as exc:
+        return [], describe_exception(exc)
+    out = []
+    for msg in messages:
+        obj = getattr(msg, "obj", None)
+        hint = getattr(msg, "hint", None)
+        out.append(
+            {
+                "id": msg.id,
+                "level": msg.level,
+                "level_name": LEVEL_NAMES.get(msg.level, str(msg.level)),
+                "msg": str(msg.msg),
+                "hint": None if hint is None else str(hint),
+                "obj": None if obj is None else one_line(str(obj), OBJ_MAX),
+                "silenced": bool(msg.is_silenced()),
+            }
+        )
+    return out, None
+
+
+def error_templates() -> dict[str, bool]:
+    """Whether each of Django's error page templates can be found by the template loader."""
+    from django.template.loader import get_template
+
+    found: dict[str, bool] = {}
+    for name in ERROR_TEMPLATES:
+        try:
+            get_template(name)
+            found[name] = True
+        except Exception:
+            found[name] = False
+    return found
+
+
+def admin_urls() -> list[str]:
+    """URL prefixes where an admin site (``app_name == "admin"``) is mounted."""
+    from django.urls import URLResolver, get_resolver
+
+    prefixes: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str, depth: int) -> None:
+        for pattern in patterns:
+            if not isinstance(pattern, URLResolver) or depth > 20:
+                continue
+            route = str(pattern.pattern).lstrip("^")
+            if getattr(pattern, "app_name", None) == "admin":
+                prefixes.append(prefix + route)
+            else:
+                walk(pattern.url_patterns, prefix + route, depth + 1)
+
+    walk(get_resolver().url_patterns, "", 0)
+    return prefixes
+
+
+def file_fields() -> list[str]:
+    """Every concrete ``FileField`` (ImageField included) as ``app_label.Model.field``."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField):
+                found.append(f"{model._meta.app_label}.{model._meta.object_name}.{field.name}")
+    return sorted(found)
+
+
+def sentry_active() -> bool:
+    """True when sentry_sdk is imported and has an active client."""
+    sdk = sys.modules.get("sentry_sdk")
+    if sdk is None:
+        return False
+    try:
+        return bool(sdk.get_client().is_active())
+    except Exception:
+        try:
+            return sdk.Hub.current.client is not None
+        except Exception:
+            return False
+
+
+def database_vendors() -> dict[str, str | None]:
+    """Vendor of each database alias, from its ENGINE string (never by connecting)."""
+    from django.conf import settings
+
+    vendors: dict[str, str | None] = {}
+    for alias, config in (getattr(settings, "DATABASES", None) or {}).items():
+        engine = config.get("ENGINE") if isinstance(config, dict) else None
+        if not isinstance(engine, str) or not engine:
+            vendors[str(alias)] = None
+            continue
+        last = engine.rsplit(".", 1)[-1]
+        vendors[str(alias)] = "sqlite" if last == "sqlite3" else last
+    return vendors
+
+
+def app_setting(name: str) -> str | None:
+    """A string setting (``WSGI_APPLICATION``...), or None."""
+    from django.conf import settings
+
+    value = getattr(settings, name, None)
+    return value if isinstance(value, str) else None
+
+
+def env_secret_values() -> set[str]:
+    """Values (6+ characters) of environment variables whose names look secret."""
+    return {value for name, value in os.environ.items() if len(value) >= 6 and name_sensitivity(name) is True}
+
+
+def scrub(value: Json, targets: list[str]) -> Json:
+    """``value`` with every occurrence of each target string replaced by ``***``."""
+    if isinstance(value, str):
+        for target in targets:
+            if target in value:
+                value = value.replace(target, "***")
+        return value
+    if isinstance(value, list):
+        return [scrub(item, targets) for item in value]
+    if isinstance(value, dict):
+        return {scrub(k, targets): scrub(v, targets) for k, v in value.items()}
+    return value
+
+
+def scrub_result(result: dict[str, Json], redactor: Redactor, env_values: set[str]) -> None:
+    """Remove known secret values from the messages and the settings snapshot.
+
+    Messages (error, checks, checks_error, urls_error, probe_errors) are scrubbed of every
+    secret seen of 4+ characters (shorter ones would garble every message) and every
+    secret-named environment value (6+ characters, see :func:`env_secret_values`); the
+    settings snapshot only of values of 8+ characters, so a weak password does not mangle
+    dotted paths such as ENGINE (it is still reported as a SECRET).
+    """
+    seen = {v for v in redactor.seen if len(v) >= 4}
+    targets = sorted(seen | env_values, key=len, reverse=True)
+    for field in ("error", "checks", "checks_error", "urls_error", "probe_errors"):
+        if result.get(field) is not None:
+            result[field] = scrub(result[field], targets)
+    long_targets = [t for t in targets if len(t) >= 8]
+    result["settings"] = scrub(result["settings"], long_targets)
+
+
+def guarded(result: dict[str, Json], step: str, func: Callable[[], Json], field: str) -> None:
+    """Run one step; on failure record ``"step: Type: message"`` in ``probe_errors``."""
+    try:
+        result[field] = func()
+    except Exception as exc:
+        result.setdefault("probe_errors", []).append(f"{step}: {describe_exception(exc)}")
+
+
+def probe(request: dict[str, Json]) -> dict[str, Json]:
+    """Load the project described by ``request`` and return the result object."""
+    settings_module = str(request.get("settings_module") or "")
+    project_dir = os.path.abspath(str(request.get("project_dir") or os.getcwd()))
+    try:
+        key = bytes.fromhex(str(request.get("fingerprint_key") or ""))
+    except ValueError:
+        key = b""
+    redactor = Redactor(key or os.urandom(32))
+    env_values = env_secret_values()
+    result: dict[str, Json] = {
+        "probe_version": PROBE_VERSION,
+        "python": {
+            "version": ".".join(str(part) for part in sys.version_info[:3]),
+            "executable": sys.executable,
+        },
+        "django_version": None,
+        "settings_module": settings_module,
+        "settings_file": None,
+        "error": None,
+        "settings": {},
+        "secrets": redactor.secrets,
+        "checks": [],
+        "checks_error": None,
+        "error_templates": None,
+        "admin_urls": None,
+        "wsgi_application": None,
+        "asgi_application": None,
+        "file_fields": None,
+        "sentry_active": False,
+        "database_vendors": None,
+        "probe_errors": [],
+    }
+    try:
+        load_and_describe(result, redactor, settings_module, project_dir)
+    except Exception as exc:
+        result["probe_errors"].append(f"probe: {describe_exception(exc)}")
+    finally:
+        scrub_result(result, redactor, env_values | env_secret_values())
+    return result
+
+
+def load_and_describe(
+    result: dict[str, Json], redactor: Redactor, settings_module: str, project_dir: str
+) -> None:
+    """Steps 1-11: import Django, the settings, set up, then gather every fact."""
+    script_dir = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [project_dir] + [
+        p for p in sys.path if os.path.abspath(p or ".") not in (script_dir, project_dir)
+    ]
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    try:
+        import django
+    except Exception as exc:
+        error = error_record(exc, "import-django", settings_module, project_dir)
+        error["hint"] = "install Django in that interpreter or pass --python"
+        result["error"] = error
+        return
+    result["django_version"] = getattr(django, "__version__", None)
+
+    try:
+        module = importlib.import_module(settings_module)
+        file = getattr(module, "__file__", None)
+        result["settings_file"] = os.path.abspath(file) if file else None
+    except (Exception, SystemExit) as exc:
+        result["error"] = error_record(exc, "settings", settings_module, project_dir)
+        result["checks_error"] = "not run: the settings could not be loaded"
+        result["settings_file"] = module_origin(settings_module)
+        return
+    try:
+        django.setup()
+        setup_ok = True
+    except (Exception, SystemExit) as exc:
+        result["error"] = error_record(exc, "setup", settings_module, project_dir)
+        result["checks_error"] = "not run: django.setup() failed"
+        setup_ok = False
+
+    guarded(result, "settings", lambda: snapshot_settings(redactor), "settings")
+    guarded(result, "wsgi", lambda: app_setting("WSGI_APPLICATION"), "wsgi_application")
+    guarded(result, "asgi", lambda: app_setting("ASGI_APPLICATION"), "asgi_application")
+    guarded(result, "sentry", sentry_active, "sentry_active")
+    guarded(result, "databases", database_vendors, "database_vendors")
+    if not setup_ok:
+        return
+    try:
+        result["checks"], result["checks_error"] = run_checks()
+    except Exception as exc:
+        result["checks_error"] = describe_exception(exc)
+    guarded(result, "error_templates", error_templates, "error_templates")
+    try:
+        result["admin_urls"] = admin_urls()
+    except Exception as exc:
+        result["urls_error"] = describe_exception(exc)
+    guarded(result, "file_fields", file_fields, "file_fields")
+
+
+def module_origin(name: str) -> str | None:
+    """Absolute path of module ``name``'s source without running it, or None."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (Exception, SystemExit):
+        return None
+    origin = spec.origin if spec is not None else None
+    return os.path.abspath(origin) if origin and os.path.isfile(origin) else None
+
+
+def write_json(path: str, data: dict[str, Json]) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file, then rename)."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1, default=lambda o: type_name(o))
+    os.replace(tmp, path)
+
+
+def main() -> int:
+    """Read the request, probe, write the result; return the exit status."""
+    try:
+        request = json.loads(sys.stdin.read())
+        output = str(request["output"])
+    except Exception as exc:
+        print(f"golive probe: bad input on stdin: {describe_exception(exc)}", file=sys.stderr)
+        return 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = probe(request)
+    try:
+        write_json(output, result)
+    except Exception as exc:
+        print(f"golive probe: cannot write {output}: {describe_exception(exc)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    # Skip atexit handlers and non-daemon threads the project may have started.
+    os._exit(status)

@@ -1,0 +1,222 @@
+"""The runtime collector: the settings as Django really loads them.
+
+It runs ``probe_script.py`` (standard library and Django only) with the project's own
+interpreter in a subprocess: the project directory as working directory and first on
+``sys.path``, the environment of this process plus ``--env-file``, a timeout. The probe
+calls ``django.setup()`` and ``run_checks(include_deployment_checks=True)`` and writes a
+redacted JSON snapshot to a temporary file; secret values never leave the subprocess
+(see the probe's docstring for the contract).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from golive.collectors import CollectorError, CollectorSpec
+from golive.context import AuditContext
+from golive.registry import FactsBase
+from golive.secretinfo import SecretInfo
+
+PROBE = Path(__file__).with_name("probe_script.py")
+MISSING: Any = object()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DjangoMessage:
+    """One message of Django's system check framework, as Django gave it."""
+
+    id: str
+    level: int
+    level_name: str
+    msg: str
+    hint: str | None = None
+    obj: str | None = None
+    silenced: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuntimeFacts(FactsBase):
+    """What the probe saw inside the project's interpreter.
+
+    ``settings`` maps every upper-case setting to its JSON value, with secrets replaced
+    by ``{"__secret__": {...}}`` and URL passwords by ``***``; ``secrets`` maps the dotted
+    path of each redacted value to its :class:`SecretInfo`.
+    """
+
+    collector: ClassVar[str] = "runtime"
+    django_version: str
+    python_version: str
+    settings_file: str | None
+    settings: dict[str, Any]
+    secrets: dict[str, SecretInfo]
+    checks: tuple[DjangoMessage, ...]
+    checks_error: str | None = None
+    error_templates: dict[str, bool] = field(default_factory=dict)
+    admin_urls: tuple[str, ...] | None = None
+    wsgi_application: str | None = None
+    asgi_application: str | None = None
+    file_fields: tuple[str, ...] = ()
+    sentry_active: bool = False
+    database_vendors: dict[str, str] = field(default_factory=dict)
+    probe_errors: tuple[str, ...] = ()
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        """The runtime value of a setting (redacted for secrets), or ``default``."""
+        return self.settings.get(name, default)
+
+    def has(self, name: str) -> bool:
+        """True when Django has the setting (its own default counts)."""
+        return name in self.settings
+
+    def secret(self, path: str) -> SecretInfo | None:
+        """The description of the secret at dotted ``path`` (``SECRET_KEY``), if any."""
+        return self.secrets.get(path)
+
+    @property
+    def silenced(self) -> frozenset[str]:
+        """The ids listed in SILENCED_SYSTEM_CHECKS."""
+        value = self.settings.get("SILENCED_SYSTEM_CHECKS") or []
+        return frozenset(str(v) for v in value if isinstance(v, str))
+
+
+class ProbeFailed(CollectorError):
+    """The settings could not be loaded; ``details`` carries what the probe still knew."""
+
+    def __init__(self, message: str, details: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def _format_error(err: dict[str, Any]) -> str:
+    where = ""
+    if err.get("file"):
+        where = f" ({err['file']}:{err['line']})" if err.get("line") else f" ({err['file']})"
+    phase = {"import-django": "Django could not be imported", "setup": "django.setup() raised"}.get(
+        err.get("phase", ""), "settings raised"
+    )
+    text = f"{phase} {err.get('type', 'Error')}: {err.get('message', '')}{where}"
+    hint = err.get("hint")
+    return " ".join(f"{text}: {hint}".split()) if hint else " ".join(text.split())
+
+
+def run_probe(ctx: AuditContext) -> dict[str, Any]:
+    """Run the probe and return its JSON. Raises :class:`CollectorError` (one line)."""
+    if not Path(ctx.python).exists() and os.sep in ctx.python:
+        raise CollectorError(f"--python {ctx.python}: no such interpreter")
+    with tempfile.TemporaryDirectory(prefix="golive-probe-") as tmp:
+        out = Path(tmp) / "probe.json"
+        request = json.dumps(
+            {
+                "settings_module": ctx.settings_module,
+                "project_dir": str(ctx.project_dir),
+                "output": str(out),
+                "fingerprint_key": ctx.fingerprint_key,
+            }
+        )
+        env = dict(ctx.env)
+        env["DJANGO_SETTINGS_MODULE"] = ctx.settings_module
+        env.pop("PYTHONSTARTUP", None)
+        try:
+            proc = subprocess.Popen(
+                [ctx.python, str(PROBE)],
+                cwd=ctx.project_dir,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise CollectorError(f"cannot run {ctx.python}: {exc.strerror}: pass --python") from None
+        try:
+            _, stderr = proc.communicate(request.encode(), timeout=ctx.timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise CollectorError(
+                f"settings did not load within {ctx.timeout:g} s (the settings module or"
+                " django.setup() hangs): fix it or raise --timeout"
+            ) from None
+        if not out.is_file():
+            last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise CollectorError(
+                f"the runtime probe failed under {ctx.python} (exit {proc.returncode}):"
+                f" {_scrub(last[0], ctx)[:200]}"
+            )
+        try:
+            data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CollectorError(f"the runtime probe wrote unreadable output: {exc}") from None
+    if data.get("error"):
+        raise ProbeFailed(_format_error(data["error"]), data)
+    return data
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.wait()
+
+
+def _scrub(text: str, ctx: AuditContext) -> str:
+    """Remove env-file values from a line of the probe's stderr before it is shown."""
+    for key in ctx.env_file_keys:
+        value = ctx.env.get(key, "")
+        if len(value) >= 6:
+            text = text.replace(value, "***")
+    return text
+
+
+def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
+    """Build :class:`RuntimeFacts` from the probe's JSON."""
+    checks = tuple(
+        DjangoMessage(
+            id=str(m.get("id") or "?"),
+            level=int(m.get("level", 30)),
+            level_name=str(m.get("level_name", "WARNING")),
+            msg=str(m.get("msg", "")),
+            hint=m.get("hint"),
+            obj=m.get("obj"),
+            silenced=bool(m.get("silenced", False)),
+        )
+        for m in data.get("checks") or []
+    )
+    admin = data.get("admin_urls")
+    return RuntimeFacts(
+        django_version=str(data.get("django_version") or "?"),
+        python_version=str((data.get("python") or {}).get("version") or "?"),
+        settings_file=data.get("settings_file"),
+        settings=dict(data.get("settings") or {}),
+        secrets={k: SecretInfo.from_json(v) for k, v in (data.get("secrets") or {}).items()},
+        checks=checks,
+        checks_error=data.get("checks_error"),
+        error_templates=dict(data.get("error_templates") or {}),
+        admin_urls=tuple(admin) if isinstance(admin, list) else None,
+        wsgi_application=data.get("wsgi_application"),
+        asgi_application=data.get("asgi_application"),
+        file_fields=tuple(data.get("file_fields") or ()),
+        sentry_active=bool(data.get("sentry_active")),
+        database_vendors=dict(data.get("database_vendors") or {}),
+        probe_errors=tuple(data.get("probe_errors") or ()),
+    )
+
+
+def collect(ctx: AuditContext) -> RuntimeFacts:
+    """Run the probe under the project's interpreter and return its facts."""
+    return facts_from_probe(run_probe(ctx))
+
+
+SPEC = CollectorSpec(
+    name="runtime",
+    produces=RuntimeFacts,
+    collect=collect,
+    description="the settings as Django loads them, and Django's own checks",
+)

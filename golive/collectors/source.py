@@ -1,0 +1,537 @@
+"""The source collector: the settings as written, read with :mod:`ast`, never executed.
+
+It follows the audited settings module through the project modules it star-imports
+(``from .base import *`` chains) in execution order, and records each assignment to a
+setting with file and line: literals (secret values only as :class:`SecretInfo`),
+environment lookups and their defaults (``os.environ``, ``os.getenv``, django-environ's
+``env(...)`` and ``env.bool(...)``, python-decouple's ``config(...)``), and other
+expressions. It also reads every other settings module of the project for literal
+``SECRET_KEY`` values, so that a production key that also sits in a development module
+can be told apart from a development-only key.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from golive.collectors import CollectorSpec, Skip
+from golive.context import AuditContext
+from golive.discovery import module_file, settings_modules
+from golive.model import Location
+from golive.registry import FactsBase
+from golive.secretinfo import SecretInfo, is_secret_name
+
+ENV_CALL_NAMES = {"env", "config", "getenv"}
+ENV_TYPED = {
+    "str",
+    "bool",
+    "int",
+    "float",
+    "list",
+    "tuple",
+    "dict",
+    "json",
+    "url",
+    "db",
+    "db_url",
+    "cache",
+    "cache_url",
+    "email",
+    "email_url",
+    "path",
+    "search_url",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assignment:
+    """One assignment to a setting (or to a key inside one).
+
+    ``target`` is dotted: ``SECRET_KEY``, ``DATABASES.default.PASSWORD``,
+    ``TEMPLATES.0.OPTIONS.debug``. ``kind`` is ``literal``, ``env`` (an environment
+    lookup; ``env_var``, ``has_default``, ``default``), ``file`` (read from a file) or
+    ``expression``. Secret-named targets and credentials inside URLs never keep their
+    value: ``value``/``default`` are None and ``secret`` describes it.
+    """
+
+    target: str
+    module: str
+    location: Location
+    kind: str
+    value: Any = None
+    secret: SecretInfo | None = None
+    env_var: str | None = None
+    has_default: bool = False
+    default: Any = None
+    default_truthy: bool | None = None
+    call: str = ""
+
+    @property
+    def setting(self) -> str:
+        """The top-level setting name (``DATABASES`` for ``DATABASES.default.PASSWORD``)."""
+        return self.target.split(".", 1)[0]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModuleSource:
+    """A module of the settings chain: dotted name and path relative to the project."""
+
+    module: str
+    path: str
+    error: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SentryInit:
+    """A ``sentry_sdk.init(...)`` call; ``dsn`` is ``env``, ``literal``, ``missing`` or ``expression``."""
+
+    location: Location
+    dsn: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceFacts(FactsBase):
+    """The settings source of the audited module and of the project's other settings modules."""
+
+    collector: ClassVar[str] = "source"
+    settings_module: str
+    modules: tuple[ModuleSource, ...]
+    assignments: tuple[Assignment, ...]
+    other_modules: dict[str, tuple[Assignment, ...]] = field(default_factory=dict)
+    sentry_inits: tuple[SentryInit, ...] = ()
+
+    def history(self, target: str) -> list[Assignment]:
+        """Every assignment to ``target`` in the chain, in execution order."""
+        return [a for a in self.assignments if a.target == target]
+
+    def last(self, target: str) -> Assignment | None:
+        """The assignment to ``target`` that wins (the last one executed), or None."""
+        found = self.history(target)
+        return found[-1] if found else None
+
+    def location_of(self, setting: str) -> Location | None:
+        """Where ``setting`` (or its nearest dotted parent) is last assigned, if anywhere."""
+        parts = setting.split(".")
+        while parts:
+            hit = self.last(".".join(parts))
+            if hit:
+                return hit.location
+            parts.pop()
+        return None
+
+    def under(self, prefix: str) -> list[Assignment]:
+        """Assignments to ``prefix`` and every key inside it (``DATABASES`` → all of them)."""
+        return [a for a in self.assignments if a.target == prefix or a.target.startswith(prefix + ".")]
+
+
+class _ModuleReader:
+    """Walks one module's top-level statements, inlining project star-imports."""
+
+    def __init__(self, ctx: AuditContext) -> None:
+        self.ctx = ctx
+        self.root = ctx.project_dir
+        self.key = ctx.fingerprint_key
+        self.assignments: list[Assignment] = []
+        self.modules: list[ModuleSource] = []
+        self.sentry: list[SentryInit] = []
+        self._seen: set[str] = set()
+
+    def read(self, module: str, depth: int = 0) -> None:
+        if module in self._seen or depth > 12:
+            return
+        self._seen.add(module)
+        path = module_file(self.root, module)
+        if path is None:
+            return
+        rel = str(path.relative_to(self.root))
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+            self.modules.append(ModuleSource(module=module, path=rel, error=_one_line(exc)))
+            return
+        self.modules.append(ModuleSource(module=module, path=rel))
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for stmt in _statements(tree.body):
+            self._statement(stmt, module, rel, package, depth)
+
+    def _statement(self, stmt: ast.stmt, module: str, rel: str, package: str, depth: int) -> None:
+        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            target = _resolve_relative(package, stmt.module, stmt.level)
+            if target:
+                self.read(target, depth + 1)
+            return
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            if _dotted(stmt.value.func).endswith("sentry_sdk.init"):
+                self.sentry.append(_sentry(stmt.value, rel))
+            return
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        elif isinstance(stmt, ast.AugAssign):
+            name = _target_name(stmt.target)
+            if name:
+                self._add(name, module, rel, stmt.lineno, "expression", call="augmented")
+            return
+        if value is None:
+            return
+        for tgt in targets:
+            name = _target_name(tgt)
+            if name:
+                self._value(name, value, module, rel)
+
+    def _value(self, target: str, node: ast.expr, module: str, rel: str) -> None:
+        """Record ``target = node`` and, for dict/list literals, every key inside."""
+        line = node.lineno
+        if isinstance(node, ast.Dict):
+            self._add(target, module, rel, line, "expression", call="dict")
+            for k, v in zip(node.keys, node.values, strict=True):
+                if isinstance(k, ast.Constant) and isinstance(k.value, (str, int)):
+                    self._value(f"{target}.{k.value}", v, module, rel)
+            return
+        if isinstance(node, ast.Call) and _dotted(node.func) == "dict" and not node.args:
+            self._add(target, module, rel, line, "expression", call="dict")
+            for kw in node.keywords:
+                if kw.arg:
+                    self._value(f"{target}.{kw.arg}", kw.value, module, rel)
+            return
+        if isinstance(node, (ast.List, ast.Tuple)) and any(
+            isinstance(e, (ast.Dict, ast.Call)) for e in node.elts
+        ):
+            self._add(target, module, rel, line, "expression", call="list")
+            for i, elt in enumerate(node.elts):
+                self._value(f"{target}.{i}", elt, module, rel)
+            return
+        env = _env_lookup(node)
+        if env is not None:
+            self._env(target, env, node, module, rel)
+            return
+        try:
+            literal = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            kind = "file" if _reads_file(node) else "expression"
+            self._add(target, module, rel, line, kind, call=_dotted(getattr(node, "func", node)))
+            return
+        self._literal(target, literal, module, rel, line)
+
+    def _literal(self, target: str, literal: Any, module: str, rel: str, line: int) -> None:
+        leaf = target.rsplit(".", 1)[-1]
+        if isinstance(literal, str) and is_secret_name(leaf):
+            self._add(target, module, rel, line, "literal", secret=SecretInfo.of(literal, self.key))
+            return
+        if isinstance(literal, (list, tuple)) and is_secret_name(leaf) and target != "SECRET_KEY_FALLBACKS":
+            self._add(target, module, rel, line, "literal", value=None)
+            return
+        if target == "SECRET_KEY_FALLBACKS" and isinstance(literal, (list, tuple)):
+            self._add(target, module, rel, line, "literal", value=None)
+            for i, item in enumerate(literal):
+                if isinstance(item, str):
+                    self._add(
+                        f"{target}.{i}", module, rel, line, "literal", secret=SecretInfo.of(item, self.key)
+                    )
+            return
+        if isinstance(literal, str):
+            password = _url_password(literal)
+            if password is not None:
+                self._add(
+                    target,
+                    module,
+                    rel,
+                    line,
+                    "literal",
+                    value=_redact_url(literal),
+                    secret=SecretInfo.of(password, self.key),
+                )
+                return
+        self._add(target, module, rel, line, "literal", value=_jsonable(literal))
+
+    def _env(self, target: str, env: _EnvLookup, node: ast.expr, module: str, rel: str) -> None:
+        leaf = target.rsplit(".", 1)[-1]
+        secret: SecretInfo | None = None
+        default: Any = None
+        if env.has_default and env.default is not None:
+            if isinstance(env.default, str) and is_secret_name(leaf):
+                secret = SecretInfo.of(env.default, self.key)
+            elif isinstance(env.default, str) and _url_password(env.default) is not None:
+                secret = SecretInfo.of(_url_password(env.default) or "", self.key)
+                default = _redact_url(env.default)
+            else:
+                default = _jsonable(env.default)
+        self._add(
+            target,
+            module,
+            rel,
+            node.lineno,
+            "env",
+            env_var=env.var,
+            has_default=env.has_default,
+            default=default,
+            secret=secret,
+            default_truthy=_default_truthiness(node, env),
+            call=env.call,
+        )
+
+    def _add(self, target: str, module: str, rel: str, line: int, kind: str, **kw: Any) -> None:
+        self.assignments.append(
+            Assignment(target=target, module=module, location=Location(path=rel, line=line), kind=kind, **kw)
+        )
+
+
+@dataclass
+class _EnvLookup:
+    var: str | None
+    has_default: bool
+    default: Any
+    call: str
+    node: ast.expr
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Top-level statements, descending into if/try/with blocks (both branches)."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            yield from _statements(stmt.body)
+            yield from _statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _statements(stmt.body)
+            for handler in stmt.handlers:
+                yield from _statements(handler.body)
+            yield from _statements(stmt.orelse)
+            yield from _statements(stmt.finalbody)
+        elif isinstance(stmt, ast.With):
+            yield from _statements(stmt.body)
+        else:
+            yield stmt
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else node.attr
+    if isinstance(node, ast.Call):
+        return _dotted(node.func) + "()"
+    return ""
+
+
+def _target_name(node: ast.expr) -> str | None:
+    """``SECRET_KEY`` → "SECRET_KEY"; ``DATABASES["default"]["PASSWORD"]`` → dotted."""
+    if isinstance(node, ast.Name):
+        return node.id if node.id.isupper() else None
+    if isinstance(node, ast.Subscript):
+        base = _target_name(node.value)
+        key = node.slice
+        if base and isinstance(key, ast.Constant) and isinstance(key.value, (str, int)):
+            return f"{base}.{key.value}"
+    return None
+
+
+def _resolve_relative(package: str, module: str | None, level: int) -> str | None:
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, module] if module else base) or None
+
+
+def _const_str(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _literal_or_none(node: ast.expr) -> tuple[bool, Any]:
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def _env_lookup(node: ast.expr) -> _EnvLookup | None:
+    """Recognise an environment lookup anywhere in ``node`` (the outermost one found)."""
+    for sub in ast.walk(node):
+        found = _env_call(sub)
+        if found:
+            return found
+    return None
+
+
+def _env_call(node: ast.AST) -> _EnvLookup | None:
+    if isinstance(node, ast.Subscript) and _dotted(node.value) in ("os.environ", "environ"):
+        return _EnvLookup(_const_str(node.slice), False, None, "os.environ[]", node)
+    if not isinstance(node, ast.Call):
+        return None
+    name = _dotted(node.func)
+    args, kwargs = node.args, {k.arg: k.value for k in node.keywords if k.arg}
+    var = _const_str(args[0]) if args else _const_str(kwargs.get("var") or kwargs.get("key"))
+    if name in ("os.environ.get", "environ.get", "os.getenv", "getenv"):
+        default_node = args[1] if len(args) > 1 else kwargs.get("default")
+        return _with_default(var, default_node, name, node)
+    leaf = name.rsplit(".", 1)[-1]
+    is_env_obj = "." in name and name.split(".")[-2] in ("env", "environ", "Env") and leaf in ENV_TYPED
+    if name in ("env", "config", "decouple.config") or is_env_obj:
+        default_node = kwargs.get("default")
+        if default_node is None and name in ("config", "decouple.config") and len(args) > 1:
+            default_node = args[1]
+        return _with_default(var, default_node, name, node)
+    return None
+
+
+def _with_default(var: str | None, default_node: ast.expr | None, call: str, node: ast.expr) -> _EnvLookup:
+    if default_node is None:
+        return _EnvLookup(var, False, None, call, node)
+    ok, value = _literal_or_none(default_node)
+    return _EnvLookup(var, True, value if ok else None, call, node)
+
+
+def _truthy_text(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
+    return None
+
+
+def _default_truthiness(node: ast.expr, env: _EnvLookup) -> bool | None:
+    """What a DEBUG-like expression evaluates to when the variable is unset, if decidable.
+
+    Handles ``env.bool("X", default=True)``, ``config("X", default=True, cast=bool)``,
+    ``os.environ.get("X", "True") == "True"``, ``... .lower() in ("1", "true")`` and a bare
+    default passed through ``bool()``/``int()``/``strtobool``.
+    """
+    if not env.has_default:
+        return None
+    default = env.default
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        ok, other = _literal_or_none(node.comparators[0])
+        if not ok:
+            return None
+        text = default
+        if isinstance(node.left, ast.Call) and isinstance(node.left.func, ast.Attribute):
+            if isinstance(text, str) and node.left.func.attr == "lower":
+                text = text.lower()
+            elif isinstance(text, str) and node.left.func.attr == "upper":
+                text = text.upper()
+        op = node.ops[0]
+        if isinstance(op, ast.Eq):
+            return bool(text == other)
+        if isinstance(op, ast.NotEq):
+            return bool(text != other)
+        if isinstance(op, ast.In) and isinstance(other, (list, tuple, set)):
+            return text in other
+        if isinstance(op, ast.NotIn) and isinstance(other, (list, tuple, set)):
+            return text not in other
+        return None
+    return _truthy_text(default)
+
+
+def _reads_file(node: ast.expr) -> bool:
+    return any(
+        isinstance(sub, ast.Call) and _dotted(sub.func).rsplit(".", 1)[-1] in ("open", "read_text")
+        for sub in ast.walk(node)
+    )
+
+
+def _sentry(call: ast.Call, rel: str) -> SentryInit:
+    dsn_node = next((k.value for k in call.keywords if k.arg == "dsn"), call.args[0] if call.args else None)
+    if dsn_node is None:
+        kind = "missing"
+    elif _env_lookup(dsn_node) is not None:
+        kind = "env"
+    elif _literal_or_none(dsn_node)[0]:
+        kind = "literal"
+    else:
+        kind = "expression"
+    return SentryInit(location=Location(path=rel, line=call.lineno), dsn=kind)
+
+
+def _url_password(text: str) -> str | None:
+    """The password (or token-only userinfo) of a URL, or None when it carries none."""
+    if "://" not in text or "@" not in text:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.password:
+        return parts.password
+    if parts.username and "@" in parts.netloc and ":" not in parts.netloc.split("@")[0]:
+        return parts.username if parts.scheme in ("https", "http") else None
+    return None
+
+
+def _redact_url(text: str) -> str:
+    parts = urlsplit(text)
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0] if ":" in userinfo else ""
+    netloc = f"{user}:***@{hostport}" if ":" in userinfo else f"***@{hostport}"
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return repr(type(value).__name__)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())[:300]
+
+
+def read_module_chain(
+    ctx: AuditContext, module: str
+) -> tuple[list[ModuleSource], list[Assignment], list[SentryInit]]:
+    """Read ``module`` and its star-import chain: (modules, assignments, sentry inits)."""
+    reader = _ModuleReader(ctx)
+    reader.read(module)
+    return reader.modules, reader.assignments, reader.sentry
+
+
+def collect(ctx: AuditContext) -> SourceFacts:
+    """Read the settings chain and the project's other settings modules.
+
+    Raises :class:`Skip` when the settings module has no file under the project
+    directory (an installed package, say): there is no source to read.
+    """
+    if module_file(ctx.project_dir, ctx.settings_module) is None:
+        raise Skip(f"{ctx.settings_module} has no source file under {ctx.project_dir}")
+    modules, assignments, sentry = read_module_chain(ctx, ctx.settings_module)
+    for entry in ("wsgi", "asgi"):
+        for path in sorted(ctx.project_dir.glob(f"*/{entry}.py")):
+            mod = ".".join(path.relative_to(ctx.project_dir).with_suffix("").parts)
+            _, _, more = read_module_chain(ctx, mod)
+            sentry.extend(more)
+    others: dict[str, tuple[Assignment, ...]] = {}
+    for other in settings_modules(ctx.project_dir, ctx.settings_module):
+        _, found, _ = read_module_chain(ctx, other)
+        secrets = tuple(a for a in found if a.target.startswith("SECRET_KEY") and a.secret)
+        if secrets:
+            others[other] = secrets
+    return SourceFacts(
+        settings_module=ctx.settings_module,
+        modules=tuple(modules),
+        assignments=tuple(assignments),
+        other_modules=others,
+        sentry_inits=tuple(sentry),
+    )
+
+
+SPEC = CollectorSpec(
+    name="source", produces=SourceFacts, collect=collect, description="the settings source, read with ast"
+)

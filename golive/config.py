@@ -1,0 +1,147 @@
+"""Project configuration: ``[tool.golive]`` in pyproject.toml, or golive.toml.
+
+Read with :mod:`tomllib` (``tomli`` before Python 3.11). In ``golive.toml`` the keys sit at
+the top level or under ``[tool.golive]``; pyproject.toml wins when both exist.
+
+Recognised keys::
+
+    [tool.golive]
+    settings = "mysite.settings.production"   # module to audit
+    author = "Jane Ops <jane@example.com>"
+    fail_on = "high"
+    select = ["GL", "security."]
+    ignore = ["GL405"]
+    python = ".venv/bin/python"
+    env_file = "deploy/audit.env"
+    timeout = 60
+
+    [tool.golive.attest.GL222]               # sign a manual check
+    by = "Jane Ops"
+    on = 2026-11-01
+    note = "restored last night's dump on staging"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from golive.model import Attestation
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be read or holds a wrong value (exit status 2)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """The ``[tool.golive]`` table, validated. ``path`` is the file it came from, if any."""
+
+    path: Path | None = None
+    settings: str | None = None
+    author: str | None = None
+    fail_on: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    python: str | None = None
+    env_file: str | None = None
+    timeout: float | None = None
+    attestations: tuple[Attestation, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A sub-table such as ``[tool.golive.backups]`` (empty dict when absent)."""
+        value = self.raw.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+
+def load_config(project_dir: Path) -> Config:
+    """Read the configuration of the project at ``project_dir``.
+
+    Returns an empty :class:`Config` when neither file has a golive table. Raises
+    :class:`ConfigError` with a one-line message for invalid TOML or wrong value types.
+    """
+    for name in ("pyproject.toml", "golive.toml"):
+        path = project_dir / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{name}: cannot read it: {exc}") from None
+        table = data.get("tool", {}).get("golive")
+        if table is None and name == "golive.toml":
+            table = data
+        if table is not None:
+            return _validate(table, path)
+    return Config()
+
+
+def _str(table: dict[str, Any], key: str, path: Path) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{path.name}: [tool.golive] {key} must be a string")
+    return value
+
+
+def _strs(table: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path.name}: [tool.golive] {key} must be a list of strings")
+    return tuple(value)
+
+
+def _validate(table: dict[str, Any], path: Path) -> Config:
+    timeout = table.get("timeout")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ConfigError(f"{path.name}: [tool.golive] timeout must be a positive number")
+    return Config(
+        path=path,
+        settings=_str(table, "settings", path),
+        author=_str(table, "author", path),
+        fail_on=_str(table, "fail_on", path),
+        select=_strs(table, "select", path),
+        ignore=_strs(table, "ignore", path),
+        python=_str(table, "python", path),
+        env_file=_str(table, "env_file", path),
+        timeout=float(timeout) if timeout is not None else None,
+        attestations=_attestations(table.get("attest", {}), path),
+        raw=table,
+    )
+
+
+def _attestations(table: Any, path: Path) -> tuple[Attestation, ...]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path.name}: [tool.golive.attest] must be a table of check ids")
+    out = []
+    for check_id, entry in table.items():
+        where = f"{path.name}: [tool.golive.attest.{check_id}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table with by, on and note")
+        by, on = entry.get("by"), entry.get("on")
+        if not isinstance(by, str) or not by.strip():
+            raise ConfigError(f'{where} needs by = "who signed"')
+        if isinstance(on, dt.datetime):
+            on = on.date()
+        if isinstance(on, str):
+            try:
+                on = dt.date.fromisoformat(on)
+            except ValueError:
+                raise ConfigError(f"{where} on must be a date (YYYY-MM-DD)") from None
+        if not isinstance(on, dt.date):
+            raise ConfigError(f"{where} needs on = YYYY-MM-DD")
+        note = entry.get("note", "")
+        out.append(Attestation(check_id=check_id.upper(), by=by.strip(), on=on.isoformat(), note=str(note)))
+    return tuple(out)

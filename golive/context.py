@@ -1,0 +1,195 @@
+"""What the user asked for (:class:`AuditOptions`) and what the run resolved it to
+(:class:`AuditContext`): project, settings module, interpreter, environment, author.
+
+Building the context is where usage errors surface: a missing project directory, an
+unreadable env file or a broken configuration raise :class:`UsageError` (exit status 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from golive.config import Config, ConfigError, load_config
+from golive.discovery import DiscoveryError, choose_settings
+from golive.model import Severity
+
+
+class UsageError(Exception):
+    """Bad input the user must fix before anything can be audited (exit status 2)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditOptions:
+    """The options of ``golive audit`` (and ``manage.py golive``), unresolved.
+
+    ``timeout`` is in seconds and bounds the runtime probe; ``select``/``ignore`` are
+    check-id prefixes. The nginx, gunicorn, live-site, git and host fields are read by
+    the collectors of those inputs.
+    """
+
+    project_dir: Path = Path(".")
+    settings: str | None = None
+    python: str | None = None
+    env_file: Path | None = None
+    author: str | None = None
+    fail_on: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    timeout: float | None = None
+    nginx: tuple[Path, ...] = ()
+    nginx_prefix: Path | None = None
+    gunicorn: tuple[Path, ...] = ()
+    urls: tuple[str, ...] = ()
+    no_git: bool = False
+    since: str | None = None
+    host: bool | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GitInfo:
+    """The project's git state: ``commit`` None when not a repository (``reason`` says why)."""
+
+    commit: str | None = None
+    dirty: bool | None = None
+    user: str | None = None
+    root: Path | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditContext:
+    """The resolved inputs of one audit, shared read-only by every collector.
+
+    ``env`` is the environment the project's code runs with (this process's plus
+    ``--env-file``); ``fingerprint_key`` keys the short secret fingerprints, fresh for
+    every audit so a fingerprint in a report cannot be matched against a guessed key.
+    """
+
+    options: AuditOptions
+    project_dir: Path
+    project_name: str
+    config: Config
+    settings_module: str
+    settings_reason: str
+    python: str
+    env: dict[str, str]
+    env_file_keys: tuple[str, ...]
+    timeout: float
+    author: str
+    fail_on: Severity
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    git: GitInfo
+    started: dt.datetime
+    fingerprint_key: str = field(default_factory=lambda: secrets.token_hex(16))
+
+
+def git_info(project_dir: Path) -> GitInfo:
+    """Commit, dirtiness and user of the git work tree holding ``project_dir``."""
+
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(
+                ["git", "-C", str(project_dir), *args],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    root = git("rev-parse", "--show-toplevel")
+    if root is None:
+        return GitInfo(reason="not a git repository (or git is not installed)")
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    name, email = git("config", "user.name"), git("config", "user.email")
+    user = f"{name} <{email}>" if name and email else (name or email)
+    return GitInfo(
+        commit=commit,
+        dirty=bool(status) if status is not None else None,
+        user=user,
+        root=Path(root),
+        reason="" if commit else "repository has no commits yet",
+    )
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The variables of a dotenv file (python-dotenv's syntax). ``UsageError`` if unreadable."""
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        raise UsageError(f"--env-file {path}: no such file")
+    try:
+        values = dotenv_values(path, interpolate=False)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--env-file {path}: cannot read it: {exc}") from None
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditContext:
+    """Turn options into a context. Raises :class:`UsageError` with a one-line message."""
+    project_dir = options.project_dir.expanduser().resolve()
+    if not project_dir.is_dir():
+        raise UsageError(f"{options.project_dir}: no such directory")
+    try:
+        config = load_config(project_dir)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        choice = choose_settings(
+            project_dir,
+            options.settings,
+            config.settings,
+            config.path.name if config.path else "",
+        )
+    except DiscoveryError as exc:
+        raise UsageError(str(exc)) from None
+
+    env = dict(os.environ)
+    env_file_keys: tuple[str, ...] = ()
+    env_file = options.env_file or (project_dir / config.env_file if config.env_file else None)
+    if env_file is not None:
+        values = read_env_file(env_file)
+        env.update(values)
+        env_file_keys = tuple(values)
+
+    python = options.python or config.python or sys.executable
+    if not Path(python).is_absolute() and (project_dir / python).exists():
+        python = str(project_dir / python)
+
+    fail_on_text = options.fail_on or config.fail_on or "high"
+    try:
+        fail_on = Severity.parse(fail_on_text)
+    except ValueError as exc:
+        raise UsageError(f"--fail-on: {exc}") from None
+
+    git = git_info(project_dir)
+    author = options.author or config.author or git.user or "unknown (set --author)"
+    return AuditContext(
+        options=options,
+        project_dir=project_dir,
+        project_name=project_dir.name,
+        config=config,
+        settings_module=choice.module,
+        settings_reason=choice.reason,
+        python=python,
+        env=env,
+        env_file_keys=env_file_keys,
+        timeout=options.timeout or config.timeout or 60.0,
+        author=author,
+        fail_on=fail_on,
+        select=options.select or config.select,
+        ignore=options.ignore + config.ignore,
+        git=git,
+        started=now or dt.datetime.now().astimezone(),
+    )

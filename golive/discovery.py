@@ -1,0 +1,154 @@
+"""Which settings module to audit, and why.
+
+Order (issue "core pipeline", DESIGN.md): ``--settings``; ``[tool.golive] settings``;
+else the module ``manage.py``, ``wsgi.py`` or ``asgi.py`` default to
+(``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)``, read with :mod:`ast`, never
+run), replaced by a production-looking sibling when one exists (``production.py``,
+``prod.py``, ``settings/production/``...), since ``manage.py`` usually points at
+development settings.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+PRODUCTION_NAMES = ("production", "prod", "live", "deploy")
+SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", "build", "dist"}
+
+
+class DiscoveryError(Exception):
+    """No settings module can be found (exit status 2); the message says what to pass."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingsChoice:
+    """The module to audit and a one-line reason shown in the report."""
+
+    module: str
+    reason: str
+
+
+def module_file(project_dir: Path, module: str) -> Path | None:
+    """The file of dotted ``module`` under ``project_dir`` (``pkg/__init__.py`` for a package)."""
+    base = project_dir.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def default_from_entry_points(project_dir: Path) -> tuple[str, str] | None:
+    """``(module, file name)`` from the first of manage.py/wsgi.py/asgi.py that sets a default."""
+    candidates = [project_dir / "manage.py"]
+    for pattern in ("*/wsgi.py", "*/asgi.py"):
+        candidates += sorted(project_dir.glob(pattern))
+    for path in candidates:
+        module = _setdefault_value(path)
+        if module:
+            return module, str(path.relative_to(project_dir))
+    return None
+
+
+def _setdefault_value(path: Path) -> str | None:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setdefault"
+            and len(node.args) == 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == "DJANGO_SETTINGS_MODULE"
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            return node.args[1].value
+    return None
+
+
+def production_sibling(project_dir: Path, module: str) -> str | None:
+    """A production-looking module next to (or inside) ``module``, if one exists.
+
+    ``mysite.settings`` as a package → ``mysite.settings.production``;
+    ``mysite.settings.dev`` → ``mysite.settings.production``;
+    ``mysite.settings`` as a module → ``mysite.settings_production`` or
+    ``mysite.production_settings``.
+    """
+    parts = module.split(".")
+    base = project_dir.joinpath(*parts)
+    if base.is_dir():
+        package = parts
+    else:
+        package = parts[:-1]
+        if parts[-1] in PRODUCTION_NAMES:
+            return None
+    pkg_dir = project_dir.joinpath(*package)
+    for name in PRODUCTION_NAMES:
+        for candidate in (pkg_dir / f"{name}.py", pkg_dir / name / "__init__.py"):
+            if candidate.is_file():
+                return ".".join([*package, name])
+    if not base.is_dir():
+        leaf = parts[-1]
+        for name in PRODUCTION_NAMES:
+            for stem in (f"{leaf}_{name}", f"{name}_{leaf}"):
+                if (pkg_dir / f"{stem}.py").is_file():
+                    return ".".join([*package, stem])
+    return None
+
+
+def choose_settings(
+    project_dir: Path, explicit: str | None, configured: str | None, config_name: str = ""
+) -> SettingsChoice:
+    """Decide which settings module to audit. Raises :class:`DiscoveryError` if none."""
+    if explicit:
+        return SettingsChoice(module=explicit, reason="given with --settings")
+    if configured:
+        where = config_name or "the configuration"
+        return SettingsChoice(module=configured, reason=f"[tool.golive] settings in {where}")
+    found = default_from_entry_points(project_dir)
+    if found is None:
+        if not (project_dir / "manage.py").is_file() and not list(project_dir.glob("*/settings*")):
+            raise DiscoveryError(
+                f"{project_dir} does not look like a Django project (no manage.py, no settings):"
+                " pass the project directory or --settings"
+            )
+        raise DiscoveryError(
+            "no settings module found: manage.py, wsgi.py and asgi.py set no"
+            " DJANGO_SETTINGS_MODULE default; pass --settings"
+        )
+    module, source = found
+    sibling = production_sibling(project_dir, module)
+    if sibling and sibling != module:
+        return SettingsChoice(
+            module=sibling,
+            reason=f"production-looking sibling of {module} (the default in {source})",
+        )
+    return SettingsChoice(module=module, reason=f"default in {source}")
+
+
+def settings_modules(project_dir: Path, audited: str) -> list[str]:
+    """Every other settings-looking module in the project (``*/settings*.py``, ``settings/*``).
+
+    Used to compare SECRET_KEY fingerprints across modules: a key shared with a
+    development module is a key that lives in source control.
+    """
+    found: set[str] = set()
+    for path in project_dir.rglob("*.py"):
+        rel = path.relative_to(project_dir)
+        if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
+            continue
+        in_settings_pkg = any(p.startswith("settings") for p in rel.parts[:-1])
+        if not (in_settings_pkg or rel.name.startswith("settings") or "settings" in rel.stem):
+            continue
+        parts = list(rel.with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts:
+            found.add(".".join(parts))
+    found.discard(audited)
+    return sorted(found)

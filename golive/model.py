@@ -1,0 +1,261 @@
+"""The core types: what a check finds and what an audit is.
+
+Every type here is immutable (frozen dataclasses with keyword-only fields), so a finding
+cannot change after a check returned it. The JSON report is the faithful serialisation
+of :class:`Audit` (see :mod:`golive.reports.json_report`), and every other format is a
+rendering of it. Field names follow ``DESIGN.md`` ("Contracts").
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How bad a failing finding is; ordered, so ``Severity.HIGH > Severity.LOW``."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in reports and on the command line (``"high"``)."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """``"High"`` → ``Severity.HIGH``. Raises ``ValueError`` on an unknown name."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (one of: {names})") from None
+
+
+class Status(str, enum.Enum):
+    """The outcome of one check on one subject.
+
+    ``fail`` a problem was found; ``pass`` the check ran and found none; ``manual`` a
+    person must attest it; ``skipped`` the input the check needs is missing (``reason``
+    says which); ``error`` the check or its collector crashed (``reason`` says how).
+    """
+
+    FAIL = "fail"
+    PASS = "pass"
+    MANUAL = "manual"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+class Section(str, enum.Enum):
+    """The checklist sections, in the checklist's order.
+
+    The hundreds digit of a ``GL`` id names its section (``DESIGN.md``); Django's own
+    check ids are filed under the section of the setting they are about, or under
+    ``check-deploy`` when no section fits.
+    """
+
+    CHECK_DEPLOY = "check-deploy"
+    CRITICAL_SETTINGS = "critical-settings"
+    ENVIRONMENT_SETTINGS = "environment-settings"
+    HTTPS = "https"
+    PERFORMANCE = "performance"
+    ERROR_REPORTING = "error-reporting"
+    APPLICATION_SERVER = "application-server"
+    WEB_SERVER = "web-server"
+    LIVE_SITE = "live-site"
+    OPERATIONS = "operations"
+
+    @property
+    def heading(self) -> str:
+        """The heading shown in reports."""
+        return _SECTION_TITLES[self]
+
+    @property
+    def digit(self) -> int | None:
+        """The hundreds digit of the ``GL`` ids in this section (None for check-deploy)."""
+        return _SECTION_DIGITS.get(self)
+
+    @classmethod
+    def for_digit(cls, digit: int) -> Section:
+        """The section whose ``GL`` ids start with ``digit``; ``KeyError`` if none."""
+        for section, d in _SECTION_DIGITS.items():
+            if d == digit:
+                return section
+        raise KeyError(digit)
+
+
+_SECTION_TITLES = {
+    Section.CHECK_DEPLOY: "manage.py check --deploy",
+    Section.CRITICAL_SETTINGS: "Critical settings: SECRET_KEY and DEBUG",
+    Section.ENVIRONMENT_SETTINGS: "Environment-specific settings",
+    Section.HTTPS: "HTTPS and cookies",
+    Section.PERFORMANCE: "Performance: sessions, CONN_MAX_AGE, templates",
+    Section.ERROR_REPORTING: "Error reporting, logging and metrics",
+    Section.APPLICATION_SERVER: "Application server",
+    Section.WEB_SERVER: "Web server",
+    Section.LIVE_SITE: "Live site",
+    Section.OPERATIONS: "Security alerts, host and backups",
+}
+_SECTION_DIGITS = {
+    Section.CRITICAL_SETTINGS: 1,
+    Section.ENVIRONMENT_SETTINGS: 2,
+    Section.HTTPS: 3,
+    Section.PERFORMANCE: 4,
+    Section.ERROR_REPORTING: 5,
+    Section.APPLICATION_SERVER: 6,
+    Section.WEB_SERVER: 7,
+    Section.LIVE_SITE: 8,
+    Section.OPERATIONS: 9,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Location:
+    """Where a finding is: ``path`` relative to the project root, ``line`` 1-based."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attestation:
+    """A person's signature on a manual check, from ``[tool.golive.attest]``.
+
+    ``on`` is an ISO date (``YYYY-MM-DD``); ``expired`` is set by the runner when the
+    signature is older than the check's validity, which turns the check back to manual.
+    """
+
+    check_id: str
+    by: str
+    on: str
+    note: str = ""
+    expires: str | None = None
+    expired: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One outcome of one check: a JSON object in the report (``DESIGN.md``, "A finding").
+
+    ``evidence`` lines are redacted when they are made (a collector never lets a secret
+    value into facts), ``subjects`` name what the finding is about in the field's own
+    terms (``SECRET_KEY``, ``ssl_protocols``, ``Strict-Transport-Security``).
+    """
+
+    id: str
+    section: Section
+    status: Status
+    severity: Severity
+    title: str
+    subjects: tuple[str, ...] = ()
+    location: Location | None = None
+    evidence: tuple[str, ...] = ()
+    remediation: str = ""
+    reference: str = ""
+    collector: str = ""
+    reason: str = ""
+    attestation: Attestation | None = None
+
+    @property
+    def failing(self) -> bool:
+        """True for a ``fail`` outcome."""
+        return self.status is Status.FAIL
+
+    @property
+    def key(self) -> str:
+        """A stable identity for matching across audits: id + subjects + location path.
+
+        Line numbers are left out on purpose so that a finding keeps its identity when
+        code above it moves.
+        """
+        where = self.location.path if self.location else ""
+        return "|".join((self.id, ",".join(self.subjects), where))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectorRun:
+    """What one collector did: ``status`` is ``ok``, ``skipped`` or ``error``."""
+
+    name: str
+    status: str
+    reason: str = ""
+    duration: float = 0.0
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Screenshot:
+    """A PNG captured from the live site; ``path`` relative to the report directory."""
+
+    name: str
+    url: str
+    path: str
+    caption: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Audit:
+    """The whole result of one run; reports are pure renderings of it."""
+
+    golive_version: str
+    started_at: str
+    duration: float
+    author: str
+    project_name: str
+    project_path: str
+    git_commit: str | None
+    git_dirty: bool | None
+    settings_module: str | None
+    settings_reason: str
+    django_version: str | None
+    python_version: str | None
+    collectors: tuple[CollectorRun, ...]
+    findings: tuple[Finding, ...]
+    attestations: tuple[Attestation, ...] = ()
+    screenshots: tuple[Screenshot, ...] = ()
+    django_check_output: str = ""
+    fail_on: Severity = Severity.HIGH
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def incomplete(self) -> bool:
+        """True when a collector or a check errored: the audit could not look at everything."""
+        return any(c.status == "error" for c in self.collectors) or any(
+            f.status is Status.ERROR for f in self.findings
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per status: ``{"fail": 3, "pass": 40, ...}`` (all keys present)."""
+        out = {s.value: 0 for s in Status}
+        for f in self.findings:
+            out[f.status.value] += 1
+        return out
+
+    def failing_by_severity(self) -> dict[str, int]:
+        """Number of failing findings per severity, highest first (all keys present)."""
+        out = {s.label: 0 for s in sorted(Severity, reverse=True)}
+        for f in self.findings:
+            if f.failing:
+                out[f.severity.label] += 1
+        return out
+
+    def blocking(self) -> list[Finding]:
+        """Failing findings at or above ``fail_on``: the ones that make the exit status 1."""
+        return [f for f in self.findings if f.failing and f.severity >= self.fail_on]
+
+    @property
+    def exit_status(self) -> int:
+        """0 clean, 1 failing at or above ``fail_on``, 3 incomplete (``DESIGN.md``)."""
+        if self.blocking():
+            return 1
+        return 3 if self.incomplete else 0

@@ -1,0 +1,141 @@
+"""The JSON report: the faithful serialisation of an :class:`~golive.model.Audit`.
+
+Its shape is fixed by ``golive/schemas/audit.schema.json`` (``schema_version`` 1); the
+tests validate every report they produce against it. :func:`from_dict` reads it back,
+so any stored audit can be re-rendered in every other format.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from golive.model import (
+    Attestation,
+    Audit,
+    CollectorRun,
+    Finding,
+    Location,
+    Screenshot,
+    Section,
+    Severity,
+    Status,
+)
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    """One finding as a JSON object (DESIGN.md, "A finding")."""
+    return {
+        "id": f.id,
+        "section": f.section.value,
+        "status": f.status.value,
+        "severity": f.severity.label,
+        "title": f.title,
+        "subjects": list(f.subjects),
+        "location": {"path": f.location.path, "line": f.location.line} if f.location else None,
+        "evidence": list(f.evidence),
+        "remediation": f.remediation,
+        "reference": f.reference,
+        "collector": f.collector,
+        "reason": f.reason,
+        "attestation": asdict(f.attestation) if f.attestation else None,
+    }
+
+
+def to_dict(audit: Audit) -> dict[str, Any]:
+    """The whole audit as JSON-ready data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "golive_version": audit.golive_version,
+        "started_at": audit.started_at,
+        "duration": audit.duration,
+        "author": audit.author,
+        "project": {"name": audit.project_name, "path": audit.project_path},
+        "git": {"commit": audit.git_commit, "dirty": audit.git_dirty},
+        "settings": {"module": audit.settings_module, "reason": audit.settings_reason},
+        "django_version": audit.django_version,
+        "python_version": audit.python_version,
+        "fail_on": audit.fail_on.label,
+        "exit_status": audit.exit_status,
+        "incomplete": audit.incomplete,
+        "counts": audit.counts(),
+        "failing_by_severity": audit.failing_by_severity(),
+        "collectors": [
+            {
+                "name": c.name,
+                "status": c.status,
+                "reason": c.reason,
+                "duration": round(c.duration, 3),
+                "details": dict(c.details),
+            }
+            for c in audit.collectors
+        ],
+        "findings": [finding_to_dict(f) for f in audit.findings],
+        "attestations": [asdict(a) for a in audit.attestations],
+        "screenshots": [asdict(s) for s in audit.screenshots],
+        "django_check_output": audit.django_check_output,
+        "inputs": dict(audit.inputs),
+    }
+
+
+def render(audit: Audit) -> str:
+    """The JSON report text (UTF-8, indented, keys in a stable order)."""
+    return json.dumps(to_dict(audit), indent=2, ensure_ascii=False) + "\n"
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    """Inverse of :func:`finding_to_dict`."""
+    loc = d.get("location")
+    att = d.get("attestation")
+    return Finding(
+        id=d["id"],
+        section=Section(d["section"]),
+        status=Status(d["status"]),
+        severity=Severity.parse(d["severity"]),
+        title=d["title"],
+        subjects=tuple(d.get("subjects") or ()),
+        location=Location(path=loc["path"], line=loc.get("line")) if loc else None,
+        evidence=tuple(d.get("evidence") or ()),
+        remediation=d.get("remediation", ""),
+        reference=d.get("reference", ""),
+        collector=d.get("collector", ""),
+        reason=d.get("reason", ""),
+        attestation=Attestation(**att) if att else None,
+    )
+
+
+def from_dict(d: dict[str, Any]) -> Audit:
+    """Read an audit back from its JSON data (``ValueError``/``KeyError`` when malformed)."""
+    return Audit(
+        golive_version=d["golive_version"],
+        started_at=d["started_at"],
+        duration=float(d.get("duration", 0.0)),
+        author=d.get("author", ""),
+        project_name=d["project"]["name"],
+        project_path=d["project"]["path"],
+        git_commit=d["git"].get("commit"),
+        git_dirty=d["git"].get("dirty"),
+        settings_module=d["settings"].get("module"),
+        settings_reason=d["settings"].get("reason", ""),
+        django_version=d.get("django_version"),
+        python_version=d.get("python_version"),
+        collectors=tuple(
+            CollectorRun(
+                name=c["name"],
+                status=c["status"],
+                reason=c.get("reason", ""),
+                duration=float(c.get("duration", 0.0)),
+                details=c.get("details") or {},
+            )
+            for c in d.get("collectors", [])
+        ),
+        findings=tuple(finding_from_dict(f) for f in d.get("findings", [])),
+        attestations=tuple(Attestation(**a) for a in d.get("attestations", [])),
+        screenshots=tuple(Screenshot(**s) for s in d.get("screenshots", [])),
+        django_check_output=d.get("django_check_output", ""),
+        fail_on=Severity.parse(d.get("fail_on", "high")),
+        inputs=d.get("inputs") or {},
+    )

@@ -1,0 +1,122 @@
+"""The terminal report (Rich): grouped by checklist section, in the checklist's order.
+
+Failing, erroring and manual findings are shown with their evidence, location and fix;
+passes and skips are counted per section (listed with ``--verbose``). A closing summary
+gives counts, the exit status and the report paths, and says when the audit is incomplete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from golive.model import Audit, Finding, Section, Severity, Status
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+STATUS_STYLE = {
+    Status.FAIL: "red",
+    Status.ERROR: "bold magenta",
+    Status.MANUAL: "blue",
+    Status.SKIPPED: "dim",
+    Status.PASS: "green",
+}
+STATUS_MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.MANUAL: "?", Status.SKIPPED: "-", Status.PASS: "✓"}
+
+
+def _header(audit: Audit) -> Panel:
+    commit = (audit.git_commit or "no git")[:12] + (" (dirty)" if audit.git_dirty else "")
+    lines = [
+        f"[bold]{escape(audit.project_name)}[/]  {escape(audit.project_path)}",
+        f"settings [bold]{escape(audit.settings_module or '?')}[/] ({escape(audit.settings_reason)})",
+        f"Django {escape(audit.django_version or '?')} · Python {escape(audit.python_version or '?')}"
+        f" · commit {escape(commit)}",
+        f"{escape(audit.started_at)} · by {escape(audit.author)} · golive {audit.golive_version}",
+    ]
+    return Panel("\n".join(lines), title="golive audit", expand=False)
+
+
+def _finding(f: Finding) -> Group:
+    mark = STATUS_MARK[f.status]
+    head = Text.assemble(
+        (f" {mark} ", STATUS_STYLE[f.status]),
+        (f"{f.id:<14}", "bold"),
+        (f"{f.severity.label:<9}", SEVERITY_STYLE[f.severity] if f.status is Status.FAIL else "dim"),
+        (f.title, ""),
+    )
+    parts: list[Text] = [head]
+    detail = []
+    if f.subjects:
+        detail.append(("subjects", ", ".join(f.subjects)))
+    if f.location:
+        detail.append(("where", str(f.location)))
+    for line in f.evidence:
+        detail.append(("seen", line))
+    if f.reason:
+        detail.append(("reason", f.reason))
+    if f.attestation:
+        a = f.attestation
+        detail.append(("signed", f"{a.by} on {a.on}" + (f" (expired {a.expires})" if a.expired else "")))
+    if f.status in (Status.FAIL, Status.MANUAL) and f.remediation:
+        first = f.remediation.strip().splitlines()
+        detail.append(("fix", first[0] + (" …" if len(first) > 1 else "")))
+    for label, value in detail:
+        parts.append(Text.assemble((f"{'':>18}{label:>8}  ", "dim"), (value, "")))
+    return Group(*parts)
+
+
+def render_console(
+    audit: Audit, console: Console, *, verbose: bool = False, paths: Sequence[Path] = ()
+) -> None:
+    """Print the audit to ``console``."""
+    console.print(_header(audit))
+    for run in audit.collectors:
+        if run.status != "ok":
+            style = "bold magenta" if run.status == "error" else "dim"
+            console.print(Text.assemble((f"  {run.name} {run.status}: ", style), (run.reason, "")))
+    by_section: dict[Section, list[Finding]] = {}
+    for f in audit.findings:
+        by_section.setdefault(f.section, []).append(f)
+    for section in Section:
+        items = by_section.get(section)
+        if not items:
+            continue
+        counts = {s: sum(1 for f in items if f.status is s) for s in Status}
+        tally = "  ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
+        console.rule(Text.assemble((section.heading, "bold"), ("  " + tally, "dim")), align="left")
+        for f in items:
+            if verbose or f.status in (Status.FAIL, Status.ERROR, Status.MANUAL):
+                console.print(_finding(f))
+    console.print(_summary(audit, paths))
+
+
+def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    counts = audit.counts()
+    table.add_row("findings", "  ".join(f"{n} {s}" for s, n in counts.items()))
+    failing = audit.failing_by_severity()
+    table.add_row("failing", "  ".join(f"{n} {s}" for s, n in failing.items() if n) or "none")
+    status = audit.exit_status
+    verdict = {
+        0: "[green]nothing failing at or above " + audit.fail_on.label + "[/]",
+        1: f"[bold red]{len(audit.blocking())} failing at or above {audit.fail_on.label}[/]",
+        3: "[bold magenta]incomplete: a collector or check errored (see above)[/]",
+    }[status]
+    table.add_row("verdict", f"{verdict} (exit {status})")
+    if audit.incomplete and status == 1:
+        table.add_row("", "[magenta]the audit is also incomplete: a collector or check errored[/]")
+    for path in paths:
+        table.add_row("report", escape(str(path)))
+    table.add_row("duration", f"{audit.duration:.1f} s")
+    return Panel(table, title="summary", expand=False)

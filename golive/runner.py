@@ -1,0 +1,249 @@
+"""The runner: collectors → facts → checks → findings → audit.
+
+Every collector and every check is isolated: a crash becomes a ``CollectorRun`` with
+status ``error`` or an ``error`` finding with its reason, and the run goes on. Filtering
+(``--select``/``--ignore``), silencing (``SILENCED_SYSTEM_CHECKS``, for Django's ids and
+golive's alike), attestations and the exit status live here, not in the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from golive import __version__
+from golive.checks import registry as default_registry
+from golive.checks.django_checks import django_check_output, django_findings
+from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
+from golive.collectors.runtime import ProbeFailed, RuntimeFacts
+from golive.context import AuditContext
+from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
+from golive.registry import CheckSpec, Facts, Registry, matches
+
+Progress = Callable[[str, str], None]
+"""``progress(name, state)``: state is ``start``, ``ok``, ``skipped`` or ``error``."""
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if not isinstance(exc, (CollectorError, Skip)):
+        text = f"{type(exc).__name__}: {text}"
+    return " ".join(text.split())[:400]
+
+
+def run_collector(spec: CollectorSpec, ctx: AuditContext) -> tuple[CollectorRun, object | None]:
+    """Run one collector, isolated: (its run record, its facts or None)."""
+    start = time.perf_counter()
+    try:
+        facts = spec.collect(ctx)
+    except Skip as exc:
+        return CollectorRun(
+            name=spec.name, status="skipped", reason=_one_line(exc), duration=time.perf_counter() - start
+        ), None
+    except ProbeFailed as exc:
+        details = {
+            "django_version": exc.details.get("django_version"),
+            "python_version": (exc.details.get("python") or {}).get("version"),
+        }
+        return CollectorRun(
+            name=spec.name,
+            status="error",
+            reason=_one_line(exc),
+            duration=time.perf_counter() - start,
+            details=details,
+        ), None
+    except Exception as exc:
+        return CollectorRun(
+            name=spec.name, status="error", reason=_one_line(exc), duration=time.perf_counter() - start
+        ), None
+    return CollectorRun(name=spec.name, status="ok", duration=time.perf_counter() - start), facts
+
+
+def collect_all(
+    ctx: AuditContext,
+    collectors: Sequence[CollectorSpec],
+    progress: Progress | None = None,
+) -> tuple[list[CollectorRun], dict[type, object]]:
+    """Run every collector concurrently (threads: the slow ones wait on subprocesses)."""
+    runs: list[CollectorRun] = []
+    facts: dict[type, object] = {}
+
+    def one(spec: CollectorSpec) -> tuple[CollectorRun, object | None]:
+        if progress:
+            progress(spec.name, "start")
+        run, produced = run_collector(spec, ctx)
+        if progress:
+            progress(spec.name, run.status)
+        return run, produced
+
+    with ThreadPoolExecutor(max_workers=max(1, len(collectors))) as pool:
+        for spec, (run, produced) in zip(collectors, pool.map(one, collectors), strict=True):
+            runs.append(run)
+            if produced is not None:
+                facts[spec.produces] = produced
+    return runs, facts
+
+
+def _missing_reason(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> str | None:
+    for kind in spec.needs:
+        if kind in facts:
+            continue
+        name = getattr(kind, "collector", "") or kind.__name__
+        run = next(
+            (r for r in runs.values() if r.name == name or getattr(kind, "collector", None) == r.name), None
+        )
+        if run is None:
+            return f"{name}: not collected"
+        return f"{run.name}: {run.reason or run.status}"
+    return None
+
+
+def run_check(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> list[Finding]:
+    """Run one check, isolated. No failing finding → one ``pass``; a crash → ``error``."""
+    missing = _missing_reason(spec, facts, runs)
+    if missing is not None:
+        return [spec.skipped(missing)]
+    try:
+        found = list(spec(facts))
+    except Exception as exc:
+        return [spec.finding(Status.ERROR, reason=f"check crashed: {_one_line(exc)}")]
+    if not found:
+        return [spec.ask()] if spec.manual else [spec.passed()]
+    return found
+
+
+def apply_attestations(
+    findings: Iterable[Finding],
+    attestations: Sequence[Attestation],
+    registry: Registry,
+    today: dt.date,
+) -> tuple[list[Finding], list[Attestation]]:
+    """Turn signed manual findings into passes; expired signatures stay manual.
+
+    A signature lasts the check's ``validity_days`` (None: forever). Returns the new
+    findings and the attestations with ``expires``/``expired`` filled in.
+    """
+    resolved: dict[str, Attestation] = {}
+    for att in attestations:
+        spec = registry.get(att.check_id)
+        expires = None
+        if spec and spec.validity_days is not None:
+            expires = dt.date.fromisoformat(att.on) + dt.timedelta(days=spec.validity_days)
+        resolved[att.check_id] = replace(
+            att,
+            expires=expires.isoformat() if expires else None,
+            expired=bool(expires and expires < today),
+        )
+    out = []
+    for f in findings:
+        signed = resolved.get(f.id)
+        if f.status is Status.MANUAL and signed is not None:
+            att = signed
+            if att.expired:
+                f = replace(
+                    f, attestation=att, reason=f"signed by {att.by} on {att.on}, expired {att.expires}"
+                )
+            else:
+                f = replace(
+                    f, status=Status.PASS, attestation=att, reason=f"attested by {att.by} on {att.on}"
+                )
+        out.append(f)
+    return out, list(resolved.values())
+
+
+def _filter(findings: Iterable[Finding], ctx: AuditContext, silenced: frozenset[str]) -> list[Finding]:
+    out = []
+    for f in findings:
+        if ctx.select and not matches(f.id, ctx.select):
+            continue
+        if ctx.ignore and matches(f.id, ctx.ignore):
+            continue
+        if f.id in silenced and f.status in (Status.FAIL, Status.MANUAL):
+            f = replace(f, status=Status.SKIPPED, reason="silenced by SILENCED_SYSTEM_CHECKS")
+        out.append(f)
+    return out
+
+
+_STATUS_RANK = {Status.ERROR: 0, Status.FAIL: 1, Status.MANUAL: 2, Status.SKIPPED: 3, Status.PASS: 4}
+_SECTIONS = list(Section)
+
+
+def section_order(f: Finding) -> tuple[int, int, int, str]:
+    """Sort key: checklist section order, then errors and failures first, by severity, then id."""
+    return (_SECTIONS.index(f.section), _STATUS_RANK[f.status], -int(f.severity), f.id)
+
+
+def run_audit(
+    ctx: AuditContext,
+    *,
+    registry: Registry | None = None,
+    collectors: Sequence[CollectorSpec] | None = None,
+    progress: Progress | None = None,
+) -> Audit:
+    """Run the whole audit for a resolved context and return the :class:`Audit`."""
+    reg = registry or default_registry()
+    started = time.perf_counter()
+    runs, items = collect_all(ctx, collectors or all_collectors(), progress)
+    facts = Facts(items, context=ctx)
+    by_name = {r.name: r for r in runs}
+
+    findings: list[Finding] = []
+    for spec in reg:
+        if ctx.select and not matches(spec.id, ctx.select):
+            continue
+        if ctx.ignore and matches(spec.id, ctx.ignore):
+            continue
+        findings.extend(run_check(spec, facts, by_name))
+    runtime = facts.get(RuntimeFacts)
+    if progress:
+        progress("checks", "ok")
+    if runtime is not None:
+        findings.extend(django_findings(facts))
+    silenced = runtime.silenced if runtime else frozenset()
+    findings = _filter(findings, ctx, silenced)
+    findings, attestations = apply_attestations(findings, ctx.config.attestations, reg, ctx.started.date())
+    findings.sort(key=section_order)
+
+    runtime_run = by_name.get("runtime")
+    django_version = (
+        runtime.django_version
+        if runtime
+        else (runtime_run.details.get("django_version") if runtime_run else None)
+    )
+    python_version = (
+        runtime.python_version
+        if runtime
+        else (runtime_run.details.get("python_version") if runtime_run else None)
+    )
+    return Audit(
+        golive_version=__version__,
+        started_at=ctx.started.isoformat(timespec="seconds"),
+        duration=round(time.perf_counter() - started, 3),
+        author=ctx.author,
+        project_name=ctx.project_name,
+        project_path=str(ctx.project_dir),
+        git_commit=ctx.git.commit,
+        git_dirty=ctx.git.dirty,
+        settings_module=ctx.settings_module,
+        settings_reason=ctx.settings_reason,
+        django_version=django_version,
+        python_version=python_version,
+        collectors=tuple(runs),
+        findings=tuple(findings),
+        attestations=tuple(attestations),
+        django_check_output=django_check_output(runtime) if runtime else "",
+        fail_on=ctx.fail_on,
+        inputs={
+            "python": ctx.python,
+            "env_file": str(ctx.options.env_file or "") or None,
+            "timeout": ctx.timeout,
+            "select": list(ctx.select),
+            "ignore": list(ctx.ignore),
+        },
+    )
+
+
+__all__ = ["Progress", "Severity", "run_audit"]
