@@ -87,6 +87,53 @@ def audit(
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="Seconds the settings may take to load (default 60).")
     ] = None,
+    nginx: Annotated[
+        list[Path] | None,
+        typer.Option("--nginx", help="nginx config file or `nginx -T` dump; repeat (default: discovered)."),
+    ] = None,
+    nginx_prefix: Annotated[
+        Path | None, typer.Option("--nginx-prefix", help="Directory nginx resolves relative includes from.")
+    ] = None,
+    gunicorn: Annotated[
+        list[Path] | None,
+        typer.Option("--gunicorn", help="gunicorn config file; repeat (default: discovered)."),
+    ] = None,
+    url: Annotated[
+        list[str] | None, typer.Option("--url", help="Probe the live site at this URL too; repeat.")
+    ] = None,
+    resolve_: Annotated[
+        list[str] | None,
+        typer.Option("--resolve", help="HOST:PORT:ADDR, like curl: probe before DNS points at it; repeat."),
+    ] = None,
+    cacert: Annotated[
+        Path | None, typer.Option("--cacert", help="CA bundle that signs the live site's certificate.")
+    ] = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Go on past a bad certificate (still reported).")
+    ] = False,
+    admin_path: Annotated[
+        str | None, typer.Option("--admin-path", help="Where the admin lives on the live site.")
+    ] = None,
+    no_screenshots: Annotated[
+        bool, typer.Option("--no-screenshots", help="Do not take screenshots of the live site.")
+    ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Do not scan the git history for secrets.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Scan git history since this date or revision only.")
+    ] = None,
+    host: Annotated[
+        bool | None,
+        typer.Option("--host/--no-host", help="Audit this machine as the server (default: auto)."),
+    ] = None,
+    history: Annotated[
+        Path | None, typer.Option("--history", help="History database (default .golive/history.sqlite).")
+    ] = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this audit.")] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Baseline file (default golive-baseline.toml).")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passes and skips too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
@@ -104,6 +151,21 @@ def audit(
         select=tuple(select or ()),
         ignore=tuple(ignore or ()),
         timeout=timeout,
+        nginx=tuple(nginx or ()),
+        nginx_prefix=nginx_prefix,
+        gunicorn=tuple(gunicorn or ()),
+        urls=tuple(url or ()),
+        resolve=tuple(resolve_ or ()),
+        cacert=cacert,
+        insecure=insecure,
+        admin_path=admin_path,
+        screenshots=not no_screenshots,
+        no_git=no_git,
+        since=since,
+        host=host,
+        history=history,
+        no_history=no_history,
+        baseline=baseline,
     )
     try:
         for path in output or []:
@@ -209,6 +271,11 @@ def explain(
         console.print(f"[bold]Source[/] {CHECKS_DOC}#security")
         return
     raise fail_usage(f"unknown check id {check_id!r} (see `golive checks`)")
+
+
+# Further commands live in golive/commands/, one module each, registered here:
+# from golive.commands import probe  →  app.command("probe", epilog=EXIT_HELP)(probe.probe)
+# (one line per command, keep them sorted)
 
 
 def main() -> None:

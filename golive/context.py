@@ -42,13 +42,26 @@ class AuditOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     timeout: float | None = None
+    # web and application servers (issue 3)
     nginx: tuple[Path, ...] = ()
     nginx_prefix: Path | None = None
     gunicorn: tuple[Path, ...] = ()
+    # the live site (issue 4)
     urls: tuple[str, ...] = ()
+    resolve: tuple[str, ...] = ()
+    cacert: Path | None = None
+    insecure: bool = False
+    admin_path: str | None = None
+    screenshots: bool = True
+    screenshot_dir: Path | None = None
+    # git history and the host (issue 5)
     no_git: bool = False
     since: str | None = None
     host: bool | None = None
+    # history and baseline (issue 6)
+    history: Path | None = None
+    no_history: bool = False
+    baseline: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -234,6 +234,7 @@ def run_audit(
         collectors=tuple(runs),
         findings=tuple(findings),
         attestations=tuple(attestations),
+        screenshots=tuple(shot for item in items.values() for shot in getattr(item, "screenshots", ())),
         django_check_output=django_check_output(runtime) if runtime else "",
         fail_on=ctx.fail_on,
         inputs={
