@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from importlib import resources
 from typing import Any
 
 from golive.model import (
@@ -24,6 +25,17 @@ from golive.model import (
 )
 
 SCHEMA_VERSION = 1
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of this report, shipped as ``golive/schemas/audit.schema.json``.
+
+    Validate a report with ``jsonschema.Draft202012Validator(schema()).validate(data)``.
+    A fresh dict on every call; ``OSError``/``ValueError`` only if the package is damaged.
+    """
+    text = resources.files("golive").joinpath("schemas/audit.schema.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
