@@ -1,4 +1,4 @@
-"""The command line (Typer): parse arguments, build the context, run, render, exit.
+"""The command line (Click): parse arguments, build the context, run, render, exit.
 
 Filtering, grading and the exit status live in :mod:`golive.runner` and
 :class:`golive.model.Audit`; this module only wires them to the terminal.
@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 from rich.console import Console
 
 from golive import __version__
@@ -22,120 +21,103 @@ audited); 3 the audit is incomplete (a collector or check errored) and nothing
 failing was found. Failing findings take precedence over incompleteness.
 """
 
-app = typer.Typer(
-    name="golive",
+
+@click.group(
     help="Is this Django deployment safe and ready? Audits it along Django's deployment"
     " checklist and writes a dated, signed report.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-err = Console(stderr=True, highlight=False)
-
-
-def fail_usage(message: str) -> typer.Exit:
-    """Print a one-line error and return the exit (status 2) to raise."""
-    err.print(f"golive: error: {message}", markup=False)
-    return typer.Exit(2)
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"golive {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def main_callback(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = False,
-) -> None:
+@click.version_option(__version__, prog_name="golive", message="%(prog)s %(version)s")
+def app() -> None:
     """golive: Django deployment audits."""
 
 
+err = Console(stderr=True, highlight=False)
+
+
+def fail_usage(message: str) -> click.exceptions.Exit:
+    """Print a one-line error and return the exit (status 2) to raise."""
+    err.print(f"golive: error: {message}", markup=False)
+    return click.exceptions.Exit(2)
+
+
+PATH = click.Path(path_type=Path)
+
+
 @app.command(epilog=EXIT_HELP)
+@click.argument("project_dir", type=PATH, default=".", required=False)
+@click.option("--settings", help="Settings module to audit.")
+@click.option("--python", help="The project's interpreter (default: this one).")
+@click.option("--env-file", type=PATH, help="Environment variables for the settings (dotenv).")
+@click.option("--author", help="Who signs the report.")
+@click.option(
+    "-o",
+    "--output",
+    type=PATH,
+    multiple=True,
+    help="Report file; repeat. Format from the extension: .json .md .html .sarif .xml (JUnit).",
+)
+@click.option("--format", "fmt", help="Force the format of every -o file.")
+@click.option("--fail-on", help="Lowest failing severity that exits 1 (default high).")
+@click.option("--select", multiple=True, help="Only check ids with this prefix; repeat.")
+@click.option("--ignore", multiple=True, help="Drop check ids with this prefix; repeat.")
+@click.option("--timeout", type=float, help="Seconds the settings may take to load (default 60).")
+@click.option(
+    "--nginx",
+    type=PATH,
+    multiple=True,
+    help="nginx config or `nginx -T` dump; repeat (default: discovered).",
+)
+@click.option("--nginx-prefix", type=PATH, help="Directory nginx resolves relative includes from.")
+@click.option("--gunicorn", type=PATH, multiple=True, help="gunicorn config; repeat (default: discovered).")
+@click.option("--url", multiple=True, help="Probe the live site at this URL too; repeat.")
+@click.option(
+    "--resolve",
+    "resolve_",
+    multiple=True,
+    help="HOST:PORT:ADDR like curl: probe before DNS points at it; repeat.",
+)
+@click.option("--cacert", type=PATH, help="CA bundle that signs the live site's certificate.")
+@click.option("--insecure", is_flag=True, help="Go on past a bad certificate (still reported).")
+@click.option("--admin-path", help="Where the admin lives on the live site.")
+@click.option("--no-screenshots", is_flag=True, help="Do not take screenshots of the live site.")
+@click.option("--no-git", is_flag=True, help="Do not scan the git history for secrets.")
+@click.option("--since", help="Scan git history since this date or revision only.")
+@click.option("--host/--no-host", default=None, help="Audit this machine as the server (default: auto).")
+@click.option("--history", type=PATH, help="History database (default .golive/history.sqlite).")
+@click.option("--no-history", is_flag=True, help="Do not store this audit.")
+@click.option("--baseline", type=PATH, help="Baseline file (default golive-baseline.toml).")
+@click.option("-v", "--verbose", is_flag=True, help="List passes and skips too.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
 def audit(
-    project_dir: Annotated[Path, typer.Argument(help="The Django project (where manage.py is).")] = Path("."),
-    settings: Annotated[str | None, typer.Option("--settings", help="Settings module to audit.")] = None,
-    python: Annotated[
-        str | None, typer.Option("--python", help="The project's interpreter (default: this one).")
-    ] = None,
-    env_file: Annotated[
-        Path | None, typer.Option("--env-file", help="Environment variables for the settings (dotenv).")
-    ] = None,
-    author: Annotated[str | None, typer.Option("--author", help="Who signs the report.")] = None,
-    output: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "-o",
-            "--output",
-            help="Report file; repeat. Format from the extension: .json .md .html .sarif .xml (JUnit).",
-        ),
-    ] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Force the format of every -o file.")] = None,
-    fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Lowest failing severity that exits 1 (default high).")
-    ] = None,
-    select: Annotated[
-        list[str] | None, typer.Option("--select", help="Only check ids with this prefix; repeat.")
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Drop check ids with this prefix; repeat.")
-    ] = None,
-    timeout: Annotated[
-        float | None, typer.Option("--timeout", help="Seconds the settings may take to load (default 60).")
-    ] = None,
-    nginx: Annotated[
-        list[Path] | None,
-        typer.Option("--nginx", help="nginx config file or `nginx -T` dump; repeat (default: discovered)."),
-    ] = None,
-    nginx_prefix: Annotated[
-        Path | None, typer.Option("--nginx-prefix", help="Directory nginx resolves relative includes from.")
-    ] = None,
-    gunicorn: Annotated[
-        list[Path] | None,
-        typer.Option("--gunicorn", help="gunicorn config file; repeat (default: discovered)."),
-    ] = None,
-    url: Annotated[
-        list[str] | None, typer.Option("--url", help="Probe the live site at this URL too; repeat.")
-    ] = None,
-    resolve_: Annotated[
-        list[str] | None,
-        typer.Option("--resolve", help="HOST:PORT:ADDR, like curl: probe before DNS points at it; repeat."),
-    ] = None,
-    cacert: Annotated[
-        Path | None, typer.Option("--cacert", help="CA bundle that signs the live site's certificate.")
-    ] = None,
-    insecure: Annotated[
-        bool, typer.Option("--insecure", help="Go on past a bad certificate (still reported).")
-    ] = False,
-    admin_path: Annotated[
-        str | None, typer.Option("--admin-path", help="Where the admin lives on the live site.")
-    ] = None,
-    no_screenshots: Annotated[
-        bool, typer.Option("--no-screenshots", help="Do not take screenshots of the live site.")
-    ] = False,
-    no_git: Annotated[
-        bool, typer.Option("--no-git", help="Do not scan the git history for secrets.")
-    ] = False,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Scan git history since this date or revision only.")
-    ] = None,
-    host: Annotated[
-        bool | None,
-        typer.Option("--host/--no-host", help="Audit this machine as the server (default: auto)."),
-    ] = None,
-    history: Annotated[
-        Path | None, typer.Option("--history", help="History database (default .golive/history.sqlite).")
-    ] = None,
-    no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this audit.")] = False,
-    baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Baseline file (default golive-baseline.toml).")
-    ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passes and skips too.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+    project_dir: Path,
+    settings: str | None,
+    python: str | None,
+    env_file: Path | None,
+    author: str | None,
+    output: tuple[Path, ...],
+    fmt: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    timeout: float | None,
+    nginx: tuple[Path, ...],
+    nginx_prefix: Path | None,
+    gunicorn: tuple[Path, ...],
+    url: tuple[str, ...],
+    resolve_: tuple[str, ...],
+    cacert: Path | None,
+    insecure: bool,
+    admin_path: str | None,
+    no_screenshots: bool,
+    no_git: bool,
+    since: str | None,
+    host: bool | None,
+    history: Path | None,
+    no_history: bool,
+    baseline: Path | None,
+    verbose: bool,
+    quiet: bool,
 ) -> None:
     """Audit a Django project: settings as Django loads them, their source, and more."""
     from golive.context import AuditOptions, UsageError, resolve
@@ -148,14 +130,14 @@ def audit(
         env_file=env_file,
         author=author,
         fail_on=fail_on,
-        select=tuple(select or ()),
-        ignore=tuple(ignore or ()),
+        select=select,
+        ignore=ignore,
         timeout=timeout,
-        nginx=tuple(nginx or ()),
+        nginx=nginx,
         nginx_prefix=nginx_prefix,
-        gunicorn=tuple(gunicorn or ()),
-        urls=tuple(url or ()),
-        resolve=tuple(resolve_ or ()),
+        gunicorn=gunicorn,
+        urls=url,
+        resolve=resolve_,
         cacert=cacert,
         insecure=insecure,
         admin_path=admin_path,
@@ -168,13 +150,13 @@ def audit(
         baseline=baseline,
     )
     try:
-        for path in output or []:
+        for path in output:
             format_for(path, fmt)
         ctx = resolve(options)
     except (UsageError, ReportError) as exc:
         raise fail_usage(str(exc)) from None
-    code = run_and_report(ctx, output or [], fmt, verbose=verbose, quiet=quiet)
-    raise typer.Exit(code)
+    code = run_and_report(ctx, list(output), fmt, verbose=verbose, quiet=quiet)
+    raise click.exceptions.Exit(code)
 
 
 def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose: bool, quiet: bool) -> int:
@@ -238,10 +220,9 @@ def list_checks() -> None:
 
 
 @app.command()
-def explain(
-    check_id: Annotated[str, typer.Argument(help="A check id, e.g. GL101 or security.W004.")],
-) -> None:
-    """Explain one check: rationale, remediation and source."""
+@click.argument("check_id")
+def explain(check_id: str) -> None:
+    """Explain one check (CHECK_ID: GL101, security.W004...): rationale, remediation, source."""
     from rich.markdown import Markdown
 
     from golive.checks import registry
@@ -273,15 +254,17 @@ def explain(
     raise fail_usage(f"unknown check id {check_id!r} (see `golive checks`)")
 
 
-# Further commands live in golive/commands/, one module each, registered here:
-# from golive.commands import probe  →  app.command("probe", epilog=EXIT_HELP)(probe.probe)
-# (one line per command, keep them sorted)
+# Further commands live in golive/commands/, one module each, as Click commands
+# (``@click.command("probe")`` + ``@click.option(...)``; NOT Typer: Typer 0.2x imports
+# pydantic to parse arguments, a quarter of a second on every run), registered here
+# with one line each, kept sorted:
+#     from golive.commands.probe import probe; app.add_command(probe)
 
 
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        app(prog_name="golive")
     except KeyboardInterrupt:
         err.print("golive: interrupted")
         sys.exit(130)

@@ -66,8 +66,13 @@ def collect_all(
     ctx: AuditContext,
     collectors: Sequence[CollectorSpec],
     progress: Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[CollectorRun], dict[type, object]]:
-    """Run every collector concurrently (threads: the slow ones wait on subprocesses)."""
+    """Run every collector concurrently (threads: the slow ones wait on subprocesses).
+
+    ``meanwhile`` is called on this thread once every collector has started: work that
+    does not need facts (importing the checks) overlaps with the runtime probe.
+    """
     runs: list[CollectorRun] = []
     facts: dict[type, object] = {}
 
@@ -80,7 +85,10 @@ def collect_all(
         return run, produced
 
     with ThreadPoolExecutor(max_workers=max(1, len(collectors))) as pool:
-        for spec, (run, produced) in zip(collectors, pool.map(one, collectors), strict=True):
+        results = pool.map(one, collectors)
+        if meanwhile is not None:
+            meanwhile()
+        for spec, (run, produced) in zip(collectors, results, strict=True):
             runs.append(run)
             if produced is not None:
                 facts[spec.produces] = produced
@@ -184,9 +192,15 @@ def run_audit(
     progress: Progress | None = None,
 ) -> Audit:
     """Run the whole audit for a resolved context and return the :class:`Audit`."""
-    reg = registry or default_registry()
+    loaded: list[Registry] = []
     started = time.perf_counter()
-    runs, items = collect_all(ctx, collectors or all_collectors(), progress)
+    runs, items = collect_all(
+        ctx,
+        collectors or all_collectors(),
+        progress,
+        meanwhile=lambda: loaded.append(registry or default_registry()),
+    )
+    reg = loaded[0]
     facts = Facts(items, context=ctx)
     by_name = {r.name: r for r in runs}
 
