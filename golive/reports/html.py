@@ -1,0 +1,178 @@
+"""The HTML report: one self-contained file (inline CSS, no script, nothing loaded from the network).
+
+Rendered by Jinja2 (``templates/report.html.j2``) with autoescaping on, so every string
+from the audit (titles, evidence, subjects, paths, the author) is escaped; the only
+markup inserted unescaped is Rich's SVG export of Django's check output, whose text Rich
+escapes itself (and from which the web-font URLs are removed). Screenshots are embedded
+as ``data:image/png;base64`` URIs. A print stylesheet (``@media print``) keeps findings
+whole on a page and shows the passes that are folded into ``<details>`` on screen, so the
+page prints cleanly to PDF.
+
+Sources: Jinja2 autoescaping (https://jinja.palletsprojects.com/en/stable/api/#autoescaping),
+Rich's SVG export (https://rich.readthedocs.io/en/stable/console.html#exporting),
+data URIs (RFC 2397).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from rich.console import Console
+from rich.text import Text
+
+from golive.model import Audit, Finding, Screenshot, Section, Status
+from golive.reports.markdown import checklist
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+#: Largest screenshot embedded, in bytes (a bigger file is referenced by a note instead).
+MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024
+#: Statuses shown in full (the rest are folded).
+OPEN = (Status.FAIL, Status.ERROR, Status.MANUAL)
+
+_env: Environment | None = None
+
+
+def environment() -> Environment:
+    """The Jinja2 environment: package templates, autoescaping, undefined names raise."""
+    global _env
+    if _env is None:
+        _env = Environment(
+            loader=PackageLoader("golive.reports", "templates"),
+            autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _env
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """One checklist section as the template shows it."""
+
+    section: Section
+    open: list[Finding]
+    folded: list[Finding]
+
+    @property
+    def tally(self) -> dict[str, int]:
+        """Number of findings per status (only the statuses present)."""
+        out: dict[str, int] = {}
+        for f in self.open + self.folded:
+            out[f.status.value] = out.get(f.status.value, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
+class ShotView:
+    """A screenshot: ``data_uri`` set when the PNG could be read, else ``note`` says why."""
+
+    shot: Screenshot
+    data_uri: str | None
+    note: str
+
+
+def _sections(audit: Audit) -> list[SectionView]:
+    out = []
+    for section in Section:
+        items = [f for f in audit.findings if f.section is section]
+        if items:
+            out.append(
+                SectionView(
+                    section,
+                    [f for f in items if f.status in OPEN],
+                    [f for f in items if f.status not in OPEN],
+                )
+            )
+    return out
+
+
+def _screenshot(shot: Screenshot, base: Path) -> ShotView:
+    path = Path(shot.path)
+    if not path.is_absolute():
+        path = base / path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ShotView(
+            shot, None, f"screenshot not embedded: cannot read {shot.path} ({exc.strerror or exc})"
+        )
+    if not data.startswith(PNG_MAGIC):
+        return ShotView(shot, None, f"screenshot not embedded: {shot.path} is not a PNG file")
+    if len(data) > MAX_SCREENSHOT_BYTES:
+        return ShotView(shot, None, f"screenshot not embedded: {shot.path} is over 8 MiB")
+    return ShotView(shot, "data:image/png;base64," + base64.b64encode(data).decode("ascii"), "")
+
+
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
+_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
+_CHECK_ID = re.compile(r"\((?:[a-z_]+\.)?[A-Z]\d{3}\)")
+
+
+def terminal_svg(output: str, title: str = "manage.py check --deploy") -> Markup:
+    """``output`` as a terminal screenshot: Rich's SVG export, safe to inline in the page.
+
+    Rich escapes the text it writes into the SVG (``<`` → ``&lt;``); the ``@font-face``
+    rules that would fetch a web font from a CDN and the generator comment are removed, so
+    the page loads nothing. Check ids and ``HINT:`` are highlighted.
+    """
+    console = Console(
+        record=True, width=100, file=io.StringIO(), color_system="truecolor", force_terminal=True
+    )
+    text = Text(output.expandtabs(4))
+    text.highlight_regex(_CHECK_ID, "bold yellow")
+    text.highlight_regex(r"HINT:", "cyan")
+    text.highlight_regex(r"System check identified[^\n]*", "bold")
+    console.print(text, soft_wrap=False, overflow="fold", highlight=False, markup=False)
+    svg = console.export_svg(title=title)
+    svg = _FONT_FACE.sub("", svg)
+    svg = _COMMENT.sub("", svg)
+    svg = svg.replace(
+        "font-family: Fira Code, monospace;", 'font-family: "DejaVu Sans Mono", Menlo, monospace;'
+    )
+    # Rich escaped every text node (tests feed it hostile strings).
+    return Markup(svg)
+
+
+def _verdict(audit: Audit) -> tuple[str, str]:
+    status = audit.exit_status
+    if status == 1:
+        return "fail", f"{len(audit.blocking())} failing at or above {audit.fail_on.label}"
+    if status == 3:
+        return "incomplete", "incomplete: a collector or check errored, nothing failing found"
+    return "ok", f"nothing failing at or above {audit.fail_on.label}"
+
+
+def render_to(audit: Audit, output_path: Path | None) -> str:
+    """The HTML page; relative screenshot paths are read from ``output_path``'s directory.
+
+    With ``output_path`` None they are read relative to the current directory. A missing
+    or unreadable screenshot gives a note in the page, never an exception.
+    """
+    base = output_path.parent if output_path is not None else Path.cwd()
+    verdict_class, verdict = _verdict(audit)
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        audit=audit,
+        verdict=verdict,
+        verdict_class=verdict_class,
+        exit_status=audit.exit_status,
+        counts=audit.counts(),
+        failing=audit.failing_by_severity(),
+        checklist=checklist(audit.findings),
+        sections=_sections(audit),
+        shots=[_screenshot(s, base) for s in audit.screenshots],
+        check_svg=terminal_svg(audit.django_check_output) if audit.django_check_output else None,
+        Status=Status,
+    )
+
+
+def render(audit: Audit) -> str:
+    """The HTML page (screenshots relative to the current directory)."""
+    return render_to(audit, None)

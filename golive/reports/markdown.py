@@ -1,0 +1,474 @@
+"""The Markdown report: Django's deployment checklist itself, ticked, then the findings.
+
+Layout: a header table (date, author, commit, settings module, versions, verdict), the
+checklist (``- [x]`` / ``- [ ]`` per item, failing ids after an unticked item), the
+findings that need action with evidence and a fenced remediation snippet, a compact
+table of the rest, attestations, screenshots and Django's own check output.
+
+The checklist items are the ones of Django's deployment checklist
+(https://docs.djangoproject.com/en/stable/howto/deployment/checklist/) plus golive's
+server, live-site and operations sections; :data:`CHECKLIST` is the one table that maps
+each item to the findings it covers (see :func:`checklist`).
+
+Escaping (CommonMark / GitHub Flavored Markdown, https://spec.commonmark.org/ and
+https://github.github.com/gfm/): text has HTML's ``& < >`` turned into entities and
+Markdown punctuation backslash-escaped, so a scanned ``<script>`` renders inert; ``|``
+is escaped and newlines become ``<br>`` so table rows keep their cells; inline code
+uses a backtick fence longer than any run inside; snippets use a fenced block whose
+fence is longer than any backtick run in the snippet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from golive.model import Audit, Finding, Section, Status
+
+#: Statuses that leave a checklist item unticked.
+OPEN = (Status.FAIL, Status.ERROR, Status.MANUAL)
+#: The mark shown before a finding's heading.
+MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.MANUAL: "?", Status.SKIPPED: "–", Status.PASS: "✓"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """One checklist item and the findings it covers.
+
+    A finding belongs to the item when its id starts with one of ``ids`` (prefixes, as
+    ``--select`` matches); or, when no item claims its id, when it is filed under
+    ``section`` and one of its ``subjects`` is in ``subjects``; ``django`` items take
+    every Django check id; a ``rest`` item takes its section's findings no other item
+    took. ``optional`` items are left out of the checklist when nothing maps to them.
+    """
+
+    label: str
+    text: str
+    section: Section
+    ids: tuple[str, ...] = ()
+    subjects: frozenset[str] = frozenset()
+    django: bool = False
+    rest: bool = False
+    optional: bool = False
+
+
+def _item(label: str, text: str, section: Section, ids: str = "", subjects: str = "", **kw: bool) -> Item:
+    return Item(
+        label=label,
+        text=text,
+        section=section,
+        ids=tuple(ids.split()),
+        subjects=frozenset(subjects.split()),
+        **kw,
+    )
+
+
+S = Section
+#: Django's deployment checklist and golive's further sections, in the checklist's order.
+CHECKLIST: tuple[Item, ...] = (
+    _item("`manage.py check --deploy`", "run against the production settings", S.CHECK_DEPLOY, django=True),
+    _item(
+        "`SECRET_KEY`",
+        "large, random, kept out of source control and used nowhere else (other secrets too)",
+        S.CRITICAL_SETTINGS,
+        "GL10 GL112",
+        "SECRET_KEY SECRET_KEY_FALLBACKS",
+    ),
+    _item("`DEBUG`", "never enabled in production", S.CRITICAL_SETTINGS, "GL110 GL111", "DEBUG"),
+    _item("Other critical settings", "", S.CRITICAL_SETTINGS, rest=True, optional=True),
+    _item(
+        "`ALLOWED_HOSTS`",
+        "names the site's hosts, no wildcard",
+        S.ENVIRONMENT_SETTINGS,
+        "GL20",
+        "ALLOWED_HOSTS",
+    ),
+    _item(
+        "`CACHES`",
+        "a shared cache server that only the application servers can reach",
+        S.ENVIRONMENT_SETTINGS,
+        "GL21",
+        "CACHES",
+    ),
+    _item(
+        "`DATABASES`",
+        "a production database, its password protected like SECRET_KEY",
+        S.ENVIRONMENT_SETTINGS,
+        "GL220 GL221 GL223",
+        "DATABASES",
+    ),
+    _item(
+        "`EMAIL_BACKEND`",
+        "and related settings: e-mail really leaves the machine",
+        S.ENVIRONMENT_SETTINGS,
+        "GL23",
+        "EMAIL_BACKEND EMAIL_HOST EMAIL_USE_TLS EMAIL_USE_SSL DEFAULT_FROM_EMAIL SERVER_EMAIL MAILERS",
+    ),
+    _item(
+        "`STATIC_ROOT` and `STATIC_URL`",
+        "collectstatic has somewhere to copy to",
+        S.ENVIRONMENT_SETTINGS,
+        "GL24",
+        "STATIC_ROOT STATIC_URL STORAGES",
+    ),
+    _item(
+        "`MEDIA_ROOT` and `MEDIA_URL`",
+        "uploads are untrusted and kept out of the code",
+        S.ENVIRONMENT_SETTINGS,
+        "GL250 GL251",
+        "MEDIA_ROOT MEDIA_URL",
+    ),
+    _item("Other environment-specific settings", "", S.ENVIRONMENT_SETTINGS, rest=True, optional=True),
+    _item(
+        "`CSRF_COOKIE_SECURE`",
+        "the CSRF cookie is never sent over plain HTTP",
+        S.HTTPS,
+        subjects="CSRF_COOKIE_SECURE",
+    ),
+    _item(
+        "`SESSION_COOKIE_SECURE`",
+        "the session cookie is never sent over plain HTTP",
+        S.HTTPS,
+        subjects="SESSION_COOKIE_SECURE",
+    ),
+    _item(
+        "HTTPS everywhere",
+        "redirect to HTTPS, HSTS, trusted origins",
+        S.HTTPS,
+        "GL30",
+        "SECURE_SSL_REDIRECT SECURE_PROXY_SSL_HEADER SECURE_HSTS_SECONDS SECURE_HSTS_INCLUDE_SUBDOMAINS"
+        " SECURE_HSTS_PRELOAD CSRF_TRUSTED_ORIGINS",
+    ),
+    _item("Other HTTPS and security-header settings", "", S.HTTPS, rest=True, optional=True),
+    _item(
+        "Sessions",
+        "cached sessions on a shared cache, or database sessions cleared regularly",
+        S.PERFORMANCE,
+        "GL401 GL402",
+        "SESSION_ENGINE",
+    ),
+    _item(
+        "`CONN_MAX_AGE`",
+        "persistent database connections, with health checks",
+        S.PERFORMANCE,
+        "GL403 GL404",
+        "CONN_MAX_AGE CONN_HEALTH_CHECKS",
+    ),
+    _item("`TEMPLATES`", "the cached template loader", S.PERFORMANCE, "GL405", "TEMPLATES"),
+    _item("Other performance settings", "", S.PERFORMANCE, rest=True, optional=True),
+    _item(
+        "`LOGGING`",
+        "reviewed, and checked once the site received traffic",
+        S.ERROR_REPORTING,
+        "GL505",
+        "LOGGING",
+    ),
+    _item(
+        "`ADMINS` and `MANAGERS`",
+        "someone is told about server errors",
+        S.ERROR_REPORTING,
+        "GL501 GL502 GL503",
+        "ADMINS MANAGERS IGNORABLE_404_URLS",
+    ),
+    _item(
+        "Error views",
+        "404.html, 500.html, 403.html and 400.html",
+        S.ERROR_REPORTING,
+        "GL504",
+        "404.html 500.html 403.html 400.html",
+    ),
+    _item("Other error-reporting settings", "", S.ERROR_REPORTING, rest=True, optional=True),
+    _item(
+        "Application server", "a production WSGI/ASGI server, not runserver", S.APPLICATION_SERVER, rest=True
+    ),
+    _item(
+        "Web server", "TLS, host validation, static and media files served safely", S.WEB_SERVER, rest=True
+    ),
+    _item("Live site", "what the deployed site really answers", S.LIVE_SITE, rest=True),
+    _item(
+        "Backups",
+        "database and media backups exist, are off-site, and a restore was tested",
+        S.OPERATIONS,
+        "GL222 GL252",
+        "backups",
+    ),
+    _item("Security alerts and the host", "dependencies, the server, the admin", S.OPERATIONS, rest=True),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemState:
+    """An item with its findings: ``done`` when nothing is open and at least one passed."""
+
+    item: Item
+    findings: tuple[Finding, ...]
+
+    @property
+    def open_ids(self) -> list[str]:
+        """Ids of the failing, erroring and unattested manual findings (each id once)."""
+        return _unique(f.id for f in self.findings if f.status in OPEN)
+
+    @property
+    def done(self) -> bool:
+        """True when no finding is open and at least one passed (manual attested counts)."""
+        return not self.open_ids and any(f.status is Status.PASS for f in self.findings)
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _claims(item: Item, f: Finding) -> bool:
+    return any(f.id.startswith(p) for p in item.ids) or (item.django and not f.id.startswith("GL"))
+
+
+def checklist(findings: Sequence[Finding], items: Sequence[Item] = CHECKLIST) -> list[ItemState]:
+    """Each item of ``items`` with the findings that map to it (rules: :class:`Item`)."""
+    by_id = [any(any(f.id.startswith(p) for p in it.ids) for it in items) for f in findings]
+    mapped: list[list[Finding]] = []
+    taken = [False] * len(findings)
+    for item in items:
+        mine = []
+        if not item.rest:
+            for i, f in enumerate(findings):
+                by_subject = (
+                    not by_id[i] and f.section is item.section and bool(item.subjects & set(f.subjects))
+                )
+                if _claims(item, f) or by_subject:
+                    mine.append(f)
+                    if not item.django:
+                        taken[i] = True
+        mapped.append(mine)
+    for k, item in enumerate(items):
+        if item.rest:
+            mapped[k] = [f for i, f in enumerate(findings) if f.section is item.section and not taken[i]]
+    return [
+        ItemState(item=item, findings=tuple(mine))
+        for item, mine in zip(items, mapped, strict=True)
+        if mine or not item.optional
+    ]
+
+
+# --- escaping -------------------------------------------------------------------------
+
+_MD_PUNCT = re.compile(r"([\\`*_\[\]{}|~!#])")
+
+
+def text(value: object) -> str:
+    """Inline Markdown text: HTML-escaped, Markdown punctuation escaped, newlines as ``<br>``.
+
+    Safe inside table cells (``|`` is escaped) and list items.
+    """
+    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    s = _MD_PUNCT.sub(r"\\\1", s)
+    s = html.escape(s, quote=False)
+    return s.replace("\n", "<br>")
+
+
+def code(value: object) -> str:
+    """An inline code span whose backtick fence is longer than any run in ``value``.
+
+    Newlines become spaces and ``|`` is escaped so that the span can sit in a table cell
+    (GFM reads ``\\|`` inside a table's code span as ``|``).
+    """
+    s = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("|", "\\|")
+    if not s:
+        return ""
+    longest = max((len(run) for run in re.findall(r"`+", s)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") or (s.startswith(" ") and s.endswith(" ")) else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def fenced(snippet: str, lang: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run in ``snippet``."""
+    body = snippet.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{lang}\n{body}\n{fence}"
+
+
+def link(label: str, url: str) -> str:
+    """``[label](url)`` for an http(s) URL (percent-encoded); escaped text otherwise."""
+    if not re.match(r"^https?://", url):
+        return text(url or label)
+    safe = quote(url, safe=":/?#@!$&'*+,;=%-._~")
+    return f"[{text(label)}]({safe})"
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _checkbox(state: ItemState) -> str:
+    item = state.item
+    head = f"- [{'x' if state.done else ' '}] **{item.label}**" + (
+        f": {text(item.text)}" if item.text else ""
+    )
+    notes = []
+    by_status = {s: _unique(f.id for f in state.findings if f.status is s) for s in Status}
+    if by_status[Status.FAIL]:
+        notes.append("failing " + ", ".join(code(i) for i in by_status[Status.FAIL]))
+    if by_status[Status.ERROR]:
+        notes.append("errored " + ", ".join(code(i) for i in by_status[Status.ERROR]))
+    if by_status[Status.MANUAL]:
+        notes.append("needs attestation " + ", ".join(code(i) for i in by_status[Status.MANUAL]))
+    attested = [f for f in state.findings if f.status is Status.PASS and f.attestation]
+    for f in attested:
+        a = f.attestation
+        assert a is not None
+        notes.append(f"{code(f.id)} attested by {text(a.by)} on {text(a.on)}")
+    if not state.findings:
+        notes.append("not checked in this audit")
+    elif not state.done and not state.open_ids:
+        notes.append("skipped " + ", ".join(code(i) for i in by_status[Status.SKIPPED]))
+    return head + (" — " + "; ".join(notes) if notes else "")
+
+
+def _header(audit: Audit) -> list[str]:
+    commit = code(audit.git_commit) if audit.git_commit else "not a git repository"
+    if audit.git_dirty:
+        commit += " (uncommitted changes)"
+    status = audit.exit_status
+    verdict = {
+        0: f"nothing failing at or above {audit.fail_on.label}",
+        1: f"{len(audit.blocking())} failing at or above {audit.fail_on.label}",
+        3: "incomplete: a collector or check errored",
+    }[status]
+    rows = [
+        ("Date", text(audit.started_at)),
+        ("Author", text(audit.author)),
+        ("Commit", commit),
+        ("Project", f"{text(audit.project_name)} ({code(audit.project_path)})"),
+        (
+            "Settings",
+            (code(audit.settings_module) if audit.settings_module else "unknown")
+            + (f": {text(audit.settings_reason)}" if audit.settings_reason else ""),
+        ),
+        ("Django / Python", f"{text(audit.django_version or '?')} / {text(audit.python_version or '?')}"),
+        ("golive", text(audit.golive_version)),
+        ("Verdict", f"**{text(verdict)}** (exit status {status})"),
+    ]
+    out = [f"# Deployment checklist: {text(audit.project_name)}", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in rows]
+    out.append("")
+    if audit.incomplete:
+        out += ["> **This audit is incomplete**: a collector or a check errored; see below.", ""]
+    counts = audit.counts()
+    failing = audit.failing_by_severity()
+    out.append("Findings: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".")
+    out.append(
+        "Failing by severity: " + (", ".join(f"{n} {s}" for s, n in failing.items() if n) or "none") + "."
+    )
+    out.append("")
+    out.append(
+        "Collectors: " + "; ".join(_collector(c.name, c.status, c.reason) for c in audit.collectors) + "."
+    )
+    out.append("")
+    return out
+
+
+def _collector(name: str, status: str, reason: str) -> str:
+    return f"{text(name)} {text(status)}" + (f" ({text(reason)})" if reason else "")
+
+
+def _finding(f: Finding) -> list[str]:
+    out = [f"#### {MARK[f.status]} {text(f.id)} · {f.severity.label} · {text(f.title)}", ""]
+    out.append(f"- **Status**: {f.status.value}")
+    if f.subjects:
+        out.append("- **Subjects**: " + ", ".join(code(s) for s in f.subjects))
+    if f.location:
+        out.append(f"- **Where**: {code(str(f.location))}")
+    if f.evidence:
+        out.append("- **Evidence**:")
+        out += [f"  - {text(line)}" for line in f.evidence]
+    if f.reason:
+        out.append(f"- **Reason**: {text(f.reason)}")
+    if f.attestation:
+        a = f.attestation
+        signed = f"{text(a.by)} on {text(a.on)}" + (f", expired {text(a.expires)}" if a.expired else "")
+        out.append(f"- **Signed**: {signed}" + (f": {text(a.note)}" if a.note else ""))
+    if f.reference:
+        out.append(f"- **Reference**: {link(f.reference, f.reference)}")
+    out.append("")
+    if f.remediation and f.status is not Status.PASS:
+        out += ["**Fix:**", "", fenced(f.remediation), ""]
+    return out
+
+
+def _findings(audit: Audit) -> list[str]:
+    out = ["## Findings", ""]
+    quiet: list[Finding] = []
+    for section in Section:
+        items = [f for f in audit.findings if f.section is section]
+        loud = [f for f in items if f.status in OPEN]
+        quiet += [f for f in items if f.status not in OPEN]
+        if not loud:
+            continue
+        out += [f"### {text(section.heading)}", ""]
+        for f in loud:
+            out += _finding(f)
+    if quiet:
+        out += [
+            "## Passed and skipped",
+            "",
+            "| id | status | severity | title | note |",
+            "|---|---|---|---|---|",
+        ]
+        for f in quiet:
+            note = f.reason or (", ".join(f.subjects) if f.subjects else "")
+            out.append(
+                f"| {code(f.id)} | {f.status.value} | {f.severity.label} | {text(f.title)} | {text(note)} |"
+            )
+        out.append("")
+    return out
+
+
+def _extras(audit: Audit) -> list[str]:
+    out: list[str] = []
+    if audit.attestations:
+        out += ["## Attestations", "", "| check | signed by | on | expires | note |", "|---|---|---|---|---|"]
+        for a in audit.attestations:
+            expires = text(a.expires or "never") + (" (**expired**)" if a.expired else "")
+            out.append(f"| {code(a.check_id)} | {text(a.by)} | {text(a.on)} | {expires} | {text(a.note)} |")
+        out.append("")
+    if audit.screenshots:
+        out += ["## Screenshots", ""]
+        for shot in audit.screenshots:
+            caption = shot.caption or shot.name
+            out += [
+                f"![{text(caption)}](<{_image_path(shot.path)}>)",
+                "",
+                f"*{text(caption)}* ({text(shot.url)})",
+                "",
+            ]
+    if audit.django_check_output:
+        out += ["## `manage.py check --deploy`", "", fenced(audit.django_check_output, "text"), ""]
+    return out
+
+
+def _image_path(path: str) -> str:
+    return quote(path.replace("\\", "/"), safe="/:._-~")
+
+
+def render(audit: Audit) -> str:
+    """The Markdown report text (GitHub Flavored Markdown, UTF-8)."""
+    out = _header(audit)
+    out += ["## Checklist", ""]
+    current: Section | None = None
+    for state in checklist(audit.findings):
+        section = state.item.section
+        if section is not current:
+            out += (
+                [f"### {text(section.heading)}", ""]
+                if current is None
+                else ["", f"### {text(section.heading)}", ""]
+            )
+            current = section
+        out.append(_checkbox(state))
+    out.append("")
+    out += _findings(audit)
+    out += _extras(audit)
+    return "\n".join(out).rstrip("\n") + "\n"
