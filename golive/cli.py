@@ -86,6 +86,9 @@ PATH = click.Path(path_type=Path)
 @click.option("--host/--no-host", default=None, help="Audit this machine as the server (default: auto).")
 @click.option("--history", type=PATH, help="History database (default .golive/history.sqlite).")
 @click.option("--no-history", is_flag=True, help="Do not store this audit.")
+@click.option(
+    "--no-runtime", is_flag=True, help="Do not load the settings (source, git, files only: fast, no Django)."
+)
 @click.option("--baseline", type=PATH, help="Baseline file (default golive-baseline.toml).")
 @click.option("-v", "--verbose", is_flag=True, help="List passes and skips too.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
@@ -116,6 +119,7 @@ def audit(
     history: Path | None,
     no_history: bool,
     baseline: Path | None,
+    no_runtime: bool,
     verbose: bool,
     quiet: bool,
 ) -> None:
@@ -148,6 +152,7 @@ def audit(
         history=history,
         no_history=no_history,
         baseline=baseline,
+        no_runtime=no_runtime,
     )
     try:
         for path in output:
@@ -177,6 +182,11 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
                 status.update(f"{name}: {state}")
 
         result = run_audit(ctx, progress=progress)
+    from golive.history import record_audit
+
+    result, history_warning = record_audit(ctx, result)
+    if history_warning:
+        err.print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
     written: list[Path] = []
     for path in outputs:
         try:
@@ -193,6 +203,10 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     for run in result.collectors:
         if run.status == "error":
             err.print(f"golive: {run.name}: {run.reason}", markup=False)
+    if fmt == "github" and not outputs:
+        from golive.reports import render
+
+        sys.stdout.write(render(result, "github"))
     return result.exit_status
 
 
@@ -259,6 +273,9 @@ def explain(check_id: str) -> None:
 # pydantic to parse arguments, a quarter of a second on every run), registered here
 # with one line each, kept sorted:
 #     from golive.commands.probe import probe; app.add_command(probe)
+from golive.commands.baseline import baseline; app.add_command(baseline)  # noqa: E402, E702, I001
+from golive.commands.history import history; app.add_command(history)  # noqa: E402, E702, I001
+from golive.commands.report import report; app.add_command(report)  # noqa: E402, E702, I001
 
 
 def main() -> None:

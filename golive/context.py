@@ -62,6 +62,7 @@ class AuditOptions:
     history: Path | None = None
     no_history: bool = False
     baseline: Path | None = None
+    no_runtime: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -144,6 +144,21 @@ class Attestation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Acceptance:
+    """A reviewed entry of the baseline file (``golive-baseline.toml``) that accepts a finding.
+
+    ``on`` and ``expires`` are ISO dates (``YYYY-MM-DD``); the runner only attaches an
+    acceptance that has not expired (see :mod:`golive.baseline`).
+    """
+
+    by: str
+    on: str
+    expires: str
+    reason: str
+    file: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """One outcome of one check: a JSON object in the report (``DESIGN.md``, "A finding").
 
@@ -165,11 +180,12 @@ class Finding:
     collector: str = ""
     reason: str = ""
     attestation: Attestation | None = None
+    accepted: Acceptance | None = None
 
     @property
     def failing(self) -> bool:
-        """True for a ``fail`` outcome."""
-        return self.status is Status.FAIL
+        """True for a ``fail`` outcome that no unexpired baseline entry accepts."""
+        return self.status is Status.FAIL and self.accepted is None
 
     @property
     def key(self) -> str:
@@ -226,6 +242,9 @@ class Audit:
     django_check_output: str = ""
     fail_on: Severity = Severity.HIGH
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    #: Filled by :mod:`golive.history` when the audit is stored: ``id``, ``previous_id``,
+    #: ``new``/``fixed``/``unchanged``/``unverified`` findings, ``trend``, ``score``, ``grade``.
+    history: Mapping[str, Any] | None = None
 
     @property
     def incomplete(self) -> bool:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from golive import __version__
+from golive.baseline import apply_baseline
 from golive.checks import registry as default_registry
 from golive.checks.django_checks import django_check_output, django_findings
 from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
@@ -36,6 +37,8 @@ def _one_line(exc: BaseException) -> str:
 
 def run_collector(spec: CollectorSpec, ctx: AuditContext) -> tuple[CollectorRun, object | None]:
     """Run one collector, isolated: (its run record, its facts or None)."""
+    if spec.name == "runtime" and ctx.options.no_runtime:
+        return CollectorRun(name=spec.name, status="skipped", reason="switched off with --no-runtime"), None
     start = time.perf_counter()
     try:
         facts = spec.collect(ctx)
@@ -219,6 +222,7 @@ def run_audit(
     silenced = runtime.silenced if runtime else frozenset()
     findings = _filter(findings, ctx, silenced)
     findings, attestations = apply_attestations(findings, ctx.config.attestations, reg, ctx.started.date())
+    findings = apply_baseline(findings, ctx, runs)
     findings.sort(key=section_order)
 
     runtime_run = by_name.get("runtime")

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from golive.model import (
+    Acceptance,
     Attestation,
     Audit,
     CollectorRun,
@@ -54,6 +55,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "collector": f.collector,
         "reason": f.reason,
         "attestation": asdict(f.attestation) if f.attestation else None,
+        "accepted": asdict(f.accepted) if f.accepted else None,
     }
 
 
@@ -90,6 +92,7 @@ def to_dict(audit: Audit) -> dict[str, Any]:
         "screenshots": [asdict(s) for s in audit.screenshots],
         "django_check_output": audit.django_check_output,
         "inputs": dict(audit.inputs),
+        "history": dict(audit.history) if audit.history is not None else None,
     }
 
 
@@ -116,6 +119,7 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         collector=d.get("collector", ""),
         reason=d.get("reason", ""),
         attestation=Attestation(**att) if att else None,
+        accepted=Acceptance(**d["accepted"]) if d.get("accepted") else None,
     )
 
 
@@ -150,4 +154,5 @@ def from_dict(d: dict[str, Any]) -> Audit:
         django_check_output=d.get("django_check_output", ""),
         fail_on=Severity.parse(d.get("fail_on", "high")),
         inputs=d.get("inputs") or {},
+        history=d.get("history"),
     )
