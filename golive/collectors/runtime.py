@@ -154,7 +154,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
         except (OSError, ValueError) as exc:
             raise CollectorError(f"the runtime probe wrote unreadable output: {exc}") from None
     if data.get("error"):
-        raise ProbeFailed(_format_error(data["error"]), data)
+        raise ProbeFailed(_scrub(_format_error(data["error"]), ctx), data)
     return data
 
 
