@@ -275,6 +275,7 @@ def explain(check_id: str) -> None:
 #     from golive.commands.probe import probe; app.add_command(probe)
 from golive.commands.baseline import baseline; app.add_command(baseline)  # noqa: E402, E702, I001
 from golive.commands.history import history; app.add_command(history)  # noqa: E402, E702, I001
+from golive.commands.probe import probe; app.add_command(probe)  # noqa: E402, E702, I001
 from golive.commands.report import report; app.add_command(report)  # noqa: E402, E702, I001
 
 

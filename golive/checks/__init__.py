@@ -14,5 +14,8 @@ from golive.registry import Registry
 def registry() -> Registry:
     """The registry of every golive check (``GL`` ids), built once."""
     from golive.checks import appserver, critical, environment, errors, https, operations, performance
+    from golive.checks import live
 
-    return Registry.from_modules([critical, environment, https, performance, errors, appserver, operations])
+    return Registry.from_modules(
+        [critical, environment, https, performance, errors, appserver, live, operations]
+    )

@@ -1,0 +1,142 @@
+"""The live collector: the site as the world sees it (``golive audit --url URL``).
+
+It probes every ``--url`` with :mod:`golive.live.probe` (httpx; GET, HEAD and OPTIONS
+only; a bounded number of requests per site, each with a deadline), inspects TLS with
+the standard library ``ssl``, and takes screenshots with Playwright driving Debian's
+chromium (:mod:`golive.live.screenshots`). It judges nothing: the checks are in
+:mod:`golive.checks.live`.
+
+``Skip`` when no URL is given; ``CollectorError`` for a malformed ``--resolve``, an
+unreadable ``--cacert``, or when no site answered at all (the reason says which fault).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.context import AuditContext
+from golive.live.client import ClientConfig, ResolveError, Resolver
+from golive.live.facts import SiteFacts
+from golive.live.probe import ProbeOptions, TargetError, group_targets, probe_all, settings_file_paths
+from golive.model import Screenshot
+from golive.registry import FactsBase
+
+#: Seconds per request when ``golive audit`` probes (``golive probe --timeout`` sets its own).
+AUDIT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveFacts(FactsBase):
+    """The probed sites, and the screenshots taken of them.
+
+    ``screenshots_note`` says why screenshots were not taken (no browser, disabled),
+    empty when they were. The runner collects ``screenshots`` into the audit.
+    """
+
+    collector: ClassVar[str] = "live"
+    sites: tuple[SiteFacts, ...]
+    screenshots: tuple[Screenshot, ...] = ()
+    screenshots_note: str = ""
+    insecure: bool = False
+
+
+def probe_options(
+    *,
+    resolve: tuple[str, ...],
+    cacert: Path | None,
+    insecure: bool,
+    timeout: float,
+    admin_path: str | None,
+    concurrency: int = 16,
+    extra_files: tuple[str, ...] = (),
+) -> ProbeOptions:
+    """Build :class:`ProbeOptions`; ``ValueError`` with a one-line message on bad input."""
+    try:
+        resolver = Resolver.parse(resolve)
+    except ResolveError as exc:
+        raise ValueError(str(exc)) from None
+    if cacert is not None and not cacert.is_file():
+        raise ValueError(f"--cacert {cacert}: no such file")
+    if timeout <= 0:
+        raise ValueError("--timeout must be positive")
+    client = ClientConfig(timeout=timeout, resolver=resolver, cacert=cacert, insecure=insecure)
+    return ProbeOptions(
+        client=client,
+        concurrency=concurrency,
+        admin_paths=(admin_path,) if admin_path else (),
+        extra_files=extra_files,
+    )
+
+
+def gather(
+    urls: tuple[str, ...] | list[str],
+    opts: ProbeOptions,
+    *,
+    screenshots: bool,
+    screenshot_dir: Path | None,
+    dir_for: str = "flat",
+) -> list[tuple[SiteFacts, tuple[Screenshot, ...], str]]:
+    """Probe the sites and screenshot them: ``[(site, screenshots, note)]`` per site.
+
+    ``dir_for`` is ``flat`` (every PNG in ``screenshot_dir``) or ``host`` (one
+    sub-directory per host). Raises :class:`ValueError` for a URL that cannot be probed.
+    """
+    targets = group_targets(list(urls))
+
+    async def run() -> list[tuple[SiteFacts, tuple[Screenshot, ...], str]]:
+        sites = await probe_all(targets, opts)
+        if not screenshots or screenshot_dir is None:
+            note = "screenshots disabled (--no-screenshots)" if not screenshots else "no screenshot directory"
+            return [(s, (), note) for s in sites]
+        from golive.live.screenshots import capture_all
+
+        shots = await capture_all(sites, opts, screenshot_dir, per_host_dirs=dir_for == "host")
+        return [(s, shots.get(s.host, ((), ""))[0], shots.get(s.host, ((), ""))[1]) for s in sites]
+
+    return asyncio.run(run())
+
+
+def collect(ctx: AuditContext) -> LiveFacts:
+    """Probe every ``--url`` of the audit and return :class:`LiveFacts`."""
+    o = ctx.options
+    if not o.urls:
+        raise Skip("no --url given: the live site was not probed")
+    try:
+        opts = probe_options(
+            resolve=o.resolve,
+            cacert=o.cacert,
+            insecure=o.insecure,
+            timeout=float(str(o.extra.get("live_timeout", AUDIT_TIMEOUT))),
+            admin_path=o.admin_path,
+            extra_files=settings_file_paths(ctx.project_dir, ctx.settings_module)
+            if ctx.settings_module
+            else (),
+        )
+        shot_dir = o.screenshot_dir or (
+            ctx.project_dir / ".golive" / "screenshots" / ctx.started.strftime("%Y%m%dT%H%M%S")
+        )
+        results = gather(o.urls, opts, screenshots=o.screenshots, screenshot_dir=shot_dir)
+    except (ValueError, TargetError) as exc:
+        raise CollectorError(str(exc)) from None
+    sites = tuple(site for site, _, _ in results)
+    if all(site.error for site in sites):
+        raise CollectorError("; ".join(f"{s.url}: {s.error}" for s in sites))
+    notes = {note for _, _, note in results if note}
+    return LiveFacts(
+        sites=sites,
+        screenshots=tuple(shot for _, shots, _ in results for shot in shots),
+        screenshots_note="; ".join(sorted(notes)),
+        insecure=o.insecure,
+    )
+
+
+SPEC = CollectorSpec(
+    name="live",
+    produces=LiveFacts,
+    collect=collect,
+    description="the live site over HTTP and TLS, with screenshots",
+)

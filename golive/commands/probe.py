@@ -1,0 +1,279 @@
+"""``golive probe URL...``: audit live sites from the outside, no project needed.
+
+Every site (one host name; its http and https URLs are grouped) becomes one audit whose
+project is the URL, with the live-site checks (GL8xx) only. Sites are probed
+concurrently (``--concurrency`` requests in flight overall, four per host); the probing
+engine is :mod:`golive.live`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from golive.model import Audit
+
+PATH = click.Path(path_type=Path)
+EPILOG = """
+Reports: with one site, each -o PATH is written as given. With several sites, -o
+out/report.html writes one file per site, out/report-HOST.html (HOST with its port
+when the URL has one, e.g. report-shop.example.com.html), and a combined JSON of every
+site, out/report-all.json, next to the first -o path.
+
+Screenshots go to ./golive-screenshots/HOST/ (--no-screenshots to skip them).
+
+Exit status: 0 nothing failing at or above --fail-on on any site and every audit is
+complete; 1 failing findings at or above --fail-on on some site; 2 usage error (nothing
+probed); 3 some audit is incomplete (a site could not be reached, a probe or check
+errored) and nothing failing was found. Failing findings take precedence.
+"""
+
+
+class ProbeUsage(click.ClickException):
+    """A usage error of ``golive probe``: ``golive: error: ...``, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        Console(stderr=True, highlight=False).print(f"golive: error: {self.message}", markup=False)
+
+
+def read_urls(urls: tuple[str, ...], urls_file: Path | None) -> list[str]:
+    """The URLs of the arguments, then those of ``--urls-file`` (one a line, ``#`` comments)."""
+    out = list(urls)
+    if urls_file is not None:
+        try:
+            lines = urls_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ProbeUsage(f"--urls-file {urls_file}: {exc.strerror or exc}") from None
+        out += [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+    if not out:
+        raise ProbeUsage("give at least one URL (or --urls-file FILE)")
+    return out
+
+
+def site_slug(url: str) -> str:
+    """``https://shop.example.com:8443/x`` → ``shop.example.com-8443`` (safe in file names)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    text = (parts.hostname or "site") + (f"-{parts.port}" if parts.port else "")
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", text)
+
+
+def output_paths(path: Path, slugs: list[str]) -> list[Path]:
+    """Where ``-o path`` writes each site's report (see the command's help)."""
+    if len(slugs) == 1:
+        return [path]
+    return [path.with_name(f"{path.stem}-{slug}{path.suffix}") for slug in slugs]
+
+
+def build_audit(
+    site_url: str, live: object, *, fail_on: str, author: str, started: dt.datetime, duration: float = 0.0
+) -> Audit:
+    """One audit of one probed site: the live collector's facts, the GL8xx checks."""
+    from golive.checks import live as live_checks
+    from golive.collectors import CollectorError, CollectorSpec
+    from golive.collectors.live import LiveFacts
+    from golive.config import Config
+    from golive.context import AuditContext, AuditOptions, GitInfo
+    from golive.model import Severity
+    from golive.registry import Registry
+    from golive.runner import run_audit
+
+    assert isinstance(live, LiveFacts)
+
+    def collect(ctx: object) -> LiveFacts:
+        site = live.sites[0]
+        if site.error:
+            raise CollectorError(f"{site.url}: {site.error}")
+        return live
+
+    ctx = AuditContext(
+        options=AuditOptions(project_dir=Path.cwd(), urls=(site_url,)),
+        project_dir=Path.cwd(),
+        project_name=site_url,
+        config=Config(),
+        settings_module="",
+        settings_reason="live probe only: no project",
+        python=sys.executable,
+        env={},
+        env_file_keys=(),
+        timeout=0.0,
+        author=author,
+        fail_on=Severity.parse(fail_on),
+        select=(),
+        ignore=(),
+        git=GitInfo(reason="live probe only: no project"),
+        started=started,
+    )
+    spec = CollectorSpec(name="live", produces=LiveFacts, collect=collect, description="the live site")
+    audit = run_audit(ctx, registry=Registry.from_modules([live_checks]), collectors=[spec])
+    return replace(audit, project_path=site_url, settings_module=None, duration=round(duration, 3))
+
+
+def _author() -> str:
+    from golive.context import git_info
+
+    return git_info(Path.cwd()).user or "unknown"
+
+
+@click.command("probe", epilog=EPILOG)
+@click.argument("urls", nargs=-1)
+@click.option("--urls-file", type=PATH, help="More URLs, one a line (# comments).")
+@click.option(
+    "--resolve", "resolve_", multiple=True, help="HOST:PORT:ADDR like curl: connect there instead; repeat."
+)
+@click.option("--cacert", type=PATH, help="CA bundle that signs the sites' certificates.")
+@click.option("--insecure", is_flag=True, help="Probe past a bad certificate (still reported).")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
+@click.option("--concurrency", type=int, default=16, show_default=True, help="Requests in flight overall.")
+@click.option("--admin-path", help="Where the admin lives, besides /admin/.")
+@click.option("--no-screenshots", is_flag=True, help="Take no screenshots.")
+@click.option(
+    "-o", "--output", type=PATH, multiple=True, help="Report file; repeat (.json .md .html .sarif .xml)."
+)
+@click.option("--format", "fmt", help="Force the format of every -o file.")
+@click.option("--fail-on", default="high", show_default=True, help="Lowest failing severity that exits 1.")
+@click.option("-v", "--verbose", is_flag=True, help="List passes and skips too (one site).")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
+def probe(
+    urls: tuple[str, ...],
+    urls_file: Path | None,
+    resolve_: tuple[str, ...],
+    cacert: Path | None,
+    insecure: bool,
+    timeout: float,
+    concurrency: int,
+    admin_path: str | None,
+    no_screenshots: bool,
+    output: tuple[Path, ...],
+    fmt: str | None,
+    fail_on: str,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Probe live sites as the world sees them: HTTPS, TLS, cookies, headers, DEBUG, files.
+
+    GET, HEAD and OPTIONS only, at most 48 requests and 4 TLS handshakes per site, each
+    with a timeout; redirects to another host are never followed.
+    """
+    from golive.collectors.live import LiveFacts, gather, probe_options
+    from golive.live.probe import TargetError, group_targets
+    from golive.model import Severity
+    from golive.reports import ReportError, format_for
+
+    all_urls = read_urls(urls, urls_file)
+    if cacert is not None and insecure:
+        raise ProbeUsage("--cacert and --insecure exclude each other")
+    try:
+        Severity.parse(fail_on)
+        for path in output:
+            format_for(path, fmt)
+        targets = group_targets(all_urls)
+        opts = probe_options(
+            resolve=resolve_,
+            cacert=cacert,
+            insecure=insecure,
+            timeout=timeout,
+            admin_path=admin_path,
+            concurrency=max(1, concurrency),
+        )
+    except (ValueError, TargetError, ReportError) as exc:
+        raise ProbeUsage(str(exc)) from None
+    console = Console(highlight=False)
+    started = dt.datetime.now().astimezone()
+    clock = time.perf_counter()
+    with console.status(f"probing {len(targets)} site(s)…", spinner="dots"):
+        results = gather(
+            all_urls,
+            opts,
+            screenshots=not no_screenshots,
+            screenshot_dir=Path("golive-screenshots"),
+            dir_for="host",
+        )
+    elapsed = time.perf_counter() - clock
+    author = _author()
+    audits = []
+    for site, shots, note in results:
+        facts = LiveFacts(sites=(site,), screenshots=shots, screenshots_note=note, insecure=insecure)
+        audits.append(
+            build_audit(site.url, facts, fail_on=fail_on, author=author, started=started, duration=elapsed)
+        )
+    written = _write(audits, output, fmt)
+    _show(console, audits, written, verbose=verbose, quiet=quiet)
+    codes = [a.exit_status for a in audits]
+    raise click.exceptions.Exit(1 if 1 in codes else 3 if 3 in codes else 0)
+
+
+def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> list[list[Path]]:
+    """Write every report; ``[[paths of site 0], [paths of site 1], ...]``."""
+    from golive.reports import write
+    from golive.reports.json_report import to_dict
+
+    written: list[list[Path]] = [[] for _ in audits]
+    slugs = [site_slug(a.project_name) for a in audits]
+    try:
+        for path in outputs:
+            for i, target in enumerate(output_paths(path, slugs)):
+                written[i].append(write(audits[i], target, fmt))
+        if outputs and len(audits) > 1:
+            first = outputs[0]
+            combined = first.with_name(f"{first.stem}-all.json")
+            data = {
+                "sites": [
+                    {"url": a.project_name, "exit_status": a.exit_status, "report": to_dict(a)}
+                    for a in audits
+                ],
+            }
+            combined.parent.mkdir(parents=True, exist_ok=True)
+            combined.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            for paths in written:
+                paths.append(combined)
+    except OSError as exc:
+        raise ProbeUsage(f"cannot write a report: {exc.strerror or exc}") from None
+    return written
+
+
+def _show(
+    console: Console, audits: list[Audit], written: list[list[Path]], *, verbose: bool, quiet: bool
+) -> None:
+    from rich.table import Table
+
+    from golive.reports.terminal import render_console
+
+    if len(audits) == 1:
+        if quiet:
+            from golive.reports.terminal import _summary
+
+            console.print(_summary(audits[0], written[0]))
+        else:
+            render_console(audits[0], console, verbose=verbose, paths=written[0])
+        return
+    table = Table(title=f"golive probe: {len(audits)} sites", header_style="bold")
+    for col in ("site", "critical", "high", "medium", "low", "errors", "exit", "note"):
+        table.add_column(col, justify="right" if col not in ("site", "note") else "left")
+    for audit in audits:
+        failing = audit.failing_by_severity()
+        errors = audit.counts()["error"]
+        note = next((c.reason for c in audit.collectors if c.status == "error"), "")
+        table.add_row(
+            audit.project_name,
+            *(str(failing[s]) for s in ("critical", "high", "medium", "low")),
+            str(errors),
+            str(audit.exit_status),
+            note[:80],
+            style="red" if audit.exit_status == 1 else "magenta" if audit.exit_status == 3 else None,
+        )
+    console.print(table)
+    combined = {p for paths in written for p in paths if p.name.endswith("-all.json")}
+    for path in sorted(combined):
+        console.print(f"combined report: {path}", markup=False)

@@ -1,0 +1,279 @@
+"""The HTTP client of the live probes: httpx, polite and bounded.
+
+- Methods: GET, HEAD and OPTIONS only (:class:`ProbeClient` refuses anything else).
+- Every request has a deadline (``timeout`` seconds for the whole exchange, body
+  included), reads at most ``max_body`` bytes of the body (streamed, then the
+  connection is dropped), and counts against a per-site budget of requests.
+- Redirects are never followed by httpx; :meth:`ProbeClient.follow` follows them by hand,
+  at most ``max_hops``, and never to another host.
+- ``--resolve HOST:PORT:ADDR`` works like curl's: the connection goes to ADDR while the
+  URL, the Host header, SNI and the certificate's host name check keep HOST. It is built
+  on httpx's documented ``sni_hostname`` request extension
+  (https://www.python-httpx.org/advanced/extensions/#request-extensions).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from golive import __version__
+from golive.live.facts import Exchange, parse_set_cookie, redact_set_cookie
+
+ALLOWED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+USER_AGENT = f"golive/{__version__} (+https://docs.djangoproject.com/en/stable/howto/deployment/checklist/)"
+
+
+class ResolveError(ValueError):
+    """A ``--resolve`` entry that is not ``HOST:PORT:ADDR``."""
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """curl-style address overrides: ``(host, port) → address``.
+
+    Built from ``HOST:PORT:ADDR`` entries (``shop.example.com:443:127.0.0.1``, IPv6
+    addresses in brackets ``[::1]``); raises :class:`ResolveError` on a malformed one.
+    """
+
+    entries: Mapping[tuple[str, int], str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, items: tuple[str, ...] | list[str]) -> Resolver:
+        """Parse ``--resolve`` values (see the class docstring)."""
+        out: dict[tuple[str, int], str] = {}
+        for item in items:
+            host, sep1, rest = item.partition(":")
+            port, sep2, addr = rest.partition(":")
+            if not (sep1 and sep2 and host and port.isdigit() and addr):
+                raise ResolveError(
+                    f"--resolve {item!r}: expected HOST:PORT:ADDR (e.g. shop.example.com:443:10.0.0.5)"
+                )
+            out[(host.lower(), int(port))] = addr.strip("[]")
+        return cls(out)
+
+    def lookup(self, host: str, port: int) -> str | None:
+        """The address to connect to for ``host:port``, or None (normal DNS)."""
+        return self.entries.get((host.lower(), port))
+
+
+def url_port(url: str) -> int:
+    """The URL's port, or its scheme's default."""
+    parts = urlsplit(url)
+    return parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
+
+
+def origin_of(url: str) -> str:
+    """``https://Shop.example.com:443/x`` → ``https://shop.example.com`` (default port dropped)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    if port and port != DEFAULT_PORTS.get(parts.scheme):
+        return f"{parts.scheme}://{host}:{port}"
+    return f"{parts.scheme}://{host}"
+
+
+def ssl_context(cacert: Path | None) -> ssl.SSLContext:
+    """A verifying client context: the system trust store, plus ``cacert`` when given.
+
+    Raises ``OSError``/``ssl.SSLError`` when ``cacert`` cannot be read.
+    """
+    ctx = ssl.create_default_context()
+    if cacert is not None:
+        ctx.load_verify_locations(cafile=str(cacert))
+    return ctx
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientConfig:
+    """How requests are made: ``timeout`` seconds per exchange, ``max_body`` bytes read."""
+
+    timeout: float = 10.0
+    max_body: int = 1 << 20
+    resolver: Resolver = field(default_factory=Resolver)
+    cacert: Path | None = None
+    insecure: bool = False
+    budget: int = 48
+
+
+class BudgetExceeded(RuntimeError):
+    """The site's request budget is spent; the probe that asked is not made."""
+
+
+def _describe_error(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, (asyncio.TimeoutError, httpx.TimeoutException)):
+        return f"no answer within {timeout:g} s (timed out)"
+    text = str(exc) or type(exc).__name__
+    low = text.lower()
+    if "certificate_verify_failed" in low or "certificate verify failed" in low:
+        return "TLS certificate not trusted: " + text.rsplit("certificate verify failed:", 1)[-1].strip(" )")
+    if "connection refused" in low or "errno 111" in low:
+        return "connection refused (nothing listening)"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect: {text}"
+    return f"{type(exc).__name__}: {text}"
+
+
+class ProbeClient:
+    """One site's client: an ``httpx.AsyncClient`` plus the limits of the probes.
+
+    ``per_host`` and ``global_`` are semaphores shared by the sites of one run: a request
+    holds both while it runs. Use as ``async with ProbeClient(...) as client``.
+    """
+
+    def __init__(
+        self, config: ClientConfig, *, per_host: asyncio.Semaphore, global_: asyncio.Semaphore
+    ) -> None:
+        self.config = config
+        self.per_host = per_host
+        self.global_ = global_
+        self.used = 0
+        verify: ssl.SSLContext | bool = False if config.insecure else ssl_context(config.cacert)
+        self._client = httpx.AsyncClient(
+            verify=verify,
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(config.timeout),
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+            headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
+        )
+
+    async def __aenter__(self) -> ProbeClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+
+    def _physical(self, url: str) -> tuple[str, dict[str, str], dict[str, object]]:
+        """The URL to connect to, extra headers and extensions that apply ``--resolve``."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = url_port(url)
+        addr = self.config.resolver.lookup(host, port)
+        if addr is None:
+            return url, {}, {}
+        netloc_host = f"[{addr}]" if ":" in addr else addr
+        physical = parts._replace(netloc=f"{netloc_host}:{port}").geturl()
+        extensions: dict[str, object] = {"sni_hostname": host} if parts.scheme == "https" else {}
+        return physical, {"Host": parts.netloc.rsplit("@", 1)[-1]}, extensions
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        host_header: str | None = None,
+        max_body: int | None = None,
+    ) -> Exchange:
+        """Make one request; never raises for network faults (they land in ``error``).
+
+        Raises :class:`ValueError` for a method other than GET/HEAD/OPTIONS and
+        :class:`BudgetExceeded` when the site's budget is spent.
+        """
+        if method not in ALLOWED_METHODS:
+            raise ValueError(f"golive never sends {method}: GET, HEAD and OPTIONS only")
+        if self.used >= self.config.budget:
+            raise BudgetExceeded(f"request budget of {self.config.budget} spent")
+        self.used += 1
+        shown = tuple((headers or {}).items())
+        base = Exchange(method=method, url=url, host_header=host_header, request_headers=shown)
+        async with self.global_, self.per_host:
+            try:
+                return await asyncio.wait_for(
+                    self._send(base, headers or {}, host_header, max_body or self.config.max_body),
+                    timeout=self.config.timeout,
+                )
+            except httpx.RemoteProtocolError as exc:
+                if "without sending" in str(exc) or "disconnected" in str(exc).lower():
+                    return _replace(base, closed=True)
+                return _replace(base, error=_describe_error(exc, self.config.timeout))
+            except (httpx.HTTPError, asyncio.TimeoutError, OSError, ssl.SSLError) as exc:
+                return _replace(base, error=_describe_error(exc, self.config.timeout))
+
+    async def _send(
+        self, base: Exchange, headers: Mapping[str, str], host_header: str | None, cap: int
+    ) -> Exchange:
+        physical, extra, extensions = self._physical(base.url)
+        all_headers = {**extra, **headers}
+        if host_header is not None:
+            all_headers["Host"] = host_header
+        req = self._client.build_request(base.method, physical, headers=all_headers, extensions=extensions)
+        response = await self._client.send(req, stream=True)
+        try:
+            body = bytearray()
+            truncated = False
+            if base.method != "HEAD":
+                async for chunk in response.aiter_bytes():
+                    body.extend(chunk)
+                    if len(body) > cap:
+                        truncated = True
+                        del body[cap:]
+                        break
+        finally:
+            await response.aclose()
+        raw = response.headers.multi_items()
+        cookies = tuple(
+            c for k, v in raw if k.lower() == "set-cookie" for c in [parse_set_cookie(v, base.url)] if c
+        )
+        shown = tuple((k.title(), redact_set_cookie(v) if k.lower() == "set-cookie" else v) for k, v in raw)
+        return _replace(
+            base,
+            status=response.status_code,
+            reason=response.reason_phrase,
+            http_version=response.http_version,
+            headers=shown,
+            body=bytes(body),
+            truncated=truncated,
+            cookies=cookies,
+        )
+
+    async def follow(
+        self,
+        url: str,
+        *,
+        max_hops: int = 4,
+        headers: Mapping[str, str] | None = None,
+        max_body: int | None = None,
+    ) -> tuple[Exchange, ...]:
+        """GET ``url`` and follow redirects on the same host (either scheme), at most ``max_hops``.
+
+        Returns every exchange, the last one being the answer. A redirect to another
+        host is not followed (the chain ends on it); a loop or too many hops ends the
+        chain with an exchange whose ``error`` says so.
+        """
+        chain: list[Exchange] = []
+        seen = {url}
+        host = (urlsplit(url).hostname or "").lower()
+        current = url
+        while True:
+            ex = await self.request("GET", current, headers=headers, max_body=max_body)
+            chain.append(ex)
+            location = ex.header("Location")
+            if ex.status not in (301, 302, 303, 307, 308) or not location:
+                return tuple(chain)
+            target = urljoin(current, location)
+            if (urlsplit(target).hostname or "").lower() != host:
+                return tuple(chain)
+            if target in seen or len(chain) > max_hops:
+                what = "redirect loop" if target in seen else f"more than {max_hops} redirects"
+                hops = " → ".join(e.path for e in chain) + f" → {urlsplit(target).path}"
+                chain.append(Exchange(method="GET", url=target, error=f"{what}: {hops}"))
+                return tuple(chain)
+            seen.add(target)
+            current = target
+
+
+def _replace(ex: Exchange, **changes: object) -> Exchange:
+    from dataclasses import replace
+
+    return replace(ex, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,266 @@
+"""What the live probes saw: HTTP exchanges, cookies, the TLS handshake, per site.
+
+Every value is immutable and redacted when it is made: a ``Set-Cookie`` value is kept as
+its length only (:func:`redact_set_cookie`), so evidence built from these facts never
+carries a cookie's value. Bodies are kept (capped, see :mod:`golive.live.client`) for the
+page recognisers; they never go into a report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True, kw_only=True)
+class CookieInfo:
+    """One cookie from one ``Set-Cookie`` header (RFC 6265 §4.1), parsed case-insensitively.
+
+    ``samesite`` is the attribute as sent (``"Lax"``), or None when absent; ``header`` is
+    the whole header with the value replaced by its length.
+    """
+
+    name: str
+    value_length: int
+    secure: bool
+    httponly: bool
+    samesite: str | None
+    path: str = ""
+    domain: str = ""
+    url: str = ""
+    header: str = ""
+
+
+def redact_set_cookie(value: str) -> str:
+    """``"sessionid=abc123; Path=/"`` → ``"sessionid=<6 chars redacted>; Path=/"``."""
+    first, _, rest = value.partition(";")
+    name, eq, val = first.partition("=")
+    shown = f"{name.strip()}=<{len(val.strip())} chars redacted>" if eq else first.strip()
+    return shown + (";" + rest if rest else "")
+
+
+def parse_set_cookie(value: str, url: str) -> CookieInfo | None:
+    """Parse one ``Set-Cookie`` header with :class:`http.cookies.SimpleCookie`.
+
+    Attribute names are matched case-insensitively (``httponly``, ``SECURE``). Returns
+    None for a header the standard library cannot parse.
+    """
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(value)
+    except CookieError:
+        return None
+    if not jar:
+        return None
+    morsel = next(iter(jar.values()))
+    samesite = str(morsel["samesite"]) or None
+    return CookieInfo(
+        name=morsel.key,
+        value_length=len(morsel.value),
+        secure=bool(morsel["secure"]),
+        httponly=bool(morsel["httponly"]),
+        samesite=samesite,
+        path=str(morsel["path"]),
+        domain=str(morsel["domain"]),
+        url=url,
+        header=redact_set_cookie(value),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exchange:
+    """One request and what came back.
+
+    ``status`` is None when no response arrived: ``error`` then says why (refused,
+    timed out, TLS failure), or ``closed`` is True when the server closed the connection
+    without answering (nginx's ``return 444``). ``headers`` are (name, value) pairs as
+    received, ``Set-Cookie`` values redacted. ``body`` holds at most the probe's byte
+    cap; ``truncated`` says the server sent more. ``host_header`` is set when the
+    request carried a Host other than the URL's.
+    """
+
+    method: str
+    url: str
+    status: int | None = None
+    reason: str = ""
+    http_version: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    truncated: bool = False
+    error: str | None = None
+    closed: bool = False
+    host_header: str | None = None
+    request_headers: tuple[tuple[str, str], ...] = ()
+    cookies: tuple[CookieInfo, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """True when an HTTP response (any status) arrived."""
+        return self.status is not None
+
+    @property
+    def scheme(self) -> str:
+        """``http`` or ``https``."""
+        return urlsplit(self.url).scheme
+
+    @property
+    def path(self) -> str:
+        """The URL's path (with its query, if any)."""
+        parts = urlsplit(self.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def header(self, name: str) -> str | None:
+        """The header's values joined by ``, `` (case-insensitive name), or None."""
+        values = self.headers_named(name)
+        return ", ".join(values) if values else None
+
+    def headers_named(self, name: str) -> list[str]:
+        """Every value of the header ``name`` (case-insensitive), in order."""
+        low = name.lower()
+        return [v for k, v in self.headers if k.lower() == low]
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8 (errors replaced)."""
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-case (``text/html``), or ``""``."""
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    def request_line(self) -> str:
+        """``GET https://shop.example.com/ (Host: bogus.invalid)``."""
+        extra = [f"{k}: {v}" for k, v in self.request_headers]
+        if self.host_header:
+            extra.insert(0, f"Host: {self.host_header}")
+        return f"{self.method} {self.url}" + (f" ({'; '.join(extra)})" if extra else "")
+
+    def status_line(self) -> str:
+        """``→ HTTP/1.1 200 OK``, or what happened instead of a response."""
+        if self.error:
+            return f"→ {self.error}"
+        if self.status is None:
+            return "→ connection closed without a response"
+        cut = " (body cut at the probe's byte cap)" if self.truncated else ""
+        return f"→ {self.http_version} {self.status} {self.reason}".rstrip() + cut
+
+    def evidence(self, *headers: str, notes: Iterable[str] = ()) -> list[str]:
+        """The request line, the status line, the named response headers, then ``notes``.
+
+        A header that is absent shows as ``Name: (absent)`` so the evidence says what
+        was looked for.
+        """
+        lines = [self.request_line(), self.status_line()]
+        if self.answered:
+            for name in headers:
+                values = self.headers_named(name)
+                if not values:
+                    lines.append(f"  {name}: (absent)")
+                lines.extend(f"  {name}: {v}" for v in values)
+        lines.extend(notes)
+        return lines
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertInfo:
+    """The leaf certificate the server sent (RFC 5280 fields).
+
+    ``not_before``/``not_after`` are ISO 8601 UTC; ``days_left`` may be negative
+    (expired); ``key_type`` is ``RSA``, ``EC``, ``Ed25519``...; ``key_bits`` the key size.
+    """
+
+    subject: str
+    issuer: str
+    not_before: str
+    not_after: str
+    days_left: float
+    san: tuple[str, ...]
+    key_type: str
+    key_bits: int
+    self_signed: bool
+    sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TlsFacts:
+    """The TLS handshakes with one ``host:port`` (made with the standard library ``ssl``).
+
+    ``verified`` is True when the chain validated against the trust store (or
+    ``--cacert``) and the certificate matched the host; otherwise ``verify_error`` is
+    OpenSSL's reason and ``verify_code`` its X509_V_ERR number (62: host name mismatch,
+    10: expired, 18/19: self-signed). ``legacy`` maps ``TLSv1``/``TLSv1.1`` to
+    ``accepted``, ``refused`` or ``untested: <why>``. ``error`` is set when no handshake
+    at all succeeded.
+    """
+
+    host: str
+    port: int
+    address: str
+    verified: bool = False
+    verify_error: str | None = None
+    verify_code: int | None = None
+    protocol: str | None = None
+    cert: CertInfo | None = None
+    legacy: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def target(self) -> str:
+        """``host:port`` (``via address`` when it was resolved with ``--resolve``)."""
+        via = f" via {self.address}" if self.address and self.address != self.host else ""
+        return f"{self.host}:{self.port}{via}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteFacts:
+    """Everything probed on one site (one host name).
+
+    ``chains`` maps a probe name (see :data:`golive.live.probe.PROBES`) to the exchanges
+    of that probe, redirect hops first, the final answer last. ``skipped`` maps a probe
+    name to why it was not made (e.g. the certificate is not trusted and ``--insecure``
+    was not given). ``error`` is set when the site answered nothing at all.
+    """
+
+    url: str
+    host: str
+    http_origin: str | None = None
+    https_origin: str | None = None
+    tls: TlsFacts | None = None
+    chains: Mapping[str, tuple[Exchange, ...]] = field(default_factory=dict)
+    skipped: Mapping[str, str] = field(default_factory=dict)
+    admin_login: str | None = None
+    requests: int = 0
+    error: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def primary_origin(self) -> str | None:
+        """The origin the content probes were made on: https when usable, else http."""
+        if self.https_origin and "home" in self.chains and self.chains["home"][0].scheme == "https":
+            return self.https_origin
+        return self.http_origin or self.https_origin
+
+    def chain(self, name: str) -> tuple[Exchange, ...]:
+        """The exchanges of probe ``name`` (empty when it was not made)."""
+        return self.chains.get(name, ())
+
+    def final(self, name: str) -> Exchange | None:
+        """The last exchange of probe ``name``, or None."""
+        chain = self.chains.get(name)
+        return chain[-1] if chain else None
+
+    def why_missing(self, name: str) -> str:
+        """Why probe ``name`` has no answer: its skip reason, transport error, or ``not probed``."""
+        if name in self.skipped:
+            return self.skipped[name]
+        last = self.final(name)
+        if last is not None and last.error:
+            return f"{last.method} {last.url}: {last.error}"
+        return f"{name}: not probed"
+
+    def exchanges(self) -> list[Exchange]:
+        """Every exchange made, in probe order."""
+        return [ex for chain in self.chains.values() for ex in chain]

@@ -1,0 +1,340 @@
+"""What golive asks of a live site, and in which order, concurrently across sites.
+
+A *site* is one host name; the URLs given for it (``http://`` and/or ``https://``, any
+port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budget``
+(48) requests, each with a deadline, plus at most four TLS handshakes:
+
+1. ``http-home``: GET the plain-http URL (given, or port 80 when the https URL uses 443),
+   following same-host redirects (≤ 4 hops): does it go to https in one 301/308 hop?
+2. TLS handshakes with the https origin (:mod:`golive.live.tls`). When the certificate
+   is not trusted and ``--insecure`` is not given, the HTTPS probes below are skipped
+   with that reason (the certificate problem itself is a finding either way).
+3. On the *primary* origin (https when usable, else http), concurrently:
+   ``home`` (GET the URL's path with an ``Origin`` header, ≤ 3 hops), ``404`` (a random
+   path), ``bogus-host`` (GET / with a Host that is no one's, on https and http),
+   ``preflight`` (OPTIONS / as a CORS preflight), ``admin:/admin/`` and
+   ``admin:--admin-path`` (≤ 2 hops each), ``form`` (one form page linked from the home
+   page), and the ``file:`` probes of :data:`FILES` plus the alias-traversal paths
+   (``/static../manage.py``...) for the static prefixes seen on the home page.
+4. ``admin-http``: the admin login found in 3, over plain http.
+
+A site that answers nothing (refused, timed out) stops after its first probe; a whole
+site is bounded by :data:`SITE_DEADLINE_FACTOR` × the request timeout. Sites run
+concurrently under a global limit and a per-host limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from golive.live import pages
+from golive.live.client import (
+    DEFAULT_PORTS,
+    BudgetExceeded,
+    ClientConfig,
+    ProbeClient,
+    Resolver,
+    origin_of,
+    url_port,
+)
+from golive.live.facts import Exchange, SiteFacts
+from golive.live.tls import inspect_tls
+
+PROBE_ORIGIN = "https://golive-probe.invalid"
+FILES = (
+    "/.git/HEAD",
+    "/.env",
+    "/settings.py",
+    "/local_settings.py",
+    "/db.sqlite3",
+    "/dump.sql",
+    "/backup.sql",
+    "/db.sql",
+    "/database.sql",
+)
+TRAVERSAL_FILES = ("manage.py", ".env")
+DEFAULT_STATIC_PREFIXES = ("/static", "/media")
+FILE_CAP = 64 * 1024
+SITE_DEADLINE_FACTOR = 8
+
+
+class TargetError(ValueError):
+    """A URL golive cannot probe (no host, not http/https)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteTarget:
+    """One site to probe: its host and the URLs known for it."""
+
+    host: str
+    url: str
+    http_url: str | None = None
+    https_url: str | None = None
+    https_derived: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProbeOptions:
+    """The options of a probe run.
+
+    ``concurrency`` bounds requests in flight over all sites, ``per_host`` per site;
+    ``admin_paths`` are extra places to look for the admin; ``extra_files`` are paths
+    to try as ``file:`` probes (e.g. the project's settings file path).
+    """
+
+    client: ClientConfig = field(default_factory=ClientConfig)
+    concurrency: int = 16
+    per_host: int = 4
+    admin_paths: tuple[str, ...] = ()
+    extra_files: tuple[str, ...] = ()
+    static_prefixes: tuple[str, ...] = ()
+
+
+def _normalise(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise TargetError(f"{url}: only http:// and https:// URLs can be probed")
+    if not parts.hostname:
+        raise TargetError(f"{url}: no host name in the URL")
+    if parts.username or parts.password:
+        raise TargetError(f"{url}: leave credentials out of the URL")
+    return parts._replace(path=parts.path or "/", fragment="").geturl()
+
+
+def group_targets(urls: Sequence[str]) -> list[SiteTarget]:
+    """Group URLs by host name, in the order given. Raises :class:`TargetError`."""
+    by_host: dict[str, dict[str, str]] = {}
+    for raw in urls:
+        url = _normalise(raw)
+        host = (urlsplit(url).hostname or "").lower()
+        slot = by_host.setdefault(host, {"url": url})
+        slot.setdefault(urlsplit(url).scheme, url)
+    out = []
+    for host, slot in by_host.items():
+        http_url, https_url = slot.get("http"), slot.get("https")
+        derived = False
+        netloc = f"[{host}]" if ":" in host else host
+        if https_url and not http_url and url_port(https_url) == 443:
+            http_url = f"http://{netloc}{urlsplit(https_url).path}"
+        if http_url and not https_url and url_port(http_url) == 80:
+            https_url, derived = f"https://{netloc}{urlsplit(http_url).path}", True
+        out.append(
+            SiteTarget(
+                host=host, url=slot["url"], http_url=http_url, https_url=https_url, https_derived=derived
+            )
+        )
+    return out
+
+
+def _join(origin: str, path: str) -> str:
+    return origin + (path if path.startswith("/") else "/" + path)
+
+
+class _SiteProbe:
+    """The probes of one site (see the module docstring); ``run()`` returns its facts."""
+
+    def __init__(self, target: SiteTarget, opts: ProbeOptions, client: ProbeClient, limit: asyncio.Semaphore):
+        self.t = target
+        self.opts = opts
+        self.client = client
+        self.limit = limit
+        self.chains: dict[str, tuple[Exchange, ...]] = {}
+        self.skipped: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.token = secrets.token_hex(4)
+
+    async def _probe(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> None:
+        try:
+            self.chains[name] = await job
+        except BudgetExceeded as exc:
+            self.skipped[name] = str(exc)
+
+    async def _get(
+        self, url: str, *, host_header: str | None = None, max_body: int | None = None
+    ) -> tuple[Exchange, ...]:
+        return (await self.client.request("GET", url, host_header=host_header, max_body=max_body),)
+
+    async def run(self) -> SiteFacts:
+        t = self.t
+        http_origin = origin_of(t.http_url) if t.http_url else None
+        https_origin = origin_of(t.https_url) if t.https_url else None
+        if t.http_url:
+            await self._probe("http-home", self.client.follow(t.http_url or "", max_hops=4))
+            for ex in self.chains.get("http-home", ()):
+                if ex.scheme == "https" and (t.https_derived or not https_origin):
+                    https_origin, t = origin_of(ex.url), replace(t, https_derived=False)
+        tls = None
+        if https_origin:
+            port = url_port(https_origin)
+            async with self.limit:
+                tls = await asyncio.to_thread(
+                    inspect_tls,
+                    t.host,
+                    port,
+                    self.opts.client.resolver.lookup(t.host, port),
+                    cacert=self.opts.client.cacert,
+                    timeout=self.opts.client.timeout,
+                )
+            if tls.error and t.https_derived:
+                self.notes.append(f"no https on port 443 ({tls.error})")
+                https_origin, tls = None, None
+        primary, reason = self._primary(http_origin, https_origin, tls)
+        site = SiteFacts(url=t.url, host=t.host, http_origin=http_origin, https_origin=https_origin, tls=tls)
+        if primary is None:
+            return self._finish(
+                site,
+                error=reason if not self._answered() and not (tls and tls.cert) else None,
+                skip_reason=reason,
+            )
+        path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
+        await self._probe(
+            "home",
+            self.client.follow(_join(primary, path), max_hops=3, headers={"Origin": PROBE_ORIGIN}),
+        )
+        home = self.chains["home"][-1] if "home" in self.chains else None
+        if home is not None and not home.answered and not home.closed and not self._answered():
+            return self._finish(
+                site, error=f"{home.method} {home.url}: {home.error}", skip_reason=home.error or ""
+            )
+        await self._content(primary, http_origin, home)
+        admin = next(
+            (
+                c[-1]
+                for n, c in self.chains.items()
+                if n.startswith("admin:") and c[-1].status == 200 and pages.admin_login(c[-1].text)
+            ),
+            None,
+        )
+        if admin is not None and http_origin and primary != http_origin:
+            login_path = urlsplit(admin.url).path
+            await self._probe("admin-http", self._get(_join(http_origin, login_path)))
+        site = replace(site, admin_login=admin.url if admin else None)
+        return self._finish(site)
+
+    def _answered(self) -> bool:
+        return any(ex.answered or ex.closed for chain in self.chains.values() for ex in chain)
+
+    def _primary(
+        self, http_origin: str | None, https_origin: str | None, tls: object
+    ) -> tuple[str | None, str]:
+        from golive.live.facts import TlsFacts
+
+        if https_origin and isinstance(tls, TlsFacts):
+            if tls.error:
+                return None, f"HTTPS on {tls.target} is broken: {tls.error}"
+            if not tls.verified and not self.opts.client.insecure:
+                return None, (
+                    f"the certificate of {tls.target} is not trusted ({tls.verify_error}): the HTTPS probes"
+                    " were not made; pass --cacert FILE, or --insecure to probe past it"
+                )
+            return https_origin, ""
+        if http_origin:
+            return http_origin, ""
+        return None, "no URL to probe"
+
+    async def _content(self, primary: str, http_origin: str | None, home: Exchange | None) -> None:
+        home_text = home.text if home is not None and home.answered else ""
+        bogus = f"golive-{self.token}.invalid"
+        jobs: list[Awaitable[None]] = [
+            self._probe("404", self._get(_join(primary, f"/golive-{self.token}-not-found/"))),
+            self._probe("bogus-host", self._get(primary + "/", host_header=bogus)),
+            self._probe("preflight", self._options(primary)),
+        ]
+        if http_origin and http_origin != primary:
+            jobs.append(self._probe("bogus-host-http", self._get(http_origin + "/", host_header=bogus)))
+        for admin_path in dict.fromkeys(("/admin/", *self.opts.admin_paths)):
+            p = "/" + admin_path.strip("/") + "/" if admin_path.strip("/") else "/"
+            jobs.append(self._probe(f"admin:{p}", self.client.follow(_join(primary, p), max_hops=2)))
+        link = pages.form_link(home_text) if home_text else None
+        if link and home is not None:
+            url = urljoin(home.url, link)
+            if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
+                ("http://", "https://")
+            ):
+                jobs.append(self._probe("form", self.client.follow(url, max_hops=1)))
+        for file_path in self._file_paths(home_text):
+            jobs.append(
+                self._probe(f"file:{file_path}", self._get(_join(primary, file_path), max_body=FILE_CAP))
+            )
+        await asyncio.gather(*jobs)
+
+    async def _options(self, origin: str) -> tuple[Exchange, ...]:
+        headers = {"Origin": PROBE_ORIGIN, "Access-Control-Request-Method": "GET"}
+        return (await self.client.request("OPTIONS", origin + "/", headers=headers),)
+
+    def _file_paths(self, home_text: str) -> list[str]:
+        paths = list(dict.fromkeys((*FILES, *self.opts.extra_files)))
+        prefixes = list(DEFAULT_STATIC_PREFIXES) + list(self.opts.static_prefixes)
+        prefixes += pages.asset_prefixes(home_text) if home_text else []
+        for prefix in list(dict.fromkeys(p.rstrip("/") for p in prefixes if p.strip("/")))[:4]:
+            paths.extend(f"{prefix}../{name}" for name in TRAVERSAL_FILES)
+        return paths
+
+    def _finish(self, site: SiteFacts, *, error: str | None = None, skip_reason: str = "") -> SiteFacts:
+        if skip_reason:
+            for name in ("home", "404", "bogus-host", "preflight", "admin:/admin/", "file:/.git/HEAD"):
+                if name not in self.chains:
+                    self.skipped.setdefault(name, skip_reason)
+        return replace(
+            site,
+            chains=dict(self.chains),
+            skipped=dict(self.skipped),
+            requests=self.client.used,
+            error=error,
+            notes=tuple(self.notes),
+        )
+
+
+async def probe_site(
+    target: SiteTarget, opts: ProbeOptions, global_: asyncio.Semaphore, per_host: asyncio.Semaphore
+) -> SiteFacts:
+    """Probe one site; never raises for network faults, and ends within the site deadline."""
+    deadline = opts.client.timeout * SITE_DEADLINE_FACTOR
+    async with ProbeClient(opts.client, per_host=per_host, global_=global_) as client:
+        probe = _SiteProbe(target, opts, client, global_)
+        try:
+            return await asyncio.wait_for(probe.run(), timeout=deadline)
+        except asyncio.TimeoutError:
+            return SiteFacts(
+                url=target.url,
+                host=target.host,
+                requests=client.used,
+                error=f"probing did not finish within {deadline:g} s",
+                chains=dict(probe.chains),
+            )
+
+
+async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[SiteFacts]:
+    """Probe every site concurrently: ``opts.concurrency`` requests in flight overall,
+    ``opts.per_host`` per site. Returns the facts in the order of ``targets``.
+    """
+    global_ = asyncio.Semaphore(max(1, opts.concurrency))
+    per_host = {t.host: asyncio.Semaphore(max(1, opts.per_host)) for t in targets}
+    return list(await asyncio.gather(*(probe_site(t, opts, global_, per_host[t.host]) for t in targets)))
+
+
+def run_probes(urls: Sequence[str], opts: ProbeOptions) -> list[SiteFacts]:
+    """Synchronous entry point: group ``urls`` into sites and probe them all."""
+    return asyncio.run(probe_all(group_targets(urls), opts))
+
+
+def default_port(scheme: str) -> int:
+    """The scheme's default port (80 or 443)."""
+    return DEFAULT_PORTS[scheme]
+
+
+def resolver_rules(resolver: Resolver) -> str:
+    """Chromium's ``--host-resolver-rules`` equivalent of ``--resolve`` entries."""
+    return ", ".join(f"MAP {host}:{port} {addr}:{port}" for (host, port), addr in resolver.entries.items())
+
+
+def settings_file_paths(project_dir: Path, settings_module: str) -> tuple[str, ...]:
+    """URL paths under which a web server rooted at the project would serve its settings file."""
+    rel = settings_module.replace(".", "/")
+    candidates = [f"{rel}.py", f"{rel}/__init__.py"]
+    return tuple("/" + c for c in candidates if (project_dir / c).is_file())

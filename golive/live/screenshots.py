@@ -1,0 +1,213 @@
+"""Screenshots of the live site with Playwright driving Debian's chromium.
+
+Captured per site: the home page, the 404 page, the admin login (when exposed) and
+Django's DEBUG page when one leaked on a request a browser cannot make itself (a bogus
+Host header: its captured body is rendered at the site's own URL).
+
+The browser is Debian's (``/usr/bin/chromium``, or ``$GOLIVE_CHROMIUM``), started
+headless through ``executable_path`` (never ``playwright install``), with the switches
+that keep chromium from calling home, and with host-resolver rules under which only
+the probed hosts resolve (``MAP * ~NOTFOUND``); every request to another origin is
+aborted as well. Each page gets a fresh context: no cookies, no storage, nothing typed
+into a form, so a screenshot shows no more than the site publishes to anyone.
+
+When no browser (or no Playwright) is available, no screenshot is taken and the note
+says why; the audit goes on. Playwright: https://playwright.dev/python/docs/api/class-browsertype#browser-type-launch
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from golive.live import pages
+from golive.live.client import origin_of
+from golive.live.facts import Exchange, SiteFacts
+from golive.live.probe import ProbeOptions
+from golive.model import Screenshot
+
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--metrics-recording-only",
+    "--no-default-browser-check",
+    "--no-pings",
+    "--safebrowsing-disable-auto-update",
+    "--password-store=basic",
+    "--use-mock-keychain",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,"
+    "CertificateTransparencyComponentUpdater,DnsOverHttps",
+)
+VIEWPORT = {"width": 1280, "height": 800}
+PAGES_AT_ONCE = 4
+
+
+def chromium_path() -> str | None:
+    """The browser to drive: ``$GOLIVE_CHROMIUM``, else ``/usr/bin/chromium``, else ``chromium`` on PATH."""
+    for candidate in (os.environ.get("GOLIVE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One planned screenshot: ``body`` is set when a captured answer is rendered."""
+
+    name: str
+    url: str
+    caption: str
+    body: Exchange | None = None
+
+
+def plan(site: SiteFacts) -> list[Shot]:
+    """Which pages of ``site`` to capture (see the module docstring)."""
+    shots = []
+    home = site.final("home")
+    if home is not None and home.answered and home.status and home.status < 300:
+        shots.append(Shot("home", home.url, f"Home page ({home.status})"))
+    nf = site.final("404")
+    if nf is not None and nf.answered:
+        kind = pages.debug_page(nf.text)
+        shots.append(
+            Shot("404", nf.url, f"404 page ({nf.status})" + (f": Django's {kind} DEBUG page" if kind else ""))
+        )
+    if site.admin_login:
+        shots.append(Shot("admin-login", site.admin_login, "Django admin login, reachable by anyone"))
+    for name in ("bogus-host", "bogus-host-http"):
+        ex = site.final(name)
+        if ex is not None and ex.answered and pages.debug_page(ex.text):
+            root = origin_of(ex.url) + "/"
+            caption = f"Django's DEBUG page, answered to Host: {ex.host_header} ({ex.status})"
+            shots.append(Shot("debug", root, caption, body=ex))
+            break
+    return shots
+
+
+def resolver_rules(sites: Sequence[SiteFacts], opts: ProbeOptions) -> str:
+    """Chromium ``--host-resolver-rules``: ``--resolve`` mappings, the probed hosts, nothing else."""
+    rules = [
+        f"EXCLUDE {s.host}" for s in sites if not any(h == s.host for h, _ in opts.client.resolver.entries)
+    ]
+    for (host, port), addr in opts.client.resolver.entries.items():
+        rules.append(f"MAP {host}:{port} {addr}:{port}")
+    rules.append("MAP * ~NOTFOUND")
+    return ", ".join(rules)
+
+
+def _slug(site: SiteFacts) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", site.host).strip("-") or "site"
+
+
+async def capture_all(
+    sites: Sequence[SiteFacts], opts: ProbeOptions, directory: Path, *, per_host_dirs: bool = False
+) -> dict[str, tuple[tuple[Screenshot, ...], str]]:
+    """Capture every site's planned pages; ``{host: (screenshots, note)}``.
+
+    PNGs go to ``directory`` (``directory/<host>/`` with ``per_host_dirs``), named
+    ``<host>-<page>.png`` (or ``<page>.png``); :attr:`Screenshot.path` is absolute.
+    Never raises: a missing browser or a failed capture becomes the note.
+    """
+    plans = {s.host: plan(s) for s in sites}
+    if not any(plans.values()):
+        return {s.host: ((), "nothing to capture (no page answered)") for s in sites}
+    exe = chromium_path()
+    if exe is None:
+        return {s.host: ((), "no browser: /usr/bin/chromium not found (apt install chromium)") for s in sites}
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        return {s.host: ((), "Playwright is not installed (pip install playwright)") for s in sites}
+    results: dict[str, list[Screenshot]] = {s.host: [] for s in sites}
+    failures: dict[str, list[str]] = {s.host: [] for s in sites}
+    args = [*CHROMIUM_ARGS, f"--host-resolver-rules={resolver_rules(sites, opts)}"]
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=exe, headless=True, args=args, timeout=30_000)
+            limit = asyncio.Semaphore(PAGES_AT_ONCE)
+            jobs = []
+            for site in sites:
+                folder = directory / _slug(site) if per_host_dirs else directory
+                prefix = "" if per_host_dirs else _slug(site) + "-"
+                for shot in plans[site.host]:
+                    path = (folder / f"{prefix}{shot.name}.png").resolve()
+                    jobs.append(_one(browser, site, shot, path, opts, limit, results, failures))
+            await asyncio.gather(*jobs)
+            await browser.close()
+    except Exception as exc:  # the browser did not start or died: the audit goes on
+        text = " ".join(str(exc).split())[:200]
+        return {s.host: ((), f"chromium could not be driven: {text}") for s in sites}
+    order = {"home": 0, "404": 1, "admin-login": 2, "debug": 3}
+    out = {}
+    for site in sites:
+        shots = tuple(sorted(results[site.host], key=lambda s: order.get(s.name, 9)))
+        out[site.host] = (shots, "; ".join(failures[site.host]))
+    return out
+
+
+async def _one(
+    browser: Any,
+    site: SiteFacts,
+    shot: Shot,
+    path: Path,
+    opts: ProbeOptions,
+    limit: asyncio.Semaphore,
+    results: dict[str, list[Screenshot]],
+    failures: dict[str, list[str]],
+) -> None:
+    allowed = {o for o in (site.http_origin, site.https_origin) if o}
+    trust_anyway = opts.client.insecure or opts.client.cacert is not None
+    timeout_ms = opts.client.timeout * 1000
+    async with limit:
+        context = await browser.new_context(
+            ignore_https_errors=trust_anyway,
+            viewport=VIEWPORT,
+            service_workers="block",
+            accept_downloads=False,
+        )
+        try:
+
+            async def gate(route: Any) -> None:
+                if origin_of(route.request.url) in allowed:
+                    await route.continue_()
+                else:
+                    await route.abort()
+
+            await context.route("**/*", gate)
+            page = await context.new_page()
+            if shot.body is not None:
+                captured = shot.body
+
+                async def serve(route: Any) -> None:
+                    await route.fulfill(
+                        status=captured.status or 200,
+                        content_type=captured.header("Content-Type") or "text/html",
+                        body=captured.body,
+                    )
+
+                await page.route(shot.url, serve)
+            await page.goto(shot.url, timeout=timeout_ms, wait_until="load")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(path), timeout=timeout_ms)
+            results[site.host].append(
+                Screenshot(name=shot.name, url=shot.url, path=str(path), caption=shot.caption)
+            )
+        except Exception as exc:
+            failures[site.host].append(f"{shot.name}: {' '.join(str(exc).split())[:160]}")
+        finally:
+            await context.close()
