@@ -230,7 +230,8 @@ def list_checks() -> None:
         )
     for cid, known in CATALOGUE.items():
         table.add_row(cid, known.section.value, known.severity.label, known.title + " (Django)")
-    Console(highlight=False).print(table)
+    # Piped (grep, less): one row per line instead of wrapping at 80 columns.
+    Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
 
 
 @app.command()
@@ -240,7 +241,7 @@ def explain(check_id: str) -> None:
     from rich.markdown import Markdown
 
     from golive.checks import registry
-    from golive.checks.django_checks import CATALOGUE, CHECKS_DOC
+    from golive.checks.django_checks import CATALOGUE, django_reference
 
     console = Console(highlight=False)
     spec = registry().get(check_id)
@@ -253,7 +254,7 @@ def explain(check_id: str) -> None:
         console.print(Markdown(spec.rationale))
         console.print("[bold]Remediation[/]")
         console.print(spec.remediation, markup=False)
-        console.print(f"[bold]Source[/] {spec.reference}")
+        console.print(f"[bold]Source[/] {spec.reference}", soft_wrap=True)
         return
     known = CATALOGUE.get(check_id) or next(
         (c for k, c in CATALOGUE.items() if k.lower() == check_id.lower()), None
@@ -263,7 +264,7 @@ def explain(check_id: str) -> None:
         console.print(f"section {known.section.value} · severity {known.severity.label}")
         console.print("[bold]Remediation[/]")
         console.print(known.remediation, markup=False)
-        console.print(f"[bold]Source[/] {CHECKS_DOC}#security")
+        console.print(f"[bold]Source[/] {django_reference(known.id)}", soft_wrap=True)
         return
     raise fail_usage(f"unknown check id {check_id!r} (see `golive checks`)")
 

@@ -149,7 +149,9 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
     so a test states only the mistake it is about.
     """
 
-    def make(production: str = "", files: dict[str, str | None] | None = None, base: str = BASE_SETTINGS) -> Path:
+    def make(
+        production: str = "", files: dict[str, str | None] | None = None, base: str = BASE_SETTINGS
+    ) -> Path:
         root = tmp_path / "proj"
         all_files: dict[str, str | None] = dict(PROJECT_FILES)
         all_files["site_conf/settings/base.py"] = base
@@ -199,3 +201,25 @@ def django61_python() -> str | None:
         return path
     local = REPO / ".venv-django61" / "bin" / "python"
     return str(local) if local.exists() else None
+
+
+def build_project(
+    root: Path, production: str = "", files: dict[str, str | None] | None = None, base: str = BASE_SETTINGS
+) -> Path:
+    """What ``make_project`` writes, under ``root``: for projects shared by a module's tests."""
+    all_files: dict[str, str | None] = dict(PROJECT_FILES)
+    all_files["site_conf/settings/base.py"] = base
+    all_files["site_conf/settings/production.py"] = "from .base import *  # noqa\n" + textwrap.dedent(
+        production
+    )
+    all_files.update(files or {})
+    return write_project(root, all_files)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register ``@pytest.mark.covers("GL101", "fail")``: see tests/test_catalogue.py."""
+    config.addinivalue_line(
+        "markers",
+        "covers(*ids, case): this test is a `fail`, `pass` or `manual` case of the given check ids"
+        " (enforced by tests/test_catalogue.py)",
+    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import SourceFacts
 from golive.model import Location
 from golive.registry import Facts
@@ -70,3 +72,83 @@ def locations(value: Any) -> list[str]:
 def backend_name(path: str) -> str:
     """``django.core.cache.backends.locmem.LocMemCache`` → ``LocMemCache``."""
     return path.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mailer:
+    """One way e-mail leaves Django: the EMAIL_* settings, or one MAILERS alias (Django 6.1+).
+
+    ``label`` is what evidence shows (``EMAIL_BACKEND``, ``MAILERS['default']``);
+    ``alias`` is None for the EMAIL_* settings; ``host`` and ``tls`` are what the SMTP
+    backend would use (``tls`` True for TLS or SSL).
+    """
+
+    label: str
+    alias: str | None
+    backend: str
+    host: str
+    tls: bool
+
+    @property
+    def subject(self) -> str:
+        """The setting to name as the finding's subject."""
+        return "EMAIL_BACKEND" if self.alias is None else "MAILERS"
+
+    @property
+    def source_target(self) -> str:
+        """Where in the settings source this mailer is configured (for :func:`where`)."""
+        return "EMAIL_BACKEND" if self.alias is None else f"MAILERS.{self.alias}"
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def django_at_least(runtime: RuntimeFacts, major: int, minor: int) -> bool:
+    """True when the Django that loaded the settings is at least ``major.minor``."""
+    parts = runtime.django_version.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) >= (major, minor)
+    except (ValueError, IndexError):
+        return False
+
+
+def mailers(runtime: RuntimeFacts) -> list[Mailer]:
+    """How the project sends e-mail, as the running Django version reads it.
+
+    Django 6.1 added the ``MAILERS`` setting (a dict of aliases, each with ``BACKEND``,
+    default SMTP, and ``OPTIONS`` such as ``host``, ``use_tls``, ``use_ssl``); when it is
+    set, the EMAIL_* settings are ignored. Before 6.1, or without MAILERS, the EMAIL_*
+    settings apply. Source: https://docs.djangoproject.com/en/6.1/ref/settings/#mailers
+    """
+    configured = runtime.setting("MAILERS")
+    if django_at_least(runtime, 6, 1) and isinstance(configured, dict):
+        out = []
+        for alias, conf in configured.items():
+            conf = conf if isinstance(conf, dict) else {}
+            raw = conf.get("OPTIONS")
+            options: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            out.append(
+                Mailer(
+                    label=f"MAILERS[{alias!r}]",
+                    alias=str(alias),
+                    backend=str(conf.get("BACKEND") or SMTP_BACKEND),
+                    host=str(options.get("host") or ""),
+                    tls=bool(options.get("use_tls") or options.get("use_ssl")),
+                )
+            )
+        return out
+    return [
+        Mailer(
+            label="EMAIL_BACKEND",
+            alias=None,
+            backend=str(runtime.setting("EMAIL_BACKEND") or SMTP_BACKEND),
+            host=str(runtime.setting("EMAIL_HOST") or "localhost"),
+            tls=bool(runtime.setting("EMAIL_USE_TLS") or runtime.setting("EMAIL_USE_SSL")),
+        )
+    ]
+
+
+def default_mailer(runtime: RuntimeFacts) -> Mailer | None:
+    """The mailer error reports and password resets go through (None: MAILERS has no default)."""
+    found = mailers(runtime)
+    return next((m for m in found if m.alias in (None, "default")), None)

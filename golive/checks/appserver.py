@@ -66,6 +66,8 @@ def no_app_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     command starts one, the project is most likely served by runserver, or by whatever
     happens to be installed on the server. Skipped when the project declares no
     requirements at all.
+    Source: "How to deploy Django"
+    (https://docs.djangoproject.com/en/stable/howto/deployment/).
     """
     project = facts[ProjectFacts]
     if not project.dependencies:

@@ -74,12 +74,10 @@ def env_default_secret(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     python-decouple twins make the literal the production value whenever the variable is
     missing (a new server, a renamed variable), with nothing to tell anyone.
     """
-    source = facts[SourceFacts]
-    winners = {a.target: a for a in source.assignments}
-    for a in winners.values():
+    for a in facts[SourceFacts].effective:
         if a.kind == "env" and a.has_default and a.secret and not a.secret.empty:
             yield spec.fail(
-                subjects=[a.target],
+                subjects=[a.setting],
                 location=a.location,
                 evidence=[
                     f"{a.target} = {a.call}({a.env_var!r}, <default>) at {a.location}",
@@ -122,16 +120,18 @@ def secret_key_shared(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         return
     source = facts[SourceFacts]
     effective = source.last("SECRET_KEY")
+    # Earlier keys of the audited chain (a literal in base.py that production overrides
+    # with the same value from the environment), then every other settings module's keys.
+    # Fallbacks of the audited chain are GL104's; a line of the audited chain is not
+    # "another module" even when a staging module star-imports it.
     candidates: list[tuple[str, Assignment]] = [
         (a.module, a)
         for a in source.assignments
-        if a.target.startswith("SECRET_KEY")
-        and a.secret
-        and a is not effective
-        and a.target != "SECRET_KEY_FALLBACKS"
+        if a.target == "SECRET_KEY" and a.secret and a is not effective
     ]
+    chain = {str(a.location) for a in source.assignments}
     for module, found in source.other_modules.items():
-        candidates += [(module, a) for a in found]
+        candidates += [(module, a) for a in found if str(a.location) not in chain]
     seen: set[str] = set()
     for module, a in candidates:
         if a.secret and a.secret.fingerprint == key.fingerprint and str(a.location) not in seen:
@@ -232,6 +232,8 @@ def weak_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def key_unique(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """A machine can compare the key with what it can read (GL103); it cannot see every
     other environment. A person confirms it, once a year.
+    Source: the checklist, "make sure that the key used in production isn't used anywhere
+    else" (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key).
     """
     yield spec.ask(subjects=["SECRET_KEY"])
 
@@ -284,6 +286,8 @@ def debug_default(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def template_debug(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """The Django template engine's ``debug`` option defaults to DEBUG; forcing it on in
     production keeps template source and context in error reports and slows rendering.
+    Source: the DjangoTemplates ``debug`` option
+    (https://docs.djangoproject.com/en/stable/topics/templates/#django.template.backends.django.DjangoTemplates).
     """
     for i, engine in enumerate(facts[RuntimeFacts].setting("TEMPLATES") or []):
         if isinstance(engine, dict) and (engine.get("OPTIONS") or {}).get("debug") is True:
@@ -313,9 +317,7 @@ def literal_secrets(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     setting named like *SECRET*, *PASSWORD*, *TOKEN*, *API_KEY* and credentials inside
     URLs (cache and broker locations). SECRET_KEY itself is GL101; DATABASES is GL221.
     """
-    source = facts[SourceFacts]
-    winners = {a.target: a for a in source.assignments}
-    for a in winners.values():
+    for a in facts[SourceFacts].effective:
         if a.kind != "literal" or a.secret is None or a.secret.empty:
             continue
         if a.target.startswith(("SECRET_KEY", "DATABASES")):

@@ -229,6 +229,22 @@ CATALOGUE: dict[str, DjangoCheck] = {
             "Remove old keys from SECRET_KEY_FALLBACKS once sessions signed with them expired.",
         ),
         _d(
+            "mail.E001",
+            E,
+            Severity.MEDIUM,
+            ("MAILERS",),
+            "MAILERS['default'] uses a development-only e-mail backend (Django 6.1+)",
+            'MAILERS = {"default": {"OPTIONS": {"host": os.environ["EMAIL_HOST"], "use_tls": True}}}',
+        ),
+        _d(
+            "mail.W001",
+            E,
+            Severity.MEDIUM,
+            ("MAILERS",),
+            "MAILERS has no 'default' entry (Django 6.1+)",
+            'MAILERS = {"default": {"OPTIONS": {"host": os.environ["EMAIL_HOST"], "use_tls": True}}}',
+        ),
+        _d(
             "security.E100",
             S.CHECK_DEPLOY,
             Severity.HIGH,
@@ -258,7 +274,8 @@ CATALOGUE: dict[str, DjangoCheck] = {
 PASSABLE = tuple(
     cid
     for cid in CATALOGUE
-    if cid
+    if cid.startswith("security.")
+    and cid
     not in (
         "security.E100",
         "security.E101",
@@ -278,6 +295,11 @@ _LEVEL_SEVERITY = {
 }
 
 
+def django_reference(check_id: str) -> str:
+    """The URL of the part of Django's check reference that documents ``check_id``."""
+    return CHECKS_DOC + ("#security" if check_id.startswith("security.") else "")
+
+
 def _section_for_unknown(msg: DjangoMessage) -> Section:
     prefix = msg.id.split(".", 1)[0]
     return {
@@ -287,6 +309,7 @@ def _section_for_unknown(msg: DjangoMessage) -> Section:
         "database": E,
         "sessions": H,
         "csrf": H,
+        "mail": E,
     }.get(prefix, S.CHECK_DEPLOY)
 
 
@@ -315,7 +338,7 @@ def _finding(msg: DjangoMessage, source: SourceFacts | None) -> Finding:
         location=location,
         evidence=tuple(evidence),
         remediation=(known.remediation if known else "") or (msg.hint or ""),
-        reference=CHECKS_DOC + ("#security" if msg.id.startswith("security.") else ""),
+        reference=django_reference(msg.id),
         collector="django",
         reason=reason,
     )

@@ -16,9 +16,11 @@ from golive.checks._util import (
     NON_SENDING_EMAIL,
     PROCESS_LOCAL_CACHES,
     SETTINGS,
+    SMTP_BACKEND,
     backend_name,
     is_loopback,
     locations,
+    mailers,
     url_host,
     where,
 )
@@ -75,6 +77,9 @@ def allowed_hosts_wildcard(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def allowed_hosts_local(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """With only localhost names, every request for the real domain gets a 400: these
     are development settings, not production ones.
+    Source: the ALLOWED_HOSTS setting
+    (https://docs.djangoproject.com/en/stable/ref/settings/#allowed-hosts) and the checklist
+    (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#allowed-hosts).
     """
     hosts = facts[RuntimeFacts].setting("ALLOWED_HOSTS") or []
     if hosts and all(isinstance(h, str) and h.lower() in LOCAL_HOSTS for h in hosts):
@@ -187,6 +192,9 @@ def cache_firewalled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Who can reach the cache server's port is decided by the network, which golive
     cannot see from the settings: a person attests it. Not asked when no cache server
     is configured.
+    Source: the checklist, "Cache servers often have weak authentication. Make sure they
+    only accept connections from your application servers."
+    (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#caches).
     """
     aliases = _cache_servers(facts[RuntimeFacts])
     if not aliases:
@@ -240,8 +248,7 @@ def database_password(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     SECRET_KEY." Covers ``PASSWORD`` keys and passwords inside ``DATABASE_URL``-style
     literals.
     """
-    winners = {a.target: a for a in facts[SourceFacts].assignments}
-    for a in winners.values():
+    for a in facts[SourceFacts].effective:
         if a.target.startswith("DATABASES") and a.kind == "literal" and a.secret and not a.secret.empty:
             yield spec.fail(
                 subjects=["DATABASES"],
@@ -303,19 +310,6 @@ def database_firewalled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     yield spec.ask(subjects=["DATABASES"], evidence=[f"database aliases: {', '.join(servers)}"])
 
 
-def _mailers(runtime: RuntimeFacts) -> list[tuple[str, str, dict[str, Any]]]:
-    """(setting path, backend, options) for EMAIL_BACKEND and each MAILERS entry (6.1)."""
-    out: list[tuple[str, str, dict[str, Any]]] = [
-        ("EMAIL_BACKEND", str(runtime.setting("EMAIL_BACKEND", "")), {})
-    ]
-    mailers = runtime.setting("MAILERS")
-    if isinstance(mailers, dict):
-        for alias, conf in mailers.items():
-            if isinstance(conf, dict):
-                out.append((f"MAILERS[{alias!r}]", str(conf.get("BACKEND", "")), conf.get("OPTIONS") or {}))
-    return out
-
-
 @check(
     "GL230",
     title="e-mail is not sent: a console, file, locmem or dummy backend",
@@ -326,19 +320,32 @@ def _mailers(runtime: RuntimeFacts) -> list[tuple[str, str, dict[str, Any]]]:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_USE_TLS = True
+
+    With Django 6.1's MAILERS, give each alias a sending backend (SMTP when BACKEND is omitted):
+
+        MAILERS = {"default": {"OPTIONS": {"host": os.environ["EMAIL_HOST"], "use_tls": True}}}
     """,
 )
 def email_backend(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "If your site sends emails, these values need to be set correctly." Development
-    backends swallow password-reset mails and error reports without a trace.
+    backends swallow password-reset mails and error reports without a trace. On Django
+    6.1+ with the ``MAILERS`` setting every alias is looked at; the ``default`` alias is
+    left to Django's own ``mail.E001`` when Django reported it (never re-implemented).
     """
-    for path, backend, _ in _mailers(facts[RuntimeFacts]):
-        if backend in NON_SENDING_EMAIL:
-            yield spec.fail(
-                subjects=["EMAIL_BACKEND"] if path == "EMAIL_BACKEND" else ["MAILERS"],
-                location=where(facts, path.split("[")[0]),
-                evidence=[f"{path} = {backend!r} ({NON_SENDING_EMAIL[backend]}: sends nothing)"],
-            )
+    runtime = facts[RuntimeFacts]
+    django_judged = any(m.id == "mail.E001" for m in runtime.checks)
+    for mailer in mailers(runtime):
+        if mailer.backend not in NON_SENDING_EMAIL:
+            continue
+        if mailer.alias == "default" and django_judged:
+            continue
+        yield spec.fail(
+            subjects=[mailer.subject],
+            location=where(facts, mailer.source_target),
+            evidence=[
+                f"{mailer.label} = {mailer.backend!r} ({NON_SENDING_EMAIL[mailer.backend]}: sends nothing)"
+            ],
+        )
 
 
 @check(
@@ -369,29 +376,34 @@ def email_senders(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     severity=Severity.MEDIUM,
     needs=(RuntimeFacts,),
     reference=SETTINGS + "#email-use-tls",
-    remediation="EMAIL_USE_TLS = True  # port 587; or EMAIL_USE_SSL = True on port 465",
+    remediation="""
+    EMAIL_USE_TLS = True  # port 587; or EMAIL_USE_SSL = True on port 465
+
+    With Django 6.1's MAILERS, in the alias's OPTIONS:
+
+        MAILERS = {"default": {"OPTIONS": {"host": "smtp.example.com", "use_tls": True}}}
+    """,
 )
 def smtp_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Password-reset links and the SMTP password itself cross the network in clear text
     when the connection to a remote mail server is not encrypted. A local MTA on
     loopback is fine.
+    Source: EMAIL_USE_TLS and EMAIL_USE_SSL
+    (https://docs.djangoproject.com/en/stable/ref/settings/#email-use-tls); Django 6.1's
+    MAILERS ``use_tls``/``use_ssl`` options.
     """
-    runtime = facts[RuntimeFacts]
-    for path, backend, options in _mailers(runtime):
-        if not backend.endswith("smtp.EmailBackend"):
+    for mailer in mailers(facts[RuntimeFacts]):
+        if mailer.backend != SMTP_BACKEND or mailer.tls or not mailer.host or is_loopback(mailer.host):
             continue
-        if path == "EMAIL_BACKEND":
-            host = str(runtime.setting("EMAIL_HOST", "localhost"))
-            tls = runtime.setting("EMAIL_USE_TLS") or runtime.setting("EMAIL_USE_SSL")
+        if mailer.alias is None:
+            subjects, target = ["EMAIL_USE_TLS", "EMAIL_HOST"], "EMAIL_HOST"
         else:
-            host = str(options.get("host", runtime.setting("EMAIL_HOST", "localhost")))
-            tls = options.get("use_tls") or options.get("use_ssl")
-        if not tls and not is_loopback(host):
-            yield spec.fail(
-                subjects=["EMAIL_USE_TLS", "EMAIL_HOST"],
-                location=where(facts, "EMAIL_HOST"),
-                evidence=[f"{path}: SMTP to {host!r} with neither TLS nor SSL"],
-            )
+            subjects, target = ["MAILERS"], mailer.source_target
+        yield spec.fail(
+            subjects=subjects,
+            location=where(facts, target),
+            evidence=[f"{mailer.label}: SMTP to {mailer.host!r} with neither TLS nor SSL"],
+        )
 
 
 @check(
@@ -410,7 +422,7 @@ def static_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if not runtime.setting("STATIC_ROOT"):
         yield spec.fail(
             subjects=["STATIC_ROOT"],
-            location=where(facts, "STATIC_URL"),
+            location=where(facts, "STATIC_ROOT") or where(facts, "STATIC_URL"),
             evidence=[f"STATIC_ROOT = {runtime.setting('STATIC_ROOT')!r}"],
         )
 
@@ -426,6 +438,9 @@ def static_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def static_media_url(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Uploaded files served from the static URL are served with the static files'
     trust (long caching, maybe a CDN) and can shadow or be shadowed by them.
+    Source: the checklist's MEDIA_ROOT and MEDIA_URL section
+    (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#media-root-and-media-url);
+    staticfiles refuses equal values when it serves files.
     """
     runtime = facts[RuntimeFacts]
     static, media = runtime.setting("STATIC_URL"), runtime.setting("MEDIA_URL")
@@ -454,6 +469,8 @@ def hashed_static(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Hashed file names (ManifestStaticFilesStorage, WhiteNoise's
     CompressedManifestStaticFilesStorage) let the web server cache static files forever
     and never serve a stale stylesheet after a release.
+    Source: ManifestStaticFilesStorage
+    (https://docs.djangoproject.com/en/stable/ref/contrib/staticfiles/#manifeststaticfilesstorage).
     """
     runtime = facts[RuntimeFacts]
     storages = runtime.setting("STORAGES") or {}
@@ -483,6 +500,8 @@ def hashed_static(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def media_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """With MEDIA_ROOT empty, uploads land in the process's working directory: usually
     the code tree, lost at the next deployment and maybe served as code.
+    Source: the checklist's MEDIA_ROOT and MEDIA_URL section
+    (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#media-root-and-media-url).
     """
     runtime = facts[RuntimeFacts]
     if runtime.file_fields and not runtime.setting("MEDIA_ROOT"):
@@ -519,16 +538,18 @@ def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     media = runtime.setting("MEDIA_ROOT")
     if not media:
         return
-    media_path = Path(str(media)).resolve()
+    ctx = facts.context
+    # A relative path is relative to the server's working directory: the project, usually.
+    cwd = ctx.project_dir if ctx is not None else Path.cwd()
+    media_path = (cwd / str(media)).resolve()
     static = runtime.setting("STATIC_ROOT")
-    if static and _inside(media_path, Path(str(static)).resolve()):
+    if static and _inside(media_path, (cwd / str(static)).resolve()):
         yield spec.fail(
             subjects=["MEDIA_ROOT", "STATIC_ROOT"],
             location=where(facts, "MEDIA_ROOT"),
             evidence=[f"MEDIA_ROOT {media} is inside STATIC_ROOT {static}"],
         )
         return
-    ctx = facts.context
     if ctx is not None and _inside(media_path, ctx.project_dir):
         yield spec.fail(
             subjects=["MEDIA_ROOT"],

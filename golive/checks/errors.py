@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from golive.checks._util import CHECKLIST, NON_SENDING_EMAIL, where
+from golive.checks._util import CHECKLIST, NON_SENDING_EMAIL, default_mailer, where
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import SourceFacts
 from golive.model import Finding, Severity
@@ -106,14 +106,14 @@ def admins_no_mail(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     locmem or dummy backend, which make the error reports vanish.
     """
     runtime = facts[RuntimeFacts]
-    backend = str(runtime.setting("EMAIL_BACKEND", ""))
-    if runtime.setting("ADMINS") and backend in NON_SENDING_EMAIL:
+    mailer = default_mailer(runtime)
+    if runtime.setting("ADMINS") and mailer is not None and mailer.backend in NON_SENDING_EMAIL:
         yield spec.fail(
-            subjects=["ADMINS", "EMAIL_BACKEND"],
-            location=where(facts, "EMAIL_BACKEND"),
+            subjects=["ADMINS", mailer.subject],
+            location=where(facts, mailer.source_target),
             evidence=[
                 f"ADMINS has {len(runtime.setting('ADMINS'))} address(es)",
-                f"EMAIL_BACKEND = {backend!r}",
+                f"{mailer.label} = {mailer.backend!r}",
             ],
         )
 

@@ -29,6 +29,10 @@ def hsts_short(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """A short HSTS max-age is right while testing; left in production it lets a
     browser forget the site is HTTPS-only within hours. Django's SSL guide recommends a
     small value first, then a year (``31536000``); the preload list requires a year.
+    Source: SECURE_HSTS_SECONDS
+    (https://docs.djangoproject.com/en/stable/ref/settings/#secure-hsts-seconds) and HTTP
+    Strict Transport Security
+    (https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security).
     """
     seconds = facts[RuntimeFacts].setting("SECURE_HSTS_SECONDS") or 0
     if isinstance(seconds, int) and 0 < seconds < ONE_YEAR:
@@ -55,6 +59,9 @@ def hsts_preload(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """The HSTS preload list (hstspreload.org) accepts a domain only when its header has
     ``max-age`` of at least a year and ``includeSubDomains``; ``preload`` without them
     (or without any HSTS header at all) asks for something browsers will not do.
+    Source: SECURE_HSTS_PRELOAD
+    (https://docs.djangoproject.com/en/stable/ref/settings/#secure-hsts-preload) and the
+    submission requirements of https://hstspreload.org/.
     """
     runtime = facts[RuntimeFacts]
     if not runtime.setting("SECURE_HSTS_PRELOAD"):
@@ -90,12 +97,14 @@ def ssl_redirect_proxy(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Behind nginx or a load balancer that terminates TLS, Django sees every request as
     plain HTTP; with SECURE_SSL_REDIRECT it redirects HTTPS requests to themselves, a
     redirect loop, unless it is told which header carries the original scheme.
+    Source: SECURE_PROXY_SSL_HEADER
+    (https://docs.djangoproject.com/en/stable/ref/settings/#secure-proxy-ssl-header).
     """
     runtime = facts[RuntimeFacts]
     if runtime.setting("SECURE_SSL_REDIRECT") and not runtime.setting("SECURE_PROXY_SSL_HEADER"):
         yield spec.fail(
             subjects=["SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER"],
-            location=where(facts, "SECURE_SSL_REDIRECT"),
+            location=where(facts, "SECURE_PROXY_SSL_HEADER") or where(facts, "SECURE_SSL_REDIRECT"),
             evidence=["SECURE_SSL_REDIRECT = True, SECURE_PROXY_SSL_HEADER = None"],
         )
 
@@ -111,6 +120,10 @@ def ssl_redirect_proxy(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def csrf_http_origins(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """An ``http://`` trusted origin accepts unsafe requests from a page an attacker on
     the network can rewrite; a site that enforces HTTPS has no use for one.
+    Source: CSRF_TRUSTED_ORIGINS
+    (https://docs.djangoproject.com/en/stable/ref/settings/#csrf-trusted-origins) and the
+    checklist's HTTPS section
+    (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#https).
     """
     origins = facts[RuntimeFacts].setting("CSRF_TRUSTED_ORIGINS") or []
     bad = [o for o in origins if isinstance(o, str) and o.lower().startswith("http://")]

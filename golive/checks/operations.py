@@ -7,10 +7,12 @@ OWASP guidance on predictable administrative interfaces.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from golive.collectors.runtime import RuntimeFacts
-from golive.model import Finding, Severity
+from golive.discovery import module_file
+from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
 
@@ -30,9 +32,31 @@ def admin_default_path(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Every scanner on the internet tries ``/admin/``: at the default path the login page
     draws credential-stuffing traffic and tells the world the site runs Django. Moving
     it is not protection on its own, only less noise.
+    Source: hooking AdminSite instances into your URLconf
+    (https://docs.djangoproject.com/en/stable/ref/contrib/admin/#hooking-adminsite-instances-into-your-urlconf).
     """
-    urls = facts[RuntimeFacts].admin_urls
+    runtime = facts[RuntimeFacts]
+    urls = runtime.admin_urls
     if urls and "admin/" in urls:
+        urlconf = str(runtime.setting("ROOT_URLCONF") or "")
         yield spec.fail(
-            subjects=["ROOT_URLCONF"], evidence=[f"admin mounted at: {', '.join('/' + u for u in urls)}"]
+            subjects=["ROOT_URLCONF"],
+            location=_route_location(facts, urlconf, "admin/"),
+            evidence=[f"admin mounted at: {', '.join('/' + u for u in urls)} (ROOT_URLCONF {urlconf})"],
         )
+
+
+def _route_location(facts: Facts, urlconf: str, route: str) -> Location | None:
+    """The line of the URLconf module where the string ``route`` is written, if found."""
+    ctx = facts.context
+    path = module_file(ctx.project_dir, urlconf) if ctx is not None and urlconf else None
+    if path is None:
+        return None
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and node.value in (route, "^" + route):
+            return Location(path=str(path.relative_to(ctx.project_dir)), line=node.lineno)
+    return None

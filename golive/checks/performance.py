@@ -107,10 +107,10 @@ def conn_max_age(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for alias, conf in _databases(runtime).items():
         if runtime.database_vendors.get(alias) == "sqlite":
             continue
-        if (conf.get("CONN_MAX_AGE") or 0) == 0:
+        if conf.get("CONN_MAX_AGE", 0) == 0:  # None means "unlimited": persistent
             yield spec.fail(
                 subjects=["CONN_MAX_AGE"],
-                location=where(facts, f"DATABASES.{alias}"),
+                location=where(facts, f"DATABASES.{alias}.CONN_MAX_AGE"),
                 evidence=[f"DATABASES[{alias!r}]['CONN_MAX_AGE'] = {conf.get('CONN_MAX_AGE')!r}"],
             )
 
@@ -127,14 +127,19 @@ def conn_health(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """A persistent connection that the database server or a proxy closed makes the next
     request on that worker fail with an error; ``CONN_HEALTH_CHECKS`` (Django 4.1+)
     tests it first.
+    Source: CONN_HEALTH_CHECKS
+    (https://docs.djangoproject.com/en/stable/ref/settings/#conn-health-checks) and
+    persistent connections
+    (https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections).
     """
     runtime = facts[RuntimeFacts]
     for alias, conf in _databases(runtime).items():
-        age = conf.get("CONN_MAX_AGE") or 0
-        if (age is None or age > 0) and not conf.get("CONN_HEALTH_CHECKS"):
+        age = conf.get("CONN_MAX_AGE", 0)
+        persistent = age is None or (isinstance(age, (int, float)) and age > 0)
+        if persistent and not conf.get("CONN_HEALTH_CHECKS"):
             yield spec.fail(
                 subjects=["CONN_HEALTH_CHECKS", "CONN_MAX_AGE"],
-                location=where(facts, f"DATABASES.{alias}"),
+                location=where(facts, f"DATABASES.{alias}.CONN_HEALTH_CHECKS"),
                 evidence=[f"DATABASES[{alias!r}]: CONN_MAX_AGE = {age!r}, CONN_HEALTH_CHECKS off"],
             )
 

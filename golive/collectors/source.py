@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -44,6 +45,14 @@ ENV_TYPED = {
     "email_url",
     "path",
     "search_url",
+}
+
+#: Calls that turn a literal URL into a settings dict: the URL's password is a literal one.
+URL_PARSERS = {
+    "dj_database_url.parse",
+    "dj_email_url.parse",
+    "environ.Env.db_url_config",
+    "Env.db_url_config",
 }
 
 
@@ -108,9 +117,29 @@ class SourceFacts(FactsBase):
         """Every assignment to ``target`` in the chain, in execution order."""
         return [a for a in self.assignments if a.target == target]
 
+    @cached_property
+    def effective(self) -> tuple[Assignment, ...]:
+        """The assignments still in force once the chain has run, in execution order.
+
+        A later assignment to the same target or to a parent of it shadows an earlier
+        one: ``DATABASES = {...}`` in production.py drops ``DATABASES.default.PASSWORD``
+        from base.py, unless the new dict literal assigns that key again.
+        """
+        later: set[str] = set()
+        kept: list[Assignment] = []
+        for a in reversed(self.assignments):
+            parts = a.target.split(".")
+            if not any(".".join(parts[:n]) in later for n in range(1, len(parts) + 1)):
+                kept.append(a)
+            later.add(a.target)
+        return tuple(reversed(kept))
+
     def last(self, target: str) -> Assignment | None:
-        """The assignment to ``target`` that wins (the last one executed), or None."""
-        found = self.history(target)
+        """The assignment to ``target`` that wins (the last one executed), or None.
+
+        None as well when a later assignment to a parent replaced it (see :attr:`effective`).
+        """
+        found = [a for a in self.effective if a.target == target]
         return found[-1] if found else None
 
     def location_of(self, setting: str) -> Location | None:
@@ -138,6 +167,7 @@ class _ModuleReader:
         self.assignments: list[Assignment] = []
         self.modules: list[ModuleSource] = []
         self.sentry: list[SentryInit] = []
+        self.env_scheme: dict[str, ast.expr] = {}
         self._seen: set[str] = set()
 
     def read(self, module: str, depth: int = 0) -> None:
@@ -181,10 +211,18 @@ class _ModuleReader:
             return
         if value is None:
             return
+        if isinstance(value, ast.Call) and _dotted(value.func) in ("environ.Env", "Env"):
+            self._scheme(value)
         for tgt in targets:
             name = _target_name(tgt)
             if name:
                 self._value(name, value, module, rel)
+
+    def _scheme(self, call: ast.Call) -> None:
+        """Remember the defaults of ``environ.Env(DEBUG=(bool, True), ...)``."""
+        for kw in call.keywords:
+            if kw.arg and isinstance(kw.value, ast.Tuple) and len(kw.value.elts) == 2:
+                self.env_scheme[kw.arg] = kw.value.elts[1]
 
     def _value(self, target: str, node: ast.expr, module: str, rel: str) -> None:
         """Record ``target = node`` and, for dict/list literals, every key inside."""
@@ -210,8 +248,15 @@ class _ModuleReader:
             return
         env = _env_lookup(node)
         if env is not None:
+            if not env.has_default and env.var in self.env_scheme and env.call.split(".")[0] == "env":
+                env = _with_default(env.var, self.env_scheme[env.var], env.call, env.node)
             self._env(target, env, node, module, rel)
             return
+        if isinstance(node, ast.Call) and _dotted(node.func) in URL_PARSERS and node.args:
+            url = _const_str(node.args[0])
+            if url is not None:
+                self._literal(target, url, module, rel, line)
+                return
         try:
             literal = ast.literal_eval(node)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -373,15 +418,27 @@ def _env_call(node: ast.AST) -> _EnvLookup | None:
     name = _dotted(node.func)
     args, kwargs = node.args, {k.arg: k.value for k in node.keywords if k.arg}
     var = _const_str(args[0]) if args else _const_str(kwargs.get("var") or kwargs.get("key"))
-    if name in ("os.environ.get", "environ.get", "os.getenv", "getenv"):
+    if name in ("os.environ.get", "environ.get", "os.getenv", "getenv", "os.environ.setdefault"):
         default_node = args[1] if len(args) > 1 else kwargs.get("default")
         return _with_default(var, default_node, name, node)
+    if name in ("dj_database_url.config", "dj_email_url.config"):
+        # config(env="DATABASE_URL", default="postgres://...")
+        env_name = _const_str(kwargs.get("env")) or ("DATABASE_URL" if "database" in name else "EMAIL_URL")
+        return _with_default(env_name, kwargs.get("default"), name, node)
     leaf = name.rsplit(".", 1)[-1]
     is_env_obj = "." in name and name.split(".")[-2] in ("env", "environ", "Env") and leaf in ENV_TYPED
-    if name in ("env", "config", "decouple.config") or is_env_obj:
-        default_node = kwargs.get("default")
-        if default_node is None and name in ("config", "decouple.config") and len(args) > 1:
-            default_node = args[1]
+    if name == "env":
+        # django-environ: env(var, cast=None, default=NOTSET); the default may also come
+        # from the scheme given to environ.Env(VAR=(cast, default)).
+        default_node = kwargs.get("default", args[2] if len(args) > 2 else None)
+        return _with_default(var, default_node, name, node)
+    if is_env_obj:
+        # env.bool(var, default=NOTSET), env.str(var, default=NOTSET, ...), env.db(var, default=...)
+        default_node = kwargs.get("default", args[1] if len(args) > 1 else None)
+        return _with_default(var, default_node, name, node)
+    if name in ("config", "decouple.config"):
+        # python-decouple: config(option, default=undefined, cast=undefined)
+        default_node = kwargs.get("default", args[1] if len(args) > 1 else None)
         return _with_default(var, default_node, name, node)
     return None
 
