@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -254,3 +255,39 @@ def test_a_table_of_another_shape_is_a_clear_error(tmp_path: Path) -> None:
         db.execute("CREATE TABLE audits (id INTEGER PRIMARY KEY, other TEXT)")
     with History(database) as h, pytest.raises(HistoryError, match=r"cannot be used .*no such column"):
         h.entries()
+
+
+def test_html_report_shows_since_last_audit_and_the_trend(tmp_path: Path) -> None:
+    from golive.reports import html
+
+    hostile = "<script>alert(1)</script>"
+    database = tmp_path / "h.sqlite"
+    record(_audit(_finding("GL201", Status.FAIL, "ALLOWED_HOSTS"), _finding("GL110", Status.FAIL)), database)
+    second = record(
+        _audit(
+            _finding("GL201", Status.PASS, ""),
+            _finding("GL110", Status.FAIL, line=9),
+            replace(_finding("GL112", Status.FAIL, hostile), title=hostile),
+        ),
+        database,
+    )
+    page = html.render(second)
+    section = page[page.index('<section id="since-last-audit">') : page.index('<h2 id="checklist">')]
+    assert (
+        "Grade <strong>C</strong> (70/100) · audit #2, compared with #1 of 2026-11-22T10:00:00+00:00."
+        in section
+    )
+    rows = [
+        (cells[0], cells[1])
+        for cells in (
+            [c.split(">", 1)[-1] for c in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr><td>.*?</tr>", section)
+        )
+    ]
+    assert rows == [("new", "GL112</code>"), ("fixed", "GL201</code>"), ("unchanged", "GL110</code>")]
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+    assert section.count("<svg ") == 1 and section.count("<circle ") == 2
+    assert "http://" not in section.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+    first_page = html.render(record(_audit(), tmp_path / "other.sqlite"))
+    assert "the first one stored, nothing to compare with yet" in first_page

@@ -140,6 +140,16 @@ def terminal_svg(output: str, title: str = "manage.py check --deploy") -> Markup
     return Markup(svg)
 
 
+def _trend(audit: Audit) -> Markup | None:
+    """The inline SVG trend chart of the stored audits (:mod:`golive.trend`), if stored."""
+    from golive.trend import trend_svg
+
+    if not audit.history:
+        return None
+    # ElementTree escaped every text and attribute value of the chart.
+    return Markup(trend_svg(list(audit.history.get("trend") or [])))
+
+
 def _verdict(audit: Audit) -> tuple[str, str]:
     status = audit.exit_status
     if status == 1:
@@ -169,6 +179,7 @@ def render_to(audit: Audit, output_path: Path | None) -> str:
         sections=_sections(audit),
         shots=[_screenshot(s, base) for s in audit.screenshots],
         check_svg=terminal_svg(audit.django_check_output) if audit.django_check_output else None,
+        trend_svg=_trend(audit),
         Status=Status,
     )
 
