@@ -279,8 +279,10 @@ def hsts_weak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             problems.append(f"max-age={age} is under {ONE_YEAR} (one year)")
         if "preload" in d and "includesubdomains" not in d:
             problems.append("preload without includeSubDomains")
-        if len(values) > 1:
-            problems.append(f"{len(values)} Strict-Transport-Security headers (browsers use the first)")
+        if len(set(values)) > 1:
+            problems.append(
+                f"{len(values)} different Strict-Transport-Security headers (browsers use the first)"
+            )
         if problems:
             yield spec.fail(
                 subjects=[

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import socket
 import ssl
+import warnings
 from pathlib import Path
 
 from golive.live.client import ssl_context
@@ -101,8 +102,10 @@ def _legacy(host: str, address: str, port: int, version: ssl.TLSVersion, timeout
     """``accepted``, ``refused`` or ``untested: why`` for one pinned protocol version."""
     ctx = _unverified()
     try:
-        ctx.minimum_version = version
-        ctx.maximum_version = version
+        with warnings.catch_warnings():  # the point is to test the deprecated versions
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.minimum_version = version
+            ctx.maximum_version = version
         ctx.set_ciphers("ALL:@SECLEVEL=0")
     except (ValueError, ssl.SSLError) as exc:
         return f"untested: this OpenSSL cannot offer it ({exc})"
