@@ -175,8 +175,9 @@ def http_not_redirected(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """,
 )
 def redirect_shape(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """RFC 6797 §7.2: the http URL should answer with a permanent redirect to the https
-    URL of the same host; a temporary (302/307) redirect is not cached, a hop through
+    """RFC 6797 §7.2 (https://www.rfc-editor.org/rfc/rfc6797#section-7.2): the http URL
+    should answer with a permanent redirect to the https URL of the same host; a temporary (302/307) redirect
+    is not cached, a hop through
     another http URL or another host leaves a plain-http request an attacker can answer.
     """
     for site in _sites(facts, spec):
@@ -394,7 +395,8 @@ def chain_invalid(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """,
 )
 def name_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """RFC 6125 §6: the client checks the host name it asked for against the
+    """RFC 6125 §6 (https://www.rfc-editor.org/rfc/rfc6125#section-6): the client checks the host name it
+    asked for against the
     certificate's subjectAltName entries; a mismatch is a hard error in every browser.
     """
     for site, outcome in _tls_sites(facts, spec):
@@ -426,8 +428,9 @@ def name_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """,
 )
 def cert_expired(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """RFC 5280 §4.1.2.5: a certificate is valid only within notBefore..notAfter; past
-    notAfter every browser shows a full-page warning.
+    """RFC 5280 §4.1.2.5: "The validity period for a certificate is the period of time
+    from notBefore through notAfter, inclusive"; past notAfter every browser shows a
+    full-page warning.
     """
     for site, outcome in _tls_sites(facts, spec):
         if outcome is not None:
@@ -1109,7 +1112,8 @@ def _directive(policy: str, name: str) -> str | None:
     """,
 )
 def csp_unsafe_inline(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """CSP3 §6.1.10: with ``'unsafe-inline'`` in script-src (or default-src when there is
+    """CSP3 (https://www.w3.org/TR/CSP3/#unsafe-inline-usage): with ``'unsafe-inline'`` in script-src (or
+    default-src when there is
     no script-src), an injected ``<script>`` runs, which defeats the policy's purpose; a
     nonce or a hash makes browsers ignore 'unsafe-inline'.
     """
@@ -1146,7 +1150,8 @@ def csp_unsafe_inline(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """,
 )
 def cors_credentials(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """The Fetch standard: a response with ``Access-Control-Allow-Credentials: true``
+    """The Fetch standard (https://fetch.spec.whatwg.org/#http-cors-protocol): a response with
+    ``Access-Control-Allow-Credentials: true``
     lets the named origin read it with the user's cookies. Reflecting any Origin (or
     ``*``) with credentials hands every site the user's data.
     """

@@ -109,10 +109,23 @@ class BudgetExceeded(RuntimeError):
     """The site's request budget is spent; the probe that asked is not made."""
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    out, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
+
+
 def _describe_error(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, (asyncio.TimeoutError, httpx.TimeoutException)):
         return f"no answer within {timeout:g} s (timed out)"
-    text = str(exc) or type(exc).__name__
+    causes = _causes(exc)
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return "connection refused (nothing listening)"
+    text = "; ".join(dict.fromkeys(str(c) for c in causes if str(c))) or type(exc).__name__
     low = text.lower()
     if "certificate_verify_failed" in low or "certificate verify failed" in low:
         return "TLS certificate not trusted: " + text.rsplit("certificate verify failed:", 1)[-1].strip(" )")
