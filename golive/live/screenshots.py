@@ -58,11 +58,22 @@ PAGES_AT_ONCE = 4
 
 
 def chromium_path() -> str | None:
-    """The browser to drive: ``$GOLIVE_CHROMIUM``, else ``/usr/bin/chromium``, else ``chromium`` on PATH."""
-    for candidate in (os.environ.get("GOLIVE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    """The browser to drive: ``$GOLIVE_CHROMIUM`` when set (only it), else
+    ``/usr/bin/chromium``, else ``chromium`` on PATH; None when there is none."""
+    forced = os.environ.get("GOLIVE_CHROMIUM")
+    candidates = (forced,) if forced else ("/usr/bin/chromium", shutil.which("chromium"))
+    for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def no_browser_reason() -> str:
+    """Why :func:`chromium_path` found nothing, in one line with the fix."""
+    forced = os.environ.get("GOLIVE_CHROMIUM")
+    if forced:
+        return f"no browser: {forced} is not an executable (GOLIVE_CHROMIUM)"
+    return "no browser: /usr/bin/chromium not found (apt install chromium)"
 
 
 @dataclass(frozen=True)
@@ -128,7 +139,7 @@ async def capture_all(
         return {s.host: ((), "nothing to capture (no page answered)") for s in sites}
     exe = chromium_path()
     if exe is None:
-        return {s.host: ((), "no browser: /usr/bin/chromium not found (apt install chromium)") for s in sites}
+        return {s.host: ((), no_browser_reason()) for s in sites}
     try:
         from playwright.async_api import async_playwright
     except ImportError:
