@@ -13,9 +13,9 @@ from golive.registry import Registry
 @cache
 def registry() -> Registry:
     """The registry of every golive check (``GL`` ids), built once."""
-    from golive.checks import appserver, critical, environment, errors, https, operations, performance
+    from golive.checks import alerts, appserver, critical, environment, errors, https, operations, performance
     from golive.checks import live
 
     return Registry.from_modules(
-        [critical, environment, https, performance, errors, appserver, live, operations]
+        [critical, environment, https, performance, errors, appserver, live, operations, alerts]
     )

@@ -1,0 +1,554 @@
+"""The dependencies collector: Django's support status and CVEs, and pip-audit's findings.
+
+It gathers, judging nothing:
+
+* golive's shipped Django tables (``golive/data/django_releases.json`` and
+  ``django_cves.json``, written by ``golive update-data``) and how old they are;
+* the latest patch release of each Django series from PyPI's project JSON
+  (``https://pypi.org/pypi/Django/json``, 3 s timeout), else from the shipped table,
+  saying which;
+* the distributions installed in the project's environment (``--python``: a
+  subprocess of that interpreter lists ``importlib.metadata``), and the exact pins of
+  the requirements files (``ProjectFacts.dependencies``);
+* pip-audit (https://pypi.org/project/pip-audit/) run in a subprocess with a timeout
+  over those pins (``--no-deps --disable-pip``, JSON output). pip-audit prints "No
+  known vulnerabilities found" even when it could query nothing: its per-package
+  ``skip_reason`` entries are read instead, so a package it could not check is recorded
+  as not checked, and a service that answered for no package at all (or crashed) makes
+  the audit ``unavailable`` with that reason.
+
+Configuration (``[tool.golive.dependencies]``): ``audit = false`` switches pip-audit
+off; ``service`` (``pypi`` or ``osv``), ``osv_url`` (an OSV mirror), ``timeout``
+(seconds, default 120) and ``cache_minutes`` (default 60; pip-audit results are kept
+in ``$XDG_CACHE_HOME/golive/pip-audit`` keyed by the exact package list, a service that
+did not answer for 10 minutes at most).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar
+
+from golive.collectors import CollectorError, CollectorSpec
+from golive.context import AuditContext
+from golive.model import Location
+from golive.registry import FactsBase
+
+PYPI_JSON = "https://pypi.org/pypi/Django/json"
+CALENDAR_FROM = 2028
+DEP20 = "https://github.com/django/deps/blob/main/accepted/0020-annual-release-cycle.rst"
+
+_LIST_SCRIPT = r"""
+import json, importlib.metadata as md
+out = []
+for d in md.distributions():
+    name = d.metadata["Name"]
+    if name:
+        try:
+            direct = json.loads(d.read_text("direct_url.json") or "null")
+        except ValueError:
+            direct = None
+        out.append([name, d.version, direct])
+print(json.dumps({"packages": out}))
+"""
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalised name: ``Django_Foo.bar`` → ``django-foo-bar``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def series_of(version: str) -> str:
+    """``"5.2.19"`` → ``"5.2"``; a calendar version (DEP 20) ``"2028.3"`` → ``"2028"``."""
+    parts = version.split(".")
+    if parts and parts[0].isdigit() and int(parts[0]) >= CALENDAR_FROM:
+        return parts[0]
+    return ".".join(parts[:2])
+
+
+def end_of(text: str) -> dt.date:
+    """A table date: ``"2026-04-07"`` is that day, ``"2028-04"`` (announced month) its last day."""
+    if len(text) == 7:
+        year, month = int(text[:4]), int(text[5:])
+        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date.fromisoformat(text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesSupport:
+    """One Django release series: dates as in the table (``YYYY-MM-DD`` or announced ``YYYY-MM``)."""
+
+    series: str
+    lts: bool
+    released: str | None
+    mainstream_end: str
+    extended_end: str
+    latest: str | None
+    source: str
+
+    @property
+    def supported_until(self) -> dt.date:
+        """The last day of extended (security) support."""
+        return end_of(self.extended_end)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DjangoCve:
+    """One CVE of Django's security archive: ``fixed`` maps each affected series to its fix
+    (None when Django's notes do not say which release fixed it)."""
+
+    id: str
+    date: str
+    summary: str
+    severity: str | None
+    url: str | None
+    fixed: dict[str, str | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DjangoTables:
+    """golive's shipped tables: ``generated`` is when ``golive update-data`` wrote them."""
+
+    generated: dt.date
+    cves_generated: dt.date
+    cves_source: str
+    releases: tuple[SeriesSupport, ...]
+    cves: tuple[DjangoCve, ...]
+
+    def series(self, name: str) -> SeriesSupport | None:
+        """The table row of ``name``; a calendar series past the table follows DEP 20's rule
+        (January release, mainstream until December, extended until December two years on)."""
+        for row in self.releases:
+            if row.series == name:
+                return row
+        if name.isdigit() and int(name) >= CALENDAR_FROM:
+            year = int(name)
+            return SeriesSupport(
+                series=name,
+                lts=False,
+                released=f"{year}-01",
+                mainstream_end=f"{year}-12",
+                extended_end=f"{year + 2}-12",
+                latest=None,
+                source=DEP20 + " (rule for calendar versions)",
+            )
+        return None
+
+    @property
+    def oldest(self) -> SeriesSupport:
+        """The oldest series in the table."""
+        return self.releases[0]
+
+
+def load_tables() -> DjangoTables:
+    """Read the shipped tables. Raises :class:`CollectorError` when golive's install is broken."""
+    try:
+        folder = resources.files("golive") / "data"
+        releases = json.loads((folder / "django_releases.json").read_text(encoding="utf-8"))
+        cves = json.loads((folder / "django_cves.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CollectorError(
+            f"golive's Django tables are unreadable ({exc}): run `golive update-data`"
+        ) from None
+    return DjangoTables(
+        generated=dt.date.fromisoformat(releases["generated"]),
+        cves_generated=dt.date.fromisoformat(cves["generated"]),
+        cves_source=str(cves.get("source", "")),
+        releases=tuple(
+            SeriesSupport(
+                series=r["series"],
+                lts=bool(r["lts"]),
+                released=r.get("released"),
+                mainstream_end=r["mainstream_end"],
+                extended_end=r["extended_end"],
+                latest=r.get("latest"),
+                source=r.get("source", ""),
+            )
+            for r in releases["series"]
+        ),
+        cves=tuple(
+            DjangoCve(
+                id=c["id"],
+                date=c["date"],
+                summary=c.get("summary", ""),
+                severity=c.get("severity"),
+                url=c.get("url"),
+                fixed=dict(c.get("fixed") or {}),
+            )
+            for c in cves["cves"]
+        ),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Package:
+    """A distribution: PEP 503 ``name``, ``version``, and where it comes from
+    (``environment`` or a requirements file with line)."""
+
+    name: str
+    version: str
+    origin: str = "environment"
+    location: Location | None = None
+    direct_url: str | None = None
+    """PEP 610: where a package installed from a local directory or a VCS came from."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vulnerability:
+    """One known vulnerability pip-audit reported for one package."""
+
+    package: Package
+    id: str
+    aliases: tuple[str, ...]
+    fix_versions: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditResult:
+    """What pip-audit said. ``unavailable`` is the reason when it could check nothing
+    (switched off, not installed, service unreachable); ``not_checked`` lists the
+    packages it skipped, with its reason."""
+
+    tool: str = "pip-audit"
+    service: str = "pypi"
+    unavailable: str | None = None
+    checked: tuple[Package, ...] = ()
+    vulnerabilities: tuple[Vulnerability, ...] = ()
+    not_checked: tuple[tuple[Package, str], ...] = ()
+    cached_minutes: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DependencyFacts(FactsBase):
+    """The project's dependencies and what is known about their security.
+
+    ``latest`` maps a Django series to its latest patch; ``latest_source`` says where that
+    came from (PyPI now, or the shipped table and why). ``environment`` is what
+    ``python`` has installed (empty with ``environment_error`` when it could not be read).
+    """
+
+    collector: ClassVar[str] = "dependencies"
+    tables: DjangoTables
+    latest: dict[str, str]
+    latest_source: str
+    python: str
+    environment: tuple[Package, ...]
+    environment_error: str | None
+    pins: tuple[Package, ...]
+    audit: AuditResult
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def installed(self, name: str) -> Package | None:
+        """The installed distribution called ``name`` (any spelling), if any."""
+        wanted = canonical(name)
+        return next((p for p in self.environment if p.name == wanted), None)
+
+    @property
+    def tables_age_days(self) -> int:
+        """How many days old the shipped tables are."""
+        return (self.today - min(self.tables.generated, self.tables.cves_generated)).days
+
+
+# --- PyPI ------------------------------------------------------------------------------
+
+_PYPI_MEMO: dict[str, tuple[float, dict[str, str] | str]] = {}
+_PYPI_LOCK = threading.Lock()
+
+
+def latest_patches(timeout: float = 3.0) -> dict[str, str] | str:
+    """Series → latest final release from PyPI's project JSON, or the error as a string.
+
+    Answers are kept for 10 minutes in this process (an audit run asks once).
+    """
+    import httpx
+    from packaging.version import InvalidVersion, Version
+
+    with _PYPI_LOCK:
+        memo = _PYPI_MEMO.get(PYPI_JSON)
+        if memo and time.monotonic() - memo[0] < 600:
+            return memo[1]
+        result: dict[str, str] | str
+        try:
+            response = httpx.get(PYPI_JSON, timeout=timeout, follow_redirects=True)
+            response.raise_for_status()
+            releases = response.json().get("releases") or {}
+            result = {}
+            for text, files in releases.items():
+                try:
+                    version = Version(text)
+                except InvalidVersion:
+                    continue
+                if version.is_prerelease or not any(not f.get("yanked") for f in files):
+                    continue
+                series = series_of(text)
+                if series not in result or Version(result[series]) < version:
+                    result[series] = text
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            result = f"{type(exc).__name__}: {exc}".strip()[:200]
+        _PYPI_MEMO[PYPI_JSON] = (time.monotonic(), result)
+        return result
+
+
+# --- the environment ---------------------------------------------------------------------
+
+
+def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) -> tuple[Package, ...]:
+    """The distributions installed for ``python``. Raises :class:`CollectorError`."""
+    try:
+        proc = subprocess.run(
+            [python, "-I", "-c", _LIST_SCRIPT],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={k: v for k, v in env.items() if k not in ("PYTHONSTARTUP", "PYTHONPATH")},
+            check=False,
+        )
+        data = json.loads(proc.stdout)
+    except OSError as exc:
+        raise CollectorError(f"cannot run {python}: {exc.strerror}: pass --python") from None
+    except subprocess.TimeoutExpired:
+        raise CollectorError(f"{python} did not list its packages within {timeout:g} s") from None
+    except ValueError:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CollectorError(f"{python} could not list its packages: {last[:200]}") from None
+    seen: dict[str, Package] = {}
+    for name, version, direct in data.get("packages", []):
+        url = None
+        if isinstance(direct, dict) and ("dir_info" in direct or "vcs_info" in direct):
+            url = str(direct.get("url", "")) or "a local directory"
+        seen.setdefault(canonical(name), Package(name=canonical(name), version=str(version), direct_url=url))
+    return tuple(sorted(seen.values(), key=lambda p: p.name))
+
+
+def requirement_pins(ctx: AuditContext) -> tuple[Package, ...]:
+    """Exact pins (``name==version``) of the project's requirements files."""
+    from golive.collectors import project
+
+    pins = []
+    for dep in project.collect(ctx).dependencies:
+        match = re.fullmatch(r"===?\s*([0-9][\w.+!-]*)", dep.specifier.strip())
+        if match and "*" not in match.group(1):
+            pins.append(
+                Package(
+                    name=canonical(dep.name),
+                    version=match.group(1),
+                    origin=str(dep.location),
+                    location=dep.location,
+                )
+            )
+    return tuple(pins)
+
+
+# --- pip-audit -------------------------------------------------------------------------
+
+
+def _cache_dir(env: dict[str, str]) -> Path:
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "golive" / "pip-audit"
+
+
+def _run_pip_audit(
+    packages: tuple[Package, ...], service: str, osv_url: str | None, timeout: float
+) -> dict[str, Any]:
+    """One pip-audit run over exact pins: ``{"json": ..., "error": ...}`` (never raises)."""
+    with tempfile.TemporaryDirectory(prefix="golive-pip-audit-") as tmp:
+        req = Path(tmp) / "requirements.txt"
+        req.write_text("".join(f"{p.name}=={p.version}\n" for p in packages), encoding="utf-8")
+        cmd = [
+            sys.executable, "-m", "pip_audit", "-r", str(req), "--no-deps", "--disable-pip",
+            "-f", "json", "--progress-spinner", "off", "--timeout", "15", "-s", service,
+        ]  # fmt: skip
+        if osv_url:
+            cmd += ["--osv-url", osv_url]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return {"error": f"pip-audit did not finish within {timeout:g} s"}
+        except OSError as exc:
+            return {"error": f"cannot run pip-audit: {exc.strerror}"}
+    try:
+        return {"json": json.loads(proc.stdout)}
+    except ValueError:
+        lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip() and not ln.startswith("WARNING")]
+        last = lines[-1] if lines else f"exit status {proc.returncode}"
+        if "No module named pip_audit" in proc.stderr:
+            return {"error": "pip-audit is not installed: pip install pip-audit"}
+        return {"error": f"pip-audit failed: {last.strip()[:300]}"}
+
+
+def _cached_run(
+    packages: tuple[Package, ...], service: str, osv_url: str | None, timeout: float, cache: Path, ttl: float
+) -> tuple[dict[str, Any], float | None]:
+    """:func:`_run_pip_audit`, answered from the cache when a recent run saw the same pins."""
+    key_text = json.dumps([service, osv_url, sorted(f"{p.name}=={p.version}" for p in packages)])
+    path = cache / (hashlib.sha256(key_text.encode()).hexdigest()[:32] + ".json")
+    now = time.time()
+    if ttl > 0:
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            limit = ttl if "json" in stored["result"] and _answered(stored["result"]) else min(ttl, 600)
+            if now - float(stored["at"]) < limit:
+                return stored["result"], (now - float(stored["at"])) / 60
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    result = _run_pip_audit(packages, service, osv_url, timeout)
+    if ttl > 0:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"at": now, "result": result}), encoding="utf-8")
+        except OSError:
+            pass
+    return result, None
+
+
+def _answered(result: dict[str, Any]) -> bool:
+    deps = (result.get("json") or {}).get("dependencies") or []
+    return any("skip_reason" not in d for d in deps)
+
+
+def audit_packages(
+    groups: list[tuple[Package, ...]],
+    *,
+    service: str = "pypi",
+    osv_url: str | None = None,
+    timeout: float = 120.0,
+    cache: Path | None = None,
+    cache_minutes: float = 60.0,
+) -> AuditResult:
+    """Run pip-audit over each group of packages (each name at most once per group)."""
+    checked: list[Package] = []
+    vulns: list[Vulnerability] = []
+    skipped: list[tuple[Package, str]] = []
+    for group in groups:
+        for local in group:
+            if local.direct_url:
+                skipped.append(
+                    (
+                        local,
+                        f"installed from {local.direct_url}: not a release any vulnerability database knows",
+                    )
+                )
+    groups = [tuple(p for p in group if not p.direct_url) for group in groups]
+    errors: list[str] = []
+    ages: list[float] = []
+    total = 0
+    for group in groups:
+        if not group:
+            continue
+        total += len(group)
+        ttl = cache_minutes * 60 if cache is not None else 0
+        result, age = _cached_run(group, service, osv_url, timeout, cache or Path("."), ttl)
+        if age is not None:
+            ages.append(age)
+        if "error" in result:
+            errors.append(result["error"])
+            skipped.extend((p, str(result["error"])) for p in group)
+            continue
+        by_name = {p.name: p for p in group}
+        for dep in result["json"].get("dependencies", []):
+            pkg = by_name.get(canonical(dep.get("name", "")))
+            if pkg is None:
+                continue
+            if "skip_reason" in dep:
+                skipped.append((pkg, str(dep["skip_reason"])))
+                continue
+            checked.append(pkg)
+            for v in dep.get("vulns", []):
+                vulns.append(
+                    Vulnerability(
+                        package=pkg,
+                        id=str(v.get("id")),
+                        aliases=tuple(v.get("aliases") or ()),
+                        fix_versions=tuple(v.get("fix_versions") or ()),
+                        description=" ".join(str(v.get("description") or "").split())[:300],
+                    )
+                )
+    unavailable = None
+    if errors and not checked:
+        unavailable = errors[0]
+    elif total and not checked:
+        service_skips = [r for p, r in skipped if not p.direct_url]
+        reason = service_skips[0] if service_skips else "no answer"
+        unavailable = (
+            f"the {service} vulnerability service answered for none of the {total} packages"
+            f" (pip-audit: {reason})"
+        )
+    return AuditResult(
+        service=service,
+        unavailable=unavailable,
+        checked=tuple(checked),
+        vulnerabilities=tuple(vulns),
+        not_checked=tuple(skipped),
+        cached_minutes=max(ages) if ages else None,
+    )
+
+
+def collect(ctx: AuditContext) -> DependencyFacts:
+    """Gather the tables, PyPI's latest patches, the environment, the pins and pip-audit's answer."""
+    config = ctx.config.section("dependencies")
+    tables = load_tables()
+    latest = latest_patches()
+    if isinstance(latest, dict):
+        latest_map, source = latest, f"PyPI ({PYPI_JSON})"
+    else:
+        latest_map = {r.series: r.latest for r in tables.releases if r.latest}
+        source = f"golive's table of {tables.generated} (PyPI unreachable: {latest})"
+    try:
+        environment = list_environment(ctx.python, ctx.env)
+        env_error = None
+    except CollectorError as exc:
+        environment, env_error = (), str(exc)
+    try:
+        pins = requirement_pins(ctx)
+    except Exception:
+        pins = ()
+    if config.get("audit", True) is False:
+        audit = AuditResult(unavailable="pip-audit switched off ([tool.golive.dependencies] audit = false)")
+    else:
+        env_keys = {(p.name, p.version) for p in environment}
+        extra: dict[str, Package] = {}
+        for pin in pins:
+            if (pin.name, pin.version) not in env_keys:
+                extra.setdefault(pin.name, pin)
+        cache_minutes = float(config.get("cache_minutes", 60))
+        audit = audit_packages(
+            [environment, tuple(extra.values())],
+            service=str(config.get("service", "pypi")),
+            osv_url=config.get("osv_url"),
+            timeout=float(config.get("timeout", 120)),
+            cache=_cache_dir(ctx.env) if cache_minutes > 0 else None,
+            cache_minutes=cache_minutes,
+        )
+        if env_error and audit.unavailable is None and not environment:
+            audit = AuditResult(unavailable=env_error)
+    return DependencyFacts(
+        tables=tables,
+        latest=latest_map,
+        latest_source=source,
+        python=ctx.python,
+        environment=environment,
+        environment_error=env_error,
+        pins=pins,
+        audit=audit,
+        today=ctx.started.date(),
+    )
+
+
+SPEC = CollectorSpec(
+    name="dependencies",
+    produces=DependencyFacts,
+    collect=collect,
+    description="Django's support status and CVEs (golive's tables, PyPI), pip-audit",
+)
