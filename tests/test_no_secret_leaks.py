@@ -120,17 +120,7 @@ def test_no_canary_leaves_golive(
 
 @pytest.mark.parametrize(
     "source",
-    [
-        "env-file",
-        pytest.param(
-            "environment",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the runtime collector scrubs only --env-file values from the settings' error"
-                " message (collectors/runtime.py _scrub), not the process environment's",
-            ),
-        ),
-    ],
+    ["env-file", "environment"],
 )
 def test_no_canary_when_the_settings_raise(
     make_project: Callable[..., Path], tmp_path: Path, canaries: dict[str, str], source: str

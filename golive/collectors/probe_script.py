@@ -412,8 +412,18 @@ def app_setting(name: str) -> str | None:
 
 
 def env_secret_values() -> set[str]:
-    """Values (6+ characters) of environment variables whose names look secret."""
-    return {value for name, value in os.environ.items() if len(value) >= 6 and name_sensitivity(name) is True}
+    """Secret values of the environment: whole values (6+ characters) of variables whose
+    names look secret, and the password or token inside any URL-valued variable
+    (``DATABASE_URL=postgres://u:pw@h/db`` yields ``pw``), whatever its name.
+    """
+    found = {v for name, v in os.environ.items() if len(v) >= 6 and name_sensitivity(name) is True}
+    for value in os.environ.values():
+        for match in URL_USERINFO_RE.finditer(value):
+            user, colon, password = match.group("userinfo").partition(":")
+            secret = password if colon else user
+            if len(secret) >= 4:
+                found.add(secret)
+    return found
 
 
 def scrub(value: Json, targets: list[str]) -> Json:
@@ -430,6 +440,22 @@ def scrub(value: Json, targets: list[str]) -> Json:
     return value
 
 
+def scrub_url_userinfo(value: Json) -> Json:
+    """``value`` with the userinfo of every URL in its strings replaced (``user:***@``, ``***@``)."""
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            user, colon, _ = match.group("userinfo").partition(":")
+            return f"{match.group('scheme')}{user + ':***' if colon else '***'}@"
+
+        return URL_USERINFO_RE.sub(replace, value)
+    if isinstance(value, list):
+        return [scrub_url_userinfo(item) for item in value]
+    if isinstance(value, dict):
+        return {k: scrub_url_userinfo(v) for k, v in value.items()}
+    return value
+
+
 def scrub_result(result: dict[str, Json], redactor: Redactor, env_values: set[str]) -> None:
     """Remove known secret values from the messages and the settings snapshot.
 
@@ -443,7 +469,7 @@ def scrub_result(result: dict[str, Json], redactor: Redactor, env_values: set[st
     targets = sorted(seen | env_values, key=len, reverse=True)
     for field in ("error", "checks", "checks_error", "urls_error", "probe_errors"):
         if result.get(field) is not None:
-            result[field] = scrub(result[field], targets)
+            result[field] = scrub_url_userinfo(scrub(result[field], targets))
     long_targets = [t for t in targets if len(t) >= 8]
     result["settings"] = scrub(result["settings"], long_targets)
 
