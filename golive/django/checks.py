@@ -10,7 +10,9 @@ time: :class:`RuntimeFacts` is built here without them.
 The runtime facts come from the in-process ``django.conf.settings`` through the same
 conversion and redaction as the runtime probe (:mod:`golive.collectors.probe_script`,
 imported as a module), so no secret value leaves it; the source facts from the source
-collector (Python ``ast``, a few milliseconds). ``[tool.golive]`` ``select``/``ignore`` and
+collector (Python ``ast``, a few milliseconds), and the project files (Procfile,
+Dockerfile, units: the project collector) for the checks that consult them when present,
+as ``golive audit`` gives them. ``[tool.golive]`` ``select``/``ignore`` and
 the baseline file (``golive-baseline.toml``) apply as in ``golive audit``.
 
 Each failing finding becomes one message with the golive id: critical →
@@ -106,6 +108,7 @@ def settings_findings() -> list[Finding]:
     from golive.baseline import apply_baseline
     from golive.checks import registry
     from golive.collectors import Skip
+    from golive.collectors import project as project_collector
     from golive.collectors import source as source_collector
     from golive.collectors.runtime import RuntimeFacts, facts_from_probe
     from golive.collectors.source import SourceFacts
@@ -121,11 +124,13 @@ def settings_findings() -> list[Finding]:
     runtime = facts_from_probe(runtime_data(key, project_dir))
     items: dict[type, object] = {RuntimeFacts: runtime}
     runs = [CollectorRun(name="runtime", status="ok")]
-    try:
-        items[SourceFacts] = source_collector.collect(ctx)
-        runs.append(CollectorRun(name="source", status="ok"))
-    except Skip as exc:
-        runs.append(CollectorRun(name="source", status="skipped", reason=str(exc)))
+    for spec_ in (source_collector.SPEC, project_collector.SPEC):
+        try:
+            items[spec_.produces] = spec_.collect(ctx)
+            runs.append(CollectorRun(name=spec_.name, status="ok"))
+        except Exception as exc:  # Skip or a broken input: the checks needing it are skipped
+            status = "skipped" if isinstance(exc, Skip) else "error"
+            runs.append(CollectorRun(name=spec_.name, status=status, reason=str(exc)))
     facts = Facts(items, context=ctx)
     by_name = {r.name: r for r in runs}
     findings: list[Finding] = []
