@@ -200,6 +200,10 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         console.print(_summary(result, written))
     else:
         render_console(result, console, verbose=verbose, paths=written)
+    if result.history is not None:
+        from golive.history import since_line
+
+        console.print(since_line(result.history), markup=False, soft_wrap=True)
     for run in result.collectors:
         if run.status == "error":
             err.print(f"golive: {run.name}: {run.reason}", markup=False)

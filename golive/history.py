@@ -417,3 +417,28 @@ def record_audit(ctx: Any, audit: Audit) -> tuple[Audit, str | None]:
         return record(audit, path), None
     except HistoryError as exc:
         return audit, f"{exc}; this audit was not stored"
+
+
+def since_line(history: Mapping[str, Any]) -> str:
+    """One line for the terminal, from :attr:`Audit.history`.
+
+    ``audit #4 stored · since #3 (2026-11-22): 1 new, 2 fixed, 5 unchanged · grade B (85/100)``
+    """
+    head = f"audit #{history.get('id')} stored"
+    if history.get("previous_id") is not None:
+        counts = ", ".join(
+            f"{len(history.get(k) or [])} {label}"
+            for k, label in (
+                ("new", "new"),
+                ("fixed", "fixed"),
+                ("unchanged", "unchanged"),
+                ("unverified", "not checked"),
+            )
+            if history.get(k) or k != "unverified"
+        )
+        day = str(history.get("previous_started_at") or "")[:10]
+        head += f" · since #{history['previous_id']} ({day}): {counts}"
+    grade_text = f"grade {history.get('grade')} ({history.get('score')}/100)"
+    if history.get("incomplete"):
+        grade_text += ", incomplete"
+    return f"{head} · {grade_text}"

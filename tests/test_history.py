@@ -291,3 +291,17 @@ def test_html_report_shows_since_last_audit_and_the_trend(tmp_path: Path) -> Non
 
     first_page = html.render(record(_audit(), tmp_path / "other.sqlite"))
     assert "the first one stored, nothing to compare with yet" in first_page
+
+
+def test_terminal_line_since_last_audit(tmp_path: Path) -> None:
+    from golive.history import since_line
+
+    database = tmp_path / "h.sqlite"
+    first = record(_audit(_finding("GL201", Status.FAIL, "ALLOWED_HOSTS")), database)
+    assert first.history is not None
+    assert since_line(first.history) == "audit #1 stored · grade B (85/100)"
+    second = record(_audit(_finding("GL201", Status.PASS, ""), _finding("GL301", Status.ERROR)), database)
+    assert second.history is not None
+    assert since_line(second.history) == (
+        "audit #2 stored · since #1 (2026-11-22): 0 new, 1 fixed, 0 unchanged · grade A (100/100), incomplete"
+    )
