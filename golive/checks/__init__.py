@@ -15,7 +15,9 @@ def registry() -> Registry:
     """The registry of every golive check (``GL`` ids), built once."""
     from golive.checks import alerts, appserver, critical, environment, errors, https, operations, performance
     from golive.checks import live
+    from golive.checks import host
 
     return Registry.from_modules(
         [critical, environment, https, performance, errors, appserver, live, operations, alerts]
+        + [host]
     )

@@ -1,0 +1,575 @@
+"""The host collector: this machine, when it is the server the project runs on.
+
+It runs only when asked (``--host``) or when the project directory is the running
+deployment: an application server (gunicorn, uWSGI, Daphne, Uvicorn, Hypercorn,
+Granian) whose working directory, or ``--chdir``, is the project directory
+(psutil). Otherwise it raises :class:`Skip` with the reason (``--no-host`` too).
+
+What it gathers, with psutil and the standard library, judging nothing:
+
+* the mode and owner of the settings modules (the settings package's ``.py`` files
+  and any ``local_settings.py``), ``.env`` files and private-key files of the project;
+* the web server's user (nginx's ``user`` directive from ``--nginx`` or
+  ``/etc/nginx/nginx.conf``, read with crossplane; else ``www-data``, Debian's) and the
+  paths of the project tree that user may write to;
+* the user each application-server process of the project runs as, and the mode of the
+  unix sockets gunicorn listens on;
+* the Redis, Memcached, PostgreSQL and MySQL servers listening on this machine and on
+  which addresses (``psutil.net_connections``);
+* for each Redis in ``CACHES``: the answer to one real ``PING`` sent without a password
+  (``+PONG`` means anyone who can reach it can read and write the cache). ``CACHES``
+  comes from the project's settings as Django loads them (the runtime probe, run once
+  more and shared with the backups collector: collectors do not see each other's facts).
+"""
+
+from __future__ import annotations
+
+import grp
+import ipaddress
+import os
+import pwd
+import re
+import socket
+import stat
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.context import AuditContext
+from golive.discovery import SKIP_DIRS
+from golive.registry import FactsBase
+
+APP_SERVERS = ("gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian")
+DATA_SERVICES = {
+    "redis-server": "Redis",
+    "redis": "Redis",
+    "valkey-server": "Redis",
+    "memcached": "Memcached",
+    "postgres": "PostgreSQL",
+    "postmaster": "PostgreSQL",
+    "mysqld": "MySQL",
+    "mariadbd": "MySQL",
+}
+WELL_KNOWN_PORTS = {6379: "Redis", 11211: "Memcached", 5432: "PostgreSQL", 3306: "MySQL"}
+EXAMPLE_ENV = (".example", ".sample", ".template", ".dist")
+KEY_SUFFIXES = (".key", ".pem", ".p12", ".pfx")
+MAX_WALK = 20000
+MAX_DEPTH = 6
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileMode:
+    """A file's ``path`` (relative to the project), ``kind`` (``settings``, ``env``,
+    ``key``), permission bits ``mode`` (``0o644``), owner and group names."""
+
+    path: str
+    kind: str
+    mode: int
+    owner: str
+    group: str
+
+    @property
+    def other_readable(self) -> bool:
+        """True when users other than the owner and group may read it."""
+        return bool(self.mode & stat.S_IROTH)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppProcess:
+    """One application-server process of the project: ``pid``, its parent, user, command."""
+
+    pid: int
+    ppid: int
+    user: str
+    name: str
+    cmdline: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SocketMode:
+    """A unix socket an application server listens on, with its mode and owner."""
+
+    path: str
+    mode: int
+    owner: str
+    pid: int
+
+    @property
+    def world_writable(self) -> bool:
+        """True when every local user may connect (connecting needs write permission)."""
+        return bool(self.mode & stat.S_IWOTH)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Listener:
+    """A database or cache server listening on ``address``:``port`` (``service`` is
+    ``Redis``, ``Memcached``, ``PostgreSQL`` or ``MySQL``; ``process`` may be empty when
+    this user cannot see it)."""
+
+    service: str
+    address: str
+    port: int
+    pid: int | None
+    process: str
+
+    @property
+    def loopback(self) -> bool:
+        """True for 127.0.0.0/8 and ::1."""
+        try:
+            return ipaddress.ip_address(self.address.split("%")[0]).is_loopback
+        except ValueError:
+            return False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedisPing:
+    """The answer of the Redis at ``target`` (``host:port`` or a socket path) to a PING
+    sent without credentials: ``answer`` is ``PONG``, ``NOAUTH``/``WRONGPASS``/``DENIED``
+    (an error Redis sent) or ``error`` (no answer; ``detail`` says why)."""
+
+    alias: str
+    target: str
+    url_has_password: bool
+    answer: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HostFacts(FactsBase):
+    """This machine as the project's server (see the module docstring).
+
+    ``writable`` lists up to 20 project paths the web server's user may write to
+    (``writable_total`` counts all); ``redis_error`` says why Redis was not pinged.
+    """
+
+    collector: ClassVar[str] = "host"
+    reason: str
+    project_dir: str
+    files: tuple[FileMode, ...]
+    web_user: str
+    web_user_source: str
+    web_user_known: bool
+    writable: tuple[str, ...]
+    writable_total: int
+    processes: tuple[AppProcess, ...]
+    sockets: tuple[SocketMode, ...]
+    listeners: tuple[Listener, ...]
+    redis: tuple[RedisPing, ...]
+    redis_error: str | None = None
+
+
+# --- the runtime settings, shared with the backups collector ----------------------------
+
+_RUNTIME: dict[str, Any] = {}
+_RUNTIME_LOCK = threading.Lock()
+
+
+def runtime_settings(ctx: AuditContext) -> dict[str, Any]:
+    """The redacted settings as Django loads them, for collectors that need one setting.
+
+    Runs the runtime probe (:func:`golive.collectors.runtime.run_probe`) at most once per
+    audit, shared by the host and backups collectors. Raises :class:`CollectorError`.
+    """
+    from golive.collectors.runtime import facts_from_probe, run_probe
+
+    key = ctx.fingerprint_key
+    with _RUNTIME_LOCK:
+        if key not in _RUNTIME:
+            if ctx.options.no_runtime:
+                _RUNTIME[key] = CollectorError("--no-runtime: the settings were not loaded")
+            else:
+                try:
+                    _RUNTIME[key] = facts_from_probe(run_probe(ctx)).settings
+                except CollectorError as exc:
+                    _RUNTIME[key] = exc
+        value = _RUNTIME[key]
+    if isinstance(value, CollectorError):
+        raise value
+    return dict(value)
+
+
+# --- activation --------------------------------------------------------------------------
+
+
+_SERVER_RE = re.compile(rf"^({'|'.join(APP_SERVERS)})(:|$|\s)")
+
+
+def _is_app_server(cmdline: list[str], name: str) -> bool:
+    """``gunicorn …``, ``python -m gunicorn``, ``gunicorn: master [app]``, ``uwsgi``…"""
+    return any(_SERVER_RE.match(os.path.basename(token).lower()) for token in [name, *cmdline[:3]])
+
+
+def _chdir(cmdline: list[str]) -> str | None:
+    for i, arg in enumerate(cmdline):
+        if arg in ("--chdir", "--pythonpath") and i + 1 < len(cmdline):
+            return cmdline[i + 1]
+        if arg.startswith("--chdir="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def project_processes(project_dir: Path) -> list[Any]:
+    """psutil processes of application servers running from ``project_dir``."""
+    import psutil
+
+    out = []
+    for proc in psutil.process_iter(["pid", "name", "cmdline"]):
+        try:
+            cmdline = proc.info["cmdline"] or []
+            if not _is_app_server(cmdline, proc.info["name"] or ""):
+                continue
+            where = _chdir(cmdline) or proc.cwd()
+            if where and _inside(Path(where), project_dir):
+                out.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return out
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    stack, seen = [(root, 0)], 0
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > MAX_WALK:
+                return
+            if entry.is_symlink():
+                continue
+            if entry.is_dir():
+                if depth < MAX_DEPTH and entry.name not in SKIP_DIRS and entry.name != ".git":
+                    stack.append((entry, depth + 1))
+                yield entry
+            elif entry.is_file():
+                yield entry
+
+
+def _owner(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _group(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _kind(path: Path, settings_files: set[Path]) -> str | None:
+    name = path.name
+    if path in settings_files or name == "local_settings.py":
+        return "settings"
+    if (name == ".env" or name.startswith(".env.") or name.endswith(".env")) and not name.endswith(
+        EXAMPLE_ENV
+    ):
+        return "env"
+    if name.endswith(KEY_SUFFIXES) or name.startswith("id_rsa") or name.startswith("id_ed25519"):
+        if name.endswith(".pub"):
+            return None
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(65536)
+        except OSError:
+            return None
+        if b"PRIVATE KEY" in head or name.endswith((".key", ".p12", ".pfx")):
+            return "key"
+    return None
+
+
+def settings_files(ctx: AuditContext) -> set[Path]:
+    """The settings module's file and, for a settings package, its sibling modules."""
+    from golive.discovery import module_file
+
+    found = module_file(ctx.project_dir, ctx.settings_module)
+    if found is None:
+        return set()
+    folder = found.parent
+    out = {found.resolve()}
+    if (folder / "__init__.py").is_file() and folder.name in ("settings", "conf", "config"):
+        out |= {p.resolve() for p in folder.glob("*.py") if p.name != "__init__.py"}
+    return out
+
+
+def _writable_by(st: os.stat_result, uid: int, gids: set[int]) -> bool:
+    if st.st_mode & stat.S_IWOTH:
+        return True
+    if st.st_uid == uid and st.st_mode & stat.S_IWUSR:
+        return True
+    return st.st_gid in gids and bool(st.st_mode & stat.S_IWGRP)
+
+
+# --- the web server's user ---------------------------------------------------------------
+
+
+def web_server_user(ctx: AuditContext) -> tuple[str, str]:
+    """(user, where it came from): nginx's ``user`` directive, else Debian's ``www-data``.
+
+    Source: https://nginx.org/en/docs/ngx_core_module.html#user (nginx's own default is
+    ``nobody``, but Debian's and Ubuntu's packages set ``user www-data;``).
+    """
+    candidates = [Path(p) for p in ctx.options.nginx] or [Path("/etc/nginx/nginx.conf")]
+    for path in candidates:
+        if not path.is_file():
+            continue
+        try:
+            import crossplane
+
+            payload = crossplane.parse(
+                str(path), single=True, comments=False, check_ctx=False, check_args=False, catch_errors=True
+            )
+        except Exception:  # an unreadable nginx file is the nginx collector's to report
+            continue
+        for config in payload.get("config", []):
+            for directive in config.get("parsed", []):
+                if directive.get("directive") == "user" and directive.get("args"):
+                    return str(directive["args"][0]), f"{path}:{directive.get('line')} user"
+        return "nobody", f"{path} has no user directive (nginx's default)"
+    return "www-data", "no nginx configuration read: Debian's default www-data"
+
+
+# --- processes, sockets, listeners -------------------------------------------------------
+
+
+def _processes(procs: list[Any]) -> tuple[tuple[AppProcess, ...], tuple[SocketMode, ...]]:
+    import psutil
+
+    apps, sockets = [], []
+    seen_paths: set[str] = set()
+    for proc in procs:
+        try:
+            with proc.oneshot():
+                apps.append(
+                    AppProcess(
+                        pid=proc.pid,
+                        ppid=proc.ppid(),
+                        user=proc.username(),
+                        name=proc.name(),
+                        cmdline=" ".join(proc.cmdline())[:300],
+                    )
+                )
+                paths = [
+                    c.laddr for c in proc.net_connections(kind="unix") if isinstance(c.laddr, str) and c.laddr
+                ]
+        except (psutil.Error, OSError):
+            continue
+        for path in paths:
+            if path in seen_paths or path.startswith("\0"):
+                continue
+            seen_paths.add(path)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if stat.S_ISSOCK(st.st_mode):
+                sockets.append(
+                    SocketMode(
+                        path=path, mode=stat.S_IMODE(st.st_mode), owner=_owner(st.st_uid), pid=proc.pid
+                    )
+                )
+    return tuple(apps), tuple(sockets)
+
+
+def _listeners() -> tuple[Listener, ...]:
+    import psutil
+
+    try:
+        conns = psutil.net_connections(kind="inet")
+    except (psutil.Error, OSError):
+        return ()
+    out = {}
+    for conn in conns:
+        if conn.status != psutil.CONN_LISTEN or not conn.laddr:
+            continue
+        name = ""
+        if conn.pid:
+            try:
+                name = psutil.Process(conn.pid).name()
+            except psutil.Error:
+                name = ""
+        service = DATA_SERVICES.get(name) or (None if name else WELL_KNOWN_PORTS.get(conn.laddr.port))
+        if service is None:
+            continue
+        key = (service, conn.laddr.ip, conn.laddr.port)
+        out[key] = Listener(
+            service=service, address=conn.laddr.ip, port=conn.laddr.port, pid=conn.pid, process=name
+        )
+    return tuple(sorted(out.values(), key=lambda x: (x.service, x.port, x.address)))
+
+
+# --- Redis ---------------------------------------------------------------------------------
+
+
+def redis_ping(target: str, timeout: float = 2.0) -> tuple[str, str]:
+    """Send one RESP ``PING`` without credentials; ``(answer, detail)`` (see :class:`RedisPing`).
+
+    ``target`` is ``host:port`` or a unix socket path. Protocol:
+    https://redis.io/docs/latest/develop/reference/protocol-spec/
+    """
+    try:
+        if target.startswith("/"):
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            sock.connect(target)
+        else:
+            host, _, port = target.rpartition(":")
+            sock = socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
+        with sock:
+            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+            reply = sock.recv(512).decode("utf-8", "replace").strip()
+    except (OSError, ValueError) as exc:
+        return "error", f"{type(exc).__name__}: {exc}"
+    if reply.startswith("+PONG"):
+        return "PONG", reply
+    if reply.startswith("-"):
+        word = reply[1:].split(" ", 1)[0]
+        return word or "error", reply[:200]
+    return "error", f"unexpected reply {reply[:60]!r}"
+
+
+def redis_targets(settings: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(alias, target, URL carries a password) for each Redis cache in ``CACHES``."""
+    out: list[tuple[str, str, bool]] = []
+    caches = settings.get("CACHES") or {}
+    if not isinstance(caches, dict):
+        return out
+    for alias, conf in caches.items():
+        if not isinstance(conf, dict) or "redis" not in str(conf.get("BACKEND", "")).lower():
+            continue
+        location = conf.get("LOCATION")
+        values = location if isinstance(location, list) else [location]
+        for value in values:
+            if not isinstance(value, str) or not value:
+                continue
+            for one in value.replace(",", ";").split(";"):
+                one = one.strip()
+                parts = urlsplit(one if "://" in one else f"redis://{one}")
+                if parts.scheme == "unix":
+                    target = parts.path
+                elif parts.scheme in ("redis", "rediss", "valkey"):
+                    target = f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
+                else:
+                    continue
+                out.append((str(alias), target, bool(parts.password)))
+    return out
+
+
+# --- collect -------------------------------------------------------------------------------
+
+
+def activation(ctx: AuditContext) -> tuple[str, list[Any]]:
+    """(why the host is audited, the project's app-server processes). Raises :class:`Skip`."""
+    if ctx.options.host is False:
+        raise Skip("--no-host: this machine is not audited")
+    try:
+        procs = project_processes(ctx.project_dir)
+    except ImportError:
+        raise CollectorError("psutil is not installed: pip install psutil") from None
+    if ctx.options.host:
+        return "--host", procs
+    if procs:
+        first = procs[0]
+        return f"auto: {first.name()} (pid {first.pid}) runs from {ctx.project_dir}", procs
+    raise Skip(
+        f"not on the server: no application server runs from {ctx.project_dir} on this machine"
+        " (pass --host to audit this machine anyway)"
+    )
+
+
+def collect(ctx: AuditContext) -> HostFacts:
+    """Gather the host's facts (see the module docstring)."""
+    reason, procs = activation(ctx)
+    root = ctx.project_dir
+    settings = settings_files(ctx)
+    user, user_source = web_server_user(ctx)
+    try:
+        account = pwd.getpwnam(user)
+        uid, gids = account.pw_uid, set(os.getgrouplist(user, account.pw_gid))
+        known = True
+    except KeyError:
+        uid, gids, known = -1, set(), False
+    files: list[FileMode] = []
+    writable: list[str] = []
+    total = 0
+    candidates = [root, *_walk(root)]
+    env_file = ctx.options.env_file or (root / ctx.config.env_file if ctx.config.env_file else None)
+    if env_file is not None and env_file.is_file() and not _inside(env_file, root):
+        candidates.append(env_file)
+    for path in candidates:
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        rel = str(path.relative_to(root)) if _inside(path, root) else str(path)
+        if known and uid != 0 and _inside(path, root) and _writable_by(st, uid, gids):
+            total += 1
+            if len(writable) < 20:
+                writable.append(rel or ".")
+        if stat.S_ISREG(st.st_mode):
+            kind = "env" if env_file is not None and path == env_file else _kind(path.resolve(), settings)
+            if kind:
+                files.append(
+                    FileMode(
+                        path=rel,
+                        kind=kind,
+                        mode=stat.S_IMODE(st.st_mode),
+                        owner=_owner(st.st_uid),
+                        group=_group(st.st_gid),
+                    )
+                )
+    apps, sockets = _processes(procs)
+    pings, redis_error = [], None
+    try:
+        for alias, target, has_password in redis_targets(runtime_settings(ctx)):
+            answer, detail = redis_ping(target)
+            pings.append(
+                RedisPing(
+                    alias=alias, target=target, url_has_password=has_password, answer=answer, detail=detail
+                )
+            )
+    except CollectorError as exc:
+        redis_error = f"CACHES unknown: {exc}"
+    return HostFacts(
+        reason=reason,
+        project_dir=str(root),
+        files=tuple(files),
+        web_user=user,
+        web_user_source=user_source,
+        web_user_known=known,
+        writable=tuple(writable),
+        writable_total=total,
+        processes=apps,
+        sockets=sockets,
+        listeners=_listeners(),
+        redis=tuple(pings),
+        redis_error=redis_error,
+    )
+
+
+SPEC = CollectorSpec(
+    name="host",
+    produces=HostFacts,
+    collect=collect,
+    description="this machine as the server: file modes, users, listeners, Redis, sockets",
+)
