@@ -32,7 +32,7 @@ def app() -> None:
     """golive: Django deployment audits."""
 
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
 
 
 def fail_usage(message: str) -> click.exceptions.Exit:

@@ -52,6 +52,8 @@ def default_from_entry_points(project_dir: Path) -> tuple[str, str] | None:
 
 
 def _setdefault_value(path: Path) -> str | None:
+    """The module of ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")`` or of
+    ``os.environ["DJANGO_SETTINGS_MODULE"] = "x"`` in ``path``, read with ast, never run."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
@@ -62,13 +64,25 @@ def _setdefault_value(path: Path) -> str | None:
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "setdefault"
             and len(node.args) == 2
-            and isinstance(node.args[0], ast.Constant)
-            and node.args[0].value == "DJANGO_SETTINGS_MODULE"
+            and _is_dsm(node.args[0])
             and isinstance(node.args[1], ast.Constant)
             and isinstance(node.args[1].value, str)
         ):
             return node.args[1].value
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Subscript)
+            and _is_dsm(node.targets[0].slice)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            return node.value.value
     return None
+
+
+def _is_dsm(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value == "DJANGO_SETTINGS_MODULE"
 
 
 def production_sibling(project_dir: Path, module: str) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -101,7 +102,10 @@ def _format_error(err: dict[str, Any]) -> str:
     phase = {"import-django": "Django could not be imported", "setup": "django.setup() raised"}.get(
         err.get("phase", ""), "settings raised"
     )
-    text = f"{phase} {err.get('type', 'Error')}: {err.get('message', '')}{where}"
+    message = str(err.get("message", ""))
+    if err.get("type") in ("SyntaxError", "IndentationError", "TabError") and err.get("line"):
+        message = re.sub(r"\s*\([^()]*, line \d+\)$", "", message)  # the location follows anyway
+    text = f"{phase} {err.get('type', 'Error')}: {message}{where}"
     hint = err.get("hint")
     return " ".join(f"{text}: {hint}".split()) if hint else " ".join(text.split())
 

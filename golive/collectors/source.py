@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from golive.collectors import CollectorSpec, Skip
+from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
 from golive.discovery import module_file, settings_modules
 from golive.model import Location
@@ -547,7 +547,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SyntaxError):
+        text = f"{type(exc).__name__} at line {exc.lineno}: {exc.msg}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
     return " ".join(text.split())[:300]
 
 
@@ -564,11 +567,17 @@ def collect(ctx: AuditContext) -> SourceFacts:
     """Read the settings chain and the project's other settings modules.
 
     Raises :class:`Skip` when the settings module has no file under the project
-    directory (an installed package, say): there is no source to read.
+    directory (an installed package, say): there is no source to read; and
+    :class:`CollectorError` when a module of the chain cannot be read or parsed (a
+    syntax error, bytes that are not UTF-8, no permission): the checks would otherwise
+    pass on settings they never saw.
     """
     if module_file(ctx.project_dir, ctx.settings_module) is None:
         raise Skip(f"{ctx.settings_module} has no source file under {ctx.project_dir}")
     modules, assignments, sentry = read_module_chain(ctx, ctx.settings_module)
+    broken = next((m for m in modules if m.error), None)
+    if broken is not None:
+        raise CollectorError(f"cannot read {broken.path}: {broken.error}: fix the file")
     for entry in ("wsgi", "asgi"):
         for path in sorted(ctx.project_dir.glob(f"*/{entry}.py")):
             mod = ".".join(path.relative_to(ctx.project_dir).with_suffix("").parts)
