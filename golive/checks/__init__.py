@@ -16,8 +16,10 @@ def registry() -> Registry:
     from golive.checks import alerts, appserver, critical, environment, errors, https, operations, performance
     from golive.checks import live
     from golive.checks import host
+    from golive.checks import monitoring, secrets
 
     return Registry.from_modules(
         [critical, environment, https, performance, errors, appserver, live, operations, alerts]
         + [host]
+        + [secrets, monitoring]
     )

@@ -37,6 +37,6 @@ class CollectorSpec:
 
 def all_collectors() -> tuple[CollectorSpec, ...]:
     """Every collector, in the order they are started."""
-    from golive.collectors import dependencies, host, live, project, runtime, source
+    from golive.collectors import dependencies, git, host, live, project, runtime, source
 
-    return (runtime.SPEC, source.SPEC, project.SPEC, dependencies.SPEC, live.SPEC, host.SPEC)
+    return (runtime.SPEC, source.SPEC, project.SPEC, dependencies.SPEC, git.SPEC, live.SPEC, host.SPEC)

@@ -1,0 +1,373 @@
+"""Secrets in source control: the git history and committed files (checklist section 1, ids GL12x).
+
+Source: Django's deployment checklist, "SECRET_KEY": "The secret key must be a large
+random value and it must be kept secret. Make sure that the key used in production isn't
+used anywhere else and avoid committing it to source control."
+(https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key), and
+GitHub's "Removing sensitive data from a repository"
+(https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/removing-sensitive-data-from-a-repository).
+
+How these checks share the work with the settings-source checks
+(:mod:`golive.checks.critical` GL101/GL102/GL103/GL112, :mod:`golive.checks.environment`
+GL221): those read today's settings files and report a literal secret in them, wherever it
+came from. These read what git holds. A secret that HEAD still holds *at a settings
+assignment the source collector recorded* (same file and line) is left to them, so it is
+reported once; a secret anywhere else in HEAD, or in the history only (removed from the
+files but still in every clone), is reported here. Fixing a settings-source finding by
+deleting the literal therefore turns it into a history finding here: the key was
+committed and must be rotated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from golive.checks._util import CHECKLIST
+from golive.collectors.git import GitFacts, HistorySecret
+from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.source import SourceFacts
+from golive.model import Finding, Location, Severity
+from golive.registry import CheckSpec, Facts, check
+from golive.secretinfo import SecretInfo
+
+REMOVING = (
+    "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/"
+    "removing-sensitive-data-from-a-repository"
+)
+HISTORY_FIX = """
+Rotate first: the value is in every clone, fork and CI cache, and rewriting history does not
+reach them. Revoke it at its issuer (database, mail provider, Stripe, AWS, ...), issue a new one,
+and read the new one from the environment:
+
+    EMAIL_HOST_PASSWORD = os.environ["EMAIL_HOST_PASSWORD"]
+
+Then rewrite history so that new clones no longer carry it, with git filter-repo
+(replacements.txt holds one line per old value, `<old value>==>REMOVED`, and stays out of git):
+
+    git filter-repo --sensitive-data-removal --replace-text ../replacements.txt
+    git push --force --mirror origin
+
+and ask everyone to re-clone (GitHub: also ask support to purge cached views).
+"""
+KEY_FIX = """
+Rotate the key now: anyone with a clone can sign sessions, password-reset links and
+messages as your site.
+
+    python -c "from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())"
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]     # the new key, from the server's environment
+
+Leave the old key out of SECRET_KEY_FALLBACKS (every signature it made is forgeable), then
+remove it from history with git filter-repo (replacements.txt: `<old key>==>REMOVED`):
+
+    git filter-repo --sensitive-data-removal --replace-text ../replacements.txt
+    git push --force --mirror origin
+"""
+FILE_FIX = """
+Stop tracking the file, keep it out of git, and rotate whatever it held:
+
+    git rm --cached .env
+    echo ".env" >> .gitignore
+    git commit -m "Stop tracking .env"
+
+The file is still in history: remove it with `git filter-repo --sensitive-data-removal
+--invert-paths --path .env` and force-push, after rotating its secrets.
+"""
+DJANGO_KEY_NAMES = ("SECRET_KEY", "DJANGO_SECRET_KEY", "SECRET_KEY_FALLBACKS")
+
+
+def is_django_key(secret: HistorySecret) -> bool:
+    """A Django SECRET_KEY: named so, or with ``startproject``'s ``django-insecure-`` prefix."""
+    name = secret.name.upper()
+    return secret.info.insecure_prefix or name in DJANGO_KEY_NAMES or name.endswith("_DJANGO_SECRET_KEY")
+
+
+def _covered(facts: Facts) -> set[tuple[str, int | None]]:
+    """(path, line) of every secret the settings-source checks see in today's settings files."""
+    source = facts.get(SourceFacts)
+    if source is None:
+        return set()
+    found = list(source.assignments)
+    for more in source.other_modules.values():
+        found += more
+    return {(a.location.path, a.location.line) for a in found if a.secret and not a.secret.empty}
+
+
+def _left_to_settings_checks(secret: HistorySecret, covered: set[tuple[str, int | None]]) -> bool:
+    return bool(secret.in_head and secret.head_locations) and all(
+        (loc.path, loc.line) in covered for loc in secret.head_locations
+    )
+
+
+def _production_keys(facts: Facts) -> dict[str, tuple[str, SecretInfo]]:
+    """fingerprint → (setting path, info) of SECRET_KEY and SECRET_KEY_FALLBACKS as Django loaded them."""
+    runtime = facts.get(RuntimeFacts)
+    if runtime is None:
+        return {}
+    return {
+        info.fingerprint: (path, info)
+        for path, info in runtime.secrets.items()
+        if (path == "SECRET_KEY" or path.startswith("SECRET_KEY_FALLBACKS")) and not info.empty
+    }
+
+
+def _where(secret: HistorySecret) -> Location:
+    return secret.head_locations[0] if secret.in_head and secret.head_locations else secret.location
+
+
+def _head_line(secret: HistorySecret) -> str:
+    if secret.in_head is None:
+        return "could not tell whether HEAD still holds it (HEAD could not be read completely)"
+    if secret.in_head:
+        return "still in HEAD at " + ", ".join(str(loc) for loc in secret.head_locations)
+    return "no longer in HEAD, still in the history every clone carries"
+
+
+def _evidence(secret: HistorySecret, git: GitFacts, *, history: bool = True) -> list[str]:
+    lines = [secret.describe(), secret.introduced(), _head_line(secret)]
+    lines += [f"scanned in part: {gap}" for gap in git.gaps(history=history)]
+    return lines
+
+
+def _quiet(spec: CheckSpec, git: GitFacts, *, history: bool = True) -> Iterator[Finding]:
+    """Nothing found: a pass saying what was scanned, or skipped when the scan was partial."""
+    gaps = git.gaps(history=history)
+    if gaps:
+        yield spec.skipped(f"nothing found, but the history was scanned in part: {'; '.join(gaps)}")
+    else:
+        yield spec.passed(evidence=[f"scanned {git.scope()}"])
+
+
+def _in_tracked_files(secret: HistorySecret, git: GitFacts) -> bool:
+    """HEAD holds it only inside committed sensitive files (GL125 lists it with the file)."""
+    tracked = {t.location.path for t in git.tracked}
+    return bool(secret.in_head and secret.head_locations) and all(
+        loc.path in tracked for loc in secret.head_locations
+    )
+
+
+def _real(git: GitFacts, facts: Facts) -> Iterable[HistorySecret]:
+    """Non-placeholder secrets, minus production keys (GL120), those left to the
+    settings-source checks, and those HEAD holds only in committed sensitive files (GL125)."""
+    covered = _covered(facts)
+    production = _production_keys(facts)
+    for secret in git.secrets:
+        if secret.placeholder or secret.info.fingerprint in production:
+            continue
+        if not _left_to_settings_checks(secret, covered) and not _in_tracked_files(secret, git):
+            yield secret
+
+
+@check(
+    "GL120",
+    title="the production SECRET_KEY is in the git history",
+    severity=Severity.CRITICAL,
+    needs=(GitFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation=KEY_FIX,
+)
+def production_key_in_history(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "Make sure that the key used in production isn't used anywhere else and avoid
+    committing it to source control." The key Django loaded (SECRET_KEY, and each of
+    SECRET_KEY_FALLBACKS, which still verify signatures) is compared by keyed fingerprint
+    with every secret any commit of any ref ever added, whether HEAD still holds it or not:
+    whoever has a clone can forge sessions and password-reset tokens. A match that HEAD still
+    holds at a settings assignment is GL101/GL103's (the settings-source checks).
+    """
+    git = facts[GitFacts]
+    production = _production_keys(facts)
+    if not production:
+        yield spec.skipped("the SECRET_KEY Django loads is unknown (the runtime settings were not collected)")
+        return
+    covered = _covered(facts)
+    hits = [
+        s
+        for s in git.secrets
+        if s.info.fingerprint in production and not _left_to_settings_checks(s, covered)
+    ]
+    for secret in hits:
+        setting, _ = production[secret.info.fingerprint]
+        yield spec.fail(
+            subjects=[setting.split("[")[0]],
+            location=_where(secret),
+            evidence=[
+                f"{setting} as Django loads it has fingerprint {secret.info.fingerprint}: the same value was",
+                *_evidence(secret, git),
+            ],
+        )
+    if not hits:
+        yield from _quiet(spec, git)
+
+
+@check(
+    "GL121",
+    title="a credential committed to git is still in HEAD",
+    severity=Severity.HIGH,
+    needs=(GitFacts,),
+    reference=REMOVING,
+    remediation=HISTORY_FIX,
+)
+def credential_in_head(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A password, API key, token or private key (vendor token formats, secret-named
+    settings and keys assigned literals, ``.env`` lines, passwords in URLs) was committed and
+    today's tree still holds it, outside the settings assignments that GL112/GL221 report.
+    "Database passwords are very sensitive. You should protect them exactly like SECRET_KEY"
+    (Django's checklist). Django keys are GL120/GL123; placeholders GL128.
+    """
+    git = facts[GitFacts]
+    found = [s for s in _real(git, facts) if s.in_head and not is_django_key(s)]
+    for secret in found:
+        yield spec.fail(
+            subjects=[secret.subject], location=_where(secret), evidence=_evidence(secret, git, history=False)
+        )
+    if not found:
+        yield from _quiet(spec, git, history=False)
+
+
+@check(
+    "GL122",
+    title="a credential was committed to git (removed since, still in the history)",
+    severity=Severity.HIGH,
+    needs=(GitFacts,),
+    reference=REMOVING,
+    remediation=HISTORY_FIX,
+)
+def credential_in_history(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Deleting a secret from the files does not take it out of the repository: every
+    clone, fork and CI cache keeps the commit that added it. GitHub: "you should consider any
+    sensitive data committed to Git as compromised", so rotate it. Reported once per secret,
+    at the commit, date, path and line that introduced it.
+    """
+    git = facts[GitFacts]
+    found = [s for s in _real(git, facts) if not s.in_head and not is_django_key(s)]
+    for secret in found:
+        yield spec.fail(subjects=[secret.subject], location=secret.location, evidence=_evidence(secret, git))
+    if not found:
+        yield from _quiet(spec, git)
+
+
+@check(
+    "GL123",
+    title="a Django SECRET_KEY other than production's is in the git history",
+    severity=Severity.LOW,
+    needs=(GitFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation="""
+    Make sure no deployment (staging, a demo, an old server) runs with it; if one does,
+    rotate that deployment's key. Keep keys out of the settings from now on:
+
+        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    """,
+)
+def other_key_in_history(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """``startproject`` writes a ``django-insecure-`` key into settings.py, and it is
+    usually committed with the first commit. It is harmless as long as no deployment uses
+    it: the checklist asks that "the key used in production isn't used anywhere else".
+    Production's own key (same fingerprint as the SECRET_KEY Django loaded) is GL120;
+    when the runtime settings are unknown, the evidence says it could not be compared.
+    """
+    git = facts[GitFacts]
+    compared = bool(_production_keys(facts))
+    found = [s for s in _real(git, facts) if is_django_key(s)]
+    for secret in found:
+        evidence = _evidence(secret, git)
+        evidence.insert(
+            3,
+            "differs from the SECRET_KEY Django loads"
+            if compared
+            else "could not be compared with production's key (the runtime settings were not collected)",
+        )
+        yield spec.fail(subjects=["SECRET_KEY"], location=_where(secret), evidence=evidence)
+    if not found:
+        yield from _quiet(spec, git)
+
+
+@check(
+    "GL125",
+    title="an environment file, key or local settings module is committed",
+    severity=Severity.HIGH,
+    needs=(GitFacts,),
+    reference="https://12factor.net/config",
+    remediation=FILE_FIX,
+)
+def sensitive_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """``.env`` files, private keys (``*.key``, ``*.pem`` holding a private key, SSH keys,
+    ``*.p12``), ``local_settings.py`` and credentials files (``.pgpass``, ``.netrc``,
+    ``.htpasswd``) exist to keep secrets out of the code: committed, they put them back in.
+    The twelve-factor app: "a litmus test for whether an app has all config correctly
+    factored out of the code is whether the codebase could be made open source at any
+    moment, without compromising any credentials". Test fixtures and templates
+    (``.env.example``) are not reported. The secrets found inside such a file are listed
+    in its evidence rather than again under GL121/GL123 (a production key stays GL120).
+    """
+    git = facts[GitFacts]
+    found = [t for t in git.tracked if t.kind not in ("database-dump", "sqlite")]
+    for tracked in found:
+        inside = [
+            f"holds {s.describe()}"
+            for s in git.secrets
+            if any(loc.path == tracked.location.path for loc in s.head_locations)
+        ]
+        yield spec.fail(
+            subjects=[tracked.location.path],
+            location=tracked.location,
+            evidence=[f"committed at HEAD {git.head[:10]}: {tracked.describe()}", *inside],
+        )
+    if not found:
+        yield spec.passed(evidence=[f"no such file committed at HEAD {git.head[:10]}"])
+
+
+@check(
+    "GL126",
+    title="a database dump or SQLite database is committed",
+    severity=Severity.MEDIUM,
+    needs=(GitFacts,),
+    reference=CHECKLIST + "#databases",
+    remediation=FILE_FIX.replace(".env", "db.sqlite3"),
+)
+def database_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A committed ``db.sqlite3`` or dump (``*.dump``, ``*.sql.gz``, a ``*.sql`` holding
+    ``INSERT``/``COPY`` data or a pg_dump/mysqldump header) carries users, their e-mail
+    addresses and password hashes to everyone with a clone. Django's checklist: "Database
+    passwords are very sensitive"; the data is more so.
+    """
+    git = facts[GitFacts]
+    found = [t for t in git.tracked if t.kind in ("database-dump", "sqlite")]
+    for tracked in found:
+        yield spec.fail(
+            subjects=[tracked.location.path],
+            location=tracked.location,
+            evidence=[f"committed at HEAD {git.head[:10]}: {tracked.describe()}"],
+        )
+    if not found:
+        yield spec.passed(evidence=[f"no database file committed at HEAD {git.head[:10]}"])
+
+
+@check(
+    "GL128",
+    title="placeholder secrets in git (information, not a failure)",
+    severity=Severity.INFO,
+    needs=(GitFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation="""
+    Nothing to rotate. Make sure production never runs with the placeholder: read the real
+    value from the environment without a default, so a missing variable fails loudly.
+
+        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    """,
+)
+def placeholders(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Values such as "change-me", "xxx", "<your-key>", documented example keys
+    (AWS's ``AKIAIOSFODNN7EXAMPLE``, https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html),
+    Stripe test-mode keys, and passwords in test code or example files are not secrets:
+    listed for the record, at severity info. A placeholder that production actually uses is
+    GL120.
+    """
+    git = facts[GitFacts]
+    production = _production_keys(facts)
+    for secret in git.secrets:
+        if secret.placeholder and secret.info.fingerprint not in production:
+            yield spec.fail(
+                subjects=[secret.subject],
+                location=secret.location,
+                evidence=[secret.describe(), f"placeholder: {secret.placeholder}", secret.introduced()],
+            )

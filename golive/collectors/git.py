@@ -1,0 +1,424 @@
+"""The git collector: secrets and sensitive files in source control.
+
+Three git processes, whatever the size of the history:
+
+1. ``git log -p --all --no-color --unified=0 --no-renames`` (``--since`` narrows it),
+   streamed through :class:`golive.secrets.history.HistoryScan`: every secret added in any
+   commit of any ref, kept once with the commit, date, path and line that introduced it;
+2. ``git grep -F -f - HEAD`` with the values found (on stdin, never on a command line):
+   which of them HEAD still holds, and where (each hit re-checked with the same rules);
+3. ``git ls-tree -r -l HEAD`` (and one ``git grep -l`` for ``.pem``/``.sql`` contents):
+   committed ``.env`` files, keys, ``local_settings.py``, database dumps and SQLite files.
+
+A damaged clone (a missing object makes ``git log`` stop) is scanned as far as it can
+be: the stream resumes after the broken commit (``--skip``), and the facts say what was
+missed in ``partial``; a shallow clone is scanned and says so. Values never leave this
+module: facts carry a :class:`SecretInfo` (length, keyed fingerprint) and, for token
+formats, their public prefix. Reference: git-log(1), git-grep(1), git-ls-tree(1)
+(https://git-scm.com/docs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.context import AuditContext
+from golive.model import Location
+from golive.registry import FactsBase
+from golive.secretinfo import SecretInfo
+from golive.secrets import files
+from golive.secrets.history import LOG_FORMAT, HistoryScan, Sighting
+from golive.secrets.rules import PRIVATE_KEY_RULE
+from golive.secrets.scanner import FileScanner
+
+#: Seconds the history scan may take before it stops and says so.
+HISTORY_TIME_LIMIT = 600.0
+#: How many times a broken ``git log`` stream is resumed past a damaged commit.
+MAX_RESUMES = 25
+GIT_TIMEOUT = 120.0
+SHALLOW_NOTE = (
+    "shallow clone: commits before its boundary are missing, and secrets present there are dated to"
+    " the boundary commit (git fetch --unshallow to scan everything)"
+)
+_RELATIVE = re.compile(r"^\d+\s+(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HistorySecret:
+    """A secret found in the git history, without its value.
+
+    ``rule`` and ``label`` say what it is (``stripe-secret-key``, "Stripe secret key";
+    ``assigned-literal``, "literal assigned to a secret name"); ``name`` the setting, key or
+    variable it was assigned to (``""`` when none); ``shown`` its public prefix (token
+    formats only); ``placeholder`` why it is not a real secret (``""``: it is one).
+    ``commit``/``date``/``author``/``location`` are where it was introduced (``date`` is the
+    author date, ISO 8601); ``in_head`` is None when HEAD could not be read;
+    ``head_locations`` where HEAD still holds it; ``commits`` how many commits added it.
+    """
+
+    rule: str
+    label: str
+    name: str
+    info: SecretInfo
+    shown: str
+    placeholder: str
+    commit: str
+    date: str
+    author: str
+    location: Location
+    in_head: bool | None
+    head_locations: tuple[Location, ...] = ()
+    commits: int = 1
+
+    @property
+    def subject(self) -> str:
+        """The name it was assigned to, else the rule (``aws-access-key-id``)."""
+        return self.name or self.rule
+
+    def describe(self) -> str:
+        """``"Stripe secret key sk_live_… (32 chars, …, fingerprint 1a2b3c4d)"``: safe to print."""
+        what = f"{self.label} {self.shown}…" if self.shown else self.label
+        named = f"{self.name}: " if self.name else ""
+        return f"{named}{what} ({self.info.describe()})"
+
+    def introduced(self) -> str:
+        """``"added in commit 1a2b3c4d5e (2024-03-01T10:00:00+01:00, Jane Doe) at path:12"``."""
+        more = f"; added again in {self.commits - 1} later commit(s)" if self.commits > 1 else ""
+        return f"added in commit {self.commit[:10]} ({self.date}, {self.author}) at {self.location}{more}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackedFile:
+    """A file committed at HEAD that should not be: ``kind`` is a key of :data:`files.KINDS`."""
+
+    location: Location
+    kind: str
+    size: int | None = None
+
+    def describe(self) -> str:
+        """``".env (environment file, 312 bytes)"``."""
+        size = f", {self.size} bytes" if self.size is not None else ""
+        return f"{self.location.path} ({files.KINDS[self.kind]}{size})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GitFacts(FactsBase):
+    """What source control holds.
+
+    ``root`` is the repository's top level, ``head`` HEAD's commit; ``commits`` how many
+    commits were scanned (``since`` as given); ``partial`` says, one line each, what could
+    not be scanned (missing objects, the time limit, unreadable HEAD files; a shallow
+    clone is ``shallow``, see :meth:`gaps`); ``secrets`` every distinct secret,
+    placeholders included; ``tracked`` the sensitive files committed at HEAD. Paths are
+    relative to the project directory.
+    """
+
+    collector: ClassVar[str] = "git"
+    root: str
+    head: str
+    commits: int
+    since: str | None
+    shallow: bool
+    partial: tuple[str, ...]
+    secrets: tuple[HistorySecret, ...]
+    tracked: tuple[TrackedFile, ...]
+
+    def gaps(self, *, history: bool = True) -> list[str]:
+        """What the scan missed: ``partial``, plus the shallow-clone note when ``history``.
+
+        A shallow clone still shows all of HEAD's content (its boundary commit's diff adds
+        every file), so checks about what HEAD holds pass ``history=False``.
+        """
+        shallow = [SHALLOW_NOTE] if self.shallow and history else []
+        return shallow + list(self.partial)
+
+    def scope(self) -> str:
+        """``"1234 commits on all refs since 2024-01-01"``: what the history scan covered."""
+        since = f" since {self.since}" if self.since else ""
+        shallow = " (shallow clone)" if self.shallow else ""
+        return f"{self.commits} commit(s) on all refs{since}{shallow}"
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(root), "-c", "core.quotePath=false", *args],
+            input=stdin,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise CollectorError(f"git {args[0]} did not finish within {GIT_TIMEOUT:g} s") from None
+    except OSError as exc:
+        raise CollectorError(f"cannot run git: {exc.strerror or exc}") from None
+
+
+def _last_error(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else "no message"
+
+
+def since_args(root: Path, since: str | None) -> list[str]:
+    """``git log`` arguments for ``--since``: a revision (``--not REV``) or a date.
+
+    Dates are ISO 8601 (``2024-01-31``, ``2024-01-31T12:00:00+01:00``) or ``N days ago``
+    style; anything else raises :class:`CollectorError`.
+    """
+    if not since:
+        return ["--all"]
+    rev = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{since}^{{commit}}")
+    if rev.returncode == 0 and rev.stdout.strip():
+        return ["--all", "--not", rev.stdout.decode().strip()]
+    try:
+        dt.datetime.fromisoformat(since)
+    except ValueError:
+        if not _RELATIVE.match(since.strip()):
+            raise CollectorError(
+                f"--since {since!r}: neither a revision of this repository nor a date"
+                " (use YYYY-MM-DD or '30 days ago')"
+            ) from None
+    return ["--all", f"--since={since}"]
+
+
+def scan_history(
+    root: Path, range_args: list[str], time_limit: float = HISTORY_TIME_LIMIT
+) -> tuple[HistoryScan, list[str]]:
+    """Stream ``git log -p`` through a :class:`HistoryScan`; returns it and what was missed.
+
+    When git stops on a damaged commit, the stream is resumed after it (``--skip``) up to
+    :data:`MAX_RESUMES` times, and each break is recorded in the returned reasons.
+    """
+    scan = HistoryScan()
+    partial: list[str] = []
+    deadline = time.monotonic() + time_limit
+    for _ in range(MAX_RESUMES + 1):
+        before = scan.commits
+        args = [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "-p",
+            "--no-color",
+            "--unified=0",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            f"--format={LOG_FORMAT}",
+            *([f"--skip={scan.commits}"] if scan.commits else []),
+            *range_args,
+            "--",
+        ]
+        code, error, timed_out = _stream(args, scan, deadline - time.monotonic())
+        if timed_out:
+            partial.append(
+                f"the history scan stopped after {time_limit:g} s at {scan.commits} commits;"
+                " older commits were not scanned (use --since)"
+            )
+            break
+        if code == 0:
+            break
+        broken = scan.last.sha[:10] if scan.last and scan.commits > before else None
+        if broken is None:
+            partial.append(f"git log stopped after {scan.commits} commits: {error}")
+            break
+        partial.append(f"commit {broken} could not be read completely ({error}); scanned the rest")
+    else:
+        partial.append(f"git log kept failing; stopped after {scan.commits} commits")
+    return scan, partial
+
+
+def _stream(args: list[str], scan: HistoryScan, budget: float) -> tuple[int, str, bool]:
+    """Run one ``git log`` into ``scan``: (exit code, last stderr line, timed out)."""
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, bufsize=1 << 16)
+        except OSError as exc:
+            raise CollectorError(f"cannot run git: {exc.strerror or exc}") from None
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(max(budget, 0.0), stop)
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            scan.feed(proc.stdout)
+            code = proc.wait()
+        finally:
+            timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err.seek(0)
+        return code, _last_error(err.read()), timed_out.is_set()
+
+
+def find_in_head(root: Path, sightings: Iterable[Sighting]) -> tuple[dict[str, list[tuple[str, int]]], str]:
+    """Where HEAD still holds each value: ``{value: [(repo path, line), ...]}`` and an error.
+
+    One ``git grep -F`` with the values on stdin; every hit is re-checked with the same
+    rules, so that a short value inside a longer word does not count. The error is ``""``
+    when HEAD could be read completely.
+    """
+    wanted = {s.match.value: s.match.rule for s in sightings if "\n" not in s.match.value}
+    hits: dict[str, list[tuple[str, int]]] = {}
+    if not wanted:
+        return hits, ""
+    patterns = "\n".join(wanted).encode("utf-8") + b"\n"
+    proc = _git(root, "grep", "-I", "-n", "-z", "-F", "--no-color", "-f", "-", "HEAD", "--", stdin=patterns)
+    error = _last_error(proc.stderr) if proc.returncode > 1 or proc.stderr.strip() else ""
+    for raw in proc.stdout.split(b"\n"):
+        parts = raw.split(b"\x00", 2)
+        if len(parts) != 3 or not parts[0].startswith(b"HEAD:"):
+            continue
+        path = parts[0][5:].decode("utf-8", "replace")
+        try:
+            line = int(parts[1])
+        except ValueError:
+            continue
+        content = parts[2].decode("utf-8", "replace")
+        rescanned = {m.value for m in FileScanner(path).scan(content)}
+        for value, rule in wanted.items():
+            if value in rescanned or (rule == PRIVATE_KEY_RULE and value in content):
+                hits.setdefault(value, []).append((path, line))
+    return hits, error
+
+
+def tracked_files(root: Path) -> tuple[list[tuple[str, str, int | None]], str]:
+    """Sensitive files committed at HEAD: ``[(repo path, kind, size), ...]`` and an error."""
+    proc = _git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD")
+    if proc.returncode != 0:
+        return [], f"git ls-tree HEAD failed: {_last_error(proc.stderr)}"
+    found: list[tuple[str, str, int | None]] = []
+    undecided: dict[str, tuple[str, int | None]] = {}
+    for entry in proc.stdout.split(b"\x00"):
+        meta, _, raw_path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 4 or fields[1] != b"blob":
+            continue
+        path = raw_path.decode("utf-8", "replace")
+        kind = files.classify(path)
+        if kind is None:
+            continue
+        size = int(fields[3]) if fields[3].isdigit() else None
+        if kind in files.NEEDS_CONTENT:
+            undecided[path] = (kind, size)
+        else:
+            found.append((path, kind, size))
+    if undecided:
+        grep = _git(
+            root,
+            "--literal-pathspecs",
+            "grep",
+            "-l",
+            "-z",
+            "-I",
+            "-E",
+            "-e",
+            "PRIVATE KEY",
+            "-e",
+            "^-- (PostgreSQL database dump|MySQL dump|MariaDB dump)",
+            "-e",
+            "^(INSERT INTO|COPY .* FROM stdin;)",
+            "HEAD",
+            "--",
+            *undecided,
+        )
+        for raw in grep.stdout.split(b"\x00"):
+            path = raw.decode("utf-8", "replace").removeprefix("HEAD:")
+            if path in undecided:
+                kind, size = undecided[path]
+                found.append((path, files.NEEDS_CONTENT[kind], size))
+    return sorted(found), ""
+
+
+def _relative(root: Path, project: Path, path: str) -> str:
+    """A repository path as a path relative to the project directory."""
+    if root == project:
+        return path
+    return os.path.relpath(root / path, project)
+
+
+def collect(ctx: AuditContext) -> GitFacts:
+    """Scan the repository holding the project. ``Skip`` without git or a repository."""
+    if ctx.options.no_git:
+        raise Skip("--no-git: source control not scanned")
+    if shutil.which("git") is None:
+        raise Skip("git is not installed")
+    if ctx.git.root is None:
+        raise Skip(ctx.git.reason or "not a git repository")
+    if not ctx.git.commit:
+        raise Skip(ctx.git.reason or "the repository has no commits yet")
+    root = Path(ctx.git.root).resolve()
+    project = ctx.project_dir.resolve()
+    range_args = since_args(root, ctx.options.since)
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    scan, partial = scan_history(root, range_args)
+    real = [s for s in scan.found.values() if not s.match.placeholder]
+    head_hits, head_error = find_in_head(root, real)
+    if head_error:
+        partial.append(f"HEAD could not be read completely ({head_error}): 'still in HEAD' may be incomplete")
+    tracked, tracked_error = tracked_files(root)
+    if tracked_error:
+        partial.append(tracked_error)
+
+    def loc(path: str, line: int | None = None) -> Location:
+        return Location(path=_relative(root, project, path), line=line)
+
+    secrets = []
+    for s in sorted(scan.found.values(), key=lambda s: (s.commit.timestamp, s.path, s.line)):
+        m = s.match
+        in_head = bool(head_hits.get(m.value)) if not m.placeholder else None
+        secrets.append(
+            HistorySecret(
+                rule=m.rule,
+                label=m.label,
+                name=m.name,
+                info=SecretInfo.of(m.value, ctx.fingerprint_key),
+                shown=m.shown,
+                placeholder=m.placeholder,
+                commit=s.commit.sha,
+                date=s.commit.date,
+                author=s.commit.author,
+                location=loc(s.path, s.line),
+                in_head=in_head if not (head_error and not in_head) else None,
+                head_locations=tuple(loc(p, n) for p, n in head_hits.get(m.value, [])),
+                commits=s.count,
+            )
+        )
+    return GitFacts(
+        root=str(root),
+        head=ctx.git.commit,
+        commits=scan.commits,
+        since=ctx.options.since,
+        shallow=shallow,
+        partial=tuple(partial),
+        secrets=tuple(secrets),
+        tracked=tuple(TrackedFile(location=loc(p), kind=k, size=n) for p, k, n in tracked),
+    )
+
+
+SPEC = CollectorSpec(
+    name="git",
+    produces=GitFacts,
+    collect=collect,
+    description="secrets in the git history and sensitive files committed at HEAD",
+)

@@ -1,0 +1,385 @@
+"""What a secret looks like, and what a placeholder looks like.
+
+Three families of rules, all line-oriented (so they apply to whole files and to the
+added lines of a diff alike):
+
+* **token formats** (:data:`TOKEN_FORMATS`): credentials whose shape is published by
+  their vendor (AWS access key ids, Stripe secret and restricted keys, GitHub, GitLab,
+  npm and PyPI tokens, Slack tokens and webhooks, SendGrid and Google API keys) and
+  private key blocks (RFC 7468). Their prefix is public, so it may be shown (``sk_live_…``);
+* **Django-aware name rules** (in :mod:`golive.secrets.scanner`): a secret-named setting,
+  dict key or variable (:func:`secret_name`) assigned a literal, including the default of
+  an environment lookup (``os.environ.get("X", "<literal>")``, ``env(..., default=)``,
+  ``config(..., default=)``), ``.env``-style ``KEY=value`` lines, and passwords inside
+  URLs (``postgres://user:pass@host``, ``redis://:pass@host``);
+* **placeholders** (:func:`placeholder_reason`): "change-me", "xxx", "<your-key>",
+  documented example keys and the like, which are reported as ``info``, not failures.
+
+Sources: AWS IAM identifiers
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids),
+Stripe API keys (https://docs.stripe.com/keys), GitHub token formats
+(https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/),
+Slack token types (https://api.slack.com/authentication/token-types), SendGrid API keys
+(https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys), Google API keys
+(https://cloud.google.com/docs/authentication/api-keys), GitLab token prefixes
+(https://docs.gitlab.com/ee/security/tokens/), PyPI API tokens (https://pypi.org/help/#apitoken),
+RFC 7468 (textual encodings of private keys), Django's settings reference
+(https://docs.djangoproject.com/en/stable/ref/settings/).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from golive.secretinfo import is_secret_name
+
+
+@dataclass(frozen=True)
+class TokenFormat:
+    """A vendor's credential format.
+
+    ``pattern`` matches the whole credential; ``prefix`` is the public part that may be
+    shown (a regular expression matched at the start of the value: ``sk_live_``);
+    ``reference`` is the vendor's documentation of the format.
+    """
+
+    rule: str
+    label: str
+    pattern: re.Pattern[str]
+    prefix: re.Pattern[str]
+    reference: str
+
+
+def _fmt(rule: str, label: str, pattern: str, prefix: str, reference: str) -> TokenFormat:
+    return TokenFormat(rule, label, re.compile(pattern), re.compile(prefix), reference)
+
+
+#: Vendor token formats, most specific first.
+TOKEN_FORMATS: tuple[TokenFormat, ...] = (
+    _fmt(
+        "aws-access-key-id",
+        "AWS access key id",
+        r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
+        r"AKIA|ASIA",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
+    ),
+    _fmt(
+        "stripe-secret-key",
+        "Stripe secret key",
+        r"(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}(?![A-Za-z0-9])",
+        r"(?:sk|rk)_(?:live|test)_",
+        "https://docs.stripe.com/keys",
+    ),
+    _fmt(
+        "github-token",
+        "GitHub token",
+        r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])",
+        r"gh[pousr]_|github_pat_",
+        "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+    ),
+    _fmt(
+        "gitlab-token",
+        "GitLab personal access token",
+        r"(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}",
+        r"glpat-",
+        "https://docs.gitlab.com/ee/security/tokens/",
+    ),
+    _fmt(
+        "slack-token",
+        "Slack token",
+        r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,250}",
+        r"xox[abposr]-",
+        "https://api.slack.com/authentication/token-types",
+    ),
+    _fmt(
+        "slack-webhook",
+        "Slack incoming webhook URL",
+        r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]{16,}",
+        r"https://hooks\.slack\.com/services/",
+        "https://api.slack.com/messaging/webhooks",
+    ),
+    _fmt(
+        "sendgrid-api-key",
+        "SendGrid API key",
+        r"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])",
+        r"SG\.",
+        "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
+    ),
+    _fmt(
+        "google-api-key",
+        "Google API key",
+        r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])",
+        r"AIza",
+        "https://cloud.google.com/docs/authentication/api-keys",
+    ),
+    _fmt(
+        "npm-token",
+        "npm access token",
+        r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])",
+        r"npm_",
+        "https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/",
+    ),
+    _fmt(
+        "pypi-token",
+        "PyPI API token",
+        r"(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+        r"pypi-",
+        "https://pypi.org/help/#apitoken",
+    ),
+)
+TOKENS_BY_RULE = {t.rule: t for t in TOKEN_FORMATS}
+
+#: ``-----BEGIN RSA PRIVATE KEY-----`` and friends (RFC 7468, OpenSSH, PGP).
+PRIVATE_KEY_RE = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+PRIVATE_KEY_RULE = "private-key"
+PRIVATE_KEY_LABEL = "private key block"
+#: Base64 body of a private key block (what is fingerprinted: its first 64 characters).
+KEY_BODY_RE = re.compile(r"[A-Za-z0-9+/=]{16,}")
+
+#: Documented example credentials: published by their vendors for their docs.
+DOCUMENTED_EXAMPLES = frozenset(
+    {
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AKIAI44QH8DHBEXAMPLE",
+        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        # https://docs.stripe.com/keys (the keys shown in Stripe's API reference)
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "pk_test_TYooMQauvdEDq54NiTphI7jx",
+        "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+        "sk_test_26PHem9AhJZvU623DfE1x4sd",
+        # https://docs.github.com/en/rest/authentication/authenticating-to-the-rest-api
+        "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    }
+)
+#: Substrings that make a value a placeholder (compared lower-case).
+PLACEHOLDER_MARKERS = (
+    "change-me",
+    "change_me",
+    "changeme",
+    "change-this",
+    "change_this",
+    "changethis",
+    "replace-me",
+    "replace_me",
+    "replaceme",
+    "your-",
+    "your_",
+    "yoursecret",
+    "yourkey",
+    "yourpassword",
+    "xxxx",
+    "dummy",
+    "example",
+    "placeholder",
+    "redacted",
+    "fixme",
+    "not-a-secret",
+    "not_a_secret",
+    "notasecret",
+    "not-a-real",
+    "not_a_real",
+    "fake",
+    "insert-",
+    "insert_",
+    "put-your",
+    "****",
+    "...",
+    "…",
+)
+#: Whole values that are placeholders or well-known defaults (compared lower-case).
+PLACEHOLDER_VALUES = frozenset(
+    {
+        "secret",
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "test",
+        "testing",
+        "token",
+        "key",
+        "apikey",
+        "api_key",
+        "secret_key",
+        "secretkey",
+        "admin",
+        "root",
+        "postgres",
+        "mysql",
+        "django",
+        "user",
+        "guest",
+        "foo",
+        "bar",
+        "baz",
+        "foobar",
+        "none",
+        "null",
+        "todo",
+        "tbd",
+        "xxx",
+        "abc",
+        "abc123",
+        "123",
+        "1234",
+        "12345",
+        "123456",
+        "12345678",
+        "qwerty",
+        "letmein",
+        "sample",
+        "default",
+        "s3cr3t",
+        "supersecret",
+        "topsecret",
+    }
+)
+_REPEATED = re.compile(r"^(.)\1*$")
+_STRIPE_MODE = re.compile(r"^([sr]k)_live_")
+_ANGLE = re.compile(r"^<[^<>]+>$|^\[[^\[\]]+\]$|^\{[^{}]+\}$")
+
+
+def placeholder_reason(value: str) -> str:
+    """Why ``value`` is a placeholder rather than a real secret, or ``""`` when it is not.
+
+    ``"documented example key"`` (a vendor's documented key, also with Stripe's mode
+    switched to live), ``"shorter than 4 characters"``, ``"placeholder text 'change-me'"``,
+    ``"well-known default value"``, ``"one repeated character"`` or ``"template marker"``. The reason
+    never contains the value itself except for the marker word that was recognised.
+    """
+    if value in DOCUMENTED_EXAMPLES or _STRIPE_MODE.sub(r"\1_test_", value) in DOCUMENTED_EXAMPLES:
+        return "documented example key"
+    if len(value) < 4:
+        return "shorter than 4 characters"
+    lower = value.lower()
+    if lower in PLACEHOLDER_VALUES:
+        return "well-known default value"
+    if _REPEATED.match(value):
+        return "one repeated character"
+    if _ANGLE.match(value.strip()):
+        return "template marker"
+    for marker in PLACEHOLDER_MARKERS:
+        if marker in lower:
+            return f"placeholder text {marker!r}"
+    return ""
+
+
+#: Names that match :func:`golive.secretinfo.is_secret_name` but name no secret value.
+_NOT_SECRET_SUFFIXES = (
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_URL",
+    "_URI",
+    "_NAME",
+    "_ENV",
+    "_VAR",
+    "_HEADER",
+    "_FIELD",
+    "_LENGTH",
+    "_TIMEOUT",
+    "_AGE",
+    "_EXPIRY",
+    "_EXPIRES",
+    "_LIFETIME",
+    "_TTL",
+    "_PREFIX",
+    "_ALGORITHM",
+    "_TYPE",
+    "_CLASS",
+    "_BACKEND",
+    "_HASHERS",
+    "_VALIDATORS",
+    "_TEMPLATE",
+    "_ID",
+    "_REQUIRED",
+    "_ENABLED",
+    "_HELP_TEXT",
+    "_LABEL",
+    "_MIN_LENGTH",
+)
+#: Names of secrets in lower/camel case code (``password=``, ``apiKey``): strong words only.
+_STRONG_WORDS = re.compile(
+    r"secret|passw|passphrase|pwd|token|api_?key|private_?key|access_?key|auth_?key|credential",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def secret_name(name: str) -> bool:
+    """True when a setting, dict key, variable or keyword argument named ``name`` holds a secret.
+
+    Upper-case names (settings, constants, environment variables) follow
+    :func:`golive.secretinfo.is_secret_name`, minus names that describe a secret instead of
+    holding one (``*_FILE``, ``*_URL``, ``*_TIMEOUT``, ...) and the bare word ``KEY``;
+    lower- and camel-case names need a strong word (password, token, api key, ...) so that
+    ``cache_key`` or ``sort_key`` in code are not taken for secrets.
+    """
+    bare = name.strip().strip("\"'").rsplit(".", 1)[-1]
+    if not bare or bare.upper() in ("KEY", "KEYS"):
+        return False
+    upper = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", bare).upper().replace("-", "_")
+    if upper.endswith(_NOT_SECRET_SUFFIXES) or not is_secret_name(upper):
+        return False
+    if bare == bare.upper():
+        return True
+    return bool(_STRONG_WORDS.search(bare))
+
+
+_IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
+_DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
+_REFERENCE_START = ("$", "{{", "%(", "<%", "#{", "@@", "${")
+_PATHLIKE_START = ("/", "./", "../", "~/", "file:")
+_FILE_SUFFIXES = (".pem", ".key", ".crt", ".cer", ".json", ".txt", ".p12", ".pfx", ".gpg", ".asc")
+_WORDS = frozenset({"true", "false", "none", "null", "nil", "undefined", "yes", "no", "on", "off"})
+
+
+def plausible_value(value: str) -> bool:
+    """True when a literal assigned to a secret-named name may be a secret value.
+
+    Not: empty or 1–2 characters, prose (whitespace), references to other values
+    (``${VAR}``, ``{{ var }}``, ``%(name)s``, an environment variable's name such as
+    ``"DJANGO_SECRET_KEY"``, a dotted import path), file paths and file names, URLs
+    without credentials, booleans and null words. Placeholders *are* plausible: they are
+    recognised later and reported as info.
+    """
+    if len(value) < 3 or any(c.isspace() for c in value):
+        return False
+    if value.startswith(_REFERENCE_START) or value.startswith(_PATHLIKE_START):
+        return False
+    if value.lower() in _WORDS or _IDENTIFIER.match(value) or _DOTTED.match(value):
+        return False
+    if value.lower().endswith(_FILE_SUFFIXES):
+        return False
+    if "://" in value and "@" not in value:
+        return False
+    return not re.match(r"^[A-Za-z]:\\", value)
+
+
+def public_prefix(rule: str, value: str) -> str:
+    """The public prefix of a token-format ``value`` (``"sk_live_"``), or ``""``."""
+    fmt = TOKENS_BY_RULE.get(rule)
+    if fmt is None:
+        return ""
+    m = fmt.prefix.match(value)
+    return m.group(0) if m else ""
+
+
+TEST_SUFFIXES = ("_test.py", "_tests.py", ".spec.js", ".spec.ts", ".test.js", ".test.ts", "_spec.rb")
+
+
+def is_test_path(path: str) -> bool:
+    """True for test code and fixtures: ``tests/``, ``test_*.py``, ``*_test.py``, ``conftest.py``.
+
+    Passwords assigned by name in test code are test fixtures (``create_user(password=
+    "...")``) and reported as info; a vendor token format is reported wherever it is.
+    """
+    parts = path.lower().split("/")
+    name = parts[-1]
+    if any(p in ("tests", "test", "testing", "fixtures", "spec", "specs", "__tests__") for p in parts[:-1]):
+        return True
+    return name.startswith("test_") or name in ("tests.py", "conftest.py") or name.endswith(TEST_SUFFIXES)
