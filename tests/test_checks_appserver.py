@@ -16,7 +16,8 @@ RUNSERVER_EVERYWHERE = {
         'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n'
     ),
     "docker-compose.yml": (
-        "services:\n  web:\n    build: .\n    command: python manage.py runserver 0.0.0.0:8000\n"
+        "services:\n  web:\n    build: .\n"
+        '    command: ["sh", "-c", "python manage.py migrate && python manage.py runserver 0.0.0.0:8000"]\n'
         '  worker:\n    build: .\n    command: ["python", "-m", "celery", "worker"]\n'
     ),
     "deploy/shop.service": (
@@ -48,7 +49,13 @@ def test_gl601_runserver_in_every_kind_of_process_file(a1: Audit) -> None:
             "deploy/shop.service:6",
             ("systemd ExecStart: /srv/shop/venv/bin/python manage.py runserver 127.0.0.1:8000",),
         ),
-        ("docker-compose.yml:4", ("docker-compose command: python manage.py runserver 0.0.0.0:8000",)),
+        (
+            "docker-compose.yml:4",
+            (
+                "docker-compose command: sh -c"
+                " python manage.py migrate && python manage.py runserver 0.0.0.0:8000",
+            ),
+        ),
     ]
 
 
@@ -89,3 +96,18 @@ def test_hardened_project_passes_application_server(make_project) -> None:  # ty
     result = audit_project(make_project())
     for cid in ("GL601", "GL602", "GL980"):
         assert outcome(result, cid) == [Status.PASS], cid
+
+
+def test_gl980_is_skipped_when_the_urlconf_cannot_be_loaded(make_project) -> None:  # type: ignore[no-untyped-def]
+    result = audit_project(
+        make_project(files={"site_conf/urls.py": "import no_such_module\nurlpatterns = []\n"})
+    )
+    [f] = [f for f in result.findings if f.id == "GL980"]
+    assert f.status is Status.SKIPPED
+    assert (
+        f.reason == "the URLconf could not be loaded: ModuleNotFoundError: No module named 'no_such_module'"
+    )
+    # Django's own checks import the URLconf too: their crash is an error, the audit incomplete
+    [crash] = [f for f in result.findings if f.id == "django.checks"]
+    assert crash.status is Status.ERROR
+    assert result.exit_status == 3

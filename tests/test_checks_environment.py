@@ -267,3 +267,15 @@ def test_hardened_project_passes_the_environment_section(make_project) -> None: 
     assert {cid: outcome(result, cid) for cid in automatic} == {cid: [Status.PASS] for cid in automatic}
     manual = ["GL212", "GL222", "GL223", "GL252"]
     assert {cid: outcome(result, cid) for cid in manual} == {cid: [Status.MANUAL] for cid in manual}
+
+
+@pytest.mark.covers("GL250", "GL251", "pass")
+def test_uploads_to_object_storage_need_no_media_root(make_project) -> None:  # type: ignore[no-untyped-def]
+    production = (
+        'STORAGES = {**STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}\nMEDIA_ROOT = ""\n'
+    )
+    result = audit_project(make_project(production))
+    [f] = [f for f in result.findings if f.id == "GL250"]
+    assert (f.status, f.evidence) == (Status.PASS, ("uploads go to S3Storage, not to MEDIA_ROOT",))
+    assert outcome(result, "GL251") == [Status.PASS]
+    assert [f.id for f in failing(result)] == []

@@ -46,7 +46,9 @@ def runserver(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     at a time per thread, reloads on file changes and serves static files with DEBUG.
     """
     for cmd in facts[ProjectFacts].commands:
-        if "runserver" in cmd.argv or "runserver_plus" in cmd.argv:
+        # `sh -c "python manage.py migrate && python manage.py runserver"` hides it in one argument
+        words = {w for arg in cmd.argv for w in arg.replace(";", " ").split()}
+        if words & {"runserver", "runserver_plus"}:
             yield spec.fail(
                 subjects=["runserver"], location=cmd.location, evidence=[f"{cmd.origin}: {cmd.command}"]
             )

@@ -504,6 +504,14 @@ def media_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#media-root-and-media-url).
     """
     runtime = facts[RuntimeFacts]
+    unknown = runtime.step_error("file_fields")
+    if unknown:
+        yield spec.skipped(f"the models' file fields could not be listed: {unknown}")
+        return
+    storage = default_storage(runtime)
+    if storage != FILE_SYSTEM_STORAGE:
+        yield spec.passed(evidence=[f"uploads go to {backend_name(storage)}, not to MEDIA_ROOT"])
+        return
     if runtime.file_fields and not runtime.setting("MEDIA_ROOT"):
         fields = ", ".join(runtime.file_fields[:5])
         yield spec.fail(
@@ -511,6 +519,17 @@ def media_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             location=where(facts, "MEDIA_ROOT"),
             evidence=[f"MEDIA_ROOT = '' and file fields: {fields}"],
         )
+
+
+FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+
+
+def default_storage(runtime: RuntimeFacts) -> str:
+    """The backend uploads are stored with (``STORAGES["default"]``; FileSystemStorage by default)."""
+    storages = runtime.setting("STORAGES")
+    conf = storages.get("default") if isinstance(storages, dict) else None
+    backend = conf.get("BACKEND") if isinstance(conf, dict) else None
+    return str(backend or runtime.setting("DEFAULT_FILE_STORAGE") or FILE_SYSTEM_STORAGE)
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -536,7 +555,7 @@ def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     runtime = facts[RuntimeFacts]
     media = runtime.setting("MEDIA_ROOT")
-    if not media:
+    if not media or default_storage(runtime) != FILE_SYSTEM_STORAGE:
         return
     ctx = facts.context
     # A relative path is relative to the server's working directory: the project, usually.
@@ -574,6 +593,10 @@ def media_backups(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     when no model has a file field.
     """
     runtime = facts[RuntimeFacts]
+    unknown = runtime.step_error("file_fields")
+    if unknown:
+        yield spec.skipped(f"the models' file fields could not be listed: {unknown}")
+        return
     if not runtime.file_fields:
         yield spec.passed(evidence=["no model has a file field"])
         return

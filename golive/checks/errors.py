@@ -162,7 +162,12 @@ def error_templates(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     400.html." Django's bare defaults look broken to visitors. Resolved through the
     project's own template engines.
     """
-    found = facts[RuntimeFacts].error_templates
+    runtime = facts[RuntimeFacts]
+    found = runtime.error_templates
+    if not found:
+        why = runtime.step_error("error_templates") or "the probe did not report them"
+        yield spec.skipped(f"the template engines could not be asked: {why}")
+        return
     missing = [t for t in ERROR_TEMPLATES if found.get(t) is False]
     if missing:
         yield spec.fail(

@@ -37,7 +37,10 @@ def admin_default_path(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     runtime = facts[RuntimeFacts]
     urls = runtime.admin_urls
-    if urls and "admin/" in urls:
+    if urls is None:
+        yield spec.skipped(f"the URLconf could not be loaded: {runtime.urls_error or 'not reported'}")
+        return
+    if "admin/" in urls:
         urlconf = str(runtime.setting("ROOT_URLCONF") or "")
         yield spec.fail(
             subjects=["ROOT_URLCONF"],

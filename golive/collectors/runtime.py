@@ -67,6 +67,11 @@ class RuntimeFacts(FactsBase):
     sentry_active: bool = False
     database_vendors: dict[str, str] = field(default_factory=dict)
     probe_errors: tuple[str, ...] = ()
+    urls_error: str | None = None
+
+    def step_error(self, step: str) -> str | None:
+        """Why the probe step ``step`` (``file_fields``, ``error_templates``...) crashed, or None."""
+        return next((e.split(": ", 1)[1] for e in self.probe_errors if e.startswith(step + ": ")), None)
 
     def setting(self, name: str, default: Any = None) -> Any:
         """The runtime value of a setting (redacted for secrets), or ``default``."""
@@ -210,6 +215,7 @@ def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
         sentry_active=bool(data.get("sentry_active")),
         database_vendors=dict(data.get("database_vendors") or {}),
         probe_errors=tuple(data.get("probe_errors") or ()),
+        urls_error=data.get("urls_error"),
     )
 
 
