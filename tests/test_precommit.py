@@ -36,16 +36,19 @@ def git(cwd: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This work tree (tracked and untracked, not ignored) committed to a fresh repository."""
+    """This work tree committed to a fresh repository: the tracked files as they are on disk,
+    plus new files under golive/ (not yet committed), never virtualenvs or other untracked files.
+    """
     dest = tmp_path_factory.mktemp("golive-repo")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    ).stdout.decode()
-    for rel in filter(None, listed.split("\0")):
+
+    def files(*args: str) -> list[str]:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", *args], cwd=REPO, check=True, capture_output=True, timeout=60
+        ).stdout.decode()
+        return [rel for rel in out.split("\0") if rel]
+
+    listed = files("--cached") + files("--others", "--exclude-standard", "--", "golive")
+    for rel in listed:
         src = REPO / rel
         if src.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
