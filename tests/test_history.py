@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import GOOD_ENV, audit_project
@@ -16,6 +17,7 @@ from conftest import GOOD_ENV, audit_project
 from golive.cli import app
 from golive.history import History, HistoryError, compare, grade, record
 from golive.model import Audit, Finding, Location, Section, Severity, Status
+from golive.reports import json_report
 
 V1 = """
 ALLOWED_HOSTS = ["*"]
@@ -197,6 +199,7 @@ def test_rerender_from_history_equals_the_original(make_project, tmp_path: Path,
         assert old.read_bytes() == new.read_bytes(), new.name
     data = json.loads(originals[0].read_text())
     assert (data["history"]["id"], data["history"]["previous_id"]) == (2, 1)
+    jsonschema.Draft202012Validator(json_report.schema()).validate(data)
 
     listing = runner.invoke(app, ["history", str(project)], env={"COLUMNS": "200"})
     assert listing.exit_code == 0, listing.output
