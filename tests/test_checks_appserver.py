@@ -63,6 +63,7 @@ def test_gl601_runserver_in_every_kind_of_process_file(a1: Audit) -> None:
 def test_gl602_no_application_server_in_requirements(a1: Audit) -> None:
     [f] = failing(a1, "GL602")
     assert f.subjects == ("requirements",)
+    assert f.location == Location(path="requirements.txt")
     assert f.evidence == (
         "none of gunicorn, uwsgi, uvicorn, daphne, hypercorn, waitress, granian in requirements.txt",
     )

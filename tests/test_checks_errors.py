@@ -6,11 +6,20 @@ checked with real traffic) is signed in tests/test_checks_manual.py.
 from __future__ import annotations
 
 import pytest
-from conftest import audit_project, build_project, failing, outcome
+from conftest import BASE_SETTINGS, audit_project, build_project, failing, outcome
 
 from golive.model import Audit, Location, Status
 
 PROD = "site_conf/settings/production.py"
+
+
+def base_line(snippet: str) -> int:
+    """The line of base.py (as conftest writes it) starting with ``snippet``."""
+    [line] = [
+        i for i, text in enumerate(BASE_SETTINGS.lstrip("\n").splitlines(), 1) if text.startswith(snippet)
+    ]
+    return line
+
 
 R1 = """\
 ADMINS = []
@@ -77,6 +86,7 @@ def test_gl503_broken_link_mails_without_ignorable_urls(r1: Audit) -> None:
 def test_gl504_missing_error_templates(r1: Audit) -> None:
     [f] = failing(r1, "GL504")
     assert f.subjects == ("404.html", "400.html")
+    assert f.location == Location(path="site_conf/settings/base.py", line=base_line("TEMPLATES = [{"))
     assert f.evidence == ("not found by the template engines: 404.html, 400.html",)
 
 

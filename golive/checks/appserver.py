@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.collectors.project import ProjectFacts
-from golive.model import Finding, Severity
+from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
 APP_SERVERS = (
@@ -81,4 +81,9 @@ def no_app_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if started:
         return
     files = ", ".join(project.requirement_files) or "pyproject.toml"
-    yield spec.fail(subjects=["requirements"], evidence=[f"none of {', '.join(APP_SERVERS[:7])} in {files}"])
+    where = project.dependencies[0].location.path
+    yield spec.fail(
+        subjects=["requirements"],
+        location=Location(path=where),
+        evidence=[f"none of {', '.join(APP_SERVERS[:7])} in {files}"],
+    )

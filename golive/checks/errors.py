@@ -171,7 +171,9 @@ def error_templates(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     missing = [t for t in ERROR_TEMPLATES if found.get(t) is False]
     if missing:
         yield spec.fail(
-            subjects=missing, evidence=[f"not found by the template engines: {', '.join(missing)}"]
+            subjects=missing,
+            location=where(facts, "TEMPLATES"),
+            evidence=[f"not found by the template engines: {', '.join(missing)}"],
         )
 
 
