@@ -283,6 +283,7 @@ from golive.commands.history import history; app.add_command(history)  # noqa: E
 from golive.commands.probe import probe; app.add_command(probe)  # noqa: E402, E702, I001
 from golive.commands.report import report; app.add_command(report)  # noqa: E402, E702, I001
 from golive.commands.update_data import update_data; app.add_command(update_data)  # noqa: E402, E702, I001
+from golive.commands.verify_backup import verify_backup; app.add_command(verify_backup)  # noqa: E402, E702, I001
 
 
 def main() -> None:

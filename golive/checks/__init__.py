@@ -15,11 +15,11 @@ def registry() -> Registry:
     """The registry of every golive check (``GL`` ids), built once."""
     from golive.checks import alerts, appserver, critical, environment, errors, https, operations, performance
     from golive.checks import live
-    from golive.checks import host
+    from golive.checks import backups, host
     from golive.checks import monitoring, secrets
 
     return Registry.from_modules(
         [critical, environment, https, performance, errors, appserver, live, operations, alerts]
-        + [host]
+        + [host, backups]
         + [secrets, monitoring]
     )

@@ -37,6 +37,16 @@ class CollectorSpec:
 
 def all_collectors() -> tuple[CollectorSpec, ...]:
     """Every collector, in the order they are started."""
+    from golive.backups import collector as backups
     from golive.collectors import dependencies, git, host, live, project, runtime, source
 
-    return (runtime.SPEC, source.SPEC, project.SPEC, dependencies.SPEC, git.SPEC, live.SPEC, host.SPEC)
+    return (
+        runtime.SPEC,
+        source.SPEC,
+        project.SPEC,
+        dependencies.SPEC,
+        git.SPEC,
+        live.SPEC,
+        host.SPEC,
+        backups.SPEC,
+    )
