@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -62,7 +62,13 @@ def run_collector(spec: CollectorSpec, ctx: AuditContext) -> tuple[CollectorRun,
         return CollectorRun(
             name=spec.name, status="error", reason=_one_line(exc), duration=time.perf_counter() - start
         ), None
-    return CollectorRun(name=spec.name, status="ok", duration=time.perf_counter() - start), facts
+    shown = getattr(facts, "collector_details", None)  # e.g. the nginx files and how each was found
+    return CollectorRun(
+        name=spec.name,
+        status="ok",
+        duration=time.perf_counter() - start,
+        details=dict(shown) if isinstance(shown, Mapping) else {},
+    ), facts
 
 
 def collect_all(

@@ -15,11 +15,13 @@ def registry() -> Registry:
     """The registry of every golive check (``GL`` ids), built once."""
     from golive.checks import alerts, appserver, critical, environment, errors, https, operations, performance
     from golive.checks import live
-    from golive.checks import backups, host
     from golive.checks import monitoring, secrets
+    from golive.checks import appserver_config, webserver
+    from golive.checks import backups, host
 
     return Registry.from_modules(
         [critical, environment, https, performance, errors, appserver, live, operations, alerts]
-        + [host, backups]
         + [secrets, monitoring]
+        + [webserver, appserver_config]
+        + [host, backups]
     )

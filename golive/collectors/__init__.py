@@ -38,7 +38,18 @@ class CollectorSpec:
 def all_collectors() -> tuple[CollectorSpec, ...]:
     """Every collector, in the order they are started."""
     from golive.backups import collector as backups
-    from golive.collectors import dependencies, git, host, live, project, runtime, source
+    from golive.collectors import (
+        dependencies,
+        git,
+        gunicorn,
+        host,
+        live,
+        nginx,
+        project,
+        runtime,
+        servers_unaudited,
+        source,
+    )
 
     return (
         runtime.SPEC,
@@ -47,6 +58,9 @@ def all_collectors() -> tuple[CollectorSpec, ...]:
         dependencies.SPEC,
         git.SPEC,
         live.SPEC,
+        nginx.SPEC,
+        gunicorn.SPEC,
+        servers_unaudited.SPEC,
         host.SPEC,
         backups.SPEC,
     )

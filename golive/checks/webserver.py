@@ -1,0 +1,1022 @@
+"""The web server: nginx in front of Django (checklist section 7, ids GL7xx).
+
+GL701–GL714 are golive's own rules over the parsed nginx tree, cross-checked with the
+settings as Django loads them where the runtime collector ran (``SECURE_PROXY_SSL_HEADER``,
+``MEDIA_URL``/``MEDIA_ROOT``, ``STATIC_URL``/``STATIC_ROOT``, ``SECURE_HSTS_SECONDS``).
+GL750–GL784 are gixy-ng's plugins, one id each (:data:`GIXY_PLUGINS`), with gixy's
+severities mapped by :data:`GIXY_SEVERITY`. Where gixy-ng already covers part of a rule
+for a whole configuration (a missing ``server_tokens``, weak ``ssl_protocols`` written out),
+golive's rule covers only what gixy cannot see, so one mistake gives one finding.
+
+Sources: Django's deployment checklist and "How to deploy with WSGI"
+(https://docs.djangoproject.com/en/stable/howto/deployment/checklist/), Django's
+security guide (https://docs.djangoproject.com/en/stable/topics/security/), nginx's
+module reference (https://nginx.org/en/docs/) and gixy-ng's check pages
+(https://gixy.getpagespeed.com/checks/).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from golive.collectors.nginx import GixyResult, NginxFacts, NginxFile
+from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.servers_nginx import (
+    APP_PASS_DIRECTIVES,
+    Chain,
+    Node,
+    effective,
+    effective_value,
+    find_location,
+    headers,
+    listens,
+    passes_in,
+    server_names,
+    walk,
+)
+from golive.model import Finding, Location, Severity
+from golive.registry import CheckSpec, Facts, check
+
+NGINX = "https://nginx.org/en/docs/http/"
+DJANGO = "https://docs.djangoproject.com/en/stable/"
+SCRIPT_SUFFIXES = ("php", "phtml", "php5", "pl", "py", "cgi")
+SCHEME_HEADERS = (
+    "x-forwarded-proto",
+    "x-forwarded-protocol",
+    "x-forwarded-ssl",
+    "x-forwarded-scheme",
+    "x-scheme",
+)
+
+
+def _runtime(facts: Facts) -> RuntimeFacts | None:
+    return facts.get(RuntimeFacts)
+
+
+def _where_setting(facts: Facts, name: str) -> str:
+    from golive.checks._util import where
+
+    loc = where(facts, name)
+    return f" ({loc})" if loc else ""
+
+
+def app_passes(nginx: NginxFacts) -> Iterator[tuple[NginxFile, Chain, Node]]:
+    """Every ``proxy_pass``/``uwsgi_pass`` (requests handed to the application), with the
+    chain of the block it is in and its file.
+    """
+    for f in nginx.parsed:
+        assert f.root is not None
+        for chain in walk((f.root,)):
+            node = chain[-1]
+            if node.name in APP_PASS_DIRECTIVES and node.args and any(c.name == "server" for c in chain):
+                block = chain[:-1]
+                if block[-1].name == "if":
+                    block = block[:-1]
+                yield f, block, node
+
+
+def _lost(chain: Chain, directive: str, header: str) -> Node | None:
+    """A ``directive header ...`` at an outer level that an inner level's own ``directive``
+    lines stop from being inherited (nginx inherits them only when a level has none).
+    """
+    in_force = effective(chain, directive)
+    for level in reversed(chain[:-1]):
+        for node in level.find(directive):
+            if node.args and node.args[0].lower() == header and node not in in_force:
+                return node
+    return None
+
+
+def _rejects(server: Chain) -> bool:
+    """True for a catch-all that refuses: ``return 4xx`` or ``ssl_reject_handshake on``."""
+    node = server[-1]
+    reject = node.first("ssl_reject_handshake")
+    if reject is not None and reject.args[:1] == ("on",):
+        return True
+    ret = node.first("return")
+    if ret is not None and ret.args and ret.args[0].isdigit() and 400 <= int(ret.args[0]) < 500:
+        return True
+    root_loc = find_location(server, "/")
+    if root_loc is not None:
+        ret = root_loc[-1].first("return")
+        return (
+            ret is not None and ret.args[:1] != () and ret.args[0].isdigit() and 400 <= int(ret.args[0]) < 500
+        )
+    return False
+
+
+def _server_label(server: Chain) -> str:
+    names = " ".join(n for n in server_names(server) if n) or "(no server_name)"
+    return f"server {names} at {server[-1].where}"
+
+
+@check(
+    "GL701",
+    title="a listen socket has no default server that rejects unknown hosts",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts,),
+    reference=DJANGO + "topics/security/#host-header-validation",
+    remediation="""
+    Add a catch-all server per address:port that answers nothing, so a request whose
+    Host is not yours never reaches Django:
+
+        server { listen 80 default_server; listen [::]:80 default_server; return 444; }
+        server { listen 443 ssl default_server; listen [::]:443 ssl default_server;
+                 ssl_reject_handshake on; }
+    """,
+)
+def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django's security guide: "we recommend you configure your web server to ensure it
+    only forwards requests for the domains you serve" ("Host header validation"). nginx sends
+    a request with an unknown Host to the address:port's default server: the one marked
+    ``default_server``, else the first one defined for it
+    (https://nginx.org/en/docs/http/request_processing.html). When that is the app's own
+    server, every scanner's ``Host: 1.2.3.4`` reaches Django (an ALLOWED_HOSTS error mail
+    each time). Each socket needs a default server that returns 444 (or another 4xx) or,
+    for TLS, has ``ssl_reject_handshake on`` (which also keeps the certificate's names private).
+    """
+    sockets: dict[str, list[tuple[Chain, bool, Node | None]]] = {}
+    for _, server in facts[NginxFacts].servers():
+        for lst in listens(server):
+            sockets.setdefault(lst.key, []).append((server, lst.default, lst.node))
+    for key, entries in sockets.items():
+        marked = [e for e in entries if e[1]]
+        server, _, node = marked[-1] if marked else entries[0]
+        if _rejects(server):
+            continue
+        how = "marked default_server" if marked else "the first server on it, hence its implicit default"
+        where = node.location if node is not None else server[-1].location
+        yield spec.fail(
+            subjects=["default_server", "listen"],
+            location=where,
+            evidence=[
+                f"listen {key}: the default server is {_server_label(server)} ({how}), which serves"
+                " requests for any Host"
+            ],
+        )
+
+
+def _redirects_to_https(server: Chain) -> bool:
+    for node in (server[-1], *[c for c in server[-1].children or () if c.name == "if"]):
+        ret = node.first("return")
+        if ret is not None and len(ret.args) >= 2 and ret.args[1].startswith("https://"):
+            return True
+        rw = node.first("rewrite")
+        if rw is not None and len(rw.args) >= 2 and rw.args[1].startswith("https://"):
+            return True
+    return False
+
+
+@check(
+    "GL702",
+    title="a plain-HTTP server passes requests to the app instead of redirecting to https",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts,),
+    reference=DJANGO + "howto/deployment/checklist/#https",
+    remediation="""
+    Let port 80 only redirect:
+
+        server {
+            listen 80;
+            server_name www.example.com;
+            return 301 https://$host$request_uri;
+        }
+    """,
+)
+def plain_http_app(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """The checklist: "Any website which allows users to log in should enforce site-wide
+    HTTPS to avoid transmitting access tokens in clear." A server listening without ``ssl``
+    that proxies to Django sends the first request (its cookies, its form) in clear before
+    any redirect Django could make; it should only ``return 301 https://$host$request_uri``.
+    (Where TLS ends at a load balancer in front of nginx, that balancer must redirect.)
+    """
+    seen: set[int] = set()
+    nginx = facts[NginxFacts]
+    for _, block, node in app_passes(nginx):
+        server = block[: next(i for i, c in enumerate(block) if c.name == "server") + 1]
+        plain = [lst for lst in listens(server) if not lst.ssl and not lst.key.startswith("unix:")]
+        if not plain or id(server[-1]) in seen or _redirects_to_https(server):
+            continue
+        seen.add(id(server[-1]))
+        yield spec.fail(
+            subjects=["listen", node.name],
+            location=node.location,
+            evidence=[
+                f"{_server_label(server)} listens on {', '.join(lst.key for lst in plain)} without ssl",
+                f"and passes requests to the app: {node.evidence()}",
+            ],
+        )
+
+
+@check(
+    "GL703",
+    title="proxy_pass to the app does not set Host $host",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts,),
+    reference="https://docs.gunicorn.org/en/stable/deploy.html#nginx-configuration",
+    remediation="""
+    In the location that proxies to Django (or its server block, if the location sets no
+    proxy_set_header of its own):
+
+        proxy_set_header Host $host;
+    """,
+)
+def host_header(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Without ``proxy_set_header Host``, nginx sends ``Host: $proxy_host`` (the upstream's
+    name: ``127.0.0.1:8000``, ``localhost`` for a unix socket) per
+    https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header: Django then
+    builds absolute URLs, password-reset links and ``ALLOWED_HOSTS`` checks on the wrong name,
+    and one is tempted to put ``127.0.0.1`` in ALLOWED_HOSTS. ``proxy_set_header`` lines are
+    inherited only by a level that has none of its own, a classic way to lose it.
+    """
+    for _, block, node in app_passes(facts[NginxFacts]):
+        if node.name != "proxy_pass":
+            continue
+        host = headers(block, "proxy_set_header").get("host")
+        if host is not None:
+            continue
+        evidence = [f"{node.evidence()}: no proxy_set_header Host in force, nginx sends Host: $proxy_host"]
+        lost = _lost(block, "proxy_set_header", "host")
+        if lost is not None:
+            evidence.append(
+                f"{lost.evidence()} is not inherited: the inner block sets proxy_set_header of its own"
+            )
+        yield spec.fail(subjects=["proxy_set_header", "Host"], location=node.location, evidence=evidence)
+
+
+def trusted_header(runtime: RuntimeFacts | None) -> tuple[str, str] | None:
+    """The header Django trusts for the scheme, as nginx names it, and the value meaning https.
+
+    ``("X-Forwarded-Proto", "https")`` from ``SECURE_PROXY_SSL_HEADER =
+    ("HTTP_X_FORWARDED_PROTO", "https")``; None when Django trusts none. Without runtime
+    facts, Django's documented example is assumed.
+    """
+    if runtime is None:
+        return ("X-Forwarded-Proto", "https")
+    value = runtime.setting("SECURE_PROXY_SSL_HEADER")
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        return None
+    meta, expected = str(value[0]), str(value[1])
+    name = meta[5:] if meta.startswith("HTTP_") else meta
+    return "-".join(part.capitalize() for part in name.split("_")), expected
+
+
+def set_header(block: Chain, node: Node, header: str) -> Node | None:
+    """The directive setting ``header`` for this pass (``proxy_set_header`` or ``uwsgi_param``)."""
+    if node.name == "uwsgi_pass":
+        return headers(block, "uwsgi_param").get("http_" + header.lower().replace("-", "_"))
+    return headers(block, "proxy_set_header").get(header.lower())
+
+
+def from_client(value: str) -> bool:
+    """True when a header value copies the client's own (``$http_x_forwarded_proto``) or is empty."""
+    return "$http_" in value.lower() or value == ""
+
+
+@check(
+    "GL704",
+    title="nginx passes the client's own X-Forwarded-Proto to a Django that trusts it",
+    severity=Severity.HIGH,
+    needs=(NginxFacts,),
+    reference=DJANGO + "ref/settings/#secure-proxy-ssl-header",
+    remediation="""
+    Overwrite the header in every location that proxies to Django:
+
+        proxy_set_header X-Forwarded-Proto $scheme;
+        # uwsgi_pass: uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;
+    """,
+)
+def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """SECURE_PROXY_SSL_HEADER's warning: "Make sure ALL of the following are true before
+    setting this ... Your proxy strips the X-Forwarded-Proto header from all incoming
+    requests" — otherwise "you will probably open security holes". nginx forwards every
+    request header it does not overwrite, so a plain-HTTP request carrying
+    ``X-Forwarded-Proto: https`` is secure to Django: secure cookies are sent back over HTTP,
+    SECURE_SSL_REDIRECT is bypassed. Skipped when Django trusts no header (see GL303, GL631).
+    """
+    runtime = _runtime(facts)
+    trusted = trusted_header(runtime)
+    if trusted is None:
+        return
+    header, _ = trusted
+    why = (
+        f"Django trusts it: SECURE_PROXY_SSL_HEADER{_where_setting(facts, 'SECURE_PROXY_SSL_HEADER')}"
+        if runtime is not None
+        else "Django's settings were not loaded: assuming SECURE_PROXY_SSL_HEADER trusts X-Forwarded-Proto"
+    )
+    for _, block, node in app_passes(facts[NginxFacts]):
+        setting = set_header(block, node, header)
+        if setting is not None and not from_client(setting.args[1] if len(setting.args) > 1 else ""):
+            continue
+        seen = f"{setting.evidence()} copies the client's value" if setting else f"no header {header} is set"
+        yield spec.fail(
+            subjects=["proxy_set_header" if node.name == "proxy_pass" else "uwsgi_param", header],
+            location=node.location,
+            evidence=[f"{node.evidence()}: {seen}, so a client's own {header}: https passes through", why],
+        )
+
+
+@check(
+    "GL705",
+    title="the scheme header nginx sets is not the one SECURE_PROXY_SSL_HEADER trusts",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts, RuntimeFacts),
+    reference=DJANGO + "ref/settings/#secure-proxy-ssl-header",
+    remediation="""
+    Make both sides name the same header and value, e.g.:
+
+        proxy_set_header X-Forwarded-Proto $scheme;                     # nginx
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")   # Django
+    """,
+)
+def scheme_header_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """SECURE_PROXY_SSL_HEADER "is a tuple representing an HTTP header/value combination
+    that signifies a request is secure". When nginx sets another header, or a value that never
+    equals the expected one (``$scheme`` gives ``https``, ``$https`` gives ``on``), Django sees
+    every request as plain HTTP: SECURE_SSL_REDIRECT loops, secure cookies are never set, and
+    the header Django does trust is left for clients to send (GL704). Django trusting no header
+    at all while redirecting to SSL is GL303.
+    """
+    trusted = trusted_header(facts[RuntimeFacts])
+    if trusted is None:
+        return
+    header, expected = trusted
+    values = {"$scheme": "https", "$https": "on"}
+    for _, block, node in app_passes(facts[NginxFacts]):
+        setting = set_header(block, node, header)
+        if setting is not None:
+            value = setting.args[1] if len(setting.args) > 1 else ""
+            produced = values.get(value, value if "$" not in value else None)
+            if produced is None or produced == expected:
+                continue
+            seen = [f"{setting.evidence()} sends {produced!r} over https, Django expects {expected!r}"]
+        else:
+            others = [h for name, h in headers(block, "proxy_set_header").items() if name in SCHEME_HEADERS]
+            if not others:
+                continue
+            seen = [f"{others[0].evidence()} sets {others[0].args[0]}, but Django trusts {header}"]
+        yield spec.fail(
+            subjects=["SECURE_PROXY_SSL_HEADER", "proxy_set_header"],
+            location=node.location,
+            evidence=[
+                *seen,
+                f"SECURE_PROXY_SSL_HEADER{_where_setting(facts, 'SECURE_PROXY_SSL_HEADER')}"
+                f" = ('HTTP_{header.upper().replace('-', '_')}', {expected!r})",
+            ],
+        )
+
+
+SIZE_RE = re.compile(r"^(\d+)([kKmMgG]?)$")
+GIGABYTE = 1024**3
+
+
+def _size(text: str) -> int | None:
+    match = SIZE_RE.match(text)
+    if not match:
+        return None
+    unit = {"": 1, "k": 1024, "m": 1024**2, "g": GIGABYTE}[match.group(2).lower()]
+    return int(match.group(1)) * unit
+
+
+@check(
+    "GL706",
+    title="client_max_body_size is unlimited or in the gigabytes",
+    severity=Severity.LOW,
+    needs=(NginxFacts,),
+    reference=NGINX + "ngx_http_core_module.html#client_max_body_size",
+    remediation="Set the largest upload the site accepts, e.g. `client_max_body_size 20m;`.",
+)
+def body_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """nginx: "Setting size to 0 disables checking of client request body size." Django
+    bounds form data (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams uploaded files to disk
+    without limit (https://docs.djangoproject.com/en/stable/ref/settings/#data-upload-max-memory-size),
+    so nginx is the one place that stops a client filling the disk or tying up a worker.
+    """
+    for f in facts[NginxFacts].parsed:
+        assert f.root is not None
+        for chain in walk((f.root,)):
+            node = chain[-1]
+            if node.name == "client_max_body_size" and node.args:
+                size = _size(node.args[0])
+                if size == 0 or (size is not None and size >= GIGABYTE):
+                    what = "no limit" if size == 0 else f"{size / GIGABYTE:g} GiB"
+                    yield spec.fail(
+                        subjects=["client_max_body_size"],
+                        location=node.location,
+                        evidence=[f"{node.evidence()}: {what}"],
+                    )
+
+
+def _url_path(value: Any) -> str | None:
+    """``"media/"`` → ``"/media/"``; None for an absolute URL (a CDN) or an unset value."""
+    if not isinstance(value, str) or not value or "://" in value or value.startswith("//"):
+        return None
+    return value if value.startswith("/") else "/" + value
+
+
+def _file_location(facts: Facts, server: Chain, url: str) -> Chain | None:
+    """The location serving ``url`` from disk, when it is not the app's catch-all."""
+    loc = find_location(server, url + "golive-probe.jpg")
+    if loc is None or len(loc) == len(server) or loc[-1].args[-1] == "/":
+        return None
+    return loc
+
+
+def _media_url(facts: Facts) -> str | None:
+    runtime = _runtime(facts)
+    return _url_path(runtime.setting("MEDIA_URL")) if runtime is not None else "/media/"
+
+
+@check(
+    "GL707",
+    title="uploaded files under MEDIA_URL can be executed",
+    severity=Severity.HIGH,
+    needs=(NginxFacts,),
+    reference=DJANGO + "topics/security/#user-uploaded-content",
+    remediation="""
+    Serve media as static files only, and keep script locations from matching them
+    (``^~`` stops nginx from trying regular-expression locations):
+
+        location ^~ /media/ {
+            alias /srv/app/media/;
+            add_header X-Content-Type-Options nosniff;
+        }
+    """,
+)
+def media_executes(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django's security guide, "User-uploaded content": "Consider serving static files from
+    a cloud service or CDN to avoid some of these issues"; and "if your web server is
+    configured to run PHP, ... a file named ``image.php`` uploaded by a user could be
+    executed". The MEDIA_URL location must not pass requests on (``fastcgi_pass``,
+    ``uwsgi_pass``, ``scgi_pass``, ``proxy_pass``), and no regular-expression location that
+    does (``location ~ \\.php$``) may match a URL under it: nginx tries regexes after the
+    longest prefix unless that prefix is ``^~``.
+    """
+    url = _media_url(facts)
+    if url is None:
+        return
+    for _, server in facts[NginxFacts].servers():
+        media = _file_location(facts, server, url)
+        if media is None:
+            continue
+        passing = passes_in(media)
+        if passing:
+            yield spec.fail(
+                subjects=["MEDIA_URL", "location", passing[0].name],
+                location=passing[0].location,
+                evidence=[
+                    f"{url} is served by {media[-1].evidence()}, which passes it on: {passing[0].text()}"
+                ],
+            )
+            continue
+        for suffix in SCRIPT_SUFFIXES:
+            uri = f"{url}upload.{suffix}"
+            loc = find_location(server, uri)
+            runner = passes_in(loc) if loc is not None and loc[-1] is not media[-1] else []
+            if runner:
+                yield spec.fail(
+                    subjects=["MEDIA_URL", "location", runner[0].name],
+                    location=loc[-1].location if loc else None,
+                    evidence=[
+                        f"GET {uri} goes to {loc[-1].evidence()} (not {media[-1].text()}),"  # type: ignore[index]
+                        f" which runs it: {runner[0].text()}",
+                    ],
+                )
+                break
+
+
+@check(
+    "GL708",
+    title="media files are served without X-Content-Type-Options: nosniff",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts,),
+    reference=DJANGO + "topics/security/#user-uploaded-content",
+    remediation="""
+    In the media location (add_header there replaces every server-level one, so repeat
+    those you need):
+
+        add_header X-Content-Type-Options nosniff;
+    """,
+)
+def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django sets ``X-Content-Type-Options: nosniff`` on its own responses
+    (SECURE_CONTENT_TYPE_NOSNIFF) but nginx serves media itself: without the header a browser
+    may sniff an uploaded "image" as HTML and run its script in the site's origin (Django's
+    guide: "User-uploaded content"). ``add_header`` lines are inherited only by a location
+    that has none of its own (https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header).
+    """
+    url = _media_url(facts)
+    if url is None:
+        return
+    for _, server in facts[NginxFacts].servers():
+        media = _file_location(facts, server, url)
+        if media is None or passes_in(media):
+            continue
+        header = headers(media).get("x-content-type-options")
+        if header is not None and len(header.args) > 1 and header.args[1].lower() == "nosniff":
+            continue
+        evidence = [f"{media[-1].evidence()} serves {url} with no add_header X-Content-Type-Options nosniff"]
+        lost = _lost(media, "add_header", "x-content-type-options")
+        if lost is not None:
+            evidence.append(
+                f"{lost.evidence()} is not inherited: the location has add_header lines of its own"
+            )
+        yield spec.fail(
+            subjects=["add_header", "X-Content-Type-Options"], location=media[-1].location, evidence=evidence
+        )
+
+
+def _served_dir(loc: Chain, url: str) -> tuple[str, Node] | None:
+    node = loc[-1]
+    if len(node.args) == 2 and node.args[0] in ("~", "~*"):
+        return None
+    prefix = node.args[-1]
+    alias = node.first("alias")
+    if alias is not None and alias.args:
+        return os.path.normpath(alias.args[0] + "/" + url[len(prefix) :]), alias
+    root = effective_value(loc, "root")
+    if root is not None and root.args:
+        return os.path.normpath(root.args[0] + "/" + url), root
+    return None
+
+
+@check(
+    "GL709",
+    title="nginx serves STATIC_URL or MEDIA_URL from another directory than STATIC_ROOT/MEDIA_ROOT",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts, RuntimeFacts),
+    reference=DJANGO + "howto/static-files/deployment/",
+    remediation="""
+    Point the location at the directory Django writes to:
+
+        location /static/ { alias /srv/app/static/; }   # STATIC_ROOT = "/srv/app/static"
+    """,
+)
+def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ "collectstatic will copy all files from your static folders into the STATIC_ROOT
+    directory", and uploads land in MEDIA_ROOT; nginx must serve exactly those
+    (https://docs.djangoproject.com/en/stable/howto/static-files/deployment/). A different
+    ``alias``/``root`` serves stale or missing files. A setting that Django computed under
+    the project directory (``BASE_DIR / "media"``) is compared by its tail, since the project
+    sits elsewhere on the server.
+    """
+    runtime = facts[RuntimeFacts]
+    project = str(facts.context.project_dir) if facts.context is not None else ""
+    for url_name, root_name in (("STATIC_URL", "STATIC_ROOT"), ("MEDIA_URL", "MEDIA_ROOT")):
+        url, root = _url_path(runtime.setting(url_name)), runtime.setting(root_name)
+        if url is None or not isinstance(root, str) or not root:
+            continue
+        want = os.path.normpath(root)
+        for _, server in facts[NginxFacts].servers():
+            loc = _file_location(facts, server, url)
+            served = _served_dir(loc, url) if loc is not None and not passes_in(loc) else None
+            if served is None:
+                continue
+            got, node = served
+            if project and (want + "/").startswith(project.rstrip("/") + "/"):
+                tail = os.path.relpath(want, project)
+                if got == want or got.endswith("/" + tail):
+                    continue
+            elif got == want:
+                continue
+            yield spec.fail(
+                subjects=[node.name, root_name],
+                location=node.location,
+                evidence=[
+                    f"{node.evidence()} serves {url} from {got}",
+                    f"{root_name}{_where_setting(facts, root_name)} = {root!r}",
+                ],
+            )
+
+
+@check(
+    "GL710",
+    title="autoindex is on",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts,),
+    reference=NGINX + "ngx_http_autoindex_module.html",
+    remediation="Remove `autoindex on;` (it is off by default).",
+)
+def autoindex(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """``autoindex on`` lists a directory's files to anyone who asks
+    (https://nginx.org/en/docs/http/ngx_http_autoindex_module.html): for MEDIA_ROOT that is
+    every user's uploads, including ones never linked from the site.
+    """
+    for f in facts[NginxFacts].parsed:
+        assert f.root is not None
+        for chain in walk((f.root,)):
+            node = chain[-1]
+            if node.name == "autoindex" and node.args[:1] == ("on",):
+                yield spec.fail(subjects=["autoindex"], location=node.location, evidence=[node.evidence()])
+
+
+@check(
+    "GL711",
+    title="server_tokens is not off in a server block audited without its http block",
+    severity=Severity.LOW,
+    needs=(NginxFacts,),
+    reference=NGINX + "ngx_http_core_module.html#server_tokens",
+    remediation="Add `server_tokens off;` to the server block (or to the http block of nginx.conf).",
+)
+def server_tokens(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """nginx's ``server_tokens`` defaults to ``on``: the version goes out in every
+    ``Server`` header and error page, telling a scanner which CVEs to try
+    (https://nginx.org/en/docs/http/ngx_http_core_module.html#server_tokens). For a whole
+    configuration (``nginx.conf``, a dump) gixy-ng's version_disclosure reports it (GL759);
+    this rule covers site files audited alone, whose servers show no ``server_tokens off``.
+    """
+    for f, server in facts[NginxFacts].servers():
+        if f.kind != "fragment" or effective_value(server, "server_tokens") is not None:
+            continue
+        node = server[-1]
+        reject = node.first("ssl_reject_handshake")
+        ret = node.first("return")
+        if (reject is not None and reject.args[:1] == ("on",)) or (
+            ret is not None and ret.args[:1] == ("444",)
+        ):
+            continue
+        yield spec.fail(
+            subjects=["server_tokens"],
+            location=node.location,
+            evidence=[f"{_server_label(server)}: no server_tokens in force (nginx's default is on)"],
+        )
+
+
+DOTFILE_URIS = ("/.git/config", "/.env")
+
+
+def _denies(chain: Chain) -> bool:
+    node = chain[-1]
+    if node.first("internal") is not None:
+        return True
+    ret = node.first("return")
+    if ret is not None and ret.args and ret.args[0].isdigit() and int(ret.args[0]) >= 400:
+        return True
+    return any(d.args[:1] == ("all",) for d in effective(chain, "deny"))
+
+
+@check(
+    "GL712",
+    title="dotfiles (.git, .env) can be downloaded from a root nginx serves",
+    severity=Severity.HIGH,
+    needs=(NginxFacts,),
+    reference="https://nginx.org/en/docs/http/ngx_http_core_module.html#location",
+    remediation="""
+    Deny hidden files before anything else in the server block:
+
+        location ~ /\\. { deny all; }
+    """,
+)
+def dotfiles(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A ``root`` that points at (or above) the project serves whatever is in it: the
+    ``.git`` directory (the whole source history, often with secrets) and ``.env`` (the
+    secrets themselves). Django's checklist: "keep the secret key used in production
+    secret". For each server, the location nginx picks for ``/.git/config`` and ``/.env``
+    must pass the request on, return, or deny it, rather than read it from a ``root``.
+    """
+    for _, server in facts[NginxFacts].servers():
+        for uri in DOTFILE_URIS:
+            chain = find_location(server, uri) or server
+            if passes_in(chain) or chain[-1].first("return") is not None or _denies(chain):
+                continue
+            root = chain[-1].first("alias") or effective_value(chain, "root")
+            if root is None:
+                continue
+            yield spec.fail(
+                subjects=["location", "root"],
+                location=root.location,
+                evidence=[
+                    f"GET {uri} in {_server_label(server)} is read from disk: {root.evidence()}"
+                    + (f", by {chain[-1].text()}" if chain[-1].name == "location" else "")
+                ],
+            )
+            break
+
+
+WEAK_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+
+
+@check(
+    "GL713",
+    title="a TLS server has no ssl_protocols of its own or of a visible http block",
+    severity=Severity.MEDIUM,
+    needs=(NginxFacts,),
+    reference=NGINX + "ngx_http_ssl_module.html#ssl_protocols",
+    remediation="""
+    State the protocols in the server (or http) block:
+
+        ssl_protocols TLSv1.2 TLSv1.3;
+    """,
+)
+def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """TLS 1.0 and 1.1 are deprecated (RFC 8996, https://www.rfc-editor.org/rfc/rfc8996).
+    nginx enabled them by default before 1.23.4, and Debian's stock ``nginx.conf`` still
+    writes ``ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3`` in its http block, which every
+    site file inherits unless it sets its own. An ``ssl_protocols`` written out with weak
+    protocols is gixy-ng's weak_ssl_tls (GL760); this rule reports TLS servers that set none
+    and so inherit an http block golive was not given, or nginx's default.
+    """
+    for f, server in facts[NginxFacts].servers():
+        tls = [lst for lst in listens(server) if lst.ssl]
+        node = server[-1]
+        reject = node.first("ssl_reject_handshake")
+        if not tls or (reject is not None and reject.args[:1] == ("on",)):
+            continue
+        if effective_value(server, "ssl_protocols") is not None:
+            continue
+        source = (
+            "it inherits the http block of an nginx.conf not given to golive (Debian's stock one enables"
+            " TLSv1 TLSv1.1)"
+            if f.kind == "fragment"
+            else "nginx's default applies (TLSv1 TLSv1.1 TLSv1.2 before nginx 1.23.4)"
+        )
+        yield spec.fail(
+            subjects=["ssl_protocols"],
+            location=node.location,
+            evidence=[f"{_server_label(server)} listens with ssl and sets no ssl_protocols: {source}"],
+        )
+
+
+HSTS_RE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+
+
+@check(
+    "GL714",
+    title="nginx and SECURE_HSTS_SECONDS send different Strict-Transport-Security policies",
+    severity=Severity.LOW,
+    needs=(NginxFacts, RuntimeFacts),
+    reference="https://www.rfc-editor.org/rfc/rfc6797#section-8.1",
+    remediation="""
+    Send HSTS from one place. Either drop the add_header in nginx for locations proxied to
+    Django, or make both agree:
+
+        add_header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload" always;
+        SECURE_HSTS_SECONDS = 31536000
+    """,
+)
+def hsts_consistent(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django adds Strict-Transport-Security to its responses when SECURE_HSTS_SECONDS is
+    set, and nginx's ``add_header`` adds a second one on the way out. RFC 6797 section 8.1:
+    "If a UA receives more than one STS header field in an HTTP response message over secure
+    transport, then the UA MUST process only the first such header field" — with two
+    different policies, which one holds depends on header order, not on anyone's intent.
+    """
+    runtime = facts[RuntimeFacts]
+    seconds = runtime.setting("SECURE_HSTS_SECONDS") or 0
+    if not isinstance(seconds, int) or seconds <= 0:
+        return
+    django = {
+        "max-age": str(seconds),
+        "includeSubDomains": bool(runtime.setting("SECURE_HSTS_INCLUDE_SUBDOMAINS")),
+        "preload": bool(runtime.setting("SECURE_HSTS_PRELOAD")),
+    }
+    reported: set[int] = set()
+    for _, block, node in app_passes(facts[NginxFacts]):
+        header = headers(block).get("strict-transport-security")
+        if header is None or len(header.args) < 2 or id(header) in reported:
+            continue
+        value = header.args[1]
+        match = HSTS_RE.search(value)
+        ours = {
+            "max-age": match.group(1) if match else "?",
+            "includeSubDomains": "includesubdomains" in value.lower(),
+            "preload": "preload" in value.lower(),
+        }
+        diff = [k for k in django if django[k] != ours[k]]
+        if not diff:
+            continue
+        reported.add(id(header))
+        yield spec.fail(
+            subjects=["add_header", "Strict-Transport-Security", "SECURE_HSTS_SECONDS"],
+            location=header.location,
+            evidence=[
+                f"{header.evidence()} applies to {node.text()}",
+                "Django sends "
+                + ", ".join(f"{k}={django[k]}" for k in diff)
+                + f" (SECURE_HSTS_SECONDS{_where_setting(facts, 'SECURE_HSTS_SECONDS')} = {seconds})",
+            ],
+        )
+
+
+# --- gixy-ng: one id per plugin --------------------------------------------------------------
+
+#: gixy-ng's severities → golive's (the one place they are mapped).
+GIXY_SEVERITY = {
+    "HIGH": Severity.HIGH,
+    "MEDIUM": Severity.MEDIUM,
+    "LOW": Severity.LOW,
+    "UNSPECIFIED": Severity.INFO,
+}
+
+#: gixy-ng plugin → (golive id, the severity gixy-ng gives it). ``nginx_cves`` is not run:
+#: it needs the server's nginx version, which golive does not know.
+GIXY_PLUGINS: dict[str, tuple[str, str]] = {
+    "host_spoofing": ("GL750", "MEDIUM"),
+    "http_splitting": ("GL751", "HIGH"),
+    "ssrf": ("GL752", "HIGH"),
+    "alias_traversal": ("GL753", "HIGH"),
+    "origins": ("GL754", "UNSPECIFIED"),
+    "valid_referers": ("GL755", "HIGH"),
+    "add_header_redefinition": ("GL756", "LOW"),
+    "add_header_multiline": ("GL757", "LOW"),
+    "add_header_content_type": ("GL758", "LOW"),
+    "version_disclosure": ("GL759", "HIGH"),
+    "weak_ssl_tls": ("GL760", "HIGH"),
+    "hsts_header": ("GL761", "MEDIUM"),
+    "default_server_flag": ("GL762", "LOW"),
+    "if_is_evil": ("GL763", "HIGH"),
+    "allow_without_deny": ("GL764", "HIGH"),
+    "return_bypasses_allow_deny": ("GL765", "MEDIUM"),
+    "status_page_exposed": ("GL766", "MEDIUM"),
+    "filesystem_root_exposure": ("GL767", "MEDIUM"),
+    "error_log_off": ("GL768", "MEDIUM"),
+    "hash_without_default": ("GL769", "MEDIUM"),
+    "invalid_regex": ("GL770", "MEDIUM"),
+    "regex_redos": ("GL771", "HIGH"),
+    "unanchored_regex": ("GL772", "LOW"),
+    "regex_exact_match": ("GL773", "LOW"),
+    "proxy_pass_normalized": ("GL774", "MEDIUM"),
+    "missing_resolver": ("GL775", "MEDIUM"),
+    "resolver_external": ("GL776", "HIGH"),
+    "try_files_is_evil_too": ("GL777", "MEDIUM"),
+    "low_keepalive_requests": ("GL778", "LOW"),
+    "worker_rlimit_nofile_vs_connections": ("GL779", "MEDIUM"),
+    "http2_misdirected_request": ("GL780", "LOW"),
+    "ssl_stapling_without_resolver": ("GL781", "MEDIUM"),
+    "ssl_stapling_letsencrypt": ("GL782", "LOW"),
+    "ssl_ecdh_curve": ("GL783", "HIGH"),
+    "quic_bpf_reuseport": ("GL784", "HIGH"),
+}
+
+#: gixy-ng plugin → (title, remediation).
+GIXY_TEXT: dict[str, tuple[str, str]] = {
+    "host_spoofing": (
+        "the proxied Host header may be spoofed",
+        "proxy_set_header Host $host;  # not $http_host",
+    ),
+    "http_splitting": (
+        "possible HTTP response splitting",
+        "Keep $uri and unescaped captures out of headers.",
+    ),
+    "ssrf": ("possible server-side request forgery", "Never build proxy_pass targets from request data."),
+    "alias_traversal": ("path traversal through alias", "location /static/ { alias /srv/static/; }"),
+    "origins": (
+        "Origin/Referer check matches untrusted domains",
+        "Anchor it: ~ ^https://(www\\.)?example\\.com$",
+    ),
+    "valid_referers": (
+        "valid_referers accepts requests without a Referer",
+        "Remove `none` from valid_referers.",
+    ),
+    "add_header_redefinition": (
+        "a nested add_header drops the parent's",
+        "Repeat the parent's add_header lines.",
+    ),
+    "add_header_multiline": ("a header value spans several lines", "Write the header value on one line."),
+    "add_header_content_type": ("Content-Type set with add_header", "default_type text/plain;"),
+    "version_disclosure": (
+        "server_tokens discloses the nginx version",
+        "server_tokens off;  # in the http block",
+    ),
+    "weak_ssl_tls": ("weak TLS protocols or ciphers", "ssl_protocols TLSv1.2 TLSv1.3;"),
+    "hsts_header": (
+        "missing or weak HSTS in nginx",
+        'add_header Strict-Transport-Security "max-age=31536000" always;',
+    ),
+    "default_server_flag": (
+        "servers share a socket without default_server",
+        "listen 80 default_server;  # GL701",
+    ),
+    "if_is_evil": ("if inside a location", "In a location, use `if` only with return or rewrite ... last."),
+    "allow_without_deny": ("allow without deny", "allow 10.0.0.0/8; deny all;"),
+    "return_bypasses_allow_deny": (
+        "return bypasses allow/deny",
+        "Move `return` out of the guarded location.",
+    ),
+    "status_page_exposed": (
+        "stub_status reachable by anyone",
+        "location = /status { stub_status; allow 127.0.0.1; deny all; }",
+    ),
+    "filesystem_root_exposure": ("the filesystem root is served", "root /srv/app/public;  # never /"),
+    "error_log_off": ("error_log off writes to a file named off", "error_log /dev/null crit;"),
+    "hash_without_default": ("map or geo without a default", "map $x $y { default 0; ... }"),
+    "invalid_regex": ("reference to a capture group that does not exist", "Use only the regex's own groups."),
+    "regex_redos": ("regular expression open to ReDoS", "Rewrite the regex without nested quantifiers."),
+    "unanchored_regex": ("unanchored location regex", "location ~ \\.php$ { ... }"),
+    "regex_exact_match": ("regex location that could be an exact match", "location = /health { ... }"),
+    "proxy_pass_normalized": (
+        "proxy_pass with a path normalises the URI",
+        "proxy_pass http://app;  # no URI part",
+    ),
+    "missing_resolver": ("proxy target resolved only at start-up", "resolver 127.0.0.53; set $up app; ..."),
+    "resolver_external": ("resolver points at an external DNS server", "resolver 127.0.0.53;"),
+    "try_files_is_evil_too": ("try_files without open_file_cache", "open_file_cache max=1000 inactive=20s;"),
+    "low_keepalive_requests": ("keepalive_requests below 1000", "keepalive_requests 1000;"),
+    "worker_rlimit_nofile_vs_connections": (
+        "worker_rlimit_nofile below 2 x worker_connections",
+        "worker_rlimit_nofile 2048;",
+    ),
+    "http2_misdirected_request": ("TLS default server without a 421 safeguard", "location / { return 421; }"),
+    "ssl_stapling_without_resolver": ("OCSP stapling without a resolver", "resolver 127.0.0.53;"),
+    "ssl_stapling_letsencrypt": ("OCSP stapling for a Let's Encrypt certificate", "ssl_stapling off;"),
+    "ssl_ecdh_curve": (
+        "ssl_ecdh_curve names only post-quantum groups",
+        "ssl_ecdh_curve X25519MLKEM768:X25519;",
+    ),
+    "quic_bpf_reuseport": ("quic_bpf with reuseport", "Drop `quic_bpf on` or `reuseport`, or upgrade nginx."),
+}
+
+
+def _gixy_finding(spec: CheckSpec, result: GixyResult) -> Finding:
+    evidence = [result.summary + (f": {result.reason}" if result.reason else "")]
+    if result.source:
+        evidence.append(f"in {result.source} (nginx -T dump)")
+    excerpt = [line.replace("\t", "    ").rstrip() for line in result.excerpt.splitlines()]
+    evidence += [line for line in excerpt if line.strip()][:12]
+    finding = spec.fail(
+        subjects=[_subject(result)],
+        location=result.location,
+        evidence=evidence,
+    )
+    severity = GIXY_SEVERITY.get(result.severity, spec.severity)
+    return replace(finding, severity=severity) if severity != spec.severity else finding
+
+
+def _subject(result: GixyResult) -> str:
+    return result.directive or result.plugin
+
+
+def _suppressed(facts: Facts, result: GixyResult) -> bool:
+    """Django-aware filter: gixy's "missing HSTS" is moot when Django sends HSTS itself."""
+    runtime = _runtime(facts)
+    if result.plugin == "hsts_header" and runtime is not None and "missing" in result.summary.lower():
+        return bool(runtime.setting("SECURE_HSTS_SECONDS"))
+    return False
+
+
+def _gixy_check(plugin: str) -> CheckSpec:
+    check_id, severity = GIXY_PLUGINS[plugin]
+    title, remediation = GIXY_TEXT[plugin]
+    url = f"https://gixy.getpagespeed.com/checks/{plugin.replace('_', '-')}/"
+
+    def run(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+        for result in facts[NginxFacts].gixy:
+            if result.plugin == plugin and not _suppressed(facts, result):
+                yield _gixy_finding(spec, result)
+
+    run.__doc__ = (
+        f"gixy-ng's ``{plugin}`` plugin, run in-process on the parsed configuration; its page "
+        f"{url} explains the risk and the fix. Severity as gixy-ng gives it ({severity}),"
+        " through :data:`GIXY_SEVERITY`."
+    )
+    return check(
+        check_id,
+        title=f"gixy-ng {plugin}: {title}",
+        severity=GIXY_SEVERITY[severity],
+        needs=(NginxFacts,),
+        reference=url,
+        remediation=remediation,
+    )(run)
+
+
+gixy_host_spoofing = _gixy_check("host_spoofing")
+gixy_http_splitting = _gixy_check("http_splitting")
+gixy_ssrf = _gixy_check("ssrf")
+gixy_alias_traversal = _gixy_check("alias_traversal")
+gixy_origins = _gixy_check("origins")
+gixy_valid_referers = _gixy_check("valid_referers")
+gixy_add_header_redefinition = _gixy_check("add_header_redefinition")
+gixy_add_header_multiline = _gixy_check("add_header_multiline")
+gixy_add_header_content_type = _gixy_check("add_header_content_type")
+gixy_version_disclosure = _gixy_check("version_disclosure")
+gixy_weak_ssl_tls = _gixy_check("weak_ssl_tls")
+gixy_hsts_header = _gixy_check("hsts_header")
+gixy_default_server_flag = _gixy_check("default_server_flag")
+gixy_if_is_evil = _gixy_check("if_is_evil")
+gixy_allow_without_deny = _gixy_check("allow_without_deny")
+gixy_return_bypasses_allow_deny = _gixy_check("return_bypasses_allow_deny")
+gixy_status_page_exposed = _gixy_check("status_page_exposed")
+gixy_filesystem_root_exposure = _gixy_check("filesystem_root_exposure")
+gixy_error_log_off = _gixy_check("error_log_off")
+gixy_hash_without_default = _gixy_check("hash_without_default")
+gixy_invalid_regex = _gixy_check("invalid_regex")
+gixy_regex_redos = _gixy_check("regex_redos")
+gixy_unanchored_regex = _gixy_check("unanchored_regex")
+gixy_regex_exact_match = _gixy_check("regex_exact_match")
+gixy_proxy_pass_normalized = _gixy_check("proxy_pass_normalized")
+gixy_missing_resolver = _gixy_check("missing_resolver")
+gixy_resolver_external = _gixy_check("resolver_external")
+gixy_try_files_is_evil_too = _gixy_check("try_files_is_evil_too")
+gixy_low_keepalive_requests = _gixy_check("low_keepalive_requests")
+gixy_worker_rlimit = _gixy_check("worker_rlimit_nofile_vs_connections")
+gixy_http2_misdirected_request = _gixy_check("http2_misdirected_request")
+gixy_ssl_stapling_without_resolver = _gixy_check("ssl_stapling_without_resolver")
+gixy_ssl_stapling_letsencrypt = _gixy_check("ssl_stapling_letsencrypt")
+gixy_ssl_ecdh_curve = _gixy_check("ssl_ecdh_curve")
+gixy_quic_bpf_reuseport = _gixy_check("quic_bpf_reuseport")
+
+__all__ = ["GIXY_PLUGINS", "GIXY_SEVERITY", "Location"]

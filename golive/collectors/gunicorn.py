@@ -1,0 +1,393 @@
+"""The gunicorn collector: the application servers that run the project, as configured.
+
+gunicorn instances come from the process commands :mod:`golive.collectors.project`
+finds (Procfile, Dockerfile, docker-compose, systemd) and from configuration files:
+``--gunicorn FILE`` (repeatable), else ``gunicorn*.py`` files in the project (4 levels
+deep: ``gunicorn.conf.py``, ``deploy/gunicorn.py``...). A file named by a command's
+``-c`` is loaded with that command; a command without ``-c`` loads ``./gunicorn.conf.py``
+of the project when there is one, as gunicorn does from its working directory. Each
+instance's effective configuration is built by gunicorn's own machinery (command line,
+config file, ``GUNICORN_CMD_ARGS``) in a subprocess of the project's interpreter (else
+golive's), with the audit's environment and a timeout: the application is never imported,
+and a configuration that raises or hangs is a :class:`CollectorError` with its reason.
+
+uvicorn, daphne, hypercorn and uWSGI started by the same commands are read by
+:mod:`golive.collectors.servers_cmdline`. The collector judges nothing: the checks are
+in :mod:`golive.checks.appserver_config`.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.servers_cmdline import PARSERS, drop_unresolved, invocations
+from golive.collectors.servers_common import Endpoint, display_path, gunicorn_bind, listen_address
+from golive.context import AuditContext
+from golive.model import Location
+from golive.registry import FactsBase
+
+LOADER = Path(__file__).with_name("servers_gunicorn_loader.py")
+CONFIG_NAME = re.compile(r"^gunicorn[\w.-]*\.py$")
+OCTAL = ("umask", "control_socket_mode")
+#: Seconds a gunicorn configuration may take to load (capped by ``--timeout``).
+LOAD_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppServer:
+    """One application server process group as it would run.
+
+    ``kind`` is ``gunicorn``, ``uvicorn``, ``daphne``, ``hypercorn`` or ``uwsgi``;
+    ``found`` says how golive found it; ``location`` is the command or config file.
+    ``workers`` is None unless set explicitly (command line, config, environment);
+    ``proxy_headers`` whether it takes the scheme and client address from
+    ``X-Forwarded-*`` headers at all (None: not applicable); for gunicorn, ``settings``
+    holds every effective setting and ``sources`` which were set where.
+    """
+
+    kind: str
+    found: str
+    location: Location | None
+    command: str = ""
+    config_file: str | None = None
+    binds: tuple[Endpoint, ...] = ()
+    bind_explicit: bool = True
+    workers: int | None = None
+    reload: bool = False
+    reload_option: str = ""
+    proxy_headers: bool | None = None
+    forwarded_allow_ips: tuple[str, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)
+    unresolved: tuple[str, ...] = ()
+    cpu_count: int | None = None
+    version: str = ""
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        """An effective gunicorn setting (``workers``, ``bind``...), or ``default``."""
+        return self.settings.get(name, default)
+
+    def explicit(self, name: str) -> bool:
+        """True when the setting was given (config file, GUNICORN_CMD_ARGS, command line)."""
+        return name in self.sources
+
+    def where(self, name: str) -> Location | None:
+        """Where a setting was given: its line in the config file, else the command."""
+        if self.sources.get(name) == "config file" and self.config_file:
+            return Location(path=self.config_file, line=self.lines.get(name))
+        return self.location
+
+    def how(self, name: str) -> str:
+        """``"workers = 1 (deploy/gunicorn.conf.py:5)"``: a setting, its value and origin, for evidence."""
+        value = self.settings.get(name)
+        shown = f"0o{value:03o}" if name in OCTAL and isinstance(value, int) else repr(value)
+        origin = self.sources.get(name)
+        if origin == "config file":
+            origin = str(self.where(name))
+        elif origin is None:
+            origin = "gunicorn's default"
+        return f"{name} = {shown} ({origin})"
+
+    @property
+    def label(self) -> str:
+        """``gunicorn (Procfile:1)``: the server and where it is started or configured."""
+        return f"{self.kind} ({self.location})" if self.location else self.kind
+
+
+@dataclass(frozen=True, kw_only=True)
+class GunicornFacts(FactsBase):
+    """Every application server found, gunicorn's with its effective settings."""
+
+    collector: ClassVar[str] = "gunicorn"
+    servers: tuple[AppServer, ...]
+
+    @property
+    def gunicorn(self) -> list[AppServer]:
+        """The gunicorn instances."""
+        return [s for s in self.servers if s.kind == "gunicorn"]
+
+    @property
+    def collector_details(self) -> Mapping[str, Any]:
+        """What the report lists under this collector: each server, how it was found."""
+        return {
+            "servers": [
+                {
+                    "kind": s.kind,
+                    "found": s.found,
+                    "config_file": s.config_file,
+                    "bind": [str(b) for b in s.binds],
+                    "unresolved": list(s.unresolved),
+                    "gunicorn": s.version or None,
+                }
+                for s in self.servers
+            ]
+        }
+
+
+def config_lines(path: Path) -> dict[str, int]:
+    """Setting name → line of its last assignment in a gunicorn config file (``ast``)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    lines: dict[str, int] = {}
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                lines[target.id.lower()] = max(lines.get(target.id.lower(), 0), target.lineno)
+    return lines
+
+
+def discover(project_dir: Path) -> list[Path]:
+    """gunicorn configuration files in the project (``gunicorn*.py``, 4 levels deep)."""
+    from golive.collectors.project import _walk
+
+    return [p for p in _walk(project_dir) if CONFIG_NAME.match(p.name)]
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.wait()
+
+
+def run_loader(python: str, requests: list[dict[str, Any]], ctx: AuditContext) -> list[dict[str, Any]]:
+    """Run :mod:`servers_gunicorn_loader` once under ``python`` for every request (each has a
+    ``what``: how to name it in a message); one result per request. :class:`CollectorError`
+    naming the configuration that hangs past the timeout, or when the loader dies.
+    """
+    timeout = min(ctx.timeout, LOAD_TIMEOUT)
+    with tempfile.TemporaryDirectory(prefix="golive-gunicorn-") as tmp:
+        out = Path(tmp) / "out.jsonl"
+        req = Path(tmp) / "batch.json"
+        batch = {"project_dir": str(ctx.project_dir), "output": str(out), "requests": requests}
+        req.write_text(json.dumps(batch), encoding="utf-8")
+        env = dict(ctx.env)
+        env.pop("PYTHONSTARTUP", None)
+        try:
+            proc = subprocess.Popen(
+                [python, "-I", str(LOADER), str(req)],
+                cwd=ctx.project_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise CollectorError(f"cannot run {python}: {exc.strerror}: pass --python") from None
+
+        def results() -> list[dict[str, Any]]:
+            text = out.read_text(encoding="utf-8") if out.is_file() else ""
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            done = results()
+            what = requests[min(len(done), len(requests) - 1)]["what"]
+            raise CollectorError(
+                f"{what}: gunicorn's configuration did not load within {timeout:g} s (the config file"
+                " hangs): fix it or raise --timeout"
+            ) from None
+        found = results()
+        if not found or (len(found) < len(requests) and found[-1].get("status") != "no-gunicorn"):
+            last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            what = requests[min(len(found), len(requests) - 1)]["what"]
+            raise CollectorError(
+                f"{what}: gunicorn's config loader died (exit {proc.returncode}): {last[0][:200]}"
+            )
+        return found
+
+
+def load_all(requests: list[dict[str, Any]], ctx: AuditContext) -> list[dict[str, Any]]:
+    """Load every configuration (project's interpreter, else golive's); :class:`CollectorError`
+    for the first one gunicorn cannot load, with file, line and gunicorn's message.
+    """
+    if not requests:
+        return []
+    results = run_loader(ctx.python, requests, ctx)
+    if results[-1].get("status") == "no-gunicorn" and os.path.realpath(ctx.python) != os.path.realpath(
+        sys.executable
+    ):
+        results = run_loader(sys.executable, requests, ctx)
+    if results[-1].get("status") == "no-gunicorn":
+        raise CollectorError(f"gunicorn is not installed under {ctx.python}: pip install gunicorn")
+    for request, result in zip(requests, results, strict=True):
+        if result.get("status") == "ok":
+            continue
+        invalid = re.match(r"Invalid value for (\w+):", str(result.get("message", "")))
+        if invalid and result.get("file") and not result.get("line"):
+            result["line"] = config_lines(Path(result["file"])).get(invalid.group(1))
+        where = request["what"]
+        if result.get("file"):
+            where = display_path(Path(result["file"]), ctx.project_dir)
+            where += f":{result['line']}" if result.get("line") else ""
+        raise CollectorError(f"{where}: {result.get('message')} (gunicorn cannot load this configuration)")
+    return results
+
+
+def _map_path(value: str, project_dir: Path) -> str:
+    """A container path (``/app/deploy/gunicorn.conf.py``) mapped onto the project when it exists there."""
+    path = Path(value)
+    if not path.is_absolute() or path.exists() or value.startswith(("python:", "file:")):
+        return value
+    parts = path.parts[1:]
+    for i in range(len(parts)):
+        candidate = project_dir.joinpath(*parts[i:])
+        if candidate.is_file():
+            return str(candidate)
+    return value
+
+
+def _config_arg(argv: tuple[str, ...], project_dir: Path) -> tuple[tuple[str, ...], Path | None]:
+    out = list(argv)
+    for i, token in enumerate(out):
+        value = None
+        if token in ("-c", "--config") and i + 1 < len(out):
+            value, at = out[i + 1], i + 1
+        elif token.startswith("--config="):
+            value, at = token.split("=", 1)[1], i
+        if value is not None:
+            mapped = _map_path(value, project_dir)
+            out[at] = mapped if at != i else f"--config={mapped}"
+            path = Path(mapped) if os.path.isabs(mapped) else project_dir / mapped
+            return tuple(out), path.resolve()
+    return tuple(out), None
+
+
+def _gunicorn_server(
+    result: dict[str, Any],
+    found: str,
+    location: Location | None,
+    command: str,
+    unresolved: tuple[str, ...],
+    ctx: AuditContext,
+) -> AppServer:
+    project_dir = ctx.project_dir
+    settings: dict[str, Any] = result.get("settings") or {}
+    sources: dict[str, str] = result.get("sources") or {}
+    config = result.get("config_file")
+    workers = settings.get("workers") if "workers" in sources or "WEB_CONCURRENCY" in ctx.env else None
+    allow = settings.get("forwarded_allow_ips") or []
+    if isinstance(allow, str):
+        allow = [a.strip() for a in allow.split(",")]
+    return AppServer(
+        kind="gunicorn",
+        found=found,
+        location=location or (Location(path=display_path(Path(config), project_dir)) if config else None),
+        command=command,
+        config_file=display_path(Path(config), project_dir) if config else None,
+        binds=tuple(gunicorn_bind(str(b)) for b in settings.get("bind") or []),
+        bind_explicit="bind" in sources,
+        workers=workers if isinstance(workers, int) else None,
+        reload=bool(settings.get("reload")),
+        reload_option="reload",
+        proxy_headers=True,
+        forwarded_allow_ips=tuple(str(a) for a in allow),
+        settings=settings,
+        sources=sources,
+        lines=config_lines(Path(config)) if config else {},
+        unresolved=unresolved,
+        cpu_count=result.get("cpu_count"),
+        version=str(result.get("gunicorn_version") or ""),
+    )
+
+
+def collect(ctx: AuditContext) -> GunicornFacts:
+    """Find and load every application server; :class:`Skip` when there is none."""
+    from golive.collectors.project import collect as project_commands
+
+    project_dir = ctx.project_dir
+    given = [p if p.is_absolute() else Path.cwd() / p for p in ctx.options.gunicorn]
+    configs = [p.resolve() for p in given] if given else [p.resolve() for p in discover(project_dir)]
+    for path in configs:
+        if not path.is_file():
+            raise CollectorError(f"--gunicorn {path}: no such file")
+    implicit = (project_dir / "gunicorn.conf.py").resolve()
+    used: set[Path] = set()
+    others: list[AppServer] = []
+    pending: list[tuple[dict[str, Any], str, Location | None, str, tuple[str, ...]]] = []
+    for cmd in project_commands(ctx).commands:
+        for inv in invocations(cmd.argv, ctx.env):
+            found = f"{cmd.origin} ({cmd.location})"
+            if inv.program != "gunicorn":
+                others.append(_other_server(inv, found, cmd.location, cmd.command, ctx))
+                continue
+            argv, dropped = drop_unresolved(inv.argv)
+            argv, config = _config_arg(argv, project_dir)
+            used.add(config if config is not None else implicit)
+            request = {
+                "argv": list(argv),
+                "config": None,
+                "default_config": config is None,
+                "what": str(cmd.location),
+            }
+            pending.append((request, found, cmd.location, cmd.command, tuple(dropped)))
+    for path in configs:
+        if path in used:
+            continue
+        shown = display_path(path, project_dir)
+        found = f"given with --gunicorn {shown}" if given else f"discovered {shown}"
+        request = {"argv": [], "config": str(path), "default_config": False, "what": shown}
+        pending.append((request, found, None, "", ()))
+    results = load_all([p[0] for p in pending], ctx)
+    servers = [
+        _gunicorn_server(result, found, where, command, dropped, ctx)
+        for (_, found, where, command, dropped), result in zip(pending, results, strict=True)
+    ]
+    servers += others
+    if not servers:
+        raise Skip(
+            "no gunicorn, uvicorn, daphne, hypercorn or uWSGI found (no config file, no process command)"
+        )
+    return GunicornFacts(servers=tuple(servers))
+
+
+def _other_server(inv: Any, found: str, where: Location, command: str, ctx: AuditContext) -> AppServer:
+    opts = PARSERS[inv.program](inv.argv, ctx.env)
+    return AppServer(
+        kind=inv.program,
+        found=found,
+        location=where,
+        command=command,
+        config_file=opts.config,
+        binds=tuple(listen_address(b, 8000) for b in opts.binds),
+        workers=opts.workers,
+        reload=opts.reload,
+        reload_option=opts.reload_option,
+        proxy_headers=opts.proxy_headers,
+        forwarded_allow_ips=tuple(
+            a.strip() for a in (opts.forwarded_allow_ips or "").split(",") if a.strip()
+        ),
+        unresolved=inv.unresolved,
+    )
+
+
+SPEC = CollectorSpec(
+    name="gunicorn",
+    produces=GunicornFacts,
+    collect=collect,
+    description="gunicorn (its own config loader), uvicorn, daphne, hypercorn, uWSGI command lines",
+)

@@ -1,0 +1,70 @@
+"""Server configurations golive finds but does not audit yet: Apache and uWSGI files.
+
+They are never silently ignored: when the project holds one, the collector is reported
+``skipped`` with the files and the reason ("not audited yet"); when it holds none, the
+collector succeeds with nothing to say. Apache is recognised by its ``<VirtualHost>``,
+``<Directory>``, ``<IfModule>`` sections or ``WSGIScriptAlias``/``WSGIDaemonProcess``
+(https://httpd.apache.org/docs/current/configuring.html); uWSGI by a ``[uwsgi]`` section in
+an ``.ini`` file or a ``uwsgi:`` key in YAML
+(https://uwsgi-docs.readthedocs.io/en/latest/Configuration.html).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from golive.collectors import CollectorSpec, Skip
+from golive.collectors.servers_common import display_path
+from golive.context import AuditContext
+from golive.registry import FactsBase
+
+UWSGI_RE = re.compile(r"^\s*(\[uwsgi\]|uwsgi:\s*$)", re.MULTILINE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnauditedFacts(FactsBase):
+    """Nothing: produced only when the project holds no Apache or uWSGI configuration."""
+
+    collector: ClassVar[str] = "unaudited servers"
+    files: tuple[str, ...] = ()
+
+
+def _found(project_dir: Path) -> Iterator[str]:
+    from golive.collectors.nginx import APACHE_RE, _read_text
+    from golive.collectors.project import _walk
+
+    for path in _walk(project_dir):
+        name = path.name
+        if not name.endswith((".conf", ".ini", ".yaml", ".yml", ".xml")) and name != ".htaccess":
+            continue
+        try:
+            text = _read_text(path)
+        except (OSError, ValueError):
+            continue
+        shown = display_path(path, project_dir)
+        if (name.endswith(".conf") and APACHE_RE.search(text)) or name == ".htaccess":
+            yield f"{shown} (Apache)"
+        elif (name.endswith((".ini", ".yaml", ".yml")) and UWSGI_RE.search(text)) or (
+            name.endswith(".xml") and "<uwsgi>" in text
+        ):
+            yield f"{shown} (uWSGI)"
+
+
+def collect(ctx: AuditContext) -> UnauditedFacts:
+    """:class:`Skip` naming every Apache/uWSGI configuration found; empty facts when none."""
+    found = sorted(_found(ctx.project_dir))
+    if found:
+        raise Skip(f"{', '.join(found)}: not audited yet")
+    return UnauditedFacts()
+
+
+SPEC = CollectorSpec(
+    name="unaudited servers",
+    produces=UnauditedFacts,
+    collect=collect,
+    description="Apache and uWSGI configuration files (detected, not audited yet)",
+)
