@@ -101,8 +101,10 @@ def test_baseline_command_writes_a_reviewable_file_and_later_audits_accept(
     )
     assert gl201.reason == "accepted until 2099-03-01 by Jane Ops: LB health checks"
     assert not gl201.failing
-    assert audit.blocking() == [] and audit.exit_status == 0
-    assert audit.failing_by_severity()["high"] == 0
+    assert "GL201" not in [f.id for f in audit.blocking()]
+    assert audit.failing_by_severity()["high"] == sum(
+        1 for f in audit.findings if f.failing and f.severity.label == "high"
+    )
     [run] = [c for c in audit.collectors if c.name == "baseline"]
     assert (run.status, dict(run.details)) == (
         "ok",
@@ -129,7 +131,7 @@ def test_expired_entry_fails_again_and_says_so(make_project) -> None:
         f"baseline entry expired on {expired} (accepted by Jane Ops: health checks from the load balancer,"
         " ticket OPS-7)"
     )
-    assert [f.id for f in audit.blocking()] == ["GL201"] and audit.exit_status == 1
+    assert "GL201" in [f.id for f in audit.blocking()] and audit.exit_status == 1
 
 
 def test_entry_is_accepted_on_its_expiry_day(make_project) -> None:
@@ -203,7 +205,13 @@ def test_accepted_findings_survive_the_json_report(make_project) -> None:
         "reason": "health checks from the load balancer, ticket OPS-7",
         "file": "golive-baseline.toml",
     }
-    assert data["failing_by_severity"]["high"] == 0
+    assert data["failing_by_severity"]["high"] == len(
+        [
+            f
+            for f in data["findings"]
+            if f["status"] == "fail" and not f["accepted"] and f["severity"] == "high"
+        ]
+    )
     assert json_report.from_dict(data).findings == audit.findings
 
 

