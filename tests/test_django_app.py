@@ -108,7 +108,7 @@ def test_manage_py_golive_options_and_help(make_project) -> None:
     # --settings is manage.py's own option, applied before golive runs
     out = project / "s.json"
     ok = manage(
-        project, "golive", "-q", "--no-history", "--settings", "site_conf.settings.base", "-o", str(out)
+        project, "golive", "-q", "--no-history", "--settings=site_conf.settings.production", "-o", str(out)
     )
     assert ok.returncode != 2, ok.stderr
-    assert json.loads(out.read_text())["settings"]["module"] == "site_conf.settings.base"
+    assert json.loads(out.read_text())["settings"]["module"] == "site_conf.settings.production"
