@@ -120,12 +120,11 @@ def main() -> None:
         ours.append(timed(golive_cmd))
         theirs.append(timed(gixy_cmd))
     golive_median, gixy_median = statistics.median(ours), statistics.median(theirs)
-    print(
-        f"golive nginx+gunicorn stage: median {golive_median:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in ours)})"
-    )
-    print(
-        f"gixy-ng CLI:                 median {gixy_median:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in theirs)})"
-    )
+    for label, median, times in (
+        ("golive nginx+gunicorn stage", golive_median, ours),
+        ("gixy-ng CLI", gixy_median, theirs),
+    ):
+        print(f"{label:<28} median {median:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
     print(f"ratio golive / gixy-ng: {golive_median / gixy_median:.2f}")
 
 

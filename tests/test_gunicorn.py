@@ -392,3 +392,28 @@ def test_gl632_shared_cache_with_several_workers(project: Path) -> None:
     assert outcome(result, "GL632") == [Status.PASS]
     [server] = next(c for c in result.collectors if c.name == "gunicorn").details["servers"]
     assert (server["found"], server["config_file"]) == ("Procfile (Procfile:1)", "deploy/gunicorn.conf.py")
+
+
+def test_unset_variables_in_a_command_are_set_aside(tmp_path: Path) -> None:
+    (tmp_path / "Procfile").write_text(
+        "web: python manage.py migrate && exec gunicorn shop.wsgi --workers $WEB_CONCURRENCY"
+        " --bind 0.0.0.0:$PORT --timeout ${GUNICORN_TIMEOUT:-45}\n"
+    )
+    [server] = gunicorn.collect(context(tmp_path)).servers
+    assert [str(b) for b in server.binds] == ["0.0.0.0:$PORT"]
+    assert server.unresolved == ("--workers $WEB_CONCURRENCY",)
+    assert (server.setting("timeout"), server.sources["timeout"], server.workers) == (
+        45,
+        "command line",
+        None,
+    )
+
+
+def test_test_folders_are_not_the_deployment(tmp_path: Path) -> None:
+    (tmp_path / "tests" / "fixtures").mkdir(parents=True)
+    (tmp_path / "tests" / "fixtures" / "gunicorn.conf.py").write_text("raise SystemExit('a test fixture')\n")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "gunicorn.conf.py").write_text("workers = 2\n")
+    assert [s.found for s in gunicorn.collect(context(tmp_path)).servers] == [
+        "discovered deploy/gunicorn.conf.py"
+    ]

@@ -19,14 +19,8 @@ import pytest
 from golive.checks import registry
 from golive.checks.webserver import GIXY_PLUGINS, GIXY_SEVERITY, GIXY_TEXT
 from golive.collectors import CollectorError
-from golive.collectors.nginx import (
-    GIXY_NOT_RUN,
-    NginxFacts,
-    _top_level,
-    collect_files,
-    nginx_binary,
-    nginx_test,
-)
+from golive.collectors.nginx import NginxFacts, collect_files
+from golive.collectors.servers_nginx_read import GIXY_NOT_RUN, _top_level, nginx_binary, nginx_test
 from golive.model import Finding, Location, Status
 from golive.registry import Facts
 from golive.runner import run_check

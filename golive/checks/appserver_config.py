@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import PROCESS_LOCAL_CACHES, where
-from golive.checks.webserver import app_passes, from_client, set_header
 from golive.collectors.gunicorn import AppServer, GunicornFacts
 from golive.collectors.nginx import NginxFacts
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_common import Endpoint, nginx_pass_target
-from golive.collectors.servers_nginx import pass_targets
+from golive.collectors.servers_nginx import app_passes, from_client, pass_targets, set_header
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -459,7 +458,7 @@ def unix_socket_trust(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     nginx = facts[NginxFacts]
     for server in facts[GunicornFacts].gunicorn:
         allowed = set(server.forwarded_allow_ips)
-        for _, block, node in app_passes(nginx):
+        for block, node in app_passes(f.root for f in nginx.parsed if f.root is not None):
             if node.name != "proxy_pass" or not node.args:
                 continue
             ep, _ = nginx_pass_target(node.args[0])

@@ -23,19 +23,26 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from golive.collectors.nginx import GixyResult, NginxFacts, NginxFile
+from golive.collectors.nginx import GixyResult, NginxFacts
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import (
-    APP_PASS_DIRECTIVES,
     Chain,
     Node,
-    effective,
+    app_passes,
+    denies,
     effective_value,
     find_location,
+    from_client,
     headers,
     listens,
+    lost_inherited,
     passes_in,
+    redirects_to_https,
+    rejects_all,
+    served_directory,
     server_names,
+    set_header,
+    size,
     walk,
 )
 from golive.model import Finding, Location, Severity
@@ -43,6 +50,7 @@ from golive.registry import CheckSpec, Facts, check
 
 NGINX = "https://nginx.org/en/docs/http/"
 DJANGO = "https://docs.djangoproject.com/en/stable/"
+GIGABYTE = 1024**3
 SCRIPT_SUFFIXES = ("php", "phtml", "php5", "pl", "py", "cgi")
 SCHEME_HEADERS = (
     "x-forwarded-proto",
@@ -64,49 +72,8 @@ def _where_setting(facts: Facts, name: str) -> str:
     return f" ({loc})" if loc else ""
 
 
-def app_passes(nginx: NginxFacts) -> Iterator[tuple[NginxFile, Chain, Node]]:
-    """Every ``proxy_pass``/``uwsgi_pass`` (requests handed to the application), with the
-    chain of the block it is in and its file.
-    """
-    for f in nginx.parsed:
-        assert f.root is not None
-        for chain in walk((f.root,)):
-            node = chain[-1]
-            if node.name in APP_PASS_DIRECTIVES and node.args and any(c.name == "server" for c in chain):
-                block = chain[:-1]
-                if block[-1].name == "if":
-                    block = block[:-1]
-                yield f, block, node
-
-
-def _lost(chain: Chain, directive: str, header: str) -> Node | None:
-    """A ``directive header ...`` at an outer level that an inner level's own ``directive``
-    lines stop from being inherited (nginx inherits them only when a level has none).
-    """
-    in_force = effective(chain, directive)
-    for level in reversed(chain[:-1]):
-        for node in level.find(directive):
-            if node.args and node.args[0].lower() == header and node not in in_force:
-                return node
-    return None
-
-
-def _rejects(server: Chain) -> bool:
-    """True for a catch-all that refuses: ``return 4xx`` or ``ssl_reject_handshake on``."""
-    node = server[-1]
-    reject = node.first("ssl_reject_handshake")
-    if reject is not None and reject.args[:1] == ("on",):
-        return True
-    ret = node.first("return")
-    if ret is not None and ret.args and ret.args[0].isdigit() and 400 <= int(ret.args[0]) < 500:
-        return True
-    root_loc = find_location(server, "/")
-    if root_loc is not None:
-        ret = root_loc[-1].first("return")
-        return (
-            ret is not None and ret.args[:1] != () and ret.args[0].isdigit() and 400 <= int(ret.args[0]) < 500
-        )
-    return False
+def _roots(nginx: NginxFacts) -> list[Node]:
+    return [f.root for f in nginx.parsed if f.root is not None]
 
 
 def _server_label(server: Chain) -> str:
@@ -146,7 +113,7 @@ def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for key, entries in sockets.items():
         marked = [e for e in entries if e[1]]
         server, _, node = marked[-1] if marked else entries[0]
-        if _rejects(server):
+        if rejects_all(server):
             continue
         how = "marked default_server" if marked else "the first server on it, hence its implicit default"
         where = node.location if node is not None else server[-1].location
@@ -158,17 +125,6 @@ def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 " requests for any Host"
             ],
         )
-
-
-def _redirects_to_https(server: Chain) -> bool:
-    for node in (server[-1], *[c for c in server[-1].children or () if c.name == "if"]):
-        ret = node.first("return")
-        if ret is not None and len(ret.args) >= 2 and ret.args[1].startswith("https://"):
-            return True
-        rw = node.first("rewrite")
-        if rw is not None and len(rw.args) >= 2 and rw.args[1].startswith("https://"):
-            return True
-    return False
 
 
 @check(
@@ -196,10 +152,10 @@ def plain_http_app(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     seen: set[int] = set()
     nginx = facts[NginxFacts]
-    for _, block, node in app_passes(nginx):
+    for block, node in app_passes(_roots(nginx)):
         server = block[: next(i for i, c in enumerate(block) if c.name == "server") + 1]
         plain = [lst for lst in listens(server) if not lst.ssl and not lst.key.startswith("unix:")]
-        if not plain or id(server[-1]) in seen or _redirects_to_https(server):
+        if not plain or id(server[-1]) in seen or redirects_to_https(server):
             continue
         seen.add(id(server[-1]))
         yield spec.fail(
@@ -233,14 +189,14 @@ def host_header(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     and one is tempted to put ``127.0.0.1`` in ALLOWED_HOSTS. ``proxy_set_header`` lines are
     inherited only by a level that has none of its own, a classic way to lose it.
     """
-    for _, block, node in app_passes(facts[NginxFacts]):
+    for block, node in app_passes(_roots(facts[NginxFacts])):
         if node.name != "proxy_pass":
             continue
         host = headers(block, "proxy_set_header").get("host")
         if host is not None:
             continue
         evidence = [f"{node.evidence()}: no proxy_set_header Host in force, nginx sends Host: $proxy_host"]
-        lost = _lost(block, "proxy_set_header", "host")
+        lost = lost_inherited(block, "proxy_set_header", "host")
         if lost is not None:
             evidence.append(
                 f"{lost.evidence()} is not inherited: the inner block sets proxy_set_header of its own"
@@ -263,18 +219,6 @@ def trusted_header(runtime: RuntimeFacts | None) -> tuple[str, str] | None:
     meta, expected = str(value[0]), str(value[1])
     name = meta[5:] if meta.startswith("HTTP_") else meta
     return "-".join(part.capitalize() for part in name.split("_")), expected
-
-
-def set_header(block: Chain, node: Node, header: str) -> Node | None:
-    """The directive setting ``header`` for this pass (``proxy_set_header`` or ``uwsgi_param``)."""
-    if node.name == "uwsgi_pass":
-        return headers(block, "uwsgi_param").get("http_" + header.lower().replace("-", "_"))
-    return headers(block, "proxy_set_header").get(header.lower())
-
-
-def from_client(value: str) -> bool:
-    """True when a header value copies the client's own (``$http_x_forwarded_proto``) or is empty."""
-    return "$http_" in value.lower() or value == ""
 
 
 @check(
@@ -308,7 +252,7 @@ def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if runtime is not None
         else "Django's settings were not loaded: assuming SECURE_PROXY_SSL_HEADER trusts X-Forwarded-Proto"
     )
-    for _, block, node in app_passes(facts[NginxFacts]):
+    for block, node in app_passes(_roots(facts[NginxFacts])):
         setting = set_header(block, node, header)
         if setting is not None and not from_client(setting.args[1] if len(setting.args) > 1 else ""):
             continue
@@ -346,7 +290,7 @@ def scheme_header_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         return
     header, expected = trusted
     values = {"$scheme": "https", "$https": "on"}
-    for _, block, node in app_passes(facts[NginxFacts]):
+    for block, node in app_passes(_roots(facts[NginxFacts])):
         setting = set_header(block, node, header)
         if setting is not None:
             value = setting.args[1] if len(setting.args) > 1 else ""
@@ -370,18 +314,6 @@ def scheme_header_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         )
 
 
-SIZE_RE = re.compile(r"^(\d+)([kKmMgG]?)$")
-GIGABYTE = 1024**3
-
-
-def _size(text: str) -> int | None:
-    match = SIZE_RE.match(text)
-    if not match:
-        return None
-    unit = {"": 1, "k": 1024, "m": 1024**2, "g": GIGABYTE}[match.group(2).lower()]
-    return int(match.group(1)) * unit
-
-
 @check(
     "GL706",
     title="client_max_body_size is unlimited or in the gigabytes",
@@ -401,9 +333,9 @@ def body_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         for chain in walk((f.root,)):
             node = chain[-1]
             if node.name == "client_max_body_size" and node.args:
-                size = _size(node.args[0])
-                if size == 0 or (size is not None and size >= GIGABYTE):
-                    what = "no limit" if size == 0 else f"{size / GIGABYTE:g} GiB"
+                found = size(node.args[0])
+                if found == 0 or (found is not None and found >= GIGABYTE):
+                    what = "no limit" if found == 0 else f"{found / GIGABYTE:g} GiB"
                     yield spec.fail(
                         subjects=["client_max_body_size"],
                         location=node.location,
@@ -520,7 +452,7 @@ def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if header is not None and len(header.args) > 1 and header.args[1].lower() == "nosniff":
             continue
         evidence = [f"{media[-1].evidence()} serves {url} with no add_header X-Content-Type-Options nosniff"]
-        lost = _lost(media, "add_header", "x-content-type-options")
+        lost = lost_inherited(media, "add_header", "x-content-type-options")
         if lost is not None:
             evidence.append(
                 f"{lost.evidence()} is not inherited: the location has add_header lines of its own"
@@ -528,20 +460,6 @@ def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         yield spec.fail(
             subjects=["add_header", "X-Content-Type-Options"], location=media[-1].location, evidence=evidence
         )
-
-
-def _served_dir(loc: Chain, url: str) -> tuple[str, Node] | None:
-    node = loc[-1]
-    if len(node.args) == 2 and node.args[0] in ("~", "~*"):
-        return None
-    prefix = node.args[-1]
-    alias = node.first("alias")
-    if alias is not None and alias.args:
-        return os.path.normpath(alias.args[0] + "/" + url[len(prefix) :]), alias
-    root = effective_value(loc, "root")
-    if root is not None and root.args:
-        return os.path.normpath(root.args[0] + "/" + url), root
-    return None
 
 
 @check(
@@ -573,7 +491,7 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         want = os.path.normpath(root)
         for _, server in facts[NginxFacts].servers():
             loc = _file_location(facts, server, url)
-            served = _served_dir(loc, url) if loc is not None and not passes_in(loc) else None
+            served = served_directory(loc, url) if loc is not None and not passes_in(loc) else None
             if served is None:
                 continue
             got, node = served
@@ -649,16 +567,6 @@ def server_tokens(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 DOTFILE_URIS = ("/.git/config", "/.env")
 
 
-def _denies(chain: Chain) -> bool:
-    node = chain[-1]
-    if node.first("internal") is not None:
-        return True
-    ret = node.first("return")
-    if ret is not None and ret.args and ret.args[0].isdigit() and int(ret.args[0]) >= 400:
-        return True
-    return any(d.args[:1] == ("all",) for d in effective(chain, "deny"))
-
-
 @check(
     "GL712",
     title="dotfiles (.git, .env) can be downloaded from a root nginx serves",
@@ -681,7 +589,7 @@ def dotfiles(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for _, server in facts[NginxFacts].servers():
         for uri in DOTFILE_URIS:
             chain = find_location(server, uri) or server
-            if passes_in(chain) or chain[-1].first("return") is not None or _denies(chain):
+            if passes_in(chain) or chain[-1].first("return") is not None or denies(chain):
                 continue
             root = chain[-1].first("alias") or effective_value(chain, "root")
             if root is None:
@@ -775,7 +683,7 @@ def hsts_consistent(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         "preload": bool(runtime.setting("SECURE_HSTS_PRELOAD")),
     }
     reported: set[int] = set()
-    for _, block, node in app_passes(facts[NginxFacts]):
+    for block, node in app_passes(_roots(facts[NginxFacts])):
         header = headers(block).get("strict-transport-security")
         if header is None or len(header.args) < 2 or id(header) in reported:
             continue
@@ -812,123 +720,89 @@ GIXY_SEVERITY = {
     "UNSPECIFIED": Severity.INFO,
 }
 
-#: gixy-ng plugin → (golive id, the severity gixy-ng gives it). ``nginx_cves`` is not run:
-#: it needs the server's nginx version, which golive does not know.
-GIXY_PLUGINS: dict[str, tuple[str, str]] = {
-    "host_spoofing": ("GL750", "MEDIUM"),
-    "http_splitting": ("GL751", "HIGH"),
-    "ssrf": ("GL752", "HIGH"),
-    "alias_traversal": ("GL753", "HIGH"),
-    "origins": ("GL754", "UNSPECIFIED"),
-    "valid_referers": ("GL755", "HIGH"),
-    "add_header_redefinition": ("GL756", "LOW"),
-    "add_header_multiline": ("GL757", "LOW"),
-    "add_header_content_type": ("GL758", "LOW"),
-    "version_disclosure": ("GL759", "HIGH"),
-    "weak_ssl_tls": ("GL760", "HIGH"),
-    "hsts_header": ("GL761", "MEDIUM"),
-    "default_server_flag": ("GL762", "LOW"),
-    "if_is_evil": ("GL763", "HIGH"),
-    "allow_without_deny": ("GL764", "HIGH"),
-    "return_bypasses_allow_deny": ("GL765", "MEDIUM"),
-    "status_page_exposed": ("GL766", "MEDIUM"),
-    "filesystem_root_exposure": ("GL767", "MEDIUM"),
-    "error_log_off": ("GL768", "MEDIUM"),
-    "hash_without_default": ("GL769", "MEDIUM"),
-    "invalid_regex": ("GL770", "MEDIUM"),
-    "regex_redos": ("GL771", "HIGH"),
-    "unanchored_regex": ("GL772", "LOW"),
-    "regex_exact_match": ("GL773", "LOW"),
-    "proxy_pass_normalized": ("GL774", "MEDIUM"),
-    "missing_resolver": ("GL775", "MEDIUM"),
-    "resolver_external": ("GL776", "HIGH"),
-    "try_files_is_evil_too": ("GL777", "MEDIUM"),
-    "low_keepalive_requests": ("GL778", "LOW"),
-    "worker_rlimit_nofile_vs_connections": ("GL779", "MEDIUM"),
-    "http2_misdirected_request": ("GL780", "LOW"),
-    "ssl_stapling_without_resolver": ("GL781", "MEDIUM"),
-    "ssl_stapling_letsencrypt": ("GL782", "LOW"),
-    "ssl_ecdh_curve": ("GL783", "HIGH"),
-    "quic_bpf_reuseport": ("GL784", "HIGH"),
-}
-
+#: The gixy-ng plugins, one golive id each: "id gixy-severity plugin: title", then the
+#: remediation, indented. ``nginx_cves`` is not run: it needs the server's nginx version.
+_GIXY_TABLE = r"""
+GL750 MEDIUM host_spoofing: the proxied Host header may be spoofed
+    proxy_set_header Host $host;  # not $http_host
+GL751 HIGH http_splitting: possible HTTP response splitting
+    Keep $uri and unescaped captures out of headers.
+GL752 HIGH ssrf: possible server-side request forgery
+    Never build proxy_pass targets from request data.
+GL753 HIGH alias_traversal: path traversal through alias
+    location /static/ { alias /srv/static/; }
+GL754 UNSPECIFIED origins: Origin/Referer check matches untrusted domains
+    Anchor it: ~ ^https://(www\.)?example\.com$
+GL755 HIGH valid_referers: valid_referers accepts requests without a Referer
+    Remove `none` from valid_referers.
+GL756 LOW add_header_redefinition: a nested add_header drops the parent's
+    Repeat the parent's add_header lines.
+GL757 LOW add_header_multiline: a header value spans several lines
+    Write the header value on one line.
+GL758 LOW add_header_content_type: Content-Type set with add_header
+    default_type text/plain;
+GL759 HIGH version_disclosure: server_tokens discloses the nginx version
+    server_tokens off;  # in the http block
+GL760 HIGH weak_ssl_tls: weak TLS protocols or ciphers
+    ssl_protocols TLSv1.2 TLSv1.3;
+GL761 MEDIUM hsts_header: missing or weak HSTS in nginx
+    add_header Strict-Transport-Security "max-age=31536000" always;
+GL762 LOW default_server_flag: servers share a socket without default_server
+    listen 80 default_server;  # GL701
+GL763 HIGH if_is_evil: if inside a location
+    In a location, use `if` only with return or rewrite ... last.
+GL764 HIGH allow_without_deny: allow without deny
+    allow 10.0.0.0/8; deny all;
+GL765 MEDIUM return_bypasses_allow_deny: return bypasses allow/deny
+    Move `return` out of the guarded location.
+GL766 MEDIUM status_page_exposed: stub_status reachable by anyone
+    location = /status { stub_status; allow 127.0.0.1; deny all; }
+GL767 MEDIUM filesystem_root_exposure: the filesystem root is served
+    root /srv/app/public;  # never /
+GL768 MEDIUM error_log_off: error_log off writes to a file named off
+    error_log /dev/null crit;
+GL769 MEDIUM hash_without_default: map or geo without a default
+    map $x $y { default 0; ... }
+GL770 MEDIUM invalid_regex: reference to a capture group that does not exist
+    Use only the regex's own groups.
+GL771 HIGH regex_redos: regular expression open to ReDoS
+    Rewrite the regex without nested quantifiers.
+GL772 LOW unanchored_regex: unanchored location regex
+    location ~ \.php$ { ... }
+GL773 LOW regex_exact_match: regex location that could be an exact match
+    location = /health { ... }
+GL774 MEDIUM proxy_pass_normalized: proxy_pass with a path normalises the URI
+    proxy_pass http://app;  # no URI part
+GL775 MEDIUM missing_resolver: proxy target resolved only at start-up
+    resolver 127.0.0.53; set $up app; ...
+GL776 HIGH resolver_external: resolver points at an external DNS server
+    resolver 127.0.0.53;
+GL777 MEDIUM try_files_is_evil_too: try_files without open_file_cache
+    open_file_cache max=1000 inactive=20s;
+GL778 LOW low_keepalive_requests: keepalive_requests below 1000
+    keepalive_requests 1000;
+GL779 MEDIUM worker_rlimit_nofile_vs_connections: worker_rlimit_nofile below 2 x worker_connections
+    worker_rlimit_nofile 2048;
+GL780 LOW http2_misdirected_request: TLS default server without a 421 safeguard
+    location / { return 421; }
+GL781 MEDIUM ssl_stapling_without_resolver: OCSP stapling without a resolver
+    resolver 127.0.0.53;
+GL782 LOW ssl_stapling_letsencrypt: OCSP stapling for a Let's Encrypt certificate
+    ssl_stapling off;
+GL783 HIGH ssl_ecdh_curve: ssl_ecdh_curve names only post-quantum groups
+    ssl_ecdh_curve X25519MLKEM768:X25519;
+GL784 HIGH quic_bpf_reuseport: quic_bpf with reuseport
+    Drop `quic_bpf on` or `reuseport`, or upgrade nginx.
+"""
+#: gixy-ng plugin → (golive id, gixy-ng's severity for it).
+GIXY_PLUGINS: dict[str, tuple[str, str]] = {}
 #: gixy-ng plugin → (title, remediation).
-GIXY_TEXT: dict[str, tuple[str, str]] = {
-    "host_spoofing": (
-        "the proxied Host header may be spoofed",
-        "proxy_set_header Host $host;  # not $http_host",
-    ),
-    "http_splitting": (
-        "possible HTTP response splitting",
-        "Keep $uri and unescaped captures out of headers.",
-    ),
-    "ssrf": ("possible server-side request forgery", "Never build proxy_pass targets from request data."),
-    "alias_traversal": ("path traversal through alias", "location /static/ { alias /srv/static/; }"),
-    "origins": (
-        "Origin/Referer check matches untrusted domains",
-        "Anchor it: ~ ^https://(www\\.)?example\\.com$",
-    ),
-    "valid_referers": (
-        "valid_referers accepts requests without a Referer",
-        "Remove `none` from valid_referers.",
-    ),
-    "add_header_redefinition": (
-        "a nested add_header drops the parent's",
-        "Repeat the parent's add_header lines.",
-    ),
-    "add_header_multiline": ("a header value spans several lines", "Write the header value on one line."),
-    "add_header_content_type": ("Content-Type set with add_header", "default_type text/plain;"),
-    "version_disclosure": (
-        "server_tokens discloses the nginx version",
-        "server_tokens off;  # in the http block",
-    ),
-    "weak_ssl_tls": ("weak TLS protocols or ciphers", "ssl_protocols TLSv1.2 TLSv1.3;"),
-    "hsts_header": (
-        "missing or weak HSTS in nginx",
-        'add_header Strict-Transport-Security "max-age=31536000" always;',
-    ),
-    "default_server_flag": (
-        "servers share a socket without default_server",
-        "listen 80 default_server;  # GL701",
-    ),
-    "if_is_evil": ("if inside a location", "In a location, use `if` only with return or rewrite ... last."),
-    "allow_without_deny": ("allow without deny", "allow 10.0.0.0/8; deny all;"),
-    "return_bypasses_allow_deny": (
-        "return bypasses allow/deny",
-        "Move `return` out of the guarded location.",
-    ),
-    "status_page_exposed": (
-        "stub_status reachable by anyone",
-        "location = /status { stub_status; allow 127.0.0.1; deny all; }",
-    ),
-    "filesystem_root_exposure": ("the filesystem root is served", "root /srv/app/public;  # never /"),
-    "error_log_off": ("error_log off writes to a file named off", "error_log /dev/null crit;"),
-    "hash_without_default": ("map or geo without a default", "map $x $y { default 0; ... }"),
-    "invalid_regex": ("reference to a capture group that does not exist", "Use only the regex's own groups."),
-    "regex_redos": ("regular expression open to ReDoS", "Rewrite the regex without nested quantifiers."),
-    "unanchored_regex": ("unanchored location regex", "location ~ \\.php$ { ... }"),
-    "regex_exact_match": ("regex location that could be an exact match", "location = /health { ... }"),
-    "proxy_pass_normalized": (
-        "proxy_pass with a path normalises the URI",
-        "proxy_pass http://app;  # no URI part",
-    ),
-    "missing_resolver": ("proxy target resolved only at start-up", "resolver 127.0.0.53; set $up app; ..."),
-    "resolver_external": ("resolver points at an external DNS server", "resolver 127.0.0.53;"),
-    "try_files_is_evil_too": ("try_files without open_file_cache", "open_file_cache max=1000 inactive=20s;"),
-    "low_keepalive_requests": ("keepalive_requests below 1000", "keepalive_requests 1000;"),
-    "worker_rlimit_nofile_vs_connections": (
-        "worker_rlimit_nofile below 2 x worker_connections",
-        "worker_rlimit_nofile 2048;",
-    ),
-    "http2_misdirected_request": ("TLS default server without a 421 safeguard", "location / { return 421; }"),
-    "ssl_stapling_without_resolver": ("OCSP stapling without a resolver", "resolver 127.0.0.53;"),
-    "ssl_stapling_letsencrypt": ("OCSP stapling for a Let's Encrypt certificate", "ssl_stapling off;"),
-    "ssl_ecdh_curve": (
-        "ssl_ecdh_curve names only post-quantum groups",
-        "ssl_ecdh_curve X25519MLKEM768:X25519;",
-    ),
-    "quic_bpf_reuseport": ("quic_bpf with reuseport", "Drop `quic_bpf on` or `reuseport`, or upgrade nginx."),
-}
+GIXY_TEXT: dict[str, tuple[str, str]] = {}
+_LINES = _GIXY_TABLE.strip("\n").splitlines()
+for _head, _fix in zip(_LINES[::2], _LINES[1::2], strict=True):
+    _words, _title = _head.split(": ", 1)
+    _id, _severity, _plugin = _words.split()
+    GIXY_PLUGINS[_plugin], GIXY_TEXT[_plugin] = (_id, _severity), (_title, _fix.strip())
 
 
 def _gixy_finding(spec: CheckSpec, result: GixyResult) -> Finding:

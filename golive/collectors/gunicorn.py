@@ -33,7 +33,13 @@ from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.servers_cmdline import PARSERS, drop_unresolved, invocations
-from golive.collectors.servers_common import Endpoint, display_path, gunicorn_bind, listen_address
+from golive.collectors.servers_common import (
+    Endpoint,
+    deployment_files,
+    display_path,
+    gunicorn_bind,
+    listen_address,
+)
 from golive.context import AuditContext
 from golive.model import Location
 from golive.registry import FactsBase
@@ -157,10 +163,10 @@ def config_lines(path: Path) -> dict[str, int]:
 
 
 def discover(project_dir: Path) -> list[Path]:
-    """gunicorn configuration files in the project (``gunicorn*.py``, 4 levels deep)."""
-    from golive.collectors.project import _walk
-
-    return [p for p in _walk(project_dir) if CONFIG_NAME.match(p.name)]
+    """gunicorn configuration files in the project (``gunicorn*.py``, 4 levels deep, test
+    folders skipped).
+    """
+    return [p for p in deployment_files(project_dir) if CONFIG_NAME.match(p.name)]
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

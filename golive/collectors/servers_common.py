@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +178,21 @@ def nginx_pass_target(value: str) -> tuple[Endpoint, str | None]:
     has_port = bool(re.search(r":\d+$", netloc))
     name = netloc if ep.kind == "tcp" and not ep.is_ip and not has_port else None
     return Endpoint(kind=ep.kind, text=value, host=ep.host, port=ep.port, path=ep.path), name
+
+
+#: Folders whose files are test data, not the deployment (discovery skips them).
+TEST_FOLDERS = frozenset({"tests", "test", "fixtures", "testdata"})
+
+
+def deployment_files(project_dir: Path) -> Iterator[Path]:
+    """The project's files (4 levels deep, as :mod:`golive.collectors.project` walks it),
+    without those under test folders (``tests/``, ``fixtures/``...).
+    """
+    from golive.collectors.project import _walk
+
+    for path in _walk(project_dir):
+        if not TEST_FOLDERS.intersection(path.relative_to(project_dir).parts[:-1]):
+            yield path
 
 
 def display_path(path: Path, project_dir: Path) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from golive.collectors import CollectorSpec, Skip
-from golive.collectors.servers_common import display_path
+from golive.collectors.servers_common import deployment_files, display_path
 from golive.context import AuditContext
 from golive.registry import FactsBase
 
@@ -34,10 +34,9 @@ class UnauditedFacts(FactsBase):
 
 
 def _found(project_dir: Path) -> Iterator[str]:
-    from golive.collectors.nginx import APACHE_RE, _read_text
-    from golive.collectors.project import _walk
+    from golive.collectors.servers_nginx_read import APACHE_RE, _read_text
 
-    for path in _walk(project_dir):
+    for path in deployment_files(project_dir):
         name = path.name
         if not name.endswith((".conf", ".ini", ".yaml", ".yml", ".xml")) and name != ".htaccess":
             continue

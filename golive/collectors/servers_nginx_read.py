@@ -1,0 +1,344 @@
+"""Reading nginx configurations: what is one, parsing checks with crossplane, gixy-ng, ``nginx -t``.
+
+Helpers of :mod:`golive.collectors.nginx` (which documents the behaviour): telling nginx
+files from others, the crossplane validity pass (crossplane, the fork gixy-ng ships, never
+raises on bad input, so its ``status`` and ``errors`` are read), running gixy-ng's
+``Manager`` in-process, and running the installed ``nginx -t`` without root.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from golive.collectors.servers_common import deployment_files, display_path
+
+#: gixy-ng plugins not run: nginx_cves needs the server's nginx version, which golive does not know.
+GIXY_NOT_RUN = ("nginx_cves",)
+DUMP_MARKER = re.compile(r"^# configuration file (.+):\s*$", re.MULTILINE)
+NGINX_FOLDERS = {"nginx", "sites-available", "sites-enabled", "conf.d", "vhosts.d"}
+NGINX_BLOCKS = {"http", "server", "events", "upstream", "stream", "map", "geo", "location", "types", "mail"}
+APACHE_RE = re.compile(r"^\s*(<(VirtualHost|Directory|IfModule)\b|WSGI(ScriptAlias|DaemonProcess)\s)", re.M)
+#: Directives of nginx releases newer than the crossplane fork's table (1.19.4 onwards), and of
+#: the dynamic modules most often loaded; nginx's own docs list them by version
+#: (https://nginx.org/en/docs/dirindex.html).
+NEWER_DIRECTIVES = frozenset(
+    """
+    ssl_reject_handshake http2 http3 http3_hq http3_max_concurrent_streams http3_stream_buffer_size
+    quic_active_connection_id_limit quic_bpf quic_gso quic_host_key quic_retry ssl_conf_command
+    proxy_ssl_conf_command grpc_ssl_conf_command uwsgi_ssl_conf_command ssl_certificate_cache
+    proxy_ssl_certificate_cache grpc_ssl_certificate_cache uwsgi_ssl_certificate_cache keepalive_time
+    proxy_half_close ssl_alpn ssl_ocsp ssl_ocsp_cache ssl_ocsp_responder ssl_key_log proxy_ssl_key_log
+    grpc_ssl_key_log uwsgi_ssl_key_log proxy_pass_trailers add_header_inherit add_trailer_inherit
+    mp4_start_key_frame early_hints ssl_object_cache_inheritable auth_delay limit_req_dry_run
+    limit_conn_dry_run ssl_early_data zone_sync resolver_file
+    more_set_headers more_clear_headers more_set_input_headers more_clear_input_headers
+    brotli brotli_static brotli_types brotli_comp_level brotli_buffers brotli_min_length brotli_window
+    zstd zstd_static zstd_types zstd_comp_level zstd_min_length geoip2 modsecurity modsecurity_rules
+    modsecurity_rules_file passenger_enabled passenger_app_root passenger_python passenger_root
+    vhost_traffic_status_zone vhost_traffic_status_display security_headers
+    """.split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParseError:
+    """A reason a file cannot be audited: ``path`` (display), ``line`` (None when unknown)."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NginxTest:
+    """The result of ``nginx -t`` on one input: ``ok``, and nginx's first error line."""
+
+    ran: bool
+    ok: bool = False
+    output: str = ""
+
+
+# --- reading and classifying files ------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; :class:`ValueError` for a binary or non-UTF-8 file, OSError if unreadable."""
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise ValueError("binary file, not an nginx configuration")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte {exc.start}), not an nginx configuration") from None
+
+
+def is_dump(text: str) -> bool:
+    """True for ``nginx -T`` output: its first statement is ``# configuration file PATH:``."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("nginx: "):
+            continue
+        return DUMP_MARKER.match(stripped) is not None
+    return False
+
+
+def _clean_dump(text: str) -> str:
+    """Blank out the ``nginx: ... syntax is ok`` lines ``nginx -T 2>&1`` puts first (lines kept)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("nginx: "):
+            lines[i] = ""
+        elif line.strip():
+            break
+    return "\n".join(lines)
+
+
+def _top_level(text: str) -> list[dict[str, Any]]:
+    import crossplane
+
+    payload = crossplane.parse_string(
+        text, single=True, strict=False, check_ctx=False, check_args=False, comments=False
+    )
+    return list(payload["config"][0].get("parsed") or []) if payload.get("config") else []
+
+
+def classify(path: Path) -> str | None:
+    """``nginx``, ``apache`` or None (neither) for a discovered candidate file."""
+    try:
+        text = _read_text(path)
+    except (OSError, ValueError):
+        return None
+    if APACHE_RE.search(text):
+        return "apache"
+    if is_dump(text):
+        return "nginx"
+    from crossplane.analyzer import DIRECTIVES
+
+    try:
+        top = _top_level(text)
+    except Exception:
+        return None
+    names = [s.get("directive", "") for s in top]
+    if any(s.get("directive") in NGINX_BLOCKS and "block" in s for s in top):
+        return "nginx"
+    known = [n for n in names if n in DIRECTIVES or n in NEWER_DIRECTIVES]
+    return "nginx" if names and len(known) * 2 > len(names) else None
+
+
+def _candidates(project_dir: Path) -> Iterator[Path]:
+    for path in deployment_files(project_dir):
+        name = path.name
+        if (
+            name.endswith((".conf", ".nginx"))
+            or name.startswith("nginx.conf")
+            or (path.parent.name in NGINX_FOLDERS and "." not in name)
+        ):
+            yield path
+
+
+# --- validating with crossplane ----------------------------------------------------------
+
+
+def _error_text(message: str) -> str:
+    return re.sub(r" in \S+:\d+$| in \S+$", "", message)
+
+
+def _resolve_include(pattern: str, prefix: Path) -> tuple[list[Path], bool]:
+    """(files matched, whether the pattern is a glob) for an include pattern."""
+    import glob
+
+    full = pattern if os.path.isabs(pattern) else os.path.join(prefix, pattern)
+    if glob.has_magic(full):
+        return [Path(p) for p in sorted(glob.glob(full))], True
+    return [Path(full)], False
+
+
+def _includes(parsed: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for stmt in parsed:
+        if stmt.get("directive") == "include" and stmt.get("args"):
+            yield stmt
+        yield from _includes(stmt.get("block") or [])
+
+
+def _has_load_module(parsed: list[dict[str, Any]]) -> bool:
+    return any(s.get("directive") == "load_module" for s in parsed)
+
+
+def validate(
+    root_file: Path, prefix: Path, project_dir: Path, dump_text: str | None = None
+) -> tuple[list[ParseError], list[Path]]:
+    """Check a file and everything it includes with crossplane: (errors, included files).
+
+    Crossplane is run per file (``single``), strictly (unknown directive names are errors,
+    unless golive knows them from newer nginx releases or the configuration loads modules),
+    with argument-count checks; each ``include`` must name a readable file (a glob may
+    match nothing), resolved against ``prefix`` as nginx does.
+    """
+    import crossplane
+
+    errors: list[ParseError] = []
+    included: list[Path] = []
+    payloads: list[tuple[Path, dict[str, Any]]] = []
+    queue = [root_file]
+    seen = {root_file.resolve()}
+    while queue:
+        current = queue.pop(0)
+        shown = display_path(current, project_dir)
+        try:
+            text = dump_text if dump_text is not None else _read_text(current)
+        except ValueError as exc:
+            errors.append(ParseError(path=shown, line=None, message=str(exc)))
+            continue
+        except OSError as exc:
+            errors.append(ParseError(path=shown, line=None, message=f"cannot read it: {exc.strerror or exc}"))
+            continue
+        payload = crossplane.parse_string(
+            text,
+            filename=str(current),
+            single=True,
+            strict=True,
+            check_ctx=False,
+            check_args=True,
+            comments=False,
+        )
+        payloads.append((current, payload))
+        if dump_text is not None:
+            break
+        for stmt in _includes(payload["config"][0].get("parsed") or []):
+            files, is_glob = _resolve_include(stmt["args"][0], prefix)
+            for f in files:
+                if not is_glob and not f.is_file():
+                    errors.append(
+                        ParseError(
+                            path=shown,
+                            line=stmt.get("line"),
+                            message=f"include {stmt['args'][0]}: no such file {f} (includes are resolved"
+                            f" against {prefix}; give --nginx-prefix to change it)",
+                        )
+                    )
+                elif f.resolve() not in seen:
+                    seen.add(f.resolve())
+                    included.append(f)
+                    queue.append(f)
+    loads_modules = any(_has_load_module(p["config"][0].get("parsed") or []) for _, p in payloads)
+    for current, payload in payloads:
+        shown = display_path(current, project_dir)
+        for err in payload.get("errors") or []:
+            message = _error_text(str(err.get("error", "")))
+            unknown = re.match(r'unknown directive "([^"]*)"', message)
+            if unknown and (unknown.group(1) in NEWER_DIRECTIVES or loads_modules):
+                continue
+            errors.append(ParseError(path=shown, line=err.get("line"), message=message))
+    return errors, included
+
+
+# --- gixy-ng ------------------------------------------------------------------------------
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_gixy(path: Path, prefix: Path, dump_text: str | None) -> tuple[Any, list[dict[str, Any]], list[str]]:
+    """Parse ``path`` with gixy-ng and run all its plugins: (gixy's root, reports, warnings).
+
+    This is ``gixy.core.manager.Manager.audit`` with the parser's working directory set to
+    ``prefix`` (the Manager hard-codes the file's own directory), and the reports are
+    gixy's own formatter's (``BaseFormatter.feed``: plugin, severity, summary, reason,
+    excerpt, location). Raises gixy's ``InvalidConfiguration`` when it cannot parse.
+    """
+    from gixy.core.config import Config
+    from gixy.core.context import purge_context, push_context
+    from gixy.core.manager import Manager
+    from gixy.core.variable_catalog import load_variable_catalog
+    from gixy.formatters.base import BaseFormatter
+    from gixy.parser.nginx_parser import NginxParser
+
+    logger = logging.getLogger("gixy")
+    capture = _LogCapture()
+    propagate = logger.propagate
+    logger.addHandler(capture)
+    logger.propagate = False
+    try:
+        config = Config(allow_includes=True, skips=list(GIXY_NOT_RUN))
+        with Manager(config=config) as manager:
+            parser = NginxParser(cwd=str(prefix), allow_includes=True)
+            if dump_text is not None:
+                root = parser.parse_string(dump_text, path_info=str(path))
+            else:
+                root = parser.parse_file(str(path))
+            manager.root = root
+            manager._declaration_overrides = {}
+            purge_context()
+            push_context(root, catalog=load_variable_catalog(config.vars_dirs, config.load_default_vars))
+            manager._audit_recursive(root.children)
+            manager.auditor.post_audit(root)
+            formatter = BaseFormatter()
+            formatter.feed(str(path), manager)
+            reports = list(formatter.reports[str(path)])
+    finally:
+        logger.removeHandler(capture)
+        logger.propagate = propagate
+    return root, reports, capture.messages
+
+
+# --- nginx -t -------------------------------------------------------------------------------
+
+
+def nginx_binary() -> str | None:
+    """The installed nginx (``$PATH``, then ``/usr/sbin/nginx``), or None."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+
+
+def nginx_test(conf: Path, *, fragment: bool, workdir: Path, timeout: float = 20.0) -> NginxTest:
+    """Run ``nginx -t -q -c`` on ``conf`` with ``workdir`` as prefix (no root needed).
+
+    A ``fragment`` (server blocks) is wrapped in a minimal main file in ``workdir``
+    (``pid``, ``error_log``, ``events {}``, ``http { include conf; }``); relative paths in
+    it (certificates, includes) then resolve against ``workdir``.
+    """
+    binary = nginx_binary()
+    if binary is None:
+        return NginxTest(ran=False, output="nginx is not installed")
+    target = conf.resolve()
+    if fragment:
+        wrapper = workdir / "nginx.conf"
+        wrapper.write_text(
+            f"pid {workdir}/nginx.pid;\nerror_log {workdir}/error.log;\n"
+            f"events {{}}\nhttp {{\n    include {target};\n}}\n",
+            encoding="utf-8",
+        )
+        target = wrapper
+    try:
+        proc = subprocess.run(
+            [binary, "-t", "-q", "-c", str(target), "-p", f"{workdir}/"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return NginxTest(ran=False, output=f"nginx -t could not run: {exc}")
+    lines = [ln for ln in proc.stderr.splitlines() if "[emerg]" in ln] or proc.stderr.splitlines() or [""]
+    first = re.sub(r"^(nginx: |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (\d+#\d+: )?", r"[\2] ", lines[0])
+    return NginxTest(ran=True, ok=proc.returncode == 0, output="" if proc.returncode == 0 else first[:300])
