@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -332,23 +332,24 @@ def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) ->
     return tuple(sorted(seen.values(), key=lambda p: p.name))
 
 
-def requirement_pins(ctx: AuditContext) -> tuple[Package, ...]:
-    """Exact pins (``name==version``) of the project's requirements files."""
+def requirement_pins(ctx: AuditContext) -> tuple[tuple[Package, ...], tuple[Package, ...]]:
+    """(exact pins ``name==version``, other requirement lines) of the project's requirements
+    files; for the latter ``version`` holds the specifier (``>=5.2``, or empty)."""
     from golive.collectors import project
 
-    pins = []
+    pins: list[Package] = []
+    loose: list[Package] = []
     for dep in project.collect(ctx).dependencies:
         match = re.fullmatch(r"===?\s*([0-9][\w.+!-]*)", dep.specifier.strip())
-        if match and "*" not in match.group(1):
-            pins.append(
-                Package(
-                    name=canonical(dep.name),
-                    version=match.group(1),
-                    origin=str(dep.location),
-                    location=dep.location,
-                )
-            )
-    return tuple(pins)
+        exact = bool(match) and "*" not in (match.group(1) if match else "")
+        pkg = Package(
+            name=canonical(dep.name),
+            version=match.group(1) if match and exact else dep.specifier.strip(),
+            origin=str(dep.location),
+            location=dep.location,
+        )
+        (pins if exact else loose).append(pkg)
+    return tuple(pins), tuple(loose)
 
 
 # --- pip-audit -------------------------------------------------------------------------
@@ -511,9 +512,9 @@ def collect(ctx: AuditContext) -> DependencyFacts:
     except CollectorError as exc:
         environment, env_error = (), str(exc)
     try:
-        pins = requirement_pins(ctx)
+        pins, loose = requirement_pins(ctx)
     except Exception:
-        pins = ()
+        pins, loose = (), ()
     if config.get("audit", True) is False:
         audit = AuditResult(unavailable="pip-audit switched off ([tool.golive.dependencies] audit = false)")
     else:
@@ -533,6 +534,12 @@ def collect(ctx: AuditContext) -> DependencyFacts:
         )
         if env_error and audit.unavailable is None and not environment:
             audit = AuditResult(unavailable=env_error)
+        installed = {p.name for p in environment} | {p.name for p in pins}
+        unresolved = {p.name: p for p in loose if p.name not in installed}
+        if unresolved and audit.unavailable is None:
+            reason = f"not pinned and not installed for {ctx.python}: pin it (name==X.Y.Z) to have it checked"
+            extra_skips = tuple((p, reason) for p in unresolved.values())
+            audit = replace(audit, not_checked=audit.not_checked + extra_skips)
     return DependencyFacts(
         tables=tables,
         latest=latest_map,

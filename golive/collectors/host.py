@@ -179,6 +179,8 @@ def runtime_settings(ctx: AuditContext) -> dict[str, Any]:
     key = ctx.fingerprint_key
     with _RUNTIME_LOCK:
         if key not in _RUNTIME:
+            while len(_RUNTIME) >= 8:  # a long-lived process (tests, a server) audits many times
+                _RUNTIME.pop(next(iter(_RUNTIME)))
             if ctx.options.no_runtime:
                 _RUNTIME[key] = CollectorError("--no-runtime: the settings were not loaded")
             else:
