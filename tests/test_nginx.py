@@ -242,7 +242,7 @@ def test_every_gixy_plugin_has_one_golive_id_and_gixys_own_severity() -> None:
 def test_broken_config_is_a_collector_error_with_file_line_and_message(fixture: str, message: str) -> None:
     with pytest.raises(CollectorError) as exc:
         nginx_facts(FIXTURES / fixture)
-    assert str(exc.value) == f"{message}: nginx would refuse this configuration"
+    assert str(exc.value) == f"{message} (the nginx checks need every file to parse)"
 
 
 def test_binary_file_is_a_collector_error(tmp_path: Path) -> None:
@@ -252,7 +252,18 @@ def test_binary_file_is_a_collector_error(tmp_path: Path) -> None:
         collect_files([(binary, "given")], None, tmp_path)
     assert (
         str(exc.value)
-        == "site.conf: binary file, not an nginx configuration: nginx would refuse this configuration"
+        == "site.conf: binary file, not an nginx configuration (the nginx checks need every file to parse)"
+    )
+
+
+def test_an_apache_file_given_as_nginx_is_named_as_such(tmp_path: Path) -> None:
+    site = tmp_path / "site.conf"
+    site.write_text("<VirtualHost *:80>\n    ServerName shop.example.com\n</VirtualHost>\n")
+    with pytest.raises(CollectorError) as exc:
+        collect_files([(site, "given")], None, tmp_path)
+    assert str(exc.value) == (
+        "site.conf: an Apache configuration, not nginx (not audited yet)"
+        " (the nginx checks need every file to parse)"
     )
 
 

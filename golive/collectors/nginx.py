@@ -28,6 +28,7 @@ from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.servers_common import display_path
 from golive.collectors.servers_nginx import Chain, Node, from_gixy, servers, walk
 from golive.collectors.servers_nginx_read import (
+    APACHE_RE,
     DUMP_MARKER,
     NginxTest,
     ParseError,
@@ -187,6 +188,11 @@ def audit_file(
         message = str(exc) if isinstance(exc, ValueError) else f"cannot read it: {exc.strerror or exc}"
         err = ParseError(path=shown, line=None, message=message)
         return NginxFile(path=shown, found=found, kind="config", prefix="", errors=(err,)), []
+    if APACHE_RE.search(text):
+        err = ParseError(
+            path=shown, line=None, message="an Apache configuration, not nginx (not audited yet)"
+        )
+        return NginxFile(path=shown, found=found, kind="config", prefix="", errors=(err,)), []
     dump = is_dump(text)
     dump_text = _clean_dump(text) if dump else None
     base = prefix or path.parent.resolve()
@@ -289,7 +295,7 @@ def collect_files(inputs: list[tuple[Path, str]], prefix: Path | None, project_d
         first = broken[0].errors[0]
         more = sum(len(f.errors) for f in broken) - 1
         tail = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-        raise CollectorError(f"{first}{tail}: nginx would refuse this configuration")
+        raise CollectorError(f"{first}{tail} (the nginx checks need every file to parse)")
     return NginxFacts(
         files=tuple(files),
         gixy=tuple(results),
