@@ -223,3 +223,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "covers(*ids, case): this test is a `fail`, `pass` or `manual` case of the given check ids"
         " (enforced by tests/test_catalogue.py)",
     )
+
+
+@pytest.fixture(scope="session")
+def hardened_audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    """The audit of the untouched hardened project, shared by every module's passing cases."""
+    return audit_project(build_project(tmp_path_factory.mktemp("hardened") / "proj"))

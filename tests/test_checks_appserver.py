@@ -93,8 +93,8 @@ def test_gl602_a_server_started_by_the_procfile_counts(make_project) -> None:  #
 
 
 @pytest.mark.covers("GL601", "GL602", "GL980", "pass")
-def test_hardened_project_passes_application_server(make_project) -> None:  # type: ignore[no-untyped-def]
-    result = audit_project(make_project())
+def test_hardened_project_passes_application_server(hardened_audit: Audit) -> None:
+    result = hardened_audit
     for cid in ("GL601", "GL602", "GL980"):
         assert outcome(result, cid) == [Status.PASS], cid
 

@@ -260,8 +260,8 @@ def test_near_misses_pass(e4: Audit) -> None:
 
 @pytest.mark.covers("GL201", "GL202", "GL210", "GL211", "GL220", "GL221", "GL230", "pass")
 @pytest.mark.covers("GL231", "GL232", "GL240", "GL241", "GL242", "GL250", "GL251", "pass")
-def test_hardened_project_passes_the_environment_section(make_project) -> None:  # type: ignore[no-untyped-def]
-    result = audit_project(make_project())
+def test_hardened_project_passes_the_environment_section(hardened_audit: Audit) -> None:
+    result = hardened_audit
     automatic = ["GL201", "GL202", "GL210", "GL211", "GL220", "GL221", "GL230", "GL231", "GL232"]
     automatic += ["GL240", "GL241", "GL242", "GL250", "GL251"]
     assert {cid: outcome(result, cid) for cid in automatic} == {cid: [Status.PASS] for cid in automatic}

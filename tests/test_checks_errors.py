@@ -119,8 +119,8 @@ def test_a_logging_handler_on_django_counts_as_reporting(make_project) -> None: 
 
 
 @pytest.mark.covers("GL501", "GL502", "GL503", "GL504", "pass")
-def test_hardened_project_passes_error_reporting(make_project) -> None:  # type: ignore[no-untyped-def]
-    result = audit_project(make_project())
+def test_hardened_project_passes_error_reporting(hardened_audit: Audit) -> None:
+    result = hardened_audit
     for cid in ("GL501", "GL502", "GL503", "GL504"):
         assert outcome(result, cid) == [Status.PASS], cid
     assert outcome(result, "GL505") == [Status.MANUAL]

@@ -98,8 +98,8 @@ def test_sqlite_and_wrapped_loaders_pass(p2: Audit) -> None:
 
 
 @pytest.mark.covers("GL401", "GL402", "GL403", "GL404", "GL405", "pass")
-def test_hardened_project_passes_performance(make_project) -> None:  # type: ignore[no-untyped-def]
-    result = audit_project(make_project())
+def test_hardened_project_passes_performance(hardened_audit: Audit) -> None:
+    result = hardened_audit
     for cid in ("GL401", "GL402", "GL403", "GL404", "GL405"):
         assert outcome(result, cid) == [Status.PASS], cid
     [gl401] = [f for f in result.findings if f.id == "GL401"]
