@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from golive.collectors.dependencies import load_tables, series_of
 from golive.commands import update_data as ud
+from golive.data.tables import load_tables, series_of
 
 SDIST_VERSION = "5.2.19"
 CACHE = Path(tempfile.gettempdir()) / "golive-test-cache" / "sdist"

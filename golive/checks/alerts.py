@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 
 from packaging.version import InvalidVersion, Version
 
-from golive.collectors.dependencies import DependencyFacts, canonical, series_of
+from golive.collectors.dependencies import DependencyFacts, canonical
 from golive.collectors.runtime import RuntimeFacts
+from golive.data.tables import series_of
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

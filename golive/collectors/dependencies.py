@@ -36,18 +36,16 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
+from golive.data.tables import DjangoTables, TablesError, load_tables, series_of
 from golive.model import Location
 from golive.registry import FactsBase
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
-CALENDAR_FROM = 2028
-DEP20 = "https://github.com/django/deps/blob/main/accepted/0020-annual-release-cycle.rst"
 
 _LIST_SCRIPT = r"""
 import json, importlib.metadata as md
@@ -67,128 +65,6 @@ print(json.dumps({"packages": out}))
 def canonical(name: str) -> str:
     """PEP 503 normalised name: ``Django_Foo.bar`` → ``django-foo-bar``."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def series_of(version: str) -> str:
-    """``"5.2.19"`` → ``"5.2"``; a calendar version (DEP 20) ``"2028.3"`` → ``"2028"``."""
-    parts = version.split(".")
-    if parts and parts[0].isdigit() and int(parts[0]) >= CALENDAR_FROM:
-        return parts[0]
-    return ".".join(parts[:2])
-
-
-def end_of(text: str) -> dt.date:
-    """A table date: ``"2026-04-07"`` is that day, ``"2028-04"`` (announced month) its last day."""
-    if len(text) == 7:
-        year, month = int(text[:4]), int(text[5:])
-        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-    return dt.date.fromisoformat(text)
-
-
-@dataclass(frozen=True, kw_only=True)
-class SeriesSupport:
-    """One Django release series: dates as in the table (``YYYY-MM-DD`` or announced ``YYYY-MM``)."""
-
-    series: str
-    lts: bool
-    released: str | None
-    mainstream_end: str
-    extended_end: str
-    latest: str | None
-    source: str
-
-    @property
-    def supported_until(self) -> dt.date:
-        """The last day of extended (security) support."""
-        return end_of(self.extended_end)
-
-
-@dataclass(frozen=True, kw_only=True)
-class DjangoCve:
-    """One CVE of Django's security archive: ``fixed`` maps each affected series to its fix
-    (None when Django's notes do not say which release fixed it)."""
-
-    id: str
-    date: str
-    summary: str
-    severity: str | None
-    url: str | None
-    fixed: dict[str, str | None]
-
-
-@dataclass(frozen=True, kw_only=True)
-class DjangoTables:
-    """golive's shipped tables: ``generated`` is when ``golive update-data`` wrote them."""
-
-    generated: dt.date
-    cves_generated: dt.date
-    cves_source: str
-    releases: tuple[SeriesSupport, ...]
-    cves: tuple[DjangoCve, ...]
-
-    def series(self, name: str) -> SeriesSupport | None:
-        """The table row of ``name``; a calendar series past the table follows DEP 20's rule
-        (January release, mainstream until December, extended until December two years on)."""
-        for row in self.releases:
-            if row.series == name:
-                return row
-        if name.isdigit() and int(name) >= CALENDAR_FROM:
-            year = int(name)
-            return SeriesSupport(
-                series=name,
-                lts=False,
-                released=f"{year}-01",
-                mainstream_end=f"{year}-12",
-                extended_end=f"{year + 2}-12",
-                latest=None,
-                source=DEP20 + " (rule for calendar versions)",
-            )
-        return None
-
-    @property
-    def oldest(self) -> SeriesSupport:
-        """The oldest series in the table."""
-        return self.releases[0]
-
-
-def load_tables() -> DjangoTables:
-    """Read the shipped tables. Raises :class:`CollectorError` when golive's install is broken."""
-    try:
-        folder = resources.files("golive") / "data"
-        releases = json.loads((folder / "django_releases.json").read_text(encoding="utf-8"))
-        cves = json.loads((folder / "django_cves.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CollectorError(
-            f"golive's Django tables are unreadable ({exc}): run `golive update-data`"
-        ) from None
-    return DjangoTables(
-        generated=dt.date.fromisoformat(releases["generated"]),
-        cves_generated=dt.date.fromisoformat(cves["generated"]),
-        cves_source=str(cves.get("source", "")),
-        releases=tuple(
-            SeriesSupport(
-                series=r["series"],
-                lts=bool(r["lts"]),
-                released=r.get("released"),
-                mainstream_end=r["mainstream_end"],
-                extended_end=r["extended_end"],
-                latest=r.get("latest"),
-                source=r.get("source", ""),
-            )
-            for r in releases["series"]
-        ),
-        cves=tuple(
-            DjangoCve(
-                id=c["id"],
-                date=c["date"],
-                summary=c.get("summary", ""),
-                severity=c.get("severity"),
-                url=c.get("url"),
-                fixed=dict(c.get("fixed") or {}),
-            )
-            for c in cves["cves"]
-        ),
-    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -499,7 +375,10 @@ def audit_packages(
 def collect(ctx: AuditContext) -> DependencyFacts:
     """Gather the tables, PyPI's latest patches, the environment, the pins and pip-audit's answer."""
     config = ctx.config.section("dependencies")
-    tables = load_tables()
+    try:
+        tables = load_tables()
+    except TablesError as exc:
+        raise CollectorError(str(exc)) from None
     latest = latest_patches()
     if isinstance(latest, dict):
         latest_map, source = latest, f"PyPI ({PYPI_JSON})"

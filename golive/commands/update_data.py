@@ -44,6 +44,8 @@ from typing import Any
 
 import click
 
+from golive.data.tables import series_of
+
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 RELEASES_FILE = "django_releases.json"
@@ -75,14 +77,6 @@ ANNOUNCED_RELEASE = {"6.2": "2027-04", "2028": "2028-01"}
 
 class UpdateError(Exception):
     """The tables could not be regenerated; one-line message with the fix."""
-
-
-def series_of(version: str) -> str:
-    """``"5.2.19"`` → ``"5.2"``; a calendar version ``"2028.3"`` → ``"2028"`` (DEP 20)."""
-    parts = version.split(".")
-    if parts and parts[0].isdigit() and int(parts[0]) >= 2028:
-        return parts[0]
-    return ".".join(parts[:2])
 
 
 def _final_releases(pypi: dict[str, Any]) -> dict[str, dt.date]:

@@ -1,0 +1,1 @@
+"""golive's shipped data: the Django tables (:mod:`golive.data.tables`) and their JSON files."""
