@@ -121,9 +121,17 @@ def build_audit(
 
 
 def _author() -> str:
-    from golive.context import git_info
+    """Who ran the probe: git's author identity (one ``git var`` call), else ``unknown``."""
+    import subprocess
 
-    return git_info(Path.cwd()).user or "unknown"
+    try:
+        out = subprocess.run(
+            ["git", "var", "GIT_AUTHOR_IDENT"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    ident = out.stdout.strip().rsplit(" ", 2)[0] if out.returncode == 0 else ""
+    return ident or "unknown"
 
 
 @click.command("probe", epilog=EPILOG)

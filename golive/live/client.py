@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -82,10 +83,12 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
+@functools.lru_cache(maxsize=8)
 def ssl_context(cacert: Path | None) -> ssl.SSLContext:
     """A verifying client context: the system trust store, plus ``cacert`` when given.
 
-    Raises ``OSError``/``ssl.SSLError`` when ``cacert`` cannot be read.
+    Built once per ``cacert`` and shared (loading the trust store costs a few hundred
+    milliseconds). Raises ``OSError``/``ssl.SSLError`` when ``cacert`` cannot be read.
     """
     ctx = ssl.create_default_context()
     if cacert is not None:
@@ -150,21 +153,31 @@ class ProbeClient:
         self.per_host = per_host
         self.global_ = global_
         self.used = 0
-        verify: ssl.SSLContext | bool = False if config.insecure else ssl_context(config.cacert)
-        self._client = httpx.AsyncClient(
-            verify=verify,
-            follow_redirects=False,
-            trust_env=False,
-            timeout=httpx.Timeout(config.timeout),
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
-            headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
-        )
+        self._clients: dict[str, httpx.AsyncClient] = {}
+
+    def _client(self, scheme: str) -> httpx.AsyncClient:
+        """One httpx client per scheme, made on first use: a site probed over plain http
+        never loads the trust store."""
+        if scheme not in self._clients:
+            verify: ssl.SSLContext | bool = False
+            if scheme == "https" and not self.config.insecure:
+                verify = ssl_context(self.config.cacert)
+            self._clients[scheme] = httpx.AsyncClient(
+                verify=verify,
+                follow_redirects=False,
+                trust_env=False,
+                timeout=httpx.Timeout(self.config.timeout),
+                limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+                headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
+            )
+        return self._clients[scheme]
 
     async def __aenter__(self) -> ProbeClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
 
     def _physical(self, url: str) -> tuple[str, dict[str, str], dict[str, object]]:
         """The URL to connect to, extra headers and extensions that apply ``--resolve``."""
@@ -200,7 +213,7 @@ class ProbeClient:
         self.used += 1
         shown = tuple((headers or {}).items())
         base = Exchange(method=method, url=url, host_header=host_header, request_headers=shown)
-        async with self.global_, self.per_host:
+        async with self.per_host, self.global_:  # per-host first: no global slot idles
             try:
                 return await asyncio.wait_for(
                     self._send(base, headers or {}, host_header, max_body or self.config.max_body),
@@ -220,8 +233,9 @@ class ProbeClient:
         all_headers = {**extra, **headers}
         if host_header is not None:
             all_headers["Host"] = host_header
-        req = self._client.build_request(base.method, physical, headers=all_headers, extensions=extensions)
-        response = await self._client.send(req, stream=True)
+        client = self._client(base.scheme)
+        req = client.build_request(base.method, physical, headers=all_headers, extensions=extensions)
+        response = await client.send(req, stream=True)
         try:
             body = bytearray()
             truncated = False

@@ -10,7 +10,8 @@ port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budg
    is not trusted and ``--insecure`` is not given, the HTTPS probes below are skipped
    with that reason (the certificate problem itself is a finding either way).
 3. On the *primary* origin (https when usable, else http), concurrently:
-   ``home`` (GET the URL's path with an ``Origin`` header, ≤ 3 hops), ``404`` (a random
+   ``home`` (GET the URL's path with an ``Origin`` header, ≤ 3 hops; the answer of 1
+   when that was the same URL), ``404`` (a random
    path), ``bogus-host`` (GET / with a Host that is no one's, on https and http),
    ``preflight`` (OPTIONS / as a CORS preflight), ``admin:/admin/`` and
    ``admin:--admin-path`` (≤ 2 hops each), ``form`` (one form page linked from the home
@@ -42,7 +43,7 @@ from golive.live.client import (
     origin_of,
     url_port,
 )
-from golive.live.facts import Exchange, SiteFacts
+from golive.live.facts import Exchange, SiteFacts, TlsFacts
 from golive.live.tls import inspect_tls
 
 PROBE_ORIGIN = "https://golive-probe.invalid"
@@ -159,10 +160,25 @@ class _SiteProbe:
     ) -> tuple[Exchange, ...]:
         return (await self.client.request("GET", url, host_header=host_header, max_body=max_body),)
 
+    async def _tls(self, origin: str) -> TlsFacts:
+        port = url_port(origin)
+        async with self.limit:
+            return await asyncio.to_thread(
+                inspect_tls,
+                self.t.host,
+                port,
+                self.opts.client.resolver.lookup(self.t.host, port),
+                cacert=self.opts.client.cacert,
+                timeout=self.opts.client.timeout,
+            )
+
     async def run(self) -> SiteFacts:
         t = self.t
         http_origin = origin_of(t.http_url) if t.http_url else None
         https_origin = origin_of(t.https_url) if t.https_url else None
+        # The TLS handshakes with the known (or guessed) https origin run meanwhile.
+        tls_job = asyncio.ensure_future(self._tls(https_origin)) if https_origin else None
+        tls_origin = https_origin
         if t.http_url:
             await self._probe("http-home", self.client.follow(t.http_url or "", max_hops=4))
             for ex in self.chains.get("http-home", ()):
@@ -170,19 +186,16 @@ class _SiteProbe:
                     https_origin, t = origin_of(ex.url), replace(t, https_derived=False)
         tls = None
         if https_origin:
-            port = url_port(https_origin)
-            async with self.limit:
-                tls = await asyncio.to_thread(
-                    inspect_tls,
-                    t.host,
-                    port,
-                    self.opts.client.resolver.lookup(t.host, port),
-                    cacert=self.opts.client.cacert,
-                    timeout=self.opts.client.timeout,
-                )
+            if tls_job is None or tls_origin != https_origin:
+                if tls_job is not None:
+                    tls_job.cancel()
+                tls_job = asyncio.ensure_future(self._tls(https_origin))
+            tls = await tls_job
             if tls.error and t.https_derived:
                 self.notes.append(f"no https on port 443 ({tls.error})")
                 https_origin, tls = None, None
+        elif tls_job is not None:
+            tls_job.cancel()
         primary, reason = self._primary(http_origin, https_origin, tls)
         site = SiteFacts(url=t.url, host=t.host, http_origin=http_origin, https_origin=https_origin, tls=tls)
         if primary is None:
@@ -192,10 +205,13 @@ class _SiteProbe:
                 skip_reason=reason,
             )
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
-        await self._probe(
-            "home",
-            self.client.follow(_join(primary, path), max_hops=3, headers={"Origin": PROBE_ORIGIN}),
-        )
+        home_url = _join(primary, path)
+        if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
+            self.chains["home"] = self.chains["http-home"]  # the same GET: not made twice
+        else:
+            await self._probe(
+                "home", self.client.follow(home_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
+            )
         home = self.chains["home"][-1] if "home" in self.chains else None
         if home is not None and not home.answered and not home.closed and not self._answered():
             return self._finish(
@@ -222,8 +238,6 @@ class _SiteProbe:
     def _primary(
         self, http_origin: str | None, https_origin: str | None, tls: object
     ) -> tuple[str | None, str]:
-        from golive.live.facts import TlsFacts
-
         if https_origin and isinstance(tls, TlsFacts):
             if tls.error:
                 return None, f"HTTPS on {tls.target} is broken: {tls.error}"
