@@ -11,8 +11,10 @@ added now and then. Then, alternately and several times each:
   own: the same ``git log -p --all --unified=0`` written to a file, then
   ``detect-secrets scan`` of that file (its documented way to scan arbitrary text).
 
-Prints the median wall time of each, golive's commits per second, and the ratio.
-Target (issue 5): golive ≥ 1,000 commits/s.
+Prints the median wall and CPU time of each, golive's commits per second, and the ratios.
+Target (issue 5): golive ≥ 1,000 commits/s. golive's git and Python processes run side by
+side, so on a busy machine (other test suites on the same two cores) its wall time grows
+more than its CPU time: the CPU figure is the one that does not depend on the load.
 
     python benchmarks/bench_git_secrets.py [--commits 3000] [--runs 3] [--repo DIR]
 """
@@ -181,7 +183,8 @@ def main() -> None:
     print(f"golive:         {g:6.2f} s wall, {g_cpu:6.2f} s CPU, {commits / g:,.0f} commits/s  {golive_out}")
     print(f"detect-secrets: {d:6.2f} s wall, {d_cpu:6.2f} s CPU, {commits / d:,.0f} commits/s  {ds_out}")
     print(f"ratio detect-secrets / golive: {d / g:.1f}x wall, {d_cpu / g_cpu:.1f}x CPU")
-    print(f"target golive >= 1,000 commits/s: {'met' if commits / g >= 1000 else 'NOT met'}")
+    print(f"golive per CPU second (git and Python together): {commits / g_cpu:,.0f} commits")
+    print(f"target golive >= 1,000 commits/s (wall): {'met' if commits / g >= 1000 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,22 @@ HISTORY_TIME_LIMIT = 600.0
 #: How many times a broken ``git log`` stream is resumed past a damaged commit.
 MAX_RESUMES = 25
 GIT_TIMEOUT = 120.0
+#: ``git grep -l`` telling a private key ``.pem`` and a data dump ``.sql`` from the others.
+CONTENT_GREP = (
+    "grep",
+    "-l",
+    "-z",
+    "-I",
+    "-E",
+    "-e",
+    "PRIVATE KEY",
+    "-e",
+    "^-- (PostgreSQL database dump|MySQL dump|MariaDB dump)",
+    "-e",
+    "^(INSERT INTO|COPY .* FROM stdin;)",
+)
+#: Paths per ``git grep`` command line.
+CONTENT_BATCH = 500
 SHALLOW_NOTE = (
     "shallow clone: commits before its boundary are missing, and secrets present there are dated to"
     " the boundary commit (git fetch --unshallow to scan everything)"
@@ -323,25 +339,9 @@ def tracked_files(root: Path) -> tuple[list[tuple[str, str, int | None]], str]:
             undecided[path] = (kind, size)
         else:
             found.append((path, kind, size))
-    if undecided:
-        grep = _git(
-            root,
-            "--literal-pathspecs",
-            "grep",
-            "-l",
-            "-z",
-            "-I",
-            "-E",
-            "-e",
-            "PRIVATE KEY",
-            "-e",
-            "^-- (PostgreSQL database dump|MySQL dump|MariaDB dump)",
-            "-e",
-            "^(INSERT INTO|COPY .* FROM stdin;)",
-            "HEAD",
-            "--",
-            *undecided,
-        )
+    paths = sorted(undecided)
+    for at in range(0, len(paths), CONTENT_BATCH):
+        grep = _git(root, "--literal-pathspecs", *CONTENT_GREP, "HEAD", "--", *paths[at : at + CONTENT_BATCH])
         for raw in grep.stdout.split(b"\x00"):
             path = raw.decode("utf-8", "replace").removeprefix("HEAD:")
             if path in undecided:
