@@ -22,7 +22,9 @@ Format reference: git-log(1) "PRETTY FORMATS" and "GENERATING PATCH TEXT WITH -P
 from __future__ import annotations
 
 import codecs
+import queue
 import re
+import threading
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -51,8 +53,11 @@ KEYWORDS = (
 #: Looked for in the block as it is (too common in lower case: ``msg.``); ``gh`` stands for
 #: the GitHub token prefixes.
 CASED_KEYWORDS = (b"AKIA", b"ASIA", b"SG.", b"AIza", b"gh")
-#: How much is read from the stream at a time.
+#: How much of the stream is scanned at a time (rounded to whole commits).
 BLOCK = 1 << 22
+#: How much the reader thread reads at a time, and how many such reads may wait.
+READ = 1 << 16
+QUEUED = 1024
 _HUNK = re.compile(rb"@@ -\d+(?:,\d+)? \+(\d+)")
 
 
@@ -150,6 +155,16 @@ def _candidates(block: bytes) -> list[int]:
     return sorted(starts)
 
 
+def _drain(stream: Readable, chunks: queue.Queue[bytes]) -> None:
+    """Put ``stream``'s bytes on ``chunks``, then ``b""`` at its end (or when it breaks)."""
+    try:
+        while chunk := stream.read(READ):
+            chunks.put(chunk)
+    except (OSError, ValueError):
+        pass
+    chunks.put(b"")
+
+
 class HistoryScan:
     """Feed it a ``git log -p`` stream; read ``found`` and ``commits`` afterwards.
 
@@ -164,14 +179,27 @@ class HistoryScan:
         self.last: Commit | None = None
 
     def feed(self, stream: Readable) -> None:
-        """Read ``stream`` to its end; may be called again for a resumed stream."""
-        pending = b""
+        """Read ``stream`` to its end; may be called again for a resumed stream.
+
+        A reader thread drains the stream while this one scans, so that git keeps
+        writing (its pipe never fills) and both run side by side.
+        """
+        chunks: queue.Queue[bytes] = queue.Queue(maxsize=QUEUED)
+        reader = threading.Thread(target=_drain, args=(stream, chunks), daemon=True)
+        reader.start()
+        pending, parts, size = b"", [], 0
         while True:
-            chunk = stream.read(BLOCK)
-            data = pending + chunk
+            chunk = chunks.get()
+            parts.append(chunk)
+            size += len(chunk)
+            if chunk and size < BLOCK:
+                continue
+            data = pending + b"".join(parts)
+            parts, size = [], 0
             if not chunk:
                 if data:
                     self._block(data)
+                reader.join()
                 return
             cut = data.rfind(b"\n\x01")
             if cut <= 0:
