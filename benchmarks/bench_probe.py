@@ -2,7 +2,8 @@
 
 1. Starts the careless test deployment (Django under gunicorn behind nginx, on loopback;
    tests/fixtures/live/live_deploy.py) and runs ``golive probe URL`` and ``djcheckup URL``
-   on the same plain-http URL, alternately, ``--runs`` times each: the median wall time of
+   on the same https URL (the deployment's CA trusted by both), alternately, ``--runs``
+   times each: the median wall time of
    each, their ratio, and how many checks each ran (golive: findings that passed or
    failed; djcheckup: results that were not skipped). Targets (issue 4): ratio ≤ 0.5
    with at least 3 × the checks.
@@ -71,20 +72,13 @@ def djcheckup_checks(stdout: str) -> int:
 def compare(djcheckup: str, runs: int, tmp: Path) -> None:
     deployment = live_deploy.start("careless", tmp / "careless")
     try:
-        url = f"http://127.0.0.1:{deployment.http_port}/"
+        # https, with the deployment's own CA trusted by both (its certificate names 127.0.0.1)
+        url = f"https://127.0.0.1:{deployment.https_port}/"
         report = tmp / "golive.json"
-        golive = [
-            sys.executable,
-            "-m",
-            "golive.cli",
-            "probe",
-            url,
-            "--no-screenshots",
-            "-q",
-            "-o",
-            str(report),
-        ]
+        golive = [sys.executable, "-m", "golive.cli", "probe", url, "--cacert", str(deployment.cert),
+                  "--no-screenshots", "-q", "-o", str(report)]  # fmt: skip
         peer = [djcheckup, "--output-json", url]
+        os.environ["REQUESTS_CA_BUNDLE"] = str(deployment.cert)  # djcheckup uses requests
         for cmd in (golive, peer):  # warm caches once
             timed(cmd, tmp)
         g_times, d_times = [], []
@@ -103,7 +97,8 @@ def compare(djcheckup: str, runs: int, tmp: Path) -> None:
     print(f"golive probe: median {g:.3f} s over {runs} runs, {g_checks} checks ran")
     print(f"djcheckup:    median {d:.3f} s over {runs} runs, {d_checks} checks ran")
     print(
-        f"ratio golive / djcheckup: {g / d:.2f} (target <= 0.5); checks {g_checks / max(1, d_checks):.1f}x (target >= 3)"
+        f"ratio golive / djcheckup: {g / d:.2f} (target <= 0.5);"
+        f" checks {g_checks / max(1, d_checks):.1f}x (target >= 3)"
     )
 
 
@@ -121,7 +116,8 @@ def many(sites: int, tmp: Path) -> None:
     conf = conf.replace("worker_processes 1;", "worker_processes 2;")
     (conf_dir / "nginx.conf").write_text(conf, encoding="utf-8")
     nginx = subprocess.Popen(
-        [live_deploy.NGINX, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf"), "-e", str(conf_dir / "e.log"),
+        [live_deploy.NGINX, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf"),
+         "-e", str(conf_dir / "e.log"),
          "-g", "daemon off;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
@@ -134,7 +130,8 @@ def many(sites: int, tmp: Path) -> None:
         urls_file = tmp / "urls.txt"
         urls_file.write_text("".join(f"https://{h}:{https_port}/\n" for h in hosts), encoding="utf-8")
         cmd = [sys.executable, "-m", "golive.cli", "probe", "--urls-file", str(urls_file), "--insecure",
-               "--no-screenshots", "--concurrency", "64", "-o", str(tmp / "many" / "report.json")]  # fmt: skip
+               "--no-screenshots", "--concurrency", "64",
+               "-o", str(tmp / "many" / "report.json")]  # fmt: skip
         for h in hosts:
             cmd += ["--resolve", f"{h}:{https_port}:127.0.0.1"]
         wall, proc = timed(cmd, tmp)
@@ -143,7 +140,8 @@ def many(sites: int, tmp: Path) -> None:
     combined = json.loads((tmp / "many" / "report-all.json").read_text(encoding="utf-8"))
     probed = len(combined["sites"])
     errored = sum(1 for s in combined["sites"] if s["report"]["incomplete"])
-    print(f"{probed} local sites probed in one run: {wall:.1f} s wall (target <= 20 s); exit {proc.returncode};"
+    print(f"{probed} local sites probed in one run: {wall:.1f} s wall (target <= 20 s);"
+          f" exit {proc.returncode};"
           f" {errored} incomplete")  # fmt: skip
 
 
