@@ -294,3 +294,30 @@ def test_untrusted_certificate_without_insecure_skips_https_probes(careless: liv
     gl831 = only(a, "GL831")
     assert gl831.status is Status.SKIPPED
     assert "not trusted" in gl831.reason and "--insecure" in gl831.reason
+
+
+def test_audit_with_project_says_where_the_urlconf_mounts_the_admin(hardened: live_deploy.Deployment) -> None:
+    """Cross-check with the runtime settings: the admin is not at /admin/, the URLconf says where."""
+    ctx = resolve(
+        AuditOptions(
+            project_dir=hardened.project,
+            settings="live_settings",
+            env_file=hardened.project / "deploy" / "audit.env",
+            python=sys.executable,
+            urls=(hardened.http_url,),
+            resolve=hardened.resolve,
+            cacert=hardened.cert,
+            screenshots=False,
+            no_git=True,
+            no_history=True,
+        )
+    )
+    a = run_audit(ctx)
+    assert {c.name: c.status for c in a.collectors}["live"] == "ok"
+    gl841 = only(a, "GL841")
+    assert gl841.status is Status.SKIPPED
+    assert gl841.reason.endswith(
+        "no admin login found (looked at /admin/); the URLconf mounts it at /backstage-7f3a/:"
+        " pass --admin-path /backstage-7f3a/"
+    )
+    assert [f.id for f in failing(a) if f.id.startswith("GL8")] == ["GL855"]

@@ -891,10 +891,21 @@ def admin_over_http(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 evidence=ex.evidence("Location", notes=["  the admin login form is served over http"]),
             )
         elif not found:
+            looked = [n[6:] for n in site.chains if n.startswith("admin:")]
             yield spec.skipped(
-                f"{site.url}: no admin login found (looked at"
-                f" {', '.join(n[6:] for n in site.chains if n.startswith('admin:')) or 'nothing'})"
+                f"{site.url}: no admin login found (looked at {', '.join(looked) or 'nothing'})"
+                + _admin_hint(facts, looked)
             )
+
+
+def _admin_hint(facts: Facts, looked: list[str]) -> str:
+    """Where the project's URLconf mounts the admin, when the probes did not look there."""
+    runtime = facts.get(RuntimeFacts)
+    mounted = (
+        ["/" + p.strip("/") + "/" for p in (runtime.admin_urls or ()) if p.strip("/")] if runtime else []
+    )
+    missed = [p for p in mounted if p not in looked]
+    return f"; the URLconf mounts it at {missed[0]}: pass --admin-path {missed[0]}" if missed else ""
 
 
 # -- response headers ------------------------------------------------------------------
