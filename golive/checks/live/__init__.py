@@ -1,0 +1,25 @@
+"""The live site as the world sees it (checklist section 8, ids GL8xx).
+
+Every check reads :class:`~golive.collectors.live.LiveFacts` (what the probes of
+:mod:`golive.live.probe` saw) and, where it helps, the project's runtime settings
+(cookie names). Evidence is the request line and the response lines that matter;
+``Set-Cookie`` values are redacted when the facts are made. A probe that could not be
+made gives a ``skipped`` outcome (e.g. the certificate is not trusted and ``--insecure``
+was not given), a probe that failed in transit an ``error`` outcome, with the reason.
+
+Sources: Django's deployment checklist
+(https://docs.djangoproject.com/en/stable/howto/deployment/checklist/) and security
+guide (https://docs.djangoproject.com/en/stable/topics/security/), RFC 6797 (HSTS),
+RFC 6265 (cookies), RFC 8996 (TLS 1.0/1.1), the Fetch standard (CORS), nginx's docs.
+"""
+
+from __future__ import annotations
+
+from golive.checks.live import cookies, errorpages, exposure, files, headers, https, tls
+from golive.registry import CheckSpec
+
+#: The live-site check modules, in checklist order.
+MODULES = (https, tls, cookies, exposure, headers, files, errorpages)
+
+# The registry reads the CheckSpecs at the top level of this package (golive.checks).
+globals().update({n: v for m in MODULES for n, v in vars(m).items() if isinstance(v, CheckSpec)})

@@ -1,0 +1,90 @@
+"""Live site, error pages (GL870–GL871): the project's own 404 and 400 templates.
+
+See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golive.checks._util import CHECKLIST
+from golive.checks.live._common import _answer, _at, _sites
+from golive.collectors.live import LiveFacts
+from golive.live import pages
+from golive.live.facts import Exchange
+from golive.model import Finding, Severity
+from golive.registry import CheckSpec, Facts, check
+
+
+def _default_page(ex: Exchange) -> str | None:
+    kind = pages.debug_page(ex.text)
+    if kind:
+        return f"Django's {kind} DEBUG page"
+    server = pages.default_error_page(ex.text)
+    return f"{server}'s built-in error page" if server else None
+
+
+@check(
+    "GL870",
+    title="the 404 page is Django's or nginx's default, not the project's",
+    severity=Severity.LOW,
+    needs=(LiveFacts,),
+    reference=CHECKLIST + "#customize-the-default-error-views",
+    remediation="""
+    Add templates/404.html (and 500.html, 400.html, 403.html) in the site's design, and
+    for pages nginx answers itself: error_page 404 /404.html;
+    """,
+)
+def default_404(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django's checklist: "Django includes default views and templates for several
+    HTTP error codes. You may want to override the default templates by creating the
+    following templates in your root template directory: 404.html, 500.html, 403.html,
+    and 400.html."
+    """
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        ex = _answer(spec, site, "404")
+        if isinstance(ex, Finding):
+            yield ex
+        elif ex.answered and (what := _default_page(ex)):
+            yield spec.fail(
+                subjects=["404.html", "handler404", "error_page"],
+                location=_at(ex),
+                evidence=ex.evidence(notes=[f"  recognised as {what}"]),
+            )
+
+
+@check(
+    "GL871",
+    title="the 400 page is Django's or nginx's default, not the project's",
+    severity=Severity.LOW,
+    needs=(LiveFacts,),
+    reference=CHECKLIST + "#customize-the-default-error-views",
+    remediation="Add templates/400.html in the site's design (and error_page 400 /400.html; in nginx).",
+)
+def default_400(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django's checklist lists 400.html among the templates to override ("Customize
+    the default error views"); a 400 is what a request with a bad Host gets.
+    """
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        answers = [
+            ex for n in ("bogus-host", "bogus-host-http") if (ex := site.final(n)) and ex.status == 400
+        ]
+        if not answers:
+            yield spec.skipped(
+                f"{site.url}: no 400 answer seen (a bogus Host got no answer or another status)"
+            )
+            continue
+        for ex in answers:
+            if what := _default_page(ex):
+                yield spec.fail(
+                    subjects=["400.html", "handler400", "error_page"],
+                    location=_at(ex),
+                    evidence=ex.evidence(notes=[f"  recognised as {what}"]),
+                )
+                break

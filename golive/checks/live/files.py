@@ -1,0 +1,195 @@
+"""Live site, files that must not be served (GL860–GL864): .git, .env, alias traversal, settings, dumps.
+
+See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from golive.checks._util import CHECKLIST
+from golive.checks.live._common import NGINX_CORE, _at, _missing, _sites
+from golive.collectors.live import LiveFacts
+from golive.live import pages
+from golive.live.facts import Exchange, SiteFacts
+from golive.live.probe import FILES
+from golive.model import Finding, Severity
+from golive.registry import CheckSpec, Facts, check
+
+
+def _file_hits(site: SiteFacts, names: list[str], recognise: object) -> list[tuple[Exchange, str]]:
+    out = []
+    for name in names:
+        ex = site.final(f"file:{name}")
+        if ex is None or ex.status != 200:
+            continue
+        what = recognise(ex)  # type: ignore[operator]
+        if what:
+            out.append((ex, str(what)))
+    return out
+
+
+def _file_check(
+    facts: Facts, spec: CheckSpec, names: list[str] | None, recognise: object, subjects: list[str]
+) -> Iterator[Finding]:
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        probed = [n[5:] for n in site.chains if n.startswith("file:")]
+        if not probed:
+            yield _missing(spec, site, "file:/.git/HEAD")
+            continue
+        wanted = [n for n in probed if n in names] if names is not None else [n for n in probed if "../" in n]
+        hits = _file_hits(site, wanted, recognise)
+        if hits:
+            ex = hits[0][0]
+            yield spec.fail(
+                subjects=subjects,
+                location=_at(ex),
+                evidence=[
+                    line
+                    for e, what in hits[:3]
+                    for line in e.evidence("Content-Type", notes=[f"  content: {what}"])
+                ],
+            )
+
+
+def _git(ex: Exchange) -> str | None:
+    return (
+        "the repository's HEAD (the whole .git directory is likely readable)"
+        if pages.project_file(ex.text) == "git HEAD"
+        else None
+    )
+
+
+@check(
+    "GL860",
+    title="the .git directory is served",
+    severity=Severity.CRITICAL,
+    needs=(LiveFacts,),
+    reference=NGINX_CORE + "#location",
+    remediation="""
+    Keep the repository out of every served root, and deny dotfiles in nginx:
+
+        location ~ /\\. { deny all; }
+    """,
+)
+def git_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A readable ``/.git/`` gives the whole source history, settings and any secret
+    ever committed (tools rebuild the repository from it). Django's static files guide
+    serves only STATIC_ROOT: "This should be an initially empty destination directory".
+    """
+    yield from _file_check(facts, spec, ["/.git/HEAD"], _git, ["location", "root", ".git"])
+
+
+def _env(ex: Exchange) -> str | None:
+    if ex.content_type.startswith("text/html"):
+        return None
+    names = pages.DOTENV_LINE.findall(ex.text)
+    count = pages.dotenv(ex.text)
+    keys = re.findall(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=", ex.text, re.M)[:5]
+    return (
+        f"{count} NAME=value lines ({', '.join(keys)}{'…' if count > 5 else ''}; values not shown)"
+        if names
+        else None
+    )
+
+
+@check(
+    "GL861",
+    title="a .env file is served",
+    severity=Severity.CRITICAL,
+    needs=(LiveFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation="""
+    Move the file out of every served root, deny dotfiles (`location ~ /\\. { deny all; }`),
+    and rotate every secret it held (SECRET_KEY, database and API passwords).
+    """,
+)
+def env_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """The environment file holds SECRET_KEY and the database password; Django's
+    checklist: "The secret key must be a large random value and it must be kept secret."
+    """
+    yield from _file_check(facts, spec, ["/.env"], _env, ["location", "root", ".env"])
+
+
+def _project(ex: Exchange) -> str | None:
+    kind = pages.project_file(ex.text)
+    if kind:
+        return kind
+    return _env(ex)
+
+
+@check(
+    "GL862",
+    title="a static/media alias lets requests climb out of its directory",
+    severity=Severity.HIGH,
+    needs=(LiveFacts,),
+    reference=NGINX_CORE + "#alias",
+    remediation="""
+    End the location and the alias with a slash alike:
+
+        location /static/ { alias /srv/app/static/; }   # not: location /static { alias ...static/; }
+    """,
+)
+def alias_traversal(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """``location /static { alias /srv/app/static/; }`` maps ``/static../manage.py`` to
+    ``/srv/app/static/../manage.py``: the project's code and settings are one request
+    away (the "off-by-slash" misconfiguration gixy reports as ``alias_traversal``).
+    """
+    yield from _file_check(facts, spec, None, _project, ["alias", "location"])
+
+
+def _settings_file(ex: Exchange) -> str | None:
+    return "Django settings source" if pages.project_file(ex.text) == "settings" else None
+
+
+@check(
+    "GL863",
+    title="a settings file is served",
+    severity=Severity.CRITICAL,
+    needs=(LiveFacts,),
+    reference=CHECKLIST + "#secret-key",
+    remediation="""
+    Serve only STATIC_ROOT and MEDIA_ROOT (nginx `root`/`alias` never at the project
+    directory), and rotate SECRET_KEY and every password in the file.
+    """,
+)
+def settings_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A web server whose root is the project directory serves ``settings.py`` as text:
+    SECRET_KEY and the database credentials. Django's checklist: "keep it secret".
+    """
+    names = [n for n in ("/settings.py", "/local_settings.py")]
+    names += [
+        n[5:]
+        for s in facts[LiveFacts].sites
+        for n in s.chains
+        if n.startswith("file:/") and n.endswith(".py") and n[5:] not in names and "../" not in n
+    ]
+    yield from _file_check(facts, spec, names, _settings_file, ["root", "SECRET_KEY"])
+
+
+def _dump(ex: Exchange) -> str | None:
+    return pages.database_dump(ex.body)
+
+
+@check(
+    "GL864",
+    title="a database file or dump is served",
+    severity=Severity.CRITICAL,
+    needs=(LiveFacts,),
+    reference=CHECKLIST + "#databases",
+    remediation="""
+    Keep databases and dumps outside every served root (and off the web server); delete
+    any left there, and treat the data (password hashes, sessions) as leaked.
+    """,
+)
+def dump_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """``/db.sqlite3`` or a ``.sql`` dump at the site root gives away every user's data
+    and password hash. Django's checklist on databases: "Database connection parameters
+    are probably different for development and production".
+    """
+    names = [f for f in FILES if f.endswith((".sql", ".sqlite3"))]
+    yield from _file_check(facts, spec, names, _dump, ["root", "DATABASES"])

@@ -1,0 +1,252 @@
+"""Live site, TLS (GL810–GL815): chain, host name, expiry, protocol versions, key size.
+
+See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golive.checks.live._common import EXPIRY_WARN_DAYS, _sites
+from golive.collectors.live import LiveFacts
+from golive.live.facts import SiteFacts
+from golive.model import Finding, Location, Severity, Status
+from golive.registry import CheckSpec, Facts, check
+
+
+def _tls_sites(facts: Facts, spec: CheckSpec) -> Iterator[tuple[SiteFacts, Finding | None]]:
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield SiteFacts(url="", host=""), site
+        elif site.tls is None:
+            yield site, spec.skipped(f"{site.url}: no https URL to inspect", location=Location(path=site.url))
+        elif site.tls.error:
+            reason = f"{site.tls.target}: {site.tls.error}"
+            yield (
+                site,
+                spec.finding(
+                    Status.ERROR, reason=reason, location=Location(path=site.https_origin or site.url)
+                ),
+            )
+        else:
+            yield site, None
+
+
+def _cert_lines(site: SiteFacts) -> list[str]:
+    tls = site.tls
+    assert tls is not None
+    lines = [f"TLS handshake with {tls.target} ({tls.protocol or '?'})"]
+    if tls.verify_error:
+        lines.append(
+            f"  verification failed: {tls.verify_error}"
+            + (f" (X509 error {tls.verify_code})" if tls.verify_code else "")
+        )
+    if tls.cert:
+        c = tls.cert
+        lines.append(
+            f"  subject {c.subject}; issuer {c.issuer}" + (" (self-signed)" if c.self_signed else "")
+        )
+        lines.append(
+            f"  valid {c.not_before} → {c.not_after}; {c.key_type} {c.key_bits} bits;"
+            f" SHA-256 {c.sha256[:16]}…"
+        )
+        if c.san:
+            lines.append("  subjectAltName " + ", ".join(c.san[:8]))
+    return lines
+
+
+def _name_matches(host: str, names: tuple[str, ...]) -> bool:
+    host = host.lower().rstrip(".")
+    for name in names:
+        name = name.lower().rstrip(".")
+        if name == host:
+            return True
+        if name.startswith("*.") and host.count(".") == name.count(".") and host.split(".", 1)[1] == name[2:]:
+            return True
+    return False
+
+
+@check(
+    "GL810",
+    title="the certificate chain does not validate",
+    severity=Severity.HIGH,
+    needs=(LiveFacts,),
+    reference="https://www.rfc-editor.org/rfc/rfc5280#section-6",
+    remediation="""
+    Serve the full chain from a public CA (Let's Encrypt: `ssl_certificate
+    /etc/letsencrypt/live/HOST/fullchain.pem;`, not cert.pem). For a private CA, pass
+    --cacert to golive and install the CA on every client.
+    """,
+)
+def chain_invalid(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Browsers refuse a certificate whose chain does not lead to a trusted root (RFC
+    5280 §6, "Certification Path Validation"): a self-signed certificate, a missing
+    intermediate, an unknown CA. Expiry and a wrong name are reported by GL812 and GL811.
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        tls = site.tls
+        assert tls is not None
+        if not tls.verified and tls.verify_code not in (10, 62):
+            yield spec.fail(
+                subjects=["ssl_certificate"],
+                location=Location(path=site.https_origin or site.url),
+                evidence=_cert_lines(site),
+            )
+
+
+@check(
+    "GL811",
+    title="the certificate does not match the host name",
+    severity=Severity.HIGH,
+    needs=(LiveFacts,),
+    reference="https://www.rfc-editor.org/rfc/rfc6125#section-6",
+    remediation="""
+    Issue the certificate for every name the site answers to (subjectAltName), e.g.
+    `certbot certonly -d shop.example.com -d www.shop.example.com`, and point
+    ssl_certificate at it in the server block with that server_name.
+    """,
+)
+def name_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 6125 §6 (https://www.rfc-editor.org/rfc/rfc6125#section-6): the client checks the host name it
+    asked for against the
+    certificate's subjectAltName entries; a mismatch is a hard error in every browser.
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        tls = site.tls
+        assert tls is not None
+        mismatch = tls.verify_code == 62 or (
+            not tls.verified and tls.cert is not None and not _name_matches(site.host, tls.cert.san)
+        )
+        if mismatch:
+            yield spec.fail(
+                subjects=["ssl_certificate", "server_name"],
+                location=Location(path=site.https_origin or site.url),
+                evidence=[*_cert_lines(site), f"  asked for {site.host}"],
+            )
+
+
+@check(
+    "GL812",
+    title="the certificate has expired",
+    severity=Severity.HIGH,
+    needs=(LiveFacts,),
+    reference="https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5",
+    remediation="""
+    Renew it now (`certbot renew`), reload nginx (`systemctl reload nginx`), and make
+    renewal automatic (the certbot timer) with monitoring of the expiry date.
+    """,
+)
+def cert_expired(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 5280 §4.1.2.5: "The validity period for a certificate is the period of time
+    from notBefore through notAfter, inclusive"; past notAfter every browser shows a
+    full-page warning.
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        cert = site.tls.cert if site.tls else None
+        if cert is not None and cert.days_left < 0:
+            yield spec.fail(
+                subjects=["ssl_certificate"],
+                location=Location(path=site.https_origin or site.url),
+                evidence=[*_cert_lines(site), f"  expired {-cert.days_left:.0f} days ago"],
+            )
+
+
+@check(
+    "GL813",
+    title=f"the certificate expires within {EXPIRY_WARN_DAYS} days",
+    severity=Severity.MEDIUM,
+    needs=(LiveFacts,),
+    reference="https://letsencrypt.org/docs/faq/#what-is-the-lifetime-for-let-s-encrypt-certificates-for-how-long-are-they-valid",
+    remediation="""
+    Renew it (`certbot renew`) and check that automatic renewal works
+    (`certbot renew --dry-run`, `systemctl list-timers certbot.timer`).
+    """,
+)
+def cert_expiring(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Let's Encrypt renews certificates 30 days before expiry; one with fewer than 21
+    days left means renewal has failed at least once ("We recommend that you
+    automatically renew your certificates every 60 days").
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        cert = site.tls.cert if site.tls else None
+        if cert is not None and 0 <= cert.days_left < EXPIRY_WARN_DAYS:
+            yield spec.fail(
+                subjects=["ssl_certificate"],
+                location=Location(path=site.https_origin or site.url),
+                evidence=[*_cert_lines(site), f"  {cert.days_left:.1f} days left"],
+            )
+
+
+@check(
+    "GL814",
+    title="the server accepts TLSv1 or TLSv1.1",
+    severity=Severity.MEDIUM,
+    needs=(LiveFacts,),
+    reference="https://www.rfc-editor.org/rfc/rfc8996",
+    remediation="ssl_protocols TLSv1.2 TLSv1.3;  # nginx, in the http or server block",
+)
+def legacy_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 8996 "formally deprecates Transport Layer Security (TLS) versions 1.0 (RFC
+    2246) and 1.1 (RFC 4346)": they lack modern cipher suites and are refused by current
+    browsers, so accepting them only serves downgraded or outdated clients.
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        tls = site.tls
+        assert tls is not None
+        accepted = [v for v, r in tls.legacy.items() if r == "accepted"]
+        untested = [f"{v}: {r}" for v, r in tls.legacy.items() if r.startswith("untested")]
+        if accepted:
+            yield spec.fail(
+                subjects=["ssl_protocols"],
+                location=Location(path=site.https_origin or site.url),
+                evidence=[f"TLS handshake with {tls.target} pinned to {v}: accepted" for v in accepted],
+            )
+        elif untested and len(untested) == len(tls.legacy):
+            yield spec.skipped("; ".join(untested), location=Location(path=site.https_origin or site.url))
+
+
+@check(
+    "GL815",
+    title="the certificate's key is too small",
+    severity=Severity.MEDIUM,
+    needs=(LiveFacts,),
+    reference="https://wiki.mozilla.org/Security/Server_Side_TLS#Recommended_configurations",
+    remediation="Issue a new certificate with an RSA 2048+ or ECDSA P-256 key (`certbot --key-type ecdsa`).",
+)
+def weak_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Mozilla's server-side TLS guidelines ("Certificate type: ECDSA (P-256)" or "RSA
+    (2048 bits)") and the CA/Browser Forum baseline requirements reject smaller keys.
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        cert = site.tls.cert if site.tls else None
+        if cert is None:
+            continue
+        minimum = 256 if cert.key_type.startswith("EC") else 2048
+        known = cert.key_type in ("RSA", "DSA") or cert.key_type.startswith("EC")
+        if known and cert.key_bits < minimum:
+            yield spec.fail(
+                subjects=["ssl_certificate_key"],
+                location=Location(path=site.https_origin or site.url),
+                evidence=[
+                    *_cert_lines(site),
+                    f"  {cert.key_type} key of {cert.key_bits} bits (< {minimum})",
+                ],
+            )
