@@ -43,7 +43,9 @@ class ProbeUsage(click.ClickException):
     exit_code = 2
 
     def show(self, file: object = None) -> None:
-        Console(stderr=True, highlight=False).print(f"golive: error: {self.message}", markup=False)
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"golive: error: {self.message}", markup=False
+        )
 
 
 def read_urls(urls: tuple[str, ...], urls_file: Path | None) -> list[str]:
