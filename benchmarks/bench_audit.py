@@ -35,8 +35,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--python", default=sys.executable, help="interpreter with Django and golive")
     args = parser.parse_args()
-    golive = [args.python, "-m", "golive.cli", "audit", ".", "--settings", SETTINGS, "--no-git",
-              "--no-history", "-q"]
+    golive = [
+        args.python,
+        "-m",
+        "golive.cli",
+        "audit",
+        ".",
+        "--settings",
+        SETTINGS,
+        "--no-git",
+        "--no-history",
+        "-q",
+    ]
     django = [args.python, "manage.py", "check", "--deploy", "--settings", SETTINGS]
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "bookshop"

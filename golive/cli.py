@@ -6,6 +6,7 @@ Filtering, grading and the exit status live in :mod:`golive.runner` and
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -22,7 +23,39 @@ failing was found. Failing findings take precedence over incompleteness.
 """
 
 
+#: Commands beyond audit/checks/explain: one module each in golive/commands/, written as
+#: Click commands (not Typer: Typer 0.2x imports pydantic to parse arguments, a quarter of
+#: a second on every run). Imported only when invoked, so `golive audit` starts fast.
+LAZY_COMMANDS = {
+    "baseline": "golive.commands.baseline:baseline",
+    "history": "golive.commands.history:history",
+    "probe": "golive.commands.probe:probe",
+    "report": "golive.commands.report:report",
+    "update-data": "golive.commands.update_data:update_data",
+    "verify-backup": "golive.commands.verify_backup:verify_backup",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports :data:`LAZY_COMMANDS` on demand (Click's "lazily loading
+    subcommands" pattern, https://click.palletsprojects.com/en/stable/complex/#lazily-loading-subcommands).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
 @click.group(
+    cls=LazyGroup,
     help="Is this Django deployment safe and ready? Audits it along Django's deployment"
     " checklist and writes a dated, signed report.",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -271,19 +304,6 @@ def explain(check_id: str) -> None:
         console.print(f"[bold]Source[/] {django_reference(known.id)}", soft_wrap=True)
         return
     raise fail_usage(f"unknown check id {check_id!r} (see `golive checks`)")
-
-
-# Further commands live in golive/commands/, one module each, as Click commands
-# (``@click.command("probe")`` + ``@click.option(...)``; NOT Typer: Typer 0.2x imports
-# pydantic to parse arguments, a quarter of a second on every run), registered here
-# with one line each, kept sorted:
-#     from golive.commands.probe import probe; app.add_command(probe)
-from golive.commands.baseline import baseline; app.add_command(baseline)  # noqa: E402, E702, I001
-from golive.commands.history import history; app.add_command(history)  # noqa: E402, E702, I001
-from golive.commands.probe import probe; app.add_command(probe)  # noqa: E402, E702, I001
-from golive.commands.report import report; app.add_command(report)  # noqa: E402, E702, I001
-from golive.commands.update_data import update_data; app.add_command(update_data)  # noqa: E402, E702, I001
-from golive.commands.verify_backup import verify_backup; app.add_command(verify_backup)  # noqa: E402, E702, I001
 
 
 def main() -> None:

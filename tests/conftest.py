@@ -26,7 +26,7 @@ EXAMPLES = REPO / "examples"
 #: A strong key for passing cases (never a real one: generated for these tests).
 GOOD_KEY = "q8#Vt2!mZ@r5$wL9^xN1&bK7*cJ4(hF6)gD3-sA0_pQ+eU=yT~iO`nM[lR]vW{zX}"
 
-BASE_SETTINGS = '''
+BASE_SETTINGS = """
 import os
 from pathlib import Path
 
@@ -83,36 +83,36 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = ["https://shop.example.com"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
-'''
+"""
 
 PROJECT_FILES = {
-    "manage.py": '''
+    "manage.py": """
         import os, sys
         if __name__ == "__main__":
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_conf.settings.production")
             from django.core.management import execute_from_command_line
             execute_from_command_line(sys.argv)
-    ''',
+    """,
     "site_conf/__init__.py": "",
     "site_conf/settings/__init__.py": "",
-    "site_conf/urls.py": '''
+    "site_conf/urls.py": """
         from django.contrib import admin
         from django.urls import path
         urlpatterns = [path("backstage/", admin.site.urls)]
-    ''',
-    "site_conf/wsgi.py": '''
+    """,
+    "site_conf/wsgi.py": """
         import os
         from django.core.wsgi import get_wsgi_application
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_conf.settings.production")
         application = get_wsgi_application()
-    ''',
+    """,
     "shop/__init__.py": "",
-    "shop/models.py": '''
+    "shop/models.py": """
         from django.db import models
         class Product(models.Model):
             name = models.CharField(max_length=100)
             manual = models.FileField(upload_to="manuals/")
-    ''',
+    """,
     "templates/404.html": "<h1>Not found</h1>",
     "templates/500.html": "<h1>Error</h1>",
     "templates/403.html": "<h1>Forbidden</h1>",

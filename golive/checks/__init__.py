@@ -13,15 +13,43 @@ from golive.registry import Registry
 @cache
 def registry() -> Registry:
     """The registry of every golive check (``GL`` ids), built once."""
-    from golive.checks import alerts, appserver, critical, environment, errors, https, operations, performance
-    from golive.checks import live
-    from golive.checks import monitoring, secrets
-    from golive.checks import appserver_config, webserver
-    from golive.checks import backups, host
+    from golive.checks import (
+        alerts,
+        appserver,
+        appserver_config,
+        backups,
+        critical,
+        environment,
+        errors,
+        host,
+        https,
+        live,
+        monitoring,
+        operations,
+        performance,
+        secrets,
+        webserver,
+    )
 
     return Registry.from_modules(
-        [critical, environment, https, performance, errors, appserver, live, operations, alerts]
-        + [secrets, monitoring]
-        + [webserver, appserver_config]
-        + [host, backups]
+        [
+            # 1 critical settings, 2 environment, 3 HTTPS, 4 performance, 5 error reporting
+            critical,
+            secrets,
+            environment,
+            https,
+            performance,
+            errors,
+            monitoring,
+            # 6 application server, 7 web server, 8 live site
+            appserver,
+            appserver_config,
+            webserver,
+            live,
+            # 9 security alerts, host, backups, server-side security
+            alerts,
+            host,
+            backups,
+            operations,
+        ]
     )
