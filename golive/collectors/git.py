@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -138,7 +138,9 @@ class GitFacts(FactsBase):
     not be scanned (missing objects, the time limit, unreadable HEAD files; a shallow
     clone is ``shallow``, see :meth:`gaps`); ``secrets`` every distinct secret,
     placeholders included; ``tracked`` the sensitive files committed at HEAD. Paths are
-    relative to the project directory.
+    relative to the project directory. ``subdir`` is the project's directory inside the
+    repository when it is not the top level: history, HEAD and committed files are then
+    read under it only, so auditing one project of a monorepo judges that project.
     """
 
     collector: ClassVar[str] = "git"
@@ -150,6 +152,7 @@ class GitFacts(FactsBase):
     partial: tuple[str, ...]
     secrets: tuple[HistorySecret, ...]
     tracked: tuple[TrackedFile, ...]
+    subdir: str = ""
 
     def gaps(self, *, history: bool = True) -> list[str]:
         """What the scan missed: ``partial``, plus the shallow-clone note when ``history``.
@@ -164,7 +167,8 @@ class GitFacts(FactsBase):
         """``"1234 commits on all refs since 2024-01-01"``: what the history scan covered."""
         since = f" since {self.since}" if self.since else ""
         shallow = " (shallow clone)" if self.shallow else ""
-        return f"{self.commits} commit(s) on all refs{since}{shallow}"
+        under = f" touching {self.subdir}/" if self.subdir else ""
+        return f"{self.commits} commit(s) on all refs{under}{since}{shallow}"
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -210,9 +214,12 @@ def since_args(root: Path, since: str | None) -> list[str]:
 
 
 def scan_history(
-    root: Path, range_args: list[str], time_limit: float = HISTORY_TIME_LIMIT
+    root: Path, range_args: list[str], time_limit: float = HISTORY_TIME_LIMIT, pathspec: Sequence[str] = ()
 ) -> tuple[HistoryScan, list[str]]:
     """Stream ``git log -p`` through a :class:`HistoryScan`; returns it and what was missed.
+
+    ``pathspec`` limits the scan to the project's directory when the repository holds
+    more than the project (a monorepo, or examples inside a tool's repository).
 
     When git stops on a damaged commit, the stream is resumed after it (``--skip``) up to
     :data:`MAX_RESUMES` times, and each break is recorded in the returned reasons.
@@ -239,6 +246,7 @@ def scan_history(
             *([f"--skip={scan.commits}"] if scan.commits else []),
             *range_args,
             "--",
+            *pathspec,
         ]
         code, error, timed_out = _stream(args, scan, deadline - time.monotonic())
         if timed_out:
@@ -287,7 +295,9 @@ def _stream(args: list[str], scan: HistoryScan, budget: float) -> tuple[int, str
         return code, _last_error(err.read()), timed_out.is_set()
 
 
-def find_in_head(root: Path, sightings: Iterable[Sighting]) -> tuple[dict[str, list[tuple[str, int]]], str]:
+def find_in_head(
+    root: Path, sightings: Iterable[Sighting], pathspec: Sequence[str] = ()
+) -> tuple[dict[str, list[tuple[str, int]]], str]:
     """Where HEAD still holds each value: ``{value: [(repo path, line), ...]}`` and an error.
 
     One ``git grep -F`` with the values on stdin; every hit is re-checked with the same
@@ -299,7 +309,9 @@ def find_in_head(root: Path, sightings: Iterable[Sighting]) -> tuple[dict[str, l
     if not wanted:
         return hits, ""
     patterns = "\n".join(wanted).encode("utf-8") + b"\n"
-    proc = _git(root, "grep", "-I", "-n", "-z", "-F", "--no-color", "-f", "-", "HEAD", "--", stdin=patterns)
+    proc = _git(
+        root, "grep", "-I", "-n", "-z", "-F", "--no-color", "-f", "-", "HEAD", "--", *pathspec, stdin=patterns
+    )
     error = _last_error(proc.stderr) if proc.returncode > 1 or proc.stderr.strip() else ""
     for raw in proc.stdout.split(b"\n"):
         parts = raw.split(b"\x00", 2)
@@ -318,9 +330,9 @@ def find_in_head(root: Path, sightings: Iterable[Sighting]) -> tuple[dict[str, l
     return hits, error
 
 
-def tracked_files(root: Path) -> tuple[list[tuple[str, str, int | None]], str]:
+def tracked_files(root: Path, pathspec: Sequence[str] = ()) -> tuple[list[tuple[str, str, int | None]], str]:
     """Sensitive files committed at HEAD: ``[(repo path, kind, size), ...]`` and an error."""
-    proc = _git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD")
+    proc = _git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD", *pathspec)
     if proc.returncode != 0:
         return [], f"git ls-tree HEAD failed: {_last_error(proc.stderr)}"
     found: list[tuple[str, str, int | None]] = []
@@ -370,13 +382,15 @@ def collect(ctx: AuditContext) -> GitFacts:
     root = Path(ctx.git.root).resolve()
     project = ctx.project_dir.resolve()
     range_args = since_args(root, ctx.options.since)
+    subdir = project.relative_to(root).as_posix() if project != root and project.is_relative_to(root) else ""
+    pathspec = [subdir] if subdir else []
     shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
-    scan, partial = scan_history(root, range_args)
+    scan, partial = scan_history(root, range_args, pathspec=pathspec)
     real = [s for s in scan.found.values() if not s.match.placeholder]
-    head_hits, head_error = find_in_head(root, real)
+    head_hits, head_error = find_in_head(root, real, pathspec)
     if head_error:
         partial.append(f"HEAD could not be read completely ({head_error}): 'still in HEAD' may be incomplete")
-    tracked, tracked_error = tracked_files(root)
+    tracked, tracked_error = tracked_files(root, pathspec)
     if tracked_error:
         partial.append(tracked_error)
 
@@ -413,6 +427,7 @@ def collect(ctx: AuditContext) -> GitFacts:
         partial=tuple(partial),
         secrets=tuple(secrets),
         tracked=tuple(TrackedFile(location=loc(p), kind=k, size=n) for p, k, n in tracked),
+        subdir=subdir,
     )
 
 
