@@ -268,6 +268,10 @@ class Audit:
                 out[f.severity.label] += 1
         return out
 
+    def accepted(self) -> list[Finding]:
+        """Failing findings that an unexpired baseline entry accepts (not blocking)."""
+        return [f for f in self.findings if f.status is Status.FAIL and f.accepted is not None]
+
     def blocking(self) -> list[Finding]:
         """Failing findings at or above ``fail_on``: the ones that make the exit status 1."""
         return [f for f in self.findings if f.failing and f.severity >= self.fail_on]

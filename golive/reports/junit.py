@@ -73,9 +73,14 @@ def _properties(audit: Audit) -> ET.Element:
     return props
 
 
+def _status(f: Finding) -> Status:
+    """A finding's status for JUnit: a failure accepted in the baseline is reported as skipped."""
+    return Status.SKIPPED if f.status is Status.FAIL and f.accepted is not None else f.status
+
+
 def _testcase(section: Section, check_id: str, findings: list[Finding]) -> tuple[ET.Element, Status]:
-    worst = min((f.status for f in findings), key=_RANK.__getitem__)
-    shown = [f for f in findings if f.status is worst]
+    worst = min((_status(f) for f in findings), key=_RANK.__getitem__)
+    shown = [f for f in findings if _status(f) is worst]
     first = shown[0]
     case = ET.Element(
         "testcase", classname=f"golive.{section.value}", name=_x(f"{check_id} {first.title}"), time="0"
@@ -88,6 +93,12 @@ def _testcase(section: Section, check_id: str, findings: list[Finding]) -> tuple
         el.text = _x(_details(shown))
     elif worst is Status.MANUAL:
         el = ET.SubElement(case, "skipped", message=ATTESTATION_NEEDED)
+        el.text = _x(_details(shown))
+    elif worst is Status.SKIPPED and first.accepted is not None:
+        a = first.accepted
+        el = ET.SubElement(
+            case, "skipped", message=_x(f"accepted in the baseline until {a.expires}: {a.reason}")
+        )
         el.text = _x(_details(shown))
     elif worst is Status.SKIPPED:
         ET.SubElement(case, "skipped", message=_x(first.reason or "skipped"))

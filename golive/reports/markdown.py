@@ -209,7 +209,7 @@ class ItemState:
     @property
     def open_ids(self) -> list[str]:
         """Ids of the failing, erroring and unattested manual findings (each id once)."""
-        return _unique(f.id for f in self.findings if f.status in OPEN)
+        return _unique(f.id for f in self.findings if f.status in OPEN and f.accepted is None)
 
     @property
     def done(self) -> bool:
@@ -308,7 +308,12 @@ def _checkbox(state: ItemState) -> str:
         f": {text(item.text)}" if item.text else ""
     )
     notes = []
-    by_status = {s: _unique(f.id for f in state.findings if f.status is s) for s in Status}
+    by_status = {
+        s: _unique(f.id for f in state.findings if f.status is s and f.accepted is None) for s in Status
+    }
+    accepted = {f.id: f.accepted.expires for f in state.findings if f.accepted is not None}
+    if accepted:
+        notes.append("accepted " + ", ".join(f"{code(i)} (until {d})" for i, d in accepted.items()))
     if by_status[Status.FAIL]:
         notes.append("failing " + ", ".join(code(i) for i in by_status[Status.FAIL]))
     if by_status[Status.ERROR]:
@@ -359,6 +364,8 @@ def _header(audit: Audit) -> list[str]:
     counts = audit.counts()
     failing = audit.failing_by_severity()
     out.append("Findings: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".")
+    if audit.accepted():
+        out.append(f"Accepted in the baseline (not failing): {len(audit.accepted())}.")
     out.append(
         "Failing by severity: " + (", ".join(f"{n} {s}" for s, n in failing.items() if n) or "none") + "."
     )

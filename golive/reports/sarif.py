@@ -155,6 +155,21 @@ def _result(f: Finding, index: int, audit: Audit) -> dict[str, Any]:
     else:
         result.update(kind="review", level="none")
     result["message"] = {"text": _message(f)}
+    if f.accepted is not None:
+        # SARIF 2.1.0 §3.35: a result a reviewer accepted is suppressed, not dropped.
+        a = f.accepted
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"accepted until {a.expires} by {a.by}: {a.reason}",
+                **(
+                    {"location": {"physicalLocation": {"artifactLocation": {"uri": _uri(a.file)}}}}
+                    if a.file
+                    else {}
+                ),
+            }
+        ]
     location: dict[str, Any] = {}
     if f.location:
         physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.location.path), "uriBaseId": BASE_ID}}

@@ -48,11 +48,13 @@ def _header(audit: Audit) -> Panel:
 
 
 def _finding(f: Finding) -> Group:
-    mark = STATUS_MARK[f.status]
+    mark, style = STATUS_MARK[f.status], STATUS_STYLE[f.status]
+    if f.accepted is not None:
+        mark, style = "≈", "yellow"
     head = Text.assemble(
-        (f" {mark} ", STATUS_STYLE[f.status]),
+        (f" {mark} ", style),
         (f"{f.id:<14}", "bold"),
-        (f"{f.severity.label:<9}", SEVERITY_STYLE[f.severity] if f.status is Status.FAIL else "dim"),
+        (f"{f.severity.label:<9}", SEVERITY_STYLE[f.severity] if f.failing else "dim"),
         (f.title, ""),
     )
     parts: list[Text] = [head]
@@ -107,6 +109,8 @@ def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
     table.add_row("findings", "  ".join(f"{n} {s}" for s, n in counts.items()))
     failing = audit.failing_by_severity()
     table.add_row("failing", "  ".join(f"{n} {s}" for s, n in failing.items() if n) or "none")
+    if audit.accepted():
+        table.add_row("accepted", f"{len(audit.accepted())} failing finding(s) accepted in the baseline")
     status = audit.exit_status
     verdict = {
         0: "[green]nothing failing at or above " + audit.fail_on.label + "[/]",
