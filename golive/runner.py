@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from golive import __version__
@@ -35,13 +35,15 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(text.split())[:400]
 
 
-def run_collector(spec: CollectorSpec, ctx: AuditContext) -> tuple[CollectorRun, object | None]:
+def run_collector(
+    spec: CollectorSpec, ctx: AuditContext, earlier: Facts | None = None
+) -> tuple[CollectorRun, object | None]:
     """Run one collector, isolated: (its run record, its facts or None)."""
     if spec.name == "runtime" and ctx.options.no_runtime:
         return CollectorRun(name=spec.name, status="skipped", reason="switched off with --no-runtime"), None
     start = time.perf_counter()
     try:
-        facts = spec.collect(ctx)
+        facts = spec.collect(ctx, earlier or Facts({}, context=ctx)) if spec.uses else spec.collect(ctx)
     except Skip as exc:
         return CollectorRun(
             name=spec.name, status="skipped", reason=_one_line(exc), duration=time.perf_counter() - start
@@ -79,25 +81,39 @@ def collect_all(
 ) -> tuple[list[CollectorRun], dict[type, object]]:
     """Run every collector concurrently (threads: the slow ones wait on subprocesses).
 
-    ``meanwhile`` is called on this thread once every collector has started: work that
-    does not need facts (importing the checks) overlaps with the runtime probe.
+    A collector with ``uses`` starts once the collectors producing those facts types
+    (listed before it) are done, and gets their facts. ``meanwhile`` is called on this
+    thread once every collector has started: work that does not need facts (importing
+    the checks) overlaps with the runtime probe.
     """
     runs: list[CollectorRun] = []
     facts: dict[type, object] = {}
+    Result = tuple[CollectorRun, object | None]
 
-    def one(spec: CollectorSpec) -> tuple[CollectorRun, object | None]:
+    def one(spec: CollectorSpec, producers: dict[type, Future[Result]]) -> Result:
+        earlier = Facts(
+            {kind: produced for kind, fut in producers.items() if (produced := fut.result()[1]) is not None},
+            context=ctx,
+        )
         if progress:
             progress(spec.name, "start")
-        run, produced = run_collector(spec, ctx)
+        run, produced = run_collector(spec, ctx, earlier)
         if progress:
             progress(spec.name, run.status)
         return run, produced
 
     with ThreadPoolExecutor(max_workers=max(1, len(collectors))) as pool:
-        results = pool.map(one, collectors)
+        futures: dict[type, Future[Result]] = {}
+        ordered: list[Future[Result]] = []
+        for spec in collectors:
+            producers = {kind: futures[kind] for kind in spec.uses if kind in futures}
+            future = pool.submit(one, spec, producers)
+            futures[spec.produces] = future
+            ordered.append(future)
         if meanwhile is not None:
             meanwhile()
-        for spec, (run, produced) in zip(collectors, results, strict=True):
+        for spec, future in zip(collectors, ordered, strict=True):
+            run, produced = future.result()
             runs.append(run)
             if produced is not None:
                 facts[spec.produces] = produced

@@ -15,8 +15,8 @@ django-dbbackup's settings are recognised when the table names no ``database``: 
 ``FileSystemStorage`` with a ``location`` (``STORAGES["dbbackup"]`` since dbbackup 4.1,
 ``DBBACKUP_STORAGE``/``DBBACKUP_STORAGE_OPTIONS`` before;
 https://django-dbbackup.readthedocs.io/en/master/storage.html) is scanned, database dumps
-apart from media archives (``.tar``). Settings come from the runtime probe, shared with
-the host collector (:func:`golive.collectors.host.runtime_settings`). Without either, the
+apart from media archives (``.tar``). Settings come from the runtime collector's facts
+(the collector declares ``uses=(RuntimeFacts,)``). Without either, the
 collector is skipped and backups stay the manual items GL222 and GL252.
 """
 
@@ -29,8 +29,9 @@ from typing import Any, ClassVar
 from golive.backups import record as records
 from golive.backups.scan import Scan, holds_files, scan
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
-from golive.registry import FactsBase
+from golive.registry import Facts, FactsBase
 
 MEDIA_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.gpg", ".tar.gz.gpg")
 FILESYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
@@ -111,8 +112,11 @@ def _mentions_dbbackup(ctx: AuditContext) -> bool:
     return False
 
 
-def collect(ctx: AuditContext) -> BackupFacts:
-    """Scan the configured (or django-dbbackup's) backup locations; read the restore record."""
+def collect(ctx: AuditContext, facts: Facts) -> BackupFacts:
+    """Scan the configured (or django-dbbackup's) backup locations; read the restore record.
+
+    MEDIA_ROOT and django-dbbackup's settings come from the runtime collector's ``facts``.
+    """
     from golive.collectors.host import runtime_settings
 
     config = ctx.config.section("backups")
@@ -132,7 +136,7 @@ def collect(ctx: AuditContext) -> BackupFacts:
     settings: dict[str, Any] = {}
     settings_error = None
     try:
-        settings = runtime_settings(ctx)
+        settings = runtime_settings(facts)
     except CollectorError as exc:
         settings_error = str(exc)
     local, remote = dbbackup_storage(settings)
@@ -194,4 +198,5 @@ SPEC = CollectorSpec(
     produces=BackupFacts,
     collect=collect,
     description="database and media backups: newest file's age and size, the last restore test",
+    uses=(RuntimeFacts,),
 )

@@ -1,6 +1,9 @@
 """Collectors: one per input; each gathers typed facts and judges nothing.
 
-A collector is a function ``collect(ctx: AuditContext) -> FactsBase``. It raises
+A collector is a function ``collect(ctx: AuditContext) -> FactsBase``; one that reads
+another collector's facts declares them in ``uses`` and is called as
+``collect(ctx, facts)`` once those collectors are done (the host and backups collectors
+read the runtime settings this way instead of loading them a second time). It raises
 :class:`Skip` when its input is absent (the checks that need its facts are then
 ``skipped`` with that reason) and :class:`CollectorError` when the input is there but
 cannot be read (those checks are skipped with the reason, and the audit is marked
@@ -13,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from golive.context import AuditContext
 from golive.registry import FactsBase
 
 
@@ -27,12 +29,18 @@ class CollectorError(Exception):
 
 @dataclass(frozen=True)
 class CollectorSpec:
-    """A collector: its name (the ``collector`` field of findings) and its function."""
+    """A collector: its name (the ``collector`` field of findings) and its function.
+
+    ``uses`` lists the facts types of other collectors it reads; with ``uses`` the
+    function takes ``(ctx, facts)`` (a :class:`golive.registry.Facts` holding whatever of
+    them was produced: a collector that failed is simply absent), else ``(ctx)``.
+    """
 
     name: str
     produces: type[FactsBase]
-    collect: Callable[[AuditContext], FactsBase]
+    collect: Callable[..., FactsBase]
     description: str = ""
+    uses: tuple[type[FactsBase], ...] = ()
 
 
 def all_collectors() -> tuple[CollectorSpec, ...]:

@@ -18,8 +18,8 @@ What it gathers, with psutil and the standard library, judging nothing:
   which addresses (``psutil.net_connections``);
 * for each Redis in ``CACHES``: the answer to one real ``PING`` sent without a password
   (``+PONG`` means anyone who can reach it can read and write the cache). ``CACHES``
-  comes from the project's settings as Django loads them (the runtime probe, run once
-  more and shared with the backups collector: collectors do not see each other's facts).
+  comes from the project's settings as Django loads them: the runtime collector's facts
+  (this collector declares ``uses=(RuntimeFacts,)`` and runs after it).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import pwd
 import re
 import socket
 import stat
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +38,10 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
-from golive.registry import FactsBase
+from golive.registry import Facts, FactsBase
 
 APP_SERVERS = ("gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian")
 DATA_SERVICES = {
@@ -162,36 +162,16 @@ class HostFacts(FactsBase):
     redis_error: str | None = None
 
 
-# --- the runtime settings, shared with the backups collector ----------------------------
+def runtime_settings(facts: Facts) -> dict[str, Any]:
+    """The redacted settings as Django loaded them, from the runtime collector's facts.
 
-_RUNTIME: dict[str, Any] = {}
-_RUNTIME_LOCK = threading.Lock()
-
-
-def runtime_settings(ctx: AuditContext) -> dict[str, Any]:
-    """The redacted settings as Django loads them, for collectors that need one setting.
-
-    Runs the runtime probe (:func:`golive.collectors.runtime.run_probe`) at most once per
-    audit, shared by the host and backups collectors. Raises :class:`CollectorError`.
+    Raises :class:`CollectorError` when the runtime collector produced none (the settings
+    did not load, or ``--no-runtime``): the caller says which setting it could not read.
     """
-    from golive.collectors.runtime import facts_from_probe, run_probe
-
-    key = ctx.fingerprint_key
-    with _RUNTIME_LOCK:
-        if key not in _RUNTIME:
-            while len(_RUNTIME) >= 8:  # a long-lived process (tests, a server) audits many times
-                _RUNTIME.pop(next(iter(_RUNTIME)))
-            if ctx.options.no_runtime:
-                _RUNTIME[key] = CollectorError("--no-runtime: the settings were not loaded")
-            else:
-                try:
-                    _RUNTIME[key] = facts_from_probe(run_probe(ctx)).settings
-                except CollectorError as exc:
-                    _RUNTIME[key] = exc
-        value = _RUNTIME[key]
-    if isinstance(value, CollectorError):
-        raise value
-    return dict(value)
+    runtime = facts.get(RuntimeFacts)
+    if runtime is None:
+        raise CollectorError("the settings were not loaded (see the runtime collector)")
+    return dict(runtime.settings)
 
 
 # --- activation --------------------------------------------------------------------------
@@ -499,8 +479,8 @@ def activation(ctx: AuditContext) -> tuple[str, list[Any]]:
     )
 
 
-def collect(ctx: AuditContext) -> HostFacts:
-    """Gather the host's facts (see the module docstring)."""
+def collect(ctx: AuditContext, facts: Facts) -> HostFacts:
+    """Gather the host's facts (see the module docstring); CACHES come from ``facts``."""
     reason, procs = activation(ctx)
     root = ctx.project_dir
     settings = settings_files(ctx)
@@ -543,7 +523,7 @@ def collect(ctx: AuditContext) -> HostFacts:
     apps, sockets = _processes(procs)
     pings, redis_error = [], None
     try:
-        for alias, target, has_password in redis_targets(runtime_settings(ctx)):
+        for alias, target, has_password in redis_targets(runtime_settings(facts)):
             answer, detail = redis_ping(target)
             pings.append(
                 RedisPing(
@@ -574,4 +554,5 @@ SPEC = CollectorSpec(
     produces=HostFacts,
     collect=collect,
     description="this machine as the server: file modes, users, listeners, Redis, sockets",
+    uses=(RuntimeFacts,),
 )
