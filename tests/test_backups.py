@@ -187,6 +187,14 @@ def test_old_and_tiny_database_backup(make_project, tmp_path: Path) -> None:
     [tiny] = failing(result, "GL942")
     assert tiny.evidence == (f"newest {newest}: 15 bytes (minimum 1024)",)
     assert outcome(result, "GL940") == [Status.PASS]
+    # GL222 (off-site storage) stays a signature, and shows what the machine saw to sign against
+    ask = only(result, "GL222")
+    assert ask.status is Status.MANUAL
+    assert (
+        ask.evidence[0]
+        == f"database backups: pyproject.toml [tool.golive.backups] database = '{folder}/*.dump'"
+    )
+    assert ask.evidence[1].startswith(f"newest: {newest} (15 bytes, ")
 
 
 @pytest.mark.covers("GL940", "GL941", "GL942", "GL943", "GL944", "pass")
