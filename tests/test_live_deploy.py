@@ -227,7 +227,7 @@ def test_audit_with_project_and_url_cross_checks_the_settings(
             urls=(careless.https_url,),
             resolve=careless.resolve,
             cacert=careless.cert,
-            screenshots=False,
+            screenshot_dir=tmp_path / "shots",
             no_git=True,
             no_history=True,
         )
@@ -237,7 +237,12 @@ def test_audit_with_project_and_url_cross_checks_the_settings(
     assert runs["live"] == "ok" and runs["runtime"] == "ok"
     assert {"GL831", "GL830", "GL862", "GL820"} <= {f.id for f in failing(a)}
     assert only(a, "GL820").location.path == careless.https_url
-    assert a.screenshots == ()
+    # The runner gathers the live collector's screenshots into the audit.
+    assert [(s.name, Path(s.path).parent) for s in a.screenshots] == [
+        ("home", tmp_path / "shots"),
+        ("404", tmp_path / "shots"),
+        ("admin-login", tmp_path / "shots"),
+    ]
 
 
 def test_probe_command_many_sites_writes_per_site_reports_and_combined_json(
