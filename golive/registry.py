@@ -63,7 +63,10 @@ class CheckSpec:
     """Everything about one check.
 
     ``needs`` lists the facts types the check reads; when one is missing the check is
-    skipped with the reason its collector gave. ``manual`` checks ask for a person's
+    skipped with the reason its collector gave. ``uses`` lists the facts it reads when
+    they are there (``facts.get(...)``, cross-checks): with ``--select``, a collector
+    that no selected check needs or uses is not run. The runtime, source and project
+    facts are always collected and need not be listed in ``uses``. ``manual`` checks ask for a person's
     attestation; ``validity_days`` is how long such a signature lasts (None: forever).
     ``rationale`` is the function's docstring: the check's documentation page.
     """
@@ -78,6 +81,7 @@ class CheckSpec:
     rationale: str = ""
     manual: bool = False
     validity_days: int | None = None
+    uses: tuple[type, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -152,6 +156,7 @@ def check(
     remediation: str,
     manual: bool = False,
     validity_days: int | None = None,
+    uses: tuple[type, ...] = (),
 ) -> Callable[[CheckFunc], CheckSpec]:
     """Declare a check: the decorated function becomes a :class:`CheckSpec`.
 
@@ -175,6 +180,7 @@ def check(
             rationale=inspect.cleandoc(func.__doc__ or ""),
             manual=manual,
             validity_days=validity_days,
+            uses=uses,
         )
 
     return wrap

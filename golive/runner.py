@@ -19,10 +19,12 @@ from golive.baseline import apply_baseline
 from golive.checks import registry as default_registry
 from golive.checks.django_checks import django_check_output, django_findings
 from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
+from golive.collectors.project import ProjectFacts
 from golive.collectors.runtime import ProbeFailed, RuntimeFacts
+from golive.collectors.source import SourceFacts
 from golive.context import AuditContext
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
-from golive.registry import CheckSpec, Facts, Registry, matches
+from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches
 
 Progress = Callable[[str, str], None]
 """``progress(name, state)``: state is ``start``, ``ok``, ``skipped`` or ``error``."""
@@ -209,6 +211,35 @@ def section_order(f: Finding) -> tuple[int, int, int, str]:
     return (_SECTIONS.index(f.section), _STATUS_RANK[f.status], -int(f.severity), f.id)
 
 
+#: Facts every audit collects, whatever is selected: they are cheap and give every
+#: finding its file and line.
+CORE_FACTS: tuple[type, ...] = (RuntimeFacts, SourceFacts, ProjectFacts)
+PRUNED = "not needed by the selected checks (--select/--ignore)"
+
+
+def _selected(check_id: str, ctx: AuditContext) -> bool:
+    return (not ctx.select or matches(check_id, ctx.select)) and not (
+        ctx.ignore and matches(check_id, ctx.ignore)
+    )
+
+
+def _skip_pruned(*_: object) -> FactsBase:
+    raise Skip(PRUNED)
+
+
+def prune(collectors: Sequence[CollectorSpec], specs: Iterable[CheckSpec]) -> list[CollectorSpec]:
+    """``collectors`` with those whose facts no spec ``needs`` or ``uses`` (nor another kept
+    collector ``uses``) replaced by one that is skipped with :data:`PRUNED`."""
+    wanted = set(CORE_FACTS)
+    for spec in specs:
+        wanted.update(spec.needs)
+        wanted.update(spec.uses)
+    for c in collectors:  # a kept collector's inputs are kept too
+        if c.produces in wanted:
+            wanted.update(c.uses)
+    return [c if c.produces in wanted else replace(c, collect=_skip_pruned, uses=()) for c in collectors]
+
+
 def run_audit(
     ctx: AuditContext,
     *,
@@ -216,14 +247,23 @@ def run_audit(
     collectors: Sequence[CollectorSpec] | None = None,
     progress: Progress | None = None,
 ) -> Audit:
-    """Run the whole audit for a resolved context and return the :class:`Audit`."""
+    """Run the whole audit for a resolved context and return the :class:`Audit`.
+
+    With ``--select``/``--ignore``, collectors that no selected check needs or uses are
+    not run (see :func:`prune`); otherwise the checks are imported while the collectors
+    run.
+    """
     loaded: list[Registry] = []
     started = time.perf_counter()
+    chosen = list(collectors or all_collectors())
+    if ctx.select or ctx.ignore:
+        loaded.append(registry or default_registry())
+        chosen = prune(chosen, [s for s in loaded[0] if _selected(s.id, ctx)])
     runs, items = collect_all(
         ctx,
-        collectors or all_collectors(),
+        chosen,
         progress,
-        meanwhile=lambda: loaded.append(registry or default_registry()),
+        meanwhile=None if loaded else lambda: loaded.append(registry or default_registry()),
     )
     reg = loaded[0]
     facts = Facts(items, context=ctx)
@@ -231,11 +271,8 @@ def run_audit(
 
     findings: list[Finding] = []
     for spec in reg:
-        if ctx.select and not matches(spec.id, ctx.select):
-            continue
-        if ctx.ignore and matches(spec.id, ctx.ignore):
-            continue
-        findings.extend(run_check(spec, facts, by_name))
+        if _selected(spec.id, ctx):
+            findings.extend(run_check(spec, facts, by_name))
     runtime = facts.get(RuntimeFacts)
     if progress:
         progress("checks", "ok")

@@ -51,6 +51,7 @@ def _targets(nginx: NginxFacts) -> list[tuple[Endpoint, str]]:
     title="the application server listens on every interface while nginx reaches it locally",
     severity=Severity.MEDIUM,
     needs=(GunicornFacts,),
+    uses=(NginxFacts,),
     reference=GUNICORN + "#bind",
     remediation="""
     Bind where nginx connects, never to the world, e.g. in gunicorn.conf.py:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from golive.backups.collector import BackupFacts
 from golive.checks._util import (
     CHECKLIST,
     NON_SENDING_EMAIL,
@@ -278,6 +279,7 @@ def _attest_fix(check_id: str, note: str) -> str:
     + _attest_fix("GL222", "nightly pg_dump, copied to the off-site bucket"),
     manual=True,
     validity_days=90,
+    uses=(BackupFacts,),
 )
 def database_backups(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "If you haven't set up backups for your database, do it right now!" Where the dumps
@@ -286,8 +288,6 @@ def database_backups(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     off-site, out of reach of whatever destroys the server, only a person can attest. The
     signature lasts 90 days. The evidence shows what the machine saw, to sign against.
     """
-    from golive.backups.collector import BackupFacts
-
     backups = facts.get(BackupFacts)
     evidence = []
     if backups is not None and backups.database is not None:
