@@ -188,8 +188,8 @@ class CertInfo:
 class TlsFacts:
     """The TLS handshakes with one ``host:port`` (made with the standard library ``ssl``).
 
-    ``verified`` is True when the chain validated against the trust store (or
-    ``--cacert``) and the certificate matched the host; otherwise ``verify_error`` is
+    ``verified`` is True when the chain validated against the system trust store (or the
+    ``--cacert`` file) and the certificate matched the host; otherwise ``verify_error`` is
     OpenSSL's reason and ``verify_code`` its X509_V_ERR number (62: host name mismatch,
     10: expired, 18/19: self-signed). ``legacy`` maps ``TLSv1``/``TLSv1.1`` to
     ``accepted``, ``refused`` or ``untested: <why>``. ``error`` is set when no handshake

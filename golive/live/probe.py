@@ -44,7 +44,7 @@ from golive.live.client import (
     url_port,
 )
 from golive.live.facts import Exchange, SiteFacts, TlsFacts
-from golive.live.tls import inspect_tls
+from golive.live.tls import LEGACY, inspect_tls, legacy_version
 
 PROBE_ORIGIN = "https://golive-probe.invalid"
 FILES = (
@@ -161,16 +161,29 @@ class _SiteProbe:
         return (await self.client.request("GET", url, host_header=host_header, max_body=max_body),)
 
     async def _tls(self, origin: str) -> TlsFacts:
+        """The TLS handshakes, the legacy-protocol ones in parallel with the others."""
         port = url_port(origin)
+        addr = self.opts.client.resolver.lookup(self.t.host, port)
+        timeout = self.opts.client.timeout
         async with self.limit:
-            return await asyncio.to_thread(
-                inspect_tls,
-                self.t.host,
-                port,
-                self.opts.client.resolver.lookup(self.t.host, port),
-                cacert=self.opts.client.cacert,
-                timeout=self.opts.client.timeout,
+            main, *versions = await asyncio.gather(
+                asyncio.to_thread(
+                    inspect_tls,
+                    self.t.host,
+                    port,
+                    addr,
+                    cacert=self.opts.client.cacert,
+                    timeout=timeout,
+                    legacy=False,
+                ),
+                *(
+                    asyncio.to_thread(legacy_version, self.t.host, port, addr, n, timeout=timeout)
+                    for n in LEGACY
+                ),
             )
+        assert isinstance(main, TlsFacts)
+        legacy = dict(zip(LEGACY, map(str, versions), strict=True))
+        return main if main.error else replace(main, legacy=legacy)
 
     async def run(self) -> SiteFacts:
         t = self.t

@@ -2,7 +2,7 @@
 
 Three to four handshakes per ``host:port`` (no HTTP request is sent on them):
 
-1. a verifying handshake (system trust store plus ``--cacert``, host name checked): the
+1. a verifying handshake (``--cacert``, else the system trust store; host name checked): the
    chain and the name are valid exactly when it succeeds (RFC 5280 path validation, RFC
    6125 name matching, both done by OpenSSL);
 2. when it fails, a non-verifying handshake to read the certificate anyway;
@@ -123,14 +123,20 @@ def _legacy(host: str, address: str, port: int, version: ssl.TLSVersion, timeout
     return "accepted"
 
 
+def legacy_version(host: str, port: int, address: str | None, name: str, *, timeout: float) -> str:
+    """Handshake 3 for one of :data:`LEGACY` (``TLSv1``): ``accepted``, ``refused`` or ``untested: why``."""
+    return _legacy(host, address or host, port, LEGACY[name], timeout)
+
+
 def inspect_tls(
-    host: str, port: int, address: str | None, *, cacert: Path | None, timeout: float
+    host: str, port: int, address: str | None, *, cacert: Path | None, timeout: float, legacy: bool = True
 ) -> TlsFacts:
     """Run the handshakes described in the module docstring; never raises.
 
     ``address`` is where to connect (``--resolve``), default ``host``. A certificate
     file that cannot be read, a refused connection or a failed handshake end up in
-    ``error``.
+    ``error``. ``legacy=False`` leaves out handshakes 3 (the caller runs them with
+    :func:`legacy_version`, e.g. in parallel).
     """
     addr = address or host
     facts = TlsFacts(host=host, port=port, address=addr)
@@ -157,7 +163,7 @@ def inspect_tls(
         except (OSError, ssl.SSLError) as exc:
             return _with(facts, verify_error=verify_error, error=f"TLS handshake failed: {exc}")
     cert = cert_info(der) if der else None
-    legacy = {name: _legacy(host, addr, port, version, timeout) for name, version in LEGACY.items()}
+    versions = {name: _legacy(host, addr, port, v, timeout) for name, v in LEGACY.items()} if legacy else {}
     return _with(
         facts,
         verified=verified,
@@ -165,7 +171,7 @@ def inspect_tls(
         verify_code=verify_code,
         protocol=protocol,
         cert=cert,
-        legacy=legacy,
+        legacy=versions,
     )
 
 
