@@ -325,3 +325,25 @@ def test_a_tidy_plain_site_passes_those_checks() -> None:
         server.stop()
     for cid in ("GL856", "GL871", "GL832", "GL824"):
         assert outcome(a, cid) == [Status.PASS], cid
+
+
+def test_a_redirect_to_another_host_is_not_followed() -> None:
+    server = live_servers.scenario_server(
+        {"/": (301, [("Location", "https://elsewhere.test/")], b"")}, host="moved.test"
+    )
+    try:
+        url = f"http://moved.test:{server.port}/"
+        (a,) = live_deploy.probe([url], resolve=resolve("moved.test", server.port))
+    finally:
+        server.stop()
+    gl802 = only(a, "GL802")
+    assert gl802.status is Status.FAIL
+    assert gl802.evidence == (
+        f"GET {url}",
+        "→ HTTP/1.1 301 Moved Permanently",
+        "  Location: https://elsewhere.test/",
+        "it goes to another host (elsewhere.test)",
+    )
+    assert outcome(a, "GL801") == [Status.PASS]  # it does go to https, on another host
+    # Nothing was asked of elsewhere.test: its TLS was never inspected.
+    assert outcome(a, "GL810") == [Status.SKIPPED]
