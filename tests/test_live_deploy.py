@@ -301,8 +301,11 @@ def test_untrusted_certificate_without_insecure_skips_https_probes(careless: liv
     assert "not trusted" in gl831.reason and "--insecure" in gl831.reason
 
 
-def test_audit_with_project_says_where_the_urlconf_mounts_the_admin(hardened: live_deploy.Deployment) -> None:
-    """Cross-check with the runtime settings: the admin is not at /admin/, the URLconf says where."""
+def test_audit_with_project_probes_where_the_urlconf_mounts_the_admin(
+    hardened: live_deploy.Deployment, tmp_path: Path
+) -> None:
+    """The live collector uses the runtime settings: the admin is not at /admin/ but the
+    URLconf says where, so it is probed there (no --admin-path needed)."""
     ctx = resolve(
         AuditOptions(
             project_dir=hardened.project,
@@ -312,17 +315,14 @@ def test_audit_with_project_says_where_the_urlconf_mounts_the_admin(hardened: li
             urls=(hardened.http_url,),
             resolve=hardened.resolve,
             cacert=hardened.cert,
-            screenshots=False,
+            screenshot_dir=tmp_path,
             no_git=True,
             no_history=True,
         )
     )
     a = run_audit(ctx)
     assert {c.name: c.status for c in a.collectors}["live"] == "ok"
-    gl841 = only(a, "GL841")
-    assert gl841.status is Status.SKIPPED
-    assert gl841.reason.endswith(
-        "no admin login found (looked at /admin/); the URLconf mounts it at /backstage-7f3a/:"
-        " pass --admin-path /backstage-7f3a/"
-    )
+    assert outcome(a, "GL841") == [Status.PASS] and outcome(a, "GL840") == [Status.PASS]
+    admin = [s for s in a.screenshots if s.name == "admin-login"]
+    assert [s.url for s in admin] == [f"{hardened.https_url}backstage-7f3a/login/?next=/backstage-7f3a/"]
     assert [f.id for f in failing(a) if f.id.startswith("GL8")] == ["GL855"]

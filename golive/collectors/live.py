@@ -6,6 +6,9 @@ the standard library ``ssl``, and takes screenshots with Playwright driving Debi
 chromium (:mod:`golive.live.screenshots`). It judges nothing: the checks are in
 :mod:`golive.checks.live`.
 
+With the project's runtime settings (``uses``), it also probes where the URLconf mounts
+the admin and the STATIC_URL/MEDIA_URL prefixes.
+
 ``Skip`` when no URL is given; ``CollectorError`` for a malformed ``--resolve``, an
 unreadable ``--cacert``, or when no site answered at all (the reason says which fault).
 """
@@ -13,17 +16,18 @@ unreadable ``--cacert``, or when no site answered at all (the reason says which 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.live.client import ClientConfig, ResolveError, Resolver
 from golive.live.facts import SiteFacts
 from golive.live.probe import ProbeOptions, TargetError, group_targets, probe_all, settings_file_paths
 from golive.model import Screenshot
-from golive.registry import FactsBase
+from golive.registry import Facts, FactsBase
 
 #: Seconds per request when ``golive audit`` probes (``golive probe --timeout`` sets its own).
 AUDIT_TIMEOUT = 10.0
@@ -100,11 +104,30 @@ def gather(
     return asyncio.run(run())
 
 
-def collect(ctx: AuditContext) -> LiveFacts:
-    """Probe every ``--url`` of the audit and return :class:`LiveFacts`."""
+def project_hints(runtime: RuntimeFacts | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """From the project's runtime settings: (admin paths its URLconf mounts, static and
+    media URL prefixes), so the probes look where this project puts them."""
+    if runtime is None:
+        return (), ()
+    admin = tuple("/" + p.strip("/") + "/" for p in (runtime.admin_urls or ()) if p.strip("/"))
+    prefixes = []
+    for name in ("STATIC_URL", "MEDIA_URL"):
+        value = runtime.setting(name)
+        if isinstance(value, str) and "://" not in value and value.strip("/"):
+            prefixes.append("/" + value.strip("/"))
+    return admin, tuple(prefixes)
+
+
+def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
+    """Probe every ``--url`` of the audit and return :class:`LiveFacts`.
+
+    ``earlier`` holds the runtime facts when the settings loaded: the admin paths of the
+    URLconf and STATIC_URL/MEDIA_URL are then probed too.
+    """
     o = ctx.options
     if not o.urls:
         raise Skip("no --url given: the live site was not probed")
+    admin_paths, prefixes = project_hints(earlier.get(RuntimeFacts) if earlier is not None else None)
     try:
         opts = probe_options(
             resolve=o.resolve,
@@ -115,6 +138,11 @@ def collect(ctx: AuditContext) -> LiveFacts:
             extra_files=settings_file_paths(ctx.project_dir, ctx.settings_module)
             if ctx.settings_module
             else (),
+        )
+        opts = replace(
+            opts,
+            admin_paths=tuple(dict.fromkeys((*opts.admin_paths, *admin_paths))),
+            static_prefixes=prefixes,
         )
         shot_dir = o.screenshot_dir or (
             ctx.project_dir / ".golive" / "screenshots" / ctx.started.strftime("%Y%m%dT%H%M%S")
@@ -139,4 +167,5 @@ SPEC = CollectorSpec(
     produces=LiveFacts,
     collect=collect,
     description="the live site over HTTP and TLS, with screenshots",
+    uses=(RuntimeFacts,),
 )

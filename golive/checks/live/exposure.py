@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from golive.checks._util import CHECKLIST
 from golive.checks.live._common import SECURITY, _answer, _at, _missing, _sites
 from golive.collectors.live import LiveFacts
-from golive.collectors.runtime import RuntimeFacts
 from golive.live import pages
 from golive.live.facts import Exchange, SiteFacts
 from golive.model import Finding, Severity
@@ -217,15 +216,4 @@ def admin_over_http(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             looked = [n[6:] for n in site.chains if n.startswith("admin:")]
             yield spec.skipped(
                 f"{site.url}: no admin login found (looked at {', '.join(looked) or 'nothing'})"
-                + _admin_hint(facts, looked)
             )
-
-
-def _admin_hint(facts: Facts, looked: list[str]) -> str:
-    """Where the project's URLconf mounts the admin, when the probes did not look there."""
-    runtime = facts.get(RuntimeFacts)
-    mounted = (
-        ["/" + p.strip("/") + "/" for p in (runtime.admin_urls or ()) if p.strip("/")] if runtime else []
-    )
-    missed = [p for p in mounted if p not in looked]
-    return f"; the URLconf mounts it at {missed[0]}: pass --admin-path {missed[0]}" if missed else ""
