@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from itertools import islice
 
 from golive import __version__
 from golive.baseline import apply_baseline
@@ -77,7 +78,7 @@ def run_collector(
 
 def collect_all(
     ctx: AuditContext,
-    collectors: Sequence[CollectorSpec],
+    collectors: Iterable[CollectorSpec],
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[CollectorRun], dict[type, object]]:
@@ -104,17 +105,20 @@ def collect_all(
             progress(spec.name, run.status)
         return run, produced
 
-    with ThreadPoolExecutor(max_workers=max(1, len(collectors))) as pool:
+    # FIFO: a collector that waits for another was submitted after it, so it never starves it
+    with ThreadPoolExecutor(max_workers=16) as pool:
         futures: dict[type, Future[Result]] = {}
         ordered: list[Future[Result]] = []
-        for spec in collectors:
+        specs: list[CollectorSpec] = []
+        for spec in collectors:  # may be lazy: each one starts before the next is imported
+            specs.append(spec)
             producers = {kind: futures[kind] for kind in spec.uses if kind in futures}
             future = pool.submit(one, spec, producers)
             futures[spec.produces] = future
             ordered.append(future)
         if meanwhile is not None:
             meanwhile()
-        for spec, future in zip(collectors, ordered, strict=True):
+        for spec, future in zip(specs, ordered, strict=True):
             run, produced = future.result()
             runs.append(run)
             if produced is not None:
@@ -255,15 +259,21 @@ def run_audit(
     """
     loaded: list[Registry] = []
     started = time.perf_counter()
-    chosen = list(collectors or all_collectors())
-    if ctx.select or ctx.ignore:
-        loaded.append(registry or default_registry())
-        chosen = prune(chosen, [s for s in loaded[0] if _selected(s.id, ctx)])
+
+    def chosen() -> Iterator[CollectorSpec]:
+        specs = iter(collectors or all_collectors())
+        yield from islice(specs, 1)  # the runtime probe starts before anything else is imported
+        if ctx.select or ctx.ignore:
+            loaded.append(registry or default_registry())
+            yield from prune(list(specs), [s for s in loaded[0] if _selected(s.id, ctx)])
+        else:
+            yield from specs
+
     runs, items = collect_all(
         ctx,
-        chosen,
+        chosen(),
         progress,
-        meanwhile=None if loaded else lambda: loaded.append(registry or default_registry()),
+        meanwhile=lambda: None if loaded else loaded.append(registry or default_registry()),
     )
     reg = loaded[0]
     facts = Facts(items, context=ctx)

@@ -15,19 +15,19 @@ unreadable ``--cacert``, or when no site answered at all (the reason says which 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
-from golive.live.client import ClientConfig, ResolveError, Resolver
 from golive.live.facts import SiteFacts
-from golive.live.probe import ProbeOptions, TargetError, group_targets, probe_all, settings_file_paths
 from golive.model import Screenshot
 from golive.registry import Facts, FactsBase
+
+if TYPE_CHECKING:  # the probing engine (httpx, asyncio) is imported when a site is probed
+    from golive.live.probe import ProbeOptions
 
 #: Seconds per request when ``golive audit`` probes (``golive probe --timeout`` sets its own).
 AUDIT_TIMEOUT = 10.0
@@ -59,6 +59,9 @@ def probe_options(
     extra_files: tuple[str, ...] = (),
 ) -> ProbeOptions:
     """Build :class:`ProbeOptions`; ``ValueError`` with a one-line message on bad input."""
+    from golive.live.client import ClientConfig, ResolveError, Resolver
+    from golive.live.probe import ProbeOptions
+
     try:
         resolver = Resolver.parse(resolve)
     except ResolveError as exc:
@@ -89,6 +92,10 @@ def gather(
     ``dir_for`` is ``flat`` (every PNG in ``screenshot_dir``) or ``host`` (one
     sub-directory per host). Raises :class:`ValueError` for a URL that cannot be probed.
     """
+    import asyncio
+
+    from golive.live.probe import group_targets, probe_all
+
     targets = group_targets(list(urls))
 
     async def run() -> list[tuple[SiteFacts, tuple[Screenshot, ...], str]]:
@@ -127,6 +134,8 @@ def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
     o = ctx.options
     if not o.urls:
         raise Skip("no --url given: the live site was not probed")
+    from golive.live.probe import TargetError, settings_file_paths
+
     admin_paths, prefixes = project_hints(earlier.get(RuntimeFacts) if earlier is not None else None)
     try:
         opts = probe_options(

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from golive.collectors import CollectorSpec
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
@@ -187,6 +185,8 @@ def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
 
 
 def _requirements(path: Path, rel: str) -> Iterator[Dependency]:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-")):
@@ -201,6 +201,8 @@ def _requirements(path: Path, rel: str) -> Iterator[Dependency]:
 
 
 def _pyproject(path: Path, rel: str) -> Iterator[Dependency]:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -13,6 +13,21 @@ from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
+#: The Origin sent with the CORS probe (an .invalid name, RFC 6761: it never resolves).
+PROBE_ORIGIN = "https://golive-probe.invalid"
+#: Files that must never be served, requested at the site's root.
+FILES = (
+    "/.git/HEAD",
+    "/.env",
+    "/settings.py",
+    "/local_settings.py",
+    "/db.sqlite3",
+    "/dump.sql",
+    "/backup.sql",
+    "/db.sql",
+    "/database.sql",
+)
+
 
 @dataclass(frozen=True, kw_only=True)
 class CookieInfo:

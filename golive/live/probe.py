@@ -43,21 +43,9 @@ from golive.live.client import (
     origin_of,
     url_port,
 )
-from golive.live.facts import Exchange, SiteFacts, TlsFacts
+from golive.live.facts import FILES, PROBE_ORIGIN, Exchange, SiteFacts, TlsFacts
 from golive.live.tls import LEGACY, inspect_tls, legacy_version
 
-PROBE_ORIGIN = "https://golive-probe.invalid"
-FILES = (
-    "/.git/HEAD",
-    "/.env",
-    "/settings.py",
-    "/local_settings.py",
-    "/db.sqlite3",
-    "/dump.sql",
-    "/backup.sql",
-    "/db.sql",
-    "/database.sql",
-)
 TRAVERSAL_FILES = ("manage.py", ".env")
 DEFAULT_STATIC_PREFIXES = ("/static", "/media")
 FILE_CAP = 64 * 1024

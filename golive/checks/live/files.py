@@ -12,8 +12,7 @@ from golive.checks._util import CHECKLIST
 from golive.checks.live._common import NGINX_CORE, _at, _missing, _sites
 from golive.collectors.live import LiveFacts
 from golive.live import pages
-from golive.live.facts import Exchange, SiteFacts
-from golive.live.probe import FILES
+from golive.live.facts import FILES, Exchange, SiteFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

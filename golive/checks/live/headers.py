@@ -12,8 +12,7 @@ from golive.checks._util import SETTINGS
 from golive.checks.live._common import NGINX_CORE, _at, _home, _sites
 from golive.collectors.live import LiveFacts
 from golive.live import pages
-from golive.live.facts import Exchange, SiteFacts
-from golive.live.probe import PROBE_ORIGIN
+from golive.live.facts import PROBE_ORIGIN, Exchange, SiteFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
