@@ -33,16 +33,15 @@ if [ ! -x .venv/bin/python ]; then
     echo "== creating .venv with $PY"
     "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
 
 if PY312=$(find_python 3.12); then
     if [ ! -x .venv-django61/bin/python ]; then
         echo "== creating .venv-django61 with $PY312"
         "$PY312" -m venv .venv-django61
     fi
-    .venv-django61/bin/python -m pip install -q 'django>=6.1,<6.2' 'psycopg[binary]' 2>&1 \
-        | grep -v "^WARNING: Location" || true
+    .venv-django61/bin/python -m pip install -q 'django>=6.1,<6.2' 'psycopg[binary]'
     export GOLIVE_DJANGO61_PYTHON="$PWD/.venv-django61/bin/python"
 else
     echo "== no python3.12 found: the Django 6.1 tests will be skipped"
@@ -53,5 +52,5 @@ echo "== ruff"
 .venv/bin/ruff format --check golive tests benchmarks
 echo "== mypy"
 .venv/bin/mypy
-echo "== pytest"
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+echo "== pytest (one worker per core)"
+.venv/bin/python -m pytest -q -p no:cacheprovider -n auto "$@"
