@@ -211,7 +211,8 @@ class CollectorRun:
 
 @dataclass(frozen=True, kw_only=True)
 class Screenshot:
-    """A PNG captured from the live site; ``path`` relative to the report directory."""
+    """A PNG captured from the live site; ``path`` is absolute where it was captured (or
+    relative to the report's directory, as reports resolve it)."""
 
     name: str
     url: str

@@ -7,8 +7,9 @@ gives counts, the exit status and the report paths, and says when the audit is i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -78,6 +79,16 @@ def _finding(f: Finding) -> Group:
     return Group(*parts)
 
 
+def _inputs(details: Mapping[str, Any]) -> list[str]:
+    """The files a collector read and how each was found (nginx ``files``, gunicorn ``servers``)."""
+    out = []
+    for entry in [*details.get("files", ()), *details.get("servers", ())]:
+        if isinstance(entry, dict) and entry.get("found"):
+            status = entry.get("status")
+            out.append(str(entry["found"]) + (f" ({status})" if status and status != "ok" else ""))
+    return out
+
+
 def render_console(
     audit: Audit, console: Console, *, verbose: bool = False, paths: Sequence[Path] = ()
 ) -> None:
@@ -87,6 +98,8 @@ def render_console(
         if run.status != "ok":
             style = "bold magenta" if run.status == "error" else "dim"
             console.print(Text.assemble((f"  {run.name} {run.status}: ", style), (run.reason, "")))
+        for line in _inputs(run.details):
+            console.print(Text.assemble((f"  {run.name}: ", "dim"), (line, "")))
     by_section: dict[Section, list[Finding]] = {}
     for f in audit.findings:
         by_section.setdefault(f.section, []).append(f)
