@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from golive.checks import registry
-from golive.checks.webserver import GIXY_PLUGINS, GIXY_SEVERITY, GIXY_TEXT
+from golive.checks.gixy import GIXY_PLUGINS, GIXY_SEVERITY, GIXY_TEXT
 from golive.collectors import CollectorError
 from golive.collectors.nginx import NginxFacts, collect_files
 from golive.collectors.servers_nginx_read import GIXY_NOT_RUN, _top_level, nginx_binary, nginx_test

@@ -21,6 +21,7 @@ def registry() -> Registry:
         critical,
         environment,
         errors,
+        gixy,
         host,
         https,
         live,
@@ -45,6 +46,7 @@ def registry() -> Registry:
             appserver,
             appserver_config,
             webserver,
+            gixy,
             live,
             # 9 security alerts, host, backups, server-side security
             alerts,
