@@ -19,11 +19,13 @@ if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     fi
 fi
 
-find_python() {  # find_python 3.12 → a python3.12 executable, from PATH or pyenv
-    local v=$1
-    command -v "python$v" 2>/dev/null && return 0
-    for p in "$HOME"/.pyenv/versions/"$v"*/bin/"python$v"; do
-        [ -x "$p" ] && { echo "$p"; return 0; }
+find_python() {  # find_python 3.12 → a python3.12 that runs, from PATH or pyenv's versions
+    local v=$1 p
+    for p in "$(command -v "python$v" 2>/dev/null || true)" "$HOME"/.pyenv/versions/"$v"*/bin/"python$v"; do
+        if [ -n "$p" ] && [ -x "$p" ] && "$p" -c "import sys" >/dev/null 2>&1; then
+            echo "$p"
+            return 0
+        fi
     done
     return 1
 }
