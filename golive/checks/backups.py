@@ -73,6 +73,26 @@ def no_database_backup(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         yield spec.passed(evidence=[f"{which.scan.files} file(s) match {which.scan.pattern}"])
 
 
+def _newest_age(facts: Facts, spec: CheckSpec, role: str, *, limit: str, missing: str) -> Iterator[Finding]:
+    """The age rule shared by GL941 (database) and GL944 (media): the newest backup of
+    ``role`` against its ``limit`` setting; skipped when unconfigured or none exists."""
+    backups = facts[BackupFacts]
+    which = _configured(backups, backups.database if role == "database" else backups.media, role)
+    if isinstance(which, str):
+        yield spec.skipped(which)
+        return
+    newest = which.scan.newest
+    if newest is None:
+        yield spec.skipped(f"no {role} backup found ({missing})")
+        return
+    age = newest.age_hours(backups.now)
+    line = _age_line(newest.path, newest.modified, age, which.max_age_hours)
+    if age > which.max_age_hours:
+        yield spec.fail(subjects=[limit], evidence=[line])
+    else:
+        yield spec.passed(evidence=[line])
+
+
 @check(
     "GL941",
     title="the newest database backup is older than allowed",
@@ -87,21 +107,7 @@ def database_backup_age(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     you need one ("backups: your insurance"). The newest file's modification time is
     compared with ``max_age_hours`` (default 26: a daily job with some slack).
     """
-    backups = facts[BackupFacts]
-    which = _configured(backups, backups.database, "database")
-    if isinstance(which, str):
-        yield spec.skipped(which)
-        return
-    newest = which.scan.newest
-    if newest is None:
-        yield spec.skipped("no database backup found (GL940)")
-        return
-    age = newest.age_hours(backups.now)
-    line = _age_line(newest.path, newest.modified, age, which.max_age_hours)
-    if age > which.max_age_hours:
-        yield spec.fail(subjects=["max_age_hours"], evidence=[line])
-    else:
-        yield spec.passed(evidence=[line])
+    yield from _newest_age(facts, spec, "database", limit="max_age_hours", missing="GL940")
 
 
 @check(
@@ -187,21 +193,7 @@ def media_backup_age(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     files", Django's checklist). Compared with ``media_max_age_hours`` (default:
     ``max_age_hours``).
     """
-    backups = facts[BackupFacts]
-    which = _configured(backups, backups.media, "media")
-    if isinstance(which, str):
-        yield spec.skipped(which)
-        return
-    newest = which.scan.newest
-    if newest is None:
-        yield spec.skipped("no media backup found (GL943)")
-        return
-    age = newest.age_hours(backups.now)
-    line = _age_line(newest.path, newest.modified, age, which.max_age_hours)
-    if age > which.max_age_hours:
-        yield spec.fail(subjects=["media_max_age_hours"], evidence=[line])
-    else:
-        yield spec.passed(evidence=[line])
+    yield from _newest_age(facts, spec, "media", limit="media_max_age_hours", missing="GL943")
 
 
 @check(
