@@ -307,12 +307,16 @@ def explain(check_id: str) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: exit statuses as documented (Ctrl-C is 130, never 1)."""
     try:
-        app(prog_name="golive")
-    except KeyboardInterrupt:
+        status = app.main(prog_name="golive", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         err.print("golive: interrupted")
         sys.exit(130)
+    except click.ClickException as exc:  # usage errors: Click's one-line message, exit 2
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":

@@ -288,7 +288,7 @@ class History:
         (text,) = self._rows("SELECT report FROM audits WHERE id = ?", (audit_id,))[0]
         try:
             return from_dict(json.loads(text))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             raise HistoryError(f"audit #{audit_id} in {self.path} is unreadable: {exc}") from None
 
     def latest_for(self, audit: Audit) -> tuple[int, Audit] | None:
@@ -417,6 +417,11 @@ def record_audit(ctx: Any, audit: Audit) -> tuple[Audit, str | None]:
         return record(audit, path), None
     except HistoryError as exc:
         return audit, f"{exc}; this audit was not stored"
+    except Exception as exc:  # a history that cannot be used never costs the audit
+        return (
+            audit,
+            f"{path}: the history could not be used ({type(exc).__name__}: {exc}); this audit was not stored",
+        )
 
 
 def since_line(history: Mapping[str, Any]) -> str:

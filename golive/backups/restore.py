@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import gzip
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -105,7 +106,15 @@ def _restore(dump: Path, fmt: str, conninfo: str, timeout: float) -> str | None:
     """Run the restore; None on success, else the tool's last error line.
 
     A gzip-compressed SQL dump is streamed into psql's standard input, never held in memory.
+    A password in ``conninfo`` goes to the tools through ``PGPASSWORD``, never on their
+    command line (which every local user can read in ``ps``).
     """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(conninfo)
+    password = params.pop("password", None)
+    conninfo = make_conninfo("", **{k: v for k, v in params.items() if v is not None})
+    env = dict(os.environ, **({"PGPASSWORD": str(password)} if password else {}))
     if fmt in ("custom", "tar", "directory"):
         cmd = [
             tool("pg_restore"),
@@ -128,6 +137,7 @@ def _restore(dump: Path, fmt: str, conninfo: str, timeout: float) -> str | None:
             stdin=subprocess.PIPE if fmt == "plain-gzip" else subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=errors,
+            env=env,
         )
         try:
             if proc.stdin is not None:
@@ -152,6 +162,29 @@ def _restore(dump: Path, fmt: str, conninfo: str, timeout: float) -> str | None:
 
 
 def verify(
+    dump: Path,
+    dsn: str,
+    *,
+    scratch: str | None = None,
+    timeout: float = 1800.0,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone(),
+) -> Verification:
+    """Restore ``dump`` next to the live database ``dsn`` names and compare; the record.
+
+    Raises :class:`VerifyError` when nothing could be verified (no dbname, no connection,
+    the scratch database cannot be created, a query or the dump file fails midway).
+    """
+    import psycopg
+
+    try:
+        return _verify(dump, dsn, scratch=scratch, timeout=timeout, now=now)
+    except psycopg.Error as exc:
+        raise VerifyError(f"the database refused: {' '.join(str(exc).split())[:300]}") from None
+    except OSError as exc:
+        raise VerifyError(f"{dump}: {exc.strerror or exc}") from None
+
+
+def _verify(
     dump: Path,
     dsn: str,
     *,

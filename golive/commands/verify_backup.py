@@ -90,7 +90,13 @@ def verify_backup(
     except VerifyError as exc:
         click.echo(f"golive: error: {exc}", err=True)
         raise click.exceptions.Exit(2) from None
-    path = record.write(project_dir, result)
+    try:
+        path = record.write(project_dir, result)
+    except OSError as exc:
+        click.echo(
+            f"golive: error: cannot record the result in {project_dir}: {exc.strerror or exc}", err=True
+        )
+        raise click.exceptions.Exit(2) from None
     click.echo(
         f"{result.dump} ({result.dump_format}, {result.dump_size} bytes) restored into"
         f" {result.scratch_database} on {result.server} (dropped)"

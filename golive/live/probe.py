@@ -91,7 +91,10 @@ def _normalise(url: str) -> str:
     if not parts.hostname:
         raise TargetError(f"{url}: no host name in the URL")
     if parts.username or parts.password:
-        raise TargetError(f"{url}: leave credentials out of the URL")
+        shown = parts._replace(
+            netloc="***@" + parts.netloc.rpartition("@")[2], query="", fragment=""
+        ).geturl()
+        raise TargetError(f"{shown}: leave credentials out of the URL")
     return parts._replace(path=parts.path or "/", fragment="").geturl()
 
 
