@@ -18,8 +18,8 @@ from golive import __version__
 EXIT_HELP = """
 Exit status: 0 nothing failing at or above --fail-on and the audit is complete;
 1 failing findings at or above --fail-on; 2 usage or configuration error (nothing
-audited); 3 the audit is incomplete (a collector or check errored) and nothing
-failing was found. Failing findings take precedence over incompleteness.
+audited); 3 the audit is incomplete (a collector or check errored, or a report could not
+be written) and nothing failing was found. Failing findings take precedence.
 """
 
 
@@ -221,12 +221,13 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     if history_warning:
         err.print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
     written: list[Path] = []
+    unwritten = False
     for path in outputs:
         try:
             written.append(write(result, path, fmt))
-        except OSError as exc:
+        except OSError as exc:  # the audit ran: its verdict stands, a lost report makes it incomplete
             err.print(f"golive: error: cannot write {path}: {exc.strerror or exc}", markup=False)
-            return 2
+            unwritten = True
     if quiet:
         from golive.reports.terminal import _summary
 
@@ -244,6 +245,8 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         from golive.reports import render
 
         sys.stdout.write(render(result, "github"))
+    if unwritten and result.exit_status == 0:
+        return 3
     return result.exit_status
 
 

@@ -422,7 +422,7 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
         ("KEY_FUNCTION", False),
         ("SESSION_COOKIE_NAME", False),
         ("CSRF_COOKIE_NAME", False),
-        ("SECURE_PROXY_SSL_HEADER", False),
+        ("SECURE_PROXY_SSL_HEADER", None),
         ("DEFAULT_AUTHENTICATION_CLASSES", False),
         ("DEBUG", None),
         ("LOCATION", None),

@@ -77,11 +77,13 @@ SECRET_NAME_RE = re.compile(
 NOT_SECRET_NAME_RE = re.compile(
     r"AUTH_USER_MODEL|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|PASSWORD_HASHERS"
     r"|PASSWORD_RESET_TIMEOUT(_DAYS)?|.*KEY_PREFIX|.*KEY_FUNCTION|SESSION_COOKIE_.*"
-    r"|CSRF_COOKIE_.*|SECURE_.*|.*AUTHENTICATION_CLASSES",
+    r"|CSRF_COOKIE_.*|.*AUTHENTICATION_CLASSES",
     re.IGNORECASE,
 )
-#: scheme://userinfo@ ; userinfo runs to the last "@" before the path.
-URL_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#\s]*)@")
+#: scheme://userinfo@ ; userinfo runs to an "@" before any white space, so a password
+#: holding "/", "?" or "#" (base64 output often does) is caught too. An "@" later in a
+#: path or query over-redacts such a URL, which is the safe side.
+URL_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^\s@'\"]*)@")
 
 Json = Any
 
@@ -167,6 +169,8 @@ class Redactor:
         """JSON for ``value`` found at ``path``; ``sensitive`` if its name looks secret."""
         if value is None or isinstance(value, bool):
             return value
+        if sensitive and isinstance(value, (int, float)):  # PASSWORD = 12345678 is a secret too
+            return {"__secret__": self.record(path, str(value))}
         if isinstance(value, int):
             return int(value)
         if isinstance(value, float):
