@@ -19,7 +19,8 @@ EXIT_HELP = """
 Exit status: 0 nothing failing at or above --fail-on and the audit is complete;
 1 failing findings at or above --fail-on; 2 usage or configuration error (nothing
 audited); 3 the audit is incomplete (a collector or check errored, or a report could not
-be written) and nothing failing was found. Failing findings take precedence.
+be written) and nothing failing was found. Failing findings take precedence over
+incompleteness.
 """
 
 

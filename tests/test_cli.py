@@ -60,7 +60,10 @@ def test_help_documents_the_exit_status() -> None:
     assert "Exit status: 0 nothing failing at or above --fail-on and the audit is complete;" in text
     assert "1 failing findings at or above --fail-on;" in text
     assert "2 usage or configuration error (nothing audited);" in text
-    assert "3 the audit is incomplete (a collector or check errored) and nothing failing was found." in text
+    assert (
+        "3 the audit is incomplete (a collector or check errored, or a report could not be written)"
+        " and nothing failing was found." in text
+    )
     assert "Failing findings take precedence over incompleteness." in text
 
 
