@@ -22,7 +22,6 @@ import ast
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.runtime import run_in_project
 from golive.collectors.servers_cmdline import PARSERS, drop_unresolved, invocations
 from golive.collectors.servers_common import (
     Endpoint,
@@ -169,14 +169,6 @@ def discover(project_dir: Path) -> list[Path]:
     return [p for p in deployment_files(project_dir) if CONFIG_NAME.match(p.name)]
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.wait()
-
-
 def run_loader(python: str, requests: list[dict[str, Any]], ctx: AuditContext) -> list[dict[str, Any]]:
     """Run :mod:`servers_gunicorn_loader` once under ``python`` for every request (each has a
     ``what``: how to name it in a message); one result per request. :class:`CollectorError`
@@ -188,29 +180,14 @@ def run_loader(python: str, requests: list[dict[str, Any]], ctx: AuditContext) -
         req = Path(tmp) / "batch.json"
         batch = {"project_dir": str(ctx.project_dir), "output": str(out), "requests": requests}
         req.write_text(json.dumps(batch), encoding="utf-8")
-        env = dict(ctx.env)
-        env.pop("PYTHONSTARTUP", None)
-        try:
-            proc = subprocess.Popen(
-                [python, "-I", str(LOADER), str(req)],
-                cwd=ctx.project_dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            raise CollectorError(f"cannot run {python}: {exc.strerror}: pass --python") from None
 
         def results() -> list[dict[str, Any]]:
             text = out.read_text(encoding="utf-8") if out.is_file() else ""
             return [json.loads(line) for line in text.splitlines() if line.strip()]
 
         try:
-            _, stderr = proc.communicate(timeout=timeout)
+            code, stderr = run_in_project(ctx, [python, "-I", str(LOADER), str(req)], timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill(proc)
             done = results()
             what = requests[min(len(done), len(requests) - 1)]["what"]
             raise CollectorError(
@@ -221,9 +198,7 @@ def run_loader(python: str, requests: list[dict[str, Any]], ctx: AuditContext) -
         if not found or (len(found) < len(requests) and found[-1].get("status") != "no-gunicorn"):
             last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             what = requests[min(len(found), len(requests) - 1)]["what"]
-            raise CollectorError(
-                f"{what}: gunicorn's config loader died (exit {proc.returncode}): {last[0][:200]}"
-            )
+            raise CollectorError(f"{what}: gunicorn's config loader died (exit {code}): {last[0][:200]}")
         return found
 
 

@@ -16,6 +16,7 @@ import re
 import signal
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -129,25 +130,15 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 "fingerprint_key": ctx.fingerprint_key,
             }
         )
-        env = dict(ctx.env)
-        env["DJANGO_SETTINGS_MODULE"] = ctx.settings_module
-        env.pop("PYTHONSTARTUP", None)
         try:
-            proc = subprocess.Popen(
+            code, stderr = run_in_project(
+                ctx,
                 [ctx.python, str(PROBE)],
-                cwd=ctx.project_dir,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
+                stdin=request.encode(),
+                timeout=ctx.timeout,
+                env={"DJANGO_SETTINGS_MODULE": ctx.settings_module},
             )
-        except OSError as exc:
-            raise CollectorError(f"cannot run {ctx.python}: {exc.strerror}: pass --python") from None
-        try:
-            _, stderr = proc.communicate(request.encode(), timeout=ctx.timeout)
         except subprocess.TimeoutExpired:
-            _kill(proc)
             raise CollectorError(
                 f"settings did not load within {ctx.timeout:g} s (the settings module or"
                 " django.setup() hangs): fix it or raise --timeout"
@@ -155,8 +146,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
         if not out.is_file():
             last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise CollectorError(
-                f"the runtime probe failed under {ctx.python} (exit {proc.returncode}):"
-                f" {_scrub(last[0], ctx)[:200]}"
+                f"the runtime probe failed under {ctx.python} (exit {code}): {_scrub(last[0], ctx)[:200]}"
             )
         try:
             data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -167,12 +157,46 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
     return data
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def run_in_project(
+    ctx: AuditContext,
+    argv: list[str],
+    *,
+    stdin: bytes = b"",
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+) -> tuple[int, bytes]:
+    """Run ``argv`` (a script under the project's interpreter) the way golive runs project
+    code: the project directory as working directory, the audit's environment (plus ``env``,
+    without ``PYTHONSTARTUP``), stdout discarded, in a session of its own.
+
+    Returns ``(exit status, stderr)``. Raises :class:`CollectorError` when the interpreter
+    cannot be started, and ``subprocess.TimeoutExpired`` after ``timeout`` seconds, once the
+    whole process group (anything the project's code started too) has been killed.
+    """
+    full_env = {**ctx.env, **(env or {})}
+    full_env.pop("PYTHONSTARTUP", None)
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.wait()
+        proc = subprocess.Popen(
+            argv,
+            cwd=ctx.project_dir,
+            env=full_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None
+    try:
+        _, stderr = proc.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+        proc.wait()
+        raise
+    return proc.returncode, stderr
 
 
 def _scrub(text: str, ctx: AuditContext) -> str:
