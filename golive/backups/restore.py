@@ -192,11 +192,7 @@ def _verify(
     timeout: float = 1800.0,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone(),
 ) -> Verification:
-    """Restore ``dump`` next to the live database ``dsn`` names and compare; the record.
-
-    Raises :class:`VerifyError` when nothing could be verified (no dbname, no connection,
-    the scratch database cannot be created).
-    """
+    """The body of :func:`verify`; psycopg and OS errors propagate to it."""
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
