@@ -277,5 +277,5 @@ class SiteFacts:
         return f"{name}: not probed"
 
     def exchanges(self) -> list[Exchange]:
-        """Every exchange made, in probe order."""
+        """Every exchange made, in the order the probes were planned (stable across runs)."""
         return [ex for chain in self.chains.values() for ex in chain]

@@ -136,15 +136,27 @@ class _SiteProbe:
         self.client = client
         self.limit = limit
         self.chains: dict[str, tuple[Exchange, ...]] = {}
+        self.planned: list[str] = []  # probe names in the order they were asked for
         self.skipped: dict[str, str] = {}
         self.notes: list[str] = []
         self.token = secrets.token_hex(4)
 
-    async def _probe(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> None:
+    def _probe(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> Awaitable[None]:
+        """Plan probe ``name`` now (its place in :meth:`_ordered`), run ``job`` when awaited."""
+        self.planned.append(name)
+        return self._record(name, job)
+
+    async def _record(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> None:
         try:
             self.chains[name] = await job
         except BudgetExceeded as exc:
             self.skipped[name] = str(exc)
+
+    def _ordered(self) -> dict[str, tuple[Exchange, ...]]:
+        """The chains in the order the probes were planned, not the order concurrent ones
+        finished in, so that "the first page showing X" is the same on every run."""
+        rank = {name: i for i, name in reversed(list(enumerate(self.planned)))}
+        return dict(sorted(self.chains.items(), key=lambda kv: rank.get(kv[0], len(rank))))
 
     async def _get(
         self, url: str, *, host_header: str | None = None, max_body: int | None = None
@@ -211,6 +223,7 @@ class _SiteProbe:
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
         home_url = _join(primary, path)
         if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
+            self.planned.append("home")
             self.chains["home"] = self.chains["http-home"]  # the same GET: not made twice
         else:
             await self._probe(
@@ -300,7 +313,7 @@ class _SiteProbe:
                     self.skipped.setdefault(name, skip_reason)
         return replace(
             site,
-            chains=dict(self.chains),
+            chains=self._ordered(),
             skipped=dict(self.skipped),
             requests=self.client.used,
             error=error,
@@ -323,7 +336,7 @@ async def probe_site(
                 host=target.host,
                 requests=client.used,
                 error=f"probing did not finish within {deadline:g} s",
-                chains=dict(probe.chains),
+                chains=probe._ordered(),
             )
 
 

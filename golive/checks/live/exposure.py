@@ -58,9 +58,6 @@ def bogus_host_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 )
 
 
-DEBUG_PROBES = ("404", "bogus-host", "bogus-host-http", "home", "form", "preflight")
-
-
 @check(
     "GL831",
     title="Django's DEBUG page is served to the world",
