@@ -13,6 +13,7 @@ import json
 import re
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -176,6 +177,7 @@ def probe(
     GET, HEAD and OPTIONS only, at most 48 requests and 4 TLS handshakes per site, each
     with a timeout; redirects to another host are never followed.
     """
+    from golive.cli import modules_loaded
     from golive.collectors.live import LiveFacts, gather, probe_options
     from golive.live.probe import TargetError, group_targets
     from golive.model import Severity
@@ -202,14 +204,18 @@ def probe(
     console = Console(highlight=False)
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
-    with console.status(f"probing {len(targets)} site(s)…", spinner="dots"):
-        results = gather(
+    with console.status(f"probing {len(targets)} site(s)…", spinner="dots"), ThreadPoolExecutor(1) as pool:
+        job = pool.submit(
+            gather,
             all_urls,
             opts,
             screenshots=not no_screenshots,
             screenshot_dir=Path("golive-screenshots"),
             dir_for="host",
         )
+        _load_checks_and_reports()  # while the sites answer
+        modules_loaded()
+        results = job.result()
     elapsed = time.perf_counter() - clock
     author = _author()
     audits = []
@@ -222,6 +228,15 @@ def probe(
     _show(console, audits, written, verbose=verbose, quiet=quiet)
     codes = [a.exit_status for a in audits]
     raise click.exceptions.Exit(1 if 1 in codes else 3 if 3 in codes else 0)
+
+
+def _load_checks_and_reports() -> None:
+    """Import what runs after the probes (the checks, the runner, the reports), so that
+    the time goes by while the sites answer rather than after."""
+    import golive.checks.live
+    import golive.reports.json_report
+    import golive.reports.terminal
+    import golive.runner  # noqa: F401
 
 
 def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> list[list[Path]]:

@@ -17,11 +17,25 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+# httpx's __init__ imports its own command-line client (httpx._main, which pulls in
+# pygments and more of rich) whenever click and rich are installed, as they are with
+# golive; that costs about a tenth of a second at each start. httpx guards the import
+# with ``except ImportError`` (a stub ``httpx.main`` then stands in), and a ``None`` entry
+# in sys.modules makes an import raise ImportError, so httpx loads without its CLI. The
+# entry is removed at once: a later ``import httpx._main`` works as usual.
+if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    try:
+        import httpx
+    finally:
+        if sys.modules.get("httpx._main", 0) is None:
+            del sys.modules["httpx._main"]
 import httpx
 
 from golive import __version__

@@ -31,6 +31,7 @@ import secrets
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from golive.live import pages
@@ -195,6 +196,15 @@ class _SiteProbe:
         # The TLS handshakes with the known (or guessed) https origin run meanwhile.
         tls_job = asyncio.ensure_future(self._tls(https_origin)) if https_origin else None
         tls_origin = https_origin
+        # An https URL that was given is the primary origin unless its TLS is broken or
+        # not trusted, and then httpx's own verifying handshake fails before any request
+        # is sent: its home page is asked for alongside the handshakes, not after them.
+        early_home = None
+        if https_origin and t.https_url and not t.https_derived:
+            early_url = _join(https_origin, urlsplit(t.https_url).path or "/")
+            early_home = asyncio.ensure_future(
+                self.client.follow(early_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
+            )
         if t.http_url:
             await self._probe("http-home", self.client.follow(t.http_url or "", max_hops=4))
             for ex in self.chains.get("http-home", ()):
@@ -214,6 +224,9 @@ class _SiteProbe:
             tls_job.cancel()
         primary, reason = self._primary(http_origin, https_origin, tls)
         site = SiteFacts(url=t.url, host=t.host, http_origin=http_origin, https_origin=https_origin, tls=tls)
+        if early_home is not None and (primary is None or primary != https_origin):
+            _discard(early_home)
+            early_home = None
         if primary is None:
             return self._finish(
                 site,
@@ -225,6 +238,8 @@ class _SiteProbe:
         if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
             self.planned.append("home")
             self.chains["home"] = self.chains["http-home"]  # the same GET: not made twice
+        elif early_home is not None:
+            await self._probe("home", early_home)
         else:
             await self._probe(
                 "home", self.client.follow(home_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
@@ -319,6 +334,15 @@ class _SiteProbe:
             error=error,
             notes=tuple(self.notes),
         )
+
+
+def _discard(task: asyncio.Future[Any]) -> None:
+    """Drop a speculative job: cancel it, or collect its outcome so none goes unretrieved."""
+    if task.done():
+        if not task.cancelled():
+            task.exception()
+    else:
+        task.cancel()
 
 
 async def probe_site(
