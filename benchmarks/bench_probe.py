@@ -4,9 +4,10 @@
    tests/fixtures/live/live_deploy.py) and runs ``golive probe URL`` and ``djcheckup URL``
    on the same https URL (the deployment's CA trusted by both), alternately, ``--runs``
    times each: the median wall time of
-   each, their ratio, and how many checks each ran (golive: findings that passed or
-   failed; djcheckup: results that were not skipped). Targets (issue 4): ratio ≤ 0.5
-   with at least 3 × the checks.
+   each, their ratio, and how many checks each ran (golive: check ids with a finding
+   that passed or failed; djcheckup: results that were not skipped). Targets (issue 4):
+   ratio ≤ 0.5 with at least 3 × the checks. Also the floor: the median time to start
+   Python and import golive's prescribed libraries, doing nothing else.
 2. Starts one nginx serving a small static site on loopback (http and https) and probes
    200 host names pointed at it with --resolve, in one ``golive probe`` run: the wall
    time. Target: ≤ 20 s.
@@ -50,6 +51,11 @@ STATIC_SERVER = """
 """
 
 
+#: What any run of ``golive probe`` must pay before probing: the interpreter and the
+#: libraries the guide prescribes (Click, Rich, httpx; cryptography reads certificates).
+FLOOR = [sys.executable, "-c", "import click, rich.console, httpx, cryptography.x509"]
+
+
 def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Wall time of one run of ``cmd`` (seconds) and its result."""
     start = time.perf_counter()
@@ -58,9 +64,9 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess
 
 
 def golive_checks(report: Path) -> int:
-    """Checks golive ran: findings that passed or failed."""
+    """Checks golive ran: check ids with a finding that passed or failed."""
     data = json.loads(report.read_text(encoding="utf-8"))
-    return sum(1 for f in data["findings"] if f["status"] in ("pass", "fail"))
+    return len({f["id"] for f in data["findings"] if f["status"] in ("pass", "fail")})
 
 
 def djcheckup_checks(stdout: str) -> int:
@@ -81,9 +87,11 @@ def compare(djcheckup: str, runs: int, tmp: Path) -> None:
         os.environ["REQUESTS_CA_BUNDLE"] = str(deployment.cert)  # djcheckup uses requests
         for cmd in (golive, peer):  # warm caches once
             timed(cmd, tmp)
-        g_times, d_times = [], []
+        g_times, d_times, floor_times = [], [], []
         g_checks = d_checks = 0
         for _ in range(runs):
+            t, _proc = timed(FLOOR, tmp)
+            floor_times.append(t)
             t, _proc = timed(golive, tmp)
             g_times.append(t)
             g_checks = golive_checks(report)
@@ -92,13 +100,17 @@ def compare(djcheckup: str, runs: int, tmp: Path) -> None:
             d_checks = djcheckup_checks(proc.stdout)
     finally:
         deployment.stop()
-    g, d = statistics.median(g_times), statistics.median(d_times)
+    g, d, floor = (statistics.median(x) for x in (g_times, d_times, floor_times))
     print(f"same site: {url} (Django/gunicorn behind nginx, careless variant)")
     print(f"golive probe: median {g:.3f} s over {runs} runs, {g_checks} checks ran")
     print(f"djcheckup:    median {d:.3f} s over {runs} runs, {d_checks} checks ran")
     print(
         f"ratio golive / djcheckup: {g / d:.2f} (target <= 0.5);"
         f" checks {g_checks / max(1, d_checks):.1f}x (target >= 3)"
+    )
+    print(
+        f"floor: starting Python and importing click, rich, httpx and cryptography alone takes"
+        f" {floor:.3f} s, {floor / d:.2f} of djcheckup's time"
     )
 
 

@@ -71,6 +71,7 @@ CARELESS_FAILING = [
     "GL801",
     "GL803",
     "GL814",
+    "GL816",
     "GL820",
     "GL821",
     "GL830",
@@ -79,7 +80,12 @@ CARELESS_FAILING = [
     "GL841",
     "GL850",
     "GL855",
+    "GL858",
     "GL862",
+    "GL865",
+    "GL866",
+    "GL867",
+    "GL868",
     "GL870",
 ]
 
@@ -111,10 +117,35 @@ def test_careless_deployment_every_problem_is_found(
 
     gl814 = only(a, "GL814")
     assert gl814.subjects == ("ssl_protocols",)
-    assert gl814.evidence == (
-        f"TLS handshake with bookshop.test:{careless.https_port} via 127.0.0.1 pinned to TLSv1: accepted",
-        f"TLS handshake with bookshop.test:{careless.https_port} via 127.0.0.1 pinned to TLSv1.1: accepted",
+    target = f"TLS handshake with bookshop.test:{careless.https_port} via 127.0.0.1"
+    assert [line.rsplit(": ", 1)[0] for line in gl814.evidence] == [
+        f"{target} pinned to TLSv1: accepted",
+        f"{target} pinned to TLSv1.1: accepted",
+    ]
+
+    gl816 = only(a, "GL816")
+    assert gl816.subjects == ("ssl_ciphers",)
+    (line,) = gl816.evidence
+    assert line.startswith(
+        f"TLS 1.2 handshake with bookshop.test:{careless.https_port} via 127.0.0.1 offering"
     )
+    assert re.search(r": accepted: (AES|CAMELLIA|ARIA)[\w-]+$", line), line  # an RSA key exchange suite
+
+    gl865 = only(a, "GL865")
+    assert gl865.subjects == ("autoindex", "MEDIA_URL")
+    assert gl865.evidence[:2] == (f"GET {https}media/", "→ HTTP/1.1 200 OK")
+
+    css = f"GET {https}static/catalog/site.css (Accept-Encoding: gzip)"
+    gl866, gl867 = only(a, "GL866"), only(a, "GL867")
+    assert gl866.evidence[0] == css and "  Content-Encoding: (absent)" in gl866.evidence
+    assert "  1556 bytes sent uncompressed" in gl866.evidence
+    assert gl867.evidence[0] == css
+    assert gl867.evidence[2:] == ("  Cache-Control: (absent)", "  Expires: (absent)")
+
+    gl868 = only(a, "GL868")
+    assert gl868.evidence[0] == f"GET {https}.well-known/security.txt"
+    assert gl868.evidence[-1] == "  answered 404 text/html: no security.txt"
+    assert only(a, "GL858").evidence[-1] == "  Permissions-Policy: (absent)"
 
     gl862 = only(a, "GL862")
     assert gl862.subjects == ("alias", "location")
@@ -148,10 +179,16 @@ def test_careless_cookies_are_named_by_their_settings_and_redacted(careless_audi
     assert "csrftoken=<" in text and re.search(r"(sessionid|csrftoken)=[^<]", text) is None
 
 
-@pytest.mark.covers("GL822", "GL823", "GL824", "GL832", "GL857", "GL860", "GL861", "GL863", "GL864", "pass")
+CARELESS_PASSING = ("GL805", "GL817", "GL822", "GL823", "GL824", "GL825", "GL826", "GL832", "GL857",
+                    "GL860", "GL861", "GL863", "GL864", "GL872")  # fmt: skip
+
+
+@pytest.mark.covers(*CARELESS_PASSING, "pass")
 def test_careless_deployment_passes_what_it_gets_right(careless_audit: Any) -> None:
-    for cid in ("GL822", "GL823", "GL824", "GL832", "GL857", "GL860", "GL861", "GL863", "GL864", "GL851"):
+    for cid in (*CARELESS_PASSING, "GL851"):
         assert outcome(careless_audit, cid) == [Status.PASS], cid
+    assert only(careless_audit, "GL817").evidence[0].endswith(": negotiated TLSv1.3 (TLS_AES_256_GCM_SHA384)")
+    assert only(careless_audit, "GL872").evidence[1] == "→ HTTP/1.1 404 Not Found"
 
 
 def test_careless_screenshots_home_404_and_admin(
@@ -176,12 +213,17 @@ HARDENED_PASSING = [
     "GL811",
     "GL812",
     "GL813",
+    "GL805",
     "GL814",
     "GL815",
+    "GL816",
+    "GL817",
     "GL820",
     "GL821",
     "GL822",
     "GL823",
+    "GL825",
+    "GL826",
     "GL830",
     "GL831",
     "GL840",
@@ -192,12 +234,18 @@ HARDENED_PASSING = [
     "GL853",
     "GL854",
     "GL857",
+    "GL858",
     "GL860",
     "GL861",
     "GL862",
     "GL863",
     "GL864",
+    "GL865",
+    "GL866",
+    "GL867",
+    "GL868",
     "GL870",
+    "GL872",
 ]
 
 

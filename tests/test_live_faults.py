@@ -6,6 +6,7 @@ Django deployments of test_live_deploy.py do not. Servers: tests/fixtures/live/l
 
 from __future__ import annotations
 
+import ssl
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -247,6 +248,7 @@ def mistakes(certs: Path) -> Iterator[Any]:
 MISTAKES_FAILING = [
     "GL802",
     "GL804",
+    "GL816",
     "GL822",
     "GL823",
     "GL824",
@@ -258,10 +260,12 @@ MISTAKES_FAILING = [
     "GL854",
     "GL856",
     "GL857",
+    "GL858",
     "GL860",
     "GL861",
     "GL863",
     "GL864",
+    "GL868",
     "GL870",
     "GL871",
 ]
@@ -307,6 +311,72 @@ def test_every_header_cookie_and_file_mistake_is_found(mistakes: Any) -> None:
         only(a, "GL871").evidence[0]
         == f"GET {site} (Host: " + only(a, "GL871").evidence[0].split("(Host: ")[1]
     )
+
+
+CACHED_HOME = (
+    b'<!doctype html><title>Shop</title><link rel="stylesheet" href="http://cdn.cached.test/site.css">'
+    b'<script src="/static/app.js"></script><img src="http://img.cached.test/logo.png">'
+    b'<form method="post" action="http://cached.test/search/"><input name="q"></form>'
+)
+
+
+@pytest.mark.covers("GL805", "GL817", "GL825", "GL826", "GL868", "GL872", "fail")
+def test_cacheable_cookies_mixed_content_tls12_and_a_stale_security_txt(certs: Path) -> None:
+    """A site on a TLS 1.2-only server whose home page sets a Domain-wide session cookie
+    in a response a shared cache may keep, loads a stylesheet over http, answers 200 for
+    everything, and publishes an expired security.txt."""
+    cert = live_servers.make_cert(certs, "cached.test")
+    home_headers = [
+        *HTML,
+        ("Cache-Control", "public, max-age=600"),
+        ("Set-Cookie", "sessionid=abcdefabcdef; Domain=.cached.test; Path=/; Secure; HttpOnly; SameSite=Lax"),
+    ]
+    txt = b"Contact: mailto:security@cached.test\nExpires: 2021-12-31T23:59:59Z\n"
+    server = live_servers.scenario_server(
+        {
+            "/": (200, home_headers, CACHED_HOME),
+            "/.well-known/security.txt": (200, [("Content-Type", "text/plain; charset=utf-8")], txt),
+        },
+        host="cached.test",
+        default=(200, HTML, b"<h1>Sorry, nothing here</h1>"),
+        cert=cert,
+        tls_max=ssl.TLSVersion.TLSv1_2,
+    )
+    try:
+        site = f"https://cached.test:{server.port}/"
+        (a,) = live_deploy.probe([site], resolve=resolve("cached.test", server.port), cacert=cert[0])
+    finally:
+        server.stop()
+    assert {"GL805", "GL817", "GL825", "GL826", "GL868", "GL872"} <= {f.id for f in failing(a)}
+
+    gl805 = only(a, "GL805")
+    assert gl805.subjects == ("form action", "stylesheet")  # the image is upgraded by browsers
+    assert gl805.evidence[-2:] == (
+        "  stylesheet: http://cdn.cached.test/site.css",
+        "  form action: http://cached.test/search/",
+    )
+    assert (
+        only(a, "GL817")
+        .evidence[0]
+        .startswith(f"TLS handshake with cached.test:{server.port} via 127.0.0.1:")
+    )
+    assert ": negotiated TLSv1.2 (" in only(a, "GL817").evidence[0]
+    gl825 = only(a, "GL825")
+    assert gl825.subjects == ("SESSION_COOKIE_DOMAIN",)
+    assert gl825.evidence[-1] == "  Domain=.cached.test: sent to every host under cached.test"
+    gl826 = only(a, "GL826")
+    assert gl826.subjects == ("Cache-Control", "sessionid")
+    assert "  Cache-Control: public, max-age=600" in gl826.evidence
+    assert (
+        gl826.evidence[-1]
+        == "  Cache-Control: public: a shared cache may store this response with its cookie"
+    )
+    assert not any("abcdefabcdef" in line for f in a.findings for line in f.evidence)
+    assert only(a, "GL868").evidence[-1] == "  Expires 2021-12-31T23:59:59Z has passed: the file is stale"
+    gl872 = only(a, "GL872")
+    assert gl872.evidence[1] == "→ HTTP/1.1 200 OK" and gl872.evidence[0].endswith("-not-found/")
+    # The script is on this site: fetched as the asset, a small file (skipped, not judged).
+    assert only(a, "GL866").status is Status.SKIPPED
 
 
 @pytest.mark.covers("GL856", "GL871", "GL832", "GL824", "pass")

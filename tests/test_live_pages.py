@@ -143,3 +143,62 @@ def test_the_client_sends_get_head_options_only() -> None:
 
     with pytest.raises(ValueError, match="GET, HEAD and OPTIONS only"):
         asyncio.run(post())
+
+
+def test_mixed_content_lists_blockable_loads_and_form_targets() -> None:
+    html = (
+        '<link rel="stylesheet" href="http://cdn.example/a.css"><link rel="icon" href="http://x/f.ico">'
+        '<script src="https://ok.example/a.js"></script><iframe src="http://ads.example/"></iframe>'
+        '<img src="http://img.example/x.png"><form action="http://shop.example/pay/"></form>'
+    )
+    assert pages.mixed_content(html) == [
+        ("stylesheet", "http://cdn.example/a.css"),
+        ("iframe", "http://ads.example/"),
+        ("img", "http://img.example/x.png"),
+        ("form action", "http://shop.example/pay/"),
+    ]
+    assert pages.static_asset(html) == "http://cdn.example/a.css"
+    assert pages.static_asset("<p>no assets</p>") is None
+
+
+def test_directory_listing_is_recognised_by_the_index_page() -> None:
+    nginx = "<html><head><title>Index of /media/</title></head><body><h1>Index of /media/</h1>"
+    python = "<title>Directory listing for /static/</title>"
+    assert pages.directory_listing(nginx) and pages.directory_listing(python)
+    assert not pages.directory_listing("<title>Media library</title><h1>Our index of books</h1>")
+
+
+def test_shared_cacheability_of_responses_with_cookies() -> None:
+    from golive.checks.live.cookies import shared_cacheable
+
+    assert shared_cacheable("public, max-age=600", None) == "Cache-Control: public"
+    assert shared_cacheable("s-maxage=60", None) == "Cache-Control: s-maxage=60"
+    assert shared_cacheable("max-age=0", None) is None
+    assert shared_cacheable("private, max-age=600", None) is None
+    assert shared_cacheable("max-age=600, no-cache", None) is None
+    assert shared_cacheable(None, "Wed, 21 Oct 2099 07:28:00 GMT") == "Expires: Wed, 21 Oct 2099 07:28:00 GMT"
+    assert shared_cacheable(None, None) is None
+
+
+def test_static_cache_lifetime() -> None:
+    from golive.checks.live.assets import cache_lifetime
+
+    assert cache_lifetime("public, max-age=31536000, immutable", None) == "max-age=31536000"
+    assert cache_lifetime("max-age=0", "Thu, 01 Jan 2099 00:00:00 GMT") is None
+    assert cache_lifetime("no-cache", None) is None
+    assert cache_lifetime(None, "Thu, 01 Jan 2099 00:00:00 GMT") == "Expires: Thu, 01 Jan 2099 00:00:00 GMT"
+    assert cache_lifetime(None, None) is None
+
+
+def test_security_txt_fields_are_case_insensitive_and_skip_comments() -> None:
+    from golive.checks.live.files import security_txt
+
+    text = (
+        "# hello\ncontact: mailto:a@example.com\nCONTACT: https://example.com/report\n"
+        "Expires: 2030-01-01T00:00:00Z\n"
+    )
+    assert security_txt(text) == (
+        ["mailto:a@example.com", "https://example.com/report"],
+        "2030-01-01T00:00:00Z",
+    )
+    assert security_txt("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n") == ([], None)

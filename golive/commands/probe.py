@@ -174,7 +174,7 @@ def probe(
 ) -> None:
     """Probe live sites as the world sees them: HTTPS, TLS, cookies, headers, DEBUG, files.
 
-    GET, HEAD and OPTIONS only, at most 48 requests and 4 TLS handshakes per site, each
+    GET, HEAD and OPTIONS only, at most 48 requests and 5 TLS handshakes per site, each
     with a timeout; redirects to another host are never followed.
     """
     from golive.cli import modules_loaded

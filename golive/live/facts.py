@@ -207,8 +207,10 @@ class TlsFacts:
     ``--cacert`` file) and the certificate matched the host; otherwise ``verify_error`` is
     OpenSSL's reason and ``verify_code`` its X509_V_ERR number (62: host name mismatch,
     10: expired, 18/19: self-signed). ``legacy`` maps ``TLSv1``/``TLSv1.1`` to
-    ``accepted``, ``refused`` or ``untested: <why>``. ``error`` is set when no handshake
-    at all succeeded.
+    ``accepted``, ``refused`` or ``untested: <why>``; ``static_rsa`` is the same for a
+    handshake offering only RSA key transport suites (``accepted: AES128-GCM-SHA256``),
+    empty when not tried. ``protocol`` and ``cipher`` are what the first handshake
+    negotiated. ``error`` is set when no handshake at all succeeded.
     """
 
     host: str
@@ -218,8 +220,10 @@ class TlsFacts:
     verify_error: str | None = None
     verify_code: int | None = None
     protocol: str | None = None
+    cipher: str | None = None
     cert: CertInfo | None = None
     legacy: Mapping[str, str] = field(default_factory=dict)
+    static_rsa: str = ""
     error: str | None = None
 
     @property

@@ -106,6 +106,23 @@ def default_error_page(text: str) -> str | None:
     return None
 
 
+#: Elements that load a resource, and the attribute naming it.
+LOADING_TAGS = {
+    "script": "src",
+    "iframe": "src",
+    "frame": "src",
+    "object": "data",
+    "embed": "src",
+    "img": "src",
+    "audio": "src",
+    "video": "src",
+    "source": "src",
+}
+#: What the W3C Mixed Content spec lets a browser upgrade to https (§4.1 "upgradeable"
+#: content); everything else loaded over http from an https page is blocked.
+UPGRADEABLE = frozenset({"img", "audio", "video", "source"})
+
+
 class _Forms(HTMLParser):
     """Collects input names per form, and links and asset URLs."""
 
@@ -116,6 +133,9 @@ class _Forms(HTMLParser):
         self.links: list[str] = []
         self.assets: list[str] = []
         self.meta_csp: list[str] = []
+        #: (what, URL) of what the page makes the browser load or submit: ``script``,
+        #: ``stylesheet``, ``iframe``... (blocked when mixed) and ``img``... (upgraded).
+        self.loads: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k.lower(): (v or "") for k, v in attrs}
@@ -131,6 +151,12 @@ class _Forms(HTMLParser):
             self.assets.append(a.get("href") or a.get("src") or "")
         elif tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy":
             self.meta_csp.append(a.get("content", ""))
+        if tag == "link" and "stylesheet" in a.get("rel", "").lower().split() and a.get("href"):
+            self.loads.append(("stylesheet", a["href"]))
+        elif tag == "form" and a.get("action"):
+            self.loads.append(("form action", a["action"]))
+        elif tag in LOADING_TAGS and a.get(LOADING_TAGS[tag]):
+            self.loads.append((tag, a[LOADING_TAGS[tag]]))
 
 
 def parse_html(text: str) -> _Forms:
@@ -239,3 +265,43 @@ def database_dump(body: bytes) -> str | None:
     if "<html" not in head[:2000].lower() and SQL_DUMP.search(head):
         return "SQL dump"
     return None
+
+
+def mixed_content(text: str) -> list[tuple[str, str]]:
+    """``(what, url)`` for every ``http://`` resource or form target of an https page
+    (W3C Mixed Content, https://www.w3.org/TR/mixed-content/); ``what`` is the element
+    (``script``, ``stylesheet``, ``form action``...)."""
+    return [(what, url) for what, url in parse_html(text).loads if url.lower().startswith("http://")]
+
+
+def static_asset(text: str) -> str | None:
+    """The first stylesheet or script the page loads (its URL as written), or None."""
+    for what, url in parse_html(text).loads:
+        if what in ("stylesheet", "script"):
+            return url
+    return None
+
+
+LISTING = re.compile(
+    r"<title>\s*(Index of /|Directory listing for /)[^<]*</title>"  # nginx/Apache, Python http.server
+    r"|<h1>\s*(Index of /|Directory listing for /)",
+    re.I,
+)
+
+
+def directory_listing(text: str) -> bool:
+    """True for a web server's generated directory index (nginx ``autoindex``, Apache
+    ``mod_autoindex``, Python's ``http.server``): "Index of /static/"."""
+    return bool(LISTING.search(text))
+
+
+SERVER_VERSION = re.compile(
+    r"\b(nginx|Apache|gunicorn|uvicorn|Werkzeug|lighttpd|Microsoft-IIS|openresty|Caddy)/(\d+(?:\.\d+)+)",
+    re.I,
+)
+
+
+def server_version(text: str) -> str | None:
+    """``nginx/1.22.1`` when an error page names its server with a version, else None."""
+    m = SERVER_VERSION.search(text)
+    return m.group(0) if m else None

@@ -2,7 +2,7 @@
 
 A *site* is one host name; the URLs given for it (``http://`` and/or ``https://``, any
 port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budget``
-(48) requests, each with a deadline, plus at most four TLS handshakes:
+(48) requests, each with a deadline, plus at most five TLS handshakes:
 
 1. ``http-home``: GET the plain-http URL (given, or port 80 when the https URL uses 443),
    following same-host redirects (≤ 4 hops): does it go to https in one 301/308 hop?
@@ -15,8 +15,11 @@ port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budg
    path), ``bogus-host`` (GET / with a Host that is no one's, on https and http),
    ``preflight`` (OPTIONS / as a CORS preflight), ``admin:/admin/`` and
    ``admin:--admin-path`` (≤ 2 hops each), ``form`` (one form page linked from the home
-   page), and the ``file:`` probes of :data:`FILES` plus the alias-traversal paths
-   (``/static../manage.py``...) for the static prefixes seen on the home page.
+   page), the ``file:`` probes of :data:`FILES` plus the alias-traversal paths
+   (``/static../manage.py``...) for the static prefixes seen on the home page,
+   ``listing:PREFIX/`` (STATIC_URL and MEDIA_URL themselves, at most three), ``asset``
+   (the home page's first stylesheet or script, ``Accept-Encoding: gzip``) and
+   ``security.txt`` (``/.well-known/security.txt``, RFC 9116).
 4. ``admin-http``: the admin login found in 3, over plain http.
 
 A site that answers nothing (refused, timed out) stops after its first probe; a whole
@@ -27,6 +30,7 @@ concurrently under a global limit and a per-host limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,11 +49,13 @@ from golive.live.client import (
     url_port,
 )
 from golive.live.facts import FILES, PROBE_ORIGIN, Exchange, SiteFacts, TlsFacts
-from golive.live.tls import LEGACY, inspect_tls, legacy_version
+from golive.live.tls import LEGACY, inspect_tls, legacy_version, static_rsa
 
 TRAVERSAL_FILES = ("manage.py", ".env")
 DEFAULT_STATIC_PREFIXES = ("/static", "/media")
 FILE_CAP = 64 * 1024
+LISTED_PREFIXES = 3
+SECURITY_TXT = "/.well-known/security.txt"
 SITE_DEADLINE_FACTOR = 8
 
 
@@ -170,7 +176,7 @@ class _SiteProbe:
         addr = self.opts.client.resolver.lookup(self.t.host, port)
         timeout = self.opts.client.timeout
         async with self.limit:
-            main, *versions = await asyncio.gather(
+            main, rsa, *versions = await asyncio.gather(
                 asyncio.to_thread(
                     inspect_tls,
                     self.t.host,
@@ -180,6 +186,7 @@ class _SiteProbe:
                     timeout=timeout,
                     legacy=False,
                 ),
+                asyncio.to_thread(static_rsa, self.t.host, port, addr, timeout=timeout),
                 *(
                     asyncio.to_thread(legacy_version, self.t.host, port, addr, n, timeout=timeout)
                     for n in LEGACY
@@ -187,7 +194,7 @@ class _SiteProbe:
             )
         assert isinstance(main, TlsFacts)
         legacy = dict(zip(LEGACY, map(str, versions), strict=True))
-        return main if main.error else replace(main, legacy=legacy)
+        return main if main.error else replace(main, legacy=legacy, static_rsa=str(rsa))
 
     async def run(self) -> SiteFacts:
         t = self.t
@@ -225,7 +232,7 @@ class _SiteProbe:
         primary, reason = self._primary(http_origin, https_origin, tls)
         site = SiteFacts(url=t.url, host=t.host, http_origin=http_origin, https_origin=https_origin, tls=tls)
         if early_home is not None and (primary is None or primary != https_origin):
-            _discard(early_home)
+            await _settle(early_home)
             early_home = None
         if primary is None:
             return self._finish(
@@ -307,7 +314,28 @@ class _SiteProbe:
             jobs.append(
                 self._probe(f"file:{file_path}", self._get(_join(primary, file_path), max_body=FILE_CAP))
             )
+        for prefix in self._prefixes()[:LISTED_PREFIXES]:
+            jobs.append(
+                self._probe(f"listing:{prefix}/", self._get(_join(primary, prefix + "/"), max_body=FILE_CAP))
+            )
+        asset = pages.static_asset(home_text) if home_text else None
+        if asset and home is not None:
+            url = urljoin(home.url, asset)
+            if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
+                ("http://", "https://")
+            ):
+                jobs.append(self._probe("asset", self._asset(url)))
+        jobs.append(self._probe("security.txt", self._get(_join(primary, SECURITY_TXT), max_body=FILE_CAP)))
         await asyncio.gather(*jobs)
+
+    async def _asset(self, url: str) -> tuple[Exchange, ...]:
+        headers = {"Accept-Encoding": "gzip"}
+        return (await self.client.request("GET", url, headers=headers, max_body=FILE_CAP),)
+
+    def _prefixes(self) -> list[str]:
+        """STATIC_URL and MEDIA_URL as known from the project, else /static and /media."""
+        given = [p.rstrip("/") for p in self.opts.static_prefixes if p.strip("/")]
+        return list(dict.fromkeys(given or DEFAULT_STATIC_PREFIXES))
 
     async def _options(self, origin: str) -> tuple[Exchange, ...]:
         headers = {"Origin": PROBE_ORIGIN, "Access-Control-Request-Method": "GET"}
@@ -336,13 +364,13 @@ class _SiteProbe:
         )
 
 
-def _discard(task: asyncio.Future[Any]) -> None:
-    """Drop a speculative job: cancel it, or collect its outcome so none goes unretrieved."""
-    if task.done():
-        if not task.cancelled():
-            task.exception()
-    else:
-        task.cancel()
+async def _settle(task: asyncio.Future[Any]) -> None:
+    """Let a speculative request end and drop its outcome. It is not cancelled: a request
+    cancelled between its TCP connect and its TLS handshake can leave a silent open
+    connection behind, which a server handling handshakes one at a time waits on. It
+    ends soon anyway (a failed verification, or its own deadline)."""
+    with contextlib.suppress(Exception):
+        await task
 
 
 async def probe_site(

@@ -1,6 +1,6 @@
 """TLS handshakes with the standard library ``ssl``: chain, host name, expiry, key, protocols.
 
-Three to four handshakes per ``host:port`` (no HTTP request is sent on them):
+Four to five handshakes per ``host:port`` (no HTTP request is sent on them):
 
 1. a verifying handshake (``--cacert``, else the system trust store; host name checked): the
    chain and the name are valid exactly when it succeeds (RFC 5280 path validation, RFC
@@ -9,7 +9,8 @@ Three to four handshakes per ``host:port`` (no HTTP request is sent on them):
 3. one handshake pinned to TLSv1 and one pinned to TLSv1.1 (RFC 8996 deprecates both).
    OpenSSL's security level may forbid the client even to offer them, so these
    handshakes lower it (``@SECLEVEL=0``); when this OpenSSL cannot offer a version at
-   all the result is ``untested`` with the reason, never a false "refused".
+   all the result is ``untested`` with the reason, never a false "refused";
+4. one TLS 1.2 handshake offering only RSA key transport suites (:func:`static_rsa`).
 
 The certificate's fields are read with ``cryptography`` (the standard library gives no
 key size for an unverified certificate).
@@ -36,10 +37,12 @@ def _connect(address: str, port: int, timeout: float) -> socket.socket:
 
 def _handshake(
     ctx: ssl.SSLContext, host: str, address: str, port: int, timeout: float
-) -> tuple[str | None, bytes | None]:
-    """One handshake: (negotiated protocol, DER certificate). Raises ssl/OS errors."""
+) -> tuple[str | None, bytes | None, str | None]:
+    """One handshake: (negotiated protocol, DER certificate, cipher suite name). Raises
+    ssl/OS errors."""
     with _connect(address, port, timeout) as sock, ctx.wrap_socket(sock, server_hostname=host) as tls:
-        return tls.version(), tls.getpeercert(binary_form=True)
+        cipher = tls.cipher()
+        return tls.version(), tls.getpeercert(binary_form=True), cipher[0] if cipher else None
 
 
 def _unverified() -> ssl.SSLContext:
@@ -109,8 +112,14 @@ def _legacy(host: str, address: str, port: int, version: ssl.TLSVersion, timeout
         ctx.set_ciphers("ALL:@SECLEVEL=0")
     except (ValueError, ssl.SSLError) as exc:
         return f"untested: this OpenSSL cannot offer it ({exc})"
+    return _offer(ctx, host, address, port, timeout)
+
+
+def _offer(ctx: ssl.SSLContext, host: str, address: str, port: int, timeout: float) -> str:
+    """Handshake with a client that offers only what ``ctx`` allows: ``accepted: CIPHER``,
+    ``refused`` or ``untested: why``."""
     try:
-        _handshake(ctx, host, address, port, timeout)
+        _, _, cipher = _handshake(ctx, host, address, port, timeout)
     except ssl.SSLError as exc:
         text = f"{exc.reason or exc}"
         if "NO_PROTOCOLS_AVAILABLE" in text.upper() or "NO_CIPHERS_AVAILABLE" in text.upper():
@@ -120,7 +129,21 @@ def _legacy(host: str, address: str, port: int, version: ssl.TLSVersion, timeout
         return "refused"
     except OSError as exc:
         return f"untested: {exc.strerror or exc}"
-    return "accepted"
+    return f"accepted: {cipher}" if cipher else "accepted"
+
+
+def static_rsa(host: str, port: int, address: str | None, *, timeout: float) -> str:
+    """A TLS 1.2 handshake offering only cipher suites with RSA key transport (OpenSSL's
+    ``kRSA``: no forward secrecy; RFC 9325 §4.1 "SHOULD NOT negotiate cipher suites
+    based on RSA key transport"): ``accepted: CIPHER``, ``refused`` or ``untested: why``.
+    """
+    ctx = _unverified()
+    try:
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2  # TLS 1.3 has no RSA key transport
+        ctx.set_ciphers("kRSA:@SECLEVEL=0")
+    except (ValueError, ssl.SSLError) as exc:
+        return f"untested: this OpenSSL cannot offer them ({exc})"
+    return _offer(ctx, host, address or host, port, timeout)
 
 
 def legacy_version(host: str, port: int, address: str | None, name: str, *, timeout: float) -> str:
@@ -145,9 +168,9 @@ def inspect_tls(
     except (OSError, ssl.SSLError) as exc:
         return _with(facts, error=f"--cacert {cacert}: cannot load it: {exc}")
     der: bytes | None = None
-    verified, verify_error, verify_code, protocol = False, None, None, None
+    verified, verify_error, verify_code, protocol, cipher = False, None, None, None, None
     try:
-        protocol, der = _handshake(ctx, host, addr, port, timeout)
+        protocol, der, cipher = _handshake(ctx, host, addr, port, timeout)
         verified = True
     except ssl.SSLCertVerificationError as exc:
         verify_error, verify_code = exc.verify_message or str(exc), exc.verify_code
@@ -159,7 +182,7 @@ def inspect_tls(
         return _with(facts, error=f"cannot connect to {host}:{port}: {exc.strerror or exc}")
     if der is None:
         try:
-            protocol, der = _handshake(_unverified(), host, addr, port, timeout)
+            protocol, der, cipher = _handshake(_unverified(), host, addr, port, timeout)
         except (OSError, ssl.SSLError) as exc:
             return _with(facts, verify_error=verify_error, error=f"TLS handshake failed: {exc}")
     cert = cert_info(der) if der else None
@@ -170,6 +193,7 @@ def inspect_tls(
         verify_error=verify_error,
         verify_code=verify_code,
         protocol=protocol,
+        cipher=cipher,
         cert=cert,
         legacy=versions,
     )

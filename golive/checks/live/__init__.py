@@ -10,16 +10,18 @@ was not given), a probe that failed in transit an ``error`` outcome, with the re
 Sources: Django's deployment checklist
 (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/) and security
 guide (https://docs.djangoproject.com/en/stable/topics/security/), RFC 6797 (HSTS),
-RFC 6265 (cookies), RFC 8996 (TLS 1.0/1.1), the Fetch standard (CORS), nginx's docs.
+RFC 6265 (cookies), RFC 8996 (TLS 1.0/1.1), RFC 9325 (TLS recommendations), RFC 9111
+(HTTP caching), RFC 9116 (security.txt), W3C Mixed Content and Permissions Policy, the
+Fetch standard (CORS), nginx's docs.
 """
 
 from __future__ import annotations
 
-from golive.checks.live import cookies, errorpages, exposure, files, headers, https, tls
+from golive.checks.live import assets, cookies, errorpages, exposure, files, headers, https, tls
 from golive.registry import CheckSpec
 
 #: The live-site check modules, in checklist order.
-MODULES = (https, tls, cookies, exposure, headers, files, errorpages)
+MODULES = (https, tls, cookies, exposure, headers, files, assets, errorpages)
 
 # The registry reads the CheckSpecs at the top level of this package (golive.checks).
 globals().update({n: v for m in MODULES for n, v in vars(m).items() if isinstance(v, CheckSpec)})

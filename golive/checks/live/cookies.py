@@ -1,4 +1,5 @@
-"""Live site, cookies (GL820–GL824): Secure, HttpOnly and SameSite as the browser receives them.
+"""Live site, cookies (GL820–GL826): Secure, HttpOnly, SameSite and Domain as the browser
+receives them, and whether a shared cache may keep a response that sets one.
 
 See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import SETTINGS
-from golive.checks.live._common import _cookie_evidence, _cookies, _setting, _sites
+from golive.checks.live._common import _at, _cookie_evidence, _cookies, _own_exchanges, _setting, _sites
 from golive.collectors.live import LiveFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
@@ -163,3 +164,125 @@ def other_cookie_insecure(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 location=Location(path=bad[0].url),
                 evidence=[line for c in bad[:5] for line in _cookie_evidence(c)],
             )
+
+
+@check(
+    "GL825",
+    title="a Django cookie is shared with other subdomains (Domain attribute)",
+    severity=Severity.LOW,
+    needs=(LiveFacts,),
+    reference=SETTINGS + "#session-cookie-domain",
+    remediation="""
+    Leave SESSION_COOKIE_DOMAIN and CSRF_COOKIE_DOMAIN at None (host-only cookies) unless
+    a sibling subdomain really must read them, and then trust every host under it.
+    """,
+)
+def cookie_domain(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 6265 §4.1.2.3: a cookie with a Domain attribute is sent to every subdomain of
+    it, so any host there (a forgotten staging box, a taken-over CNAME) receives the
+    session. Django's docs on SESSION_COOKIE_DOMAIN: "Be cautious when updating this
+    setting on a production site"; None (the default) gives a host-only cookie.
+    """
+    names = {
+        _setting(facts, "SESSION_COOKIE_NAME", "sessionid"): "SESSION_COOKIE_DOMAIN",
+        _setting(facts, "CSRF_COOKIE_NAME", "csrftoken"): "CSRF_COOKIE_DOMAIN",
+    }
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        found = [c for c in _cookies(site) if c.name in names]
+        if not found:
+            yield spec.skipped(
+                f"{site.url}: neither {' nor '.join(names)} was set by the pages probed",
+                location=Location(path=site.url),
+            )
+            continue
+        for c in found:
+            if c.domain:
+                yield spec.fail(
+                    subjects=[names[c.name]],
+                    location=Location(path=c.url),
+                    evidence=[
+                        *_cookie_evidence(c),
+                        f"  Domain={c.domain}: sent to every host under {c.domain.lstrip('.')}",
+                    ],
+                )
+
+
+def _cache_control(value: str) -> dict[str, str]:
+    out = {}
+    for part in value.split(","):
+        name, _, arg = part.strip().partition("=")
+        if name:
+            out[name.strip().lower()] = arg.strip().strip('"')
+    return out
+
+
+def shared_cacheable(cache_control: str | None, expires: str | None) -> str | None:
+    """Why a shared cache may store the response (RFC 9111 §3 and §5.2.2), or None.
+
+    ``private``, ``no-store`` and ``no-cache`` keep it out; ``public``, ``s-maxage``, a
+    positive ``max-age`` or an ``Expires`` header let a shared cache keep it.
+    """
+    cc = _cache_control(cache_control or "")
+    if {"private", "no-store", "no-cache"} & cc.keys():
+        return None
+    if "public" in cc:
+        return "Cache-Control: public"
+    for name in ("s-maxage", "max-age"):
+        if cc.get(name, "0").isdigit() and int(cc.get(name, "0")) > 0:
+            return f"Cache-Control: {name}={cc[name]}"
+    if expires and "max-age" not in cc:
+        return f"Expires: {expires}"
+    return None
+
+
+@check(
+    "GL826",
+    title="a response that sets a Django cookie may be stored by shared caches",
+    severity=Severity.MEDIUM,
+    needs=(LiveFacts,),
+    reference="https://docs.djangoproject.com/en/stable/topics/cache/#using-vary-headers",
+    remediation="""
+    Mark such responses private (django.views.decorators.cache.cache_control(private=True)
+    or never_cache), and do not add `expires` / `Cache-Control: public` in nginx to
+    locations Django answers.
+    """,
+)
+def cookie_cacheable(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 9111 §3 (https://www.rfc-editor.org/rfc/rfc9111#section-3)
+    lets a shared cache (a CDN, a caching proxy) store a response whose
+    Cache-Control or Expires allows it, Set-Cookie included unless it is marked private;
+    the next visitor then receives the first one's session or CSRF cookie. Django's cache
+    docs: pages that depend on cookies need ``Vary: Cookie`` or ``private``.
+    """
+    names = {
+        _setting(facts, "SESSION_COOKIE_NAME", "sessionid"),
+        _setting(facts, "CSRF_COOKIE_NAME", "csrftoken"),
+    }
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        setting = [ex for ex in _own_exchanges(site) if any(c.name in names for c in ex.cookies)]
+        if not setting:
+            yield spec.skipped(
+                f"{site.url}: no page probed set {' or '.join(sorted(names))}",
+                location=Location(path=site.url),
+            )
+            continue
+        for ex in setting:
+            why = shared_cacheable(ex.header("Cache-Control"), ex.header("Expires"))
+            if why:
+                yield spec.fail(
+                    subjects=["Cache-Control", *sorted(c.name for c in ex.cookies if c.name in names)],
+                    location=_at(ex),
+                    evidence=ex.evidence(
+                        "Cache-Control",
+                        "Vary",
+                        "Set-Cookie",
+                        notes=[f"  {why}: a shared cache may store this response with its cookie"],
+                    ),
+                )
+                break

@@ -1,4 +1,5 @@
-"""Live site, error pages (GL870–GL871): the project's own 404 and 400 templates.
+"""Live site, error pages (GL870–GL872): the project's own 404 and 400 templates, and a real
+404 status for what does not exist.
 
 See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
 """
@@ -88,3 +89,40 @@ def default_400(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     evidence=ex.evidence(notes=[f"  recognised as {what}"]),
                 )
                 break
+
+
+@check(
+    "GL872",
+    title="a page that does not exist is answered 200 (soft 404)",
+    severity=Severity.LOW,
+    needs=(LiveFacts,),
+    reference=CHECKLIST + "#customize-the-default-error-views",
+    remediation="""
+    Let unknown paths reach Django's 404 handling: no catch-all URL pattern (re_path(r"^.*$", ...))
+    in front of it, no `try_files ... /index.html` or `error_page 404 =200` in nginx for
+    the paths Django serves; a custom handler404 must return status 404.
+    """,
+)
+def soft_404(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A random path must get status 404: a "soft 404" (a 200 page saying "not found",
+    or the home page for everything) makes caches and search engines keep junk URLs, and
+    hides probes for files that must not be served. Django's own 404 handling
+    (``handler404``, the checklist's "error views") answers 404.
+    """
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        ex = _answer(spec, site, "404")
+        if isinstance(ex, Finding):
+            yield ex
+        elif ex.status is not None and 200 <= ex.status < 300:
+            yield spec.fail(
+                subjects=["handler404", "urlpatterns", "try_files"],
+                location=_at(ex),
+                evidence=ex.evidence(
+                    "Content-Type", notes=[f"  {len(ex.body)} bytes for a path that does not exist"]
+                ),
+            )
+        elif ex.status is not None:
+            yield spec.passed(subjects=["handler404"], location=_at(ex), evidence=ex.evidence())

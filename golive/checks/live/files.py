@@ -1,10 +1,12 @@
-"""Live site, files that must not be served (GL860–GL864): .git, .env, alias traversal, settings, dumps.
+"""Live site, files that must not be served (GL860–GL864): .git, .env, alias traversal, settings,
+dumps; and the one that should be (GL868): /.well-known/security.txt.
 
 See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -192,3 +194,88 @@ def dump_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     names = [f for f in FILES if f.endswith((".sql", ".sqlite3"))]
     yield from _file_check(facts, spec, names, _dump, ["root", "DATABASES"])
+
+
+SECURITY_TXT = "/.well-known/security.txt"
+
+
+def security_txt(text: str) -> tuple[list[str], str | None]:
+    """RFC 9116 fields of a security.txt: (``Contact`` values, the ``Expires`` value).
+
+    Field names are case-insensitive; comments (``#``) and a PGP signature's armour are
+    skipped.
+    """
+    contacts, expires = [], None
+    for line in text.splitlines():
+        name, sep, value = line.partition(":")
+        if not sep or line.lstrip().startswith(("#", "-")):
+            continue
+        key = name.strip().lower()
+        if key == "contact" and value.strip():
+            contacts.append(value.strip())
+        elif key == "expires" and expires is None:
+            expires = value.strip()
+    return contacts, expires
+
+
+def _expired(value: str, now: dt.datetime) -> bool | None:
+    """True/False for an RFC 3339 date-time, None when it cannot be read."""
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when <= now
+
+
+@check(
+    "GL868",
+    title="no valid /.well-known/security.txt (RFC 9116)",
+    severity=Severity.LOW,
+    needs=(LiveFacts,),
+    reference="https://www.rfc-editor.org/rfc/rfc9116",
+    remediation="""
+    Publish /.well-known/security.txt (text/plain) with at least
+
+        Contact: mailto:security@example.com
+        Expires: 2027-06-30T00:00:00Z
+
+    (less than a year ahead, renewed before it passes); in nginx: location =
+    /.well-known/security.txt { alias /srv/app/deploy/security.txt; }
+    """,
+)
+def security_txt_missing(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 9116 gives researchers one place to find how to report a vulnerability: a
+    text/plain file at /.well-known/security.txt with at least one ``Contact`` and exactly
+    one ``Expires`` that has not passed ("a security.txt file that has expired ... should
+    be considered stale"). Without it, reports go to whoever answers, or nowhere; the
+    checklist's security section assumes the team hears about problems.
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        ex = site.final("security.txt")
+        if ex is None or not ex.answered:
+            yield _missing(spec, site, "security.txt")
+            continue
+        problems = []
+        if ex.status != 200 or not ex.content_type.startswith("text/plain"):
+            problems.append(f"  answered {ex.status} {ex.content_type or ''}".rstrip() + ": no security.txt")
+        else:
+            contacts, expires = security_txt(ex.text)
+            if not contacts:
+                problems.append("  no Contact field")
+            if expires is None:
+                problems.append("  no Expires field")
+            elif (gone := _expired(expires, now)) is None:
+                problems.append(f"  Expires {expires!r} is not an RFC 3339 date-time")
+            elif gone:
+                problems.append(f"  Expires {expires} has passed: the file is stale")
+        evidence = ex.evidence("Content-Type", notes=problems)
+        if problems:
+            yield spec.fail(subjects=["security.txt"], location=_at(ex), evidence=evidence)
+        else:
+            yield spec.passed(subjects=["security.txt"], location=_at(ex), evidence=evidence)

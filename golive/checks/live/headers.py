@@ -1,4 +1,5 @@
-"""Live site, response headers (GL850–GL857): versions, nosniff, framing, referrer, COOP, CSP, CORS.
+"""Live site, response headers (GL850–GL858): versions, nosniff, framing, referrer, COOP, CSP,
+CORS, Permissions-Policy.
 
 See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
 """
@@ -294,3 +295,29 @@ def cors_credentials(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     evidence=ex.evidence("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"),
                 )
                 break
+
+
+@check(
+    "GL858",
+    title="no Permissions-Policy",
+    severity=Severity.LOW,
+    needs=(LiveFacts,),
+    reference="https://www.w3.org/TR/permissions-policy-1/",
+    remediation="""
+    Switch off the browser features the site does not use, in nginx (`always`, and repeat
+    it in locations that have their own add_header):
+
+        add_header Permissions-Policy "camera=(), microphone=(), geolocation=(), payment=()" always;
+
+    or in Django with the django-permissions-policy middleware (PERMISSIONS_POLICY).
+    """,
+)
+def permissions_policy_missing(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """The Permissions-Policy header (W3C Permissions Policy) lets a site refuse powerful
+    browser features (camera, microphone, geolocation, payment) to its own pages and to
+    anything it embeds, so an injected script or a third-party frame cannot use them.
+    Django sets no such header; the OWASP Secure Headers Project
+    (https://owasp.org/www-project-secure-headers/) lists it. Any policy
+    with at least one directive counts.
+    """
+    yield from _header_check(facts, spec, "Permissions-Policy", re.compile(r"\w+=\s*\("), [])

@@ -1,4 +1,5 @@
-"""Live site, HTTPS and HSTS (GL801–GL804): the http → https redirect and Strict-Transport-Security.
+"""Live site, HTTPS and HSTS (GL801–GL805): the http → https redirect, Strict-Transport-Security
+and http:// resources on https pages.
 
 See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
 """
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from golive.checks._util import CHECKLIST
 from golive.checks.live._common import ONE_YEAR, SECURITY, _at, _https_home, _missing, _sites
 from golive.collectors.live import LiveFacts
+from golive.live import pages
 from golive.live.facts import Exchange
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
@@ -197,3 +199,51 @@ def hsts_weak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 location=_at(ex),
                 evidence=ex.evidence("Strict-Transport-Security", notes=problems),
             )
+
+
+@check(
+    "GL805",
+    title="an https page loads scripts, styles or frames over plain http",
+    severity=Severity.MEDIUM,
+    needs=(LiveFacts,),
+    reference="https://www.w3.org/TR/mixed-content/",
+    remediation="""
+    Load every resource over https: use {% static %} with a relative STATIC_URL (or an
+    https:// one for a CDN), fix hard-coded http:// URLs in templates, and point form
+    actions at https (or at relative paths).
+    """,
+)
+def mixed_content(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """W3C Mixed Content (https://www.w3.org/TR/mixed-content/): browsers block
+    scripts, stylesheets and frames an https page
+    loads over http (the page breaks) and warn before a form is submitted over http;
+    what does load can be read or changed on the way. (Images and media are upgraded to
+    https by current browsers, so they are not reported.) The https pages probed (home,
+    form page, admin login) are read for ``http://`` URLs in ``src``, stylesheet
+    ``href``, ``data`` and form ``action``.
+    """
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+            continue
+        home = _https_home(spec, site)
+        if isinstance(home, Finding):
+            yield home
+            continue
+        pages_seen = [
+            ex
+            for name in ("home", "form", *(n for n in site.chains if n.startswith("admin:")))
+            if (ex := site.final(name)) is not None
+            and ex.answered
+            and ex.scheme == "https"
+            and ex.content_type.startswith("text/html")
+        ]
+        for ex in dict.fromkeys(pages_seen):
+            found = [(w, u) for w, u in pages.mixed_content(ex.text) if w not in pages.UPGRADEABLE]
+            if found:
+                yield spec.fail(
+                    subjects=sorted({w for w, _ in found}),
+                    location=_at(ex),
+                    evidence=ex.evidence(notes=[f"  {w}: {u}" for w, u in found[:8]]),
+                )
+                break

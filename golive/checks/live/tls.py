@@ -1,4 +1,5 @@
-"""Live site, TLS (GL810–GL815): chain, host name, expiry, protocol versions, key size.
+"""Live site, TLS (GL810–GL817): chain, host name, expiry, protocol versions, key size,
+key exchange.
 
 See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
 """
@@ -208,13 +209,15 @@ def legacy_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             continue
         tls = site.tls
         assert tls is not None
-        accepted = [v for v, r in tls.legacy.items() if r == "accepted"]
+        accepted = [v for v, r in tls.legacy.items() if r.startswith("accepted")]
         untested = [f"{v}: {r}" for v, r in tls.legacy.items() if r.startswith("untested")]
         if accepted:
             yield spec.fail(
                 subjects=["ssl_protocols"],
                 location=Location(path=site.https_origin or site.url),
-                evidence=[f"TLS handshake with {tls.target} pinned to {v}: accepted" for v in accepted],
+                evidence=[
+                    f"TLS handshake with {tls.target} pinned to {v}: {tls.legacy[v]}" for v in accepted
+                ],
             )
         elif untested and len(untested) == len(tls.legacy):
             yield spec.skipped("; ".join(untested), location=Location(path=site.https_origin or site.url))
@@ -250,3 +253,105 @@ def weak_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     f"  {cert.key_type} key of {cert.key_bits} bits (< {minimum})",
                 ],
             )
+
+
+MOZILLA_INTERMEDIATE = (
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305"
+)
+
+
+@check(
+    "GL816",
+    title="the server accepts RSA key exchange (no forward secrecy)",
+    severity=Severity.MEDIUM,
+    needs=(LiveFacts,),
+    reference="https://www.rfc-editor.org/rfc/rfc9325#section-4.1",
+    remediation=f"""
+    Offer only forward-secret suites (Mozilla's "intermediate" configuration); nginx's
+    default (HIGH:!aNULL:!MD5) still includes RSA key exchange:
+
+        ssl_ciphers {MOZILLA_INTERMEDIATE};
+        ssl_prefer_server_ciphers off;
+    """,
+)
+def rsa_key_exchange(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 9325 (BCP 195) §4.1: implementations "SHOULD NOT negotiate cipher suites based
+    on RSA key transport, a.k.a. 'static RSA'": whoever obtains the certificate's private
+    key later can decrypt every recorded session. Mozilla's server-side TLS guidelines
+    list none of them. Tested with a TLS 1.2 handshake that offers only such suites.
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        tls = site.tls
+        assert tls is not None
+        where = Location(path=site.https_origin or site.url)
+        if tls.static_rsa.startswith("accepted"):
+            yield spec.fail(
+                subjects=["ssl_ciphers"],
+                location=where,
+                evidence=[
+                    f"TLS 1.2 handshake with {tls.target} offering only RSA key exchange suites (kRSA):"
+                    f" {tls.static_rsa}"
+                ],
+            )
+        elif tls.static_rsa.startswith("untested") or not tls.static_rsa:
+            yield spec.skipped(
+                tls.static_rsa or "the RSA key exchange handshake was not made", location=where
+            )
+        else:
+            yield spec.passed(
+                subjects=["ssl_ciphers"],
+                location=where,
+                evidence=[f"TLS 1.2 handshake with {tls.target} offering only kRSA suites: refused"],
+            )
+
+
+@check(
+    "GL817",
+    title="the server does not offer TLS 1.3",
+    severity=Severity.LOW,
+    needs=(LiveFacts,),
+    reference="https://www.rfc-editor.org/rfc/rfc9325#section-3.1.1",
+    remediation="""
+    ssl_protocols TLSv1.2 TLSv1.3;  # nginx with OpenSSL 1.1.1 or later
+    in the http block, or in the default_server of each https address as well: the
+    protocol is agreed before the Host is known, with that server's list (nginx before
+    1.23.4 leaves TLSv1.3 out of its default list).
+    """,
+)
+def no_tls13(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """RFC 9325 (BCP 195) §3.1.1: implementations "SHOULD support TLS 1.3 and, if
+    implemented, MUST prefer to negotiate TLS 1.3 over earlier versions". TLS 1.3 is
+    faster (one round trip) and has only forward-secret, AEAD suites. golive's client
+    offers TLS 1.3, so a server that supports it negotiates it. A common cause with
+    nginx: ``ssl_protocols`` set in the site's server block only, while the address's
+    default server (whose list is the one used for the handshake) keeps nginx's default,
+    which before 1.23.4 is "TLSv1 TLSv1.1 TLSv1.2" (https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_protocols).
+    """
+    for site, outcome in _tls_sites(facts, spec):
+        if outcome is not None:
+            yield outcome
+            continue
+        tls = site.tls
+        assert tls is not None
+        where = Location(path=site.https_origin or site.url)
+        line = f"TLS handshake with {tls.target}: negotiated {tls.protocol or '?'} ({tls.cipher or '?'})"
+        if tls.protocol is None:
+            yield spec.skipped(f"{tls.target}: no protocol version was negotiated", location=where)
+        elif tls.protocol != "TLSv1.3" and not ssl_has_tls13():
+            yield spec.skipped("this Python's OpenSSL cannot offer TLS 1.3", location=where)
+        elif tls.protocol != "TLSv1.3":
+            yield spec.fail(subjects=["ssl_protocols"], location=where, evidence=[line])
+        else:
+            yield spec.passed(subjects=["ssl_protocols"], location=where, evidence=[line])
+
+
+def ssl_has_tls13() -> bool:
+    """True when this Python's OpenSSL can offer TLS 1.3 (else GL817 cannot judge)."""
+    import ssl
+
+    return bool(getattr(ssl, "HAS_TLSv1_3", False))
