@@ -224,6 +224,15 @@ def test_secret_names() -> None:
     ] == []
     assert plausible_value("hunter2-x") and not plausible_value("DJANGO_SECRET_KEY")
     assert placeholder_reason(get_random_secret_key()) == ""
+    # References are not secrets, but a Django key may start with $ or % (its alphabet has them).
+    assert not any(
+        plausible_value(v) for v in ("$DJANGO_SECRET_KEY", "${SECRET}", "%(password)s", "{{ key }}")
+    )
+    for start in "$%#@(":
+        key = start + get_random_secret_key()[1:]
+        assert plausible_value(key) and placeholder_reason(key) == "", start
+        ((line, raw),) = scan_text("site/settings/production.py", f'SECRET_KEY = "{key}"\n')
+        assert (line, raw.name) == (1, "SECRET_KEY"), start
 
 
 def test_file_kinds_and_committed_file_classes() -> None:

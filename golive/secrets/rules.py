@@ -332,7 +332,11 @@ def secret_name(name: str) -> bool:
 
 _IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
-_REFERENCE_START = ("$", "{{", "%(", "<%", "#{", "@@", "${")
+_REFERENCE_START = ("{{", "<%", "#{", "@@", "${")
+#: ``$VAR`` and ``%(name)s`` as the whole value or its start; a Django key may start with
+#: ``$`` or ``%`` (get_random_secret_key draws from ``!@#$%^&*(-_=+)`` too), so a bare
+#: ``$`` is not enough to call the value a reference.
+_REFERENCE_RE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$|^%\(\w+\)[sdrif]")
 _PATHLIKE_START = ("/", "./", "../", "~/", "file:")
 _FILE_SUFFIXES = (".pem", ".key", ".crt", ".cer", ".json", ".txt", ".p12", ".pfx", ".gpg", ".asc")
 _WORDS = frozenset({"true", "false", "none", "null", "nil", "undefined", "yes", "no", "on", "off"})
@@ -349,7 +353,7 @@ def plausible_value(value: str) -> bool:
     """
     if len(value) < 3 or any(c.isspace() for c in value):
         return False
-    if value.startswith(_REFERENCE_START) or value.startswith(_PATHLIKE_START):
+    if value.startswith(_REFERENCE_START) or _REFERENCE_RE.match(value) or value.startswith(_PATHLIKE_START):
         return False
     if value.lower() in _WORDS or _IDENTIFIER.match(value) or _DOTTED.match(value):
         return False
