@@ -69,7 +69,8 @@ FIRES: dict[str, list[tuple[tuple[str, ...], int, str]]] = {
         )
     ],
     "GL713": [
-        (("ssl_protocols",), 7, "server shop.example.com at GL713/fires.conf:7 listens with ssl and sets no")
+        (("ssl_protocols",), 1, "server _ at GL713/fires.conf:1 listens with ssl and sets no ssl_protocols"),
+        (("ssl_protocols",), 7, "server shop.example.com at GL713/fires.conf:7 listens with ssl and sets no"),
     ],
     "GL750": [(("proxy_set_header",), 11, "The proxied Host header may be spoofed.")],
     "GL751": [(("return",), 11, "Possible HTTP-Splitting vulnerability.")],
@@ -301,6 +302,17 @@ def test_a_site_file_needs_the_prefix_its_includes_are_relative_to() -> None:
     assert facts.files[0].included == ("includes/snippets/proxy.conf",)
     assert facts.files[0].kind == "fragment"
     assert [f.status for f in run("GL703", facts)] == [Status.PASS]
+
+
+def test_the_default_tls_server_decides_the_protocols_of_its_address() -> None:
+    """A catch-all default server that rejects handshakes still agrees the protocol version
+    (before SNI picks the named server), so it needs ssl_protocols of its own."""
+    facts = nginx_facts(FIXTURES / "GL713" / "fires.conf")
+    default = [f for f in run("GL713", facts) if f.failing and f.location and f.location.line == 1]
+    assert [f.evidence[0].rsplit("; ", 1)[1] for f in default] == [
+        "as the default server of listen *:443 its list is the one the TLS handshake is agreed with,"
+        " whatever the named servers set"
+    ]
 
 
 def test_nginx_dump_is_audited_with_each_file_named() -> None:

@@ -625,13 +625,28 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     writes ``ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3`` in its http block, which every
     site file inherits unless it sets its own. An ``ssl_protocols`` written out with weak
     protocols is gixy-ng's weak_ssl_tls (GL760); this rule reports TLS servers that set none
-    and so inherit an http block golive was not given, or nginx's default.
+    and so inherit an http block golive was not given, or nginx's default. That includes
+    a catch-all default server with ``ssl_reject_handshake on``: the protocol version is
+    agreed before the server name is known, with the default server's list (seen live
+    with nginx 1.22: a site server's ``ssl_protocols TLSv1.2 TLSv1.3`` got no TLS 1.3
+    while its default server kept nginx's default, GL817).
     """
-    for f, server in facts[NginxFacts].servers():
+    nginx = facts[NginxFacts]
+    sockets: dict[str, list[tuple[Chain, bool]]] = {}
+    for _, server in nginx.servers():
+        for lst in listens(server):
+            if lst.ssl:
+                sockets.setdefault(lst.key, []).append((server, lst.default))
+    defaults: dict[int, str] = {}  # id(server node) → the socket it is the default server of
+    for key, entries in sockets.items():
+        marked = [e for e in entries if e[1]]
+        defaults.setdefault(id((marked[-1] if marked else entries[0])[0][-1]), key)
+    for f, server in nginx.servers():
         tls = [lst for lst in listens(server) if lst.ssl]
         node = server[-1]
         reject = node.first("ssl_reject_handshake")
-        if not tls or (reject is not None and reject.args[:1] == ("on",)):
+        rejecting = reject is not None and reject.args[:1] == ("on",)
+        if not tls or (rejecting and id(node) not in defaults):
             continue
         if effective_value(server, "ssl_protocols") is not None:
             continue
@@ -641,6 +656,11 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if f.kind == "fragment"
             else "nginx's default applies (TLSv1 TLSv1.1 TLSv1.2 before nginx 1.23.4)"
         )
+        if rejecting:
+            source += (
+                f"; as the default server of listen {defaults[id(node)]} its list is the one the TLS"
+                " handshake is agreed with, whatever the named servers set"
+            )
         yield spec.fail(
             subjects=["ssl_protocols"],
             location=node.location,
