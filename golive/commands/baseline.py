@@ -58,6 +58,7 @@ def baseline(
     failing, until that day, then as failing again. Review and commit the file.
     """
     from golive import baseline as bl
+    from golive.cli import modules_loaded
     from golive.config import ConfigError, load_config
     from golive.context import AuditOptions, UsageError, resolve
 
@@ -101,6 +102,7 @@ def baseline(
             ctx = resolve(options)
         except UsageError as exc:
             raise CommandError(str(exc)) from None
+        modules_loaded()
         with Console(stderr=True).status("auditing…"):
             audit = run_audit(ctx)
         root, configured = ctx.project_dir, ctx.config.raw.get("baseline")

@@ -477,6 +477,9 @@ def generate(
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Where downloaded sdists are kept.")
 def update_data(out_dir: Path, sdist: Path | None, cache_dir: Path | None) -> None:
     """Regenerate the Django support and CVE tables from PyPI and Django's security archive."""
+    from golive.cli import modules_loaded
+
+    modules_loaded()
     try:
         paths = generate(out_dir, sdist=sdist, cache_dir=cache_dir)
     except UpdateError as exc:

@@ -71,6 +71,9 @@ def verify_backup(
     """
     from golive.backups import record
     from golive.backups.restore import VerifyError, verify
+    from golive.cli import modules_loaded
+
+    modules_loaded()
 
     project_dir = project_dir.resolve()
     dump = dump.resolve() if dump else _newest_dump(project_dir)
