@@ -35,7 +35,7 @@ import secrets
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from golive.live import pages
@@ -57,6 +57,7 @@ FILE_CAP = 64 * 1024
 LISTED_PREFIXES = 3
 SECURITY_TXT = "/.well-known/security.txt"
 SITE_DEADLINE_FACTOR = 8
+T = TypeVar("T")
 
 
 class TargetError(ValueError):
@@ -144,6 +145,7 @@ class _SiteProbe:
         self.limit = limit
         self.chains: dict[str, tuple[Exchange, ...]] = {}
         self.planned: list[str] = []  # probe names in the order they were asked for
+        self.ahead: list[asyncio.Future[Any]] = []  # jobs started before they are awaited
         self.skipped: dict[str, str] = {}
         self.notes: list[str] = []
         self.token = secrets.token_hex(4)
@@ -158,6 +160,12 @@ class _SiteProbe:
             self.chains[name] = await job
         except BudgetExceeded as exc:
             self.skipped[name] = str(exc)
+
+    def _ahead(self, job: Awaitable[T]) -> asyncio.Future[T]:
+        """Start ``job`` now, to be awaited later (cancelled by :meth:`run` if never)."""
+        task = asyncio.ensure_future(job)
+        self.ahead.append(task)
+        return task
 
     def _ordered(self) -> dict[str, tuple[Exchange, ...]]:
         """The chains in the order the probes were planned, not the order concurrent ones
@@ -197,11 +205,21 @@ class _SiteProbe:
         return main if main.error else replace(main, legacy=legacy, static_rsa=str(rsa))
 
     async def run(self) -> SiteFacts:
+        """Probe the site (see the module docstring); jobs started ahead of need are
+        cancelled if the site's deadline cuts this short."""
+        try:
+            return await self._run()
+        finally:
+            for task in self.ahead:
+                if not task.done():
+                    task.cancel()
+
+    async def _run(self) -> SiteFacts:
         t = self.t
         http_origin = origin_of(t.http_url) if t.http_url else None
         https_origin = origin_of(t.https_url) if t.https_url else None
         # The TLS handshakes with the known (or guessed) https origin run meanwhile.
-        tls_job = asyncio.ensure_future(self._tls(https_origin)) if https_origin else None
+        tls_job = self._ahead(self._tls(https_origin)) if https_origin else None
         tls_origin = https_origin
         # An https URL that was given is the primary origin unless its TLS is broken or
         # not trusted, and then httpx's own verifying handshake fails before any request
@@ -209,9 +227,8 @@ class _SiteProbe:
         early_home = None
         if https_origin and t.https_url and not t.https_derived:
             early_url = _join(https_origin, urlsplit(t.https_url).path or "/")
-            early_home = asyncio.ensure_future(
-                self.client.follow(early_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
-            )
+            origin_header = {"Origin": PROBE_ORIGIN}
+            early_home = self._ahead(self.client.follow(early_url, max_hops=3, headers=origin_header))
         if t.http_url:
             await self._probe("http-home", self.client.follow(t.http_url or "", max_hops=4))
             for ex in self.chains.get("http-home", ()):
@@ -222,7 +239,7 @@ class _SiteProbe:
             if tls_job is None or tls_origin != https_origin:
                 if tls_job is not None:
                     tls_job.cancel()
-                tls_job = asyncio.ensure_future(self._tls(https_origin))
+                tls_job = self._ahead(self._tls(https_origin))
             tls = await tls_job
             if tls.error and t.https_derived:
                 self.notes.append(f"no https on port 443 ({tls.error})")
