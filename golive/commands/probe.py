@@ -13,7 +13,6 @@ import json
 import re
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -204,18 +203,16 @@ def probe(
     console = Console(highlight=False)
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
-    with console.status(f"probing {len(targets)} site(s)…", spinner="dots"), ThreadPoolExecutor(1) as pool:
-        job = pool.submit(
-            gather,
+    _load_checks_and_reports()
+    modules_loaded()
+    with console.status(f"probing {len(targets)} site(s)…", spinner="dots"):
+        results = gather(
             all_urls,
             opts,
             screenshots=not no_screenshots,
             screenshot_dir=Path("golive-screenshots"),
             dir_for="host",
         )
-        _load_checks_and_reports()  # while the sites answer
-        modules_loaded()
-        results = job.result()
     elapsed = time.perf_counter() - clock
     author = _author()
     audits = []
@@ -231,8 +228,10 @@ def probe(
 
 
 def _load_checks_and_reports() -> None:
-    """Import what runs after the probes (the checks, the runner, the reports), so that
-    the time goes by while the sites answer rather than after."""
+    """Import what runs after the probes (the checks, the runner, the reports) while the
+    garbage collector is still off (see :func:`golive.cli.main`). (Importing them in a
+    second thread while the sites answer gained nothing measurable on loopback, where
+    the run is CPU-bound, and made Ctrl-C wait for the probes to end.)"""
     import golive.checks.live
     import golive.reports.json_report
     import golive.reports.terminal
