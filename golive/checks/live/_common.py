@@ -88,3 +88,14 @@ def _cookies(site: SiteFacts, name: str | None = None) -> list[CookieInfo]:
 
 def _cookie_evidence(c: CookieInfo) -> list[str]:
     return [f"GET {c.url}", f"  Set-Cookie: {c.header}"]
+
+
+def cache_directives(cache_control: str | None) -> dict[str, str]:
+    """``Cache-Control`` directives (RFC 9111 §5.2), names lower-cased → argument (``""``
+    when none): ``"public, max-age=600"`` → ``{"public": "", "max-age": "600"}``."""
+    out = {}
+    for part in (cache_control or "").split(","):
+        name, _, arg = part.strip().partition("=")
+        if name.strip():
+            out[name.strip().lower()] = arg.strip().strip('"')
+    return out

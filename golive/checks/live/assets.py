@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golive.checks.live._common import _answer, _at, _sites
+from golive.checks.live._common import _answer, _at, _sites, cache_directives
 from golive.collectors.live import LiveFacts
 from golive.live import pages
-from golive.live.facts import Exchange, SiteFacts
+from golive.live.facts import Exchange
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -60,16 +60,20 @@ def directory_listed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 )
 
 
-def _asset(spec: CheckSpec, site: SiteFacts) -> Exchange | Finding:
-    if "asset" not in site.chains and "asset" not in site.skipped:
-        return spec.skipped(
-            f"{site.url}: the home page loads no stylesheet or script from this site",
-            location=Location(path=site.url),
-        )
-    ex = _answer(spec, site, "asset")
-    if isinstance(ex, Exchange) and ex.status != 200:
-        return spec.skipped(f"{ex.request_line()}: answered {ex.status}, not the file", location=_at(ex))
-    return ex
+def _assets(facts: Facts, spec: CheckSpec) -> Iterator[Exchange | Finding]:
+    """Per site, the ``asset`` probe's answer, or the outcome saying why there is none."""
+    for site in _sites(facts, spec):
+        if isinstance(site, Finding):
+            yield site
+        elif "asset" not in site.chains and "asset" not in site.skipped:
+            yield spec.skipped(
+                f"{site.url}: the home page loads no stylesheet or script from this site",
+                location=Location(path=site.url),
+            )
+        elif isinstance(ex := _answer(spec, site, "asset"), Exchange) and ex.status != 200:
+            yield spec.skipped(f"{ex.request_line()}: answered {ex.status}, not the file", location=_at(ex))
+        else:
+            yield ex
 
 
 @check(
@@ -92,11 +96,7 @@ def asset_uncompressed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     Judged on the first stylesheet or script of the home page, asked for with
     ``Accept-Encoding: gzip``.
     """
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        ex = _asset(spec, site)
+    for ex in _assets(facts, spec):
         if isinstance(ex, Finding):
             yield ex
             continue
@@ -123,10 +123,7 @@ def cache_lifetime(cache_control: str | None, expires: str | None) -> str | None
     """What lets a browser reuse the file without asking again (``max-age=2592000``,
     ``Expires: ...``), or None. ``no-store`` and ``no-cache`` rule reuse out (RFC 9111
     §5.2.2)."""
-    directives = {}
-    for part in (cache_control or "").split(","):
-        name, _, arg = part.strip().partition("=")
-        directives[name.strip().lower()] = arg.strip().strip('"')
+    directives = cache_directives(cache_control)
     if {"no-store", "no-cache"} & directives.keys():
         return None
     age = directives.get("max-age", "")
@@ -155,11 +152,7 @@ def asset_not_cached(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     "set far future expires headers". Without Cache-Control max-age or Expires, every
     page view asks again for every stylesheet and script (RFC 9111 §4.2 freshness).
     """
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        ex = _asset(spec, site)
+    for ex in _assets(facts, spec):
         if isinstance(ex, Finding):
             yield ex
             continue

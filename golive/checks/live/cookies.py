@@ -9,10 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import SETTINGS
-from golive.checks.live._common import _at, _cookie_evidence, _cookies, _own_exchanges, _setting, _sites
+from golive.checks.live._common import (
+    _at,
+    _cookie_evidence,
+    _cookies,
+    _own_exchanges,
+    _setting,
+    _sites,
+    cache_directives,
+)
 from golive.collectors.live import LiveFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
+
+
+def _django_cookies(facts: Facts, attribute: str = "NAME") -> dict[str, str]:
+    """Django's session and CSRF cookie names as the project sets them (SESSION_COOKIE_NAME,
+    CSRF_COOKIE_NAME; Django's defaults without runtime facts) → the setting that governs
+    ``attribute`` of each: ``"DOMAIN"`` gives SESSION_COOKIE_DOMAIN and CSRF_COOKIE_DOMAIN."""
+    return {
+        _setting(facts, "SESSION_COOKIE_NAME", "sessionid"): f"SESSION_COOKIE_{attribute}",
+        _setting(facts, "CSRF_COOKIE_NAME", "csrftoken"): f"CSRF_COOKIE_{attribute}",
+    }
 
 
 def _cookie_check(
@@ -111,10 +129,7 @@ def cookie_samesite(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     cookie along with cross-site requests", a defence in depth against CSRF. Django sets
     ``Lax`` unless told otherwise; ``None`` is only for deliberate cross-site use.
     """
-    names = {
-        _setting(facts, "SESSION_COOKIE_NAME", "sessionid"): "SESSION_COOKIE_SAMESITE",
-        _setting(facts, "CSRF_COOKIE_NAME", "csrftoken"): "CSRF_COOKIE_SAMESITE",
-    }
+    names = _django_cookies(facts, "SAMESITE")
     for site in _sites(facts, spec):
         if isinstance(site, Finding):
             yield site
@@ -145,10 +160,7 @@ def other_cookie_insecure(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     sent over plain http, "the user agent will include the cookie in an HTTP request only
     if the request is transmitted over a secure channel" only when Secure is set.
     """
-    django = {
-        _setting(facts, "SESSION_COOKIE_NAME", "sessionid"),
-        _setting(facts, "CSRF_COOKIE_NAME", "csrftoken"),
-    }
+    django = set(_django_cookies(facts))
     for site in _sites(facts, spec):
         if isinstance(site, Finding):
             yield site
@@ -183,10 +195,7 @@ def cookie_domain(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     session. Django's docs on SESSION_COOKIE_DOMAIN: "Be cautious when updating this
     setting on a production site"; None (the default) gives a host-only cookie.
     """
-    names = {
-        _setting(facts, "SESSION_COOKIE_NAME", "sessionid"): "SESSION_COOKIE_DOMAIN",
-        _setting(facts, "CSRF_COOKIE_NAME", "csrftoken"): "CSRF_COOKIE_DOMAIN",
-    }
+    names = _django_cookies(facts, "DOMAIN")
     for site in _sites(facts, spec):
         if isinstance(site, Finding):
             yield site
@@ -210,22 +219,13 @@ def cookie_domain(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 )
 
 
-def _cache_control(value: str) -> dict[str, str]:
-    out = {}
-    for part in value.split(","):
-        name, _, arg = part.strip().partition("=")
-        if name:
-            out[name.strip().lower()] = arg.strip().strip('"')
-    return out
-
-
 def shared_cacheable(cache_control: str | None, expires: str | None) -> str | None:
     """Why a shared cache may store the response (RFC 9111 §3 and §5.2.2), or None.
 
     ``private``, ``no-store`` and ``no-cache`` keep it out; ``public``, ``s-maxage``, a
     positive ``max-age`` or an ``Expires`` header let a shared cache keep it.
     """
-    cc = _cache_control(cache_control or "")
+    cc = cache_directives(cache_control)
     if {"private", "no-store", "no-cache"} & cc.keys():
         return None
     if "public" in cc:
@@ -257,10 +257,7 @@ def cookie_cacheable(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     the next visitor then receives the first one's session or CSRF cookie. Django's cache
     docs: pages that depend on cookies need ``Vary: Cookie`` or ``private``.
     """
-    names = {
-        _setting(facts, "SESSION_COOKIE_NAME", "sessionid"),
-        _setting(facts, "CSRF_COOKIE_NAME", "csrftoken"),
-    }
+    names = set(_django_cookies(facts))
     for site in _sites(facts, spec):
         if isinstance(site, Finding):
             yield site
