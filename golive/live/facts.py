@@ -27,6 +27,8 @@ FILES = (
     "/db.sql",
     "/database.sql",
 )
+#: Where RFC 9116 puts a site's security contact (requested as the ``security.txt`` probe).
+SECURITY_TXT = "/.well-known/security.txt"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -293,15 +293,3 @@ def directory_listing(text: str) -> bool:
     """True for a web server's generated directory index (nginx ``autoindex``, Apache
     ``mod_autoindex``, Python's ``http.server``): "Index of /static/"."""
     return bool(LISTING.search(text))
-
-
-SERVER_VERSION = re.compile(
-    r"\b(nginx|Apache|gunicorn|uvicorn|Werkzeug|lighttpd|Microsoft-IIS|openresty|Caddy)/(\d+(?:\.\d+)+)",
-    re.I,
-)
-
-
-def server_version(text: str) -> str | None:
-    """``nginx/1.22.1`` when an error page names its server with a version, else None."""
-    m = SERVER_VERSION.search(text)
-    return m.group(0) if m else None

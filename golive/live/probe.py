@@ -48,14 +48,13 @@ from golive.live.client import (
     origin_of,
     url_port,
 )
-from golive.live.facts import FILES, PROBE_ORIGIN, Exchange, SiteFacts, TlsFacts
+from golive.live.facts import FILES, PROBE_ORIGIN, SECURITY_TXT, Exchange, SiteFacts, TlsFacts
 from golive.live.tls import LEGACY, inspect_tls, legacy_version, static_rsa
 
 TRAVERSAL_FILES = ("manage.py", ".env")
 DEFAULT_STATIC_PREFIXES = ("/static", "/media")
 FILE_CAP = 64 * 1024
 LISTED_PREFIXES = 3
-SECURITY_TXT = "/.well-known/security.txt"
 SITE_DEADLINE_FACTOR = 8
 T = TypeVar("T")
 

@@ -196,9 +196,6 @@ def dump_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     yield from _file_check(facts, spec, names, _dump, ["root", "DATABASES"])
 
 
-SECURITY_TXT = "/.well-known/security.txt"
-
-
 def security_txt(text: str) -> tuple[list[str], str | None]:
     """RFC 9116 fields of a security.txt: (``Contact`` values, the ``Expires`` value).
 
