@@ -80,6 +80,25 @@ def _server_label(server: Chain) -> str:
     return f"server {names} at {server[-1].where}"
 
 
+DefaultServer = tuple[Chain, bool, "Node | None"]
+
+
+def default_servers(nginx: NginxFacts, *, ssl_only: bool = False) -> dict[str, DefaultServer]:
+    """Each socket (``*:443``) → its default server, whether it is marked ``default_server``
+    (else it is the first server defined for the socket), and the ``listen`` directive.
+    nginx: https://nginx.org/en/docs/http/request_processing.html."""
+    sockets: dict[str, list[DefaultServer]] = {}
+    for _, server in nginx.servers():
+        for lst in listens(server):
+            if lst.ssl or not ssl_only:
+                sockets.setdefault(lst.key, []).append((server, lst.default, lst.node))
+    out = {}
+    for key, entries in sockets.items():
+        marked = [e for e in entries if e[1]]
+        out[key] = marked[-1] if marked else entries[0]
+    return out
+
+
 @check(
     "GL701",
     title="a listen socket has no default server that rejects unknown hosts",
@@ -105,13 +124,7 @@ def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     each time). Each socket needs a default server that returns 444 (or another 4xx) or,
     for TLS, has ``ssl_reject_handshake on`` (which also keeps the certificate's names private).
     """
-    sockets: dict[str, list[tuple[Chain, bool, Node | None]]] = {}
-    for _, server in facts[NginxFacts].servers():
-        for lst in listens(server):
-            sockets.setdefault(lst.key, []).append((server, lst.default, lst.node))
-    for key, entries in sockets.items():
-        marked = [e for e in entries if e[1]]
-        server, _, node = marked[-1] if marked else entries[0]
+    for key, (server, marked, node) in default_servers(facts[NginxFacts]).items():
         if rejects_all(server):
             continue
         how = "marked default_server" if marked else "the first server on it, hence its implicit default"
@@ -632,15 +645,9 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     while its default server kept nginx's default, GL817).
     """
     nginx = facts[NginxFacts]
-    sockets: dict[str, list[tuple[Chain, bool]]] = {}
-    for _, server in nginx.servers():
-        for lst in listens(server):
-            if lst.ssl:
-                sockets.setdefault(lst.key, []).append((server, lst.default))
-    defaults: dict[int, str] = {}  # id(server node) → the socket it is the default server of
-    for key, entries in sockets.items():
-        marked = [e for e in entries if e[1]]
-        defaults.setdefault(id((marked[-1] if marked else entries[0])[0][-1]), key)
+    defaults: dict[int, str] = {}  # id(server node) → the TLS socket it is the default server of
+    for key, (default, _, _) in default_servers(nginx, ssl_only=True).items():
+        defaults.setdefault(id(default[-1]), key)
     for f, server in nginx.servers():
         tls = [lst for lst in listens(server) if lst.ssl]
         node = server[-1]
