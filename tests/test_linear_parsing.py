@@ -1,0 +1,73 @@
+"""Parsers of project files take time in proportion to the file (issue 9, item 9).
+
+A Procfile with one 1 MB line took about 90 s (``shlex`` builds each word one character
+at a time, so a long word costs the square of its length) and a 2 MB one was reported as
+"gunicorn's configuration hangs". Each file type that holds a command line (Procfile,
+Dockerfile ``CMD``, docker-compose ``command``, systemd ``ExecStart``) gets a 1 MB line,
+as one long word and as many short ones; the project collector and the gunicorn
+collector (which splits ``sh -c``, peels ``env A=B`` wrappers and hands the words to
+gunicorn's own parser) must finish well within a generous bound. The bound proves a
+behaviour (linear, not quadratic), not a speed.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from test_gunicorn import context
+
+from golive.collectors import gunicorn, project
+
+MB = 1 << 20
+BOUND = 5.0  # seconds; the quadratic code took ~90 s on one 1 MB line
+
+LONG_WORD = "gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env BLOB=" + "a" * MB
+MANY_WORDS = "gunicorn site_conf.wsgi --bind 127.0.0.1:8000 " + " ".join(
+    f"--env K{i}=v" for i in range(MB // 12)
+)
+MANY_PREFIXES = (
+    "env " + " ".join(f"A{i}=1" for i in range(MB // 8)) + " gunicorn site_conf.wsgi -b 127.0.0.1:8000"
+)
+SH_C = "sh -c 'exec gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env BLOB=" + "b" * MB + "'"
+
+
+def files_for(command: str) -> dict[str, str]:
+    return {
+        "Procfile": f"web: {command}\n",
+        "Dockerfile": f"FROM python:3.12\nCMD {command}\n",
+        "docker-compose.yml": f"services:\n  web:\n    command: {command}\n",
+        "deploy/app.service": f"[Service]\nExecStart=/usr/bin/{command}\n",
+    }
+
+
+@pytest.mark.parametrize(
+    "command",
+    [LONG_WORD, MANY_WORDS, MANY_PREFIXES, SH_C],
+    ids=["one long word", "many short words", "many env prefixes", "sh -c with a long word"],
+)
+def test_a_1mb_command_line_is_parsed_in_linear_time(tmp_path: Path, command: str) -> None:
+    for rel, text in files_for(command).items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    ctx = context(tmp_path, timeout=60.0)
+
+    started = time.monotonic()
+    facts = project.collect(ctx)
+    parsed = time.monotonic() - started
+    assert sorted(c.origin for c in facts.commands) == [
+        "Dockerfile CMD",
+        "Procfile",
+        "docker-compose command",
+        "systemd ExecStart",
+    ]
+    assert parsed < BOUND, f"project collector took {parsed:.1f} s"
+
+    started = time.monotonic()
+    servers = gunicorn.collect(ctx).servers
+    loaded = time.monotonic() - started
+    assert [s.kind for s in servers] == ["gunicorn"] * 4
+    assert {tuple(str(b) for b in s.binds) for s in servers} == {("127.0.0.1:8000",)}
+    assert loaded < 2 * BOUND, f"gunicorn collector took {loaded:.1f} s"
