@@ -35,7 +35,7 @@ SHOWN = {
 #: C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: golive's own annotation: ``::level props::`` with a title (properties percent-encode ``:``).
-ANNOTATION = re.compile(r"^::(error|warning|notice) [^:\s]*title=[^:]*::")
+ANNOTATION = re.compile(r"^::(error|warning|notice) [^:]*title=[^:]*::")
 
 
 def golive(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -109,7 +109,7 @@ def test_reports_carry_no_raw_control_characters(project: Path, tmp_path: Path) 
     # Markdown: the location is a code span, the evidence escaped text.
     for name, shown in SHOWN.items():
         assert f"- **Where**: `{shown}`" in text["md"], name
-        assert shown in text["html"], name
+        assert shown.replace("\\n", "\n") in text["html"], name  # HTML keeps newlines
     ET.fromstring(text["xml"].encode("utf-8"))  # well-formed XML 1.0
     assert not [line for line in text["md"].splitlines() if line.lstrip().startswith("::")]
     # JSON and SARIF escape controls as JSON does; JSON keeps the name as it is.
@@ -126,3 +126,19 @@ def test_reports_carry_no_raw_control_characters(project: Path, tmp_path: Path) 
         for loc in result["locations"]
     }
     assert "evil%1B%5B2J%0A%3A%3Aerror%3A%3AX.sqlite3" in uris
+
+
+def test_a_collector_error_naming_a_hostile_file_is_escaped_on_stdout_and_stderr(
+    project: Path, tmp_path: Path
+) -> None:
+    conf = tmp_path / "n\x1b[2J\n::error::N.conf"
+    conf.write_text("server {\n    listen 80;\n", encoding="utf-8")  # unterminated block
+    proc = golive(
+        "audit", ".", "--no-runtime", "--no-history", "--nginx", str(conf), "--format", "github", cwd=project
+    )
+    assert RAW_CONTROL.search(proc.stdout + proc.stderr) is None
+    assert forged_lines(proc.stdout) == []
+    assert forged_lines(proc.stderr) == []
+    shown = r"n\\x1b\[2J(\\n| )::error::N\.conf:\d+: "  # the newline escaped, or a space already
+    assert re.search(r"^golive: nginx: .*" + shown, proc.stderr, re.M), proc.stderr
+    assert re.search(r"^  nginx error: .*" + shown, proc.stdout, re.M), proc.stdout
