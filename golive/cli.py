@@ -203,7 +203,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     """Run the audit for a resolved context, print it, write the reports; the exit status."""
     from golive.context import AuditContext
     from golive.reports import write
-    from golive.reports.terminal import render_console
+    from golive.reports.terminal import clean, render_console
     from golive.runner import run_audit
 
     assert isinstance(ctx, AuditContext)
@@ -242,8 +242,8 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
 
         console.print(since_line(result.history), markup=False, soft_wrap=True)
     for run in result.collectors:
-        if run.status == "error":
-            err.print(f"golive: {run.name}: {run.reason}", markup=False)
+        if run.status == "error":  # the reason may quote the project: controls made visible
+            err.print(f"golive: {clean(run.name)}: {clean(run.reason)}", markup=False)
     if fmt == "github" and not outputs:
         from golive.reports import render
 

@@ -127,6 +127,9 @@ def baseline(
         f"{path}: {len(added)} added, {len(entries) - len(added)} kept, accepted until {until}",
         markup=False,
     )
+    from golive.reports.terminal import clean
+
     for run in audit.collectors:
         if run.status == "error":
-            Console(stderr=True, highlight=False).print(f"golive: {run.name}: {run.reason}", markup=False)
+            line = f"golive: {clean(run.name)}: {clean(run.reason)}"  # controls in the reason made visible
+            Console(stderr=True, highlight=False).print(line, markup=False)

@@ -9,6 +9,13 @@ message ``%``, ``\\r`` and ``\\n`` become ``%25``, ``%0D`` and ``%0A``; in prope
 and ``,`` also become ``%3A`` and ``%2C``. Reference:
 https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
 
+The runner reads every line whose first non-blank characters are ``::`` as a command
+(``ActionCommand.TryParseV2`` in github.com/actions/runner), so no string from the
+project may start a line: with newlines percent-encoded, each annotation is one line, and
+the other control characters (``ESC`` and the rest of ECMA-48's C0 and C1 sets, which
+the log viewer would interpret) are written as visible escapes (``\\x1b``) before the
+percent-encoding (:func:`golive.reports.controls.visible`).
+
 File paths are relative to the repository root, which GitHub needs to place an
 annotation: a finding's path (relative to the project) is prefixed with the project's
 path relative to the working directory when the project lies inside it (in a workflow
@@ -21,6 +28,7 @@ import os
 from pathlib import Path
 
 from golive.model import Audit, Finding, Severity, Status
+from golive.reports.controls import visible
 
 LEVELS = {
     Severity.CRITICAL: "error",
@@ -32,12 +40,16 @@ LEVELS = {
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (GitHub's ``escapeData``)."""
+    """Escape a command's message (GitHub's ``escapeData``): ``%``, ``\\r``, ``\\n`` →
+    ``%25``, ``%0D``, ``%0A``; other control characters made visible (``\\x1b``) first.
+    The result holds no line break."""
+    text = visible(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
-    """Escape a property value (GitHub's ``escapeProperty``)."""
+    """Escape a property value (GitHub's ``escapeProperty``): :func:`escape_data`, then
+    ``:`` and ``,`` → ``%3A`` and ``%2C``."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 

@@ -1,7 +1,12 @@
 """The HTML report: one self-contained file (inline CSS, no script, nothing loaded from the network).
 
 Rendered by Jinja2 (``templates/report.html.j2``) with autoescaping on, so every string
-from the audit (titles, evidence, subjects, paths, the author) is escaped; the only
+from the audit (titles, evidence, subjects, paths, the author) is escaped, and with a
+``finalize`` hook (:func:`visible_controls`) that writes the control characters of every
+printed value as visible escapes (``\\x1b``): HTML forbids C0 controls other than tab,
+newline, form feed and carriage return in a document and C1 controls anywhere
+(https://html.spec.whatwg.org/multipage/syntax.html#text), and a raw ``ESC`` in the file
+still acts in a terminal that shows it. The only
 markup inserted unescaped is Rich's SVG export of Django's check output, whose text Rich
 escapes itself (and from which the web-font URLs are removed). Screenshots are embedded
 as ``data:image/png;base64`` URIs. A print stylesheet (``@media print``) keeps findings
@@ -27,6 +32,7 @@ from rich.console import Console
 from rich.text import Text
 
 from golive.model import Audit, Finding, Screenshot, Section, Status
+from golive.reports.controls import visible
 from golive.reports.markdown import checklist
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -38,14 +44,31 @@ OPEN = (Status.FAIL, Status.ERROR, Status.MANUAL)
 _env: Environment | None = None
 
 
+def visible_controls(value: object) -> object:
+    """Jinja2's ``finalize``: each value a template prints, control characters (but tab
+    and newline) written as visible escapes (:func:`golive.reports.controls.visible`).
+
+    Strings come back as strings and :class:`~markupsafe.Markup` as Markup (an escape adds
+    no markup character); other objects (a ``Location``) are turned into their text first;
+    numbers and None are returned as they are.
+    """
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, Markup):
+        return Markup(visible(str(value), keep="\n\t"))
+    return visible(str(value), keep="\n\t")
+
+
 def environment() -> Environment:
-    """The Jinja2 environment: package templates, autoescaping, undefined names raise."""
+    """The Jinja2 environment: package templates, autoescaping, control characters made
+    visible (:func:`visible_controls`), undefined names raise."""
     global _env
     if _env is None:
         _env = Environment(
             loader=PackageLoader("golive.reports", "templates"),
             autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
             undefined=StrictUndefined,
+            finalize=visible_controls,
             trim_blocks=True,
             lstrip_blocks=True,
         )
@@ -118,14 +141,15 @@ _CHECK_ID = re.compile(r"\((?:[a-z_]+\.)?[A-Z]\d{3}\)")
 def terminal_svg(output: str, title: str = "manage.py check --deploy") -> Markup:
     """``output`` as a terminal screenshot: Rich's SVG export, safe to inline in the page.
 
-    Rich escapes the text it writes into the SVG (``<`` → ``&lt;``); the ``@font-face``
+    Control characters (but newlines and tabs) are made visible first. Rich escapes the
+    text it writes into the SVG (``<`` → ``&lt;``); the ``@font-face``
     rules that would fetch a web font from a CDN and the generator comment are removed, so
     the page loads nothing. Check ids and ``HINT:`` are highlighted.
     """
     console = Console(
         record=True, width=100, file=io.StringIO(), color_system="truecolor", force_terminal=True
     )
-    text = Text(output.expandtabs(4))
+    text = Text(visible(output, keep="\n\t").expandtabs(4))
     text.highlight_regex(_CHECK_ID, "bold yellow")
     text.highlight_regex(r"HINT:", "cyan")
     text.highlight_regex(r"System check identified[^\n]*", "bold")

@@ -24,6 +24,7 @@ from golive.model import (
     Severity,
     Status,
 )
+from golive.reports.controls import json_text
 
 SCHEMA_VERSION = 1
 
@@ -97,8 +98,13 @@ def to_dict(audit: Audit) -> dict[str, Any]:
 
 
 def render(audit: Audit) -> str:
-    """The JSON report text (UTF-8, indented, keys in a stable order)."""
-    return json.dumps(to_dict(audit), indent=2, ensure_ascii=False) + "\n"
+    """The JSON report text (UTF-8, indented, keys in a stable order).
+
+    Control characters and lone surrogates in strings are ``\\u`` escapes
+    (:func:`golive.reports.controls.json_text`): the text is safe to print and parses back
+    to the same strings.
+    """
+    return json_text(json.dumps(to_dict(audit), indent=2, ensure_ascii=False)) + "\n"
 
 
 def finding_from_dict(d: dict[str, Any]) -> Finding:

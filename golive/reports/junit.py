@@ -9,7 +9,11 @@ text; ``error`` → ``<error>``; ``skipped`` → ``<skipped>`` with the reason; 
 ``<skipped message="needs a person's attestation">`` (a person, not CI, decides it).
 Every suite carries the audit's project, commit, author, date and settings module as
 ``<properties>``. Built with :mod:`xml.etree.ElementTree`, which escapes every attribute
-and text node.
+and text node; what XML 1.0 cannot hold at all (its ``Char`` production,
+https://www.w3.org/TR/xml/#charsets: no C0 control but tab, newline and carriage return,
+no lone surrogate, no U+FFFE/U+FFFF) never reaches it: control characters are written as
+visible escapes (``\\x1b``, :func:`golive.reports.controls.visible`), the two
+non-characters as U+FFFD.
 
 Source: the de facto format of Ant's XMLJUnitResultFormatter as read by Jenkins
 (https://github.com/jenkinsci/junit-plugin) and GitLab
@@ -22,16 +26,19 @@ import re
 import xml.etree.ElementTree as ET
 
 from golive.model import Audit, Finding, Section, Status
+from golive.reports.controls import visible
 
 ATTESTATION_NEEDED = "needs a person's attestation"
 _RANK = {Status.ERROR: 0, Status.FAIL: 1, Status.MANUAL: 2, Status.SKIPPED: 3, Status.PASS: 4}
-#: Characters XML 1.0 cannot carry at all (https://www.w3.org/TR/xml/#charsets).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Non-characters XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets); the
+#: controls and surrogates it cannot carry are made visible by :func:`_x` first.
+_NOT_XML = re.compile("[\ufffe\uffff]")
 
 
 def _x(value: object) -> str:
-    """``value`` as text XML 1.0 can hold (control characters become U+FFFD)."""
-    return _NOT_XML.sub("\ufffd", str(value))
+    """``value`` as text XML 1.0 can hold: control characters but tab, newline and
+    carriage return as visible escapes (``\\x1b``), U+FFFE/U+FFFF as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", visible(str(value), keep="\t\n\r"))
 
 
 def _details(findings: list[Finding]) -> str:

@@ -15,7 +15,11 @@ https://github.github.com/gfm/): text has HTML's ``& < >`` turned into entities 
 Markdown punctuation backslash-escaped, so a scanned ``<script>`` renders inert; ``|``
 is escaped and newlines become ``<br>`` so table rows keep their cells; inline code
 uses a backtick fence longer than any run inside; snippets use a fenced block whose
-fence is longer than any backtick run in the snippet.
+fence is longer than any backtick run in the snippet. In all of them control characters
+(ECMA-48's C0 and C1, bidirectional controls) are written as visible escapes
+(:func:`golive.reports.controls.visible`): a file name holding ``ESC [ 2 J`` cannot
+clear the screen of whoever reads the ``.md`` file in a terminal; text and snippets keep
+their newlines and tabs, a code span keeps nothing (its newline is shown as ``\\n``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from golive.model import Audit, Finding, Section, Status
+from golive.reports.controls import visible
 
 #: Statuses that leave a checklist item unticked.
 OPEN = (Status.FAIL, Status.ERROR, Status.MANUAL)
@@ -260,9 +265,10 @@ _MD_PUNCT = re.compile(r"([\\`*_\[\]{}|~!#])")
 def text(value: object) -> str:
     """Inline Markdown text: HTML-escaped, Markdown punctuation escaped, newlines as ``<br>``.
 
-    Safe inside table cells (``|`` is escaped) and list items.
+    Safe inside table cells (``|`` is escaped) and list items. Other control characters
+    are written as visible escapes (``\\x1b``), tabs kept.
     """
-    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    s = visible(str(value).replace("\r\n", "\n").replace("\r", "\n"), keep="\n\t")
     s = _MD_PUNCT.sub(r"\\\1", s)
     s = html.escape(s, quote=False)
     return s.replace("\n", "<br>")
@@ -271,10 +277,11 @@ def text(value: object) -> str:
 def code(value: object) -> str:
     """An inline code span whose backtick fence is longer than any run in ``value``.
 
-    Newlines become spaces and ``|`` is escaped so that the span can sit in a table cell
-    (GFM reads ``\\|`` inside a table's code span as ``|``).
+    Control characters, newlines included, are written as visible escapes (``\\n``,
+    ``\\x1b``) and ``|`` is escaped, so that the span stays on one line and can sit in a
+    table cell (GFM reads ``\\|`` inside a table's code span as ``|``).
     """
-    s = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("|", "\\|")
+    s = visible(str(value)).replace("|", "\\|")
     if not s:
         return ""
     longest = max((len(run) for run in re.findall(r"`+", s)), default=0)
@@ -284,8 +291,11 @@ def code(value: object) -> str:
 
 
 def fenced(snippet: str, lang: str = "") -> str:
-    """A fenced code block whose fence is longer than any backtick run in ``snippet``."""
-    body = snippet.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    """A fenced code block whose fence is longer than any backtick run in ``snippet``.
+
+    Newlines and tabs are kept; other control characters are written as visible escapes.
+    """
+    body = visible(snippet.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n"), keep="\n\t")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{lang}\n{body}\n{fence}"

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 from golive.model import Audit, Finding, Severity, Status
 from golive.registry import Registry
+from golive.reports.controls import json_text
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/django-golive/"
@@ -290,5 +291,6 @@ def to_sarif(audit: Audit, reg: Registry | None = None) -> dict[str, Any]:
 
 
 def render(audit: Audit, reg: Registry | None = None) -> str:
-    """The SARIF report text (UTF-8 JSON, indented)."""
-    return json.dumps(to_sarif(audit, reg), indent=2, ensure_ascii=False) + "\n"
+    """The SARIF report text (UTF-8 JSON, indented; control characters and lone surrogates
+    in strings as ``\\u`` escapes, :func:`golive.reports.controls.json_text`)."""
+    return json_text(json.dumps(to_sarif(audit, reg), indent=2, ensure_ascii=False)) + "\n"

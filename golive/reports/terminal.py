@@ -3,6 +3,15 @@
 Failing, erroring and manual findings are shown with their evidence, location and fix;
 passes and skips are counted per section (listed with ``--verbose``). A closing summary
 gives counts, the exit status and the report paths, and says when the audit is incomplete.
+
+Every string from the audit passes through :func:`clean`, which makes control characters
+visible (:mod:`golive.reports.controls`), so a file name holding ``ESC [ 2 J`` or a
+newline cannot clear the screen or start a line. Lines that carry such strings are
+printed without Rich's word wrapping (the terminal wraps them): a line of output then
+begins only where golive begins one, which keeps the GitHub runner, which reads a line
+whose first non-blank characters are ``::`` as a workflow command, from being handed one
+by a wrapped file name (``--format github`` prints this report and the annotations to
+the same stdout).
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from golive.model import Audit, Finding, Section, Severity, Status
+from golive.reports.controls import visible
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -36,14 +46,25 @@ STATUS_STYLE = {
 STATUS_MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.MANUAL: "?", Status.SKIPPED: "-", Status.PASS: "✓"}
 
 
+def clean(value: object) -> str:
+    """``value`` as one line of terminal text: control characters (newlines included, tabs
+    kept) written as visible escapes (:func:`golive.reports.controls.visible`)."""
+    return visible(str(value), keep="\t")
+
+
+def _m(value: object) -> str:
+    """``value`` for Rich markup: :func:`clean`, then markup-escaped."""
+    return escape(clean(value))
+
+
 def _header(audit: Audit) -> Panel:
     commit = (audit.git_commit or "no git")[:12] + (" (dirty)" if audit.git_dirty else "")
     lines = [
-        f"[bold]{escape(audit.project_name)}[/]  {escape(audit.project_path)}",
-        f"settings [bold]{escape(audit.settings_module or '?')}[/] ({escape(audit.settings_reason)})",
-        f"Django {escape(audit.django_version or '?')} · Python {escape(audit.python_version or '?')}"
-        f" · commit {escape(commit)}",
-        f"{escape(audit.started_at)} · by {escape(audit.author)} · golive {audit.golive_version}",
+        f"[bold]{_m(audit.project_name)}[/]  {_m(audit.project_path)}",
+        f"settings [bold]{_m(audit.settings_module or '?')}[/] ({_m(audit.settings_reason)})",
+        f"Django {_m(audit.django_version or '?')} · Python {_m(audit.python_version or '?')}"
+        f" · commit {_m(commit)}",
+        f"{_m(audit.started_at)} · by {_m(audit.author)} · golive {_m(audit.golive_version)}",
     ]
     return Panel("\n".join(lines), title="golive audit", expand=False)
 
@@ -56,7 +77,7 @@ def _finding(f: Finding) -> Group:
         (f" {mark} ", style),
         (f"{f.id:<14}", "bold"),
         (f"{f.severity.label:<9}", SEVERITY_STYLE[f.severity] if f.failing else "dim"),
-        (f.title, ""),
+        (clean(f.title), ""),
     )
     parts: list[Text] = [head]
     detail = []
@@ -75,7 +96,7 @@ def _finding(f: Finding) -> Group:
         first = f.remediation.strip().splitlines()
         detail.append(("fix", first[0] + (" …" if len(first) > 1 else "")))
     for label, value in detail:
-        parts.append(Text.assemble((f"{'':>18}{label:>8}  ", "dim"), (value, "")))
+        parts.append(Text.assemble((f"{'':>18}{label:>8}  ", "dim"), (clean(value), "")))
     return Group(*parts)
 
 
@@ -85,7 +106,7 @@ def _inputs(details: Mapping[str, Any]) -> list[str]:
     for entry in [*details.get("files", ()), *details.get("servers", ())]:
         if isinstance(entry, dict) and entry.get("found"):
             status = entry.get("status")
-            out.append(str(entry["found"]) + (f" ({status})" if status and status != "ok" else ""))
+            out.append(clean(entry["found"]) + (f" ({clean(status)})" if status and status != "ok" else ""))
     return out
 
 
@@ -97,9 +118,10 @@ def render_console(
     for run in audit.collectors:
         if run.status != "ok":
             style = "bold magenta" if run.status == "error" else "dim"
-            console.print(Text.assemble((f"  {run.name} {run.status}: ", style), (run.reason, "")))
+            head = f"  {clean(run.name)} {clean(run.status)}: "
+            console.print(Text.assemble((head, style), (clean(run.reason), "")), soft_wrap=True)
         for line in _inputs(run.details):
-            console.print(Text.assemble((f"  {run.name}: ", "dim"), (line, "")))
+            console.print(Text.assemble((f"  {clean(run.name)}: ", "dim"), (line, "")), soft_wrap=True)
     by_section: dict[Section, list[Finding]] = {}
     for f in audit.findings:
         by_section.setdefault(f.section, []).append(f)
@@ -112,7 +134,7 @@ def render_console(
         console.rule(Text.assemble((section.heading, "bold"), ("  " + tally, "dim")), align="left")
         for f in items:
             if verbose or f.status in (Status.FAIL, Status.ERROR, Status.MANUAL):
-                console.print(_finding(f))
+                console.print(_finding(f), soft_wrap=True)
     console.print(_summary(audit, paths))
 
 
@@ -134,6 +156,6 @@ def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
     if audit.incomplete and status == 1:
         table.add_row("", "[magenta]the audit is also incomplete: a collector or check errored[/]")
     for path in paths:
-        table.add_row("report", escape(str(path)))
+        table.add_row("report", _m(path))
     table.add_row("duration", f"{audit.duration:.1f} s")
     return Panel(table, title="summary", expand=False)
