@@ -68,13 +68,21 @@ class Project:
         return self.dest / "src"
 
     @property
-    def prefix(self) -> str:
-        """The audited folder relative to the repository root ([project] audited, default the root)."""
-        return str(self.meta.get("audited", "") or "").strip("/")
+    def audited(self) -> Path:
+        """The folder golive audits: [project] audited, relative to the repository root (DEST/src),
+        default the root; ``../site`` reaches a folder the set-up made next to it (DEST/site)."""
+        given = str(self.meta.get("audited", "") or "").strip()
+        return Path(os.path.normpath(self.src / given)) if given else self.src
 
     @property
-    def audited(self) -> Path:
-        return self.src / self.prefix if self.prefix else self.src
+    def prefix(self) -> str:
+        """The audited folder relative to the repository root, "" when it is the root or outside it
+        (then the table's paths are relative to the audited folder)."""
+        try:
+            relative = self.audited.relative_to(self.src)
+        except ValueError:
+            return ""
+        return "" if str(relative) == "." else relative.as_posix()
 
     @property
     def run_dir(self) -> Path:
@@ -292,7 +300,7 @@ def run_check_deploy(project: Project, values: dict[str, str], timeout: float) -
             [str(project.python), "manage.py", "check", "--deploy"], manage.parent, out, out, timeout, env
         )
     wall = round(time.monotonic() - start, 2)
-    return {"exit": code, "wall": wall, "manage_py": str(manage.relative_to(project.src))}
+    return {"exit": code, "wall": wall, "manage_py": os.path.relpath(manage, project.src)}
 
 
 def golive_outputs(project: Project) -> list[tuple[str, bytes]]:
@@ -305,7 +313,7 @@ def golive_outputs(project: Project) -> list[tuple[str, bytes]]:
     outputs = []
     for path in files:
         if path.is_file():
-            where = str(path.relative_to(project.dest))
+            where = os.path.relpath(path, project.dest)
             outputs.append((where, path.read_bytes()))
     return outputs
 
