@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_gunicorn import context
 
-from golive.collectors import gunicorn, project
+from golive.collectors import CollectorError, gunicorn, project
 
 MB = 1 << 20
 BOUND = 5.0  # seconds; the quadratic code took ~90 s on one 1 MB line
@@ -66,6 +66,15 @@ def test_a_1mb_command_line_is_parsed_in_linear_time(tmp_path: Path, command: st
     assert parsed < BOUND, f"project collector took {parsed:.1f} s"
 
     started = time.monotonic()
+    if command is MANY_WORDS:  # argparse (gunicorn's parser) is quadratic in the options
+        with pytest.raises(CollectorError) as caught:
+            gunicorn.collect(ctx)
+        assert time.monotonic() - started < BOUND
+        assert str(caught.value) == (
+            "Dockerfile:2: gunicorn's command line has 174,765 words, more than golive hands to its option"
+            " parser (2,000): shorten it"
+        )
+        return
     servers = gunicorn.collect(ctx).servers
     loaded = time.monotonic() - started
     assert [s.kind for s in servers] == ["gunicorn"] * 4

@@ -49,6 +49,10 @@ CONFIG_NAME = re.compile(r"^gunicorn[\w.-]*\.py$")
 OCTAL = ("umask", "control_socket_mode")
 #: Seconds a gunicorn configuration may take to load (capped by ``--timeout``).
 LOAD_TIMEOUT = 20.0
+#: Most words of a server's command line handed to its option parser: argparse (gunicorn's
+#: parser, and golive's for the other servers) takes time in the square of the number of
+#: options (20,000 ``--env`` options: 13 s), and no real command line comes near this.
+MAX_ARGS = 2000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -313,6 +317,11 @@ def collect(ctx: AuditContext) -> GunicornFacts:
     for cmd in project_commands(ctx).commands:
         for inv in invocations(cmd.argv, ctx.env):
             found = f"{cmd.origin} ({cmd.location})"
+            if len(inv.argv) > MAX_ARGS:
+                raise CollectorError(
+                    f"{cmd.location}: {inv.program}'s command line has {len(inv.argv):,} words, more than"
+                    f" golive hands to its option parser ({MAX_ARGS:,}): shorten it"
+                )
             if inv.program != "gunicorn":
                 others.append(_other_server(inv, found, cmd.location, cmd.command, ctx))
                 continue

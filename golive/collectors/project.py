@@ -12,13 +12,13 @@ from __future__ import annotations
 import configparser
 import json
 import re
-import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from golive import shellwords
 from golive.collectors import CollectorSpec
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
@@ -93,7 +93,7 @@ def _walk(root: Path) -> Iterator[Path]:
 
 def _argv(command: str) -> tuple[str, ...]:
     try:
-        return tuple(shlex.split(command))
+        return tuple(shellwords.split(command))
     except ValueError:
         return tuple(command.split())
 

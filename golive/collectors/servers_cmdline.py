@@ -18,9 +18,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shlex
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+from golive import shellwords
 
 SERVERS = ("gunicorn", "uvicorn", "daphne", "hypercorn", "uwsgi")
 WRAPPERS = {"exec", "nice", "nohup", "ddtrace-run", "opentelemetry-instrument", "dumb-init", "tini", "--"}
@@ -68,26 +69,28 @@ def _segments(argv: tuple[str, ...]) -> Iterator[list[str]]:
 
 
 def _peel(argv: list[str]) -> list[str]:
-    """Drop wrappers in front of the program (see the module docstring)."""
-    while argv:
-        head = os.path.basename(argv[0])
+    """Drop wrappers in front of the program (see the module docstring); linear in ``argv``."""
+    i, n = 0, len(argv)
+    while i < n:
+        head = os.path.basename(argv[i])
+        nxt = argv[i + 1] if i + 1 < n else None
         if head in WRAPPERS:
-            argv = argv[1:]
+            i += 1
         elif head == "env":
-            argv = argv[1:]
-            while argv and ("=" in argv[0] or argv[0].startswith("-")):
-                argv = argv[1:]
-        elif "=" in argv[0] and not argv[0].startswith("-"):
-            argv = argv[1:]  # VAR=value prefix
-        elif (len(argv) > 1 and (head, argv[1]) in RUNNERS) or (
-            head == "newrelic-admin" and len(argv) > 1 and argv[1] == "run-program"
+            i += 1
+            while i < n and ("=" in argv[i] or argv[i].startswith("-")):
+                i += 1
+        elif "=" in argv[i] and not argv[i].startswith("-"):
+            i += 1  # VAR=value prefix
+        elif (
+            (nxt is not None and (head, nxt) in RUNNERS)
+            or (head == "newrelic-admin" and nxt == "run-program")
+            or (re.fullmatch(r"python[\d.]*", head) and i + 2 < n and nxt == "-m")
         ):
-            argv = argv[2:]
-        elif re.fullmatch(r"python[\d.]*", head) and len(argv) > 2 and argv[1] == "-m":
-            argv = [argv[2], *argv[3:]]
+            i += 2  # "poetry run", "newrelic-admin run-program", "python -m"
         else:
-            return argv
-    return argv
+            break
+    return argv[i:]
 
 
 def invocations(argv: tuple[str, ...], env: Mapping[str, str]) -> list[Invocation]:
@@ -97,7 +100,7 @@ def invocations(argv: tuple[str, ...], env: Mapping[str, str]) -> list[Invocatio
         head = os.path.basename(segment[0]) if segment else ""
         if head in ("sh", "bash", "/bin/sh") and len(segment) > 2 and segment[1] in ("-c", "-ec", "-lc"):
             try:
-                out += invocations(tuple(shlex.split(segment[2])), env)
+                out += invocations(tuple(shellwords.split(segment[2])), env)
             except ValueError:
                 continue
             continue
