@@ -150,6 +150,29 @@ def read_env_file(path: Path) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def interpreter(option: str | None, configured: str | None, project_dir: Path) -> str:
+    """The project's interpreter: ``--python`` (``option``), else ``[tool.golive] python``
+    (``configured``), else the one running golive (``sys.executable``).
+
+    A relative path is made absolute the way its source means it: ``--python`` against the
+    current directory, as every path on a command line is (so the README's ``--python
+    .venv/bin/python`` names the ``.venv`` where the command is typed, wherever the
+    project lies); the configured one against the project directory, which holds the
+    configuration. A bare name with no directory (``python3``) is left for ``PATH`` to
+    find. Symbolic links are not resolved: a virtual environment's ``bin/python`` is one,
+    and its path is what makes it that environment. Whether the file exists is for the
+    runtime collector to report.
+    """
+    value = option or configured
+    if not value:
+        return sys.executable
+    path = Path(value).expanduser()
+    if path.is_absolute() or os.sep not in value:
+        return str(path) if path.is_absolute() else value
+    base = Path.cwd() if option else project_dir
+    return str(base / path)
+
+
 def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditContext:
     """Turn options into a context. Raises :class:`UsageError` with a one-line message."""
     project_dir = options.project_dir.expanduser().resolve()
@@ -177,9 +200,7 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
         env.update(values)
         env_file_keys = tuple(values)
 
-    python = options.python or config.python or sys.executable
-    if not Path(python).is_absolute() and (project_dir / python).exists():
-        python = str(project_dir / python)
+    python = interpreter(options.python, config.python, project_dir)
 
     fail_on_text = options.fail_on or config.fail_on or "high"
     try:
