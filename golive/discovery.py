@@ -11,6 +11,7 @@ development settings.
 from __future__ import annotations
 
 import ast
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,19 @@ class SettingsChoice:
 
     module: str
     reason: str
+
+
+def read_python(path: Path) -> str:
+    """The text of Python source file ``path``, decoded as Python decodes it: the PEP 263
+    ``coding`` declaration or a UTF-8 byte-order mark, else UTF-8 (:func:`tokenize.open`;
+    https://peps.python.org/pep-0263/).
+
+    Raises ``OSError`` when the file cannot be read, ``SyntaxError`` for an unknown encoding
+    name and ``UnicodeDecodeError`` for bytes the declared encoding cannot decode: callers
+    give up on that file only.
+    """
+    with tokenize.open(path) as handle:
+        return handle.read()
 
 
 def module_file(project_dir: Path, module: str) -> Path | None:
@@ -55,7 +69,7 @@ def _setdefault_value(path: Path) -> str | None:
     """The module of ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")`` or of
     ``os.environ["DJANGO_SETTINGS_MODULE"] = "x"`` in ``path``, read with ast, never run."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = ast.parse(read_python(path), filename=str(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return None
     for node in ast.walk(tree):

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 
 from golive.collectors.runtime import RuntimeFacts
-from golive.discovery import module_file
+from golive.discovery import module_file, read_python
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -56,7 +56,7 @@ def _route_location(facts: Facts, urlconf: str, route: str) -> Location | None:
     if path is None:
         return None
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = ast.parse(read_python(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return None
     for node in ast.walk(tree):

@@ -41,6 +41,7 @@ from golive.collectors.servers_common import (
     listen_address,
 )
 from golive.context import AuditContext
+from golive.discovery import read_python
 from golive.model import Location
 from golive.registry import FactsBase
 
@@ -150,7 +151,7 @@ class GunicornFacts(FactsBase):
 def config_lines(path: Path) -> dict[str, int]:
     """Setting name → line of its last assignment in a gunicorn config file (``ast``)."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = ast.parse(read_python(path))
     except (OSError, SyntaxError, ValueError):
         return {}
     lines: dict[str, int] = {}

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
-from golive.discovery import module_file, settings_modules
+from golive.discovery import module_file, read_python, settings_modules
 from golive.model import Location
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo, is_secret_name
@@ -179,7 +179,7 @@ class _ModuleReader:
             return
         rel = str(path.relative_to(self.root))
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+            tree = ast.parse(read_python(path), filename=rel)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
             self.modules.append(ModuleSource(module=module, path=rel, error=_one_line(exc)))
             return
