@@ -39,6 +39,10 @@ Guarantees:
   from it; ``DJANGO_SETTINGS_MODULE`` is set to ``settings_module``.
 - Exit status 0 whenever the output file was written, even when the settings failed;
   2 for unreadable input, 1 when the output could not be written.
+- The output is written under a temporary name and renamed to ``output`` when complete:
+  golive takes that rename as the probe's completion (stderr may be held open by any
+  process the settings started) and then kills the probe's whole process group, so
+  nothing the project's code started outlives the probe.
 """
 
 from __future__ import annotations

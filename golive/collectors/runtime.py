@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
 from golive.registry import FactsBase
@@ -28,6 +28,8 @@ from golive.secretinfo import SecretInfo
 
 PROBE = Path(__file__).with_name("probe_script.py")
 MISSING: Any = object()
+#: Bytes of a script's stderr kept for its error message (the end: where the error is).
+STDERR_MAX = 64 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,6 +139,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 stdin=request.encode(),
                 timeout=ctx.timeout,
                 env={"DJANGO_SETTINGS_MODULE": ctx.settings_module},
+                done=out,
             )
         except subprocess.TimeoutExpired:
             raise CollectorError(
@@ -164,39 +167,44 @@ def run_in_project(
     stdin: bytes = b"",
     timeout: float,
     env: Mapping[str, str] | None = None,
+    done: Path | None = None,
 ) -> tuple[int, bytes]:
     """Run ``argv`` (a script under the project's interpreter) the way golive runs project
     code: the project directory as working directory, the audit's environment (plus ``env``,
-    without ``PYTHONSTARTUP``), stdout discarded, in a session of its own.
+    without ``PYTHONSTARTUP``), stdout discarded, in a process group of its own
+    (:func:`golive.processes.start`).
 
-    Returns ``(exit status, stderr)``. Raises :class:`CollectorError` when the interpreter
-    cannot be started, and ``subprocess.TimeoutExpired`` after ``timeout`` seconds, once the
-    whole process group (anything the project's code started too) has been killed.
+    The script is done when it exits or, with ``done``, as soon as that file exists (the
+    script renames its result into place when finished). stdin and stderr are files, not
+    pipes: a process the project's code started keeps the inherited stderr open as long as
+    it lives, so waiting for the end of stderr would wait for it. Once done, the whole
+    process group is killed (anything the project's code left running).
+
+    Returns ``(exit status, the last STDERR_MAX bytes of stderr)``; the status is negative
+    (``-9``) when the group was killed before the script exited on its own. Raises
+    :class:`CollectorError` when the interpreter cannot be started, and
+    ``subprocess.TimeoutExpired`` after ``timeout`` seconds, once the group is killed.
     """
     full_env = {**ctx.env, **(env or {})}
     full_env.pop("PYTHONSTARTUP", None)
-    try:
-        proc = subprocess.Popen(
-            argv,
-            cwd=ctx.project_dir,
-            env=full_env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None
-    try:
-        _, stderr = proc.communicate(stdin, timeout=timeout)
-    except subprocess.TimeoutExpired:
+    with tempfile.TemporaryDirectory(prefix="golive-run-") as tmp:
+        stdin_path, stderr_path = Path(tmp) / "stdin", Path(tmp) / "stderr"
+        stdin_path.write_bytes(stdin)
+        with stdin_path.open("rb") as stdin_file, stderr_path.open("wb") as stderr_file:
+            try:
+                proc = processes.start(
+                    argv, cwd=ctx.project_dir, env=full_env, stdin=stdin_file, stderr=stderr_file
+                )
+            except OSError as exc:
+                raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            proc.kill()
-        proc.wait()
-        raise
-    return proc.returncode, stderr
+            processes.wait(proc, timeout, done=done)
+        finally:
+            code = processes.finish(proc)
+        with stderr_path.open("rb") as fh:
+            fh.seek(max(0, stderr_path.stat().st_size - STDERR_MAX))
+            stderr = fh.read()
+    return code, stderr
 
 
 def _scrub(text: str, ctx: AuditContext) -> str:

@@ -1,0 +1,161 @@
+"""The processes golive starts to run project code, and how golive stops them.
+
+**Process groups.** Every process that runs the project's code (the runtime probe, gunicorn's
+config loader) is started by :func:`start` in a session of its own (``setsid``, POSIX.1:
+it leads a new process group), so that it and whatever it starts (a Celery or APM agent
+the settings launch) form one group that golive kills as a whole with
+``killpg(pgid, SIGKILL)``: when it is done with it (:func:`finish`), when its collector
+overruns its time budget (:func:`kill_owned`) and when the audit is interrupted
+(:func:`kill_all`). A grandchild that starts a session of its own (a daemon's double
+fork) leaves the group and is out of golive's reach.
+
+**Completion.** :func:`wait` learns that a child is done from its exit, observed with
+``waitid(P_PID, pid, WEXITED | WNOHANG | WNOWAIT)`` (POSIX.1-2008) so that the exited
+leader stays a zombie, its pid still naming the group, until the group has been killed
+and :func:`finish` reaps it; or from the result file the child renames into place when
+done (a rename is atomic, POSIX ``rename()``): never from the end of its stderr, which any
+process it started may hold open for as long as it lives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+#: Seconds between two looks at a running child in :func:`wait`.
+POLL = 0.02
+
+_lock = threading.RLock()
+_running: dict[subprocess.Popen[bytes], object] = {}  # process → its owner token (or None)
+_closed = False
+_local = threading.local()
+
+
+class Interrupted(BaseException):
+    """A signal asked golive to stop; ``status`` is ``128 + signum``.
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that ``except
+    Exception`` in a collector or check does not swallow it; unlike it, Click does not
+    turn it into its own ``Abort``, so the signal's own status survives.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+        self.status = 128 + signum
+
+
+@contextlib.contextmanager
+def owned_by(owner: object) -> Iterator[None]:
+    """Within the block, processes this thread starts belong to ``owner`` (any token)."""
+    previous = getattr(_local, "owner", None)
+    _local.owner = owner
+    try:
+        yield
+    finally:
+        _local.owner = previous
+
+
+def start(
+    argv: Sequence[str],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: IO[bytes] | int | None = subprocess.DEVNULL,
+    stdout: IO[bytes] | int | None = subprocess.DEVNULL,
+    stderr: IO[bytes] | int | None = subprocess.DEVNULL,
+) -> subprocess.Popen[bytes]:
+    """Start ``argv`` as the leader of a new session and process group, registered so that
+    :func:`kill_all` (and :func:`kill_owned` for the current owner) can kill its group.
+
+    Raises :class:`OSError` when it cannot be started and :class:`Interrupted` once golive
+    is stopping (nothing new starts after :func:`kill_all` with ``close``).
+    """
+    with _lock:
+        if _closed:
+            raise Interrupted(signal.SIGTERM)
+        proc = None
+        try:
+            proc = subprocess.Popen(
+                list(argv),
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=stdin,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
+            )
+            _running[proc] = getattr(_local, "owner", None)
+        except BaseException:  # an interrupt between the start and the registration
+            if proc is not None:
+                _kill_group(proc)
+            raise
+    return proc
+
+
+def _exited(proc: subprocess.Popen[bytes]) -> bool:
+    """True once ``proc`` has exited, without reaping it (see the module docstring)."""
+    if proc.returncode is not None:
+        return True
+    try:
+        return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:  # reaped elsewhere
+        return True
+
+
+def wait(proc: subprocess.Popen[bytes], timeout: float, *, done: Path | None = None) -> None:
+    """Wait until ``proc`` exits or the file ``done`` exists, at most ``timeout`` seconds.
+
+    Leaves ``proc`` unreaped: call :func:`finish` next. Raises
+    :class:`subprocess.TimeoutExpired` when neither happened in time.
+    """
+    deadline = time.monotonic() + timeout
+    while not _exited(proc) and not (done is not None and done.exists()):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        time.sleep(min(POLL, left))
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+
+def finish(proc: subprocess.Popen[bytes]) -> int:
+    """Kill ``proc``'s whole process group (whatever it left running), reap ``proc`` and
+    forget it; returns its exit status (negative: the signal that ended it, as
+    :attr:`subprocess.Popen.returncode`)."""
+    with _lock:
+        _kill_group(proc)
+        _running.pop(proc, None)
+    return proc.wait()
+
+
+def kill_owned(owner: object) -> None:
+    """Kill the process group of every running process ``owner`` started (a collector
+    that overran its budget); their waits then return."""
+    with _lock:
+        for proc, who in list(_running.items()):
+            if who is owner:
+                _kill_group(proc)
+
+
+def kill_all(*, close: bool = False) -> None:
+    """Kill the process group of every running process golive started; with ``close``,
+    :func:`start` refuses to start any other (golive is stopping)."""
+    global _closed
+    with _lock:
+        _closed = _closed or close
+        for proc in list(_running):
+            _kill_group(proc)
