@@ -96,7 +96,11 @@ PATH = click.Path(path_type=Path)
 @click.option("--fail-on", help="Lowest failing severity that exits 1 (default high).")
 @click.option("--select", multiple=True, help="Only check ids with this prefix; repeat.")
 @click.option("--ignore", multiple=True, help="Drop check ids with this prefix; repeat.")
-@click.option("--timeout", type=float, help="Seconds the settings may take to load (default 60).")
+@click.option(
+    "--timeout",
+    type=float,
+    help="Seconds the settings may take to load (default 60); any other collector, 5 times as long.",
+)
 @click.option(
     "--nginx",
     type=PATH,

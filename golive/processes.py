@@ -36,6 +36,7 @@ _lock = threading.RLock()
 _running: dict[subprocess.Popen[bytes], object] = {}  # process → its owner token (or None)
 _closed = False
 _local = threading.local()
+_abandoned: list[threading.Thread] = []
 
 
 class Interrupted(BaseException):
@@ -159,3 +160,16 @@ def kill_all(*, close: bool = False) -> None:
         _closed = _closed or close
         for proc in list(_running):
             _kill_group(proc)
+
+
+def abandon(thread: threading.Thread) -> None:
+    """Note a thread golive gave up waiting for (a collector over its budget): threads
+    cannot be killed, so :func:`abandoned` lets the caller exit without waiting for it."""
+    with _lock:
+        _abandoned.append(thread)
+
+
+def abandoned() -> bool:
+    """True while a thread given up by :func:`abandon` still runs."""
+    with _lock:
+        return any(t.is_alive() for t in _abandoned)

@@ -1,7 +1,9 @@
 """The runner: collectors → facts → checks → findings → audit.
 
 Every collector and every check is isolated: a crash becomes a ``CollectorRun`` with
-status ``error`` or an ``error`` finding with its reason, and the run goes on. Filtering
+status ``error`` or an ``error`` finding with its reason, and the run goes on; so does a
+collector that overruns its time budget (:func:`collector_budget`), which costs that
+collector only. Filtering
 (``--select``/``--ignore``), silencing (``SILENCED_SYSTEM_CHECKS``, for Django's ids and
 golive's alike), attestations and the exit status live here, not in the CLI.
 """
@@ -9,13 +11,15 @@ golive's alike), attestations and the exit status live here, not in the CLI.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from itertools import islice
 
-from golive import __version__
+from golive import __version__, processes
 from golive.baseline import apply_baseline
 from golive.checks import registry as default_registry
 from golive.checks.django_checks import django_check_output, django_findings
@@ -76,53 +80,123 @@ def run_collector(
     ), facts
 
 
+#: The least time budget of a collector, in seconds (see :func:`collector_budget`).
+MIN_BUDGET = 60.0
+#: A collector's default budget is this many times ``--timeout``.
+BUDGET_FACTOR = 5
+
+
+def collector_budget(spec: CollectorSpec, ctx: AuditContext) -> float:
+    """Seconds ``spec`` may run once started: its own ``budget`` when it declares one, else
+    :data:`BUDGET_FACTOR` times ``--timeout`` and at least :data:`MIN_BUDGET` (so the
+    runtime probe, bounded by ``--timeout`` itself, reports its own timeout first)."""
+    if spec.budget is not None:
+        return spec.budget
+    return max(MIN_BUDGET, BUDGET_FACTOR * ctx.timeout)
+
+
+def over_budget(spec: CollectorSpec, budget: float) -> str:
+    """The reason a collector over its budget is an error: the true one, naming it."""
+    reason = f"the {spec.name} collector did not finish in {budget:g} s"
+    return reason if spec.budget is not None else f"{reason}: raise --timeout (it allows {BUDGET_FACTOR}×)"
+
+
+Result = tuple[CollectorRun, object | None]
+
+
+def _supervise(
+    spec: CollectorSpec,
+    ctx: AuditContext,
+    producers: dict[type, Future[Result]],
+    settled: Future[Result],
+    progress: Progress | None,
+) -> None:
+    """Run one collector in a thread of its own and settle ``settled`` with its result, or
+    with an error once it overruns its budget: its process groups are then killed, its
+    thread abandoned (a thread cannot be killed) and its result, should it come, ignored."""
+    try:
+        earlier = Facts(
+            {kind: made for kind, fut in producers.items() if (made := fut.result()[1]) is not None},
+            context=ctx,
+        )
+        if progress:
+            progress(spec.name, "start")
+        budget = collector_budget(spec, ctx)
+        outcome: Future[Result] = Future()
+        owner = object()
+
+        def work() -> None:
+            with processes.owned_by(owner):
+                try:
+                    outcome.set_result(run_collector(spec, ctx, earlier))
+                except BaseException as exc:
+                    outcome.set_exception(exc)
+
+        worker = threading.Thread(target=work, name=f"golive-{spec.name}", daemon=True)
+        start = time.perf_counter()
+        worker.start()
+        try:
+            result = outcome.result(timeout=budget)
+        except FutureTimeout:
+            processes.kill_owned(owner)
+            processes.abandon(worker)
+            run = CollectorRun(
+                name=spec.name,
+                status="error",
+                reason=over_budget(spec, budget),
+                duration=time.perf_counter() - start,
+            )
+            result = (run, None)
+        if progress:
+            progress(spec.name, result[0].status)
+        settled.set_result(result)
+    except BaseException as exc:
+        settled.set_exception(exc)
+
+
 def collect_all(
     ctx: AuditContext,
     collectors: Iterable[CollectorSpec],
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[CollectorRun], dict[type, object]]:
-    """Run every collector concurrently (threads: the slow ones wait on subprocesses).
+    """Run every collector concurrently, each in a thread of its own (the slow ones wait on
+    subprocesses) and under its time budget (:func:`collector_budget`): one that overruns
+    it is an ``error`` with that reason, and the others go on.
 
     A collector with ``uses`` starts once the collectors producing those facts types
-    (listed before it) are done, and gets their facts. ``meanwhile`` is called on this
-    thread once every collector has started: work that does not need facts (importing
-    the checks) overlaps with the runtime probe.
+    (listed before it) are done or out of time, and gets their facts. ``meanwhile`` is
+    called on this thread once every collector has started: work that does not need
+    facts (importing the checks) overlaps with the runtime probe. The threads are daemon
+    threads and never joined: should this thread be interrupted (Ctrl-C), every process
+    group a collector started is killed and the exception goes on at once.
     """
     runs: list[CollectorRun] = []
     facts: dict[type, object] = {}
-    Result = tuple[CollectorRun, object | None]
-
-    def one(spec: CollectorSpec, producers: dict[type, Future[Result]]) -> Result:
-        earlier = Facts(
-            {kind: produced for kind, fut in producers.items() if (produced := fut.result()[1]) is not None},
-            context=ctx,
-        )
-        if progress:
-            progress(spec.name, "start")
-        run, produced = run_collector(spec, ctx, earlier)
-        if progress:
-            progress(spec.name, run.status)
-        return run, produced
-
-    # FIFO: a collector that waits for another was submitted after it, so it never starves it
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        futures: dict[type, Future[Result]] = {}
-        ordered: list[Future[Result]] = []
-        specs: list[CollectorSpec] = []
+    started: dict[type, Future[Result]] = {}
+    ordered: list[tuple[CollectorSpec, Future[Result]]] = []
+    try:
         for spec in collectors:  # may be lazy: each one starts before the next is imported
-            specs.append(spec)
-            producers = {kind: futures[kind] for kind in spec.uses if kind in futures}
-            future = pool.submit(one, spec, producers)
-            futures[spec.produces] = future
-            ordered.append(future)
+            producers = {kind: started[kind] for kind in spec.uses if kind in started}
+            settled: Future[Result] = Future()
+            threading.Thread(
+                target=_supervise,
+                args=(spec, ctx, producers, settled, progress),
+                name=f"golive-{spec.name}-supervisor",
+                daemon=True,
+            ).start()
+            started[spec.produces] = settled
+            ordered.append((spec, settled))
         if meanwhile is not None:
             meanwhile()
-        for spec, future in zip(specs, ordered, strict=True):
-            run, produced = future.result()
+        for spec, settled in ordered:
+            run, produced = settled.result()
             runs.append(run)
             if produced is not None:
                 facts[spec.produces] = produced
+    except BaseException:
+        processes.kill_all()
+        raise
     return runs, facts
 
 

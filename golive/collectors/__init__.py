@@ -35,6 +35,8 @@ class CollectorSpec:
     ``uses`` lists the facts types of other collectors it reads; with ``uses`` the
     function takes ``(ctx, facts)`` (a :class:`golive.registry.Facts` holding whatever of
     them was produced: a collector that failed is simply absent), else ``(ctx)``.
+    ``budget`` is the seconds it may run (None: the runner's default, see
+    :func:`golive.runner.collector_budget`); over it, it is an error of its own.
     """
 
     name: str
@@ -42,6 +44,7 @@ class CollectorSpec:
     collect: Callable[..., FactsBase]
     description: str = ""
     uses: tuple[type[FactsBase], ...] = ()
+    budget: float | None = None
 
 
 #: Every collector, in the order they are started: ``module:attribute`` of its spec.
