@@ -39,6 +39,7 @@ from golive.collectors.servers_nginx_read import (
     classify,
     is_dump,
     nginx_test,
+    not_regular,
     run_gixy,
     validate,
 )
@@ -179,8 +180,9 @@ def audit_file(
 ) -> tuple[NginxFile, list[GixyResult]]:
     """Validate, parse and scan one input; a broken input gives a file with ``errors``."""
     shown = display_path(path, project_dir)
-    if not path.is_file():
-        err = ParseError(path=shown, line=None, message="no such file")
+    problem = not_regular(path)  # "no such file", "not a regular file (a FIFO)": never opened
+    if problem is not None:
+        err = ParseError(path=shown, line=None, message=problem)
         return NginxFile(path=shown, found=found, kind="config", prefix="", errors=(err,)), []
     try:
         text = _read_text(path)

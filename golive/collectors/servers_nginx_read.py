@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,9 +74,54 @@ class NginxTest:
 # --- reading and classifying files ------------------------------------------------------
 
 
+#: File types that are not regular files, as ``not a regular file (...)`` names them.
+SPECIAL_FILES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in SPECIAL_FILES if test(mode)), "a special file")
+
+
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a configuration, found without opening it (``stat``,
+    symbolic links followed): ``"no such file"``, ``"not a regular file (a FIFO)"`` (or a
+    directory, character or block device, socket), ``"cannot read it: REASON"``; None for
+    a regular file.
+
+    A FIFO opened for reading waits for a writer, a device such as ``/dev/zero`` never ends:
+    neither is opened.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "no such file"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    return None if stat.S_ISREG(mode) else f"not a regular file ({_kind(mode)})"
+
+
 def _read_text(path: Path) -> str:
-    """The file's text; :class:`ValueError` for a binary or non-UTF-8 file, OSError if unreadable."""
-    data = path.read_bytes()
+    """The file's text; :class:`ValueError` for a file that is not regular (see
+    :func:`not_regular`; it is not opened), binary or not UTF-8; OSError if unreadable.
+
+    Opened non-blocking and checked again once open, so a file replaced by a FIFO in
+    between cannot block the audit either.
+    """
+    problem = not_regular(path)
+    if problem is not None and problem.startswith("not a regular file"):
+        raise ValueError(problem)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise ValueError(f"not a regular file ({_kind(mode)})")
+        data = handle.read()
     if b"\0" in data:
         raise ValueError("binary file, not an nginx configuration")
     try:
@@ -172,6 +218,51 @@ def _includes(parsed: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield from _includes(stmt.get("block") or [])
 
 
+@dataclass(frozen=True, kw_only=True)
+class Include:
+    """One ``include`` edge: the file it names (resolved), where it is written (the
+    including file as shown, its line) and its argument as written."""
+
+    target: Path
+    shown: str
+    line: int | None
+    arg: str
+
+
+def _cycles(
+    root: Path, edges: dict[Path, list[Include]], prefix: Path, project_dir: Path
+) -> list[ParseError]:
+    """An error for each include that closes a cycle (a back edge of a depth-first walk of
+    the include graph from ``root``), with the chain: ``include a.conf: recursive include
+    (a.conf → b.conf → a.conf)``. Files are named relative to ``prefix`` when inside it."""
+
+    def name(path: Path) -> str:
+        try:
+            return path.relative_to(prefix.resolve()).as_posix()
+        except ValueError:
+            return display_path(path, project_dir)
+
+    errors: list[ParseError] = []
+    done: set[Path] = set()
+    stack: list[Path] = [root]
+    walk: list[Iterator[Include]] = [iter(edges.get(root, []))]
+    while walk:
+        edge = next(walk[-1], None)
+        if edge is None:
+            done.add(stack.pop())
+            walk.pop()
+            continue
+        if edge.target in stack:
+            chain = [*stack[stack.index(edge.target) :], edge.target]
+            message = f"include {edge.arg}: recursive include ({' → '.join(name(p) for p in chain)}):"
+            message += " nginx would follow it until it crashes"
+            errors.append(ParseError(path=edge.shown, line=edge.line, message=message))
+        elif edge.target not in done:
+            stack.append(edge.target)
+            walk.append(iter(edges.get(edge.target, [])))
+    return errors
+
+
 def _has_load_module(parsed: list[dict[str, Any]]) -> bool:
     return any(s.get("directive") == "load_module" for s in parsed)
 
@@ -183,14 +274,19 @@ def validate(
 
     Crossplane is run per file (``single``), strictly (unknown directive names are errors,
     unless golive knows them from newer nginx releases or the configuration loads modules),
-    with argument-count checks; each ``include`` must name a readable file (a glob may
-    match nothing), resolved against ``prefix`` as nginx does.
+    with argument-count checks; each ``include`` must name a readable regular file (a glob
+    may match nothing; a FIFO or device is "not a regular file" and is never opened),
+    resolved against ``prefix`` as nginx does. An include that leads back to a file that
+    includes it is an error naming the chain (:func:`_cycles`): nginx follows it until it
+    crashes (nginx 1.22's ``nginx -t`` dies of a segmentation fault). A file included
+    several times from different places is parsed once and is no error.
     """
     import crossplane
 
     errors: list[ParseError] = []
     included: list[Path] = []
     payloads: list[tuple[Path, dict[str, Any]]] = []
+    edges: dict[Path, list[Include]] = {}
     queue = [root_file]
     seen = {root_file.resolve()}
     while queue:
@@ -217,21 +313,29 @@ def validate(
         if dump_text is not None:
             break
         for stmt in _includes(payload["config"][0].get("parsed") or []):
-            files, is_glob = _resolve_include(stmt["args"][0], prefix)
+            arg = stmt["args"][0]
+            files, is_glob = _resolve_include(arg, prefix)
             for f in files:
-                if not is_glob and not f.is_file():
-                    errors.append(
-                        ParseError(
-                            path=shown,
-                            line=stmt.get("line"),
-                            message=f"include {stmt['args'][0]}: no such file {f} (includes are resolved"
-                            f" against {prefix}; give --nginx-prefix to change it)",
-                        )
+                problem = not_regular(f)
+                if problem == "no such file" and not is_glob:
+                    problem += (
+                        f" {f} (includes are resolved against {prefix}; give --nginx-prefix to change it)"
                     )
-                elif f.resolve() not in seen:
+                elif problem is not None:
+                    problem += f" {f}"
+                if problem is not None:
+                    errors.append(
+                        ParseError(path=shown, line=stmt.get("line"), message=f"include {arg}: {problem}")
+                    )
+                    continue
+                edges.setdefault(current.resolve(), []).append(
+                    Include(target=f.resolve(), shown=shown, line=stmt.get("line"), arg=arg)
+                )
+                if f.resolve() not in seen:
                     seen.add(f.resolve())
                     included.append(f)
                     queue.append(f)
+    errors += _cycles(root_file.resolve(), edges, prefix, project_dir)
     loads_modules = any(_has_load_module(p["config"][0].get("parsed") or []) for _, p in payloads)
     for current, payload in payloads:
         shown = display_path(current, project_dir)
