@@ -82,6 +82,11 @@ PATH = click.Path(path_type=Path)
 @app.command(epilog=EXIT_HELP)
 @click.argument("project_dir", type=PATH, default=".", required=False)
 @click.option("--settings", help="Settings module to audit.")
+@click.option(
+    "--django-root",
+    type=PATH,
+    help="Folder holding manage.py, when not the project directory (default: found below it).",
+)
 @click.option("--python", help="The project's interpreter (default: this one).")
 @click.option("--env-file", type=PATH, help="Environment variables for the settings (dotenv).")
 @click.option("--author", help="Who signs the report.")
@@ -134,6 +139,7 @@ PATH = click.Path(path_type=Path)
 def audit(
     project_dir: Path,
     settings: str | None,
+    django_root: Path | None,
     python: str | None,
     env_file: Path | None,
     author: str | None,
@@ -169,6 +175,7 @@ def audit(
     options = AuditOptions(
         project_dir=project_dir,
         settings=settings,
+        django_root=django_root,
         python=python,
         env_file=env_file,
         author=author,
@@ -326,7 +333,10 @@ def modules_loaded() -> None:
 
 
 def main() -> None:
-    """Console-script entry point: exit statuses as documented (Ctrl-C is 130, never 1).
+    """Console-script entry point: exit statuses as documented (Ctrl-C is 130, never 1;
+    SIGTERM 143). A signal stops the audit at once: every process group golive started is
+    killed, nothing is stored in the history, and golive exits without waiting for its
+    threads (:mod:`golive.processes`).
 
     Start-up and shutdown, measured by ``benchmarks/bench_probe.py``: importing golive's
     libraries makes a few hundred thousand long-lived objects and next to no garbage, yet
@@ -338,9 +348,15 @@ def main() -> None:
     objects from collection) before the interpreter exits. Together about a tenth of a
     second per run.
     """
+    from golive import processes
+
     gc.disable()
+    processes.install_signal_handlers()
     try:
         status = app.main(prog_name="golive", standalone_mode=False)
+    except processes.Interrupted as exc:  # SIGINT, SIGTERM, SIGHUP: 128 + the signal's number
+        err.print("golive: interrupted")
+        status = exc.status
     except (click.exceptions.Abort, KeyboardInterrupt):
         err.print("golive: interrupted")
         status = 130
@@ -349,7 +365,7 @@ def main() -> None:
         status = exc.exit_code
     finally:
         gc.freeze()
-    sys.exit(status if isinstance(status, int) else 0)
+    processes.leave(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The processes golive starts to run project code, and how golive stops them.
+"""The processes golive starts to run project code, and how golive stops them and itself.
 
 **Process groups.** Every process that runs the project's code (the runtime probe, gunicorn's
 config loader) is started by :func:`start` in a session of its own (``setsid``, POSIX.1:
@@ -15,6 +15,15 @@ leader stays a zombie, its pid still naming the group, until the group has been 
 and :func:`finish` reaps it; or from the result file the child renames into place when
 done (a rename is atomic, POSIX ``rename()``): never from the end of its stderr, which any
 process it started may hold open for as long as it lives.
+
+**Signals.** :func:`install_signal_handlers` makes SIGINT, SIGTERM and SIGHUP raise
+:class:`Interrupted` in the main thread (Python runs signal handlers there, between
+bytecodes and after an interrupted system call: Python's ``signal`` docs). Every process
+group is killed at once; the caller unwinds (a database transaction is rolled back, so
+nothing partial is stored) and :func:`leave` exits with ``128 + signal number``, the
+status POSIX shells report for a process a signal ended (130 for SIGINT, 143 for
+SIGTERM). Should unwinding take longer than :data:`GRACE` seconds (a thread that cannot
+be stopped, a blocking call), a watchdog exits anyway.
 """
 
 from __future__ import annotations
@@ -23,12 +32,15 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
+#: Seconds an interrupted golive may take to unwind before the watchdog exits anyway.
+GRACE = 1.0
 #: Seconds between two looks at a running child in :func:`wait`.
 POLL = 0.02
 
@@ -37,6 +49,7 @@ _running: dict[subprocess.Popen[bytes], object] = {}  # process → its owner to
 _closed = False
 _local = threading.local()
 _abandoned: list[threading.Thread] = []
+_interrupted: int | None = None
 
 
 class Interrupted(BaseException):
@@ -81,7 +94,7 @@ def start(
     """
     with _lock:
         if _closed:
-            raise Interrupted(signal.SIGTERM)
+            raise Interrupted(_interrupted or signal.SIGTERM)
         proc = None
         try:
             proc = subprocess.Popen(
@@ -173,3 +186,48 @@ def abandoned() -> bool:
     """True while a thread given up by :func:`abandon` still runs."""
     with _lock:
         return any(t.is_alive() for t in _abandoned)
+
+
+def _force_exit(status: int) -> NoReturn:
+    kill_all(close=True)
+    with contextlib.suppress(OSError):
+        os.write(2, b"golive: interrupted\n")
+    os._exit(status)
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    global _interrupted
+    if _interrupted is not None:  # a second signal while unwinding: stop now
+        _force_exit(128 + signum)
+    _interrupted = signum
+    kill_all(close=True)
+    watchdog = threading.Timer(GRACE, _force_exit, args=(128 + signum,))
+    watchdog.daemon = True
+    watchdog.start()
+    raise Interrupted(signum)
+
+
+def install_signal_handlers() -> None:
+    """Handle SIGINT, SIGTERM and SIGHUP as the module docstring says. A signal ignored or
+    handled by whoever started golive (``nohup``, a shell running it in the background)
+    is left as it is. Main thread only (Python's rule for ``signal.signal``)."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, _on_signal)
+
+
+def leave(status: int) -> NoReturn:
+    """Exit with ``status`` once every process group golive started is killed.
+
+    After a signal, or with a collector thread abandoned (:func:`abandon`), the standard
+    streams are flushed and the process ends with ``os._exit``: the interpreter's normal
+    shutdown would wait for those threads (``concurrent.futures`` joins its workers at
+    exit), and an interrupted golive must stop now.
+    """
+    kill_all(close=True)
+    if _interrupted is None and not abandoned():
+        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
