@@ -61,6 +61,7 @@ def baseline(
     from golive.cli import modules_loaded
     from golive.config import ConfigError, load_config
     from golive.context import AuditOptions, UsageError, resolve
+    from golive.reports import write_atomic
 
     if expires and days:
         raise CommandError("give --expires or --days, not both")
@@ -116,8 +117,7 @@ def baseline(
     )
     entries, added = bl.merge(existing, new)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(bl.dumps(entries), encoding="utf-8")
+        write_atomic(path, bl.dumps(entries))  # a full disk never leaves half a baseline
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
     console = Console(highlight=False)

@@ -1,11 +1,16 @@
 """Report formats: one module per format, each a pure ``render(audit) -> str``.
 
-The format of an output file follows its extension (:data:`EXTENSIONS`).
+The format of an output file follows its extension (:data:`EXTENSIONS`). Files are
+written whole or not at all (:func:`write_atomic`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import secrets
+import stat
 from pathlib import Path
 
 from golive.model import Audit
@@ -58,9 +63,48 @@ def render(audit: Audit, fmt: str, *, output: Path | None = None) -> str:
 
 
 def write(audit: Audit, path: Path, fmt: str | None = None) -> Path:
-    """Write one report file; returns its path. ``OSError`` propagates to the CLI."""
+    """Write one report file (:func:`write_atomic`); returns its path. ``OSError``
+    propagates to the CLI, and the file that was there stays as it was."""
     chosen = format_for(path, fmt)
     text = render(audit, chosen, output=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text)
     return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that it holds either its old content or all of
+    the new one, never a truncated file (a full disk, a file-size limit, an interrupt).
+
+    The text goes to a temporary file in the same directory (``.NAME.RANDOM.tmp``, created
+    exclusively, with the permissions the umask gives a new file, or those of the file it
+    replaces), is flushed to disk (``fsync``), then renamed over ``path`` (``rename`` is
+    atomic within a file system: POSIX.1-2017 ``rename()``, Python's ``os.replace``). On
+    any error the temporary file is removed and the ``OSError`` raised. A symbolic link is
+    followed (its target is replaced, the link kept). A path that exists and is not a
+    regular file (``/dev/stdout``, a FIFO) is written directly: it cannot be renamed over.
+    Missing parent directories are created.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    target = Path(os.path.realpath(path))
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            if st is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(st.st_mode))
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
