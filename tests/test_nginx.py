@@ -232,12 +232,6 @@ def test_every_gixy_plugin_has_one_golive_id_and_gixys_own_severity() -> None:
     [
         ("bad/unbalanced.conf", 'bad/unbalanced.conf:8: unexpected end of file, expecting "}"'),
         ("bad/unknown-directive.conf", 'bad/unknown-directive.conf:4: unknown directive "proxy_buffer_sise"'),
-        (
-            "bad/missing-include.conf",
-            f"bad/missing-include.conf:4: include snippets/missing.conf: no such file"
-            f" {FIXTURES}/bad/snippets/missing.conf (includes are resolved against {FIXTURES}/bad;"
-            " give --nginx-prefix to change it)",
-        ),
     ],
 )
 def test_broken_config_is_a_collector_error_with_file_line_and_message(fixture: str, message: str) -> None:
@@ -292,15 +286,20 @@ def test_includes_are_followed_relative_to_the_main_files_directory() -> None:
     assert [f.status for f in run("GL713", facts)] == [Status.PASS]
 
 
-def test_a_site_file_needs_the_prefix_its_includes_are_relative_to() -> None:
+def test_a_site_files_includes_resolve_against_the_prefix_else_by_their_path_in_the_repository() -> None:
     site = FIXTURES / "includes" / "sites" / "shop.conf"
-    with pytest.raises(CollectorError) as exc:
-        nginx_facts(site)
-    assert "include snippets/proxy.conf: no such file" in str(exc.value)
-    assert "give --nginx-prefix to change it" in str(exc.value)
     facts = nginx_facts(site, prefix=FIXTURES / "includes")
     assert facts.files[0].included == ("includes/snippets/proxy.conf",)
-    assert facts.files[0].kind == "fragment"
+    assert (facts.files[0].kind, facts.files[0].includes) == ("fragment", ())
+    assert [f.status for f in run("GL703", facts)] == [Status.PASS]
+    # Without the prefix, snippets/proxy.conf is not next to the site file: the repository's
+    # file of that path is read, and the report says so (issue 12).
+    facts = nginx_facts(site)
+    assert facts.files[0].included == ("includes/snippets/proxy.conf",)
+    assert [str(n) for n in facts.files[0].includes] == [
+        "includes/sites/shop.conf:20: include snippets/proxy.conf:"
+        " read from the repository's includes/snippets/proxy.conf"
+    ]
     assert [f.status for f in run("GL703", facts)] == [Status.PASS]
 
 

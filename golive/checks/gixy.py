@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from golive.checks._nginx import gixy_unknown
 from golive.collectors.nginx import GixyResult, NginxFacts
 from golive.collectors.runtime import RuntimeFacts
-from golive.model import Finding, Severity
+from golive.facts.nginx import STOCK_SOURCE
+from golive.model import Finding, Severity, Status
 from golive.registry import CheckSpec, Facts, check
 
 # --- gixy-ng: one id per plugin --------------------------------------------------------------
@@ -114,7 +116,9 @@ for _head, _fix in zip(_LINES[::2], _LINES[1::2], strict=True):
 
 def _gixy_finding(spec: CheckSpec, result: GixyResult) -> Finding:
     evidence = [result.summary + (f": {result.reason}" if result.reason else "")]
-    if result.source:
+    if result.source.startswith(STOCK_SOURCE):
+        evidence.append(f"in {result.source} (the file is not in the repository)")
+    elif result.source:
         evidence.append(f"in {result.source} (nginx -T dump)")
     excerpt = [line.replace("\t", "    ").rstrip() for line in result.excerpt.splitlines()]
     evidence += [line for line in excerpt if line.strip()][:12]
@@ -145,9 +149,12 @@ def _gixy_check(plugin: str) -> CheckSpec:
     url = f"https://gixy.getpagespeed.com/checks/{plugin.replace('_', '-')}/"
 
     def run(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-        for result in facts[NginxFacts].gixy:
+        nginx = facts[NginxFacts]
+        for result in nginx.gixy:
             if result.plugin == plugin and not _suppressed(facts, result):
-                yield _gixy_finding(spec, result)
+                finding = _gixy_finding(spec, result)
+                unknown = gixy_unknown(nginx, plugin, result.location, result.directive)
+                yield replace(finding, status=Status.SKIPPED, reason=unknown) if unknown else finding
 
     run.__doc__ = (
         f"gixy-ng's ``{plugin}`` plugin, run in-process on the parsed configuration; its page "

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from golive.checks._nginx import fail_or_unknown, only_redirects
 from golive.collectors.nginx import NginxFacts
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import (
@@ -123,13 +124,18 @@ def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     server, every scanner's ``Host: 1.2.3.4`` reaches Django (an ALLOWED_HOSTS error mail
     each time). Each socket needs a default server that returns 444 (or another 4xx) or,
     for TLS, has ``ssl_reject_handshake on`` (which also keeps the certificate's names private).
+    A default server that only redirects (``return 301 https://$host$request_uri``, nothing
+    passed to the app) keeps requests from Django too: it is not the app's server.
     """
     for key, (server, marked, node) in default_servers(facts[NginxFacts]).items():
-        if rejects_all(server):
+        if rejects_all(server) or only_redirects(server):
             continue
         how = "marked default_server" if marked else "the first server on it, hence its implicit default"
         where = node.location if node is not None else server[-1].location
-        yield spec.fail(
+        yield fail_or_unknown(
+            spec,
+            server[:-1],
+            "the servers and which one is the default",
             subjects=["default_server", "listen"],
             location=where,
             evidence=[
@@ -170,7 +176,10 @@ def plain_http_app(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if not plain or id(server[-1]) in seen or redirects_to_https(server):
             continue
         seen.add(id(server[-1]))
-        yield spec.fail(
+        yield fail_or_unknown(
+            spec,
+            block,
+            "whether plain HTTP is redirected",
             subjects=["listen", node.name],
             location=node.location,
             evidence=[
@@ -213,7 +222,14 @@ def host_header(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             evidence.append(
                 f"{lost.evidence()} is not inherited: the inner block sets proxy_set_header of its own"
             )
-        yield spec.fail(subjects=["proxy_set_header", "Host"], location=node.location, evidence=evidence)
+        yield fail_or_unknown(
+            spec,
+            block,
+            "the Host header nginx sends",
+            subjects=["proxy_set_header", "Host"],
+            location=node.location,
+            evidence=evidence,
+        )
 
 
 def trusted_header(runtime: RuntimeFacts | None) -> tuple[str, str] | None:
@@ -269,7 +285,10 @@ def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if setting is not None and not from_client(setting.args[1] if len(setting.args) > 1 else ""):
             continue
         seen = f"{setting.evidence()} copies the client's value" if setting else f"no header {header} is set"
-        yield spec.fail(
+        yield fail_or_unknown(
+            spec,
+            block,
+            f"the {header} header nginx sends",
             subjects=["proxy_set_header" if node.name == "proxy_pass" else "uwsgi_param", header],
             location=node.location,
             evidence=[f"{node.evidence()}: {seen}, so a client's own {header}: https passes through", why],
@@ -315,7 +334,10 @@ def scheme_header_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if not others:
                 continue
             seen = [f"{others[0].evidence()} sets {others[0].args[0]}, but Django trusts {header}"]
-        yield spec.fail(
+        yield fail_or_unknown(
+            spec,
+            block,
+            f"the {header} header nginx sends",
             subjects=["SECURE_PROXY_SSL_HEADER", "proxy_set_header"],
             location=node.location,
             evidence=[
@@ -469,8 +491,13 @@ def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             evidence.append(
                 f"{lost.evidence()} is not inherited: the location has add_header lines of its own"
             )
-        yield spec.fail(
-            subjects=["add_header", "X-Content-Type-Options"], location=media[-1].location, evidence=evidence
+        yield fail_or_unknown(
+            spec,
+            media,
+            "the headers of media responses",
+            subjects=["add_header", "X-Content-Type-Options"],
+            location=media[-1].location,
+            evidence=evidence,
         )
 
 
@@ -569,7 +596,10 @@ def server_tokens(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             ret is not None and ret.args[:1] == ("444",)
         ):
             continue
-        yield spec.fail(
+        yield fail_or_unknown(
+            spec,
+            server,
+            "server_tokens",
             subjects=["server_tokens"],
             location=node.location,
             evidence=[f"{_server_label(server)}: no server_tokens in force (nginx's default is on)"],
@@ -606,7 +636,10 @@ def dotfiles(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             root = chain[-1].first("alias") or effective_value(chain, "root")
             if root is None:
                 continue
-            yield spec.fail(
+            yield fail_or_unknown(
+                spec,
+                chain,
+                "whether dotfiles are denied",
                 subjects=["location", "root"],
                 location=root.location,
                 evidence=[
@@ -668,7 +701,10 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 f"; as the default server of listen {defaults[id(node)]} its list is the one the TLS"
                 " handshake is agreed with, whatever the named servers set"
             )
-        yield spec.fail(
+        yield fail_or_unknown(
+            spec,
+            server,
+            "TLS protocols",
             subjects=["ssl_protocols"],
             location=node.location,
             evidence=[f"{_server_label(server)} listens with ssl and sets no ssl_protocols: {source}"],

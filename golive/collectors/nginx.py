@@ -5,7 +5,11 @@ else discovery in the project: ``*.conf``/``*.nginx`` files and the files of
 ``nginx/``, ``sites-available/``, ``sites-enabled/``, ``conf.d/`` folders (anywhere in the
 project, 4 levels deep: ``deploy/``, ``etc/``, ``conf/``, ``docker/``..., test folders
 skipped) that parse as nginx; a file included by another is audited through it. ``include`` is followed (globs
-too) relative to ``--nginx-prefix``, else the main file's directory, as nginx does.
+too) relative to ``--nginx-prefix``, else the main file's directory, as nginx does; an
+include whose file is not there is read from the repository (same path tail), else from
+golive's copy of the stock file (``proxy_params``, ``fastcgi_params``, certbot's
+``options-ssl-nginx.conf``...), else it is *unknown* and the rest is still audited, the
+checks that depend on what it could set saying so (:mod:`golive.collectors.nginx_includes`).
 
 For each file: the crossplane parser that gixy-ng ships checks syntax, argument counts
 and known directive names (crossplane never raises on bad input: its status is read, and
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.nginx_includes import IncludeResolver
 from golive.collectors.servers_common import display_path
 from golive.collectors.servers_nginx import Chain, Node, from_gixy, servers, walk
 from golive.collectors.servers_nginx_read import (
@@ -44,6 +49,7 @@ from golive.collectors.servers_nginx_read import (
     validate,
 )
 from golive.context import AuditContext
+from golive.facts.nginx import STOCK_SOURCE, IncludeNote
 from golive.model import Location
 from golive.registry import FactsBase
 
@@ -70,7 +76,9 @@ class GixyResult:
 class NginxFile:
     """One audited input: ``path`` (display), how it was ``found``, ``kind`` (``config``,
     ``fragment`` — server blocks meant for an ``http`` block elsewhere — or ``dump``), the
-    files it ``included``, its tree (None when it could not be parsed) and its ``errors``.
+    files it ``included``, its tree (None when it could not be parsed) and its ``errors``;
+    ``includes`` says how each include whose file is not on disk was resolved (repository,
+    golive's stock copy, unknown: :mod:`golive.collectors.nginx_includes`).
     """
 
     path: str
@@ -82,6 +90,7 @@ class NginxFile:
     errors: tuple[ParseError, ...] = ()
     nginx_test: NginxTest = field(default_factory=lambda: NginxTest(ran=False))
     notes: tuple[str, ...] = ()
+    includes: tuple[IncludeNote, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -132,6 +141,7 @@ class NginxFacts(FactsBase):
                     "status": "ok" if f.ok else "error",
                     "errors": [str(e) for e in f.errors],
                     "nginx -t": (f.nginx_test.output or "ok") if f.nginx_test.ran else "not run",
+                    **({"includes not on disk": [str(n) for n in f.includes]} if f.includes else {}),
                 }
                 for f in self.files
             ],
@@ -143,18 +153,29 @@ class NginxFacts(FactsBase):
 
 
 def _directives_by_line(root: Node) -> dict[tuple[str, int | None], str]:
-    """(path, line) → the name of the directive there (a map/geo entry counts as its block)."""
-    out: dict[tuple[str, int | None], str] = {}
+    """(path, line) → the name of the directive there (a map/geo entry counts as its block);
+    (path, line, source) → each name there too, for the many directives of a stock file
+    shown at its ``include`` line."""
+    out: dict[Any, Any] = {}
     for chain in walk((root,)):
         node = chain[-1]
         name = chain[-2].name if len(chain) > 2 and chain[-2].name in ("map", "geo") else node.name
         out.setdefault((node.path, node.line), name)
+        if node.source.startswith(STOCK_SOURCE):
+            out.setdefault((node.path, node.line, node.source), []).append(name)
     return out
 
 
-def _gixy_result(
-    report: Mapping[str, Any], display: Any, names: Mapping[tuple[str, int | None], str]
-) -> GixyResult:
+def _directive(names: Mapping[Any, Any], where: Location, source: str, excerpt: str) -> str:
+    """The name of the directive a gixy-ng report is about: the one at its line, or among a
+    stock file's directives (all at the include's line) the one its excerpt shows."""
+    stock = names.get((where.path, where.line, source)) or []
+    shown = [line.strip().split(" ", 1)[0].rstrip(";") for line in excerpt.splitlines()]
+    named = next((n for n in reversed(shown) if n in stock), "")
+    return named or str(names.get((where.path, where.line), ""))
+
+
+def _gixy_result(report: Mapping[str, Any], display: Any, names: Mapping[Any, Any]) -> GixyResult:
     loc = report.get("location") or {}
     where: Location | None = None
     source = ""
@@ -171,7 +192,7 @@ def _gixy_result(
         excerpt=str(report.get("config") or "").strip(),
         location=where,
         source=source,
-        directive=names.get((where.path, where.line), "") if where else "",
+        directive=_directive(names, where, source, str(report.get("config") or "")) if where else "",
     )
 
 
@@ -198,7 +219,8 @@ def audit_file(
     dump = is_dump(text)
     dump_text = _clean_dump(text) if dump else None
     base = prefix or path.parent.resolve()
-    errors, included = validate(path.resolve(), base, project_dir, dump_text)
+    resolver = IncludeResolver(project_dir)
+    errors, included = validate(path.resolve(), base, project_dir, dump_text, resolver)
     kind = "dump" if dump else "config"
     if not dump:
         top = _top_level(text) if not errors else []
@@ -213,7 +235,10 @@ def audit_file(
 
     def display(file: str | None) -> tuple[str, str]:
         if file not in shown_as:
-            if dump:  # gixy attributes the dump's first file to the dump itself
+            if file in resolver.sites:  # a stock file's directive: shown at its include
+                site, _, stock = resolver.sites[file]
+                shown_as[file] = (display_path(Path(site), project_dir), f"{STOCK_SOURCE}{stock.label}")
+            elif dump:  # gixy attributes the dump's first file to the dump itself
                 shown_as[file] = (shown, first if not file or file == resolved else file)
             else:
                 shown_as[file] = ((display_path(Path(file), project_dir) if file else shown), "")
@@ -224,14 +249,16 @@ def audit_file(
     gixy: list[GixyResult] = []
     if not errors:
         try:
-            groot, reports, notes = run_gixy(path.resolve(), base, dump_text)
+            groot, reports, notes = run_gixy(path.resolve(), base, dump_text, resolver)
         except Exception as exc:
             errors.append(ParseError(path=shown, line=None, message=f"gixy-ng could not read it: {exc}"))
         else:
             root = from_gixy(groot, display)
             gixy = [_gixy_result(r, display, _directives_by_line(root)) for r in reports]
     test = NginxTest(ran=False, output="not run on an nginx -T dump" if dump else "")
-    if included and (kind == "fragment" or base != path.parent.resolve()):
+    if resolver.notes:
+        test = NginxTest(ran=False, output="not run: some includes are not where nginx would read them")
+    elif included and (kind == "fragment" or base != path.parent.resolve()):
         test = NginxTest(ran=False, output="not run: its includes resolve against the prefix, not a wrapper")
     elif not dump and not errors:
         with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
@@ -246,6 +273,7 @@ def audit_file(
         errors=tuple(errors),
         nginx_test=test,
         notes=tuple(notes),
+        includes=tuple(resolver.notes),
     )
     return nfile, gixy
 

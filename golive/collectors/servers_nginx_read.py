@@ -17,9 +17,12 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive.collectors.servers_common import deployment_files, display_path
+
+if TYPE_CHECKING:
+    from golive.collectors.nginx_includes import IncludeResolver
 
 #: gixy-ng plugins not run: nginx_cves needs the server's nginx version, which golive does not know.
 GIXY_NOT_RUN = ("nginx_cves",)
@@ -268,7 +271,11 @@ def _has_load_module(parsed: list[dict[str, Any]]) -> bool:
 
 
 def validate(
-    root_file: Path, prefix: Path, project_dir: Path, dump_text: str | None = None
+    root_file: Path,
+    prefix: Path,
+    project_dir: Path,
+    dump_text: str | None = None,
+    resolver: IncludeResolver | None = None,
 ) -> tuple[list[ParseError], list[Path]]:
     """Check a file and everything it includes with crossplane: (errors, included files).
 
@@ -279,9 +286,15 @@ def validate(
     resolved against ``prefix`` as nginx does. An include that leads back to a file that
     includes it is an error naming the chain (:func:`_cycles`): nginx follows it until it
     crashes (nginx 1.22's ``nginx -t`` dies of a segmentation fault). A file included
-    several times from different places is parsed once and is no error.
+    several times from different places is parsed once and is no error. An include whose
+    file does not exist is no error either: ``resolver`` (:mod:`golive.collectors.nginx_includes`)
+    maps it to a repository file (then read like any other), a stock file or an unknown one.
     """
     import crossplane
+
+    from golive.collectors.nginx_includes import IncludeResolver, missing
+
+    resolver = resolver or IncludeResolver(project_dir)
 
     errors: list[ParseError] = []
     included: list[Path] = []
@@ -315,6 +328,10 @@ def validate(
         for stmt in _includes(payload["config"][0].get("parsed") or []):
             arg = stmt["args"][0]
             files, is_glob = _resolve_include(arg, prefix)
+            tried = None if is_glob or dump_text is not None else missing(arg, prefix)
+            if tried is not None:
+                found = resolver.lookup(arg, shown, stmt.get("line"), tried)
+                files = [found] if isinstance(found, Path) else []
             for f in files:
                 problem = not_regular(f)
                 if problem == "no such file" and not is_glob:
@@ -360,7 +377,9 @@ class _LogCapture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_gixy(path: Path, prefix: Path, dump_text: str | None) -> tuple[Any, list[dict[str, Any]], list[str]]:
+def run_gixy(
+    path: Path, prefix: Path, dump_text: str | None, resolver: IncludeResolver | None = None
+) -> tuple[Any, list[dict[str, Any]], list[str]]:
     """Parse ``path`` with gixy-ng and run all its plugins: (gixy's root, reports, warnings).
 
     This is ``gixy.core.manager.Manager.audit`` with the parser's working directory set to
@@ -375,6 +394,8 @@ def run_gixy(path: Path, prefix: Path, dump_text: str | None) -> tuple[Any, list
     from gixy.formatters.base import BaseFormatter
     from gixy.parser.nginx_parser import NginxParser
 
+    from golive.collectors.nginx_includes import make_gixy_parser
+
     logger = logging.getLogger("gixy")
     capture = _LogCapture()
     propagate = logger.propagate
@@ -383,7 +404,10 @@ def run_gixy(path: Path, prefix: Path, dump_text: str | None) -> tuple[Any, list
     try:
         config = Config(allow_includes=True, skips=list(GIXY_NOT_RUN))
         with Manager(config=config) as manager:
-            parser = NginxParser(cwd=str(prefix), allow_includes=True)
+            if resolver is None:
+                parser = NginxParser(cwd=str(prefix), allow_includes=True)
+            else:  # missing includes looked up in the repository and golive's stock files
+                parser = make_gixy_parser(prefix, resolver)
             if dump_text is not None:
                 root = parser.parse_string(dump_text, path_info=str(path))
             else:

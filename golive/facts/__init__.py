@@ -1,0 +1,1 @@
+"""Typed facts and their pure navigation helpers, one module per input (DESIGN.md's layout)."""

@@ -1,0 +1,65 @@
+"""Facts about nginx includes that are not read from the repository, and how checks use them.
+
+An ``include`` whose file is not on disk (against the prefix) is looked for in the
+repository, then among the stock files golive knows (:mod:`golive.data.nginx_stock`); one
+found nowhere stays in the parsed tree as an ``include`` node where it was written, so a
+check can tell that a directive it misses may be in that file: its conclusion is then
+*unknown*, not pass, not fail (DESIGN.md). nginx inserts an included file's directives in
+place of the ``include`` (https://nginx.org/en/docs/ngx_core_module.html#include), so the
+file can set anything the enclosing level allows, and an outer level's directives reach
+the inner ones by inheritance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from golive.collectors.servers_nginx import Chain, Node
+
+#: How an include was resolved when its file was not on disk.
+REPOSITORY, STOCK, UNKNOWN = "repository", "stock", "unknown"
+#: Starts the ``source`` of a directive read from golive's copy of a stock file
+#: (``golive's copy of proxy_params as Debian nginx-common 1.22.1-9+deb12u12 ships it``).
+STOCK_SOURCE = "golive's copy of "
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncludeNote:
+    """One ``include`` whose file was not found against the prefix: where it is written
+    (``path`` as shown, ``line``), its argument ``pattern``, ``how`` it was resolved
+    (:data:`REPOSITORY`: a repository file of the same path tail; :data:`STOCK`: golive's
+    copy of a packaged file; :data:`UNKNOWN`: neither) and ``target`` (the repository file
+    as shown, the stock file's label, or the path nginx would read)."""
+
+    path: str
+    line: int | None
+    pattern: str
+    how: str
+    target: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        said = {
+            REPOSITORY: f"read from the repository's {self.target}",
+            STOCK: f"not in the repository: read golive's copy of {self.target}",
+            UNKNOWN: f"not in the repository, not a stock file ({self.target}): what it sets is unknown",
+        }[self.how]
+        return f"{where}: include {self.pattern}: {said}"
+
+
+def unknown_includes(chain: Chain) -> list[Node]:
+    """The unresolved ``include`` nodes at any level of ``chain`` (outermost first): each may
+    hold directives in force at ``chain[-1]``. Resolved includes leave no node (their
+    directives are in place), so every ``include`` node in the tree is an unresolved one."""
+    return [n for level in chain for n in level.find("include") if n.args]
+
+
+def unknown_reason(chain: Chain, what: str) -> str | None:
+    """``include snippets/ssl-params.conf at site.conf:9 is not in the repository: TLS
+    protocols unknown`` when an unresolved include may set ``what`` at ``chain[-1]``; else None."""
+    found = unknown_includes(chain)
+    if not found:
+        return None
+    names = ", ".join(f"`include {n.args[0]}` at {n.where}" for n in found)
+    verb = "is" if len(found) == 1 else "are"
+    return f"{names} {verb} not in the repository: {what} unknown"
