@@ -212,12 +212,28 @@ class CollectorRun:
 @dataclass(frozen=True, kw_only=True)
 class Screenshot:
     """A PNG captured from the live site; ``path`` is absolute where it was captured (or
-    relative to the report's directory, as reports resolve it)."""
+    relative to the report's directory, as reports resolve it).
+
+    ``requests_loaded`` counts the requests the browser sent to the site for this page
+    (the document and its assets: GET or HEAD to the probed origin, within the per-page
+    cap of :mod:`golive.live.screenshots`); ``requests_blocked`` those golive stopped
+    (another method or origin, a WebSocket, over the cap). None: not counted (an audit
+    stored before golive counted them).
+    """
 
     name: str
     url: str
     path: str
     caption: str = ""
+    requests_loaded: int | None = None
+    requests_blocked: int | None = None
+
+    @property
+    def requests_note(self) -> str:
+        """``browser requests: 2 loaded, 5 blocked``, or "" when they were not counted."""
+        if self.requests_loaded is None or self.requests_blocked is None:
+            return ""
+        return f"browser requests: {self.requests_loaded} loaded, {self.requests_blocked} blocked"
 
 
 @dataclass(frozen=True, kw_only=True)

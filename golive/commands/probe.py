@@ -28,7 +28,8 @@ out/report.html writes one file per site, out/report-HOST.html (HOST with its po
 when the URL has one, e.g. report-shop.example.com.html), and a combined JSON of every
 site, out/report-all.json, next to the first -o path.
 
-Screenshots go to ./golive-screenshots/HOST/ (--no-screenshots to skip them).
+Screenshots go beside the first report, out/report-screenshots/HOST/, or without -o to
+.golive/screenshots/TIME/HOST/ (--no-screenshots to skip them).
 
 Exit status: 0 nothing failing at or above --fail-on on any site and every audit is
 complete; 1 failing findings at or above --fail-on on some site; 2 usage error (nothing
@@ -210,7 +211,7 @@ def probe(
             all_urls,
             opts,
             screenshots=not no_screenshots,
-            screenshot_dir=Path("golive-screenshots"),
+            screenshot_dir=screenshot_folder(output, started),
             dir_for="host",
         )
     elapsed = time.perf_counter() - clock
@@ -225,6 +226,16 @@ def probe(
     _show(console, audits, written, verbose=verbose, quiet=quiet)
     codes = [a.exit_status for a in audits]
     raise click.exceptions.Exit(1 if 1 in codes else 3 if 3 in codes else 0)
+
+
+def screenshot_folder(outputs: tuple[Path, ...], started: dt.datetime) -> Path:
+    """Where ``golive probe`` puts screenshots (one folder per host under it): beside the
+    first report (``out/report.html`` → ``out/report-screenshots/``), else
+    ``.golive/screenshots/<time>/`` in the current directory, which ignores itself in git
+    (:func:`golive.live.screenshots.make_folder`); never loose in the directory."""
+    if outputs:
+        return outputs[0].parent / f"{outputs[0].stem}-screenshots"
+    return Path(".golive") / "screenshots" / started.strftime("%Y%m%dT%H%M%S")
 
 
 def _load_checks_and_reports() -> None:

@@ -7,9 +7,32 @@ Host header: its captured body is rendered at the site's own URL).
 The browser is Debian's (``/usr/bin/chromium``, or ``$GOLIVE_CHROMIUM``), started
 headless through ``executable_path`` (never ``playwright install``), with the switches
 that keep chromium from calling home, and with host-resolver rules under which only
-the probed hosts resolve (``MAP * ~NOTFOUND``); every request to another origin is
-aborted as well. Each page gets a fresh context: no cookies, no storage, nothing typed
-into a form, so a screenshot shows no more than the site publishes to anyone.
+the probed hosts resolve (``MAP * ~NOTFOUND``). Each page gets a fresh context: no
+cookies, no storage, nothing typed into a form, so a screenshot shows no more than the
+site publishes to anyone.
+
+**Scripts run**: a screenshot is meant to show the page as its users see it, and many
+pages draw themselves with JavaScript. So the page's own code runs, and the guard is
+Playwright's request interception (``BrowserContext.route``, which sees every request
+of the context's pages, https://playwright.dev/python/docs/network#handle-requests), so
+that the probe's contract ("GET, HEAD and OPTIONS only, a bounded number of requests")
+holds for the browser too:
+
+- only GET and HEAD to the probed origins (the site's http and https origins) go out;
+  any other method (a ``fetch`` POST or PUT, a beacon, a form the page submits) and any
+  other origin are aborted;
+- WebSockets are intercepted (``BrowserContext.route_web_socket``) and closed without
+  ever being connected to the server; service workers are never registered
+  (``service_workers="block"``, https://playwright.dev/python/docs/service-workers);
+- each page loads at most :data:`REQUESTS_PER_PAGE` requests (the document included),
+  a cap of its own besides the probe's budget of requests per site; the rest are
+  aborted. A site costs at most ``4 × REQUESTS_PER_PAGE`` browser requests (four pages);
+- every :class:`~golive.model.Screenshot` says how many requests it loaded and how many
+  golive blocked, and the reports show it.
+
+After the ``load`` event, golive waits up to :data:`SETTLE_MS` for the network to be
+idle (Playwright's ``networkidle``), so what the page's scripts draw or ask for is in the
+picture and in the counts.
 
 When no browser (or no Playwright) is available, no screenshot is taken and the note
 says why; the audit goes on. Playwright: https://playwright.dev/python/docs/api/class-browsertype#browser-type-launch
@@ -18,6 +41,7 @@ says why; the audit goes on. Playwright: https://playwright.dev/python/docs/api/
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -55,6 +79,12 @@ CHROMIUM_ARGS = (
 )
 VIEWPORT = {"width": 1280, "height": 800}
 PAGES_AT_ONCE = 4
+#: Requests the browser may send for one page, the document included (see the docstring).
+REQUESTS_PER_PAGE = 40
+#: Methods the browser may send (the probe itself also sends OPTIONS, never the browser).
+BROWSER_METHODS = frozenset({"GET", "HEAD"})
+#: Milliseconds to wait, after ``load``, for the network to be idle.
+SETTLE_MS = 3000
 
 
 def chromium_path() -> str | None:
@@ -171,6 +201,56 @@ async def capture_all(
     return out
 
 
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents). When it lies in a ``.golive`` folder, that folder
+    gets a ``.gitignore`` of ``*`` (unless it has one), so golive's own files never show
+    up as untracked in the project (gitignore(5): a ``.gitignore`` applies to its folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for parent in (folder, *folder.parents):
+        if parent.name == ".golive":
+            ignore = parent / ".gitignore"
+            if not ignore.exists():
+                with contextlib.suppress(OSError):
+                    ignore.write_text("*\n", encoding="utf-8")
+            break
+
+
+class Gate:
+    """The request interception of one page's context: what it let through, what it blocked.
+
+    :meth:`request` lets a request out when its method is in :data:`BROWSER_METHODS`, its
+    origin in ``allowed`` and the page is under ``cap``; it aborts it otherwise.
+    :meth:`websocket` closes every WebSocket without connecting it to the server.
+    """
+
+    def __init__(self, allowed: set[str], cap: int = REQUESTS_PER_PAGE) -> None:
+        self.allowed = allowed
+        self.cap = cap
+        self.loaded = 0
+        self.blocked = 0
+
+    def admits(self, method: str, url: str) -> bool:
+        """True when a request ``method url`` may go out now (counted as loaded)."""
+        if method.upper() in BROWSER_METHODS and origin_of(url) in self.allowed and self.loaded < self.cap:
+            self.loaded += 1
+            return True
+        self.blocked += 1
+        return False
+
+    async def request(self, route: Any) -> None:
+        """Playwright's route handler: continue or abort ``route.request``."""
+        if self.admits(route.request.method, route.request.url):
+            await route.continue_()
+        else:
+            await route.abort("blockedbyclient")
+
+    async def websocket(self, ws: Any) -> None:
+        """Playwright's WebSocket route handler: never connected to the server (no
+        ``connect_to_server``), closed at once, counted as blocked."""
+        self.blocked += 1
+        await ws.close()
+
+
 async def _one(
     browser: Any,
     site: SiteFacts,
@@ -181,7 +261,7 @@ async def _one(
     results: dict[str, list[Screenshot]],
     failures: dict[str, list[str]],
 ) -> None:
-    allowed = {o for o in (site.http_origin, site.https_origin) if o}
+    gate = Gate({o for o in (site.http_origin, site.https_origin) if o})
     trust_anyway = opts.client.insecure or opts.client.cacert is not None
     timeout_ms = opts.client.timeout * 1000
     async with limit:
@@ -192,19 +272,13 @@ async def _one(
             accept_downloads=False,
         )
         try:
-
-            async def gate(route: Any) -> None:
-                if origin_of(route.request.url) in allowed:
-                    await route.continue_()
-                else:
-                    await route.abort()
-
-            await context.route("**/*", gate)
+            await context.route("**/*", gate.request)
+            await context.route_web_socket(re.compile(".*"), gate.websocket)
             page = await context.new_page()
             if shot.body is not None:
                 captured = shot.body
 
-                async def serve(route: Any) -> None:
+                async def serve(route: Any) -> None:  # a page route: it takes precedence
                     await route.fulfill(
                         status=captured.status or 200,
                         content_type=captured.header("Content-Type") or "text/html",
@@ -213,10 +287,19 @@ async def _one(
 
                 await page.route(shot.url, serve)
             await page.goto(shot.url, timeout=timeout_ms, wait_until="load")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(Exception):  # a page that never goes quiet is shot as it is
+                await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+            make_folder(path.parent)
             await page.screenshot(path=str(path), timeout=timeout_ms)
             results[site.host].append(
-                Screenshot(name=shot.name, url=shot.url, path=str(path), caption=shot.caption)
+                Screenshot(
+                    name=shot.name,
+                    url=shot.url,
+                    path=str(path),
+                    caption=shot.caption,
+                    requests_loaded=gate.loaded,
+                    requests_blocked=gate.blocked,
+                )
             )
         except Exception as exc:
             failures[site.host].append(f"{shot.name}: {' '.join(str(exc).split())[:160]}")

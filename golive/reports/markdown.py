@@ -458,7 +458,8 @@ def _extras(audit: Audit) -> list[str]:
             out += [
                 f"![{text(caption)}](<{_image_path(shot.path)}>)",
                 "",
-                f"*{text(caption)}* ({text(shot.url)})",
+                f"*{text(caption)}* ({text(shot.url)})"
+                + (f" · {text(shot.requests_note)}" if shot.requests_note else ""),
                 "",
             ]
     if audit.django_check_output:
