@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from golive.model import Audit, Finding, Severity, Status
+from golive.own_files import make_folder
 
 DEFAULT_PATH = Path(".golive") / "history.sqlite"
 #: Points deducted per failing (not accepted) finding, by severity.
@@ -189,8 +190,8 @@ class History:
         if not create and not path.is_file():
             raise HistoryError(f"no history at {path}: run `golive audit` first, or pass --history PATH")
         try:
-            if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
+            if create:  # a .golive folder ignores itself in git (golive.own_files)
+                make_folder(path.parent)
             self._db = sqlite3.connect(str(path), timeout=10)
             with self._db:
                 self._db.execute(_SCHEMA)

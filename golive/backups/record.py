@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from golive.own_files import make_folder
+
 RECORD = Path(".golive") / "backup-verified.json"
 
 
@@ -48,7 +50,7 @@ class Verification:
 def write(project_dir: Path, record: Verification) -> Path:
     """Write the record under ``project_dir``; returns its path."""
     path = project_dir / RECORD
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)  # .golive ignores itself in git
     data = asdict(record)
     data["problems"] = list(record.problems)
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ https://github.com/github/gitignore/blob/main/Python.gitignore).
 
 from __future__ import annotations
 
+from golive.own_files import is_own
 from golive.secrets.rules import is_test_path
 from golive.secrets.scanner import is_example_file
 
@@ -33,12 +34,13 @@ def classify(path: str) -> str | None:
     """The kind of a committed file that should not be (a key of :data:`KINDS`), or None.
 
     Returns ``"pem"`` or ``"sql"`` for files whose content decides (a ``.pem`` holding a
-    private key, a ``.sql`` file holding data); files in test code and documented templates
-    (``.env.example``) are not reported.
+    private key, a ``.sql`` file holding data); files in test code, documented templates
+    (``.env.example``) and golive's own files (under ``.golive/``: its history database,
+    :mod:`golive.own_files`) are not reported.
     """
     name = path.rsplit("/", 1)[-1]
     lower = name.lower()
-    if is_test_path(path):
+    if is_test_path(path) or is_own(path):
         return None
     if lower == ".env" or lower.startswith(".env.") or (lower.endswith(".env") and lower != ".env"):
         return None if is_example_file(path) else "env"
