@@ -8,7 +8,9 @@ Three git processes, whatever the size of the history:
 2. ``git grep -F -f - HEAD`` with the values found (on stdin, never on a command line):
    which of them HEAD still holds, and where (each hit re-checked with the same rules);
 3. ``git ls-tree -r -l HEAD`` (and one ``git grep -l`` for ``.pem``/``.sql`` contents):
-   committed ``.env`` files, keys, ``local_settings.py``, database dumps and SQLite files.
+   committed ``.env`` files, keys, ``local_settings.py``, database dumps and SQLite files,
+   never golive's own (its ``.golive`` folder, its history database wherever ``--history``
+   puts it: :mod:`golive.own_files`).
 
 A damaged clone (a missing object makes ``git log`` stop) is scanned as far as it can
 be: the stream resumes after the broken commit (``--skip``), and the facts say what was
@@ -35,7 +37,9 @@ from typing import ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
+from golive.history import history_path
 from golive.model import Location
+from golive.own_files import is_own, own_paths
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo
 from golive.secrets import files
@@ -391,6 +395,8 @@ def collect(ctx: AuditContext) -> GitFacts:
     if head_error:
         partial.append(f"HEAD could not be read completely ({head_error}): 'still in HEAD' may be incomplete")
     tracked, tracked_error = tracked_files(root, pathspec)
+    own = own_paths(root, [history_path(project, ctx.options.history, ctx.config.raw.get("history"))])
+    tracked = [t for t in tracked if not is_own(t[0], own)]  # golive's history is not the project's data
     if tracked_error:
         partial.append(tracked_error)
 
