@@ -30,6 +30,7 @@ def registry() -> Registry:
         performance,
         secrets,
         webserver,
+        webserver_context,
     )
 
     return Registry.from_modules(
@@ -46,6 +47,7 @@ def registry() -> Registry:
             appserver,
             appserver_config,
             webserver,
+            webserver_context,
             gixy,
             live,
             # 9 security alerts, host, backups, server-side security

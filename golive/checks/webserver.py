@@ -208,13 +208,21 @@ def host_header(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header: Django then
     builds absolute URLs, password-reset links and ``ALLOWED_HOSTS`` checks on the wrong name,
     and one is tempted to put ``127.0.0.1`` in ALLOWED_HOSTS. ``proxy_set_header`` lines are
-    inherited only by a level that has none of its own, a classic way to lose it.
+    inherited only by a level that has none of its own, a classic way to lose it. With
+    ``USE_X_FORWARDED_HOST = True`` Django takes the host from ``X-Forwarded-Host`` instead
+    (https://docs.djangoproject.com/en/stable/ref/settings/#use-x-forwarded-host): nginx
+    setting that header (not from the client's) is the consistent pair (GL715 otherwise).
     """
+    runtime = _runtime(facts)
+    forwarded_host = runtime is not None and runtime.setting("USE_X_FORWARDED_HOST") is True
     for block, node in app_passes(_roots(facts[NginxFacts])):
         if node.name != "proxy_pass":
             continue
-        host = headers(block, "proxy_set_header").get("host")
-        if host is not None:
+        sent = headers(block, "proxy_set_header")
+        xfh = sent.get("x-forwarded-host")
+        if sent.get("host") is not None or (
+            forwarded_host and xfh is not None and not from_client(xfh.args[1] if len(xfh.args) > 1 else "")
+        ):
             continue
         evidence = [f"{node.evidence()}: no proxy_set_header Host in force, nginx sends Host: $proxy_host"]
         lost = lost_inherited(block, "proxy_set_header", "host")
