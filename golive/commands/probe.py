@@ -232,7 +232,7 @@ def screenshot_folder(outputs: tuple[Path, ...], started: dt.datetime) -> Path:
     """Where ``golive probe`` puts screenshots (one folder per host under it): beside the
     first report (``out/report.html`` → ``out/report-screenshots/``), else
     ``.golive/screenshots/<time>/`` in the current directory, which ignores itself in git
-    (:func:`golive.live.screenshots.make_folder`); never loose in the directory."""
+    (:func:`golive.own_files.make_folder`); never loose in the directory."""
     if outputs:
         return outputs[0].parent / f"{outputs[0].stem}-screenshots"
     return Path(".golive") / "screenshots" / started.strftime("%Y%m%dT%H%M%S")
@@ -251,7 +251,8 @@ def _load_checks_and_reports() -> None:
 
 def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> list[list[Path]]:
     """Write every report; ``[[paths of site 0], [paths of site 1], ...]``."""
-    from golive.reports import write
+    from golive.reports import write, write_atomic
+    from golive.reports.controls import json_text
     from golive.reports.json_report import to_dict
 
     written: list[list[Path]] = [[] for _ in audits]
@@ -269,8 +270,7 @@ def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> l
                     for a in audits
                 ],
             }
-            combined.parent.mkdir(parents=True, exist_ok=True)
-            combined.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            write_atomic(combined, json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
             for paths in written:
                 paths.append(combined)
     except OSError as exc:

@@ -55,6 +55,7 @@ from golive.live.client import origin_of
 from golive.live.facts import Exchange, SiteFacts
 from golive.live.probe import ProbeOptions
 from golive.model import Screenshot
+from golive.own_files import make_folder  # .golive ignores itself in git
 
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -199,20 +200,6 @@ async def capture_all(
         shots = tuple(sorted(results[site.host], key=lambda s: order.get(s.name, 9)))
         out[site.host] = (shots, "; ".join(failures[site.host]))
     return out
-
-
-def make_folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents). When it lies in a ``.golive`` folder, that folder
-    gets a ``.gitignore`` of ``*`` (unless it has one), so golive's own files never show
-    up as untracked in the project (gitignore(5): a ``.gitignore`` applies to its folder)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for parent in (folder, *folder.parents):
-        if parent.name == ".golive":
-            ignore = parent / ".gitignore"
-            if not ignore.exists():
-                with contextlib.suppress(OSError):
-                    ignore.write_text("*\n", encoding="utf-8")
-            break
 
 
 class Gate:
