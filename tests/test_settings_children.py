@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,8 +58,9 @@ def pidfiles(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 
     yield pidfile
     for path in made:
-        if path.is_file() and alive(pid := int(path.read_text())):
-            os.kill(pid, signal.SIGKILL)
+        for pid in path.read_text().split() if path.is_file() else ():
+            if alive(int(pid)):
+                os.kill(int(pid), signal.SIGKILL)
 
 
 def test_a_child_holding_stderr_does_not_make_the_settings_hang(
@@ -89,3 +91,31 @@ def test_a_child_holding_stderr_does_not_make_gunicorns_config_hang(
     assert (gunicorn.status, gunicorn.reason) == ("ok", "")
     assert elapsed < 10, f"the audit took {elapsed:.1f} s"
     assert gone_within(int(pidfile.read_text()), 2), "the gunicorn config's background process survived"
+
+
+def test_an_interpreter_that_leaves_a_process_behind_costs_no_time(
+    make_project: Callable[..., Path], pidfiles: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """``--python`` names a wrapper (as pyenv shims and site launchers are) that starts a
+    background process holding its stdout and stderr, then runs the real interpreter:
+    the settings probe, gunicorn's loader and the listing of the installed packages are
+    each done as soon as the interpreter is, and what it left behind is killed."""
+    pidfile = pidfiles("wrapper-children")
+    wrapper = tmp_path / "python-wrapper"
+    wrapper.write_text(f'#!/bin/sh\nsleep 60 &\necho $! >> "{pidfile}"\nexec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    from golive.collectors.dependencies import list_environment
+
+    started = time.monotonic()
+    packages = list_environment(str(wrapper), dict(os.environ), timeout=30)
+    assert time.monotonic() - started < 10
+    assert "django" in {p.name for p in packages}
+    project = make_project(files={"gunicorn.conf.py": 'bind = "127.0.0.1:8000"\n'})
+    started = time.monotonic()
+    audit = audit_project(project, timeout=30, select=("GL1", "GL6"), python=str(wrapper))
+    elapsed = time.monotonic() - started
+    runs = {r.name: (r.status, r.reason) for r in audit.collectors}
+    assert runs["runtime"] == ("ok", "") and runs["gunicorn"] == ("ok", ""), runs
+    assert elapsed < 10, f"the audit took {elapsed:.1f} s"
+    for pid in pidfile.read_text().split():
+        assert gone_within(int(pid), 2), "a process the interpreter left behind survived"
