@@ -142,3 +142,16 @@ def test_a_collector_error_naming_a_hostile_file_is_escaped_on_stdout_and_stderr
     shown = r"n\\x1b\[2J(\\n| )::error::N\.conf:\d+: "  # the newline escaped, or a space already
     assert re.search(r"^golive: nginx: .*" + shown, proc.stderr, re.M), proc.stderr
     assert re.search(r"^  nginx error: .*" + shown, proc.stdout, re.M), proc.stdout
+
+
+def test_golive_history_shows_a_hostile_author_escaped(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "proj")
+    git(root, "-c", "init.defaultBranch=main", "init", "-q")
+    git(root, "config", "user.name", "Eve\x1b]0;pwned\x07 [bold]x[/bold]")
+    git(root, "add", "-A")
+    commit(root, "start", "2026-01-01T10:00:00+00:00", {})
+    assert golive("audit", ".", "--no-runtime", "-q", cwd=root).returncode in (0, 1)
+    proc = golive("history", cwd=root, COLUMNS="200")
+    assert proc.returncode == 0, proc.stderr
+    assert RAW_CONTROL.search(proc.stdout) is None
+    assert "Eve\\x1b]0;pwned\\x07 [bold]x[/bold]" in proc.stdout
