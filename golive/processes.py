@@ -33,9 +33,11 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NoReturn
 
@@ -43,6 +45,8 @@ from typing import IO, NoReturn
 GRACE = 1.0
 #: Seconds between two looks at a running child in :func:`wait`.
 POLL = 0.02
+#: Bytes of a child's stderr :func:`run` keeps (the end: where the error is).
+STDERR_MAX = 64 * 1024
 
 _lock = threading.RLock()
 _running: dict[subprocess.Popen[bytes], object] = {}  # process → its owner token (or None)
@@ -136,6 +140,50 @@ def wait(proc: subprocess.Popen[bytes], timeout: float, *, done: Path | None = N
         if left <= 0:
             raise subprocess.TimeoutExpired(proc.args, timeout)
         time.sleep(min(POLL, left))
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What :func:`run` saw: the exit ``status`` (negative: the signal that ended it, ``-9``
+    when golive killed the group before the process exited) and its output."""
+
+    status: int
+    stdout: bytes
+    stderr: bytes
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    input: bytes = b"",
+    done: Path | None = None,
+    stderr_max: int = STDERR_MAX,
+) -> Finished:
+    """Run ``argv`` to completion as :func:`start` starts it, with ``input`` as stdin, and
+    kill its process group when done (:func:`wait`, :func:`finish`).
+
+    stdin, stdout and stderr are temporary files, never pipes, so a process it leaves
+    running cannot hold golive's reading open. ``stderr`` keeps the last ``stderr_max``
+    bytes (where the error is). Raises :class:`OSError` when ``argv`` cannot be started,
+    :class:`subprocess.TimeoutExpired` after ``timeout`` seconds (the group killed), and
+    :class:`Interrupted` once golive is stopping.
+    """
+    with tempfile.TemporaryDirectory(prefix="golive-run-") as tmp:
+        paths = [Path(tmp) / name for name in ("stdin", "stdout", "stderr")]
+        paths[0].write_bytes(input)
+        with paths[0].open("rb") as fin, paths[1].open("wb") as fout, paths[2].open("wb") as ferr:
+            proc = start(argv, cwd=cwd, env=env, stdin=fin, stdout=fout, stderr=ferr)
+        try:
+            wait(proc, timeout, done=done)
+        finally:
+            status = finish(proc)
+        with paths[2].open("rb") as fh:
+            fh.seek(max(0, paths[2].stat().st_size - stderr_max))
+            stderr = fh.read()
+        return Finished(status=status, stdout=paths[1].read_bytes(), stderr=stderr)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

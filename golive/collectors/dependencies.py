@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
 from golive.data.tables import DjangoTables, TablesError, load_tables, series_of
@@ -182,22 +183,20 @@ def latest_patches(timeout: float = 3.0) -> dict[str, str] | str:
 
 def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) -> tuple[Package, ...]:
     """The distributions installed for ``python``. Raises :class:`CollectorError`."""
-    try:
-        proc = subprocess.run(
+    try:  # in a process group golive kills when done (golive.processes): anything the
+        # interpreter leaves running (a wrapper's background job) costs no time
+        done = processes.run(
             [python, "-I", "-c", _LIST_SCRIPT],
-            capture_output=True,
-            text=True,
             timeout=timeout,
             env={k: v for k, v in env.items() if k not in ("PYTHONSTARTUP", "PYTHONPATH")},
-            check=False,
         )
-        data = json.loads(proc.stdout)
+        data = json.loads(done.stdout)
     except OSError as exc:
         raise CollectorError(f"cannot run {python}: {exc.strerror}: pass --python") from None
     except subprocess.TimeoutExpired:
         raise CollectorError(f"{python} did not list its packages within {timeout:g} s") from None
     except ValueError:
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
         raise CollectorError(f"{python} could not list its packages: {last[:200]}") from None
     seen: dict[str, Package] = {}
     for name, version, direct in data.get("packages", []):
@@ -250,17 +249,18 @@ def _run_pip_audit(
         if osv_url:
             cmd += ["--osv-url", osv_url]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+            done = processes.run(cmd, timeout=timeout)
         except subprocess.TimeoutExpired:
             return {"error": f"pip-audit did not finish within {timeout:g} s"}
         except OSError as exc:
             return {"error": f"cannot run pip-audit: {exc.strerror}"}
+    stderr = done.stderr.decode("utf-8", "replace")
     try:
-        return {"json": json.loads(proc.stdout)}
+        return {"json": json.loads(done.stdout)}
     except ValueError:
-        lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip() and not ln.startswith("WARNING")]
-        last = lines[-1] if lines else f"exit status {proc.returncode}"
-        if "No module named pip_audit" in proc.stderr:
+        lines = [ln for ln in stderr.strip().splitlines() if ln.strip() and not ln.startswith("WARNING")]
+        last = lines[-1] if lines else f"exit status {done.status}"
+        if "No module named pip_audit" in stderr:
             return {"error": "pip-audit is not installed: pip install pip-audit"}
         return {"error": f"pip-audit failed: {last.strip()[:300]}"}
 
