@@ -1,0 +1,149 @@
+"""Secrets in command lines and configuration text are redacted when the fact is made
+(issue 9, item 1).
+
+A Procfile ``--env STRIPE_SECRET_KEY=...``, a Dockerfile ``CMD`` with ``-e API_TOKEN=...``,
+a compose ``command:`` with a broker URL's password, a systemd ``ExecStart`` with
+``--password`` and ``Environment=``, gunicorn's ``raw_env`` and an nginx
+``proxy_set_header Authorization "Basic ..."`` were copied verbatim into facts, and from
+there into evidence (GL530 quotes the process manager's command). Each collector now
+passes raw text through :mod:`golive.redact`; the tests read the facts the real
+collectors build from real files, and the evidence of a real audit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import audit_project
+
+from golive.collectors import gunicorn, nginx, project
+from golive.context import AuditOptions, resolve
+from golive.model import Status
+
+
+def canary(label: str) -> str:
+    return f"{label}{secrets.token_hex(12)}"
+
+
+@pytest.fixture
+def planted(make_project: Callable[..., Path]) -> tuple[Path, dict[str, str]]:
+    c = {
+        name: canary(name)
+        for name in ("stripe", "broker", "token", "compose", "unit", "unitenv", "rawenv", "basic", "option")
+    }
+    root = make_project(
+        files={
+            "Procfile": (
+                f"web: gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env STRIPE_SECRET_KEY={c['stripe']}\n"
+                f"worker: celery -A shop worker --broker amqp://shop:{c['broker']}@rabbit:5672//\n"
+            ),
+            "Dockerfile": (
+                "FROM python:3.12\n"
+                'CMD ["gunicorn", "site_conf.wsgi", "-b", "127.0.0.1:8000",'
+                f' "-e", "API_TOKEN={c["token"]}"]\n'
+            ),
+            "docker-compose.yml": (
+                "services:\n  worker:\n"
+                f"    command: celery -A shop worker --broker redis://:{c['compose']}@cache:6379/0\n"
+            ),
+            "deploy/shop-worker.service": (
+                "[Service]\n"
+                f'Environment="DB_PASSWORD={c["unitenv"]}"\n'
+                f"ExecStart=/usr/bin/celery -A shop worker --password {c['unit']} --api-key={c['option']}\n"
+            ),
+            "gunicorn.conf.py": f'raw_env = ["DJANGO_API_TOKEN={c["rawenv"]}"]\n',
+            "deploy/nginx/shop.conf": (
+                "server {\n    listen 80;\n    server_name shop.example.com;\n"
+                "    location / {\n"
+                f'        proxy_set_header Authorization "Basic {c["basic"]}";\n'
+                "        proxy_pass http://127.0.0.1:8000;\n    }\n}\n"
+            ),
+        }
+    )
+    return root, c
+
+
+def leaked(text: str, values: dict[str, str]) -> list[str]:
+    return [name for name, value in values.items() if value in text or value[-12:] in text]
+
+
+def test_command_lines_are_redacted_in_the_project_facts(planted: tuple[Path, dict[str, str]]) -> None:
+    root, c = planted
+    facts = project.collect(resolve(AuditOptions(project_dir=root)))
+    commands = {(cmd.origin, str(cmd.location)): cmd.command for cmd in facts.commands}
+    assert commands == {
+        (
+            "Procfile",
+            "Procfile:1",
+        ): "gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env STRIPE_SECRET_KEY=***",
+        ("Procfile", "Procfile:2"): "celery -A shop worker --broker amqp://shop:***@rabbit:5672//",
+        ("Dockerfile CMD", "Dockerfile:2"): "gunicorn site_conf.wsgi -b 127.0.0.1:8000 -e API_TOKEN=***",
+        ("docker-compose command", "docker-compose.yml:3"): (
+            "celery -A shop worker --broker redis://:***@cache:6379/0"
+        ),
+        ("systemd ExecStart", "deploy/shop-worker.service:3"): (
+            "/usr/bin/celery -A shop worker --password *** --api-key=***"
+        ),
+    }
+    assert leaked(repr(facts), c) == []
+
+
+def test_gunicorn_and_nginx_facts_hold_no_secret(planted: tuple[Path, dict[str, str]]) -> None:
+    root, c = planted
+    ctx = resolve(AuditOptions(project_dir=root))
+    servers = gunicorn.collect(ctx).servers
+    assert [(s.kind, s.command) for s in servers] == [
+        ("gunicorn", "gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env STRIPE_SECRET_KEY=***"),
+        ("gunicorn", "gunicorn site_conf.wsgi -b 127.0.0.1:8000 -e API_TOKEN=***"),
+    ]
+    assert servers[0].setting("raw_env") == ["DJANGO_API_TOKEN=***", "STRIPE_SECRET_KEY=***"]
+    web = nginx.collect(ctx)
+    root_node = web.parsed[0].root
+    assert root_node is not None
+    found = []
+    stack = [root_node]
+    while stack:
+        node = stack.pop()
+        if node.name == "proxy_set_header":
+            found.append(node.text())
+        stack.extend(node.children or ())
+    assert found == ["proxy_set_header Authorization 'Basic ***';"]
+    assert leaked(repr(servers) + repr(web), c) == []
+
+
+def test_evidence_quotes_the_redacted_command(planted: tuple[Path, dict[str, str]]) -> None:
+    root, c = planted
+    audit = audit_project(root)
+    gl530 = [f for f in audit.findings if f.id == "GL530"]
+    assert [f.status for f in gl530] == [Status.PASS]
+    assert (
+        "collected by the process manager: Procfile at Procfile:1:"
+        " gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env STRIPE_SECRET_KEY=***"
+    ) in gl530[0].evidence
+    everything = repr(audit.findings) + repr(audit.collectors)
+    assert leaked(everything, c) == []
+
+
+def test_the_redaction_function_keeps_the_rest_readable() -> None:
+    from golive import redact
+
+    assert redact.redact_text("gunicorn app.wsgi --env DEBUG=0 --bind 0.0.0.0:8000") == (
+        "gunicorn app.wsgi --env DEBUG=0 --bind 0.0.0.0:8000"
+    )
+    assert redact.redact_text('docker run -e "API_TOKEN=a b" -e PATH=/usr/bin img') == (
+        'docker run -e "API_TOKEN=***" -e PATH=/usr/bin img'
+    )
+    assert redact.redact_words(["--env", "SECRET_KEY=a b", "--password", "pw", "--bind", "x"]) == (
+        "--env",
+        "SECRET_KEY=***",
+        "--password",
+        "***",
+        "--bind",
+        "x",
+    )
+    assert redact.redact_text("https://example.com/@team postgres://app:abc/def@db:5432/app") == (
+        "https://example.com/@team postgres://app:***@db:5432/app"
+    )
