@@ -82,6 +82,11 @@ PATH = click.Path(path_type=Path)
 @app.command(epilog=EXIT_HELP)
 @click.argument("project_dir", type=PATH, default=".", required=False)
 @click.option("--settings", help="Settings module to audit.")
+@click.option(
+    "--django-root",
+    type=PATH,
+    help="Folder holding manage.py, when not the project directory (default: found below it).",
+)
 @click.option("--python", help="The project's interpreter (default: this one).")
 @click.option("--env-file", type=PATH, help="Environment variables for the settings (dotenv).")
 @click.option("--author", help="Who signs the report.")
@@ -134,6 +139,7 @@ PATH = click.Path(path_type=Path)
 def audit(
     project_dir: Path,
     settings: str | None,
+    django_root: Path | None,
     python: str | None,
     env_file: Path | None,
     author: str | None,
@@ -169,6 +175,7 @@ def audit(
     options = AuditOptions(
         project_dir=project_dir,
         settings=settings,
+        django_root=django_root,
         python=python,
         env_file=env_file,
         author=author,

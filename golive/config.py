@@ -14,6 +14,9 @@ Recognised keys::
     python = ".venv/bin/python"
     env_file = "deploy/audit.env"
     timeout = 60
+    django_root = "src"                      # the folder holding manage.py (default: found)
+    production_files = ["deploy/*.yml"]      # deployment files to audit whatever they look like
+    ignore_files = ["docker/dev/*"]          # deployment files never to audit
 
     [tool.golive.attest.GL222]               # sign a manual check
     by = "Jane Ops"
@@ -54,6 +57,9 @@ class Config:
     python: str | None = None
     env_file: str | None = None
     timeout: float | None = None
+    django_root: str | None = None
+    production_files: tuple[str, ...] = ()
+    ignore_files: tuple[str, ...] = ()
     attestations: tuple[Attestation, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -117,6 +123,9 @@ def _validate(table: dict[str, Any], path: Path) -> Config:
         python=_str(table, "python", path),
         env_file=_str(table, "env_file", path),
         timeout=float(timeout) if timeout is not None else None,
+        django_root=_str(table, "django_root", path),
+        production_files=_strs(table, "production_files", path),
+        ignore_files=_strs(table, "ignore_files", path),
         attestations=_attestations(table.get("attest", {}), path),
         raw=table,
     )

@@ -15,8 +15,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from golive.collectors.layout import Layout
 from golive.config import Config, ConfigError, load_config
 from golive.discovery import DiscoveryError, choose_settings
+from golive.django_root import DjangoRootError, find_django_root
 from golive.model import Severity
 
 
@@ -35,6 +37,7 @@ class AuditOptions:
 
     project_dir: Path = Path(".")
     settings: str | None = None
+    django_root: Path | None = None
     python: str | None = None
     env_file: Path | None = None
     author: str | None = None
@@ -103,6 +106,17 @@ class AuditContext:
     git: GitInfo
     started: dt.datetime
     fingerprint_key: str = field(default_factory=lambda: secrets.token_hex(16))
+    #: The folder holding manage.py (on the settings' ``sys.path``) when it is not
+    #: ``project_dir`` (see :mod:`golive.django_root`); None: the project directory.
+    django_root: Path | None = None
+    django_root_reason: str = ""
+    #: The audit's :class:`golive.collectors.layout.Layout` (which files are production).
+    layout: Layout | None = None
+
+    @property
+    def django_dir(self) -> Path:
+        """The Django root: where settings modules are resolved and the probe runs."""
+        return self.django_root or self.project_dir
 
 
 def git_info(project_dir: Path) -> GitInfo:
@@ -182,9 +196,20 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
         config = load_config(project_dir)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    config_name = config.path.name if config.path else ""
+    try:
+        root = find_django_root(
+            project_dir,
+            explicit=options.django_root,
+            configured=config.django_root,
+            config_name=config_name,
+            settings=options.settings or config.settings,
+        )
+    except DjangoRootError as exc:
+        raise UsageError(str(exc)) from None
     try:
         choice = choose_settings(
-            project_dir,
+            root.path,
             options.settings,
             config.settings,
             config.path.name if config.path else "",
@@ -210,6 +235,12 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
 
     git = git_info(project_dir)
     author = options.author or config.author or git.user or "unknown (set --author)"
+    layout = Layout(
+        project_dir,
+        production_files=config.production_files,
+        ignore_files=config.ignore_files,
+        config_name=config_name or "the configuration",
+    )
     return AuditContext(
         options=options,
         project_dir=project_dir,
@@ -227,4 +258,7 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
         ignore=options.ignore + config.ignore,
         git=git,
         started=now or dt.datetime.now().astimezone(),
+        django_root=root.path,
+        django_root_reason=root.reason,
+        layout=layout,
     )

@@ -210,6 +210,23 @@ class CollectorRun:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeploymentFile:
+    """A deployment file golive found and what it took it for (:mod:`golive.collectors.layout`).
+
+    ``path`` is relative to the repository root; ``kind`` names the file's type (``compose
+    file``, ``Dockerfile``, ``nginx config``...); ``role`` is ``production``,
+    ``development``, ``test``, ``example``, ``unknown`` or ``ignored``; ``reason`` says what
+    decided it; ``audited`` is False for the files seen and left out.
+    """
+
+    path: str
+    kind: str
+    role: str
+    reason: str
+    audited: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class Screenshot:
     """A PNG captured from the live site; ``path`` is absolute where it was captured (or
     relative to the report's directory, as reports resolve it).
@@ -259,6 +276,11 @@ class Audit:
     django_check_output: str = ""
     fail_on: Severity = Severity.HIGH
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    #: The folder holding manage.py, relative to ``project_path`` (``.``: the root), and why.
+    django_root: str = "."
+    django_root_reason: str = ""
+    #: Every deployment file discovered, audited or left out, and why (``DeploymentFile``).
+    deployment_files: tuple[DeploymentFile, ...] = ()
     #: Filled by :mod:`golive.history` when the audit is stored: ``id``, ``previous_id``,
     #: ``new``/``fixed``/``unchanged``/``unverified`` findings, ``trend``, ``score``, ``grade``.
     history: Mapping[str, Any] | None = None

@@ -56,6 +56,9 @@ class Facts:
 
 
 CheckFunc = Callable[[Facts, "CheckSpec"], Iterable[Finding]]
+#: A precondition on the facts a check reads: None when it holds, else the one-line reason the
+#: check is ``skipped`` (``"gunicorn: no gunicorn instance found, only uwsgi (...)"``).
+Requirement = Callable[[Facts], "str | None"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,7 +66,10 @@ class CheckSpec:
     """Everything about one check.
 
     ``needs`` lists the facts types the check reads; when one is missing the check is
-    skipped with the reason its collector gave. ``uses`` lists the facts it reads when
+    skipped with the reason its collector gave. ``requires`` lists preconditions on those
+    facts (:data:`Requirement`): the input the check judges is present in them (a gunicorn
+    instance among the application servers found); when one gives a reason the check is
+    skipped with it, never passed on an input it did not see. ``uses`` lists the facts it reads when
     they are there (``facts.get(...)``, cross-checks): with ``--select``, a collector
     that no selected check needs or uses is not run. The runtime, source and project
     facts are always collected and need not be listed in ``uses``. ``manual`` checks ask for a person's
@@ -82,7 +88,16 @@ class CheckSpec:
     manual: bool = False
     validity_days: int | None = None
     uses: tuple[type, ...] = ()
+    requires: tuple[Requirement, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def unmet(self, facts: Facts) -> str | None:
+        """The reason of the first :attr:`requires` precondition that does not hold, or None."""
+        for requirement in self.requires:
+            reason = requirement(facts)
+            if reason:
+                return reason
+        return None
 
     @property
     def section(self) -> Section:
@@ -157,6 +172,7 @@ def check(
     manual: bool = False,
     validity_days: int | None = None,
     uses: tuple[type, ...] = (),
+    requires: tuple[Requirement, ...] = (),
 ) -> Callable[[CheckFunc], CheckSpec]:
     """Declare a check: the decorated function becomes a :class:`CheckSpec`.
 
@@ -181,6 +197,7 @@ def check(
             manual=manual,
             validity_days=validity_days,
             uses=uses,
+            requires=requires,
         )
 
     return wrap

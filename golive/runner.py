@@ -215,10 +215,18 @@ def _missing_reason(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]
 
 
 def run_check(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> list[Finding]:
-    """Run one check, isolated. No failing finding → one ``pass``; a crash → ``error``."""
+    """Run one check, isolated. Its input missing (a needed collector did not run, or a
+    ``requires`` precondition does not hold) → ``skipped`` with the reason; no failing
+    finding → one ``pass``; a crash → ``error``."""
     missing = _missing_reason(spec, facts, runs)
     if missing is not None:
         return [spec.skipped(missing)]
+    try:
+        unmet = spec.unmet(facts)
+    except Exception as exc:
+        return [spec.finding(Status.ERROR, reason=f"check crashed: {_one_line(exc)}")]
+    if unmet is not None:
+        return [spec.skipped(unmet)]
     try:
         found = list(spec(facts))
     except Exception as exc:
@@ -318,6 +326,14 @@ def prune(collectors: Sequence[CollectorSpec], specs: Iterable[CheckSpec]) -> li
     return [c if c.produces in wanted else replace(c, collect=_skip_pruned, uses=()) for c in collectors]
 
 
+def _django_root(ctx: AuditContext) -> str:
+    """The Django root relative to the project directory (``.`` for the directory itself)."""
+    try:
+        return ctx.django_dir.relative_to(ctx.project_dir).as_posix() or "."
+    except ValueError:
+        return str(ctx.django_dir)
+
+
 def run_audit(
     ctx: AuditContext,
     *,
@@ -398,6 +414,9 @@ def run_audit(
         screenshots=tuple(shot for item in items.values() for shot in getattr(item, "screenshots", ())),
         django_check_output=django_check_output(runtime) if runtime else "",
         fail_on=ctx.fail_on,
+        django_root=_django_root(ctx),
+        django_root_reason=ctx.django_root_reason,
+        deployment_files=ctx.layout.files() if ctx.layout is not None else (),
         inputs={
             "python": ctx.python,
             "env_file": str(ctx.options.env_file or "") or None,

@@ -30,6 +30,33 @@ GUNICORN = "https://docs.gunicorn.org/en/stable/settings.html"
 ASYNC_WORKERS = ("gevent", "eventlet", "tornado")
 
 
+def _labels(servers: list[AppServer] | tuple[AppServer, ...]) -> str:
+    shown = ", ".join(s.label for s in servers[:3])
+    return shown + (f" and {len(servers) - 3} more" if len(servers) > 3 else "")
+
+
+def gunicorn_found(facts: Facts) -> str | None:
+    """Requirement of the checks that judge gunicorn's own settings: a gunicorn instance was
+    found and loaded. Without one they are skipped (an empty list of gunicorn instances is
+    not a gunicorn that passed), with the servers that were found instead."""
+    found = facts[GunicornFacts]
+    if found.gunicorn:
+        return None
+    return f"no gunicorn found: the application server is {_labels(found.servers)}"
+
+
+def servers_read(facts: Facts) -> str | None:
+    """Requirement of the checks that judge any application server's options: at least one
+    server whose configuration golive read (a uWSGI started with ``--ini`` whose file is not
+    read gives nothing to judge)."""
+    servers = facts[GunicornFacts].servers
+    if any(not s.unread for s in servers):
+        return None
+    return "no application server's configuration was read: " + "; ".join(
+        f"{s.label}: {s.unread}" for s in servers[:3]
+    )
+
+
 def _bind_text(server: AppServer, bind: Endpoint) -> str:
     if server.kind == "gunicorn":
         return server.how("bind")
@@ -51,6 +78,7 @@ def _targets(nginx: NginxFacts) -> list[tuple[Endpoint, str]]:
     title="the application server listens on every interface while nginx reaches it locally",
     severity=Severity.MEDIUM,
     needs=(GunicornFacts,),
+    requires=(servers_read,),
     uses=(NginxFacts,),
     reference=GUNICORN + "#bind",
     remediation="""
@@ -97,6 +125,7 @@ def bind_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="the application server reloads on code changes",
     severity=Severity.MEDIUM,
     needs=(GunicornFacts,),
+    requires=(servers_read,),
     reference=GUNICORN + "#reload",
     remediation="Remove `reload = True` (gunicorn) / `--reload` (uvicorn, hypercorn) / `--py-autoreload`.",
 )
@@ -125,6 +154,7 @@ def reload_on(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="the number of worker processes is 1 or far from 2 × cores + 1",
     severity=Severity.INFO,
     needs=(GunicornFacts,),
+    requires=(servers_read,),
     reference="https://docs.gunicorn.org/en/stable/design.html#how-many-workers",
     remediation="""
     Start from gunicorn's rule of thumb and measure:
@@ -170,6 +200,7 @@ def workers_count(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn's threads or worker_connections do not fit its worker class",
     severity=Severity.LOW,
     needs=(GunicornFacts,),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#worker-class",
     remediation="""
     Pick one model: sync/gthread workers with `threads`, or gevent workers with
@@ -207,6 +238,7 @@ def worker_model(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn's worker timeout is off or very long",
     severity=Severity.MEDIUM,
     needs=(GunicornFacts,),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#timeout",
     remediation="timeout = 30  # seconds; long jobs belong in a task queue",
 )
@@ -232,6 +264,7 @@ def timeout(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="forwarded headers are trusted from any host while the server is reachable by other hosts",
     severity=Severity.HIGH,
     needs=(GunicornFacts,),
+    requires=(servers_read,),
     reference=GUNICORN + "#forwarded-allow-ips",
     remediation="""
     Trust only the proxy's address (gunicorn's default is 127.0.0.1,::1):
@@ -274,6 +307,7 @@ def forwarded_any(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn's umask leaves its unix socket writable by every local user",
     severity=Severity.MEDIUM,
     needs=(GunicornFacts,),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#umask",
     remediation="umask = 0o007  # socket rw for the owner and group (add nginx's user to the group)",
 )
@@ -299,6 +333,7 @@ def socket_umask(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn writes no access log, or no error log",
     severity=Severity.LOW,
     needs=(GunicornFacts,),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#accesslog",
     remediation="""
     accesslog = "-"   # stdout, collected by systemd/docker
@@ -331,6 +366,7 @@ def logs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn is told to run its workers as root",
     severity=Severity.HIGH,
     needs=(GunicornFacts,),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#user",
     remediation='user = "app"  # an unprivileged account that owns nothing but what it must write',
 )
@@ -352,6 +388,7 @@ def runs_as_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn never recycles its workers (max_requests unset)",
     severity=Severity.INFO,
     needs=(GunicornFacts,),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#max-requests",
     remediation="""
     max_requests = 1000
@@ -377,6 +414,7 @@ def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn's control socket can be used by other local users",
     severity=Severity.MEDIUM,
     needs=(GunicornFacts,),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#control-socket",
     remediation="control_socket_mode = 0o600  # or: control_socket_disable = True",
 )
@@ -403,6 +441,7 @@ def control_socket(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="nginx proxies to an address no application server listens on",
     severity=Severity.HIGH,
     needs=(GunicornFacts, NginxFacts),
+    requires=(servers_read,),
     reference="https://docs.gunicorn.org/en/stable/deploy.html#nginx-configuration",
     remediation="""
     Make both name the same socket:
@@ -438,6 +477,7 @@ def upstream_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="gunicorn trusts nginx's forwarded headers and nginx passes the client's X-Forwarded-Proto",
     severity=Severity.HIGH,
     needs=(GunicornFacts, NginxFacts),
+    requires=(gunicorn_found,),
     reference=GUNICORN + "#forwarded-allow-ips",
     remediation="""
     In every location that proxies to gunicorn:
@@ -497,6 +537,7 @@ def unix_socket_trust(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="a per-process cache holds the cache or the sessions while several worker processes run",
     severity=Severity.HIGH,
     needs=(GunicornFacts, RuntimeFacts),
+    requires=(servers_read,),
     reference="https://docs.djangoproject.com/en/stable/topics/cache/#local-memory-caching",
     remediation="""
     Share the cache between processes:

@@ -575,8 +575,8 @@ def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if not media or default_storage(runtime) != FILE_SYSTEM_STORAGE:
         return
     ctx = facts.context
-    # A relative path is relative to the server's working directory: the project, usually.
-    cwd = ctx.project_dir if ctx is not None else Path.cwd()
+    # A relative path is relative to the server's working directory: the Django root, usually.
+    cwd = ctx.django_dir if ctx is not None else Path.cwd()
     media_path = (cwd / str(media)).resolve()
     static = runtime.setting("STATIC_ROOT")
     if static and _inside(media_path, (cwd / str(static)).resolve()):

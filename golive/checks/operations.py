@@ -52,7 +52,7 @@ def admin_default_path(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def _route_location(facts: Facts, urlconf: str, route: str) -> Location | None:
     """The line of the URLconf module where the string ``route`` is written, if found."""
     ctx = facts.context
-    path = module_file(ctx.project_dir, urlconf) if ctx is not None and urlconf else None
+    path = module_file(ctx.django_dir, urlconf) if ctx is not None and urlconf else None
     if path is None:
         return None
     try:

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.layout import GUNICORN as GUNICORN_CONFIG
+from golive.collectors.layout import Layout, layout_of
 from golive.collectors.runtime import run_in_project
 from golive.collectors.servers_cmdline import PARSERS, drop_unresolved, invocations
 from golive.collectors.servers_common import (
@@ -86,6 +88,9 @@ class AppServer:
     unresolved: tuple[str, ...] = ()
     cpu_count: int | None = None
     version: str = ""
+    #: Why this server's configuration was not read (a config file golive does not read
+    #: yet), empty when it was: checks need at least one server read (:func:`servers_read`).
+    unread: str = ""
 
     def setting(self, name: str, default: Any = None) -> Any:
         """An effective gunicorn setting (``workers``, ``bind``...), or ``default``."""
@@ -167,11 +172,13 @@ def config_lines(path: Path) -> dict[str, int]:
     return lines
 
 
-def discover(project_dir: Path) -> list[Path]:
-    """gunicorn configuration files in the project (``gunicorn*.py``, 4 levels deep, test
-    folders skipped).
+def discover(project_dir: Path, layout: Layout | None = None) -> list[Path]:
+    """gunicorn configuration files in the project (``gunicorn*.py``, 4 levels deep); with a
+    ``layout``, those it admits (production or unknown: :mod:`golive.collectors.layout`),
+    else without test folders.
     """
-    return [p for p in deployment_files(project_dir) if CONFIG_NAME.match(p.name)]
+    found = [p for p in deployment_files(project_dir, every=layout is not None) if CONFIG_NAME.match(p.name)]
+    return [p for p in found if layout is None or layout.admit(p, GUNICORN_CONFIG)]
 
 
 def run_loader(python: str, requests: list[dict[str, Any]], ctx: AuditContext) -> list[dict[str, Any]]:
@@ -307,7 +314,8 @@ def collect(ctx: AuditContext) -> GunicornFacts:
 
     project_dir = ctx.project_dir
     given = [p if p.is_absolute() else Path.cwd() / p for p in ctx.options.gunicorn]
-    configs = [p.resolve() for p in given] if given else [p.resolve() for p in discover(project_dir)]
+    chosen = given or discover(project_dir, layout_of(ctx))
+    configs = [p.resolve() for p in chosen]
     for path in configs:
         if not path.is_file():
             raise CollectorError(f"--gunicorn {path}: no such file")
@@ -373,6 +381,7 @@ def _other_server(inv: Any, found: str, where: Location, command: str, ctx: Audi
             a.strip() for a in (opts.forwarded_allow_ips or "").split(",") if a.strip()
         ),
         unresolved=inv.unresolved,
+        unread=f"its configuration file {opts.config} is not read" if opts.config else "",
     )
 
 

@@ -284,7 +284,7 @@ def settings_files(ctx: AuditContext) -> set[Path]:
     """The settings module's file and, for a settings package, its sibling modules."""
     from golive.discovery import module_file
 
-    found = module_file(ctx.project_dir, ctx.settings_module)
+    found = module_file(ctx.django_dir, ctx.settings_module)
     if found is None:
         return set()
     folder = found.parent

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.layout import NGINX, Layout, layout_of
 from golive.collectors.nginx_includes import IncludeResolver
 from golive.collectors.servers_common import display_path
 from golive.collectors.servers_nginx import Chain, Node, from_gixy, servers, walk
@@ -278,9 +279,11 @@ def audit_file(
     return nfile, gixy
 
 
-def discover(project_dir: Path) -> list[Path]:
-    """The project's files that parse as nginx (candidates: see the module docstring)."""
-    return [path for path in _candidates(project_dir) if classify(path) == "nginx"]
+def discover(project_dir: Path, layout: Layout | None = None) -> list[Path]:
+    """The project's files that parse as nginx (candidates: see the module docstring); with
+    a ``layout``, only those it admits (production or unknown: :mod:`golive.collectors.layout`)."""
+    found = [path for path in _candidates(project_dir, every=layout is not None) if classify(path) == "nginx"]
+    return [path for path in found if layout is None or layout.admit(path, NGINX)]
 
 
 def collect(ctx: AuditContext) -> NginxFacts:
@@ -289,14 +292,18 @@ def collect(ctx: AuditContext) -> NginxFacts:
     """
     project_dir = ctx.project_dir
     prefix = ctx.options.nginx_prefix.expanduser().resolve() if ctx.options.nginx_prefix else None
+    layout = layout_of(ctx)
     if ctx.options.nginx:
         inputs = [
             (p if p.is_absolute() else Path.cwd() / p, f"given with --nginx {p}") for p in ctx.options.nginx
         ]
     else:
-        inputs = [(p, f"discovered {display_path(p, project_dir)}") for p in discover(project_dir)]
+        found = discover(project_dir, layout)
+        inputs = [(p, f"discovered {display_path(p, project_dir)}") for p in found]
     if not inputs:
-        raise Skip("no nginx configuration found in the project (give --nginx FILE)")
+        raise Skip(
+            "no nginx configuration found in the project (give --nginx FILE)" + layout.summary(NGINX)
+        )
     if not ctx.options.nginx:  # a discovered file that another includes is audited through it
         included: set[Path] = set()
         for path, _ in inputs:

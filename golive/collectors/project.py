@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 
 from golive import shellwords
 from golive.collectors import CollectorSpec
+from golive.collectors import layout as layout_mod
+from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
 from golive.model import Location
@@ -130,7 +132,40 @@ def _dockerfile(path: Path, rel: str) -> Iterator[ProcessCommand]:
         )
 
 
-def _compose(path: Path, rel: str) -> Iterator[ProcessCommand]:
+def deployment_kind(path: Path) -> str | None:
+    """The :mod:`~golive.collectors.layout` kind of a file this collector reads commands from
+    (``Procfile``, ``Procfile.web``; ``Dockerfile``, ``Dockerfile.prod``, ``web.Dockerfile``;
+    ``docker-compose.yml``, ``compose.prod.yaml``, ``local.yml``/``production.yml`` when they
+    hold ``services:``; ``*.service``), or None."""
+    name = path.name
+    if name == "Procfile" or name.startswith("Procfile."):
+        return layout_mod.PROCFILE
+    if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
+        return layout_mod.DOCKERFILE
+    if re.fullmatch(r"(docker-)?compose(\.[\w-]+)?\.ya?ml", name):
+        return layout_mod.COMPOSE
+    if name.endswith((".yml", ".yaml")) and not name.startswith(".") and _compose_like(path):
+        return layout_mod.COMPOSE
+    if name.endswith(".service"):
+        return layout_mod.SYSTEMD
+    return None
+
+
+def _compose_like(path: Path) -> bool:
+    """True for a YAML file at most 1 MB whose top level has ``services:`` and ``image:``,
+    ``build:`` or ``command:`` under it: a compose file under another name (``local.yml``)."""
+    try:
+        if path.stat().st_size > 1_000_000:
+            return False
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(re.search(r"^services:\s*$", text, re.M)) and bool(
+        re.search(r"^\s+(image|build|command):", text, re.M)
+    )
+
+
+def _compose(path: Path, rel: str, layout: Layout | None = None) -> Iterator[ProcessCommand]:
     import yaml
 
     root = yaml.compose(path.read_text(encoding="utf-8"))
@@ -139,9 +174,17 @@ def _compose(path: Path, rel: str) -> Iterator[ProcessCommand]:
     services = _mapping_get(root, "services")
     if not isinstance(services, yaml.MappingNode):
         return
-    for _, service in services.value:
+    for key_node, service in services.value:
         if not isinstance(service, yaml.MappingNode):
             continue
+        profiles = _mapping_get(service, "profiles")
+        if isinstance(profiles, yaml.SequenceNode):
+            role = layout_mod.profile_role([getattr(n, "value", "") for n in profiles.value])
+            if role is not None:  # started only by `docker compose --profile dev`
+                if layout is not None:
+                    name = getattr(key_node, "value", "?")
+                    layout.left_out(path, f"compose service {name}", role[0], role[1])
+                continue
         for key in ("command", "entrypoint"):
             node = _mapping_get(service, key)
             if node is None:
@@ -223,17 +266,21 @@ def collect(ctx: AuditContext) -> ProjectFacts:
     commands: list[ProcessCommand] = []
     deps: list[Dependency] = []
     req_files: list[str] = []
+    layout = layout_of(ctx)
     for path in _walk(ctx.project_dir):
         rel = str(path.relative_to(ctx.project_dir))
         name = path.name
+        kind = deployment_kind(path)
+        if kind is not None and not layout.admit(path, kind):
+            continue  # development, test or example: listed in the report as left out
         try:
-            if name == "Procfile":
+            if kind == layout_mod.PROCFILE:
                 commands += _procfile(path, rel)
-            elif name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
+            elif kind == layout_mod.DOCKERFILE:
                 commands += _dockerfile(path, rel)
-            elif re.fullmatch(r"(docker-)?compose(\.[\w-]+)?\.ya?ml", name):
-                commands += _compose(path, rel)
-            elif name.endswith(".service"):
+            elif kind == layout_mod.COMPOSE:
+                commands += _compose(path, rel, layout)
+            elif kind == layout_mod.SYSTEMD:
                 commands += _systemd(path, rel)
             elif re.fullmatch(r"requirements.*\.(txt|in)", name) or (
                 path.parent.name == "requirements" and name.endswith(".txt")

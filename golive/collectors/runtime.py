@@ -1,8 +1,9 @@
 """The runtime collector: the settings as Django really loads them.
 
 It runs ``probe_script.py`` (standard library and Django only) with the project's own
-interpreter in a subprocess: the project directory as working directory and first on
-``sys.path``, the environment of this process plus ``--env-file``, a timeout. The probe
+interpreter in a subprocess: the Django root (the folder holding manage.py, see
+:mod:`golive.django_root`) as working directory and first on ``sys.path``, the
+environment of this process plus ``--env-file``, a timeout. The probe
 calls ``django.setup()`` and ``run_checks(include_deployment_checks=True)`` and writes a
 redacted JSON snapshot to a temporary file; secret values never leave the subprocess
 (see the probe's docstring for the contract).
@@ -127,7 +128,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
         request = json.dumps(
             {
                 "settings_module": ctx.settings_module,
-                "project_dir": str(ctx.project_dir),
+                "project_dir": str(ctx.django_dir),
                 "output": str(out),
                 "fingerprint_key": ctx.fingerprint_key,
             }
@@ -140,6 +141,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 timeout=ctx.timeout,
                 env={"DJANGO_SETTINGS_MODULE": ctx.settings_module},
                 done=out,
+                cwd=ctx.django_dir,
             )
         except subprocess.TimeoutExpired:
             raise CollectorError(
@@ -156,8 +158,28 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
         except (OSError, ValueError) as exc:
             raise CollectorError(f"the runtime probe wrote unreadable output: {exc}") from None
     if data.get("error"):
+        _from_repository_root(data["error"], ctx)
         raise ProbeFailed(_scrub(_format_error(data["error"]), ctx), data)
     return data
+
+
+def _from_repository_root(err: dict[str, Any], ctx: AuditContext) -> None:
+    """Make the probe's error location (relative to the Django root it ran in) relative to
+    the repository root, as every path in a report is; and when the settings module is not
+    found on the Django root's ``sys.path``, say which folder that was and why."""
+    file = err.get("file")
+    if isinstance(file, str) and file and not os.path.isabs(file) and ctx.django_dir != ctx.project_dir:
+        err["file"] = str((ctx.django_dir / file).relative_to(ctx.project_dir))
+    if str(err.get("hint") or "").startswith("check --settings"):
+        try:
+            root = ctx.django_dir.relative_to(ctx.project_dir).as_posix() or "."
+        except ValueError:
+            root = str(ctx.django_dir)
+        reason = f" ({ctx.django_root_reason})" if ctx.django_root_reason else ""
+        err["hint"] = (
+            f"{err['hint']}; the settings are imported from the Django root"
+            f" {root}{reason}: pass --django-root DIR if manage.py is elsewhere"
+        )
 
 
 def run_in_project(
@@ -168,10 +190,11 @@ def run_in_project(
     timeout: float,
     env: Mapping[str, str] | None = None,
     done: Path | None = None,
+    cwd: Path | None = None,
 ) -> tuple[int, bytes]:
     """Run ``argv`` (a script under the project's interpreter) the way golive runs project
-    code: the project directory as working directory, the audit's environment (plus ``env``,
-    without ``PYTHONSTARTUP``), stdout discarded, in a process group of its own
+    code: the project directory (or ``cwd``) as working directory, the audit's environment
+    (plus ``env``, without ``PYTHONSTARTUP``), stdout discarded, in a process group of its own
     (:func:`golive.processes.start`).
 
     The script is done when it exits or, with ``done``, as soon as that file exists (the
@@ -193,7 +216,7 @@ def run_in_project(
         with stdin_path.open("rb") as stdin_file, stderr_path.open("wb") as stderr_file:
             try:
                 proc = processes.start(
-                    argv, cwd=ctx.project_dir, env=full_env, stdin=stdin_file, stderr=stderr_file
+                    argv, cwd=cwd or ctx.project_dir, env=full_env, stdin=stdin_file, stderr=stderr_file
                 )
             except OSError as exc:
                 raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None

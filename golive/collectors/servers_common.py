@@ -184,14 +184,17 @@ def nginx_pass_target(value: str) -> tuple[Endpoint, str | None]:
 TEST_FOLDERS = frozenset({"tests", "test", "fixtures", "testdata"})
 
 
-def deployment_files(project_dir: Path) -> Iterator[Path]:
-    """The project's files (4 levels deep, as :mod:`golive.collectors.project` walks it),
-    without those under test folders (``tests/``, ``fixtures/``...).
+def deployment_files(project_dir: Path, *, every: bool = False) -> Iterator[Path]:
+    """The files of the repository at ``project_dir`` (4 levels deep, as
+    :mod:`golive.collectors.project` walks it), without those under test folders
+    (``tests/``, ``fixtures/``...) unless ``every``: a caller that asks
+    :class:`golive.collectors.layout.Layout` about each file passes ``every=True`` so that
+    test files are listed in the report as seen and left out rather than never seen.
     """
     from golive.collectors.project import _walk
 
     for path in _walk(project_dir):
-        if not TEST_FOLDERS.intersection(path.relative_to(project_dir).parts[:-1]):
+        if every or not TEST_FOLDERS.intersection(path.relative_to(project_dir).parts[:-1]):
             yield path
 
 

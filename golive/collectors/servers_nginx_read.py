@@ -186,8 +186,8 @@ def classify(path: Path) -> str | None:
     return "nginx" if names and len(known) * 2 > len(names) else None
 
 
-def _candidates(project_dir: Path) -> Iterator[Path]:
-    for path in deployment_files(project_dir):
+def _candidates(project_dir: Path, every: bool = False) -> Iterator[Path]:
+    for path in deployment_files(project_dir, every=every):
         name = path.name
         if (
             name.endswith((".conf", ".nginx"))

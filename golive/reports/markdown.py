@@ -48,6 +48,9 @@ class Item:
     ``section`` and one of its ``subjects`` is in ``subjects``; ``django`` items take
     every Django check id; a ``rest`` item takes its section's findings no other item
     took. ``optional`` items are left out of the checklist when nothing maps to them.
+    ``audited_by`` (id prefixes) names the checks that read the item's own input (the
+    application server's configuration, not the requirements file): the item is ticked
+    only when one of them ran, and is "not audited" when they were all skipped.
     """
 
     label: str
@@ -58,15 +61,25 @@ class Item:
     django: bool = False
     rest: bool = False
     optional: bool = False
+    audited_by: tuple[str, ...] = ()
 
 
-def _item(label: str, text: str, section: Section, ids: str = "", subjects: str = "", **kw: bool) -> Item:
+def _item(
+    label: str,
+    text: str,
+    section: Section,
+    ids: str = "",
+    subjects: str = "",
+    audited_by: str = "",
+    **kw: bool,
+) -> Item:
     return Item(
         label=label,
         text=text,
         section=section,
         ids=tuple(ids.split()),
         subjects=frozenset(subjects.split()),
+        audited_by=tuple(audited_by.split()),
         **kw,
     )
 
@@ -187,7 +200,11 @@ CHECKLIST: tuple[Item, ...] = (
     ),
     _item("Other error-reporting settings", "", S.ERROR_REPORTING, rest=True, optional=True),
     _item(
-        "Application server", "a production WSGI/ASGI server, not runserver", S.APPLICATION_SERVER, rest=True
+        "Application server",
+        "a production WSGI/ASGI server, not runserver",
+        S.APPLICATION_SERVER,
+        audited_by="GL61 GL620 GL621 GL63",
+        rest=True,
     ),
     _item(
         "Web server", "TLS, host validation, static and media files served safely", S.WEB_SERVER, rest=True
@@ -217,9 +234,35 @@ class ItemState:
         return _unique(f.id for f in self.findings if f.status in OPEN and f.accepted is None)
 
     @property
+    def audited(self) -> tuple[Finding, ...]:
+        """The findings of the checks that read the item's input (:attr:`Item.audited_by`; all
+        of them when the item names none)."""
+        prefixes = self.item.audited_by
+        if not prefixes:
+            return self.findings
+        return tuple(f for f in self.findings if f.id.startswith(prefixes))
+
+    @property
     def done(self) -> bool:
-        """True when no finding is open and at least one passed (manual attested counts)."""
-        return not self.open_ids and any(f.status is Status.PASS for f in self.findings)
+        """True when no finding is open and at least one of :attr:`audited` passed (manual
+        attested counts): a row whose input was not audited is never ticked."""
+        return not self.open_ids and any(f.status is Status.PASS for f in self.audited)
+
+    @property
+    def not_audited(self) -> str | None:
+        """Why the item's input was not audited: the reasons of its skipped checks, when
+        every one of :attr:`audited` was skipped (or none ran); None when it was audited or
+        nothing at all maps to the item (that is "not checked in this audit")."""
+        if not self.findings or self.open_ids:
+            return None
+        mine = self.audited
+        if any(f.status is not Status.SKIPPED for f in mine):
+            return None
+        reasons = _unique(f.reason for f in mine if f.reason)
+        if not reasons:
+            return "its checks were not run (--select/--ignore)" if not mine else "its checks were skipped"
+        more = f" (and {len(reasons) - 2} more reasons)" if len(reasons) > 2 else ""
+        return "; ".join(reasons[:2]) + more
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
@@ -337,6 +380,8 @@ def _checkbox(state: ItemState) -> str:
         notes.append(f"{code(f.id)} attested by {text(a.by)} on {text(a.on)}")
     if not state.findings:
         notes.append("not checked in this audit")
+    elif state.not_audited is not None:
+        notes.append(f"**not audited**: {text(state.not_audited)}")
     elif not state.done and not state.open_ids:
         notes.append("skipped " + ", ".join(code(i) for i in by_status[Status.SKIPPED]))
     return head + (" — " + "; ".join(notes) if notes else "")
@@ -361,6 +406,11 @@ def _header(audit: Audit) -> list[str]:
             "Settings",
             (code(audit.settings_module) if audit.settings_module else "unknown")
             + (f": {text(audit.settings_reason)}" if audit.settings_reason else ""),
+        ),
+        *(
+            [("Django root", code(audit.django_root) + f": {text(audit.django_root_reason)}")]
+            if audit.django_root_reason or audit.django_root != "."
+            else []
         ),
         ("Django / Python", f"{text(audit.django_version or '?')} / {text(audit.python_version or '?')}"),
         ("golive", text(audit.golive_version)),
@@ -443,6 +493,25 @@ def _findings(audit: Audit) -> list[str]:
     return out
 
 
+def _deployment_files(audit: Audit) -> list[str]:
+    """The deployment files found, left-out ones first, with their role and why."""
+    if not audit.deployment_files:
+        return []
+    out = [
+        "## Deployment files",
+        "",
+        "Only production files (and files that say nothing either way) are audited.",
+        "",
+        "| file | kind | role | audited | why |",
+        "|---|---|---|---|---|",
+    ]
+    for f in sorted(audit.deployment_files, key=lambda f: (f.audited, f.path)):
+        audited = "yes" if f.audited else "**left out**"
+        out.append(f"| {code(f.path)} | {text(f.kind)} | {text(f.role)} | {audited} | {text(f.reason)} |")
+    out.append("")
+    return out
+
+
 def _extras(audit: Audit) -> list[str]:
     out: list[str] = []
     if audit.attestations:
@@ -488,5 +557,6 @@ def render(audit: Audit) -> str:
         out.append(_checkbox(state))
     out.append("")
     out += _findings(audit)
+    out += _deployment_files(audit)
     out += _extras(audit)
     return "\n".join(out).rstrip("\n") + "\n"

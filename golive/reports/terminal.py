@@ -28,6 +28,7 @@ from rich.text import Text
 
 from golive.model import Audit, Finding, Section, Severity, Status
 from golive.reports.controls import visible
+from golive.reports.markdown import checklist
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -62,6 +63,11 @@ def _header(audit: Audit) -> Panel:
     lines = [
         f"[bold]{_m(audit.project_name)}[/]  {_m(audit.project_path)}",
         f"settings [bold]{_m(audit.settings_module or '?')}[/] ({_m(audit.settings_reason)})",
+        *(
+            [f"Django root [bold]{_m(audit.django_root)}[/] ({_m(audit.django_root_reason)})"]
+            if audit.django_root_reason or audit.django_root != "."
+            else []
+        ),
         f"Django {_m(audit.django_version or '?')} · Python {_m(audit.python_version or '?')}"
         f" · commit {_m(commit)}",
         f"{_m(audit.started_at)} · by {_m(audit.author)} · golive {_m(audit.golive_version)}",
@@ -122,6 +128,15 @@ def render_console(
             console.print(Text.assemble((head, style), (clean(run.reason), "")), soft_wrap=True)
         for line in _inputs(run.details):
             console.print(Text.assemble((f"  {clean(run.name)}: ", "dim"), (line, "")), soft_wrap=True)
+    for entry in audit.deployment_files:
+        if not entry.audited:
+            line = f"{clean(entry.path)} ({clean(entry.kind)}, {clean(entry.role)}): {clean(entry.reason)}"
+            console.print(Text.assemble(("  left out: ", "dim"), (line, "")), soft_wrap=True)
+    unaudited: dict[Section, list[str]] = {}
+    for state in checklist(audit.findings):
+        if state.not_audited is not None:
+            label = clean(state.item.label.replace("`", ""))
+            unaudited.setdefault(state.item.section, []).append(f"{label}: {clean(state.not_audited)}")
     by_section: dict[Section, list[Finding]] = {}
     for f in audit.findings:
         by_section.setdefault(f.section, []).append(f)
@@ -132,6 +147,8 @@ def render_console(
         counts = {s: sum(1 for f in items if f.status is s) for s in Status}
         tally = "  ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
         console.rule(Text.assemble((section.heading, "bold"), ("  " + tally, "dim")), align="left")
+        for line in unaudited.get(section, ()):
+            console.print(Text.assemble(("  not audited  ", "bold yellow"), (line, "")), soft_wrap=True)
         for f in items:
             if verbose or f.status in (Status.FAIL, Status.ERROR, Status.MANUAL):
                 console.print(_finding(f), soft_wrap=True)

@@ -1,0 +1,390 @@
+"""Which deployment files describe production, and which development, tests or examples.
+
+A repository holds more deployment files than the production deployment uses: a
+``docker-compose.yml`` that runs ``runserver`` for development next to ``production.yml``,
+``local.yml``, a CI fixture ``docker/compose/test-nginx.conf``, ``Procfile.dev``. Judging
+them as production raises false alarms ("started with runserver") and audits the wrong
+nginx. Every collector that discovers deployment files asks :class:`Layout` (one per
+audit, ``ctx.layout``; see :func:`layout_of`) whether to audit each one; only
+``production`` and ``unknown`` files are audited (DESIGN.md, "Production, development,
+test"), the others are listed in the report as seen and left out, with the reason.
+
+:func:`classify` decides, first rule that applies:
+
+1. ``[tool.golive] ignore_files`` / ``production_files`` (path globs, relative to the
+   repository root; a folder pattern takes the files under it): ``ignored`` / ``production``;
+2. a test or CI folder anywhere in the path (``tests/``, ``ci/``, ``fixtures/``,
+   ``.github/``...: :data:`TEST_WORDS`): ``test``;
+3. the words of the file name (split at ``.``, ``-``, ``_``): ``test``, ``ci`` → ``test``;
+   ``dev``, ``local``, ``override`` (Docker Compose merges ``docker-compose.override.yml``
+   into every ``docker compose up`` of a developer's checkout:
+   https://docs.docker.com/compose/how-tos/multiple-compose-files/merge/) → ``development``;
+   ``example``, ``sample``, ``docs`` → ``example``; ``prod``, ``production``, ``live``,
+   ``staging``, ``deploy`` → ``production`` (a name with both kinds of words is not
+   production: ``docker-compose.prod.local.yml``);
+4. the words of the folders, nearest first (``compose/local/django/Dockerfile``);
+5. the content, for files that start processes (compose files, Dockerfiles, Procfiles,
+   systemd units, start scripts, env files): Django's ``runserver`` ("DO NOT USE THIS SERVER
+   IN A PRODUCTION SETTING", https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver)
+   and no production server → ``development``, *when another file of the repository
+   starts a production server* (:meth:`Layout.production_server`; when none does, the
+   runserver file may be how the site runs and is audited: GL601 judges it); a production
+   server (gunicorn, uWSGI, daphne, uvicorn, hypercorn, granian, waitress) and no
+   runserver → ``production``; neither, with ``DEBUG=1``/``DEBUG=True`` set →
+   ``development`` (again only when another file starts a production server); compose
+   services whose ``profiles`` are all development or test words are left out of the
+   file's content and of the commands (https://docs.docker.com/compose/how-tos/profiles/);
+6. else ``unknown`` (audited).
+
+A production server with ``DEBUG=True`` stays production: that is a finding, not a hint.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from golive.model import DeploymentFile
+
+
+class Role(str, Enum):
+    """What a deployment file is for."""
+
+    PRODUCTION = "production"
+    DEVELOPMENT = "development"
+    TEST = "test"
+    EXAMPLE = "example"
+    UNKNOWN = "unknown"
+    IGNORED = "ignored"
+
+
+#: Roles whose files are audited.
+AUDITED = frozenset({Role.PRODUCTION, Role.UNKNOWN})
+
+#: Kinds of deployment files (the ``kind`` a collector passes).
+COMPOSE, DOCKERFILE, PROCFILE, SYSTEMD = "compose file", "Dockerfile", "Procfile", "systemd unit"
+NGINX, GUNICORN, UWSGI, SCRIPT, ENV = (
+    "nginx config",
+    "gunicorn config",
+    "uWSGI config",
+    "start script",
+    "env file",
+)
+#: Kinds whose content says which server they start (rule 5).
+STARTS_PROCESSES = frozenset({COMPOSE, DOCKERFILE, PROCFILE, SYSTEMD, SCRIPT, ENV})
+
+TEST_WORDS = frozenset(
+    [
+        "test",
+        "tests",
+        "testing",
+        "ci",
+        "e2e",
+        "fixture",
+        "fixtures",
+        "testdata",
+        "github",
+        "gitlab",
+        "circleci",
+        "travis",
+        "selenium",
+        "cypress",
+        "playwright",
+    ]
+)
+DEV_WORDS = frozenset(["dev", "devel", "develop", "development", "local", "override", "debug"])
+EXAMPLE_WORDS = frozenset(["example", "examples", "sample", "samples", "docs", "doc"])
+PROD_WORDS = frozenset(["prod", "production", "prd", "live", "staging", "deploy", "deployment", "release"])
+#: Order in which a name's words decide: any non-production word beats a production one.
+WORD_ROLES: tuple[tuple[frozenset[str], Role], ...] = (
+    (TEST_WORDS, Role.TEST),
+    (DEV_WORDS, Role.DEVELOPMENT),
+    (EXAMPLE_WORDS, Role.EXAMPLE),
+    (PROD_WORDS, Role.PRODUCTION),
+)
+
+RUNSERVER = re.compile(r"\brunserver(?:_plus)?\b")
+PROD_SERVER = re.compile(r"\b(gunicorn|uwsgi|daphne|uvicorn|hypercorn|granian|waitress-serve)\b")
+DEBUG_ON = re.compile(r"\b(?:DJANGO_)?DEBUG\b['\"]?\s*[=:]\s*['\"]?(?:1|true|yes|on)\b['\"]?", re.IGNORECASE)
+#: Most bytes of a file read for rule 5.
+MAX_READ = 256 * 1024
+
+
+def words(name: str) -> list[str]:
+    """The lower-case words of a file or folder name (``docker-compose.override.yml`` →
+    ``docker compose override yml``)."""
+    return [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+
+
+def _word_role(name: str) -> tuple[Role, str] | None:
+    found = set(words(name))
+    for vocabulary, role in WORD_ROLES:
+        hit = sorted(found & vocabulary)
+        if hit:
+            return role, hit[0]
+    return None
+
+
+def _glob_hit(rel: str, patterns: Iterable[str]) -> str | None:
+    for pattern in patterns:
+        folder = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, folder + "/*"):
+            return pattern
+    return None
+
+
+def _uncommented(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", ";")))
+
+
+def content_role(text: str, elsewhere: str | None = None) -> tuple[Role, str] | None:
+    """Rule 5 on the (uncommented) text of a file that starts processes, or None.
+
+    ``elsewhere`` is another deployment file of the repository that starts a production
+    server, if any: only then is a file that starts runserver (or sets ``DEBUG`` on and
+    starts no server) development. When nothing else starts a production server the
+    runserver file may well be how the site runs: it is audited (GL601 judges it).
+    """
+    body = _uncommented(text)
+    dev = RUNSERVER.search(body)
+    prod = PROD_SERVER.search(body)
+    if prod and not dev:
+        return Role.PRODUCTION, f"starts {prod.group(1)}"
+    if prod or elsewhere is None:
+        return None
+    if dev:
+        return (
+            Role.DEVELOPMENT,
+            f"starts {dev.group(0)} (Django's development server), while {elsewhere}"
+            " starts a production server",
+        )
+    debug = DEBUG_ON.search(body)
+    if debug:
+        return (
+            Role.DEVELOPMENT,
+            f"sets {' '.join(debug.group(0).split())} and starts no server, while {elsewhere}"
+            " starts a production server",
+        )
+    return None
+
+
+def profile_role(profiles: Sequence[object]) -> tuple[Role, str] | None:
+    """The role of a compose service from its ``profiles``: development or test when every
+    profile name is made of such words (``dev``, ``local-debug``, ``ci``), else None."""
+    names = [str(p) for p in profiles if str(p).strip()]
+    if not names:
+        return None
+    roles = []
+    for name in names:
+        found = _word_role(name)
+        if found is None or found[0] not in (Role.DEVELOPMENT, Role.TEST):
+            return None
+        roles.append(found[0])
+    role = Role.TEST if all(r is Role.TEST for r in roles) else Role.DEVELOPMENT
+    return role, f"compose profile {', '.join(names)}"
+
+
+def _compose_content(text: str) -> str:
+    """The services of a compose file minus those in development/test profiles, as text."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, dict):
+        return text
+    kept: dict[str, Any] = {}
+    for name, service in services.items():
+        if isinstance(service, dict):
+            profiles = service.get("profiles")
+            if isinstance(profiles, list) and profile_role(profiles) is not None:
+                continue
+            kept[str(name)] = {k: service.get(k) for k in ("command", "entrypoint", "environment")}
+    return yaml.safe_dump(kept)
+
+
+def classify(
+    rel: str,
+    kind: str,
+    text: str | None = None,
+    *,
+    production_files: Sequence[str] = (),
+    ignore_files: Sequence[str] = (),
+    config_name: str = "the configuration",
+    elsewhere: str | None = None,
+) -> DeploymentFile:
+    """The role of the deployment file at ``rel`` (POSIX path relative to the repository
+    root) of ``kind``, by the module's rules; ``text`` is its content (rule 5, for the
+    kinds in :data:`STARTS_PROCESSES`; None skips that rule), ``elsewhere`` another file
+    that starts a production server (see :func:`content_role`). Pure: never reads a file.
+    """
+
+    def out(role: Role, reason: str) -> DeploymentFile:
+        return DeploymentFile(path=rel, kind=kind, role=role.value, reason=reason, audited=role in AUDITED)
+
+    hit = _glob_hit(rel, ignore_files)
+    if hit:
+        return out(Role.IGNORED, f"[tool.golive] ignore_files {hit!r} in {config_name}")
+    hit = _glob_hit(rel, production_files)
+    if hit:
+        return out(Role.PRODUCTION, f"[tool.golive] production_files {hit!r} in {config_name}")
+    path = PurePosixPath(rel)
+    folders = [f for f in path.parts[:-1]]
+    for folder in folders:
+        test = sorted(set(words(folder)) & TEST_WORDS)
+        if test:
+            return out(Role.TEST, f"in the {folder}/ folder (tests or CI)")
+    named = _word_role(path.name)
+    if named:
+        role, word = named
+        return out(role, f"its name says {word!r}")
+    for folder in reversed(folders):
+        found = _word_role(folder)
+        if found:
+            role, word = found
+            return out(role, f"in the {folder}/ folder ({word!r})")
+    if text is not None and kind in STARTS_PROCESSES:
+        body = _compose_content(text) if kind == COMPOSE else text
+        found = content_role(body, elsewhere)
+        if found:
+            return out(*found)
+        if RUNSERVER.search(_uncommented(body)) and not PROD_SERVER.search(_uncommented(body)):
+            return out(Role.UNKNOWN, "starts runserver and no other file starts a production server: audited")
+    return out(Role.UNKNOWN, "nothing in its path, name or content says production or not: audited")
+
+
+def _head(path: Path) -> str | None:
+    """The first :data:`MAX_READ` bytes of ``path`` as text, or None when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_READ).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+class Layout:
+    """The classification of one repository's deployment files, shared by the collectors
+    of one audit (thread-safe): :meth:`admit` classifies a discovered file (reading it when
+    its content matters), remembers the answer, and says whether to audit it; :meth:`files`
+    lists everything seen, for the report.
+    """
+
+    def __init__(
+        self,
+        repo: Path,
+        *,
+        production_files: Sequence[str] = (),
+        ignore_files: Sequence[str] = (),
+        config_name: str = "the configuration",
+    ) -> None:
+        self.repo = repo
+        self.production_files = tuple(production_files)
+        self.ignore_files = tuple(ignore_files)
+        self.config_name = config_name
+        self._lock = threading.Lock()
+        self._seen: dict[str, DeploymentFile] = {}
+        self._peer_lock = threading.Lock()
+        self._peer: list[str | None] = []
+
+    def rel(self, path: Path) -> str | None:
+        """``path`` relative to the repository (POSIX), or None when outside it."""
+        try:
+            return path.resolve().relative_to(self.repo.resolve()).as_posix()
+        except ValueError:
+            return None
+
+    def classify(self, path: Path, kind: str) -> DeploymentFile:
+        """The file's :class:`DeploymentFile` (computed once per path; the first kind asked wins).
+        A file outside the repository (given on the command line) is production."""
+        rel = self.rel(path)
+        if rel is None:
+            return DeploymentFile(
+                path=str(path), kind=kind, role=Role.PRODUCTION.value, reason="given explicitly", audited=True
+            )
+        with self._lock:
+            known = self._seen.get(rel)
+        if known is not None:
+            return known
+        text = _head(path) if kind in STARTS_PROCESSES else None
+        found = classify(
+            rel,
+            kind,
+            text,
+            production_files=self.production_files,
+            ignore_files=self.ignore_files,
+            config_name=self.config_name,
+            elsewhere=self.production_server() if text is not None else None,
+        )
+        with self._lock:
+            return self._seen.setdefault(rel, found)
+
+    def production_server(self) -> str | None:
+        """The first deployment file of the repository (Procfile, Dockerfile, compose file,
+        systemd unit; by path) that rules 1-4 do not leave out and that starts a production
+        server (rule 5), or None. Computed once."""
+        with self._peer_lock:
+            if not self._peer:
+                self._peer.append(self._find_production_server())
+            return self._peer[0]
+
+    def _find_production_server(self) -> str | None:
+        from golive.collectors.project import _walk, deployment_kind
+
+        for path in sorted(_walk(self.repo)):
+            kind = deployment_kind(path)
+            rel = self.rel(path)
+            if kind is None or rel is None:
+                continue
+            by_name = classify(
+                rel, kind, None, production_files=self.production_files, ignore_files=self.ignore_files
+            )
+            text = _head(path)
+            if not by_name.audited or text is None:
+                continue
+            found = content_role(_compose_content(text) if kind == COMPOSE else text)
+            if found is not None and found[0] is Role.PRODUCTION:
+                return rel
+        return None
+
+    def admit(self, path: Path, kind: str) -> bool:
+        """True when the discovered file at ``path`` is to be audited (production or unknown)."""
+        return self.classify(path, kind).audited
+
+    def left_out(self, path: Path, kind: str, role: Role, reason: str) -> None:
+        """Record a part of a file a collector left out (``docker-compose.yml`` service ``dev``)."""
+        rel = self.rel(path) or str(path)
+        entry = DeploymentFile(path=rel, kind=kind, role=role.value, reason=reason, audited=False)
+        with self._lock:
+            self._seen.setdefault(f"{rel}#{kind}", entry)
+
+    def files(self) -> tuple[DeploymentFile, ...]:
+        """Every file classified so far, by path."""
+        with self._lock:
+            return tuple(sorted(self._seen.values(), key=lambda f: (f.path, f.kind)))
+
+    def summary(self, kind: str) -> str:
+        """``"; left out: a (test: ...), b (...)"`` for the files of ``kind`` left out, else ``""``:
+        appended to a collector's "nothing found" reason."""
+        out = [f"{f.path} ({f.role}: {f.reason})" for f in self.files() if f.kind == kind and not f.audited]
+        return f"; left out: {', '.join(out)}" if out else ""
+
+
+def layout_of(ctx: Any) -> Layout:
+    """The audit's :class:`Layout` (``ctx.layout``), or a fresh one for a context built
+    without it (tests, ``manage.py golive``): the same answers, nothing shown in a report."""
+    found = getattr(ctx, "layout", None)
+    if isinstance(found, Layout):
+        return found
+    config = getattr(ctx, "config", None)
+    return Layout(
+        ctx.project_dir,
+        production_files=getattr(config, "production_files", ()),
+        ignore_files=getattr(config, "ignore_files", ()),
+    )

@@ -1,0 +1,297 @@
+"""Which deployment files are production (issue 12, part A.2).
+
+Layouts drawn from real repositories, written anew: cookiecutter-style ``local.yml`` /
+``production.yml`` with ``compose/local`` and ``compose/production`` folders; a development
+``docker-compose.yml`` that runs runserver next to a Procfile that runs gunicorn; a CI nginx
+fixture ``docker/compose/test-nginx.conf`` next to the real ``deploy/nginx.conf``; compose
+profiles; the ``[tool.golive]`` corrections.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import audit_project, build_project, failing, outcome
+
+from golive.collectors import layout
+from golive.collectors.layout import COMPOSE, DOCKERFILE, NGINX, PROCFILE, Layout, Role, classify
+from golive.model import Audit, DeploymentFile, Status
+from golive.reports import html, json_report, markdown
+
+RUNSERVER_COMPOSE = (
+    "services:\n  web:\n    build: .\n"
+    "    command: python manage.py runserver 0.0.0.0:8000\n"
+    "    environment:\n      - DEBUG=1\n"
+)
+GUNICORN_COMPOSE = "services:\n  web:\n    build: .\n    command: gunicorn site_conf.wsgi -b 0.0.0.0:8000\n"
+NGINX_SITE = (
+    "server {\n    listen 80 default_server;\n    server_name _;\n    return 444;\n}\n"
+    "server {\n    listen 80;\n    server_name shop.example.com;\n"
+    "    location / { return 301 https://$host$request_uri; }\n}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("rel", "kind", "role", "reason"),
+    [
+        ("local.yml", COMPOSE, Role.DEVELOPMENT, "its name says 'local'"),
+        ("production.yml", COMPOSE, Role.PRODUCTION, "its name says 'production'"),
+        ("docker-compose.override.yml", COMPOSE, Role.DEVELOPMENT, "its name says 'override'"),
+        ("docker-compose.prod.local.yml", COMPOSE, Role.DEVELOPMENT, "its name says 'local'"),
+        ("docker-compose.docs.yml", COMPOSE, Role.EXAMPLE, "its name says 'docs'"),
+        ("docker/compose/test-nginx.conf", NGINX, Role.TEST, "its name says 'test'"),
+        ("ci/nginx.conf", NGINX, Role.TEST, "in the ci/ folder (tests or CI)"),
+        ("tests/fixtures/production.yml", COMPOSE, Role.TEST, "in the tests/ folder (tests or CI)"),
+        ("compose/local/django/Dockerfile", DOCKERFILE, Role.DEVELOPMENT, "in the local/ folder ('local')"),
+        (
+            "compose/production/django/Dockerfile",
+            DOCKERFILE,
+            Role.PRODUCTION,
+            "in the production/ folder ('production')",
+        ),
+        ("Dockerfile.prod", DOCKERFILE, Role.PRODUCTION, "its name says 'prod'"),
+        ("Procfile.dev", PROCFILE, Role.DEVELOPMENT, "its name says 'dev'"),
+        ("deploy/nginx.conf", NGINX, Role.PRODUCTION, "in the deploy/ folder ('deploy')"),
+        ("docs/nginx.conf.example", NGINX, Role.EXAMPLE, "its name says 'example'"),
+        (
+            "nginx/site.conf",
+            NGINX,
+            Role.UNKNOWN,
+            "nothing in its path, name or content says production or not: audited",
+        ),
+        (
+            "localhost.conf",
+            NGINX,
+            Role.UNKNOWN,
+            "nothing in its path, name or content says production or not: audited",
+        ),
+    ],
+)
+def test_path_and_name_decide(rel: str, kind: str, role: Role, reason: str) -> None:
+    found = classify(rel, kind)
+    assert (found.role, found.reason, found.audited) == (role.value, reason, role in layout.AUDITED)
+
+
+def test_content_decides_only_against_a_production_server_elsewhere() -> None:
+    elsewhere = "Procfile"
+    dev = classify("docker-compose.yml", COMPOSE, RUNSERVER_COMPOSE, elsewhere=elsewhere)
+    assert (dev.role, dev.audited) == ("development", False)
+    assert dev.reason == (
+        "starts runserver (Django's development server), while Procfile starts a production server"
+    )
+    # the only thing that starts the site: it may be the deployment, so it is audited
+    alone = classify("docker-compose.yml", COMPOSE, RUNSERVER_COMPOSE)
+    assert (alone.role, alone.audited) == ("unknown", True)
+    assert alone.reason == "starts runserver and no other file starts a production server: audited"
+    prod = classify("docker-compose.yml", COMPOSE, GUNICORN_COMPOSE)
+    assert (prod.role, prod.reason) == ("production", "starts gunicorn")
+    # DEBUG=True with gunicorn is a finding, not a hint that the file is development
+    debug_prod = classify(
+        "Dockerfile", DOCKERFILE, "FROM x\nENV DEBUG=True\nCMD gunicorn a.wsgi\n", elsewhere="x"
+    )
+    assert debug_prod.role == "production"
+    debug_only = classify(
+        "docker-compose.yml",
+        COMPOSE,
+        "services:\n  web:\n    environment:\n      DEBUG: 'true'\n",
+        elsewhere="Procfile",
+    )
+    assert (debug_only.role, debug_only.reason) == (
+        "development",
+        "sets DEBUG: 'true' and starts no server, while Procfile starts a production server",
+    )
+    # a commented-out runserver says nothing
+    commented = classify("Procfile", PROCFILE, "# web: python manage.py runserver\nweb: gunicorn a.wsgi\n")
+    assert commented.role == "production"
+
+
+def test_compose_profiles_take_services_out() -> None:
+    text = (
+        "services:\n  web:\n    command: gunicorn a.wsgi\n"
+        "  dev:\n    profiles: [dev]\n    command: python manage.py runserver\n"
+    )
+    assert classify("docker-compose.yml", COMPOSE, text).role == "production"
+    assert layout.profile_role(["dev", "local-debug"]) == (
+        Role.DEVELOPMENT,
+        "compose profile dev, local-debug",
+    )
+    assert layout.profile_role(["ci"]) == (Role.TEST, "compose profile ci")
+    assert layout.profile_role(["worker"]) is None
+    assert layout.profile_role(["dev", "worker"]) is None
+
+
+def test_configuration_corrects_the_classification() -> None:
+    kw = {"production_files": ["docker-compose.yml"], "ignore_files": ["deploy/legacy"]}
+    assert classify(
+        "docker-compose.yml", COMPOSE, RUNSERVER_COMPOSE, elsewhere="Procfile", **kw
+    ) == DeploymentFile(
+        path="docker-compose.yml",
+        kind=COMPOSE,
+        role="production",
+        reason="[tool.golive] production_files 'docker-compose.yml' in the configuration",
+        audited=True,
+    )
+    ignored = classify("deploy/legacy/nginx.conf", NGINX, **kw)
+    assert (ignored.role, ignored.audited) == ("ignored", False)
+    assert ignored.reason == "[tool.golive] ignore_files 'deploy/legacy' in the configuration"
+
+
+def test_layout_remembers_each_file_once(tmp_path: Path) -> None:
+    (tmp_path / "Procfile").write_text("web: gunicorn a.wsgi\n")
+    (tmp_path / "docker-compose.yml").write_text(RUNSERVER_COMPOSE)
+    seen = Layout(tmp_path)
+    assert seen.admit(tmp_path / "docker-compose.yml", COMPOSE) is False
+    assert seen.admit(tmp_path / "docker-compose.yml", COMPOSE) is False
+    assert seen.admit(tmp_path / "Procfile", PROCFILE) is True
+    assert [(f.path, f.role) for f in seen.files()] == [
+        ("Procfile", "production"),
+        ("docker-compose.yml", "development"),
+    ]
+    assert seen.admit(Path("/etc/nginx/nginx.conf"), NGINX) is True  # given on the command line
+
+
+# --- real audits ---------------------------------------------------------------------------
+
+COOKIECUTTER = {
+    "Procfile": None,
+    "local.yml": (
+        "services:\n  django:\n    build:\n      context: .\n"
+        "      dockerfile: compose/local/django/Dockerfile\n    command: /start\n"
+    ),
+    "production.yml": (
+        "services:\n  django:\n    build:\n      context: .\n"
+        "      dockerfile: compose/production/django/Dockerfile\n"
+        "    command: gunicorn site_conf.wsgi --bind 0.0.0.0:5000\n"
+    ),
+    "compose/local/django/Dockerfile": (
+        'FROM python:3.12\nCMD ["python", "manage.py", "runserver_plus", "0.0.0.0:8000"]\n'
+    ),
+    "compose/production/django/Dockerfile": 'FROM python:3.12\nCMD ["gunicorn", "site_conf.wsgi"]\n',
+    "docker-compose.yml": RUNSERVER_COMPOSE,
+    "docker/compose/test-nginx.conf": (
+        "server {\n    listen 80;\n    location / { proxy_pass http://web:8000; autoindex on; }\n}\n"
+    ),
+    "deploy/nginx.conf": NGINX_SITE,
+}
+
+
+@pytest.fixture(scope="module")
+def cookiecutter(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    root = tmp_path_factory.mktemp("layout") / "proj"
+    return audit_project(build_project(root, files=dict(COOKIECUTTER)))
+
+
+def test_development_files_give_no_runserver_finding(cookiecutter: Audit) -> None:
+    """Before: GL601 failed (critical) on docker-compose.yml and compose/local/django/Dockerfile."""
+    assert failing(cookiecutter, "GL601") == []
+    assert outcome(cookiecutter, "GL601") == [Status.PASS]
+
+
+def test_the_ci_nginx_fixture_is_not_audited_the_deploy_one_is(cookiecutter: Audit) -> None:
+    """Before: test-nginx.conf was audited as the production nginx (autoindex on: GL710)."""
+    nginx = next(c for c in cookiecutter.collectors if c.name == "nginx")
+    assert nginx.status == "ok"
+    assert [f["path"] for f in nginx.details["files"]] == ["deploy/nginx.conf"]
+    assert failing(cookiecutter, "GL710") == []
+
+
+def test_every_file_seen_is_listed_with_its_role(cookiecutter: Audit) -> None:
+    listed = {(f.path, f.kind, f.role, f.audited) for f in cookiecutter.deployment_files}
+    assert listed >= {
+        ("local.yml", "compose file", "development", False),
+        ("production.yml", "compose file", "production", True),
+        ("compose/local/django/Dockerfile", "Dockerfile", "development", False),
+        ("compose/production/django/Dockerfile", "Dockerfile", "production", True),
+        ("docker-compose.yml", "compose file", "development", False),
+        ("docker/compose/test-nginx.conf", "nginx config", "test", False),
+        ("deploy/nginx.conf", "nginx config", "production", True),
+    }
+
+
+def test_left_out_files_in_every_format(cookiecutter: Audit) -> None:
+    md = markdown.render(cookiecutter)
+    assert "## Deployment files" in md
+    assert (
+        "| `docker/compose/test-nginx.conf` | nginx config | test | **left out** | its name says 'test' |"
+        in md
+    )
+    page = html.render(cookiecutter)
+    assert (
+        "<td><code>local.yml</code></td><td>compose file</td><td>development</td>"
+        "<td><strong>left out</strong></td>" in page
+    )
+    data = json.loads(json_report.render(cookiecutter))
+    assert {
+        "path": "local.yml",
+        "kind": "compose file",
+        "role": "development",
+        "reason": "its name says 'local'",
+        "audited": False,
+    } in data["deployment_files"]
+    assert json_report.from_dict(data).deployment_files == cookiecutter.deployment_files
+
+
+def test_terminal_lists_left_out_files(cookiecutter: Audit) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from golive.reports.terminal import render_console
+
+    buffer = StringIO()
+    render_console(cookiecutter, Console(file=buffer, width=300, color_system=None))
+    assert "left out: local.yml (compose file, development): its name says 'local'" in buffer.getvalue()
+
+
+def test_a_lone_runserver_compose_is_still_audited(make_project) -> None:  # type: ignore[no-untyped-def]
+    """No other file starts a production server: the compose file may be the deployment."""
+    audit = audit_project(make_project(files={"Procfile": None, "docker-compose.yml": RUNSERVER_COMPOSE}))
+    assert [str(f.location) for f in failing(audit, "GL601")] == ["docker-compose.yml:4"]
+
+
+def test_production_files_in_the_configuration_bring_a_file_back(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project(
+        files={
+            "docker-compose.yml": RUNSERVER_COMPOSE,
+            "pyproject.toml": '[tool.golive]\nproduction_files = ["docker-compose.yml"]\n',
+        }
+    )
+    audit = audit_project(project)
+    assert [(f.subjects, str(f.location)) for f in failing(audit, "GL601")] == [
+        (("runserver",), "docker-compose.yml:4")
+    ]
+    entry = next(f for f in audit.deployment_files if f.path == "docker-compose.yml")
+    assert entry.reason == "[tool.golive] production_files 'docker-compose.yml' in pyproject.toml"
+
+
+def test_ignore_files_leaves_the_only_nginx_out_and_says_so(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project(
+        files={"nginx/site.conf": NGINX_SITE, "pyproject.toml": '[tool.golive]\nignore_files = ["nginx/*"]\n'}
+    )
+    audit = audit_project(project)
+    nginx = next(c for c in audit.collectors if c.name == "nginx")
+    assert nginx.status == "skipped"
+    assert nginx.reason.endswith(
+        "; left out: nginx/site.conf (ignored: [tool.golive] ignore_files 'nginx/*' in pyproject.toml)"
+    )
+
+
+def test_compose_service_in_a_dev_profile_is_left_out(make_project) -> None:  # type: ignore[no-untyped-def]
+    compose = (
+        "services:\n  web:\n    command: gunicorn site_conf.wsgi\n"
+        "  devserver:\n    profiles: [dev]\n    command: python manage.py runserver\n"
+    )
+    audit = audit_project(make_project(files={"docker-compose.yml": compose}))
+    assert failing(audit, "GL601") == []
+    assert (
+        DeploymentFile(
+            path="docker-compose.yml",
+            kind="compose service devserver",
+            role="development",
+            reason="compose profile dev",
+            audited=False,
+        )
+        in audit.deployment_files
+    )
