@@ -65,9 +65,50 @@ def default_from_entry_points(project_dir: Path) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True, kw_only=True)
+class EntryDefault:
+    """``os.environ.setdefault("DJANGO_SETTINGS_MODULE", module)`` at ``path:line`` (relative
+    to the project) of an entry point: ``manage.py``, ``*/wsgi.py`` or ``*/asgi.py``."""
+
+    path: str
+    line: int
+    module: str
+
+    @property
+    def server(self) -> bool:
+        """True for wsgi.py and asgi.py, the modules an application server imports."""
+        return not self.path.endswith("manage.py")
+
+
+def entry_point_defaults(project_dir: Path) -> list[EntryDefault]:
+    """Every entry point that defaults DJANGO_SETTINGS_MODULE, in :func:`default_from_entry_points` order.
+
+    Django's WSGI how-to: the module that ``wsgi.py`` passes to ``os.environ.setdefault`` is
+    the one used when DJANGO_SETTINGS_MODULE is not set
+    (https://docs.djangoproject.com/en/stable/howto/deployment/wsgi/#configuring-the-settings-module).
+    """
+    candidates = [project_dir / "manage.py"]
+    for pattern in ("*/wsgi.py", "*/asgi.py"):
+        candidates += sorted(project_dir.glob(pattern))
+    found = []
+    for path in candidates:
+        hit = _setdefault_node(path)
+        if hit:
+            found.append(EntryDefault(path=str(path.relative_to(project_dir)), line=hit[1], module=hit[0]))
+    return found
+
+
 def _setdefault_value(path: Path) -> str | None:
     """The module of ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")`` or of
     ``os.environ["DJANGO_SETTINGS_MODULE"] = "x"`` in ``path``, read with ast, never run."""
+    hit = _setdefault_node(path)
+    return hit[0] if hit else None
+
+
+def _setdefault_node(path: Path) -> tuple[str, int] | None:
+    """(module, line) of the DJANGO_SETTINGS_MODULE default in ``path`` (see :func:`_setdefault_value`)."""
+    if not path.is_file():
+        return None
     try:
         tree = ast.parse(read_python(path), filename=str(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
@@ -82,7 +123,7 @@ def _setdefault_value(path: Path) -> str | None:
             and isinstance(node.args[1], ast.Constant)
             and isinstance(node.args[1].value, str)
         ):
-            return node.args[1].value
+            return node.args[1].value, node.lineno
         if (
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
@@ -91,7 +132,7 @@ def _setdefault_value(path: Path) -> str | None:
             and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
         ):
-            return node.value.value
+            return node.value.value, node.lineno
     return None
 
 

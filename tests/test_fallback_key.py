@@ -130,7 +130,7 @@ def test_an_unconditional_required_override_and_wsgi_on_production(tmp_path: Pat
     assert outcome(audit, "GL107") == [Status.PASS]
     [f] = [f for f in audit.findings if f.id == "GL107"]
     assert f.evidence == (
-        "site_conf/wsgi.py:3 and manage.py:3 default to the audited site_conf.settings.production",
+        "site_conf/wsgi.py:3 defaults to the audited site_conf.settings.production",
         "the effective SECRET_KEY is read from DJANGO_SECRET_KEY with no fallback"
         " (site_conf/settings/production.py:2)",
     )

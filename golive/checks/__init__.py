@@ -21,6 +21,7 @@ def registry() -> Registry:
         critical,
         environment,
         errors,
+        fallback_key,
         gixy,
         host,
         https,
@@ -37,6 +38,7 @@ def registry() -> Registry:
         [
             # 1 critical settings, 2 environment, 3 HTTPS, 4 performance, 5 error reporting
             critical,
+            fallback_key,
             secrets,
             environment,
             https,

@@ -13,15 +13,16 @@ can be told apart from a development-only key.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
-from golive.discovery import module_file, read_python, settings_modules
+from golive.discovery import EntryDefault, entry_point_defaults, module_file, read_python, settings_modules
 from golive.model import Location
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo, is_secret_name
@@ -64,7 +65,11 @@ class Assignment:
     ``TEMPLATES.0.OPTIONS.debug``. ``kind`` is ``literal``, ``env`` (an environment
     lookup; ``env_var``, ``has_default``, ``default``), ``file`` (read from a file) or
     ``expression``. Secret-named targets and credentials inside URLs never keep their
-    value: ``value``/``default`` are None and ``secret`` describes it.
+    value: ``value``/``default`` are None and ``secret`` describes it. ``conditional`` is
+    True when the statement sits in an ``if``/``try`` block (or in a module star-imported
+    from one): it may not run. ``fallback`` names the setting an environment lookup falls
+    back to when its variable is unset (``os.environ.get("X", SECRET_KEY)``,
+    ``os.getenv("X") or SECRET_KEY``), ``""`` otherwise.
     """
 
     target: str
@@ -78,6 +83,8 @@ class Assignment:
     default: Any = None
     default_truthy: bool | None = None
     call: str = ""
+    conditional: bool = False
+    fallback: str = ""
 
     @property
     def setting(self) -> str:
@@ -103,6 +110,17 @@ class SentryInit:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EntryChain:
+    """An entry point's DJANGO_SETTINGS_MODULE default and the SECRET_KEY assignments of the
+    chain that module runs (in execution order; ``found`` False when the module has no
+    readable file under the Django root). ``entry.path`` is relative to the project."""
+
+    entry: EntryDefault
+    keys: tuple[Assignment, ...]
+    found: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
 class SourceFacts(FactsBase):
     """The settings source of the audited module and of the project's other settings modules."""
 
@@ -112,6 +130,7 @@ class SourceFacts(FactsBase):
     assignments: tuple[Assignment, ...]
     other_modules: dict[str, tuple[Assignment, ...]] = field(default_factory=dict)
     sentry_inits: tuple[SentryInit, ...] = ()
+    entry_defaults: tuple[EntryChain, ...] = ()
 
     def history(self, target: str) -> list[Assignment]:
         """Every assignment to ``target`` in the chain, in execution order."""
@@ -162,23 +181,23 @@ class _ModuleReader:
 
     def __init__(self, ctx: AuditContext) -> None:
         self.ctx = ctx
-        self.root = ctx.django_dir  # modules resolve from the Django root (the folder of manage.py)
-        self.repo = ctx.project_dir  # paths are shown from the repository root
+        self.root = ctx.project_dir
         self.key = ctx.fingerprint_key
         self.assignments: list[Assignment] = []
         self.modules: list[ModuleSource] = []
         self.sentry: list[SentryInit] = []
         self.env_scheme: dict[str, ast.expr] = {}
         self._seen: set[str] = set()
+        self._conditional = False
 
-    def read(self, module: str, depth: int = 0) -> None:
+    def read(self, module: str, depth: int = 0, conditional: bool = False) -> None:
         if module in self._seen or depth > 12:
             return
         self._seen.add(module)
         path = module_file(self.root, module)
         if path is None:
             return
-        rel = str(path.relative_to(self.repo))
+        rel = str(path.relative_to(self.root))
         try:
             tree = ast.parse(read_python(path), filename=rel)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
@@ -186,14 +205,17 @@ class _ModuleReader:
             return
         self.modules.append(ModuleSource(module=module, path=rel))
         package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        for stmt in _statements(tree.body):
-            self._statement(stmt, module, rel, package, depth)
+        for stmt, inside in _statements(tree.body):
+            self._statement(stmt, module, rel, package, depth, conditional or inside)
 
-    def _statement(self, stmt: ast.stmt, module: str, rel: str, package: str, depth: int) -> None:
+    def _statement(
+        self, stmt: ast.stmt, module: str, rel: str, package: str, depth: int, conditional: bool
+    ) -> None:
+        self._conditional = conditional
         if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             target = _resolve_relative(package, stmt.module, stmt.level)
             if target:
-                self.read(target, depth + 1)
+                self.read(target, depth + 1, conditional)
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             if _dotted(stmt.value.func).endswith("sentry_sdk.init"):
@@ -247,7 +269,7 @@ class _ModuleReader:
             for i, elt in enumerate(node.elts):
                 self._value(f"{target}.{i}", elt, module, rel)
             return
-        env = _env_lookup(node)
+        env = _or_fallback(node) or _env_lookup(node)
         if env is not None:
             if not env.has_default and env.var in self.env_scheme and env.call.split(".")[0] == "env":
                 env = _with_default(env.var, self.env_scheme[env.var], env.call, env.node)
@@ -309,6 +331,9 @@ class _ModuleReader:
                 default = _redact_url(env.default)
             else:
                 default = _jsonable(env.default)
+        fallback = ""
+        if env.has_default and isinstance(env.default_node, ast.Name):
+            fallback = env.default_node.id
         self._add(
             target,
             module,
@@ -321,11 +346,19 @@ class _ModuleReader:
             secret=secret,
             default_truthy=_default_truthiness(node, env),
             call=env.call,
+            fallback=fallback,
         )
 
     def _add(self, target: str, module: str, rel: str, line: int, kind: str, **kw: Any) -> None:
         self.assignments.append(
-            Assignment(target=target, module=module, location=Location(path=rel, line=line), kind=kind, **kw)
+            Assignment(
+                target=target,
+                module=module,
+                location=Location(path=rel, line=line),
+                kind=kind,
+                conditional=self._conditional,
+                **kw,
+            )
         )
 
 
@@ -336,24 +369,26 @@ class _EnvLookup:
     default: Any
     call: str
     node: ast.expr
+    default_node: ast.expr | None = None
 
 
-def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Top-level statements, descending into if/try/with blocks (both branches)."""
+def _statements(body: list[ast.stmt], conditional: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
+    """Top-level statements, descending into if/try/with blocks (both branches), each with
+    whether it may not run (inside an ``if`` or ``try``; ``finally`` and ``with`` always run)."""
     for stmt in body:
         if isinstance(stmt, ast.If):
-            yield from _statements(stmt.body)
-            yield from _statements(stmt.orelse)
+            yield from _statements(stmt.body, True)
+            yield from _statements(stmt.orelse, True)
         elif isinstance(stmt, ast.Try):
-            yield from _statements(stmt.body)
+            yield from _statements(stmt.body, True)
             for handler in stmt.handlers:
-                yield from _statements(handler.body)
-            yield from _statements(stmt.orelse)
-            yield from _statements(stmt.finalbody)
+                yield from _statements(handler.body, True)
+            yield from _statements(stmt.orelse, True)
+            yield from _statements(stmt.finalbody, conditional)
         elif isinstance(stmt, ast.With):
-            yield from _statements(stmt.body)
+            yield from _statements(stmt.body, conditional)
         else:
-            yield stmt
+            yield stmt, conditional
 
 
 def _dotted(node: ast.AST) -> str:
@@ -448,7 +483,17 @@ def _with_default(var: str | None, default_node: ast.expr | None, call: str, nod
     if default_node is None:
         return _EnvLookup(var, False, None, call, node)
     ok, value = _literal_or_none(default_node)
-    return _EnvLookup(var, True, value if ok else None, call, node)
+    return _EnvLookup(var, True, value if ok else None, call, node, default_node)
+
+
+def _or_fallback(node: ast.expr) -> _EnvLookup | None:
+    """``os.getenv("X") or <fallback>``: an environment lookup whose default is the last operand."""
+    if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) >= 2):
+        return None
+    first = _env_call(node.values[0])
+    if first is None or first.has_default:
+        return None
+    return _with_default(first.var, node.values[-1], f"{first.call} or", node)
 
 
 def _truthy_text(value: Any) -> bool | None:
@@ -573,19 +618,20 @@ def collect(ctx: AuditContext) -> SourceFacts:
     syntax error, bytes that are not UTF-8, no permission): the checks would otherwise
     pass on settings they never saw.
     """
-    if module_file(ctx.django_dir, ctx.settings_module) is None:
-        raise Skip(f"{ctx.settings_module} has no source file under {ctx.django_dir}")
+    if module_file(ctx.project_dir, ctx.settings_module) is None:
+        raise Skip(f"{ctx.settings_module} has no source file under {ctx.project_dir}")
     modules, assignments, sentry = read_module_chain(ctx, ctx.settings_module)
     broken = next((m for m in modules if m.error), None)
     if broken is not None:
         raise CollectorError(f"cannot read {broken.path}: {broken.error}: fix the file")
     for entry in ("wsgi", "asgi"):
-        for path in sorted(ctx.django_dir.glob(f"*/{entry}.py")):
-            mod = ".".join(path.relative_to(ctx.django_dir).with_suffix("").parts)
+        for path in sorted(ctx.project_dir.glob(f"*/{entry}.py")):
+            mod = ".".join(path.relative_to(ctx.project_dir).with_suffix("").parts)
             _, _, more = read_module_chain(ctx, mod)
             sentry.extend(more)
+    entries = _entry_chains(ctx, assignments)
     others: dict[str, tuple[Assignment, ...]] = {}
-    for other in settings_modules(ctx.django_dir, ctx.settings_module):
+    for other in settings_modules(ctx.project_dir, ctx.settings_module):
         _, found, _ = read_module_chain(ctx, other)
         secrets = tuple(a for a in found if a.target.startswith("SECRET_KEY") and a.secret)
         if secrets:
@@ -596,7 +642,27 @@ def collect(ctx: AuditContext) -> SourceFacts:
         assignments=tuple(assignments),
         other_modules=others,
         sentry_inits=tuple(sentry),
+        entry_defaults=entries,
     )
+
+
+def _entry_chains(ctx: AuditContext, audited: list[Assignment]) -> tuple[EntryChain, ...]:
+    """The SECRET_KEY assignments of each module manage.py, wsgi.py and asgi.py default to."""
+    root = ctx.project_dir
+    out: list[EntryChain] = []
+    chains: dict[str, tuple[tuple[Assignment, ...], bool]] = {
+        ctx.settings_module: (tuple(a for a in audited if a.target == "SECRET_KEY"), True)
+    }
+    for entry in entry_point_defaults(root):
+        if entry.module not in chains:
+            found = module_file(root, entry.module) is not None
+            modules, assignments, _ = read_module_chain(ctx, entry.module) if found else ([], [], [])
+            found = found and not any(m.error for m in modules)
+            chains[entry.module] = (tuple(a for a in assignments if a.target == "SECRET_KEY"), found)
+        keys, found = chains[entry.module]
+        shown = replace(entry, path=os.path.relpath(root / entry.path, ctx.project_dir))
+        out.append(EntryChain(entry=shown, keys=keys, found=found))
+    return tuple(out)
 
 
 SPEC = CollectorSpec(
