@@ -217,3 +217,29 @@ def test_a_wrong_django_root_says_so_in_the_error(tmp_path: Path) -> None:
     fixed = audit_project(repo, django_root=repo / "src")
     assert {c.name: c.status for c in fixed.collectors}["runtime"] == "ok"
     assert all(f.status is not Status.ERROR for f in fixed.findings)
+
+
+NGINX_MEDIA = """
+server {
+    listen 80 default_server;
+    server_name _;
+    return 444;
+}
+server {
+    listen 80;
+    server_name shop.example.com;
+    location /media/ { alias /app/media/; }
+    location / { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $host; }
+}
+"""
+
+
+@pytest.mark.covers("GL709", "pass")
+def test_media_root_under_the_django_root_matches_nginx_by_its_tail(tmp_path: Path) -> None:
+    """MEDIA_ROOT = BASE_DIR / "media" with BASE_DIR = src/: nginx's /app/media/ (the image
+    copies src/ to /app) is that directory. Compared from the repository root the tail was
+    src/media and GL709 failed."""
+    files = in_subfolder("src", production='MEDIA_ROOT = str(BASE_DIR / "media")\n')
+    files["deploy/nginx.conf"] = NGINX_MEDIA
+    audit = audit_project(write_project(tmp_path / "repo", files))
+    assert [f.status for f in audit.findings if f.id == "GL709"] == [Status.PASS]

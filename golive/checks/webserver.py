@@ -530,7 +530,8 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     sits elsewhere on the server.
     """
     runtime = facts[RuntimeFacts]
-    project = str(facts.context.project_dir) if facts.context is not None else ""
+    # Django computes BASE_DIR-relative roots under the Django root (src/ when manage.py is there)
+    project = str(facts.context.django_dir) if facts.context is not None else ""
     for url_name, root_name in (("STATIC_URL", "STATIC_ROOT"), ("MEDIA_URL", "MEDIA_ROOT")):
         url, root = _url_path(runtime.setting(url_name)), runtime.setting(root_name)
         if url is None or not isinstance(root, str) or not root:
