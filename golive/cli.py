@@ -21,7 +21,8 @@ Exit status: 0 nothing failing at or above --fail-on and the audit is complete;
 1 failing findings at or above --fail-on; 2 usage or configuration error (nothing
 audited); 3 the audit is incomplete (a collector or check errored, or a report could not
 be written) and nothing failing was found. Failing findings take precedence over
-incompleteness.
+incompleteness. 130 (SIGINT, Ctrl-C) or 143 (SIGTERM): interrupted; every process golive
+started is killed and nothing is stored.
 """
 
 
