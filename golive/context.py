@@ -213,6 +213,7 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
             options.settings,
             config.settings,
             config.path.name if config.path else "",
+            shown_from=project_dir,
         )
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None

@@ -53,15 +53,16 @@ def module_file(project_dir: Path, module: str) -> Path | None:
     return None
 
 
-def default_from_entry_points(project_dir: Path) -> tuple[str, str] | None:
-    """``(module, file name)`` from the first of manage.py/wsgi.py/asgi.py that sets a default."""
+def default_from_entry_points(project_dir: Path, shown_from: Path | None = None) -> tuple[str, str] | None:
+    """``(module, file name)`` from the first of manage.py/wsgi.py/asgi.py that sets a default;
+    the file name relative to ``shown_from`` (the repository root) when given, else to ``project_dir``."""
     candidates = [project_dir / "manage.py"]
     for pattern in ("*/wsgi.py", "*/asgi.py"):
         candidates += sorted(project_dir.glob(pattern))
     for path in candidates:
         module = _setdefault_value(path)
         if module:
-            return module, str(path.relative_to(project_dir))
+            return module, str(path.relative_to(shown_from or project_dir))
     return None
 
 
@@ -171,15 +172,22 @@ def production_sibling(project_dir: Path, module: str) -> str | None:
 
 
 def choose_settings(
-    project_dir: Path, explicit: str | None, configured: str | None, config_name: str = ""
+    project_dir: Path,
+    explicit: str | None,
+    configured: str | None,
+    config_name: str = "",
+    *,
+    shown_from: Path | None = None,
 ) -> SettingsChoice:
-    """Decide which settings module to audit. Raises :class:`DiscoveryError` if none."""
+    """Decide which settings module to audit under ``project_dir`` (the Django root); the
+    reason names files relative to ``shown_from`` (the repository root) when given. Raises
+    :class:`DiscoveryError` if none."""
     if explicit:
         return SettingsChoice(module=explicit, reason="given with --settings")
     if configured:
         where = config_name or "the configuration"
         return SettingsChoice(module=configured, reason=f"[tool.golive] settings in {where}")
-    found = default_from_entry_points(project_dir)
+    found = default_from_entry_points(project_dir, shown_from)
     if found is None:
         if not (project_dir / "manage.py").is_file() and not list(project_dir.glob("*/settings*")):
             raise DiscoveryError(

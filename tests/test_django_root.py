@@ -145,6 +145,7 @@ def test_settings_in_src_load_from_the_repository_root(src_audit: Audit) -> None
     runs = {c.name: c for c in src_audit.collectors}
     assert (runs["runtime"].status, runs["source"].status) == ("ok", "ok")
     assert src_audit.settings_module == "site_conf.settings.production"
+    assert src_audit.settings_reason == "default in src/manage.py"
     assert src_audit.django_version
 
 

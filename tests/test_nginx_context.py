@@ -6,14 +6,18 @@ them); the nginx side is parsed for real from ``tests/fixtures/nginx/``.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from golive.checks import registry
-from golive.collectors.nginx import NginxFacts, collect_files
+from golive.collectors.nginx import NginxFacts, collect_files, discover
+from golive.collectors.nginx_context import ComposeContext
 from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.servers_nginx import walk
 from golive.model import Finding, Location, Status
 from golive.registry import Facts
 from golive.runner import run_check
@@ -81,3 +85,123 @@ def test_gl703_x_forwarded_host_with_use_x_forwarded_host_is_a_consistent_pair()
     assert (finding.status, finding.location) == (Status.FAIL, Location(path="GL715/quiet.conf", line=10))
     # With it, but nginx not setting X-Forwarded-Host: GL703 stands too (and GL715 says why).
     assert [f.status for f in run("GL703", nginx("GL715/fires.conf"), FORWARDED)] == [Status.FAIL]
+
+
+# --- Compose: templates, nginx behind Traefik, paths through volumes -----------------------------
+
+TRAEFIK = FIXTURES / "layouts" / "traefik"
+TEMPLATE = "nginx/templates/default.conf.template"
+INTERNAL = (
+    "nginx (docker-compose.prod.yml service nginx, no published port) is reached only through traefik"
+    " (traefik:v3.1): TLS, the https redirect, HSTS and the X-Forwarded-* headers clients send are"
+    " that proxy's"
+)
+
+
+def composed(project: Path) -> NginxFacts:
+    """The nginx facts of ``project`` as the collector finds them, with its Compose files read."""
+    files = discover(project)
+    return collect_files([(f, "discovered") for f in files], None, project, ComposeContext(project, {}))
+
+
+def test_a_template_is_discovered_and_rendered_with_the_values_compose_gives() -> None:
+    facts = composed(TRAEFIK)
+    [site] = facts.files
+    assert (site.path, site.ok) == (TEMPLATE, True)
+    assert site.template == (
+        "a template (envsubst): APP_HOST, APP_PORT from docker-compose.prod.yml service nginx;"
+        " ${NGINX_SERVER_NAME} left as written (no value known)"
+    )
+    assert site.deployment is not None
+    assert site.deployment.how == (
+        "docker-compose.prod.yml service nginx mounts it at /etc/nginx/templates/default.conf.template"
+    )
+    texts = [chain[-1].evidence() for chain in walk((site.root,))]  # type: ignore[arg-type]
+    assert f"server django:8000; at {TEMPLATE}:2" in texts
+    assert f"server_name ${{NGINX_SERVER_NAME}}; at {TEMPLATE}:7" in texts
+    assert f"proxy_set_header Host $host; at {TEMPLATE}:20" in texts  # nginx's own variables untouched
+    assert facts.collector_details["files"][0]["nginx -t"] == "not run"
+
+
+@pytest.mark.covers("GL702", "pass")
+def test_an_nginx_reached_only_through_traefik_is_judged_as_internal() -> None:
+    facts = composed(TRAEFIK)
+    [redirect] = run("GL702", facts)
+    assert (redirect.status, redirect.reason) == (Status.SKIPPED, INTERNAL)
+    assert (redirect.subjects, redirect.location) == (
+        ("listen", "proxy_pass"),
+        Location(path=TEMPLATE, line=19),
+    )
+    [forwarded] = run("GL704", facts)
+    assert (forwarded.status, forwarded.reason) == (Status.SKIPPED, INTERNAL)
+    [default] = run("GL701", facts)
+    assert (default.status, default.reason) == (
+        Status.SKIPPED,
+        f"{INTERNAL}; it routes only Host(`shop.example.com`) to it",
+    )
+
+
+@pytest.mark.covers("GL702", "fail")
+def test_the_same_nginx_publishing_its_port_is_judged_as_the_front(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    shutil.copytree(TRAEFIK, project)
+    compose = project / "docker-compose.prod.yml"
+    compose.write_text(
+        compose.read_text().replace(
+            "    image: nginx:1.27-alpine\n", '    image: nginx:1.27-alpine\n    ports: ["80:80"]\n'
+        )
+    )
+    facts = composed(project)
+    assert facts.files[0].deployment is not None and facts.files[0].deployment.internal is None
+    [redirect] = run("GL702", facts)
+    assert (redirect.status, redirect.location) == (Status.FAIL, Location(path=TEMPLATE, line=19))
+
+
+def _django(project: Path, **values: Any) -> Facts:
+    runtime = settings(STATIC_URL="/static/", MEDIA_URL="/media/", **values)
+    return Facts(
+        {NginxFacts: composed(project), RuntimeFacts: runtime},
+        context=SimpleNamespace(project_dir=project, django_dir=project),
+    )
+
+
+@pytest.mark.covers("GL709", "pass")
+def test_gl709_follows_both_paths_through_the_compose_volumes() -> None:
+    """nginx serves /var/www/static (volume static); Django writes BASE_DIR/staticfiles, which
+    the django service mounts from the same volume at /app/staticfiles."""
+    facts = _django(TRAEFIK, STATIC_ROOT=str(TRAEFIK / "staticfiles"), MEDIA_ROOT=str(TRAEFIK / "media"))
+    spec = registry().get("GL709")
+    assert spec is not None
+    assert [f.status for f in run_check(spec, facts, {})] == [Status.PASS]
+
+
+@pytest.mark.covers("GL709", "fail")
+def test_gl709_a_volume_django_does_not_write_to_is_another_directory() -> None:
+    facts = _django(TRAEFIK, STATIC_ROOT=str(TRAEFIK / "collected"), MEDIA_ROOT=str(TRAEFIK / "media"))
+    spec = registry().get("GL709")
+    assert spec is not None
+    [finding] = run_check(spec, facts, {})
+    assert (finding.status, finding.subjects, finding.location) == (
+        Status.FAIL,
+        ("alias", "STATIC_ROOT"),
+        Location(path=TEMPLATE, line=12),
+    )
+    assert (
+        finding.evidence[0]
+        == f"alias /var/www/static/; at {TEMPLATE}:12 serves /static/ from /var/www/static"
+    )
+
+
+def test_gl709_never_compares_a_template_placeholder_with_a_path(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    shutil.copytree(TRAEFIK, project)
+    template = project / TEMPLATE
+    template.write_text(template.read_text().replace("alias /var/www/static/;", "alias ${STATIC_DIR}/;"))
+    facts = _django(project, STATIC_ROOT=str(project / "collected"), MEDIA_ROOT=str(project / "media"))
+    spec = registry().get("GL709")
+    assert spec is not None
+    [finding] = run_check(spec, facts, {})
+    assert (finding.status, finding.reason) == (
+        Status.SKIPPED,
+        "alias ${STATIC_DIR}/;: a template placeholder no Compose value sets, directory unknown",
+    )

@@ -5,21 +5,25 @@ pass, not fail")."""
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
-from golive.collectors.nginx import NginxFacts
+from golive.collectors.nginx import NginxFacts, NginxFile
 from golive.collectors.servers_nginx import PASS_DIRECTIVES, Chain, Node, find_location, walk
-from golive.facts.nginx import unknown_reason
+from golive.facts.nginx import NginxDeployment, unknown_reason
 from golive.model import Finding, Location
 from golive.registry import CheckSpec
 
 
-def fail_or_unknown(spec: CheckSpec, chain: Chain, what: str, **kw: Any) -> Finding:
+def fail_or_unknown(
+    spec: CheckSpec, chain: Chain, what: str, internal: str | None = None, **kw: Any
+) -> Finding:
     """``spec.fail(**kw)``, or a skipped finding with the same subjects, location and evidence
+    when the rule does not apply (``internal``: the reason, see :func:`internal_reason`) or
     when an unresolved ``include`` at some level of ``chain`` may set ``what`` (its reason:
     ``include snippets/ssl-params.conf at site.conf:9 is not in the repository: TLS
     protocols unknown``)."""
-    reason = unknown_reason(chain, what)
+    reason = internal or unknown_reason(chain, what)
     return spec.skipped(reason, **kw) if reason else spec.fail(**kw)
 
 
@@ -51,12 +55,20 @@ GIXY_ABSENCE = {
 }
 
 
+#: gixy-ng plugins about the client-facing TLS and HSTS of nginx (moot behind another proxy).
+GIXY_FRONT = frozenset({"hsts_header", "http2_misdirected_request"})
+
+
 def gixy_unknown(nginx: NginxFacts, plugin: str, location: Location | None, directive: str) -> str | None:
-    """The reason a gixy-ng report of something missing is unknown (an unread include in the
-    blocks around it may set it), else None."""
+    """Why a gixy-ng report does not stand: it is about the client-facing side of an nginx
+    reached only through another proxy (:func:`internal_reason`), or about something missing
+    that an unread include in the blocks around it may set; else None."""
     what = GIXY_ABSENCE.get(plugin)
-    chain = chain_at(nginx, location, directive) if what else None
-    return unknown_reason(chain, what) if chain is not None and what else None
+    chain = chain_at(nginx, location, directive) if what or plugin in GIXY_FRONT else None
+    if chain is None:
+        return None
+    internal = internal_reason(nginx, chain) if plugin in GIXY_FRONT else None
+    return internal or (unknown_reason(chain, what) if what else None)
 
 
 def _redirect(node: Node | None) -> bool:
@@ -75,3 +87,67 @@ def only_redirects(server: Chain) -> bool:
         return True
     loc = find_location(server, "/")
     return loc is not None and _redirect(loc[-1])
+
+
+def file_of(nginx: NginxFacts, chain: Chain) -> NginxFile | None:
+    """The audited file whose tree ``chain`` is in."""
+    return next((f for f in nginx.parsed if f.root is chain[0]), None) if chain else None
+
+
+def internal_reason(nginx: NginxFacts, chain: Chain) -> str | None:
+    """Why TLS, redirect and HSTS rules do not apply to the nginx of ``chain``: a Compose
+    file shows it reached only through another proxy (:class:`NginxDeployment.internal`)."""
+    f = file_of(nginx, chain)
+    return f.deployment.internal if f is not None and f.deployment is not None else None
+
+
+def routed_by_host(nginx: NginxFacts, chain: Chain) -> str | None:
+    """Why unknown Host headers never reach the nginx of ``chain``: it is internal and the
+    proxy in front routes to it by ``Host(...)`` rules only; else None."""
+    f = file_of(nginx, chain)
+    dep = f.deployment if f is not None else None
+    if dep is None or dep.internal is None or not dep.host_rules:
+        return None
+    return f"{dep.internal}; it routes only {', '.join(dep.host_rules)} to it"
+
+
+def same_files(deployment: NginxDeployment | None, served: str, want: str, project: str) -> str | None:
+    """How the directory nginx serves (``served``, a container path) and Django's ``want``
+    (a setting: a path under ``project`` as computed on this machine, or a container path)
+    are one directory seen through Compose mounts, or None when the mounts do not show it.
+
+    nginx's path is followed through its service's volumes to a repository folder or a
+    named volume; Django's through the other services' volumes (a project-relative setting
+    is matched by its tail, since the project sits elsewhere in the container)."""
+    if deployment is None:
+        return None
+    mine = deployment.service.source_of(served)
+    if mine is None:
+        return None
+    vol, rest = mine
+    tail = posixpath.relpath(want, project) if project and (want + "/").startswith(project + "/") else ""
+    for other in deployment.siblings:
+        if tail and not tail.startswith(".."):  # a BASE_DIR-relative setting: match by its tail
+            found = next(
+                (
+                    (v, "")
+                    for v in other.volumes
+                    if posixpath.normpath(v.target).endswith("/" + tail) or v.target.strip("/") == tail
+                ),
+                None,
+            )
+            found = found or next(
+                ((v, tail) for v in other.volumes if not v.named and v.source in (".", "")), None
+            )
+        else:
+            found = other.source_of(want)
+        if (
+            found is not None
+            and found[0].key == vol.key
+            and posixpath.normpath(found[1] or ".") == posixpath.normpath(rest or ".")
+        ):
+            return (
+                f"{served} in {deployment.service.name} and the setting's directory in {other.name} are the"
+                f" same {'volume ' + vol.source if vol.named else 'folder ' + vol.source}"
+            )
+    return None

@@ -22,7 +22,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from golive.checks._nginx import fail_or_unknown, only_redirects
+from golive.checks._nginx import (
+    fail_or_unknown,
+    internal_reason,
+    only_redirects,
+    routed_by_host,
+    same_files,
+)
 from golive.collectors.nginx import NginxFacts
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import (
@@ -136,6 +142,7 @@ def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             spec,
             server[:-1],
             "the servers and which one is the default",
+            routed_by_host(facts[NginxFacts], server),
             subjects=["default_server", "listen"],
             location=where,
             evidence=[
@@ -166,7 +173,8 @@ def plain_http_app(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     HTTPS to avoid transmitting access tokens in clear." A server listening without ``ssl``
     that proxies to Django sends the first request (its cookies, its form) in clear before
     any redirect Django could make; it should only ``return 301 https://$host$request_uri``.
-    (Where TLS ends at a load balancer in front of nginx, that balancer must redirect.)
+    (Where TLS ends at a load balancer in front of nginx, that balancer must redirect: when
+    a Compose file shows nginx reached only through Traefik or Caddy, the rule does not apply.)
     """
     seen: set[int] = set()
     nginx = facts[NginxFacts]
@@ -180,6 +188,7 @@ def plain_http_app(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             spec,
             block,
             "whether plain HTTP is redirected",
+            internal_reason(nginx, block),
             subjects=["listen", node.name],
             location=node.location,
             evidence=[
@@ -297,6 +306,7 @@ def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             spec,
             block,
             f"the {header} header nginx sends",
+            internal_reason(facts[NginxFacts], block),
             subjects=["proxy_set_header" if node.name == "proxy_pass" else "uwsgi_param", header],
             location=node.location,
             evidence=[f"{node.evidence()}: {seen}, so a client's own {header}: https passes through", why],
@@ -527,7 +537,10 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     (https://docs.djangoproject.com/en/stable/howto/static-files/deployment/). A different
     ``alias``/``root`` serves stale or missing files. A setting that Django computed under
     the project directory (``BASE_DIR / "media"``) is compared by its tail, since the project
-    sits elsewhere on the server.
+    sits elsewhere on the server. When a Compose file runs nginx, both paths are followed
+    through the services' ``volumes:`` (nginx's ``/var/www/media`` and Django's
+    ``/app/media`` on one named volume are one directory); a ``${VAR}`` left in a template
+    is never compared as a path (the finding is skipped, the directory unknown).
     """
     runtime = facts[RuntimeFacts]
     # Django computes BASE_DIR-relative roots under the Django root (src/ when manage.py is there)
@@ -537,7 +550,7 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if url is None or not isinstance(root, str) or not root:
             continue
         want = os.path.normpath(root)
-        for _, server in facts[NginxFacts].servers():
+        for nfile, server in facts[NginxFacts].servers():
             loc = _file_location(facts, server, url)
             served = served_directory(loc, url) if loc is not None and not passes_in(loc) else None
             if served is None:
@@ -549,14 +562,19 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     continue
             elif got == want:
                 continue
-            yield spec.fail(
-                subjects=[node.name, root_name],
-                location=node.location,
-                evidence=[
-                    f"{node.evidence()} serves {url} from {got}",
-                    f"{root_name}{_where_setting(facts, root_name)} = {root!r}",
-                ],
-            )
+            if same_files(nfile.deployment, got, want, project.rstrip("/")):
+                continue
+            evidence = [
+                f"{node.evidence()} serves {url} from {got}",
+                f"{root_name}{_where_setting(facts, root_name)} = {root!r}",
+            ]
+            if "${" in node.text():  # never compare a template placeholder with a path
+                reason = f"{node.text()}: a template placeholder no Compose value sets, directory unknown"
+                yield spec.skipped(
+                    reason, subjects=[node.name, root_name], location=node.location, evidence=evidence
+                )
+                continue
+            yield spec.fail(subjects=[node.name, root_name], location=node.location, evidence=evidence)
 
 
 @check(
@@ -714,6 +732,7 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             spec,
             server,
             "TLS protocols",
+            internal_reason(nginx, server),
             subjects=["ssl_protocols"],
             location=node.location,
             evidence=[f"{_server_label(server)} listens with ssl and sets no ssl_protocols: {source}"],

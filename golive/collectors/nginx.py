@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.layout import NGINX, Layout, layout_of
+from golive.collectors.nginx_context import ComposeContext, is_template, render
 from golive.collectors.nginx_includes import IncludeResolver
 from golive.collectors.servers_common import display_path
 from golive.collectors.servers_nginx import Chain, Node, from_gixy, servers, walk
@@ -50,7 +51,7 @@ from golive.collectors.servers_nginx_read import (
     validate,
 )
 from golive.context import AuditContext
-from golive.facts.nginx import STOCK_SOURCE, IncludeNote
+from golive.facts.nginx import STOCK_SOURCE, IncludeNote, NginxDeployment
 from golive.model import Location
 from golive.registry import FactsBase
 
@@ -79,7 +80,9 @@ class NginxFile:
     ``fragment`` — server blocks meant for an ``http`` block elsewhere — or ``dump``), the
     files it ``included``, its tree (None when it could not be parsed) and its ``errors``;
     ``includes`` says how each include whose file is not on disk was resolved (repository,
-    golive's stock copy, unknown: :mod:`golive.collectors.nginx_includes`).
+    golive's stock copy, unknown: :mod:`golive.collectors.nginx_includes`); ``deployment``
+    is the Compose service that runs it, and ``template`` says how a ``*.template`` was
+    substituted (:mod:`golive.collectors.nginx_context`).
     """
 
     path: str
@@ -92,6 +95,8 @@ class NginxFile:
     nginx_test: NginxTest = field(default_factory=lambda: NginxTest(ran=False))
     notes: tuple[str, ...] = ()
     includes: tuple[IncludeNote, ...] = ()
+    deployment: NginxDeployment | None = None
+    template: str = ""
 
     @property
     def ok(self) -> bool:
@@ -143,6 +148,8 @@ class NginxFacts(FactsBase):
                     "errors": [str(e) for e in f.errors],
                     "nginx -t": (f.nginx_test.output or "ok") if f.nginx_test.ran else "not run",
                     **({"includes not on disk": [str(n) for n in f.includes]} if f.includes else {}),
+                    **({"deployed": f.deployment.how} if f.deployment else {}),
+                    **({"template": f.template} if f.template else {}),
                 }
                 for f in self.files
             ],
@@ -198,9 +205,11 @@ def _gixy_result(report: Mapping[str, Any], display: Any, names: Mapping[Any, An
 
 
 def audit_file(
-    path: Path, found: str, prefix: Path | None, project_dir: Path
+    path: Path, found: str, prefix: Path | None, project_dir: Path, context: ComposeContext | None = None
 ) -> tuple[NginxFile, list[GixyResult]]:
-    """Validate, parse and scan one input; a broken input gives a file with ``errors``."""
+    """Validate, parse and scan one input; a broken input gives a file with ``errors``. With
+    a Compose ``context``, the file's deployment is found, and a ``*.template`` is audited as
+    the official image's envsubst would render it (:mod:`golive.collectors.nginx_context`)."""
     shown = display_path(path, project_dir)
     problem = not_regular(path)  # "no such file", "not a regular file (a FIFO)": never opened
     if problem is not None:
@@ -221,7 +230,12 @@ def audit_file(
     dump_text = _clean_dump(text) if dump else None
     base = prefix or path.parent.resolve()
     resolver = IncludeResolver(project_dir)
-    errors, included = validate(path.resolve(), base, project_dir, dump_text, resolver)
+    deployment = context.deployment_of(path) if context is not None else None
+    template, rendered = "", None
+    if is_template(path) and not dump:
+        text, template = render(text, deployment)
+        rendered = text
+    errors, included = validate(path.resolve(), base, project_dir, dump_text, resolver, rendered)
     kind = "dump" if dump else "config"
     if not dump:
         top = _top_level(text) if not errors else []
@@ -250,14 +264,16 @@ def audit_file(
     gixy: list[GixyResult] = []
     if not errors:
         try:
-            groot, reports, notes = run_gixy(path.resolve(), base, dump_text, resolver)
+            groot, reports, notes = run_gixy(path.resolve(), base, dump_text, resolver, rendered)
         except Exception as exc:
             errors.append(ParseError(path=shown, line=None, message=f"gixy-ng could not read it: {exc}"))
         else:
             root = from_gixy(groot, display)
             gixy = [_gixy_result(r, display, _directives_by_line(root)) for r in reports]
     test = NginxTest(ran=False, output="not run on an nginx -T dump" if dump else "")
-    if resolver.notes:
+    if template:
+        test = NginxTest(ran=False, output="not run on a template")
+    elif resolver.notes:
         test = NginxTest(ran=False, output="not run: some includes are not where nginx would read them")
     elif included and (kind == "fragment" or base != path.parent.resolve()):
         test = NginxTest(ran=False, output="not run: its includes resolve against the prefix, not a wrapper")
@@ -275,6 +291,8 @@ def audit_file(
         nginx_test=test,
         notes=tuple(notes),
         includes=tuple(resolver.notes),
+        deployment=deployment,
+        template=template,
     )
     return nfile, gixy
 
@@ -312,19 +330,26 @@ def collect(ctx: AuditContext) -> NginxFacts:
             except Exception:
                 continue
         inputs = [(p, how) for p, how in inputs if p.resolve() not in included]
-    return collect_files(inputs, prefix, project_dir)
+    env_file = {k: ctx.env[k] for k in ctx.env_file_keys if k in ctx.env}
+    return collect_files(inputs, prefix, project_dir, ComposeContext(project_dir, env_file))
 
 
-def collect_files(inputs: list[tuple[Path, str]], prefix: Path | None, project_dir: Path) -> NginxFacts:
-    """Audit ``(file, how it was found)`` inputs. :class:`CollectorError` when any is broken
-    (nginx would refuse to start): the first error with file, line and parser message.
+def collect_files(
+    inputs: list[tuple[Path, str]],
+    prefix: Path | None,
+    project_dir: Path,
+    context: ComposeContext | None = None,
+) -> NginxFacts:
+    """Audit ``(file, how it was found)`` inputs (with the project's Compose ``context``, if
+    read). :class:`CollectorError` when any is broken (nginx would refuse to start): the
+    first error with file, line and parser message.
     """
     import gixy
 
     files: list[NginxFile] = []
     results: list[GixyResult] = []
     for path, how in inputs:
-        nfile, gixy_results = audit_file(path, how, prefix, project_dir)
+        nfile, gixy_results = audit_file(path, how, prefix, project_dir, context)
         files.append(nfile)
         results += gixy_results
     broken = [f for f in files if f.errors]

@@ -190,7 +190,8 @@ def _candidates(project_dir: Path, every: bool = False) -> Iterator[Path]:
     for path in deployment_files(project_dir, every=every):
         name = path.name
         if (
-            name.endswith((".conf", ".nginx"))
+            name.endswith((".conf", ".nginx", ".conf.template"))
+            or (path.parent.name == "templates" and name.endswith(".template"))
             or name.startswith("nginx.conf")
             or (path.parent.name in NGINX_FOLDERS and "." not in name)
         ):
@@ -276,6 +277,7 @@ def validate(
     project_dir: Path,
     dump_text: str | None = None,
     resolver: IncludeResolver | None = None,
+    root_text: str | None = None,
 ) -> tuple[list[ParseError], list[Path]]:
     """Check a file and everything it includes with crossplane: (errors, included files).
 
@@ -289,6 +291,8 @@ def validate(
     several times from different places is parsed once and is no error. An include whose
     file does not exist is no error either: ``resolver`` (:mod:`golive.collectors.nginx_includes`)
     maps it to a repository file (then read like any other), a stock file or an unknown one.
+    ``root_text`` is ``root_file``'s text when it is not read from disk (a template after
+    substitution: :mod:`golive.collectors.nginx_context`).
     """
     import crossplane
 
@@ -306,7 +310,10 @@ def validate(
         current = queue.pop(0)
         shown = display_path(current, project_dir)
         try:
-            text = dump_text if dump_text is not None else _read_text(current)
+            if dump_text is not None or (root_text is not None and current == root_file):
+                text = dump_text if dump_text is not None else str(root_text)
+            else:
+                text = _read_text(current)
         except ValueError as exc:
             errors.append(ParseError(path=shown, line=None, message=str(exc)))
             continue
@@ -378,14 +385,19 @@ class _LogCapture(logging.Handler):
 
 
 def run_gixy(
-    path: Path, prefix: Path, dump_text: str | None, resolver: IncludeResolver | None = None
+    path: Path,
+    prefix: Path,
+    dump_text: str | None,
+    resolver: IncludeResolver | None = None,
+    text: str | None = None,
 ) -> tuple[Any, list[dict[str, Any]], list[str]]:
     """Parse ``path`` with gixy-ng and run all its plugins: (gixy's root, reports, warnings).
 
     This is ``gixy.core.manager.Manager.audit`` with the parser's working directory set to
     ``prefix`` (the Manager hard-codes the file's own directory), and the reports are
     gixy's own formatter's (``BaseFormatter.feed``: plugin, severity, summary, reason,
-    excerpt, location). Raises gixy's ``InvalidConfiguration`` when it cannot parse.
+    excerpt, location). ``text`` is the file's text when it is not read from disk (a
+    template after substitution). Raises gixy's ``InvalidConfiguration`` when it cannot parse.
     """
     from gixy.core.config import Config
     from gixy.core.context import purge_context, push_context
@@ -408,8 +420,8 @@ def run_gixy(
                 parser = NginxParser(cwd=str(prefix), allow_includes=True)
             else:  # missing includes looked up in the repository and golive's stock files
                 parser = make_gixy_parser(prefix, resolver)
-            if dump_text is not None:
-                root = parser.parse_string(dump_text, path_info=str(path))
+            if dump_text is not None or text is not None:
+                root = parser.parse_string(dump_text or text, path_info=str(path))
             else:
                 root = parser.parse_file(str(path))
             manager.root = root

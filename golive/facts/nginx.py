@@ -12,9 +12,11 @@ the inner ones by inheritance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from golive.collectors.servers_nginx import Chain, Node
+from golive.facts.compose import Service
 
 #: How an include was resolved when its file was not on disk.
 REPOSITORY, STOCK, UNKNOWN = "repository", "stock", "unknown"
@@ -63,3 +65,49 @@ def unknown_reason(chain: Chain, what: str) -> str | None:
     names = ", ".join(f"`include {n.args[0]}` at {n.where}" for n in found)
     verb = "is" if len(found) == 1 else "are"
     return f"{names} {verb} not in the repository: {what} unknown"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NginxDeployment:
+    """How an audited nginx file is deployed, when a Compose file says so: the ``service``
+    that runs nginx with it, the other services of that file (``siblings``), where the file
+    sits in the container (``mounted_at``, ``""`` when unknown), how golive matched them
+    (``how``) and the variables the official image's envsubst would give a template (``env``:
+    the service's ``environment:`` and ``env_file:``).
+    """
+
+    service: Service
+    siblings: tuple[Service, ...] = ()
+    mounted_at: str = ""
+    how: str = ""
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def front(self) -> Service | None:
+        """The reverse proxy nginx is reached through: nginx publishes no port (but on the
+        loopback) and a sibling service is a proxy (Traefik, Caddy...), the one publishing
+        ports first. None otherwise."""
+        proxies = [s for s in self.siblings if s.is_proxy]
+        direct = [p for p in self.service.ports if not p.startswith(("127.0.0.1:", "localhost:", "[::1]:"))]
+        if not proxies or direct:
+            return None
+        published = [s for s in proxies if s.ports]
+        return (published or proxies)[0]
+
+    @property
+    def internal(self) -> str | None:
+        """Why the checks of TLS, redirects and HSTS do not apply to this nginx, or None."""
+        front = self.front
+        if front is None:
+            return None
+        what = front.image or front.name
+        return (
+            f"nginx ({self.service.file} service {self.service.name}, no published port) is reached only"
+            f" through {front.name} ({what}): TLS, the https redirect, HSTS and the X-Forwarded-* headers"
+            " clients send are that proxy's"
+        )
+
+    @property
+    def host_rules(self) -> list[str]:
+        """The Traefik ``Host(...)`` rules that route to this nginx (its labels)."""
+        return [v for k, v in self.service.labels.items() if k.endswith(".rule") and "Host(" in v]
