@@ -26,6 +26,7 @@ def registry() -> Registry:
         host,
         https,
         live,
+        live_secrets,
         monitoring,
         operations,
         performance,
@@ -37,6 +38,7 @@ def registry() -> Registry:
     return Registry.from_modules(
         [
             # 1 critical settings, 2 environment, 3 HTTPS, 4 performance, 5 error reporting
+            live_secrets,  # GL100, the headline: a committed secret production loads now
             critical,
             fallback_key,
             secrets,

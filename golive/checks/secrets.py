@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from golive.checks._util import CHECKLIST
+from golive.checks.live_secrets import live_secrets
 from golive.collectors.git import GitFacts, HistorySecret
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import SourceFacts
@@ -145,11 +146,17 @@ def _in_tracked_files(secret: HistorySecret, git: GitFacts) -> bool:
     )
 
 
+def _live(facts: Facts) -> set[str]:
+    """Fingerprints of the other secrets Django loads: a committed copy is GL100's."""
+    return set(live_secrets(facts.get(RuntimeFacts)))
+
+
 def _real(git: GitFacts, facts: Facts) -> Iterable[HistorySecret]:
-    """Non-placeholder secrets, minus production keys (GL120), those left to the
-    settings-source checks, and those HEAD holds only in committed sensitive files (GL125)."""
+    """Non-placeholder secrets, minus production keys (GL120) and other live values (GL100),
+    those left to the settings-source checks, and those HEAD holds only in committed
+    sensitive files (GL125)."""
     covered = _covered(facts)
-    production = _production_keys(facts)
+    production = _production_keys(facts).keys() | _live(facts)
     for secret in git.secrets:
         if secret.placeholder or secret.info.fingerprint in production:
             continue
@@ -363,7 +370,7 @@ def placeholders(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     GL120.
     """
     git = facts[GitFacts]
-    production = _production_keys(facts)
+    production = _production_keys(facts).keys() | _live(facts)
     for secret in git.secrets:
         if secret.placeholder and secret.info.fingerprint not in production:
             yield spec.fail(

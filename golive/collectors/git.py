@@ -44,7 +44,7 @@ from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo
 from golive.secrets import files
 from golive.secrets.history import LOG_FORMAT, HistoryScan, Sighting
-from golive.secrets.rules import PRIVATE_KEY_RULE
+from golive.secrets.rules import PRIVATE_KEY_RULE, placeholder_reason
 from golive.secrets.scanner import FileScanner
 
 #: Seconds the history scan may take before it stops and says so.
@@ -84,7 +84,9 @@ class HistorySecret:
     variable it was assigned to (``""`` when none); ``shown`` its public prefix (token
     formats only); ``placeholder`` why it is not a real secret (``""``: it is one).
     ``commit``/``date``/``author``/``location`` are where it was introduced (``date`` is the
-    author date, ISO 8601); ``in_head`` is None when HEAD could not be read;
+    author date, ISO 8601); ``in_head`` is None when HEAD could not be read or the value
+    is a placeholder by itself ("change-me": not looked for; a value that is a placeholder
+    only because it sits in test code or an example file is);
     ``head_locations`` where HEAD still holds it; ``commits`` how many commits added it.
     """
 
@@ -390,7 +392,9 @@ def collect(ctx: AuditContext) -> GitFacts:
     pathspec = [subdir] if subdir else []
     shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
     scan, partial = scan_history(root, range_args, pathspec=pathspec)
-    real = [s for s in scan.found.values() if not s.match.placeholder]
+    # Placeholders by where they sit (test code, example files) are looked for too: GL100
+    # says where HEAD holds a live value, whatever the file.
+    real = [s for s in scan.found.values() if not placeholder_reason(s.match.value)]
     head_hits, head_error = find_in_head(root, real, pathspec)
     if head_error:
         partial.append(f"HEAD could not be read completely ({head_error}): 'still in HEAD' may be incomplete")
@@ -406,7 +410,7 @@ def collect(ctx: AuditContext) -> GitFacts:
     secrets = []
     for s in sorted(scan.found.values(), key=lambda s: (s.commit.timestamp, s.path, s.line)):
         m = s.match
-        in_head = bool(head_hits.get(m.value)) if not m.placeholder else None
+        in_head = bool(head_hits.get(m.value)) if not placeholder_reason(m.value) else None
         secrets.append(
             HistorySecret(
                 rule=m.rule,
