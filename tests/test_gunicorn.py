@@ -229,7 +229,11 @@ def test_command_line_and_gunicorn_cmd_args_override_the_config_file(tmp_path: P
     )
     ctx = context(tmp_path, GUNICORN_CMD_ARGS="--timeout 60 --workers 3")
     web, worker = gunicorn.collect(ctx).servers
-    assert (web.found, web.config_file) == ("Procfile (Procfile:1)", "deploy/gunicorn.conf.py")
+    assert (web.found, web.config_file) == (
+        "Procfile (Procfile:1); /app/deploy/gunicorn.conf.py does not exist here: read the repository's"
+        " deploy/gunicorn.conf.py",
+        "deploy/gunicorn.conf.py",
+    )
     assert (web.setting("workers"), web.sources["workers"]) == (4, "command line")
     assert (web.setting("timeout"), web.sources["timeout"]) == (60, "GUNICORN_CMD_ARGS")
     assert (web.setting("bind"), web.sources["bind"]) == (["unix:/run/a.sock"], "config file")

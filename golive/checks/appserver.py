@@ -1,4 +1,4 @@
-"""A real application server (checklist section 6, ids GL60x).
+"""A real application server, and how its process is started (checklist section 6, ids GL60x, GL622).
 
 Source: "How to deploy Django" (https://docs.djangoproject.com/en/stable/howto/deployment/)
 and the runserver warning (https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver):
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from golive.collectors.appservers.scripts import umask_value
+from golive.collectors.gunicorn import GunicornFacts
 from golive.collectors.project import ProjectFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
@@ -87,3 +89,43 @@ def no_app_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         location=Location(path=where),
         evidence=[f"none of {', '.join(APP_SERVERS[:7])} in {files}"],
     )
+
+
+@check(
+    "GL622",
+    title="the server's start command sets a umask that lets every local user write what the app creates",
+    severity=Severity.MEDIUM,
+    needs=(GunicornFacts,),
+    reference="https://docs.djangoproject.com/en/stable/ref/settings/#file-upload-directory-permissions",
+    remediation="""
+    Drop the `umask 0` line (or use `umask 0027`), and set the modes Django uses explicitly:
+
+        FILE_UPLOAD_PERMISSIONS = 0o640
+        FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+    """,
+)
+def process_umask(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A process's umask decides the mode of every file and directory it creates without an
+    explicit one (POSIX ``umask``,
+    https://pubs.opengroup.org/onlinepubs/9799919799/utilities/umask.html). Start scripts
+    often run ``umask 0`` (systemd ``UMask=``, supervisord ``umask=`` alike) before the
+    server: Django's docs on FILE_UPLOAD_DIRECTORY_PERMISSIONS: "If this isn't given or is
+    None, you'll get operating-system dependent behavior", i.e. the umask, so upload
+    directories become mode 0777, and log files, SQLite databases and caches the app writes
+    0666: any local account (another service, a compromised one) can rewrite them.
+    gunicorn's own ``umask`` setting only applies to its unix socket (GL617).
+    """
+    for server in facts[GunicornFacts].servers:
+        value = umask_value(server.process_umask)
+        if value is None or value & 0o002:
+            continue
+        at = server.process_umask_at or server.location
+        yield spec.fail(
+            subjects=["umask"],
+            location=at,
+            evidence=[
+                f"umask {server.process_umask} ({at}) before {server.label}",
+                f"directories it creates are mode {0o777 & ~value:04o}, files {0o666 & ~value:04o}"
+                " (upload directories when FILE_UPLOAD_DIRECTORY_PERMISSIONS is unset, logs, SQLite files)",
+            ],
+        )

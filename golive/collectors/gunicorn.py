@@ -26,11 +26,20 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.appservers.commands import (
+    command_env,
+    declared_gunicorn_env,
+    is_container,
+    map_file,
+    workdirs,
+)
+from golive.collectors.appservers.uwsgi_collector import app_server
+from golive.collectors.appservers.uwsgi_collector import instances as uwsgi_instances
 from golive.collectors.layout import GUNICORN as GUNICORN_CONFIG
 from golive.collectors.layout import Layout, layout_of
 from golive.collectors.runtime import run_in_project
@@ -45,7 +54,11 @@ from golive.collectors.servers_common import (
 from golive.context import AuditContext
 from golive.discovery import read_python
 from golive.model import Location
+from golive.redact import redact_text, redact_value
 from golive.registry import FactsBase
+
+if TYPE_CHECKING:
+    from golive.collectors.project import ProcessCommand
 
 LOADER = Path(__file__).with_name("servers_gunicorn_loader.py")
 CONFIG_NAME = re.compile(r"^gunicorn[\w.-]*\.py$")
@@ -91,6 +104,20 @@ class AppServer:
     #: Why this server's configuration was not read (a config file golive does not read
     #: yet), empty when it was: checks need at least one server read (:func:`servers_read`).
     unread: str = ""
+    #: The file-mode mask the process starts with, as written (``umask 0`` in a start script,
+    #: systemd ``UMask=``, supervisord ``umask=``), and where; None when nothing sets it.
+    process_umask: str | None = None
+    process_umask_at: Location | None = None
+    #: Where options were set, for servers read by golive's own readers (uWSGI): ``reload``,
+    #: ``workers``, ``bind`` → their file and line.
+    option_locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Redact the command and every setting's text when the fact is made
+        (:mod:`golive.redact`): a variable expanded into the command line, ``raw_env`` or a URL
+        with a password never enters a fact."""
+        object.__setattr__(self, "command", redact_text(self.command))
+        object.__setattr__(self, "settings", redact_value(dict(self.settings)))
 
     def setting(self, name: str, default: Any = None) -> Any:
         """An effective gunicorn setting (``workers``, ``bind``...), or ``default``."""
@@ -102,6 +129,8 @@ class AppServer:
 
     def where(self, name: str) -> Location | None:
         """Where a setting was given: its line in the config file, else the command."""
+        if name in self.option_locations:
+            return self.option_locations[name]
         if self.sources.get(name) == "config file" and self.config_file:
             return Location(path=self.config_file, line=self.lines.get(name))
         return self.location
@@ -241,20 +270,12 @@ def load_all(requests: list[dict[str, Any]], ctx: AuditContext) -> list[dict[str
     return results
 
 
-def _map_path(value: str, project_dir: Path) -> str:
-    """A container path (``/app/deploy/gunicorn.conf.py``) mapped onto the project when it exists there."""
-    path = Path(value)
-    if not path.is_absolute() or path.exists() or value.startswith(("python:", "file:")):
-        return value
-    parts = path.parts[1:]
-    for i in range(len(parts)):
-        candidate = project_dir.joinpath(*parts[i:])
-        if candidate.is_file():
-            return str(candidate)
-    return value
-
-
-def _config_arg(argv: tuple[str, ...], project_dir: Path) -> tuple[tuple[str, ...], Path | None]:
+def _config_arg(
+    argv: tuple[str, ...], project_dir: Path, cmd: ProcessCommand | None = None
+) -> tuple[tuple[str, ...], Path | None, str]:
+    """The command's ``-c``/``--config`` file mapped onto the repository
+    (:func:`golive.collectors.appservers.commands.map_file`): (argv with the mapped path,
+    the file, a note saying how it was mapped or ``""``)."""
     out = list(argv)
     for i, token in enumerate(out):
         value = None
@@ -263,11 +284,76 @@ def _config_arg(argv: tuple[str, ...], project_dir: Path) -> tuple[tuple[str, ..
         elif token.startswith("--config="):
             value, at = token.split("=", 1)[1], i
         if value is not None:
-            mapped = _map_path(value, project_dir)
+            if value.startswith(("python:", "file:")):
+                return tuple(out), None, ""
+            found, note = map_file(value, cmd, project_dir)
+            mapped = str(found) if found is not None else value
             out[at] = mapped if at != i else f"--config={mapped}"
             path = Path(mapped) if os.path.isabs(mapped) else project_dir / mapped
-            return tuple(out), path.resolve()
-    return tuple(out), None
+            return tuple(out), path.resolve(), note if found is not None else ""
+    return tuple(out), None, ""
+
+
+def _chdir_arg(argv: tuple[str, ...], project_dir: Path, cmd: ProcessCommand) -> tuple[tuple[str, ...], str]:
+    """``--chdir DIR`` that does not exist here (a container path) replaced by the repository
+    folder it maps to, else the project (gunicorn's validator refuses a missing folder; the
+    folder only matters when the application is loaded, which golive never does)."""
+    out = list(argv)
+    for i, token in enumerate(out):
+        value, at = None, i
+        if token == "--chdir" and i + 1 < len(out):
+            value, at = out[i + 1], i + 1
+        elif token.startswith("--chdir="):
+            value = token.split("=", 1)[1]
+        if value is None or (Path(value).is_dir() and not is_container(cmd)):
+            continue
+        mapped = workdirs(replace(cmd, cwd=value), project_dir)[0]
+        out[at] = str(mapped) if at != i else f"--chdir={mapped}"
+        return tuple(
+            out
+        ), f"--chdir {value} read as the repository's {display_path(mapped, project_dir) or '.'}"
+    return tuple(out), ""
+
+
+def _with_umask(server: AppServer, cmd: ProcessCommand | None) -> AppServer:
+    """``server`` with the umask its command's file sets (None: unchanged)."""
+    if cmd is None or cmd.umask is None:
+        return server
+    return replace(server, process_umask=cmd.umask, process_umask_at=cmd.umask_at)
+
+
+def given_commands(paths: list[Path], ctx: AuditContext) -> list[ProcessCommand]:
+    """The server commands of start scripts or supervisord files given with ``--gunicorn``
+    (:mod:`golive.collectors.appservers.launch`); :class:`CollectorError` for one that cannot be
+    read or starts no server."""
+    from golive.collectors.appservers.launch import SUPERVISORD_RE, follow, supervisord
+    from golive.collectors.appservers.scripts import Resolver
+    from golive.collectors.project import ProcessCommand, _walk
+
+    out: list[ProcessCommand] = []
+    for path in paths:
+        shown = display_path(path, ctx.project_dir)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CollectorError(f"--gunicorn {shown}: cannot be read ({type(exc).__name__})") from None
+        if SUPERVISORD_RE.search(text):
+            found = list(supervisord(path, shown))
+        else:
+            unread: list[str] = []
+            start = ProcessCommand(
+                origin="--gunicorn", location=Location(path=shown), command=str(path), argv=("sh", str(path))
+            )
+            resolver = Resolver(project_dir=ctx.project_dir, files=list(_walk(ctx.project_dir)))
+            found = follow([start], resolver, unread)
+        found = [c for c in found if any(i.program == "gunicorn" for i in invocations(c.argv, ctx.env))]
+        if not found:
+            raise CollectorError(
+                f"--gunicorn {shown}: neither a gunicorn config file (.py) nor a start script or"
+                " supervisord file that runs gunicorn"
+            )
+        out += found
+    return out
 
 
 def _gunicorn_server(
@@ -322,39 +408,59 @@ def collect(ctx: AuditContext) -> GunicornFacts:
     implicit = (project_dir / "gunicorn.conf.py").resolve()
     used: set[Path] = set()
     others: list[AppServer] = []
-    pending: list[tuple[dict[str, Any], str, Location | None, str, tuple[str, ...]]] = []
-    for cmd in project_commands(ctx).commands:
-        for inv in invocations(cmd.argv, ctx.env):
-            found = f"{cmd.origin} ({cmd.location})"
+    pending: list[
+        tuple[dict[str, Any], str, Location | None, str, tuple[str, ...], ProcessCommand | None]
+    ] = []
+    commands = list(project_commands(ctx).commands)
+    scripts = [p for p in configs if not p.name.endswith(".py")]
+    if scripts:  # --gunicorn start.sh / supervisord.conf: the commands it holds
+        configs = [p for p in configs if p not in scripts]
+        commands += given_commands(scripts, ctx)
+    uwsgi = uwsgi_instances(ctx, commands)  # in command order, then the files no command loads
+    for cmd in commands:
+        for inv in invocations(cmd.argv, command_env(cmd, ctx.env)):
+            found = f"{cmd.origin} ({cmd.location})" + (f", {cmd.via}" if cmd.via else "")
             if len(inv.argv) > MAX_ARGS:
                 raise CollectorError(
                     f"{cmd.location}: {inv.program}'s command line has {len(inv.argv):,} words, more than"
                     f" golive hands to its option parser ({MAX_ARGS:,}): shorten it"
                 )
+            if inv.program == "uwsgi":  # read with its files (golive.collectors.appservers.uwsgi)
+                if uwsgi and uwsgi[0].location == cmd.location:
+                    others.append(_with_umask(app_server(uwsgi.pop(0)), cmd))
+                continue
             if inv.program != "gunicorn":
-                others.append(_other_server(inv, found, cmd.location, cmd.command, ctx))
+                others.append(_with_umask(_other_server(inv, found, cmd.location, cmd.command, ctx), cmd))
                 continue
             argv, dropped = drop_unresolved(inv.argv)
-            argv, config = _config_arg(argv, project_dir)
-            used.add(config if config is not None else implicit)
+            argv, config, note = _config_arg(argv, project_dir, cmd)
+            found += f"; {note}" if note else ""
+            argv, note = _chdir_arg(argv, project_dir, cmd)
+            found += f"; {note}" if note else ""
+            default = None
+            if config is None and cmd.cwd:  # gunicorn reads ./gunicorn.conf.py of its working directory
+                default = next((d / "gunicorn.conf.py" for d in workdirs(cmd, project_dir)), None)
+            used.add(config if config is not None else (default or implicit).resolve())
             request = {
                 "argv": list(argv),
-                "config": None,
-                "default_config": config is None,
+                "config": str(default) if default is not None and default.is_file() else None,
+                "default_config": config is None and default is None,
+                "env": declared_gunicorn_env(cmd, ctx.env),
                 "what": str(cmd.location),
             }
-            pending.append((request, found, cmd.location, cmd.command, tuple(dropped)))
+            pending.append((request, found, cmd.location, cmd.command, tuple(dropped), cmd))
     for path in configs:
         if path in used:
             continue
         shown = display_path(path, project_dir)
         found = f"given with --gunicorn {shown}" if given else f"discovered {shown}"
         request = {"argv": [], "config": str(path), "default_config": False, "what": shown}
-        pending.append((request, found, None, "", ()))
+        pending.append((request, found, None, "", (), None))
+    others += [app_server(instance) for instance in uwsgi]
     results = load_all([p[0] for p in pending], ctx)
     servers = [
-        _gunicorn_server(result, found, where, command, dropped, ctx)
-        for (_, found, where, command, dropped), result in zip(pending, results, strict=True)
+        _with_umask(_gunicorn_server(result, found, where, command, dropped, ctx), cmd)
+        for (_, found, where, command, dropped, cmd), result in zip(pending, results, strict=True)
     ]
     servers += others
     if not servers:

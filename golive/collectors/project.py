@@ -10,7 +10,6 @@ Requirements come from ``requirements*.txt`` (each line read with ``packaging``)
 from __future__ import annotations
 
 import configparser
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import Any, ClassVar
 from golive import shellwords
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
+from golive.collectors.appservers.dockerfiles import is_dockerfile
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
@@ -40,13 +40,26 @@ class ProcessCommand:
     """A command line that starts (part of) the deployment.
 
     ``origin`` is ``Procfile``, ``Dockerfile CMD``, ``Dockerfile ENTRYPOINT``,
-    ``docker-compose command``, ``docker-compose entrypoint`` or ``systemd ExecStart``.
+    ``docker-compose command``, ``docker-compose entrypoint``, ``systemd ExecStart``,
+    ``supervisord command`` or ``start script`` (a line of a script one of the others runs,
+    :mod:`golive.collectors.appservers.launch`; ``via`` says which and how the script was
+    found). The state the command runs with, where the file says: ``env`` (assignments, in
+    order, values as written; secret-named ones left out), ``umask`` (as written, octal) and
+    where it is set, ``cwd`` (the working directory as written: ``cd``, ``WorkingDirectory=``,
+    ``directory=``, a Dockerfile's ``WORKDIR``), ``dockerfile`` (the Dockerfile, relative to
+    the project, whose image runs the command: its ``COPY`` lines map image paths).
     """
 
     origin: str
     location: Location
     command: str
     argv: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+    umask: str | None = None
+    umask_at: Location | None = None
+    cwd: str | None = None
+    via: str = ""
+    dockerfile: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +79,12 @@ class ProjectFacts(FactsBase):
     commands: tuple[ProcessCommand, ...]
     dependencies: tuple[Dependency, ...]
     requirement_files: tuple[str, ...]
+    unread: tuple[str, ...] = ()
+
+    @property
+    def collector_details(self) -> dict[str, Any]:
+        """What the report lists under this collector: the files or scripts it could not read."""
+        return {"unread": list(self.unread)} if self.unread else {}
 
     def depends_on(self, *names: str) -> list[Dependency]:
         """The dependencies among ``names`` (normalised, case-insensitive)."""
@@ -110,25 +129,21 @@ def _procfile(path: Path, rel: str) -> Iterator[ProcessCommand]:
             )
 
 
-def _dockerfile(path: Path, rel: str) -> Iterator[ProcessCommand]:
-    from dockerfile_parse import DockerfileParser
+def _dockerfile(path: Path, rel: str, images: dict[str, Any]) -> Iterator[ProcessCommand]:
+    """The final image's ``ENTRYPOINT``/``CMD`` (:mod:`golive.collectors.appservers.dockerfiles`);
+    the image is remembered in ``images`` for following its start scripts."""
+    from golive.collectors.appservers.dockerfiles import read
 
-    parser = DockerfileParser(path=str(path))
-    for item in parser.structure:
-        instruction = item.get("instruction", "").upper()
-        if instruction not in ("CMD", "ENTRYPOINT"):
-            continue
-        value = item.get("value", "").strip()
-        try:
-            parsed = json.loads(value)
-            argv = tuple(str(a) for a in parsed) if isinstance(parsed, list) else _argv(value)
-        except ValueError:
-            argv = _argv(value)
+    image = read(path, rel)
+    images[rel] = image
+    for item in image.commands:
         yield ProcessCommand(
-            origin=f"Dockerfile {instruction}",
-            location=Location(path=rel, line=int(item.get("startline", 0)) + 1),
-            command=" ".join(argv),
-            argv=argv,
+            origin=f"Dockerfile {item.instruction}",
+            location=Location(path=rel, line=item.line),
+            command=" ".join(item.argv),
+            argv=item.argv,
+            cwd=image.workdir,
+            dockerfile=rel,
         )
 
 
@@ -140,7 +155,7 @@ def deployment_kind(path: Path) -> str | None:
     name = path.name
     if name == "Procfile" or name.startswith("Procfile."):
         return layout_mod.PROCFILE
-    if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile"):
+    if is_dockerfile(name):
         return layout_mod.DOCKERFILE
     if re.fullmatch(r"(docker-)?compose(\.[\w-]+)?\.ya?ml", name):
         return layout_mod.COMPOSE
@@ -165,7 +180,9 @@ def _compose_like(path: Path) -> bool:
     )
 
 
-def _compose(path: Path, rel: str, layout: Layout | None = None) -> Iterator[ProcessCommand]:
+def _compose(
+    path: Path, rel: str, layout: Layout | None = None, project_dir: Path | None = None
+) -> Iterator[ProcessCommand]:
     import yaml
 
     root = yaml.compose(path.read_text(encoding="utf-8"))
@@ -185,6 +202,7 @@ def _compose(path: Path, rel: str, layout: Layout | None = None) -> Iterator[Pro
                     name = getattr(key_node, "value", "?")
                     layout.left_out(path, f"compose service {name}", role[0], role[1])
                 continue
+        state = _compose_state(service, path, project_dir)
         for key in ("command", "entrypoint"):
             node = _mapping_get(service, key)
             if node is None:
@@ -200,7 +218,47 @@ def _compose(path: Path, rel: str, layout: Layout | None = None) -> Iterator[Pro
                 location=Location(path=rel, line=node.start_mark.line + 1),
                 command=" ".join(argv),
                 argv=argv,
+                **state,
             )
+
+
+def _compose_state(service: Any, path: Path, project_dir: Path | None) -> dict[str, Any]:
+    """A compose service's ``build`` Dockerfile (relative to the project), ``working_dir``
+    and ``environment`` (list or mapping form; secret-named variables left out), as
+    :class:`ProcessCommand` fields (https://docs.docker.com/reference/compose-file/services/)."""
+    import yaml
+
+    from golive.collectors.appservers.launch import safe_env
+
+    out: dict[str, Any] = {}
+    build = _mapping_get(service, "build")
+    context, dockerfile = None, "Dockerfile"
+    if isinstance(build, yaml.ScalarNode):
+        context = str(build.value)
+    elif isinstance(build, yaml.MappingNode):
+        ctx_node, file_node = _mapping_get(build, "context"), _mapping_get(build, "dockerfile")
+        context = str(ctx_node.value) if isinstance(ctx_node, yaml.ScalarNode) else "."
+        dockerfile = str(file_node.value) if isinstance(file_node, yaml.ScalarNode) else dockerfile
+    if context is not None and project_dir is not None and "://" not in context:
+        found = (path.parent / context / dockerfile).resolve()
+        if found.is_relative_to(project_dir.resolve()):
+            out["dockerfile"] = str(found.relative_to(project_dir.resolve()))
+    workdir = _mapping_get(service, "working_dir")
+    if isinstance(workdir, yaml.ScalarNode):
+        out["cwd"] = str(workdir.value)
+    environment = _mapping_get(service, "environment")
+    pairs: list[tuple[str, str]] = []
+    if isinstance(environment, yaml.MappingNode):
+        pairs = [(str(k.value), str(v.value)) for k, v in environment.value if isinstance(v, yaml.ScalarNode)]
+    elif isinstance(environment, yaml.SequenceNode):
+        pairs = [
+            (str(n.value).partition("=")[0], str(n.value).partition("=")[2])
+            for n in environment.value
+            if isinstance(n, yaml.ScalarNode) and "=" in str(n.value)
+        ]
+    if pairs:
+        out["env"] = safe_env(pairs)
+    return out
 
 
 def _mapping_get(node: Any, key: str) -> Any:
@@ -217,13 +275,28 @@ def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
     parser.read_string(text, source=rel)
     if not parser.has_option("Service", "ExecStart"):
         return
+    from golive.collectors.appservers.launch import safe_env
+
     command = " ".join(parser.get("Service", "ExecStart").split()).lstrip("-@+!:")
-    line = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith("ExecStart")), None)
+    lines = text.splitlines()
+
+    def line_of(key: str) -> int | None:
+        return next((i for i, ln in enumerate(lines, 1) if ln.strip().startswith(key)), None)
+
+    # systemd.exec(5): Environment= holds space-separated, optionally quoted assignments.
+    env = [
+        w.partition("=")[::2] for w in _argv(parser.get("Service", "Environment", fallback="")) if "=" in w
+    ]
+    umask = parser.get("Service", "UMask", fallback=None)
     yield ProcessCommand(
         origin="systemd ExecStart",
-        location=Location(path=rel, line=line),
+        location=Location(path=rel, line=line_of("ExecStart")),
         command=command,
         argv=_argv(command),
+        env=safe_env([(k, v) for k, v in env]),
+        umask=umask.strip() if umask else None,
+        umask_at=Location(path=rel, line=line_of("UMask")) if umask else None,
+        cwd=parser.get("Service", "WorkingDirectory", fallback=None),
     )
 
 
@@ -266,8 +339,12 @@ def collect(ctx: AuditContext) -> ProjectFacts:
     commands: list[ProcessCommand] = []
     deps: list[Dependency] = []
     req_files: list[str] = []
+    unread: list[str] = []
+    images: dict[str, Any] = {}
+    files: list[Path] = []
     layout = layout_of(ctx)
     for path in _walk(ctx.project_dir):
+        files.append(path)
         rel = str(path.relative_to(ctx.project_dir))
         name = path.name
         kind = deployment_kind(path)
@@ -277,9 +354,9 @@ def collect(ctx: AuditContext) -> ProjectFacts:
             if kind == layout_mod.PROCFILE:
                 commands += _procfile(path, rel)
             elif kind == layout_mod.DOCKERFILE:
-                commands += _dockerfile(path, rel)
+                commands += _dockerfile(path, rel, images)
             elif kind == layout_mod.COMPOSE:
-                commands += _compose(path, rel, layout)
+                commands += _compose(path, rel, layout, ctx.project_dir)
             elif kind == layout_mod.SYSTEMD:
                 commands += _systemd(path, rel)
             elif re.fullmatch(r"requirements.*\.(txt|in)", name) or (
@@ -289,11 +366,76 @@ def collect(ctx: AuditContext) -> ProjectFacts:
                 deps += _requirements(path, rel)
             elif name == "pyproject.toml":
                 deps += _pyproject(path, rel)
-        except Exception:
+            elif _supervisord_like(path) and layout.admit(path, layout_mod.SCRIPT):
+                from golive.collectors.appservers.launch import supervisord
+
+                commands += supervisord(path, rel)
+        except Exception as exc:  # reported, never swallowed: the file is not audited
+            unread.append(f"{rel}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
             continue
+    commands += _start_scripts(ctx.project_dir, commands, files, images, unread, layout)
     return ProjectFacts(
-        commands=tuple(commands), dependencies=tuple(deps), requirement_files=tuple(req_files)
+        commands=tuple(commands),
+        dependencies=tuple(deps),
+        requirement_files=tuple(req_files),
+        unread=tuple(unread),
     )
+
+
+def _supervisord_like(path: Path) -> bool:
+    """A ``.conf``/``.ini`` file (at most 1 MB) with a ``[program:x]`` section."""
+    if not path.name.endswith((".conf", ".ini")):
+        return False
+    from golive.collectors.appservers.launch import SUPERVISORD_RE
+
+    try:
+        if path.stat().st_size > 1_000_000:
+            return False
+        return bool(SUPERVISORD_RE.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
+
+
+def _start_scripts(
+    project_dir: Path,
+    commands: list[ProcessCommand],
+    files: list[Path],
+    images: dict[str, Any],
+    unread: list[str],
+    layout: Layout,
+) -> list[ProcessCommand]:
+    """The commands of the start scripts ``commands`` run (:mod:`golive.collectors.appservers.launch`),
+    each script resolved in the repository through its Dockerfile's ``COPY`` lines."""
+    from functools import partial
+
+    from golive.collectors.appservers.dockerfiles import contexts
+    from golive.collectors.appservers.launch import follow
+    from golive.collectors.appservers.scripts import Resolver
+
+    copied = {
+        rel: partial(
+            image.source_of, contexts=contexts(project_dir / rel, project_dir), project_dir=project_dir
+        )
+        for rel, image in images.items()
+    }
+    resolver = Resolver(
+        project_dir=project_dir,
+        files=files,
+        copied=copied,
+        workdirs={rel: image.workdir for rel, image in images.items()},
+    )
+    services = [
+        ProcessCommand(
+            origin="s6 service",
+            location=Location(path=str(p.relative_to(project_dir))),
+            command=p.name,
+            argv=("sh", str(p)),
+        )
+        for p in files
+        if p.name == "run"
+        and re.search(r"(^|/)(s6[\w.-]*|services\.d|s6-rc\.d)/", p.relative_to(project_dir).as_posix())
+    ]
+    return follow([*commands, *services], resolver, unread, lambda p: layout.admit(p, layout_mod.SCRIPT))
 
 
 SPEC = CollectorSpec(

@@ -3,7 +3,8 @@
 The commands come from :mod:`golive.collectors.project` (Procfile, Dockerfile
 ``CMD``/``ENTRYPOINT``, docker-compose ``command``, systemd ``ExecStart``). A command is
 split at ``&&``, ``;`` and ``sh -c``, wrappers are peeled off (``exec``, ``env A=B``,
-``python -m``, ``poetry run``, ``uv run``, ``pipenv run``, ``ddtrace-run``,
+``python -m``, ``poetry run``, ``uv run``, ``pipenv run``, ``ddtrace-run``, ``gosu USER``,
+``su-exec USER``, ``s6-setuidgid USER``,
 ``newrelic-admin run-program``, ``opentelemetry-instrument``), and what remains is
 recognised by its program name. gunicorn's arguments are left to gunicorn's own parser
 (:mod:`golive.collectors.servers_gunicorn_loader`); uvicorn, daphne, hypercorn and uWSGI
@@ -25,6 +26,9 @@ from golive import shellwords
 
 SERVERS = ("gunicorn", "uvicorn", "daphne", "hypercorn", "uwsgi")
 WRAPPERS = {"exec", "nice", "nohup", "ddtrace-run", "opentelemetry-instrument", "dumb-init", "tini", "--"}
+#: Programs that drop privileges and run the rest as a user they take as one argument:
+#: ``gosu USER cmd``, ``su-exec USER cmd``, ``s6-setuidgid USER cmd``, ``setuidgid USER cmd``.
+USER_WRAPPERS = {"gosu", "su-exec", "s6-setuidgid", "setuidgid"}
 RUNNERS = {("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run")}
 VAR_RE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
@@ -76,6 +80,8 @@ def _peel(argv: list[str]) -> list[str]:
         nxt = argv[i + 1] if i + 1 < n else None
         if head in WRAPPERS:
             i += 1
+        elif head in USER_WRAPPERS and nxt is not None:
+            i += 2
         elif head == "env":
             i += 1
             while i < n and ("=" in argv[i] or argv[i].startswith("-")):

@@ -28,6 +28,7 @@ import io
 import json
 import os
 import re
+import shlex
 import sys
 import traceback
 from typing import Any
@@ -62,6 +63,18 @@ def _traceback_error(text: str, config: str | None) -> dict[str, Any]:
     return {"status": "error", "message": message, "file": config, "line": line}
 
 
+def _declared_defaults(cfg: Any, declared: dict[str, str], sources: dict[str, str]) -> None:
+    """The defaults gunicorn takes from ``WEB_CONCURRENCY`` and ``PORT`` when its config is
+    built (``workers``, ``bind = 0.0.0.0:$PORT``), for variables the command's files declare
+    (a start script's ``export``): set before the config file, which may override them."""
+    if "WEB_CONCURRENCY" in declared:
+        cfg.set("workers", int(declared["WEB_CONCURRENCY"]))
+        sources["workers"] = "WEB_CONCURRENCY in the environment it declares"
+    if "PORT" in declared:
+        cfg.set("bind", [f"0.0.0.0:{declared['PORT']}"])
+        sources["bind"] = "PORT in the environment it declares"
+
+
 def load(request: dict[str, Any]) -> dict[str, Any]:
     """Build the effective configuration; the result dict described in the module docstring."""
     try:
@@ -86,10 +99,24 @@ def load(request: dict[str, Any]) -> dict[str, Any]:
     stderr = io.StringIO()
     sources: dict[str, str] = {}
     config = None
+    declared = request.get("env") or {}
     try:
+        _declared_defaults(cfg, declared, sources)
+        # gunicorn reads GUNICORN_CMD_ARGS from its environment (Config.get_cmd_args_from_env,
+        # shlex-split); one the command's files declare replaces the audit's.
+        cmd_args = declared.get("GUNICORN_CMD_ARGS")
         with contextlib.redirect_stderr(stderr):
             args = parser.parse_args(request.get("argv") or [])
-            env_args = parser.parse_args(cfg.get_cmd_args_from_env())
+            env_args = parser.parse_args(
+                shlex.split(cmd_args) if cmd_args is not None else cfg.get_cmd_args_from_env()
+            )
+    except ValueError as exc:
+        return {
+            "status": "error",
+            "message": f"invalid declared environment: {exc}",
+            "file": None,
+            "line": None,
+        }
     except SystemExit:
         last = (stderr.getvalue().strip().splitlines() or ["cannot parse the command line"])[-1]
         return {

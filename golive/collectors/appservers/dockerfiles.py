@@ -1,0 +1,229 @@
+"""Dockerfiles as the image they build: the final stage's command, user and copied files.
+
+A Dockerfile is any file named ``Dockerfile``, ``Dockerfile.<x>``, ``Dockerfile-<x>``,
+``<x>.Dockerfile`` (``.dockerfile``) or ``Containerfile[.<x>]`` (Podman's name): a
+variant is an ordinary Dockerfile, never a folder. Its instructions are read with
+dockerfile-parse (given the file's bytes, so the name does not matter to it). Only the
+final stage of a multi-stage build is the image that runs: its ``CMD``, ``ENTRYPOINT``
+and ``USER`` count, inherited from the stage it is built ``FROM`` when it sets none
+(Docker's reference: "The last FROM ... instruction is the image that is produced";
+``CMD``/``ENTRYPOINT``/``USER`` are inherited from the base image,
+https://docs.docker.com/reference/dockerfile/#from). ``COPY``/``ADD`` of the build
+context (not ``--from`` another stage or image) tell where a file of the repository lands
+in the image, so a command that runs ``/start`` can be followed into the file the
+Dockerfile copies there (:func:`Dockerfile.source_of`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from golive import shellwords
+
+NAME_RE = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|^[\w.-]+\.(Dockerfile|dockerfile)$")
+
+
+def is_dockerfile(name: str) -> bool:
+    """True for ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-worker``, ``web.Dockerfile``,
+    ``Containerfile``; False for ``Dockerfile.dockerignore``-style companions."""
+    return bool(NAME_RE.match(name)) and not name.endswith((".dockerignore", ".md", ".txt"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Copy:
+    """One ``COPY``/``ADD`` from the build context: ``sources`` as written, ``dest`` absolute in
+    the image (``WORKDIR`` applied), ``line`` 1-based."""
+
+    sources: tuple[str, ...]
+    dest: str
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Instruction:
+    """A ``CMD`` or ``ENTRYPOINT`` of the final image: ``argv`` and whether it was the exec
+    (JSON) form; ``line`` 1-based."""
+
+    instruction: str
+    argv: tuple[str, ...]
+    exec_form: bool
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dockerfile:
+    """What the final image of one Dockerfile runs. ``path`` is relative to the project;
+    ``user`` the last ``USER`` in force (None: the base image's, usually root);
+    ``copies`` the final stage's copies from the build context, in order."""
+
+    path: str
+    commands: tuple[Instruction, ...] = ()
+    user: str | None = None
+    user_line: int | None = None
+    workdir: str | None = None
+    copies: tuple[Copy, ...] = field(default_factory=tuple)
+
+    def source_of(self, image_path: str, contexts: list[Path], project_dir: Path) -> Path | None:
+        """The repository file the image holds at ``image_path``, or None.
+
+        ``COPY ./compose/production/django/start /start`` maps ``/start``; ``COPY . /app``
+        maps ``/app/boot.sh`` to ``<context>/boot.sh``. Later copies win, as in the image.
+        The build context is the first of ``contexts`` where the copied source exists (a
+        compose file's ``build.context``, the Dockerfile's folder, its parents). Only files
+        inside ``project_dir`` are returned.
+        """
+        target = posixpath.normpath(image_path if image_path.startswith("/") else f"/{image_path}")
+        for copy in reversed(self.copies):
+            for source in copy.sources:
+                if any(c in source for c in "*?[") or "://" in source:
+                    continue
+                for context in contexts:
+                    src = (context / source).resolve()
+                    if not src.exists():
+                        continue
+                    candidate = _landing(src, copy, target)
+                    if candidate is not None and candidate.is_file() and _inside(candidate, project_dir):
+                        return candidate
+                    break
+        return None
+
+
+def _landing(src: Path, copy: Copy, target: str) -> Path | None:
+    """The file of ``src`` that ``copy`` puts at ``target`` in the image, if any (Docker's
+    rules: a folder's contents go under ``dest``; a file goes to ``dest``, or inside it when
+    ``dest`` ends with ``/`` or several sources are copied)."""
+    base = posixpath.normpath(copy.dest)
+    if src.is_dir():
+        if target == base or not target.startswith(base.rstrip("/") + "/"):
+            return None
+        return src / posixpath.relpath(target, base)
+    if copy.dest.endswith("/") or len(copy.sources) > 1:
+        return src if target == posixpath.join(base, src.name) else None
+    return src if base == target else None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _argv(value: str) -> tuple[tuple[str, ...], bool]:
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, list):
+        return tuple(str(a) for a in parsed), True
+    try:
+        return tuple(shellwords.split(value)), False
+    except ValueError:
+        return tuple(value.split()), False
+
+
+def _copy(value: str, workdir: str, line: int) -> Copy | None:
+    """A COPY/ADD from the build context; None for ``--from=`` (another stage or image)."""
+    words, _ = _argv(value)
+    args = [w for w in words if not w.startswith("--")]
+    if any(w.startswith("--from") for w in words) or len(args) < 2:
+        return None
+    *sources, dest = args
+    if not dest.startswith("/"):
+        dest = posixpath.join(workdir or "/", dest) + ("/" if dest.endswith("/") or dest == "." else "")
+    return Copy(sources=tuple(sources), dest=dest, line=line)
+
+
+@dataclass
+class _Stage:
+    name: str
+    base: str
+    commands: dict[str, Instruction] = field(default_factory=dict)
+    user: tuple[str, int] | None = None
+    workdir: str = ""
+    copies: list[Copy] = field(default_factory=list)
+
+
+def read(path: Path, rel: str) -> Dockerfile:
+    """The final image of the Dockerfile at ``path`` (shown as ``rel``).
+
+    Raises ``OSError``/``UnicodeDecodeError`` when the file cannot be read; the caller
+    reports it (a collector never swallows an error).
+    """
+    from dockerfile_parse import DockerfileParser
+
+    data = path.read_bytes()
+    data.decode("utf-8")  # UnicodeDecodeError for a file that is not text
+    parser = DockerfileParser(fileobj=io.BytesIO(data), env_replace=False)
+    stages: list[_Stage] = []
+    for item in parser.structure:
+        instruction = str(item.get("instruction", "")).upper()
+        value = str(item.get("value", "")).strip()
+        line = int(item.get("startline", 0)) + 1
+        if instruction == "FROM":
+            words = value.split()
+            name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else ""
+            base = words[0].lower() if words else ""
+            parent = next((s for s in reversed(stages) if s.name and s.name == base), None)
+            stage = _Stage(name=name, base=base)
+            if parent is not None:  # FROM an earlier stage inherits its image configuration
+                stage.commands = dict(parent.commands)
+                stage.user, stage.workdir = parent.user, parent.workdir
+            stages.append(stage)
+            continue
+        if not stages:
+            stages.append(_Stage(name="", base=""))
+        stage = stages[-1]
+        if instruction in ("CMD", "ENTRYPOINT"):
+            argv, exec_form = _argv(value)
+            stage.commands[instruction] = Instruction(
+                instruction=instruction, argv=argv, exec_form=exec_form, line=line
+            )
+        elif instruction == "USER":
+            stage.user = (value.split()[0] if value else "", line)
+        elif instruction == "WORKDIR":
+            stage.workdir = posixpath.join(stage.workdir or "/", value)
+        elif instruction in ("COPY", "ADD"):
+            copy = _copy(value, stage.workdir, line)
+            if copy is not None:
+                stage.copies.append(copy)
+    if not stages:
+        return Dockerfile(path=rel)
+    final = stages[-1]
+    order = [final.commands[k] for k in ("ENTRYPOINT", "CMD") if k in final.commands]
+    return Dockerfile(
+        path=rel,
+        commands=tuple(sorted(order, key=lambda i: i.line)),
+        user=final.user[0] if final.user else None,
+        user_line=final.user[1] if final.user else None,
+        workdir=final.workdir or None,
+        copies=tuple(final.copies),
+    )
+
+
+def image_path(value: str, workdir: str | None) -> str:
+    """An image path as the container resolves it: relative to ``workdir`` (default ``/``)."""
+    if value.startswith("/"):
+        return posixpath.normpath(value)
+    return posixpath.normpath(posixpath.join(workdir or "/", value))
+
+
+def contexts(dockerfile: Path, project_dir: Path, given: Path | None = None) -> list[Path]:
+    """Build contexts to try for ``dockerfile``, most likely first: ``given`` (a compose
+    file's ``build.context``), then the Dockerfile's folder and each parent up to the
+    project (``docker build -f compose/production/django/Dockerfile .`` is common)."""
+    out = [given] if given is not None else []
+    folder = dockerfile.parent.resolve()
+    root = project_dir.resolve()
+    while True:
+        out.append(folder)
+        if folder == root or root not in folder.parents:
+            break
+        folder = folder.parent
+    return out

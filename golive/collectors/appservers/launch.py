@@ -1,0 +1,245 @@
+"""From the commands a deployment names to the commands that start its servers.
+
+:func:`follow` reads the start scripts the project's process commands run
+(:mod:`golive.collectors.appservers.scripts`), and :func:`supervisord` the programs of a
+supervisord configuration (``[program:x]`` sections, read with :mod:`configparser`:
+``command``, ``directory``, ``environment``, ``umask``; supervisord's ``%(ENV_X)s``,
+``%(here)s`` and ``%(program_name)s`` expansions,
+http://supervisord.org/configuration.html#program-x-section-settings). Both build
+:class:`golive.collectors.project.ProcessCommand` values with the text redacted
+(:mod:`golive.collectors.appservers.redaction`): a script's ``--env SECRET=...`` or a URL's password never
+reaches a fact, and secret-named assignments of the environment are left out.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from golive.collectors.appservers.redaction import redact_text, redact_words
+from golive.collectors.appservers.scripts import (
+    SHELLS,
+    Resolver,
+    ScriptCommand,
+    read_script,
+    resolve,
+    script_target,
+    simple_commands,
+    words,
+)
+from golive.model import Location
+from golive.secretinfo import is_secret_name
+
+if TYPE_CHECKING:
+    from golive.collectors.project import ProcessCommand
+
+#: Programs a start script may run that matter to the audit besides the servers
+#: :mod:`golive.collectors.servers_cmdline` knows: Django's commands (runserver, migrate).
+DJANGO_WORDS = frozenset({"manage.py", "django-admin", "django-admin.py"})
+#: How deep scripts calling scripts are followed.
+MAX_DEPTH = 4
+#: Origins whose paths are inside a container image, not on the host.
+CONTAINER_ORIGINS = ("Dockerfile", "docker-compose")
+
+
+def safe_env(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Assignments fit for a fact: secret-named ones left out, URL passwords redacted."""
+    return tuple((k, redact_text(v)) for k, v in pairs if not is_secret_name(k))
+
+
+def _runs(argv: Sequence[str]) -> Iterator[list[str]]:
+    """The simple commands of a command line, ``sh -c "..."`` strings split as a shell would."""
+    from golive.collectors.servers_cmdline import _segments
+
+    for segment in _segments(tuple(argv)):
+        head = segment[0].rsplit("/", 1)[-1] if segment else ""
+        if head in SHELLS and len(segment) > 2 and re.fullmatch(r"-[a-z]*c[a-z]*", segment[1]):
+            try:
+                yield from simple_commands(words(segment[2]))
+            except ValueError:
+                continue
+        else:
+            yield segment
+
+
+def _relevant(argv: Sequence[str]) -> bool:
+    from golive.collectors.servers_cmdline import SERVERS, _peel
+
+    peeled = _peel(list(argv))
+    head = peeled[0].rsplit("/", 1)[-1] if peeled else ""
+    names = {w.rsplit("/", 1)[-1] for w in argv}
+    return head in SERVERS or head in ("granian", "waitress-serve") or bool(DJANGO_WORDS & names)
+
+
+def _command(
+    sc: ScriptCommand, rel: str, parent: ProcessCommand, via: str, umask_where: Location | None
+) -> ProcessCommand:
+    from golive.collectors.project import ProcessCommand
+
+    env = dict(parent.env)
+    env.update(safe_env(sc.env))
+    cwd = parent.cwd
+    if sc.cwd is not None:
+        cwd = sc.cwd if sc.cwd.startswith(("/", "$")) or not cwd else f"{cwd.rstrip('/')}/{sc.cwd}"
+    return ProcessCommand(
+        origin="start script",
+        location=Location(path=rel, line=sc.line),
+        command=redact_text(sc.text),
+        argv=redact_words(sc.words),
+        env=tuple(env.items()),
+        umask=sc.umask if sc.umask is not None else parent.umask,
+        umask_at=umask_where if sc.umask is not None else parent.umask_at,
+        cwd=cwd,
+        via=via,
+        dockerfile=parent.dockerfile,
+    )
+
+
+def follow(
+    commands: Sequence[ProcessCommand],
+    resolver: Resolver,
+    unread: list[str],
+    admit: Callable[[Path], bool] = lambda _: True,
+    *,
+    _depth: int = 0,
+    _seen: frozenset[Path] = frozenset(),
+) -> list[ProcessCommand]:
+    """The commands of every start script ``commands`` run, scripts they run included.
+
+    A script path that cannot be resolved in the repository, or a script that cannot be
+    read, adds one line to ``unread`` (never silently dropped). ``admit(path)`` says
+    whether a script is audited (the layout's classification); a script left out is not
+    read. Returns the script lines that start a server or run Django's ``manage.py``.
+    """
+    found: list[ProcessCommand] = []
+    if _depth >= MAX_DEPTH:
+        return found
+    project = resolver.project_dir
+    for cmd in commands:
+        for argv in _runs(cmd.argv):
+            target = script_target(argv)
+            if target is None:
+                continue
+            written, args = target
+            if "--" in args:  # wait-for-it.sh db:5432 -- gunicorn ...: the command after --
+                tail = args[args.index("--") + 1 :]
+                found += follow(
+                    [_replace_argv(cmd, tail)], resolver, unread, admit, _depth=_depth, _seen=_seen
+                )
+                if _relevant(tail):
+                    found.append(_replace_argv(cmd, tail))
+            near = (project / cmd.location.path).parent
+            path, how = resolve(
+                written,
+                resolver,
+                dockerfile=cmd.dockerfile,
+                cwd=cmd.cwd,
+                container=cmd.origin.startswith(CONTAINER_ORIGINS) or cmd.dockerfile is not None,
+                near=near,
+            )
+            where = f"{cmd.origin} ({cmd.location})"
+            if path is None:
+                unread.append(f"{where} runs {written}: {how}: not audited")
+                continue
+            resolved = path.resolve()
+            if resolved in _seen or not admit(resolved):
+                continue
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                unread.append(f"{where} runs {written}: {path}: cannot be read ({exc.__class__.__name__})")
+                continue
+            rel = _display(path, project)
+            via = f"run by {where}" + (
+                f"; {how}" if how not in ("in the repository", "on this machine") else ""
+            )
+            for sc in read_script(text):
+                umask_where = Location(path=rel, line=sc.umask_line) if sc.umask_line else None
+                new = _command(sc, rel, cmd, via, umask_where)
+                if _relevant(sc.words):
+                    found.append(new)
+                found += follow([new], resolver, unread, admit, _depth=_depth + 1, _seen=_seen | {resolved})
+    return found
+
+
+def _replace_argv(cmd: ProcessCommand, argv: Sequence[str]) -> ProcessCommand:
+    from dataclasses import replace
+
+    return replace(cmd, argv=redact_words(argv), command=redact_text(" ".join(argv)))
+
+
+def _display(path: Path, project: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project.resolve()))
+    except ValueError:
+        return str(path)
+
+
+ENV_RE = re.compile(r"%\(ENV_(\w+)\)s")
+
+
+def _supervisor_value(value: str, name: str, here: str) -> str:
+    """supervisord's expansions: ``%(ENV_X)s`` → ``${X}`` (expanded later from the audit's
+    environment), ``%(here)s``, ``%(program_name)s``, ``%(process_num)d`` (0)."""
+    value = ENV_RE.sub(lambda m: "${" + m.group(1) + "}", value)
+    value = value.replace("%(here)s", here).replace("%(program_name)s", name)
+    return re.sub(r"%\(process_num\)\d*d", "0", value)
+
+
+def _environment(value: str) -> list[tuple[str, str]]:
+    """``KEY="val",KEY2=val2`` (supervisord's ``environment``), split outside quotes."""
+    try:
+        lexer_words = words(value.replace(",", " , "))
+    except ValueError:
+        return []
+    pairs = []
+    for word in lexer_words:
+        if "=" in word and word != ",":
+            name, _, val = word.partition("=")
+            pairs.append((name.strip(), val))
+    return pairs
+
+
+def supervisord(path: Path, rel: str) -> Iterator[ProcessCommand]:
+    """The ``[program:x]`` commands of a supervisord configuration file (``configparser``,
+    repeated keys allowed, no interpolation: supervisord's own ``%(...)s`` are expanded
+    here). Raises ``OSError``/``UnicodeDecodeError``/``configparser.Error`` when unreadable."""
+    from golive.collectors.project import ProcessCommand, _argv
+
+    text = path.read_bytes().decode("utf-8")
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(text, source=rel)
+    lines = text.splitlines()
+    for section in parser.sections():
+        if not section.startswith("program:") or not parser.has_option(section, "command"):
+            continue
+        name = section.split(":", 1)[1]
+        here = str(path.parent)
+        command = " ".join(_supervisor_value(parser.get(section, "command"), name, here).split())
+        start = next((i for i, ln in enumerate(lines) if ln.strip() == f"[{section}]"), 0)
+        line = next(
+            (i + 1 for i, ln in enumerate(lines[start:], start) if re.match(r"\s*command\s*=", ln)), None
+        )
+        umask = parser.get(section, "umask", fallback=None)
+        umask_line = next(
+            (i + 1 for i, ln in enumerate(lines[start:], start) if re.match(r"\s*umask\s*=", ln)), None
+        )
+        env = _environment(_supervisor_value(parser.get(section, "environment", fallback=""), name, here))
+        directory = parser.get(section, "directory", fallback=None)
+        yield ProcessCommand(
+            origin="supervisord command",
+            location=Location(path=rel, line=line),
+            command=redact_text(command),
+            argv=redact_words(_argv(command)),
+            env=safe_env(env),
+            umask=umask.strip() if umask else None,
+            umask_at=Location(path=rel, line=umask_line) if umask else None,
+            cwd=_supervisor_value(directory, name, here) if directory else None,
+        )
+
+
+SUPERVISORD_RE = re.compile(r"^\s*\[program:[^\]]+\]", re.MULTILINE)

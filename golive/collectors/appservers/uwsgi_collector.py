@@ -1,0 +1,150 @@
+"""The uWSGI collector: every uWSGI instance of the project, read with golive's own reader.
+
+Instances come from the process commands :mod:`golive.collectors.project` finds (Procfile,
+Dockerfile, compose, systemd, supervisord, start scripts) that run ``uwsgi``, each with the
+environment its files declare (``UWSGI_*`` variables are options), and from configuration
+files in the repository that no command loads: an ``.ini`` with a ``[uwsgi]`` section, a
+YAML file with a top-level ``uwsgi:`` key, a JSON file with a ``"uwsgi"`` key, an XML
+file with ``<uwsgi>`` (listed as not read). Files the layout classifies as development,
+test or example are left out (:mod:`golive.collectors.layout`). uWSGI is never run: its
+hooks (``exec-pre-app``...) would execute. The reader is
+:mod:`golive.collectors.appservers.uwsgi`; the checks are in
+:mod:`golive.checks.appserver_uwsgi` (and, for what every server shares, in
+:mod:`golive.checks.appserver_config`, through :func:`app_server`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from golive.collectors import CollectorSpec, Skip
+from golive.collectors.appservers.commands import command_env
+from golive.collectors.appservers.uwsgi import read
+from golive.collectors.servers_cmdline import invocations
+from golive.collectors.servers_common import deployment_files, display_path
+from golive.context import AuditContext
+from golive.facts.appservers import LISTENERS, UwsgiFacts, UwsgiInstance
+from golive.model import Location
+
+if TYPE_CHECKING:
+    from golive.collectors.gunicorn import AppServer
+    from golive.collectors.project import ProcessCommand
+
+CONFIG_RE = re.compile(r"^\s*(\[uwsgi\]|uwsgi:\s*$|\{\s*\"uwsgi\"\s*:|<uwsgi>)", re.MULTILINE)
+SUFFIXES = (".ini", ".yaml", ".yml", ".json", ".xml")
+MAX_SIZE = 1_000_000
+
+
+def discover(ctx: AuditContext) -> list[Path]:
+    """uWSGI configuration files in the repository that the layout admits (production or unknown)."""
+    from golive.collectors.layout import UWSGI, layout_of
+
+    layout = layout_of(ctx)
+    found = []
+    for path in deployment_files(ctx.project_dir, every=True):
+        if not path.name.endswith(SUFFIXES):
+            continue
+        try:
+            if path.stat().st_size > MAX_SIZE:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if CONFIG_RE.search(text) and layout.admit(path, UWSGI):
+            found.append(path)
+    return found
+
+
+def instances(ctx: AuditContext, commands: Sequence[ProcessCommand] | None = None) -> list[UwsgiInstance]:
+    """Every uWSGI instance: those the project's commands start, then the configuration files
+    no command loads (each an instance of its own)."""
+    if commands is None:
+        from golive.collectors.project import collect as project_commands
+
+        commands = project_commands(ctx).commands
+    out: list[UwsgiInstance] = []
+    used: set[str] = set()
+    for cmd in commands:
+        env = command_env(cmd, ctx.env)
+        for inv in invocations(cmd.argv, env):
+            if inv.program != "uwsgi":
+                continue
+            found = f"{cmd.origin} ({cmd.location})" + (f", {cmd.via}" if cmd.via else "")
+            instance = read(
+                project_dir=ctx.project_dir,
+                env=env,
+                argv=inv.argv,
+                found=found,
+                where=cmd.location,
+                command=cmd.command,
+                cmd=cmd,
+            )
+            out.append(instance)
+            used.update(instance.files)
+    for path in discover(ctx):
+        shown = display_path(path, ctx.project_dir)
+        if shown in used:
+            continue
+        out.append(
+            read(
+                project_dir=ctx.project_dir,
+                env=ctx.env,
+                file=path,
+                found=f"discovered {shown}",
+                where=Location(path=shown),
+                uwsgi_env=False,
+            )
+        )
+    return out
+
+
+def app_server(instance: UwsgiInstance) -> AppServer:
+    """The instance as an :class:`golive.collectors.gunicorn.AppServer`, for the rules every
+    server shares (bind, reload, workers, the nginx upstream, per-process caches)."""
+    from golive.collectors.gunicorn import AppServer
+
+    reload = instance.last("py-autoreload")
+    seconds = instance.number("py-autoreload")
+    workers = instance.last("processes")
+    where: dict[str, Location] = {}
+    for name, option in (("reload", reload), ("workers", workers)):
+        if option is not None and option.location is not None:
+            where[name] = option.location
+    listeners = instance.listeners
+    if listeners and listeners[0].option.location is not None:
+        where["bind"] = listeners[0].option.location
+    return AppServer(
+        kind="uwsgi",
+        found=instance.found,
+        location=instance.location,
+        command=instance.command,
+        config_file=instance.files[0] if instance.files else None,
+        binds=tuple(listener.endpoint for listener in listeners),
+        workers=instance.number("processes"),
+        reload=bool(seconds),
+        reload_option=f"{reload.written} {reload.value}" if reload is not None and seconds else "",
+        proxy_headers=None,
+        unresolved=tuple(
+            o.text for o in instance.options if o.unresolved and o.name in {*LISTENERS, "processes"}
+        ),
+        option_locations=where,
+    )
+
+
+def collect(ctx: AuditContext) -> UwsgiFacts:
+    """:class:`Skip` when the project runs no uWSGI and holds no uWSGI configuration."""
+    found = instances(ctx)
+    if not found:
+        raise Skip("no uWSGI found (no command runs uwsgi, no [uwsgi] configuration file)")
+    return UwsgiFacts(instances=tuple(found))
+
+
+SPEC = CollectorSpec(
+    name="uwsgi",
+    produces=UwsgiFacts,
+    collect=collect,
+    description="uWSGI: commands that run it, its ini/YAML/JSON files (golive's own reader, never run)",
+)

@@ -1,0 +1,153 @@
+"""Facts about application servers golive reads with its own readers: uWSGI.
+
+A :class:`UwsgiInstance` is one uWSGI process group as its configuration says it runs: every
+option in the order uWSGI applies them (``UWSGI_*`` environment variables, then the command
+line and the files it loads, each ``--ini`` where it stands), placeholders and environment
+references expanded where golive knows them, each with where it was set. Values are
+redacted (:mod:`golive.collectors.appservers.redaction`): ``env = SECRET_KEY=...`` keeps its name only.
+
+Option names are canonical: uWSGI's aliases (``workers``/``p`` → ``processes``, ``s``/
+``uwsgi-socket`` → ``socket``, ``chmod`` → ``chmod-socket``, ``python-autoreload`` →
+``py-autoreload``...) are folded by the reader, as uWSGI's option table declares them
+(https://uwsgi-docs.readthedocs.io/en/latest/Options.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from golive.collectors.servers_common import Endpoint, listen_address
+from golive.model import Location
+from golive.registry import FactsBase
+
+#: uWSGI's values that switch a flag off (uwsgi_opt_true: "false", "off", "no", "0").
+FALSE_WORDS = frozenset({"false", "off", "no", "0"})
+#: Options that bind a listener, and the protocol each speaks.
+LISTENERS = {
+    "http": "http",  # the HTTP router: a separate process in front of the workers
+    "https": "https",
+    "http-socket": "http-socket",  # the workers speak HTTP themselves
+    "http11-socket": "http-socket",
+    "https-socket": "http-socket",
+    "socket": "uwsgi",
+    "suwsgi-socket": "uwsgi",
+    "ssl-socket": "uwsgi",
+    "fastcgi-socket": "fastcgi",
+    "scgi-socket": "scgi",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class UwsgiOption:
+    """One option as uWSGI applies it: canonical ``name``, ``value`` (expanded and redacted),
+    ``written`` (the key as written, alias included), ``location`` (file and line, or the
+    command), ``unresolved`` (placeholders or ``$(VAR)`` golive could not expand: the value
+    is only known on the server), ``conditional`` (inside an ``if-exists``-style block whose
+    outcome depends on the server)."""
+
+    name: str
+    value: str
+    written: str
+    location: Location | None
+    unresolved: tuple[str, ...] = ()
+    conditional: bool = False
+
+    @property
+    def text(self) -> str:
+        """``"harakiri = 30 (deploy/uwsgi.ini:7)"``: for evidence."""
+        where = f" ({self.location})" if self.location else ""
+        return f"{self.written} = {self.value}{where}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Listener:
+    """A socket uWSGI binds: its ``protocol`` (see :data:`LISTENERS`), the ``endpoint`` and the
+    option that set it."""
+
+    protocol: str
+    endpoint: Endpoint
+    option: UwsgiOption
+
+
+@dataclass(frozen=True, kw_only=True)
+class UwsgiInstance:
+    """One uWSGI instance: how golive found it (``found``), where (``location``: the command,
+    else the file), the ``command`` text, the configuration ``files`` it reads (relative to
+    the project), every option in order, and what could not be read (``unread``: a remote or
+    missing ``--ini``, an ``@(exec://...)``)."""
+
+    found: str
+    location: Location | None
+    command: str = ""
+    files: tuple[str, ...] = ()
+    options: tuple[UwsgiOption, ...] = ()
+    unread: tuple[str, ...] = ()
+
+    def values(self, name: str) -> list[UwsgiOption]:
+        """Every occurrence of option ``name`` (canonical), in order."""
+        return [o for o in self.options if o.name == name]
+
+    def last(self, name: str) -> UwsgiOption | None:
+        """The occurrence that is in force for a single-valued option: the last one."""
+        found = self.values(name)
+        return found[-1] if found else None
+
+    def flag(self, name: str) -> bool:
+        """Whether flag ``name`` (``master``, ``vacuum``...) is on: set, and not to
+        false/off/no/0 (uWSGI's ``uwsgi_opt_true``)."""
+        option = self.last(name)
+        return option is not None and option.value.strip().lower() not in FALSE_WORDS
+
+    def number(self, name: str) -> int | None:
+        """The integer value of ``name``, None when unset or not a literal number."""
+        option = self.last(name)
+        if option is None or option.unresolved:
+            return None
+        try:
+            return int(option.value.strip())
+        except ValueError:
+            return None
+
+    @property
+    def listeners(self) -> list[Listener]:
+        """Every socket it binds, with its protocol; ``socket`` speaks HTTP when ``protocol =
+        http`` (or ``socket-protocol``) says so."""
+        forced = self.last("protocol")
+        out = []
+        for option in self.options:
+            protocol = LISTENERS.get(option.name)
+            if protocol is None:
+                continue
+            if protocol == "uwsgi" and forced is not None and forced.value.strip() in ("http", "http11"):
+                protocol = "http-socket"
+            endpoint = (
+                Endpoint(kind="unknown", text=option.value)
+                if option.unresolved
+                else listen_address(option.value.strip(), 80)
+            )
+            out.append(Listener(protocol=protocol, endpoint=endpoint, option=option))
+        return out
+
+    @property
+    def label(self) -> str:
+        """``uWSGI (deploy/uwsgi.ini)``."""
+        return f"uWSGI ({self.location})" if self.location else "uWSGI"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UwsgiFacts(FactsBase):
+    """Every uWSGI instance found (commands that run ``uwsgi``, configuration files)."""
+
+    collector: ClassVar[str] = "uwsgi"
+    instances: tuple[UwsgiInstance, ...]
+
+    @property
+    def collector_details(self) -> Mapping[str, Any]:
+        """What the report lists under this collector: each instance, its files, what was not read."""
+        return {
+            "instances": [
+                {"found": i.found, "files": list(i.files), "unread": list(i.unread)} for i in self.instances
+            ]
+        }
