@@ -181,7 +181,8 @@ class _ModuleReader:
 
     def __init__(self, ctx: AuditContext) -> None:
         self.ctx = ctx
-        self.root = ctx.project_dir
+        self.root = ctx.django_dir  # modules resolve from the Django root (the folder of manage.py)
+        self.repo = ctx.project_dir  # paths are shown from the repository root
         self.key = ctx.fingerprint_key
         self.assignments: list[Assignment] = []
         self.modules: list[ModuleSource] = []
@@ -197,7 +198,7 @@ class _ModuleReader:
         path = module_file(self.root, module)
         if path is None:
             return
-        rel = str(path.relative_to(self.root))
+        rel = str(path.relative_to(self.repo))
         try:
             tree = ast.parse(read_python(path), filename=rel)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
@@ -618,20 +619,20 @@ def collect(ctx: AuditContext) -> SourceFacts:
     syntax error, bytes that are not UTF-8, no permission): the checks would otherwise
     pass on settings they never saw.
     """
-    if module_file(ctx.project_dir, ctx.settings_module) is None:
-        raise Skip(f"{ctx.settings_module} has no source file under {ctx.project_dir}")
+    if module_file(ctx.django_dir, ctx.settings_module) is None:
+        raise Skip(f"{ctx.settings_module} has no source file under {ctx.django_dir}")
     modules, assignments, sentry = read_module_chain(ctx, ctx.settings_module)
     broken = next((m for m in modules if m.error), None)
     if broken is not None:
         raise CollectorError(f"cannot read {broken.path}: {broken.error}: fix the file")
     for entry in ("wsgi", "asgi"):
-        for path in sorted(ctx.project_dir.glob(f"*/{entry}.py")):
-            mod = ".".join(path.relative_to(ctx.project_dir).with_suffix("").parts)
+        for path in sorted(ctx.django_dir.glob(f"*/{entry}.py")):
+            mod = ".".join(path.relative_to(ctx.django_dir).with_suffix("").parts)
             _, _, more = read_module_chain(ctx, mod)
             sentry.extend(more)
     entries = _entry_chains(ctx, assignments)
     others: dict[str, tuple[Assignment, ...]] = {}
-    for other in settings_modules(ctx.project_dir, ctx.settings_module):
+    for other in settings_modules(ctx.django_dir, ctx.settings_module):
         _, found, _ = read_module_chain(ctx, other)
         secrets = tuple(a for a in found if a.target.startswith("SECRET_KEY") and a.secret)
         if secrets:
@@ -648,7 +649,7 @@ def collect(ctx: AuditContext) -> SourceFacts:
 
 def _entry_chains(ctx: AuditContext, audited: list[Assignment]) -> tuple[EntryChain, ...]:
     """The SECRET_KEY assignments of each module manage.py, wsgi.py and asgi.py default to."""
-    root = ctx.project_dir
+    root = ctx.django_dir
     out: list[EntryChain] = []
     chains: dict[str, tuple[tuple[Assignment, ...], bool]] = {
         ctx.settings_module: (tuple(a for a in audited if a.target == "SECRET_KEY"), True)
