@@ -69,8 +69,8 @@ def test_a_shallow_clone_says_what_it_missed_and_how_to_fix_it(origin: Path, tmp
     [f] = [f for f in audit.findings if f.id == "GL127"]
     assert f.status is Status.FAIL
     assert f.evidence[0] == (
-        "scanned 1 commit(s) on all refs: 1 branch(es) (main), 1 remote branch(es) (origin/HEAD, origin/main)"
-        " (shallow clone)"
+        "scanned 1 commit(s) on all refs (shallow clone):"
+        " 1 branch(es) (main), 2 remote branch(es) (origin/HEAD, origin/main), 1 tag(s) (v1.0)"
     )
     assert f.evidence[1].startswith("shallow clone: the history before ")
     assert "fetch-depth: 0" in f.evidence[1]

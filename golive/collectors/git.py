@@ -69,8 +69,17 @@ CONTENT_GREP = (
 #: Paths per ``git grep`` command line.
 CONTENT_BATCH = 500
 SHALLOW_NOTE = (
-    "shallow clone: commits before its boundary are missing, and secrets present there are dated to"
-    " the boundary commit (git fetch --unshallow to scan everything)"
+    "shallow clone: the history before its boundary commit is missing, so a secret added and removed"
+    " there is not seen and one still present is dated to the boundary; fetch the whole history"
+    " (git fetch --unshallow; in CI, actions/checkout with fetch-depth: 0, GitLab GIT_DEPTH: 0)"
+)
+#: How many names of each kind of ref :meth:`GitFacts.refs_summary` shows.
+REFS_SHOWN = 5
+_REF_KINDS = (
+    ("refs/heads/", "branch(es)"),
+    ("refs/remotes/", "remote branch(es)"),
+    ("refs/tags/", "tag(s)"),
+    ("refs/", "other ref(s)"),
 )
 _RELATIVE = re.compile(r"^\d+\s+(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
 
@@ -159,6 +168,7 @@ class GitFacts(FactsBase):
     secrets: tuple[HistorySecret, ...]
     tracked: tuple[TrackedFile, ...]
     subdir: str = ""
+    refs: tuple[str, ...] = ()
 
     def gaps(self, *, history: bool = True) -> list[str]:
         """What the scan missed: ``partial``, plus the shallow-clone note when ``history``.
@@ -168,6 +178,19 @@ class GitFacts(FactsBase):
         """
         shallow = [SHALLOW_NOTE] if self.shallow and history else []
         return shallow + list(self.partial)
+
+    def refs_summary(self) -> str:
+        """``"2 branch(es) (feature, main), 1 tag(s) (v1.0)"``: the refs ``--all`` walked
+        (``refs`` holds full names: ``refs/heads/main``); "HEAD only" when there are none."""
+        parts = []
+        left = sorted(self.refs)
+        for prefix, label in _REF_KINDS:
+            names = [r.removeprefix(prefix) for r in left if r.startswith(prefix)]
+            left = [r for r in left if not r.startswith(prefix)]
+            if names:
+                more = f", +{len(names) - REFS_SHOWN} more" if len(names) > REFS_SHOWN else ""
+                parts.append(f"{len(names)} {label} ({', '.join(names[:REFS_SHOWN])}{more})")
+        return ", ".join(parts) or "HEAD only (no branch or tag)"
 
     def scope(self) -> str:
         """``"1234 commits on all refs since 2024-01-01"``: what the history scan covered."""
@@ -391,6 +414,7 @@ def collect(ctx: AuditContext) -> GitFacts:
     subdir = project.relative_to(root).as_posix() if project != root and project.is_relative_to(root) else ""
     pathspec = [subdir] if subdir else []
     shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    refs = _git(root, "for-each-ref", "--format=%(refname)").stdout.decode("utf-8", "replace").split()
     scan, partial = scan_history(root, range_args, pathspec=pathspec)
     # Placeholders by where they sit (test code, example files) are looked for too: GL100
     # says where HEAD holds a live value, whatever the file.
@@ -438,6 +462,7 @@ def collect(ctx: AuditContext) -> GitFacts:
         secrets=tuple(secrets),
         tracked=tuple(TrackedFile(location=loc(p), kind=k, size=n) for p, k, n in tracked),
         subdir=subdir,
+        refs=tuple(refs),
     )
 
 
