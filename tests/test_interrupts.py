@@ -107,3 +107,96 @@ def test_a_signal_stops_the_audit_at_once_and_leaves_nothing_behind(
         for pid in (settings_pid, grandchild_pid):
             if pid and alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` right now (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no chromium (apt install chromium)")
+def test_sigterm_while_the_browser_takes_a_screenshot_stops_golive_probe_cleanly(tmp_path: Path) -> None:
+    """The page's image never arrives, so chromium is busy when SIGTERM comes: golive exits
+    143 within 5 s with one line (no traceback from the browser's unwinding), and neither
+    Playwright's driver nor chromium survives it."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if self.path == "/slow.png":
+                release.wait(30)
+            body = b'<html><title>Shop</title><img src="/slow.png"></html>' if self.path == "/" else b"no"
+            self.send_response(200 if self.path == "/" else 404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_HEAD = do_OPTIONS = do_GET
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://localhost:{server.server_address[1]}/"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "golive.cli", "probe", url, "--timeout", "40"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    below: set[int] = set()
+    try:
+        deadline = time.monotonic() + 90
+        while not any(command_name(p) == "chromium" for p in descendants(proc.pid)):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "chromium never started"
+            time.sleep(0.1)
+        time.sleep(2.0)  # the page is loading: its image is held back
+        below = descendants(proc.pid)
+        signalled = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=25)
+        took = time.monotonic() - signalled
+        assert proc.returncode == 143, err
+        assert took < 5, f"golive exited {took:.1f} s after the signal"
+        assert err.decode().strip() == "golive: interrupted"
+        survivors = [(p, command_name(p)) for p in below if not gone_within(p, 3)]
+        assert survivors == []
+    finally:
+        release.set()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        for pid in below:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        server.shutdown()
+        server.server_close()
