@@ -205,3 +205,26 @@ def test_gl709_never_compares_a_template_placeholder_with_a_path(tmp_path: Path)
         Status.SKIPPED,
         "alias ${STATIC_DIR}/;: a template placeholder no Compose value sets, directory unknown",
     )
+
+
+def test_a_template_takes_values_compose_interpolates_from_the_env_file(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    shutil.copytree(TRAEFIK, project)
+    compose = project / "docker-compose.prod.yml"
+    compose.write_text(
+        compose.read_text().replace(
+            '      APP_PORT: "8000"\n', '      APP_PORT: "8000"\n      NGINX_SERVER_NAME: ${DOMAIN}\n'
+        )
+    )
+    files = [(f, "discovered") for f in discover(project)]
+    given = collect_files(files, None, project, ComposeContext(project, {"DOMAIN": "shop.example.com"}))
+    [site] = given.files
+    assert site.template == (
+        "a template (envsubst): APP_HOST, APP_PORT, NGINX_SERVER_NAME from docker-compose.prod.yml"
+        " service nginx"
+    )
+    texts = [chain[-1].text() for chain in walk((site.root,))]  # type: ignore[arg-type]
+    assert "server_name shop.example.com;" in texts
+    # Without the --env-file value, Compose keeps ${DOMAIN}, and so does the rendered template.
+    [site] = collect_files(files, None, project, ComposeContext(project, {})).files
+    assert "server_name ${DOMAIN};" in [chain[-1].text() for chain in walk((site.root,))]  # type: ignore[arg-type]

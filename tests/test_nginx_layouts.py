@@ -201,3 +201,33 @@ def test_a_redirect_only_default_server_is_not_the_app() -> None:
     facts = layout_facts(LAYOUTS / "tutorial")
     # *:80's default server only returns 301 https://...: only *:443 (the app) is reported.
     assert where(run("GL701", facts), Status.FAIL) == [("deploy/nginx/sites-available/shop.conf", 8)]
+
+
+# --- the whole audit: the layer is kept ---------------------------------------------------------
+
+
+def test_a_site_file_including_stock_and_unknown_files_keeps_the_nginx_layer_in_the_audit(
+    tmp_path: Path,
+) -> None:
+    """Before issue 12: 'include proxy_params: no such file ... (the nginx checks need every
+    file to parse)', every GL7xx skipped, exit 3."""
+    from conftest import audit_project, build_project
+
+    root = build_project(tmp_path / "proj")
+    shutil.copytree(LAYOUTS / "tutorial" / "deploy", root / "deploy")
+    result = audit_project(root)
+    nginx = next(c for c in result.collectors if c.name == "nginx")
+    assert nginx.status == "ok"
+    [site] = nginx.details["files"]
+    assert site["path"] == "deploy/nginx/sites-available/shop.conf"
+    assert site["includes not on disk"][2] == (
+        "deploy/nginx/sites-available/shop.conf:18: include proxy_params: not in the repository:"
+        f" read golive's copy of proxy_params as {DEBIAN} ships it"
+    )
+    [tls] = [f for f in result.findings if f.id == "GL713"]
+    assert tls.status is Status.SKIPPED and tls.reason.endswith(": TLS protocols unknown")
+    [autoindex] = [f for f in result.findings if f.id == "GL710"]
+    assert (autoindex.status, autoindex.location) == (
+        Status.FAIL,
+        Location(path="deploy/nginx/sites-available/shop.conf", line=15),
+    )
