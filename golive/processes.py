@@ -249,6 +249,10 @@ def _on_signal(signum: int, frame: object) -> None:
         _force_exit(128 + signum)
     _interrupted = signum
     kill_all(close=True)
+    if (logging := sys.modules.get("logging")) is not None:
+        # asyncio reports each task it cancels while an interrupted event loop unwinds
+        # (a browser page closed under it): golive is stopping, those reports are noise
+        logging.getLogger("asyncio").disabled = True
     watchdog = threading.Timer(GRACE, _force_exit, args=(128 + signum,))
     watchdog.daemon = True
     watchdog.start()
