@@ -1,11 +1,12 @@
 """An input that was not audited is never ✓ (issue 12, part A.3).
 
-A project started by uWSGI from an ini file (as many real projects are: ``uwsgi --ini
-deploy/uwsgi.ini`` in a Dockerfile) used to get 14 gunicorn checks "pass" and a ticked
-"Application server" row, though golive read nothing of the server. Now the checks that
-judge gunicorn's settings are skipped ("no gunicorn found"), those that judge any server's
-options are skipped when no server's configuration was read, and the checklist row says
-"not audited" with the reason in every format. A project whose gunicorn is read keeps its
+A project started by a server whose configuration golive does not read (the issue's case
+was ``uwsgi --ini deploy/uwsgi.ini`` before uWSGI files were read; here ``hypercorn --config
+deploy/hypercorn.toml``, a TOML file golive does not read) used to get 14 gunicorn checks
+"pass" and a ticked "Application server" row, though golive read nothing of the server. Now
+the checks that judge gunicorn's settings are skipped ("no gunicorn found"), those that
+judge any server's options are skipped when no server's configuration was read, and the
+checklist row says "not audited" with the reason in every format. A project whose gunicorn is read keeps its
 passes and its tick.
 """
 
@@ -25,17 +26,20 @@ from golive.reports.terminal import render_console
 
 GUNICORN_ONLY = ("GL614", "GL615", "GL617", "GL618", "GL619", "GL620", "GL621")
 ANY_SERVER = ("GL611", "GL612", "GL613", "GL616", "GL630", "GL632")
-UWSGI_DOCKERFILE = 'FROM python:3.12-slim\nCMD ["uwsgi", "--ini", "deploy/uwsgi.ini"]\n'
+DOCKERFILE = (
+    "FROM python:3.12-slim\n"
+    'CMD ["hypercorn", "--config", "deploy/hypercorn.toml", "site_conf.asgi:application"]\n'
+)
 
 
 @pytest.fixture(scope="module")
-def uwsgi_only(tmp_path_factory: pytest.TempPathFactory) -> Audit:
-    root = tmp_path_factory.mktemp("uwsgi") / "proj"
+def unread_server(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    root = tmp_path_factory.mktemp("unread") / "proj"
     files: dict[str, str | None] = {
         "Procfile": None,
-        "Dockerfile": UWSGI_DOCKERFILE,
-        "deploy/uwsgi.ini": "[uwsgi]\nmodule = site_conf.wsgi\nsocket = /run/shop.sock\nprocesses = 4\n",
-        "requirements.txt": "Django>=5.2\nuwsgi\npsycopg[binary]\nredis\n",
+        "Dockerfile": DOCKERFILE,
+        "deploy/hypercorn.toml": 'bind = ["0.0.0.0:8000"]\nworkers = 4\n',
+        "requirements.txt": "Django>=5.2\nhypercorn\npsycopg[binary]\nredis\n",
     }
     return audit_project(build_project(root, files=files))
 
@@ -44,39 +48,39 @@ def by_id(audit: Audit, check_id: str) -> list[Finding]:
     return [f for f in audit.findings if f.id == check_id]
 
 
-def test_gunicorn_checks_are_skipped_without_gunicorn(uwsgi_only: Audit) -> None:
+def test_gunicorn_checks_are_skipped_without_gunicorn(unread_server: Audit) -> None:
     for check_id in GUNICORN_ONLY:
-        found = by_id(uwsgi_only, check_id)
+        found = by_id(unread_server, check_id)
         assert [(f.status, f.reason) for f in found] == [
-            (Status.SKIPPED, "no gunicorn found: the application server is uwsgi (Dockerfile:2)")
+            (Status.SKIPPED, "no gunicorn found: the application server is hypercorn (Dockerfile:2)")
         ], check_id
 
 
-def test_server_checks_are_skipped_when_no_configuration_was_read(uwsgi_only: Audit) -> None:
+def test_server_checks_are_skipped_when_no_configuration_was_read(unread_server: Audit) -> None:
     for check_id in ANY_SERVER:
-        found = by_id(uwsgi_only, check_id)
+        found = by_id(unread_server, check_id)
         assert [f.status for f in found] == [Status.SKIPPED], check_id
         assert found[0].reason == (
-            "no application server's configuration was read: uwsgi (Dockerfile:2):"
-            " its configuration file deploy/uwsgi.ini is not read"
+            "no application server's configuration was read: hypercorn (Dockerfile:2):"
+            " its configuration file deploy/hypercorn.toml is not read"
         ) or found[0].reason.startswith("nginx:"), check_id
 
 
-def test_the_application_server_row_is_not_audited_in_every_format(uwsgi_only: Audit) -> None:
-    row = next(s for s in checklist(uwsgi_only.findings) if s.item.label == "Application server")
+def test_the_application_server_row_is_not_audited_in_every_format(unread_server: Audit) -> None:
+    row = next(s for s in checklist(unread_server.findings) if s.item.label == "Application server")
     assert not row.done
     assert row.not_audited is not None and row.not_audited.startswith("no application server's configuration")
-    md = markdown.render(uwsgi_only)
+    md = markdown.render(unread_server)
     line = next(x for x in md.splitlines() if x.startswith("- [") and "**Application server**" in x)
     assert line.startswith("- [ ]") and "**not audited**: no application server" in line
-    page = html.render(uwsgi_only)
+    page = html.render(unread_server)
     assert "<strong>not audited</strong>: no application server&#39;s configuration was read" in page
     buffer = StringIO()
-    render_console(uwsgi_only, Console(file=buffer, width=400, color_system=None))
+    render_console(unread_server, Console(file=buffer, width=400, color_system=None))
     assert (
         "not audited  Application server: no application server's configuration was read" in buffer.getvalue()
     )
-    data = json.loads(json_report.render(uwsgi_only))
+    data = json.loads(json_report.render(unread_server))
     statuses = {f["id"]: f["status"] for f in data["findings"] if f["id"].startswith("GL61")}
     assert set(statuses.values()) == {"skipped"}
 

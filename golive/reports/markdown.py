@@ -203,7 +203,7 @@ CHECKLIST: tuple[Item, ...] = (
         "Application server",
         "a production WSGI/ASGI server, not runserver",
         S.APPLICATION_SERVER,
-        audited_by="GL61 GL620 GL621 GL63",
+        audited_by="GL61 GL620 GL621 GL63 GL64 GL65",
         rest=True,
     ),
     _item(
