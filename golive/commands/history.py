@@ -47,6 +47,7 @@ def open_history(project_dir: Path, explicit: Path | None) -> History:
 )
 def history(project_dir: Path, database: Path | None, limit: int) -> None:
     """List past audits (date, author, commit, failing by severity, grade) with a trend sparkline."""
+    from golive.reports.terminal import clean
     from golive.trend import sparkline_text
 
     with open_history(project_dir, database) as db:
@@ -67,12 +68,12 @@ def history(project_dir: Path, database: Path | None, limit: int) -> None:
         grade = Text(f"{e.grade} {e.score}", style="bold")
         if e.incomplete:
             grade.append(" incomplete", style="magenta")
-        table.add_row(
+        table.add_row(  # stored strings: control characters made visible, never read as markup
             str(e.id),
-            e.started_at[:16].replace("T", " "),
-            e.author,
-            commit,
-            e.settings_module or "?",
+            Text(clean(e.started_at[:16].replace("T", " "))),
+            Text(clean(e.author)),
+            Text(clean(commit)),
+            Text(clean(e.settings_module or "?")),
             *(str(counts.get(s, 0)) for s in ("critical", "high", "medium", "low")),
             grade,
         )
