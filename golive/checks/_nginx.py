@@ -1,7 +1,8 @@
 """Helpers the nginx checks share (:mod:`golive.checks.webserver`, :mod:`golive.checks.gixy`,
 :mod:`golive.checks.webserver_context`): a failing finding that becomes *unknown* when an
 include golive could not read may hold what the rule misses (DESIGN.md: "Unknown is not
-pass, not fail")."""
+pass, not fail") or *not applicable* when nginx is reached only through another proxy;
+the Compose mounts behind a served directory; the settings and locations the rules read."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import posixpath
 from typing import Any
 
 from golive.collectors.nginx import NginxFacts, NginxFile
+from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import PASS_DIRECTIVES, Chain, Node, find_location, walk
 from golive.facts.nginx import NginxDeployment, unknown_reason
 from golive.model import Finding, Location
-from golive.registry import CheckSpec
+from golive.registry import CheckSpec, Facts
 
 
 def fail_or_unknown(
@@ -151,3 +153,36 @@ def same_files(deployment: NginxDeployment | None, served: str, want: str, proje
                 f" same {'volume ' + vol.source if vol.named else 'folder ' + vol.source}"
             )
     return None
+
+
+def runtime_of(facts: Facts) -> RuntimeFacts | None:
+    """The settings as Django loaded them, or None when the runtime collector did not run."""
+    return facts.get(RuntimeFacts)
+
+
+def where_setting(facts: Facts, name: str) -> str:
+    """`` (settings/base.py:12)`` where setting ``name`` is assigned, ``""`` when unknown."""
+    from golive.checks._util import where
+
+    loc = where(facts, name)
+    return f" ({loc})" if loc else ""
+
+
+def roots(nginx: NginxFacts) -> list[Node]:
+    """The parsed trees of the audited files."""
+    return [f.root for f in nginx.parsed if f.root is not None]
+
+
+def url_path(value: Any) -> str | None:
+    """``"media/"`` → ``"/media/"``; None for an absolute URL (a CDN) or an unset value."""
+    if not isinstance(value, str) or not value or "://" in value or value.startswith("//"):
+        return None
+    return value if value.startswith("/") else "/" + value
+
+
+def file_location(facts: Facts, server: Chain, url: str) -> Chain | None:
+    """The location serving ``url`` from disk, when it is not the app's catch-all."""
+    loc = find_location(server, url + "golive-probe.jpg")
+    if loc is None or len(loc) == len(server) or loc[-1].args[-1] == "/":
+        return None
+    return loc

@@ -1,8 +1,8 @@
 """The web server: nginx in front of Django (checklist section 7, ids GL7xx).
 
-GL701–GL714 are golive's own rules over the parsed nginx tree, cross-checked with the
-settings as Django loads them where the runtime collector ran (``SECURE_PROXY_SSL_HEADER``,
-``MEDIA_URL``/``MEDIA_ROOT``, ``STATIC_URL``/``STATIC_ROOT``, ``SECURE_HSTS_SECONDS``).
+GL701–GL713 are golive's own rules over the parsed nginx tree (``MEDIA_URL`` read from the
+settings where the runtime collector ran); those that compare nginx with the settings
+(GL704, GL705, GL709, GL714, GL715) are in :mod:`golive.checks.webserver_context`, and
 GL750–GL784 are gixy-ng's plugins, one id each, in :mod:`golive.checks.gixy`. Where
 gixy-ng already covers part of a rule
 for a whole configuration (a missing ``server_tokens``, weak ``ssl_protocols`` written out),
@@ -17,20 +17,19 @@ module reference (https://nginx.org/en/docs/) and gixy-ng's check pages
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterator
-from typing import Any
 
 from golive.checks._nginx import (
     fail_or_unknown,
+    file_location,
     internal_reason,
     only_redirects,
+    roots,
     routed_by_host,
-    same_files,
+    runtime_of,
+    url_path,
 )
 from golive.collectors.nginx import NginxFacts
-from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import (
     Chain,
     Node,
@@ -45,9 +44,7 @@ from golive.collectors.servers_nginx import (
     passes_in,
     redirects_to_https,
     rejects_all,
-    served_directory,
     server_names,
-    set_header,
     size,
     walk,
 )
@@ -58,28 +55,6 @@ NGINX = "https://nginx.org/en/docs/http/"
 DJANGO = "https://docs.djangoproject.com/en/stable/"
 GIGABYTE = 1024**3
 SCRIPT_SUFFIXES = ("php", "phtml", "php5", "pl", "py", "cgi")
-SCHEME_HEADERS = (
-    "x-forwarded-proto",
-    "x-forwarded-protocol",
-    "x-forwarded-ssl",
-    "x-forwarded-scheme",
-    "x-scheme",
-)
-
-
-def _runtime(facts: Facts) -> RuntimeFacts | None:
-    return facts.get(RuntimeFacts)
-
-
-def _where_setting(facts: Facts, name: str) -> str:
-    from golive.checks._util import where
-
-    loc = where(facts, name)
-    return f" ({loc})" if loc else ""
-
-
-def _roots(nginx: NginxFacts) -> list[Node]:
-    return [f.root for f in nginx.parsed if f.root is not None]
 
 
 def _server_label(server: Chain) -> str:
@@ -178,7 +153,7 @@ def plain_http_app(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     seen: set[int] = set()
     nginx = facts[NginxFacts]
-    for block, node in app_passes(_roots(nginx)):
+    for block, node in app_passes(roots(nginx)):
         server = block[: next(i for i, c in enumerate(block) if c.name == "server") + 1]
         plain = [lst for lst in listens(server) if not lst.ssl and not lst.key.startswith("unix:")]
         if not plain or id(server[-1]) in seen or redirects_to_https(server):
@@ -222,9 +197,9 @@ def host_header(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     (https://docs.djangoproject.com/en/stable/ref/settings/#use-x-forwarded-host): nginx
     setting that header (not from the client's) is the consistent pair (GL715 otherwise).
     """
-    runtime = _runtime(facts)
+    runtime = runtime_of(facts)
     forwarded_host = runtime is not None and runtime.setting("USE_X_FORWARDED_HOST") is True
-    for block, node in app_passes(_roots(facts[NginxFacts])):
+    for block, node in app_passes(roots(facts[NginxFacts])):
         if node.name != "proxy_pass":
             continue
         sent = headers(block, "proxy_set_header")
@@ -246,123 +221,6 @@ def host_header(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             subjects=["proxy_set_header", "Host"],
             location=node.location,
             evidence=evidence,
-        )
-
-
-def trusted_header(runtime: RuntimeFacts | None) -> tuple[str, str] | None:
-    """The header Django trusts for the scheme, as nginx names it, and the value meaning https.
-
-    ``("X-Forwarded-Proto", "https")`` from ``SECURE_PROXY_SSL_HEADER =
-    ("HTTP_X_FORWARDED_PROTO", "https")``; None when Django trusts none. Without runtime
-    facts, Django's documented example is assumed.
-    """
-    if runtime is None:
-        return ("X-Forwarded-Proto", "https")
-    value = runtime.setting("SECURE_PROXY_SSL_HEADER")
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        return None
-    meta, expected = str(value[0]), str(value[1])
-    name = meta[5:] if meta.startswith("HTTP_") else meta
-    return "-".join(part.capitalize() for part in name.split("_")), expected
-
-
-@check(
-    "GL704",
-    title="nginx passes the client's own X-Forwarded-Proto to a Django that trusts it",
-    severity=Severity.HIGH,
-    needs=(NginxFacts,),
-    reference=DJANGO + "ref/settings/#secure-proxy-ssl-header",
-    remediation="""
-    Overwrite the header in every location that proxies to Django:
-
-        proxy_set_header X-Forwarded-Proto $scheme;
-        # uwsgi_pass: uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;
-    """,
-)
-def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """SECURE_PROXY_SSL_HEADER's warning: "Make sure ALL of the following are true before
-    setting this ... Your proxy strips the X-Forwarded-Proto header from all incoming
-    requests" — otherwise "you will probably open security holes". nginx forwards every
-    request header it does not overwrite, so a plain-HTTP request carrying
-    ``X-Forwarded-Proto: https`` is secure to Django: secure cookies are sent back over HTTP,
-    SECURE_SSL_REDIRECT is bypassed. Skipped when Django trusts no header (see GL303, GL631).
-    """
-    runtime = _runtime(facts)
-    trusted = trusted_header(runtime)
-    if trusted is None:
-        return
-    header, _ = trusted
-    why = (
-        f"Django trusts it: SECURE_PROXY_SSL_HEADER{_where_setting(facts, 'SECURE_PROXY_SSL_HEADER')}"
-        if runtime is not None
-        else "Django's settings were not loaded: assuming SECURE_PROXY_SSL_HEADER trusts X-Forwarded-Proto"
-    )
-    for block, node in app_passes(_roots(facts[NginxFacts])):
-        setting = set_header(block, node, header)
-        if setting is not None and not from_client(setting.args[1] if len(setting.args) > 1 else ""):
-            continue
-        seen = f"{setting.evidence()} copies the client's value" if setting else f"no header {header} is set"
-        yield fail_or_unknown(
-            spec,
-            block,
-            f"the {header} header nginx sends",
-            internal_reason(facts[NginxFacts], block),
-            subjects=["proxy_set_header" if node.name == "proxy_pass" else "uwsgi_param", header],
-            location=node.location,
-            evidence=[f"{node.evidence()}: {seen}, so a client's own {header}: https passes through", why],
-        )
-
-
-@check(
-    "GL705",
-    title="the scheme header nginx sets is not the one SECURE_PROXY_SSL_HEADER trusts",
-    severity=Severity.MEDIUM,
-    needs=(NginxFacts, RuntimeFacts),
-    reference=DJANGO + "ref/settings/#secure-proxy-ssl-header",
-    remediation="""
-    Make both sides name the same header and value, e.g.:
-
-        proxy_set_header X-Forwarded-Proto $scheme;                     # nginx
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")   # Django
-    """,
-)
-def scheme_header_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """SECURE_PROXY_SSL_HEADER "is a tuple representing an HTTP header/value combination
-    that signifies a request is secure". When nginx sets another header, or a value that never
-    equals the expected one (``$scheme`` gives ``https``, ``$https`` gives ``on``), Django sees
-    every request as plain HTTP: SECURE_SSL_REDIRECT loops, secure cookies are never set, and
-    the header Django does trust is left for clients to send (GL704). Django trusting no header
-    at all while redirecting to SSL is GL303.
-    """
-    trusted = trusted_header(facts[RuntimeFacts])
-    if trusted is None:
-        return
-    header, expected = trusted
-    values = {"$scheme": "https", "$https": "on"}
-    for block, node in app_passes(_roots(facts[NginxFacts])):
-        setting = set_header(block, node, header)
-        if setting is not None:
-            value = setting.args[1] if len(setting.args) > 1 else ""
-            produced = values.get(value, value if "$" not in value else None)
-            if produced is None or produced == expected:
-                continue
-            seen = [f"{setting.evidence()} sends {produced!r} over https, Django expects {expected!r}"]
-        else:
-            others = [h for name, h in headers(block, "proxy_set_header").items() if name in SCHEME_HEADERS]
-            if not others:
-                continue
-            seen = [f"{others[0].evidence()} sets {others[0].args[0]}, but Django trusts {header}"]
-        yield fail_or_unknown(
-            spec,
-            block,
-            f"the {header} header nginx sends",
-            subjects=["SECURE_PROXY_SSL_HEADER", "proxy_set_header"],
-            location=node.location,
-            evidence=[
-                *seen,
-                f"SECURE_PROXY_SSL_HEADER{_where_setting(facts, 'SECURE_PROXY_SSL_HEADER')}"
-                f" = ('HTTP_{header.upper().replace('-', '_')}', {expected!r})",
-            ],
         )
 
 
@@ -395,24 +253,9 @@ def body_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     )
 
 
-def _url_path(value: Any) -> str | None:
-    """``"media/"`` → ``"/media/"``; None for an absolute URL (a CDN) or an unset value."""
-    if not isinstance(value, str) or not value or "://" in value or value.startswith("//"):
-        return None
-    return value if value.startswith("/") else "/" + value
-
-
-def _file_location(facts: Facts, server: Chain, url: str) -> Chain | None:
-    """The location serving ``url`` from disk, when it is not the app's catch-all."""
-    loc = find_location(server, url + "golive-probe.jpg")
-    if loc is None or len(loc) == len(server) or loc[-1].args[-1] == "/":
-        return None
-    return loc
-
-
 def _media_url(facts: Facts) -> str | None:
-    runtime = _runtime(facts)
-    return _url_path(runtime.setting("MEDIA_URL")) if runtime is not None else "/media/"
+    runtime = runtime_of(facts)
+    return url_path(runtime.setting("MEDIA_URL")) if runtime is not None else "/media/"
 
 
 @check(
@@ -444,7 +287,7 @@ def media_executes(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if url is None:
         return
     for _, server in facts[NginxFacts].servers():
-        media = _file_location(facts, server, url)
+        media = file_location(facts, server, url)
         if media is None:
             continue
         passing = passes_in(media)
@@ -497,7 +340,7 @@ def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if url is None:
         return
     for _, server in facts[NginxFacts].servers():
-        media = _file_location(facts, server, url)
+        media = file_location(facts, server, url)
         if media is None or passes_in(media):
             continue
         header = headers(media).get("x-content-type-options")
@@ -517,64 +360,6 @@ def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             location=media[-1].location,
             evidence=evidence,
         )
-
-
-@check(
-    "GL709",
-    title="nginx serves STATIC_URL or MEDIA_URL from another directory than STATIC_ROOT/MEDIA_ROOT",
-    severity=Severity.MEDIUM,
-    needs=(NginxFacts, RuntimeFacts),
-    reference=DJANGO + "howto/static-files/deployment/",
-    remediation="""
-    Point the location at the directory Django writes to:
-
-        location /static/ { alias /srv/app/static/; }   # STATIC_ROOT = "/srv/app/static"
-    """,
-)
-def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """ "collectstatic will copy all files from your static folders into the STATIC_ROOT
-    directory", and uploads land in MEDIA_ROOT; nginx must serve exactly those
-    (https://docs.djangoproject.com/en/stable/howto/static-files/deployment/). A different
-    ``alias``/``root`` serves stale or missing files. A setting that Django computed under
-    the project directory (``BASE_DIR / "media"``) is compared by its tail, since the project
-    sits elsewhere on the server. When a Compose file runs nginx, both paths are followed
-    through the services' ``volumes:`` (nginx's ``/var/www/media`` and Django's
-    ``/app/media`` on one named volume are one directory); a ``${VAR}`` left in a template
-    is never compared as a path (the finding is skipped, the directory unknown).
-    """
-    runtime = facts[RuntimeFacts]
-    # Django computes BASE_DIR-relative roots under the Django root (src/ when manage.py is there)
-    project = str(facts.context.django_dir) if facts.context is not None else ""
-    for url_name, root_name in (("STATIC_URL", "STATIC_ROOT"), ("MEDIA_URL", "MEDIA_ROOT")):
-        url, root = _url_path(runtime.setting(url_name)), runtime.setting(root_name)
-        if url is None or not isinstance(root, str) or not root:
-            continue
-        want = os.path.normpath(root)
-        for nfile, server in facts[NginxFacts].servers():
-            loc = _file_location(facts, server, url)
-            served = served_directory(loc, url) if loc is not None and not passes_in(loc) else None
-            if served is None:
-                continue
-            got, node = served
-            if project and (want + "/").startswith(project.rstrip("/") + "/"):
-                tail = os.path.relpath(want, project)
-                if got == want or got.endswith("/" + tail):
-                    continue
-            elif got == want:
-                continue
-            if same_files(nfile.deployment, got, want, project.rstrip("/")):
-                continue
-            evidence = [
-                f"{node.evidence()} serves {url} from {got}",
-                f"{root_name}{_where_setting(facts, root_name)} = {root!r}",
-            ]
-            if "${" in node.text():  # never compare a template placeholder with a path
-                reason = f"{node.text()}: a template placeholder no Compose value sets, directory unknown"
-                yield spec.skipped(
-                    reason, subjects=[node.name, root_name], location=node.location, evidence=evidence
-                )
-                continue
-            yield spec.fail(subjects=[node.name, root_name], location=node.location, evidence=evidence)
 
 
 @check(
@@ -736,67 +521,6 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             subjects=["ssl_protocols"],
             location=node.location,
             evidence=[f"{_server_label(server)} listens with ssl and sets no ssl_protocols: {source}"],
-        )
-
-
-HSTS_RE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
-
-
-@check(
-    "GL714",
-    title="nginx and SECURE_HSTS_SECONDS send different Strict-Transport-Security policies",
-    severity=Severity.LOW,
-    needs=(NginxFacts, RuntimeFacts),
-    reference="https://www.rfc-editor.org/rfc/rfc6797#section-8.1",
-    remediation="""
-    Send HSTS from one place. Either drop the add_header in nginx for locations proxied to
-    Django, or make both agree:
-
-        add_header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload" always;
-        SECURE_HSTS_SECONDS = 31536000
-    """,
-)
-def hsts_consistent(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """Django adds Strict-Transport-Security to its responses when SECURE_HSTS_SECONDS is
-    set, and nginx's ``add_header`` adds a second one on the way out. RFC 6797 section 8.1:
-    "If a UA receives more than one STS header field in an HTTP response message over secure
-    transport, then the UA MUST process only the first such header field" — with two
-    different policies, which one holds depends on header order, not on anyone's intent.
-    """
-    runtime = facts[RuntimeFacts]
-    seconds = runtime.setting("SECURE_HSTS_SECONDS") or 0
-    if not isinstance(seconds, int) or seconds <= 0:
-        return
-    django = {
-        "max-age": str(seconds),
-        "includeSubDomains": bool(runtime.setting("SECURE_HSTS_INCLUDE_SUBDOMAINS")),
-        "preload": bool(runtime.setting("SECURE_HSTS_PRELOAD")),
-    }
-    reported: set[int] = set()
-    for block, node in app_passes(_roots(facts[NginxFacts])):
-        header = headers(block).get("strict-transport-security")
-        if header is None or len(header.args) < 2 or id(header) in reported:
-            continue
-        value = header.args[1]
-        match = HSTS_RE.search(value)
-        ours = {
-            "max-age": match.group(1) if match else "?",
-            "includeSubDomains": "includesubdomains" in value.lower(),
-            "preload": "preload" in value.lower(),
-        }
-        diff = [k for k in django if django[k] != ours[k]]
-        if not diff:
-            continue
-        reported.add(id(header))
-        yield spec.fail(
-            subjects=["add_header", "Strict-Transport-Security", "SECURE_HSTS_SECONDS"],
-            location=header.location,
-            evidence=[
-                f"{header.evidence()} applies to {node.text()}",
-                "Django sends "
-                + ", ".join(f"{k}={django[k]}" for k in diff)
-                + f" (SECURE_HSTS_SECONDS{_where_setting(facts, 'SECURE_HSTS_SECONDS')} = {seconds})",
-            ],
         )
 
 
