@@ -187,6 +187,22 @@ def interpreter(option: str | None, configured: str | None, project_dir: Path) -
     return str(base / path)
 
 
+def _repository_above(project_dir: Path, git: GitInfo) -> str:
+    """A note for the Django root's reason when golive runs in a subfolder of a git work
+    tree: the deployment files at the top (``docker/``, ``deploy/``) are only searched
+    when golive runs from there (issue 12). Empty when ``project_dir`` is the top."""
+    if git.root is None:
+        return ""
+    top = git.root.resolve()
+    if top == project_dir or top not in project_dir.parents:
+        return ""
+    up = os.path.relpath(top, project_dir)
+    return (
+        f"; golive runs in a subfolder of the git repository ({up} is its root): deployment"
+        f" files outside {project_dir.name}/ are not searched, run golive from {up} to audit them"
+    )
+
+
 def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditContext:
     """Turn options into a context. Raises :class:`UsageError` with a one-line message."""
     project_dir = options.project_dir.expanduser().resolve()
@@ -236,6 +252,7 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
 
     git = git_info(project_dir)
     author = options.author or config.author or git.user or "unknown (set --author)"
+    root_reason = root.reason + _repository_above(project_dir, git)
     layout = Layout(
         project_dir,
         production_files=config.production_files,
@@ -260,6 +277,6 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
         git=git,
         started=now or dt.datetime.now().astimezone(),
         django_root=root.path,
-        django_root_reason=root.reason,
+        django_root_reason=root_reason,
         layout=layout,
     )

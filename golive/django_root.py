@@ -90,13 +90,13 @@ def _rel(path: Path, repo: Path) -> str:
 def _root_is_django(repo: Path, settings: str | None) -> str | None:
     """Why the repository root itself is the Django root (rule 3), or None."""
     if (repo / "manage.py").is_file():
-        return "manage.py at the repository root"
+        return "manage.py in the project directory"
     if settings and module_file(repo, settings) is not None:
-        return f"the settings module {settings} is under the repository root"
+        return f"the settings module {settings} is under the project directory"
     for pattern in ("*/wsgi.py", "*/asgi.py"):
         for path in sorted(repo.glob(pattern)):
             if _setdefault_value(path):
-                return f"{_rel(path, repo)} at the repository root"
+                return f"{_rel(path, repo)} in the project directory"
     return None
 
 

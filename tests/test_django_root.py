@@ -56,7 +56,11 @@ def in_subfolder(
 def test_manage_py_at_the_root_is_the_root_as_before(tmp_path: Path) -> None:
     write_project(tmp_path, {"manage.py": MANAGE.format(module="a.settings"), "src/manage.py": "x"})
     root = find_django_root(tmp_path)
-    assert (root.path, root.rel, root.reason) == (tmp_path.resolve(), ".", "manage.py at the repository root")
+    assert (root.path, root.rel, root.reason) == (
+        tmp_path.resolve(),
+        ".",
+        "manage.py in the project directory",
+    )
 
 
 def test_src_manage_py_is_found_below_the_root(tmp_path: Path) -> None:
@@ -199,7 +203,7 @@ def test_root_project_identity_is_unchanged(hardened_audit: Audit) -> None:
     """manage.py at the root: the Django root is the project directory, paths as before."""
     assert (hardened_audit.django_root, hardened_audit.django_root_reason) == (
         ".",
-        "manage.py at the repository root",
+        "manage.py in the project directory",
     )
     keys = {f.key for f in hardened_audit.findings if f.location}
     assert all(not k.split("|")[2].startswith(("src/", "/")) for k in keys)
@@ -244,3 +248,18 @@ def test_media_root_under_the_django_root_matches_nginx_by_its_tail(tmp_path: Pa
     files["deploy/nginx.conf"] = NGINX_MEDIA
     audit = audit_project(write_project(tmp_path / "repo", files))
     assert [f.status for f in audit.findings if f.id == "GL709"] == [Status.PASS]
+
+
+def test_running_in_a_subfolder_says_where_the_repository_root_is(tmp_path: Path) -> None:
+    """Run from src/, the deployment files at the repository root are out of reach: the
+    report says so and how to reach them."""
+    repo = write_project(tmp_path / "repo", in_subfolder("src"))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, timeout=60)
+    ctx = resolve(AuditOptions(project_dir=repo / "src"))
+    assert ctx.django_root_reason == (
+        "manage.py in the project directory; golive runs in a subfolder of the git repository (.. is its"
+        " root): deployment files outside src/ are not searched, run golive from .. to audit them"
+    )
+    assert resolve(AuditOptions(project_dir=repo)).django_root_reason == (
+        "src/manage.py: the shallowest manage.py below the repository root"
+    )
