@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,3 +232,70 @@ def test_a_site_file_including_stock_and_unknown_files_keeps_the_nginx_layer_in_
         Status.FAIL,
         Location(path="deploy/nginx/sites-available/shop.conf", line=15),
     )
+
+
+# --- the stock data is what the packages ship ---------------------------------------------------
+
+
+def _directives(text: str) -> list[tuple[str, tuple[str, ...], Any]]:
+    import crossplane
+
+    def walk_block(block: list[dict[str, Any]]) -> list[tuple[str, tuple[str, ...], Any]]:
+        return [(s["directive"], tuple(s["args"]), walk_block(s.get("block") or [])) for s in block]
+
+    parsed = crossplane.parse_string(text, single=True, strict=False, check_ctx=False, check_args=False)
+    return walk_block(parsed["config"][0]["parsed"])
+
+
+def _installed(package: str) -> str:
+    import subprocess
+
+    out = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True, check=False
+    )
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+@pytest.mark.skipif(
+    _installed("nginx-common") != "1.22.1-9+deb12u12", reason="needs Debian's nginx-common 1.22.1-9+deb12u12"
+)
+def test_the_stock_copies_hold_the_directives_of_the_installed_debian_files() -> None:
+    from golive.data.nginx_stock import stock_files
+
+    debian = {k: v for k, v in stock_files().items() if not k.startswith("/")}
+    assert sorted(debian) == [
+        "fastcgi.conf",
+        "fastcgi_params",
+        "mime.types",
+        "proxy_params",
+        "scgi_params",
+        "snippets/fastcgi-php.conf",
+        "snippets/snakeoil.conf",
+        "uwsgi_params",
+    ]
+    for key, stock in debian.items():
+        assert stock.origin == DEBIAN
+        assert _directives(stock.text) == _directives((Path("/etc/nginx") / key).read_text()), key
+
+
+def test_the_files_real_site_configurations_name_are_known() -> None:
+    from golive.data.nginx_stock import stock_file
+
+    for pattern in (
+        "proxy_params",
+        "/etc/nginx/proxy_params",
+        "fastcgi_params",
+        "fastcgi.conf",
+        "uwsgi_params",
+        "scgi_params",
+        "mime.types",
+        "/etc/nginx/mime.types",
+        "snippets/fastcgi-php.conf",
+        "/etc/nginx/snippets/snakeoil.conf",
+        "/etc/letsencrypt/options-ssl-nginx.conf",
+    ):
+        assert stock_file(pattern) is not None, pattern
+    for pattern in ("snippets/ssl-params.conf", "conf.d/*.conf", "/etc/letsencrypt/live/x/fullchain.pem"):
+        assert stock_file(pattern) is None, pattern
+    certbot = stock_file("/etc/letsencrypt/options-ssl-nginx.conf")
+    assert certbot is not None and ("ssl_protocols", ("TLSv1.2", "TLSv1.3"), []) in _directives(certbot.text)
