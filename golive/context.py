@@ -187,19 +187,41 @@ def interpreter(option: str | None, configured: str | None, project_dir: Path) -
     return str(base / path)
 
 
+#: Top-level folders of a repository that hold deployment files.
+DEPLOYMENT_FOLDERS = frozenset(
+    {"docker", "deploy", "deployment", "compose", "nginx", "contrib", "systemd", "etc"}
+)
+
+
 def _repository_above(project_dir: Path, git: GitInfo) -> str:
     """A note for the Django root's reason when golive runs in a subfolder of a git work
-    tree: the deployment files at the top (``docker/``, ``deploy/``) are only searched
-    when golive runs from there (issue 12). Empty when ``project_dir`` is the top."""
+    tree whose top holds deployment files (``docker/``, ``deploy/``, a ``Dockerfile``, a
+    compose file, a ``Procfile``): those are only searched when golive runs from there
+    (issue 12). Empty otherwise (a monorepo whose top holds none, ``examples/`` here)."""
     if git.root is None:
         return ""
     top = git.root.resolve()
     if top == project_dir or top not in project_dir.parents:
         return ""
+    try:
+        entries = sorted(top.iterdir())
+    except OSError:
+        return ""
+    seen = [
+        e.name + ("/" if e.is_dir() else "")
+        for e in entries
+        if (e.is_dir() and e.name in DEPLOYMENT_FOLDERS)
+        or (
+            e.is_file()
+            and (e.name in ("Procfile", "Dockerfile") or e.name.startswith(("docker-compose", "compose.")))
+        )
+    ]
+    if not seen:
+        return ""
     up = os.path.relpath(top, project_dir)
     return (
-        f"; golive runs in a subfolder of the git repository ({up} is its root): deployment"
-        f" files outside {project_dir.name}/ are not searched, run golive from {up} to audit them"
+        f"; golive runs in a subfolder of the git repository, whose root ({up}) holds {', '.join(seen[:4])}:"
+        f" deployment files outside {project_dir.name}/ are not searched, run golive from {up} to audit them"
     )
 
 

@@ -257,8 +257,16 @@ def test_running_in_a_subfolder_says_where_the_repository_root_is(tmp_path: Path
     subprocess.run(["git", "init", "-q", str(repo)], check=True, timeout=60)
     ctx = resolve(AuditOptions(project_dir=repo / "src"))
     assert ctx.django_root_reason == (
-        "manage.py in the project directory; golive runs in a subfolder of the git repository (.. is its"
-        " root): deployment files outside src/ are not searched, run golive from .. to audit them"
+        "manage.py in the project directory; golive runs in a subfolder of the git repository, whose"
+        " root (..) holds docker/: deployment files outside src/ are not searched, run golive from .."
+        " to audit them"
+    )
+    # a monorepo whose top holds no deployment files: nothing to say
+    (repo / "docker" / "Dockerfile").unlink()
+    (repo / "docker").rmdir()
+    assert (
+        resolve(AuditOptions(project_dir=repo / "src")).django_root_reason
+        == "manage.py in the project directory"
     )
     assert resolve(AuditOptions(project_dir=repo)).django_root_reason == (
         "src/manage.py: the shallowest manage.py below the repository root"
