@@ -295,3 +295,25 @@ def test_compose_service_in_a_dev_profile_is_left_out(make_project) -> None:  # 
         )
         in audit.deployment_files
     )
+
+
+def test_gunicorn_config_discovery_asks_the_layout(make_project) -> None:  # type: ignore[no-untyped-def]
+    """A development gunicorn config (compose/local/) is left out; the deploy/ one is audited."""
+    project = make_project(
+        files={
+            "compose/local/django/gunicorn.conf.py": "reload = True\n",
+            "deploy/gunicorn.conf.py": "workers = 3\nreload = True\n",
+        }
+    )
+    audit = audit_project(project)
+    assert [str(f.location) for f in failing(audit, "GL612")] == ["deploy/gunicorn.conf.py:2"]
+    assert (
+        DeploymentFile(
+            path="compose/local/django/gunicorn.conf.py",
+            kind="gunicorn config",
+            role="development",
+            reason="in the local/ folder ('local')",
+            audited=False,
+        )
+        in audit.deployment_files
+    )
