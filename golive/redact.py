@@ -1,0 +1,291 @@
+"""One redaction for every raw text a collector copies into a fact.
+
+Command lines (Procfile, Dockerfile ``CMD``, compose ``command``, systemd ``ExecStart``,
+a running process), nginx directives and configuration values are quoted in findings'
+evidence, so what they carry reaches the terminal, every report format and the history
+database. DESIGN.md, "Conventions": secrets never leave the collector that reads them,
+and STYLE.md: evidence is redacted when it is made, not when it is shown. Collectors pass
+raw text through :func:`redact_text` (a line), :func:`redact_words` (a command's words)
+or :func:`redact_directive` (an nginx directive) before it enters a fact. Each replaces
+a secret with :data:`PLACEHOLDER` and keeps the rest readable:
+
+* the password of a URL (``amqp://user:***@host``) or its token-only userinfo
+  (``https://***@host``), RFC 3986 §3.2.1 (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1);
+* the value of an assignment whose name looks secret (``STRIPE_KEY=***`` in ``--env``,
+  ``-e``, ``env``, ``Environment=``, ``raw_env``), names judged by
+  :func:`golive.secretinfo.is_secret_name`;
+* the value of an option whose name looks secret (``--password ***``, ``--api-key=***``);
+* the credentials of an ``Authorization``/``Proxy-Authorization`` header, keeping the
+  scheme (``Basic ***``), RFC 9110 §11.6.2 (https://www.rfc-editor.org/rfc/rfc9110#section-11.6.2);
+* any vendor token whose format is published (:data:`golive.secrets.rules.TOKEN_FORMATS`).
+
+Error text that comes from the project's code (an exception its settings raised) is
+scrubbed differently, by value: :func:`scrub` replaces every known secret value and each
+of its parts (split on ``: / @ ? # & = ; ,``) of 3 characters or more, so that a fragment
+quoted by a parser (``Port could not be cast to integer value as 'abc'``) does not leave
+either (issue 9, item 2). :func:`env_secrets` gives those values for an environment.
+
+Every function here runs in time linear in its input: the patterns only start at the
+beginning of a word and never nest repetitions.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from golive.secretinfo import is_secret_name
+
+#: What a redacted value is replaced by; a check must read it as "unknown", never as data.
+PLACEHOLDER = "***"
+
+#: ``scheme://user:password@`` or ``scheme://token@``. The user part stops at ``/``; the
+#: password may hold ``/ ? #`` (base64 output does) but not white space, quotes or
+#: another ``://``. A scheme only starts at the beginning of a word (linear time).
+URL_USERINFO_RE = re.compile(
+    r"(?<![A-Za-z0-9+.\-])(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)"
+    r"(?P<user>[^\s@'\"/:?#]*)(?::(?P<password>(?:[^\s@'\":]|:(?!//))*))?@"
+)
+#: ``NAME=`` at the start of a word (``--env NAME=value``, ``Environment="NAME=value"``).
+ASSIGNMENT_RE = re.compile(r"(?<![\w$.\-])(?P<name>[A-Za-z_][\w.\-]*)=")
+#: ``--option=`` or ``--option `` (then its value), at the start of a word.
+OPTION_RE = re.compile(r"(?<![\w\-])(?P<option>--?[A-Za-z][\w\-]*)(?P<sep>=|[ \t]+)")
+#: An Authorization header's credentials, after an optional scheme word.
+AUTHORIZATION_RE = re.compile(
+    r"(?i)(?<![\w\-])(?P<head>(?:proxy-)?authorization[\"']?(?:\s*[:=]\s*[\"']?|\s+[\"'])\s*"
+    r"(?:(?:basic|bearer|token|digest|negotiate|ntlm|apikey|key)\s+)?)(?P<credentials>[^\s\"';,]+)"
+)
+AUTHORIZATION_WORD_RE = re.compile(r"(?i)authorization")
+#: A word every secret name (:func:`golive.secretinfo.is_secret_name`) or credential header
+#: holds: a text without one has no secret-named assignment, option or header.
+SECRET_WORD_RE = re.compile(r"(?i)secret|pass|token|key|private|credential|dsn|authorization")
+#: Where a secret value is split into the parts that are scrubbed too.
+PART_SEPARATORS_RE = re.compile(r"[:/@?#&=;,]")
+#: Shortest part of a secret value that is scrubbed from error text.
+MIN_PART = 3
+#: Shortest whole secret value scrubbed from error text.
+MIN_SECRET = 3
+
+#: An assignment's or option's name as a whole word (``NAME``, ``--name``).
+NAME_RE = re.compile(r"-{0,2}[A-Za-z_][\w.\-]*")
+#: No published token format is shorter (AWS access key ids: 20; Slack tokens: 15).
+SHORTEST_TOKEN = 14
+
+_QUOTES = "'\""
+_WORD_END = re.compile(r"[\s;&|]")
+
+
+def secret_option(option: str) -> bool:
+    """True when a command-line option (``--db-password``, ``-p`` is not) names a secret."""
+    name = option.lstrip("-").replace("-", "_")
+    return len(name) > 1 and _secret_name(name)
+
+
+def _value_end(text: str, start: int, quote: str | None) -> int:
+    """Where the value starting at ``start`` ends: its closing quote, else white space."""
+    if start < len(text) and text[start] in _QUOTES:
+        end = text.find(text[start], start + 1)
+        return len(text) if end < 0 else end + 1
+    if quote is not None:
+        end = text.find(quote, start)
+        return len(text) if end < 0 else end
+    match = _WORD_END.search(text, start)
+    return match.start() if match else len(text)
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the password (``user:***@``) or token (``***@``) of every URL replaced."""
+
+    def replace(match: re.Match[str]) -> str:
+        user, password = match.group("user"), match.group("password")
+        if password is None:
+            userinfo = PLACEHOLDER if user else ""
+        elif not password:
+            userinfo = f"{user}:"
+        else:
+            userinfo = f"{user}:{PLACEHOLDER}"
+        return f"{match.group('scheme')}{userinfo}@"
+
+    return URL_USERINFO_RE.sub(replace, text)
+
+
+@functools.lru_cache(maxsize=1)
+def _token_prefix_re() -> re.Pattern[str]:
+    """The public prefixes of every published token format, in one pattern: a text without
+    any of them holds no such token (:data:`golive.secrets.rules.TOKEN_FORMATS`)."""
+    from golive.secrets.rules import TOKEN_FORMATS
+
+    return re.compile("|".join(f"(?:{t.prefix.pattern})" for t in TOKEN_FORMATS))
+
+
+def _redact_tokens(text: str) -> str:
+    """``text`` with every token of a published format replaced."""
+    from golive.secrets.rules import TOKEN_FORMATS
+
+    if not _token_prefix_re().search(text):
+        return text
+    for token in TOKEN_FORMATS:
+        text = token.pattern.sub(PLACEHOLDER, text)
+    return text
+
+
+_secret_name = functools.lru_cache(maxsize=4096)(is_secret_name)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every secret-named assignment's or option's value and of every
+    Authorization header's credentials. A match inside a value already found is skipped
+    before its own value is looked for, which keeps this linear."""
+    spans: list[tuple[int, int]] = []
+    covered = 0
+    for match in ASSIGNMENT_RE.finditer(text) if "=" in text else ():
+        if match.start() < covered or not _secret_name(match.group("name")):
+            continue
+        start = match.end()
+        before = text[match.start() - 1] if match.start() > 0 else ""
+        covered = _value_end(text, start, before if before in _QUOTES else None)
+        spans.append((start, covered))
+    covered = 0
+    for match in OPTION_RE.finditer(text) if "-" in text else ():
+        start = match.end()
+        if start < covered or not secret_option(match.group("option")):
+            continue
+        if start >= len(text) or text[start] == "-":
+            continue  # a flag, followed by the next option
+        covered = _value_end(text, start, None)
+        spans.append((start, covered))
+    if AUTHORIZATION_WORD_RE.search(text):
+        spans += [(m.start("credentials"), m.end("credentials")) for m in AUTHORIZATION_RE.finditer(text)]
+    return [(start, end) for start, end in spans if end > start]
+
+
+def redact_text(text: str) -> str:
+    """``text`` (a command line, a configuration line) with every secret replaced by
+    :data:`PLACEHOLDER` (see the module docstring for what counts as one)."""
+    if not text:
+        return text
+    spans = sorted(_spans(text)) if SECRET_WORD_RE.search(text) else []
+    out: list[str] = []
+    at = 0
+    for start, end in spans:
+        if start < at:
+            continue  # inside a span already replaced
+        out += [text[at:start], PLACEHOLDER]
+        at = end
+    out.append(text[at:])
+    text = "".join(out) if spans else text
+    if "://" in text:
+        text = redact_urls(text)
+    return _redact_tokens(text)
+
+
+def redact_word(word: str) -> str:
+    """One shell word: ``NAME=value`` or ``--option=value`` with a secret name loses its whole
+    value (white space included); any other word goes through :func:`redact_text`."""
+    name, eq, value = word.partition("=")
+    if eq and NAME_RE.fullmatch(name):
+        if _secret_name(name.lstrip("-").replace("-", "_")):
+            return f"{name}={PLACEHOLDER}"
+    else:
+        value = word
+    if len(value) < SHORTEST_TOKEN and "://" not in value and "=" not in value:
+        return word  # too short for a token format, no assignment, no URL
+    return redact_text(word)
+
+
+def redact_words(words: Sequence[str]) -> tuple[str, ...]:
+    """A command's words with secrets replaced: each word by :func:`redact_word`, and the word
+    after an option whose name looks secret (``--password hunter2``)."""
+    out: list[str] = []
+    hide_next = False
+    for word in words:
+        if hide_next and not word.startswith("-"):
+            out.append(PLACEHOLDER)
+            hide_next = False
+            continue
+        hide_next = word[:1] == "-" and "=" not in word and secret_option(word)
+        out.append(redact_word(word))
+    return tuple(out)
+
+
+#: nginx directives whose first argument names a header or parameter and the second is its value.
+NAMED_VALUE_DIRECTIVES = frozenset(
+    {
+        "proxy_set_header",
+        "add_header",
+        "more_set_headers",
+        "more_set_input_headers",
+        "grpc_set_header",
+        "fastcgi_param",
+        "uwsgi_param",
+        "scgi_param",
+        "env",
+        "set",
+        "map",
+    }
+)
+AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"})
+
+
+def redact_directive(name: str, args: Sequence[str]) -> tuple[str, ...]:
+    """An nginx directive's arguments with secrets replaced: the value of a credential header
+    or of a secret-named parameter (``proxy_set_header Authorization "Basic ***"``,
+    ``fastcgi_param DB_PASSWORD ***``), and whatever :func:`redact_text` finds in each."""
+    out = [redact_text(a) for a in args]
+    if name in NAMED_VALUE_DIRECTIVES and len(args) >= 2:
+        key = args[0].lstrip("$").strip()
+        if key.lower() in AUTH_HEADERS or is_secret_name(key.replace("-", "_")):
+            scheme = re.match(r"(?i)(basic|bearer|token|digest|negotiate|ntlm|apikey)\s+", args[1])
+            out[1] = (scheme.group(0) if scheme else "") + PLACEHOLDER
+    return tuple(out)
+
+
+def redact_value(value: object) -> object:
+    """A JSON-like value (a gunicorn setting, a dict of them) with :func:`redact_text` applied to
+    every string, and secret-named keys' values replaced whole."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, (list, tuple)):
+        return [redact_value(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: PLACEHOLDER if isinstance(k, str) and is_secret_name(k) and v else redact_value(v)
+            for k, v in value.items()
+        }
+    return value
+
+
+def secret_parts(value: str) -> set[str]:
+    """``value`` and its parts split on ``: / @ ? # & = ; ,`` that are 3 characters or longer
+    (issue 9, item 2): what error text is scrubbed of for one secret."""
+    found = {value} if len(value) >= MIN_SECRET else set()
+    found.update(p for p in PART_SEPARATORS_RE.split(value) if len(p) >= MIN_PART)
+    return found
+
+
+def env_secrets(env: Mapping[str, str]) -> set[str]:
+    """The secret values of an environment, each with its parts (:func:`secret_parts`): the
+    values of variables whose names look secret, and the userinfo of every URL in any value
+    (``DATABASE_URL=postgres://app:pw@db/app`` gives ``app:pw``, ``app``, ``pw``)."""
+    found: set[str] = set()
+    for name, value in env.items():
+        if is_secret_name(name):
+            found |= secret_parts(value)
+        if "://" in value and "@" in value:
+            for match in URL_USERINFO_RE.finditer(value):
+                user, password = match.group("user"), match.group("password")
+                userinfo = f"{user}:{password}" if password is not None else user
+                found |= secret_parts(userinfo)
+    return found
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each of ``secrets`` (longest first) replaced by
+    :data:`PLACEHOLDER`, then URL userinfo redacted (:func:`redact_urls`). For error text
+    from the project's code; pass :func:`env_secrets` and :func:`secret_parts` values."""
+    targets = sorted({s for s in secrets if s}, key=len, reverse=True)
+    if targets and text:
+        pattern = re.compile("|".join(re.escape(t) for t in targets))
+        text = pattern.sub(PLACEHOLDER, text)
+    return redact_urls(text)
