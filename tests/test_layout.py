@@ -317,3 +317,10 @@ def test_gunicorn_config_discovery_asks_the_layout(make_project) -> None:  # typ
         )
         in audit.deployment_files
     )
+
+
+def test_installing_a_server_is_not_starting_it() -> None:
+    """A development Dockerfile installs gunicorn (the image is shared) but runs runserver."""
+    text = "FROM python:3.12\nRUN pip install -r requirements.txt gunicorn\nCMD python manage.py runserver\n"
+    found = classify("Dockerfile", DOCKERFILE, text, elsewhere="production.yml")
+    assert (found.role, found.audited) == ("development", False)

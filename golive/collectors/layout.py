@@ -138,8 +138,20 @@ def _glob_hit(rel: str, patterns: Iterable[str]) -> str | None:
     return None
 
 
+#: A line that installs packages (``RUN pip install gunicorn``): naming a server there does
+#: not start it.
+INSTALL_LINE = re.compile(
+    r"\b(pip3?|uv|poetry|pipenv|apt-get|apt|apk|yum|dnf|conda)\b.*\b(install|add|sync)\b"
+)
+
+
 def _uncommented(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", ";")))
+    """``text`` without comment lines and lines that install packages."""
+    return "\n".join(
+        line
+        for line in text.splitlines()
+        if not line.lstrip().startswith(("#", ";")) and not INSTALL_LINE.search(line)
+    )
 
 
 def content_role(text: str, elsewhere: str | None = None) -> tuple[Role, str] | None:
