@@ -38,6 +38,28 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (one of: {names})") from None
 
 
+class Confidence(str, enum.Enum):
+    """How sure golive is that a failing finding is real (``DESIGN.md``, "Confidence
+    travels with a finding").
+
+    ``confirmed`` rests on a fact: a value production loads, a vendor's published token
+    format, a private key block, a response the site sent; ``likely`` on strong evidence
+    from the value itself (a random-looking value of a credential's length under a
+    secret's name); ``possible`` on weak evidence (a name that looks secret and a value
+    that could be one). Severity follows it: see :meth:`cap`.
+    """
+
+    CONFIRMED = "confirmed"
+    LIKELY = "likely"
+    POSSIBLE = "possible"
+
+    def cap(self, severity: Severity) -> Severity:
+        """``severity`` as this confidence allows: ``confirmed`` keeps it, ``likely`` at
+        most ``high`` (a heuristic is never ``critical``), ``possible`` at most ``low``."""
+        ceiling = {Confidence.CONFIRMED: Severity.CRITICAL, Confidence.LIKELY: Severity.HIGH}
+        return min(severity, ceiling.get(self, Severity.LOW))
+
+
 class Status(str, enum.Enum):
     """The outcome of one check on one subject.
 
@@ -181,6 +203,8 @@ class Finding:
     reason: str = ""
     attestation: Attestation | None = None
     accepted: Acceptance | None = None
+    #: How sure the finding is (None: the check states a fact and says nothing more).
+    confidence: Confidence | None = None
 
     @property
     def failing(self) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from golive.model import Finding, Location, Section, Severity, Status
+from golive.model import Confidence, Finding, Location, Section, Severity, Status
 
 ID_RE = re.compile(r"^GL[1-9]\d\d$")
 T = TypeVar("T")
@@ -123,19 +123,28 @@ class CheckSpec:
         remediation: str | None = None,
         reason: str = "",
         collector: str | None = None,
+        confidence: Confidence | None = None,
+        severity: Severity | None = None,
+        reference: str | None = None,
     ) -> Finding:
-        """A finding of this check with the given status (fields default to the spec's)."""
+        """A finding of this check with the given status (fields default to the spec's).
+
+        ``confidence`` travels with the finding and caps its severity
+        (:meth:`Confidence.cap` of ``severity``, else of the spec's).
+        """
+        base = self.severity if severity is None else severity
         return Finding(
             id=self.id,
             section=self.section,
             status=status,
-            severity=self.severity,
+            severity=confidence.cap(base) if confidence is not None else base,
+            confidence=confidence,
             title=title or self.title,
             subjects=tuple(subjects),
             location=location,
             evidence=tuple(evidence),
             remediation=self.remediation if remediation is None else remediation,
-            reference=self.reference,
+            reference=self.reference if reference is None else reference,
             collector=self.collector if collector is None else collector,
             reason=reason,
         )

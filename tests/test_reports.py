@@ -28,6 +28,7 @@ from golive.model import (
     Attestation,
     Audit,
     CollectorRun,
+    Confidence,
     Finding,
     Location,
     Screenshot,
@@ -72,6 +73,7 @@ def hostile_audit() -> Audit:
             remediation=f"SECRET_KEY = os.environ['X']\n```\n{SCRIPT}\n````\n| a | b |",
             reference=DOC + "#secret-key",
             collector="source",
+            confidence=Confidence.CONFIRMED,
         ),
         Finding(
             id="security.W004",
@@ -178,6 +180,11 @@ def hostile_audit() -> Audit:
             CollectorRun(name="source", status="ok", duration=0.1),
             CollectorRun(name="nginx", status="error", reason=f"{SCRIPT}: cannot parse | line 3"),
             CollectorRun(name="live", status="skipped", reason="no --url given"),
+            CollectorRun(
+                name="git",
+                status="ok",
+                details={"notes": [f"commit 0123456789 {SCRIPT} | could not be read"]},
+            ),
         ),
         findings=findings,
         attestations=(att,),

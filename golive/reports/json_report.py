@@ -17,6 +17,7 @@ from golive.model import (
     Attestation,
     Audit,
     CollectorRun,
+    Confidence,
     DeploymentFile,
     Finding,
     Location,
@@ -58,6 +59,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "reason": f.reason,
         "attestation": asdict(f.attestation) if f.attestation else None,
         "accepted": asdict(f.accepted) if f.accepted else None,
+        "confidence": f.confidence.value if f.confidence else None,
     }
 
 
@@ -129,6 +131,7 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         reason=d.get("reason", ""),
         attestation=Attestation(**att) if att else None,
         accepted=Acceptance(**d["accepted"]) if d.get("accepted") else None,
+        confidence=Confidence(d["confidence"]) if d.get("confidence") else None,
     )
 
 

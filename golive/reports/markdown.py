@@ -431,18 +431,25 @@ def _header(audit: Audit) -> list[str]:
     )
     out.append("")
     out.append(
-        "Collectors: " + "; ".join(_collector(c.name, c.status, c.reason) for c in audit.collectors) + "."
+        "Collectors: "
+        + "; ".join(
+            _collector(c.name, c.status, c.reason, c.details.get("notes", ())) for c in audit.collectors
+        )
+        + "."
     )
     out.append("")
     return out
 
 
-def _collector(name: str, status: str, reason: str) -> str:
-    return f"{text(name)} {text(status)}" + (f" ({text(reason)})" if reason else "")
+def _collector(name: str, status: str, reason: str, notes: Sequence[str] = ()) -> str:
+    said = [reason] if reason else []
+    said += [f"scanned in part: {note}" for note in notes]
+    return f"{text(name)} {text(status)}" + (f" ({text('; '.join(said))})" if said else "")
 
 
 def _finding(f: Finding) -> list[str]:
-    out = [f"#### {MARK[f.status]} {text(f.id)} · {f.severity.label} · {text(f.title)}", ""]
+    sure = f" ({f.confidence.value})" if f.confidence is not None else ""
+    out = [f"#### {MARK[f.status]} {text(f.id)} · {f.severity.label}{sure} · {text(f.title)}", ""]
     out.append(f"- **Status**: {f.status.value}")
     if f.subjects:
         out.append("- **Subjects**: " + ", ".join(code(s) for s in f.subjects))

@@ -192,6 +192,8 @@ def _result(f: Finding, index: int, audit: Audit) -> dict[str, Any]:
         "subjects": list(f.subjects),
         "collector": f.collector,
     }
+    if f.confidence is not None:
+        props["confidence"] = f.confidence.value
     if f.attestation:
         props["attestation"] = {
             "by": f.attestation.by,

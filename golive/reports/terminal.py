@@ -87,6 +87,8 @@ def _finding(f: Finding) -> Group:
     )
     parts: list[Text] = [head]
     detail = []
+    if f.confidence is not None:
+        detail.append(("sure", f.confidence.value))
     if f.subjects:
         detail.append(("subjects", ", ".join(f.subjects)))
     if f.location:
@@ -107,8 +109,9 @@ def _finding(f: Finding) -> Group:
 
 
 def _inputs(details: Mapping[str, Any]) -> list[str]:
-    """The files a collector read and how each was found (nginx ``files``, gunicorn ``servers``)."""
-    out = []
+    """The files a collector read and how each was found (nginx ``files``, gunicorn ``servers``),
+    and what it could not read (``notes``: the git history scanned in part), said once here."""
+    out = [f"scanned in part: {clean(str(note))}" for note in details.get("notes", ())]
     for entry in [*details.get("files", ()), *details.get("servers", ())]:
         if isinstance(entry, dict) and entry.get("found"):
             status = entry.get("status")
