@@ -22,6 +22,10 @@ Recognised keys::
     by = "Jane Ops"
     on = 2026-11-01
     note = "restored last night's dump on staging"
+
+    [tool.golive.secrets]                    # docs/secrets.md
+    exclude = [{ path = "frontend/legacy/**", reason = "vendored bundle" }]
+    allow = [{ path = "deploy/demo.env", name = "DEMO_API_KEY", reason = "the vendor's public demo key" }]
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from golive.model import Attestation
+from golive.secrets.policy import PathRule
 
 
 class ConfigError(Exception):
@@ -61,6 +66,9 @@ class Config:
     production_files: tuple[str, ...] = ()
     ignore_files: tuple[str, ...] = ()
     attestations: tuple[Attestation, ...] = ()
+    #: ``[tool.golive.secrets]``: files not scanned by name, and keys allowed in some files.
+    secrets_exclude: tuple[PathRule, ...] = ()
+    secrets_allow: tuple[PathRule, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> dict[str, Any]:
@@ -127,6 +135,8 @@ def _validate(table: dict[str, Any], path: Path) -> Config:
         production_files=_strs(table, "production_files", path),
         ignore_files=_strs(table, "ignore_files", path),
         attestations=_attestations(table.get("attest", {}), path),
+        secrets_exclude=_secret_rules(table.get("secrets", {}), "exclude", path),
+        secrets_allow=_secret_rules(table.get("secrets", {}), "allow", path),
         raw=table,
     )
 
@@ -153,4 +163,27 @@ def _attestations(table: Any, path: Path) -> tuple[Attestation, ...]:
             raise ConfigError(f"{where} needs on = YYYY-MM-DD")
         note = entry.get("note", "")
         out.append(Attestation(check_id=check_id.upper(), by=by.strip(), on=on.isoformat(), note=str(note)))
+    return tuple(out)
+
+
+def _secret_rules(table: Any, key: str, path: Path) -> tuple[PathRule, ...]:
+    """``[tool.golive.secrets] exclude`` (``path``, ``reason``) or ``allow`` (``path``,
+    ``name``, ``reason``): a list of tables, each field a non-empty string."""
+    where = f"{path.name}: [tool.golive.secrets] {key}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path.name}: [tool.golive.secrets] must be a table")
+    entries = table.get(key, [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where} must be a list of tables")
+    needed = ("path", "name", "reason") if key == "allow" else ("path", "reason")
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a list of tables ({', '.join(needed)})")
+        for field_name in needed:
+            value = entry.get(field_name)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f'{where}: each entry needs {field_name} = "..." ({", ".join(needed)})')
+        name = entry.get("name", "")
+        out.append(PathRule(path=entry["path"].strip(), reason=entry["reason"].strip(), name=name.strip()))
     return tuple(out)

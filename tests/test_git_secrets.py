@@ -421,7 +421,9 @@ def test_shallow_clone_is_scanned_and_says_so(history: dict[str, str], tmp_path:
     assert found["PASSWORD"].evidence[1] == introduced(
         history["c4"], "2023-03-15T08:00:00+00:00", "Ann Dev", f"{PRODUCTION}:3"
     )
-    assert found["PASSWORD"].evidence[-1] == f"scanned in part: {SHALLOW_NOTE}"
+    # What the scan missed is said once, with the collector, not on every finding (issue 11, item 7).
+    assert {c.name: c.details.get("notes") for c in result.collectors}["git"] == [SHALLOW_NOTE]
+    assert not [line for f in failing(result) for line in f.evidence if "scanned in part" in line]
     # What HEAD holds is complete in a shallow clone; a history check with nothing found is skipped.
     assert outcome(result, "GL121") == [Status.PASS]
     (skipped,) = [f for f in result.findings if f.id == "GL120"]
@@ -438,13 +440,14 @@ def test_missing_object_is_skipped_and_the_rest_scanned(history: dict[str, str],
     found = by_subject(failing(result, "GL122"))
     # .env's blob is gone: its URL password cannot be read; everything else is found.
     assert sorted(found) == ["AWS_ACCESS_KEY_ID", "EMAIL_HOST_PASSWORD", "PASSWORD", "STRIPE_SECRET_KEY"]
-    gaps = [line for line in found["PASSWORD"].evidence if line.startswith("scanned in part: ")]
-    # c5 deletes .env (git reads the blob to show its removed lines), c3 adds it.
+    gaps = {c.name: c.details.get("notes") for c in result.collectors}["git"]
+    # c5 deletes .env (git reads the blob to show its removed lines), c3 adds it; said once.
     assert gaps == [
-        f"scanned in part: commit {history[c][:10]} could not be read completely"
+        f"commit {history[c][:10]} could not be read completely"
         f" (fatal: unable to read {blob}); scanned the rest"
         for c in ("c5", "c3")
     ]
+    assert not [line for line in found["PASSWORD"].evidence if "could not be read" in line]
     assert {c.name: c.status for c in result.collectors}["git"] == "ok"
 
 

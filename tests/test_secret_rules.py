@@ -84,8 +84,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="envdefault-{rand(20)}")
 API_TOKEN = config("API_TOKEN", default="decouple-{rand(12)}")
 DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "PASSWORD": "db-{rand(12)}"}}}}
 EMAIL_HOST_PASSWORD: str = "mail-{rand(12)}"
-CACHES = {{"default": {{"LOCATION": "redis://:cache-{rand(8)}@10.0.0.5:6379/0"}}}}
-BROKER_URL = "amqp://shop:rabbit-{rand(8)}@mq:5672//"
+CACHES = {{"default": {{"LOCATION": "redis://:cache-{rand(16)}@10.0.0.5:6379/0"}}}}
+BROKER_URL = "amqp://shop:rabbit-{rand(16)}@mq:5672//"
 """
     assert found("shop/settings/production.py", text) == [
         (2, "assigned-literal", "SECRET_KEY", "", ""),
@@ -101,8 +101,8 @@ BROKER_URL = "amqp://shop:rabbit-{rand(8)}@mq:5672//"
 
 
 def test_literal_with_escapes_is_read_as_python_reads_it() -> None:
-    (value,) = values("settings.py", r'SECRET_KEY = "abc\"def\\ghi-123"')
-    assert value == 'abc"def\\ghi-123'
+    (value,) = values("settings.py", r'SECRET_KEY = "abc\"def\\ghi-123-Xk9#mQ2$vL7"')
+    assert value == 'abc"def\\ghi-123-Xk9#mQ2$vL7'
 
 
 def test_env_yaml_and_ini_lines() -> None:

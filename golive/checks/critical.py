@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from golive.checks._util import CHECKLIST, where
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import Assignment, SourceFacts
-from golive.model import Finding, Severity
+from golive.model import Confidence, Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo, is_secret_name
 
@@ -52,7 +52,12 @@ def secret_key_literal(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     effective = facts[SourceFacts].last("SECRET_KEY")
     if effective and effective.kind == "literal" and effective.secret and not effective.secret.empty:
-        yield spec.fail(subjects=["SECRET_KEY"], location=effective.location, evidence=[_describe(effective)])
+        yield spec.fail(
+            subjects=["SECRET_KEY"],
+            location=effective.location,
+            evidence=[_describe(effective)],
+            confidence=Confidence.CONFIRMED,  # the module production loads assigns it: a fact
+        )
 
 
 @check(
@@ -72,11 +77,17 @@ def secret_key_literal(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def env_default_secret(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """``os.environ.get("SECRET_KEY", "django-insecure-…")`` and its django-environ and
     python-decouple twins make the literal the production value whenever the variable is
-    missing (a new server, a renamed variable), with nothing to tell anyone.
+    missing (a new server, a renamed variable), with nothing to tell anyone. A placeholder
+    default ("change-me") is reported too: it is what production would run with. A default
+    that cannot be a secret (a dotted path, a word, a number) is not.
     """
     for a in facts[SourceFacts].effective:
         if a.kind == "env" and a.has_default and a.secret and not a.secret.empty:
+            if a.confidence is None and not a.placeholder:
+                continue
+            sure = Confidence.CONFIRMED if a.setting == "SECRET_KEY" else (a.confidence or Confidence.LIKELY)
             yield spec.fail(
+                confidence=sure,
                 subjects=[a.setting],
                 location=a.location,
                 evidence=[
@@ -316,16 +327,55 @@ def literal_secrets(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     are very sensitive. You should protect them exactly like SECRET_KEY"). Covers any
     setting named like *SECRET*, *PASSWORD*, *TOKEN*, *API_KEY* and credentials inside
     URLs (cache and broker locations). SECRET_KEY itself is GL101; DATABASES is GL221.
+    The name is not enough: the value must be one that can be a secret (not ``"stats"``,
+    ``"pkg.Strategy"``, ``"100/min"``: :func:`golive.secrets.evidence.judge`), and severity
+    follows how sure it is. Placeholders and public-by-design values are not leaks.
     """
     for a in facts[SourceFacts].effective:
         if a.kind != "literal" or a.secret is None or a.secret.empty:
             continue
-        if a.target.startswith(("SECRET_KEY", "DATABASES")):
+        if a.target.startswith(("SECRET_KEY", "DATABASES")) or a.confidence is None or a.placeholder:
             continue
         leaf = a.target.rsplit(".", 1)[-1]
         kind = "URL credentials" if not is_secret_name(leaf) else "literal"
+        setting = a.target.split(".")[0]
         yield spec.fail(
-            subjects=[a.target.split(".")[0]],
+            subjects=[setting],
             location=a.location,
-            evidence=[f"{a.target} at {a.location}: {kind}, {a.secret.describe()}"],
+            evidence=[
+                f"{a.target} at {a.location}: {kind}, {a.secret.describe()}",
+                f"confidence {a.confidence.value}: {a.why}",
+            ],
+            confidence=a.confidence,
+            remediation=setting_fix(a),
+            reference=setting_reference(setting) or spec.reference,
         )
+
+
+#: Django's own settings that hold secrets: name → anchor in the settings reference.
+DJANGO_SECRET_SETTINGS = {
+    "EMAIL_HOST_PASSWORD": "email-host-password",
+    "CACHES": "caches",
+    "DATABASES": "databases",
+}
+
+
+def setting_reference(setting: str) -> str:
+    """The settings reference's section of a Django setting that holds a secret, or ``""``."""
+    anchor = DJANGO_SECRET_SETTINGS.get(setting)
+    return f"https://docs.djangoproject.com/en/stable/ref/settings/#{anchor}" if anchor else ""
+
+
+def setting_fix(a: Assignment) -> str:
+    """Read *this* setting from the environment, and rotate the committed value."""
+    setting = a.setting
+    if a.target != setting:
+        key = a.target.rsplit(".", 1)[-1]
+        var = "_".join(p.upper() for p in a.target.split(".") if not p.isdigit() and p != "default")
+        snippet = f'"{key}": os.environ["{var}"],   # in {setting}'
+    else:
+        snippet = f'{setting} = os.environ["{setting}"]'
+    return (
+        f"Read {a.target} from the environment (or a secret manager) and rotate the committed value"
+        f" (it is in every clone of the repository):\n\n    {snippet}"
+    )

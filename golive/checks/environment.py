@@ -251,10 +251,16 @@ def database_password(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     for a in facts[SourceFacts].effective:
         if a.target.startswith("DATABASES") and a.kind == "literal" and a.secret and not a.secret.empty:
+            if a.confidence is None or a.placeholder:
+                continue  # not a value that can be a password, or a placeholder (issue 11)
             yield spec.fail(
                 subjects=["DATABASES"],
                 location=a.location,
-                evidence=[f"{a.target} at {a.location}: literal, {a.secret.describe()}"],
+                evidence=[
+                    f"{a.target} at {a.location}: literal, {a.secret.describe()}",
+                    f"confidence {a.confidence.value}: {a.why}",
+                ],
+                confidence=a.confidence,
             )
 
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from golive.checks import _secret_fix as fix
 from golive.checks._util import CHECKLIST
 from golive.checks.live_secrets import live_secrets
 from golive.collectors.git import GitFacts, HistorySecret
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import SourceFacts
-from golive.model import Finding, Location, Severity
+from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo
 
@@ -123,10 +124,13 @@ def _head_line(secret: HistorySecret) -> str:
     return "no longer in HEAD, still in the history every clone carries"
 
 
-def _evidence(secret: HistorySecret, git: GitFacts, *, history: bool = True) -> list[str]:
-    lines = [secret.describe(), secret.introduced(), _head_line(secret)]
-    lines += [f"scanned in part: {gap}" for gap in git.gaps(history=history)]
-    return lines
+def _evidence(secret: HistorySecret) -> list[str]:
+    """What was found, where it came in, whether HEAD holds it, how sure, where it lives.
+
+    What the scan missed (a shallow clone, missing objects) is said once, with the git
+    collector (:attr:`GitFacts.collector_details`), not on every finding.
+    """
+    return [secret.describe(), secret.introduced(), _head_line(secret), *fix.evidence_lines(secret)]
 
 
 def _quiet(spec: CheckSpec, git: GitFacts, *, history: bool = True) -> Iterator[Finding]:
@@ -198,8 +202,9 @@ def production_key_in_history(facts: Facts, spec: CheckSpec) -> Iterator[Finding
             location=_where(secret),
             evidence=[
                 f"{setting} as Django loads it has fingerprint {secret.info.fingerprint}: the same value was",
-                *_evidence(secret, git),
+                *_evidence(secret),
             ],
+            confidence=Confidence.CONFIRMED,
         )
     if not hits:
         yield from _quiet(spec, git)
@@ -224,7 +229,13 @@ def credential_in_head(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     found = [s for s in _real(git, facts) if s.in_head and not is_django_key(s)]
     for secret in found:
         yield spec.fail(
-            subjects=[secret.subject], location=_where(secret), evidence=_evidence(secret, git, history=False)
+            subjects=[secret.subject],
+            location=_where(secret),
+            evidence=_evidence(secret),
+            confidence=secret.confidence,
+            severity=fix.weigh(spec.severity, secret),
+            remediation=fix.in_head_fix(secret),
+            reference=fix.reference(secret),
         )
     if not found:
         yield from _quiet(spec, git, history=False)
@@ -247,7 +258,15 @@ def credential_in_history(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     git = facts[GitFacts]
     found = [s for s in _real(git, facts) if not s.in_head and not is_django_key(s)]
     for secret in found:
-        yield spec.fail(subjects=[secret.subject], location=secret.location, evidence=_evidence(secret, git))
+        yield spec.fail(
+            subjects=[secret.subject],
+            location=secret.location,
+            evidence=_evidence(secret),
+            confidence=secret.confidence,
+            severity=fix.weigh(spec.severity, secret),
+            remediation=fix.history_fix(secret),
+            reference=fix.reference(secret),
+        )
     if not found:
         yield from _quiet(spec, git)
 
@@ -276,14 +295,20 @@ def other_key_in_history(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     compared = bool(_production_keys(facts))
     found = [s for s in _real(git, facts) if is_django_key(s)]
     for secret in found:
-        evidence = _evidence(secret, git)
+        evidence = _evidence(secret)
         evidence.insert(
             3,
             "differs from the SECRET_KEY Django loads"
             if compared
             else "could not be compared with production's key (the runtime settings were not collected)",
         )
-        yield spec.fail(subjects=["SECRET_KEY"], location=_where(secret), evidence=evidence)
+        yield spec.fail(
+            subjects=["SECRET_KEY"],
+            location=_where(secret),
+            evidence=evidence,
+            confidence=secret.confidence,
+            severity=fix.weigh(spec.severity, secret),
+        )
     if not found:
         yield from _quiet(spec, git)
 
@@ -303,24 +328,40 @@ def sensitive_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     The twelve-factor app: "a litmus test for whether an app has all config correctly
     factored out of the code is whether the codebase could be made open source at any
     moment, without compromising any credentials". Test fixtures and templates
-    (``.env.example``) are not reported. The secrets found inside such a file are listed
-    in its evidence rather than again under GL121/GL123 (a production key stays GL120).
+    (``.env.example``, an env file whose first line says secrets do not belong there) are
+    not reported. The secrets found inside such a file are listed in its evidence rather
+    than again under GL121/GL123 (a production key stays GL120). An environment file is
+    reported for what it holds: one holding no value that can be a secret
+    (``COMPOSE_PROJECT_NAME=shop``) is not a leak, and one holding only weak evidence weighs
+    what that evidence weighs.
     """
     git = facts[GitFacts]
     found = [t for t in git.tracked if t.kind not in ("database-dump", "sqlite")]
+    clean: list[str] = []
     for tracked in found:
-        inside = [
-            f"holds {s.describe()}"
+        held = [
+            s
             for s in git.secrets
-            if any(loc.path == tracked.location.path for loc in s.head_locations)
+            if not s.placeholder and any(loc.path == tracked.location.path for loc in s.head_locations)
         ]
+        if tracked.kind == "env" and not held:
+            clean.append(tracked.location.path)
+            continue
+        best = min((s.confidence for s in held), key=list(Confidence).index, default=None)
+        if tracked.kind != "env":
+            best = None
         yield spec.fail(
             subjects=[tracked.location.path],
             location=tracked.location,
-            evidence=[f"committed at HEAD {git.head[:10]}: {tracked.describe()}", *inside],
+            evidence=[
+                f"committed at HEAD {git.head[:10]}: {tracked.describe()}",
+                *(f"holds {s.describe()}" for s in held),
+            ],
+            confidence=best,
         )
-    if not found:
-        yield spec.passed(evidence=[f"no such file committed at HEAD {git.head[:10]}"])
+    if len(clean) == len(found):
+        note = f"; committed env files holding no secret: {', '.join(clean)}" if clean else ""
+        yield spec.passed(evidence=[f"no such file committed at HEAD {git.head[:10]}{note}"])
 
 
 @check(
@@ -356,18 +397,19 @@ def database_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     needs=(GitFacts,),
     reference=CHECKLIST + "#secret-key",
     remediation="""
-    Nothing to rotate. Make sure production never runs with the placeholder: read the real
-    value from the environment without a default, so a missing variable fails loudly.
-
-        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    Nothing to do: a placeholder, a public-by-design value or a value the team allowed is
+    not a leak. (If production reads a setting with a placeholder as its default, that is
+    GL102's finding.)
     """,
 )
 def placeholders(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Values such as "change-me", "xxx", "<your-key>", documented example keys
     (AWS's ``AKIAIOSFODNN7EXAMPLE``, https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html),
     Stripe test-mode keys, and passwords in test code or example files are not secrets:
-    listed for the record, at severity info. A placeholder that production actually uses is
-    GL120.
+    listed for the record, at severity info. So are public-by-design values (Stripe
+    publishable keys, a Sentry DSN's public key, reCAPTCHA test keys), values in an env
+    template that says secrets do not belong there, and keys the team allowed in
+    ``[tool.golive.secrets] allow``. A placeholder that production actually uses is GL120.
     """
     git = facts[GitFacts]
     production = _production_keys(facts).keys() | _live(facts)
@@ -377,4 +419,5 @@ def placeholders(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 subjects=[secret.subject],
                 location=secret.location,
                 evidence=[secret.describe(), f"placeholder: {secret.placeholder}", secret.introduced()],
+                remediation=fix.nothing_to_do(secret),
             )

@@ -38,12 +38,14 @@ from typing import ClassVar
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
 from golive.history import history_path
-from golive.model import Location
+from golive.model import Confidence, Location
 from golive.own_files import is_own, own_paths
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo
 from golive.secrets import files
 from golive.secrets.history import LOG_FORMAT, HistoryScan, Sighting
+from golive.secrets.places import LABELS, PRODUCTION, place
+from golive.secrets.policy import DEFAULT, ScanPolicy
 from golive.secrets.rules import PRIVATE_KEY_RULE, placeholder_reason
 from golive.secrets.scanner import FileScanner
 
@@ -82,6 +84,13 @@ _REF_KINDS = (
     ("refs/", "other ref(s)"),
 )
 _RELATIVE = re.compile(r"^\d+\s+(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
+#: The first lines of an env template that says it holds no secrets ("# Do not put secrets here").
+NO_SECRETS_HERE = re.compile(
+    r"^\s*#.*\b(?:(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:put|store|commit|add|keep|place|write)"
+    r"|no\s+(?:real\s+)?(?:secrets?|credentials?|passwords?)\b|not\s+for\s+(?:secrets?|credentials?))",
+    re.IGNORECASE,
+)
+TEMPLATE_NOTE = "env template: its first line says secrets do not belong there"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +106,10 @@ class HistorySecret:
     is a placeholder by itself ("change-me": not looked for; a value that is a placeholder
     only because it sits in test code or an example file is);
     ``head_locations`` where HEAD still holds it; ``commits`` how many commits added it.
+    ``confidence`` and ``why`` are what the value says (:func:`golive.secrets.evidence.judge`,
+    ``confirmed`` for vendor formats and private key blocks); ``place`` is where it lives
+    when that is not production code (``test``, ``docs``, ``example``, ``ci``,
+    ``development``: :func:`golive.secrets.places.place`), with ``place_reason``.
     """
 
     rule: str
@@ -112,6 +125,15 @@ class HistorySecret:
     in_head: bool | None
     head_locations: tuple[Location, ...] = ()
     commits: int = 1
+    confidence: Confidence = Confidence.CONFIRMED
+    why: str = ""
+    place: str = ""
+    place_reason: str = ""
+
+    @property
+    def where_it_lives(self) -> str:
+        """``"test code: tests/keys/test.pem is test code"``, or ``""`` for production code."""
+        return f"{LABELS.get(self.place, self.place)}: {self.place_reason}" if self.place else ""
 
     @property
     def subject(self) -> str:
@@ -179,6 +201,12 @@ class GitFacts(FactsBase):
         shallow = [SHALLOW_NOTE] if self.shallow and history else []
         return shallow + list(self.partial)
 
+    @property
+    def collector_details(self) -> dict[str, object]:
+        """What the scan covered and missed, said once for the collector (reports list it
+        with the collector, not on every finding): ``scanned`` and ``notes``."""
+        return {"scanned": self.scope(), "notes": self.gaps()}
+
     def refs_summary(self) -> str:
         """``"2 branch(es) (feature, main), 1 tag(s) (v1.0)"``: the refs ``--all`` walked
         (``refs`` holds full names: ``refs/heads/main``); "HEAD only" when there are none."""
@@ -243,17 +271,22 @@ def since_args(root: Path, since: str | None) -> list[str]:
 
 
 def scan_history(
-    root: Path, range_args: list[str], time_limit: float = HISTORY_TIME_LIMIT, pathspec: Sequence[str] = ()
+    root: Path,
+    range_args: list[str],
+    time_limit: float = HISTORY_TIME_LIMIT,
+    pathspec: Sequence[str] = (),
+    policy: ScanPolicy = DEFAULT,
 ) -> tuple[HistoryScan, list[str]]:
     """Stream ``git log -p`` through a :class:`HistoryScan`; returns it and what was missed.
 
     ``pathspec`` limits the scan to the project's directory when the repository holds
-    more than the project (a monorepo, or examples inside a tool's repository).
+    more than the project (a monorepo, or examples inside a tool's repository); ``policy``
+    says which files are scanned by name (:mod:`golive.secrets.policy`).
 
     When git stops on a damaged commit, the stream is resumed after it (``--skip``) up to
     :data:`MAX_RESUMES` times, and each break is recorded in the returned reasons.
     """
-    scan = HistoryScan()
+    scan = HistoryScan(policy)
     partial: list[str] = []
     deadline = time.monotonic() + time_limit
     for _ in range(MAX_RESUMES + 1):
@@ -325,7 +358,7 @@ def _stream(args: list[str], scan: HistoryScan, budget: float) -> tuple[int, str
 
 
 def find_in_head(
-    root: Path, sightings: Iterable[Sighting], pathspec: Sequence[str] = ()
+    root: Path, sightings: Iterable[Sighting], pathspec: Sequence[str] = (), policy: ScanPolicy = DEFAULT
 ) -> tuple[dict[str, list[tuple[str, int]]], str]:
     """Where HEAD still holds each value: ``{value: [(repo path, line), ...]}`` and an error.
 
@@ -352,7 +385,7 @@ def find_in_head(
         except ValueError:
             continue
         content = parts[2].decode("utf-8", "replace")
-        rescanned = {m.value for m in FileScanner(path).scan(content)}
+        rescanned = {m.value for m in FileScanner(path, policy).scan(content)}
         for value, rule in wanted.items():
             if value in rescanned or (rule == PRIVATE_KEY_RULE and value in content):
                 hits.setdefault(value, []).append((path, line))
@@ -391,6 +424,29 @@ def tracked_files(root: Path, pathspec: Sequence[str] = ()) -> tuple[list[tuple[
     return sorted(found), ""
 
 
+def env_templates(root: Path, tracked: Iterable[tuple[str, str, int | None]]) -> set[str]:
+    """The committed env files (repository paths) whose first lines say secrets do not
+    belong there (:data:`NO_SECRETS_HERE`): templates, not leaks."""
+    found = set()
+    for path, kind, _ in tracked:
+        if kind != "env":
+            continue
+        shown = _git(root, "show", f"HEAD:{path}")
+        head = shown.stdout[:2000].decode("utf-8", "replace").splitlines()[:3]
+        if any(NO_SECRETS_HERE.search(line) for line in head):
+            found.add(path)
+    return found
+
+
+def _place(paths: Sequence[str]) -> tuple[str, str]:
+    """The place of a secret seen at ``paths`` (repository paths): ``("", "")`` (production)
+    when any of them is production or unknown, else the first one's."""
+    places = [place(p) for p in paths]
+    if not places or any(where in PRODUCTION for where, _ in places):
+        return "", ""
+    return places[0]
+
+
 def _relative(root: Path, project: Path, path: str) -> str:
     """A repository path as a path relative to the project directory."""
     if root == project:
@@ -415,11 +471,15 @@ def collect(ctx: AuditContext) -> GitFacts:
     pathspec = [subdir] if subdir else []
     shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
     refs = _git(root, "for-each-ref", "--format=%(refname)").stdout.decode("utf-8", "replace").split()
-    scan, partial = scan_history(root, range_args, pathspec=pathspec)
+    config = getattr(ctx, "config", None)
+    policy = ScanPolicy.with_config(
+        getattr(config, "secrets_exclude", ()), getattr(config, "secrets_allow", ())
+    )
+    scan, partial = scan_history(root, range_args, pathspec=pathspec, policy=policy)
     # Placeholders by where they sit (test code, example files) are looked for too: GL100
     # says where HEAD holds a live value, whatever the file.
     real = [s for s in scan.found.values() if not placeholder_reason(s.match.value)]
-    head_hits, head_error = find_in_head(root, real, pathspec)
+    head_hits, head_error = find_in_head(root, real, pathspec, policy)
     if head_error:
         partial.append(f"HEAD could not be read completely ({head_error}): 'still in HEAD' may be incomplete")
     tracked, tracked_error = tracked_files(root, pathspec)
@@ -427,6 +487,9 @@ def collect(ctx: AuditContext) -> GitFacts:
     tracked = [t for t in tracked if not is_own(t[0], own)]  # golive's history is not the project's data
     if tracked_error:
         partial.append(tracked_error)
+    # An env file is reported for what it holds: a template saying "no secrets here" is not a leak.
+    templates = env_templates(root, tracked)
+    tracked = [t for t in tracked if t[0] not in templates]
 
     def loc(path: str, line: int | None = None) -> Location:
         return Location(path=_relative(root, project, path), line=line)
@@ -435,6 +498,11 @@ def collect(ctx: AuditContext) -> GitFacts:
     for s in sorted(scan.found.values(), key=lambda s: (s.commit.timestamp, s.path, s.line)):
         m = s.match
         in_head = bool(head_hits.get(m.value)) if not placeholder_reason(m.value) else None
+        seen_at = [p for p, _ in head_hits.get(m.value, [])] or [s.path]
+        placeholder = m.placeholder
+        if not placeholder and not m.shown and m.rule != PRIVATE_KEY_RULE and set(seen_at) <= templates:
+            placeholder = TEMPLATE_NOTE
+        where, why_there = _place(seen_at)
         secrets.append(
             HistorySecret(
                 rule=m.rule,
@@ -442,7 +510,11 @@ def collect(ctx: AuditContext) -> GitFacts:
                 name=m.name,
                 info=SecretInfo.of(m.value, ctx.fingerprint_key),
                 shown=m.shown,
-                placeholder=m.placeholder,
+                placeholder=placeholder,
+                confidence=m.confidence,
+                why=m.why,
+                place=where,
+                place_reason=why_there,
                 commit=s.commit.sha,
                 date=s.commit.date,
                 author=s.commit.author,

@@ -23,9 +23,11 @@ from urllib.parse import urlsplit
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
 from golive.discovery import EntryDefault, entry_point_defaults, module_file, read_python, settings_modules
-from golive.model import Location
+from golive.model import Confidence, Location
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo, is_secret_name
+from golive.secrets.evidence import judge
+from golive.secrets.rules import placeholder_reason, public_reason
 
 ENV_CALL_NAMES = {"env", "config", "getenv"}
 ENV_TYPED = {
@@ -85,6 +87,12 @@ class Assignment:
     call: str = ""
     conditional: bool = False
     fallback: str = ""
+    #: What the secret's value says (:func:`golive.secrets.evidence.judge`): ``confidence``
+    #: None when it cannot be a secret (``"stats"``, ``"pkg.Strategy"``); ``placeholder`` why
+    #: it is a placeholder or public by design (``""``: neither); ``why`` one line of evidence.
+    confidence: Confidence | None = None
+    placeholder: str = ""
+    why: str = ""
 
     @property
     def setting(self) -> str:
@@ -292,7 +300,15 @@ class _ModuleReader:
     def _literal(self, target: str, literal: Any, module: str, rel: str, line: int) -> None:
         leaf = target.rsplit(".", 1)[-1]
         if isinstance(literal, str) and is_secret_name(leaf):
-            self._add(target, module, rel, line, "literal", secret=SecretInfo.of(literal, self.key))
+            self._add(
+                target,
+                module,
+                rel,
+                line,
+                "literal",
+                secret=SecretInfo.of(literal, self.key),
+                **_judged(leaf, literal),
+            )
             return
         if isinstance(literal, (list, tuple)) and is_secret_name(leaf) and target != "SECRET_KEY_FALLBACKS":
             self._add(target, module, rel, line, "literal", value=None)
@@ -302,7 +318,13 @@ class _ModuleReader:
             for i, item in enumerate(literal):
                 if isinstance(item, str):
                     self._add(
-                        f"{target}.{i}", module, rel, line, "literal", secret=SecretInfo.of(item, self.key)
+                        f"{target}.{i}",
+                        module,
+                        rel,
+                        line,
+                        "literal",
+                        secret=SecretInfo.of(item, self.key),
+                        **_judged("SECRET_KEY_FALLBACKS", item),
                     )
             return
         if isinstance(literal, str):
@@ -316,6 +338,7 @@ class _ModuleReader:
                     "literal",
                     value=_redact_url(literal),
                     secret=SecretInfo.of(password, self.key),
+                    **_judged("", password, "url-password"),
                 )
                 return
         self._add(target, module, rel, line, "literal", value=_jsonable(literal))
@@ -324,11 +347,14 @@ class _ModuleReader:
         leaf = target.rsplit(".", 1)[-1]
         secret: SecretInfo | None = None
         default: Any = None
+        judged: dict[str, Any] = {}
         if env.has_default and env.default is not None:
             if isinstance(env.default, str) and is_secret_name(leaf):
                 secret = SecretInfo.of(env.default, self.key)
+                judged = _judged(leaf, env.default, "env-default")
             elif isinstance(env.default, str) and _url_password(env.default) is not None:
                 secret = SecretInfo.of(_url_password(env.default) or "", self.key)
+                judged = _judged("", _url_password(env.default) or "", "url-password")
                 default = _redact_url(env.default)
             else:
                 default = _jsonable(env.default)
@@ -348,6 +374,7 @@ class _ModuleReader:
             default_truthy=_default_truthiness(node, env),
             call=env.call,
             fallback=fallback,
+            **judged,
         )
 
     def _add(self, target: str, module: str, rel: str, line: int, kind: str, **kw: Any) -> None:
@@ -429,6 +456,28 @@ def _const_str(node: ast.expr | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+#: Django's own password settings: whatever their value, it is a password (a weak one when it
+#: reads as words: then ``possible``, not dropped).
+PASSWORD_SETTINGS = frozenset({"PASSWORD", "EMAIL_HOST_PASSWORD"})
+
+
+def _judged(name: str, value: str, rule: str = "assigned-literal") -> dict[str, Any]:
+    """What ``value`` (assigned to ``name``) says, as :class:`Assignment` fields."""
+    verdict = judge(name, value, rule)
+    wordy = any(w in verdict.why for w in ("word", "phrase", "identifier"))
+    if verdict.confidence is None and name in PASSWORD_SETTINGS and len(value) >= 4 and wordy:
+        return {
+            "confidence": Confidence.POSSIBLE,
+            "placeholder": placeholder_reason(value),
+            "why": f"Django's {name} setting, a value that reads as words",
+        }
+    return {
+        "confidence": verdict.confidence,
+        "placeholder": placeholder_reason(value) or public_reason(name, value),
+        "why": verdict.why,
+    }
 
 
 def _literal_or_none(node: ast.expr) -> tuple[bool, Any]:

@@ -28,6 +28,7 @@ import threading
 from dataclasses import dataclass
 from typing import Protocol
 
+from golive.secrets.policy import DEFAULT, ScanPolicy
 from golive.secrets.scanner import FileScanner, RawMatch
 
 #: ``--format`` of the commit header lines: \x01 sha \0 committer unix time \0 author date \0 author.
@@ -170,10 +171,11 @@ class HistoryScan:
 
     ``found`` maps (rule, value) to its :class:`Sighting`; ``commits`` counts commit
     headers seen; ``last`` is the last commit whose header was seen (the one being read
-    when a stream breaks off).
+    when a stream breaks off). ``policy`` says which files are scanned by name.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, policy: ScanPolicy = DEFAULT) -> None:
+        self.policy = policy
         self.found: dict[tuple[str, str], Sighting] = {}
         self.commits = 0
         self.last: Commit | None = None
@@ -215,7 +217,7 @@ class HistoryScan:
         last_header = block.rfind(b"\n\x01")
         if last_header != -1:
             self.last = _commit(block[last_header + 2 : block.find(b"\n", last_header + 1)])
-        state = _Walk(block)
+        state = _Walk(block, self.policy)
         for start in _candidates(block):
             if block[start : start + 1] != b"+" or _is_file_header(block, start):
                 continue
@@ -248,8 +250,9 @@ class HistoryScan:
 class _Walk:
     """Walks forward through one block, keeping the commit, file and hunk of the last line asked."""
 
-    def __init__(self, block: bytes) -> None:
+    def __init__(self, block: bytes, policy: ScanPolicy = DEFAULT) -> None:
         self.block = block
+        self.policy = policy
         self.pos = 0
         self.commit: Commit | None = None
         self.diff = -1
@@ -272,7 +275,7 @@ class _Walk:
             plus = block.rfind(b"\n+++ ", diff, hunk0 if hunk0 != -1 else start)
             if plus != -1:
                 path = _path(block[plus + 1 : block.find(b"\n", plus + 1)])
-                self.scanner = FileScanner(path) if path is not None else None
+                self.scanner = FileScanner(path, self.policy) if path is not None else None
         hunk = block.rfind(b"\n@@ ", max(self.pos, self.diff), start)
         self.pos = start
         if hunk != -1:

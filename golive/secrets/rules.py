@@ -186,6 +186,12 @@ PLACEHOLDER_MARKERS = (
     "insert-",
     "insert_",
     "put-your",
+    "put_your",
+    "-here",
+    "_here",
+    "demo_key",
+    "demo-key",
+    "xxx",
     "****",
     "...",
     "…",
@@ -236,6 +242,16 @@ PLACEHOLDER_VALUES = frozenset(
         "s3cr3t",
         "supersecret",
         "topsecret",
+        "mysecret",
+        "mypassword",
+        "changeit",
+        "demo",
+        "dev",
+        "development",
+        "local",
+        "insecure",
+        "secret123",
+        "password123",
     }
 )
 _REPEATED = re.compile(r"^(.)\1*$")
@@ -265,6 +281,39 @@ def placeholder_reason(value: str) -> str:
     for marker in PLACEHOLDER_MARKERS:
         if marker in lower:
             return f"placeholder text {marker!r}"
+    return ""
+
+
+#: Values published on purpose: (what, source). Google's reCAPTCHA v2 test keys pass every
+#: check on purpose (https://developers.google.com/recaptcha/docs/faq#id-like-to-run-automated-tests-with-recaptcha.-what-should-i-do).
+PUBLIC_VALUES = {
+    "6LeIxAcTAAAAAJcZVRqyHh4ik4ktpp-lxXVjLqn7": "Google's reCAPTCHA test site key",
+    "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe": "Google's reCAPTCHA test secret key",
+}
+_STRIPE_PUBLISHABLE = re.compile(r"^pk_(?:test|live)_[A-Za-z0-9]+$")
+#: ``https://<32 hex>@o1.ingest.sentry.io/2``: the DSN's user is its public key.
+_SENTRY_DSN = re.compile(r"^https?://[0-9a-f]{32}@[\w.-]+(?::\d+)?/(?:[\w.-]+/)*\d+/?$")
+_PUBLIC_NAME = re.compile(r"PUBLIC|PUBLISHABLE|(^|_)SITE_?KEY$", re.IGNORECASE)
+
+
+def public_reason(name: str, value: str) -> str:
+    """Why ``value`` is public by design (so not a leak), or ``""``.
+
+    Stripe publishable keys ``pk_test_``/``pk_live_`` ("publishable keys are meant to be
+    public", https://docs.stripe.com/keys), a Sentry DSN without a secret (its user part is
+    the public key, https://docs.sentry.io/concepts/key-terms/dsn-explainer/), Google's
+    reCAPTCHA test keys, and values whose name says they are public (``*_PUBLIC_KEY``,
+    ``*_PUBLISHABLE_KEY``, ``RECAPTCHA_SITE_KEY``).
+    """
+    if value in PUBLIC_VALUES:
+        return f"public by design: {PUBLIC_VALUES[value]}"
+    if _STRIPE_PUBLISHABLE.match(value):
+        return "public by design: a Stripe publishable key"
+    if _SENTRY_DSN.match(value):
+        return "public by design: a Sentry DSN's public key"
+    bare = name.strip().strip("\"'").rsplit(".", 1)[-1]
+    if bare and _PUBLIC_NAME.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", bare)):
+        return f"public by design: its name ({bare}) says so"
     return ""
 
 
@@ -301,7 +350,15 @@ _NOT_SECRET_SUFFIXES = (
     "_HELP_TEXT",
     "_LABEL",
     "_MIN_LENGTH",
+    "_RATE",
+    "_STRATEGY",
+    "_CACHE_KEY",
+    "_KEY_NAME",
+    "_PARAM",
+    "_QUERY_PARAM",
 )
+#: ``tokenize``, ``tokenizer``, ``passthrough``: a secret word inside another word.
+_NOT_SECRET_WORDS = re.compile(r"TOKENI[SZ]|PASSTHR|PASSAGE|PASSENGER|BYPASS|COMPASS|PASSIVE", re.IGNORECASE)
 #: Names of secrets in lower/camel case code (``password=``, ``apiKey``): strong words only.
 _STRONG_WORDS = re.compile(
     r"secret|passw|passphrase|pwd|token|api_?key|private_?key|access_?key|auth_?key|credential",
@@ -323,7 +380,7 @@ def secret_name(name: str) -> bool:
     if not bare or bare.upper() in ("KEY", "KEYS"):
         return False
     upper = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", bare).upper().replace("-", "_")
-    if upper.endswith(_NOT_SECRET_SUFFIXES) or not is_secret_name(upper):
+    if upper.endswith(_NOT_SECRET_SUFFIXES) or not is_secret_name(upper) or _NOT_SECRET_WORDS.search(upper):
         return False
     if bare == bare.upper():
         return True

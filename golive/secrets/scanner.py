@@ -7,6 +7,12 @@ secret-named names, environment lookups with literal defaults), dotenv/shell/Doc
 lines (read with python-dotenv's parser), YAML lines (PyYAML), INI lines (configparser).
 Token formats, private key blocks and URL credentials apply to every text file.
 
+A name rule needs evidence from the value (:func:`golive.secrets.evidence.judge`): a
+literal that cannot be a secret (an identifier, a dotted path, a word) is not reported, and
+each match carries a :class:`golive.model.Confidence`. Files that are not code (lockfiles,
+minified JavaScript, translation catalogues: :mod:`golive.secrets.policy`) and lines longer
+than :data:`golive.secrets.policy.LONG_LINE` get token formats and private key blocks only.
+
 A :class:`RawMatch` carries the value: it exists only inside the collector, which turns
 it into a :class:`golive.secretinfo.SecretInfo` and drops it.
 """
@@ -24,6 +30,9 @@ from typing import Any
 import yaml
 from dotenv.parser import parse_stream
 
+from golive.model import Confidence
+from golive.secrets.evidence import judge
+from golive.secrets.policy import DEFAULT, LONG_LINE, ScanPolicy
 from golive.secrets.rules import (
     KEY_BODY_RE,
     PRIVATE_KEY_LABEL,
@@ -34,6 +43,7 @@ from golive.secrets.rules import (
     placeholder_reason,
     plausible_value,
     public_prefix,
+    public_reason,
     secret_name,
 )
 
@@ -133,7 +143,9 @@ class RawMatch:
     ``rule`` is a token format's rule id, ``private-key``, ``url-password``,
     ``assigned-literal``, ``env-default`` or ``env-line``; ``name`` the setting, key or
     variable it is assigned to (``""`` when none); ``shown`` the public prefix that may be
-    printed (token formats only); ``placeholder`` why it is not a real secret (``""``: it is).
+    printed (token formats only); ``placeholder`` why it is not a real secret (``""``: it is:
+    a placeholder, a public-by-design value, test code, an allowed key); ``confidence`` and
+    ``why`` what the value itself says (``"random-looking token: 32 chars, ..."``).
     """
 
     rule: str
@@ -142,6 +154,8 @@ class RawMatch:
     value: str
     shown: str = ""
     placeholder: str = ""
+    confidence: Confidence = Confidence.CONFIRMED
+    why: str = ""
 
 
 def _string_value(prefix: str, quote: str, body: str) -> str | None:
@@ -160,12 +174,16 @@ def _string_value(prefix: str, quote: str, body: str) -> str | None:
 class FileScanner:
     """Scan the lines of one file, in order (a private key's body follows its BEGIN line).
 
-    ``path`` is used only to choose the rules (file kind, test code, example files).
+    ``path`` is used only to choose the rules (file kind, test code, example files, files
+    that are not code); ``policy`` says which files those are and which keys are allowed.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, policy: ScanPolicy = DEFAULT) -> None:
         self.path = path
+        self.policy = policy
         self.kind, self.test, self.example = _traits(path)
+        #: Why name rules are off for this file (``"npm lockfile (...)"``), or ``""``.
+        self.not_code = policy.excluded(path)
         self._pending_key = False
 
     @property
@@ -190,17 +208,28 @@ class FileScanner:
                 return found
         self._tokens(line, found)
         self._private_keys(line, found)
-        self._url_credentials(line, found)
-        if self.kind == "python" or self.kind == "code":
-            self._code(line, found)
-        elif self.kind == "env":
-            self._env_line(line, found)
-        elif self.kind == "yaml":
-            self._yaml_line(line, found)
-        elif self.kind == "ini":
-            self._ini_line(line, found)
-            self._code(line, found)
-        return _named_after(_dedupe(found), line)
+        if not self.not_code and len(line) <= LONG_LINE:
+            self._url_credentials(line, found)
+            if self.kind == "python" or self.kind == "code":
+                self._code(line, found)
+            elif self.kind == "env":
+                self._env_line(line, found)
+            elif self.kind == "yaml":
+                self._yaml_line(line, found)
+            elif self.kind == "ini":
+                self._ini_line(line, found)
+                self._code(line, found)
+        return self._allowed(_named_after(_dedupe(found), line))
+
+    def _allowed(self, found: list[RawMatch]) -> list[RawMatch]:
+        """Matches the team allowed in ``[tool.golive.secrets] allow`` become information."""
+        if not self.policy.allow:
+            return found
+        out = []
+        for m in found:
+            reason = self.policy.allowed(self.path, m.name)
+            out.append(replace(m, placeholder=f"allowed in [tool.golive.secrets]: {reason}") if reason else m)
+        return out
 
     # -- the rule families -------------------------------------------------------------
 
@@ -221,6 +250,7 @@ class FileScanner:
                     value=value,
                     shown=public_prefix(fmt.rule, value),
                     placeholder=reason,
+                    why=f"{fmt.label} format ({fmt.reference})",
                 )
             )
 
@@ -239,7 +269,12 @@ class FileScanner:
         value = body[:KEY_BODY_CHARS]
         reason = placeholder_reason(value)
         return RawMatch(
-            rule=PRIVATE_KEY_RULE, label=PRIVATE_KEY_LABEL, name="", value=value, placeholder=reason
+            rule=PRIVATE_KEY_RULE,
+            label=PRIVATE_KEY_LABEL,
+            name="",
+            value=value,
+            placeholder=reason,
+            why="a private key block (RFC 7468)",
         )
 
     def _url_credentials(self, line: str, found: list[RawMatch]) -> None:
@@ -253,6 +288,9 @@ class FileScanner:
             host = m.group("host").lower()
             if not reason and (host.startswith("example.") or ".example." in host or host == "host"):
                 reason = "example host"
+            verdict = judge("", pw, "url-password")
+            if not reason and not verdict.secret:
+                continue
             found.append(
                 RawMatch(
                     rule="url-password",
@@ -260,6 +298,8 @@ class FileScanner:
                     name="",
                     value=pw,
                     placeholder=self._name_reason(reason),
+                    confidence=verdict.confidence or Confidence.POSSIBLE,
+                    why=verdict.why,
                 )
             )
 
@@ -335,13 +375,19 @@ class FileScanner:
             return
         if any(value in m.value or m.value in value for m in found):
             return
+        reason = placeholder_reason(value) or public_reason(name, value)
+        verdict = judge(name, value, rule)
+        if not reason and not verdict.secret:
+            return
         found.append(
             RawMatch(
                 rule=rule,
                 label=label,
                 name=name,
                 value=value,
-                placeholder=self._name_reason(placeholder_reason(value)),
+                placeholder=self._name_reason(reason),
+                confidence=verdict.confidence or Confidence.POSSIBLE,
+                why=verdict.why,
             )
         )
 
@@ -386,9 +432,9 @@ def _dedupe(found: list[RawMatch]) -> list[RawMatch]:
     return out
 
 
-def scan_text(path: str, text: str) -> list[tuple[int, RawMatch]]:
+def scan_text(path: str, text: str, policy: ScanPolicy = DEFAULT) -> list[tuple[int, RawMatch]]:
     """Every secret in a whole file: ``[(line number, match), ...]`` (1-based)."""
-    scanner = FileScanner(path)
+    scanner = FileScanner(path, policy)
     out: list[tuple[int, RawMatch]] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         out.extend((lineno, m) for m in scanner.scan(line))

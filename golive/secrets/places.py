@@ -1,0 +1,76 @@
+"""Where a committed value lives: production code, or tests, docs, examples, CI, development.
+
+A secret in a test fixture, a README, an example file, a CI workflow or a development
+settings module weighs less than one in the code production runs (DESIGN.md,
+"Production, development, test"): the checks cap its severity at ``low`` unless the same
+value is what production loads. :func:`place` names the place of one path:
+
+1. documentation by its suffix (``.md``, ``.rst``, ``.adoc``, ``README``/``CHANGELOG``
+   files): ``docs``;
+2. CI configuration (``.github/``, ``.gitlab-ci.yml``, ``.circleci/``, ``Jenkinsfile``, ...):
+   ``ci``;
+3. test code and fixtures (:func:`golive.secrets.rules.is_test_path`): ``test``;
+4. documented templates (``.env.example``, ``settings.sample.py``): ``example``;
+5. else the classification every collector shares (:func:`golive.collectors.layout.classify`:
+   ``tests/``, ``*_testing.py``, ``settings/local.py``, ``settings/dev.py``,
+   ``docker-compose.override.yml``, ``examples/``, ``docs/``...): ``test``, ``development``,
+   ``example``, or ``production``/``unknown`` (both weigh as production).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import PurePosixPath
+
+from golive.collectors.layout import classify as layout_classify
+from golive.secrets.rules import is_test_path
+
+#: Places that weigh as production.
+PRODUCTION = frozenset({"production", "unknown"})
+DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb")
+DOC_NAMES = ("readme", "changelog", "changes", "history", "contributing", "install", "authors", "news")
+CI_FOLDERS = (".github", ".circleci", ".gitlab", ".buildkite", ".woodpecker", ".azure-pipelines")
+CI_FILES = (
+    ".gitlab-ci.yml",
+    ".travis.yml",
+    "jenkinsfile",
+    "azure-pipelines.yml",
+    "bitbucket-pipelines.yml",
+    ".drone.yml",
+    "cloudbuild.yaml",
+    "cloudbuild.yml",
+    "buildspec.yml",
+    "tox.ini",
+    "noxfile.py",
+)
+#: What each place is called in evidence.
+LABELS = {
+    "docs": "documentation",
+    "ci": "CI configuration",
+    "test": "test code",
+    "example": "an example or template",
+    "development": "development configuration",
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def place(path: str) -> tuple[str, str]:
+    """``(place, reason)`` of ``path`` (relative to the repository root): ``place`` is
+    ``docs``, ``ci``, ``test``, ``example``, ``development``, ``production`` or
+    ``unknown``; ``reason`` says what decided (``"its name says 'dev'"``)."""
+    pure = PurePosixPath(path)
+    name = pure.name.lower()
+    stem = name.split(".", 1)[0]
+    if name.endswith(DOC_SUFFIXES) or (stem in DOC_NAMES and not name.endswith(".py")):
+        return "docs", f"{pure.name} is documentation"
+    folders = [f.lower() for f in pure.parts[:-1]]
+    if name in CI_FILES or any(f in CI_FOLDERS for f in folders):
+        return "ci", f"{path} is CI configuration"
+    if is_test_path(path):
+        return "test", f"{path} is test code"
+    from golive.secrets.scanner import is_example_file
+
+    if is_example_file(path):
+        return "example", f"{pure.name} is a template"
+    found = layout_classify(path, "source file")
+    return found.role, found.reason

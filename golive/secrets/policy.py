@@ -1,0 +1,121 @@
+"""Which files are scanned for secrets by name, and which findings the team has allowed.
+
+Files that are not code (lockfiles, minified and vendored JavaScript and CSS, translation
+catalogues, generated API schemas, binary files) are written by tools, not by the team: a
+key named ``password`` or ``js-tokens`` there names no secret. They are listed, each with
+its reason, in ``golive/data/secret_scan_exclude.toml`` (:func:`default_excludes`); the
+team extends the list in ``[tool.golive.secrets] exclude`` and allows one key in one file
+in ``[tool.golive.secrets] allow`` (:func:`golive.config.load_config`; docs/secrets.md).
+In an excluded file only vendor token formats and private key blocks are looked for.
+
+Globs are matched against the path relative to the repository root: ``*`` and ``?`` stay
+inside one folder, ``**`` crosses folders, a pattern without ``/`` matches the file name in
+any folder, and a pattern naming a folder takes every file under it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from importlib import resources
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+#: Lines longer than this are minified or generated: only token formats are looked for.
+LONG_LINE = 1000
+
+
+@functools.lru_cache(maxsize=512)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """The regular expression of a path glob (see the module docstring)."""
+    pattern = pattern.strip().removeprefix("./")
+    anywhere = "/" not in pattern.rstrip("/")
+    pattern = pattern.rstrip("/")
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    body = "".join(out)
+    return re.compile(("(?:.*/)?" if anywhere else "") + body + "(?:/.*)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PathRule:
+    """A path glob with the reason it is there (and, for ``allow``, the key name)."""
+
+    path: str
+    reason: str
+    name: str = ""
+
+    def matches(self, path: str) -> bool:
+        """True when ``path`` (relative to the repository root) falls under this glob."""
+        return glob_regex(self.path).fullmatch(path) is not None
+
+
+def _load_defaults() -> tuple[PathRule, ...]:
+    text = resources.files("golive").joinpath("data/secret_scan_exclude.toml").read_text(encoding="utf-8")
+    return tuple(PathRule(path=e["path"], reason=e["reason"]) for e in tomllib.loads(text)["exclude"])
+
+
+@functools.lru_cache(maxsize=1)
+def default_excludes() -> tuple[PathRule, ...]:
+    """golive's documented list of files that are not code (``data/secret_scan_exclude.toml``)."""
+    return _load_defaults()
+
+
+@dataclass(frozen=True)
+class ScanPolicy:
+    """What to scan by name (``exclude``: golive's list plus the team's) and what the team
+    allowed (``allow``: a key name in the files under a glob, with the reason)."""
+
+    exclude: tuple[PathRule, ...] = ()
+    allow: tuple[PathRule, ...] = ()
+
+    @classmethod
+    def with_config(cls, exclude: tuple[PathRule, ...] = (), allow: tuple[PathRule, ...] = ()) -> ScanPolicy:
+        """golive's default exclusions followed by the team's ``exclude``, and its ``allow``."""
+        return cls(exclude=default_excludes() + tuple(exclude), allow=tuple(allow))
+
+    def excluded(self, path: str) -> str:
+        """Why ``path`` is not scanned by name (``"npm lockfile (...)"``), or ``""``."""
+        return _excluded(self, path)
+
+    def allowed(self, path: str, name: str) -> str:
+        """Why the team allows ``name`` in ``path`` (its reason), or ``""``."""
+        if not name:
+            return ""
+        for rule in self.allow:
+            if rule.name == name and rule.matches(path):
+                return rule.reason
+        return ""
+
+
+@functools.lru_cache(maxsize=8192)
+def _excluded(policy: ScanPolicy, path: str) -> str:
+    for rule in policy.exclude:
+        if rule.matches(path):
+            return rule.reason
+    return ""
+
+
+#: The policy when nothing is configured.
+DEFAULT = ScanPolicy.with_config()
