@@ -228,3 +228,58 @@ def test_a_template_takes_values_compose_interpolates_from_the_env_file(tmp_path
     # Without the --env-file value, Compose keeps ${DOMAIN}, and so does the rendered template.
     [site] = collect_files(files, None, project, ComposeContext(project, {})).files
     assert "server_name ${DOMAIN};" in [chain[-1].text() for chain in walk((site.root,))]  # type: ignore[arg-type]
+
+
+BIND_COMPOSE = """\
+services:
+  web:
+    build: .
+    command: gunicorn shop.wsgi --bind 0.0.0.0:8000
+    volumes:
+      - .:/app
+  nginx:
+    image: nginx:stable
+    ports:
+      - "80:80"
+    volumes:
+      - ./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro
+      - ./staticfiles:/usr/share/nginx/html/static:ro
+"""
+BIND_SITE = """\
+server {
+    listen 80;
+    server_name shop.example.com;
+    location /static/ {
+        alias /usr/share/nginx/html/static/;
+    }
+    location / {
+        proxy_pass http://web:8000;
+        proxy_set_header Host $host;
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("static_root", "status"),
+    [
+        pytest.param("staticfiles", Status.PASS, marks=pytest.mark.covers("GL709", "pass"), id="same"),
+        pytest.param("collected", Status.FAIL, marks=pytest.mark.covers("GL709", "fail"), id="other"),
+    ],
+)
+def test_gl709_a_repository_folder_bind_mounted_in_both_services_is_one_directory(
+    tmp_path: Path, static_root: str, status: Status
+) -> None:
+    """nginx mounts ./staticfiles at /usr/share/nginx/html/static; web mounts the repository
+    at /app, so BASE_DIR/staticfiles is that folder too."""
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "docker-compose.yml").write_text(BIND_COMPOSE)
+    (tmp_path / "deploy" / "nginx.conf").write_text(BIND_SITE)
+    facts = _django(tmp_path, STATIC_ROOT=str(tmp_path / static_root), MEDIA_ROOT=str(tmp_path / "media"))
+    assert facts[NginxFacts].files[0].deployment is not None
+    spec = registry().get("GL709")
+    assert spec is not None
+    [finding] = run_check(spec, facts, {})
+    assert finding.status is status
+    if status is Status.FAIL:
+        assert finding.location == Location(path="deploy/nginx.conf", line=5)

@@ -12,6 +12,7 @@ from typing import Any
 from golive.collectors.nginx import NginxFacts, NginxFile
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import PASS_DIRECTIVES, Chain, Node, find_location, walk
+from golive.facts.compose import Service, Volume
 from golive.facts.nginx import NginxDeployment, unknown_reason
 from golive.model import Finding, Location
 from golive.registry import CheckSpec, Facts
@@ -113,44 +114,54 @@ def routed_by_host(nginx: NginxFacts, chain: Chain) -> str | None:
     return f"{dep.internal}; it routes only {', '.join(dep.host_rules)} to it"
 
 
-def same_files(deployment: NginxDeployment | None, served: str, want: str, project: str) -> str | None:
+def _on_host(vol: Volume, rest: str) -> str:
+    """Where a mounted path lives: ``volume:NAME/rest`` or the repository path."""
+    if vol.named:
+        return posixpath.normpath(f"volume:{vol.source}/{rest}")
+    return posixpath.normpath(posixpath.join(vol.source, rest))
+
+
+def _django_side(other: Service, want: str, django_dir: str, repo_dir: str) -> str | None:
+    """Where ``want`` (Django's setting) lives, seen through service ``other``'s mounts."""
+    inside = bool(django_dir) and (want + "/").startswith(django_dir.rstrip("/") + "/")
+    if not inside:
+        found = other.source_of(want)
+        return _on_host(*found) if found is not None else None
+    tail = posixpath.relpath(want, django_dir)
+    for vol in other.volumes:  # a volume mounted where BASE_DIR/tail is in the container
+        target = posixpath.normpath(vol.target)
+        if vol.named and (target.endswith("/" + tail) or target.strip("/") == tail):
+            return _on_host(vol, "")
+    host = posixpath.relpath(want, repo_dir) if repo_dir and (want + "/").startswith(repo_dir + "/") else ""
+    for vol in other.volumes:  # the repository (or a folder of it holding BASE_DIR) bind-mounted
+        source = posixpath.normpath(vol.source)
+        if host and not vol.named and (source == "." or (host + "/").startswith(source + "/")):
+            return posixpath.normpath(host)
+    return None
+
+
+def same_files(
+    deployment: NginxDeployment | None, served: str, want: str, django_dir: str, repo_dir: str
+) -> str | None:
     """How the directory nginx serves (``served``, a container path) and Django's ``want``
-    (a setting: a path under ``project`` as computed on this machine, or a container path)
-    are one directory seen through Compose mounts, or None when the mounts do not show it.
+    (a setting: a path under ``django_dir`` as computed on this machine, or a container
+    path) are one directory seen through Compose mounts, or None when the mounts do not show it.
 
     nginx's path is followed through its service's volumes to a repository folder or a
-    named volume; Django's through the other services' volumes (a project-relative setting
-    is matched by its tail, since the project sits elsewhere in the container)."""
+    named volume; Django's through the other services' volumes: a BASE_DIR-relative setting
+    by its tail (a named volume mounted at ``.../staticfiles``) or through a bind mount of
+    the repository folder holding it (``.:/app``), an absolute one by its mount."""
     if deployment is None:
         return None
     mine = deployment.service.source_of(served)
     if mine is None:
         return None
-    vol, rest = mine
-    tail = posixpath.relpath(want, project) if project and (want + "/").startswith(project + "/") else ""
+    nginx_side = _on_host(*mine)
     for other in deployment.siblings:
-        if tail and not tail.startswith(".."):  # a BASE_DIR-relative setting: match by its tail
-            found = next(
-                (
-                    (v, "")
-                    for v in other.volumes
-                    if posixpath.normpath(v.target).endswith("/" + tail) or v.target.strip("/") == tail
-                ),
-                None,
-            )
-            found = found or next(
-                ((v, tail) for v in other.volumes if not v.named and v.source in (".", "")), None
-            )
-        else:
-            found = other.source_of(want)
-        if (
-            found is not None
-            and found[0].key == vol.key
-            and posixpath.normpath(found[1] or ".") == posixpath.normpath(rest or ".")
-        ):
+        if _django_side(other, want, django_dir, repo_dir) == nginx_side:
             return (
-                f"{served} in {deployment.service.name} and the setting's directory in {other.name} are the"
-                f" same {'volume ' + vol.source if vol.named else 'folder ' + vol.source}"
+                f"{served} in {deployment.service.name} and the setting's directory in {other.name}"
+                f" are both {nginx_side}"
             )
     return None
 

@@ -242,6 +242,7 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     runtime = facts[RuntimeFacts]
     # Django computes BASE_DIR-relative roots under the Django root (src/ when manage.py is there)
     project = str(facts.context.django_dir) if facts.context is not None else ""
+    repo = str(facts.context.project_dir).rstrip("/") if facts.context is not None else ""
     for url_name, root_name in (("STATIC_URL", "STATIC_ROOT"), ("MEDIA_URL", "MEDIA_ROOT")):
         url, root = url_path(runtime.setting(url_name)), runtime.setting(root_name)
         if url is None or not isinstance(root, str) or not root:
@@ -259,7 +260,7 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     continue
             elif got == want:
                 continue
-            if same_files(nfile.deployment, got, want, project.rstrip("/")):
+            if same_files(nfile.deployment, got, want, project.rstrip("/"), repo):
                 continue
             evidence = [
                 f"{node.evidence()} serves {url} from {got}",
