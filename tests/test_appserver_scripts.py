@@ -12,13 +12,9 @@ each configuration.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from test_gunicorn import collected, context, run
 
 from golive.collectors import CollectorError, gunicorn, project

@@ -142,11 +142,13 @@ def test_discovery_audits_the_main_file_through_its_includes(discovered: Audit) 
     assert autoindex.location == Location(path="deploy/nginx/sites/shop.conf", line=14)
 
 
-def test_apache_and_uwsgi_files_are_named_as_not_audited(discovered: Audit) -> None:
+def test_apache_files_are_named_as_not_audited_and_uwsgi_is_audited(discovered: Audit) -> None:
     run = next(c for c in discovered.collectors if c.name == "unaudited servers")
-    assert (run.status, run.reason) == (
-        "skipped",
-        "deploy/apache/site.conf (Apache), deploy/uwsgi.ini (uWSGI): not audited yet",
+    assert (run.status, run.reason) == ("skipped", "deploy/apache/site.conf (Apache): not audited yet")
+    uwsgi = next(c for c in discovered.collectors if c.name == "uwsgi")
+    assert (uwsgi.status, uwsgi.details["instances"]) == (
+        "ok",
+        [{"found": "discovered deploy/uwsgi.ini", "files": ["deploy/uwsgi.ini"], "unread": []}],
     )
 
 

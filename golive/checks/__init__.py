@@ -17,6 +17,8 @@ def registry() -> Registry:
         alerts,
         appserver,
         appserver_config,
+        appserver_uwsgi,
+        appserver_uwsgi_deploy,
         backups,
         critical,
         environment,
@@ -52,6 +54,8 @@ def registry() -> Registry:
             # 6 application server, 7 web server, 8 live site
             appserver,
             appserver_config,
+            appserver_uwsgi,
+            appserver_uwsgi_deploy,
             webserver,
             webserver_context,
             gixy,

@@ -60,7 +60,7 @@ def servers_read(facts: Facts) -> str | None:
 def _bind_text(server: AppServer, bind: Endpoint) -> str:
     if server.kind == "gunicorn":
         return server.how("bind")
-    return f"{server.kind} listens on {bind} ({server.command})"
+    return f"{server.kind} listens on {bind} ({server.command or server.where_bind(bind)})"
 
 
 def _targets(nginx: NginxFacts) -> list[tuple[Endpoint, str]]:
@@ -115,7 +115,7 @@ def bind_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 )
             yield spec.fail(
                 subjects=["bind"] if server.kind == "gunicorn" else ["--host"],
-                location=server.where("bind"),
+                location=server.where_bind(bind),
                 evidence=evidence,
             )
 
@@ -140,7 +140,11 @@ def reload_on(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if not server.reload:
             continue
         seen = (
-            server.how("reload") if server.kind == "gunicorn" else f"{server.reload_option}: {server.command}"
+            server.how("reload")
+            if server.kind == "gunicorn"
+            else f"{server.reload_option}: {server.command}"
+            if server.command
+            else server.reload_option
         )
         yield spec.fail(
             subjects=["reload"] if server.kind == "gunicorn" else [server.reload_option.split()[0]],

@@ -57,6 +57,7 @@ COLLECTORS = (
     "golive.collectors.live:SPEC",
     "golive.collectors.nginx:SPEC",
     "golive.collectors.gunicorn:SPEC",
+    "golive.collectors.appservers.uwsgi_collector:SPEC",
     "golive.collectors.servers_unaudited:SPEC",
     "golive.collectors.host:SPEC",
     "golive.backups.collector:SPEC",

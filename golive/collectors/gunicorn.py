@@ -123,6 +123,11 @@ class AppServer:
         """An effective gunicorn setting (``workers``, ``bind``...), or ``default``."""
         return self.settings.get(name, default)
 
+    def where_bind(self, bind: Endpoint) -> Location | None:
+        """Where one of the server's binds was set (its own option's line for uWSGI), else
+        :meth:`where` ``("bind")``."""
+        return self.option_locations.get(f"bind {bind.text}") or self.where("bind")
+
     def explicit(self, name: str) -> bool:
         """True when the setting was given (config file, GUNICORN_CMD_ARGS, command line)."""
         return name in self.sources

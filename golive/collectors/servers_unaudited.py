@@ -1,12 +1,12 @@
-"""Server configurations golive finds but does not audit yet: Apache and uWSGI files.
+"""Server configurations golive finds but does not audit yet: Apache files, uWSGI XML.
 
 They are never silently ignored: when the project holds one, the collector is reported
 ``skipped`` with the files and the reason ("not audited yet"); when it holds none, the
 collector succeeds with nothing to say. Apache is recognised by its ``<VirtualHost>``,
 ``<Directory>``, ``<IfModule>`` sections or ``WSGIScriptAlias``/``WSGIDaemonProcess``
-(https://httpd.apache.org/docs/current/configuring.html); uWSGI by a ``[uwsgi]`` section in
-an ``.ini`` file or a ``uwsgi:`` key in YAML
-(https://uwsgi-docs.readthedocs.io/en/latest/Configuration.html).
+(https://httpd.apache.org/docs/current/configuring.html); a uWSGI XML file by its ``<uwsgi>``
+element (https://uwsgi-docs.readthedocs.io/en/latest/Configuration.html). uWSGI's ini, YAML
+and JSON files are audited by :mod:`golive.collectors.appservers.uwsgi_collector`.
 """
 
 from __future__ import annotations
@@ -47,10 +47,8 @@ def _found(project_dir: Path) -> Iterator[str]:
         shown = display_path(path, project_dir)
         if (name.endswith(".conf") and APACHE_RE.search(text)) or name == ".htaccess":
             yield f"{shown} (Apache)"
-        elif (name.endswith((".ini", ".yaml", ".yml")) and UWSGI_RE.search(text)) or (
-            name.endswith(".xml") and "<uwsgi>" in text
-        ):
-            yield f"{shown} (uWSGI)"
+        elif name.endswith(".xml") and "<uwsgi>" in text:  # ini, YAML, JSON: the uwsgi collector
+            yield f"{shown} (uWSGI XML)"
 
 
 def collect(ctx: AuditContext) -> UnauditedFacts:
@@ -65,5 +63,5 @@ SPEC = CollectorSpec(
     name="unaudited servers",
     produces=UnauditedFacts,
     collect=collect,
-    description="Apache and uWSGI configuration files (detected, not audited yet)",
+    description="Apache configuration files and uWSGI XML (detected, not audited yet)",
 )

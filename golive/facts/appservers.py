@@ -76,7 +76,8 @@ class UwsgiInstance:
     """One uWSGI instance: how golive found it (``found``), where (``location``: the command,
     else the file), the ``command`` text, the configuration ``files`` it reads (relative to
     the project), every option in order, and what could not be read (``unread``: a remote or
-    missing ``--ini``, an ``@(exec://...)``)."""
+    missing ``--ini``, an ``@(exec://...)``); ``container`` is True when a Dockerfile or compose
+    file starts it (its addresses are the container's)."""
 
     found: str
     location: Location | None
@@ -84,6 +85,7 @@ class UwsgiInstance:
     files: tuple[str, ...] = ()
     options: tuple[UwsgiOption, ...] = ()
     unread: tuple[str, ...] = ()
+    container: bool = False
 
     def values(self, name: str) -> list[UwsgiOption]:
         """Every occurrence of option ``name`` (canonical), in order."""

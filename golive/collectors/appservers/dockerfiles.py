@@ -7,7 +7,7 @@ dockerfile-parse (given the file's bytes, so the name does not matter to it). On
 final stage of a multi-stage build is the image that runs: its ``CMD``, ``ENTRYPOINT``
 and ``USER`` count, inherited from the stage it is built ``FROM`` when it sets none
 (Docker's reference: "The last FROM ... instruction is the image that is produced";
-``CMD``/``ENTRYPOINT``/``USER`` are inherited from the base image,
+``CMD``/``ENTRYPOINT``/``USER``/``ENV`` are inherited from the base image,
 https://docs.docker.com/reference/dockerfile/#from). ``COPY``/``ADD`` of the build
 context (not ``--from`` another stage or image) tell where a file of the repository lands
 in the image, so a command that runs ``/start`` can be followed into the file the
@@ -67,6 +67,7 @@ class Dockerfile:
     user_line: int | None = None
     workdir: str | None = None
     copies: tuple[Copy, ...] = field(default_factory=tuple)
+    env: tuple[tuple[str, str], ...] = ()
 
     def source_of(self, image_path: str, contexts: list[Path], project_dir: Path) -> Path | None:
         """The repository file the image holds at ``image_path``, or None.
@@ -128,6 +129,14 @@ def _argv(value: str) -> tuple[tuple[str, ...], bool]:
         return tuple(value.split()), False
 
 
+def _env(value: str) -> list[tuple[str, str]]:
+    """``ENV A=1 B="two"`` or the legacy ``ENV A 1`` (Docker's reference, ENV)."""
+    words, _ = _argv(value)
+    if words and "=" not in words[0]:
+        return [(words[0], " ".join(words[1:]))]
+    return [(w.partition("=")[0], w.partition("=")[2]) for w in words if "=" in w]
+
+
 def _copy(value: str, workdir: str, line: int) -> Copy | None:
     """A COPY/ADD from the build context; None for ``--from=`` (another stage or image)."""
     words, _ = _argv(value)
@@ -148,6 +157,7 @@ class _Stage:
     user: tuple[str, int] | None = None
     workdir: str = ""
     copies: list[Copy] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def read(path: Path, rel: str) -> Dockerfile:
@@ -174,7 +184,7 @@ def read(path: Path, rel: str) -> Dockerfile:
             stage = _Stage(name=name, base=base)
             if parent is not None:  # FROM an earlier stage inherits its image configuration
                 stage.commands = dict(parent.commands)
-                stage.user, stage.workdir = parent.user, parent.workdir
+                stage.user, stage.workdir, stage.env = parent.user, parent.workdir, dict(parent.env)
             stages.append(stage)
             continue
         if not stages:
@@ -187,6 +197,8 @@ def read(path: Path, rel: str) -> Dockerfile:
             )
         elif instruction == "USER":
             stage.user = (value.split()[0] if value else "", line)
+        elif instruction == "ENV":
+            stage.env.update(_env(value))
         elif instruction == "WORKDIR":
             stage.workdir = posixpath.join(stage.workdir or "/", value)
         elif instruction in ("COPY", "ADD"):
@@ -204,6 +216,7 @@ def read(path: Path, rel: str) -> Dockerfile:
         user_line=final.user[1] if final.user else None,
         workdir=final.workdir or None,
         copies=tuple(final.copies),
+        env=tuple(final.env.items()),
     )
 
 

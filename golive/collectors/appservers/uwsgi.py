@@ -402,6 +402,7 @@ def read(
     command: str = "",
     uwsgi_env: bool = True,
     cmd: Any = None,
+    container: bool = False,
 ) -> UwsgiInstance:
     """One uWSGI instance from a command line (``argv`` after ``uwsgi``, with the ``UWSGI_*``
     variables of ``env`` when ``uwsgi_env``) or from a configuration ``file`` alone."""
@@ -419,4 +420,5 @@ def read(
         files=tuple(state.files),
         options=tuple(_redacted(o) for o in state.options),
         unread=tuple(state.unread),
+        container=container,
     )

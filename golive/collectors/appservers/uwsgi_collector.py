@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive.collectors import CollectorSpec, Skip
-from golive.collectors.appservers.commands import command_env
+from golive.collectors.appservers.commands import command_env, is_container
 from golive.collectors.appservers.uwsgi import read
 from golive.collectors.servers_cmdline import invocations
 from golive.collectors.servers_common import deployment_files, display_path
@@ -81,6 +81,7 @@ def instances(ctx: AuditContext, commands: Sequence[ProcessCommand] | None = Non
                 where=cmd.location,
                 command=cmd.command,
                 cmd=cmd,
+                container=is_container(cmd),
             )
             out.append(instance)
             used.update(instance.files)
@@ -114,8 +115,10 @@ def app_server(instance: UwsgiInstance) -> AppServer:
         if option is not None and option.location is not None:
             where[name] = option.location
     listeners = instance.listeners
-    if listeners and listeners[0].option.location is not None:
-        where["bind"] = listeners[0].option.location
+    for listener in listeners:
+        if listener.option.location is not None:
+            where.setdefault("bind", listener.option.location)
+            where[f"bind {listener.endpoint.text}"] = listener.option.location
     return AppServer(
         kind="uwsgi",
         found=instance.found,
@@ -125,7 +128,9 @@ def app_server(instance: UwsgiInstance) -> AppServer:
         binds=tuple(listener.endpoint for listener in listeners),
         workers=instance.number("processes"),
         reload=bool(seconds),
-        reload_option=f"{reload.written} {reload.value}" if reload is not None and seconds else "",
+        reload_option=(f"{reload.written} {reload.value}" if instance.command else reload.text)
+        if reload is not None and seconds
+        else "",
         proxy_headers=None,
         unresolved=tuple(
             o.text for o in instance.options if o.unresolved and o.name in {*LISTENERS, "processes"}

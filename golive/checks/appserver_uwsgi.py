@@ -1,0 +1,319 @@
+"""uWSGI's configuration: listeners, processes, limits, user (checklist section 6, ids GL640–GL648).
+
+The facts come from golive's own reader of uWSGI's formats
+(:mod:`golive.collectors.appservers.uwsgi`): every option as uWSGI applies it, with where it
+was set. What every application server shares (bind on every interface behind a local
+nginx, reload on code changes, workers, nginx's upstream, per-process caches) is judged by
+:mod:`golive.checks.appserver_config` (GL611–GL632) for uWSGI too; signals, sockets left
+behind, hooks, static files and the proxy in front are in
+:mod:`golive.checks.appserver_uwsgi_deploy` (GL649–GL654). Rules cite uWSGI's
+documentation: "Things to know" (https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html)
+and the options reference (https://uwsgi-docs.readthedocs.io/en/latest/Options.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from golive.collectors.project import ProjectFacts
+from golive.facts.appservers import UwsgiFacts, UwsgiInstance, UwsgiOption
+from golive.model import Finding, Location, Severity
+from golive.registry import CheckSpec, Facts, check
+
+THINGS = "https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html"
+OPTIONS = "https://uwsgi-docs.readthedocs.io/en/latest/Options.html"
+#: Dependencies that start threads of their own in the application (error reporting, APM).
+THREAD_USERS = (
+    "sentry-sdk",
+    "raven",
+    "newrelic",
+    "ddtrace",
+    "opentelemetry-sdk",
+    "elastic-apm",
+    "apscheduler",
+)
+#: Options whose presence makes uWSGI start its master process (UWSGI_OPT_MASTER).
+NEEDS_MASTER = (
+    "harakiri",
+    "max-requests",
+    "reload-on-rss",
+    "reload-on-as",
+    "touch-reload",
+    "cheaper",
+    "idle",
+)
+
+
+def _instances(facts: Facts) -> tuple[UwsgiInstance, ...]:
+    return facts[UwsgiFacts].instances
+
+
+def _where(instance: UwsgiInstance, option: UwsgiOption | None) -> Location | None:
+    return option.location if option is not None and option.location is not None else instance.location
+
+
+def _unset(instance: UwsgiInstance, name: str) -> str:
+    files = ", ".join(instance.files) or instance.command or str(instance.location)
+    return f"{name} is not set ({files})"
+
+
+@check(
+    "GL640",
+    title="uWSGI's workers speak HTTP to every interface of a host (http-socket), with no router in front",
+    severity=Severity.MEDIUM,
+    needs=(UwsgiFacts,),
+    reference=THINGS,
+    remediation="""
+    Behind nginx, bind locally: `http-socket = 127.0.0.1:8000` (or `socket = /run/app/uwsgi.sock`
+    with `uwsgi_pass`); facing clients yourself, use uWSGI's router: `http = :80`.
+    """,
+)
+def http_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's "Things to know": "The http and http-socket options are entirely different
+    beasts. The first one spawns an additional process forwarding requests to a series of
+    workers (think about it as a form of shield, at the same level of apache or nginx), while
+    the second one sets workers to natively speak the http protocol. TL/DR: if you plan to
+    expose uWSGI directly to the public, use --http, if you want to proxy it behind a webserver
+    speaking http with backends, use --http-socket." Judged for instances on a host (systemd,
+    supervisord, a configuration file); inside a container the port is reached through the
+    container network and its published ports.
+    """
+    for instance in _instances(facts):
+        if instance.container:
+            continue
+        for listener in instance.listeners:
+            ep = listener.endpoint
+            if listener.protocol == "http-socket" and ep.kind == "tcp" and not ep.is_local:
+                yield spec.fail(
+                    subjects=["http-socket"],
+                    location=_where(instance, listener.option),
+                    evidence=[f"{listener.option.text}: the workers answer HTTP on every interface"],
+                )
+
+
+@check(
+    "GL641",
+    title="a uwsgi-protocol socket listens on every interface of a host",
+    severity=Severity.HIGH,
+    needs=(UwsgiFacts,),
+    reference=THINGS,
+    remediation="""
+    Bind where nginx connects and nowhere else:
+
+        socket = /run/app/uwsgi.sock     ; or 127.0.0.1:3031
+        chmod-socket = 660
+    """,
+)
+def uwsgi_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's "Things to know": "Obviously, never expose a socket speaking the uwsgi protocol
+    to the public network unless you know what you are doing. That channel allows for dynamic
+    loading of applications (read: arbitrary execution of code). ... if uwsgi uses --socket
+    :1234 parameter, it listens to port 1234 on every network interfaces." (``UWSGI_FILE``
+    and ``UWSGI_MODULE`` in a packet load code: https://uwsgi-docs.readthedocs.io/en/latest/Vars.html).
+    Judged for instances on a host, as GL640.
+    """
+    for instance in _instances(facts):
+        if instance.container:
+            continue
+        for listener in instance.listeners:
+            ep = listener.endpoint
+            if listener.protocol == "uwsgi" and ep.kind == "tcp" and not ep.is_local:
+                yield spec.fail(
+                    subjects=["socket"],
+                    location=_where(instance, listener.option),
+                    evidence=[
+                        f"{listener.option.text}: the uwsgi protocol on every interface; a peer can"
+                        " load and run code (UWSGI_FILE)"
+                    ],
+                )
+
+
+@check(
+    "GL642",
+    title="uWSGI runs without its master process",
+    severity=Severity.LOW,
+    needs=(UwsgiFacts,),
+    reference=OPTIONS + "#master",
+    remediation="master = true",
+)
+def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's ``master`` option "enable master process": the process that respawns workers
+    that die, kills those harakiri finds stuck, recycles them (``max-requests``) and reloads
+    them gracefully. Without it a crashed worker is not replaced. Options that need the
+    master turn it on by themselves (``harakiri``, ``max-requests``...: uWSGI's
+    ``UWSGI_OPT_MASTER``), so only a configuration with none of them is reported.
+    """
+    for instance in _instances(facts):
+        if instance.flag("master") or any(instance.last(n) for n in NEEDS_MASTER):
+            continue
+        option = instance.last("master")
+        yield spec.fail(
+            subjects=["master"],
+            location=_where(instance, option),
+            evidence=[option.text if option is not None else _unset(instance, "master")],
+        )
+
+
+@check(
+    "GL643",
+    title="uWSGI never kills a worker stuck on a request (harakiri unset)",
+    severity=Severity.MEDIUM,
+    needs=(UwsgiFacts,),
+    reference=OPTIONS + "#harakiri",
+    remediation="harakiri = 30  ; seconds; long jobs belong in a task queue",
+)
+def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's ``harakiri``: "set harakiri timeout": a worker busy with one request for longer
+    is killed and respawned. uWSGI has no request timeout by default, so a hung request (a dead
+    database connection, an API that never answers) holds its worker for good, as gunicorn's
+    ``timeout = 0`` would (GL615).
+    """
+    for instance in _instances(facts):
+        value = instance.number("harakiri")
+        option = instance.last("harakiri")
+        if option is not None and (value is None or value > 0):
+            continue
+        yield spec.fail(
+            subjects=["harakiri"],
+            location=_where(instance, option),
+            evidence=[option.text if option is not None else _unset(instance, "harakiri")],
+        )
+
+
+@check(
+    "GL644",
+    title="uWSGI never recycles its workers (max-requests unset)",
+    severity=Severity.INFO,
+    needs=(UwsgiFacts,),
+    reference=OPTIONS + "#max-requests",
+    remediation="max-requests = 1000\nmax-requests-delta = 100",
+)
+def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's ``max-requests``: "reload workers after the specified amount of managed
+    requests", the usual guard against memory that leaks a little per request (gunicorn's
+    ``max_requests``, GL620).
+    """
+    for instance in _instances(facts):
+        if not instance.number("max-requests"):
+            option = instance.last("max-requests")
+            yield spec.fail(
+                subjects=["max-requests"],
+                location=_where(instance, option),
+                evidence=[option.text if option is not None else _unset(instance, "max-requests")],
+            )
+
+
+@check(
+    "GL645",
+    title="uWSGI does not run the threads an installed library starts (enable-threads unset)",
+    severity=Severity.MEDIUM,
+    needs=(UwsgiFacts, ProjectFacts),
+    reference=THINGS,
+    remediation="enable-threads = true",
+)
+def threads_disabled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's "Things to know": "By default the Python plugin does not initialize the GIL.
+    This means your app-generated threads will not run. If you need threads, remember to
+    enable them with enable-threads. Running uWSGI in multithreading mode (with the threads
+    options) will automatically enable threading support." Error reporting and APM clients
+    (sentry-sdk, newrelic, ddtrace, OpenTelemetry) send their events from a thread: without
+    it they are silently never sent. Reported when such a library is a dependency.
+    """
+    users = facts[ProjectFacts].depends_on(*THREAD_USERS)
+    if not users:
+        return
+    for instance in _instances(facts):
+        if instance.flag("enable-threads") or (instance.number("threads") or 0) > 0:
+            continue
+        yield spec.fail(
+            subjects=["enable-threads"],
+            location=instance.location,
+            evidence=[
+                _unset(instance, "enable-threads") + ", nor threads",
+                f"{users[0].name} is a dependency ({users[0].location}): its background thread never runs",
+            ],
+        )
+
+
+@check(
+    "GL646",
+    title="uWSGI keeps its 4 KB request-header buffer",
+    severity=Severity.INFO,
+    needs=(UwsgiFacts,),
+    reference=THINGS,
+    remediation="buffer-size = 32768",
+)
+def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's "Things to know": "By default uWSGI allocates a very small buffer (4096 bytes)
+    for the headers of each request. If you start receiving "invalid request block size" in
+    your logs, it could mean you need a bigger buffer. Increase it (up to 65535) with the
+    buffer-size option." A few cookies and a long query string are enough: the request is
+    refused (nginx answers 502).
+    """
+    for instance in _instances(facts):
+        value = instance.number("buffer-size")
+        option = instance.last("buffer-size")
+        if option is not None and (value is None or value > 4096):
+            continue
+        yield spec.fail(
+            subjects=["buffer-size"],
+            location=_where(instance, option),
+            evidence=[
+                option.text if option is not None else _unset(instance, "buffer-size") + ": 4096 bytes"
+            ],
+        )
+
+
+@check(
+    "GL647",
+    title="uWSGI is told to run its workers as root",
+    severity=Severity.HIGH,
+    needs=(UwsgiFacts,),
+    reference=OPTIONS + "#uid",
+    remediation="uid = app\ngid = app  ; an unprivileged account",
+)
+def runs_as_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's ``uid``/``gid``: "setuid to the specified user/uid", "setgid to the specified
+    group/gid". Set to root, every request is served with full control of the machine
+    (Django's security guide: run the application as an unprivileged user,
+    https://docs.djangoproject.com/en/stable/topics/security/).
+    """
+    for instance in _instances(facts):
+        for name in ("uid", "gid"):
+            option = instance.last(name)
+            if option is not None and option.value.strip() in ("0", "root"):
+                yield spec.fail(
+                    subjects=[name], location=_where(instance, option), evidence=[f"{option.text}: root"]
+                )
+
+
+@check(
+    "GL648",
+    title="uWSGI's unix socket is writable by every local user (chmod-socket)",
+    severity=Severity.MEDIUM,
+    needs=(UwsgiFacts,),
+    reference=OPTIONS + "#chmod-socket",
+    remediation="chmod-socket = 660  ; and put nginx's user in the socket's group (chown-socket)",
+)
+def socket_mode(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's ``chmod-socket``: "chmod-socket" (without a value: 666). A socket every local
+    account can write lets any of them talk the uwsgi protocol to the application, bypass
+    nginx and load code (GL641). The Django tutorial's ``chmod-socket = 666`` is meant for a
+    first try only ("more sensible" is 664 with the right group,
+    https://uwsgi-docs.readthedocs.io/en/latest/tutorials/Django_and_nginx.html).
+    """
+    for instance in _instances(facts):
+        option = instance.last("chmod-socket")
+        if option is None or option.unresolved:
+            continue
+        text = option.value.strip() or "666"
+        try:
+            mode = int(text, 8)
+        except ValueError:
+            continue
+        if mode & 0o002:
+            yield spec.fail(
+                subjects=["chmod-socket"],
+                location=_where(instance, option),
+                evidence=[f"{option.text}: mode {mode:03o} lets every local user write the socket"],
+            )
