@@ -37,6 +37,8 @@ class Recording:
     every method and records ``(method, path, user agent)`` of each request."""
 
     pages: dict[str, bytes] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
+    not_found: bytes = b"<h1>Nothing here</h1>"
     seen: list[tuple[str, str, str]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -67,9 +69,18 @@ def recording() -> Iterator[Recording]:
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
+            target = rec.redirects.get(self.path)
+            if self.path.startswith("/loop/"):  # a redirect that never ends
+                target = f"/loop/{int(self.path.split('/')[2]) + 1}"
+            if target is not None:
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = rec.pages.get(self.path)
             status = 200 if body is not None else 404
-            body = body if body is not None else b"<h1>Nothing here</h1>"
+            body = body if body is not None else rec.not_found
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -176,3 +187,36 @@ def test_golive_probe_leaves_no_screenshots_loose_in_the_directory_it_runs_in(
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert all(str(tmp_path / "out" / p) in markdown for p in beside)
     assert sorted(p.relative_to(project) for p in project.rglob("*.png")) == shots
+
+
+def test_redirects_cannot_take_the_browser_past_the_cap(recording: Recording, tmp_path: Path) -> None:
+    """Playwright's interception never sees a redirect's next hop, so it cannot hold one
+    back: ten images caught in endless redirects must not take the page past its cap by
+    more than the requests in flight when it is reached, and the counts say what really
+    went out."""
+    loops = "".join(f'<img src="/loop/{i * 1000}" alt="">' for i in range(10))
+    recording.pages["/"] = f"<!DOCTYPE html><title>Loops</title>{loops}".encode()
+
+    (audit,) = live_deploy.probe([f"http://localhost:{recording.port}/"], screenshot_dir=tmp_path)
+
+    home = audit.screenshots[0]
+    assert home.name == "home"
+    sent = [p for m, p in recording.browser() if p == "/" or p.startswith("/loop/")]
+    assert 40 <= len(sent) <= 50, len(sent)
+    assert home.requests_loaded == len(sent)
+
+
+def test_a_redirect_cannot_take_the_browser_to_another_origin(
+    recording: Recording, other: Recording, tmp_path: Path
+) -> None:
+    """The 404 page's script navigates to /go, which the site redirects to another origin
+    (an address, which no host-resolver rule can stop): nothing reaches it."""
+    recording.pages["/"] = b"<!DOCTYPE html><title>Shop</title><h1>Shop</h1>"
+    recording.not_found = b'<!DOCTYPE html><title>Lost</title><script>location.href = "/go";</script>'
+    recording.redirects["/go"] = f"http://127.0.0.1:{other.port}/landed"
+
+    (audit,) = live_deploy.probe([f"http://localhost:{recording.port}/"], screenshot_dir=tmp_path)
+
+    assert [s.name for s in audit.screenshots][:1] == ["home"]
+    assert ("GET", "/go") in recording.browser()
+    assert other.seen == []
