@@ -283,3 +283,21 @@ def test_gl709_a_repository_folder_bind_mounted_in_both_services_is_one_director
     assert finding.status is status
     if status is Status.FAIL:
         assert finding.location == Location(path="deploy/nginx.conf", line=5)
+
+
+def test_who_faces_clients_is_read_from_the_published_ports() -> None:
+    from golive.facts.compose import Service
+    from golive.facts.nginx import NginxDeployment
+
+    caddy = Service(name="caddy", file="compose.yml", image="caddy:2", ports=("80:80", "443:443"))
+    web = Service(name="web", file="compose.yml", image="shop:latest")
+
+    def front(*ports: str, siblings: tuple[Service, ...] = (caddy, web)) -> str | None:
+        nginx = Service(name="nginx", file="compose.yml", image="nginx:stable", ports=ports)
+        found = NginxDeployment(service=nginx, siblings=siblings).front
+        return found.name if found else None
+
+    assert front() == "caddy"
+    assert front("127.0.0.1:8080:80") == "caddy"  # published on the loopback only: still internal
+    assert front("8080:80") is None  # clients reach nginx directly
+    assert front(siblings=(web,)) is None  # no proxy in front: nginx is the front

@@ -299,3 +299,29 @@ def test_the_files_real_site_configurations_name_are_known() -> None:
         assert stock_file(pattern) is None, pattern
     certbot = stock_file("/etc/letsencrypt/options-ssl-nginx.conf")
     assert certbot is not None and ("ssl_protocols", ("TLSv1.2", "TLSv1.3"), []) in _directives(certbot.text)
+
+
+def test_fastcgi_includes_are_read_and_the_php_location_still_judged(tmp_path: Path) -> None:
+    """A Django site sharing its server with a PHP tool (Debian's snippets/fastcgi-php.conf,
+    which includes fastcgi.conf, and fastcgi_params): before issue 12 the layer was lost."""
+    site = tmp_path / "deploy" / "nginx" / "shop.conf"
+    site.parent.mkdir(parents=True)
+    site.write_text(
+        "server {\n    listen 80;\n    server_name shop.example.com;\n"
+        "    location /media/ {\n        alias /srv/shop/media/;\n    }\n"
+        "    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n"
+        "        fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n    }\n"
+        "    location /stats/ {\n        include fastcgi_params;\n"
+        "        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n"
+    )
+    facts = layout_facts(tmp_path)
+    [nfile] = facts.files
+    assert sorted(((n.line, n.pattern, n.how) for n in nfile.includes), key=lambda n: n[0] or 0) == [
+        (8, "snippets/fastcgi-php.conf", "stock"),
+        (8, "fastcgi.conf", "stock"),
+        (12, "fastcgi_params", "stock"),
+    ]
+    [php] = [f for f in run("GL707", facts) if f.failing]
+    assert php.evidence[0].startswith(
+        "GET /media/upload.php goes to location ~ \\.php$ {…} at deploy/nginx/shop.conf:7"
+    )
