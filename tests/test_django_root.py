@@ -271,3 +271,16 @@ def test_running_in_a_subfolder_says_where_the_repository_root_is(tmp_path: Path
     assert resolve(AuditOptions(project_dir=repo)).django_root_reason == (
         "src/manage.py: the shallowest manage.py below the repository root"
     )
+
+
+def test_live_probe_looks_for_the_settings_file_under_both_roots(tmp_path: Path) -> None:
+    """A web server rooted at src/ or at the repository would serve the settings file at
+    /site_conf/... or /src/site_conf/...: the live probe asks for both."""
+    from golive.collectors.live import _settings_urls
+
+    repo = write_project(tmp_path / "repo", in_subfolder("src"))
+    ctx = resolve(AuditOptions(project_dir=repo))
+    assert _settings_urls(ctx) == (
+        "/site_conf/settings/production.py",
+        "/src/site_conf/settings/production.py",
+    )

@@ -125,6 +125,21 @@ def project_hints(runtime: RuntimeFacts | None) -> tuple[tuple[str, ...], tuple[
     return admin, tuple(prefixes)
 
 
+def _settings_urls(ctx: AuditContext) -> tuple[str, ...]:
+    """URL paths of the settings file for a web server rooted at the Django root, and at the
+    repository root when the Django root is a subfolder (``/site_conf/settings.py``,
+    ``/src/site_conf/settings.py``)."""
+    from golive.live.probe import settings_file_paths
+
+    if not ctx.settings_module:
+        return ()
+    paths = settings_file_paths(ctx.django_dir, ctx.settings_module)
+    if ctx.django_dir == ctx.project_dir:
+        return paths
+    prefix = "/" + ctx.django_dir.relative_to(ctx.project_dir).as_posix()
+    return paths + tuple(prefix + p for p in paths)
+
+
 def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
     """Probe every ``--url`` of the audit and return :class:`LiveFacts`.
 
@@ -134,7 +149,7 @@ def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
     o = ctx.options
     if not o.urls:
         raise Skip("no --url given: the live site was not probed")
-    from golive.live.probe import TargetError, settings_file_paths
+    from golive.live.probe import TargetError
 
     admin_paths, prefixes = project_hints(earlier.get(RuntimeFacts) if earlier is not None else None)
     try:
@@ -144,9 +159,7 @@ def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
             insecure=o.insecure,
             timeout=float(str(o.extra.get("live_timeout", AUDIT_TIMEOUT))),
             admin_path=o.admin_path,
-            extra_files=settings_file_paths(ctx.project_dir, ctx.settings_module)
-            if ctx.settings_module
-            else (),
+            extra_files=_settings_urls(ctx),
         )
         opts = replace(
             opts,
