@@ -48,6 +48,7 @@ def planted(make_project: Callable[..., Path]) -> tuple[Path, dict[str, str]]:
             "docker-compose.yml": (
                 "services:\n  worker:\n"
                 f"    command: celery -A shop worker --broker redis://:{c['compose']}@cache:6379/0\n"
+                "  web:\n    command: gunicorn -c gunicorn.conf.py site_conf.wsgi\n"
             ),
             "deploy/shop-worker.service": (
                 "[Service]\n"
@@ -84,6 +85,7 @@ def test_command_lines_are_redacted_in_the_project_facts(planted: tuple[Path, di
         ("docker-compose command", "docker-compose.yml:3"): (
             "celery -A shop worker --broker redis://:***@cache:6379/0"
         ),
+        ("docker-compose command", "docker-compose.yml:5"): "gunicorn -c gunicorn.conf.py site_conf.wsgi",
         ("systemd ExecStart", "deploy/shop-worker.service:3"): (
             "/usr/bin/celery -A shop worker --password *** --api-key=***"
         ),
@@ -95,11 +97,16 @@ def test_gunicorn_and_nginx_facts_hold_no_secret(planted: tuple[Path, dict[str, 
     root, c = planted
     ctx = resolve(AuditOptions(project_dir=root))
     servers = gunicorn.collect(ctx).servers
-    assert [(s.kind, s.command) for s in servers] == [
+    assert sorted((s.kind, s.command) for s in servers) == [
+        ("gunicorn", "gunicorn -c gunicorn.conf.py site_conf.wsgi"),
         ("gunicorn", "gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env STRIPE_SECRET_KEY=***"),
         ("gunicorn", "gunicorn site_conf.wsgi -b 127.0.0.1:8000 -e API_TOKEN=***"),
     ]
-    assert servers[0].setting("raw_env") == ["DJANGO_API_TOKEN=***", "STRIPE_SECRET_KEY=***"]
+    assert sorted(tuple(s.setting("raw_env")) for s in servers) == [
+        ("API_TOKEN=***",),
+        ("DJANGO_API_TOKEN=***",),
+        ("STRIPE_SECRET_KEY=***",),
+    ]
     web = nginx.collect(ctx)
     root_node = web.parsed[0].root
     assert root_node is not None

@@ -31,6 +31,7 @@ from golive.backups.scan import Scan, holds_files, scan
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
+from golive.redact import redact_text
 from golive.registry import Facts, FactsBase
 
 MEDIA_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.gpg", ".tar.gz.gpg")
@@ -47,6 +48,10 @@ class BackupSet:
     scan: Scan
     max_age_hours: float
     min_size_bytes: int
+
+    def __post_init__(self) -> None:
+        """Redact ``origin`` when the fact is made: a location URL's password never enters it."""
+        object.__setattr__(self, "origin", redact_text(self.origin))
 
 
 @dataclass(frozen=True, kw_only=True)

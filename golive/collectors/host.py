@@ -41,6 +41,7 @@ from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
+from golive.redact import redact_words
 from golive.registry import Facts, FactsBase
 
 APP_SERVERS = ("gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian")
@@ -348,7 +349,7 @@ def _processes(procs: list[Any]) -> tuple[tuple[AppProcess, ...], tuple[SocketMo
                         ppid=proc.ppid(),
                         user=proc.username(),
                         name=proc.name(),
-                        cmdline=" ".join(proc.cmdline())[:300],
+                        cmdline=" ".join(redact_words(proc.cmdline()))[:300],
                     )
                 )
                 paths = [

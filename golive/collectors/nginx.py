@@ -53,6 +53,7 @@ from golive.collectors.servers_nginx_read import (
 from golive.context import AuditContext
 from golive.facts.nginx import STOCK_SOURCE, IncludeNote, NginxDeployment
 from golive.model import Location
+from golive.redact import redact_text
 from golive.registry import FactsBase
 
 
@@ -72,6 +73,11 @@ class GixyResult:
     location: Location | None
     source: str = ""
     directive: str = ""
+
+    def __post_init__(self) -> None:
+        """Redact gixy's excerpt and reason (they quote directives) when the fact is made."""
+        object.__setattr__(self, "excerpt", redact_text(self.excerpt))
+        object.__setattr__(self, "reason", redact_text(self.reason))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -319,9 +325,7 @@ def collect(ctx: AuditContext) -> NginxFacts:
         found = discover(project_dir, layout)
         inputs = [(p, f"discovered {display_path(p, project_dir)}") for p in found]
     if not inputs:
-        raise Skip(
-            "no nginx configuration found in the project (give --nginx FILE)" + layout.summary(NGINX)
-        )
+        raise Skip("no nginx configuration found in the project (give --nginx FILE)" + layout.summary(NGINX))
     if not ctx.options.nginx:  # a discovered file that another includes is audited through it
         included: set[Path] = set()
         for path, _ in inputs:

@@ -25,6 +25,7 @@ from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
 from golive.model import Location
+from golive.redact import redact_text, redact_words
 from golive.registry import FactsBase
 
 if sys.version_info >= (3, 11):
@@ -60,6 +61,12 @@ class ProcessCommand:
     cwd: str | None = None
     via: str = ""
     dockerfile: str | None = None
+
+    def __post_init__(self) -> None:
+        """Redact the command when the fact is made (:mod:`golive.redact`): an ``--env
+        SECRET=...``, a URL's password or a ``--password`` value never enters a fact."""
+        object.__setattr__(self, "command", redact_text(self.command))
+        object.__setattr__(self, "argv", redact_words(self.argv))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,7 +140,6 @@ def _dockerfile(path: Path, rel: str, images: dict[str, Any]) -> Iterator[Proces
     """The final image's ``ENTRYPOINT``/``CMD`` (:mod:`golive.collectors.appservers.dockerfiles`);
     the image is remembered in ``images`` for following its start scripts."""
     from golive.collectors.appservers.dockerfiles import read
-    from golive.collectors.appservers.launch import safe_env
 
     image = read(path, rel)
     images[rel] = image
@@ -145,7 +151,6 @@ def _dockerfile(path: Path, rel: str, images: dict[str, Any]) -> Iterator[Proces
             argv=item.argv,
             cwd=image.workdir,
             dockerfile=rel,
-            env=safe_env(image.env),
         )
 
 

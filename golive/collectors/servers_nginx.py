@@ -27,6 +27,7 @@ from typing import Any
 
 from golive.collectors.servers_common import Endpoint, nginx_address, nginx_pass_target
 from golive.model import Location
+from golive.redact import redact_directive
 
 PASS_DIRECTIVES = ("proxy_pass", "uwsgi_pass", "fastcgi_pass", "scgi_pass", "grpc_pass")
 APP_PASS_DIRECTIVES = ("proxy_pass", "uwsgi_pass")
@@ -88,7 +89,9 @@ Chain = tuple[Node, ...]
 def from_gixy(root: Any, display: Callable[[str | None], tuple[str, str]]) -> Node:
     """Copy gixy-ng's parsed tree (``gixy.directives.block.Root``) into :class:`Node` values.
 
-    ``display(file)`` maps a gixy directive's file to ``(path, source)``.
+    ``display(file)`` maps a gixy directive's file to ``(path, source)``. Arguments are
+    redacted here, when the fact is made (:func:`golive.redact.redact_directive`): a
+    ``proxy_set_header Authorization "Basic ..."`` never enters a fact.
     """
 
     def convert(d: Any) -> Node:
@@ -96,7 +99,7 @@ def from_gixy(root: Any, display: Callable[[str | None], tuple[str, str]]) -> No
         children = tuple(convert(c) for c in d.children) if getattr(d, "is_block", False) else None
         return Node(
             name=str(d.name),
-            args=tuple(str(a) for a in d.args),
+            args=redact_directive(str(d.name), [str(a) for a in d.args]),
             path=path,
             line=getattr(d, "line", None),
             children=children,
