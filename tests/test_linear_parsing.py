@@ -33,36 +33,37 @@ MANY_PREFIXES = (
 SH_C = "sh -c 'exec gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env BLOB=" + "b" * MB + "'"
 
 
-def files_for(command: str) -> dict[str, str]:
-    return {
-        "Procfile": f"web: {command}\n",
-        "Dockerfile": f"FROM python:3.12\nCMD {command}\n",
-        "docker-compose.yml": f"services:\n  web:\n    command: {command}\n",
-        "deploy/app.service": f"[Service]\nExecStart=/usr/bin/{command}\n",
-    }
+FILES = {
+    "Procfile": ("Procfile", "web: {}\n", "Procfile:1"),
+    "Dockerfile": ("Dockerfile", "FROM python:3.12\nCMD {}\n", "Dockerfile:2"),
+    "compose": ("docker-compose.yml", "services:\n  web:\n    command: {}\n", "docker-compose.yml:3"),
+    "systemd": ("deploy/app.service", "[Service]\nExecStart=/usr/bin/{}\n", "deploy/app.service:2"),
+}
+ORIGINS = {
+    "Procfile": "Procfile",
+    "Dockerfile": "Dockerfile CMD",
+    "compose": "docker-compose command",
+    "systemd": "systemd ExecStart",
+}
 
 
+@pytest.mark.parametrize("kind", sorted(FILES))
 @pytest.mark.parametrize(
     "command",
     [LONG_WORD, MANY_WORDS, MANY_PREFIXES, SH_C],
     ids=["one long word", "many short words", "many env prefixes", "sh -c with a long word"],
 )
-def test_a_1mb_command_line_is_parsed_in_linear_time(tmp_path: Path, command: str) -> None:
-    for rel, text in files_for(command).items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+def test_a_1mb_command_line_is_parsed_in_linear_time(tmp_path: Path, kind: str, command: str) -> None:
+    rel, template, where = FILES[kind]
+    path = tmp_path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template.format(command), encoding="utf-8")
     ctx = context(tmp_path, timeout=60.0)
 
     started = time.monotonic()
     facts = project.collect(ctx)
     parsed = time.monotonic() - started
-    assert sorted(c.origin for c in facts.commands) == [
-        "Dockerfile CMD",
-        "Procfile",
-        "docker-compose command",
-        "systemd ExecStart",
-    ]
+    assert [(c.origin, str(c.location)) for c in facts.commands] == [(ORIGINS[kind], where)]
     assert parsed < BOUND, f"project collector took {parsed:.1f} s"
 
     started = time.monotonic()
@@ -71,12 +72,11 @@ def test_a_1mb_command_line_is_parsed_in_linear_time(tmp_path: Path, command: st
             gunicorn.collect(ctx)
         assert time.monotonic() - started < BOUND
         assert str(caught.value) == (
-            "Dockerfile:2: gunicorn's command line has 174,765 words, more than golive hands to its option"
+            f"{where}: gunicorn's command line has 174,765 words, more than golive hands to its option"
             " parser (2,000): shorten it"
         )
         return
     servers = gunicorn.collect(ctx).servers
     loaded = time.monotonic() - started
-    assert [s.kind for s in servers] == ["gunicorn"] * 4
-    assert {tuple(str(b) for b in s.binds) for s in servers} == {("127.0.0.1:8000",)}
-    assert loaded < 2 * BOUND, f"gunicorn collector took {loaded:.1f} s"
+    assert [(s.kind, tuple(str(b) for b in s.binds)) for s in servers] == [("gunicorn", ("127.0.0.1:8000",))]
+    assert loaded < BOUND, f"gunicorn collector took {loaded:.1f} s"
