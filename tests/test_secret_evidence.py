@@ -329,9 +329,8 @@ def test_vendor_tokens_are_confirmed_and_link_their_vendor(
 
 def test_vendor_token_in_a_lockfile_is_still_found(result: Audit) -> None:
     (token,) = [f for f in failing(result, "GL121") if f.location and f.location.path == "poetry.lock"]
-    assert token.confidence is Confidence.CONFIRMED and token.evidence[0].startswith(
-        "token: GitHub token ghp_…"
-    )
+    assert token.confidence is Confidence.CONFIRMED
+    assert token.evidence[0].startswith("token: GitHub") and " ghp_… (40 chars" in token.evidence[0]
 
 
 # -- remediation and the collector's notes -----------------------------------------------------
@@ -415,3 +414,23 @@ def test_default_exclusions_are_documented_data() -> None:
     assert DEFAULT.excluded("app/locale/de/LC_MESSAGES/django.po") == "gettext translation catalogue"
     assert DEFAULT.excluded("shop/static/vendor/chart.js") == "vendored code (another project's files)"
     assert DEFAULT.excluded("shop/settings/production.py") == ""
+
+
+def test_a_public_value_production_loads_is_information_not_a_live_leak(tmp_path: Path) -> None:
+    root = start_repo(tmp_path / "shop")
+    publishable = "pk_" + "live_" + rand(24)
+    commit(
+        root,
+        "Checkout",
+        "2024-01-01T00:00:00+00:00",
+        {
+            PRODUCTION: f'from .base import *  # noqa\nSTRIPE_PUBLISHABLE_KEY = "{publishable}"\n',
+            "shop/static/js/checkout.js": f'const STRIPE_PUBLISHABLE_KEY = "{publishable}";\n',
+        },
+    )
+    audit = audit_project(root, no_history=True)
+    assert [f.subjects for f in failing(audit, "GL100")] == []
+    assert [f.subjects for f in failing(audit, "GL112")] == []
+    listed = [f for f in failing(audit, "GL128") if f.subjects == ("STRIPE_PUBLISHABLE_KEY",)]
+    assert {f.evidence[1] for f in listed} == {"placeholder: public by design: a Stripe publishable key"}
+    assert {f.severity for f in listed} == {Severity.INFO}

@@ -32,9 +32,10 @@ from golive.collectors.git import GitFacts, HistorySecret
 from golive.collectors.probe_script import name_sensitivity
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import Assignment, SourceFacts
-from golive.model import Finding, Location, Severity
+from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo
+from golive.secrets.evidence import PUBLIC_BY_DESIGN
 from golive.secrets.rules import secret_name
 
 #: Values shorter than this are not compared (too many unrelated equal values).
@@ -95,7 +96,10 @@ def _source_lines(source: SourceFacts | None, fp: str) -> list[tuple[Location, s
     found: list[Assignment] = [
         a
         for a in source.assignments
-        if a.secret and a.secret.fingerprint == fp and (a.location.path, a.location.line) not in own
+        if a.secret
+        and a.secret.fingerprint == fp
+        and (a.location.path, a.location.line) not in own
+        and not a.placeholder.startswith(PUBLIC_BY_DESIGN)
     ]
     out = []
     for a in found:
@@ -112,7 +116,8 @@ def _git_lines(git: GitFacts | None, fp: str, own: set[tuple[str, int | None]]) 
         settings_literal = (
             s.in_head and s.head_locations and all((h.path, h.line) in own for h in s.head_locations)
         )
-        if s.info.fingerprint == fp and not settings_literal:
+        public = s.placeholder.startswith(PUBLIC_BY_DESIGN)  # a publishable key: GL128's information
+        if s.info.fingerprint == fp and not settings_literal and not public:
             out.append((_where(s), f"git: {s.describe()}, {s.introduced()}; {_head(s)}"))
     return out
 
@@ -160,15 +165,15 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if not places:
             continue
         hits += 1
-        gaps = [f"scanned in part: {gap}" for gap in git.gaps()] if git else []
+        # What the history scan missed is said once, with the git collector (issue 11, item 7).
         yield spec.fail(
             subjects=[path.split(".")[0].split("[")[0]],
             location=places[0][0],
             evidence=[
                 f"{path} as Django loads it ({info.describe()}) is committed:",
                 *(line for _, line in places),
-                *gaps,
             ],
+            confidence=Confidence.CONFIRMED,  # equal keyed fingerprints: a fact, not a heuristic
         )
     if hits:
         return

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 
 from golive.model import Confidence
 
+#: How :func:`golive.secrets.rules.public_reason` starts: a value published on purpose.
+PUBLIC_BY_DESIGN = "public by design"
 #: ``get_random_secret_key()``'s alphabet.
 DJANGO_KEY_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)")
 DJANGO_INSECURE = "django-insecure-"
