@@ -324,3 +324,17 @@ def test_installing_a_server_is_not_starting_it() -> None:
     text = "FROM python:3.12\nRUN pip install -r requirements.txt gunicorn\nCMD python manage.py runserver\n"
     found = classify("Dockerfile", DOCKERFILE, text, elsewhere="production.yml")
     assert (found.role, found.audited) == ("development", False)
+
+
+def test_no_server_found_says_which_files_were_left_out(make_project) -> None:  # type: ignore[no-untyped-def]
+    """The only server runs from local.yml: the application-server layer is skipped, and the
+    reason names the development file it did not audit."""
+    local = "services:\n  web:\n    build: .\n    command: gunicorn site_conf.wsgi --reload\n"
+    audit = audit_project(make_project(files={"Procfile": None, "local.yml": local}))
+    run = next(c for c in audit.collectors if c.name == "gunicorn")
+    assert (run.status, run.reason) == (
+        "skipped",
+        "no gunicorn, uvicorn, daphne, hypercorn or uWSGI found (no config file, no process command);"
+        " left out: local.yml (development: its name says 'local')",
+    )
+    assert failing(audit, "GL612") == []

@@ -471,6 +471,7 @@ def collect(ctx: AuditContext) -> GunicornFacts:
     if not servers:
         raise Skip(
             "no gunicorn, uvicorn, daphne, hypercorn or uWSGI found (no config file, no process command)"
+            + layout_of(ctx).summary()
         )
     return GunicornFacts(servers=tuple(servers))
 

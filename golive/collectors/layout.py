@@ -381,10 +381,14 @@ class Layout:
         with self._lock:
             return tuple(sorted(self._seen.values(), key=lambda f: (f.path, f.kind)))
 
-    def summary(self, kind: str) -> str:
-        """``"; left out: a (test: ...), b (...)"`` for the files of ``kind`` left out, else ``""``:
-        appended to a collector's "nothing found" reason."""
-        out = [f"{f.path} ({f.role}: {f.reason})" for f in self.files() if f.kind == kind and not f.audited]
+    def summary(self, *kinds: str) -> str:
+        """``"; left out: a (test: ...), b (...)"`` for the files of ``kinds`` (every kind when
+        none is given) left out, else ``""``: appended to a collector's "nothing found" reason."""
+        out = [
+            f"{f.path} ({f.role}: {f.reason})"
+            for f in self.files()
+            if (not kinds or f.kind in kinds) and not f.audited
+        ]
         return f"; left out: {', '.join(out)}" if out else ""
 
 
