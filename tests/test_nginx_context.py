@@ -301,3 +301,55 @@ def test_who_faces_clients_is_read_from_the_published_ports() -> None:
     assert front("127.0.0.1:8080:80") == "caddy"  # published on the loopback only: still internal
     assert front("8080:80") is None  # clients reach nginx directly
     assert front(siblings=(web,)) is None  # no proxy in front: nginx is the front
+
+
+# --- GL631: gunicorn's trust and what nginx sends, through includes ----------------------------
+
+GUNICORN_SITE = """\
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/ssl/certs/shop.pem;
+    ssl_certificate_key /etc/ssl/private/shop.key;
+    location / {
+        %s
+        proxy_pass http://unix:/run/gunicorn.sock;
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("include", "status", "reason"),
+    [
+        ("proxy_set_header Host $host;", Status.FAIL, ""),
+        ("include proxy_params;", Status.PASS, ""),  # Debian's proxy_params sets X-Forwarded-Proto
+        (
+            "include snippets/headers.conf;",
+            Status.SKIPPED,
+            "`include snippets/headers.conf` at deploy/shop.conf:7 is not in the repository:"
+            " the X-Forwarded-Proto header nginx sends unknown",
+        ),
+    ],
+    ids=["none", "stock", "unknown"],
+)
+def test_gl631_reads_what_nginx_sends_through_its_includes(
+    tmp_path: Path, include: str, status: Status, reason: str
+) -> None:
+    from golive.collectors.gunicorn import AppServer, GunicornFacts
+    from golive.collectors.servers_common import gunicorn_bind
+
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "shop.conf").write_text(GUNICORN_SITE % include)
+    gunicorn = AppServer(
+        kind="gunicorn",
+        found="deploy/gunicorn.conf.py",
+        location=None,
+        binds=(gunicorn_bind("unix:/run/gunicorn.sock"),),
+        forwarded_allow_ips=("127.0.0.1",),
+    )
+    facts = Facts({NginxFacts: composed(tmp_path), GunicornFacts: GunicornFacts(servers=(gunicorn,))})
+    spec = registry().get("GL631")
+    assert spec is not None
+    [finding] = run_check(spec, facts, {})
+    assert (finding.status, finding.reason) == (status, reason)
