@@ -5,13 +5,16 @@ golive never re-implements a check Django has: the runtime probe runs
 Django's id (``security.W004``), filed under the checklist section of the setting it
 is about, with that setting as its subject and, where the source collector knows it,
 the file and line where the setting is assigned. Deploy checks Django ran without a
-message are recorded as passes. Source: https://docs.djangoproject.com/en/stable/ref/checks/
+message are recorded as passes. security.W008 and security.W004 pass, under Django's id
+and with Django's text, when nginx or the live site proves the redirect or HSTS
+(:mod:`golive.checks.django_proxy`); otherwise their evidence says what would. Source: https://docs.djangoproject.com/en/stable/ref/checks/
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from golive.checks.django_proxy import settle
 from golive.collectors.runtime import DjangoMessage, RuntimeFacts
 from golive.collectors.source import SourceFacts
 from golive.model import Finding, Section, Severity, Status
@@ -313,7 +316,8 @@ def _section_for_unknown(msg: DjangoMessage) -> Section:
     }.get(prefix, S.CHECK_DEPLOY)
 
 
-def _finding(msg: DjangoMessage, source: SourceFacts | None) -> Finding:
+def _finding(msg: DjangoMessage, facts: Facts) -> Finding:
+    source = facts.get(SourceFacts)
     known = CATALOGUE.get(msg.id)
     subjects = known.subjects if known else ()
     location = None
@@ -328,6 +332,12 @@ def _finding(msg: DjangoMessage, source: SourceFacts | None) -> Finding:
     status, reason = Status.FAIL, ""
     if msg.silenced:
         status, reason = Status.SKIPPED, "silenced by SILENCED_SYSTEM_CHECKS"
+    elif (settled := settle(msg.id, facts)) is not None:
+        # the web server or the live site may settle what the warning is about (W008, W004)
+        if settled.settled:
+            status, reason, location = Status.PASS, settled.reason, settled.location
+            evidence = evidence[:1]
+        evidence.extend(settled.evidence)
     return Finding(
         id=msg.id,
         section=known.section if known else _section_for_unknown(msg),
@@ -347,8 +357,7 @@ def _finding(msg: DjangoMessage, source: SourceFacts | None) -> Finding:
 def django_findings(facts: Facts) -> list[Finding]:
     """Findings for every message Django's checks gave, plus passes for quiet deploy checks."""
     runtime = facts[RuntimeFacts]
-    source = facts.get(SourceFacts)
-    out = [_finding(m, source) for m in runtime.checks if m.level >= 20]
+    out = [_finding(m, facts) for m in runtime.checks if m.level >= 20]
     if runtime.checks_error:
         out.append(
             Finding(
