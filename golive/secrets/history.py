@@ -30,10 +30,13 @@ from typing import Protocol
 
 from golive.secrets.policy import DEFAULT, ScanPolicy
 from golive.secrets.scanner import FileScanner, RawMatch
+from golive.secrets.token_formats import HISTORY_MARKERS
 
 #: ``--format`` of the commit header lines: \x01 sha \0 committer unix time \0 author date \0 author.
 LOG_FORMAT = "%x01%H%x00%ct%x00%aI%x00%an"
-#: Looked for in the lower-cased block: secret names, URLs with credentials, token prefixes.
+#: Looked for in the lower-cased block: secret names, URLs with credentials, token prefixes
+#: (:data:`golive.secrets.token_formats.HISTORY_MARKERS`: the other token formats are found
+#: on lines that hold one of the secret words, where they nearly always are).
 #: ``pass`` stands for passw/_pass/pass_/passphrase, ``k_`` for sk_/rk_ (see :data:`_CONFIRM`).
 KEYWORDS = (
     b"secret",
@@ -50,6 +53,7 @@ KEYWORDS = (
     b"xox",
     b"npm_",
     b"pypi-",
+    *(m.encode() for m in HISTORY_MARKERS),
 )
 #: Looked for in the block as it is (too common in lower case: ``msg.``); ``gh`` stands for
 #: the GitHub token prefixes.

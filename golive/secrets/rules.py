@@ -3,9 +3,9 @@
 Three families of rules, all line-oriented (so they apply to whole files and to the
 added lines of a diff alike):
 
-* **token formats** (:data:`TOKEN_FORMATS`): credentials whose shape is published by
-  their vendor (AWS access key ids, Stripe secret and restricted keys, GitHub, GitLab,
-  npm and PyPI tokens, Slack tokens and webhooks, SendGrid and Google API keys) and
+* **token formats** (:data:`TOKEN_FORMATS`, the table of :mod:`golive.secrets.token_formats`):
+  credentials whose shape is published by their vendor (cloud, payment, mail, messaging,
+  code hosting, monitoring and AI API keys and tokens, each row with its source) and
   private key blocks (RFC 7468). Their prefix is public, so it may be shown (``sk_live_…``);
 * **Django-aware name rules** (in :mod:`golive.secrets.scanner`): a secret-named setting,
   dict key or variable (:func:`secret_name`) assigned a literal, including the default of
@@ -31,105 +31,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from golive.secretinfo import is_secret_name
+from golive.secrets.token_formats import TOKEN_FORMATS, TOKENS_BY_RULE, TokenFormat
+
+__all__ = ["TOKENS_BY_RULE", "TOKEN_FORMATS", "TokenFormat"]
 
 
-@dataclass(frozen=True)
-class TokenFormat:
-    """A vendor's credential format.
-
-    ``pattern`` matches the whole credential; ``prefix`` is the public part that may be
-    shown (a regular expression matched at the start of the value: ``sk_live_``);
-    ``reference`` is the vendor's documentation of the format.
-    """
-
-    rule: str
-    label: str
-    pattern: re.Pattern[str]
-    prefix: re.Pattern[str]
-    reference: str
-
-
-def _fmt(rule: str, label: str, pattern: str, prefix: str, reference: str) -> TokenFormat:
-    return TokenFormat(rule, label, re.compile(pattern), re.compile(prefix), reference)
-
-
-#: Vendor token formats, most specific first.
-TOKEN_FORMATS: tuple[TokenFormat, ...] = (
-    _fmt(
-        "aws-access-key-id",
-        "AWS access key id",
-        r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])",
-        r"AKIA|ASIA",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
-    ),
-    _fmt(
-        "stripe-secret-key",
-        "Stripe secret key",
-        r"(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}(?![A-Za-z0-9])",
-        r"(?:sk|rk)_(?:live|test)_",
-        "https://docs.stripe.com/keys",
-    ),
-    _fmt(
-        "github-token",
-        "GitHub token",
-        r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])",
-        r"gh[pousr]_|github_pat_",
-        "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
-    ),
-    _fmt(
-        "gitlab-token",
-        "GitLab personal access token",
-        r"(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}",
-        r"glpat-",
-        "https://docs.gitlab.com/ee/security/tokens/",
-    ),
-    _fmt(
-        "slack-token",
-        "Slack token",
-        r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,250}",
-        r"xox[abposr]-",
-        "https://api.slack.com/authentication/token-types",
-    ),
-    _fmt(
-        "slack-webhook",
-        "Slack incoming webhook URL",
-        r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]{16,}",
-        r"https://hooks\.slack\.com/services/",
-        "https://api.slack.com/messaging/webhooks",
-    ),
-    _fmt(
-        "sendgrid-api-key",
-        "SendGrid API key",
-        r"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])",
-        r"SG\.",
-        "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
-    ),
-    _fmt(
-        "google-api-key",
-        "Google API key",
-        r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])",
-        r"AIza",
-        "https://cloud.google.com/docs/authentication/api-keys",
-    ),
-    _fmt(
-        "npm-token",
-        "npm access token",
-        r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])",
-        r"npm_",
-        "https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/",
-    ),
-    _fmt(
-        "pypi-token",
-        "PyPI API token",
-        r"(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
-        r"pypi-",
-        "https://pypi.org/help/#apitoken",
-    ),
-)
-TOKENS_BY_RULE = {t.rule: t for t in TOKEN_FORMATS}
+#: Vendor token formats live in :mod:`golive.secrets.token_formats` (a table with the
+#: source of each row), imported above for the modules that take them from the rules.
 
 #: ``-----BEGIN RSA PRIVATE KEY-----`` and friends (RFC 7468, OpenSSH, PGP).
 PRIVATE_KEY_RE = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")

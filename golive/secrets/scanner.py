@@ -38,7 +38,6 @@ from golive.secrets.rules import (
     PRIVATE_KEY_LABEL,
     PRIVATE_KEY_RE,
     PRIVATE_KEY_RULE,
-    TOKEN_FORMATS,
     is_test_path,
     placeholder_reason,
     plausible_value,
@@ -46,6 +45,7 @@ from golive.secrets.rules import (
     public_reason,
     secret_name,
 )
+from golive.secrets.token_formats import MARKERS, TOKEN_FORMATS, TOKEN_RE, find_tokens  # noqa: F401 (re-exported)
 
 #: Lines longer than this are scanned on their first MAX_LINE characters only.
 MAX_LINE = 4000
@@ -117,23 +117,9 @@ def _traits(path: str) -> tuple[str, bool, bool]:
     return file_kind(path), is_test_path(path), is_example_file(path)
 
 
-#: Every token format holds one of these.
-TOKEN_MARKERS = (
-    "AKIA",
-    "ASIA",
-    "k_live_",
-    "k_test_",
-    "gh",
-    "glpat-",
-    "xox",
-    "hooks.slack",
-    "SG.",
-    "AIza",
-    "npm_",
-    "pypi-",
-)
-#: Every token format in one expression: group ``t<i>`` is ``TOKEN_FORMATS[i]``.
-TOKEN_RE = re.compile("|".join(f"(?P<t{i}>{fmt.pattern.pattern})" for i, fmt in enumerate(TOKEN_FORMATS)))
+#: Every token format holds one of these
+#: (:data:`golive.secrets.token_formats.MARKERS`; lower-case ones case-insensitively).
+TOKEN_MARKERS = MARKERS
 
 
 @dataclass(frozen=True)
@@ -234,11 +220,7 @@ class FileScanner:
     # -- the rule families -------------------------------------------------------------
 
     def _tokens(self, line: str, found: list[RawMatch]) -> None:
-        if not any(marker in line for marker in TOKEN_MARKERS):
-            return
-        for m in TOKEN_RE.finditer(line):
-            fmt = TOKEN_FORMATS[int(str(m.lastgroup)[1:])]
-            value = m.group(0)
+        for fmt, value in find_tokens(line):
             reason = placeholder_reason(value)
             if not reason and fmt.rule == "stripe-secret-key" and "_test_" in value[:8]:
                 reason = "Stripe test-mode key (no access to live data)"
