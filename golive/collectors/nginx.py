@@ -279,12 +279,13 @@ def audit_file(
     test = NginxTest(ran=False, output="not run on an nginx -T dump" if dump else "")
     if template:
         test = NginxTest(ran=False, output="not run on a template")
-    elif resolver.notes:
+    elif resolver.notes and not (kind == "fragment" and resolver.relative_stock_only()):
         test = NginxTest(ran=False, output="not run: some includes are not where nginx would read them")
     elif included and (kind == "fragment" or base != path.parent.resolve()):
         test = NginxTest(ran=False, output="not run: its includes resolve against the prefix, not a wrapper")
     elif not dump and not errors:
         with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
+            resolver.materialise(Path(tmp))  # a fragment's wrapper reads relative includes there
             test = nginx_test(path, fragment=kind == "fragment", workdir=Path(tmp))
     nfile = NginxFile(
         path=shown,

@@ -88,6 +88,21 @@ class IncludeResolver:
         """The includes found nowhere."""
         return [n for n in self.notes if n.how == UNKNOWN]
 
+    def relative_stock_only(self) -> bool:
+        """True when every missing include is a stock file named relative to the prefix (what
+        :meth:`materialise` can put where ``nginx -t`` reads it)."""
+        return all(n.how == STOCK and not n.pattern.startswith("/") for n in self.notes)
+
+    def materialise(self, prefix: Path) -> None:
+        """Write golive's copies of the relative stock includes under ``prefix`` (a scratch
+        directory ``nginx -t`` runs in), as the package installs them under ``/etc/nginx``."""
+        for note in self.notes:
+            stock = stock_file(note.pattern) if note.how == STOCK else None
+            if stock is not None and not note.pattern.startswith("/"):
+                target = prefix / note.pattern
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(stock.text, encoding="utf-8")
+
 
 def missing(pattern: str, prefix: str | Path) -> Path | None:
     """The path nginx would read for a non-glob ``include`` that does not exist, else None."""
