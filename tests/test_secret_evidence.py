@@ -434,3 +434,35 @@ def test_a_public_value_production_loads_is_information_not_a_live_leak(tmp_path
     listed = [f for f in failing(audit, "GL128") if f.subjects == ("STRIPE_PUBLISHABLE_KEY",)]
     assert {f.evidence[1] for f in listed} == {"placeholder: public by design: a Stripe publishable key"}
     assert {f.severity for f in listed} == {Severity.INFO}
+
+
+def test_a_development_compose_file_is_known_by_what_it_starts(tmp_path: Path) -> None:
+    root = start_repo(tmp_path / "shop")
+    dev_password, prod_password = rand_mixed(20), rand_mixed(20)
+    commit(
+        root,
+        "Compose for development, Procfile for production",
+        "2024-01-01T00:00:00+00:00",
+        {
+            "Procfile": "web: gunicorn site_conf.wsgi\n",
+            "docker-compose.yml": (
+                "services:\n  web:\n    command: python manage.py runserver 0.0.0.0:8000\n"
+                f"  db:\n    environment:\n      POSTGRES_PASSWORD: {dev_password}\n"
+            ),
+            "deploy/stack.yml": (
+                f"services:\n  web:\n    command: gunicorn site_conf.wsgi\n    environment:\n"
+                f"      DB_PASSWORD: {prod_password}\n"
+            ),
+        },
+    )
+    audit = audit_project(root, no_history=True)
+    found = {f.location.path: f for f in failing(audit, "GL121") if f.location}
+    assert found["docker-compose.yml"].severity is Severity.LOW
+    assert found["docker-compose.yml"].evidence[-1] == (
+        "lives in development configuration: starts runserver (Django's development server),"
+        " while Procfile starts a production server: weighs low"
+    )
+    assert (found["deploy/stack.yml"].severity, found["deploy/stack.yml"].confidence) == (
+        Severity.HIGH,
+        Confidence.LIKELY,
+    )

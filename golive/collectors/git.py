@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.history import history_path
 from golive.model import Confidence, Location
@@ -44,7 +45,7 @@ from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo
 from golive.secrets import files
 from golive.secrets.history import LOG_FORMAT, HistoryScan, Sighting
-from golive.secrets.places import LABELS, PRODUCTION, place
+from golive.secrets.places import LABELS, PRODUCTION, deployment_kind, place
 from golive.secrets.policy import DEFAULT, ScanPolicy
 from golive.secrets.rules import PRIVATE_KEY_RULE, placeholder_reason
 from golive.secrets.scanner import FileScanner
@@ -438,10 +439,19 @@ def env_templates(root: Path, tracked: Iterable[tuple[str, str, int | None]]) ->
     return found
 
 
-def _place(paths: Sequence[str]) -> tuple[str, str]:
+def _place(paths: Sequence[str], root: Path, layout: Layout | None = None) -> tuple[str, str]:
     """The place of a secret seen at ``paths`` (repository paths): ``("", "")`` (production)
-    when any of them is production or unknown, else the first one's."""
-    places = [place(p) for p in paths]
+    when any of them is production or unknown, else the first one's. A deployment file still
+    unknown by its name is classified by its content by the audit's ``layout``."""
+    places = []
+    for path in paths:
+        where, reason = place(path)
+        kind = deployment_kind(path) if where in PRODUCTION and layout is not None else None
+        if kind is not None and layout is not None:
+            found = layout.classify(root / path, kind)
+            if found.role not in PRODUCTION:
+                where, reason = found.role, found.reason
+        places.append((where, reason))
     if not places or any(where in PRODUCTION for where, _ in places):
         return "", ""
     return places[0]
@@ -487,6 +497,7 @@ def collect(ctx: AuditContext) -> GitFacts:
     tracked = [t for t in tracked if not is_own(t[0], own)]  # golive's history is not the project's data
     if tracked_error:
         partial.append(tracked_error)
+    layout = layout_of(ctx)
     # An env file is reported for what it holds: a template saying "no secrets here" is not a leak.
     templates = env_templates(root, tracked)
     tracked = [t for t in tracked if t[0] not in templates]
@@ -502,7 +513,7 @@ def collect(ctx: AuditContext) -> GitFacts:
         placeholder = m.placeholder
         if not placeholder and not m.shown and m.rule != PRIVATE_KEY_RULE and set(seen_at) <= templates:
             placeholder = TEMPLATE_NOTE
-        where, why_there = _place(seen_at)
+        where, why_there = _place(seen_at, root, layout)
         secrets.append(
             HistorySecret(
                 rule=m.rule,

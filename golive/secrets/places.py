@@ -14,14 +14,21 @@ value is what production loads. :func:`place` names the place of one path:
 5. else the classification every collector shares (:func:`golive.collectors.layout.classify`:
    ``tests/``, ``*_testing.py``, ``settings/local.py``, ``settings/dev.py``,
    ``docker-compose.override.yml``, ``examples/``, ``docs/``...): ``test``, ``development``,
-   ``example``, or ``production``/``unknown`` (both weigh as production).
+   ``example``, or ``production``/``unknown`` (both weigh as production);
+6. a deployment file that is still ``unknown`` by its name (``docker-compose.yml``,
+   ``Dockerfile``, ``Procfile``: :func:`deployment_kind`) is classified by its content by the
+   audit's :class:`golive.collectors.layout.Layout` (a compose file that starts ``runserver``
+   while another file starts gunicorn is development), which also applies the team's
+   ``production_files``/``ignore_files`` (done by the git collector, which has the audit).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import PurePosixPath
 
+from golive.collectors.layout import COMPOSE, DOCKERFILE, PROCFILE
 from golive.collectors.layout import classify as layout_classify
 from golive.secrets.rules import is_test_path
 
@@ -42,6 +49,12 @@ CI_FILES = (
     "buildspec.yml",
     "tox.ini",
     "noxfile.py",
+)
+#: File names of deployment files whose content says what they are for: (pattern, layout kind).
+DEPLOYMENT_NAMES = (
+    (re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE), COMPOSE),
+    (re.compile(r"^dockerfile(?:[.-][\w.-]+)?$|\.dockerfile$", re.IGNORECASE), DOCKERFILE),
+    (re.compile(r"^procfile(?:[.-][\w.-]+)?$", re.IGNORECASE), PROCFILE),
 )
 #: What each place is called in evidence.
 LABELS = {
@@ -74,3 +87,13 @@ def place(path: str) -> tuple[str, str]:
         return "example", f"{pure.name} is a template"
     found = layout_classify(path, "source file")
     return found.role, found.reason
+
+
+def deployment_kind(path: str) -> str | None:
+    """The :mod:`golive.collectors.layout` kind of a deployment file judged by its content
+    (compose file, Dockerfile, Procfile), or None."""
+    name = PurePosixPath(path).name
+    for pattern, kind in DEPLOYMENT_NAMES:
+        if pattern.search(name):
+            return kind
+    return None
