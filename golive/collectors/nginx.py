@@ -297,7 +297,7 @@ def audit_file(
         errors=tuple(errors),
         nginx_test=test,
         notes=tuple(notes),
-        includes=tuple(resolver.notes),
+        includes=tuple(sorted(resolver.notes, key=lambda n: (n.path, n.line or 0))),
         deployment=deployment,
         template=template,
     )

@@ -127,9 +127,12 @@ def make_gixy_parser(cwd: Path, resolver: IncludeResolver) -> Any:
         return None if site is None else (site[0], site[1])
 
     class Parser(NginxParser):
+        """gixy-ng's parser; only its file-include step is extended."""
+
         _include_line: int | None = None
 
         def parse_block(self, parsed_block: Any, parent: Any) -> None:
+            """gixy-ng's ``parse_block``, one directive at a time (same result)."""
             for node in parsed_block:  # one at a time, to know the line of each include
                 if isinstance(node, dict) and node.get("kind") == "include":
                     self._include_line = node.get("line")
