@@ -114,7 +114,12 @@ PATH = click.Path(path_type=Path)
     help="nginx config or `nginx -T` dump; repeat (default: discovered).",
 )
 @click.option("--nginx-prefix", type=PATH, help="Directory nginx resolves relative includes from.")
-@click.option("--gunicorn", type=PATH, multiple=True, help="gunicorn config; repeat (default: discovered).")
+@click.option(
+    "--gunicorn",
+    type=PATH,
+    multiple=True,
+    help="gunicorn config, start script or supervisord file; repeat (default: discovered).",
+)
 @click.option("--url", multiple=True, help="Probe the live site at this URL too; repeat.")
 @click.option(
     "--resolve",

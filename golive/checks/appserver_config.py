@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golive.checks._nginx import fail_or_unknown, internal_reason
 from golive.checks._util import PROCESS_LOCAL_CACHES, where
 from golive.collectors.gunicorn import AppServer, GunicornFacts
 from golive.collectors.nginx import NginxFacts
@@ -296,7 +295,7 @@ def forwarded_any(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             seen = (
                 server.how("forwarded_allow_ips")
                 if server.kind == "gunicorn"
-                else f"{server.kind} --forwarded-allow-ips '*': {server.command}"
+                else f"{server.kind} {server.trust_option or '--forwarded-allow-ips'} '*': {server.command}"
             )
         else:
             continue
@@ -526,11 +525,7 @@ def unix_socket_trust(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             ]
             if overwritten:
                 continue
-            yield fail_or_unknown(  # unknown: an unread include may set it; moot behind another proxy
-                spec,
-                block,
-                "the X-Forwarded-Proto header nginx sends",
-                internal_reason(nginx, block),
+            yield spec.fail(
                 subjects=["proxy_set_header", "X-Forwarded-Proto", "forwarded_allow_ips"],
                 location=node.location,
                 evidence=[

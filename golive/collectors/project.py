@@ -140,6 +140,7 @@ def _dockerfile(path: Path, rel: str, images: dict[str, Any]) -> Iterator[Proces
     """The final image's ``ENTRYPOINT``/``CMD`` (:mod:`golive.collectors.appservers.dockerfiles`);
     the image is remembered in ``images`` for following its start scripts."""
     from golive.collectors.appservers.dockerfiles import read
+    from golive.collectors.appservers.launch import safe_env
 
     image = read(path, rel)
     images[rel] = image
@@ -151,6 +152,7 @@ def _dockerfile(path: Path, rel: str, images: dict[str, Any]) -> Iterator[Proces
             argv=item.argv,
             cwd=image.workdir,
             dockerfile=rel,
+            env=safe_env(image.env),
         )
 
 

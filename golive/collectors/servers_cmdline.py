@@ -7,9 +7,10 @@ split at ``&&``, ``;`` and ``sh -c``, wrappers are peeled off (``exec``, ``env A
 ``su-exec USER``, ``s6-setuidgid USER``,
 ``newrelic-admin run-program``, ``opentelemetry-instrument``), and what remains is
 recognised by its program name. gunicorn's arguments are left to gunicorn's own parser
-(:mod:`golive.collectors.servers_gunicorn_loader`); uvicorn, daphne, hypercorn and uWSGI
-options are read with :mod:`argparse` declaring the production-relevant ones, as each
-server's manual documents them: https://www.uvicorn.org/settings/,
+(:mod:`golive.collectors.servers_gunicorn_loader`); uvicorn, daphne, hypercorn, granian,
+waitress-serve and mod_wsgi-express options (and uWSGI's, for the command line alone) are
+read with :mod:`argparse` declaring the production-relevant ones, as each server's manual
+documents them: https://www.uvicorn.org/settings/,
 https://github.com/django/daphne#readme, https://hypercorn.readthedocs.io/en/latest/how_to_guides/configuring.html,
 https://uwsgi-docs.readthedocs.io/en/latest/Options.html.
 """
@@ -24,7 +25,17 @@ from dataclasses import dataclass
 
 from golive import shellwords
 
-SERVERS = ("gunicorn", "uvicorn", "daphne", "hypercorn", "uwsgi")
+SERVERS = (
+    "gunicorn",
+    "uvicorn",
+    "daphne",
+    "hypercorn",
+    "uwsgi",
+    "granian",
+    "waitress-serve",
+    "waitress",
+    "mod_wsgi-express",
+)
 WRAPPERS = {"exec", "nice", "nohup", "ddtrace-run", "opentelemetry-instrument", "dumb-init", "tini", "--"}
 #: Programs that drop privileges and run the rest as a user they take as one argument:
 #: ``gosu USER cmd``, ``su-exec USER cmd``, ``s6-setuidgid USER cmd``, ``setuidgid USER cmd``.
@@ -161,8 +172,9 @@ class ServerOptions:
     """The production-relevant options of a non-gunicorn server, as written.
 
     ``binds`` are address strings (``host:port``, ``unix:path``, ``fd://N``);
-    ``proxy_headers`` is None when the server has no such switch; ``config`` names a
-    configuration file the server reads (uWSGI ``--ini``), not audited yet.
+    ``proxy_headers`` is None when the server has no such switch; ``trust_option`` names
+    the option that lists the trusted proxies when it is not ``--forwarded-allow-ips``;
+    ``config`` names a configuration file the server reads (uWSGI ``--ini``), not audited yet.
     """
 
     binds: tuple[str, ...] = ()
@@ -172,6 +184,7 @@ class ServerOptions:
     proxy_headers: bool | None = None
     forwarded_allow_ips: str | None = None
     config: str | None = None
+    trust_option: str = ""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -289,9 +302,76 @@ def uwsgi_options(argv: tuple[str, ...], env: Mapping[str, str]) -> ServerOption
     )
 
 
+def granian_options(argv: tuple[str, ...], env: Mapping[str, str]) -> ServerOptions:
+    """granian: ``--host`` (127.0.0.1, ``$GRANIAN_HOST``), ``--port`` (8000), ``--uds``,
+    ``--workers`` (1), ``--reload`` (https://github.com/emmett-framework/granian#options).
+    No forwarded-header handling of its own."""
+    p = _Parser(add_help=False)
+    p.add_argument("--host", default=env.get("GRANIAN_HOST", "127.0.0.1"))
+    p.add_argument("--port", default=env.get("GRANIAN_PORT", "8000"))
+    p.add_argument("--uds")
+    p.add_argument("--workers", default=env.get("GRANIAN_WORKERS"))
+    p.add_argument(
+        "--reload", dest="reload", action="store_true", default=env.get("GRANIAN_RELOAD") == "true"
+    )
+    p.add_argument("--no-reload", dest="reload", action="store_false")
+    ns, _ = p.parse_known_args(argv)
+    host = f"[{ns.host}]" if ":" in ns.host else ns.host
+    return ServerOptions(
+        binds=(f"unix:{ns.uds}",) if ns.uds else (f"{host}:{ns.port}",),
+        workers=_int(ns.workers),
+        reload=ns.reload,
+        reload_option="--reload",
+    )
+
+
+def waitress_options(argv: tuple[str, ...], env: Mapping[str, str]) -> ServerOptions:
+    """waitress-serve: ``--listen`` (repeatable), else ``--host`` (0.0.0.0: every interface)
+    and ``--port`` (8080), ``--unix-socket``; ``--trusted-proxy`` (``*``: any peer) with
+    ``--trusted-proxy-headers`` makes it take the scheme and client from forwarded headers
+    (https://docs.pylonsproject.org/projects/waitress/en/latest/arguments.html). One process."""
+    p = _Parser(add_help=False)
+    p.add_argument("--listen", action="append", default=[])
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", default="8080")
+    p.add_argument("--unix-socket")
+    p.add_argument("--trusted-proxy")
+    p.add_argument("--trusted-proxy-headers")
+    ns, _ = p.parse_known_args(argv)
+    binds = tuple(ns.listen) or ((f"unix:{ns.unix_socket}",) if ns.unix_socket else (f"{ns.host}:{ns.port}",))
+    return ServerOptions(
+        binds=binds,
+        proxy_headers=bool(ns.trusted_proxy) and bool(ns.trusted_proxy_headers),
+        forwarded_allow_ips=ns.trusted_proxy,
+        trust_option="--trusted-proxy",
+    )
+
+
+def mod_wsgi_options(argv: tuple[str, ...], env: Mapping[str, str]) -> ServerOptions:
+    """mod_wsgi-express (``start-server``/``setup-server``): ``--host`` (every interface when
+    unset), ``--port`` (8000), ``--processes``, ``--reload-on-changes``
+    (https://pypi.org/project/mod-wsgi/, "mod_wsgi-express start-server --help")."""
+    p = _Parser(add_help=False)
+    p.add_argument("--host", default="")
+    p.add_argument("--port", default="8000")
+    p.add_argument("--processes")
+    p.add_argument("--reload-on-changes", action="store_true")
+    ns, _ = p.parse_known_args([a for a in argv if a not in ("start-server", "setup-server")])
+    return ServerOptions(
+        binds=(f"{ns.host or '0.0.0.0'}:{ns.port}",),
+        workers=_int(ns.processes),
+        reload=ns.reload_on_changes,
+        reload_option="--reload-on-changes",
+    )
+
+
 PARSERS = {
     "uvicorn": uvicorn_options,
     "daphne": daphne_options,
     "hypercorn": hypercorn_options,
     "uwsgi": uwsgi_options,
+    "granian": granian_options,
+    "waitress-serve": waitress_options,
+    "waitress": waitress_options,
+    "mod_wsgi-express": mod_wsgi_options,
 }

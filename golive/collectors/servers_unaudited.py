@@ -1,4 +1,4 @@
-"""Server configurations golive finds but does not audit yet: Apache files, uWSGI XML.
+"""Server configurations golive finds but does not audit yet: Apache, uWSGI XML, Traefik, Caddy.
 
 They are never silently ignored: when the project holds one, the collector is reported
 ``skipped`` with the files and the reason ("not audited yet"); when it holds none, the
@@ -6,7 +6,10 @@ collector succeeds with nothing to say. Apache is recognised by its ``<VirtualHo
 ``<Directory>``, ``<IfModule>`` sections or ``WSGIScriptAlias``/``WSGIDaemonProcess``
 (https://httpd.apache.org/docs/current/configuring.html); a uWSGI XML file by its ``<uwsgi>``
 element (https://uwsgi-docs.readthedocs.io/en/latest/Configuration.html). uWSGI's ini, YAML
-and JSON files are audited by :mod:`golive.collectors.appservers.uwsgi_collector`.
+and JSON files are audited by :mod:`golive.collectors.appservers.uwsgi_collector`. A
+``Caddyfile``, a Traefik static configuration (``traefik.yml``/``.toml`` with
+``entryPoints``) and a compose service running the ``traefik`` or ``caddy`` image are named
+too: their TLS redirects, HSTS and forwarded headers are not judged.
 """
 
 from __future__ import annotations
@@ -22,12 +25,17 @@ from golive.collectors.servers_common import deployment_files, display_path
 from golive.context import AuditContext
 from golive.registry import FactsBase
 
-UWSGI_RE = re.compile(r"^\s*(\[uwsgi\]|uwsgi:\s*$)", re.MULTILINE)
+#: Traefik's static configuration (https://doc.traefik.io/traefik/getting-started/configuration-overview/).
+TRAEFIK_RE = re.compile(r"^\s*\[?entry_?points\]?\s*[:=]?", re.MULTILINE | re.IGNORECASE)
+#: A compose service running Traefik or Caddy (their image).
+PROXY_IMAGE_RE = re.compile(
+    r"^\s*image:\s*['\"]?(?:[\w.-]+/)*(traefik|caddy)(?::|@|['\"]?\s*$)", re.MULTILINE
+)
 
 
 @dataclass(frozen=True, kw_only=True)
 class UnauditedFacts(FactsBase):
-    """Nothing: produced only when the project holds no Apache or uWSGI configuration."""
+    """Nothing: produced only when the project holds none of the configurations listed above."""
 
     collector: ClassVar[str] = "unaudited servers"
     files: tuple[str, ...] = ()
@@ -38,7 +46,10 @@ def _found(project_dir: Path) -> Iterator[str]:
 
     for path in deployment_files(project_dir):
         name = path.name
-        if not name.endswith((".conf", ".ini", ".yaml", ".yml", ".xml")) and name != ".htaccess":
+        if name == "Caddyfile" or name.startswith("Caddyfile.") or name.endswith(".caddyfile"):
+            yield f"{display_path(path, project_dir)} (Caddy)"
+            continue
+        if not name.endswith((".conf", ".ini", ".yaml", ".yml", ".xml", ".toml")) and name != ".htaccess":
             continue
         try:
             text = _read_text(path)
@@ -49,10 +60,18 @@ def _found(project_dir: Path) -> Iterator[str]:
             yield f"{shown} (Apache)"
         elif name.endswith(".xml") and "<uwsgi>" in text:  # ini, YAML, JSON: the uwsgi collector
             yield f"{shown} (uWSGI XML)"
+        elif (
+            name.startswith("traefik")
+            and name.endswith((".yml", ".yaml", ".toml"))
+            and TRAEFIK_RE.search(text)
+        ):
+            yield f"{shown} (Traefik)"
+        elif name.endswith((".yml", ".yaml")) and (match := PROXY_IMAGE_RE.search(text)):
+            yield f"{shown} ({'Traefik' if match.group(1) == 'traefik' else 'Caddy'} service)"
 
 
 def collect(ctx: AuditContext) -> UnauditedFacts:
-    """:class:`Skip` naming every Apache/uWSGI configuration found; empty facts when none."""
+    """:class:`Skip` naming every such configuration found; empty facts when none."""
     found = sorted(_found(ctx.project_dir))
     if found:
         raise Skip(f"{', '.join(found)}: not audited yet")
@@ -63,5 +82,5 @@ SPEC = CollectorSpec(
     name="unaudited servers",
     produces=UnauditedFacts,
     collect=collect,
-    description="Apache configuration files and uWSGI XML (detected, not audited yet)",
+    description="Apache, uWSGI XML, Traefik and Caddy configurations (detected, not audited yet)",
 )

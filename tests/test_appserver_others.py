@@ -1,0 +1,95 @@
+"""Other servers (issue 12, part C, "Others"): granian, waitress and mod_wsgi-express are found in the
+same commands as gunicorn and their production options judged by the shared rules (GL611–GL616);
+Traefik and Caddy configurations are named as not audited.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_gunicorn import collected, context, run
+
+from golive.collectors import Skip, gunicorn, servers_unaudited
+from golive.model import Location, Status
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+@pytest.mark.covers("GL612", "GL613", "GL616", "fail")
+def test_granian_waitress_and_mod_wsgi_options(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "Procfile": (
+                "web: granian --interface wsgi --host 0.0.0.0 --port 8000 --workers 1 --reload"
+                " shop.wsgi:application\n"
+                "alt: waitress-serve --listen=0.0.0.0:8080 --trusted-proxy='*'"
+                " --trusted-proxy-headers='x-forwarded-proto' shop.wsgi:application\n"
+                "old: mod_wsgi-express start-server shop/wsgi.py --port 8002 --reload-on-changes\n"
+            )
+        },
+    )
+    facts = collected(tmp_path)
+    servers = facts[gunicorn.GunicornFacts].servers
+    assert [(s.kind, [str(b) for b in s.binds], s.workers, s.reload) for s in servers] == [
+        ("granian", ["0.0.0.0:8000"], 1, True),
+        ("waitress-serve", ["0.0.0.0:8080"], None, False),
+        ("mod_wsgi-express", ["0.0.0.0:8002"], None, True),
+    ]
+    reload = [(f.subjects, f.location) for f in run("GL612", facts) if f.failing]
+    assert reload == [
+        (("--reload",), Location(path="Procfile", line=1)),
+        (("--reload-on-changes",), Location(path="Procfile", line=3)),
+    ]
+    [workers] = [f for f in run("GL613", facts) if f.failing]
+    assert (workers.location, workers.evidence) == (
+        Location(path="Procfile", line=1),
+        ("granian --workers 1",),
+    )
+    [trust] = [f for f in run("GL616", facts) if f.failing]
+    assert trust.evidence == (
+        "waitress-serve --trusted-proxy '*': waitress-serve --listen=0.0.0.0:8080 --trusted-proxy='*'"
+        " --trusted-proxy-headers='x-forwarded-proto' shop.wsgi:application",
+        "and it listens on 0.0.0.0:8080, which other hosts can reach",
+    )
+
+
+@pytest.mark.covers("GL612", "GL613", "GL616", "pass")
+def test_granian_and_waitress_configured_for_production(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "Procfile": (
+                "web: granian --interface wsgi --host 127.0.0.1 --workers 5 shop.wsgi:application\n"
+                "alt: waitress-serve --listen=127.0.0.1:8080 --trusted-proxy=127.0.0.1"
+                " --trusted-proxy-headers=x-forwarded-proto shop.wsgi:application\n"
+            )
+        },
+    )
+    facts = collected(tmp_path)
+    assert {c: [f.status for f in run(c, facts)] for c in ("GL612", "GL613", "GL616")} == {
+        c: [Status.PASS] for c in ("GL612", "GL613", "GL616")
+    }
+
+
+def test_traefik_and_caddy_are_named_as_not_audited(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "deploy/Caddyfile": "shop.example.com {\n  reverse_proxy web:8000\n}\n",
+            "traefik/traefik.yml": "entryPoints:\n  web:\n    address: ':80'\n",
+            "docker-compose.yml": "services:\n  proxy:\n    image: traefik:v3.1\n  web:\n    image: shop\n",
+        },
+    )
+    with pytest.raises(Skip) as exc:
+        servers_unaudited.collect(context(tmp_path))
+    assert str(exc.value) == (
+        "deploy/Caddyfile (Caddy), docker-compose.yml (Traefik service), traefik/traefik.yml (Traefik):"
+        " not audited yet"
+    )
