@@ -54,7 +54,7 @@ from golive.collectors.servers_common import (
 from golive.context import AuditContext
 from golive.discovery import read_python
 from golive.model import Location
-from golive.redact import redact_text, redact_value
+from golive.redact import env_secrets, redact_text, redact_value, scrub
 from golive.registry import FactsBase
 
 if TYPE_CHECKING:
@@ -111,8 +111,6 @@ class AppServer:
     #: Where options were set, for servers read by golive's own readers (uWSGI): ``reload``,
     #: ``workers``, ``bind`` → their file and line.
     option_locations: Mapping[str, Location] = field(default_factory=dict)
-    #: The option listing the proxies it trusts, when not ``--forwarded-allow-ips``.
-    trust_option: str = ""
 
     def __post_init__(self) -> None:
         """Redact the command and every setting's text when the fact is made
@@ -246,7 +244,8 @@ def run_loader(python: str, requests: list[dict[str, Any]], ctx: AuditContext) -
         if not found or (len(found) < len(requests) and found[-1].get("status") != "no-gunicorn"):
             last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             what = requests[min(len(found), len(requests) - 1)]["what"]
-            raise CollectorError(f"{what}: gunicorn's config loader died (exit {code}): {last[0][:200]}")
+            line = scrub(last[0], env_secrets(ctx.env))[:200]
+            raise CollectorError(f"{what}: gunicorn's config loader died (exit {code}): {line}")
         return found
 
 
@@ -273,7 +272,8 @@ def load_all(requests: list[dict[str, Any]], ctx: AuditContext) -> list[dict[str
         if result.get("file"):
             where = display_path(Path(result["file"]), ctx.project_dir)
             where += f":{result['line']}" if result.get("line") else ""
-        raise CollectorError(f"{where}: {result.get('message')} (gunicorn cannot load this configuration)")
+        message = scrub(str(result.get("message")), env_secrets(ctx.env))
+        raise CollectorError(f"{where}: {message} (gunicorn cannot load this configuration)")
     return results
 
 
@@ -437,8 +437,7 @@ def collect(ctx: AuditContext) -> GunicornFacts:
                     others.append(_with_umask(app_server(uwsgi.pop(0)), cmd))
                 continue
             if inv.program != "gunicorn":
-                env = command_env(cmd, ctx.env)
-                others.append(_with_umask(_other_server(inv, found, cmd.location, cmd.command, env), cmd))
+                others.append(_with_umask(_other_server(inv, found, cmd.location, cmd.command, ctx), cmd))
                 continue
             argv, dropped = drop_unresolved(inv.argv)
             argv, config, note = _config_arg(argv, project_dir, cmd)
@@ -479,8 +478,8 @@ def collect(ctx: AuditContext) -> GunicornFacts:
     return GunicornFacts(servers=tuple(servers))
 
 
-def _other_server(inv: Any, found: str, where: Location, command: str, env: Mapping[str, str]) -> AppServer:
-    opts = PARSERS[inv.program](inv.argv, env)
+def _other_server(inv: Any, found: str, where: Location, command: str, ctx: AuditContext) -> AppServer:
+    opts = PARSERS[inv.program](inv.argv, ctx.env)
     return AppServer(
         kind=inv.program,
         found=found,
@@ -497,7 +496,6 @@ def _other_server(inv: Any, found: str, where: Location, command: str, env: Mapp
         ),
         unresolved=inv.unresolved,
         unread=f"its configuration file {opts.config} is not read" if opts.config else "",
-        trust_option=opts.trust_option,
     )
 
 

@@ -31,10 +31,13 @@ Guarantees:
   SECRET, TOKEN, PASSWORD, PASS, AUTH, DSN, ...; minus an explicit allow-list) has its
   non-empty string values replaced by ``{"__secret__": SECRET}``; URL passwords (or a
   bare ``token@``) are replaced by ``***``; unknown objects become ``{"__type__": ...}``
-  (never a repr); ``os.environ`` is never dumped. Messages (errors, hints, checks) are
-  scrubbed (``***``) of every secret seen (4+ characters) and of the values (6+
-  characters) of environment variables with secret-looking names; settings strings of
-  those values with 8+ characters.
+  (never a repr); ``os.environ`` is never dumped. Error text from the project's code
+  (``error``, ``checks_error``, ``urls_error``, ``probe_errors``, a setting that raised) is
+  scrubbed (``***``) of every secret seen, every secret-named environment value and URL
+  userinfo, and each of their parts split on ``: / @ ? # & = ; ,`` of 3+ characters.
+  Django's check messages are scrubbed of every secret seen (4+ characters) and of the
+  values (6+ characters) of environment variables with secret-looking names; settings
+  strings of those values with 8+ characters.
 - ``project_dir`` goes first on ``sys.path`` and this script's own directory is removed
   from it; ``DJANGO_SETTINGS_MODULE`` is set to ``settings_module``.
 - Exit status 0 whenever the output file was written, even when the settings failed;
@@ -434,6 +437,33 @@ def env_secret_values() -> set[str]:
     return found
 
 
+#: Where a secret value is split into parts that are scrubbed from error text too.
+PART_SEPARATORS_RE = re.compile(r"[:/@?#&=;,]")
+#: Shortest whole secret, and shortest part of one, scrubbed from error text.
+MIN_PART = 3
+
+
+def secret_parts(value: str) -> set[str]:
+    """``value`` and its parts split on ``: / @ ? # & = ; ,`` of 3 characters or more: what
+    error text is scrubbed of for one secret (the same rule as ``golive.redact.secret_parts``,
+    which this script cannot import)."""
+    found = {value} if len(value) >= MIN_PART else set()
+    found.update(p for p in PART_SEPARATORS_RE.split(value) if len(p) >= MIN_PART)
+    return found
+
+
+def env_secret_parts() -> set[str]:
+    """Every secret of the environment with its parts (see :func:`secret_parts`): values of
+    variables whose names look secret, and the userinfo of every URL in any value."""
+    found: set[str] = set()
+    for name, value in os.environ.items():
+        if name_sensitivity(name) is True:
+            found |= secret_parts(value)
+        for match in URL_USERINFO_RE.finditer(value):
+            found |= secret_parts(match.group("userinfo"))
+    return found
+
+
 def scrub(value: Json, targets: list[str]) -> Json:
     """``value`` with every occurrence of each target string replaced by ``***``."""
     if isinstance(value, str):
@@ -464,10 +494,15 @@ def scrub_url_userinfo(value: Json) -> Json:
     return value
 
 
-def scrub_result(result: dict[str, Json], redactor: Redactor, env_values: set[str]) -> None:
+def scrub_result(
+    result: dict[str, Json], redactor: Redactor, env_values: set[str], env_parts: set[str] | None = None
+) -> None:
     """Remove known secret values from the messages and the settings snapshot.
 
-    Messages (error, checks, checks_error, urls_error, probe_errors) are scrubbed of every
+    Error text from the project's code (error, checks_error, urls_error, probe_errors, a
+    setting that raised) is scrubbed of every secret seen, every secret of the environment
+    (``env_parts``, see :func:`env_secret_parts`) and each of their parts of 3+ characters
+    (:func:`secret_parts`; issue 9, item 2). Django's check messages are scrubbed of every
     secret seen of 4+ characters (shorter ones would garble every message) and every
     secret-named environment value (6+ characters, see :func:`env_secret_values`); the
     settings snapshot only of values of 8+ characters, so a weak password does not mangle
@@ -475,9 +510,19 @@ def scrub_result(result: dict[str, Json], redactor: Redactor, env_values: set[st
     """
     seen = {v for v in redactor.seen if len(v) >= 4}
     targets = sorted(seen | env_values, key=len, reverse=True)
-    for field in ("error", "checks", "checks_error", "urls_error", "probe_errors"):
+    # Error text comes from the project's code: every secret and each of its parts goes.
+    parts = set(env_parts or ())
+    for value in redactor.seen:
+        parts |= secret_parts(value)
+    error_targets = sorted(parts | set(targets), key=len, reverse=True)
+    for field in ("error", "checks_error", "urls_error", "probe_errors"):
         if result.get(field) is not None:
-            result[field] = scrub_url_userinfo(scrub(result[field], targets))
+            result[field] = scrub_url_userinfo(scrub(result[field], error_targets))
+    if result.get("checks") is not None:
+        result["checks"] = scrub_url_userinfo(scrub(result["checks"], targets))
+    for name, value in (result.get("settings") or {}).items():
+        if isinstance(value, dict) and set(value) == {"__error__"}:
+            result["settings"][name] = scrub_url_userinfo(scrub(value, error_targets))
     long_targets = [t for t in targets if len(t) >= 8]
     result["settings"] = scrub(result["settings"], long_targets)
 
@@ -500,6 +545,7 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
         key = b""
     redactor = Redactor(key or os.urandom(32))
     env_values = env_secret_values()
+    env_parts = env_secret_parts()
     result: dict[str, Json] = {
         "probe_version": PROBE_VERSION,
         "python": {
@@ -528,7 +574,7 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
     except Exception as exc:
         result["probe_errors"].append(f"probe: {describe_exception(exc)}")
     finally:
-        scrub_result(result, redactor, env_values | env_secret_values())
+        scrub_result(result, redactor, env_values | env_secret_values(), env_parts | env_secret_parts())
     return result
 
 

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
+from golive.redact import env_secrets, scrub
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo
 
@@ -231,12 +232,10 @@ def run_in_project(
 
 
 def _scrub(text: str, ctx: AuditContext) -> str:
-    """Remove env-file values from a line of the probe's stderr before it is shown."""
-    for key in ctx.env_file_keys:
-        value = ctx.env.get(key, "")
-        if len(value) >= 6:
-            text = text.replace(value, "***")
-    return text
+    """Scrub a message from the project's code (the probe's error, its last stderr line) of
+    every secret of the audit's environment (process and ``--env-file``) and each of its
+    parts (:func:`golive.redact.env_secrets`, :func:`golive.redact.scrub`; issue 9, item 2)."""
+    return scrub(text, env_secrets(ctx.env))
 
 
 def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
