@@ -27,6 +27,12 @@ holds for the browser too:
 - each page loads at most :data:`REQUESTS_PER_PAGE` requests (the document included),
   a cap of its own besides the probe's budget of requests per site; the rest are
   aborted. A site costs at most ``4 × REQUESTS_PER_PAGE`` browser requests (four pages);
+- redirects obey the same rules: Playwright calls the route handler for the first
+  request of a redirect chain only, so golive also pauses every response through the
+  DevTools protocol (``Fetch.enable`` at the response stage) and lets chromium follow a
+  redirect only to an allowed origin and under the cap, counting each hop; besides, no
+  other host resolves in the browser (the host-resolver rules above, addresses
+  included);
 - every :class:`~golive.model.Screenshot` says how many requests it loaded and how many
   golive blocked, and the reports show it.
 
@@ -49,6 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from golive.live import pages
 from golive.live.client import origin_of
@@ -207,6 +214,7 @@ class Gate:
 
     :meth:`request` lets a request out when its method is in :data:`BROWSER_METHODS`, its
     origin in ``allowed`` and the page is under ``cap``; it aborts it otherwise.
+    :meth:`paused` judges each redirect before chromium follows it;
     :meth:`websocket` closes every WebSocket without connecting it to the server.
     """
 
@@ -230,6 +238,37 @@ class Gate:
             await route.continue_()
         else:
             await route.abort("blockedbyclient")
+
+    def follows(self, request_url: str, status: int, headers: list[dict[str, str]]) -> bool:
+        """Whether the browser may follow a redirect (``status`` 3xx, ``headers`` the CDP
+        ``responseHeaders``) of ``request_url``: its next hop is a request of its own,
+        admitted as :meth:`admits` admits a first one (to an allowed origin, under the
+        cap; a 307 or 308 keeps a method the route already admitted)."""
+        if not 300 <= status < 400:
+            return True
+        location = next((h.get("value", "") for h in headers if h.get("name", "").lower() == "location"), "")
+        if not location:
+            return True
+        return self.admits("GET", urljoin(request_url, location))
+
+    async def paused(self, cdp: Any, event: dict[str, Any]) -> None:
+        """CDP ``Fetch.requestPaused`` at the response stage
+        (https://chromedevtools.github.io/devtools-protocol/tot/Fetch/#event-requestPaused):
+        Playwright's route handler is called for the first request of a redirect chain
+        only, so each redirect is judged here, before chromium follows it: failed
+        (``BlockedByClient``) when :meth:`follows` says no, else let through."""
+        request_id = event.get("requestId")
+        status = event.get("responseStatusCode")
+        go = status is None or self.follows(
+            str((event.get("request") or {}).get("url", "")), int(status), event.get("responseHeaders") or []
+        )
+        with contextlib.suppress(Exception):  # the page may be closing
+            if go:
+                await cdp.send("Fetch.continueRequest", {"requestId": request_id})
+            else:
+                await cdp.send(
+                    "Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}
+                )
 
     async def websocket(self, ws: Any) -> None:
         """Playwright's WebSocket route handler: never connected to the server (no
@@ -273,6 +312,9 @@ async def _one(
                     )
 
                 await page.route(shot.url, serve)
+            cdp = await context.new_cdp_session(page)
+            cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(gate.paused(cdp, event)))
+            await cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Response"}]})
             await page.goto(shot.url, timeout=timeout_ms, wait_until="load")
             with contextlib.suppress(Exception):  # a page that never goes quiet is shot as it is
                 await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
