@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import BASE_SETTINGS, audit_project, build_project, failing, outcome
 
+from golive.checks.fallback_key import reachable_literal
+from golive.collectors.source import collect
+from golive.context import AuditOptions, resolve
 from golive.model import Audit, Location, Status
 
 BASE = "site_conf/settings/base.py"
@@ -134,3 +137,40 @@ def test_an_unconditional_required_override_and_wsgi_on_production(tmp_path: Pat
         "the effective SECRET_KEY is read from DJANGO_SECRET_KEY with no fallback"
         " (site_conf/settings/production.py:2)",
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        pytest.param(
+            'SECRET_KEY = os.getenv("DJANGO_SECRET_KEY") or SECRET_KEY',
+            "falls back to the earlier SECRET_KEY when it is unset",
+            id="or",
+        ),
+        pytest.param(
+            'SECRET_KEY = env("DJANGO_SECRET_KEY", default=SECRET_KEY)',
+            "falls back to the earlier SECRET_KEY when it is unset",
+            id="django-environ",
+        ),
+        pytest.param(
+            'SECRET_KEY = config("DJANGO_SECRET_KEY", default=SECRET_KEY)',
+            "falls back to the earlier SECRET_KEY when it is unset",
+            id="decouple",
+        ),
+        pytest.param(
+            'try:\n    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\nexcept KeyError:\n    pass',
+            "only under a condition (if/try): otherwise the earlier SECRET_KEY stays",
+            id="try",
+        ),
+    ],
+)
+def test_other_fallback_forms(tmp_path: Path, line: str, reason: str) -> None:
+    head = "from environ import Env\nfrom decouple import config\nenv = Env()\n"
+    root = build_project(tmp_path / "proj", head + line + "\n", base=LITERAL_BASE)
+    source = collect(resolve(AuditOptions(project_dir=root, settings="site_conf.settings.production")))
+    found = reachable_literal(source.history("SECRET_KEY"))
+    assert found is not None
+    literal, reasons = found
+    assert literal.location == Location(path=BASE, line=BASE_LINE)
+    [why] = reasons
+    assert why.endswith(reason)
