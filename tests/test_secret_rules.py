@@ -272,3 +272,41 @@ def test_file_kinds_and_committed_file_classes() -> None:
         "tests/fixtures/test.key": None,
         "README.md": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("STRIPE_PUBLISHABLE_KEY", "pk_" + "live_" + rand(24), "public by design: a Stripe publishable key"),
+        (
+            "SENTRY_DSN",
+            f"https://{rand(32, '0123456789abcdef')}@o1.ingest.sentry.io/2",
+            "public by design: a Sentry DSN's public key",
+        ),
+        ("MAPBOX_TOKEN", "pk" + ".eyJ1IjoiYSJ9." + rand(22), "public by design: a Mapbox public token"),
+        (
+            "GOOGLE_OAUTH2_KEY",
+            "1234567890-" + rand(32, string.ascii_lowercase) + ".apps.googleusercontent.com",
+            "public by design: a Google OAuth client id",
+        ),
+        (
+            "SOCIAL_AUTH_GITHUB_KEY",
+            rand(20),
+            "public by design: SOCIAL_AUTH_GITHUB_KEY is an OAuth client id (python-social-auth)",
+        ),
+        ("VAPID_PUBLIC_KEY", rand(40), "public by design: its name (VAPID_PUBLIC_KEY) says so"),
+    ],
+)
+def test_public_by_design_values_are_information(name: str, value: str, reason: str) -> None:
+    assert [m.placeholder for _, m in scan_text("shop/conf.py", f'{name} = "{value}"\n')] == [reason]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SOCIAL_AUTH_GITHUB_SECRET", "Xq7" + rand(37)),
+        ("STRIPE_SECRET_KEY", "sk_" + "live_" + rand(24)),
+    ],
+)
+def test_secrets_next_to_public_values_stay_secrets(name: str, value: str) -> None:
+    assert [m.placeholder for _, m in scan_text("shop/conf.py", f'{name} = "{value}"\n')] == [""]

@@ -33,6 +33,7 @@ import functools
 import re
 
 from golive.secretinfo import is_secret_name
+from golive.secrets.evidence import is_words
 from golive.secrets.token_formats import TOKEN_FORMATS, TOKENS_BY_RULE, TokenFormat
 
 __all__ = ["TOKENS_BY_RULE", "TOKEN_FORMATS", "TokenFormat"]
@@ -201,6 +202,11 @@ PUBLIC_VALUES = {
     "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe": "Google's reCAPTCHA test secret key",
 }
 _STRIPE_PUBLISHABLE = re.compile(r"^pk_(?:test|live)_[A-Za-z0-9]+$")
+#: Mapbox public tokens (``pk.eyJ...``; secret ones are ``sk.``), Google OAuth client ids.
+_MAPBOX_PUBLIC = re.compile(r"^pk\.eyJ[A-Za-z0-9_.-]+$")
+_GOOGLE_CLIENT_ID = re.compile(r"^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$")
+#: python-social-auth's ``SOCIAL_AUTH_<BACKEND>_KEY`` is the OAuth client id (its secret is ``_SECRET``).
+_SOCIAL_AUTH_KEY = re.compile(r"^SOCIAL_AUTH_\w+_KEY$")
 #: ``https://<32 hex>@o1.ingest.sentry.io/2``: the DSN's user is its public key.
 _SENTRY_DSN = re.compile(r"^https?://[0-9a-f]{32}@[\w.-]+(?::\d+)?/(?:[\w.-]+/)*\d+/?$")
 _PUBLIC_NAME = re.compile(r"PUBLIC|PUBLISHABLE|(^|_)SITE_?KEY$", re.IGNORECASE)
@@ -212,8 +218,11 @@ def public_reason(name: str, value: str) -> str:
     Stripe publishable keys ``pk_test_``/``pk_live_`` ("publishable keys are meant to be
     public", https://docs.stripe.com/keys), a Sentry DSN without a secret (its user part is
     the public key, https://docs.sentry.io/concepts/key-terms/dsn-explainer/), Google's
-    reCAPTCHA test keys, and values whose name says they are public (``*_PUBLIC_KEY``,
-    ``*_PUBLISHABLE_KEY``, ``RECAPTCHA_SITE_KEY``).
+    reCAPTCHA test keys, Mapbox public tokens (``pk.``, https://docs.mapbox.com/help/dive-deeper/access-tokens/),
+    Google OAuth client ids (``*.apps.googleusercontent.com``), python-social-auth's
+    ``SOCIAL_AUTH_*_KEY`` (the client id, https://python-social-auth.readthedocs.io/en/latest/configuration/settings.html),
+    and values whose name says they are public (``*_PUBLIC_KEY``, ``*_PUBLISHABLE_KEY``,
+    ``RECAPTCHA_SITE_KEY``).
     """
     if value in PUBLIC_VALUES:
         return f"public by design: {PUBLIC_VALUES[value]}"
@@ -221,7 +230,13 @@ def public_reason(name: str, value: str) -> str:
         return "public by design: a Stripe publishable key"
     if _SENTRY_DSN.match(value):
         return "public by design: a Sentry DSN's public key"
+    if _MAPBOX_PUBLIC.match(value):
+        return "public by design: a Mapbox public token"
+    if _GOOGLE_CLIENT_ID.match(value):
+        return "public by design: a Google OAuth client id"
     bare = name.strip().strip("\"'").rsplit(".", 1)[-1]
+    if _SOCIAL_AUTH_KEY.match(bare):
+        return f"public by design: {bare} is an OAuth client id (python-social-auth)"
     if bare and _PUBLIC_NAME.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", bare)):
         return f"public by design: its name ({bare}) says so"
     return ""
@@ -322,8 +337,8 @@ def plausible_value(value: str) -> bool:
         return False
     if value.startswith(_REFERENCE_START) or _REFERENCE_RE.match(value) or value.startswith(_PATHLIKE_START):
         return False
-    if value.lower() in _WORDS or _IDENTIFIER.match(value) or _DOTTED.match(value):
-        return False
+    if value.lower() in _WORDS or _IDENTIFIER.match(value) or (_DOTTED.match(value) and is_words(value)):
+        return False  # a dotted path is made of words; a JWT (eyJ...) is not
     if value.lower().endswith(_FILE_SUFFIXES):
         return False
     if "://" in value and "@" not in value:

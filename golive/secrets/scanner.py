@@ -221,7 +221,7 @@ class FileScanner:
 
     def _tokens(self, line: str, found: list[RawMatch]) -> None:
         for fmt, value in find_tokens(line):
-            reason = placeholder_reason(value)
+            reason = placeholder_reason(value) or public_reason("", value)
             if not reason and fmt.rule == "stripe-secret-key" and "_test_" in value[:8]:
                 reason = "Stripe test-mode key (no access to live data)"
             found.append(
