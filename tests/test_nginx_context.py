@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from golive.checks import registry
-from golive.collectors.nginx import NginxFacts, collect_files, discover
+from golive.collectors.nginx import NginxFacts, collect_files, discover, not_included
 from golive.collectors.nginx_context import ComposeContext
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import walk
@@ -353,3 +353,48 @@ def test_gl631_reads_what_nginx_sends_through_its_includes(
     assert spec is not None
     [finding] = run_check(spec, facts, {})
     assert (finding.status, finding.reason) == (status, reason)
+
+
+# --- includes through the Compose mounts ---------------------------------------------------------
+
+CONFD = FIXTURES / "layouts" / "compose-confd"
+
+
+def discovered(project: Path, context: ComposeContext | None) -> NginxFacts:
+    """What the collector audits in ``project``: discovered files not included by another."""
+    inputs = not_included([(f, "discovered") for f in discover(project)], None, project, context)
+    return collect_files(inputs, None, project, context)
+
+
+@pytest.mark.covers("GL711", "GL713", "pass")
+def test_an_absolute_include_is_followed_through_the_compose_mounts() -> None:
+    """nginx.conf (mounted at /etc/nginx/nginx.conf) includes /etc/nginx/conf.d/*.conf, which
+    ./docker/nginx/conf.d is mounted at: the site is audited inside the http block that sets
+    server_tokens off and ssl_protocols."""
+    facts = discovered(CONFD, ComposeContext(CONFD, {}))
+    [main] = facts.files
+    assert (main.path, main.kind, main.included) == (
+        "docker/nginx/nginx.conf",
+        "config",
+        ("docker/nginx/conf.d/shop.conf",),
+    )
+    assert main.deployment is not None
+    assert main.deployment.how == "docker-compose.yml service nginx mounts it at /etc/nginx/nginx.conf"
+    for check_id in ("GL701", "GL711", "GL713"):
+        assert [f.status for f in run(check_id, facts)] == [Status.PASS], check_id
+
+
+@pytest.mark.covers("GL711", "GL713", "fail")
+def test_without_the_mounts_the_site_file_is_audited_alone() -> None:
+    """The same layout read without Compose: /etc/nginx/conf.d/*.conf matches nothing in the
+    repository, so conf.d/shop.conf is a fragment whose http block golive does not see."""
+    facts = discovered(CONFD, None)
+    assert [f.path for f in facts.files] == ["docker/nginx/nginx.conf", "docker/nginx/conf.d/shop.conf"]
+    site = "docker/nginx/conf.d/shop.conf"
+    assert [f.location for f in run("GL711", facts) if f.failing] == [
+        Location(path=site, line=11),
+        Location(path=site, line=17),
+    ]
+    tls = [f for f in run("GL713", facts) if f.failing]
+    assert [f.location for f in tls] == [Location(path=site, line=6), Location(path=site, line=17)]
+    assert tls[1].evidence[0].startswith(f"server shop.example.com at {site}:17 listens with ssl and sets no")

@@ -235,8 +235,8 @@ def audit_file(
     dump = is_dump(text)
     dump_text = _clean_dump(text) if dump else None
     base = prefix or path.parent.resolve()
-    resolver = IncludeResolver(project_dir)
     deployment = context.deployment_of(path) if context is not None else None
+    resolver = IncludeResolver(project_dir, deployment)
     template, rendered = "", None
     if is_template(path) and not dump:
         text, template = render(text, deployment)
@@ -327,16 +327,27 @@ def collect(ctx: AuditContext) -> NginxFacts:
         inputs = [(p, f"discovered {display_path(p, project_dir)}") for p in found]
     if not inputs:
         raise Skip("no nginx configuration found in the project (give --nginx FILE)" + layout.summary(NGINX))
-    if not ctx.options.nginx:  # a discovered file that another includes is audited through it
-        included: set[Path] = set()
-        for path, _ in inputs:
-            try:
-                included.update(p.resolve() for p in validate(path, prefix or path.parent, project_dir)[1])
-            except Exception:
-                continue
-        inputs = [(p, how) for p, how in inputs if p.resolve() not in included]
     env_file = {k: ctx.env[k] for k in ctx.env_file_keys if k in ctx.env}
-    return collect_files(inputs, prefix, project_dir, ComposeContext(project_dir, env_file))
+    context = ComposeContext(project_dir, env_file)
+    if not ctx.options.nginx:  # a discovered file that another includes is audited through it
+        inputs = not_included(inputs, prefix, project_dir, context)
+    return collect_files(inputs, prefix, project_dir, context)
+
+
+def not_included(
+    inputs: list[tuple[Path, str]], prefix: Path | None, project_dir: Path, context: ComposeContext | None
+) -> list[tuple[Path, str]]:
+    """The discovered inputs no other input includes (those are audited through it), includes
+    followed as nginx would, through the Compose mounts of the service running each file."""
+    included: set[Path] = set()
+    for path, _ in inputs:
+        resolver = IncludeResolver(project_dir, context.deployment_of(path) if context else None)
+        try:
+            found = validate(path, prefix or path.parent, project_dir, resolver=resolver)[1]
+        except Exception:
+            continue
+        included.update(p.resolve() for p in found)
+    return [(p, how) for p, how in inputs if p.resolve() not in included]
 
 
 def collect_files(

@@ -22,15 +22,19 @@ every file; golive adds no nginx parser of its own).
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
+import posixpath
 from pathlib import Path
 from typing import Any
 
 from golive.collectors.servers_common import deployment_files, display_path
 from golive.data.nginx_stock import StockFile, conf_relative, stock_file
-from golive.facts.nginx import REPOSITORY, STOCK, UNKNOWN, IncludeNote
+from golive.facts.nginx import REPOSITORY, STOCK, UNKNOWN, IncludeNote, NginxDeployment
 
+#: nginx's prefix in the official image and Debian's package: relative includes start there.
+CONTAINER_PREFIX = "/etc/nginx"
 #: Marks the file name gixy-ng attributes a stock file's directives to.
 STOCK_MARK = "<golive stock "
 
@@ -43,8 +47,9 @@ class IncludeResolver:
     ``(including file as gixy-ng names it, line, stock file)``.
     """
 
-    def __init__(self, project_dir: Path) -> None:
+    def __init__(self, project_dir: Path, deployment: NginxDeployment | None = None) -> None:
         self.project_dir = project_dir
+        self.deployment = deployment
         self.notes: list[IncludeNote] = []
         self.sites: dict[str, tuple[str, int | None, StockFile]] = {}
         self._files: list[Path] | None = None
@@ -69,6 +74,43 @@ class IncludeResolver:
             if len(hits) > 1:
                 return None
         return None
+
+    def through_mounts(self, pattern: str) -> list[str] | None:
+        """An absolute include as the Compose service that runs nginx sees it: the
+        repository path(s) its bind mounts put there (``/etc/nginx/conf.d/*.conf`` with
+        ``./nginx/conf.d:/etc/nginx/conf.d`` is ``<repo>/nginx/conf.d/*.conf``; a glob also
+        matches single files mounted into that folder); None when no mount holds it."""
+        if self.deployment is None or not pattern.startswith("/"):
+            return None
+        binds = [v for v in self.deployment.service.volumes if not v.named and not v.source.startswith("/")]
+        folders = []
+        for vol in binds:
+            target = posixpath.normpath(vol.target)
+            if pattern == target or pattern.startswith(target.rstrip("/") + "/"):
+                folders.append((len(target), str(self.project_dir / vol.source) + pattern[len(target) :]))
+        if folders:
+            return [max(folders)[1]]
+        files = sorted(
+            (posixpath.normpath(v.target), str(self.project_dir / v.source))
+            for v in binds
+            if glob.has_magic(pattern) and fnmatch.fnmatch(posixpath.normpath(v.target), pattern)
+        )
+        return [source for _, source in files] or None
+
+    def expand(self, pattern: str, prefix: Path) -> tuple[list[Path], bool]:
+        """(the files an include names, whether it is a glob), as nginx resolves it against
+        ``prefix`` (:func:`missing` tells a non-glob's absent file), through the Compose
+        mounts first."""
+        is_glob = glob.has_magic(pattern)
+        # in a container, nginx's prefix is /etc/nginx (the official image's and Debian's)
+        mapped = self.through_mounts(pattern if os.path.isabs(pattern) else f"{CONTAINER_PREFIX}/{pattern}")
+        if mapped is None:
+            full = pattern if os.path.isabs(pattern) else os.path.join(prefix, pattern)
+            mapped = [full]
+        files: list[Path] = []
+        for item in mapped:
+            files += [Path(p) for p in sorted(glob.glob(item))] if glob.has_magic(item) else [Path(item)]
+        return files, is_glob
 
     def lookup(self, pattern: str, shown: str, line: int | None, tried: Path) -> Path | StockFile | None:
         """Resolve a missing, non-glob include written at ``shown``:``line``: a repository
@@ -139,7 +181,14 @@ def make_gixy_parser(cwd: Path, resolver: IncludeResolver) -> Any:
                 super().parse_block([node], parent)
 
         def _resolve_file_include(self, pattern: str, parent: Any) -> None:
-            tried = missing(pattern, self.cwd)
+            inside = pattern if os.path.isabs(pattern) else f"{CONTAINER_PREFIX}/{pattern}"
+            mapped = resolver.through_mounts(inside)
+            if mapped is not None and (glob.has_magic(pattern) or os.path.exists(mapped[0])):
+                for item in mapped:
+                    super()._resolve_file_include(item, parent)
+                return None
+            target = mapped[0] if mapped is not None else pattern
+            tried = missing(target, self.cwd)
             if tried is None:
                 return super()._resolve_file_include(pattern, parent)
             includer, line = self.path_info, self._include_line

@@ -334,8 +334,8 @@ def validate(
             break
         for stmt in _includes(payload["config"][0].get("parsed") or []):
             arg = stmt["args"][0]
-            files, is_glob = _resolve_include(arg, prefix)
-            tried = None if is_glob or dump_text is not None else missing(arg, prefix)
+            files, is_glob = resolver.expand(arg, prefix)  # through the Compose mounts, if any
+            tried = None if is_glob else missing(str(files[0]), prefix)
             if tried is not None:
                 found = resolver.lookup(arg, shown, stmt.get("line"), tried)
                 files = [found] if isinstance(found, Path) else []
