@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 from conftest import audit_project, failing, outcome
+from rich.console import Console
 from test_git_secrets import GIT_ENV, commit, git, rand, start_repo
 
 from golive.model import Audit, Status
+from golive.reports import html, markdown
+from golive.reports.terminal import render_console
 
 DB_PW = "db-" + rand(20)
 
@@ -79,3 +82,15 @@ def test_a_shallow_clone_says_what_it_missed_and_how_to_fix_it(origin: Path, tmp
     assert outcome(audit, "GL122") == [Status.SKIPPED]
     [gl122] = [g for g in audit.findings if g.id == "GL122"]
     assert "fetch-depth: 0" in gl122.reason
+
+
+def test_every_report_says_what_the_history_scan_covered(origin: Path) -> None:
+    audit = _audit(origin)
+    scanned = "scanned 4 commit(s) on all refs: 2 branch(es) (feature, main), 1 tag(s) (v1.0)"
+    [git_run] = [c for c in audit.collectors if c.name == "git"]
+    assert "scanned " + str(git_run.details["scanned"]) == scanned
+    assert scanned in markdown.render(audit)
+    assert scanned in html.render(audit)
+    console = Console(record=True, width=400)
+    render_console(audit, console)
+    assert f"git: {scanned}" in console.export_text()
