@@ -369,14 +369,14 @@ def discovered(project: Path, context: ComposeContext | None) -> NginxFacts:
 @pytest.mark.covers("GL711", "GL713", "pass")
 def test_an_absolute_include_is_followed_through_the_compose_mounts() -> None:
     """nginx.conf (mounted at /etc/nginx/nginx.conf) includes /etc/nginx/conf.d/*.conf, which
-    ./docker/nginx/conf.d is mounted at: the site is audited inside the http block that sets
+    ./docker/nginx/sites is mounted at: the site is audited inside the http block that sets
     server_tokens off and ssl_protocols."""
     facts = discovered(CONFD, ComposeContext(CONFD, {}))
     [main] = facts.files
     assert (main.path, main.kind, main.included) == (
         "docker/nginx/nginx.conf",
         "config",
-        ("docker/nginx/conf.d/shop.conf",),
+        ("docker/nginx/sites/shop.conf",),
     )
     assert main.deployment is not None
     assert main.deployment.how == "docker-compose.yml service nginx mounts it at /etc/nginx/nginx.conf"
@@ -387,10 +387,10 @@ def test_an_absolute_include_is_followed_through_the_compose_mounts() -> None:
 @pytest.mark.covers("GL711", "GL713", "fail")
 def test_without_the_mounts_the_site_file_is_audited_alone() -> None:
     """The same layout read without Compose: /etc/nginx/conf.d/*.conf matches nothing in the
-    repository, so conf.d/shop.conf is a fragment whose http block golive does not see."""
+    repository, so sites/shop.conf is a fragment whose http block golive does not see."""
     facts = discovered(CONFD, None)
-    assert [f.path for f in facts.files] == ["docker/nginx/nginx.conf", "docker/nginx/conf.d/shop.conf"]
-    site = "docker/nginx/conf.d/shop.conf"
+    assert [f.path for f in facts.files] == ["docker/nginx/nginx.conf", "docker/nginx/sites/shop.conf"]
+    site = "docker/nginx/sites/shop.conf"
     assert [f.location for f in run("GL711", facts) if f.failing] == [
         Location(path=site, line=11),
         Location(path=site, line=17),
@@ -398,3 +398,24 @@ def test_without_the_mounts_the_site_file_is_audited_alone() -> None:
     tls = [f for f in run("GL713", facts) if f.failing]
     assert [f.location for f in tls] == [Location(path=site, line=6), Location(path=site, line=17)]
     assert tls[1].evidence[0].startswith(f"server shop.example.com at {site}:17 listens with ssl and sets no")
+
+
+def test_an_etc_nginx_include_of_a_repository_file_reads_the_repository_not_this_machine(
+    tmp_path: Path,
+) -> None:
+    """deploy/nginx/ stands for /etc/nginx: ``include /etc/nginx/sites-enabled/*;`` reads
+    deploy/nginx/sites-enabled/, never the sites-enabled/ of the machine golive runs on
+    (Debian's nginx package puts its default site there)."""
+    nginx = tmp_path / "deploy" / "nginx"
+    (nginx / "sites-enabled").mkdir(parents=True)
+    (nginx / "nginx.conf").write_text(
+        "events {}\nhttp {\n    server_tokens off;\n    include /etc/nginx/sites-enabled/*;\n}\n"
+    )
+    (nginx / "sites-enabled" / "shop").write_text(
+        "server {\n    listen 80;\n    server_name shop.example.com;\n    return 301 https://$host$request_uri;\n}\n"
+    )
+    facts = discovered(tmp_path, None)
+    [main] = facts.files
+    assert (main.path, main.included) == ("deploy/nginx/nginx.conf", ("deploy/nginx/sites-enabled/shop",))
+    paths = {chain[-1].path for chain in walk((main.root,))}  # type: ignore[arg-type]
+    assert paths == {"deploy/nginx/nginx.conf", "deploy/nginx/sites-enabled/shop"}

@@ -97,13 +97,27 @@ class IncludeResolver:
         )
         return [source for _, source in files] or None
 
+    def mapped(self, pattern: str, prefix: str | Path) -> list[str] | None:
+        """Where the repository holds what an include names on the server, or None (then
+        nginx's own resolution applies): through the Compose mounts (relative includes start
+        at /etc/nginx, the official image's and Debian's prefix), else, for a file of the
+        repository, ``/etc/nginx/...`` under the folder that stands for /etc/nginx (the prefix),
+        never the /etc/nginx of the machine golive runs on."""
+        inside = pattern if os.path.isabs(pattern) else f"{CONTAINER_PREFIX}/{pattern}"
+        mounted = self.through_mounts(inside)
+        if mounted is not None:
+            return mounted
+        in_repo = (str(Path(prefix).resolve()) + "/").startswith(str(self.project_dir.resolve()) + "/")
+        if in_repo and pattern.startswith(CONTAINER_PREFIX + "/"):
+            return [str(prefix) + pattern[len(CONTAINER_PREFIX) :]]
+        return None
+
     def expand(self, pattern: str, prefix: Path) -> tuple[list[Path], bool]:
         """(the files an include names, whether it is a glob), as nginx resolves it against
         ``prefix`` (:func:`missing` tells a non-glob's absent file), through the Compose
         mounts first."""
         is_glob = glob.has_magic(pattern)
-        # in a container, nginx's prefix is /etc/nginx (the official image's and Debian's)
-        mapped = self.through_mounts(pattern if os.path.isabs(pattern) else f"{CONTAINER_PREFIX}/{pattern}")
+        mapped = self.mapped(pattern, prefix)
         if mapped is None:
             full = pattern if os.path.isabs(pattern) else os.path.join(prefix, pattern)
             mapped = [full]
@@ -181,8 +195,7 @@ def make_gixy_parser(cwd: Path, resolver: IncludeResolver) -> Any:
                 super().parse_block([node], parent)
 
         def _resolve_file_include(self, pattern: str, parent: Any) -> None:
-            inside = pattern if os.path.isabs(pattern) else f"{CONTAINER_PREFIX}/{pattern}"
-            mapped = resolver.through_mounts(inside)
+            mapped = resolver.mapped(pattern, self.cwd)
             if mapped is not None and (glob.has_magic(pattern) or os.path.exists(mapped[0])):
                 for item in mapped:
                     super()._resolve_file_include(item, parent)
