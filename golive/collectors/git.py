@@ -206,7 +206,7 @@ class GitFacts(FactsBase):
     def collector_details(self) -> dict[str, object]:
         """What the scan covered and missed, said once for the collector (reports list it
         with the collector, not on every finding): ``scanned`` and ``notes``."""
-        return {"scanned": self.scope(), "notes": self.gaps()}
+        return {"scanned": f"{self.scope()}: {self.refs_summary()}", "notes": self.gaps()}
 
     def refs_summary(self) -> str:
         """``"2 branch(es) (feature, main), 1 tag(s) (v1.0)"``: the refs ``--all`` walked

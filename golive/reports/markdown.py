@@ -433,7 +433,8 @@ def _header(audit: Audit) -> list[str]:
     out.append(
         "Collectors: "
         + "; ".join(
-            _collector(c.name, c.status, c.reason, c.details.get("notes", ())) for c in audit.collectors
+            _collector(c.name, c.status, c.reason, c.details.get("notes", ()), c.details.get("scanned", ""))
+            for c in audit.collectors
         )
         + "."
     )
@@ -441,8 +442,9 @@ def _header(audit: Audit) -> list[str]:
     return out
 
 
-def _collector(name: str, status: str, reason: str, notes: Sequence[str] = ()) -> str:
+def _collector(name: str, status: str, reason: str, notes: Sequence[str] = (), scanned: str = "") -> str:
     said = [reason] if reason else []
+    said += [f"scanned {scanned}"] if scanned else []
     said += [f"scanned in part: {note}" for note in notes]
     return f"{text(name)} {text(status)}" + (f" ({text('; '.join(said))})" if said else "")
 

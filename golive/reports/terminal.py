@@ -110,8 +110,10 @@ def _finding(f: Finding) -> Group:
 
 def _inputs(details: Mapping[str, Any]) -> list[str]:
     """The files a collector read and how each was found (nginx ``files``, gunicorn ``servers``),
-    and what it could not read (``notes``: the git history scanned in part), said once here."""
-    out = [f"scanned in part: {clean(str(note))}" for note in details.get("notes", ())]
+    and what it could not read (``notes``: the git history scanned in part), said once here,
+    after what it covered (``scanned``: commits and refs of the git history)."""
+    out = [f"scanned {clean(str(details['scanned']))}"] if details.get("scanned") else []
+    out += [f"scanned in part: {clean(str(note))}" for note in details.get("notes", ())]
     for entry in [*details.get("files", ()), *details.get("servers", ())]:
         if isinstance(entry, dict) and entry.get("found"):
             status = entry.get("status")
