@@ -256,6 +256,21 @@ def redact_value(value: object) -> object:
     return value
 
 
+def is_redacted(value: object) -> bool:
+    """True when ``value`` is or holds a redacted secret outside a URL's userinfo: the
+    probe's ``{"__secret__": ...}`` object, or a string holding :data:`PLACEHOLDER` in its
+    host, path or as a whole (``***``). A check reads such a value as unknown, never as data
+    (DESIGN.md, "Unknown is not pass, not fail"; issue 9, item 3). ``redis://:***@h:6379``
+    is not: only its password is hidden, its host is known."""
+    if isinstance(value, dict):
+        return "__secret__" in value
+    if isinstance(value, (list, tuple)):
+        return any(is_redacted(v) for v in value)
+    if isinstance(value, str) and PLACEHOLDER in value:
+        return PLACEHOLDER in URL_USERINFO_RE.sub(lambda m: m.group("scheme"), value)
+    return False
+
+
 def secret_parts(value: str) -> set[str]:
     """``value`` and its parts split on ``: / @ ? # & = ; ,`` that are 3 characters or longer
     (issue 9, item 2): what error text is scrubbed of for one secret."""

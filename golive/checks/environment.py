@@ -28,6 +28,7 @@ from golive.checks._util import (
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import SourceFacts
 from golive.model import Finding, Severity
+from golive.redact import is_redacted
 from golive.registry import CheckSpec, Facts, check
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", ".localhost", "0.0.0.0"}
@@ -144,15 +145,25 @@ def cache_credentials(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     connections from your application servers." A remote Redis or Memcached reached
     without any credential is open to anyone who can reach its port.
     """
+    unknown: list[str] = []
+    failed = False
     for alias, conf in _caches(facts[RuntimeFacts]).items():
         backend = str(conf.get("BACKEND", "")).lower()
         if not any(name in backend for name in CACHE_SERVERS):
             continue
         options = conf.get("OPTIONS") or {}
         has_option_password = any("PASSWORD" in str(k).upper() for k in options)
-        for loc in locations(conf.get("LOCATION")):
+        value = conf.get("LOCATION")
+        if isinstance(value, dict) and is_redacted(value):
+            unknown.append(f"CACHES[{alias!r}]")
+            continue
+        for loc in locations(value):
+            if is_redacted(loc):  # a redacted value is unknown, not a host (issue 9, item 3)
+                unknown.append(f"CACHES[{alias!r}]")
+                continue
             host, has_credentials = url_host(loc)
             if not is_loopback(host) and not has_credentials and not has_option_password:
+                failed = True
                 yield spec.fail(
                     subjects=["CACHES"],
                     location=where(facts, f"CACHES.{alias}.LOCATION"),
@@ -161,6 +172,11 @@ def cache_credentials(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                         f" at {loc} (host {host}, no credentials)"
                     ],
                 )
+    if unknown and not failed:
+        yield spec.skipped(
+            f"{', '.join(dict.fromkeys(unknown))} LOCATION is redacted (it holds a secret): its host is"
+            " unknown; check that the cache server asks for a password"
+        )
 
 
 def _cache_servers(runtime: RuntimeFacts) -> list[str]:
@@ -415,9 +431,15 @@ def smtp_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     (https://docs.djangoproject.com/en/stable/ref/settings/#email-use-tls); Django 6.1's
     MAILERS ``use_tls``/``use_ssl`` options.
     """
+    unknown: list[str] = []
+    failed = False
     for mailer in mailers(facts[RuntimeFacts]):
+        if mailer.backend == SMTP_BACKEND and not mailer.tls and is_redacted(mailer.host):
+            unknown.append(mailer.label)  # a redacted host is unknown (issue 9, item 3)
+            continue
         if mailer.backend != SMTP_BACKEND or mailer.tls or not mailer.host or is_loopback(mailer.host):
             continue
+        failed = True
         if mailer.alias is None:
             subjects, target = ["EMAIL_USE_TLS", "EMAIL_HOST"], "EMAIL_HOST"
         else:
@@ -426,6 +448,11 @@ def smtp_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             subjects=subjects,
             location=where(facts, target),
             evidence=[f"{mailer.label}: SMTP to {mailer.host!r} with neither TLS nor SSL"],
+        )
+    if unknown and not failed:
+        yield spec.skipped(
+            f"{', '.join(unknown)}: the SMTP host is redacted (it holds a secret), so whether it is"
+            " remote is unknown; use TLS or SSL to any remote mail server"
         )
 
 

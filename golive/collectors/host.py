@@ -41,7 +41,7 @@ from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
-from golive.redact import redact_words
+from golive.redact import is_redacted, redact_words
 from golive.registry import Facts, FactsBase
 
 APP_SERVERS = ("gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian")
@@ -447,6 +447,8 @@ def redis_targets(settings: dict[str, Any]) -> list[tuple[str, str, bool]]:
                 continue
             for one in value.replace(",", ";").split(";"):
                 one = one.strip()
+                if is_redacted(one):
+                    continue  # a redacted value is unknown, not a host to ping (issue 9, item 3)
                 parts = urlsplit(one if "://" in one else f"redis://{one}")
                 if parts.scheme == "unix":
                     target = parts.path

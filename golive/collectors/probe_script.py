@@ -35,9 +35,10 @@ Guarantees:
   (``error``, ``checks_error``, ``urls_error``, ``probe_errors``, a setting that raised) is
   scrubbed (``***``) of every secret seen, every secret-named environment value and URL
   userinfo, and each of their parts split on ``: / @ ? # & = ; ,`` of 3+ characters.
-  Django's check messages are scrubbed of every secret seen (4+ characters) and of the
-  values (6+ characters) of environment variables with secret-looking names; settings
-  strings of those values with 8+ characters.
+  Django's check messages and other settings' strings are scrubbed of those secrets seen
+  and secret-named environment values that look like secrets (8+ characters of two kinds,
+  not a host, address, URL or path): a value is redacted in its own place, and replaced
+  elsewhere only when it looks like a secret.
 - ``project_dir`` goes first on ``sys.path`` and this script's own directory is removed
   from it; ``DJANGO_SETTINGS_MODULE`` is set to ``settings_module``.
 - Exit status 0 whenever the output file was written, even when the settings failed;
@@ -464,6 +465,29 @@ def env_secret_parts() -> set[str]:
     return found
 
 
+#: Shapes of values that are no secret even where a secret-named dict holds them: a host
+#: name or dotted path, an IPv4/IPv6 address (with a port), a URL without userinfo, a path.
+NOT_SECRET_SHAPES = re.compile(
+    r"(?:[A-Za-z0-9_-]+\.)+[A-Za-z][A-Za-z0-9_-]*(?::\d+)?"
+    r"|\[?[0-9A-Fa-f:.]+\]?(?::\d+)?"
+    r"|[A-Za-z][A-Za-z0-9+.-]*://[^@\s]*"
+    r"|[~.]?/\S*"
+)
+
+
+def looks_secret(value: str) -> bool:
+    """True when ``value`` looks like a secret: 8+ characters of at least two kinds (lower
+    case, upper case, digits, others), and not a host, address, URL or path
+    (:data:`NOT_SECRET_SHAPES`). Only such values are replaced where they appear outside
+    their own place (another setting, Django's messages): a host or a plain word kept under
+    a secret-named dict is redacted there, never in ``CACHES`` or in ``'django-insecure-'``
+    (issue 9, item 3)."""
+    if len(value) < 8 or NOT_SECRET_SHAPES.fullmatch(value):
+        return False
+    kinds = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    return sum(any(kind(c) for c in value) for kind in kinds) >= 2
+
+
 def scrub(value: Json, targets: list[str]) -> Json:
     """``value`` with every occurrence of each target string replaced by ``***``."""
     if isinstance(value, str):
@@ -502,14 +526,17 @@ def scrub_result(
     Error text from the project's code (error, checks_error, urls_error, probe_errors, a
     setting that raised) is scrubbed of every secret seen, every secret of the environment
     (``env_parts``, see :func:`env_secret_parts`) and each of their parts of 3+ characters
-    (:func:`secret_parts`; issue 9, item 2). Django's check messages are scrubbed of every
-    secret seen of 4+ characters (shorter ones would garble every message) and every
-    secret-named environment value (6+ characters, see :func:`env_secret_values`); the
-    settings snapshot only of values of 8+ characters, so a weak password does not mangle
-    dotted paths such as ENGINE (it is still reported as a SECRET).
+    (:func:`secret_parts`; issue 9, item 2). Django's check messages and the settings
+    snapshot are scrubbed only of the secrets seen and the secret-named environment values
+    (:func:`env_secret_values`) that look like secrets (:func:`looks_secret`): a host or a
+    word kept under a secret-named dict is redacted in its own place only (issue 9, item 3),
+    and a weak password does not mangle dotted paths such as ENGINE (it is still reported as
+    a SECRET).
     """
     seen = {v for v in redactor.seen if len(v) >= 4}
     targets = sorted(seen | env_values, key=len, reverse=True)
+    # Elsewhere (Django's messages, other settings) only what looks like a secret is replaced.
+    cross = [t for t in targets if looks_secret(t)]
     # Error text comes from the project's code: every secret and each of its parts goes.
     parts = set(env_parts or ())
     for value in redactor.seen:
@@ -519,12 +546,11 @@ def scrub_result(
         if result.get(field) is not None:
             result[field] = scrub_url_userinfo(scrub(result[field], error_targets))
     if result.get("checks") is not None:
-        result["checks"] = scrub_url_userinfo(scrub(result["checks"], targets))
+        result["checks"] = scrub_url_userinfo(scrub(result["checks"], cross))
     for name, value in (result.get("settings") or {}).items():
         if isinstance(value, dict) and set(value) == {"__error__"}:
             result["settings"][name] = scrub_url_userinfo(scrub(value, error_targets))
-    long_targets = [t for t in targets if len(t) >= 8]
-    result["settings"] = scrub(result["settings"], long_targets)
+    result["settings"] = scrub(result["settings"], cross)
 
 
 def guarded(result: dict[str, Json], step: str, func: Callable[[], Json], field: str) -> None:
