@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from golive.checks import registry
-from golive.checks.gixy import GIXY_PLUGINS, GIXY_SEVERITY, GIXY_TEXT
+from golive.checks.gixy import GIXY_GOLIVE, GIXY_PLUGINS, GIXY_TEXT
 from golive.collectors import CollectorError
 from golive.collectors.nginx import NginxFacts, collect_files
 from golive.collectors.servers_nginx_read import GIXY_NOT_RUN, _top_level, nginx_binary, nginx_test
@@ -209,7 +209,7 @@ def test_nginx_t_names_the_error_of_a_config_it_refuses(tmp_path: Path) -> None:
     assert result.output == f'[emerg] unknown directive "proxy_buffer_sise" in {conf}:3'
 
 
-def test_every_gixy_plugin_has_one_golive_id_and_gixys_own_severity() -> None:
+def test_every_gixy_plugin_has_one_golive_id_and_records_gixys_own_severity() -> None:
     from gixy.core.plugins_manager import PluginsManager
 
     shipped = {c.__name__: c.severity for c in PluginsManager().plugins_classes}
@@ -218,7 +218,7 @@ def test_every_gixy_plugin_has_one_golive_id_and_gixys_own_severity() -> None:
     for plugin, (check_id, severity) in GIXY_PLUGINS.items():
         assert shipped[plugin] == severity, plugin
         spec = registry().get(check_id)
-        assert spec is not None and spec.severity is GIXY_SEVERITY[severity]
+        assert spec is not None and spec.severity is GIXY_GOLIVE[plugin]  # calibrated: docs/severity.md
         assert spec.reference == f"https://gixy.getpagespeed.com/checks/{plugin.replace('_', '-')}/"
     ids = sorted(i for i, _ in GIXY_PLUGINS.values())
     assert ids == [f"GL{n}" for n in range(750, 750 + len(ids))]

@@ -1,120 +1,300 @@
 """The web server as gixy-ng sees it (checklist section 7, ids GL750-GL784).
 
 gixy-ng's plugins run in-process by the nginx collector; each plugin gets one golive id
-(:data:`GIXY_PLUGINS`), with gixy-ng's severities mapped by :data:`GIXY_SEVERITY` (the
-one place they are mapped). golive's own nginx rules are GL701-GL714 in
+(:data:`GIXY_PLUGINS`), with golive's own severity for each, calibrated against what the
+rule can cost a Django site and the reason beside it (:data:`_GIXY_TABLE`,
+docs/severity.md). golive's own nginx rules are GL701-GL714 in
 :mod:`golive.checks.webserver`. Source: gixy-ng's check pages
 (https://gixy.getpagespeed.com/checks/).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 from golive.checks._nginx import gixy_unknown
+from golive.checks._tls import INTERMEDIATE_CIPHERS, Profile, profile
 from golive.collectors.nginx import GixyResult, NginxFacts
 from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.servers_nginx import PASS_DIRECTIVES, walk
 from golive.facts.nginx import STOCK_SOURCE
 from golive.model import Finding, Severity, Status
 from golive.registry import CheckSpec, Facts, check
 
 # --- gixy-ng: one id per plugin --------------------------------------------------------------
 
-#: gixy-ng's severities → golive's (the one place they are mapped).
+#: gixy-ng's severities → golive's scale (for the record: golive's own severity of each plugin
+#: is calibrated in :data:`_GIXY_TABLE`).
 GIXY_SEVERITY = {
     "HIGH": Severity.HIGH,
     "MEDIUM": Severity.MEDIUM,
     "LOW": Severity.LOW,
     "UNSPECIFIED": Severity.INFO,
 }
+_GIXY_RANK = {"UNSPECIFIED": 0, "LOW": 1, "MEDIUM": 2, "HIGH": 3}
+#: Plugins whose reports go above the plugin's own severity (gixy-ng's highest per-report one).
+_GIXY_TOP = {
+    "origins": "HIGH",
+    "add_header_multiline": "HIGH",
+    "add_header_redefinition": "MEDIUM",
+    "missing_resolver": "HIGH",
+}
 
-#: The gixy-ng plugins, one golive id each: "id gixy-severity plugin: title", then the
-#: remediation, indented. ``nginx_cves`` is not run: it needs the server's nginx version.
+#: The gixy-ng plugins, one golive id each: "id gixy-severity golive-severity plugin: title",
+#: then the remediation, then (``why:``, over one or more lines) why golive's severity is
+#: what it is for a Django site (see
+#: docs/severity.md), each indented. golive's severity is the highest the check reports
+#: (what ``golive checks`` lists); a report gixy-ng itself ranks below the plugin's top
+#: severity is lowered by as many steps (:func:`gixy_severity`). ``nginx_cves`` is not run:
+#: it needs the server's nginx version.
 _GIXY_TABLE = r"""
-GL750 MEDIUM host_spoofing: the proxied Host header may be spoofed
+GL750 MEDIUM LOW host_spoofing: the proxied Host header may be spoofed
     proxy_set_header Host $host;  # not $http_host
-GL751 HIGH http_splitting: possible HTTP response splitting
+    why: Django checks every Host against ALLOWED_HOSTS (GL201 reports a wildcard), so a spoofed Host
+        is refused before an absolute URL is built from it
+GL751 HIGH HIGH http_splitting: possible HTTP response splitting
     Keep $uri and unescaped captures out of headers.
-GL752 HIGH ssrf: possible server-side request forgery
+    why: a link anyone can send makes the site answer with headers of the attacker's choosing, such
+        as a Set-Cookie on the site's domain or a body with script
+GL752 HIGH HIGH ssrf: possible server-side request forgery
     Never build proxy_pass targets from request data.
-GL753 HIGH alias_traversal: path traversal through alias
+    why: a request picks where nginx connects, reaching services that only trust the server's own
+        network (the database, the cloud metadata endpoint)
+GL753 HIGH HIGH alias_traversal: path traversal through alias
     location /static/ { alias /srv/static/; }
-GL754 UNSPECIFIED origins: Origin/Referer check matches untrusted domains
+    why: /static../ reads the parent of the aliased folder, which on a Django server is often the
+        project with its settings and env file
+GL754 UNSPECIFIED MEDIUM origins: Origin/Referer check matches untrusted domains
     Anchor it: ~ ^https://(www\.)?example\.com$
-GL755 HIGH valid_referers: valid_referers accepts requests without a Referer
+    why: the gate the regex guards (CORS headers added by nginx, usually) opens to an attacker's
+        domain; Django's CSRF check still compares Origin with CSRF_TRUSTED_ORIGINS, so state-
+        changing requests stay protected
+GL755 HIGH LOW valid_referers: valid_referers accepts requests without a Referer
     Remove `none` from valid_referers.
-GL756 LOW add_header_redefinition: a nested add_header drops the parent's
+    why: a Referer check is hotlink protection, not access control: Django's CSRF protection does not
+        rely on it, and clients may omit the header anyway
+GL756 LOW MEDIUM add_header_redefinition: a nested add_header drops the parent's
     Repeat the parent's add_header lines.
-GL757 LOW add_header_multiline: a header value spans several lines
+    why: a location that drops the server's HSTS or CSP loses that protection (gixy-ng ranks the
+        report medium then); dropping other headers is low
+GL757 LOW LOW add_header_multiline: a header value spans several lines
     Write the header value on one line.
-GL758 LOW add_header_content_type: Content-Type set with add_header
+    why: the header is sent broken or cut; it spoils the header it carries (a CSP that no longer
+        applies) but exposes nothing by itself
+GL758 LOW LOW add_header_content_type: Content-Type set with add_header
     default_type text/plain;
-GL759 HIGH version_disclosure: server_tokens discloses the nginx version
+    why: responses carry two Content-Type headers and browsers pick one; a correctness problem,
+        seldom a security one
+GL759 HIGH LOW version_disclosure: server_tokens discloses the nginx version
     server_tokens off;  # in the http block
-GL760 HIGH weak_ssl_tls: weak TLS protocols or ciphers
+    why: the version opens nothing by itself; it tells a scanner which nginx CVEs to try, and the
+        version's own vulnerabilities are what matters
+GL760 HIGH HIGH weak_ssl_tls: weak TLS configuration
     ssl_protocols TLSv1.2 TLSv1.3;
-GL761 MEDIUM hsts_header: missing or weak HSTS in nginx
+    why: by what fired, judged by Mozilla's TLS profile: NULL, export or anonymous suites (no
+        encryption or no authentication) high; RC4, 3DES or TLSv1.0/1.1 medium; a missing directive,
+        a selection golive cannot prove strong or ssl_prefer_server_ciphers on low
+GL761 MEDIUM MEDIUM hsts_header: missing or weak HSTS in nginx
     add_header Strict-Transport-Security "max-age=31536000" always;
-GL762 LOW default_server_flag: servers share a socket without default_server
+    why: without HSTS an attacker on the path can strip the first plain-http request (the same as
+        Django's security.W004); a short max-age is low
+GL762 LOW LOW default_server_flag: servers share a socket without default_server
     listen 80 default_server;  # GL701
-GL763 HIGH if_is_evil: if inside a location
+    why: nginx picks the first server as the default, which may not be the one meant to catch unknown
+        hosts (GL701 judges what the default server does)
+GL763 HIGH MEDIUM if_is_evil: if inside a location
     In a location, use `if` only with return or rewrite ... last.
-GL764 HIGH allow_without_deny: allow without deny
+    why: directives in such an if apply in surprising ways (proxy headers or access rules silently
+        not applied); a correctness risk that can weaken a protection, not an exposure by itself
+GL764 HIGH HIGH allow_without_deny: allow without deny
     allow 10.0.0.0/8; deny all;
-GL765 MEDIUM return_bypasses_allow_deny: return bypasses allow/deny
+    why: the location meant to be restricted (an admin, a metrics endpoint) is open to everyone
+GL765 MEDIUM LOW return_bypasses_allow_deny: return bypasses allow/deny
     Move `return` out of the guarded location.
-GL766 MEDIUM status_page_exposed: stub_status reachable by anyone
+    why: what the return sends (usually a redirect or a fixed text) is answered to everyone; the
+        guarded content itself stays behind allow/deny
+GL766 MEDIUM LOW status_page_exposed: stub_status reachable by anyone
     location = /status { stub_status; allow 127.0.0.1; deny all; }
-GL767 MEDIUM filesystem_root_exposure: the filesystem root is served
+    why: connection counters only: no user data, no configuration
+GL767 MEDIUM HIGH filesystem_root_exposure: the filesystem root is served
     root /srv/app/public;  # never /
-GL768 MEDIUM error_log_off: error_log off writes to a file named off
+    why: any file nginx's user can read is downloadable, the project's settings, env file and keys
+        included
+GL768 MEDIUM LOW error_log_off: error_log off writes to a file named off
     error_log /dev/null crit;
-GL769 MEDIUM hash_without_default: map or geo without a default
+    why: errors go to a file named off in nginx's prefix, not where anyone looks; nothing is exposed
+GL769 MEDIUM LOW hash_without_default: map or geo without a default
     map $x $y { default 0; ... }
-GL770 MEDIUM invalid_regex: reference to a capture group that does not exist
+    why: an unmatched value gives an empty string; a correctness risk, which matters only where the
+        map decides access
+GL770 MEDIUM LOW invalid_regex: reference to a capture group that does not exist
     Use only the regex's own groups.
-GL771 HIGH regex_redos: regular expression open to ReDoS
+    why: the reference expands to nothing, breaking a rewrite or redirect; nothing is exposed
+GL771 HIGH MEDIUM regex_redos: regular expression open to ReDoS
     Rewrite the regex without nested quantifiers.
-GL772 LOW unanchored_regex: unanchored location regex
+    why: a crafted URL ties up a worker (availability); no data is exposed
+GL772 LOW LOW unanchored_regex: unanchored location regex
     location ~ \.php$ { ... }
-GL773 LOW regex_exact_match: regex location that could be an exact match
+    why: the location matches more URLs than meant; slower, and surprising, seldom unsafe
+GL773 LOW INFO regex_exact_match: regex location that could be an exact match
     location = /health { ... }
-GL774 MEDIUM proxy_pass_normalized: proxy_pass with a path normalises the URI
+    why: performance only: an exact match is cheaper than a regex
+GL774 MEDIUM LOW proxy_pass_normalized: proxy_pass with a path normalises the URI
     proxy_pass http://app;  # no URI part
-GL775 MEDIUM missing_resolver: proxy target resolved only at start-up
+    why: Django receives the decoded, normalised path and routes it by its own URLconf; the risk is
+        an nginx location rule that the decoded path escapes, rare when routing is left to Django
+GL775 MEDIUM MEDIUM missing_resolver: proxy target resolved only at start-up
     resolver 127.0.0.53; set $up app; ...
-GL776 HIGH resolver_external: resolver points at an external DNS server
+    why: when the target's address changes (a cloud load balancer, gixy-ng ranks those high) nginx
+        keeps sending requests to the old address until reloaded: an outage, or traffic to an
+        address now someone else's; other hosts are low
+GL776 HIGH MEDIUM resolver_external: resolver points at an external DNS server
     resolver 127.0.0.53;
-GL777 MEDIUM try_files_is_evil_too: try_files without open_file_cache
+    why: answers from a resolver across the internet can be spoofed, and a spoofed proxy target
+        receives the site's requests; a resolver that only serves OCSP stapling is low (the CA signs
+        OCSP answers: a spoofed one only makes stapling fail)
+GL777 MEDIUM INFO try_files_is_evil_too: try_files without open_file_cache
     open_file_cache max=1000 inactive=20s;
-GL778 LOW low_keepalive_requests: keepalive_requests below 1000
+    why: performance only: extra file-system lookups per request
+GL778 LOW INFO low_keepalive_requests: keepalive_requests below 1000
     keepalive_requests 1000;
-GL779 MEDIUM worker_rlimit_nofile_vs_connections: worker_rlimit_nofile below 2 x worker_connections
+    why: performance only: clients reconnect more often
+GL779 MEDIUM LOW worker_rlimit_nofile_vs_connections: worker_rlimit_nofile below 2 x worker_connections
     worker_rlimit_nofile 2048;
-GL780 LOW http2_misdirected_request: TLS default server without a 421 safeguard
+    why: under heavy load workers run out of file descriptors and refuse connections (availability at
+        peak); nothing is exposed
+GL780 LOW LOW http2_misdirected_request: TLS default server without a 421 safeguard
     location / { return 421; }
-GL781 MEDIUM ssl_stapling_without_resolver: OCSP stapling without a resolver
+    why: an HTTP/2 connection reused for another name may reach the wrong server; GL701 covers
+        unknown hosts
+GL781 MEDIUM LOW ssl_stapling_without_resolver: OCSP stapling without a resolver
     resolver 127.0.0.53;
-GL782 LOW ssl_stapling_letsencrypt: OCSP stapling for a Let's Encrypt certificate
+    why: stapling silently does nothing; clients check revocation themselves (or, as browsers do, not
+        at all): slower, not less safe
+GL782 LOW INFO ssl_stapling_letsencrypt: OCSP stapling for a Let's Encrypt certificate
     ssl_stapling off;
-GL783 HIGH ssl_ecdh_curve: ssl_ecdh_curve names only post-quantum groups
+    why: Let's Encrypt ended its OCSP service in 2025: stapling does nothing and logs an error
+GL783 HIGH MEDIUM ssl_ecdh_curve: ssl_ecdh_curve names only post-quantum groups
     ssl_ecdh_curve X25519MLKEM768:X25519;
-GL784 HIGH quic_bpf_reuseport: quic_bpf with reuseport
+    why: clients without those groups cannot connect at all: an outage for them, no exposure
+GL784 HIGH LOW quic_bpf_reuseport: quic_bpf with reuseport
     Drop `quic_bpf on` or `reuseport`, or upgrade nginx.
+    why: QUIC connections may drop after a reload; HTTP/3 clients fall back to HTTP/2
 """
 #: gixy-ng plugin → (golive id, gixy-ng's severity for it).
 GIXY_PLUGINS: dict[str, tuple[str, str]] = {}
 #: gixy-ng plugin → (title, remediation).
 GIXY_TEXT: dict[str, tuple[str, str]] = {}
-_LINES = _GIXY_TABLE.strip("\n").splitlines()
-for _head, _fix in zip(_LINES[::2], _LINES[1::2], strict=True):
+#: gixy-ng plugin → golive's severity (the highest the check reports).
+GIXY_GOLIVE: dict[str, Severity] = {}
+#: gixy-ng plugin → why golive's severity is what it is for a Django site.
+GIXY_REASON: dict[str, str] = {}
+for _entry in re.split(r"\n(?=GL\d)", _GIXY_TABLE.strip("\n")):
+    _head, _fix, *_why = _entry.splitlines()
     _words, _title = _head.split(": ", 1)
-    _id, _severity, _plugin = _words.split()
+    _id, _severity, _golive, _plugin = _words.split()
     GIXY_PLUGINS[_plugin], GIXY_TEXT[_plugin] = (_id, _severity), (_title, _fix.strip())
+    GIXY_GOLIVE[_plugin] = Severity[_golive]
+    GIXY_REASON[_plugin] = " ".join(w.strip() for w in _why).removeprefix("why: ")
 
 
-def _gixy_finding(spec: CheckSpec, result: GixyResult) -> Finding:
+def gixy_severity(plugin: str, reported: str) -> Severity:
+    """golive's severity of one gixy-ng report: the plugin's calibrated severity
+    (:data:`GIXY_GOLIVE`), lowered by as many steps as gixy-ng ranks this report below the
+    plugin's top severity (``add_header_redefinition`` is medium when a security header is
+    dropped, low otherwise). Never above the plugin's golive severity."""
+    top = _GIXY_RANK[_GIXY_TOP.get(plugin, GIXY_PLUGINS[plugin][1])]
+    drop = max(0, top - _GIXY_RANK.get(reported, top))
+    return Severity(max(Severity.INFO, GIXY_GOLIVE[plugin] - drop))
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """What one kind of weak_ssl_tls report is about: severity, title, subjects, fix."""
+
+    severity: Severity
+    title: str
+    remediation: str
+    out_of_profile: Callable[[Profile], bool] = lambda p: True
+
+
+def _weak_tls_variant(result: GixyResult, prof: Profile) -> _Variant | None:
+    """GL760's title, severity and fix for what gixy-ng's weak_ssl_tls reported (its summary),
+    judged by Mozilla's TLS profile; None when the report is within the profile."""
+    summary = result.summary
+    label = prof.label
+    ciphers = f"ssl_ciphers {INTERMEDIATE_CIPHERS};  # {label}"
+    if summary == "Insecure TLS protocols enabled":
+        old = [
+            p
+            for p in ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+            if re.search(rf"\b{re.escape(p)}\b", result.reason)
+        ]
+        if all(p in prof.protocols for p in old):
+            return None
+        return _Variant(
+            Severity.MEDIUM,
+            "TLS protocols older than TLSv1.2 are enabled",
+            f"{prof.nginx_protocols}  # {label}",
+        )
+    if summary == "Weak SSL/TLS ciphers enabled":
+        broken = re.search(r"\b(NULL|ADH|AECDH|EXP)", result.reason)
+        return _Variant(
+            Severity.HIGH if broken else Severity.MEDIUM,
+            "ssl_ciphers enables weak cipher suites"
+            + (" (no encryption or no authentication)" if broken else ""),
+            ciphers,
+        )
+    if summary == "Possibly weak SSL/TLS cipher selection":
+        return _Variant(Severity.LOW, "ssl_ciphers selects suites golive cannot prove strong", ciphers)
+    if summary == "Server cipher preference enabled unnecessarily":
+        return _Variant(
+            Severity.LOW,
+            "ssl_prefer_server_ciphers on: the server's cipher order overrides the client's",
+            f"ssl_prefer_server_ciphers off;  # {label}: with only strong suites, let the client"
+            " pick (ChaCha20 for phones without AES hardware)",
+        )
+    if summary == "Missing ssl_protocols directive":
+        return _Variant(
+            Severity.LOW,
+            "no ssl_protocols: nginx's default list applies (TLSv1 and TLSv1.1 before nginx 1.23.4)",
+            f"{prof.nginx_protocols}  # {label}",
+        )
+    if summary == "Missing ssl_ciphers directive":
+        return _Variant(
+            Severity.LOW,
+            "no ssl_ciphers: nginx's default HIGH:!aNULL:!MD5 applies, with suites without forward secrecy",
+            ciphers,
+        )
+    return _Variant(Severity.HIGH, "weak TLS configuration", f"{prof.nginx_protocols}\n{ciphers}")
+
+
+def _resolves_at_run_time(nginx: NginxFacts) -> bool:
+    """True when some proxy target is resolved while nginx runs: a variable in a ``*_pass``
+    (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass: "the server name
+    is searched among the described server groups, and, if not found, is determined using
+    a resolver"), or an upstream ``server ... resolve``."""
+    for f in nginx.parsed:
+        assert f.root is not None
+        for chain in walk((f.root,)):
+            node = chain[-1]
+            if node.name in PASS_DIRECTIVES and any("$" in a for a in node.args):
+                return True
+            if node.name == "server" and not node.is_block and "resolve" in node.args[1:]:
+                return True
+    return False
+
+
+_OCSP_ONLY = (
+    "nginx resolves no proxy target at run time here (no variable in a *_pass, no upstream server"
+    " with resolve): the resolver serves OCSP stapling, whose answers the CA signs, so a spoofed"
+    " answer can only make stapling fail"
+)
+
+
+def _gixy_finding(spec: CheckSpec, result: GixyResult, facts: Facts) -> Finding | None:
     evidence = [result.summary + (f": {result.reason}" if result.reason else "")]
     if result.source.startswith(STOCK_SOURCE):
         evidence.append(f"in {result.source} (the file is not in the repository)")
@@ -122,13 +302,28 @@ def _gixy_finding(spec: CheckSpec, result: GixyResult) -> Finding:
         evidence.append(f"in {result.source} (nginx -T dump)")
     excerpt = [line.replace("\t", "    ").rstrip() for line in result.excerpt.splitlines()]
     evidence += [line for line in excerpt if line.strip()][:12]
-    finding = spec.fail(
+    severity = gixy_severity(result.plugin, result.severity)
+    title, remediation = None, None
+    if result.plugin == "weak_ssl_tls":
+        variant = _weak_tls_variant(result, profile(facts))
+        if variant is None:
+            return None
+        severity, title, remediation = (
+            min(variant.severity, spec.severity),
+            variant.title,
+            variant.remediation,
+        )
+    elif result.plugin == "resolver_external" and not _resolves_at_run_time(facts[NginxFacts]):
+        severity = min(severity, Severity.LOW)
+        evidence.append(_OCSP_ONLY)
+    return spec.fail(
         subjects=[_subject(result)],
         location=result.location,
         evidence=evidence,
+        severity=severity,
+        title=title,
+        remediation=remediation,
     )
-    severity = GIXY_SEVERITY.get(result.severity, spec.severity)
-    return replace(finding, severity=severity) if severity != spec.severity else finding
 
 
 def _subject(result: GixyResult) -> str:
@@ -144,27 +339,31 @@ def _suppressed(facts: Facts, result: GixyResult) -> bool:
 
 
 def _gixy_check(plugin: str) -> CheckSpec:
-    check_id, severity = GIXY_PLUGINS[plugin]
+    check_id, gixy = GIXY_PLUGINS[plugin]
     title, remediation = GIXY_TEXT[plugin]
+    golive = GIXY_GOLIVE[plugin]
     url = f"https://gixy.getpagespeed.com/checks/{plugin.replace('_', '-')}/"
 
     def run(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         nginx = facts[NginxFacts]
         for result in nginx.gixy:
             if result.plugin == plugin and not _suppressed(facts, result):
-                finding = _gixy_finding(spec, result)
+                finding = _gixy_finding(spec, result, facts)
+                if finding is None:
+                    continue
                 unknown = gixy_unknown(nginx, plugin, result.location, result.directive)
                 yield replace(finding, status=Status.SKIPPED, reason=unknown) if unknown else finding
 
     run.__doc__ = (
         f"gixy-ng's ``{plugin}`` plugin, run in-process on the parsed configuration; its page "
-        f"{url} explains the risk and the fix. Severity as gixy-ng gives it ({severity}),"
-        " through :data:`GIXY_SEVERITY`."
+        f"{url} explains the risk and the fix. gixy-ng ranks it {gixy}; golive reports it at most"
+        f" {golive.label}: {GIXY_REASON[plugin]}. A report gixy-ng ranks lower is lowered as"
+        " many steps (docs/severity.md)."
     )
     return check(
         check_id,
         title=f"gixy-ng {plugin}: {title}",
-        severity=GIXY_SEVERITY[severity],
+        severity=golive,
         needs=(NginxFacts,),
         reference=url,
         remediation=remediation,
@@ -207,4 +406,4 @@ gixy_ssl_stapling_letsencrypt = _gixy_check("ssl_stapling_letsencrypt")
 gixy_ssl_ecdh_curve = _gixy_check("ssl_ecdh_curve")
 gixy_quic_bpf_reuseport = _gixy_check("quic_bpf_reuseport")
 
-__all__ = ["GIXY_PLUGINS", "GIXY_SEVERITY", "GIXY_TEXT"]
+__all__ = ["GIXY_GOLIVE", "GIXY_PLUGINS", "GIXY_REASON", "GIXY_SEVERITY", "GIXY_TEXT", "gixy_severity"]
