@@ -117,3 +117,34 @@ def test_fresh_production_values_pass_on_the_same_repository(repo: dict[str, str
     # The deleted env file is now an ordinary history finding, the test fixture a placeholder.
     assert [g.subjects for g in failing(result, "GL122")] == [("APP_DB_PASSWORD",)]
     assert [g.subjects for g in failing(result, "GL128")] == [("REDIS_URL",)]
+
+
+def test_vendor_tokens_in_settings_without_a_secret_name_are_compared_too(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A Slack webhook and an OpenAI key production reads into settings whose names say
+    nothing of secrets: the probe fingerprints (and hides) every vendor-format token in a
+    setting's value, so the copy committed in a deleted env file is found live."""
+    hook = "https://hooks." + "slack.com/services/T" + rand(10).upper()
+    hook += "/B" + rand(10).upper() + "/" + rand(24)
+    openai = "sk-" + "proj-" + rand(74) + "T3Blbk" + "FJ" + rand(74)
+    root = start_repo(tmp_path_factory.mktemp("live-tokens") / "shop")
+    commit(
+        root,
+        "Integrations",
+        "2024-03-01T10:00:00+00:00",
+        {
+            "deploy/integrations.env": f"SLACK_HOOK={hook}\nOPENAI={openai}\n",
+            PRODUCTION: "from .base import *  # noqa\n"
+            'SLACK_HOOK = os.environ["SLACK_HOOK"]\nOPENAI = os.environ["OPENAI"]\n',
+        },
+    )
+    commit(root, "No env files", "2024-03-02T10:00:00+00:00", {"deploy/integrations.env": None})
+    result = audit_project(root, env={"SLACK_HOOK": hook, "OPENAI": openai}, no_history=True)
+    found = {f.subjects[0]: f for f in failing(result, "GL100")}
+    assert sorted(found) == ["OPENAI", "SLACK_HOOK"]
+    assert found["SLACK_HOOK"].evidence[0].startswith("SLACK_HOOK as Django loads it (")
+    assert found["SLACK_HOOK"].evidence[1].startswith("git: Slack incoming webhook URL https://hooks.")
+    assert found["OPENAI"].location == Location(path="deploy/integrations.env", line=2)
+    text = repr(result)
+    assert hook not in text and openai not in text
