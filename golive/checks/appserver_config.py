@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from golive.checks._nginx import fail_or_unknown, internal_reason
 from golive.checks._util import PROCESS_LOCAL_CACHES, where
 from golive.collectors.gunicorn import AppServer, GunicornFacts
 from golive.collectors.nginx import NginxFacts
@@ -525,7 +526,11 @@ def unix_socket_trust(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             ]
             if overwritten:
                 continue
-            yield spec.fail(
+            yield fail_or_unknown(  # unknown: an unread include may set it; moot behind another proxy
+                spec,
+                block,
+                "the X-Forwarded-Proto header nginx sends",
+                internal_reason(nginx, block),
                 subjects=["proxy_set_header", "X-Forwarded-Proto", "forwarded_allow_ips"],
                 location=node.location,
                 evidence=[
