@@ -466,3 +466,22 @@ def test_a_development_compose_file_is_known_by_what_it_starts(tmp_path: Path) -
         Severity.HIGH,
         Confidence.LIKELY,
     )
+
+
+def test_a_committed_env_file_of_a_development_setup_weighs_low(tmp_path: Path) -> None:
+    root = start_repo(tmp_path / "shop")
+    commit(
+        root,
+        "Local docker setup",
+        "2024-01-01T00:00:00+00:00",
+        {
+            "compose/local/django/.env": f"DJANGO_SECRET_KEY={rand_mixed(50)}\n",
+            ".env": f"SENDGRID_PASSWORD={rand_mixed(30)}\n",
+        },
+    )
+    files = {f.location.path: f for f in failing(audit_project(root, no_history=True), "GL125") if f.location}
+    assert files["compose/local/django/.env"].severity is Severity.LOW
+    assert files["compose/local/django/.env"].evidence[-1] == (
+        "lives in development configuration: in the local/ folder ('local'): weighs low"
+    )
+    assert (files[".env"].severity, files[".env"].confidence) == (Severity.HIGH, Confidence.LIKELY)

@@ -153,6 +153,7 @@ def secret_key_shared(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 evidence=[
                     f"{what} (fingerprint {key.fingerprint}) equals {a.target} in {module} at {a.location}"
                 ],
+                confidence=Confidence.CONFIRMED,  # equal keyed fingerprints: a fact
             )
 
 

@@ -32,6 +32,7 @@ from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo
 from golive.secrets.evidence import PUBLIC_BY_DESIGN
+from golive.secrets.places import LABELS, PRODUCTION, place
 
 REMOVING = (
     "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/"
@@ -351,14 +352,20 @@ def sensitive_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         best = min((s.confidence for s in held), key=list(Confidence).index, default=None)
         if tracked.kind != "env":
             best = None
+        where, why_there = place(tracked.location.path)
+        # A key in tests/, the env file of a development compose: low. local_settings.py is
+        # "local" by its convention, not a development file: it is where servers keep secrets.
+        outside = where not in PRODUCTION and tracked.kind != "local-settings"
         yield spec.fail(
             subjects=[tracked.location.path],
             location=tracked.location,
             evidence=[
                 f"committed at HEAD {git.head[:10]}: {tracked.describe()}",
                 *(f"holds {s.describe()}" for s in held),
+                *([f"lives in {LABELS.get(where, where)}: {why_there}: weighs low"] if outside else []),
             ],
             confidence=best,
+            severity=min(spec.severity, Severity.LOW) if outside else None,
         )
     if len(clean) == len(found):
         note = f"; committed env files holding no secret: {', '.join(clean)}" if clean else ""
@@ -393,7 +400,7 @@ def database_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 
 @check(
     "GL128",
-    title="placeholder secrets in git (information, not a failure)",
+    title="placeholders and public values in git (information, not a failure)",
     severity=Severity.INFO,
     needs=(GitFacts,),
     reference=CHECKLIST + "#secret-key",
