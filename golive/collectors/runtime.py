@@ -167,11 +167,12 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
 def _from_repository_root(err: dict[str, Any], ctx: AuditContext) -> None:
     """Make the probe's error location (relative to the Django root it ran in) relative to
     the repository root, as every path in a report is; and when the settings module is not
-    found on the Django root's ``sys.path``, say which folder that was and why."""
+    found on the ``sys.path`` of a Django root in a subfolder, say which folder that was
+    and why."""
     file = err.get("file")
     if isinstance(file, str) and file and not os.path.isabs(file) and ctx.django_dir != ctx.project_dir:
         err["file"] = str((ctx.django_dir / file).relative_to(ctx.project_dir))
-    if str(err.get("hint") or "").startswith("check --settings"):
+    if str(err.get("hint") or "").startswith("check --settings") and ctx.django_dir != ctx.project_dir:
         try:
             root = ctx.django_dir.relative_to(ctx.project_dir).as_posix() or "."
         except ValueError:
