@@ -121,6 +121,12 @@ def _validate(table: dict[str, Any], path: Path) -> Config:
     timeout = table.get("timeout")
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
         raise ConfigError(f"{path.name}: [tool.golive] timeout must be a positive number")
+    tls_profile = _str(table, "tls_profile", path)
+    if tls_profile is not None and tls_profile not in ("modern", "intermediate", "old"):
+        raise ConfigError(
+            f"{path.name}: [tool.golive] tls_profile must be modern, intermediate or old"
+            " (Mozilla's server-side TLS profiles)"
+        )
     return Config(
         path=path,
         settings=_str(table, "settings", path),

@@ -121,11 +121,15 @@ def test_careless_deployment_every_problem_is_found(
     assert [line.rsplit(": ", 1)[0] for line in gl814.evidence] == [
         f"{target} pinned to TLSv1: accepted",
         f"{target} pinned to TLSv1.1: accepted",
+        "Mozilla server-side TLS, intermediate profile",
     ]
+    assert gl814.evidence[-1].endswith(": only TLSv1.2 and TLSv1.3")
 
     gl816 = only(a, "GL816")
     assert gl816.subjects == ("ssl_ciphers",)
-    (line,) = gl816.evidence
+    assert gl816.severity is Severity.LOW  # a fallback: browsers get forward secrecy (issue 13)
+    line, profile = gl816.evidence
+    assert profile.startswith("Mozilla server-side TLS, intermediate profile: RSA key exchange is not")
     assert line.startswith(
         f"TLS 1.2 handshake with bookshop.test:{careless.https_port} via 127.0.0.1 offering"
     )

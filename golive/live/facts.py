@@ -211,7 +211,9 @@ class TlsFacts:
     10: expired, 18/19: self-signed). ``legacy`` maps ``TLSv1``/``TLSv1.1`` to
     ``accepted``, ``refused`` or ``untested: <why>``; ``static_rsa`` is the same for a
     handshake offering only RSA key transport suites (``accepted: AES128-GCM-SHA256``),
-    empty when not tried. ``protocol`` and ``cipher`` are what the first handshake
+    empty when not tried; ``browser_tls12`` the same for a TLS 1.2 handshake offering what a
+    browser offers (forward-secret suites first: ``accepted: AES128-GCM-SHA256`` means the
+    server chose RSA key transport over them). ``protocol`` and ``cipher`` are what the first handshake
     negotiated. ``error`` is set when no handshake at all succeeded.
     """
 
@@ -226,6 +228,7 @@ class TlsFacts:
     cert: CertInfo | None = None
     legacy: Mapping[str, str] = field(default_factory=dict)
     static_rsa: str = ""
+    browser_tls12: str = ""
     error: str | None = None
 
     @property

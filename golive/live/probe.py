@@ -49,7 +49,7 @@ from golive.live.client import (
     url_port,
 )
 from golive.live.facts import FILES, PROBE_ORIGIN, SECURITY_TXT, Exchange, SiteFacts, TlsFacts
-from golive.live.tls import LEGACY, inspect_tls, legacy_version, static_rsa
+from golive.live.tls import LEGACY, browser_tls12, inspect_tls, legacy_version, static_rsa
 
 TRAVERSAL_FILES = ("manage.py", ".env")
 DEFAULT_STATIC_PREFIXES = ("/static", "/media")
@@ -183,7 +183,7 @@ class _SiteProbe:
         addr = self.opts.client.resolver.lookup(self.t.host, port)
         timeout = self.opts.client.timeout
         async with self.limit:
-            main, rsa, *versions = await asyncio.gather(
+            main, rsa, browser, *versions = await asyncio.gather(
                 asyncio.to_thread(
                     inspect_tls,
                     self.t.host,
@@ -194,6 +194,7 @@ class _SiteProbe:
                     legacy=False,
                 ),
                 asyncio.to_thread(static_rsa, self.t.host, port, addr, timeout=timeout),
+                asyncio.to_thread(browser_tls12, self.t.host, port, addr, timeout=timeout),
                 *(
                     asyncio.to_thread(legacy_version, self.t.host, port, addr, n, timeout=timeout)
                     for n in LEGACY
@@ -201,7 +202,9 @@ class _SiteProbe:
             )
         assert isinstance(main, TlsFacts)
         legacy = dict(zip(LEGACY, map(str, versions), strict=True))
-        return main if main.error else replace(main, legacy=legacy, static_rsa=str(rsa))
+        if main.error:
+            return main
+        return replace(main, legacy=legacy, static_rsa=str(rsa), browser_tls12=str(browser))
 
     async def run(self) -> SiteFacts:
         """Probe the site (see the module docstring); jobs started ahead of need are

@@ -10,7 +10,10 @@ Four to five handshakes per ``host:port`` (no HTTP request is sent on them):
    OpenSSL's security level may forbid the client even to offer them, so these
    handshakes lower it (``@SECLEVEL=0``); when this OpenSSL cannot offer a version at
    all the result is ``untested`` with the reason, never a false "refused";
-4. one TLS 1.2 handshake offering only RSA key transport suites (:func:`static_rsa`).
+4. one TLS 1.2 handshake offering only RSA key transport suites (:func:`static_rsa`);
+5. one TLS 1.2 handshake offering what a browser offers, forward-secret suites first and
+   RSA key transport ones after them (:func:`browser_tls12`): whether a modern client that
+   cannot use TLS 1.3 still gets forward secrecy.
 
 The certificate's fields are read with ``cryptography`` (the standard library gives no
 key size for an unverified certificate).
@@ -141,6 +144,28 @@ def static_rsa(host: str, port: int, address: str | None, *, timeout: float) -> 
     try:
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2  # TLS 1.3 has no RSA key transport
         ctx.set_ciphers("kRSA:@SECLEVEL=0")
+    except (ValueError, ssl.SSLError) as exc:
+        return f"untested: this OpenSSL cannot offer them ({exc})"
+    return _offer(ctx, host, address or host, port, timeout)
+
+
+#: A browser's TLS 1.2 offer, in its order (Chrome and Firefox: ECDHE AEAD suites, then the
+#: RSA key transport ones they still send for old servers).
+BROWSER_TLS12 = (
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:AES256-SHA"
+)
+
+
+def browser_tls12(host: str, port: int, address: str | None, *, timeout: float) -> str:
+    """A TLS 1.2 handshake offering :data:`BROWSER_TLS12`: ``accepted: CIPHER`` (the suite the
+    server chose: a ``kRSA`` one means a modern client gets no forward secrecy), ``refused`` or
+    ``untested: why``."""
+    ctx = _unverified()
+    try:
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers(BROWSER_TLS12 + ":@SECLEVEL=0")
     except (ValueError, ssl.SSLError) as exc:
         return f"untested: this OpenSSL cannot offer them ({exc})"
     return _offer(ctx, host, address or host, port, timeout)

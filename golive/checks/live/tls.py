@@ -1,5 +1,7 @@
 """Live site, TLS (GL810–GL817): chain, host name, expiry, protocol versions, key size,
-key exchange.
+key exchange. The protocol and key-exchange rules (GL814, GL816, GL817) follow Mozilla's
+server-side TLS guidelines, "intermediate" profile unless ``tls_profile`` in ``[tool.golive]``
+says otherwise (:mod:`golive.checks._tls`); their evidence names the profile.
 
 See :mod:`golive.checks.live` for what the checks read and how outcomes are made.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from golive.checks._tls import INTERMEDIATE_CIPHERS, profile
 from golive.checks.live._common import EXPIRY_WARN_DAYS, _sites
 from golive.collectors.live import LiveFacts
 from golive.live.facts import SiteFacts
@@ -201,8 +204,11 @@ def cert_expiring(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def legacy_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """RFC 8996 "formally deprecates Transport Layer Security (TLS) versions 1.0 (RFC
     2246) and 1.1 (RFC 4346)": they lack modern cipher suites and are refused by current
-    browsers, so accepting them only serves downgraded or outdated clients.
+    browsers, so accepting them only serves downgraded or outdated clients. Mozilla's
+    server-side TLS guidelines allow them in the "old" profile only: with ``tls_profile =
+    "old"`` in ``[tool.golive]`` (a site that must serve very old clients) they pass.
     """
+    prof = profile(facts)
     for site, outcome in _tls_sites(facts, spec):
         if outcome is not None:
             yield outcome
@@ -211,16 +217,22 @@ def legacy_tls(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         assert tls is not None
         accepted = [v for v, r in tls.legacy.items() if r.startswith("accepted")]
         untested = [f"{v}: {r}" for v, r in tls.legacy.items() if r.startswith("untested")]
-        if accepted:
+        where = Location(path=site.https_origin or site.url)
+        lines = [f"TLS handshake with {tls.target} pinned to {v}: {tls.legacy[v]}" for v in accepted]
+        if accepted and all(v in prof.protocols for v in accepted):
+            yield spec.passed(
+                subjects=["ssl_protocols"],
+                location=where,
+                evidence=[*lines, f"{prof.label}: {', '.join(prof.protocols)} allowed"],
+            )
+        elif accepted:
             yield spec.fail(
                 subjects=["ssl_protocols"],
-                location=Location(path=site.https_origin or site.url),
-                evidence=[
-                    f"TLS handshake with {tls.target} pinned to {v}: {tls.legacy[v]}" for v in accepted
-                ],
+                location=where,
+                evidence=[*lines, f"{prof.label}: only {' and '.join(prof.protocols)}"],
             )
         elif untested and len(untested) == len(tls.legacy):
-            yield spec.skipped("; ".join(untested), location=Location(path=site.https_origin or site.url))
+            yield spec.skipped("; ".join(untested), location=where)
 
 
 @check(
@@ -255,11 +267,7 @@ def weak_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             )
 
 
-MOZILLA_INTERMEDIATE = (
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
-    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
-    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305"
-)
+MOZILLA_INTERMEDIATE = INTERMEDIATE_CIPHERS
 
 
 @check(
@@ -274,14 +282,27 @@ MOZILLA_INTERMEDIATE = (
 
         ssl_ciphers {MOZILLA_INTERMEDIATE};
         ssl_prefer_server_ciphers off;
+
+    Reported medium when a modern client gets no forward secrecy, low when RSA key exchange
+    is only a fallback for clients that offer nothing better (pass with tls_profile = "old").
     """,
 )
 def rsa_key_exchange(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """RFC 9325 (BCP 195) §4.1: implementations "SHOULD NOT negotiate cipher suites based
     on RSA key transport, a.k.a. 'static RSA'": whoever obtains the certificate's private
-    key later can decrypt every recorded session. Mozilla's server-side TLS guidelines
-    list none of them. Tested with a TLS 1.2 handshake that offers only such suites.
+    key later can decrypt every recorded session. Judged by Mozilla's server-side TLS
+    guidelines (https://wiki.mozilla.org/Security/Server_Side_TLS), "intermediate" profile
+    unless ``tls_profile`` says otherwise:
+
+    - **medium**: a modern client gets no forward secrecy: offered what a browser offers
+      over TLS 1.2 (forward-secret suites first), the server chose RSA key transport. SSL
+      Labs caps the grade for this; no Mozilla profile allows it.
+    - **low**: RSA key exchange is accepted only from a client that offers nothing better
+      (tested with a TLS 1.2 handshake offering only such suites), while modern clients get
+      forward secrecy: a fallback for very old clients, outside the intermediate and modern
+      profiles; the "old" profile allows it (pass).
     """
+    prof = profile(facts)
     for site, outcome in _tls_sites(facts, spec):
         if outcome is not None:
             yield outcome
@@ -289,13 +310,44 @@ def rsa_key_exchange(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         tls = site.tls
         assert tls is not None
         where = Location(path=site.https_origin or site.url)
+        browser = tls.browser_tls12
+        chosen = browser.split(": ", 1)[1] if browser.startswith("accepted: ") else ""
+        if chosen and not _forward_secret(chosen):
+            yield spec.fail(
+                subjects=["ssl_ciphers", "ssl_prefer_server_ciphers"],
+                location=where,
+                evidence=[
+                    f"TLS 1.2 handshake with {tls.target} offering a browser's suites, forward-secret"
+                    f" ones first: the server chose {chosen}",
+                    f"{prof.label}: a modern client got no forward secrecy (the server prefers RSA key"
+                    " exchange over the forward-secret suites it was offered)",
+                ],
+            )
+            continue
         if tls.static_rsa.startswith("accepted"):
+            line = (
+                f"TLS 1.2 handshake with {tls.target} offering only RSA key exchange suites (kRSA):"
+                f" {tls.static_rsa}"
+            )
+            if prof.rsa_kex:
+                yield spec.passed(
+                    subjects=["ssl_ciphers"],
+                    location=where,
+                    evidence=[
+                        line,
+                        f"{prof.label}: RSA key exchange is allowed for very old clients; a modern"
+                        " client negotiated forward secrecy",
+                    ],
+                )
+                continue
             yield spec.fail(
                 subjects=["ssl_ciphers"],
                 location=where,
+                severity=Severity.LOW,
                 evidence=[
-                    f"TLS 1.2 handshake with {tls.target} offering only RSA key exchange suites (kRSA):"
-                    f" {tls.static_rsa}"
+                    line,
+                    f"{prof.label}: RSA key exchange is not in the profile; a modern client negotiated"
+                    " forward secrecy, so only clients that offer nothing better fall back to it",
                 ],
             )
         elif tls.static_rsa.startswith("untested") or not tls.static_rsa:
@@ -308,6 +360,11 @@ def rsa_key_exchange(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 location=where,
                 evidence=[f"TLS 1.2 handshake with {tls.target} offering only kRSA suites: refused"],
             )
+
+
+def _forward_secret(cipher: str) -> bool:
+    """True for an (EC)DHE suite or a TLS 1.3 one (every TLS 1.3 suite is forward-secret)."""
+    return cipher.startswith(("ECDHE-", "DHE-", "EDH-", "TLS_"))
 
 
 @check(
@@ -345,7 +402,12 @@ def no_tls13(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         elif tls.protocol != "TLSv1.3" and not ssl_has_tls13():
             yield spec.skipped("this Python's OpenSSL cannot offer TLS 1.3", location=where)
         elif tls.protocol != "TLSv1.3":
-            yield spec.fail(subjects=["ssl_protocols"], location=where, evidence=[line])
+            prof = profile(facts)
+            yield spec.fail(
+                subjects=["ssl_protocols"],
+                location=where,
+                evidence=[line, f"{prof.label}: {', '.join(prof.protocols)}"],
+            )
         else:
             yield spec.passed(subjects=["ssl_protocols"], location=where, evidence=[line])
 
