@@ -419,3 +419,23 @@ def test_an_etc_nginx_include_of_a_repository_file_reads_the_repository_not_this
     assert (main.path, main.included) == ("deploy/nginx/nginx.conf", ("deploy/nginx/sites-enabled/shop",))
     paths = {chain[-1].path for chain in walk((main.root,))}  # type: ignore[arg-type]
     assert paths == {"deploy/nginx/nginx.conf", "deploy/nginx/sites-enabled/shop"}
+
+
+def test_compose_interpolation_keeps_what_it_does_not_know() -> None:
+    from golive.facts.compose import interpolate
+
+    env = {"DOMAIN": "shop.example.com", "EMPTY": ""}
+    assert interpolate("${DOMAIN}", env) == "shop.example.com"
+    assert interpolate("$DOMAIN:8000", env) == "shop.example.com:8000"
+    assert interpolate("${PORT:-8000} ${EMPTY:-x} ${EMPTY-x}", env) == "8000 x "
+    assert interpolate("${DOMAIN:+tls} ${MISSING:+tls}", env) == "tls "
+    assert interpolate("${SECRET:?set it} ${MISSING} $$HOME", env) == "${SECRET:?set it} ${MISSING} $HOME"
+
+
+def test_a_compose_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    shutil.copytree(TRAEFIK, tmp_path / "shop")
+    (tmp_path / "shop" / "compose.override.yml").write_text("services:\n  nginx: [unclosed\n")
+    facts = composed(tmp_path / "shop")
+    [error] = facts.collector_details["compose files not read"]
+    assert error.startswith("compose.override.yml: ")
+    assert facts.files[0].deployment is not None  # the other Compose file still counts

@@ -113,13 +113,15 @@ class NginxFile:
 @dataclass(frozen=True, kw_only=True)
 class NginxFacts(FactsBase):
     """The nginx inputs (every one parsed: a broken one is a :class:`CollectorError`) and
-    gixy-ng's results over them.
+    gixy-ng's results over them; ``compose_errors`` names the Compose files that could not
+    be read for the files' context (each with its reason).
     """
 
     collector: ClassVar[str] = "nginx"
     files: tuple[NginxFile, ...]
     gixy: tuple[GixyResult, ...] = ()
     gixy_version: str = ""
+    compose_errors: tuple[str, ...] = ()
 
     @property
     def parsed(self) -> list[NginxFile]:
@@ -160,6 +162,7 @@ class NginxFacts(FactsBase):
                 for f in self.files
             ],
             "gixy-ng": self.gixy_version,
+            **({"compose files not read": list(self.compose_errors)} if self.compose_errors else {}),
         }
 
 
@@ -378,6 +381,7 @@ def collect_files(
         files=tuple(files),
         gixy=tuple(results),
         gixy_version=str(getattr(gixy, "version", "")),
+        compose_errors=tuple(context.errors) if context is not None else (),
     )
 
 

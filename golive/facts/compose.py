@@ -80,9 +80,10 @@ class Service:
 
 
 def interpolate(text: str, env: Mapping[str, str]) -> str:
-    """Compose's interpolation of ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}`` and
-    ``$VAR`` with ``env``; ``$$`` is a literal ``$``. An unset variable without a default is
-    kept as written (golive does not know it), never replaced by an empty string."""
+    """Compose's interpolation of ``${VAR}``, ``${VAR:-default}``, ``${VAR-default}``,
+    ``${VAR:+alternative}`` and ``$VAR`` with ``env``; ``$$`` is a literal ``$``. An unset
+    variable without a default (``${VAR}``, ``${VAR:?error}``) is kept as written (golive
+    does not know it), never replaced by an empty string."""
 
     def one(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(4)
@@ -90,6 +91,8 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
         value = env.get(name)
         if op in (":-", "-"):
             return value if value is not None and (value or op == "-") else (default or "")
+        if op in (":+", "+"):
+            return (default or "") if value is not None and (value or op == "+") else ""
         return value if value is not None else match.group(0)
 
     parts = text.split("$$")
