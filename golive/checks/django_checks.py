@@ -12,6 +12,7 @@ and with Django's text, when nginx or the live site proves the redirect or HSTS
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from golive.checks.django_proxy import settle
@@ -298,6 +299,32 @@ _LEVEL_SEVERITY = {
 }
 
 
+#: Warnings about a build artefact absent from a source checkout: staticfiles.W004 ("The
+#: directory '...' in the STATICFILES_DIRS setting does not exist."), third-party ``*.W004``
+#: alike ("The directory '...' does not exist."), wagtailadmin.W001 ("CSS for the Wagtail
+#: admin is missing"). A front-end bundle or compiled CSS built at image build time is
+#: missing from the repository by design: low, with what to do (docs/severity.md).
+ABSENT_ARTEFACT = re.compile(
+    r"\b(director(y|ies)|folders?|paths?|files?|css|js|javascript|assets?|bundles?|manifest|static)\b"
+    r".*\b(does not exist|do not exist|is missing|are missing|not found|cannot be found)",
+    re.IGNORECASE | re.DOTALL,
+)
+ABSENT_NOTE = (
+    "a build artefact absent from a source checkout: built at image build time? then run"
+    " the audit on the built tree (the image, or the directory the build writes)"
+)
+
+
+def _severity(msg: DjangoMessage, known: DjangoCheck | None) -> tuple[Severity, str]:
+    """golive's severity of one of Django's messages, and a note when a rule lowered it:
+    golive's catalogue entry, else Django's level (:data:`_LEVEL_SEVERITY`); a warning about
+    an absent build artefact (:data:`ABSENT_ARTEFACT`) is low."""
+    severity = known.severity if known else _LEVEL_SEVERITY.get(msg.level, Severity.MEDIUM)
+    if msg.level <= 30 and ABSENT_ARTEFACT.search(msg.msg):
+        return min(severity, Severity.LOW), ABSENT_NOTE
+    return severity, ""
+
+
 def django_reference(check_id: str) -> str:
     """The URL of the part of Django's check reference that documents ``check_id``."""
     return CHECKS_DOC + ("#security" if check_id.startswith("security.") else "")
@@ -329,6 +356,9 @@ def _finding(msg: DjangoMessage, facts: Facts) -> Finding:
     evidence = [f"{msg.id}: {msg.msg}"]
     if msg.obj and msg.obj != "None":
         evidence.append(f"object: {msg.obj}")
+    severity, note = _severity(msg, known)
+    if note:
+        evidence.append(note)
     status, reason = Status.FAIL, ""
     if msg.silenced:
         status, reason = Status.SKIPPED, "silenced by SILENCED_SYSTEM_CHECKS"
@@ -342,7 +372,7 @@ def _finding(msg: DjangoMessage, facts: Facts) -> Finding:
         id=msg.id,
         section=known.section if known else _section_for_unknown(msg),
         status=status,
-        severity=known.severity if known else _LEVEL_SEVERITY.get(msg.level, Severity.MEDIUM),
+        severity=severity,
         title=known.title if known else msg.msg.split("\n")[0][:160],
         subjects=subjects,
         location=location,
