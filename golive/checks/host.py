@@ -12,7 +12,8 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator
 
-from golive.collectors.host import HostFacts
+from golive.collectors.host import FileMode, HostFacts
+from golive.collectors.source import SourceFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -32,15 +33,17 @@ def _mode(mode: int) -> str:
 
 @check(
     "GL920",
-    title="settings, .env or key files are readable by other users",
+    title="settings, .env or key files holding secrets are readable by other users",
     severity=Severity.HIGH,
     needs=(HostFacts,),
     reference=CHECKLIST + "#secret-key",
     remediation="""
     Let only the application's user (and its group) read them:
 
-        chown app:app .env site_conf/settings/*.py deploy/server.key
-        chmod 640 .env site_conf/settings/*.py deploy/server.key
+        chown app:app .env site_conf/settings/production.py deploy/server.key
+        chmod 640 .env site_conf/settings/production.py deploy/server.key
+
+    Better still, move the secret out of the settings module into the environment.
     """,
 )
 def readable_secrets(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
@@ -48,18 +51,60 @@ def readable_secrets(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     every local user can read gives the key, the database password and the TLS key to
     any compromised service account on the machine. Looked at: the settings package's
     modules, ``local_settings.py``, ``.env`` files (not ``.env.example``) and private keys.
+
+    A file's permissions matter in proportion to what it holds (docs/severity.md): a private
+    key or an environment file is high; a settings module is high when it holds a secret as
+    a literal (the source collector's judgement of each assignment), not reported when every
+    secret it uses comes from the environment (it is code, like the rest of the project),
+    and low when golive did not read it (not in the audited settings chain).
     """
     host = facts[HostFacts]
+    source = facts.get(SourceFacts)
     for f in host.files:
-        if f.other_readable:
-            yield spec.fail(
-                subjects=[f.path],
-                location=Location(path=f.path),
-                evidence=[
-                    f"{f.path} ({KINDS[f.kind]}): mode {_mode(f.mode)}, owner {f.owner}:{f.group}:"
-                    " every local user can read it"
-                ],
-            )
+        if not f.other_readable:
+            continue
+        weighed = _weigh(f, source)
+        if weighed is None:
+            continue
+        severity, note = weighed
+        yield spec.fail(
+            subjects=[f.path],
+            location=Location(path=f.path),
+            severity=severity,
+            evidence=[
+                f"{f.path} ({KINDS[f.kind]}): mode {_mode(f.mode)}, owner {f.owner}:{f.group}:"
+                " every local user can read it",
+                *([note] if note else []),
+            ],
+        )
+
+
+def _same_file(a: str, b: str) -> bool:
+    return a == b or a.endswith("/" + b) or b.endswith("/" + a)
+
+
+def _weigh(f: FileMode, source: SourceFacts | None) -> tuple[Severity, str] | None:
+    """(severity, note) of a world-readable file by what it holds; None: it holds no secret."""
+    if f.kind != "settings":
+        return Severity.HIGH, ""
+    everything = [
+        *(source.assignments if source else ()),
+        *(a for m in (source.other_modules if source else {}).values() for a in m),
+    ]
+    mine = [a for a in everything if _same_file(a.location.path, f.path)]
+    if not mine:
+        return Severity.LOW, "golive did not read what it holds (not in the audited settings chain)"
+    secrets = [
+        a
+        for a in mine
+        if a.kind == "literal" and a.secret is not None and a.confidence is not None and not a.placeholder
+    ]
+    if not secrets:
+        return None
+    names = ", ".join(dict.fromkeys(a.target for a in secrets))
+    where = ", ".join(str(a.location) for a in secrets)
+    plural = "literals" if len(secrets) > 1 else "a literal"
+    return Severity.HIGH, f"it holds {names} as {plural} ({where})"
 
 
 @check(
