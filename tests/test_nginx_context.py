@@ -439,3 +439,19 @@ def test_a_compose_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
     [error] = facts.collector_details["compose files not read"]
     assert error.startswith("compose.override.yml: ")
     assert facts.files[0].deployment is not None  # the other Compose file still counts
+
+
+@pytest.mark.covers("GL703", "GL704", "pass")
+def test_an_nginx_image_built_from_the_repository_is_read_through_its_dockerfile_copies() -> None:
+    """nginx/Dockerfile copies nginx.conf into /etc/nginx/conf.d and conf.d/ to
+    /etc/nginx/snippets/; nginx.conf includes /etc/nginx/snippets/proxy.conf."""
+    project = FIXTURES / "layouts" / "nginx-image"
+    facts = discovered(project, ComposeContext(project, {}))
+    [site] = facts.files
+    assert (site.path, site.included, site.includes) == ("nginx/nginx.conf", ("nginx/conf.d/proxy.conf",), ())
+    assert site.deployment is not None
+    assert site.deployment.how == (
+        "docker-compose.prod.yml service nginx copies it to /etc/nginx/conf.d/nginx.conf in its image"
+    )
+    for check_id in ("GL703", "GL704"):
+        assert [f.status for f in run(check_id, facts)] == [Status.PASS], check_id

@@ -128,12 +128,13 @@ def _django_side(other: Service, want: str, django_dir: str, repo_dir: str) -> s
         found = other.source_of(want)
         return _on_host(*found) if found is not None else None
     tail = posixpath.relpath(want, django_dir)
-    for vol in other.volumes:  # a volume mounted where BASE_DIR/tail is in the container
+    shared = [v for v in other.volumes if not v.copied]  # an image's copy is shared with no one
+    for vol in shared:  # a volume mounted where BASE_DIR/tail is in the container
         target = posixpath.normpath(vol.target)
         if vol.named and (target.endswith("/" + tail) or target.strip("/") == tail):
             return _on_host(vol, "")
     host = posixpath.relpath(want, repo_dir) if repo_dir and (want + "/").startswith(repo_dir + "/") else ""
-    for vol in other.volumes:  # the repository (or a folder of it holding BASE_DIR) bind-mounted
+    for vol in shared:  # the repository (or a folder of it holding BASE_DIR) bind-mounted
         source = posixpath.normpath(vol.source)
         if host and not vol.named and (source == "." or (host + "/").startswith(source + "/")):
             return posixpath.normpath(host)

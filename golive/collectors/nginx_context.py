@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from golive.collectors.servers_common import deployment_files, display_path
-from golive.facts.compose import Service, interpolate, strings, volume
+from golive.facts.compose import Service, Volume, interpolate, strings, volume
 from golive.facts.nginx import NginxDeployment
 
 SERVICES_RE = re.compile(r"^services\s*:", re.MULTILINE)
@@ -31,11 +31,16 @@ PRODUCTION_RE = re.compile(r"prod", re.IGNORECASE)
 DEVELOPMENT_RE = re.compile(r"local|dev|test|ci\b|override", re.IGNORECASE)
 
 
-def read_compose(path: Path, shown: str, base: str, env: Mapping[str, str]) -> list[Service]:
+def read_compose(
+    path: Path, shown: str, base: str, env: Mapping[str, str], project_dir: Path | None = None
+) -> list[Service]:
     """The services of the Compose file at ``path`` (``shown`` as the report names it; ``base``
     its folder relative to the project, for relative bind mounts and build contexts). ``env``
-    interpolates ``${VAR}``. Raises ``yaml.YAMLError``/``OSError``/``UnicodeDecodeError`` for
-    a file that cannot be read; returns ``[]`` for YAML that is not a Compose file."""
+    interpolates ``${VAR}``. A built service's Dockerfile ``COPY``s from the context are
+    added to its volumes as ``copied`` ones (with ``project_dir``). Raises
+    ``yaml.YAMLError``/``OSError``/``UnicodeDecodeError`` for a file that cannot be read;
+    returns ``[]`` for YAML that is not a Compose file."""
+    project_dir = project_dir or path.parent
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -52,23 +57,63 @@ def read_compose(path: Path, shown: str, base: str, env: Mapping[str, str]) -> l
         environment.update(strings(spec.get("environment"), env))
         build = spec.get("build")
         context = build.get("context", ".") if isinstance(build, Mapping) else build
+        dockerfile = (
+            str(build.get("dockerfile") or "Dockerfile") if isinstance(build, Mapping) else "Dockerfile"
+        )
+        context_rel = posixpath.normpath(posixpath.join(base, str(context))) if context else ""
+        copies = _copies(project_dir, context_rel, dockerfile) if context_rel else []
         command = spec.get("command")
         out.append(
             Service(
                 name=str(name),
                 file=shown,
                 image=interpolate(str(spec.get("image") or ""), env),
-                build=posixpath.normpath(posixpath.join(base, str(context))) if context else "",
+                build=context_rel,
                 ports=tuple(
                     str(p.get("published", p)) if isinstance(p, Mapping) else str(p)
                     for p in spec.get("ports") or []
                 ),
-                volumes=tuple(v for v in (volume(i, base, env) for i in spec.get("volumes") or []) if v),
+                volumes=tuple(v for v in (volume(i, base, env) for i in spec.get("volumes") or []) if v)
+                + tuple(copies),
                 environment=environment,
                 labels=strings(spec.get("labels"), env),
                 command=" ".join(map(str, command)) if isinstance(command, list) else str(command or ""),
             )
         )
+    return out
+
+
+def _copies(project_dir: Path, context: str, dockerfile: str) -> list[Volume]:
+    """The final stage's ``COPY``/``ADD`` of the build context, as ``copied`` volumes (Docker's
+    rules: a folder's contents go to the destination; a file goes to it, or into it when it
+    ends with ``/`` or several sources are copied). A Dockerfile that cannot be read adds none
+    (the application-server collector reports it)."""
+    from golive.collectors.appservers.dockerfiles import read
+
+    path = project_dir / context / dockerfile
+    try:
+        image = read(path, display_path(path, project_dir))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
+    out = []
+    for copy in image.copies:
+        for source in copy.sources:
+            if any(c in source for c in "*?[") or "://" in source:
+                continue
+            rel = posixpath.normpath(posixpath.join(context, source))
+            is_file = (project_dir / rel).is_file()
+            # a destination that exists as a folder in the image receives the file: "/" at its
+            # end, several sources, or (a guess) a file with a suffix copied to a name without
+            # one or to a "*.d" folder (COPY nginx.conf /etc/nginx/conf.d)
+            dest_name = posixpath.basename(copy.dest.rstrip("/"))
+            into = (
+                copy.dest.endswith("/")
+                or len(copy.sources) > 1
+                or dest_name.endswith(".d")
+                or ("." in posixpath.basename(rel) and "." not in dest_name)
+            )
+            target = posixpath.join(copy.dest, posixpath.basename(rel)) if is_file and into else copy.dest
+            out.append(Volume(source=rel, target=posixpath.normpath(target), copied=True))
     return out
 
 
@@ -112,7 +157,7 @@ class ComposeContext:
                     continue
                 values = {**_dotenv(path.parent / ".env"), **(env or {})}
                 base = posixpath.dirname(shown) or "."
-                services = read_compose(path, shown, base, values)
+                services = read_compose(path, shown, base, values, project_dir)
             except Exception as exc:  # a broken YAML file costs its own context only
                 self.errors.append(f"{shown}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
                 continue
@@ -136,10 +181,15 @@ class ComposeContext:
                     if not vol.named and source not in (".", "") and inside:
                         rest = posixpath.relpath(rel, source)
                         target = vol.target if rest == "." else posixpath.join(vol.target, rest)
-                        mounts.append((not _nginx_like(service), -len(source), service, target))
+                        how = (
+                            f"copies it to {target} in its image" if vol.copied else f"mounts it at {target}"
+                        )
+                        mounts.append(
+                            (not _nginx_like(service), vol.copied, -len(source), service, target, how)
+                        )
             if mounts:
-                _, _, service, target = min(mounts, key=lambda m: (m[0], m[1]))
-                return self._deployment(service, services, target, f"mounts it at {target}")
+                _, _, _, service, target, how = min(mounts, key=lambda m: (m[0], m[1], m[2]))
+                return self._deployment(service, services, target, how)
         for services in self.files:
             for service in services:
                 build = service.build

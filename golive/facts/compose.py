@@ -25,11 +25,14 @@ INTERPOLATE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\
 @dataclass(frozen=True, kw_only=True)
 class Volume:
     """One mount: ``source`` (a repository path relative to the project, an absolute host path,
-    or a named volume when ``named``), and ``target`` (the path inside the container)."""
+    or a named volume when ``named``), and ``target`` (the path inside the container). A
+    ``copied`` one is a Dockerfile ``COPY`` into the service's image: the container holds a
+    copy made at build time, not a directory shared with another service."""
 
     source: str
     target: str
     named: bool = False
+    copied: bool = False
 
     @property
     def key(self) -> str:
@@ -65,12 +68,14 @@ class Service:
             k.startswith("traefik.http.routers.") for k in self.labels
         )
 
-    def source_of(self, path: str) -> tuple[Volume, str] | None:
-        """The mount a container ``path`` is on (the longest ``target`` prefix) and the rest
-        of the path below it; None when no volume holds it."""
+    def source_of(self, path: str, *, copies: bool = False) -> tuple[Volume, str] | None:
+        """The mount a container ``path`` is on (the longest ``target`` prefix; image copies
+        too when ``copies``) and the rest of the path below it; None when none holds it."""
         path = posixpath.normpath(path)
         best: tuple[Volume, str] | None = None
         for vol in self.volumes:
+            if vol.copied and not copies:
+                continue
             target = posixpath.normpath(vol.target)
             if path == target or path.startswith(target.rstrip("/") + "/"):
                 rest = posixpath.relpath(path, target) if path != target else ""
