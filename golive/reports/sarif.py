@@ -69,8 +69,14 @@ def _rule(
     remediation: str = "",
     tags: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    help_md = (rationale + "\n\n" if rationale else "") + (
-        "**Fix**\n\n" + _md_block(remediation) if remediation else ""
+    ceiling = (
+        f"Severity: {severity.label} at most; a result is lower when what it found costs less"
+        " (its own level says; golive's docs/severity.md)."
+    )
+    help_md = (
+        (rationale + "\n\n" if rationale else "")
+        + ("**Fix**\n\n" + _md_block(remediation) + "\n\n" if remediation else "")
+        + ceiling
     )
     rule: dict[str, Any] = {
         "id": rule_id,
