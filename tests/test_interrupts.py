@@ -200,3 +200,26 @@ def test_sigterm_while_the_browser_takes_a_screenshot_stops_golive_probe_cleanly
                 os.kill(pid, signal.SIGKILL)
         server.shutdown()
         server.server_close()
+
+
+def test_a_signal_that_python_cannot_raise_where_it_lands_still_stops_golive_at_once() -> None:
+    """A signal handled inside a weakref callback (as importlib's module locks have, so a
+    Ctrl-C during start-up lands there): Python cannot raise there and reports the
+    exception as "ignored" (sys.unraisablehook). golive must stop all the same, with its
+    one line, not a traceback, and without waiting for its watchdog."""
+    script = (
+        "import os, signal, sys, time, weakref\n"
+        "from golive import processes\n"
+        "processes.install_signal_handlers()\n"
+        "class Thing: pass\n"
+        "thing = Thing()\n"
+        "ref = weakref.ref(thing, lambda _: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.5)))\n"
+        "del thing\n"
+        "time.sleep(5)\n"
+        "print('went on', file=sys.stderr)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    took = time.monotonic() - started
+    assert (done.returncode, done.stderr) == (130, "golive: interrupted\n")
+    assert took < 5
