@@ -154,7 +154,7 @@ class NginxFacts(FactsBase):
                     "included": list(f.included),
                     "status": "ok" if f.ok else "error",
                     "errors": [str(e) for e in f.errors],
-                    "nginx -t": (f.nginx_test.output or "ok") if f.nginx_test.ran else "not run",
+                    "nginx -t": f.nginx_test.output or ("ok" if f.nginx_test.ran else "not run"),
                     **({"includes not on disk": [str(n) for n in f.includes]} if f.includes else {}),
                     **({"deployed": f.deployment.how} if f.deployment else {}),
                     **({"template": f.template} if f.template else {}),
