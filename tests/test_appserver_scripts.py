@@ -283,3 +283,29 @@ def test_gunicorn_option_with_a_script_that_runs_no_gunicorn(tmp_path: Path) -> 
         "--gunicorn run.sh: neither a gunicorn config file (.py) nor a start script or supervisord file"
         " that runs gunicorn"
     )
+
+
+def test_runserver_as_the_other_branch_of_a_production_start(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "entrypoint.sh").write_text(
+        "#!/bin/sh\n"
+        'if [ "$DJANGO_DEBUG" = "1" ]; then\n'
+        "    exec python manage.py runserver 0.0.0.0:8000\n"
+        "else\n"
+        "    exec gunicorn shop.wsgi --bind 0.0.0.0:8000\n"
+        "fi\n"
+        'case "$1" in\n'
+        "  dev) python manage.py runserver ;;\n"
+        "  *) exec gunicorn shop.wsgi ;;\n"
+        "esac\n"
+        "python manage.py runserver 0.0.0.0:9000\n"
+    )
+    (tmp_path / "Dockerfile").write_text(
+        'FROM python:3.12\nCOPY . /app\nENTRYPOINT ["/app/docker/entrypoint.sh"]\n'
+    )
+    facts = project.collect(context(tmp_path))
+    assert [(str(c.location), c.command) for c in facts.commands if c.origin == "start script"] == [
+        ("docker/entrypoint.sh:5", "exec gunicorn shop.wsgi --bind 0.0.0.0:8000"),
+        ("docker/entrypoint.sh:9", "*) exec gunicorn shop.wsgi ;;"),
+        ("docker/entrypoint.sh:11", "python manage.py runserver 0.0.0.0:9000"),
+    ]

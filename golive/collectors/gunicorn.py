@@ -111,6 +111,8 @@ class AppServer:
     #: Where options were set, for servers read by golive's own readers (uWSGI): ``reload``,
     #: ``workers``, ``bind`` → their file and line.
     option_locations: Mapping[str, Location] = field(default_factory=dict)
+    #: The option listing the proxies it trusts, when not ``--forwarded-allow-ips``.
+    trust_option: str = ""
 
     def __post_init__(self) -> None:
         """Redact the command and every setting's text when the fact is made
@@ -437,7 +439,8 @@ def collect(ctx: AuditContext) -> GunicornFacts:
                     others.append(_with_umask(app_server(uwsgi.pop(0)), cmd))
                 continue
             if inv.program != "gunicorn":
-                others.append(_with_umask(_other_server(inv, found, cmd.location, cmd.command, ctx), cmd))
+                env = command_env(cmd, ctx.env)
+                others.append(_with_umask(_other_server(inv, found, cmd.location, cmd.command, env), cmd))
                 continue
             argv, dropped = drop_unresolved(inv.argv)
             argv, config, note = _config_arg(argv, project_dir, cmd)
@@ -478,8 +481,8 @@ def collect(ctx: AuditContext) -> GunicornFacts:
     return GunicornFacts(servers=tuple(servers))
 
 
-def _other_server(inv: Any, found: str, where: Location, command: str, ctx: AuditContext) -> AppServer:
-    opts = PARSERS[inv.program](inv.argv, ctx.env)
+def _other_server(inv: Any, found: str, where: Location, command: str, env: Mapping[str, str]) -> AppServer:
+    opts = PARSERS[inv.program](inv.argv, env)
     return AppServer(
         kind=inv.program,
         found=found,
@@ -496,6 +499,7 @@ def _other_server(inv: Any, found: str, where: Location, command: str, ctx: Audi
         ),
         unresolved=inv.unresolved,
         unread=f"its configuration file {opts.config} is not read" if opts.config else "",
+        trust_option=opts.trust_option,
     )
 
 

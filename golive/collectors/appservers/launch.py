@@ -24,6 +24,7 @@ from golive.collectors.appservers.scripts import (
     SHELLS,
     Resolver,
     ScriptCommand,
+    alternatives,
     read_script,
     resolve,
     script_target,
@@ -65,13 +66,17 @@ def _runs(argv: Sequence[str]) -> Iterator[list[str]]:
             yield segment
 
 
-def _relevant(argv: Sequence[str]) -> bool:
+def _server(argv: Sequence[str]) -> bool:
+    """True when ``argv`` (wrappers peeled) starts an application server."""
     from golive.collectors.servers_cmdline import SERVERS, _peel
 
     peeled = _peel(list(argv))
-    head = peeled[0].rsplit("/", 1)[-1] if peeled else ""
+    return bool(peeled) and peeled[0].rsplit("/", 1)[-1] in SERVERS
+
+
+def _relevant(argv: Sequence[str]) -> bool:
     names = {w.rsplit("/", 1)[-1] for w in argv}
-    return head in SERVERS or head in ("granian", "waitress-serve") or bool(DJANGO_WORDS & names)
+    return _server(argv) or bool(DJANGO_WORDS & names)
 
 
 def _command(
@@ -112,7 +117,9 @@ def follow(
     A script path that cannot be resolved in the repository, or a script that cannot be
     read, adds one line to ``unread`` (never silently dropped). ``admit(path)`` says
     whether a script is audited (the layout's classification); a script left out is not
-    read. Returns the script lines that start a server or run Django's ``manage.py``.
+    read. Returns the script lines that start a server or run Django's ``manage.py``; a
+    ``runserver`` in an ``if``/``case`` branch whose other branch starts a server is the
+    development alternative and left out (the branch taken is decided at run time).
     """
     found: list[ProcessCommand] = []
     if _depth >= MAX_DEPTH:
@@ -156,7 +163,11 @@ def follow(
             via = f"run by {where}" + (
                 f"; {how}" if how not in ("in the repository", "on this machine") else ""
             )
-            for sc in read_script(text):
+            lines = read_script(text)
+            dev = alternatives(lines, lambda c: _server(c.words))
+            for index, sc in enumerate(lines):
+                if index in dev and {"runserver", "runserver_plus"} & set(sc.words):
+                    continue  # the development branch of an if/case whose other branch starts a server
                 umask_where = Location(path=rel, line=sc.umask_line) if sc.umask_line else None
                 new = _command(sc, rel, cmd, via, umask_where)
                 if _relevant(sc.words):

@@ -39,7 +39,23 @@ from golive.shellwords import PLAIN_RUN, _free_char
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 #: Reserved words that may open a simple command (``then exec gunicorn ...``).
 KEYWORDS = frozenset(
-    {"then", "else", "elif", "do", "if", "while", "until", "!", "{", "}", "time", "fi", "done"}
+    {
+        "then",
+        "else",
+        "elif",
+        "do",
+        "if",
+        "while",
+        "until",
+        "!",
+        "{",
+        "}",
+        "time",
+        "fi",
+        "done",
+        "case",
+        "esac",
+    }
 )
 #: Operators that end a simple command.
 SEPARATORS = frozenset({";", ";;", "&", "&&", "||", "|", "(", ")", "|&"})
@@ -57,7 +73,8 @@ class ScriptCommand:
     """One simple command of a script: its ``words`` (prefix assignments removed), the
     ``line`` it starts on, and the state it runs with: ``env`` (assignments in force, in
     order, values as written), ``umask`` (as written) and the line that set it, ``cwd`` (the
-    last ``cd`` target as written, None: unchanged), ``text`` the logical line."""
+    last ``cd`` target as written, None: unchanged), ``text`` the logical line, ``branch`` the
+    ``if``/``case`` branches it sits in (``(construct number, branch number)``, outermost first)."""
 
     line: int
     words: tuple[str, ...]
@@ -66,6 +83,7 @@ class ScriptCommand:
     umask: str | None = None
     umask_line: int | None = None
     cwd: str | None = None
+    branch: tuple[tuple[int, int], ...] = ()
 
 
 def _substitutions(text: str) -> str:
@@ -151,9 +169,12 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
             yield start + 1, joined
 
 
-def simple_commands(tokens: Sequence[str]) -> Iterator[list[str]]:
+def simple_commands(
+    tokens: Sequence[str], on_keyword: Callable[[str], None] | None = None
+) -> Iterator[list[str]]:
     """The simple commands of a line's tokens: split at ``; & && || | ( )``, redirections
-    (``> file``, ``2>&1``) dropped, leading reserved words (``then``, ``do``...) removed."""
+    (``> file``, ``2>&1``) dropped, leading reserved words (``then``, ``do``...) removed and
+    handed to ``on_keyword`` (``;;`` too), in order."""
     current: list[str] = []
     i = 0
     while i < len(tokens):
@@ -162,12 +183,16 @@ def simple_commands(tokens: Sequence[str]) -> Iterator[list[str]]:
             if current:
                 yield current
             current = []
+            if token == ";;" and on_keyword is not None:
+                on_keyword(token)
         elif token and set(token) <= set("<>&|"):  # a redirection operator and its target
             if current and current[-1].isdigit():
                 current.pop()  # 2>&1: the descriptor number
             i += 1
         else:
             if token in KEYWORDS and not current:
+                if on_keyword is not None:
+                    on_keyword(token)
                 i += 1
                 continue
             current.append(token)
@@ -182,6 +207,35 @@ def _expand(value: str, env: Mapping[str, str]) -> str:
     return expand(value, env)[0]
 
 
+class _Branches:
+    """The ``if``/``case`` constructs open at a point of a script: ``[construct, branch]`` pairs."""
+
+    def __init__(self) -> None:
+        self.stack: list[list[int]] = []
+        self.count = 0
+
+    def keyword(self, word: str) -> None:
+        if word in ("if", "case"):
+            self.count += 1
+            self.stack.append([self.count, 0])
+        elif word in ("elif", "else", ";;") and self.stack:
+            self.stack[-1][1] += 1
+        elif word in ("fi", "esac") and self.stack:
+            self.stack.pop()
+
+
+def alternatives(commands: Sequence[ScriptCommand], wanted: Callable[[ScriptCommand], bool]) -> set[int]:
+    """Indexes of the commands that sit in an ``if``/``case`` branch whose construct has
+    another branch holding a command ``wanted`` picks (``runserver`` where ``else`` runs
+    gunicorn: which one runs is decided when the script runs)."""
+    picked: dict[int, set[int]] = {}
+    for command in commands:
+        if wanted(command):
+            for n, b in command.branch:
+                picked.setdefault(n, set()).add(b)
+    return {i for i, c in enumerate(commands) if any(picked.get(n, set()) - {b} for n, b in c.branch)}
+
+
 def read_script(text: str) -> list[ScriptCommand]:
     """Every simple command of a shell script with the state it runs with (see the module
     docstring). Lines :mod:`shlex` cannot split (an unclosed quote) are skipped."""
@@ -189,12 +243,13 @@ def read_script(text: str) -> list[ScriptCommand]:
     umask: tuple[str, int] | None = None
     cwd: str | None = None
     out: list[ScriptCommand] = []
+    branches = _Branches()
     for lineno, line in logical_lines(text[:MAX_BYTES]):
         try:
             tokens = words(line)
         except ValueError:
             continue
-        for command in simple_commands(tokens):
+        for command in simple_commands(tokens, branches.keyword):
             prefix: list[tuple[str, str]] = []
             while command and ASSIGN_RE.match(command[0]):
                 name, _, value = command.pop(0).partition("=")
@@ -235,6 +290,7 @@ def read_script(text: str) -> list[ScriptCommand]:
                     umask=umask[0] if umask else None,
                     umask_line=umask[1] if umask else None,
                     cwd=cwd,
+                    branch=tuple((n, b) for n, b in branches.stack),
                 )
             )
     return out
