@@ -39,7 +39,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
 #: Seconds an interrupted golive may take to unwind before the watchdog exits anyway.
 GRACE = 1.0
@@ -259,10 +259,27 @@ def _on_signal(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
 
+def _unraisable(unraisable: Any) -> None:
+    """``sys.unraisablehook``: an :class:`Interrupted` raised where Python cannot raise (a
+    weakref callback, a ``__del__``: importlib's module locks have one, so a Ctrl-C during
+    start-up can land there) is swallowed and reported as "ignored"; golive stops at once
+    instead. Anything else goes to the hook that was in place."""
+    if isinstance(unraisable.exc_value, Interrupted):
+        _force_exit(unraisable.exc_value.status)
+    _previous_unraisablehook(unraisable)
+
+
+_previous_unraisablehook = sys.unraisablehook
+
+
 def install_signal_handlers() -> None:
     """Handle SIGINT, SIGTERM and SIGHUP as the module docstring says. A signal ignored or
     handled by whoever started golive (``nohup``, a shell running it in the background)
     is left as it is. Main thread only (Python's rule for ``signal.signal``)."""
+    global _previous_unraisablehook
+    if sys.unraisablehook is not _unraisable:
+        _previous_unraisablehook = sys.unraisablehook
+        sys.unraisablehook = _unraisable
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
             signal.signal(signum, _on_signal)
