@@ -130,9 +130,10 @@ class CheckSpec:
         """A finding of this check with the given status (fields default to the spec's).
 
         ``confidence`` travels with the finding and caps its severity
-        (:meth:`Confidence.cap` of ``severity``, else of the spec's).
+        (:meth:`Confidence.cap` of ``severity``, else of the spec's). The spec's severity is
+        the highest the check reports (docs/severity.md): a higher ``severity`` is capped.
         """
-        base = self.severity if severity is None else severity
+        base = self.severity if severity is None else min(severity, self.severity)
         return Finding(
             id=self.id,
             section=self.section,

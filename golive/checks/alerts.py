@@ -11,7 +11,7 @@ services (https://pypi.org/project/pip-audit/).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
@@ -169,7 +169,7 @@ def behind_patch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 @check(
     "GL902",
     title="Django has a known security vulnerability",
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     needs=(DependencyFacts,),
     reference=SECURITY_ARCHIVE,
     remediation='pip install --upgrade "Django>=X.Y.Z"  # the fixed release named in the evidence',
@@ -195,9 +195,10 @@ def django_cves(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if fixed_version is not None and current >= fixed_version:
                 continue
             fix_text = f"fixed in {fixed}" if fixed else "Django's notes name no fixed release"
-            finding = spec.fail(
+            yield spec.fail(
                 subjects=["django"],
                 location=target.location,
+                severity=DJANGO_SEVERITY.get(cve.severity or "", Severity.HIGH),
                 title=f"{cve.id}: {cve.summary.rstrip('.')}"[:200],
                 evidence=[
                     f"Django {target.version} ({target.where}) is affected by {cve.id}"
@@ -208,7 +209,6 @@ def django_cves(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 ],
                 remediation=f'pip install --upgrade "Django>={fixed}"' if fixed else None,
             )
-            yield replace(finding, severity=DJANGO_SEVERITY.get(cve.severity or "", Severity.HIGH))
 
 
 def _reported_django_ids(facts: Facts) -> set[str]:
