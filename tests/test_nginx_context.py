@@ -455,3 +455,47 @@ def test_an_nginx_image_built_from_the_repository_is_read_through_its_dockerfile
     )
     for check_id in ("GL703", "GL704"):
         assert [f.status for f in run(check_id, facts)] == [Status.PASS], check_id
+
+
+UPLOADS = """\
+server {
+    listen 80;
+    server_name shop.example.com;
+    location /media/ {
+        %s
+        alias /srv/shop/media/;
+    }
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("typing", "status"),
+    [
+        pytest.param("types { }\n        default_type text/plain;", Status.PASS, id="text-plain"),
+        pytest.param(
+            "types { }\n        default_type application/octet-stream;", Status.PASS, id="octet-stream"
+        ),
+        pytest.param("default_type text/plain;", Status.FAIL, id="types-inherited"),
+        pytest.param(
+            "types { text/html html; }\n        default_type text/plain;", Status.FAIL, id="html-typed"
+        ),
+    ],
+)
+def test_gl708_media_typed_as_plain_text_needs_no_nosniff(
+    tmp_path: Path, typing: str, status: Status
+) -> None:
+    """Uploads served with an empty types map and an inert default type are never sniffed as
+    HTML; a types map in force (the http block's mime.types) or one naming HTML still is."""
+    site = tmp_path / "site.conf"
+    site.write_text(UPLOADS % typing)
+    [finding] = run("GL708", collect_files([(site, "given")], None, tmp_path))
+    assert finding.status is status
+    if status is Status.FAIL:
+        assert (finding.subjects, finding.location) == (
+            ("add_header", "X-Content-Type-Options"),
+            Location(path="site.conf", line=4),
+        )

@@ -11,7 +11,15 @@ from typing import Any
 
 from golive.collectors.nginx import NginxFacts, NginxFile
 from golive.collectors.runtime import RuntimeFacts
-from golive.collectors.servers_nginx import PASS_DIRECTIVES, Chain, Node, find_location, walk
+from golive.collectors.servers_nginx import (
+    PASS_DIRECTIVES,
+    Chain,
+    Node,
+    effective,
+    effective_value,
+    find_location,
+    walk,
+)
 from golive.facts.compose import Service, Volume
 from golive.facts.nginx import NginxDeployment, unknown_reason
 from golive.model import Finding, Location
@@ -198,3 +206,17 @@ def file_location(facts: Facts, server: Chain, url: str) -> Chain | None:
     if loc is None or len(loc) == len(server) or loc[-1].args[-1] == "/":
         return None
     return loc
+
+
+#: Content types browsers never sniff into HTML (https://mimesniff.spec.whatwg.org/).
+INERT_TYPES = ("text/plain", "application/octet-stream")
+
+
+def inert_types(chain: Chain) -> bool:
+    """True when the location types every file alike as an inert type: an empty ``types``
+    block in force (https://nginx.org/en/docs/http/ngx_http_core_module.html#types) and
+    ``default_type`` ``text/plain`` or ``application/octet-stream``."""
+    types = effective(chain, "types")
+    default = effective_value(chain, "default_type")
+    empty = bool(types) and all(not t.children for t in types)
+    return empty and default is not None and default.args[:1] in tuple((t,) for t in INERT_TYPES)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from golive.checks._nginx import (
     fail_or_unknown,
     file_location,
+    inert_types,
     internal_reason,
     only_redirects,
     roots,
@@ -335,6 +336,9 @@ def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     may sniff an uploaded "image" as HTML and run its script in the site's origin (Django's
     guide: "User-uploaded content"). ``add_header`` lines are inherited only by a location
     that has none of its own (https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header).
+    A location that types every file alike as ``text/plain`` or ``application/octet-stream``
+    (``types { } default_type text/plain;``) needs no header: browsers never sniff those as
+    HTML (the MIME Sniffing Standard, https://mimesniff.spec.whatwg.org/#rules-for-text-or-binary).
     """
     url = _media_url(facts)
     if url is None:
@@ -345,6 +349,8 @@ def media_nosniff(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             continue
         header = headers(media).get("x-content-type-options")
         if header is not None and len(header.args) > 1 and header.args[1].lower() == "nosniff":
+            continue
+        if inert_types(media):
             continue
         evidence = [f"{media[-1].evidence()} serves {url} with no add_header X-Content-Type-Options nosniff"]
         lost = lost_inherited(media, "add_header", "x-content-type-options")
