@@ -154,3 +154,29 @@ def test_the_redaction_function_keeps_the_rest_readable() -> None:
     assert redact.redact_text("https://example.com/@team postgres://app:abc/def@db:5432/app") == (
         "https://example.com/@team postgres://app:***@db:5432/app"
     )
+
+
+def test_a_url_password_holding_a_slash_is_redacted_in_the_source_facts(
+    make_project: Callable[..., Path],
+) -> None:
+    from golive.collectors import source
+
+    project = make_project(
+        production="""
+            CELERY_BROKER_URL = "postgres://app:abc/def@db:5432/app"
+            CELERY_RESULT_BACKEND = os.environ.get("RESULTS_URL", "redis://:pw/with/slashes@cache:6379/1")
+            DEPLOY_COMMAND = "gunicorn site_conf.wsgi --env STRIPE_SECRET_KEY=sk-abcdefgh12345678"
+        """
+    )
+    facts = source.collect(resolve(AuditOptions(project_dir=project)))
+    broker = facts.last("CELERY_BROKER_URL")
+    assert broker is not None and broker.secret is not None
+    assert (broker.value, broker.secret.length) == ("postgres://app:***@db:5432/app", len("abc/def"))
+    results = facts.last("CELERY_RESULT_BACKEND")
+    assert results is not None and results.secret is not None
+    assert (results.default, results.secret.length) == ("redis://:***@cache:6379/1", len("pw/with/slashes"))
+    command = facts.last("DEPLOY_COMMAND")
+    assert command is not None
+    assert command.value == "gunicorn site_conf.wsgi --env STRIPE_SECRET_KEY=***"
+    for fragment in ("abc", "def@", "pw/with", "abcdefgh12345678"):
+        assert fragment not in repr(facts)
