@@ -110,6 +110,22 @@ def redact_urls(text: str) -> str:
     return URL_USERINFO_RE.sub(replace, text)
 
 
+def url_password(text: str) -> str | None:
+    """The password of the first URL in ``text`` that has one (``abc/def`` in
+    ``postgres://app:abc/def@db/app``: the part :data:`URL_USERINFO_RE` reads, where
+    :func:`urllib.parse.urlsplit` stops at the ``/``), or the token-only userinfo of an
+    ``http``/``https`` URL (``https://TOKEN@host``); None when there is none."""
+    if "://" not in text or "@" not in text:
+        return None
+    for match in URL_USERINFO_RE.finditer(text):
+        password, user = match.group("password"), match.group("user")
+        if password:
+            return password
+        if password is None and user and match.group("scheme").lower() in ("http://", "https://"):
+            return user
+    return None
+
+
 @functools.lru_cache(maxsize=1)
 def _token_prefix_re() -> re.Pattern[str]:
     """The public prefixes of every published token format, in one pattern: a text without

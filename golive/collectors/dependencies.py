@@ -44,6 +44,7 @@ from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
 from golive.data.tables import DjangoTables, TablesError, load_tables, series_of
 from golive.model import Location
+from golive.redact import env_secrets, scrub
 from golive.registry import FactsBase
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
@@ -197,6 +198,7 @@ def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) ->
         raise CollectorError(f"{python} did not list its packages within {timeout:g} s") from None
     except ValueError:
         last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
+        last = scrub(last, env_secrets(env))  # the project's interpreter's own error text
         raise CollectorError(f"{python} could not list its packages: {last[:200]}") from None
     seen: dict[str, Package] = {}
     for name, version, direct in data.get("packages", []):

@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
 from golive.discovery import EntryDefault, entry_point_defaults, module_file, read_python, settings_modules
 from golive.model import Confidence, Location
+from golive.redact import redact_urls, redact_value, url_password
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo, is_secret_name
 from golive.secrets.evidence import judge
@@ -328,7 +328,7 @@ class _ModuleReader:
                     )
             return
         if isinstance(literal, str):
-            password = _url_password(literal)
+            password = url_password(literal)
             if password is not None:
                 self._add(
                     target,
@@ -336,12 +336,12 @@ class _ModuleReader:
                     rel,
                     line,
                     "literal",
-                    value=_redact_url(literal),
+                    value=redact_urls(literal),
                     secret=SecretInfo.of(password, self.key),
                     **_judged("", password, "url-password"),
                 )
                 return
-        self._add(target, module, rel, line, "literal", value=_jsonable(literal))
+        self._add(target, module, rel, line, "literal", value=redact_value(_jsonable(literal)))
 
     def _env(self, target: str, env: _EnvLookup, node: ast.expr, module: str, rel: str) -> None:
         leaf = target.rsplit(".", 1)[-1]
@@ -352,12 +352,12 @@ class _ModuleReader:
             if isinstance(env.default, str) and is_secret_name(leaf):
                 secret = SecretInfo.of(env.default, self.key)
                 judged = _judged(leaf, env.default, "env-default")
-            elif isinstance(env.default, str) and _url_password(env.default) is not None:
-                secret = SecretInfo.of(_url_password(env.default) or "", self.key)
-                judged = _judged("", _url_password(env.default) or "", "url-password")
-                default = _redact_url(env.default)
+            elif isinstance(env.default, str) and url_password(env.default) is not None:
+                secret = SecretInfo.of(url_password(env.default) or "", self.key)
+                judged = _judged("", url_password(env.default) or "", "url-password")
+                default = redact_urls(env.default)
             else:
-                default = _jsonable(env.default)
+                default = redact_value(_jsonable(env.default))
         fallback = ""
         if env.has_default and isinstance(env.default_node, ast.Name):
             fallback = env.default_node.id
@@ -607,29 +607,6 @@ def _sentry(call: ast.Call, rel: str) -> SentryInit:
     else:
         kind = "expression"
     return SentryInit(location=Location(path=rel, line=call.lineno), dsn=kind)
-
-
-def _url_password(text: str) -> str | None:
-    """The password (or token-only userinfo) of a URL, or None when it carries none."""
-    if "://" not in text or "@" not in text:
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.password:
-        return parts.password
-    if parts.username and "@" in parts.netloc and ":" not in parts.netloc.split("@")[0]:
-        return parts.username if parts.scheme in ("https", "http") else None
-    return None
-
-
-def _redact_url(text: str) -> str:
-    parts = urlsplit(text)
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0] if ":" in userinfo else ""
-    netloc = f"{user}:***@{hostport}" if ":" in userinfo else f"***@{hostport}"
-    return parts._replace(netloc=netloc).geturl()
 
 
 def _jsonable(value: Any) -> Any:
