@@ -499,3 +499,51 @@ def test_gl708_media_typed_as_plain_text_needs_no_nosniff(
             ("add_header", "X-Content-Type-Options"),
             Location(path="site.conf", line=4),
         )
+
+
+GENERATED = """\
+upstream app {
+    include /run/shop/upstream.conf;
+}
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/ssl/certs/shop.pem;
+    ssl_certificate_key /etc/ssl/private/shop.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    server_tokens off;
+    location /static/ {
+        include snippets/cache.conf;
+        alias /srv/shop/static/;
+    }
+    location / {
+        include /run/shop/uwsgi_pass.conf;
+        include uwsgi_params;
+    }
+}
+"""
+
+
+@pytest.mark.covers("GL703", "GL704", "pass")
+def test_a_location_whose_pass_an_entrypoint_writes_at_start_up_is_unknown_not_pass(tmp_path: Path) -> None:
+    """The pass itself is in a file the container's entrypoint writes (/run/...): what nginx
+    sends the app is unknown; the static location that includes a snippet is not in doubt."""
+    site = tmp_path / "site.conf"
+    site.write_text(GENERATED)
+    facts = collect_files([(site, "given")], None, tmp_path)
+    assert [(n.pattern, n.how) for n in facts.files[0].includes] == [
+        ("/run/shop/upstream.conf", "unknown"),
+        ("snippets/cache.conf", "unknown"),
+        ("/run/shop/uwsgi_pass.conf", "unknown"),
+        ("uwsgi_params", "stock"),
+    ]
+    for check_id, what in (
+        ("GL704", "the X-Forwarded-Proto header it sends"),
+        ("GL703", "the Host header it sends"),
+    ):
+        [finding] = run(check_id, facts)
+        assert (finding.status, finding.location) == (Status.SKIPPED, Location(path="site.conf", line=16))
+        assert finding.reason == (
+            "`include /run/shop/uwsgi_pass.conf` at site.conf:16 is not in the repository: whether"
+            f" location / {{…}} passes requests to the app, and {what}, unknown"
+        )

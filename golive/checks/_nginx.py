@@ -7,6 +7,7 @@ the Compose mounts behind a served directory; the settings and locations the rul
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from typing import Any
 
 from golive.collectors.nginx import NginxFacts, NginxFile
@@ -18,6 +19,7 @@ from golive.collectors.servers_nginx import (
     effective,
     effective_value,
     find_location,
+    passes_in,
     walk,
 )
 from golive.facts.compose import Service, Volume
@@ -220,3 +222,31 @@ def inert_types(chain: Chain) -> bool:
     default = effective_value(chain, "default_type")
     empty = bool(types) and all(not t.children for t in types)
     return empty and default is not None and default.args[:1] in tuple((t,) for t in INERT_TYPES)
+
+
+#: Directives that show what a location answers with, when written in it.
+CONTENT_DIRECTIVES = ("alias", "root", "return", "try_files", "stub_status", "autoindex")
+
+
+def hidden_passes(nginx: NginxFacts) -> Iterator[tuple[Chain, Node]]:
+    """Each ``location`` that shows no handler (no ``*_pass``, ``alias``, ``root``,
+    ``return``...) but holds an unresolved ``include``, with that include: the file may hold
+    the ``proxy_pass``/``uwsgi_pass`` (an entrypoint script writing ``/run/app/uwsgi_pass``
+    at start-up), so what it sends the app is unknown."""
+    for root in roots(nginx):
+        for chain in walk((root,)):
+            node = chain[-1]
+            handled = any(node.first(name) is not None for name in CONTENT_DIRECTIVES)
+            if node.name == "location" and node.is_block and not handled and not passes_in(chain):
+                for include in node.find("include"):
+                    if include.args:
+                        yield chain, include
+                        break
+
+
+def hidden_pass_reason(chain: Chain, include: Node, what: str) -> str:
+    """The reason a rule about what nginx sends the app is unknown for ``chain``."""
+    return (
+        f"`include {include.args[0]}` at {include.where} is not in the repository: whether"
+        f" {chain[-1].text()} passes requests to the app, and {what}, unknown"
+    )

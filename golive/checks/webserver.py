@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from golive.checks._nginx import (
     fail_or_unknown,
     file_location,
+    hidden_pass_reason,
+    hidden_passes,
     inert_types,
     internal_reason,
     only_redirects,
@@ -223,6 +225,9 @@ def host_header(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             location=node.location,
             evidence=evidence,
         )
+    for chain, include in hidden_passes(facts[NginxFacts]):
+        reason = hidden_pass_reason(chain, include, "the Host header it sends")
+        yield spec.skipped(reason, subjects=["proxy_set_header", "Host"], location=include.location)
 
 
 @check(

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from golive.checks._nginx import (
     fail_or_unknown,
     file_location,
+    hidden_pass_reason,
+    hidden_passes,
     internal_reason,
     roots,
     runtime_of,
@@ -160,6 +162,13 @@ def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             subjects=["proxy_set_header" if node.name == "proxy_pass" else "uwsgi_param", header],
             location=node.location,
             evidence=[f"{node.evidence()}: {seen}, so a client's own {header}: https passes through", why],
+        )
+    for chain, include in hidden_passes(facts[NginxFacts]):
+        yield spec.skipped(
+            hidden_pass_reason(chain, include, f"the {header} header it sends"),
+            subjects=["proxy_set_header", header],
+            location=include.location,
+            evidence=[why],
         )
 
 
