@@ -547,3 +547,31 @@ def test_a_location_whose_pass_an_entrypoint_writes_at_start_up_is_unknown_not_p
             "`include /run/shop/uwsgi_pass.conf` at site.conf:16 is not in the repository: whether"
             f" location / {{…}} passes requests to the app, and {what}, unknown"
         )
+
+
+def test_a_dockerfile_copying_several_files_into_etc_nginx_places_each(tmp_path: Path) -> None:
+    """``COPY uwsgi_params nginx/nginx.conf /etc/nginx/`` (several sources: each goes into the
+    folder); the compose service builds it from the repository root with Dockerfile.nginx."""
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  nginx:\n    build:\n      context: ./\n      dockerfile: Dockerfile.nginx\n"
+        "    ports:\n      - 8080:8080\n"
+    )
+    (tmp_path / "Dockerfile.nginx").write_text(
+        "FROM nginx:alpine AS build\nFROM nginx:alpine\nCOPY uwsgi_params nginx/nginx.conf /etc/nginx/\n"
+    )
+    (tmp_path / "uwsgi_params").write_text("uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;\n")
+    (tmp_path / "nginx" / "nginx.conf").write_text(
+        "events {}\nhttp {\n    server {\n        listen 8080;\n        location / {\n"
+        "            uwsgi_pass unix:/run/uwsgi.sock;\n            include /etc/nginx/uwsgi_params;\n"
+        "        }\n    }\n}\n"
+    )
+    facts = discovered(tmp_path, ComposeContext(tmp_path, {}))
+    [main] = facts.files
+    assert main.deployment is not None
+    assert (
+        main.deployment.how
+        == "docker-compose.yml service nginx copies it to /etc/nginx/nginx.conf in its image"
+    )
+    assert (main.included, main.includes) == (("uwsgi_params",), ())
+    assert [f.status for f in run("GL704", facts)] == [Status.PASS]
