@@ -89,9 +89,11 @@ def start(
     stdin: IO[bytes] | int | None = subprocess.DEVNULL,
     stdout: IO[bytes] | int | None = subprocess.DEVNULL,
     stderr: IO[bytes] | int | None = subprocess.DEVNULL,
+    bufsize: int = -1,
 ) -> subprocess.Popen[bytes]:
     """Start ``argv`` as the leader of a new session and process group, registered so that
     :func:`kill_all` (and :func:`kill_owned` for the current owner) can kill its group.
+    The streams and ``bufsize`` are :class:`subprocess.Popen`'s.
 
     Raises :class:`OSError` when it cannot be started and :class:`Interrupted` once golive
     is stopping (nothing new starts after :func:`kill_all` with ``close``).
@@ -108,6 +110,7 @@ def start(
                 stdin=stdin,
                 stdout=stdout,
                 stderr=stderr,
+                bufsize=bufsize,
                 start_new_session=True,
             )
             _running[proc] = getattr(_local, "owner", None)
@@ -192,6 +195,12 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     except (ProcessLookupError, PermissionError):
         with contextlib.suppress(OSError):
             proc.kill()
+
+
+def kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill ``proc``'s process group now (a deadline passed); :func:`finish` still reaps it."""
+    with _lock:
+        _kill_group(proc)
 
 
 def finish(proc: subprocess.Popen[bytes]) -> int:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from golive import processes
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
@@ -230,14 +231,12 @@ class GitFacts(FactsBase):
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run one git command to completion, in a process group golive kills when it is done,
+    over budget or interrupted (:func:`golive.processes.run`)."""
+    argv = ["git", "-C", str(root), "-c", "core.quotePath=false", *args]
     try:
-        return subprocess.run(
-            ["git", "-C", str(root), "-c", "core.quotePath=false", *args],
-            input=stdin,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
+        done = processes.run(argv, input=stdin or b"", timeout=GIT_TIMEOUT)
+        return subprocess.CompletedProcess(argv, done.status, done.stdout, done.stderr)
     except subprocess.TimeoutExpired:
         raise CollectorError(f"git {args[0]} did not finish within {GIT_TIMEOUT:g} s") from None
     except OSError as exc:
@@ -331,29 +330,36 @@ def scan_history(
 
 
 def _stream(args: list[str], scan: HistoryScan, budget: float) -> tuple[int, str, bool]:
-    """Run one ``git log`` into ``scan``: (exit code, last stderr line, timed out)."""
+    """Run one ``git log`` into ``scan``: (exit code, last stderr line, timed out).
+
+    git runs in a process group of its own that golive kills when the scan is done, over
+    ``budget`` seconds, over the collector's budget or interrupted (:mod:`golive.processes`).
+    """
     with tempfile.TemporaryFile() as err:
         try:
-            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, bufsize=1 << 16)
+            proc = processes.start(args, stdout=subprocess.PIPE, stderr=err, bufsize=1 << 16)
         except OSError as exc:
             raise CollectorError(f"cannot run git: {exc.strerror or exc}") from None
         timed_out = threading.Event()
 
         def stop() -> None:
             timed_out.set()
-            proc.kill()
+            processes.kill(proc)
 
         timer = threading.Timer(max(budget, 0.0), stop)
+        timer.daemon = True
         timer.start()
         try:
             assert proc.stdout is not None
             scan.feed(proc.stdout)
-            code = proc.wait()
+            processes.wait(proc, GIT_TIMEOUT)  # its output ended: it is exiting
+        except subprocess.TimeoutExpired:
+            pass
         finally:
             timer.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            code = processes.finish(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
         err.seek(0)
         return code, _last_error(err.read()), timed_out.is_set()
 
