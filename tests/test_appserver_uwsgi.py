@@ -344,3 +344,35 @@ def test_shared_app_server_rules_read_uwsgi_ini_options(fires: Facts, quiet: Fac
     )
     assert [f.status for f in run("GL630", fires)] == [Status.PASS]  # every nginx target is a uWSGI socket
     assert [f.status for f in run("GL612", quiet)] == [Status.PASS]
+
+
+def test_unknown_is_not_pass_nor_fail(tmp_path: Path) -> None:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "uwsgi.ini").write_text(
+        "[uwsgi]\nini = /etc/uwsgi/base.ini\nsocket = /run/shop.sock\nchmod-socket = $(SOCKET_MODE)\n"
+        "buffer-size = %(buffer)\nif-exists = /etc/shop/slow\nharakiri = 30\nendif =\n"
+    )
+    facts = Facts({UwsgiFacts: uwsgi_collector.collect(context(tmp_path))}, context=context(tmp_path))
+    found = {
+        cid: [(f.status, f.reason) for f in run(cid, facts)] for cid in ("GL643", "GL644", "GL646", "GL648")
+    }
+    unread = "/etc/uwsgi/base.ini (deploy/uwsgi.ini:2): not in the repository, not read"
+    assert found == {
+        "GL643": [
+            (Status.SKIPPED, "harakiri = 30 (deploy/uwsgi.ini:7) is inside an if-* block the server decides")
+        ],
+        "GL644": [(Status.SKIPPED, f"max-requests is not set in what golive read, and {unread}")],
+        "GL646": [
+            (
+                Status.SKIPPED,
+                "buffer-size = %(buffer) (deploy/uwsgi.ini:5): %(buffer) is only known on the server",
+            )
+        ],
+        "GL648": [
+            (
+                Status.SKIPPED,
+                "chmod-socket = $(SOCKET_MODE) (deploy/uwsgi.ini:4): $(SOCKET_MODE) is only known"
+                " on the server",
+            )
+        ],
+    }

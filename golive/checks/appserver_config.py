@@ -463,8 +463,8 @@ def upstream_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     servers = facts[GunicornFacts].servers
     binds = [(s, b) for s in servers for b in s.binds]
-    if not binds or any(b.kind == "tcp" and b.port is None for _, b in binds):
-        return
+    if not binds or any((b.kind == "tcp" and b.port is None) or b.kind == "unknown" for _, b in binds):
+        return  # a listener only known on the server ($PORT, uWSGI's %d/app.sock) may be the target
     for ep, text in _targets(facts[NginxFacts]):
         if ep.kind not in ("tcp", "unix") or not ep.is_local:
             continue

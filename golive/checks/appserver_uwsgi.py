@@ -52,6 +52,28 @@ def _where(instance: UwsgiInstance, option: UwsgiOption | None) -> Location | No
     return option.location if option is not None and option.location is not None else instance.location
 
 
+def _unknown(instance: UwsgiInstance, *names: str) -> str:
+    """Why golive cannot tell the value ``names`` have on the server ("" when it can): a
+    placeholder or ``$(VAR)`` left unresolved, an ``if-exists``-style block, or a file
+    the configuration loads that golive could not read (it may set them). DESIGN.md:
+    unknown is not pass, not fail."""
+    for name in names:
+        option = instance.last(name)
+        if option is not None and option.unresolved:
+            return f"{option.text}: {', '.join(option.unresolved)} is only known on the server"
+        if option is not None and option.conditional:
+            return f"{option.text} is inside an if-* block the server decides"
+    if instance.unread and not any(instance.last(n) for n in names):
+        return f"{' / '.join(names)} is not set in what golive read, and {instance.unread[0]}"
+    return ""
+
+
+def _fail(spec: CheckSpec, instance: UwsgiInstance, names: tuple[str, ...], **kw: object) -> Finding:
+    """``spec.fail(**kw)``, or the same finding skipped when :func:`_unknown` has a reason."""
+    why = _unknown(instance, *names)
+    return spec.skipped(why, **kw) if why else spec.fail(**kw)
+
+
 def _unset(instance: UwsgiInstance, name: str) -> str:
     files = ", ".join(instance.files) or instance.command or str(instance.location)
     return f"{name} is not set ({files})"
@@ -147,7 +169,10 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if instance.flag("master") or any(instance.last(n) for n in NEEDS_MASTER):
             continue
         option = instance.last("master")
-        yield spec.fail(
+        yield _fail(
+            spec,
+            instance,
+            ("master",),
             subjects=["master"],
             location=_where(instance, option),
             evidence=[option.text if option is not None else _unset(instance, "master")],
@@ -171,9 +196,12 @@ def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for instance in _instances(facts):
         value = instance.number("harakiri")
         option = instance.last("harakiri")
-        if option is not None and (value is None or value > 0):
+        if option is not None and not _unknown(instance, "harakiri") and (value is None or value > 0):
             continue
-        yield spec.fail(
+        yield _fail(
+            spec,
+            instance,
+            ("harakiri",),
             subjects=["harakiri"],
             location=_where(instance, option),
             evidence=[option.text if option is not None else _unset(instance, "harakiri")],
@@ -196,7 +224,10 @@ def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for instance in _instances(facts):
         if not instance.number("max-requests"):
             option = instance.last("max-requests")
-            yield spec.fail(
+            yield _fail(
+                spec,
+                instance,
+                ("max-requests",),
                 subjects=["max-requests"],
                 location=_where(instance, option),
                 evidence=[option.text if option is not None else _unset(instance, "max-requests")],
@@ -225,7 +256,10 @@ def threads_disabled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for instance in _instances(facts):
         if instance.flag("enable-threads") or (instance.number("threads") or 0) > 0:
             continue
-        yield spec.fail(
+        yield _fail(
+            spec,
+            instance,
+            ("enable-threads", "threads"),
             subjects=["enable-threads"],
             location=instance.location,
             evidence=[
@@ -253,9 +287,12 @@ def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for instance in _instances(facts):
         value = instance.number("buffer-size")
         option = instance.last("buffer-size")
-        if option is not None and (value is None or value > 4096):
+        if option is not None and not _unknown(instance, "buffer-size") and (value is None or value > 4096):
             continue
-        yield spec.fail(
+        yield _fail(
+            spec,
+            instance,
+            ("buffer-size",),
             subjects=["buffer-size"],
             location=_where(instance, option),
             evidence=[
@@ -304,7 +341,11 @@ def socket_mode(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     for instance in _instances(facts):
         option = instance.last("chmod-socket")
-        if option is None or option.unresolved:
+        if option is None:
+            continue
+        if option.unresolved:
+            why = _unknown(instance, "chmod-socket")
+            yield spec.skipped(why, subjects=["chmod-socket"], location=_where(instance, option))
             continue
         text = option.value.strip() or "666"
         try:

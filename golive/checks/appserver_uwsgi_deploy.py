@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from golive.checks.appserver_uwsgi import OPTIONS, THINGS, _instances, _unset, _where
+from golive.checks.appserver_uwsgi import OPTIONS, THINGS, _fail, _instances, _unset, _where
 from golive.collectors.nginx import NginxFacts
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import effective, from_client, pass_targets
@@ -42,7 +42,10 @@ def die_on_term(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if instance.flag("die-on-term"):
             continue
         option = instance.last("die-on-term")
-        yield spec.fail(
+        yield _fail(
+            spec,
+            instance,
+            ("die-on-term",),
             subjects=["die-on-term"],
             location=_where(instance, option),
             evidence=[option.text if option is not None else _unset(instance, "die-on-term")],
@@ -65,7 +68,10 @@ def vacuum(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for instance in _instances(facts):
         sockets = [ln for ln in instance.listeners if ln.endpoint.kind == "unix"]
         if sockets and not instance.flag("vacuum"):
-            yield spec.fail(
+            yield _fail(
+                spec,
+                instance,
+                ("vacuum",),
                 subjects=["vacuum"],
                 location=_where(instance, instance.last("vacuum")),
                 evidence=[f"{sockets[0].option.text}; " + _unset(instance, "vacuum")],
