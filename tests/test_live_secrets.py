@@ -144,7 +144,11 @@ def test_vendor_tokens_in_settings_without_a_secret_name_are_compared_too(
     found = {f.subjects[0]: f for f in failing(result, "GL100")}
     assert sorted(found) == ["OPENAI", "SLACK_HOOK"]
     assert found["SLACK_HOOK"].evidence[0].startswith("SLACK_HOOK as Django loads it (")
-    assert found["SLACK_HOOK"].evidence[1].startswith("git: Slack incoming webhook URL https://hooks.")
+    assert (
+        found["SLACK_HOOK"]
+        .evidence[1]
+        .startswith("git: SLACK_HOOK: Slack incoming webhook URL https://hooks.")
+    )
     assert found["OPENAI"].location == Location(path="deploy/integrations.env", line=2)
     text = repr(result)
     assert hook not in text and openai not in text

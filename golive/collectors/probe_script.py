@@ -8,7 +8,12 @@ It imports only the standard library and Django, never golive, and runs on Pytho
 Input: one JSON object on stdin::
 
     {"settings_module": "proj.settings", "project_dir": "/abs/proj",
-     "output": "/abs/out.json", "fingerprint_key": "<hex>"}
+     "output": "/abs/out.json", "fingerprint_key": "<hex>",
+     "token_patterns": ["<regular expression>", ...]}
+
+``token_patterns`` (optional) are vendor token formats (golive sends those of
+``golive.secrets.token_formats`` that need no name before them): a match inside any
+setting's string is recorded as a SECRET at that setting's path and replaced by ``***``.
 
 Output: one JSON object (UTF-8) written to ``output`` (never to stdout, where project
 code may print). Keys: ``probe_version`` (1), ``python`` {version, executable},
@@ -141,8 +146,9 @@ def secret_stats(value: str, key: bytes) -> dict[str, Json]:
 class Redactor:
     """Converts settings to JSON while recording every secret it hides."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, tokens: re.Pattern[str] | None = None) -> None:
         self.key = key
+        self.tokens = tokens
         self.secrets: dict[str, dict[str, Json]] = {}
         self.seen: set[str] = set()
 
@@ -173,6 +179,17 @@ class Redactor:
 
         return URL_USERINFO_RE.sub(replace, text)
 
+    def scrub_tokens(self, text: str, path: str) -> str:
+        """Replace every vendor-format token in ``text`` by ``***``, recording each."""
+        if self.tokens is None:
+            return text
+
+        def replace(match: re.Match[str]) -> str:
+            self.record(path, match.group(0))
+            return "***"
+
+        return self.tokens.sub(replace, text)
+
     def convert(self, value: object, path: str, sensitive: bool, depth: int = 0) -> Json:
         """JSON for ``value`` found at ``path``; ``sensitive`` if its name looks secret."""
         if value is None or isinstance(value, bool):
@@ -192,7 +209,7 @@ class Redactor:
         if isinstance(value, str):
             if sensitive and value:
                 return {"__secret__": self.record(path, str(value))}
-            return self.scrub_urls(str(value), path)
+            return self.scrub_tokens(self.scrub_urls(str(value), path), path)
         if depth >= MAX_DEPTH:
             return {"__truncated__": type_name(value)}
         if isinstance(value, dict):
@@ -561,6 +578,16 @@ def guarded(result: dict[str, Json], step: str, func: Callable[[], Json], field:
         result.setdefault("probe_errors", []).append(f"{step}: {describe_exception(exc)}")
 
 
+def token_pattern(patterns: Json) -> re.Pattern[str] | None:
+    """One expression of the vendor token formats golive sent (None: none, or unreadable)."""
+    if not isinstance(patterns, list) or not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns if isinstance(p, str)))
+    except re.error:
+        return None
+
+
 def probe(request: dict[str, Json]) -> dict[str, Json]:
     """Load the project described by ``request`` and return the result object."""
     settings_module = str(request.get("settings_module") or "")
@@ -569,7 +596,7 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
         key = bytes.fromhex(str(request.get("fingerprint_key") or ""))
     except ValueError:
         key = b""
-    redactor = Redactor(key or os.urandom(32))
+    redactor = Redactor(key or os.urandom(32), token_pattern(request.get("token_patterns")))
     env_values = env_secret_values()
     env_parts = env_secret_parts()
     result: dict[str, Json] = {

@@ -27,6 +27,7 @@ from golive.context import AuditContext
 from golive.redact import env_secrets, scrub
 from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo
+from golive.secrets.token_formats import probe_patterns
 
 PROBE = Path(__file__).with_name("probe_script.py")
 MISSING: Any = object()
@@ -132,6 +133,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 "project_dir": str(ctx.django_dir),
                 "output": str(out),
                 "fingerprint_key": ctx.fingerprint_key,
+                "token_patterns": probe_patterns(),
             }
         )
         try:

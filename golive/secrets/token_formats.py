@@ -995,6 +995,12 @@ TOKEN_RE = re.compile(
 )
 
 
+def probe_patterns() -> list[str]:
+    """The patterns the runtime probe looks for in every setting's value: the formats that
+    need no name before them and no check (a vendor token is a secret wherever it sits)."""
+    return [t.pattern.pattern for t in TOKEN_FORMATS if "v" not in t.pattern.groupindex and t.check is None]
+
+
 def has_marker(line: str) -> bool:
     """True when ``line`` holds a marker of some token format (cheap: a substring test each)."""
     if any(m in line for m in CASED_MARKERS):
