@@ -100,8 +100,9 @@ class Comparison:
 
     ``new``: failing now, not before. ``fixed``: failing before, and the check ran this time
     without that failure. ``unchanged``: failing in both. ``unverified``: failing before,
-    but the check did not run this time (skipped, errored, silenced or not selected), so
-    nobody knows. Failing includes findings the baseline accepts (accepting is not fixing).
+    but the check did not run this time (skipped, errored, silenced or not selected), or its
+    file was left out this time (a development or test file: ``Audit.deployment_files``),
+    so nobody knows. Failing includes findings the baseline accepts (accepting is not fixing).
     """
 
     new: tuple[Finding, ...]
@@ -126,12 +127,18 @@ def compare(previous: Audit, current: Audit) -> Comparison:
     """Match failing findings of two audits by :attr:`Finding.key` (see :class:`Comparison`)."""
     before, now = _by_key(previous.findings), _by_key(current.findings)
     ran = {f.id for f in current.findings if f.status in (Status.FAIL, Status.PASS, Status.MANUAL)}
+    # a finding in a file this audit left out (development, test: issue 12) was not looked at
+    left_out = {d.path for d in current.deployment_files if not d.audited}
     gone = [f for k, f in before.items() if k not in now]
+
+    def checked(f: Finding) -> bool:
+        return f.id in ran and not (f.location is not None and f.location.path in left_out)
+
     return Comparison(
         new=_sorted(f for k, f in now.items() if k not in before),
-        fixed=_sorted(f for f in gone if f.id in ran),
+        fixed=_sorted(f for f in gone if checked(f)),
         unchanged=_sorted(f for k, f in now.items() if k in before),
-        unverified=_sorted(f for f in gone if f.id not in ran),
+        unverified=_sorted(f for f in gone if not checked(f)),
     )
 
 

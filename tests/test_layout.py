@@ -338,3 +338,52 @@ def test_no_server_found_says_which_files_were_left_out(make_project) -> None:  
         " left out: local.yml (development: its name says 'local')",
     )
     assert failing(audit, "GL612") == []
+
+
+def test_a_finding_in_a_file_now_left_out_is_not_fixed() -> None:
+    """GL601 on docker-compose.yml, then the file is classified development: the finding is
+    "not checked", never "fixed"."""
+    from dataclasses import replace as dc_replace
+
+    from golive.history import compare
+    from golive.model import Finding, Location, Section, Severity
+
+    def gl601(status: Status, path: str) -> Finding:
+        return Finding(
+            id="GL601",
+            section=Section.APPLICATION_SERVER,
+            status=status,
+            severity=Severity.CRITICAL,
+            title="runserver",
+            subjects=("runserver",),
+            location=Location(path=path, line=4),
+        )
+
+    base = Audit(
+        golive_version="0",
+        started_at="2026-12-06T00:00:00+00:00",
+        duration=0.0,
+        author="a",
+        project_name="p",
+        project_path="/p",
+        git_commit=None,
+        git_dirty=None,
+        settings_module="s",
+        settings_reason="",
+        django_version=None,
+        python_version=None,
+        collectors=(),
+        findings=(gl601(Status.FAIL, "docker-compose.yml"), gl601(Status.FAIL, "Procfile")),
+    )
+    now = dc_replace(
+        base,
+        findings=(gl601(Status.PASS, ""),),
+        deployment_files=(
+            DeploymentFile(
+                path="docker-compose.yml", kind="compose file", role="development", reason="x", audited=False
+            ),
+        ),
+    )
+    diff = compare(base, now)
+    assert [f.location.path for f in diff.unverified if f.location] == ["docker-compose.yml"]
+    assert [f.location.path for f in diff.fixed if f.location] == ["Procfile"]
