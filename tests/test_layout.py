@@ -387,3 +387,32 @@ def test_a_finding_in_a_file_now_left_out_is_not_fixed() -> None:
     diff = compare(base, now)
     assert [f.location.path for f in diff.unverified if f.location] == ["docker-compose.yml"]
     assert [f.location.path for f in diff.fixed if f.location] == ["Procfile"]
+
+
+def test_hostile_file_names_are_escaped_in_every_format(cookiecutter: Audit) -> None:
+    from dataclasses import replace as dc_replace
+    from io import StringIO
+
+    from rich.console import Console
+
+    from golive.reports.terminal import render_console
+
+    name = "deploy/<script>alert(1)</script>|x\n\x1b[2J.conf"
+    hostile = dc_replace(
+        cookiecutter,
+        deployment_files=(
+            DeploymentFile(path=name, kind="nginx config", role="test", reason="a | b <b>", audited=False),
+        ),
+    )
+    md = markdown.render(hostile)
+    # inside a code span (CommonMark shows it as text), one table cell, control characters visible
+    assert "| `deploy/<script>alert(1)</script>\\|x\\n\\x1b[2J.conf` |" in md and "\x1b" not in md
+    assert "a \\| b &lt;b&gt;" in md
+    page = html.render(hostile)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    buffer = StringIO()
+    render_console(hostile, Console(file=buffer, width=300, color_system=None))
+    assert (
+        "\x1b[2J" not in buffer.getvalue()
+        and "left out: deploy/<script>alert(1)</script>|x\\n\\x1b[2J.conf" in buffer.getvalue()
+    )
