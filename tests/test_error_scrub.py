@@ -108,3 +108,29 @@ def test_fragments_in_gunicorns_config_error(make_project: Callable[..., Path]) 
     text = reason(audit, "gunicorn")
     assert "invalid literal for int() with base 10: '***'" in text, text
     assert tail not in text
+
+
+def test_the_probe_splits_secrets_as_golive_does() -> None:
+    """The probe runs under the project's interpreter and cannot import golive: its copy of
+    the rule (secret_parts) must give what golive.redact gives."""
+    from golive import redact
+    from golive.collectors import probe_script
+
+    samples = [
+        "app:abc/def",
+        "k1:k2",
+        "ab",
+        "x@y.example.com:5432/db?sslmode=require&x=1;y,z#f",
+        "",
+        "s3cr3t",
+    ]
+    for sample in samples:
+        assert probe_script.secret_parts(sample) == redact.secret_parts(sample), sample
+    url = "postgres://app:abc/def@db:5432/app"
+    assert redact.url_password(url) == "abc/def"
+    assert redact.env_secrets({"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}) == {
+        "app:abc/def",
+        "app",
+        "abc",
+        "def",
+    }

@@ -115,3 +115,20 @@ def test_a_redacted_smtp_host_is_unknown() -> None:
         }
     )
     assert [s for s, _ in run("GL232", facts)] == [Status.SKIPPED]
+
+
+def test_what_the_probe_replaces_outside_a_secrets_own_place() -> None:
+    from golive.collectors.probe_script import looks_secret
+
+    for plain in (
+        "insecure",
+        "127.0.0.1",
+        "[::1]:6379",
+        "redis://127.0.0.1:6379/1",
+        "db.internal.example.com",
+    ):
+        assert not looks_secret(plain), plain
+    for plain in ("/run/secrets/key", "django.core.cache.backends.redis.RedisCache", "short1"):
+        assert not looks_secret(plain), plain
+    for secret in ("hunter22", "sk-4eC39HqLyjWDarjtT1zdp7dc", "django-insecure-abcdefghij", "Zm9vYmFyYmF6"):
+        assert looks_secret(secret), secret
