@@ -28,7 +28,6 @@ root. Rules, first that applies:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,12 +175,3 @@ def find_django_root(
     return DjangoRoot(
         path=repo, rel=".", reason="no manage.py, wsgi.py or asgi.py found: the repository root"
     )
-
-
-def shown(path: str | os.PathLike[str], root: DjangoRoot) -> str:
-    """A path relative to the Django root, made relative to the repository root (``mysite/settings.py``
-    with root ``src`` → ``src/mysite/settings.py``); absolute paths are returned as they are."""
-    text = os.fspath(path)
-    if os.path.isabs(text) or root.rel == ".":
-        return text
-    return f"{root.rel}/{text}"
