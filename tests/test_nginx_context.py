@@ -575,3 +575,43 @@ def test_a_dockerfile_copying_several_files_into_etc_nginx_places_each(tmp_path:
     )
     assert (main.included, main.includes) == (("uwsgi_params",), ())
     assert [f.status for f in run("GL704", facts)] == [Status.PASS]
+
+
+OFFICIAL_SITE = """\
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/nginx/certs/fullchain.pem;
+    ssl_certificate_key /etc/nginx/certs/privkey.pem;
+    server_tokens off;
+    location / {
+        proxy_pass http://web:8000;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("image", "status"),
+    [
+        pytest.param("nginx:1.27-alpine", Status.PASS, marks=pytest.mark.covers("GL713", "pass"), id="1.27"),
+        pytest.param("nginx:stable-alpine3.20-slim", Status.PASS, id="floating"),
+        pytest.param("nginx:1.21.6", Status.FAIL, marks=pytest.mark.covers("GL713", "fail"), id="1.21"),
+        pytest.param("bitnami/nginx:1.27", Status.FAIL, id="another-image"),
+    ],
+)
+def test_gl713_a_site_file_in_the_official_image_inherits_nginxs_own_default(
+    tmp_path: Path, image: str, status: Status
+) -> None:
+    """The official image's nginx.conf sets no ssl_protocols; nginx 1.23.4 and later default
+    to TLSv1.2 TLSv1.3, older releases (and other images' nginx.conf) to TLSv1 TLSv1.1 too."""
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "nginx" / "shop.conf").write_text(OFFICIAL_SITE)
+    (tmp_path / "docker-compose.yml").write_text(
+        f"services:\n  nginx:\n    image: {image}\n    ports: ['443:443']\n"
+        "    volumes:\n      - ./nginx:/etc/nginx/conf.d:ro\n"
+    )
+    [finding] = run("GL713", composed(tmp_path))
+    assert finding.status is status

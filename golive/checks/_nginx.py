@@ -7,6 +7,7 @@ the Compose mounts behind a served directory; the settings and locations the rul
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -249,4 +250,35 @@ def hidden_pass_reason(chain: Chain, include: Node, what: str) -> str:
     return (
         f"`include {include.args[0]}` at {include.where} is not in the repository: whether"
         f" {chain[-1].text()} passes requests to the app, and {what}, unknown"
+    )
+
+
+OFFICIAL_IMAGE_RE = re.compile(
+    r"^(?:docker\.io/)?(?:library/)?(?:nginxinc/nginx-unprivileged|nginx)(?::([\w.-]+))?$"
+)
+FLOATING_TAG_RE = re.compile(
+    r"(latest|stable|mainline|alpine|perl|otel|slim|bookworm|trixie)[\w.]*(-[\w.]+)*"
+)
+
+
+def official_image_tls(f: NginxFile) -> str | None:
+    """Why a site file's TLS servers need no ``ssl_protocols`` of their own: a Compose service
+    runs it in the official nginx image (https://hub.docker.com/_/nginx), whose nginx.conf
+    sets none, at nginx 1.23.4 or later (a floating tag such as ``stable`` or ``alpine`` is
+    such a release today), where the default is TLSv1.2 TLSv1.3
+    (https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_protocols). None otherwise."""
+    dep = f.deployment
+    match = OFFICIAL_IMAGE_RE.match(dep.service.image) if dep is not None and f.kind == "fragment" else None
+    if dep is None or match is None:
+        return None
+    tag = match.group(1) or "latest"
+    version = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", tag)
+    if version is not None:
+        if tuple(int(x or 0) for x in version.groups()) < (1, 23, 4):
+            return None
+    elif not FLOATING_TAG_RE.fullmatch(tag):
+        return None
+    return (
+        f"{dep.service.file} service {dep.service.name} runs it in {dep.service.image}, whose nginx.conf"
+        " sets no ssl_protocols: nginx's default since 1.23.4 is TLSv1.2 TLSv1.3"
     )

@@ -26,6 +26,7 @@ from golive.checks._nginx import (
     hidden_passes,
     inert_types,
     internal_reason,
+    official_image_tls,
     only_redirects,
     roots,
     routed_by_host,
@@ -498,7 +499,9 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     a catch-all default server with ``ssl_reject_handshake on``: the protocol version is
     agreed before the server name is known, with the default server's list (seen live
     with nginx 1.22: a site server's ``ssl_protocols TLSv1.2 TLSv1.3`` got no TLS 1.3
-    while its default server kept nginx's default, GL817).
+    while its default server kept nginx's default, GL817). A site file a Compose service
+    runs in the official nginx image (1.23.4 or later, or a floating tag) inherits that
+    image's nginx.conf, which sets none: nginx's own default, TLSv1.2 TLSv1.3, applies.
     """
     nginx = facts[NginxFacts]
     defaults: dict[int, str] = {}  # id(server node) → the TLS socket it is the default server of
@@ -511,7 +514,7 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         rejecting = reject is not None and reject.args[:1] == ("on",)
         if not tls or (rejecting and id(node) not in defaults):
             continue
-        if effective_value(server, "ssl_protocols") is not None:
+        if effective_value(server, "ssl_protocols") is not None or official_image_tls(f):
             continue
         source = (
             "it inherits the http block of an nginx.conf not given to golive (Debian's stock one enables"
