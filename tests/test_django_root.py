@@ -284,3 +284,11 @@ def test_live_probe_looks_for_the_settings_file_under_both_roots(tmp_path: Path)
         "/site_conf/settings/production.py",
         "/src/site_conf/settings/production.py",
     )
+
+
+def test_a_settings_error_in_src_is_located_from_the_repository_root(tmp_path: Path) -> None:
+    repo = write_project(tmp_path / "repo", in_subfolder("src", production="raise RuntimeError('boom')\n"))
+    audit = audit_project(repo)
+    runtime = next(c for c in audit.collectors if c.name == "runtime")
+    assert runtime.status == "error"
+    assert "RuntimeError: boom (src/site_conf/settings/production.py:2)" in runtime.reason
