@@ -376,3 +376,38 @@ def test_unknown_is_not_pass_nor_fail(tmp_path: Path) -> None:
             )
         ],
     }
+
+
+@pytest.mark.covers("GL642", "GL643", "fail")
+def test_uwsgi_started_by_a_compose_entrypoint_through_wait_for_it() -> None:
+    """A DefectDojo-like layout (written for this test): compose builds the ``release`` stage of
+    ``Dockerfile.django-${OS:-debian}``, its entrypoint waits for the database then runs
+    ``/entrypoint-uwsgi.sh``, which the stage ``COPY``s from ``docker/``; the uWSGI options come
+    from the image's ENV, the service's environment and the script's ``${VAR:-default}``s."""
+    folder = FIXTURES.parent / "dojo"
+    [instance] = uwsgi_collector.collect(context(folder)).instances
+    assert instance.found == (
+        "start script (docker/entrypoint-uwsgi.sh:9), run by docker-compose entrypoint"
+        " (docker-compose.yml:12); copied to /entrypoint-uwsgi.sh by Dockerfile.django-debian (stage release)"
+    )
+    assert (instance.container, [(o.name, o.value) for o in instance.options]) == (
+        True,
+        [
+            ("socket", "0.0.0.0:3031"),
+            ("protocol", "uwsgi"),
+            ("enable-threads", ""),
+            ("processes", "4"),
+            ("threads", "4"),
+            ("module", "shop.wsgi:application"),
+            ("buffer-size", "8192"),
+            ("http", "0.0.0.0:8081"),
+            ("http-to", "0.0.0.0:3031"),
+        ],
+    )
+    facts = Facts({UwsgiFacts: uwsgi_collector.collect(context(folder))}, context=context(folder))
+    where = Location(path="docker/entrypoint-uwsgi.sh", line=9)
+    assert {c: [(f.status, f.location) for f in run(c, facts)] for c in ("GL641", "GL642", "GL643")} == {
+        "GL641": [(Status.PASS, None)],  # inside the container: compose publishes no port of it
+        "GL642": [(Status.FAIL, where)],
+        "GL643": [(Status.FAIL, where)],
+    }

@@ -48,7 +48,8 @@ class ProcessCommand:
     order, values as written; secret-named ones left out), ``umask`` (as written, octal) and
     where it is set, ``cwd`` (the working directory as written: ``cd``, ``WorkingDirectory=``,
     ``directory=``, a Dockerfile's ``WORKDIR``), ``dockerfile`` (the Dockerfile, relative to
-    the project, whose image runs the command: its ``COPY`` lines map image paths).
+    the project, whose image runs the command: its ``COPY`` lines map image paths) and
+    ``stage`` (the build stage a compose file names with ``build.target``; None: the last).
     """
 
     origin: str
@@ -61,6 +62,7 @@ class ProcessCommand:
     cwd: str | None = None
     via: str = ""
     dockerfile: str | None = None
+    stage: str | None = None
 
     def __post_init__(self) -> None:
         """Redact the command when the fact is made (:mod:`golive.redact`): an ``--env
@@ -248,7 +250,14 @@ def _compose_state(service: Any, path: Path, project_dir: Path | None) -> dict[s
         ctx_node, file_node = _mapping_get(build, "context"), _mapping_get(build, "dockerfile")
         context = str(ctx_node.value) if isinstance(ctx_node, yaml.ScalarNode) else "."
         dockerfile = str(file_node.value) if isinstance(file_node, yaml.ScalarNode) else dockerfile
+        target = _mapping_get(build, "target")
+        if isinstance(target, yaml.ScalarNode):
+            out["stage"] = str(target.value)
     if context is not None and project_dir is not None and "://" not in context:
+        from golive.collectors.servers_cmdline import expand
+
+        # Compose interpolation: ${VAR:-default} takes its default when golive has no value.
+        context, dockerfile = expand(context, {})[0], expand(dockerfile, {})[0]
         found = (path.parent / context / dockerfile).resolve()
         if found.is_relative_to(project_dir.resolve()):
             out["dockerfile"] = str(found.relative_to(project_dir.resolve()))
@@ -415,23 +424,36 @@ def _start_scripts(
 ) -> list[ProcessCommand]:
     """The commands of the start scripts ``commands`` run (:mod:`golive.collectors.appservers.launch`),
     each script resolved in the repository through its Dockerfile's ``COPY`` lines."""
+    from dataclasses import replace
     from functools import partial
 
-    from golive.collectors.appservers.dockerfiles import contexts
-    from golive.collectors.appservers.launch import follow
+    from golive.collectors.appservers.dockerfiles import contexts, read
+    from golive.collectors.appservers.launch import follow, safe_env
     from golive.collectors.appservers.scripts import Resolver
 
+    staged = dict(images)  # "Dockerfile" (last stage) or "Dockerfile#release" (a compose build.target)
+    for i, cmd in enumerate(commands):
+        if cmd.dockerfile is None or not cmd.origin.startswith("docker-compose"):
+            continue
+        key = f"{cmd.dockerfile}#{cmd.stage}" if cmd.stage else cmd.dockerfile
+        if key not in staged and (project_dir / cmd.dockerfile).is_file() and cmd.dockerfile in images:
+            staged[key] = read(project_dir / cmd.dockerfile, cmd.dockerfile, cmd.stage)
+        image = staged.get(key)
+        if image is not None:  # the container's environment: the image's ENV, then the service's
+            commands[i] = replace(cmd, env=(*safe_env(image.env), *cmd.env), cwd=cmd.cwd or image.workdir)
     copied = {
-        rel: partial(
-            image.source_of, contexts=contexts(project_dir / rel, project_dir), project_dir=project_dir
+        key: partial(
+            image.source_of,
+            contexts=contexts(project_dir / key.split("#")[0], project_dir),
+            project_dir=project_dir,
         )
-        for rel, image in images.items()
+        for key, image in staged.items()
     }
     resolver = Resolver(
         project_dir=project_dir,
         files=files,
         copied=copied,
-        workdirs={rel: image.workdir for rel, image in images.items()},
+        workdirs={key: image.workdir for key, image in staged.items()},
     )
     services = [
         ProcessCommand(
@@ -444,7 +466,15 @@ def _start_scripts(
         if p.name == "run"
         and re.search(r"(^|/)(s6[\w.-]*|services\.d|s6-rc\.d)/", p.relative_to(project_dir).as_posix())
     ]
-    return follow([*commands, *services], resolver, unread, lambda p: layout.admit(p, layout_mod.SCRIPT))
+    found = follow([*commands, *services], resolver, unread, lambda p: layout.admit(p, layout_mod.SCRIPT))
+    # A script line reached twice (compose's entrypoint and the image's own ENTRYPOINT) is one
+    # command: the route through the compose file wins, since it adds the service's environment.
+    best: dict[tuple[str, int | None, str], ProcessCommand] = {}
+    for cmd in found:
+        seen = (cmd.location.path, cmd.location.line, cmd.command)
+        if seen not in best or ("docker-compose" in cmd.via and "docker-compose" not in best[seen].via):
+            best[seen] = cmd
+    return list(best.values())
 
 
 SPEC = CollectorSpec(

@@ -160,8 +160,9 @@ class _Stage:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def read(path: Path, rel: str) -> Dockerfile:
-    """The final image of the Dockerfile at ``path`` (shown as ``rel``).
+def read(path: Path, rel: str, target: str | None = None) -> Dockerfile:
+    """The final image of the Dockerfile at ``path`` (shown as ``rel``), or the stage named
+    ``target`` (a compose file's ``build.target``, ``docker build --target``) when it has one.
 
     Raises ``OSError``/``UnicodeDecodeError`` when the file cannot be read; the caller
     reports it (a collector never swallows an error).
@@ -185,6 +186,7 @@ def read(path: Path, rel: str) -> Dockerfile:
             if parent is not None:  # FROM an earlier stage inherits its image configuration
                 stage.commands = dict(parent.commands)
                 stage.user, stage.workdir, stage.env = parent.user, parent.workdir, dict(parent.env)
+                stage.copies = list(parent.copies)  # and its files
             stages.append(stage)
             continue
         if not stages:
@@ -207,7 +209,7 @@ def read(path: Path, rel: str) -> Dockerfile:
                 stage.copies.append(copy)
     if not stages:
         return Dockerfile(path=rel)
-    final = stages[-1]
+    final = next((s for s in stages if target and s.name == target.lower()), stages[-1])
     order = [final.commands[k] for k in ("ENTRYPOINT", "CMD") if k in final.commands]
     return Dockerfile(
         path=rel,

@@ -100,6 +100,7 @@ def _command(
         cwd=cwd,
         via=via,
         dockerfile=parent.dockerfile,
+        stage=parent.stage,
     )
 
 
@@ -142,7 +143,9 @@ def follow(
             path, how = resolve(
                 written,
                 resolver,
-                dockerfile=cmd.dockerfile,
+                dockerfile=f"{cmd.dockerfile}#{cmd.stage}"
+                if cmd.dockerfile and cmd.stage
+                else cmd.dockerfile,
                 cwd=cmd.cwd,
                 container=cmd.origin.startswith(CONTAINER_ORIGINS) or cmd.dockerfile is not None,
                 near=near,

@@ -373,7 +373,8 @@ def resolve(
         inside = image_path(written, cwd if cwd and cwd != "$unknown" else resolver.workdirs.get(dockerfile))
         found = resolver.copied[dockerfile](inside)
         if found is not None:
-            return found, f"copied to {inside} by {dockerfile}"
+            rel, _, stage = dockerfile.partition("#")
+            return found, f"copied to {inside} by {rel}" + (f" (stage {stage})" if stage else "")
     if not container and written.startswith("/") and os.path.isfile(written):
         return Path(written), "on this machine"
     if not written.startswith("/"):

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from golive.collectors.gunicorn import AppServer
     from golive.collectors.project import ProcessCommand
 
-CONFIG_RE = re.compile(r"^\s*(\[uwsgi\]|uwsgi:\s*$|\{\s*\"uwsgi\"\s*:|<uwsgi>)", re.MULTILINE)
+#: A uWSGI configuration: ``[uwsgi]`` (ini lines are stripped), a top-level ``uwsgi:`` key (a
+#: compose service named ``uwsgi:`` is indented), ``{"uwsgi": ...}``, ``<uwsgi>``.
+CONFIG_RE = re.compile(r"^(\s*\[uwsgi\]|uwsgi:\s*$|\s*\{\s*\"uwsgi\"\s*:|\s*<uwsgi>)", re.MULTILINE)
 SUFFIXES = (".ini", ".yaml", ".yml", ".json", ".xml")
 MAX_SIZE = 1_000_000
 
