@@ -520,3 +520,18 @@ def test_a_jwt_counts_only_as_a_usable_credential() -> None:
     assert not jwt_is_credential(jwt({"sub": "42"}, alg="none"), now)
     assert not jwt_is_credential(jwt({"sub": "1234567890", "name": "John Doe"}), now)  # jwt.io's example
     assert not jwt_is_credential("eyJ" + r(20) + ".eyJ" + r(20) + "." + r(20), now)  # not JSON
+
+
+def test_an_aws_secret_next_to_its_key_id_is_paired_without_a_name() -> None:
+    """``boto3.client("s3", "AKIA...", "<40 characters>")``: the secret has no name, its key id
+    beside it says what it is. A 40-digit hex string (a git sha) beside a key id is not one."""
+    key_id = "AK" + "IA" + r(16, UPPER_ALNUM)
+    secret = r(18, LOWER) + r(18, UPPER) + "/+" + r(2, DIGITS)
+    line = f'client = boto3.client("s3", "{key_id}", "{secret}")'
+    assert [(f.rule, v) for f, v in find_tokens(line)] == [
+        ("aws-access-key-id", key_id),
+        ("aws-secret-access-key", secret),
+    ]
+    sha = r(40, HEX)
+    assert [f.rule for f, _ in find_tokens(f'pin("{key_id}", "{sha}")')] == ["aws-access-key-id"]
+    assert [f.rule for f, _ in find_tokens(f'pin("{secret}")')] == []
