@@ -197,6 +197,8 @@ def test_test_code_and_example_files_demote_name_rules_but_not_token_formats() -
         'PASSWORD_HELP_TEXT = "Use at least 12 characters"',
         'password = f"{prefix}-{suffix}"',
         'DATABASE_URL = "postgres://shop:${DB_PASSWORD}@db/shop"',
+        "_TOKEN = r\"[-!#$%&'*+.^_`|~0-9a-zA-Z]+\"",
+        'SECRET_PATTERN_KEY = r"(?:key|pwd|password|token)\\s*=\\s*(\\S+)"',
         'SECRET_KEY = env("DJANGO_SECRET_KEY")',
         "if password == confirm:",
     ],

@@ -6,6 +6,7 @@ and the literal, and returns a :class:`Judgement`:
 
 * **not a secret** (``confidence`` None, ``why`` says what it is instead): an identifier, a
   class name, a dotted import path, a URL path, a URL without credentials, a format string,
+  a regular expression,
   a boolean or null word, a number, a version, a rate or duration (``100/min``, ``10m``),
   a single English word or a phrase of words (``porter``, ``invalid_token``,
   ``smtp-password``), a value equal to its own name (``"show_keys"``), or a value shorter
@@ -95,7 +96,9 @@ _VERSION = re.compile(r"^[\^~<>=!v ]*\d+(?:\.[\dx*]+)+(?:[-+.\w]*)$")
 _RATE = re.compile(r"^\d+\s*/\s*\d*\s*[A-Za-z]+$|^\d+\s*(?:ms|s|m|h|d|w|sec|min|hour|day)s?$", re.IGNORECASE)
 _FORMAT_FIELD = re.compile(r"\{[A-Za-z_]?[\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|%\(\w+\)[-#0 +]*\d*[sdifrx]")
 _PRINTF = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifrx]")
-_REFERENCE_START = ("{{", "<%", "#{", "@@", "${")
+#: ``@@NAME@@`` only counts whole: a Django key may start with ``@@`` (its alphabet has ``@``).
+_REFERENCE_START = ("{{", "<%", "#{", "${")
+_AT_REFERENCE = re.compile(r"^@@\w+@@$")
 _ENV_REFERENCE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$")
 _PATHLIKE_START = ("/", "./", "../", "~/", "file:", "\\\\")
 _WINDOWS_PATH = re.compile(r"^[A-Za-z]:\\")
@@ -115,12 +118,20 @@ _FILE_SUFFIXES = (
     ".yaml",
 )
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(?:[.:][A-Za-z_][\w]*)+$")
-_SPLIT = re.compile(r"[\s_\-./:@,;+]+")
+_SPLIT = re.compile(r"[\s_\-./:@,;+?!|()<>\[\]]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _ALPHA_DIGITS = re.compile(r"^([A-Za-z]+)(\d{1,2})$")
 _VOWELS = frozenset("aeiouyAEIOUY")
 _CONSONANT_RUN = re.compile(r"[^aeiouy]{5,}")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+#: Regular-expression syntax: a group (``(?:``, ``(?=``, ``(?P<``), an escaped class with a
+#: quantifier (``\w+``) or a class of ranges with one (``[0-9a-z]+``) says so alone; a class
+#: with a quantifier, an escape (``\d``), ``.*`` or ``{2,5}`` only two together (a random
+#: password holds one of those by chance).
+_REGEX_STRONG = re.compile(
+    r"\(\?(?:[:=!]|<[=!]|P<)|\\[wdsWDS][+*]|\[\^[^\]]*\][+*]|\[[^\]]*(?:0-9|a-z|A-Z)[^\]]*\][+*?{]"
+)
+_REGEX_WEAK = re.compile(r"\[[^\]]+\][+*?{]|\\[wdsbWDSB]|\.\*|\{\d+,\d*\}")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+={0,2}$")
 
 
@@ -191,13 +202,15 @@ def _wordlike(part: str) -> bool:
     if len(part) <= 4:
         return vowels > 0
     odd = sum(1 for a, b in itertools.pairwise(lower) if a + b not in COMMON_BIGRAMS)
-    return 0.2 <= vowels / len(part) <= 0.75 and not _CONSONANT_RUN.search(lower) and odd <= len(part) // 8
+    ratio = vowels / len(part)  # "string" has one vowel in six letters, all of them common pairs
+    plausible = 0.2 <= ratio <= 0.75 or (vowels and ratio < 0.2 and odd == 0)
+    return bool(plausible) and not _CONSONANT_RUN.search(lower) and odd <= len(part) // 8
 
 
 def is_words(value: str) -> bool:
     """True when ``value`` is an identifier, a class name or a phrase made of words.
 
-    Split at ``_ - . / : @ , ; +`` and white space into chunks, and chunks at their
+    Split at ``_ - . / : @ , ; + ? ! | ( ) < > [ ]`` and white space into chunks, and chunks at their
     camel-case humps, every part must read as a word: letters in one case (or
     capitalised) with vowels among them (or a known acronym: ``smtp``, ``jwt``), a short
     number at most (``oauth2``, ``v1``, ``2024``); a one-letter hump only starts a chunk
@@ -229,7 +242,7 @@ def not_secret(name: str, value: str) -> str:
         return "empty"
     if text.lower() in _WORDS:
         return "a boolean or null word"
-    if text.startswith(_REFERENCE_START) or _ENV_REFERENCE.match(text) or text.startswith("%("):
+    if text.startswith(_REFERENCE_START) or _ENV_REFERENCE.match(text) or _AT_REFERENCE.match(text):
         return "a reference to another value"
     if text.startswith(_PATHLIKE_START) or _WINDOWS_PATH.match(text):
         return "a path"
@@ -247,6 +260,8 @@ def not_secret(name: str, value: str) -> str:
         return "prose"
     if text.lower().endswith(_FILE_SUFFIXES) and is_words(text.rsplit(".", 1)[0]):
         return "a file name"
+    if _REGEX_STRONG.search(text) or len(set(_REGEX_WEAK.findall(text))) >= 2:
+        return "a regular expression"
     if _FORMAT_FIELD.search(text):
         return "a format string"
     printf = _PRINTF.sub("", text)

@@ -314,7 +314,9 @@ def secret_name(name: str) -> bool:
 
 _IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
-_REFERENCE_START = ("{{", "<%", "#{", "@@", "${")
+#: ``@@NAME@@`` only counts whole: a Django key may start with ``@@`` (its alphabet has ``@``).
+_REFERENCE_START = ("{{", "<%", "#{", "${")
+_AT_REFERENCE = re.compile(r"^@@\w+@@$")
 #: ``$VAR`` and ``%(name)s`` as the whole value or its start; a Django key may start with
 #: ``$`` or ``%`` (get_random_secret_key draws from ``!@#$%^&*(-_=+)`` too), so a bare
 #: ``$`` is not enough to call the value a reference.
@@ -336,6 +338,8 @@ def plausible_value(value: str) -> bool:
     if len(value) < 3 or any(c.isspace() for c in value):
         return False
     if value.startswith(_REFERENCE_START) or _REFERENCE_RE.match(value) or value.startswith(_PATHLIKE_START):
+        return False
+    if _AT_REFERENCE.match(value):
         return False
     if value.lower() in _WORDS or _IDENTIFIER.match(value) or (_DOTTED.match(value) and is_words(value)):
         return False  # a dotted path is made of words; a JWT (eyJ...) is not
