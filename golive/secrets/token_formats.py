@@ -1023,4 +1023,27 @@ def find_tokens(line: str) -> list[tuple[TokenFormat, str]]:
         if fmt.check is not None and not fmt.check(m.group(0)):
             continue
         found.append((fmt, fmt.value(m.group(0))))
+    if any(fmt.rule == "aws-access-key-id" for fmt, _ in found):
+        found += _aws_pair(line, {v for _, v in found})
     return found
+
+
+#: 40 characters of base64 standing alone: an AWS secret access key's shape.
+_AWS_SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+
+
+def _aws_pair(line: str, seen: set[str]) -> list[tuple[TokenFormat, str]]:
+    """The secret access key written beside its key id without a name
+    (``boto3.client("s3", "AKIA...", "<secret>")``): 40 base64 characters holding upper and
+    lower case letters and a digit, ``/`` or ``+`` (so a 40-digit hex sha is not one). AWS:
+    access keys consist of an access key ID and a secret access key
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html).
+    """
+    fmt = TOKENS_BY_RULE["aws-secret-access-key"]
+    out = []
+    for m in _AWS_SECRET_SHAPE.finditer(line):
+        value = m.group(0)
+        mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
+        if value not in seen and mixed and any(c.isdigit() or c in "/+" for c in value):
+            out.append((fmt, value))
+    return out
