@@ -12,6 +12,7 @@ fixed deployment.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -411,3 +412,41 @@ def test_uwsgi_started_by_a_compose_entrypoint_through_wait_for_it() -> None:
         "GL642": [(Status.FAIL, where)],
         "GL643": [(Status.FAIL, where)],
     }
+
+
+@pytest.mark.covers("GL632", "fail")
+def test_cores_placeholder_and_a_local_memory_cache(tmp_path: Path) -> None:
+    """A Kiwi-like image (written for this test): CMD runs a script that runs uwsgi --ini with
+    ``processes = %k``; with Django's default local-memory cache each process has its own."""
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "uwsgi.conf").write_text(
+        "[uwsgi]\nmaster = true\nsocket = /tmp/shop.sock\nprocesses = %k\n"
+    )
+    (tmp_path / "httpd-foreground").write_text(
+        "#!/bin/bash\nset -u\n/venv/bin/uwsgi --ini /Shop/etc/uwsgi.conf\n"
+    )
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.12\nCOPY ./httpd-foreground /httpd-foreground\nCMD /httpd-foreground\n"
+    )
+    ctx = context(tmp_path)
+    [server] = gunicorn.collect(ctx).servers
+    cores = os.cpu_count() or 1
+    assert (server.kind, server.config_file, server.workers) == ("uwsgi", "etc/uwsgi.conf", cores)
+    [instance] = uwsgi_collector.collect(ctx).instances
+    assert instance.last("processes").text == (  # type: ignore[union-attr]
+        f"processes = {cores} [%k: {cores} cores on this machine, the server's may differ] (etc/uwsgi.conf:4)"
+    )
+    if cores < 2:
+        pytest.skip("one core here: %k gives one process")
+    runtime = RuntimeFacts(
+        django_version="5.2.8",
+        python_version="3.12.0",
+        settings_file=None,
+        settings={"CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}},
+        secrets={},
+        checks=(),
+    )
+    facts = Facts({gunicorn.GunicornFacts: gunicorn.collect(ctx), RuntimeFacts: runtime}, context=ctx)
+    [finding] = [f for f in run("GL632", facts) if f.failing]
+    assert finding.evidence[0] == "uwsgi: /venv/bin/uwsgi --ini /Shop/etc/uwsgi.conf"
+    assert finding.location == Location(path="etc/uwsgi.conf", line=4)

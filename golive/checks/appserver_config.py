@@ -572,7 +572,13 @@ def locmem_workers(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if not isinstance(workers, int) or workers < 2:
             continue
         sessions = ".cache" in engine or engine.endswith("cached_db")
-        seen = server.how("workers") if server.kind == "gunicorn" else f"{server.kind}: {server.command}"
+        seen = (
+            server.how("workers")
+            if server.kind == "gunicorn"
+            else f"{server.kind}: {server.command}"
+            if server.command
+            else f"{server.kind}: {workers} processes ({server.where('workers')})"
+        )
         loc = where(facts, "CACHES")
         yield spec.fail(
             subjects=["CACHES", "workers", *(["SESSION_ENGINE"] if sessions else [])],

@@ -45,7 +45,7 @@ class UwsgiOption:
     ``written`` (the key as written, alias included), ``location`` (file and line, or the
     command), ``unresolved`` (placeholders or ``$(VAR)`` golive could not expand: the value
     is only known on the server), ``conditional`` (inside an ``if-exists``-style block whose
-    outcome depends on the server)."""
+    outcome depends on the server), ``note`` (how a value was estimated: ``%k``)."""
 
     name: str
     value: str
@@ -53,12 +53,14 @@ class UwsgiOption:
     location: Location | None
     unresolved: tuple[str, ...] = ()
     conditional: bool = False
+    note: str = ""
 
     @property
     def text(self) -> str:
-        """``"harakiri = 30 (deploy/uwsgi.ini:7)"``: for evidence."""
+        """``"harakiri = 30 (deploy/uwsgi.ini:7)"``: for evidence (with its ``note``, if any)."""
         where = f" ({self.location})" if self.location else ""
-        return f"{self.written} = {self.value}{where}"
+        note = f" [{self.note}]" if self.note else ""
+        return f"{self.written} = {self.value}{note}{where}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,8 +20,9 @@ its ini parser (``core/ini.c``):
   stands; a file that is not in the repository is reported, not guessed.
 * **magic variables** are replaced in a file's text as it is read: ``%n`` (file name without
   extension), ``%s`` (file name), ``%e`` (extension), ``%x`` (section), ``%%``; those that
-  depend on the server (``%d``, ``%p``, ``%c``, ``%v``, ``%k`` cores, ``%h``, ``%u``...) are
-  kept and make the option's value *unresolved*; ``%d`` still locates included files.
+  depend on the server (``%d``, ``%p``, ``%c``, ``%v``, ``%h``, ``%u``...) are kept and make
+  the option's value *unresolved*; ``%d`` still locates included files; ``%k`` (the server's
+  cores) is taken as this machine's, with a note saying so.
 * after loading, ``$(VAR)`` takes the environment golive knows (the command's declared
   environment and the audit's), ``%(name)`` the first value of option or placeholder
   ``name`` (``set-placeholder``/``set-ph`` too), with uWSGI's ``%(a b + 2)`` arithmetic;
@@ -37,6 +38,7 @@ Option names are folded to canonical ones (:data:`ALIASES`). Values are redacted
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +86,7 @@ class _Raw:
     location: Location | None
     unresolved: list[str] = field(default_factory=list)
     conditional: bool = False
+    note: str = ""
 
 
 @dataclass
@@ -208,6 +211,17 @@ def load_file(
     for key, value, line in entries:
         left = [m for m in magic_left if m in value]
         add(state, key, value, key, Location(path=shown, line=line), left, path.parent)
+        if "%k" in value and state.options and state.options[-1].value == value:
+            _cores(state.options[-1])
+
+
+def _cores(option: _Raw) -> None:
+    """``%k`` is the number of CPU cores uWSGI detects on the server: taken as this machine's,
+    said in a note (gunicorn's ``multiprocessing.cpu_count()`` in a config file is read alike)."""
+    cores = os.cpu_count() or 1
+    option.value = option.value.replace("%k", str(cores))
+    option.unresolved = [u for u in option.unresolved if u != "%k"]
+    option.note = f"%k: {cores} cores on this machine, the server's may differ"
 
 
 def add(
@@ -388,6 +402,7 @@ def _redacted(option: _Raw) -> UwsgiOption:
         location=option.location,
         unresolved=tuple(dict.fromkeys(option.unresolved)),
         conditional=option.conditional,
+        note=option.note,
     )
 
 
