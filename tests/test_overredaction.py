@@ -130,5 +130,11 @@ def test_what_the_probe_replaces_outside_a_secrets_own_place() -> None:
         assert not looks_secret(plain), plain
     for plain in ("/run/secrets/key", "django.core.cache.backends.redis.RedisCache", "short1"):
         assert not looks_secret(plain), plain
-    for secret in ("hunter22", "sk-4eC39HqLyjWDarjtT1zdp7dc", "django-insecure-abcdefghij", "Zm9vYmFyYmF6"):
+    secrets_ = (
+        "hunter22",
+        "sk-4eC39HqLyjWDarjtT1zdp7dc",
+        "django-insecure-abcdefghij",
+        "correcthorsebatterystaple",
+    )
+    for secret in secrets_:
         assert looks_secret(secret), secret

@@ -41,8 +41,8 @@ Guarantees:
   scrubbed (``***``) of every secret seen, every secret-named environment value and URL
   userinfo, and each of their parts split on ``: / @ ? # & = ; ,`` of 3+ characters.
   Django's check messages and other settings' strings are scrubbed of those secrets seen
-  and secret-named environment values that look like secrets (8+ characters of two kinds,
-  not a host, address, URL or path): a value is redacted in its own place, and replaced
+  and secret-named environment values that look like secrets (16+ characters, or 8+ of two
+  kinds; not a host, address, URL or path): a value is redacted in its own place, and replaced
   elsewhere only when it looks like a secret.
 - ``project_dir`` goes first on ``sys.path`` and this script's own directory is removed
   from it; ``DJANGO_SETTINGS_MODULE`` is set to ``settings_module``.
@@ -493,14 +493,16 @@ NOT_SECRET_SHAPES = re.compile(
 
 
 def looks_secret(value: str) -> bool:
-    """True when ``value`` looks like a secret: 8+ characters of at least two kinds (lower
-    case, upper case, digits, others), and not a host, address, URL or path
+    """True when ``value`` looks like a secret: 16+ characters, or 8+ of at least two kinds
+    (lower case, upper case, digits, others), and not a host, address, URL or path
     (:data:`NOT_SECRET_SHAPES`). Only such values are replaced where they appear outside
     their own place (another setting, Django's messages): a host or a plain word kept under
     a secret-named dict is redacted there, never in ``CACHES`` or in ``'django-insecure-'``
     (issue 9, item 3)."""
     if len(value) < 8 or NOT_SECRET_SHAPES.fullmatch(value):
         return False
+    if len(value) >= 16:
+        return True  # a passphrase of one kind of character is still a secret
     kinds = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
     return sum(any(kind(c) for c in value) for kind in kinds) >= 2
 
