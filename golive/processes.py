@@ -122,9 +122,12 @@ def start(
 
 
 def _exited(proc: subprocess.Popen[bytes]) -> bool:
-    """True once ``proc`` has exited, without reaping it (see the module docstring)."""
+    """True once ``proc`` has exited, without reaping it (see the module docstring; where
+    Python has no ``os.waitid``, as on macOS, it is reaped: its group is killed just after)."""
     if proc.returncode is not None:
         return True
+    if not hasattr(os, "waitid"):
+        return proc.poll() is not None
     try:
         return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     except ChildProcessError:  # reaped elsewhere
