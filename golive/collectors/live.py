@@ -3,7 +3,10 @@
 It probes every ``--url`` with :mod:`golive.live.probe` (httpx; GET, HEAD and OPTIONS
 only; a bounded number of requests per site, each with a deadline), inspects TLS with
 the standard library ``ssl``, and takes screenshots with Playwright driving Debian's
-chromium (:mod:`golive.live.screenshots`). It judges nothing: the checks are in
+chromium (:mod:`golive.live.screenshots`: the browser's requests have a budget of their
+own, GET and HEAD to the site only, at most ``REQUESTS_PER_PAGE`` a page, each
+screenshot counting what it loaded and what was blocked; the PNGs go to
+``.golive/screenshots/TIME/`` in the project). It judges nothing: the checks are in
 :mod:`golive.checks.live`.
 
 With the project's runtime settings (``uses``), it also probes where the URLconf mounts
