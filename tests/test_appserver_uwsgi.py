@@ -279,6 +279,11 @@ FIRES: dict[str, tuple[tuple[str, ...], Location, tuple[str, ...]]] = {
             " (chdir)",
         ),
     ),
+    "GL655": (
+        ("disable-logging",),
+        Location(path=INI, line=17),
+        ("disable-logging = true (deploy/uwsgi.ini:17)",),
+    ),
     "GL653": (
         ("proxy_pass", "socket"),
         Location(path=SITE, line=6),
@@ -450,3 +455,14 @@ def test_cores_placeholder_and_a_local_memory_cache(tmp_path: Path) -> None:
     [finding] = [f for f in run("GL632", facts) if f.failing]
     assert finding.evidence[0] == "uwsgi: /venv/bin/uwsgi --ini /Shop/etc/uwsgi.conf"
     assert finding.location == Location(path="etc/uwsgi.conf", line=4)
+
+
+@pytest.mark.covers("GL643", "fail")
+def test_a_harakiri_of_days_is_no_timeout(tmp_path: Path) -> None:
+    (tmp_path / "uwsgi.ini").write_text("[uwsgi]\nsocket = 127.0.0.1:3031\nharakiri = 172800\n")
+    facts = Facts({UwsgiFacts: uwsgi_collector.collect(context(tmp_path))}, context=context(tmp_path))
+    [finding] = [f for f in run("GL643", facts) if f.failing]
+    assert (finding.location, finding.evidence) == (
+        Location(path="uwsgi.ini", line=3),
+        ("harakiri = 172800 (uwsgi.ini:3)",),
+    )

@@ -6,7 +6,7 @@ was set. What every application server shares (bind on every interface behind a 
 nginx, reload on code changes, workers, nginx's upstream, per-process caches) is judged by
 :mod:`golive.checks.appserver_config` (GL611–GL632) for uWSGI too; signals, sockets left
 behind, hooks, static files and the proxy in front are in
-:mod:`golive.checks.appserver_uwsgi_deploy` (GL649–GL654). Rules cite uWSGI's
+:mod:`golive.checks.appserver_uwsgi_deploy` (GL649–GL655). Rules cite uWSGI's
 documentation: "Things to know" (https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html)
 and the options reference (https://uwsgi-docs.readthedocs.io/en/latest/Options.html).
 """
@@ -49,7 +49,11 @@ def _instances(facts: Facts) -> tuple[UwsgiInstance, ...]:
 
 
 def _where(instance: UwsgiInstance, option: UwsgiOption | None) -> Location | None:
-    return option.location if option is not None and option.location is not None else instance.location
+    """Where the option is set; for one that is not, its configuration file (where it would
+    go), else the command."""
+    if option is not None and option.location is not None:
+        return option.location
+    return Location(path=instance.files[0]) if instance.files else instance.location
 
 
 def _unknown(instance: UwsgiInstance, *names: str) -> str:
@@ -181,7 +185,7 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 
 @check(
     "GL643",
-    title="uWSGI never kills a worker stuck on a request (harakiri unset)",
+    title="uWSGI never kills a worker stuck on a request, or only after a very long time (harakiri)",
     severity=Severity.MEDIUM,
     needs=(UwsgiFacts,),
     reference=OPTIONS + "#harakiri",
@@ -191,12 +195,12 @@ def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``harakiri``: "set harakiri timeout": a worker busy with one request for longer
     is killed and respawned. uWSGI has no request timeout by default, so a hung request (a dead
     database connection, an API that never answers) holds its worker for good, as gunicorn's
-    ``timeout = 0`` would (GL615).
+    ``timeout = 0`` would (GL615); five minutes and more keeps a worker hostage as long.
     """
     for instance in _instances(facts):
         value = instance.number("harakiri")
         option = instance.last("harakiri")
-        if option is not None and not _unknown(instance, "harakiri") and (value is None or value > 0):
+        if option is not None and not _unknown(instance, "harakiri") and (value is None or 0 < value < 300):
             continue
         yield _fail(
             spec,

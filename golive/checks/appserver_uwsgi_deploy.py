@@ -1,5 +1,5 @@
 """uWSGI as deployed: signals, sockets left behind, hooks, static files, and nginx in front
-(checklist section 6, ids GL649–GL654).
+(checklist section 6, ids GL649–GL655).
 
 The facts come from golive's own reader of uWSGI's formats
 (:mod:`golive.collectors.appservers.uwsgi`); the rest of uWSGI's rules are in
@@ -253,4 +253,28 @@ def forwarded_proto(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     f"{target.node.evidence()}: no uwsgi_param {name} $scheme in force, so the client's"
                     " own X-Forwarded-Proto reaches Django",
                 ],
+            )
+
+
+@check(
+    "GL655",
+    title="uWSGI does not log requests (disable-logging)",
+    severity=Severity.LOW,
+    needs=(UwsgiFacts,),
+    reference=OPTIONS + "#disable-logging",
+    remediation="Remove `disable-logging`: keep uWSGI's request log (`logto`, or stdout under systemd).",
+)
+def no_request_log(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """uWSGI's ``disable-logging``: "disable request logging". Without a request log there is
+    no record of who asked for what when an incident is investigated, as gunicorn's
+    ``accesslog = None`` (GL618); Django's deployment checklist asks for logging you can act on
+    (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#error-reporting).
+    """
+    for instance in _instances(facts):
+        if instance.flag("disable-logging"):
+            option = instance.last("disable-logging")
+            yield spec.fail(
+                subjects=["disable-logging"],
+                location=_where(instance, option),
+                evidence=[option.text if option is not None else "disable-logging"],
             )
