@@ -138,14 +138,18 @@ def wait(proc: subprocess.Popen[bytes], timeout: float, *, done: Path | None = N
     """Wait until ``proc`` exits or the file ``done`` exists, at most ``timeout`` seconds.
 
     Leaves ``proc`` unreaped: call :func:`finish` next. Raises
-    :class:`subprocess.TimeoutExpired` when neither happened in time.
+    :class:`subprocess.TimeoutExpired` when neither happened in time. It looks after 1 ms,
+    then twice as long each time up to :data:`POLL` (a short git command costs no more
+    than it takes).
     """
     deadline = time.monotonic() + timeout
+    pause = 0.001
     while not _exited(proc) and not (done is not None and done.exists()):
         left = deadline - time.monotonic()
         if left <= 0:
             raise subprocess.TimeoutExpired(proc.args, timeout)
-        time.sleep(min(POLL, left))
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, POLL)
 
 
 @dataclass(frozen=True)
