@@ -31,15 +31,17 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:  # subprocess and tempfile are imported when a process is started: every
+    import subprocess  # command installs the signal handlers, few start processes
+
 
 #: Seconds an interrupted golive may take to unwind before the watchdog exits anyway.
 GRACE = 1.0
@@ -86,18 +88,21 @@ def start(
     *,
     cwd: Path | str | None = None,
     env: Mapping[str, str] | None = None,
-    stdin: IO[bytes] | int | None = subprocess.DEVNULL,
-    stdout: IO[bytes] | int | None = subprocess.DEVNULL,
-    stderr: IO[bytes] | int | None = subprocess.DEVNULL,
+    stdin: IO[bytes] | int | None = None,
+    stdout: IO[bytes] | int | None = None,
+    stderr: IO[bytes] | int | None = None,
     bufsize: int = -1,
 ) -> subprocess.Popen[bytes]:
     """Start ``argv`` as the leader of a new session and process group, registered so that
     :func:`kill_all` (and :func:`kill_owned` for the current owner) can kill its group.
-    The streams and ``bufsize`` are :class:`subprocess.Popen`'s.
+    The streams and ``bufsize`` are :class:`subprocess.Popen`'s, except that a stream left
+    None is ``DEVNULL`` (nothing of golive's own is inherited).
 
     Raises :class:`OSError` when it cannot be started and :class:`Interrupted` once golive
     is stopping (nothing new starts after :func:`kill_all` with ``close``).
     """
+    import subprocess
+
     with _lock:
         if _closed:
             raise Interrupted(_interrupted or signal.SIGTERM)
@@ -107,9 +112,9 @@ def start(
                 list(argv),
                 cwd=cwd,
                 env=dict(env) if env is not None else None,
-                stdin=stdin,
-                stdout=stdout,
-                stderr=stderr,
+                stdin=subprocess.DEVNULL if stdin is None else stdin,
+                stdout=subprocess.DEVNULL if stdout is None else stdout,
+                stderr=subprocess.DEVNULL if stderr is None else stderr,
                 bufsize=bufsize,
                 start_new_session=True,
             )
@@ -147,6 +152,8 @@ def wait(proc: subprocess.Popen[bytes], timeout: float, *, done: Path | None = N
     while not _exited(proc) and not (done is not None and done.exists()):
         left = deadline - time.monotonic()
         if left <= 0:
+            import subprocess
+
             raise subprocess.TimeoutExpired(proc.args, timeout)
         time.sleep(min(pause, left))
         pause = min(pause * 2, POLL)
@@ -181,6 +188,8 @@ def run(
     :class:`subprocess.TimeoutExpired` after ``timeout`` seconds (the group killed), and
     :class:`Interrupted` once golive is stopping.
     """
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="golive-run-") as tmp:
         paths = [Path(tmp) / name for name in ("stdin", "stdout", "stderr")]
         paths[0].write_bytes(input)
