@@ -245,17 +245,6 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
         )
     except DjangoRootError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        choice = choose_settings(
-            root.path,
-            options.settings,
-            config.settings,
-            config.path.name if config.path else "",
-            shown_from=project_dir,
-        )
-    except DiscoveryError as exc:
-        raise UsageError(str(exc)) from None
-
     env = dict(os.environ)
     env_file_keys: tuple[str, ...] = ()
     env_file = options.env_file or (project_dir / config.env_file if config.env_file else None)
@@ -263,6 +252,30 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
         values = read_env_file(env_file)
         env.update(values)
         env_file_keys = tuple(values)
+    layout = Layout(
+        project_dir,
+        production_files=config.production_files,
+        ignore_files=config.ignore_files,
+        config_name=config_name or "the configuration",
+    )
+    env_from = (
+        f"the --env-file {options.env_file}"
+        if options.env_file
+        else f"env_file {config.env_file} of {config_name}"
+    )
+    try:
+        choice = choose_settings(
+            root.path,
+            options.settings,
+            config.settings,
+            config.path.name if config.path else "",
+            shown_from=project_dir,
+            environment=env,
+            env_sources={key: env_from for key in env_file_keys},
+            layout=layout,
+        )
+    except DiscoveryError as exc:
+        raise UsageError(str(exc)) from None
 
     python = interpreter(options.python, config.python, project_dir)
 
@@ -275,12 +288,6 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
     git = git_info(project_dir)
     author = options.author or config.author or git.user or "unknown (set --author)"
     root_reason = root.reason + _repository_above(project_dir, git)
-    layout = Layout(
-        project_dir,
-        production_files=config.production_files,
-        ignore_files=config.ignore_files,
-        config_name=config_name or "the configuration",
-    )
     return AuditContext(
         options=options,
         project_dir=project_dir,

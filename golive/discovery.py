@@ -1,7 +1,10 @@
 """Which settings module to audit, and why.
 
-Order (issue "core pipeline", DESIGN.md): ``--settings``; ``[tool.golive] settings``;
-else the module ``manage.py``, ``wsgi.py`` or ``asgi.py`` default to
+Order (issue "core pipeline", DESIGN.md; issue 13): ``--settings``; ``[tool.golive]
+settings``; ``DJANGO_SETTINGS_MODULE`` in the ``--env-file`` or golive's environment (the
+variable wins over ``wsgi.py``'s default in production too); the module a production
+deployment file sets it to (:mod:`golive.deployed_settings`); else the module
+``manage.py``, ``wsgi.py`` or ``asgi.py`` default to
 (``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)``, read with :mod:`ast`, never
 run), replaced by a production-looking sibling when one exists (``production.py``,
 ``prod.py``, ``settings/production/``...), since ``manage.py`` usually points at
@@ -12,8 +15,13 @@ from __future__ import annotations
 
 import ast
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from golive.collectors.layout import Layout
 
 PRODUCTION_NAMES = ("production", "prod", "live", "deploy")
 SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", "build", "dist"}
@@ -178,15 +186,42 @@ def choose_settings(
     config_name: str = "",
     *,
     shown_from: Path | None = None,
+    environment: Mapping[str, str] | None = None,
+    env_sources: Mapping[str, str] | None = None,
+    layout: Layout | None = None,
 ) -> SettingsChoice:
     """Decide which settings module to audit under ``project_dir`` (the Django root); the
     reason names files relative to ``shown_from`` (the repository root) when given. Raises
-    :class:`DiscoveryError` if none."""
+    :class:`DiscoveryError` if none.
+
+    ``environment`` is the environment the audit runs the project with (golive's own plus
+    the ``--env-file``); ``env_sources`` says where a variable of it came from (``"the
+    --env-file .env"``; default "golive's environment"). ``layout`` classifies the
+    repository's deployment files (:mod:`golive.deployed_settings`); without it they are
+    not read. A ``DJANGO_SETTINGS_MODULE`` naming no module of the project is passed over,
+    and the reason says so.
+    """
     if explicit:
         return SettingsChoice(module=explicit, reason="given with --settings")
     if configured:
         where = config_name or "the configuration"
         return SettingsChoice(module=configured, reason=f"[tool.golive] settings in {where}")
+    from golive.deployed_settings import DSM, module_exists, named_by_deployment
+
+    note = ""
+    named = (environment or {}).get(DSM, "").strip()
+    if named:
+        source = (env_sources or {}).get(DSM, "golive's environment")
+        if module_exists(project_dir, named):
+            return SettingsChoice(module=named, reason=f"{DSM} in {source}")
+        note = f"; {DSM}={named} in {source} names no module of the project: passed over"
+    if layout is not None:
+        deployed = named_by_deployment(layout.repo, project_dir, layout)
+        if deployed:
+            first = deployed[0]
+            others = sorted({f"{n.module} ({n.path}:{n.line})" for n in deployed if n.module != first.module})
+            also = f"; other files set {', '.join(others[:3])}" if others else ""
+            return SettingsChoice(module=first.module, reason=first.reason + also + note)
     found = default_from_entry_points(project_dir, shown_from)
     if found is None:
         if not (project_dir / "manage.py").is_file() and not list(project_dir.glob("*/settings*")):
@@ -203,9 +238,9 @@ def choose_settings(
     if sibling and sibling != module:
         return SettingsChoice(
             module=sibling,
-            reason=f"production-looking sibling of {module} (the default in {source})",
+            reason=f"production-looking sibling of {module} (the default in {source}){note}",
         )
-    return SettingsChoice(module=module, reason=f"default in {source}")
+    return SettingsChoice(module=module, reason=f"default in {source}{note}")
 
 
 def settings_modules(project_dir: Path, audited: str) -> list[str]:

@@ -89,7 +89,7 @@ def test_settings_option_still_wins_over_the_environment(
                 f"    DJANGO_SETTINGS_MODULE={PRODUCT}\n"
                 'CMD ["gunicorn", "site_conf.wsgi"]\n'
             },
-            "DJANGO_SETTINGS_MODULE set by Dockerfile:3 (a production deployment file: starts gunicorn)",
+            "DJANGO_SETTINGS_MODULE set by Dockerfile:3, a production deployment file (starts gunicorn)",
             id="dockerfile-env",
         ),
         pytest.param(
