@@ -20,7 +20,7 @@ from test_gunicorn import collected, context, run
 from golive.collectors import CollectorError, gunicorn, project
 from golive.collectors.appservers import scripts
 from golive.context import AuditOptions
-from golive.model import Location, Status
+from golive.model import Confidence, Location, Status
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "appservers"
 
@@ -308,4 +308,81 @@ def test_runserver_as_the_other_branch_of_a_production_start(tmp_path: Path) -> 
         ("docker/entrypoint.sh:5", "exec gunicorn shop.wsgi --bind 0.0.0.0:8000"),
         ("docker/entrypoint.sh:9", "*) exec gunicorn shop.wsgi ;;"),
         ("docker/entrypoint.sh:11", "python manage.py runserver 0.0.0.0:9000"),
+    ]
+
+
+# --- who the process runs as (GL623) ------------------------------------------------------------
+
+
+def gl623(folder: Path) -> list[tuple[str, tuple[str, ...], Location | None, tuple[str, ...], object]]:
+    found = run("GL623", collected(folder))
+    rows = [(f.status.value, f.subjects, f.location, f.evidence, f.confidence) for f in found]
+    return sorted(rows, key=lambda f: str(f[2]))
+
+
+@pytest.mark.covers("GL623", "fail")
+def test_a_server_started_as_root(tmp_path: Path) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text(
+        'FROM python:3.12\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "x.wsgi"]\n'
+    )
+    (tmp_path / "worker").mkdir()
+    (tmp_path / "worker" / "Dockerfile").write_text(
+        'FROM python:3.12\nUSER root\nCMD ["uvicorn", "x.asgi:app"]\n'
+    )
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "shop.service").write_text(
+        "[Service]\nExecStart=/srv/venv/bin/daphne x.asgi:application\n"
+    )
+    found = gl623(tmp_path)
+    assert found == [
+        (
+            "fail",
+            ("User",),
+            Location(path="deploy/shop.service"),
+            ("deploy/shop.service sets no User=: systemd starts daphne (deploy/shop.service:2) as root",),
+            Confidence.LIKELY,
+        ),
+        (
+            "fail",
+            ("USER",),
+            Location(path="web/Dockerfile"),
+            (
+                "web/Dockerfile sets no USER (nor compose user:): Docker starts gunicorn"
+                " (web/Dockerfile:2) as root",
+            ),
+            Confidence.LIKELY,
+        ),
+        (
+            "fail",
+            ("USER",),
+            Location(path="worker/Dockerfile", line=2),
+            ("uvicorn (worker/Dockerfile:3) is started as root (worker/Dockerfile:2)",),
+            Confidence.CONFIRMED,
+        ),
+    ]
+
+
+@pytest.mark.covers("GL623", "pass")
+def test_servers_started_unprivileged(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "start.sh").write_text(
+        "#!/bin/sh\nexec gosu app gunicorn x.wsgi -b 0.0.0.0:8000\n"
+    )
+    (tmp_path / "Dockerfile").write_text(
+        'FROM python:3.12\nCOPY docker/start.sh /start.sh\nCMD ["/start.sh"]\n'
+    )
+    (tmp_path / "docker-compose.yml").write_text(
+        'services:\n  api:\n    image: shop\n    user: "1000"\n    command: uvicorn x.asgi:app\n'
+    )
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "shop.service").write_text(
+        "[Service]\nUser=shop\nExecStart=/srv/venv/bin/daphne x:a\n"
+    )
+    assert [f[0] for f in gl623(tmp_path)] == ["pass"]
+    servers = collected(tmp_path)[gunicorn.GunicornFacts].servers
+    assert sorted((s.kind, s.run_as) for s in servers) == [
+        ("daphne", "shop"),
+        ("gunicorn", "app"),
+        ("uvicorn", "1000"),
     ]

@@ -1,4 +1,4 @@
-"""A real application server, and how its process is started (checklist section 6, ids GL60x, GL622).
+"""A real application server, and how its process is started (checklist section 6, ids GL60x, GL622, GL623).
 
 Source: "How to deploy Django" (https://docs.djangoproject.com/en/stable/howto/deployment/)
 and the runserver warning (https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver):
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from golive.collectors.appservers.dockerfiles import is_dockerfile
 from golive.collectors.appservers.scripts import umask_value
 from golive.collectors.gunicorn import GunicornFacts
 from golive.collectors.project import ProjectFacts
-from golive.model import Finding, Location, Severity
+from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
 APP_SERVERS = (
@@ -129,3 +130,67 @@ def process_umask(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 " (upload directories when FILE_UPLOAD_DIRECTORY_PERMISSIONS is unset, logs, SQLite files)",
             ],
         )
+
+
+@check(
+    "GL623",
+    title="the application server's process runs as root",
+    severity=Severity.MEDIUM,
+    needs=(GunicornFacts,),
+    reference="https://docs.djangoproject.com/en/stable/howto/deployment/checklist/",
+    remediation="""
+    Start it as an unprivileged account that owns only what it must write, e.g. in the
+    Dockerfile's last stage:
+
+        RUN useradd --system --no-create-home app
+        USER app
+
+    (systemd: `User=app` in the unit; supervisord: `user=app`; or `exec gosu app gunicorn ...`).
+    """,
+)
+def process_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Docker runs a container's processes as root unless the image sets ``USER`` or compose
+    ``user:`` ("When the user doesn't have a primary group then the image (or the next
+    instructions) will be run with the root group", https://docs.docker.com/reference/dockerfile/#user),
+    and systemd runs a system service as root unless the unit sets ``User=``
+    (https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#User=). Served as
+    root, one remote-code-execution bug in any dependency owns the container or the machine;
+    Django's security guide asks for the least privilege
+    (https://docs.djangoproject.com/en/stable/topics/security/). A server that switches to
+    an unprivileged user itself (gunicorn ``user``, uWSGI ``uid``, ``gosu``) is not reported
+    here (GL619 and GL647 judge a switch to root). Where only the platform's default says root,
+    the finding is *likely*: the image's base or the host may set a user golive cannot see.
+    """
+    for server in facts[GunicornFacts].servers:
+        if server.drops_to is not None:
+            continue
+        if server.run_as is not None:
+            if server.run_as.split(":")[0] not in ("root", "0"):
+                continue
+            yield spec.fail(
+                subjects=[_user_option(server.run_as_at)],
+                location=server.run_as_at,
+                evidence=[f"{server.label} is started as {server.run_as} ({server.run_as_at})"],
+                confidence=Confidence.CONFIRMED,
+            )
+        elif server.run_as_default:
+            where = server.run_as_at or server.location
+            why = (
+                f"{where} sets no USER (nor compose user:): Docker starts {server.label} as root"
+                if server.run_as_default == "Docker"
+                else f"{where} sets no User=: systemd starts {server.label} as root"
+            )
+            yield spec.fail(
+                subjects=[_user_option(where)],
+                location=where,
+                evidence=[why],
+                confidence=Confidence.LIKELY,
+            )
+
+
+def _user_option(where: Location | None) -> str:
+    """How the file at ``where`` names the user: ``USER`` (Dockerfile), ``User`` (systemd), else ``user``."""
+    name = where.path.rsplit("/", 1)[-1] if where is not None else ""
+    if is_dockerfile(name):
+        return "USER"
+    return "User" if name.endswith(".service") else "user"

@@ -108,6 +108,15 @@ class AppServer:
     #: systemd ``UMask=``, supervisord ``umask=``), and where; None when nothing sets it.
     process_umask: str | None = None
     process_umask_at: Location | None = None
+    #: Who the process is started as (Dockerfile ``USER``, compose ``user:``, systemd
+    #: ``User=``, supervisord ``user=``, ``gosu USER``) and where; ``run_as_default`` names the
+    #: platform whose default (root) applies when nothing sets it ("" when unknown);
+    #: ``drops_to`` the unprivileged user the server itself switches to (gunicorn ``user``,
+    #: uWSGI ``uid``), None when it does not.
+    run_as: str | None = None
+    run_as_at: Location | None = None
+    run_as_default: str = ""
+    drops_to: str | None = None
     #: Where options were set, for servers read by golive's own readers (uWSGI): ``reload``,
     #: ``workers``, ``bind`` → their file and line.
     option_locations: Mapping[str, Location] = field(default_factory=dict)
@@ -325,10 +334,29 @@ def _chdir_arg(argv: tuple[str, ...], project_dir: Path, cmd: ProcessCommand) ->
 
 
 def _with_umask(server: AppServer, cmd: ProcessCommand | None) -> AppServer:
-    """``server`` with the umask its command's file sets (None: unchanged)."""
-    if cmd is None or cmd.umask is None:
+    """``server`` with the umask and the user its command's files set (None: unchanged)."""
+    from golive.collectors.appservers.launch import _drops_to
+
+    if cmd is None:
         return server
-    return replace(server, process_umask=cmd.umask, process_umask_at=cmd.umask_at)
+    dropped = _drops_to(cmd.argv)
+    user, user_at = (dropped, cmd.location) if dropped else (cmd.user, cmd.user_at)
+    default = ""
+    if user is None:  # Docker and systemd start a process as root unless told otherwise
+        if is_container(cmd):
+            default = "Docker"
+            user_at = Location(path=cmd.dockerfile) if cmd.dockerfile else cmd.location
+        elif cmd.origin == "systemd ExecStart":
+            default = "systemd"
+            user_at = Location(path=cmd.location.path)
+    return replace(
+        server,
+        process_umask=cmd.umask if cmd.umask is not None else server.process_umask,
+        process_umask_at=cmd.umask_at if cmd.umask is not None else server.process_umask_at,
+        run_as=user,
+        run_as_at=user_at,
+        run_as_default=default,
+    )
 
 
 def given_commands(paths: list[Path], ctx: AuditContext) -> list[ProcessCommand]:
@@ -400,6 +428,9 @@ def _gunicorn_server(
         unresolved=unresolved,
         cpu_count=result.get("cpu_count"),
         version=str(result.get("gunicorn_version") or ""),
+        drops_to=str(settings.get("user"))
+        if "user" in sources and settings.get("user") is not None
+        else None,
     )
 
 

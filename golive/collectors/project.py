@@ -49,7 +49,10 @@ class ProcessCommand:
     where it is set, ``cwd`` (the working directory as written: ``cd``, ``WorkingDirectory=``,
     ``directory=``, a Dockerfile's ``WORKDIR``), ``dockerfile`` (the Dockerfile, relative to
     the project, whose image runs the command: its ``COPY`` lines map image paths) and
-    ``stage`` (the build stage a compose file names with ``build.target``; None: the last).
+    ``stage`` (the build stage a compose file names with ``build.target``; None: the last);
+    ``user`` (who the process runs as, where a file says: Dockerfile ``USER``, compose
+    ``user:``, systemd ``User=``, supervisord ``user=``, a script's ``gosu USER``; None: not
+    set, the platform's default) and where it is set.
     """
 
     origin: str
@@ -63,6 +66,8 @@ class ProcessCommand:
     via: str = ""
     dockerfile: str | None = None
     stage: str | None = None
+    user: str | None = None
+    user_at: Location | None = None
 
     def __post_init__(self) -> None:
         """Redact the command when the fact is made (:mod:`golive.redact`): an ``--env
@@ -155,6 +160,8 @@ def _dockerfile(path: Path, rel: str, images: dict[str, Any]) -> Iterator[Proces
             cwd=image.workdir,
             dockerfile=rel,
             env=safe_env(image.env),
+            user=image.user,
+            user_at=Location(path=rel, line=image.user_line) if image.user else None,
         )
 
 
@@ -264,6 +271,11 @@ def _compose_state(service: Any, path: Path, project_dir: Path | None) -> dict[s
     workdir = _mapping_get(service, "working_dir")
     if isinstance(workdir, yaml.ScalarNode):
         out["cwd"] = str(workdir.value)
+    user = _mapping_get(service, "user")
+    if isinstance(user, yaml.ScalarNode):
+        out["user"] = str(user.value)
+        shown = str(path.relative_to(project_dir)) if project_dir is not None else path.name
+        out["user_at"] = Location(path=shown, line=user.start_mark.line + 1)
     environment = _mapping_get(service, "environment")
     pairs: list[tuple[str, str]] = []
     if isinstance(environment, yaml.MappingNode):
@@ -315,6 +327,8 @@ def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
         umask=umask.strip() if umask else None,
         umask_at=Location(path=rel, line=line_of("UMask")) if umask else None,
         cwd=parser.get("Service", "WorkingDirectory", fallback=None),
+        user=user.strip() if (user := parser.get("Service", "User", fallback=None)) else None,
+        user_at=Location(path=rel, line=line_of("User=")) if user else None,
     )
 
 
@@ -440,7 +454,14 @@ def _start_scripts(
             staged[key] = read(project_dir / cmd.dockerfile, cmd.dockerfile, cmd.stage)
         image = staged.get(key)
         if image is not None:  # the container's environment: the image's ENV, then the service's
-            commands[i] = replace(cmd, env=(*safe_env(image.env), *cmd.env), cwd=cmd.cwd or image.workdir)
+            commands[i] = replace(
+                cmd,
+                env=(*safe_env(image.env), *cmd.env),
+                cwd=cmd.cwd or image.workdir,
+                user=cmd.user or image.user,
+                user_at=cmd.user_at
+                or (Location(path=key.split("#")[0], line=image.user_line) if image.user else None),
+            )
     copied = {
         key: partial(
             image.source_of,

@@ -74,6 +74,22 @@ def _server(argv: Sequence[str]) -> bool:
     return bool(peeled) and peeled[0].rsplit("/", 1)[-1] in SERVERS
 
 
+#: Programs that run the rest of the line as another user: ``gosu USER``, ``su-exec USER``,
+#: ``s6-setuidgid USER``, ``setuidgid USER``, ``chpst -u USER``, ``runuser -u USER``.
+DROPPERS = {"gosu": 1, "su-exec": 1, "s6-setuidgid": 1, "setuidgid": 1}
+
+
+def _drops_to(argv: Sequence[str]) -> str | None:
+    """The user a command line switches to before the program it runs, or None."""
+    for i, word in enumerate(argv[:-1]):
+        name = word.rsplit("/", 1)[-1]
+        if name in DROPPERS:
+            return argv[i + 1].split(":", 1)[0]
+        if name in ("chpst", "runuser") and argv[i + 1] == "-u" and i + 2 < len(argv):
+            return argv[i + 2].split(":", 1)[0]
+    return None
+
+
 def _relevant(argv: Sequence[str]) -> bool:
     names = {w.rsplit("/", 1)[-1] for w in argv}
     return _server(argv) or bool(DJANGO_WORDS & names)
@@ -89,6 +105,10 @@ def _command(
     cwd = parent.cwd
     if sc.cwd is not None:
         cwd = sc.cwd if sc.cwd.startswith(("/", "$")) or not cwd else f"{cwd.rstrip('/')}/{sc.cwd}"
+    user, user_at = parent.user, parent.user_at
+    dropped = _drops_to(sc.words)
+    if dropped is not None:  # exec gosu app gunicorn ...
+        user, user_at = dropped, Location(path=rel, line=sc.line)
     return ProcessCommand(
         origin="start script",
         location=Location(path=rel, line=sc.line),
@@ -101,6 +121,8 @@ def _command(
         via=via,
         dockerfile=parent.dockerfile,
         stage=parent.stage,
+        user=user,
+        user_at=user_at,
     )
 
 
@@ -244,6 +266,10 @@ def supervisord(path: Path, rel: str) -> Iterator[ProcessCommand]:
         )
         env = _environment(_supervisor_value(parser.get(section, "environment", fallback=""), name, here))
         directory = parser.get(section, "directory", fallback=None)
+        user = parser.get(section, "user", fallback=None)
+        user_line = next(
+            (i + 1 for i, ln in enumerate(lines[start:], start) if re.match(r"\s*user\s*=", ln)), None
+        )
         yield ProcessCommand(
             origin="supervisord command",
             location=Location(path=rel, line=line),
@@ -253,6 +279,8 @@ def supervisord(path: Path, rel: str) -> Iterator[ProcessCommand]:
             umask=umask.strip() if umask else None,
             umask_at=Location(path=rel, line=umask_line) if umask else None,
             cwd=_supervisor_value(directory, name, here) if directory else None,
+            user=user.strip() if user else None,
+            user_at=Location(path=rel, line=user_line) if user else None,
         )
 
 

@@ -138,6 +138,9 @@ def app_server(instance: UwsgiInstance) -> AppServer:
             o.text for o in instance.options if o.unresolved and o.name in {*LISTENERS, "processes"}
         ),
         option_locations=where,
+        drops_to=uid.value.strip()
+        if (uid := instance.last("uid")) is not None and not uid.unresolved
+        else None,
     )
 
 
