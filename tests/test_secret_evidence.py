@@ -485,3 +485,26 @@ def test_a_committed_env_file_of_a_development_setup_weighs_low(tmp_path: Path) 
         "lives in development configuration: in the local/ folder ('local'): weighs low"
     )
     assert (files[".env"].severity, files[".env"].confidence) == (Severity.HIGH, Confidence.LIKELY)
+
+
+def test_fixes_name_their_own_setting_and_file(tmp_path: Path) -> None:
+    root = start_repo(tmp_path / "shop")
+    commit(
+        root,
+        "Mail from the environment, with a default",
+        "2024-01-01T00:00:00+00:00",
+        {
+            PRODUCTION: (
+                "from .base import *  # noqa\n"
+                f'EMAIL_HOST_PASSWORD = os.environ.get("SMTP_PASSWORD", "{rand_mixed(24)}")\n'
+            ),
+            "deploy/server.key": f"{BEGIN}\n{rand(64, ALNUM + '+/')}\n{END}\n",
+        },
+    )
+    audit = audit_project(root, no_history=True)
+    (default,) = failing(audit, "GL102")
+    assert default.remediation.endswith('EMAIL_HOST_PASSWORD = os.environ["SMTP_PASSWORD"]')
+    assert "SECRET_KEY" not in default.remediation
+    (key,) = failing(audit, "GL125")
+    assert "git rm --cached deploy/server.key" in key.remediation and ".env" not in key.remediation
+    assert "is a separate\ndecision" in key.remediation

@@ -94,7 +94,24 @@ def env_default_secret(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                     f"{a.target} = {a.call}({a.env_var!r}, <default>) at {a.location}",
                     f"default: {a.secret.describe()}",
                 ],
+                remediation=_no_default_fix(a),
             )
+
+
+def _no_default_fix(a: Assignment) -> str:
+    """GL102's fix for *this* setting and variable (issue 11, item 7)."""
+    var = a.env_var or a.setting
+    if a.target != a.setting:
+        key = a.target.rsplit(".", 1)[-1]
+        lookup = f'"{key}": os.environ["{var}"],   # in {a.setting}'
+    else:
+        lookup = f'{a.target} = os.environ["{var}"]'
+    environ = a.call.split(".")[0] in ("env", "config")
+    also = f"\n    {a.target} = {a.call.split(' ')[0]}({var!r})   # no default=" if environ else ""
+    return (
+        f"Drop the default of {a.target} so a missing {var} fails at start-up instead of silently"
+        f" using the value that sits in the repository:\n\n    {lookup}{also}"
+    )
 
 
 def _production_key(facts: Facts) -> tuple[SecretInfo | None, str]:

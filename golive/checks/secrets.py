@@ -73,8 +73,11 @@ Stop tracking the file, keep it out of git, and rotate whatever it held:
     echo ".env" >> .gitignore
     git commit -m "Stop tracking .env"
 
-The file is still in history: remove it with `git filter-repo --sensitive-data-removal
---invert-paths --path .env` and force-push, after rotating its secrets.
+The file stays in the history every clone carries. Removing it from there (`git filter-repo
+--sensitive-data-removal --invert-paths --path .env`, then a force-push) is a separate
+decision: it changes every later commit id, breaks open pull requests and links, makes everyone
+re-clone, and existing clones keep the file anyway; once its secrets are rotated it protects
+nothing.
 """
 DJANGO_KEY_NAMES = ("SECRET_KEY", "DJANGO_SECRET_KEY", "SECRET_KEY_FALLBACKS")
 
@@ -366,6 +369,7 @@ def sensitive_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             ],
             confidence=best,
             severity=min(spec.severity, Severity.LOW) if outside else None,
+            remediation=FILE_FIX.replace(".env", tracked.location.path).strip(),
         )
     if len(clean) == len(found):
         note = f"; committed env files holding no secret: {', '.join(clean)}" if clean else ""
@@ -393,6 +397,7 @@ def database_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             subjects=[tracked.location.path],
             location=tracked.location,
             evidence=[f"committed at HEAD {git.head[:10]}: {tracked.describe()}"],
+            remediation=FILE_FIX.replace(".env", tracked.location.path).strip(),
         )
     if not found:
         yield spec.passed(evidence=[f"no database file committed at HEAD {git.head[:10]}"])
