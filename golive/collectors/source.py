@@ -4,10 +4,11 @@ It follows the audited settings module through the project modules it star-impor
 (``from .base import *`` chains) in execution order, and records each assignment to a
 setting with file and line: literals (secret values only as :class:`SecretInfo`),
 environment lookups and their defaults (``os.environ``, ``os.getenv``, django-environ's
-``env(...)`` and ``env.bool(...)``, python-decouple's ``config(...)``), and other
-expressions. It also reads every other settings module of the project for literal
-``SECRET_KEY`` values, so that a production key that also sits in a development module
-can be told apart from a development-only key.
+``env(...)`` and ``env.bool(...)``, python-decouple's ``config(...)``, environs,
+pydantic-settings fields, and the project's own helpers around them:
+:mod:`golive.collectors.env_helpers`), and other expressions. It also reads every other
+settings module of the project for literal ``SECRET_KEY`` values, so that a production key
+that also sits in a development module can be told apart from a development-only key.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.env_helpers import Helpers
 from golive.context import AuditContext
 from golive.discovery import EntryDefault, entry_point_defaults, module_file, read_python, settings_modules
 from golive.model import Confidence, Location
@@ -196,6 +198,7 @@ class _ModuleReader:
         self.modules: list[ModuleSource] = []
         self.sentry: list[SentryInit] = []
         self.env_scheme: dict[str, ast.expr] = {}
+        self.helpers = Helpers()  # the project's own env helpers, environs, pydantic-settings
         self._seen: set[str] = set()
         self._conditional = False
 
@@ -221,10 +224,14 @@ class _ModuleReader:
         self, stmt: ast.stmt, module: str, rel: str, package: str, depth: int, conditional: bool
     ) -> None:
         self._conditional = conditional
+        self.helpers.note_statement(stmt)
         if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             target = _resolve_relative(package, stmt.module, stmt.level)
             if target:
                 self.read(target, depth + 1, conditional)
+            return
+        if isinstance(stmt, ast.ImportFrom):
+            self._import_helpers(stmt, package)
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             if _dotted(stmt.value.func).endswith("sentry_sdk.init"):
@@ -249,6 +256,19 @@ class _ModuleReader:
             name = _target_name(tgt)
             if name:
                 self._value(name, value, module, rel)
+
+    def _import_helpers(self, stmt: ast.ImportFrom, package: str) -> None:
+        """``from project.module import helper``: remember the project module's functions."""
+        target = _resolve_relative(package, stmt.module, stmt.level)
+        path = module_file(self.root, target) if target else None
+        if path is None:
+            return
+        try:
+            tree = ast.parse(read_python(path), filename=str(path))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return
+        for alias in stmt.names:
+            self.helpers.add_imported(alias.name, tree, alias.asname)
 
     def _scheme(self, call: ast.Call) -> None:
         """Remember the defaults of ``environ.Env(DEBUG=(bool, True), ...)``."""
@@ -278,11 +298,14 @@ class _ModuleReader:
             for i, elt in enumerate(node.elts):
                 self._value(f"{target}.{i}", elt, module, rel)
             return
-        env = _or_fallback(node) or _env_lookup(node)
+        expanded, helper = self.helpers.expand(node, _any_lookup)
+        env = _any_lookup(expanded)
         if env is not None:
-            if not env.has_default and env.var in self.env_scheme and env.call.split(".")[0] == "env":
+            if helper:
+                env = _through_helper(env, helper)
+            elif not env.has_default and env.var in self.env_scheme and env.call.split(".")[0] == "env":
                 env = _with_default(env.var, self.env_scheme[env.var], env.call, env.node)
-            self._env(target, env, node, module, rel)
+            self._env(target, env, expanded, module, rel)
             return
         if isinstance(node, ast.Call) and _dotted(node.func) in URL_PARSERS and node.args:
             url = _const_str(node.args[0])
@@ -534,6 +557,20 @@ def _with_default(var: str | None, default_node: ast.expr | None, call: str, nod
         return _EnvLookup(var, False, None, call, node)
     ok, value = _literal_or_none(default_node)
     return _EnvLookup(var, True, value if ok else None, call, node, default_node)
+
+
+def _any_lookup(node: ast.expr) -> _EnvLookup | None:
+    """``os.getenv("X") or <fallback>``, else the first environment lookup in ``node``."""
+    return _or_fallback(node) or _env_lookup(node)
+
+
+def _through_helper(env: _EnvLookup, helper: str) -> _EnvLookup:
+    """``env`` as read through the project helper ``helper``: named after it, and a ``None``
+    default (a helper's ``default=None`` the call site did not replace) is no default."""
+    none = isinstance(env.default_node, ast.Constant) and env.default_node.value is None
+    if none:
+        return _EnvLookup(env.var, False, None, helper, env.node)
+    return replace(env, call=helper)
 
 
 def _or_fallback(node: ast.expr) -> _EnvLookup | None:
