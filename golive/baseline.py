@@ -194,9 +194,9 @@ def apply(
     counts = {"entries": len(entries), "accepted": 0, "expired": 0, "unmatched": 0}
     out = []
     for f in findings:
-        entry = index.get(f.key) if f.status is Status.FAIL else None
+        entry = _entry_of(f, index) if f.status is Status.FAIL else None
         if entry is not None:
-            used.add(entry.key)
+            used.update(k for k in f.keys if k in index)
             if entry.expires >= today:
                 counts["accepted"] += 1
                 f = replace(
@@ -220,6 +220,17 @@ def apply(
         out.append(f)
     counts["unmatched"] = len(index.keys() - used)
     return out, counts
+
+
+def _entry_of(f: Finding, index: dict[str, Entry]) -> Entry | None:
+    """The entry accepting ``f``: the one for its key, else, for a finding that repeats in
+    several files (:attr:`Finding.keys`), an entry for every one of them as golive wrote them
+    when it reported one finding per place (the one expiring first stands for all); else None."""
+    if f.key in index:
+        return index[f.key]
+    if len(f.keys) > 1 and all(k in index for k in f.keys):
+        return min((index[k] for k in f.keys), key=lambda e: e.expires)
+    return None
 
 
 def apply_baseline(findings: list[Finding], ctx: Any, runs: list[CollectorRun]) -> list[Finding]:

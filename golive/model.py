@@ -205,6 +205,14 @@ class Finding:
     accepted: Acceptance | None = None
     #: How sure the finding is (None: the check states a fact and says nothing more).
     confidence: Confidence | None = None
+    #: The other places the same finding repeats (another ``listen`` of the server, the same
+    #: rule in another file), after ``location``: see :attr:`locations`, :mod:`golive.repeats`.
+    more_locations: tuple[Location, ...] = ()
+
+    @property
+    def locations(self) -> tuple[Location, ...]:
+        """Every place of the finding, ``location`` first (empty when it has none)."""
+        return ((self.location,) if self.location else ()) + self.more_locations
 
     @property
     def failing(self) -> bool:
@@ -220,6 +228,13 @@ class Finding:
         """
         where = self.location.path if self.location else ""
         return "|".join((self.id, ",".join(self.subjects), where))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """:attr:`key` as it is for each of :attr:`locations` (the first is :attr:`key`): the
+        identities this finding had when golive reported one finding per location."""
+        paths = list(dict.fromkeys(loc.path for loc in self.locations)) or [""]
+        return tuple("|".join((self.id, ",".join(self.subjects), p)) for p in paths)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,6 +30,7 @@ from golive.collectors.source import SourceFacts
 from golive.context import AuditContext
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
 from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches
+from golive.repeats import merge_repeats
 
 Progress = Callable[[str, str], None]
 """``progress(name, state)``: state is ``start``, ``ok``, ``skipped`` or ``error``."""
@@ -379,7 +380,7 @@ def run_audit(
     if runtime is not None:
         findings.extend(django_findings(facts))
     silenced = runtime.silenced if runtime else frozenset()
-    findings = _filter(findings, ctx, silenced)
+    findings = merge_repeats(_filter(findings, ctx, silenced))  # one finding, every location
     findings, attestations = apply_attestations(findings, ctx.config.attestations, reg, ctx.started.date())
     findings = apply_baseline(findings, ctx, runs)
     findings.sort(key=section_order)

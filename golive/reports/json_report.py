@@ -1,6 +1,6 @@
 """The JSON report: the faithful serialisation of an :class:`~golive.model.Audit`.
 
-Its shape is fixed by ``golive/schemas/audit.schema.json`` (``schema_version`` 1); the
+Its shape is fixed by ``golive/schemas/audit.schema.json`` (``schema_version`` 2); the
 tests validate every report they produce against it. :func:`from_dict` reads it back,
 so any stored audit can be re-rendered in every other format.
 """
@@ -26,9 +26,12 @@ from golive.model import (
     Severity,
     Status,
 )
+from golive.repeats import merge_repeats
 from golive.reports.controls import json_text
 
-SCHEMA_VERSION = 1
+#: 2: findings carry ``locations`` (every place, the first is ``location``); a report of
+#: version 1 has one finding per place, merged when it is read back (:func:`from_dict`).
+SCHEMA_VERSION = 2
 
 
 def schema() -> dict[str, Any]:
@@ -52,6 +55,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "title": f.title,
         "subjects": list(f.subjects),
         "location": {"path": f.location.path, "line": f.location.line} if f.location else None,
+        "locations": [{"path": loc.path, "line": loc.line} for loc in f.locations],
         "evidence": list(f.evidence),
         "remediation": f.remediation,
         "reference": f.reference,
@@ -113,9 +117,10 @@ def render(audit: Audit) -> str:
 
 
 def finding_from_dict(d: dict[str, Any]) -> Finding:
-    """Inverse of :func:`finding_to_dict`."""
+    """Inverse of :func:`finding_to_dict` (``locations`` absent: the single ``location``)."""
     loc = d.get("location")
     att = d.get("attestation")
+    more = [Location(path=m["path"], line=m.get("line")) for m in (d.get("locations") or ())[1:]]
     return Finding(
         id=d["id"],
         section=Section(d["section"]),
@@ -132,11 +137,20 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         attestation=Attestation(**att) if att else None,
         accepted=Acceptance(**d["accepted"]) if d.get("accepted") else None,
         confidence=Confidence(d["confidence"]) if d.get("confidence") else None,
+        more_locations=tuple(more),
     )
 
 
 def from_dict(d: dict[str, Any]) -> Audit:
-    """Read an audit back from its JSON data (``ValueError``/``KeyError`` when malformed)."""
+    """Read an audit back from its JSON data (``ValueError``/``KeyError`` when malformed).
+
+    A report of ``schema_version`` 1 (one finding per place) is migrated: its repeated
+    findings are merged as golive merges them now (:func:`golive.repeats.merge_repeats`), so
+    a stored audit compares with a new one finding for finding.
+    """
+    findings = [finding_from_dict(f) for f in d.get("findings", [])]
+    if int(d.get("schema_version") or 1) < 2:
+        findings = merge_repeats(findings)
     return Audit(
         golive_version=d["golive_version"],
         started_at=d["started_at"],
@@ -163,7 +177,7 @@ def from_dict(d: dict[str, Any]) -> Audit:
             )
             for c in d.get("collectors", [])
         ),
-        findings=tuple(finding_from_dict(f) for f in d.get("findings", [])),
+        findings=tuple(findings),
         attestations=tuple(Attestation(**a) for a in d.get("attestations", [])),
         screenshots=tuple(Screenshot(**s) for s in d.get("screenshots", [])),
         django_check_output=d.get("django_check_output", ""),

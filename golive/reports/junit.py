@@ -48,7 +48,7 @@ def _details(findings: list[Finding]) -> str:
         if f.subjects:
             lines.append("subjects: " + ", ".join(f.subjects))
         if f.location:
-            lines.append(f"at: {f.location}")
+            lines.append("at: " + ", ".join(str(loc) for loc in f.locations))
         lines += [f"seen: {e}" for e in f.evidence]
         if f.reason:
             lines.append(f"reason: {f.reason}")

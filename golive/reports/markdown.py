@@ -456,7 +456,7 @@ def _finding(f: Finding) -> list[str]:
     if f.subjects:
         out.append("- **Subjects**: " + ", ".join(code(s) for s in f.subjects))
     if f.location:
-        out.append(f"- **Where**: {code(str(f.location))}")
+        out.append("- **Where**: " + ", ".join(code(str(loc)) for loc in f.locations))
     if f.evidence:
         out.append("- **Evidence**:")
         out += [f"  - {text(line)}" for line in f.evidence]

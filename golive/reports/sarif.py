@@ -177,20 +177,21 @@ def _result(f: Finding, index: int, audit: Audit) -> dict[str, Any]:
                 ),
             }
         ]
-    location: dict[str, Any] = {}
-    if f.location:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.location.path), "uriBaseId": BASE_ID}}
-        if f.location.line:
-            physical["region"] = {"startLine": f.location.line}
+    locations: list[dict[str, Any]] = [{} for _ in f.locations] or [{}]
+    for location, place in zip(locations, f.locations, strict=False):  # every place (issue 13)
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(place.path), "uriBaseId": BASE_ID}}
+        if place.line:
+            physical["region"] = {"startLine": place.line}
         location["physicalLocation"] = physical
     if f.subjects:
         module = audit.settings_module or ""
-        location["logicalLocations"] = [
-            {"name": s, "fullyQualifiedName": f"{module}.{s}" if module else s, "kind": "variable"}
-            for s in f.subjects
-        ]
-    if location:
-        result["locations"] = [location]
+        for location in locations:
+            location["logicalLocations"] = [
+                {"name": s, "fullyQualifiedName": f"{module}.{s}" if module else s, "kind": "variable"}
+                for s in f.subjects
+            ]
+    if locations[0]:
+        result["locations"] = locations
     result["partialFingerprints"] = {"goliveKey/v1": hashlib.sha256(f.key.encode("utf-8")).hexdigest()}
     props: dict[str, Any] = {
         "section": f.section.value,

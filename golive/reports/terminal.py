@@ -92,7 +92,7 @@ def _finding(f: Finding) -> Group:
     if f.subjects:
         detail.append(("subjects", ", ".join(f.subjects)))
     if f.location:
-        detail.append(("where", str(f.location)))
+        detail.append(("where", ", ".join(str(loc) for loc in f.locations)))
     for line in f.evidence:
         detail.append(("seen", line))
     if f.reason:
