@@ -386,3 +386,21 @@ def test_servers_started_unprivileged(tmp_path: Path) -> None:
         ("gunicorn", "app"),
         ("uvicorn", "1000"),
     ]
+
+
+@pytest.mark.covers("GL624", "fail")
+def test_migrations_at_every_start() -> None:
+    facts = collected_project(FIXTURES / "bootsh")
+    [finding] = [f for f in run("GL624", facts) if f.failing]
+    assert (finding.subjects, finding.location, finding.evidence) == (
+        ("migrate",),
+        Location(path="boot.sh", line=5),
+        ("start script: python manage.py migrate --noinput",),
+    )
+
+
+@pytest.mark.covers("GL624", "pass")
+def test_no_migrations_in_the_start_command(tmp_path: Path) -> None:
+    (tmp_path / "Procfile").write_text("release: python manage.py migrate\nweb: gunicorn x.wsgi\n")
+    assert [f.status for f in run("GL624", collected_project(tmp_path))] == [Status.PASS]
+    assert [f.status for f in run("GL624", collected_project(FIXTURES / "cookiecutter"))] == [Status.PASS]

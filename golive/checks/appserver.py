@@ -1,4 +1,4 @@
-"""A real application server, and how its process is started (checklist section 6, ids GL60x, GL622, GL623).
+"""A real application server, and how its process is started (checklist section 6, ids GL60x, GL622–GL624).
 
 Source: "How to deploy Django" (https://docs.djangoproject.com/en/stable/howto/deployment/)
 and the runserver warning (https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver):
@@ -194,3 +194,34 @@ def _user_option(where: Location | None) -> str:
     if is_dockerfile(name):
         return "USER"
     return "User" if name.endswith(".service") else "user"
+
+
+@check(
+    "GL624",
+    title="the server's start command runs the database migrations every time it starts",
+    severity=Severity.LOW,
+    needs=(ProjectFacts,),
+    reference="https://docs.djangoproject.com/en/stable/howto/deployment/checklist/",
+    remediation="""
+    Migrate once per release, as its own step: a release phase (`release: python manage.py
+    migrate` in a Procfile), a one-off container or job, or the deploy script.
+    """,
+)
+def migrate_at_start(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """A start script or container command that runs ``manage.py migrate`` before the server
+    runs it on every start and restart of every replica: replicas started together race to
+    apply the same migrations, the site waits while tables are locked, the serving account
+    needs schema rights, and a failing migration stops the site at a restart no one watches.
+    Django's ``migrate`` is a deployment step of its own (the deployment checklist, and
+    Heroku's release phase, https://devcenter.heroku.com/articles/release-phase). A Procfile
+    (whose ``release:`` type is that step) is not judged; uWSGI hooks are GL651.
+    """
+    for cmd in facts[ProjectFacts].commands:
+        if cmd.origin == "Procfile":
+            continue
+        # `sh -c "python manage.py migrate && gunicorn ..."` holds it in one argument
+        names = {w.rsplit("/", 1)[-1] for arg in cmd.argv for w in arg.replace(";", " ").split()}
+        if "migrate" in names and ("manage.py" in names or "django-admin" in names):
+            yield spec.fail(
+                subjects=["migrate"], location=cmd.location, evidence=[f"{cmd.origin}: {cmd.command}"]
+            )
