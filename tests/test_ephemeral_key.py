@@ -1,0 +1,101 @@
+"""A SECRET_KEY generated at import when its variable is missing: each worker and each
+restart gets another key (issue 13, "Ephemeral keys"). Reported from source (GL108) and
+confirmed by the probe, which evaluates the settings a second time in the same process
+and compares the two keys' fingerprints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import audit_project, failing, outcome
+from test_probe_script import GOOD_SETTINGS, run_probe, write_project
+
+from golive.collectors import source
+from golive.context import AuditOptions, resolve
+from golive.model import Confidence, Location, Status
+
+PROD = "site_conf/settings/production.py"
+
+IF_ELSE = """\
+import os
+from django.core.management.utils import get_random_secret_key
+if "APP_SECRET_KEY" in os.environ:
+    SECRET_KEY = os.environ["APP_SECRET_KEY"]
+else:
+    SECRET_KEY = get_random_secret_key()
+"""
+OR_TOKEN = """\
+import os, secrets
+SECRET_KEY = os.environ.get("UNSET_SECRET_KEY_VAR") or secrets.token_urlsafe(50)
+"""
+DEFAULT_UUID = """\
+import os
+from uuid import uuid4
+SECRET_KEY = os.environ.get("UNSET_SECRET_KEY_VAR", str(uuid4()) + str(uuid4()))
+"""
+
+
+@pytest.mark.parametrize(
+    ("lines", "generator", "line"),
+    [
+        (IF_ELSE, "get_random_secret_key", 7),
+        (OR_TOKEN, "secrets.token_urlsafe", 3),
+        (DEFAULT_UUID, "uuid4", 4),
+    ],
+)
+def test_the_source_collector_sees_the_generator(
+    make_project: Any, lines: str, generator: str, line: int
+) -> None:
+    facts = source.collect(
+        resolve(AuditOptions(project_dir=make_project(lines), settings="site_conf.settings.production"))
+    )
+    generated = [a for a in facts.history("SECRET_KEY") if a.generated]
+    assert [(a.generated, a.location) for a in generated] == [(generator, Location(path=PROD, line=line))]
+
+
+@pytest.mark.covers("GL108", "fail")
+def test_a_key_generated_when_the_variable_is_missing_is_reported_from_source(make_project: Any) -> None:
+    # the audit's environment sets APP_SECRET_KEY: this run's key is stable, the source is not
+    result = audit_project(make_project(IF_ELSE))
+    [f] = failing(result, "GL108")
+    assert f.subjects == ("SECRET_KEY",)
+    assert f.location == Location(path=PROD, line=7)
+    assert f.confidence is Confidence.LIKELY
+    assert f.evidence == (
+        f"SECRET_KEY = get_random_secret_key() at {PROD}:7, when APP_SECRET_KEY is not in the environment",
+        "at runtime the settings loaded twice gave the same key: the variable was set for this audit",
+    )
+
+
+@pytest.mark.covers("GL108", "fail")
+def test_a_key_that_changes_between_two_loads_is_confirmed(make_project: Any) -> None:
+    result = audit_project(make_project(OR_TOKEN))
+    [f] = failing(result, "GL108")
+    assert f.location == Location(path=PROD, line=3)
+    assert f.confidence is Confidence.CONFIRMED
+    assert (
+        f.evidence[0]
+        == f"SECRET_KEY = secrets.token_urlsafe() at {PROD}:3, when UNSET_SECRET_KEY_VAR is unset"
+    )
+    assert f.evidence[1].startswith(
+        "at runtime the settings loaded twice gave two different keys (fingerprints "
+    )
+
+
+@pytest.mark.covers("GL108", "pass")
+def test_a_key_read_from_the_environment_is_stable(hardened_audit: Any) -> None:
+    assert outcome(hardened_audit, "GL108") == [Status.PASS]
+
+
+def test_the_probe_loads_the_settings_twice(tmp_path: Path) -> None:
+    generated = GOOD_SETTINGS.replace(
+        'SECRET_KEY = os.environ["PROBE_TEST_SECRET_KEY"]',
+        'import secrets\nSECRET_KEY = os.environ.get("UNSET_SECRET_KEY_VAR") or secrets.token_urlsafe(50)',
+    )
+    data, _, _ = run_probe(write_project(tmp_path / "gen", generated))
+    assert data["error"] is None
+    assert data["secret_key_stable"] is False
+    stable, _, _ = run_probe(write_project(tmp_path / "env"))
+    assert stable["secret_key_stable"] is True
