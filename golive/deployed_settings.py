@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from golive import yamlread
 from golive.collectors import layout as layout_mod
 from golive.collectors.layout import Layout, Role
 
@@ -156,7 +157,7 @@ def _in_compose(text: str) -> Iterator[tuple[str, int, str]]:
     import yaml
 
     try:
-        root = yaml.compose(text)
+        root = yamlread.compose(text)
     except yaml.YAMLError:
         return
     services = _get(root, "services")

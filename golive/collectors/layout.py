@@ -49,6 +49,7 @@ from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from golive import yamlread
 from golive.model import DeploymentFile
 
 
@@ -206,7 +207,7 @@ def _compose_content(text: str) -> str:
     import yaml
 
     try:
-        data = yaml.safe_load(text)
+        data = yamlread.safe_load(text)
     except yaml.YAMLError:
         return text
     services = data.get("services") if isinstance(data, dict) else None

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from golive import yamlread
 from golive.collectors.servers_common import deployment_files, display_path
 from golive.facts.compose import Service, Volume, interpolate, strings, volume
 from golive.facts.nginx import NginxDeployment
@@ -41,9 +42,8 @@ def read_compose(
     ``yaml.YAMLError``/``OSError``/``UnicodeDecodeError`` for a file that cannot be read;
     returns ``[]`` for YAML that is not a Compose file."""
     project_dir = project_dir or path.parent
-    import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlread.safe_load(path.read_text(encoding="utf-8"))
     services = data.get("services") if isinstance(data, Mapping) else None
     if not isinstance(services, Mapping):
         return []

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from golive import shellwords
+from golive import shellwords, yamlread
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
 from golive.collectors.appservers.dockerfiles import is_dockerfile
+from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
@@ -203,7 +204,7 @@ def _compose(
 ) -> Iterator[ProcessCommand]:
     import yaml
 
-    root = yaml.compose(path.read_text(encoding="utf-8"))
+    root = yamlread.compose(path.read_text(encoding="utf-8"))
     if not isinstance(root, yaml.MappingNode):
         return
     services = _mapping_get(root, "services")
@@ -402,6 +403,8 @@ def collect(ctx: AuditContext) -> ProjectFacts:
                 from golive.collectors.appservers.launch import supervisord
 
                 commands += supervisord(path, rel)
+            elif name in PLATFORM_READERS and layout.admit(path, layout_mod.PROCFILE):
+                commands += PLATFORM_READERS[name](path, rel)  # heroku.yml, render.yaml, fly.toml
         except Exception as exc:  # reported, never swallowed: the file is not audited
             unread.append(f"{rel}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
             continue
@@ -447,8 +450,8 @@ def _start_scripts(
 
     staged = dict(images)  # "Dockerfile" (last stage) or "Dockerfile#release" (a compose build.target)
     for i, cmd in enumerate(commands):
-        if cmd.dockerfile is None or not cmd.origin.startswith("docker-compose"):
-            continue
+        if cmd.dockerfile is None or cmd.origin.startswith("Dockerfile"):
+            continue  # a compose service or a heroku.yml process run in an image built here
         key = f"{cmd.dockerfile}#{cmd.stage}" if cmd.stage else cmd.dockerfile
         if key not in staged and (project_dir / cmd.dockerfile).is_file() and cmd.dockerfile in images:
             staged[key] = read(project_dir / cmd.dockerfile, cmd.dockerfile, cmd.stage)

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 from dotenv.parser import parse_stream
 
+from golive import yamlread
 from golive.model import Confidence
 from golive.secrets.evidence import judge
 from golive.secrets.policy import DEFAULT, LONG_LINE, ScanPolicy
@@ -323,7 +324,7 @@ class FileScanner:
         if ":" not in text and "=" not in text:
             return
         try:
-            data: Any = yaml.safe_load(text)
+            data: Any = yamlread.safe_load(text)
         except yaml.YAMLError:
             return
         if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) and "=" in data[0]:

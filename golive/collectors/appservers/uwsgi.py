@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from golive import yamlread
 from golive.collectors.appservers.redaction import PLACEHOLDER, redact_text
 from golive.facts.appservers import UwsgiInstance, UwsgiOption
 from golive.model import Location
@@ -141,7 +142,7 @@ def ini_entries(text: str, section: str = "uwsgi") -> Iterator[tuple[str, str, i
 def _yaml_entries(text: str, section: str) -> Iterator[tuple[str, str, int | None]]:
     import yaml
 
-    root = yaml.compose(text)
+    root = yamlread.compose(text)
     if not isinstance(root, yaml.MappingNode):
         return
     for key, node in root.value:
