@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from test_gunicorn import collected, context, run
 
-from golive.collectors import Skip, gunicorn, servers_unaudited
+from golive.collectors import Skip, gunicorn, project, servers_unaudited
+from golive.collectors.appservers import uwsgi_collector
 from golive.model import Location, Status
 
 
@@ -93,3 +94,35 @@ def test_traefik_and_caddy_are_named_as_not_audited(tmp_path: Path) -> None:
         "deploy/Caddyfile (Caddy), docker-compose.yml (Traefik service), traefik/traefik.yml (Traefik):"
         " not audited yet"
     )
+
+
+def test_platform_manifests_are_process_commands(tmp_path: Path) -> None:
+    """An Oscar-sandbox-like Heroku app (written for this test): heroku.yml builds the Dockerfile
+    and runs uWSGI from its WORKDIR; fly.toml and render.yaml name their commands too."""
+    write(
+        tmp_path,
+        {
+            "heroku.yml": (
+                "build:\n  docker:\n    web: Dockerfile\nrun:\n  web: uwsgi --ini uwsgi.ini --http 0:$PORT\n"
+            ),
+            "Dockerfile": "FROM python:3.12\nCOPY . /app\nWORKDIR /app/sandbox/\nCMD uwsgi --ini uwsgi.ini\n",
+            "sandbox/uwsgi.ini": "[uwsgi]\nprocesses = 2\nmaster = true\nharakiri = 30\n",
+            "fly.toml": 'app = "shop"\n[processes]\napp = "gunicorn shop.wsgi --bind 0.0.0.0:8000"\n',
+            "render.yaml": "services:\n  - type: web\n    name: shop\n    startCommand: gunicorn shop.wsgi\n",
+        },
+    )
+    facts = project.collect(context(tmp_path))
+    assert [(c.origin, str(c.location), c.command, c.dockerfile, c.cwd) for c in facts.commands] == [
+        ("Dockerfile CMD", "Dockerfile:4", "uwsgi --ini uwsgi.ini", "Dockerfile", "/app/sandbox/"),
+        ("fly.toml processes", "fly.toml:3", "gunicorn shop.wsgi --bind 0.0.0.0:8000", None, None),
+        (
+            "heroku.yml run",
+            "heroku.yml:5",
+            "uwsgi --ini uwsgi.ini --http 0:$PORT",
+            "Dockerfile",
+            "/app/sandbox/",
+        ),
+        ("render.yaml startCommand", "render.yaml:4", "gunicorn shop.wsgi", None, None),
+    ]
+    [instance] = uwsgi_collector.collect(context(tmp_path)).instances  # heroku.yml replaces the CMD
+    assert (instance.found, instance.files) == ("heroku.yml run (heroku.yml:5)", ("sandbox/uwsgi.ini",))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from golive import shellwords, yamlread
+from golive import shellwords
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
 from golive.collectors.appservers.dockerfiles import is_dockerfile
@@ -204,7 +204,7 @@ def _compose(
 ) -> Iterator[ProcessCommand]:
     import yaml
 
-    root = yamlread.compose(path.read_text(encoding="utf-8"))
+    root = yaml.compose(path.read_text(encoding="utf-8"))
     if not isinstance(root, yaml.MappingNode):
         return
     services = _mapping_get(root, "services")

@@ -61,7 +61,8 @@ def discover(ctx: AuditContext) -> list[Path]:
 
 
 def instances(ctx: AuditContext, commands: Sequence[ProcessCommand] | None = None) -> list[UwsgiInstance]:
-    """Every uWSGI instance: those the project's commands start, then the configuration files
+    """Every uWSGI instance: those the project's commands start (an image's ``CMD`` that a
+    compose service or a heroku.yml process replaces is not one), then the configuration files
     no command loads (each an instance of its own)."""
     if commands is None:
         from golive.collectors.project import collect as project_commands
@@ -69,7 +70,11 @@ def instances(ctx: AuditContext, commands: Sequence[ProcessCommand] | None = Non
         commands = project_commands(ctx).commands
     out: list[UwsgiInstance] = []
     used: set[str] = set()
+    # A compose service's command or a heroku.yml process replaces the CMD of the image it runs.
+    replaced = {c.dockerfile for c in commands if c.dockerfile and not c.origin.startswith("Dockerfile")}
     for cmd in commands:
+        if cmd.origin == "Dockerfile CMD" and cmd.dockerfile in replaced:
+            continue
         env = command_env(cmd, ctx.env)
         for inv in invocations(cmd.argv, env):
             if inv.program != "uwsgi":

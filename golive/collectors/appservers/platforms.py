@@ -1,0 +1,144 @@
+"""Platform manifests as the commands they start: heroku.yml, render.yaml, fly.toml.
+
+A PaaS manifest names the process commands of the deployment as a Procfile does:
+
+* ``heroku.yml`` ``run:`` (a command string, or ``command:`` with an ``image:``), each process
+  built from the Dockerfile ``build.docker`` names for it
+  (https://devcenter.heroku.com/articles/build-docker-images-heroku-yml);
+* ``render.yaml`` ``services[].startCommand`` (and ``dockerCommand``)
+  (https://render.com/docs/blueprint-spec);
+* ``fly.toml`` ``[processes]`` (name → command) and ``[experimental] cmd``
+  (https://fly.io/docs/reference/configuration/#the-processes-section).
+
+Each gives :class:`golive.collectors.project.ProcessCommand` values like the other sources,
+redacted as they are made. A manifest that cannot be parsed raises; the project collector
+reports it in ``unread``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from golive.model import Location
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from golive.collectors.project import ProcessCommand
+
+NAMES = ("heroku.yml", "render.yaml", "render.yml", "fly.toml")
+
+
+def is_manifest(name: str) -> bool:
+    """True for the platform manifests this module reads."""
+    return name in NAMES
+
+
+def _command(origin: str, rel: str, line: int | None, command: Any, dockerfile: str | None) -> ProcessCommand:
+    from golive.collectors.project import ProcessCommand, _argv
+
+    if isinstance(command, list):
+        argv = tuple(str(a) for a in command)
+        text = " ".join(argv)
+    else:
+        text = " ".join(str(command).split())
+        argv = _argv(text)
+    return ProcessCommand(
+        origin=origin, location=Location(path=rel, line=line), command=text, argv=argv, dockerfile=dockerfile
+    )
+
+
+def _yaml(path: Path) -> Any:
+    import yaml
+
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    return node if isinstance(node, yaml.MappingNode) else None
+
+
+def _get(node: Any, key: str) -> Any:
+    """The value node of ``key`` in a YAML mapping node (None when absent or not a mapping)."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+
+
+def heroku(path: Path, rel: str) -> Iterator[ProcessCommand]:
+    """``run:`` processes of a heroku.yml, with the Dockerfile its ``build.docker`` names."""
+    import yaml
+
+    root = _yaml(path)
+    run = _get(root, "run")
+    docker = _get(_get(root, "build"), "docker")
+    if not isinstance(run, yaml.MappingNode):
+        return
+    folder = str(Path(rel).parent) if Path(rel).parent != Path(".") else ""
+    for key, value in run.value:
+        name = str(getattr(key, "value", ""))
+        image = name
+        command: Any = None
+        if isinstance(value, yaml.ScalarNode):
+            command = value.value
+        elif isinstance(value, yaml.MappingNode):
+            node = _get(value, "command")
+            image = str(getattr(_get(value, "image"), "value", name))
+            if isinstance(node, yaml.SequenceNode):
+                command = [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode)]
+            elif isinstance(node, yaml.ScalarNode):
+                command = node.value
+        if command is None:
+            continue
+        built = _get(docker, image)
+        dockerfile = None
+        if isinstance(built, yaml.ScalarNode):
+            dockerfile = f"{folder}/{built.value}" if folder else str(built.value)
+        yield _command("heroku.yml run", rel, value.start_mark.line + 1, command, dockerfile)
+
+
+def render(path: Path, rel: str) -> Iterator[ProcessCommand]:
+    """``startCommand``/``dockerCommand`` of each service of a render.yaml blueprint."""
+    import yaml
+
+    root = _yaml(path)
+    services = _get(root, "services")
+    if not isinstance(services, yaml.SequenceNode):
+        return
+    for service in services.value:
+        for key in ("startCommand", "dockerCommand"):
+            node = _get(service, key)
+            if isinstance(node, yaml.ScalarNode) and str(node.value).strip():
+                yield _command(f"render.yaml {key}", rel, node.start_mark.line + 1, node.value, None)
+
+
+def fly(path: Path, rel: str) -> Iterator[ProcessCommand]:
+    """``[processes]`` and ``[experimental] cmd`` of a fly.toml (lines found by key)."""
+    text = path.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    lines = text.splitlines()
+
+    def line_of(section: str, key: str) -> int | None:
+        start = next((i for i, ln in enumerate(lines) if ln.strip() == f"[{section}]"), None)
+        if start is None:
+            return None
+        for i, ln in enumerate(lines[start + 1 :], start + 2):
+            if ln.strip().startswith("["):
+                return None
+            if ln.strip().startswith((f"{key} ", f"{key}=", f'"{key}"')):
+                return i
+        return None
+
+    for name, command in (data.get("processes") or {}).items():
+        yield _command("fly.toml processes", rel, line_of("processes", name), command, None)
+    cmd = (data.get("experimental") or {}).get("cmd")
+    if cmd:
+        yield _command("fly.toml cmd", rel, line_of("experimental", "cmd"), cmd, None)
+
+
+READERS = {"heroku.yml": heroku, "render.yaml": render, "render.yml": render, "fly.toml": fly}
