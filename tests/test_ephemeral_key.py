@@ -64,7 +64,7 @@ def test_a_key_generated_when_the_variable_is_missing_is_reported_from_source(ma
     assert f.location == Location(path=PROD, line=7)
     assert f.confidence is Confidence.LIKELY
     assert f.evidence == (
-        f"SECRET_KEY = get_random_secret_key() at {PROD}:7, when APP_SECRET_KEY is not in the environment",
+        f"SECRET_KEY = get_random_secret_key() at {PROD}:7, when APP_SECRET_KEY is unset",
         "at runtime the settings loaded twice gave the same key: the variable was set for this audit",
     )
 

@@ -22,6 +22,7 @@ def registry() -> Registry:
         backups,
         critical,
         environment,
+        ephemeral_key,
         errors,
         fallback_key,
         gixy,
@@ -44,6 +45,7 @@ def registry() -> Registry:
             live_secrets,  # GL100, the headline: a committed secret production loads now
             critical,
             fallback_key,
+            ephemeral_key,
             secrets,
             history_scope,
             environment,

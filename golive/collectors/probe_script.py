@@ -23,8 +23,11 @@ code may print). Keys: ``probe_version`` (1), ``python`` {version, executable},
 ``checks`` (Django's system checks, deployment checks included), ``checks_error``,
 ``error_templates``, ``admin_urls`` (+ ``urls_error`` when the URLconf is broken),
 ``wsgi_application``, ``asgi_application``, ``file_fields``, ``sentry_active``,
-``database_vendors`` and ``probe_errors`` (one "step: Type: message" per step that
-crashed). Facts a failed phase prevented are null (``settings``/``secrets`` stay {},
+``database_vendors``, ``secret_key_stable`` and ``secret_key_second_fingerprint`` (the
+settings module evaluated a second time, in a fresh namespace: True when its SECRET_KEY has
+the same fingerprint as the first load's, null when there is no string key or the second
+load failed) and ``probe_errors`` (one "step: Type: message" per step that crashed).
+Facts a failed phase prevented are null (``settings``/``secrets`` stay {},
 ``checks`` stays [] with ``checks_error`` saying why).
 
 A SECRET is ``{length, distinct, insecure_prefix, entropy_bits, fingerprint, empty}``:
@@ -622,6 +625,8 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
         "file_fields": None,
         "sentry_active": False,
         "database_vendors": None,
+        "secret_key_stable": None,
+        "secret_key_second_fingerprint": None,
         "probe_errors": [],
     }
     try:
@@ -661,6 +666,10 @@ def load_and_describe(
         result["settings_file"] = module_origin(settings_module)
         return
     try:
+        reload_secret_key(result, redactor.key, module, settings_module, project_dir)
+    except (Exception, SystemExit) as exc:
+        result["probe_errors"].append(f"secret_key_reload: {describe_exception(exc)}")
+    try:
         django.setup()
         setup_ok = True
     except (Exception, SystemExit) as exc:
@@ -685,6 +694,40 @@ def load_and_describe(
     except Exception as exc:
         result["urls_error"] = describe_exception(exc)
     guarded(result, "file_fields", file_fields, "file_fields")
+
+
+def reload_secret_key(
+    result: dict[str, Json], key: bytes, module: Any, settings_module: str, project_dir: str
+) -> None:
+    """Evaluate the settings module a second time, in a fresh namespace, and compare the two
+    SECRET_KEYs' fingerprints (issue 13): a key generated at import (``get_random_secret_key()``
+    when a variable is missing) differs in every process, so sessions and signed links break
+    at random. Runs before ``django.setup()``: the project's modules loaded so far (the
+    settings chain and what it imports; installed packages are kept) are set aside, the
+    settings imported again, and ``sys.modules`` restored as it was."""
+    first = getattr(module, "SECRET_KEY", None)
+    if not isinstance(first, str) or not first:
+        return
+    saved = dict(sys.modules)
+    root = os.path.abspath(project_dir) + os.sep
+    for name, loaded in saved.items():
+        file = getattr(loaded, "__file__", None)
+        if not isinstance(file, str) or "site-packages" in file or "dist-packages" in file:
+            continue
+        if os.path.abspath(file).startswith(root):
+            del sys.modules[name]
+    try:
+        second = getattr(importlib.import_module(settings_module), "SECRET_KEY", None)
+    finally:
+        for name in [n for n in sys.modules if n not in saved]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+    if not isinstance(second, str):
+        return
+    before = secret_stats(first, key)["fingerprint"]
+    after = secret_stats(second, key)["fingerprint"]
+    result["secret_key_stable"] = before == after
+    result["secret_key_second_fingerprint"] = after
 
 
 def module_origin(name: str) -> str | None:

@@ -74,6 +74,10 @@ class RuntimeFacts(FactsBase):
     database_vendors: dict[str, str] = field(default_factory=dict)
     probe_errors: tuple[str, ...] = ()
     urls_error: str | None = None
+    #: The settings evaluated a second time in the probe gave the same SECRET_KEY (None: not
+    #: compared); the second key's fingerprint (issue 13, ephemeral keys).
+    secret_key_stable: bool | None = None
+    secret_key_second_fingerprint: str | None = None
 
     def step_error(self, step: str) -> str | None:
         """Why the probe step ``step`` (``file_fields``, ``error_templates``...) crashed, or None."""
@@ -273,6 +277,8 @@ def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
         database_vendors=dict(data.get("database_vendors") or {}),
         probe_errors=tuple(data.get("probe_errors") or ()),
         urls_error=data.get("urls_error"),
+        secret_key_stable=stable if isinstance(stable := data.get("secret_key_stable"), bool) else None,
+        secret_key_second_fingerprint=data.get("secret_key_second_fingerprint"),
     )
 
 

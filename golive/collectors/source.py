@@ -61,6 +61,27 @@ URL_PARSERS = {
 }
 
 
+#: Calls that return a new random value each time they run: a setting computed with one
+#: at import differs in every worker process and after every restart.
+RANDOM_GENERATORS = frozenset(
+    {
+        "get_random_secret_key",
+        "get_random_string",
+        "token_urlsafe",
+        "token_hex",
+        "token_bytes",
+        "uuid1",
+        "uuid4",
+        "urandom",
+        "randbytes",
+        "getrandbits",
+        "choice",
+        "choices",
+        "generate_key",
+    }
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Assignment:
     """One assignment to a setting (or to a key inside one).
@@ -95,6 +116,10 @@ class Assignment:
     confidence: Confidence | None = None
     placeholder: str = ""
     why: str = ""
+    #: The random generator the value (or the environment lookup's default) calls at import
+    #: (``get_random_secret_key``, ``secrets.token_urlsafe``, ``uuid4``...; ``""``: none):
+    #: each process that runs it gets another value (:data:`RANDOM_GENERATORS`).
+    generated: str = ""
 
     @property
     def setting(self) -> str:
@@ -201,6 +226,7 @@ class _ModuleReader:
         self.helpers = Helpers()  # the project's own env helpers, environs, pydantic-settings
         self._seen: set[str] = set()
         self._conditional = False
+        self._generated = ""
 
     def read(self, module: str, depth: int = 0, conditional: bool = False) -> None:
         if module in self._seen or depth > 12:
@@ -224,6 +250,7 @@ class _ModuleReader:
         self, stmt: ast.stmt, module: str, rel: str, package: str, depth: int, conditional: bool
     ) -> None:
         self._conditional = conditional
+        self._generated = ""
         self.helpers.note_statement(stmt)
         if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             target = _resolve_relative(package, stmt.module, stmt.level)
@@ -279,6 +306,7 @@ class _ModuleReader:
     def _value(self, target: str, node: ast.expr, module: str, rel: str) -> None:
         """Record ``target = node`` and, for dict/list literals, every key inside."""
         line = node.lineno
+        self._generated = "" if isinstance(node, (ast.Dict, ast.List, ast.Tuple)) else _random_call(node)
         if isinstance(node, ast.Dict):
             self._add(target, module, rel, line, "expression", call="dict")
             for k, v in zip(node.keys, node.values, strict=True):
@@ -408,6 +436,7 @@ class _ModuleReader:
                 location=Location(path=rel, line=line),
                 kind=kind,
                 conditional=self._conditional,
+                generated=self._generated,
                 **kw,
             )
         )
@@ -624,6 +653,17 @@ def _default_truthiness(node: ast.expr, env: _EnvLookup) -> bool | None:
             return text not in other
         return None
     return _truthy_text(default)
+
+
+def _random_call(node: ast.expr) -> str:
+    """The first call in ``node`` of a :data:`RANDOM_GENERATORS` function, as written
+    (``secrets.token_urlsafe``), or ``""``."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            name = _dotted(sub.func)
+            if name.rsplit(".", 1)[-1] in RANDOM_GENERATORS:
+                return name
+    return ""
 
 
 def _reads_file(node: ast.expr) -> bool:
