@@ -226,13 +226,29 @@ def weak_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     (50), distinct characters (5) and the ``django-insecure-`` prefix; a 50-character key
     made of a few repeated words passes it. This check estimates the key's Shannon
     entropy (character distribution × length) and fails under 160 bits, where
-    ``get_random_secret_key()`` gives about 260. When W009 already fires it stays quiet.
+    ``get_random_secret_key()`` gives about 260. When W009 already fires it stays quiet;
+    when W009 would fire but is silenced (``SILENCED_SYSTEM_CHECKS``), golive still judges
+    the key that runs and says that Django's check is silenced (issue 13).
     """
-    info = facts[RuntimeFacts].secret("SECRET_KEY")
+    runtime = facts[RuntimeFacts]
+    info = runtime.secret("SECRET_KEY")
     if info is None or info.empty:
         return
     w009 = info.length < 50 or info.distinct < 5 or info.insecure_prefix
-    if not w009 and info.entropy_bits < MIN_ENTROPY_BITS:
+    silenced = "security.W009" in runtime.silenced or any(
+        m.id == "security.W009" and m.silenced for m in runtime.checks
+    )
+    if w009 and silenced:
+        yield spec.fail(
+            subjects=["SECRET_KEY"],
+            location=where(facts, "SECRET_KEY"),
+            evidence=[
+                f"SECRET_KEY: {info.describe()}",
+                "Django's security.W009 would report this key and is silenced (SILENCED_SYSTEM_CHECKS):"
+                " golive judges the key that runs",
+            ],
+        )
+    elif not w009 and info.entropy_bits < MIN_ENTROPY_BITS:
         yield spec.fail(
             subjects=["SECRET_KEY"],
             location=where(facts, "SECRET_KEY"),
