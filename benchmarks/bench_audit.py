@@ -1,62 +1,135 @@
-"""golive audit (runtime + source) against `manage.py check --deploy`, same project, one run.
+"""The whole ``golive audit`` of a project against ``manage.py check --deploy``, one run.
 
-Runs both commands alternately on a copy of ``examples/bookshop`` (so no history, git
-or report files are written into the repository), several times each, and prints the
-median wall time of each and their ratio. Target (issue 2): ratio ≤ 1.5.
+On a copy of ``examples/bookshop`` (or a fresh ``django-admin startproject`` with
+``--project startproject``), made a git repository with one commit, the script runs
+alternately, ``--runs`` times each:
 
-    python benchmarks/bench_audit.py [--runs 7] [--python PATH]
+- ``golive audit`` (everything: settings, source, git history, nginx, gunicorn,
+  dependencies; one JSON report, no history),
+- ``golive audit --no-runtime`` (everything but loading the settings),
+- ``manage.py check --deploy``,
+- and with ``--before DIR`` the same two golive commands from an older checkout (same
+  interpreter and packages, ``PYTHONPATH=DIR``), so before and after are measured in the
+  same sitting.
+
+One warm-up run of each fills the file system cache and golive's own caches (PyPI's
+release data, pip-audit's answers): the figures are those of a second audit of the day.
+It prints medians, min/max, the ratios, the load average, and which collector dominated
+golive's last run (from the report's ``collectors[].duration``; collectors overlap, so
+the longest is the critical path and the rest of the wall time is start-up, checks and
+rendering). Targets (issue 15): the whole audit ≤ 1.5 × check --deploy, --no-runtime
+≤ 1.0 ×.
+
+    python benchmarks/bench_audit.py [--runs 7] [--before /work/golive-speed-before]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import Series, before_env, load, ratio, timed
+
 REPO = Path(__file__).resolve().parent.parent
-SETTINGS = "bookshop.settings.production"
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Wall time of one run of ``cmd`` in seconds (its exit status is not judged here)."""
-    start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+def make_project(kind: str, python: str, tmp: Path) -> tuple[Path, str]:
+    """A copy of the project to audit, as a git repository with one commit; its settings module."""
+    if kind == "bookshop":
+        project = tmp / "bookshop"
+        shutil.copytree(REPO / "examples" / "bookshop", project, ignore=shutil.ignore_patterns("__pycache__"))
+        settings = "bookshop.settings.production"
+    else:
+        project = tmp / "fresh"
+        project.mkdir()
+        subprocess.run([python, "-m", "django", "startproject", "fresh", str(project)], check=True)
+        settings = "fresh.settings"
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "."], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "start"], cwd=project, check=True)
+    return project, settings
+
+
+def dominant(report: Path, wall: float) -> str:
+    """The longest collector of one golive run and the wall time outside the collectors."""
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "no report"
+    rows = sorted(((c["duration"], c["name"]) for c in data.get("collectors", [])), reverse=True)
+    top = ", ".join(f"{name} {d:.2f} s" for d, name in rows[:3])
+    outside = wall - float(data.get("duration") or 0)
+    return f"longest collectors: {top}; outside the collectors (start-up, rendering): {outside:.2f} s"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--python", default=sys.executable, help="interpreter with Django and golive")
+    parser.add_argument("--project", choices=("bookshop", "startproject"), default="bookshop")
+    parser.add_argument("--before", type=Path, help="an older golive checkout to measure alongside")
     args = parser.parse_args()
-    # the settings checks only (sections 1-5 and Django's own): --select leaves out the
-    # collectors of servers, dependencies, the live site and the host
-    selection = [
-        arg for prefix in ("GL1", "GL2", "GL3", "GL4", "GL5", "security.") for arg in ("--select", prefix)
-    ]
-    golive = [args.python, "-m", "golive.cli", "audit", ".", "--settings", SETTINGS, "--no-git",
-              "--no-history", "-q", *selection]  # fmt: skip
-    django = [args.python, "manage.py", "check", "--deploy", "--settings", SETTINGS]
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp) / "bookshop"
-        shutil.copytree(REPO / "examples" / "bookshop", project)
+    for tree in (REPO, args.before):
+        if tree is not None:
+            subprocess.run([args.python, "-m", "compileall", "-q", str(tree / "golive")], check=False)
+    with tempfile.TemporaryDirectory(prefix="golive-bench-audit-") as tmp_name:
+        tmp = Path(tmp_name)
+        project, settings = make_project(args.project, args.python, tmp)
+        subprocess.run([args.python, "-m", "compileall", "-q", str(project)], check=False)
         env = dict(os.environ, NO_COLOR="1")
-        for cmd in (golive, django):  # warm the file system cache once
-            timed(cmd, project, env)
-        golive_times, django_times = [], []
+        env.pop("PYTHONPATH", None)
+        report = tmp / "report.json"
+
+        def golive(*extra: str) -> list[str]:
+            return [args.python, "-m", "golive.cli", "audit", ".", "--settings", settings,
+                    "--no-history", "-q", "-o", str(report), *extra]  # fmt: skip
+
+        commands: list[tuple[Series, list[str], dict[str, str]]] = [
+            (Series("golive audit"), golive(), env),
+            (Series("golive audit --no-runtime"), golive("--no-runtime"), env),
+            (
+                Series("check --deploy"),
+                [args.python, "manage.py", "check", "--deploy", "--settings", settings],
+                env,
+            ),
+        ]
+        if args.before is not None:
+            benv = before_env(args.before, env)
+            commands.insert(1, (Series("before: golive audit"), golive(), benv))
+            commands.insert(3, (Series("before: golive audit --no-runtime"), golive("--no-runtime"), benv))
+        print(f"{args.project}: {project.name}, settings {settings}, {args.runs} alternating runs each")
+        print(f"start: {load()}")
+        for _series, cmd, cmd_env in commands:  # warm-up: file cache, golive's caches
+            timed(cmd, project, cmd_env)
+        notes: dict[str, str] = {}
         for _ in range(args.runs):
-            golive_times.append(timed(golive, project, env))
-            django_times.append(timed(django, project, env))
-    g, d = statistics.median(golive_times), statistics.median(django_times)
-    print(f"golive audit (runtime + source): median {g:.3f} s over {args.runs} runs")
-    print(f"manage.py check --deploy:        median {d:.3f} s over {args.runs} runs")
-    print(f"ratio golive / check --deploy:   {g / d:.2f} (target <= 1.5)")
+            for series, cmd, cmd_env in commands:
+                wall, _proc = timed(cmd, project, cmd_env)
+                series.times.append(wall)
+                if series.label.endswith("golive audit") or series.label.endswith("--no-runtime"):
+                    notes[series.label] = dominant(report, wall)
+        print(f"end:   {load()} (golive, its subprocesses and the peer share these cores)")
+    by_label = {s.label: s for s, _c, _e in commands}
+    for series, _cmd, _env in commands:
+        print(series.line())
+    peer = by_label["check --deploy"]
+    for label, target in (("golive audit", "<= 1.5"), ("golive audit --no-runtime", "<= 1.0")):
+        print(ratio(by_label[label], peer, target))
+        if f"before: {label}" in by_label:
+            print(ratio(by_label[f"before: {label}"], peer))
+    for label, note in notes.items():
+        print(f"{label}: {note}")
 
 
 if __name__ == "__main__":
