@@ -20,10 +20,10 @@ import string
 from pathlib import Path
 
 import pytest
-from conftest import audit_project, failing
+from conftest import audit_project, build_project, failing
 from django.core.management.utils import get_random_secret_key
 from rich.console import Console
-from test_git_secrets import commit, start_repo
+from test_git_secrets import commit, git, start_repo
 
 from golive.config import ConfigError, load_config
 from golive.model import Audit, Confidence, Finding, Severity, Status
@@ -154,7 +154,11 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def result(repo: Path) -> Audit:
-    return audit_project(repo, no_history=True)
+    audit = audit_project(repo, no_history=True)
+    runs = {c.name: (c.status, c.reason) for c in audit.collectors}
+    # Every assertion below reads these layers: say so when one did not run (a loaded machine).
+    assert [runs[name] for name in ("runtime", "source", "git")] == [("ok", "")] * 3, runs
+    return audit
 
 
 def about(audit: Audit, path: str) -> list[Finding]:
@@ -508,3 +512,24 @@ def test_fixes_name_their_own_setting_and_file(tmp_path: Path) -> None:
     (key,) = failing(audit, "GL125")
     assert "git rm --cached deploy/server.key" in key.remediation and ".env" not in key.remediation
     assert "is a separate\ndecision" in key.remediation
+
+
+def test_a_project_audited_inside_an_examples_folder_is_not_an_example(tmp_path: Path) -> None:
+    repo = tmp_path / "tool"
+    project = build_project(repo / "examples" / "shop")
+    git(repo, "-c", "init.defaultBranch=main", "init", "-q")
+    git(repo, "add", "-A")
+    commit(
+        repo,
+        "Example shop",
+        "2024-01-01T00:00:00+00:00",
+        {
+            "examples/shop/shop/mail.py": f'SMTP_PASSWORD = "{rand_mixed(24)}"\n',
+            "examples/shop/shop/__mocks__/mail.py": f'SMTP_PASSWORD = "{rand_mixed(24)}"\n',
+        },
+    )
+    found = {
+        f.location.path: f for f in failing(audit_project(project, no_history=True), "GL121") if f.location
+    }
+    assert found["shop/mail.py"].severity is Severity.HIGH
+    assert found["shop/__mocks__/mail.py"].severity is Severity.LOW

@@ -446,9 +446,11 @@ def env_templates(root: Path, tracked: Iterable[tuple[str, str, int | None]]) ->
 
 
 def _place(paths: Sequence[str], root: Path, layout: Layout | None = None) -> tuple[str, str]:
-    """The place of a secret seen at ``paths`` (repository paths): ``("", "")`` (production)
-    when any of them is production or unknown, else the first one's. A deployment file still
-    unknown by its name is classified by its content by the audit's ``layout``."""
+    """The place of a secret seen at ``paths`` (relative to ``root``, the project directory,
+    so that a project audited inside ``examples/`` is not an example itself): ``("", "")``
+    (production) when any of them is production or unknown, else the first one's. A
+    deployment file still unknown by its name is classified by its content by the audit's
+    ``layout``."""
     places = []
     for path in paths:
         where, reason = place(path)
@@ -519,7 +521,7 @@ def collect(ctx: AuditContext) -> GitFacts:
         placeholder = m.placeholder
         if not placeholder and not m.shown and m.rule != PRIVATE_KEY_RULE and set(seen_at) <= templates:
             placeholder = TEMPLATE_NOTE
-        where, why_there = _place(seen_at, root, layout)
+        where, why_there = _place([_relative(root, project, p) for p in seen_at], project, layout)
         secrets.append(
             HistorySecret(
                 rule=m.rule,

@@ -9,7 +9,9 @@ value is what production loads. :func:`place` names the place of one path:
    files): ``docs``;
 2. CI configuration (``.github/``, ``.gitlab-ci.yml``, ``.circleci/``, ``Jenkinsfile``, ...):
    ``ci``;
-3. test code and fixtures (:func:`golive.secrets.rules.is_test_path`): ``test``;
+3. test code, fixtures and test doubles (:func:`golive.secrets.rules.is_test_path`; folders
+   named ``mocks``, ``__mocks__``, ``stubs``, ``fakes``, ``testdata``): ``test``; demo and
+   tutorial folders (``demo/``, ``tutorial/``): ``example``;
 4. documented templates (``.env.example``, ``settings.sample.py``): ``example``;
 5. else the classification every collector shares (:func:`golive.collectors.layout.classify`:
    ``tests/``, ``*_testing.py``, ``settings/local.py``, ``settings/dev.py``,
@@ -56,6 +58,9 @@ DEPLOYMENT_NAMES = (
     (re.compile(r"^dockerfile(?:[.-][\w.-]+)?$|\.dockerfile$", re.IGNORECASE), DOCKERFILE),
     (re.compile(r"^procfile(?:[.-][\w.-]+)?$", re.IGNORECASE), PROCFILE),
 )
+#: Folder names that hold test doubles, and demos or tutorials.
+TEST_FOLDERS = frozenset({"mock", "mocks", "__mocks__", "stub", "stubs", "fake", "fakes", "testdata"})
+EXAMPLE_FOLDERS = frozenset({"demo", "demos", "tutorial", "tutorials", "sample", "samples", "examples"})
 #: What each place is called in evidence.
 LABELS = {
     "docs": "documentation",
@@ -79,8 +84,10 @@ def place(path: str) -> tuple[str, str]:
     folders = [f.lower() for f in pure.parts[:-1]]
     if name in CI_FILES or any(f in CI_FOLDERS for f in folders):
         return "ci", f"{path} is CI configuration"
-    if is_test_path(path):
+    if is_test_path(path) or any(f in TEST_FOLDERS for f in folders):
         return "test", f"{path} is test code"
+    if any(f in EXAMPLE_FOLDERS for f in folders):
+        return "example", f"{path} is in a demo or example folder"
     from golive.secrets.scanner import is_example_file
 
     if is_example_file(path):
