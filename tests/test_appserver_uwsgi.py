@@ -466,3 +466,11 @@ def test_a_harakiri_of_days_is_no_timeout(tmp_path: Path) -> None:
         Location(path="uwsgi.ini", line=3),
         ("harakiri = 172800 (uwsgi.ini:3)",),
     )
+
+
+def test_an_unreadable_candidate_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "uwsgi.ini").write_text("[uwsgi]\nsocket = /run/a.sock\n")
+    (tmp_path / "big.ini").write_text("[uwsgi]\n" + "; padding\n" * 120_000)
+    facts = uwsgi_collector.collect(context(tmp_path))
+    assert facts.unread == ("big.ini: over 1 MB, not read",)
+    assert facts.collector_details["unread"] == ["big.ini: over 1 MB, not read"]

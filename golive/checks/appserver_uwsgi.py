@@ -79,7 +79,7 @@ def _fail(spec: CheckSpec, instance: UwsgiInstance, names: tuple[str, ...], **kw
 
 
 def _unset(instance: UwsgiInstance, name: str) -> str:
-    files = ", ".join(instance.files) or instance.command or str(instance.location)
+    files = ", ".join(instance.files) or str(instance.location)
     return f"{name} is not set ({files})"
 
 

@@ -142,16 +142,21 @@ class UwsgiInstance:
 
 @dataclass(frozen=True, kw_only=True)
 class UwsgiFacts(FactsBase):
-    """Every uWSGI instance found (commands that run ``uwsgi``, configuration files)."""
+    """Every uWSGI instance found (commands that run ``uwsgi``, configuration files), and the
+    candidate files that could not be read (``unread``)."""
 
     collector: ClassVar[str] = "uwsgi"
     instances: tuple[UwsgiInstance, ...]
+    unread: tuple[str, ...] = ()
 
     @property
     def collector_details(self) -> Mapping[str, Any]:
         """What the report lists under this collector: each instance, its files, what was not read."""
-        return {
+        details: dict[str, Any] = {
             "instances": [
                 {"found": i.found, "files": list(i.files), "unread": list(i.unread)} for i in self.instances
             ]
         }
+        if self.unread:
+            details["unread"] = list(self.unread)
+        return details

@@ -40,8 +40,10 @@ SUFFIXES = (".ini", ".yaml", ".yml", ".json", ".xml")
 MAX_SIZE = 1_000_000
 
 
-def discover(ctx: AuditContext) -> list[Path]:
-    """uWSGI configuration files in the repository that the layout admits (production or unknown)."""
+def discover(ctx: AuditContext, unread: list[str] | None = None) -> list[Path]:
+    """uWSGI configuration files in the repository that the layout admits (production or
+    unknown); a candidate (``.ini``, ``.yaml``...) that cannot be read, or is over 1 MB, is
+    added to ``unread`` with the reason."""
     from golive.collectors.layout import UWSGI, layout_of
 
     layout = layout_of(ctx)
@@ -51,16 +53,22 @@ def discover(ctx: AuditContext) -> list[Path]:
             continue
         try:
             if path.stat().st_size > MAX_SIZE:
+                if unread is not None:
+                    unread.append(f"{display_path(path, ctx.project_dir)}: over 1 MB, not read")
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        except OSError as exc:
+            if unread is not None:
+                unread.append(f"{display_path(path, ctx.project_dir)}: cannot be read ({type(exc).__name__})")
             continue
         if CONFIG_RE.search(text) and layout.admit(path, UWSGI):
             found.append(path)
     return found
 
 
-def instances(ctx: AuditContext, commands: Sequence[ProcessCommand] | None = None) -> list[UwsgiInstance]:
+def instances(
+    ctx: AuditContext, commands: Sequence[ProcessCommand] | None = None, unread: list[str] | None = None
+) -> list[UwsgiInstance]:
     """Every uWSGI instance: those the project's commands start (an image's ``CMD`` that a
     compose service or a heroku.yml process replaces is not one), then the configuration files
     no command loads (each an instance of its own)."""
@@ -92,7 +100,7 @@ def instances(ctx: AuditContext, commands: Sequence[ProcessCommand] | None = Non
             )
             out.append(instance)
             used.update(instance.files)
-    for path in discover(ctx):
+    for path in discover(ctx, unread):
         shown = display_path(path, ctx.project_dir)
         if shown in used:
             continue
@@ -151,10 +159,12 @@ def app_server(instance: UwsgiInstance) -> AppServer:
 
 def collect(ctx: AuditContext) -> UwsgiFacts:
     """:class:`Skip` when the project runs no uWSGI and holds no uWSGI configuration."""
-    found = instances(ctx)
+    unread: list[str] = []
+    found = instances(ctx, unread=unread)
     if not found:
-        raise Skip("no uWSGI found (no command runs uwsgi, no [uwsgi] configuration file)")
-    return UwsgiFacts(instances=tuple(found))
+        why = f" ({'; '.join(unread)})" if unread else ""
+        raise Skip(f"no uWSGI found (no command runs uwsgi, no [uwsgi] configuration file){why}")
+    return UwsgiFacts(instances=tuple(found), unread=tuple(unread))
 
 
 SPEC = CollectorSpec(
