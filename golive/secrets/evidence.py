@@ -6,7 +6,7 @@ and the literal, and returns a :class:`Judgement`:
 
 * **not a secret** (``confidence`` None, ``why`` says what it is instead): an identifier, a
   class name, a dotted import path, a URL path, a URL without credentials, a format string,
-  a regular expression,
+  a regular expression, a stored password hash (``pbkdf2_sha256$...``),
   a boolean or null word, a number, a version, a rate or duration (``100/min``, ``10m``),
   a single English word or a phrase of words (``porter``, ``invalid_token``,
   ``smtp-password``), a value equal to its own name (``"show_keys"``), or a value shorter
@@ -124,6 +124,12 @@ _ALPHA_DIGITS = re.compile(r"^([A-Za-z]+)(\d{1,2})$")
 _VOWELS = frozenset("aeiouyAEIOUY")
 _CONSONANT_RUN = re.compile(r"[^aeiouy]{5,}")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+#: A stored password hash: Django's ``algorithm$...`` (https://docs.djangoproject.com/en/stable/topics/auth/passwords/#how-django-stores-passwords),
+#: modular crypt (``$2b$``, ``$argon2id$``, ``$6$``), LDAP ``{SSHA}``. Not the password.
+_PASSWORD_HASH = re.compile(
+    r"^(?:pbkdf2_sha256|pbkdf2_sha1|argon2|bcrypt_sha256|bcrypt|scrypt|sha1|md5|unsalted_sha1|unsalted_md5|crypt)\$"
+    r"|^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|y|scrypt)\$|^\{(?:S?SHA|SSHA\d+|CRYPT|PBKDF2[\w-]*)\}"
+)
 #: Regular-expression syntax: a group (``(?:``, ``(?=``, ``(?P<``), an escaped class with a
 #: quantifier (``\w+``) or a class of ranges with one (``[0-9a-z]+``) says so alone; a class
 #: with a quantifier, an escape (``\d``), ``.*`` or ``{2,5}`` only two together (a random
@@ -260,6 +266,8 @@ def not_secret(name: str, value: str) -> str:
         return "prose"
     if text.lower().endswith(_FILE_SUFFIXES) and is_words(text.rsplit(".", 1)[0]):
         return "a file name"
+    if _PASSWORD_HASH.match(text):
+        return "a stored password hash, not a password"
     if _REGEX_STRONG.search(text) or len(set(_REGEX_WEAK.findall(text))) >= 2:
         return "a regular expression"
     if _FORMAT_FIELD.search(text):
