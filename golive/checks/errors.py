@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from golive.checks._sentry import sentry_inits
 from golive.checks._util import CHECKLIST, NON_SENDING_EMAIL, default_mailer, where
 from golive.collectors.runtime import RuntimeFacts
-from golive.collectors.source import SourceFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -72,7 +72,6 @@ def errors_nowhere(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     500 leaves no trace but the user's frustration.
     """
     runtime = facts[RuntimeFacts]
-    source = facts.get(SourceFacts)
     admins = runtime.setting("ADMINS") or []
     logging_conf = runtime.setting("LOGGING") or {}
     handlers = [
@@ -80,7 +79,8 @@ def errors_nowhere(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         for h in _reporting_handlers(logging_conf if isinstance(logging_conf, dict) else {})
         if "AdminEmailHandler" not in h or admins
     ]
-    sentry = runtime.sentry_active or bool(source and source.sentry_inits)
+    inits, guarded = sentry_inits(facts)
+    sentry = runtime.sentry_active or bool(inits)
     if not admins and not handlers and not sentry:
         yield spec.fail(
             subjects=["ADMINS", "LOGGING"],
@@ -88,7 +88,7 @@ def errors_nowhere(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             evidence=[
                 "ADMINS = []",
                 "no LOGGING handler on django.request/django/root",
-                "no sentry_sdk.init() in settings or the WSGI/ASGI module",
+                *(guarded or ["no sentry_sdk.init() in settings or the WSGI/ASGI module"]),
             ],
         )
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from golive.checks._sentry import sentry_inits
 from golive.checks._util import CHECKLIST, where
 from golive.collectors.project import ProjectFacts
 from golive.collectors.runtime import RuntimeFacts
@@ -113,8 +114,7 @@ def _commands(facts: Facts) -> list[tuple[str, str]]:
 
 def _error_monitoring(facts: Facts, runtime: RuntimeFacts) -> list[str]:
     out = []
-    source = facts.get(SourceFacts)
-    for init in source.sentry_inits if source else ():
+    for init in sentry_inits(facts)[0]:
         out.append(f"sentry_sdk.init() at {init.location} (dsn: {init.dsn})")
     if runtime.sentry_active and not out:
         out.append("a Sentry client is active after django.setup()")
@@ -307,17 +307,20 @@ def sentry_not_initialised(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if not declared:
         yield spec.skipped("sentry-sdk is not among the declared dependencies")
         return
-    source = facts.get(SourceFacts)
-    if (source and source.sentry_inits) or facts[RuntimeFacts].sentry_active:
+    inits, guarded = sentry_inits(facts)
+    if inits or facts[RuntimeFacts].sentry_active:
         return
+    if guarded:
+        evidence = guarded
+    else:
+        evidence = [
+            "no sentry_sdk.init() in the settings chain or the WSGI/ASGI module",
+            "no Sentry client active after django.setup()",
+        ]
     yield spec.fail(
         subjects=["sentry-sdk"],
         location=declared[0].location,
-        evidence=[
-            f"sentry-sdk declared at {declared[0].location}",
-            "no sentry_sdk.init() in the settings chain or the WSGI/ASGI module",
-            "no Sentry client active after django.setup()",
-        ],
+        evidence=[f"sentry-sdk declared at {declared[0].location}", *evidence],
     )
 
 

@@ -23,6 +23,7 @@ code may print). Keys: ``probe_version`` (1), ``python`` {version, executable},
 ``checks`` (Django's system checks, deployment checks included), ``checks_error``,
 ``error_templates``, ``admin_urls`` (+ ``urls_error`` when the URLconf is broken),
 ``wsgi_application``, ``asgi_application``, ``file_fields``, ``sentry_active``,
+``sentry_imported`` (sentry_sdk was imported by the settings; null: not known),
 ``database_vendors``, ``secret_key_stable`` and ``secret_key_second_fingerprint`` (the
 settings module evaluated a second time, in a fresh namespace: True when its SECRET_KEY has
 the same fingerprint as the first load's, null when there is no string key or the second
@@ -624,6 +625,7 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
         "asgi_application": None,
         "file_fields": None,
         "sentry_active": False,
+        "sentry_imported": None,
         "database_vendors": None,
         "secret_key_stable": None,
         "secret_key_second_fingerprint": None,
@@ -681,6 +683,7 @@ def load_and_describe(
     guarded(result, "wsgi", lambda: app_setting("WSGI_APPLICATION"), "wsgi_application")
     guarded(result, "asgi", lambda: app_setting("ASGI_APPLICATION"), "asgi_application")
     guarded(result, "sentry", sentry_active, "sentry_active")
+    result["sentry_imported"] = "sentry_sdk" in sys.modules
     guarded(result, "databases", database_vendors, "database_vendors")
     if not setup_ok:
         return

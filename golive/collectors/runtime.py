@@ -71,6 +71,9 @@ class RuntimeFacts(FactsBase):
     asgi_application: str | None = None
     file_fields: tuple[str, ...] = ()
     sentry_active: bool = False
+    #: sentry_sdk was imported once the settings loaded (None: not known): when it was and no
+    #: client is active, an ``init()`` the settings hold did not run or got no DSN.
+    sentry_imported: bool | None = None
     database_vendors: dict[str, str] = field(default_factory=dict)
     probe_errors: tuple[str, ...] = ()
     urls_error: str | None = None
@@ -274,6 +277,7 @@ def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
         asgi_application=data.get("asgi_application"),
         file_fields=tuple(data.get("file_fields") or ()),
         sentry_active=bool(data.get("sentry_active")),
+        sentry_imported=imported if isinstance(imported := data.get("sentry_imported"), bool) else None,
         database_vendors=dict(data.get("database_vendors") or {}),
         probe_errors=tuple(data.get("probe_errors") or ()),
         urls_error=data.get("urls_error"),

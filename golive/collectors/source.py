@@ -138,10 +138,12 @@ class ModuleSource:
 
 @dataclass(frozen=True, kw_only=True)
 class SentryInit:
-    """A ``sentry_sdk.init(...)`` call; ``dsn`` is ``env``, ``literal``, ``missing`` or ``expression``."""
+    """A ``sentry_sdk.init(...)`` call; ``dsn`` is ``env``, ``literal``, ``missing`` or ``expression``;
+    ``guard`` the test of the ``if`` it runs under (``SENTRY_ENABLED``; ``""``: none)."""
 
     location: Location
     dsn: str
+    guard: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,6 +229,7 @@ class _ModuleReader:
         self._seen: set[str] = set()
         self._conditional = False
         self._generated = ""
+        self._guards: dict[tuple[str, int], str] = {}  # (path, line) of a call → its if's test
 
     def read(self, module: str, depth: int = 0, conditional: bool = False) -> None:
         if module in self._seen or depth > 12:
@@ -242,6 +245,7 @@ class _ModuleReader:
             self.modules.append(ModuleSource(module=module, path=rel, error=_one_line(exc)))
             return
         self.modules.append(ModuleSource(module=module, path=rel))
+        self._guards.update(_if_guards(tree.body, rel))
         package = module if path.name == "__init__.py" else module.rpartition(".")[0]
         for stmt, inside in _statements(tree.body):
             self._statement(stmt, module, rel, package, depth, conditional or inside)
@@ -262,7 +266,8 @@ class _ModuleReader:
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             if _dotted(stmt.value.func).endswith("sentry_sdk.init"):
-                self.sentry.append(_sentry(stmt.value, rel))
+                guard = self._guards.get((rel, stmt.lineno), "")
+                self.sentry.append(replace(_sentry(stmt.value, rel), guard=guard))
             return
         targets: list[ast.expr] = []
         value: ast.expr | None = None
@@ -469,6 +474,25 @@ def _statements(body: list[ast.stmt], conditional: bool = False) -> Iterator[tup
             yield from _statements(stmt.body, conditional)
         else:
             yield stmt, conditional
+
+
+def _if_guards(body: list[ast.stmt], rel: str, test: str = "") -> dict[tuple[str, int], str]:
+    """``(rel, line)`` of each top-level statement inside an ``if`` → that ``if``'s test as
+    written (the innermost one; ``not X`` for the ``else`` branch)."""
+    found: dict[tuple[str, int], str] = {}
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            shown = ast.unparse(stmt.test)
+            found.update(_if_guards(stmt.body, rel, shown))
+            found.update(_if_guards(stmt.orelse, rel, f"not {shown}"))
+        elif isinstance(stmt, ast.Try):
+            for part in (stmt.body, stmt.orelse, stmt.finalbody, *[h.body for h in stmt.handlers]):
+                found.update(_if_guards(part, rel, test))
+        elif isinstance(stmt, ast.With):
+            found.update(_if_guards(stmt.body, rel, test))
+        elif test:
+            found[(rel, stmt.lineno)] = test
+    return found
 
 
 def _dotted(node: ast.AST) -> str:
