@@ -1,21 +1,26 @@
-"""golive probe against djcheckup on the same local site, and golive probe on 200 local sites.
+"""golive probe against djcheckup on the same site at real network latency, and 1,000 sites.
 
 1. Starts the careless test deployment (Django under gunicorn behind nginx, on loopback;
-   tests/fixtures/live/live_deploy.py) and runs ``golive probe URL`` and ``djcheckup URL``
-   on the same https URL (the deployment's CA trusted by both), alternately, ``--runs``
-   times each: the median wall time of
-   each, their ratio, and how many checks each ran (golive: check ids with a finding
-   that passed or failed; djcheckup: results that were not skipped). Targets (issue 4):
-   ratio ≤ 0.5 with at least 3 × the checks. Also the floor: the median time to start
-   Python and import golive's prescribed libraries, doing nothing else.
-2. Starts one nginx serving a small static site on loopback (http and https) and probes
-   200 host names pointed at it with --resolve, in one ``golive probe`` run: the wall
-   time. Target: ≤ 20 s.
+   tests/fixtures/live/live_deploy.py) and, for each ``--rtt-ms`` (default 0 and 50),
+   puts the latency relay (benchmarks/latency_relay.py: one RTT per connect, half an
+   RTT each way per chunk) in front of its https port. ``golive probe URL`` and
+   ``djcheckup URL`` then run on the same relayed URL (the deployment's CA trusted by
+   both), alternately, ``--runs`` times each (with ``--before DIR`` an older golive
+   checkout too): medians, min/max, the ratio, how many checks each ran (golive: check
+   ids with a finding that passed or failed; djcheckup: results that were not skipped),
+   the load average, and the floor (starting Python and importing golive's prescribed
+   libraries, doing nothing else). Target (issue 15): at 50 ms RTT, ratio ≤ 0.5 with at
+   least 3 × the checks. Then one probe in this process, every request and TLS handshake
+   timed: the critical path (the longest chain of them that ran one after another).
+2. Starts one nginx serving a small static site, the relay at 0 ms in front of it, and
+   probes ``--sites`` (1,000) host names pointed at it with --resolve, in one
+   ``golive probe`` run: wall time and max RSS. Target: ≤ 30 s, ≤ 500 MiB.
 
 Screenshots are off in both (djcheckup takes none); everything is started and stopped
-here, on 127.0.0.1 only.
+here, on 127.0.0.1 only. The relay runs in this process, on the same cores as the tools.
 
-    python benchmarks/bench_probe.py [--runs 7] [--sites 200] [--djcheckup PATH]
+    python benchmarks/bench_probe.py [--runs 7] [--rtt-ms 0,50] [--sites 1000]
+        [--before DIR] [--only compare|many] [--djcheckup PATH]
 
 djcheckup comes from PyPI; it pins its own typer/pydantic, so install it into a
 separate virtualenv: ``python -m venv /tmp/djcheckup-venv &&
@@ -28,17 +33,21 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "live"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import live_deploy  # noqa: E402
+from benchlib import Series, before_env, load, ratio, timed  # noqa: E402
+from latency_relay import Relay  # noqa: E402
 
 STATIC_SERVER = """
     server {{
@@ -56,13 +65,6 @@ STATIC_SERVER = """
 FLOOR = [sys.executable, "-c", "import click, rich.console, httpx, cryptography.x509"]
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Wall time of one run of ``cmd`` (seconds) and its result."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, timeout=600)
-    return time.perf_counter() - start, proc
-
-
 def golive_checks(report: Path) -> int:
     """Checks golive ran: check ids with a finding that passed or failed."""
     data = json.loads(report.read_text(encoding="utf-8"))
@@ -75,42 +77,101 @@ def djcheckup_checks(stdout: str) -> int:
     return sum(1 for r in data["check_results"] if r["result"] != "skipped")
 
 
-def compare(djcheckup: str, runs: int, tmp: Path) -> None:
+def compare(djcheckup: str, runs: int, tmp: Path, rtts: list[float], before: Path | None) -> None:
+    """golive probe and djcheckup alternately on one site, through the latency relay at each RTT."""
     deployment = live_deploy.start("careless", tmp / "careless")
     try:
-        # https, with the deployment's own CA trusted by both (its certificate names 127.0.0.1)
-        url = f"https://127.0.0.1:{deployment.https_port}/"
-        report = tmp / "golive.json"
-        golive = [sys.executable, "-m", "golive.cli", "probe", url, "--cacert", str(deployment.cert),
-                  "--no-screenshots", "-q", "-o", str(report)]  # fmt: skip
-        peer = [djcheckup, "--output-json", url]
         os.environ["REQUESTS_CA_BUNDLE"] = str(deployment.cert)  # djcheckup uses requests
-        for cmd in (golive, peer):  # warm caches once
-            timed(cmd, tmp)
-        g_times, d_times, floor_times = [], [], []
-        g_checks = d_checks = 0
-        for _ in range(runs):
-            t, _proc = timed(FLOOR, tmp)
-            floor_times.append(t)
-            t, _proc = timed(golive, tmp)
-            g_times.append(t)
-            g_checks = golive_checks(report)
-            t, proc = timed(peer, tmp)
-            d_times.append(t)
-            d_checks = djcheckup_checks(proc.stdout)
+        for rtt in rtts:
+            with Relay(deployment.https_port, rtt=rtt / 1000) as relay:
+                compare_at(djcheckup, runs, tmp, relay, deployment.cert, before)
     finally:
         deployment.stop()
-    g, d, floor = (statistics.median(x) for x in (g_times, d_times, floor_times))
-    print(f"same site: {url} (Django/gunicorn behind nginx, careless variant)")
-    print(f"golive probe: median {g:.3f} s over {runs} runs, {g_checks} checks ran")
-    print(f"djcheckup:    median {d:.3f} s over {runs} runs, {d_checks} checks ran")
+
+
+def compare_at(djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, before: Path | None) -> None:
+    """One RTT: golive (and the older checkout), djcheckup and the floor, alternately."""
+    # https, with the deployment's own CA trusted by both (its certificate names 127.0.0.1)
+    url = f"https://127.0.0.1:{relay.port}/"
+    report = tmp / "golive.json"
+    golive = [sys.executable, "-m", "golive.cli", "probe", url, "--cacert", str(cert),
+              "--no-screenshots", "-q", "-o", str(report)]  # fmt: skip
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    commands = [
+        (Series("golive probe"), golive, env),
+        (Series("djcheckup"), [djcheckup, "--output-json", url], env),
+    ]
+    if before is not None:
+        commands.insert(1, (Series("before: golive probe"), golive, before_env(before, env)))
+    floor = Series("floor (python + imports)")
+    for _s, cmd, cmd_env in commands:  # warm caches once
+        timed(cmd, tmp, cmd_env)
+    checks: dict[str, int] = {}
+    print(f"\n{relay.rtt * 1000:g} ms RTT through the latency relay ({url} -> 127.0.0.1:{relay.upstream}),"
+          f" careless variant (Django/gunicorn behind nginx); start: {load()}")  # fmt: skip
+    for _ in range(runs):
+        t, _proc = timed(FLOOR, tmp)
+        floor.times.append(t)
+        for series, cmd, cmd_env in commands:
+            t, proc = timed(cmd, tmp, cmd_env)
+            series.times.append(t)
+            checks[series.label] = (
+                djcheckup_checks(proc.stdout) if series.label == "djcheckup" else golive_checks(report)
+            )
+    print(f"end: {load()} (golive, djcheckup, the relay and the site share these cores)")
+    for series, _cmd, _env in (*commands, (floor, None, None)):
+        extra = f", {checks[series.label]} checks" if series.label in checks else ""
+        print(series.line() + extra)
+    by = {s.label: s for s, _c, _e in commands}
+    peer = by["djcheckup"]
+    for label in [s.label for s, _c, _e in commands if s is not peer]:
+        print(
+            f"{ratio(by[label], peer, '<= 0.5' if label == 'golive probe' else '')};"
+            f" checks {checks[label] / max(1, checks['djcheckup']):.1f} x (target >= 3)"
+        )
+    print(f"floor: {floor.median / peer.median:.2f} of djcheckup's time is Python start-up and imports")
+    critical_path(url, cert, relay.rtt)
+
+
+def critical_path(url: str, cert: Path, rtt: float) -> None:
+    """Probe ``url`` once in this process, timing every request and TLS handshake, and print the
+    longest chain of them that ran one after another: the network time no concurrency hides."""
+    from golive.live import client, probe, tls
+
+    events: list[tuple[float, float, str]] = []
+    t0 = time.perf_counter()
+    request, handshake = client.ProbeClient._send, tls._handshake
+
+    async def timed_request(self: client.ProbeClient, base: Any, *args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return await request(self, base, *args)
+        finally:
+            events.append((start - t0, time.perf_counter() - t0, f"{base.method} {urlsplit(base.url).path}"))
+
+    def timed_handshake(ctx: object, host: str, address: str, port: int, timeout: float) -> object:
+        start = time.perf_counter()
+        try:
+            return handshake(ctx, host, address, port, timeout)  # type: ignore[arg-type]
+        finally:
+            events.append((start - t0, time.perf_counter() - t0, "TLS handshake"))
+
+    client.ProbeClient._send, tls._handshake = timed_request, timed_handshake  # type: ignore[method-assign,assignment]
+    try:
+        opts = probe.ProbeOptions(client=client.ClientConfig(cacert=cert))
+        probe.run_probes([url], opts)
+    finally:
+        client.ProbeClient._send, tls._handshake = request, handshake  # type: ignore[method-assign]
+    total = time.perf_counter() - t0
+    chain: list[tuple[float, float, str]] = []
+    for ev in sorted(events, key=lambda e: e[1]):  # earliest end first: the longest chain
+        if not chain or ev[0] >= chain[-1][1]:
+            chain.append(ev)
+    steps = " -> ".join(f"{name} ({(end - start) * 1000:.0f} ms)" for start, end, name in chain)
     print(
-        f"ratio golive / djcheckup: {g / d:.2f} (target <= 0.5);"
-        f" checks {g_checks / max(1, d_checks):.1f}x (target >= 3)"
-    )
-    print(
-        f"floor: starting Python and importing click, rich, httpx and cryptography alone takes"
-        f" {floor:.3f} s, {floor / d:.2f} of djcheckup's time"
+        f"critical path: {len(chain)} steps one after another, {len(events)} requests and handshakes,"
+        f" network {total:.3f} s = {total / rtt if rtt else 0:.1f} RTT: {steps}"
     )
 
 
@@ -138,29 +199,44 @@ def many(sites: int, tmp: Path) -> None:
     )
     try:
         live_deploy.wait_port(https_port, nginx)
-        hosts = [f"site{i:03d}.test" for i in range(1, sites + 1)]
+        relay = Relay(https_port, rtt=0.0).__enter__()  # the relay at 0 ms: stopped with nginx
+        port = relay.port
+        hosts = [f"site{i:04d}.test" for i in range(1, sites + 1)]
         urls_file = tmp / "urls.txt"
-        urls_file.write_text("".join(f"https://{h}:{https_port}/\n" for h in hosts), encoding="utf-8")
+        urls_file.write_text("".join(f"https://{h}:{port}/\n" for h in hosts), encoding="utf-8")
         cmd = [sys.executable, "-m", "golive.cli", "probe", "--urls-file", str(urls_file), "--insecure",
                "--no-screenshots", "--concurrency", "64",
                "-o", str(tmp / "many" / "report.json")]  # fmt: skip
         for h in hosts:
-            cmd += ["--resolve", f"{h}:{https_port}:127.0.0.1"]
-        wall, proc = timed(cmd, tmp)
+            cmd += ["--resolve", f"{h}:{port}:127.0.0.1"]
+        print(f"\n{sites} sites through the latency relay at 0 ms; start: {load()}")
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        returncode = os.waitstatus_to_exitcode(status)
+        print(f"end: {load()} (golive, the relay and nginx share these cores)")
     finally:
+        if "relay" in locals():
+            relay.__exit__(None, None, None)
         deployment.stop()
     combined = json.loads((tmp / "many" / "report-all.json").read_text(encoding="utf-8"))
     probed = len(combined["sites"])
     errored = sum(1 for s in combined["sites"] if s["report"]["incomplete"])
-    print(f"{probed} local sites probed in one run: {wall:.1f} s wall (target <= 20 s);"
-          f" exit {proc.returncode};"
+    print(f"{probed} local sites probed in one run: {wall:.1f} s wall (target <= 30 s for 1,000);"
+          f" max RSS {usage.ru_maxrss / 1024:.0f} MiB (target <= 500); exit {returncode};"
           f" {errored} incomplete")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--sites", type=int, default=200)
+    parser.add_argument("--sites", type=int, default=1000)
+    parser.add_argument(
+        "--rtt-ms", default="0,50", help="comma-separated round-trip times for the comparison"
+    )
+    parser.add_argument("--before", type=Path, help="an older golive checkout to measure alongside")
+    parser.add_argument("--only", choices=("compare", "many"), help="run one part only")
     parser.add_argument(
         "--djcheckup",
         default=shutil.which("djcheckup") or "/tmp/djcheckup-venv/bin/djcheckup",
@@ -171,11 +247,13 @@ def main() -> None:
     # install is not, and PYTHONDONTWRITEBYTECODE may be set), so both start warm.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "golive")], check=False)
     with tempfile.TemporaryDirectory(prefix="golive-bench-probe-") as tmp:
-        if Path(args.djcheckup).exists():
-            compare(args.djcheckup, args.runs, Path(tmp))
-        else:
+        rtts = [float(x) for x in args.rtt_ms.split(",") if x.strip()]
+        if args.only != "many" and Path(args.djcheckup).exists():
+            compare(args.djcheckup, args.runs, Path(tmp), rtts, args.before)
+        elif args.only != "many":
             print(f"djcheckup not found at {args.djcheckup}: see this script's docstring; comparison skipped")
-        many(args.sites, Path(tmp))
+        if args.only != "compare":
+            many(args.sites, Path(tmp))
 
 
 if __name__ == "__main__":
