@@ -45,7 +45,7 @@ def test_admins_at_an_example_domain_are_a_placeholder(make_project: Any) -> Non
     assert f.location == Location(path=PROD, line=4)
     assert f.evidence == (
         "ADMINS: ops@example.com, you@example.org: example.com, example.org are reserved for"
-        " documentation (RFC 2606) and are not the site's domain",
+        " documentation (RFC 2606), not the site's domain",
     )
 
 

@@ -389,7 +389,7 @@ def email_backend(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 
 @check(
     "GL231",
-    title="DEFAULT_FROM_EMAIL or SERVER_EMAIL is Django's localhost default",
+    title="DEFAULT_FROM_EMAIL or SERVER_EMAIL is Django's localhost default, or empty",
     severity=Severity.LOW,
     needs=(RuntimeFacts,),
     reference=CHECKLIST + "#email-backend-and-related-settings",
@@ -400,12 +400,19 @@ def email_backend(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 )
 def email_senders(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "By default, Django sends email from webmaster@localhost and root@localhost.
-    However, some mail providers reject email from these addresses."
+    However, some mail providers reject email from these addresses." An empty address is
+    as bad (issue 13): error mails and password resets go out with no sender, which mail
+    servers refuse or cannot route a bounce to.
     """
     runtime = facts[RuntimeFacts]
     for name in ("DEFAULT_FROM_EMAIL", "SERVER_EMAIL"):
+        if name not in runtime.settings:
+            continue
         value = str(runtime.setting(name, ""))
-        if value.lower().endswith("@localhost") or value.lower().endswith("@localhost>"):
+        if not value.strip():
+            evidence = f"{name} = {value!r} (empty: mail from it is refused or unroutable)"
+            yield spec.fail(subjects=[name], location=where(facts, name), evidence=[evidence])
+        elif value.lower().endswith("@localhost") or value.lower().endswith("@localhost>"):
             yield spec.fail(subjects=[name], location=where(facts, name), evidence=[f"{name} = {value!r}"])
 
 

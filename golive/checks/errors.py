@@ -7,6 +7,7 @@ Source: Django's deployment checklist, "Error reporting"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
 ERROR_LOGGERS = ("django.request", "django", "")
+SETTINGS_ADMINS = "https://docs.djangoproject.com/en/stable/ref/settings/#admins"
 SILENT_HANDLERS = ("logging.NullHandler",)
 ERROR_TEMPLATES = ("404.html", "500.html", "403.html", "400.html")
 
@@ -199,3 +201,74 @@ def logging_reviewed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     check that it works as expected as soon as you have received some traffic."
     """
     yield spec.ask(subjects=["LOGGING"])
+
+
+#: Domains reserved for documentation and tests (RFC 2606 and RFC 6761): no one's inbox.
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
+_ADDRESS = re.compile(r"[^\s<>@,]+@([^\s<>@,]+)")
+
+
+def _reserved(domain: str) -> str | None:
+    """The reserved domain ``domain`` is, or is under (``mail.example.com`` → ``example.com``)."""
+    domain = domain.lower().rstrip(".>")
+    for reserved in RESERVED_DOMAINS:
+        if domain == reserved or domain.endswith("." + reserved):
+            return reserved
+    for tld in RESERVED_TLDS:
+        if domain.endswith(tld) or domain == tld[1:]:
+            return tld[1:]
+    return None
+
+
+def _admin_addresses(admins: Any) -> list[str]:
+    """The e-mail addresses of ADMINS: ``[("Name", "a@b")]`` or, since Django 6.0, ``["a@b"]``."""
+    out = []
+    for entry in admins if isinstance(admins, (list, tuple)) else []:
+        text = entry[-1] if isinstance(entry, (list, tuple)) and entry else entry
+        if isinstance(text, str):
+            out.extend(m.group(0) for m in _ADDRESS.finditer(text))
+    return out
+
+
+@check(
+    "GL506",
+    title="ADMINS holds placeholder addresses",
+    severity=Severity.MEDIUM,
+    needs=(RuntimeFacts,),
+    reference=SETTINGS_ADMINS,
+    remediation="""
+    Put the people (or the on-call alias) who read error reports in ADMINS:
+
+        ADMINS = [("Ops", "ops@yourcompany.com")]   # Django 6.0+: ADMINS = ["ops@yourcompany.com"]
+    """,
+)
+def admins_placeholder(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """ADMINS are "people who get code error notifications"
+    (https://docs.djangoproject.com/en/stable/ref/settings/#admins). An address at
+    example.com, example.org, example.net or a ``.test``/``.example``/``.invalid`` name is
+    reserved for documentation (RFC 2606, https://www.rfc-editor.org/rfc/rfc2606) and
+    reaches no one: the error mails of a copied tutorial setting are lost. A reserved domain
+    that is the site's own (in ALLOWED_HOSTS, as in a test deployment) is not reported.
+    """
+    runtime = facts[RuntimeFacts]
+    hosts = [str(h).lstrip(".").lower() for h in runtime.setting("ALLOWED_HOSTS") or [] if isinstance(h, str)]
+    placeholders: list[str] = []
+    domains: list[str] = []
+    for address in _admin_addresses(runtime.setting("ADMINS")):
+        reserved = _reserved(address.rsplit("@", 1)[1])
+        if reserved is None or any(h == reserved or h.endswith("." + reserved) for h in hosts):
+            continue
+        placeholders.append(address)
+        if reserved not in domains:
+            domains.append(reserved)
+    if placeholders:
+        yield spec.fail(
+            subjects=["ADMINS"],
+            location=where(facts, "ADMINS"),
+            evidence=[
+                f"ADMINS: {', '.join(placeholders)}: {', '.join(domains)} "
+                f"{'is' if len(domains) == 1 else 'are'} reserved for documentation (RFC 2606)"
+                ", not the site's domain"
+            ],
+        )
