@@ -270,6 +270,10 @@ def test_outside_production_code_weighs_low(result: Audit) -> None:
         "lives in development configuration: its name says 'dev': weighs low"
         in where["site_conf/settings/dev.py"].evidence
     )
+    # The fix says when there is nothing to rotate: a key only the tests use.
+    assert where["tests/keys/test_rsa.pem"].remediation.startswith(
+        "It lives in test code: tests/keys/test_rsa.pem is test code. If only that place ever uses it"
+    )
 
 
 # -- true shapes: still reported, with confidence -------------------------------------------

@@ -76,8 +76,19 @@ def _what(secret: HistorySecret) -> str:
         return "the private key"
     fmt = TOKENS_BY_RULE.get(secret.rule)
     if fmt is not None:
-        return f"the {fmt.label} ({fmt.reference})"
+        return f"the {fmt.label}"  # its vendor's page is the finding's reference
     return f"{secret.name}" if secret.name else secret.label
+
+
+def _only_there(secret: HistorySecret) -> str:
+    """For a value outside production code: rotating matters only if something else accepts it."""
+    if not secret.place:
+        return ""
+    return (
+        f"It lives in {secret.where_it_lives}. If only that place ever uses it (a test key, a local"
+        " database), nothing leaks and there is nothing to rotate; if a shared or production system"
+        " accepts it, treat it as leaked:\n\n"
+    )
 
 
 def _read_from_env(secret: HistorySecret) -> str:
@@ -99,7 +110,7 @@ def _read_from_env(secret: HistorySecret) -> str:
 def in_head_fix(secret: HistorySecret) -> str:
     """Remediation of a credential HEAD still holds: rotate, move it out, then the history decision."""
     where = ", ".join(str(loc) for loc in secret.head_locations) or str(secret.location)
-    return (
+    return _only_there(secret) + (
         f"Rotate {_what(secret)}: revoke it where it was issued and issue a new one; the committed"
         f" value is in every clone. {_read_from_env(secret)}\n\nThen remove it from {where}.\n\n"
         + REWRITE_COST
@@ -108,18 +119,32 @@ def in_head_fix(secret: HistorySecret) -> str:
 
 def history_fix(secret: HistorySecret) -> str:
     """Remediation of a credential only the history holds: rotate, then the history decision."""
-    return (
+    return _only_there(secret) + (
         f"Rotate {_what(secret)}: the files no longer hold it, but commit {secret.commit[:10]} still"
         " does in every clone, fork and CI cache. Revoke it where it was issued and issue a new"
         f" one. {_read_from_env(secret)}\n\n" + REWRITE_COST
     )
 
 
+#: Placeholder reasons that are about the value itself (not where it sits): production could
+#: fall back to such a value, which GL102 reports.
+_VALUE_PLACEHOLDERS = (
+    "placeholder text",
+    "well-known default",
+    "template marker",
+    "one repeated",
+    "shorter than",
+    "documented example",
+)
+
+
 def nothing_to_do(secret: HistorySecret) -> str:
     """Remediation of a placeholder, a public-by-design or an allowed value."""
     if secret.placeholder.startswith("public by design"):
         return f"Nothing to do: {secret.placeholder}; publishing it is how it is meant to be used."
-    return (
-        f"Nothing to do: {secret.placeholder}. If production reads this setting with the"
-        " placeholder as a default, that is GL102's finding, not this one."
-    )
+    if secret.placeholder.startswith(_VALUE_PLACEHOLDERS):
+        return (
+            f"Nothing to do: {secret.placeholder}. If production reads this setting with the"
+            " placeholder as a default, that is GL102's finding, not this one."
+        )
+    return f"Nothing to do: {secret.placeholder}."
