@@ -52,7 +52,7 @@ def test_development_tools_in_the_production_settings(make_project: Any) -> None
     assert sorted(found) == ["debug_toolbar", "django_extensions", "silk"]
     toolbar = found["debug_toolbar"]
     assert toolbar.severity is Severity.HIGH
-    assert toolbar.location == Location(path=PROD, line=2)
+    assert toolbar.location == Location(path=PROD, line=3)
     assert toolbar.evidence == (
         "'debug_toolbar' in INSTALLED_APPS",
         "'debug_toolbar.middleware.DebugToolbarMiddleware' in MIDDLEWARE",

@@ -223,7 +223,7 @@ def _reserved(domain: str) -> str | None:
 
 def _admin_addresses(admins: Any) -> list[str]:
     """The e-mail addresses of ADMINS: ``[("Name", "a@b")]`` or, since Django 6.0, ``["a@b"]``."""
-    out = []
+    out: list[str] = []
     for entry in admins if isinstance(admins, (list, tuple)) else []:
         text = entry[-1] if isinstance(entry, (list, tuple)) and entry else entry
         if isinstance(text, str):

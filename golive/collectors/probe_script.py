@@ -24,6 +24,7 @@ code may print). Keys: ``probe_version`` (1), ``python`` {version, executable},
 ``error_templates``, ``admin_urls`` (+ ``urls_error`` when the URLconf is broken),
 ``wsgi_application``, ``asgi_application``, ``file_fields``, ``sentry_active``,
 ``sentry_imported`` (sentry_sdk was imported by the settings; null: not known),
+``dev_tool_urls`` ([{route, module}]: URL prefixes including a development tool's URLconf),
 ``database_vendors``, ``secret_key_stable`` and ``secret_key_second_fingerprint`` (the
 settings module evaluated a second time, in a fresh namespace: True when its SECRET_KEY has
 the same fingerprint as the first load's, null when there is no string key or the second
@@ -394,6 +395,33 @@ def admin_urls() -> list[str]:
     return prefixes
 
 
+#: Development tools whose URLs must not be served in production (issue 13).
+DEV_TOOL_PACKAGES = ("debug_toolbar", "silk", "django_browser_reload", "django_extensions")
+
+
+def dev_tool_urls() -> list[dict[str, str]]:
+    """The URL prefixes that include a development tool's URLconf: ``{"route": "__debug__/",
+    "module": "debug_toolbar.urls"}`` for ``path("__debug__/", include("debug_toolbar.urls"))``."""
+    from django.urls import URLResolver, get_resolver
+
+    found: list[dict[str, str]] = []
+
+    def walk(patterns: list[Any], prefix: str, depth: int) -> None:
+        for pattern in patterns:
+            if not isinstance(pattern, URLResolver) or depth > 20:
+                continue
+            route = str(pattern.pattern).lstrip("^")
+            conf = pattern.urlconf_name
+            name = conf if isinstance(conf, str) else getattr(conf, "__name__", "")
+            if isinstance(name, str) and name.split(".")[0] in DEV_TOOL_PACKAGES:
+                found.append({"route": prefix + route, "module": name})
+            else:
+                walk(pattern.url_patterns, prefix + route, depth + 1)
+
+    walk(get_resolver().url_patterns, "", 0)
+    return found
+
+
 def file_fields() -> list[str]:
     """Every concrete ``FileField`` (ImageField included) as ``app_label.Model.field``."""
     from django.apps import apps
@@ -626,6 +654,7 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
         "file_fields": None,
         "sentry_active": False,
         "sentry_imported": None,
+        "dev_tool_urls": None,
         "database_vendors": None,
         "secret_key_stable": None,
         "secret_key_second_fingerprint": None,
@@ -697,6 +726,7 @@ def load_and_describe(
     except Exception as exc:
         result["urls_error"] = describe_exception(exc)
     guarded(result, "file_fields", file_fields, "file_fields")
+    guarded(result, "dev_tool_urls", dev_tool_urls, "dev_tool_urls")
 
 
 def reload_secret_key(

@@ -74,6 +74,9 @@ class RuntimeFacts(FactsBase):
     #: sentry_sdk was imported once the settings loaded (None: not known): when it was and no
     #: client is active, an ``init()`` the settings hold did not run or got no DSN.
     sentry_imported: bool | None = None
+    #: ``(route, urlconf module)`` of each URL prefix that includes a development tool's
+    #: URLconf (``("__debug__/", "debug_toolbar.urls")``); None when the URLconf was not read.
+    dev_tool_urls: tuple[tuple[str, str], ...] | None = None
     database_vendors: dict[str, str] = field(default_factory=dict)
     probe_errors: tuple[str, ...] = ()
     urls_error: str | None = None
@@ -278,11 +281,20 @@ def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
         file_fields=tuple(data.get("file_fields") or ()),
         sentry_active=bool(data.get("sentry_active")),
         sentry_imported=imported if isinstance(imported := data.get("sentry_imported"), bool) else None,
+        dev_tool_urls=_dev_tool_urls(data.get("dev_tool_urls")),
         database_vendors=dict(data.get("database_vendors") or {}),
         probe_errors=tuple(data.get("probe_errors") or ()),
         urls_error=data.get("urls_error"),
         secret_key_stable=stable if isinstance(stable := data.get("secret_key_stable"), bool) else None,
         secret_key_second_fingerprint=data.get("secret_key_second_fingerprint"),
+    )
+
+
+def _dev_tool_urls(value: Any) -> tuple[tuple[str, str], ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(
+        (str(item.get("route", "")), str(item.get("module", ""))) for item in value if isinstance(item, dict)
     )
 
 
