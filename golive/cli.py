@@ -299,8 +299,10 @@ def list_checks() -> None:
 def explain(check_id: str) -> None:
     """Explain one check (CHECK_ID: GL101, security.W004...): rationale, remediation, source."""
     from rich.markdown import Markdown
+    from rich.text import Text
 
     from golive.checks import registry
+    from golive.checks._django_ids import describe
     from golive.checks.django_checks import CATALOGUE, django_reference
 
     console = Console(highlight=False)
@@ -325,6 +327,18 @@ def explain(check_id: str) -> None:
         console.print("[bold]Remediation[/]")
         console.print(known.remediation, markup=False)
         console.print(f"[bold]Source[/] {django_reference(known.id)}", soft_wrap=True)
+        return
+    ref = describe(check_id, "warning")
+    if ref.info is not None:  # Django's check reference, shipped per series (issue 13)
+        info = ref.info
+        console.print(Text.assemble((info.id, "bold"), f" {info.text} (Django's own check)"), soft_wrap=True)
+        console.print(
+            f"listed under {info.section} · Django {info.series} · level {info.level}", markup=False
+        )
+        console.print(f"severity {ref.severity.label} (docs/severity.md: by Django's level)", markup=False)
+        console.print("[bold]Remediation[/]")
+        console.print(ref.remediation, markup=False, soft_wrap=True)
+        console.print(f"[bold]Source[/] {ref.reference}", soft_wrap=True)
         return
     raise fail_usage(f"unknown check id {check_id!r} (see `golive checks`)")
 

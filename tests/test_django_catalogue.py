@@ -24,7 +24,7 @@ CACHE = Path(tempfile.gettempdir()) / "golive-test-cache" / "sdist"
 
 def golive(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "golive", *args], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "golive.cli", *args], capture_output=True, text=True, timeout=60, check=False
     )
 
 

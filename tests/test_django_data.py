@@ -84,7 +84,7 @@ def test_releases_follow_pypi_and_the_roadmap(generated: tuple[dict, dict]) -> N
     assert releases["generated"] == "2026-11-22"
 
 
-def test_golive_update_data_command_writes_both_tables(sdist: Path, tmp_path: Path) -> None:
+def test_golive_update_data_command_writes_the_three_tables(sdist: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "golive.cli", "update-data", "--sdist", str(sdist), "--out", str(tmp_path)],
         capture_output=True,
@@ -96,7 +96,12 @@ def test_golive_update_data_command_writes_both_tables(sdist: Path, tmp_path: Pa
     assert proc.stdout.splitlines() == [
         f"wrote {tmp_path / 'django_releases.json'}",
         f"wrote {tmp_path / 'django_cves.json'}",
+        f"wrote {tmp_path / 'django_checks.json'}",
     ]
+    checks = json.loads((tmp_path / "django_checks.json").read_text())
+    assert list(checks["series"]) == ["5.2"]  # --sdist: that sdist's series (issue 13)
+    assert checks["series"]["5.2"]["sdist"] == SDIST_VERSION
+    assert "caches.W002" in checks["series"]["5.2"]["checks"]
 
 
 def test_update_data_on_a_file_that_is_not_an_sdist_is_a_one_line_error(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from golive.checks._django_ids import describe
 from golive.checks.django_proxy import settle
 from golive.collectors.runtime import DjangoMessage, RuntimeFacts
 from golive.collectors.source import SourceFacts
@@ -315,11 +316,14 @@ ABSENT_NOTE = (
 )
 
 
-def _severity(msg: DjangoMessage, known: DjangoCheck | None) -> tuple[Severity, str]:
+def _severity(
+    msg: DjangoMessage, known: DjangoCheck | None, listed: Severity | None = None
+) -> tuple[Severity, str]:
     """golive's severity of one of Django's messages, and a note when a rule lowered it:
-    golive's catalogue entry, else Django's level (:data:`_LEVEL_SEVERITY`); a warning about
-    an absent build artefact (:data:`ABSENT_ARTEFACT`) is low."""
-    severity = known.severity if known else _LEVEL_SEVERITY.get(msg.level, Severity.MEDIUM)
+    golive's catalogue entry, else Django's check reference (``listed``, by the id's level:
+    :mod:`golive.checks._django_ids`), else the message's level (:data:`_LEVEL_SEVERITY`); a
+    warning about an absent build artefact (:data:`ABSENT_ARTEFACT`) is low."""
+    severity = known.severity if known else listed or _LEVEL_SEVERITY.get(msg.level, Severity.MEDIUM)
     if msg.level <= 30 and ABSENT_ARTEFACT.search(msg.msg):
         return min(severity, Severity.LOW), ABSENT_NOTE
     return severity, ""
@@ -346,7 +350,9 @@ def _section_for_unknown(msg: DjangoMessage) -> Section:
 def _finding(msg: DjangoMessage, facts: Facts) -> Finding:
     source = facts.get(SourceFacts)
     known = CATALOGUE.get(msg.id)
-    subjects = known.subjects if known else ()
+    # an id golive's table does not describe: Django's check reference (issue 13)
+    ref = None if known else describe(msg.id, msg.level, facts[RuntimeFacts].django_version)
+    subjects = known.subjects if known else ref.subjects if ref else ()
     location = None
     if source is not None:
         for subject in subjects:
@@ -356,7 +362,7 @@ def _finding(msg: DjangoMessage, facts: Facts) -> Finding:
     evidence = [f"{msg.id}: {msg.msg}"]
     if msg.obj and msg.obj != "None":
         evidence.append(f"object: {msg.obj}")
-    severity, note = _severity(msg, known)
+    severity, note = _severity(msg, known, ref.severity if ref else None)
     if note:
         evidence.append(note)
     status, reason = Status.FAIL, ""
@@ -377,8 +383,10 @@ def _finding(msg: DjangoMessage, facts: Facts) -> Finding:
         subjects=subjects,
         location=location,
         evidence=tuple(evidence),
-        remediation=(known.remediation if known else "") or (msg.hint or ""),
-        reference=django_reference(msg.id),
+        remediation=(known.remediation if known else "")
+        or (msg.hint or "")
+        or (ref.remediation if ref else ""),
+        reference=ref.reference if ref else django_reference(msg.id),
         collector="django",
         reason=reason,
     )

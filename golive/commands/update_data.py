@@ -1,6 +1,6 @@
 """``golive update-data``: regenerate golive's shipped Django tables from Django itself.
 
-Two files under ``golive/data/`` are written:
+Three files under ``golive/data/`` are written:
 
 ``django_releases.json``
     Every release series from 4.2 LTS on: release date, end of mainstream and of
@@ -24,6 +24,11 @@ Two files under ``golive/data/`` are written:
     (``docs/releases/X.Y.Z.txt``): the note with a ``CVE-…`` section heading, else the
     note released on the disclosure date. Django's own severity rating ("low",
     "moderate", "high") is taken from the note where it states one.
+
+``django_checks.json``
+    Every id of Django's check reference (``docs/ref/checks.txt``) of each supported series'
+    latest sdist: level, text, section and its anchor
+    (:mod:`golive.commands.django_checks_data`).
 
 Errors: :class:`UpdateError` with a one-line message (PyPI unreachable, pip failed,
 the sdist has no security archive).
@@ -476,12 +481,23 @@ def generate(
 )
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Where downloaded sdists are kept.")
 def update_data(out_dir: Path, sdist: Path | None, cache_dir: Path | None) -> None:
-    """Regenerate the Django support and CVE tables from PyPI and Django's security archive."""
+    """Regenerate the Django support, CVE and check-id tables from PyPI and Django's sdists."""
     from golive.cli import modules_loaded
 
     modules_loaded()
+    from golive.commands.django_checks_data import generate_checks
+
     try:
-        paths = generate(out_dir, sdist=sdist, cache_dir=cache_dir)
+        releases_path, cves_path = generate(out_dir, sdist=sdist, cache_dir=cache_dir)
+        releases = json.loads(releases_path.read_text(encoding="utf-8"))
+        checks = generate_checks(
+            out_dir,
+            releases["series"],
+            releases["generated"],
+            cache_dir=cache_dir or Path.home() / ".cache" / "golive" / "sdist",
+            sdist=sdist,
+        )
+        paths = (releases_path, cves_path, checks)
     except UpdateError as exc:
         click.echo(f"golive: error: {exc}", err=True)
         raise click.exceptions.Exit(2) from None
