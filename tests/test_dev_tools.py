@@ -9,10 +9,16 @@ the URLconf see of them.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import audit_project, failing, outcome
+from conftest import GOOD_ENV, audit_project, failing, outcome
+from test_deploy_e2e import accepts, free_port, stop, wait_for
 
 from golive.model import Location, Severity, Status
 
@@ -86,3 +92,46 @@ def test_runserver_plus_in_a_production_command_is_high(make_project: Any) -> No
 @pytest.mark.covers("GL113", "pass")
 def test_no_development_tools(hardened_audit: Any) -> None:
     assert outcome(hardened_audit, "GL113") == [Status.PASS]
+
+
+@pytest.fixture
+def served_silk(make_project: Any) -> Iterator[tuple[Path, int]]:
+    """The project, with silk's URLs in its URLconf, served by a real gunicorn on loopback."""
+    production = 'INSTALLED_APPS = [*INSTALLED_APPS, "silk"]\nSECURE_SSL_REDIRECT = False\n'
+    project = make_project(production, files={**STUBS, **URLS})
+    port = free_port()
+    env = {**os.environ, **GOOD_ENV, "DJANGO_SETTINGS_MODULE": "site_conf.settings.production"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "site_conf.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(lambda: accepts(port), "gunicorn")
+        yield project, port
+    finally:
+        stop(proc)
+
+
+@pytest.mark.covers("GL113", "fail")
+def test_the_live_probe_checks_the_tools_paths(served_silk: tuple[Path, int]) -> None:
+    project, port = served_silk
+    result = audit_project(
+        project,
+        urls=(f"http://shop.example.com:{port}/",),
+        resolve=(f"shop.example.com:{port}:127.0.0.1",),
+        screenshots=False,
+    )
+    found = {f.subjects[0]: f for f in failing(result, "GL113")}
+    assert found["silk"].evidence == (
+        "'silk' in INSTALLED_APPS",
+        "URL pattern 'silk/' includes silk.urls",
+        f"GET http://shop.example.com:{port}/silk/ answered 200: reachable on the live site",
+    )
+    assert found["debug_toolbar"].evidence == (
+        "URL pattern '__debug__/' includes debug_toolbar.urls",
+        f"GET http://shop.example.com:{port}/__debug__/ answered 404",
+    )
