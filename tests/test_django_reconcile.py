@@ -11,6 +11,7 @@ it. The cookie warnings (W012, W016) are settled by the settings only.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -182,4 +183,63 @@ def test_the_live_site_settles_both_warnings(project: Path, live_site: tuple[int
     assert w004.reason == (
         "satisfied at the proxy: the live site sends Strict-Transport-Security with max-age of at"
         " least 31536000 (the response above)"
+    )
+
+
+# --- Traefik in front of nginx (Compose labels and command) ----------------------------------
+
+TRAEFIK = Path(__file__).resolve().parent / "fixtures" / "nginx" / "layouts" / "traefik"
+HSTS_LABELS = """      - traefik.http.routers.shop.tls.certresolver=le
+      - traefik.http.routers.shop.middlewares=hsts@docker
+      - traefik.http.middlewares.hsts.headers.stsSeconds=31536000
+      - traefik.http.middlewares.hsts.headers.stsIncludeSubdomains=true
+"""
+
+
+def traefik_project(root: Path, hsts: bool) -> Path:
+    project = build_project(root, production=PROXY_SETTINGS)
+    shutil.copytree(TRAEFIK, project, dirs_exist_ok=True)
+    if hsts:
+        compose = project / "docker-compose.prod.yml"
+        text = compose.read_text()
+        compose.write_text(
+            text.replace("      - traefik.http.routers.shop.tls.certresolver=le\n", HSTS_LABELS)
+        )
+    return project
+
+
+def test_traefik_in_front_of_nginx_settles_the_redirect_from_its_command(tmp_path: Path) -> None:
+    audit = audit_project(traefik_project(tmp_path / "proj", hsts=False))
+    w008 = only(audit, "security.W008")
+    assert w008.status is Status.PASS
+    assert w008.evidence[1:] == (
+        "docker-compose.prod.yml service traefik: --entrypoints.web.address=:80"
+        " --entrypoints.web.http.redirections.entrypoint.to=websecure (every request on :80 is"
+        " redirected to the entrypoint websecure)",
+    )
+    assert (
+        w008.reason
+        == "satisfied at the proxy: Traefik redirects plain http to https before it reaches Django"
+    )
+    w004 = only(audit, "security.W004")
+    assert w004.status is Status.FAIL
+    assert w004.evidence[1:] == (
+        "not settled by Traefik: the router shop (docker-compose.prod.yml service nginx) uses no"
+        " headers middleware with stsSeconds",
+        "--nginx FILE whose https servers all send Strict-Transport-Security with max-age of at least"
+        " 31536000, or --url https://HOST/ answering with that header, would settle it",
+    )
+
+
+def test_traefik_hsts_middleware_on_the_router_settles_w004(tmp_path: Path) -> None:
+    audit = audit_project(traefik_project(tmp_path / "proj", hsts=True))
+    w004 = only(audit, "security.W004")
+    assert w004.status is Status.PASS
+    assert w004.evidence[1:] == (
+        "docker-compose.prod.yml service nginx: router shop uses middleware hsts:"
+        " traefik.http.middlewares.hsts.headers.stsSeconds=31536000",
+    )
+    assert w004.reason == (
+        "satisfied at the proxy: Traefik sends Strict-Transport-Security with max-age of at least"
+        " 31536000 on every router to Django"
     )
