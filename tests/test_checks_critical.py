@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_KEY, audit_project, build_project, failing, outcome
 
-from golive.model import Audit, Location, Status
+from golive.model import Audit, Confidence, Location, Severity, Status
 
 PROD = "site_conf/settings/production.py"
 #: 60 characters, 5 distinct: Django's W009 is quiet (>= 50 long, >= 5 distinct), entropy ~139 bits.
@@ -130,6 +130,11 @@ def test_gl112_literal_secrets_and_url_credentials(broken: Audit) -> None:
     assert stripe.evidence[0].startswith(f"STRIPE_SECRET_KEY at {PROD}:6: literal, 32 chars")
     assert cache.location == Location(path=PROD, line=7)
     assert cache.evidence[0].startswith(f"CACHES.default.LOCATION at {PROD}:7: URL credentials, 21 chars")
+    # Each fix names its own setting and links its own doc section (issue 11, item 7).
+    assert stripe.remediation.endswith('STRIPE_SECRET_KEY = os.environ["STRIPE_SECRET_KEY"]')
+    assert cache.remediation.endswith('"LOCATION": os.environ["CACHES_LOCATION"],   # in CACHES')
+    assert cache.reference == "https://docs.djangoproject.com/en/stable/ref/settings/#caches"
+    assert (stripe.confidence, stripe.severity) == (Confidence.CONFIRMED, Severity.HIGH)
     no_secret_in(broken)
 
 

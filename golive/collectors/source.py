@@ -30,6 +30,7 @@ from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo, is_secret_name
 from golive.secrets.evidence import judge
 from golive.secrets.rules import placeholder_reason, public_reason
+from golive.secrets.token_formats import find_tokens
 
 ENV_CALL_NAMES = {"env", "config", "getenv"}
 ENV_TYPED = {
@@ -540,7 +541,13 @@ PASSWORD_SETTINGS = frozenset({"PASSWORD", "EMAIL_HOST_PASSWORD"})
 
 
 def _judged(name: str, value: str, rule: str = "assigned-literal") -> dict[str, Any]:
-    """What ``value`` (assigned to ``name``) says, as :class:`Assignment` fields."""
+    """What ``value`` (assigned to ``name``) says, as :class:`Assignment` fields: a vendor's
+    token format that is the whole value is ``confirmed``, else :func:`judge` decides."""
+    formats = [fmt for fmt, found in find_tokens(value) if found == value]
+    if formats:
+        reason = placeholder_reason(value) or public_reason(name, value)
+        why = f"{formats[0].label} format"
+        return {"confidence": Confidence.CONFIRMED, "placeholder": reason, "why": why}
     verdict = judge(name, value, rule)
     wordy = any(w in verdict.why for w in ("word", "phrase", "identifier"))
     if verdict.confidence is None and name in PASSWORD_SETTINGS and len(value) >= 4 and wordy:
