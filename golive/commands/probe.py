@@ -2,7 +2,7 @@
 
 Every site (one host name; its http and https URLs are grouped) becomes one audit whose
 project is the URL, with the live-site checks (GL8xx) only. Sites are probed
-concurrently (``--concurrency`` requests in flight overall, four per host); the probing
+concurrently (``--concurrency`` requests in flight overall, six per host); the probing
 engine is :mod:`golive.live`.
 """
 

@@ -155,13 +155,20 @@ class ProbeClient:
     """One site's client: an ``httpx.AsyncClient`` plus the limits of the probes.
 
     ``per_host`` and ``global_`` are semaphores shared by the sites of one run: a request
-    holds both while it runs. Use as ``async with ProbeClient(...) as client``.
+    holds both while it runs; ``connections`` (the per-host limit) is how many connections
+    each scheme's pool keeps open and reuses. Use as ``async with ProbeClient(...) as client``.
     """
 
     def __init__(
-        self, config: ClientConfig, *, per_host: asyncio.Semaphore, global_: asyncio.Semaphore
+        self,
+        config: ClientConfig,
+        *,
+        per_host: asyncio.Semaphore,
+        global_: asyncio.Semaphore,
+        connections: int = 4,
     ) -> None:
         self.config = config
+        self.connections = connections
         self.per_host = per_host
         self.global_ = global_
         self.used = 0
@@ -179,7 +186,9 @@ class ProbeClient:
                 follow_redirects=False,
                 trust_env=False,
                 timeout=httpx.Timeout(self.config.timeout),
-                limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+                limits=httpx.Limits(
+                    max_connections=self.connections, max_keepalive_connections=self.connections
+                ),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
             )
         return self._clients[scheme]

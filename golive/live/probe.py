@@ -6,20 +6,25 @@ port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budg
 
 1. ``http-home``: GET the plain-http URL (given, or port 80 when the https URL uses 443),
    following same-host redirects (≤ 4 hops): does it go to https in one 301/308 hop?
-2. TLS handshakes with the https origin (:mod:`golive.live.tls`). When the certificate
-   is not trusted and ``--insecure`` is not given, the HTTPS probes below are skipped
-   with that reason (the certificate problem itself is a finding either way).
+2. TLS handshakes with the https origin (:mod:`golive.live.tls`): the verifying one
+   decides; the others (legacy versions, static RSA, a browser's TLS 1.2 offer) run
+   alongside it and everything after it. When the certificate is not trusted and
+   ``--insecure`` is not given, the HTTPS probes below are skipped with that reason (the
+   certificate problem itself is a finding either way).
 3. On the *primary* origin (https when usable, else http), concurrently:
    ``home`` (GET the URL's path with an ``Origin`` header, ≤ 3 hops; the answer of 1
-   when that was the same URL), ``404`` (a random
-   path), ``bogus-host`` (GET / with a Host that is no one's, on https and http),
-   ``preflight`` (OPTIONS / as a CORS preflight), ``admin:/admin/`` and
-   ``admin:--admin-path`` (≤ 2 hops each), ``form`` (one form page linked from the home
-   page), the ``file:`` probes of :data:`FILES` plus the alias-traversal paths
-   (``/static../manage.py``...) for the static prefixes seen on the home page,
-   ``listing:PREFIX/`` (STATIC_URL and MEDIA_URL themselves, at most three), ``asset``
-   (the home page's first stylesheet or script, ``Accept-Encoding: gzip``) and
-   ``security.txt`` (``/.well-known/security.txt``, RFC 9116).
+   when that was the same URL; asked for alongside the handshakes when the https URL
+   was given), and, as soon as the primary origin is known, without waiting for the
+   home page: ``404`` (a random path), ``bogus-host`` (GET / with a Host that is no
+   one's, on https and http), ``preflight`` (OPTIONS / as a CORS preflight),
+   ``admin:/admin/`` and ``admin:--admin-path`` (≤ 2 hops each), the ``file:`` probes of
+   :data:`FILES` plus the alias-traversal paths (``/static../manage.py``...) for the
+   known static prefixes, ``listing:PREFIX/`` (STATIC_URL and MEDIA_URL themselves, at
+   most three) and ``security.txt`` (``/.well-known/security.txt``, RFC 9116); then
+   what the home page names: ``form`` (one form page linked from it), the traversal
+   paths of the static prefixes seen on it and ``asset`` (its first stylesheet or
+   script, ``Accept-Encoding: gzip``). Findings keep this order, whichever answer
+   came first.
 4. ``admin-http``: the admin login found in 3, over plain http.
 
 A site that answers nothing (refused, timed out) stops after its first probe; a whole
@@ -31,8 +36,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import secrets
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,14 +84,15 @@ class SiteTarget:
 class ProbeOptions:
     """The options of a probe run.
 
-    ``concurrency`` bounds requests in flight over all sites, ``per_host`` per site;
+    ``concurrency`` bounds requests in flight over all sites, ``per_host`` per site (six,
+    as many connections as a browser opens to one host);
     ``admin_paths`` are extra places to look for the admin; ``extra_files`` are paths
     to try as ``file:`` probes (e.g. the project's settings file path).
     """
 
     client: ClientConfig = field(default_factory=ClientConfig)
     concurrency: int = 16
-    per_host: int = 4
+    per_host: int = 6
     admin_paths: tuple[str, ...] = ()
     extra_files: tuple[str, ...] = ()
     static_prefixes: tuple[str, ...] = ()
@@ -178,21 +185,28 @@ class _SiteProbe:
         return (await self.client.request("GET", url, host_header=host_header, max_body=max_body),)
 
     async def _tls(self, origin: str) -> TlsFacts:
-        """The TLS handshakes, the legacy-protocol ones in parallel with the others."""
+        """The verifying handshake (chain, name, certificate): what decides the primary origin."""
+        port = url_port(origin)
+        addr = self.opts.client.resolver.lookup(self.t.host, port)
+        async with self.limit:
+            return await asyncio.to_thread(
+                inspect_tls,
+                self.t.host,
+                port,
+                addr,
+                cacert=self.opts.client.cacert,
+                timeout=self.opts.client.timeout,
+                legacy=False,
+            )
+
+    async def _tls_offers(self, origin: str) -> tuple[str, str, dict[str, str]]:
+        """The other handshakes, in parallel with each other and with the verifying one:
+        (static RSA, browser TLS 1.2, the legacy protocol versions)."""
         port = url_port(origin)
         addr = self.opts.client.resolver.lookup(self.t.host, port)
         timeout = self.opts.client.timeout
         async with self.limit:
-            main, rsa, browser, *versions = await asyncio.gather(
-                asyncio.to_thread(
-                    inspect_tls,
-                    self.t.host,
-                    port,
-                    addr,
-                    cacert=self.opts.client.cacert,
-                    timeout=timeout,
-                    legacy=False,
-                ),
+            rsa, browser, *versions = await asyncio.gather(
                 asyncio.to_thread(static_rsa, self.t.host, port, addr, timeout=timeout),
                 asyncio.to_thread(browser_tls12, self.t.host, port, addr, timeout=timeout),
                 *(
@@ -200,11 +214,17 @@ class _SiteProbe:
                     for n in LEGACY
                 ),
             )
-        assert isinstance(main, TlsFacts)
-        legacy = dict(zip(LEGACY, map(str, versions), strict=True))
+        return str(rsa), str(browser), dict(zip(LEGACY, map(str, versions), strict=True))
+
+    async def _tls_all(
+        self, main: TlsFacts, offers: asyncio.Future[tuple[str, str, dict[str, str]]]
+    ) -> TlsFacts:
+        """``main`` with the results of :meth:`_tls_offers` (not when ``main`` failed)."""
         if main.error:
+            await _settle(offers)
             return main
-        return replace(main, legacy=legacy, static_rsa=str(rsa), browser_tls12=str(browser))
+        rsa, browser, legacy = await offers
+        return replace(main, legacy=legacy, static_rsa=rsa, browser_tls12=browser)
 
     async def run(self) -> SiteFacts:
         """Probe the site (see the module docstring); jobs started ahead of need are
@@ -222,6 +242,7 @@ class _SiteProbe:
         https_origin = origin_of(t.https_url) if t.https_url else None
         # The TLS handshakes with the known (or guessed) https origin run meanwhile.
         tls_job = self._ahead(self._tls(https_origin)) if https_origin else None
+        offers = self._ahead(self._tls_offers(https_origin)) if https_origin else None
         tls_origin = https_origin
         # An https URL that was given is the primary origin unless its TLS is broken or
         # not trusted, and then httpx's own verifying handshake fails before any request
@@ -238,27 +259,40 @@ class _SiteProbe:
                     https_origin, t = origin_of(ex.url), replace(t, https_derived=False)
         tls = None
         if https_origin:
-            if tls_job is None or tls_origin != https_origin:
-                if tls_job is not None:
-                    tls_job.cancel()
+            if tls_job is None or offers is None or tls_origin != https_origin:
+                for job in (tls_job, offers):
+                    if job is not None:
+                        job.cancel()
                 tls_job = self._ahead(self._tls(https_origin))
+                offers = self._ahead(self._tls_offers(https_origin))
             tls = await tls_job
             if tls.error and t.https_derived:
                 self.notes.append(f"no https on port 443 ({tls.error})")
                 https_origin, tls = None, None
-        elif tls_job is not None:
-            tls_job.cancel()
+                if offers is not None:
+                    await _settle(offers)
+                    offers = None
+        else:
+            for job in (tls_job, offers):
+                if job is not None:
+                    job.cancel()
+            offers = None
         primary, reason = self._primary(http_origin, https_origin, tls)
         site = SiteFacts(url=t.url, host=t.host, http_origin=http_origin, https_origin=https_origin, tls=tls)
         if early_home is not None and (primary is None or primary != https_origin):
             await _settle(early_home)
             early_home = None
         if primary is None:
+            if tls is not None and offers is not None:
+                tls = await self._tls_all(tls, offers)
+                site = replace(site, tls=tls)
             return self._finish(
                 site,
                 error=reason if not self._answered() and not (tls and tls.cert) else None,
                 skip_reason=reason,
             )
+        # The probes that do not depend on the home page start now, alongside it.
+        started = self._start_independent(primary, http_origin)
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
         home_url = _join(primary, path)
         if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
@@ -271,11 +305,19 @@ class _SiteProbe:
                 "home", self.client.follow(home_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
             )
         home = self.chains["home"][-1] if "home" in self.chains else None
+        if tls is not None and offers is not None:
+            site = replace(site, tls=await self._tls_all(tls, offers))
         if home is not None and not home.answered and not home.closed and not self._answered():
+            for task in started.values():  # as if never asked: the site answers nothing
+                await _settle(task)
+            for name in started:
+                self.chains.pop(name, None)
+                self.skipped.pop(name, None)
+            self.client.used -= len(started)
             return self._finish(
                 site, error=f"{home.method} {home.url}: {home.error}", skip_reason=home.error or ""
             )
-        await self._content(primary, http_origin, home)
+        await self._content(primary, http_origin, home, started)
         admin = next(
             (
                 c[-1]
@@ -309,42 +351,80 @@ class _SiteProbe:
             return http_origin, ""
         return None, "no URL to probe"
 
-    async def _content(self, primary: str, http_origin: str | None, home: Exchange | None) -> None:
-        home_text = home.text if home is not None and home.answered else ""
+    def _independent(
+        self, primary: str, http_origin: str | None
+    ) -> list[tuple[str, Awaitable[tuple[Exchange, ...]]]]:
+        """The content probes that need nothing from the home page, in their planned order."""
         bogus = f"golive-{self.token}.invalid"
-        jobs: list[Awaitable[None]] = [
-            self._probe("404", self._get(_join(primary, f"/golive-{self.token}-not-found/"))),
-            self._probe("bogus-host", self._get(primary + "/", host_header=bogus)),
-            self._probe("preflight", self._options(primary)),
+        jobs: list[tuple[str, Awaitable[tuple[Exchange, ...]]]] = [
+            ("404", self._get(_join(primary, f"/golive-{self.token}-not-found/"))),
+            ("bogus-host", self._get(primary + "/", host_header=bogus)),
+            ("preflight", self._options(primary)),
         ]
         if http_origin and http_origin != primary:
-            jobs.append(self._probe("bogus-host-http", self._get(http_origin + "/", host_header=bogus)))
+            jobs.append(("bogus-host-http", self._get(http_origin + "/", host_header=bogus)))
         for admin_path in dict.fromkeys(("/admin/", *self.opts.admin_paths)):
             p = "/" + admin_path.strip("/") + "/" if admin_path.strip("/") else "/"
-            jobs.append(self._probe(f"admin:{p}", self.client.follow(_join(primary, p), max_hops=2)))
+            jobs.append((f"admin:{p}", self.client.follow(_join(primary, p), max_hops=2)))
+        for file_path in self._file_paths(""):
+            jobs.append((f"file:{file_path}", self._get(_join(primary, file_path), max_body=FILE_CAP)))
+        for prefix in self._prefixes()[:LISTED_PREFIXES]:
+            jobs.append((f"listing:{prefix}/", self._get(_join(primary, prefix + "/"), max_body=FILE_CAP)))
+        jobs.append(("security.txt", self._get(_join(primary, SECURITY_TXT), max_body=FILE_CAP)))
+        return jobs
+
+    def _start_independent(self, primary: str, http_origin: str | None) -> dict[str, asyncio.Future[None]]:
+        """Start :meth:`_independent`'s probes now; they are planned (their place in the
+        report's order) by :meth:`_content`, as if started there."""
+        return {
+            name: self._ahead(self._record(name, job))
+            for name, job in self._independent(primary, http_origin)
+        }
+
+    async def _content(
+        self,
+        primary: str,
+        http_origin: str | None,
+        home: Exchange | None,
+        started: dict[str, asyncio.Future[None]],
+    ) -> None:
+        home_text = home.text if home is not None and home.answered else ""
+        jobs: list[Awaitable[None]] = []
+
+        def plan(name: str, job: Callable[[], Awaitable[tuple[Exchange, ...]]] | None = None) -> None:
+            if name in started:
+                self.planned.append(name)
+                jobs.append(started[name])
+            elif job is not None:
+                jobs.append(self._probe(name, job()))
+
+        for name in ("404", "bogus-host", "preflight", "bogus-host-http"):
+            plan(name)
+        for name in started:
+            if name.startswith("admin:"):
+                plan(name)
         link = pages.form_link(home_text) if home_text else None
         if link and home is not None:
             url = urljoin(home.url, link)
             if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
                 ("http://", "https://")
             ):
-                jobs.append(self._probe("form", self.client.follow(url, max_hops=1)))
+                plan("form", functools.partial(self.client.follow, url, max_hops=1))
         for file_path in self._file_paths(home_text):
-            jobs.append(
-                self._probe(f"file:{file_path}", self._get(_join(primary, file_path), max_body=FILE_CAP))
+            plan(
+                f"file:{file_path}",
+                functools.partial(self._get, _join(primary, file_path), max_body=FILE_CAP),
             )
         for prefix in self._prefixes()[:LISTED_PREFIXES]:
-            jobs.append(
-                self._probe(f"listing:{prefix}/", self._get(_join(primary, prefix + "/"), max_body=FILE_CAP))
-            )
+            plan(f"listing:{prefix}/")
         asset = pages.static_asset(home_text) if home_text else None
         if asset and home is not None:
             url = urljoin(home.url, asset)
             if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
                 ("http://", "https://")
             ):
-                jobs.append(self._probe("asset", self._asset(url)))
-        jobs.append(self._probe("security.txt", self._get(_join(primary, SECURITY_TXT), max_body=FILE_CAP)))
+                plan("asset", functools.partial(self._asset, url))
+        plan("security.txt")
         await asyncio.gather(*jobs)
 
     async def _asset(self, url: str) -> tuple[Exchange, ...]:
@@ -397,7 +477,9 @@ async def probe_site(
 ) -> SiteFacts:
     """Probe one site; never raises for network faults, and ends within the site deadline."""
     deadline = opts.client.timeout * SITE_DEADLINE_FACTOR
-    async with ProbeClient(opts.client, per_host=per_host, global_=global_) as client:
+    async with ProbeClient(
+        opts.client, per_host=per_host, global_=global_, connections=max(1, opts.per_host)
+    ) as client:
         probe = _SiteProbe(target, opts, client, global_)
         try:
             return await asyncio.wait_for(probe.run(), timeout=deadline)
