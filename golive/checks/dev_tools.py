@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from golive.checks._util import where
+from golive.collectors.live import LiveFacts
 from golive.collectors.project import ProjectFacts
 from golive.collectors.runtime import RuntimeFacts
 from golive.model import Finding, Severity
@@ -54,6 +55,19 @@ def _package(entry: object) -> str | None:
     return top if top in TOOLS else None
 
 
+def _answers(live: LiveFacts | None, route: str) -> list[str]:
+    """What each probed site answered at ``route`` (the live probe's ``file:`` request)."""
+    out = []
+    path = "/" + route.strip("/") + "/"
+    for site in live.sites if live is not None else ():
+        ex = site.final(f"file:{path}")
+        if ex is None or ex.status is None:
+            continue
+        reachable = ": reachable on the live site" if 200 <= ex.status < 300 else ""
+        out.append(f"{ex.method} {ex.url} answered {ex.status}{reachable}")
+    return out
+
+
 def _runserver_plus(facts: Facts) -> list[str]:
     project = facts.get(ProjectFacts)
     return [
@@ -68,6 +82,7 @@ def _runserver_plus(facts: Facts) -> list[str]:
     title="a development tool is in the production settings",
     severity=Severity.HIGH,
     needs=(RuntimeFacts,),
+    uses=(LiveFacts,),
     reference=TOOLBAR_DOC,
     remediation="""
     Add development tools in the development settings only, and their URLs only when
@@ -88,7 +103,8 @@ def dev_tools(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     found in the INSTALLED_APPS or MIDDLEWARE that run, or whose URLconf the root URLconf
     includes, is one finding: django-debug-toolbar and silk high (what they show or record),
     django-browser-reload medium, django-extensions low unless a production command runs
-    ``runserver_plus`` (the Werkzeug debugger: high).
+    ``runserver_plus`` (the Werkzeug debugger: high). With ``--url``, the live probe
+    requests each tool's URL prefix and the finding says what every site answered.
     """
     runtime = facts[RuntimeFacts]
     seen: dict[str, list[str]] = {}
@@ -99,10 +115,12 @@ def dev_tools(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if tool:
                 seen.setdefault(tool, []).append(f"{entry!r} in {setting}")
                 first.setdefault(tool, setting)
+    live = facts.get(LiveFacts)
     for route, module in runtime.dev_tool_urls or ():
         tool = _package(module)
         if tool:
             seen.setdefault(tool, []).append(f"URL pattern {route!r} includes {module}")
+            seen[tool].extend(_answers(live, route))
             first.setdefault(tool, "ROOT_URLCONF")
     for tool, evidence in seen.items():
         severity = TOOLS[tool].severity

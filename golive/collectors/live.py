@@ -128,6 +128,14 @@ def project_hints(runtime: RuntimeFacts | None) -> tuple[tuple[str, ...], tuple[
     return admin, tuple(prefixes)
 
 
+def dev_tool_paths(runtime: RuntimeFacts | None) -> tuple[str, ...]:
+    """``/__debug__/``, ``/silk/``...: the URL prefixes where the URLconf includes a
+    development tool's URLs (GL113 reports what the site answers there; issue 13)."""
+    if runtime is None:
+        return ()
+    return tuple(dict.fromkeys("/" + route.strip("/") + "/" for route, _ in runtime.dev_tool_urls or ()))
+
+
 def _settings_urls(ctx: AuditContext) -> tuple[str, ...]:
     """URL paths of the settings file for a web server rooted at the Django root, and at the
     repository root when the Django root is a subfolder (``/site_conf/settings.py``,
@@ -162,7 +170,8 @@ def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
             insecure=o.insecure,
             timeout=float(str(o.extra.get("live_timeout", AUDIT_TIMEOUT))),
             admin_path=o.admin_path,
-            extra_files=_settings_urls(ctx),
+            extra_files=_settings_urls(ctx)
+            + dev_tool_paths(earlier.get(RuntimeFacts) if earlier is not None else None),
         )
         opts = replace(
             opts,
