@@ -147,3 +147,38 @@ def test_the_checks_see_helper_defaults(make_project: Any) -> None:
     assert key.subjects == ("SECRET_KEY",)
     assert key.location == Location(path=PROD, line=7)
     assert key.evidence[0] == f"SECRET_KEY = read_secret('APP_SECRET_KEY', <default>) at {PROD}:7"
+
+
+def test_a_helper_that_builds_the_variable_name(make_project: Any) -> None:
+    lines = (
+        "import os\n"
+        "def setting(name, default=None):\n"
+        '    return os.environ.get(f"SHOP_{name.upper()}", default)\n'
+        "def flag(name, default):\n"
+        '    return os.environ.get("SHOP_" + name, default) == "yes"\n'
+        f'SECRET_KEY = setting("secret_key", "{LIT}")\n'
+        'DEBUG = flag("DEBUG", "yes")\n'
+    )
+    facts = collect(make_project(lines))
+    key = lookup(facts, "SECRET_KEY")
+    assert (key.kind, key.env_var, key.has_default) == ("env", "SHOP_SECRET_KEY", True)
+    debug = lookup(facts, "DEBUG")
+    assert (debug.kind, debug.env_var, debug.default_truthy) == ("env", "SHOP_DEBUG", True)
+
+
+def test_pydantic_settings_imported_from_a_project_module(make_project: Any) -> None:
+    config = (
+        "from pydantic import Field\n"
+        "from pydantic_settings import BaseSettings\n"
+        "class Settings(BaseSettings):\n"
+        "    class Config:\n"
+        '        env_prefix = "SHOP_"\n'
+        "    debug: bool = Field(default=True)\n"
+        "settings = Settings()\n"
+    )
+    project = make_project(
+        "from site_conf.config import settings\nDEBUG = settings.debug\n",
+        files={"site_conf/config.py": config},
+    )
+    debug = lookup(collect(project), "DEBUG")
+    assert (debug.kind, debug.env_var, debug.default_truthy) == ("env", "SHOP_DEBUG", True)
