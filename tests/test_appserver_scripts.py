@@ -404,3 +404,26 @@ def test_no_migrations_in_the_start_command(tmp_path: Path) -> None:
     (tmp_path / "Procfile").write_text("release: python manage.py migrate\nweb: gunicorn x.wsgi\n")
     assert [f.status for f in run("GL624", collected_project(tmp_path))] == [Status.PASS]
     assert [f.status for f in run("GL624", collected_project(FIXTURES / "cookiecutter"))] == [Status.PASS]
+
+
+def test_a_wrapper_script_and_a_runit_service(tmp_path: Path) -> None:
+    (tmp_path / "Procfile").write_text("web: bin/start-pgbouncer gunicorn shop.wsgi --workers 3\n")
+    (tmp_path / "etc" / "service" / "web").mkdir(parents=True)
+    (tmp_path / "etc" / "service" / "web" / "run").write_text(
+        "#!/bin/sh\ncd /home/app\nexec chpst -u app gunicorn shop.wsgi -b 127.0.0.1:8000\n"
+    )
+    facts = project.collect(context(tmp_path))
+    assert [(c.origin, str(c.location), c.command, c.user) for c in facts.commands] == [
+        ("Procfile", "Procfile:1", "bin/start-pgbouncer gunicorn shop.wsgi --workers 3", None),
+        ("Procfile", "Procfile:1", "gunicorn shop.wsgi --workers 3", None),
+        (
+            "start script",
+            "etc/service/web/run:3",
+            "exec chpst -u app gunicorn shop.wsgi -b 127.0.0.1:8000",
+            "app",
+        ),
+    ]
+    assert facts.unread == (
+        "Procfile (Procfile:1) runs bin/start-pgbouncer: bin/start-pgbouncer is neither copied there by a"
+        " Dockerfile nor a file of the repository: not audited",
+    )

@@ -4,7 +4,7 @@ The commands come from :mod:`golive.collectors.project` (Procfile, Dockerfile
 ``CMD``/``ENTRYPOINT``, docker-compose ``command``, systemd ``ExecStart``). A command is
 split at ``&&``, ``;`` and ``sh -c``, wrappers are peeled off (``exec``, ``env A=B``,
 ``python -m``, ``poetry run``, ``uv run``, ``pipenv run``, ``ddtrace-run``, ``gosu USER``,
-``su-exec USER``, ``s6-setuidgid USER``,
+``su-exec USER``, ``s6-setuidgid USER``, ``chpst -u USER``, ``runuser -u USER --``,
 ``newrelic-admin run-program``, ``opentelemetry-instrument``), and what remains is
 recognised by its program name. gunicorn's arguments are left to gunicorn's own parser
 (:mod:`golive.collectors.servers_gunicorn_loader`); uvicorn, daphne, hypercorn, granian,
@@ -40,6 +40,11 @@ WRAPPERS = {"exec", "nice", "nohup", "ddtrace-run", "opentelemetry-instrument", 
 #: Programs that drop privileges and run the rest as a user they take as one argument:
 #: ``gosu USER cmd``, ``su-exec USER cmd``, ``s6-setuidgid USER cmd``, ``setuidgid USER cmd``.
 USER_WRAPPERS = {"gosu", "su-exec", "s6-setuidgid", "setuidgid"}
+#: runit's chpst and util-linux's runuser, with the options that take a value (chpst(8), runuser(1)).
+OPTION_WRAPPERS = {
+    "chpst": {"-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"},
+    "runuser": {"-u", "-g", "-G", "--user", "--group", "--supp-group"},
+}
 RUNNERS = {("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run")}
 VAR_RE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
@@ -93,6 +98,10 @@ def _peel(argv: list[str]) -> list[str]:
             i += 1
         elif head in USER_WRAPPERS and nxt is not None:
             i += 2
+        elif head in OPTION_WRAPPERS:
+            i += 1
+            while i < n and argv[i].startswith("-") and argv[i] != "--":
+                i += 2 if argv[i] in OPTION_WRAPPERS[head] else 1
         elif head == "env":
             i += 1
             while i < n and ("=" in argv[i] or argv[i].startswith("-")):

@@ -80,14 +80,26 @@ DROPPERS = {"gosu": 1, "su-exec": 1, "s6-setuidgid": 1, "setuidgid": 1}
 
 
 def _drops_to(argv: Sequence[str]) -> str | None:
-    """The user a command line switches to before the program it runs, or None."""
-    for i, word in enumerate(argv[:-1]):
+    """The user a command line switches to before the program it runs, or None (the switch
+    comes first: only the first words are looked at, so a long command line costs nothing)."""
+    for i, word in enumerate(argv[: min(len(argv) - 1, 8)]):
         name = word.rsplit("/", 1)[-1]
         if name in DROPPERS:
             return argv[i + 1].split(":", 1)[0]
         if name in ("chpst", "runuser") and argv[i + 1] == "-u" and i + 2 < len(argv):
             return argv[i + 2].split(":", 1)[0]
     return None
+
+
+def _wrapped(args: Sequence[str]) -> int | None:
+    """Where the command a wrapper script runs starts in its arguments: after ``--``
+    (``wait-for-it.sh db:5432 -- gunicorn ...``), else at the first word that is a server
+    (``bin/start-pgbouncer gunicorn ...``); None when neither."""
+    if "--" in args:
+        return args.index("--") + 1
+    from golive.collectors.servers_cmdline import SERVERS
+
+    return next((i for i, a in enumerate(args) if a.rsplit("/", 1)[-1] in SERVERS), None)
 
 
 def _relevant(argv: Sequence[str]) -> bool:
@@ -154,8 +166,9 @@ def follow(
             if target is None:
                 continue
             written, args = target
-            if "--" in args:  # wait-for-it.sh db:5432 -- gunicorn ...: the command after --
-                tail = args[args.index("--") + 1 :]
+            start = _wrapped(args)
+            if start is not None:  # wait-for-it.sh db:5432 -- gunicorn ..., bin/start-pgbouncer gunicorn ...
+                tail = args[start:]
                 found += follow(
                     [_replace_argv(cmd, tail)], resolver, unread, admit, _depth=_depth, _seen=_seen
                 )
