@@ -149,12 +149,21 @@ class Helpers:
 
     def add_imported(self, name: str, tree: ast.Module, asname: str | None = None) -> None:
         """``from project.module import name``: the function ``name`` of ``tree`` (and the
-        module's other functions it may call, unless the settings define that name)."""
+        module's other functions it may call, unless the settings define that name), or its
+        pydantic-settings class or instance."""
         defined = {s.name: s for s in tree.body if isinstance(s, ast.FunctionDef)}
         if name in defined:
             self.functions[asname or name] = defined[name]
             for other, node in defined.items():
                 self.functions.setdefault(other, node)
+            return
+        there = Helpers()
+        for stmt in tree.body:
+            there.note_statement(stmt)
+        if name in there.settings_classes:
+            self.settings_classes[asname or name] = there.settings_classes[name]
+        elif name in there.instances:
+            self.instances[asname or name] = there.instances[name]
 
     def expand(self, node: ast.expr, lookup: Lookup) -> tuple[ast.expr, str]:
         """``node`` with helper calls, environs calls and pydantic-settings fields rewritten
@@ -223,7 +232,7 @@ class _Rewriter(ast.NodeTransformer):
             found = self.lookup(inner)
             if found is None or found.var is not None:
                 continue  # not a lookup of a parameter (a fixed variable, or none)
-            out = _Substitute({}, bound).visit(inner)
+            out = _Fold().visit(_Substitute({}, bound).visit(inner))
             out = ast.fix_missing_locations(ast.copy_location(out, call))
             if self.top:
                 found = self.lookup(out)
@@ -266,6 +275,51 @@ def _locals(fn: ast.FunctionDef) -> dict[str, ast.expr]:
             counts[name] = counts.get(name, 0) + 1
             found.setdefault(name, node.value)
     return {k: v for k, v in found.items() if counts[k] == 1}
+
+
+class _Fold(ast.NodeTransformer):
+    """Fold the string operations that build a variable's name from constants:
+    ``"SHOP_" + "DEBUG"``, ``f"SHOP_{'debug'.upper()}"``, ``"debug".upper()``."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("upper", "lower", "strip")
+            and isinstance(func.value, ast.Constant)
+            and isinstance(func.value.value, str)
+            and not node.args
+            and not node.keywords
+        ):
+            return ast.copy_location(ast.Constant(value=getattr(func.value.value, func.attr)()), node)
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        left, right = node.left, node.right
+        if (
+            isinstance(node.op, ast.Add)
+            and isinstance(left, ast.Constant)
+            and isinstance(right, ast.Constant)
+            and isinstance(left.value, str)
+            and isinstance(right.value, str)
+        ):
+            return ast.copy_location(ast.Constant(value=left.value + right.value), node)
+        return node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        self.generic_visit(node)
+        parts: list[str] = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                if value.conversion != -1 or value.format_spec is not None:
+                    return node
+                value = value.value
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                return node
+            parts.append(value.value)
+        return ast.copy_location(ast.Constant(value="".join(parts)), node)
 
 
 class _Substitute(ast.NodeTransformer):
