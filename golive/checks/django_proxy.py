@@ -23,7 +23,9 @@ What proves it:
 
 A layer that shows the opposite (a plain-http server passing requests to the app, a location
 that drops the header) keeps the warning, with that evidence. An nginx reached only through
-another proxy (a Compose file says so) proves nothing about what clients get. The cookie
+another proxy (a Compose file says so) proves nothing about what clients get; that proxy
+does, when it is Traefik or Caddy configured in the Compose file (its command and labels:
+:mod:`golive.checks._front_proxy`). The cookie
 warnings (W010-W016) are never settled here: a proxy does not mark Django's cookies
 ``Secure``; only the settings do.
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from golive.checks._front_proxy import FrontVerdict, front_hsts, front_redirect
 from golive.collectors.live import LiveFacts
 from golive.collectors.nginx import NginxFacts, NginxFile
 from golive.collectors.servers_nginx import (
@@ -84,6 +87,8 @@ class _Verdict:
     unsure: tuple[str, ...] = ()
     location: Location | None = None
     count: int = 0
+    #: why some nginx files are not the client-facing proxy (a Compose file shows one in front)
+    internal: tuple[str, ...] = ()
 
 
 def _label(server: Chain) -> str:
@@ -157,7 +162,7 @@ def _nginx_redirect(nginx: NginxFacts) -> _Verdict:
     servers, notes = _front_servers(nginx)
     proof: list[str] = []
     counter: list[str] = []
-    unsure = [f"not settled by nginx: {n}" for n in notes]
+    unsure: list[str] = []
     location = None
     for _, server in servers:
         plain = [lst.key for lst in listens(server) if not lst.ssl and not lst.key.startswith("unix:")]
@@ -180,7 +185,8 @@ def _nginx_redirect(nginx: NginxFacts) -> _Verdict:
         )
     if servers and not proof and not counter and not unsure:
         unsure.append("not settled by nginx: no audited server listens for plain http")
-    return _Verdict(tuple(proof), tuple(counter), tuple(unsure), location, len(proof))
+    internal = tuple(f"not settled by nginx: {n}" for n in notes)
+    return _Verdict(tuple(proof), tuple(counter), tuple(unsure), location, len(proof), internal)
 
 
 def _max_age(node: Node) -> int | None:
@@ -218,7 +224,7 @@ def _nginx_hsts(nginx: NginxFacts) -> _Verdict:
     servers, notes = _front_servers(nginx)
     proof: list[str] = []
     counter: list[str] = []
-    unsure = [f"not settled by nginx: {n}" for n in notes]
+    unsure: list[str] = []
     location = None
     for _, server in servers:
         tls = [lst.key for lst in listens(server) if lst.ssl and not lst.quic]
@@ -239,7 +245,8 @@ def _nginx_hsts(nginx: NginxFacts) -> _Verdict:
             counter.append(f"not settled by nginx: {gap}")
     if servers and not proof and not counter and not unsure:
         unsure.append("not settled by nginx: no audited server listens with ssl (TLS ends elsewhere)")
-    return _Verdict(tuple(proof), tuple(counter), tuple(unsure), location, len(proof))
+    internal = tuple(f"not settled by nginx: {n}" for n in notes)
+    return _Verdict(tuple(proof), tuple(counter), tuple(unsure), location, len(proof), internal)
 
 
 def _live_redirect(live: LiveFacts) -> _Verdict:
@@ -344,6 +351,16 @@ def settle(check_id: str, facts: Facts) -> Settlement | None:
         return Settlement(
             settled=True, evidence=ng.proof, reason=f"satisfied at the proxy: {reason}", location=ng.location
         )
+    fr = FrontVerdict()
+    if seen_nginx and nginx is not None and ng.internal:  # Traefik or Caddy in front of nginx
+        fr = front_redirect(nginx) if redirect else front_hsts(nginx, ONE_YEAR)
+    if fr.proof:
+        return Settlement(
+            settled=True,
+            evidence=fr.proof,
+            reason=f"satisfied at the proxy: {_front_reason(check_id, fr.proxy)}",
+            location=fr.location,
+        )
     if lv.proof:
         return Settlement(
             settled=True,
@@ -353,4 +370,14 @@ def settle(check_id: str, facts: Facts) -> Settlement | None:
         )
     if not seen_nginx and live is None:
         return Settlement(settled=False, evidence=(f"{_NOT_SEEN}; {_WOULD[check_id]}",))
-    return Settlement(settled=False, evidence=(*ng.unsure, _WOULD[check_id]))
+    return Settlement(settled=False, evidence=(*ng.unsure, *(fr.unsure or ng.internal), _WOULD[check_id]))
+
+
+def _front_reason(check_id: str, proxy: str) -> str:
+    if check_id == "security.W008":
+        return f"{proxy} redirects plain http to https before it reaches Django"
+    routes = "router" if proxy == "Traefik" else "site"
+    return (
+        f"{proxy} sends Strict-Transport-Security with max-age of at least {ONE_YEAR}"
+        f" on every {routes} to Django"
+    )
