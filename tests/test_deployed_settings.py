@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import audit_project
+from conftest import audit_project, write_project
 
 from golive.context import AuditOptions, resolve
+from golive.discovery import choose_settings
 
 DEV = "site_conf.settings.dev"
 PRODUCT = "site_conf.settings.product"
@@ -203,3 +204,24 @@ def test_the_report_says_which_file_chose_it(make_project: Callable[..., Path]) 
     result = audit_project(project)
     assert result.settings_module == PRODUCT
     assert result.settings_reason.startswith("DJANGO_SETTINGS_MODULE set by Dockerfile:2")
+
+
+@pytest.mark.parametrize(
+    "stem", ["settings_prod", "production_settings", "prod_settings", "settings_production"]
+)
+def test_production_settings_named_after_the_module_are_siblings(tmp_path: Path, stem: str) -> None:
+    """``mysite/settings.py`` with ``mysite/<stem>.py`` beside it: the sibling rule's
+    ``{leaf}_{name}``/``{name}_{leaf}`` forms cover these names; ``product`` is left to the
+    deployment files (a ``product.py`` beside ``settings.py`` may well be an app module)."""
+    files = {
+        "mysite/__init__.py": "",
+        "mysite/settings.py": "",
+        f"mysite/{stem}.py": "",
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+    }
+    write_project(tmp_path, files)
+    choice = choose_settings(tmp_path, None, None)
+    assert (choice.module, choice.reason) == (
+        f"mysite.{stem}",
+        "production-looking sibling of mysite.settings (the default in manage.py)",
+    )
