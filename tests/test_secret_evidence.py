@@ -26,6 +26,7 @@ from rich.console import Console
 from test_git_secrets import commit, git, start_repo
 
 from golive.config import ConfigError, load_config
+from golive.history import History, record
 from golive.model import Audit, Confidence, Finding, Severity, Status
 from golive.reports import html, json_report, markdown, sarif, terminal
 from golive.secrets.evidence import judge
@@ -358,7 +359,7 @@ def test_history_only_credential_says_rotate_then_decide_with_the_cost(tmp_path:
     assert "SECRET_KEY" not in gone.remediation and "STRIPE" not in gone.remediation
 
 
-def test_confidence_is_shown_in_every_format(result: Audit) -> None:
+def test_confidence_is_shown_in_every_format(result: Audit, tmp_path: Path) -> None:
     data = json_report.to_dict(result)
     confidences = {f["id"]: f["confidence"] for f in data["findings"] if f["status"] == "fail"}
     assert confidences["GL101"] == "confirmed" and confidences["GL221"] == "likely"
@@ -368,6 +369,9 @@ def test_confidence_is_shown_in_every_format(result: Audit) -> None:
     results = json.loads(sarif.render(result))["runs"][0]["results"]
     assert {r["properties"].get("confidence") for r in results if r["ruleId"] == "GL101"} == {"confirmed"}
     assert '<span class="confidence" title="confidence">confirmed</span>' in html.render(result)
+    with History(tmp_path / "history.sqlite") as db:  # the history keeps it too
+        stored = db.load(record(result, tmp_path / "history.sqlite").history["id"])  # type: ignore[index]
+    assert [f.confidence for f in stored.findings] == [f.confidence for f in result.findings]
     console = Console(record=True, width=200)
     terminal.render_console(result, console)
     assert re.search(r"GL101 +critical.*\n\s+sure  confirmed", console.export_text())
