@@ -70,7 +70,7 @@ MIN_SECRET = 3
 #: An assignment's or option's name as a whole word (``NAME``, ``--name``).
 NAME_RE = re.compile(r"-{0,2}[A-Za-z_][\w.\-]*")
 #: No published token format is shorter (AWS access key ids: 20; Slack tokens: 15).
-SHORTEST_TOKEN = 14
+SHORTEST_TOKEN = 10
 
 _QUOTES = "'\""
 _WORD_END = re.compile(r"[\s;&|]")
@@ -126,23 +126,19 @@ def url_password(text: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _token_prefix_re() -> re.Pattern[str]:
-    """The public prefixes of every published token format, in one pattern: a text without
-    any of them holds no such token (:data:`golive.secrets.rules.TOKEN_FORMATS`)."""
-    from golive.secrets.rules import TOKEN_FORMATS
-
-    return re.compile("|".join(f"(?:{t.prefix.pattern})" for t in TOKEN_FORMATS))
-
-
 def _redact_tokens(text: str) -> str:
-    """``text`` with every token of a published format replaced."""
+    """``text`` with every token of a published format replaced. The patterns run on the
+    words long enough to hold one, not on the whole text: a long command line of short words
+    costs one split, not ten scans (every format's pattern is bounded by white space)."""
     from golive.secrets.rules import TOKEN_FORMATS
 
-    if not _token_prefix_re().search(text):
-        return text
-    for token in TOKEN_FORMATS:
-        text = token.pattern.sub(PLACEHOLDER, text)
+    long_words = {w for w in text.split() if len(w) >= SHORTEST_TOKEN}
+    for word in long_words:
+        redacted = word
+        for token in TOKEN_FORMATS:
+            redacted = token.pattern.sub(PLACEHOLDER, redacted)
+        if redacted != word:
+            text = text.replace(word, redacted)
     return text
 
 
@@ -176,11 +172,31 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end in spans if end > start]
 
 
+#: Long texts already redacted, and the redacted texts themselves (redaction is idempotent):
+#: a command line is redacted where it enters each fact (the command, its server), and a
+#: megabyte line costs one pass over the ~90 token formats, not five.
+_LONG_DONE: dict[str, str] = {}
+LONG_TEXT = 4096
+
+
 def redact_text(text: str) -> str:
     """``text`` (a command line, a configuration line) with every secret replaced by
     :data:`PLACEHOLDER` (see the module docstring for what counts as one)."""
     if not text:
         return text
+    if len(text) < LONG_TEXT:
+        return _redact_text(text)
+    done = _LONG_DONE.get(text)
+    if done is None:
+        done = _redact_text(text)
+        if len(_LONG_DONE) > 32:
+            _LONG_DONE.clear()
+        _LONG_DONE[text] = _LONG_DONE[done] = done
+    return done
+
+
+def _redact_text(text: str) -> str:
+    """:func:`redact_text` without the memory of long texts."""
     spans = sorted(_spans(text)) if SECRET_WORD_RE.search(text) else []
     out: list[str] = []
     at = 0

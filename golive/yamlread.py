@@ -30,3 +30,11 @@ def compose(text: str) -> Any:
     import yaml
 
     return yaml.compose(text, Loader=_loader())
+
+
+def safe_dump(data: Any) -> str:
+    """``yaml.safe_dump(data)`` (libyaml's emitter when present)."""
+    import yaml
+
+    dumped: str = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper))
+    return dumped

@@ -6,13 +6,13 @@ at a time, so a long word costs the square of its length) and a 2 MB one was rep
 Dockerfile ``CMD``, docker-compose ``command``, systemd ``ExecStart``) gets a 1 MB line,
 as one long word and as many short ones; the project collector and the gunicorn
 collector (which splits ``sh -c``, peels ``env A=B`` wrappers and hands the words to
-gunicorn's own parser) must finish well within a generous bound. The bound proves a
-behaviour (linear, not quadratic), not a speed.
+gunicorn's own parser) must finish well within a generous bound of CPU time. The bound
+proves a behaviour (linear, not quadratic), not a speed.
 """
 
 from __future__ import annotations
 
-import time
+import resource
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,14 @@ from golive.collectors import CollectorError, gunicorn, project
 
 MB = 1 << 20
 BOUND = 5.0  # seconds; the quadratic code took ~90 s on one 1 MB line
+
+
+def cpu() -> float:
+    """CPU seconds of this process and its finished children: what the parsing costs, whatever
+    else the machine runs at the same time (wall-clock time is not a measure on a shared host)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
 
 LONG_WORD = "gunicorn site_conf.wsgi --bind 127.0.0.1:8000 --env BLOB=" + "a" * MB
 MANY_WORDS = "gunicorn site_conf.wsgi --bind 127.0.0.1:8000 " + " ".join(
@@ -60,23 +68,23 @@ def test_a_1mb_command_line_is_parsed_in_linear_time(tmp_path: Path, kind: str, 
     path.write_text(template.format(command), encoding="utf-8")
     ctx = context(tmp_path, timeout=60.0)
 
-    started = time.monotonic()
+    started = cpu()
     facts = project.collect(ctx)
-    parsed = time.monotonic() - started
+    parsed = cpu() - started
     assert [(c.origin, str(c.location)) for c in facts.commands] == [(ORIGINS[kind], where)]
     assert parsed < BOUND, f"project collector took {parsed:.1f} s"
 
-    started = time.monotonic()
+    started = cpu()
     if command is MANY_WORDS:  # argparse (gunicorn's parser) is quadratic in the options
         with pytest.raises(CollectorError) as caught:
             gunicorn.collect(ctx)
-        assert time.monotonic() - started < BOUND
+        assert cpu() - started < BOUND
         assert str(caught.value) == (
             f"{where}: gunicorn's command line has 174,765 words, more than golive hands to its option"
             " parser (2,000): shorten it"
         )
         return
     servers = gunicorn.collect(ctx).servers
-    loaded = time.monotonic() - started
+    loaded = cpu() - started
     assert [(s.kind, tuple(str(b) for b in s.binds)) for s in servers] == [("gunicorn", ("127.0.0.1:8000",))]
     assert loaded < BOUND, f"gunicorn collector took {loaded:.1f} s"

@@ -180,3 +180,10 @@ def test_a_url_password_holding_a_slash_is_redacted_in_the_source_facts(
     assert command.value == "gunicorn site_conf.wsgi --env STRIPE_SECRET_KEY=***"
     for fragment in ("abc", "def@", "pw/with", "abcdefgh12345678"):
         assert fragment not in repr(facts)
+
+
+def test_published_tokens_are_redacted_wherever_they_stand() -> None:
+    from golive import redact
+
+    text = 'x AKIAABCDEFGHIJKLMNOP y "K=ghp_' + "a" * 36 + '" --key=sk_live_' + "b" * 24
+    assert redact.redact_text(text) == 'x *** y "K=***" --key=***'

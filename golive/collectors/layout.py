@@ -220,7 +220,7 @@ def _compose_content(text: str) -> str:
             if isinstance(profiles, list) and profile_role(profiles) is not None:
                 continue
             kept[str(name)] = {k: service.get(k) for k in ("command", "entrypoint", "environment")}
-    return yaml.safe_dump(kept)
+    return yamlread.safe_dump(kept)
 
 
 def classify(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from golive import shellwords
+from golive import shellwords, yamlread
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
 from golive.collectors.appservers.dockerfiles import is_dockerfile
@@ -73,8 +73,11 @@ class ProcessCommand:
     def __post_init__(self) -> None:
         """Redact the command when the fact is made (:mod:`golive.redact`): an ``--env
         SECRET=...``, a URL's password or a ``--password`` value never enters a fact."""
-        object.__setattr__(self, "command", redact_text(self.command))
-        object.__setattr__(self, "argv", redact_words(self.argv))
+        argv = redact_words(self.argv)
+        # a command that is its words joined is redacted once, as words
+        joined = " ".join(argv) if self.command == " ".join(self.argv) else None
+        object.__setattr__(self, "command", joined if joined is not None else redact_text(self.command))
+        object.__setattr__(self, "argv", argv)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -204,7 +207,7 @@ def _compose(
 ) -> Iterator[ProcessCommand]:
     import yaml
 
-    root = yaml.compose(path.read_text(encoding="utf-8"))
+    root = yamlread.compose(path.read_text(encoding="utf-8"))
     if not isinstance(root, yaml.MappingNode):
         return
     services = _mapping_get(root, "services")
@@ -479,21 +482,17 @@ def _start_scripts(
         copied=copied,
         workdirs={key: image.workdir for key, image in staged.items()},
     )
-    services = []  # s6-overlay and runit run their services' ./run scripts
-    for p in files:
-        found_in = re.search(
-            r"(^|/)(s6[\w.-]*|services\.d|s6-rc\.d|service|sv)/", p.relative_to(project_dir).as_posix()
+    services = [
+        ProcessCommand(
+            origin="s6 service",
+            location=Location(path=str(p.relative_to(project_dir))),
+            command=p.name,
+            argv=("sh", str(p)),
         )
-        if p.name == "run" and found_in:
-            kind = "runit" if found_in.group(2) in ("service", "sv") else "s6"
-            services.append(
-                ProcessCommand(
-                    origin=f"{kind} service",
-                    location=Location(path=str(p.relative_to(project_dir))),
-                    command=p.name,
-                    argv=("sh", str(p)),
-                )
-            )
+        for p in files
+        if p.name == "run"
+        and re.search(r"(^|/)(s6[\w.-]*|services\.d|s6-rc\.d)/", p.relative_to(project_dir).as_posix())
+    ]
     found = follow([*commands, *services], resolver, unread, lambda p: layout.admit(p, layout_mod.SCRIPT))
     # A script line reached twice (compose's entrypoint and the image's own ENTRYPOINT) is one
     # command: the route through the compose file wins, since it adds the service's environment.
