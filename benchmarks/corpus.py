@@ -214,7 +214,9 @@ def write_env(project: Project) -> tuple[Path | None, dict[str, str], dict[str, 
         name = key.group(1) if key else "?"
 
         def fresh(_: re.Match[str], name: str = name) -> str:
-            value = secrets.token_urlsafe(24)
+            # 64 URL-safe characters: as strong as a real deployment's secrets, so Django's own
+            # security.W009 (SECRET_KEY under 50 characters) is not provoked by the corpus itself
+            value = secrets.token_urlsafe(48)
             label, n = name, 1
             while label in generated:
                 n += 1
