@@ -5,11 +5,14 @@ It gathers, judging nothing:
 * golive's shipped Django tables (``golive/data/django_releases.json`` and
   ``django_cves.json``, written by ``golive update-data``) and how old they are;
 * the latest patch release of each Django series from PyPI's project JSON
-  (``https://pypi.org/pypi/Django/json``, 3 s timeout), else from the shipped table,
-  saying which;
-* the distributions installed in the project's environment (``--python``: a
-  subprocess of that interpreter lists ``importlib.metadata``), and the exact pins of
-  the requirements files (``ProjectFacts.dependencies``);
+  (``https://pypi.org/pypi/Django/json``, 3 s timeout; an answer is kept for
+  ``releases_cache_hours``, default 12, in ``$XDG_CACHE_HOME/golive/pypi-django.json``),
+  else from the shipped table, saying which;
+* the distributions installed in the project's environment (``--python``): the runtime
+  probe lists ``importlib.metadata`` in that interpreter while it runs anyway
+  (``RuntimeFacts.packages``; this collector ``uses`` the runtime facts), else, without
+  them (``--no-runtime``, settings that do not load), a subprocess of that interpreter
+  does; and the exact pins of the requirements files (``ProjectFacts.dependencies``);
 * pip-audit (https://pypi.org/project/pip-audit/) run in a subprocess with a timeout
   over those pins (``--no-deps --disable-pip``, JSON output). pip-audit prints "No
   known vulnerabilities found" even when it could query nothing: its per-package
@@ -29,23 +32,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
+from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.data.tables import DjangoTables, TablesError, load_tables, series_of
 from golive.model import Location
 from golive.redact import env_secrets, scrub
-from golive.registry import FactsBase
+from golive.registry import Facts, FactsBase
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
 
@@ -106,6 +112,8 @@ class AuditResult:
     vulnerabilities: tuple[Vulnerability, ...] = ()
     not_checked: tuple[tuple[Package, str], ...] = ()
     cached_minutes: float | None = None
+    #: pip-audit runs that queried the service (the others were answered from the cache).
+    queried: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +135,14 @@ class DependencyFacts(FactsBase):
     pins: tuple[Package, ...]
     audit: AuditResult
     today: dt.date = field(default_factory=dt.date.today)
+    #: The network calls this collector made, one line each (issue 14); ``offline``: none allowed.
+    network: tuple[str, ...] = ()
+    offline: bool = False
+
+    @property
+    def collector_details(self) -> dict[str, Any]:
+        """What the report shows beside the collector: the network calls made, and --offline."""
+        return {"network": list(self.network), "offline": self.offline}
 
     def installed(self, name: str) -> Package | None:
         """The installed distribution called ``name`` (any spelling), if any."""
@@ -145,38 +161,73 @@ _PYPI_MEMO: dict[str, tuple[float, dict[str, str] | str]] = {}
 _PYPI_LOCK = threading.Lock()
 
 
-def latest_patches(timeout: float = 3.0) -> dict[str, str] | str:
+def _read_release_cache(cache: Path, max_age: float) -> tuple[dict[str, str], float] | None:
+    """(series → latest, age in seconds) from the disk cache when younger than ``max_age``."""
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        age = time.time() - float(stored["at"])
+        latest = stored["latest"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if stored.get("url") != PYPI_JSON or not 0 <= age < max_age or not isinstance(latest, dict):
+        return None
+    return {str(k): str(v) for k, v in latest.items()}, age
+
+
+def _write_release_cache(cache: Path, latest: dict[str, str]) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"at": time.time(), "url": PYPI_JSON, "latest": latest}), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+
+
+def latest_patches(
+    timeout: float = 3.0, *, cache: Path | None = None, max_age: float = 0.0
+) -> dict[str, str] | str:
     """Series → latest final release from PyPI's project JSON, or the error as a string.
 
-    Answers are kept for 10 minutes in this process (an audit run asks once).
+    Answers are kept for 10 minutes in this process (an audit run asks once) and, with
+    ``cache``, on disk for ``max_age`` seconds (an error is never kept on disk).
     """
-    import httpx
-    from packaging.version import InvalidVersion, Version
-
     with _PYPI_LOCK:
         memo = _PYPI_MEMO.get(PYPI_JSON)
         if memo and time.monotonic() - memo[0] < 600:
             return memo[1]
-        result: dict[str, str] | str
-        try:
-            response = httpx.get(PYPI_JSON, timeout=timeout, follow_redirects=True)
-            response.raise_for_status()
-            releases = response.json().get("releases") or {}
-            result = {}
-            for text, files in releases.items():
-                try:
-                    version = Version(text)
-                except InvalidVersion:
-                    continue
-                if version.is_prerelease or not any(not f.get("yanked") for f in files):
-                    continue
-                series = series_of(text)
-                if series not in result or Version(result[series]) < version:
-                    result[series] = text
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
-            result = f"{type(exc).__name__}: {exc}".strip()[:200]
+        if cache is not None and max_age > 0 and (hit := _read_release_cache(cache, max_age)) is not None:
+            return hit[0]
+        result = _fetch_latest(timeout)
         _PYPI_MEMO[PYPI_JSON] = (time.monotonic(), result)
+        if cache is not None and max_age > 0 and isinstance(result, dict):
+            _write_release_cache(cache, result)
         return result
+
+
+def _fetch_latest(timeout: float) -> dict[str, str] | str:
+    import httpx
+    from packaging.version import InvalidVersion, Version
+
+    result: dict[str, str] | str
+    try:
+        response = httpx.get(PYPI_JSON, timeout=timeout, follow_redirects=True)
+        response.raise_for_status()
+        releases = response.json().get("releases") or {}
+        result = {}
+        for text, files in releases.items():
+            try:
+                version = Version(text)
+            except InvalidVersion:
+                continue
+            if version.is_prerelease or not any(not f.get("yanked") for f in files):
+                continue
+            series = series_of(text)
+            if series not in result or Version(result[series]) < version:
+                result[series] = text
+    except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        result = f"{type(exc).__name__}: {exc}".strip()[:200]
+    return result
 
 
 # --- the environment ---------------------------------------------------------------------
@@ -200,8 +251,13 @@ def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) ->
         last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
         last = scrub(last, env_secrets(env))  # the project's interpreter's own error text
         raise CollectorError(f"{python} could not list its packages: {last[:200]}") from None
+    return packages_from_listing(data.get("packages", []))
+
+
+def packages_from_listing(listing: Iterable[Sequence[Any]]) -> tuple[Package, ...]:
+    """Packages from ``[name, version, PEP 610 direct_url]`` rows, one per PEP 503 name, sorted."""
     seen: dict[str, Package] = {}
-    for name, version, direct in data.get("packages", []):
+    for name, version, direct in listing:
         url = None
         if isinstance(direct, dict) and ("dir_info" in direct or "vcs_info" in direct):
             url = str(direct.get("url", "")) or "a local directory"
@@ -232,9 +288,26 @@ def requirement_pins(ctx: AuditContext) -> tuple[tuple[Package, ...], tuple[Pack
 # --- pip-audit -------------------------------------------------------------------------
 
 
-def _cache_dir(env: dict[str, str]) -> Path:
+def _cache_root(env: dict[str, str]) -> Path:
+    """golive's user cache directory: ``$XDG_CACHE_HOME/golive``, else ``~/.cache/golive``."""
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "golive" / "pip-audit"
+    return Path(base) / "golive"
+
+
+def _cache_dir(env: dict[str, str]) -> Path:
+    return _cache_root(env) / "pip-audit"
+
+
+def environment_packages(ctx: AuditContext, facts: Facts | None) -> tuple[tuple[Package, ...], str | None]:
+    """(installed distributions, why they could not be listed): from the runtime probe's
+    listing when it ran, else from a subprocess of ``ctx.python``."""
+    runtime = facts.get(RuntimeFacts) if facts is not None else None
+    if runtime is not None and runtime.packages is not None:
+        return packages_from_listing(runtime.packages), None
+    try:
+        return list_environment(ctx.python, ctx.env), None
+    except CollectorError as exc:
+        return (), str(exc)
 
 
 def _run_pip_audit(
@@ -268,12 +341,22 @@ def _run_pip_audit(
 
 
 def _cached_run(
-    packages: tuple[Package, ...], service: str, osv_url: str | None, timeout: float, cache: Path, ttl: float
+    packages: tuple[Package, ...],
+    service: str,
+    osv_url: str | None,
+    timeout: float,
+    cache: Path,
+    ttl: float,
+    offline: bool = False,
 ) -> tuple[dict[str, Any], float | None]:
-    """:func:`_run_pip_audit`, answered from the cache when a recent run saw the same pins."""
+    """:func:`_run_pip_audit`, answered from the cache when a recent run saw the same pins
+    (``offline``: from the cache whatever its age, never a run: pip-audit would query the
+    service)."""
     key_text = json.dumps([service, osv_url, sorted(f"{p.name}=={p.version}" for p in packages)])
     path = cache / (hashlib.sha256(key_text.encode()).hexdigest()[:32] + ".json")
     now = time.time()
+    if offline:
+        ttl = float("inf")
     if ttl > 0:
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -282,6 +365,8 @@ def _cached_run(
                 return stored["result"], (now - float(stored["at"])) / 60
         except (OSError, ValueError, KeyError, TypeError):
             pass
+    if offline:
+        return {"error": "--offline: no cached pip-audit answer for these packages"}, None
     result = _run_pip_audit(packages, service, osv_url, timeout)
     if ttl > 0:
         try:
@@ -305,8 +390,10 @@ def audit_packages(
     timeout: float = 120.0,
     cache: Path | None = None,
     cache_minutes: float = 60.0,
+    offline: bool = False,
 ) -> AuditResult:
-    """Run pip-audit over each group of packages (each name at most once per group)."""
+    """Run pip-audit over each group of packages (each name at most once per group);
+    ``offline``: only golive's cache of earlier answers (:func:`_cached_run`)."""
     checked: list[Package] = []
     vulns: list[Vulnerability] = []
     skipped: list[tuple[Package, str]] = []
@@ -322,15 +409,17 @@ def audit_packages(
     groups = [tuple(p for p in group if not p.direct_url) for group in groups]
     errors: list[str] = []
     ages: list[float] = []
-    total = 0
+    total = queried = 0
     for group in groups:
         if not group:
             continue
         total += len(group)
         ttl = cache_minutes * 60 if cache is not None else 0
-        result, age = _cached_run(group, service, osv_url, timeout, cache or Path("."), ttl)
+        result, age = _cached_run(group, service, osv_url, timeout, cache or Path("."), ttl, offline)
         if age is not None:
             ages.append(age)
+        elif not offline:
+            queried += 1
         if "error" in result:
             errors.append(result["error"])
             skipped.extend((p, str(result["error"])) for p in group)
@@ -371,27 +460,41 @@ def audit_packages(
         vulnerabilities=tuple(vulns),
         not_checked=tuple(skipped),
         cached_minutes=max(ages) if ages else None,
+        queried=queried,
     )
 
 
-def collect(ctx: AuditContext) -> DependencyFacts:
+def collect(ctx: AuditContext, facts: Facts | None = None) -> DependencyFacts:
     """Gather the tables, PyPI's latest patches, the environment, the pins and pip-audit's answer."""
     config = ctx.config.section("dependencies")
     try:
         tables = load_tables()
     except TablesError as exc:
         raise CollectorError(str(exc)) from None
-    latest = latest_patches()
+    hours = float(config.get("releases_cache_hours", 12))
+    offline = bool(getattr(ctx.options, "offline", False))
+    release_cache = _cache_root(ctx.env) / "pypi-django.json"
+    network: list[str] = []
+    latest: dict[str, str] | str
+    if offline:  # no call: an answer PyPI gave earlier, whatever its age, else the shipped table
+        hit = _read_release_cache(release_cache, float("inf"))
+        latest = hit[0] if hit else "--offline, and no earlier PyPI answer cached"
+    else:
+        fresh = _read_release_cache(release_cache, hours * 3600) is not None or PYPI_JSON in _PYPI_MEMO
+        latest = latest_patches(cache=release_cache, max_age=hours * 3600)
+        if not fresh:
+            network.append(f"GET {PYPI_JSON} (Django's latest releases)")
     if isinstance(latest, dict):
-        latest_map, source = latest, f"PyPI ({PYPI_JSON})"
+        latest_map, source = (
+            latest,
+            f"PyPI ({PYPI_JSON})" + (", cached answer (--offline)" if offline else ""),
+        )
     else:
         latest_map = {r.series: r.latest for r in tables.releases if r.latest}
         source = f"golive's table of {tables.generated} (PyPI unreachable: {latest})"
-    try:
-        environment = list_environment(ctx.python, ctx.env)
-        env_error = None
-    except CollectorError as exc:
-        environment, env_error = (), str(exc)
+        if offline:
+            source = f"golive's table of {tables.generated} ({latest})"
+    environment, env_error = environment_packages(ctx, facts)
     try:
         pins, loose = requirement_pins(ctx)
     except Exception:
@@ -410,9 +513,17 @@ def collect(ctx: AuditContext) -> DependencyFacts:
             service=str(config.get("service", "pypi")),
             osv_url=config.get("osv_url"),
             timeout=float(config.get("timeout", 120)),
-            cache=_cache_dir(ctx.env) if cache_minutes > 0 else None,
+            cache=_cache_dir(ctx.env) if cache_minutes > 0 or offline else None,
             cache_minutes=cache_minutes,
+            offline=offline,
         )
+        if audit.queried:
+            where = config.get("osv_url") or (
+                "https://api.osv.dev" if audit.service == "osv" else "https://pypi.org"
+            )
+            network.append(
+                f"pip-audit queried the {audit.service} vulnerability service ({where}), {audit.queried} run(s)"
+            )
         if env_error and audit.unavailable is None and not environment:
             audit = AuditResult(unavailable=env_error)
         installed = {p.name for p in environment} | {p.name for p in pins}
@@ -431,6 +542,8 @@ def collect(ctx: AuditContext) -> DependencyFacts:
         pins=pins,
         audit=audit,
         today=ctx.started.date(),
+        network=tuple(network),
+        offline=offline,
     )
 
 
@@ -439,4 +552,5 @@ SPEC = CollectorSpec(
     produces=DependencyFacts,
     collect=collect,
     description="Django's support status and CVEs (golive's tables, PyPI), pip-audit",
+    uses=(RuntimeFacts,),
 )

@@ -502,12 +502,36 @@ def secret_parts(value: str) -> set[str]:
     return found
 
 
+#: Environment variables whose values are secrets, for scrubbing error text: the rule of
+#: ``golive.secretinfo.is_secret_name`` (narrower than :data:`SECRET_NAME_RE`, which judges
+#: settings: ``SSH_AUTH_SOCK`` or ``XAUTHORITY`` hold no secret, and their paths must stay
+#: readable in an error message).
+ENV_SECRET_NAME_RE = re.compile(
+    r"(SECRET|PASSWORD|PASSWD|(^|_)PASS($|_)|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|(^|_)DSN($|_)"
+    r"|ACCESS_KEY|SIGNING_KEY|(^|_)KEY$)",
+    re.IGNORECASE,
+)
+ENV_NOT_SECRET_NAMES = frozenset(
+    {"SECRET_KEY_FALLBACKS", "PASSWORD_HASHERS", "PASSWORD_RESET_TIMEOUT", "AUTH_PASSWORD_VALIDATORS"}
+    | {"SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "KEY_PREFIX", "KEY_FUNCTION", "TOKEN_EXPIRY"}
+)
+
+
+def env_secret_name(name: str) -> bool:
+    """True when environment variable ``name`` holds a secret (see :data:`ENV_SECRET_NAME_RE`)."""
+    upper = name.upper()
+    if upper in ENV_NOT_SECRET_NAMES or upper.endswith("_KEY_FUNCTION"):
+        return False
+    return bool(ENV_SECRET_NAME_RE.search(upper))
+
+
 def env_secret_parts() -> set[str]:
     """Every secret of the environment with its parts (see :func:`secret_parts`): values of
-    variables whose names look secret, and the userinfo of every URL in any value."""
+    variables whose names look secret (:func:`env_secret_name`), and the userinfo of every
+    URL in any value."""
     found: set[str] = set()
     for name, value in os.environ.items():
-        if name_sensitivity(name) is True:
+        if env_secret_name(name):
             found |= secret_parts(value)
         for match in URL_USERINFO_RE.finditer(value):
             found |= secret_parts(match.group("userinfo"))
@@ -659,7 +683,9 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
         "secret_key_stable": None,
         "secret_key_second_fingerprint": None,
         "probe_errors": [],
+        "packages": None,
     }
+    guarded(result, "packages", installed_packages, "packages")
     try:
         load_and_describe(result, redactor, settings_module, project_dir)
     except Exception as exc:
@@ -667,6 +693,30 @@ def probe(request: dict[str, Json]) -> dict[str, Json]:
     finally:
         scrub_result(result, redactor, env_values | env_secret_values(), env_parts | env_secret_parts())
     return result
+
+
+def installed_packages() -> list[list[Json]]:
+    """``[name, version, PEP 610 direct_url or None]`` of each distribution installed for this
+    interpreter, as ``python -I`` sees them: the project directory, ``PYTHONPATH`` and the
+    user site are left out (golive's dependencies collector reads this instead of starting
+    an interpreter of its own only to list them)."""
+    import importlib.metadata as md
+    import site
+
+    script_dir = os.path.dirname(os.path.abspath(__file__))
+    skip = {os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
+    skip |= {script_dir, os.path.abspath(getattr(site, "USER_SITE", None) or script_dir)}
+    paths = [p for p in sys.path if p and os.path.abspath(p) not in skip]
+    out: list[list[Json]] = []
+    for dist in md.distributions(path=paths):
+        name = dist.metadata["Name"]
+        if name:
+            try:
+                direct = json.loads(dist.read_text("direct_url.json") or "null")
+            except ValueError:
+                direct = None
+            out.append([name, dist.version, direct])
+    return out
 
 
 def load_and_describe(

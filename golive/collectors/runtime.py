@@ -84,6 +84,10 @@ class RuntimeFacts(FactsBase):
     #: compared); the second key's fingerprint (issue 13, ephemeral keys).
     secret_key_stable: bool | None = None
     secret_key_second_fingerprint: str | None = None
+    #: ``(name, version, PEP 610 direct_url or None)`` of each distribution installed for the
+    #: project's interpreter, as ``python -I`` lists them (None: not listed); the
+    #: dependencies collector reads it instead of starting that interpreter again.
+    packages: tuple[tuple[str, str, Any], ...] | None = None
 
     def step_error(self, step: str) -> str | None:
         """Why the probe step ``step`` (``file_fields``, ``error_templates``...) crashed, or None."""
@@ -287,6 +291,17 @@ def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
         urls_error=data.get("urls_error"),
         secret_key_stable=stable if isinstance(stable := data.get("secret_key_stable"), bool) else None,
         secret_key_second_fingerprint=data.get("secret_key_second_fingerprint"),
+        packages=_packages(data.get("packages")),
+    )
+
+
+def _packages(value: Any) -> tuple[tuple[str, str, Any], ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(
+        (str(item[0]), str(item[1]), item[2])
+        for item in value
+        if isinstance(item, list) and len(item) == 3 and item[0]
     )
 
 
