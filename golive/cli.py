@@ -17,12 +17,15 @@ from rich.console import Console
 from golive import __version__
 
 EXIT_HELP = """
-Exit status: 0 nothing failing at or above --fail-on and the audit is complete;
-1 failing findings at or above --fail-on; 2 usage or configuration error (nothing
-audited); 3 the audit is incomplete (a collector or check errored, or a report could not
-be written) and nothing failing was found. Failing findings take precedence over
-incompleteness. 130 (SIGINT, Ctrl-C) or 143 (SIGTERM): interrupted; every process golive
-started is killed and nothing is stored.
+Verdict and exit status: every report opens with GO, GO WITH CONDITIONS (nothing failing
+at or above --fail-on; manual items to sign off or findings accepted in the baseline),
+NO-GO (failing findings at or above --fail-on) or INCOMPLETE (an input found or asked for
+could not be audited: a collector or check errored, the settings did not load, a file did
+not parse); inputs not given (no --url, not on the server) are listed as not audited.
+Exit status: 0 GO or GO WITH CONDITIONS; 1 NO-GO (also when incomplete: failing findings
+take precedence); 2 usage or configuration error (nothing audited); 3 INCOMPLETE without
+failures (or a report could not be written). 130 (SIGINT, Ctrl-C) or 143 (SIGTERM):
+interrupted; every process golive started is killed and nothing is stored.
 """
 
 

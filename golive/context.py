@@ -17,7 +17,7 @@ from pathlib import Path
 
 from golive.collectors.layout import Layout
 from golive.config import Config, ConfigError, load_config
-from golive.discovery import DiscoveryError, choose_settings
+from golive.discovery import DiscoveryError, choose_settings, require_module
 from golive.django_root import DjangoRootError, find_django_root
 from golive.model import Severity
 
@@ -274,6 +274,9 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
             env_sources={key: env_from for key in env_file_keys},
             layout=layout,
         )
+        if options.settings or config.settings:  # named by the user: a typo is a usage error
+            given = "--settings" if options.settings else f"[tool.golive] settings in {config_name}"
+            require_module(root.path, choice.module, given, project_dir)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None
 

@@ -14,6 +14,7 @@ development settings.
 from __future__ import annotations
 
 import ast
+import contextlib
 import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -177,6 +178,26 @@ def production_sibling(project_dir: Path, module: str) -> str | None:
                 if (pkg_dir / f"{stem}.py").is_file():
                     return ".".join([*package, stem])
     return None
+
+
+def require_module(django_root: Path, module: str, given: str, shown_from: Path | None = None) -> None:
+    """Raise :class:`DiscoveryError` when the settings module the user named (``given``:
+    ``--settings`` or the configuration) has no file under the Django root: a typo is a
+    usage error (exit 2, nothing audited, nothing stored), not an audit whose settings did
+    not load (issue 14). A module that exists
+    and raises when imported is an INCOMPLETE audit instead (the runtime collector)."""
+    if module_file(django_root, module) is not None:
+        return
+    shown = django_root
+    if shown_from is not None:
+        with contextlib.suppress(ValueError):
+            shown = django_root.relative_to(shown_from)
+    tail = "/".join(module.split("."))
+    where = "the project directory" if str(shown) == "." else f"{shown}/"
+    raise DiscoveryError(
+        f"{given}: no module {module} in {where} (neither {tail}.py nor {tail}/__init__.py):"
+        " check the name, or pass --django-root"
+    )
 
 
 def choose_settings(

@@ -13,12 +13,18 @@ never the message text). The result, a trend of past audits and the grade
 (:func:`grade`) are attached to the audit as :attr:`golive.model.Audit.history`, which
 every report format can show.
 
-Grade formula (:data:`DEDUCTIONS`, :data:`GRADES`): the score starts at 100 and loses,
-for every failing finding not accepted by the baseline, 50 points if it is critical, 15
-if high, 5 if medium, 2 if low and 0 if informational; it never goes below 0. The letter
-is A from 90, B from 80, C from 65, D from 50, F below. An incomplete audit (a collector
-or check errored) keeps its score but is flagged ``incomplete``: what it could not look
-at may hide more.
+Grade formula (:data:`DEDUCTIONS`, :data:`GRADES`, :data:`SIGN_OFF_CAP`; issue 14: a
+grade that cannot be gamed): the score starts at 100 and loses, for every failing finding
+not accepted by the baseline, 50 points if it is critical, 15 if high, 5 if medium, 2 if
+low and 0 if informational; it never goes below 0. While a manual item at high or above
+waits for its sign-off, the score is at most 80 (grade B). The letter is A from 90, B
+from 80, C from 65, D from 50, F below. Coverage counts: an audit that could not audit an
+input it found or was asked for (INCOMPLETE, or NO-GO and incomplete: a collector or a
+check errored, the settings did not load, a file did not parse) gets **no grade** (shown
+"–, incomplete"), nor does an audit whose settings were not loaded at all
+(``--no-runtime``): what it skipped cannot raise a score, and no such audit can rank above
+a complete one. The share of checks that ran (:attr:`Grade.coverage`) is shown beside
+the grade. Audits stored before this formula keep the grade they were stored with.
 """
 
 from __future__ import annotations
@@ -41,11 +47,15 @@ DEDUCTIONS = {Severity.CRITICAL: 50, Severity.HIGH: 15, Severity.MEDIUM: 5, Seve
 GRADES = (("A", 90), ("B", 80), ("C", 65), ("D", 50), ("F", 0))
 #: How many audits (the current one included) the trend shows.
 TREND_POINTS = 30
+#: The highest score while a manual item at high or above is not signed (grade B).
+SIGN_OFF_CAP = 80
+#: What is shown for an audit that gets no grade.
+NO_GRADE = "–"
 GRADE_HELP = (
-    "Grade: the score starts at 100 and loses 50 points per failing critical finding, 15 per"
-    " high, 5 per medium, 2 per low (accepted baseline findings do not count), never below 0;"
-    " A from 90, B from 80, C from 65, D from 50, F below. An incomplete audit (a collector"
-    " or check errored) is flagged: what it could not look at may hide more."
+    "Grade: 100 minus 50 per failing critical finding, 15 per high, 5 per medium, 2 per low"
+    " (accepted ones do not count), never below 0; at most 80 while a high or critical manual"
+    " item is unsigned; A from 90, B from 80, C from 65, D from 50, F below; no grade for an"
+    " incomplete audit or one without the settings."
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
@@ -76,22 +86,52 @@ class HistoryError(Exception):
 
 @dataclass(frozen=True)
 class Grade:
-    """``score`` 0-100 and its ``letter`` A-F; ``incomplete`` flags an audit that errored."""
+    """``score`` 0-100 and its ``letter`` A-F, both None when the audit gets no grade;
+    ``incomplete`` flags an audit that could not audit an input it found or was asked for;
+    ``note`` says why the score is capped or missing; ``coverage`` is (checks that ran,
+    checks in the audit)."""
 
-    score: int
-    letter: str
+    score: int | None
+    letter: str | None
     incomplete: bool = False
+    note: str = ""
+    coverage: tuple[int, int] = (0, 0)
 
     def __str__(self) -> str:
-        return self.letter + (" (incomplete)" if self.incomplete else "")
+        if self.letter is None:
+            return f"{NO_GRADE}, {self.note or 'no grade'}"
+        return f"{self.letter} ({self.score}/100)" + (f", {self.note}" if self.note else "")
+
+
+def coverage(audit: Audit) -> tuple[int, int]:
+    """(checks that ran: passed, failed or asked a person, checks in the audit), each check
+    id counted once."""
+    ids = {f.id for f in audit.findings}
+    ran = {f.id for f in audit.findings if f.status in (Status.PASS, Status.FAIL, Status.MANUAL)}
+    return len(ran), len(ids)
 
 
 def grade(audit: Audit) -> Grade:
-    """The grade of ``audit`` (formula in the module docstring and :data:`GRADE_HELP`)."""
+    """The grade of ``audit`` (formula in the module docstring and :data:`GRADE_HELP`).
+
+    No grade (``score`` and ``letter`` None) when the audit is incomplete or its settings
+    were not loaded; else 100 minus :data:`DEDUCTIONS`, at most :data:`SIGN_OFF_CAP` while a
+    manual item at high or above is unsigned."""
+    covered = coverage(audit)
+    if audit.incomplete:
+        return Grade(None, None, True, "incomplete", covered)
+    runtime = next((c for c in audit.collectors if c.name == "runtime"), None)
+    if runtime is not None and runtime.status != "ok":
+        return Grade(None, None, False, "settings not audited", covered)
     lost = sum(DEDUCTIONS[f.severity] for f in audit.findings if f.failing)
     score = max(0, 100 - lost)
+    note = ""
+    unsigned = [f.id for f in audit.findings if f.status is Status.MANUAL and f.severity >= Severity.HIGH]
+    if unsigned and score > SIGN_OFF_CAP:
+        score = SIGN_OFF_CAP
+        note = f"at most {SIGN_OFF_CAP} until {', '.join(dict.fromkeys(unsigned))} is signed"
     letter = next(letter for letter, low in GRADES if score >= low)
-    return Grade(score, letter, audit.incomplete)
+    return Grade(score, letter, False, note, covered)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,8 +207,8 @@ class Entry:
     git_dirty: bool | None
     failing_by_severity: Mapping[str, int]
     failing: int
-    score: int
-    grade: str
+    score: int | None
+    grade: str | None
     incomplete: bool
 
     def trend_point(self) -> dict[str, Any]:
@@ -264,8 +304,8 @@ class History:
                     git_dirty=None if row[6] is None else bool(row[6]),
                     failing_by_severity=counts,
                     failing=row[8],
-                    score=row[9],
-                    grade=row[10],
+                    score=None if row[10] == NO_GRADE else row[9],
+                    grade=None if row[10] == NO_GRADE else row[10],
                     incomplete=bool(row[11]),
                 )
             )
@@ -329,8 +369,8 @@ class History:
                         None if audit.git_dirty is None else int(audit.git_dirty),
                         json.dumps(audit.failing_by_severity()),
                         _failing_count(audit),
-                        g.score,
-                        g.letter,
+                        0 if g.score is None else g.score,  # the columns are NOT NULL
+                        g.letter or NO_GRADE,
                         int(g.incomplete),
                     ),
                 )
@@ -371,6 +411,7 @@ def summary(
         "grade": g.letter,
         "incomplete": g.incomplete,
     }
+    ran, checks = g.coverage
     return {
         "id": None,
         "database": str(database),
@@ -384,6 +425,9 @@ def summary(
         "score": g.score,
         "grade": g.letter,
         "incomplete": g.incomplete,
+        "grade_note": g.note,
+        "coverage": {"ran": ran, "checks": checks},
+        "grade_formula": GRADE_HELP,
     }
 
 
@@ -451,7 +495,21 @@ def since_line(history: Mapping[str, Any]) -> str:
         )
         day = str(history.get("previous_started_at") or "")[:10]
         head += f" · since #{history['previous_id']} ({day}): {counts}"
-    grade_text = f"grade {history.get('grade')} ({history.get('score')}/100)"
-    if history.get("incomplete"):
-        grade_text += ", incomplete"
-    return f"{head} · {grade_text}"
+    return f"{head} · {grade_line(history)}"
+
+
+def grade_line(history: Mapping[str, Any]) -> str:
+    """The grade as the reports show it, from :attr:`Audit.history`: ``grade B (80/100, at
+    most 80 until GL222 is signed) · 135 of 222 checks ran``, or ``grade –, incomplete``.
+    An audit stored before issue 14 shows the grade it was stored with."""
+    note = str(history.get("grade_note") or "")
+    if history.get("grade") is None:
+        text = f"grade {NO_GRADE}, {note or ('incomplete' if history.get('incomplete') else 'no grade')}"
+    else:
+        text = f"grade {history.get('grade')} ({history.get('score')}/100" + (f", {note})" if note else ")")
+        if history.get("incomplete"):
+            text += ", incomplete"
+    cover = history.get("coverage")
+    if isinstance(cover, Mapping) and cover.get("checks"):
+        text += f" · {cover.get('ran')} of {cover.get('checks')} checks ran"
+    return text

@@ -292,6 +292,42 @@ class Screenshot:
         return f"browser requests: {self.requests_loaded} loaded, {self.requests_blocked} blocked"
 
 
+class VerdictWord(str, enum.Enum):
+    """The word a report opens with (``DESIGN.md``, "Verdict"): :class:`Verdict` says why."""
+
+    GO = "GO"
+    GO_WITH_CONDITIONS = "GO WITH CONDITIONS"
+    NO_GO = "NO-GO"
+    INCOMPLETE = "INCOMPLETE"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verdict:
+    """The decision an audit supports, made once by :func:`golive.verdict.decide`.
+
+    ``reason`` is one line; ``counts`` holds the numbers behind it (``blocking``: failing
+    at or above ``fail_on``, ``failing``, ``manual``, ``accepted``, ``errored``,
+    ``passed``, ``skipped``); ``incomplete`` lists what was found or asked for and could
+    not be audited (it makes the word INCOMPLETE, or NO-GO "also incomplete");
+    ``not_audited`` the inputs not given (collectors skipped, with why): GO is "GO for
+    what was audited"; ``conditions`` the manual items to sign and the accepted findings
+    that make it GO WITH CONDITIONS. ``exit_status``: 0 GO and GO WITH CONDITIONS, 1
+    NO-GO, 3 INCOMPLETE.
+    """
+
+    word: VerdictWord
+    reason: str
+    exit_status: int
+    counts: Mapping[str, int] = field(default_factory=dict)
+    incomplete: tuple[str, ...] = ()
+    not_audited: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.word.value}: {self.reason}"
+
+
+
 @dataclass(frozen=True, kw_only=True)
 class Audit:
     """The whole result of one run; reports are pure renderings of it."""
@@ -323,13 +359,26 @@ class Audit:
     #: Filled by :mod:`golive.history` when the audit is stored: ``id``, ``previous_id``,
     #: ``new``/``fixed``/``unchanged``/``unverified`` findings, ``trend``, ``score``, ``grade``.
     history: Mapping[str, Any] | None = None
+    #: Set by the runner (:func:`golive.verdict.decide`) and stored in the JSON report; an
+    #: audit made by hand, or read from a report older than the verdict, has None: see
+    #: :attr:`decision`.
+    verdict: Verdict | None = None
+
+    @property
+    def decision(self) -> Verdict:
+        """:attr:`verdict`, or decided now by :func:`golive.verdict.decide` when the audit
+        carries none (the same rules: renderers never decide)."""
+        if self.verdict is not None:
+            return self.verdict
+        from golive.verdict import decide
+
+        return decide(self)
 
     @property
     def incomplete(self) -> bool:
-        """True when a collector or a check errored: the audit could not look at everything."""
-        return any(c.status == "error" for c in self.collectors) or any(
-            f.status is Status.ERROR for f in self.findings
-        )
+        """True when something found or asked for could not be audited: a collector or a
+        check errored, or a file a collector read did not parse (:attr:`decision`)."""
+        return bool(self.decision.incomplete)
 
     def counts(self) -> dict[str, int]:
         """Number of findings per status: ``{"fail": 3, "pass": 40, ...}`` (all keys present)."""
@@ -356,7 +405,6 @@ class Audit:
 
     @property
     def exit_status(self) -> int:
-        """0 clean, 1 failing at or above ``fail_on``, 3 incomplete (``DESIGN.md``)."""
-        if self.blocking():
-            return 1
-        return 3 if self.incomplete else 0
+        """0 GO or GO WITH CONDITIONS, 1 NO-GO (failing at or above ``fail_on``, also when
+        incomplete), 3 INCOMPLETE (``DESIGN.md``): :attr:`decision`'s."""
+        return self.decision.exit_status

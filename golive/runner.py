@@ -31,6 +31,7 @@ from golive.context import AuditContext
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
 from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches
 from golive.repeats import merge_repeats
+from golive.verdict import decide
 
 Progress = Callable[[str, str], None]
 """``progress(name, state)``: state is ``start``, ``ok``, ``skipped`` or ``error``."""
@@ -396,7 +397,7 @@ def run_audit(
         if runtime
         else (runtime_run.details.get("python_version") if runtime_run else None)
     )
-    return Audit(
+    made = Audit(
         golive_version=__version__,
         started_at=ctx.started.isoformat(timespec="seconds"),
         duration=round(time.perf_counter() - started, 3),
@@ -426,6 +427,7 @@ def run_audit(
             "ignore": list(ctx.ignore),
         },
     )
+    return replace(made, verdict=decide(made))  # decided once, here (golive.verdict)
 
 
 __all__ = ["Progress", "Severity", "run_audit"]

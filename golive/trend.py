@@ -95,7 +95,7 @@ def trend_svg(points: Sequence[Mapping[str, Any]], *, width: int = 640, height: 
         svg, "polyline", {"points": coords, "fill": "none", "stroke": "#0969da", "stroke-width": "2"}
     )
     for i, (point, v) in enumerate(zip(points, values, strict=True)):
-        grade = str(point.get("grade") or "")
+        grade = str(point.get("grade") or "–")  # None: no grade (an incomplete audit)
         dot = ET.SubElement(
             svg,
             "circle",
@@ -112,6 +112,6 @@ def trend_svg(points: Sequence[Mapping[str, Any]], *, width: int = 640, height: 
     ET.SubElement(
         svg, "text", {"x": str(x0 + plot_w), "y": str(height - 8), "text-anchor": "end"}
     ).text = (
-        f"{str(last.get('started_at') or '')[:10]}: {values[-1]} failing, grade {last.get('grade') or '?'}"
+        f"{str(last.get('started_at') or '')[:10]}: {values[-1]} failing, grade {last.get('grade') or '–'}"
     )
     return ET.tostring(svg, encoding="unicode")

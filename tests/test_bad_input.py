@@ -67,7 +67,7 @@ def test_settings_raise_keyerror_for_a_missing_variable(tmp_path: Path) -> None:
     proc = golive(str(project), "-o", str(report))
     assert proc.returncode == 3, proc.stdout + proc.stderr  # incomplete, nothing failing
     assert KEY_ERROR_LINE in stderr_lines(proc)
-    assert "incomplete" in proc.stdout
+    assert "INCOMPLETE" in proc.stdout
     by_id = findings(report)
     reason = KEY_ERROR_LINE.removeprefix("golive: runtime: ")
     for cid in ("GL105", "GL201", "GL301", "GL402", "GL504"):  # checks that need the runtime
@@ -144,19 +144,30 @@ def test_settings_with_a_syntax_error(tmp_path: Path) -> None:
 
 
 def test_a_settings_module_that_does_not_exist(tmp_path: Path) -> None:
+    # issue 14: a typo is a usage error (exit 2), never an audit stored with a grade
     project = build_project(tmp_path / "proj")
     report = tmp_path / "report.json"
     proc = golive(str(project), "--settings", "site_conf.settings.nope", "-o", str(report))
-    assert proc.returncode == 3
-    assert (
-        "golive: runtime: settings raised ModuleNotFoundError: No module named 'site_conf.settings.nope':"
-        " check --settings (module not found on the project's sys.path)"
-    ) in stderr_lines(proc)
-    data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["settings"] == {"module": "site_conf.settings.nope", "reason": "given with --settings"}
-    source = next(c for c in data["collectors"] if c["name"] == "source")
-    assert source["status"] == "skipped"
-    assert source["reason"].startswith("site_conf.settings.nope has no source file under ")
+    assert proc.returncode == 2
+    assert stderr_lines(proc) == [
+        "golive: error: --settings: no module site_conf.settings.nope in the project directory"
+        " (neither site_conf/settings/nope.py nor site_conf/settings/nope/__init__.py):"
+        " check the name, or pass --django-root"
+    ]
+    assert not report.exists() and not (project / ".golive").exists()
+
+
+def test_a_configured_settings_module_that_does_not_exist(tmp_path: Path) -> None:
+    project = build_project(
+        tmp_path / "proj", files={"pyproject.toml": '[tool.golive]\nsettings = "nope.mod"\n'}
+    )
+    proc = golive(str(project))
+    assert proc.returncode == 2
+    assert stderr_lines(proc) == [
+        "golive: error: [tool.golive] settings in pyproject.toml: no module nope.mod in the project"
+        " directory (neither nope/mod.py nor nope/mod/__init__.py): check the name, or pass --django-root"
+    ]
+    assert not (project / ".golive").exists()
 
 
 def test_settings_file_with_bytes_that_are_not_utf8(tmp_path: Path) -> None:
@@ -177,12 +188,10 @@ def test_settings_path_that_is_a_directory(tmp_path: Path) -> None:
     (project / PROD).unlink()
     (project / PROD).mkdir()
     proc = golive(str(project), "--settings", "site_conf.settings.production")
-    assert proc.returncode == 3
-    assert (
-        "golive: runtime: settings raised ModuleNotFoundError:"
-        " No module named 'site_conf.settings.production':"
-        " check --settings (module not found on the project's sys.path)"
-    ) in stderr_lines(proc)
+    assert proc.returncode == 2  # no module file: nothing to audit (issue 14)
+    assert stderr_lines(proc)[0].startswith(
+        "golive: error: --settings: no module site_conf.settings.production in the project directory"
+    )
 
 
 @pytest.mark.skipif(

@@ -164,9 +164,10 @@ def test_grade_formula(severities: tuple[Severity, ...], score: int, letter: str
     assert (g.score, g.letter, g.incomplete) == (score, letter, False)
 
 
-def test_grade_flags_incomplete_audits() -> None:
+def test_an_incomplete_audit_gets_no_grade() -> None:
+    # issue 14: what an audit could not look at cannot raise its score
     g = grade(_audit(_finding("GL110", Status.ERROR)))
-    assert (g.score, g.letter, g.incomplete, str(g)) == (100, "A", True, "A (incomplete)")
+    assert (g.score, g.letter, g.incomplete, str(g)) == (None, None, True, "–, incomplete")
 
 
 @pytest.fixture
@@ -288,8 +289,8 @@ def test_html_report_shows_since_last_audit_and_the_trend(tmp_path: Path) -> Non
     page = html.render(second)
     section = page[page.index('<section id="since-last-audit">') : page.index('<h2 id="checklist">')]
     assert (
-        "Grade <strong>C</strong> (70/100) · audit #2, compared with #1 of 2026-11-22T10:00:00+00:00."
-        in section
+        "<strong>Grade C (70/100) · 3 of 3 checks ran</strong> · audit #2, compared with #1 of"
+        " 2026-11-22T10:00:00+00:00." in section
     )
     rows = [
         (cells[0], cells[1])
@@ -313,9 +314,10 @@ def test_terminal_line_since_last_audit(tmp_path: Path) -> None:
     database = tmp_path / "h.sqlite"
     first = record(_audit(_finding("GL201", Status.FAIL, "ALLOWED_HOSTS")), database)
     assert first.history is not None
-    assert since_line(first.history) == "audit #1 stored · grade B (85/100)"
+    assert since_line(first.history) == "audit #1 stored · grade B (85/100) · 1 of 1 checks ran"
     second = record(_audit(_finding("GL201", Status.PASS, ""), _finding("GL301", Status.ERROR)), database)
     assert second.history is not None
     assert since_line(second.history) == (
-        "audit #2 stored · since #1 (2026-11-22): 0 new, 1 fixed, 0 unchanged · grade A (100/100), incomplete"
+        "audit #2 stored · since #1 (2026-11-22): 0 new, 1 fixed, 0 unchanged · grade –, incomplete"
+        " · 1 of 2 checks ran"
     )

@@ -362,16 +362,19 @@ def test_markdown_tables_keep_their_cells() -> None:
 def test_markdown_checklist_ticks() -> None:
     text = markdown.render(hostile_audit())
     lines = [line for line in text.splitlines() if line.startswith("- [")]
-    by_label = {re.sub(r"^- \[.\] \*\*(.*?)\*\*.*$", r"\1", line): line for line in lines}
-    assert by_label["`SECRET_KEY`"].startswith("- [ ]") and "failing `GL101`" in by_label["`SECRET_KEY`"]
-    assert by_label["`LOGGING`"].startswith("- [x]") and "`GL505` attested by Zoë" in by_label["`LOGGING`"]
-    assert by_label["`CONN_MAX_AGE`"].startswith("- [x]")
-    assert "needs attestation `GL222`" in by_label["Backups"]
+    by_label = {re.sub(r"^- \[.\] \S \*\*(.*?)\*\*.*$", r"\1", line): line for line in lines}
+    assert by_label["`SECRET_KEY`"].startswith("- [ ] ✗") and "failing `GL101`" in by_label["`SECRET_KEY`"]
+    assert by_label["`LOGGING`"].startswith("- [x] ✓") and "`GL505` attested by Zoë" in by_label["`LOGGING`"]
+    assert by_label["`CONN_MAX_AGE`"].startswith("- [x] ✓")
+    # a row whose only open item waits for a person is not drawn as failing
+    assert by_label["Backups"].startswith("- [ ] ✎") and "needs sign-off `GL222`" in by_label["Backups"]
+    assert by_label["Web server"].startswith("- [ ] !")
+    assert by_label["Live site"].startswith("- [ ] –")
     assert "errored `GL701`" in by_label["Web server"]
     assert "not checked in this audit" in by_label["Live site"]
     # every check of the row was skipped: the row says its input was not audited, and why
     static = by_label["`STATIC_ROOT` and `STATIC_URL`"]
-    assert static.startswith("- [ ]") and "**not audited**: runtime: settings raised KeyError" in static
+    assert static.startswith("- [ ] –") and "**not audited**: runtime: settings raised KeyError" in static
     assert (
         by_label["HTTPS everywhere"].startswith("- [ ]") and "`security.W004`" in by_label["HTTPS everywhere"]
     )

@@ -65,7 +65,7 @@ def history(project_dir: Path, database: Path | None, limit: int) -> None:
     for e in entries:
         counts = e.failing_by_severity
         commit = (e.git_commit or "-")[:10] + ("+" if e.git_dirty else "")
-        grade = Text(f"{e.grade} {e.score}", style="bold")
+        grade = Text(f"{e.grade} {e.score}" if e.grade else "–", style="bold")  # –: no grade
         if e.incomplete:
             grade.append(" incomplete", style="magenta")
         table.add_row(  # stored strings: control characters made visible, never read as markup

@@ -31,9 +31,12 @@ from markupsafe import Markup
 from rich.console import Console
 from rich.text import Text
 
-from golive.model import Audit, Finding, Screenshot, Section, Status
+from golive.history import grade_line
+from golive.model import Audit, Finding, Screenshot, Section, Status, VerdictWord
+from golive.reports import marks
 from golive.reports.controls import visible
 from golive.reports.markdown import checklist
+from golive.verdict import how_to_sign
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 #: Largest screenshot embedded, in bytes (a bigger file is referenced by a note instead).
@@ -174,13 +177,13 @@ def _trend(audit: Audit) -> Markup | None:
     return Markup(trend_svg(list(audit.history.get("trend") or [])))
 
 
-def _verdict(audit: Audit) -> tuple[str, str]:
-    status = audit.exit_status
-    if status == 1:
-        return "fail", f"{len(audit.blocking())} failing at or above {audit.fail_on.label}"
-    if status == 3:
-        return "incomplete", "incomplete: a collector or check errored, nothing failing found"
-    return "ok", f"nothing failing at or above {audit.fail_on.label}"
+#: Verdict word → the CSS class of its banner.
+VERDICT_CLASS = {
+    VerdictWord.GO: "ok",
+    VerdictWord.GO_WITH_CONDITIONS: "conditions",
+    VerdictWord.NO_GO: "fail",
+    VerdictWord.INCOMPLETE: "incomplete",
+}
 
 
 def render_to(audit: Audit, output_path: Path | None) -> str:
@@ -190,13 +193,12 @@ def render_to(audit: Audit, output_path: Path | None) -> str:
     or unreadable screenshot gives a note in the page, never an exception.
     """
     base = output_path.parent if output_path is not None else Path.cwd()
-    verdict_class, verdict = _verdict(audit)
+    verdict = audit.decision
     template = environment().get_template("report.html.j2")
     return template.render(
         audit=audit,
-        verdict=verdict,
-        verdict_class=verdict_class,
-        exit_status=audit.exit_status,
+        v=verdict,
+        verdict_class=VERDICT_CLASS[verdict.word],
         counts=audit.counts(),
         failing=audit.failing_by_severity(),
         checklist=checklist(audit.findings),
@@ -205,6 +207,12 @@ def render_to(audit: Audit, output_path: Path | None) -> str:
         check_svg=terminal_svg(audit.django_check_output) if audit.django_check_output else None,
         trend_svg=_trend(audit),
         Status=Status,
+        kind_of=marks.kind_of,
+        row_kind=marks.row_kind,
+        MARK=marks.MARK,
+        LABEL=marks.LABEL,
+        how_to_sign=how_to_sign,
+        grade_line=grade_line,
     )
 
 

@@ -25,6 +25,8 @@ from golive.model import (
     Section,
     Severity,
     Status,
+    Verdict,
+    VerdictWord,
 )
 from golive.repeats import merge_repeats
 from golive.reports.controls import json_text
@@ -68,7 +70,8 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
 
 
 def to_dict(audit: Audit) -> dict[str, Any]:
-    """The whole audit as JSON-ready data."""
+    """The whole audit as JSON-ready data (``verdict``: :attr:`Audit.decision`)."""
+    verdict = audit.decision
     return {
         "schema_version": SCHEMA_VERSION,
         "golive_version": audit.golive_version,
@@ -83,8 +86,16 @@ def to_dict(audit: Audit) -> dict[str, Any]:
         "django_version": audit.django_version,
         "python_version": audit.python_version,
         "fail_on": audit.fail_on.label,
-        "exit_status": audit.exit_status,
-        "incomplete": audit.incomplete,
+        "verdict": verdict.word.value,
+        "verdict_reason": verdict.reason,
+        "verdict_details": {
+            "counts": dict(verdict.counts),
+            "incomplete": list(verdict.incomplete),
+            "not_audited": list(verdict.not_audited),
+            "conditions": list(verdict.conditions),
+        },
+        "exit_status": verdict.exit_status,
+        "incomplete": bool(verdict.incomplete),
         "counts": audit.counts(),
         "failing_by_severity": audit.failing_by_severity(),
         "collectors": [
@@ -184,4 +195,22 @@ def from_dict(d: dict[str, Any]) -> Audit:
         fail_on=Severity.parse(d.get("fail_on", "high")),
         inputs=d.get("inputs") or {},
         history=d.get("history"),
+        verdict=_verdict_from_dict(d),
+    )
+
+
+def _verdict_from_dict(d: dict[str, Any]) -> Verdict | None:
+    """The stored verdict (None for a report older than the verdict: the audit then decides
+    it again, :attr:`Audit.decision`)."""
+    if not d.get("verdict"):
+        return None
+    details = d.get("verdict_details") or {}
+    return Verdict(
+        word=VerdictWord(d["verdict"]),
+        reason=str(d.get("verdict_reason") or ""),
+        exit_status=int(d.get("exit_status", 0)),
+        counts={str(k): int(v) for k, v in (details.get("counts") or {}).items()},
+        incomplete=tuple(details.get("incomplete") or ()),
+        not_audited=tuple(details.get("not_audited") or ()),
+        conditions=tuple(details.get("conditions") or ()),
     )

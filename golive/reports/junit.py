@@ -7,9 +7,11 @@ test case whose text lists them all. The worst status decides the outcome: ``fai
 ``<failure message=title type=severity>`` with evidence, location and remediation as
 text; ``error`` → ``<error>``; ``skipped`` → ``<skipped>`` with the reason; ``manual`` →
 ``<skipped message="needs a person's attestation">`` (a person, not CI, decides it).
-Every suite carries the audit's project, commit, author, date and settings module as
-``<properties>``. Built with :mod:`xml.etree.ElementTree`, which escapes every attribute
-and text node; what XML 1.0 cannot hold at all (its ``Char`` production,
+Every suite carries the audit's project, commit, author, date, settings module and
+verdict (``verdict``: GO, GO WITH CONDITIONS, NO-GO or INCOMPLETE, with
+``verdict.reason`` and ``exit-status``) as ``<properties>``. Built with
+:mod:`xml.etree.ElementTree`, which escapes every attribute and text node; what XML 1.0
+cannot hold at all (its ``Char`` production,
 https://www.w3.org/TR/xml/#charsets: no C0 control but tab, newline and carriage return,
 no lone surrogate, no U+FFFE/U+FFFF) never reaches it: control characters are written as
 visible escapes (``\\x1b``, :func:`golive.reports.controls.visible`), the two
@@ -74,6 +76,9 @@ def _properties(audit: Audit) -> ET.Element:
         "python": audit.python_version or "",
         "golive": audit.golive_version,
         "fail-on": audit.fail_on.label,
+        "verdict": audit.decision.word.value,
+        "verdict.reason": audit.decision.reason,
+        "exit-status": str(audit.decision.exit_status),
     }
     for name, value in values.items():
         ET.SubElement(props, "property", name=name, value=_x(value))

@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from golive.model import Audit, Finding, Section, Status
+from golive.reports import marks
 from golive.reports.controls import visible
+from golive.verdict import how_to_sign
 
 #: Statuses that leave a checklist item unticked.
 OPEN = (Status.FAIL, Status.ERROR, Status.MANUAL)
-#: The mark shown before a finding's heading.
-MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.MANUAL: "?", Status.SKIPPED: "–", Status.PASS: "✓"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -357,7 +357,8 @@ def link(label: str, url: str) -> str:
 
 def _checkbox(state: ItemState) -> str:
     item = state.item
-    head = f"- [{'x' if state.done else ' '}] **{item.label}**" + (
+    kind = marks.row_kind(state)
+    head = f"- [{'x' if state.done else ' '}] {marks.MARK[kind]} **{item.label}**" + (
         f": {text(item.text)}" if item.text else ""
     )
     notes = []
@@ -372,7 +373,7 @@ def _checkbox(state: ItemState) -> str:
     if by_status[Status.ERROR]:
         notes.append("errored " + ", ".join(code(i) for i in by_status[Status.ERROR]))
     if by_status[Status.MANUAL]:
-        notes.append("needs attestation " + ", ".join(code(i) for i in by_status[Status.MANUAL]))
+        notes.append("needs sign-off " + ", ".join(code(i) for i in by_status[Status.MANUAL]))
     attested = [f for f in state.findings if f.status is Status.PASS and f.attestation]
     for f in attested:
         a = f.attestation
@@ -391,12 +392,6 @@ def _header(audit: Audit) -> list[str]:
     commit = code(audit.git_commit) if audit.git_commit else "not a git repository"
     if audit.git_dirty:
         commit += " (uncommitted changes)"
-    status = audit.exit_status
-    verdict = {
-        0: f"nothing failing at or above {audit.fail_on.label}",
-        1: f"{len(audit.blocking())} failing at or above {audit.fail_on.label}",
-        3: "incomplete: a collector or check errored",
-    }[status]
     rows = [
         ("Date", text(audit.started_at)),
         ("Author", text(audit.author)),
@@ -414,13 +409,12 @@ def _header(audit: Audit) -> list[str]:
         ),
         ("Django / Python", f"{text(audit.django_version or '?')} / {text(audit.python_version or '?')}"),
         ("golive", text(audit.golive_version)),
-        ("Verdict", f"**{text(verdict)}** (exit status {status})"),
     ]
-    out = [f"# Deployment checklist: {text(audit.project_name)}", "", "| | |", "|---|---|"]
+    out = [f"# Deployment checklist: {text(audit.project_name)}", ""]
+    out += _verdict(audit)
+    out += ["| | |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     out.append("")
-    if audit.incomplete:
-        out += ["> **This audit is incomplete**: a collector or a check errored; see below.", ""]
     counts = audit.counts()
     failing = audit.failing_by_severity()
     out.append("Findings: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".")
@@ -442,6 +436,34 @@ def _header(audit: Audit) -> list[str]:
     return out
 
 
+def _verdict(audit: Audit) -> list[str]:
+    """The verdict word, its reason and exit status, what could not be audited, the
+    inputs not audited, the conditions (:attr:`Audit.decision`), and the grade line."""
+    v = audit.decision
+    out = [
+        f"## Verdict: {v.word.value}",
+        "",
+        f"**{v.word.value}**: {text(v.reason)} (exit status {v.exit_status}).",
+        "",
+    ]
+    if v.incomplete:
+        out += ["Could not be audited (the audit is incomplete):", ""]
+        out += [f"- {text(line)}" for line in v.incomplete] + [""]
+    if v.not_audited:
+        out += ["Not audited (not given):", ""]
+        out += [f"- {text(line)}" for line in v.not_audited] + [""]
+    if v.conditions:
+        out += ["Conditions:", ""]
+        out += [f"- {text(line)}" for line in v.conditions] + [""]
+    if audit.history is not None:
+        from golive.history import grade_line
+
+        out += [text(grade_line(audit.history)[:1].upper() + grade_line(audit.history)[1:]) + "."]
+        formula = audit.history.get("grade_formula")
+        out += ["", f"*{text(formula)}*", ""] if formula else [""]
+    return out
+
+
 def _collector(name: str, status: str, reason: str, notes: Sequence[str] = (), scanned: str = "") -> str:
     said = [reason] if reason else []
     said += [f"scanned {scanned}"] if scanned else []
@@ -449,10 +471,13 @@ def _collector(name: str, status: str, reason: str, notes: Sequence[str] = (), s
     return f"{text(name)} {text(status)}" + (f" ({text('; '.join(said))})" if said else "")
 
 
-def _finding(f: Finding) -> list[str]:
+def _finding(f: Finding, on: str = "YYYY-MM-DD") -> list[str]:
+    """One finding needing action: its mark (:mod:`golive.reports.marks`), details, fix and,
+    for a manual one, the table that signs it (``on``: the date to write)."""
     sure = f" ({f.confidence.value})" if f.confidence is not None else ""
-    out = [f"#### {MARK[f.status]} {text(f.id)} · {f.severity.label}{sure} · {text(f.title)}", ""]
-    out.append(f"- **Status**: {f.status.value}")
+    kind = marks.kind_of(f)
+    out = [f"#### {marks.MARK[kind]} {text(f.id)} · {f.severity.label}{sure} · {text(f.title)}", ""]
+    out.append(f"- **Status**: {f.status.value} ({marks.LABEL[kind]})")
     if f.subjects:
         out.append("- **Subjects**: " + ", ".join(code(s) for s in f.subjects))
     if f.location:
@@ -471,6 +496,13 @@ def _finding(f: Finding) -> list[str]:
     out.append("")
     if f.remediation and f.status is not Status.PASS:
         out += ["**Fix:**", "", fenced(f.remediation), ""]
+    if kind == marks.SIGN_OFF and "[tool.golive.attest." not in f.remediation:
+        out += [
+            "**Sign off** (in `pyproject.toml` or `golive.toml`):",
+            "",
+            fenced(how_to_sign(f, on), "toml"),
+            "",
+        ]
     return out
 
 
@@ -485,7 +517,7 @@ def _findings(audit: Audit) -> list[str]:
             continue
         out += [f"### {text(section.heading)}", ""]
         for f in loud:
-            out += _finding(f)
+            out += _finding(f, audit.started_at[:10])
     if quiet:
         out += [
             "## Passed and skipped",

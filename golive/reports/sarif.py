@@ -7,6 +7,7 @@ low/info → ``note``) and the manual ones (``kind: "review"``, level ``none``).
 and skips are not results. A check that crashed is not a finding about the project but
 a failure of the tool: it is a ``toolExecutionNotification`` (with its rule), like a
 collector that errored, and ``executionSuccessful`` is false when the audit is incomplete.
+The run's ``properties`` carry the verdict (``verdict``, ``verdictReason``).
 
 Locations are relative to ``PROJECTROOT`` (``originalUriBaseIds``: the project directory);
 a finding without a file gets a logical location naming its subjects.
@@ -294,6 +295,8 @@ def to_sarif(audit: Audit, reg: Registry | None = None) -> dict[str, Any]:
             "commit": audit.git_commit,
             "dirty": audit.git_dirty,
             "startedAt": audit.started_at,
+            "verdict": audit.decision.word.value,
+            "verdictReason": audit.decision.reason,
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -26,9 +26,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from golive.model import Audit, Finding, Section, Severity, Status
+from golive.model import Audit, Finding, Section, Severity, Status, VerdictWord
+from golive.reports import marks
 from golive.reports.controls import visible
 from golive.reports.markdown import checklist
+from golive.verdict import how_to_sign
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -37,14 +39,12 @@ SEVERITY_STYLE = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
-STATUS_STYLE = {
-    Status.FAIL: "red",
-    Status.ERROR: "bold magenta",
-    Status.MANUAL: "blue",
-    Status.SKIPPED: "dim",
-    Status.PASS: "green",
+VERDICT_STYLE = {
+    VerdictWord.GO: "bold white on green",
+    VerdictWord.GO_WITH_CONDITIONS: "bold white on blue",
+    VerdictWord.NO_GO: "bold white on red",
+    VerdictWord.INCOMPLETE: "bold white on magenta",
 }
-STATUS_MARK = {Status.FAIL: "✗", Status.ERROR: "!", Status.MANUAL: "?", Status.SKIPPED: "-", Status.PASS: "✓"}
 
 
 def clean(value: object) -> str:
@@ -75,15 +75,30 @@ def _header(audit: Audit) -> Panel:
     return Panel("\n".join(lines), title="golive audit", expand=False)
 
 
-def _finding(f: Finding) -> Group:
-    mark, style = STATUS_MARK[f.status], STATUS_STYLE[f.status]
-    if f.accepted is not None:
-        mark, style = "≈", "yellow"
+#: Mark kind (:mod:`golive.reports.marks`) → style.
+KIND_STYLE = {
+    marks.FAILING: "red",
+    marks.ERRORED: "bold magenta",
+    marks.SIGN_OFF: "blue",
+    marks.PASSED: "green",
+    marks.SKIPPED: "dim",
+    marks.NOT_AUDITED: "dim",
+    marks.NOTE: "cyan",
+    marks.ACCEPTED: "yellow",
+}
+
+
+def _finding(f: Finding, on: str = "") -> Group:
+    """One finding: its mark (:func:`golive.reports.marks.kind_of`), id, severity and title,
+    then its details; a manual one ends with the table that signs it (``on``: its date)."""
+    kind = marks.kind_of(f)
+    mark, style = marks.MARK[kind], KIND_STYLE[kind]
     head = Text.assemble(
         (f" {mark} ", style),
         (f"{f.id:<14}", "bold"),
-        (f"{f.severity.label:<9}", SEVERITY_STYLE[f.severity] if f.failing else "dim"),
+        (f"{f.severity.label:<9}", SEVERITY_STYLE[f.severity] if kind == marks.FAILING else "dim"),
         (clean(f.title), ""),
+        *([(f"  ({marks.LABEL[kind]})", style)] if kind in (marks.SIGN_OFF, marks.NOTE) else []),
     )
     parts: list[Text] = [head]
     detail = []
@@ -103,6 +118,9 @@ def _finding(f: Finding) -> Group:
     if f.status in (Status.FAIL, Status.MANUAL) and f.remediation:
         first = f.remediation.strip().splitlines()
         detail.append(("fix", first[0] + (" …" if len(first) > 1 else "")))
+    if kind == marks.SIGN_OFF:  # the table that signs it, on one line
+        table = " ".join(how_to_sign(f, on or "YYYY-MM-DD").splitlines())
+        detail.append(("sign", f"{table}  (in pyproject.toml, or golive.toml)"))
     for label, value in detail:
         parts.append(Text.assemble((f"{'':>18}{label:>8}  ", "dim"), (clean(value), "")))
     return Group(*parts)
@@ -156,27 +174,36 @@ def render_console(
             console.print(Text.assemble(("  not audited  ", "bold yellow"), (line, "")), soft_wrap=True)
         for f in items:
             if verbose or f.status in (Status.FAIL, Status.ERROR, Status.MANUAL):
-                console.print(_finding(f), soft_wrap=True)
+                console.print(_finding(f, audit.started_at[:10]), soft_wrap=True)
     console.print(_summary(audit, paths))
 
 
 def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
+    """The closing panel: the verdict word and its reason first (:attr:`Audit.decision`),
+    what could not be audited, what was not audited, what waits for a sign-off, then the
+    counts behind them."""
     table = Table.grid(padding=(0, 2))
+    verdict = audit.decision
+    word = Text(f" {verdict.word.value} ", style=VERDICT_STYLE[verdict.word])
+    table.add_row(
+        "verdict", Text.assemble(word, "  ", (clean(verdict.reason), ""), f" (exit {verdict.exit_status})")
+    )
+    for line in verdict.incomplete:
+        table.add_row("could not audit", Text(clean(line), style="magenta"))
+    for line in verdict.not_audited:
+        table.add_row("not audited", Text(clean(line), style="dim"))
+    to_sign = [f.id for f in audit.findings if f.status is Status.MANUAL]
+    if to_sign:
+        table.add_row(
+            "to sign off",
+            Text(", ".join(dict.fromkeys(to_sign)) + "  (each in [tool.golive.attest.ID], pyproject.toml)"),
+        )
     counts = audit.counts()
     table.add_row("findings", "  ".join(f"{n} {s}" for s, n in counts.items()))
     failing = audit.failing_by_severity()
     table.add_row("failing", "  ".join(f"{n} {s}" for s, n in failing.items() if n) or "none")
     if audit.accepted():
         table.add_row("accepted", f"{len(audit.accepted())} failing finding(s) accepted in the baseline")
-    status = audit.exit_status
-    verdict = {
-        0: "[green]nothing failing at or above " + audit.fail_on.label + "[/]",
-        1: f"[bold red]{len(audit.blocking())} failing at or above {audit.fail_on.label}[/]",
-        3: "[bold magenta]incomplete: a collector or check errored (see above)[/]",
-    }[status]
-    table.add_row("verdict", f"{verdict} (exit {status})")
-    if audit.incomplete and status == 1:
-        table.add_row("", "[magenta]the audit is also incomplete: a collector or check errored[/]")
     for path in paths:
         table.add_row("report", _m(path))
     table.add_row("duration", f"{audit.duration:.1f} s")
