@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 if sys.version_info >= (3, 11):
@@ -89,6 +89,15 @@ class ScanPolicy:
 
     exclude: tuple[PathRule, ...] = ()
     allow: tuple[PathRule, ...] = ()
+    #: path → reason, filled as paths are asked (a history asks each path once per commit).
+    _seen: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    #: Every exclude glob in one expression: group ``g<i>`` is ``exclude[i]``.
+    _any: re.Pattern[str] | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.exclude:
+            joined = "|".join(f"(?P<g{i}>{glob_regex(r.path).pattern})" for i, r in enumerate(self.exclude))
+            object.__setattr__(self, "_any", re.compile(joined, re.IGNORECASE))
 
     @classmethod
     def with_config(cls, exclude: tuple[PathRule, ...] = (), allow: tuple[PathRule, ...] = ()) -> ScanPolicy:
@@ -96,8 +105,14 @@ class ScanPolicy:
         return cls(exclude=default_excludes() + tuple(exclude), allow=tuple(allow))
 
     def excluded(self, path: str) -> str:
-        """Why ``path`` is not scanned by name (``"npm lockfile (...)"``), or ``""``."""
-        return _excluded(self, path)
+        """Why ``path`` is not scanned by name (``"npm lockfile (...)"``), or ``""``: the first
+        matching rule's reason (one regular expression for all of them, one answer per path)."""
+        known = self._seen.get(path)
+        if known is None:
+            m = self._any.fullmatch(path) if self._any is not None else None
+            known = self.exclude[int(str(m.lastgroup)[1:])].reason if m else ""
+            self._seen[path] = known
+        return known
 
     def allowed(self, path: str, name: str) -> str:
         """Why the team allows ``name`` in ``path`` (its reason), or ``""``."""
@@ -107,14 +122,6 @@ class ScanPolicy:
             if rule.name == name and rule.matches(path):
                 return rule.reason
         return ""
-
-
-@functools.lru_cache(maxsize=8192)
-def _excluded(policy: ScanPolicy, path: str) -> str:
-    for rule in policy.exclude:
-        if rule.matches(path):
-            return rule.reason
-    return ""
 
 
 #: The policy when nothing is configured.
