@@ -254,7 +254,6 @@ NAMED_VALUE_DIRECTIVES = frozenset(
         "scgi_param",
         "env",
         "set",
-        "map",
     }
 )
 AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"})
@@ -267,6 +266,9 @@ def redact_directive(name: str, args: Sequence[str]) -> tuple[str, ...]:
     out = [redact_text(a) for a in args]
     if name in NAMED_VALUE_DIRECTIVES and len(args) >= 2:
         key = args[0].lstrip("$").strip()
+        value = args[1]
+        if value.startswith("$") and not any(c.isspace() for c in value):
+            return tuple(out)  # an nginx variable ($http_authorization) is no secret
         if key.lower() in AUTH_HEADERS or is_secret_name(key.replace("-", "_")):
             scheme = re.match(r"(?i)(basic|bearer|token|digest|negotiate|ntlm|apikey)\s+", args[1])
             out[1] = (scheme.group(0) if scheme else "") + PLACEHOLDER

@@ -187,3 +187,18 @@ def test_published_tokens_are_redacted_wherever_they_stand() -> None:
 
     text = 'x AKIAABCDEFGHIJKLMNOP y "K=ghp_' + "a" * 36 + '" --key=sk_live_' + "b" * 24
     assert redact.redact_text(text) == 'x *** y "K=***" --key=***'
+
+
+def test_nginx_variables_are_no_secret() -> None:
+    from golive.redact import redact_directive
+
+    assert redact_directive("proxy_set_header", ["Authorization", "$http_authorization"]) == (
+        "Authorization",
+        "$http_authorization",
+    )
+    assert redact_directive("proxy_set_header", ["Authorization", 'Bearer "x y"']) == (
+        "Authorization",
+        "Bearer ***",
+    )
+    assert redact_directive("set", ["$api_token", "abc123"]) == ("$api_token", "***")
+    assert redact_directive("map", ["$arg_token", "$token_ok"]) == ("$arg_token", "$token_ok")
