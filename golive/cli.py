@@ -229,15 +229,11 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     assert isinstance(ctx, AuditContext)
     modules_loaded()  # the collectors' own imports run with the collector on: audits are long
     console = Console(highlight=False)
-    with console.status("auditing…", spinner="dots") as status:
+    from golive.progress import RunningSteps
 
-        def progress(name: str, state: str) -> None:
-            if state == "start":
-                status.update(f"collecting: {name}…")
-            elif state != "ok":
-                status.update(f"{name}: {state}")
-
-        result = run_audit(ctx, progress=progress)
+    steps = RunningSteps()  # what runs now, with elapsed time past 2 s (golive.progress)
+    with console.status(steps, spinner="dots"):
+        result = run_audit(ctx, progress=steps)
     from golive.history import record_audit
 
     result, history_warning = record_audit(ctx, result)

@@ -112,3 +112,27 @@ def test_manage_py_golive_options_and_help(make_project) -> None:
     )
     assert ok.returncode != 2, ok.stderr
     assert json.loads(out.read_text())["settings"]["module"] == "site_conf.settings.production"
+
+
+def test_manage_py_golive_says_when_the_configured_settings_differ(make_project) -> None:
+    # issue 14: manage.py golive audits the settings it runs with, and says so
+    project = make_project(
+        APP,
+        files={
+            "pyproject.toml": '[tool.golive]\nsettings = "site_conf.settings.staging"\n',
+            "site_conf/settings/staging.py": "from .production import *  # noqa\n",
+        },
+    )
+    out = project / "s.json"
+    result = manage(project, "golive", "-q", "--no-history", "-o", str(out))
+    assert result.returncode != 2, result.stderr
+    assert (
+        "manage.py golive: auditing site_conf.settings.production, the settings this manage.py runs"
+        " with; [tool.golive] settings in pyproject.toml names site_conf.settings.staging: run"
+        " `golive audit` (or manage.py golive --settings=site_conf.settings.staging) to audit that one"
+    ) in result.stderr.splitlines()
+    assert json.loads(out.read_text())["settings"]["module"] == "site_conf.settings.production"
+    same = make_project(
+        APP, files={"pyproject.toml": '[tool.golive]\nsettings = "site_conf.settings.production"\n'}
+    )
+    assert "manage.py golive: auditing" not in manage(same, "golive", "-q", "--no-history").stderr

@@ -4,6 +4,9 @@ The options are those of ``golive audit`` (``manage.py golive --help``); the pro
 directory and the settings module are the ones this ``manage.py`` already uses
 (``DJANGO_SETTINGS_MODULE``, ``--settings``), and the interpreter is this one.
 
+``[tool.golive] settings`` is not what this command audits: it audits the settings
+``manage.py`` was started with, and says so on standard error when the two differ.
+
 The runtime collector runs as usual, in a subprocess of this interpreter with this
 process's environment (``DJANGO_SETTINGS_MODULE`` included), rather than in-process:
 the audit is then the very same as ``golive audit`` (Django's own checks run once, in a
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -43,14 +47,42 @@ def strip_django_options(args: list[str]) -> list[str]:
     return out
 
 
+def settings_note(module: str, project_dir: Path) -> str | None:
+    """One line when ``[tool.golive] settings`` of the project at ``project_dir`` names
+    another module than ``module``, the one this ``manage.py`` runs with (issue 14):
+    ``manage.py golive`` audits the settings it was started with, not the configured ones.
+    None when they agree, when nothing is configured, or when the configuration cannot be
+    read (``golive audit`` then says why)."""
+    from golive.config import ConfigError, load_config
+
+    try:
+        config = load_config(project_dir)
+    except ConfigError:
+        return None
+    configured = config.settings
+    if not configured or configured == module:
+        return None
+    where = config.path.name if config.path else "the configuration"
+    return (
+        f"manage.py golive: auditing {module}, the settings this manage.py runs with;"
+        f" [tool.golive] settings in {where} names {configured}:"
+        f" run `golive audit` (or manage.py golive --settings={configured}) to audit that one"
+    )
+
+
 def golive_args(args: list[str]) -> list[str]:
-    """The arguments of ``golive audit`` for this project and these options."""
+    """The arguments of ``golive audit`` for this project and these options; says on
+    standard error when ``[tool.golive] settings`` names other settings (:func:`settings_note`)."""
     from golive.django.checks import project_root
 
     module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
     if "-h" in args or "--help" in args:
         return ["--help"]
-    return [str(project_root(module)), "--settings", module, "--python", sys.executable, *args]
+    root = project_root(module)
+    note = settings_note(module, root)
+    if note:
+        sys.stderr.write(note + "\n")
+    return [str(root), "--settings", module, "--python", sys.executable, *args]
 
 
 def run_golive(args: list[str], prog_name: str = "manage.py golive") -> int:
