@@ -225,3 +225,26 @@ def test_production_settings_named_after_the_module_are_siblings(tmp_path: Path,
         f"mysite.{stem}",
         "production-looking sibling of mysite.settings (the default in manage.py)",
     )
+
+
+def test_the_application_servers_entry_point_wins_over_manage_py(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kiwi TCMS's shape: manage.py defaults to the development module, wsgi.py (what the
+    application server imports) to the production one, under a name the sibling rule does
+    not know."""
+    project = dev_project(
+        make_project,
+        {
+            "site_conf/wsgi.py": (
+                "import os\nfrom django.core.wsgi import get_wsgi_application\n"
+                f'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{PRODUCT}")\n'
+                "application = get_wsgi_application()\n"
+            )
+        },
+    )
+    assert chosen(project, monkeypatch) == (
+        PRODUCT,
+        "the default in site_conf/wsgi.py, the module the application server imports"
+        f" (manage.py defaults to {DEV})",
+    )
