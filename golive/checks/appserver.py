@@ -160,9 +160,14 @@ def process_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     an unprivileged user itself (gunicorn ``user``, uWSGI ``uid``, ``gosu``) is not reported
     here (GL619 and GL647 judge a switch to root). Where only the platform's default says root,
     the finding is *likely*: the image's base or the host may set a user golive cannot see.
+    A server whose configuration file golive does not read (it may switch user) is skipped.
     """
     for server in facts[GunicornFacts].servers:
         if server.drops_to is not None:
+            continue
+        if server.unread and (server.run_as is not None or server.run_as_default):
+            # its configuration file, which golive did not read, may switch to another user
+            yield spec.skipped(f"{server.label}: {server.unread}, which may switch to another user")
             continue
         if server.run_as is not None:
             if server.run_as.split(":")[0] not in ("root", "0"):

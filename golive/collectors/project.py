@@ -482,17 +482,21 @@ def _start_scripts(
         copied=copied,
         workdirs={key: image.workdir for key, image in staged.items()},
     )
-    services = [
-        ProcessCommand(
-            origin="s6 service",
-            location=Location(path=str(p.relative_to(project_dir))),
-            command=p.name,
-            argv=("sh", str(p)),
+    services = []  # s6-overlay and runit run their services' ./run scripts
+    for p in files:
+        found_in = re.search(
+            r"(^|/)(s6[\w.-]*|services\.d|s6-rc\.d|service|sv)/", p.relative_to(project_dir).as_posix()
         )
-        for p in files
-        if p.name == "run"
-        and re.search(r"(^|/)(s6[\w.-]*|services\.d|s6-rc\.d)/", p.relative_to(project_dir).as_posix())
-    ]
+        if p.name == "run" and found_in:
+            kind = "runit" if found_in.group(2) in ("service", "sv") else "s6"
+            services.append(
+                ProcessCommand(
+                    origin=f"{kind} service",
+                    location=Location(path=str(p.relative_to(project_dir))),
+                    command=p.name,
+                    argv=("sh", str(p)),
+                )
+            )
     found = follow([*commands, *services], resolver, unread, lambda p: layout.admit(p, layout_mod.SCRIPT))
     # A script line reached twice (compose's entrypoint and the image's own ENTRYPOINT) is one
     # command: the route through the compose file wins, since it adds the service's environment.
