@@ -6,9 +6,10 @@ variable wins over ``wsgi.py``'s default in production too); the module a produc
 deployment file sets it to (:mod:`golive.deployed_settings`); else the module
 ``manage.py``, ``wsgi.py`` or ``asgi.py`` default to
 (``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)``, read with :mod:`ast`, never
-run), replaced by a production-looking sibling when one exists (``production.py``,
-``prod.py``, ``settings/production/``...), since ``manage.py`` usually points at
-development settings.
+run; ``wsgi.py``'s, the module the application server imports, when it differs from
+``manage.py``'s and does not look like development settings), replaced by a
+production-looking sibling when one exists (``production.py``, ``prod.py``,
+``settings/production/``...), since ``manage.py`` usually points at development settings.
 """
 
 from __future__ import annotations
@@ -254,6 +255,9 @@ def choose_settings(
             "no settings module found: manage.py, wsgi.py and asgi.py set no"
             " DJANGO_SETTINGS_MODULE default; pass --settings"
         )
+    server = _server_default(project_dir, shown_from)
+    if server is not None:
+        return SettingsChoice(module=server.module, reason=server.reason + note)
     module, source = found
     sibling = production_sibling(project_dir, module)
     if sibling and sibling != module:
@@ -262,6 +266,34 @@ def choose_settings(
             reason=f"production-looking sibling of {module} (the default in {source}){note}",
         )
     return SettingsChoice(module=module, reason=f"default in {source}{note}")
+
+
+def _server_default(project_dir: Path, shown_from: Path | None) -> SettingsChoice | None:
+    """The module ``wsgi.py``/``asgi.py`` default to when it differs from ``manage.py``'s and
+    does not itself look like development or test settings (issue 13: Kiwi TCMS's manage.py
+    defaults to ``tcms.settings.devel``, its wsgi.py to ``tcms.settings.product``). The
+    application server imports wsgi.py, so its default is the module production runs when
+    the environment does not say otherwise (Django's WSGI how-to, "Configuring the settings
+    module": https://docs.djangoproject.com/en/stable/howto/deployment/wsgi/#configuring-the-settings-module)."""
+    from golive.collectors.layout import DEV_WORDS, TEST_WORDS, words
+
+    entries = entry_point_defaults(project_dir)
+    manage = next((e for e in entries if not e.server), None)
+    servers = [e for e in entries if e.server and module_file(project_dir, e.module) is not None]
+    if manage is None or not servers or servers[0].module == manage.module:
+        return None
+    server = servers[0]
+    if set(words(server.module.rsplit(".", 1)[-1])) & (DEV_WORDS | TEST_WORDS):
+        return None
+
+    def shown(rel: str) -> str:
+        return str((project_dir / rel).relative_to(shown_from)) if shown_from else rel
+
+    return SettingsChoice(
+        module=server.module,
+        reason=f"the default in {shown(server.path)}, the module the application server imports"
+        f" ({shown(manage.path)} defaults to {manage.module})",
+    )
 
 
 def settings_modules(project_dir: Path, audited: str) -> list[str]:
