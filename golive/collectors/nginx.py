@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -46,6 +46,7 @@ from golive.collectors.servers_nginx_read import (
     classify,
     is_dump,
     nginx_test,
+    nginx_test_all,
     not_regular,
     run_gixy,
     validate,
@@ -213,12 +214,25 @@ def _gixy_result(report: Mapping[str, Any], display: Any, names: Mapping[Any, An
     )
 
 
+#: ``NginxFile.nginx_test`` of a fragment whose ``nginx -t`` :func:`collect_files` runs with
+#: the other fragments' (:func:`golive.collectors.servers_nginx_read.nginx_test_all`).
+_DEFERRED = NginxTest(ran=False, output="deferred: tested with the other fragments")
+
+
 def audit_file(
-    path: Path, found: str, prefix: Path | None, project_dir: Path, context: ComposeContext | None = None
+    path: Path,
+    found: str,
+    prefix: Path | None,
+    project_dir: Path,
+    context: ComposeContext | None = None,
+    *,
+    defer_test: bool = False,
 ) -> tuple[NginxFile, list[GixyResult]]:
     """Validate, parse and scan one input; a broken input gives a file with ``errors``. With
     a Compose ``context``, the file's deployment is found, and a ``*.template`` is audited as
-    the official image's envsubst would render it (:mod:`golive.collectors.nginx_context`)."""
+    the official image's envsubst would render it (:mod:`golive.collectors.nginx_context`).
+    With ``defer_test``, a file that needs nothing written beside it gets :data:`_DEFERRED`
+    instead of its own ``nginx -t`` (the caller runs them all at once)."""
     shown = display_path(path, project_dir)
     problem = not_regular(path)  # "no such file", "not a regular file (a FIFO)": never opened
     if problem is not None:
@@ -286,6 +300,8 @@ def audit_file(
         test = NginxTest(ran=False, output="not run: some includes are not where nginx would read them")
     elif included and (kind == "fragment" or base != path.parent.resolve()):
         test = NginxTest(ran=False, output="not run: its includes resolve against the prefix, not a wrapper")
+    elif defer_test and not dump and not errors and not resolver.notes:
+        test = _DEFERRED
     elif not dump and not errors:
         with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
             resolver.materialise(Path(tmp))  # a fragment's wrapper reads relative includes there
@@ -367,10 +383,18 @@ def collect_files(
 
     files: list[NginxFile] = []
     results: list[GixyResult] = []
+    deferred: list[tuple[int, Path]] = []
     for path, how in inputs:
-        nfile, gixy_results = audit_file(path, how, prefix, project_dir, context)
+        nfile, gixy_results = audit_file(path, how, prefix, project_dir, context, defer_test=True)
+        if nfile.nginx_test is _DEFERRED:
+            deferred.append((len(files), path))
         files.append(nfile)
         results += gixy_results
+    if deferred:  # one nginx -t for all the fragments, unless nginx refuses them together
+        with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
+            tests = nginx_test_all([(p, files[i].kind == "fragment") for i, p in deferred], workdir=Path(tmp))
+        for (index, _), test in zip(deferred, tests, strict=True):
+            files[index] = replace(files[index], nginx_test=test)
     broken = [f for f in files if f.errors]
     if broken:
         first = broken[0].errors[0]
