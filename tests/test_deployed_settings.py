@@ -188,6 +188,20 @@ def test_a_production_deployment_file_names_the_module(
             {"Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=elsewhere.settings\n"},
             id="no-such-module",
         ),
+        pytest.param(
+            {
+                "Dockerfile": "FROM python:3.12\nRUN DJANGO_SETTINGS_MODULE=site_conf.settings.product"
+                " python manage.py collectstatic --noinput\n"
+            },
+            id="dockerfile-run-is-build-time",
+        ),
+        pytest.param(
+            {
+                "Procfile": "release: DJANGO_SETTINGS_MODULE=site_conf.settings.product python manage.py"
+                " collectstatic\nweb: gunicorn site_conf.wsgi\n"
+            },
+            id="collectstatic-settings",
+        ),
     ],
 )
 def test_files_that_do_not_describe_production_do_not_count(
