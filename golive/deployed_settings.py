@@ -19,6 +19,9 @@ and ``django-admin --settings`` sets it for one command
   cmd``, ``${DJANGO_SETTINGS_MODULE:-x}``, ``--settings=x``, gunicorn's ``--env
   DJANGO_SETTINGS_MODULE=x``.
 
+What sets the variable for a build step only does not count: a Dockerfile ``RUN
+DJANGO_SETTINGS_MODULE=x ...`` (only ``ENV``, ``CMD`` and ``ENTRYPOINT`` reach the running
+container), or a ``collectstatic``/``compilemessages`` command with its own settings.
 Only files :mod:`golive.collectors.layout` classifies as production or unknown count
 (a ``compose/local/Dockerfile`` or ``Dockerfile.test`` does not); comment lines do not
 count; a module that is not a file of the Django project does not count. Production files
@@ -129,13 +132,40 @@ def _blank_comments(text: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("#", ";")) else line for line in text.split("\n"))
 
 
+#: Instructions whose settings the running container gets: ``ENV`` sets its environment,
+#: ``CMD``/``ENTRYPOINT`` start it. A ``RUN`` step's ``VAR=x cmd`` is build time only
+#: (https://docs.docker.com/reference/dockerfile/#env).
+RUNTIME_INSTRUCTIONS = ("ENV", "CMD", "ENTRYPOINT")
+#: Build-time management commands: their own ``--settings``/``VAR=x`` (a ``settings.static``
+#: module made for collectstatic) say nothing about the module the site runs.
+BUILD_COMMANDS = re.compile(r"\b(collectstatic|compilemessages|compress|assets)\b")
+
+
+def _runtime_only(body: str, kind: str) -> str:
+    """``body`` with what does not set the running site's settings blanked, offsets kept:
+    in a Dockerfile every instruction but ENV, CMD and ENTRYPOINT (continuation lines
+    included); elsewhere every line that runs a build-time command."""
+    out: list[str] = []
+    keep, continuing = True, False
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if kind == layout_mod.DOCKERFILE:
+            if not continuing and stripped:
+                keep = stripped.split(None, 1)[0].upper() in RUNTIME_INSTRUCTIONS
+            continuing = stripped.endswith("\\")
+        else:
+            keep = not BUILD_COMMANDS.search(line)
+        out.append(line if keep else " " * len(line))
+    return "\n".join(out)
+
+
 def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
 def _in_text(text: str, kind: str) -> Iterator[tuple[str, int, str]]:
     """``(module, line, detail)`` for every setting of the variable in ``text``."""
-    body = _blank_comments(text)
+    body = _runtime_only(_blank_comments(text), kind)
     patterns: list[tuple[re.Pattern[str], str]] = [(ASSIGN, ""), (SHELL_DEFAULT, "default of ${...:-}")]
     if kind == layout_mod.DOCKERFILE:
         patterns.append((DOCKER_ENV_SPACE, ""))
