@@ -474,3 +474,21 @@ def test_an_unreadable_candidate_is_reported(tmp_path: Path) -> None:
     facts = uwsgi_collector.collect(context(tmp_path))
     assert facts.unread == ("big.ini: over 1 MB, not read",)
     assert facts.collector_details["unread"] == ["big.ini: over 1 MB, not read"]
+
+
+def test_an_optional_override_leaves_nothing_unknown(tmp_path: Path) -> None:
+    """A Kiwi-like ini (written for this test): an override loaded only if the server has it."""
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "uwsgi.ini").write_text(
+        "[uwsgi]\nmaster = true\nsocket = /tmp/shop.sock\n"
+        "if-file = /Shop/etc/uwsgi.override\nini = %(_)\nendif =\n"
+    )
+    facts = Facts({UwsgiFacts: uwsgi_collector.collect(context(tmp_path))}, context=context(tmp_path))
+    [instance] = facts[UwsgiFacts].instances
+    assert instance.unread == (
+        "/Shop/etc/uwsgi.override (etc/uwsgi.ini:5): not in the repository, not read"
+        " (loaded only if it exists on the server)",
+    )
+    assert [(f.status, f.location) for f in run("GL643", facts)] == [
+        (Status.FAIL, Location(path="etc/uwsgi.ini"))
+    ]

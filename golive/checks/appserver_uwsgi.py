@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.collectors.project import ProjectFacts
-from golive.facts.appservers import UwsgiFacts, UwsgiInstance, UwsgiOption
+from golive.facts.appservers import OPTIONAL, UwsgiFacts, UwsgiInstance, UwsgiOption
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -67,8 +67,9 @@ def _unknown(instance: UwsgiInstance, *names: str) -> str:
             return f"{option.text}: {', '.join(option.unresolved)} is only known on the server"
         if option is not None and option.conditional:
             return f"{option.text} is inside an if-* block the server decides"
-    if instance.unread and not any(instance.last(n) for n in names):
-        return f"{' / '.join(names)} is not set in what golive read, and {instance.unread[0]}"
+    unread = [u for u in instance.unread if not u.endswith(OPTIONAL)]
+    if unread and not any(instance.last(n) for n in names):
+        return f"{' / '.join(names)} is not set in what golive read, and {unread[0]}"
     return ""
 
 

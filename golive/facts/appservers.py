@@ -22,6 +22,9 @@ from golive.collectors.servers_common import Endpoint, listen_address
 from golive.model import Location
 from golive.registry import FactsBase
 
+#: Said of a file an ``if-exists``/``if-file`` block loads that is not in the repository: it may
+#: not exist on the server either (an optional override), so it leaves nothing unknown.
+OPTIONAL = "(loaded only if it exists on the server)"
 #: uWSGI's values that switch a flag off (uwsgi_opt_true: "false", "off", "no", "0").
 FALSE_WORDS = frozenset({"false", "off", "no", "0"})
 #: Options that bind a listener, and the protocol each speaks.

@@ -47,7 +47,7 @@ from typing import Any
 
 from golive import yamlread
 from golive.collectors.appservers.redaction import PLACEHOLDER, redact_text
-from golive.facts.appservers import UwsgiInstance, UwsgiOption
+from golive.facts.appservers import OPTIONAL, UwsgiInstance, UwsgiOption
 from golive.model import Location
 from golive.secretinfo import is_secret_name
 
@@ -249,10 +249,17 @@ def add(
         return
     loops = [arg.split() for kind, arg in state.block if kind == "for"]
     values = [value.replace("%(_)", item) for item in loops[-1]] if loops else [value]
+    if not loops and state.block and "%(_)" in value:  # an if-*'s context value (ConfigLogic.html)
+        kind, arg = state.block[-1]
+        context = state.env.get(arg, "$(" + arg + ")") if kind in ("if-env", "if-not-env") else arg
+        values = [value.replace("%(_)", context)]
     for item in values:
         if name in LOADERS:
             target = item.replace("%d", f"{near}/") if near is not None else item
+            before = len(state.unread)
             load_file(target, LOADERS[name], state, near, where)
+            if conditional and len(state.unread) > before:  # if-file = x / ini = %(_): x may not exist
+                state.unread[-1] += f" {OPTIONAL}"
             continue
         state.options.append(
             _Raw(
