@@ -299,3 +299,63 @@ def test_incomplete_when_a_given_nginx_file_does_not_parse(tmp_path: Path) -> No
     proc, report = run_audit(project, "--nginx", str(broken))
     assert (proc.returncode, report["verdict"]) == (1, "NO-GO")
     assert "; also incomplete: nginx errored: " in report["verdict_reason"]
+
+
+def test_an_informational_finding_is_a_note_not_a_failure() -> None:
+    from golive.model import Finding, Section
+    from golive.reports.terminal import render_console
+
+    note = Finding(
+        id="GL616",
+        section=Section.APPLICATION_SERVER,
+        status=Status.FAIL,
+        severity=Severity.INFO,
+        title=f"gunicorn workers {SCRIPT}",
+        remediation="nothing to do",
+    )
+    audit = replace(_go(), findings=(*_go().findings, note))
+    assert decide(audit).word is VerdictWord.GO
+    md = markdown.render(audit)
+    assert "#### i GL616 · info · gunicorn workers &lt;script&gt;" in md
+    row = next(x for x in md.splitlines() if x.startswith("- [") and "**Application server**" in x)
+    assert row.startswith("- [ ] i ") and "note `GL616`" in row and "failing" not in row
+    page = html_report.render_to(audit, None)
+    card = page[page.index('<article class="finding st-fail k-note">') :][:600]
+    assert '<span class="badge k-note" title="fail">i note</span>' in card
+    buffer = StringIO()
+    render_console(audit, Console(file=buffer, width=200, color_system=None))
+    line = next(x for x in buffer.getvalue().splitlines() if "GL616" in x)
+    assert line.lstrip().startswith("i GL616") and line.rstrip().endswith("(note)")
+
+
+def test_a_manual_item_says_how_to_sign_it_in_every_format() -> None:
+    from golive.model import Finding, Section
+    from golive.reports.terminal import render_console
+
+    ask = Finding(
+        id="GL212",
+        section=Section.ENVIRONMENT_SETTINGS,
+        status=Status.MANUAL,
+        severity=Severity.MEDIUM,
+        title="the cache server accepts connections only from the application servers",
+        remediation="Firewall the cache server.",
+    )
+    audit = replace(_go(), findings=(*_go().findings, ask))
+    assert decide(audit).word is VerdictWord.GO_WITH_CONDITIONS
+    table = (
+        '[tool.golive.attest.GL212]\nby = "Your Name"\non = 2026-01-02\nnote = "what you checked, and how"'
+    )
+    md = markdown.render(audit)
+    assert "#### ✎ GL212 · medium" in md and "- **Status**: manual (needs sign-off)" in md
+    assert "**Sign off** (in `pyproject.toml` or `golive.toml`):\n\n```toml\n" + table + "\n```" in md
+    page = html_report.render_to(audit, None)
+    card = page[page.index('<article class="finding st-manual k-sign-off">') :]
+    card = card[: card.index("</article>")]
+    assert '<span class="badge k-sign-off" title="manual">✎ needs sign-off</span>' in card
+    assert "Sign off (in pyproject.toml or golive.toml)" in card and "[tool.golive.attest.GL212]" in card
+    assert "k-failing" not in card
+    buffer = StringIO()
+    render_console(audit, Console(file=buffer, width=250, color_system=None))
+    text = buffer.getvalue()
+    assert next(x for x in text.splitlines() if "GL212" in x).lstrip().startswith("✎ GL212")
+    assert '[tool.golive.attest.GL212] by = "Your Name" on = 2026-01-02' in text

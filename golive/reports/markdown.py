@@ -368,8 +368,12 @@ def _checkbox(state: ItemState) -> str:
     accepted = {f.id: f.accepted.expires for f in state.findings if f.accepted is not None}
     if accepted:
         notes.append("accepted " + ", ".join(f"{code(i)} (until {d})" for i, d in accepted.items()))
-    if by_status[Status.FAIL]:
-        notes.append("failing " + ", ".join(code(i) for i in by_status[Status.FAIL]))
+    failing = _unique(f.id for f in state.findings if marks.kind_of(f) == marks.FAILING)
+    if failing:
+        notes.append("failing " + ", ".join(code(i) for i in failing))
+    informational = [i for i in by_status[Status.FAIL] if i not in failing]
+    if informational:  # a failing info finding is a note, never drawn as a failure
+        notes.append("note " + ", ".join(code(i) for i in informational))
     if by_status[Status.ERROR]:
         notes.append("errored " + ", ".join(code(i) for i in by_status[Status.ERROR]))
     if by_status[Status.MANUAL]:
