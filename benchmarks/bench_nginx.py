@@ -5,28 +5,36 @@ the include tree, the ``nginx -T`` dump) and the examples' sites; the gunicorn i
 the examples' ``gunicorn.conf.py`` files. Each run is a fresh process, as a user would run
 it:
 
-- golive: this script with ``--stage``: the nginx collector (crossplane checks, gixy-ng
-  in-process, ``nginx -t`` where installed), the gunicorn collector (gunicorn's own
-  loader, one subprocess per configuration), then every GL6xx/GL7xx check;
-- gixy-ng: ``gixy FILE...`` (its CLI, all plugins, on the nginx files only).
+- golive: this script with ``--stage``: what an audit given these files runs, in this
+  process: the nginx collector (crossplane checks, gixy-ng in-process, ``nginx -t`` where
+  installed) over all of them and the gunicorn collector (gunicorn's own loader in a
+  subprocess) concurrently, as golive.runner.collect_all runs collectors, then every
+  GL6xx/GL7xx check;
+- gixy-ng: ``gixy FILE...`` (its CLI, all plugins, on the nginx files only);
+- with ``--before DIR``, the same stage from an older golive checkout
+  (``PYTHONPATH=DIR``), so before and after are measured in the same sitting.
 
-Both run alternately ``--runs`` times; the script prints the median wall time of each and
-their ratio (golive / gixy). golive does more (a validity pass, its own Django-aware rules,
-gunicorn), so a ratio near or above 1 is expected.
+They run alternately ``--runs`` times; the script prints medians, min/max, the ratios
+(golive / gixy; target ≤ 1.5), the load average and where the stage's time went (each
+collector, the checks). golive does more (a validity pass, its own Django-aware rules,
+gunicorn).
 
-    python benchmarks/bench_nginx.py [--runs 7]
+    python benchmarks/bench_nginx.py [--runs 7] [--before /work/golive-speed-before]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import Series, before_env, load, ratio, timed
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "nginx"
@@ -45,58 +53,64 @@ def gunicorn_inputs() -> list[Path]:
     return sorted(REPO.glob("examples/*/deploy/gunicorn.conf.py"))
 
 
-def stage(nginx_files: list[Path], gunicorn_files: list[Path]) -> int:
-    """golive's stage in this process: collect both layers, run GL6xx/GL7xx; the number of findings."""
-    import os
-
+def stage(nginx_files: list[Path], gunicorn_files: list[Path]) -> tuple[int, str]:
+    """golive's stage in this process, as an audit runs it: the nginx collector over every
+    nginx input and the gunicorn collector over every gunicorn configuration, concurrently
+    (golive.runner.collect_all), then every GL6xx/GL7xx check: the number of findings and
+    where the time went."""
     from golive.checks import registry
     from golive.collectors import gunicorn, nginx
     from golive.config import Config
     from golive.context import AuditContext, AuditOptions, GitInfo
     from golive.model import Severity
     from golive.registry import Facts
-    from golive.runner import run_check
+    from golive.runner import collect_all, run_check
 
-    findings = 0
-    for f in nginx_files:
-        nginx_facts = nginx.collect_files([(f, "benchmark")], None, REPO)
-        project = REPO / "examples" / "bookshop-hardened"
-        ctx = AuditContext(
-            options=AuditOptions(project_dir=project, gunicorn=tuple(gunicorn_files)),
-            project_dir=project,
-            project_name=project.name,
-            config=Config(),
-            settings_module="bookshop.settings.production",
-            settings_reason="benchmark",
-            python=sys.executable,
-            env=dict(os.environ),
-            env_file_keys=(),
-            timeout=60,
-            author="benchmark",
-            fail_on=Severity.HIGH,
-            select=(),
-            ignore=(),
-            git=GitInfo(),
-            started=dt.datetime.now().astimezone(),
-        )
-        if f == nginx_files[0]:
-            gunicorn_facts = gunicorn.collect(ctx)
-        facts = Facts({nginx.NginxFacts: nginx_facts, gunicorn.GunicornFacts: gunicorn_facts}, context=ctx)
-        for spec in registry():
-            if spec.id[:3] in ("GL6", "GL7") and (
-                nginx.NginxFacts in spec.needs or gunicorn.GunicornFacts in spec.needs
-            ):
-                findings += len(run_check(spec, facts, {}))
-    return findings
+    project = REPO / "examples" / "bookshop-hardened"
+    ctx = AuditContext(
+        options=AuditOptions(project_dir=project, nginx=tuple(nginx_files), gunicorn=tuple(gunicorn_files)),
+        project_dir=project,
+        project_name=project.name,
+        config=Config(),
+        settings_module="bookshop.settings.production",
+        settings_reason="benchmark",
+        python=sys.executable,
+        env=dict(os.environ),
+        env_file_keys=(),
+        timeout=60,
+        author="benchmark",
+        fail_on=Severity.HIGH,
+        select=(),
+        ignore=(),
+        git=GitInfo(),
+        started=dt.datetime.now().astimezone(),
+    )
+    import time
 
-
-def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1) or (cmd[0] == sys.executable and proc.returncode != 0):
-        raise SystemExit(f"{' '.join(cmd[:3])}... failed ({proc.returncode}): {proc.stderr[-500:]}")
-    return elapsed
+    runs, produced = collect_all(ctx, [nginx.SPEC, gunicorn.SPEC])
+    collected = time.perf_counter()
+    failed = [f"{r.name}: {r.reason}" for r in runs if r.status != "ok"]
+    if failed:
+        raise SystemExit(f"a collector did not run: {failed}")
+    facts = Facts(produced, context=ctx)
+    findings = 0
+    for spec in registry():
+        if spec.id[:3] in ("GL6", "GL7") and (
+            nginx.NginxFacts in spec.needs or gunicorn.GunicornFacts in spec.needs
+        ):
+            findings += len(run_check(spec, facts, {}))
+    durations = ", ".join(f"{r.name} {r.duration:.2f} s" for r in sorted(runs, key=lambda r: -r.duration))
+    checks = time.perf_counter() - collected
+    return findings, f"collectors (concurrent) {collected - start:.2f} s: {durations}; checks {checks:.2f} s"
+
+
+def run_stage(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """Wall time of one ``--stage`` run and its last output line (where its time went)."""
+    wall, proc = timed(cmd, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"the stage failed ({proc.returncode}): {proc.stderr[-500:]}")
+    return wall, (proc.stdout.strip().splitlines() or [""])[-1]
 
 
 def main() -> None:
@@ -104,28 +118,43 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--before", type=Path, help="an older golive checkout to measure alongside")
     parser.add_argument("--stage", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     nginx_files, gunicorn_files = nginx_inputs(), gunicorn_inputs()
     if args.stage:
-        print(stage(nginx_files, gunicorn_files))
+        start = time.perf_counter()
+        findings, where = stage(nginx_files, gunicorn_files)
+        print(f"{findings} findings; {where}; stage {time.perf_counter() - start:.2f} s in-process")
         return
     gixy = shutil.which("gixy") or str(Path(sys.executable).with_name("gixy"))
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
     golive_cmd = [sys.executable, __file__, "--stage"]
     gixy_cmd = [gixy, *map(str, nginx_files)]
+    commands = [(Series("golive nginx+gunicorn stage"), env), (Series("gixy-ng CLI"), env)]
+    if args.before is not None:
+        commands.insert(1, (Series("before: golive stage"), before_env(args.before, env)))
     print(f"{len(nginx_files)} nginx files, {len(gunicorn_files)} gunicorn configs, {args.runs} runs each")
-    ours: list[float] = []
-    theirs: list[float] = []
+    print(f"start: {load()}")
+    notes: dict[str, str] = {}
     for _ in range(args.runs):
-        ours.append(timed(golive_cmd))
-        theirs.append(timed(gixy_cmd))
-    golive_median, gixy_median = statistics.median(ours), statistics.median(theirs)
-    for label, median, times in (
-        ("golive nginx+gunicorn stage", golive_median, ours),
-        ("gixy-ng CLI", gixy_median, theirs),
-    ):
-        print(f"{label:<28} median {median:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
-    print(f"ratio golive / gixy-ng: {golive_median / gixy_median:.2f}")
+        for series, cmd_env in commands:
+            if series.label.startswith("gixy"):
+                wall, proc = timed(gixy_cmd, env=cmd_env)
+                if proc.returncode not in (0, 1):
+                    raise SystemExit(f"gixy failed ({proc.returncode}): {proc.stderr[-500:]}")
+            else:
+                wall, notes[series.label] = run_stage(golive_cmd, cmd_env)
+            series.times.append(wall)
+    print(f"end:   {load()} (golive, nginx -t, the gunicorn loader and gixy share these cores)")
+    for series, _env in commands:
+        print(series.line())
+    peer = commands[-1][0]
+    for series, _env in commands[:-1]:
+        print(ratio(series, peer, "<= 1.5" if series is commands[0][0] else ""))
+    for label, note in notes.items():
+        print(f"{label}, last run: {note}")
 
 
 if __name__ == "__main__":
