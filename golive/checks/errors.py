@@ -217,7 +217,7 @@ def _reserved(domain: str) -> str | None:
             return reserved
     for tld in RESERVED_TLDS:
         if domain.endswith(tld) or domain == tld[1:]:
-            return tld[1:]
+            return tld
     return None
 
 
@@ -257,7 +257,9 @@ def admins_placeholder(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     domains: list[str] = []
     for address in _admin_addresses(runtime.setting("ADMINS")):
         reserved = _reserved(address.rsplit("@", 1)[1])
-        if reserved is None or any(h == reserved or h.endswith("." + reserved) for h in hosts):
+        if reserved is None or any(
+            h == reserved.lstrip(".") or h.endswith("." + reserved.lstrip(".")) for h in hosts
+        ):
             continue
         placeholders.append(address)
         if reserved not in domains:
