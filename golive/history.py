@@ -22,9 +22,10 @@ from 80, C from 65, D from 50, F below. Coverage counts: an audit that could not
 input it found or was asked for (INCOMPLETE, or NO-GO and incomplete: a collector or a
 check errored, the settings did not load, a file did not parse) gets **no grade** (shown
 "–, incomplete"), nor does an audit whose settings were not loaded at all
-(``--no-runtime``): what it skipped cannot raise a score, and no such audit can rank above
-a complete one. The share of checks that ran (:attr:`Grade.coverage`) is shown beside
-the grade. Audits stored before this formula keep the grade they were stored with.
+(``--no-runtime``): its errored and skipped checks cannot raise a score, and no such audit
+can rank above a complete one. Inputs simply not given (no ``--url``, not on the server)
+neither lower nor raise it: the grade is for what was audited, and the share of checks that
+ran (:attr:`Grade.coverage`) is shown beside it. Audits stored before this formula keep the grade they were stored with.
 """
 
 from __future__ import annotations
