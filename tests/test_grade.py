@@ -217,3 +217,12 @@ def test_an_audit_stored_in_the_older_format_keeps_its_grade(tmp_path: Path) -> 
     text = out.read_text(encoding="utf-8")
     assert "## Verdict: NO-GO" in text  # decided again: the old report had no verdict
     assert "Grade A (95/100), incomplete." in text  # the grade it was stored with
+
+
+def test_a_settings_module_that_does_not_exist_stores_nothing(tmp_path: Path) -> None:
+    # issue 14: `--settings nope.mod` stored an audit graded C; it is a usage error now
+    project = build_project(tmp_path / "proj")
+    proc = golive("audit", str(project), "--settings", "nope.mod")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("golive: error: --settings: no module nope.mod in the project directory")
+    assert not (project / ".golive").exists()
