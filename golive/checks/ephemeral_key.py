@@ -49,6 +49,11 @@ def _when(a: Assignment, history: list[Assignment]) -> str:
 
 def _runtime(runtime: RuntimeFacts | None) -> tuple[str, bool]:
     """(evidence line, confirmed) from the probe's two loads of the settings."""
+    if runtime is not None and runtime.step_error("secret_key_reload"):
+        return (
+            f"not compared at runtime: the second load raised {runtime.step_error('secret_key_reload')}",
+            False,
+        )
     if runtime is None or runtime.secret_key_stable is None:
         return "not compared at runtime: the settings were not loaded (or hold no string key)", False
     if runtime.secret_key_stable:
