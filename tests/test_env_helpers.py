@@ -182,3 +182,9 @@ def test_pydantic_settings_imported_from_a_project_module(make_project: Any) -> 
     )
     debug = lookup(collect(project), "DEBUG")
     assert (debug.kind, debug.env_var, debug.default_truthy) == ("env", "SHOP_DEBUG", True)
+
+
+def test_a_sentry_dsn_read_through_a_helper_is_from_the_environment(make_project: Any) -> None:
+    lines = CHAINED + 'import sentry_sdk\nsentry_sdk.init(dsn=env_str("SENTRY_DSN"))\n'
+    [init] = collect(make_project(lines)).sentry_inits
+    assert (init.dsn, init.location) == ("env", Location(path=PROD, line=lines.count("\n") + 1))
