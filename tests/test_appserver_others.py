@@ -126,3 +126,20 @@ def test_platform_manifests_are_process_commands(tmp_path: Path) -> None:
     ]
     [instance] = uwsgi_collector.collect(context(tmp_path)).instances  # heroku.yml replaces the CMD
     assert (instance.found, instance.files) == ("heroku.yml run (heroku.yml:5)", ("sandbox/uwsgi.ini",))
+
+
+def test_heroku_does_not_run_containers_as_root(tmp_path: Path) -> None:
+    """Heroku runs a heroku.yml process without root privileges whatever the image's USER
+    (https://devcenter.heroku.com/articles/container-registry-and-runtime#dockerfile-commands-and-runtime)."""
+    write(
+        tmp_path,
+        {
+            "heroku.yml": (
+                "build:\n  docker:\n    web: Dockerfile\nrun:\n  web: gunicorn shop.wsgi --bind 0.0.0.0:$PORT\n"
+            ),
+            "Dockerfile": 'FROM python:3.12\nCOPY . /app\nCMD ["gunicorn", "shop.wsgi"]\n',
+        },
+    )
+    facts = collected(tmp_path)
+    heroku = next(s for s in facts[gunicorn.GunicornFacts].servers if s.found.startswith("heroku.yml"))
+    assert (heroku.run_as, heroku.run_as_default) == (None, "")

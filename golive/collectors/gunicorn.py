@@ -343,7 +343,7 @@ def _with_umask(server: AppServer, cmd: ProcessCommand | None) -> AppServer:
     user, user_at = (dropped, cmd.location) if dropped else (cmd.user, cmd.user_at)
     default = ""
     if user is None:  # Docker and systemd start a process as root unless told otherwise
-        if is_container(cmd):
+        if is_container(cmd) and not cmd.origin.startswith("heroku.yml"):  # Heroku: never root
             default = "Docker"
             user_at = Location(path=cmd.dockerfile) if cmd.dockerfile else cmd.location
         elif cmd.origin == "systemd ExecStart":
