@@ -135,7 +135,8 @@ def test_heroku_does_not_run_containers_as_root(tmp_path: Path) -> None:
         tmp_path,
         {
             "heroku.yml": (
-                "build:\n  docker:\n    web: Dockerfile\nrun:\n  web: gunicorn shop.wsgi --bind 0.0.0.0:$PORT\n"
+                "build:\n  docker:\n    web: Dockerfile\n"
+                "run:\n  web: gunicorn shop.wsgi --bind 0.0.0.0:$PORT\n"
             ),
             "Dockerfile": 'FROM python:3.12\nCOPY . /app\nCMD ["gunicorn", "shop.wsgi"]\n',
         },
