@@ -268,7 +268,9 @@ class _ModuleReader:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             if _dotted(stmt.value.func).endswith("sentry_sdk.init"):
                 guard = self._guards.get((rel, stmt.lineno), "")
-                self.sentry.append(replace(_sentry(stmt.value, rel), guard=guard))
+                call, _ = self.helpers.expand(stmt.value, _any_lookup)
+                init = _sentry(call if isinstance(call, ast.Call) else stmt.value, rel)
+                self.sentry.append(replace(init, guard=guard))
             return
         targets: list[ast.expr] = []
         value: ast.expr | None = None
