@@ -262,3 +262,16 @@ def test_the_application_servers_entry_point_wins_over_manage_py(
         "the default in site_conf/wsgi.py, the module the application server imports"
         f" (manage.py defaults to {DEV})",
     )
+
+
+def test_an_environment_module_not_in_the_project_is_passed_over(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = dev_project(make_project, {})
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "another_project.settings")
+    ctx = resolve(AuditOptions(project_dir=project))
+    assert (ctx.settings_module, ctx.settings_reason) == (
+        "site_conf.settings.production",
+        SIBLING_REASON + "; DJANGO_SETTINGS_MODULE=another_project.settings in golive's environment"
+        " names no module of the project: passed over",
+    )
