@@ -21,8 +21,6 @@ from itertools import islice
 
 from golive import __version__, processes
 from golive.baseline import apply_baseline
-from golive.checks import registry as default_registry
-from golive.checks.django_checks import django_check_output, django_findings
 from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
 from golive.collectors.project import ProjectFacts
 from golive.collectors.runtime import ProbeFailed, RuntimeFacts
@@ -352,6 +350,13 @@ def run_audit(
     loaded: list[Registry] = []
     started = time.perf_counter()
 
+    def default_registry() -> Registry:
+        # imported here, not with this module: every check module (and the collectors'
+        # facts they read) loads while the runtime probe runs, not before it starts
+        from golive.checks import registry as checks_registry
+
+        return checks_registry()
+
     def chosen() -> Iterator[CollectorSpec]:
         specs = iter(collectors or all_collectors())
         yield from islice(specs, 1)  # the runtime probe starts before anything else is imported
@@ -378,6 +383,8 @@ def run_audit(
     runtime = facts.get(RuntimeFacts)
     if progress:
         progress("checks", "ok")
+    from golive.checks.django_checks import django_check_output, django_findings
+
     if runtime is not None:
         findings.extend(django_findings(facts))
     silenced = runtime.silenced if runtime else frozenset()
