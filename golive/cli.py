@@ -37,6 +37,7 @@ LAZY_COMMANDS = {
     "history": "golive.commands.history:history",
     "probe": "golive.commands.probe:probe",
     "report": "golive.commands.report:report",
+    "signoff": "golive.commands.signoff:signoff",
     "update-data": "golive.commands.update_data:update_data",
     "verify-backup": "golive.commands.verify_backup:verify_backup",
 }
@@ -93,13 +94,18 @@ PATH = click.Path(path_type=Path)
 )
 @click.option("--python", help="The project's interpreter (default: this one).")
 @click.option("--env-file", type=PATH, help="Environment variables for the settings (dotenv).")
-@click.option("--author", help="Who signs the report.")
+@click.option("--author", help="Who prepares the report (default: git's user).")
+@click.option(
+    "--approver",
+    multiple=True,
+    help='Reviewer expected to sign, "Name (Role)"; repeat (also [tool.golive.signoff] approvers).',
+)
 @click.option(
     "-o",
     "--output",
     type=PATH,
     multiple=True,
-    help="Report file; repeat. Format from the extension: .json .md .html .sarif .xml (JUnit).",
+    help="Report file; repeat. Format from the extension: .json .md .html .pdf .sarif .xml (JUnit).",
 )
 @click.option("--format", "fmt", help="Force the format of every -o file.")
 @click.option("--fail-on", help="Lowest failing severity that exits 1 (default high).")
@@ -152,6 +158,7 @@ def audit(
     python: str | None,
     env_file: Path | None,
     author: str | None,
+    approver: tuple[str, ...],
     output: tuple[Path, ...],
     fmt: str | None,
     fail_on: str | None,
@@ -188,6 +195,7 @@ def audit(
         python=python,
         env_file=env_file,
         author=author,
+        approvers=approver,
         fail_on=fail_on,
         select=select,
         ignore=ignore,
@@ -241,9 +249,14 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         err.print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
     written: list[Path] = []
     unwritten = False
+    from golive.reports.pdf import PdfFallback
+
     for path in outputs:
         try:
             written.append(write(result, path, fmt))
+        except PdfFallback as exc:  # no browser: the HTML was written instead, and said so
+            err.print(f"golive: warning: {exc}", markup=False)
+            written.append(exc.written)
         except OSError as exc:  # the audit ran: its verdict stands, a lost report makes it incomplete
             err.print(f"golive: error: cannot write {path}: {exc.strerror or exc}", markup=False)
             unwritten = True

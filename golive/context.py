@@ -66,6 +66,10 @@ class AuditOptions:
     no_history: bool = False
     baseline: Path | None = None
     no_runtime: bool = False
+    # the sign-off and the network (issue 14): reviewers expected to sign ("Name (Role)");
+    # offline: no network call to PyPI or OSV (shipped tables and pip-audit's cache only)
+    approvers: tuple[str, ...] = ()
+    offline: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -290,6 +294,12 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
 
     git = git_info(project_dir)
     author = options.author or config.author or git.user or "unknown (set --author)"
+    from golive.signoff import SignoffError, approvers
+
+    try:
+        approvers(config, options.approvers)  # a wrong [tool.golive.signoff] is a usage error
+    except SignoffError as exc:
+        raise UsageError(str(exc)) from None
     root_reason = root.reason + _repository_above(project_dir, git)
     return AuditContext(
         options=options,

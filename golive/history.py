@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from golive.model import Audit, Finding, Severity, Status
+from golive.model import Audit, Finding, Severity, Signoff, Status
 from golive.own_files import make_folder
 
 DEFAULT_PATH = Path(".golive") / "history.sqlite"
@@ -74,6 +74,20 @@ CREATE TABLE IF NOT EXISTS audits (
     grade TEXT NOT NULL,
     incomplete INTEGER NOT NULL,
     report TEXT NOT NULL
+)
+"""
+
+#: Approvals recorded with ``golive signoff`` (:mod:`golive.signoff`), by audit id.
+_SIGNOFF_SCHEMA = """
+CREATE TABLE IF NOT EXISTS signoffs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    audit_id INTEGER NOT NULL,
+    audit_sha256 TEXT NOT NULL,
+    by TEXT NOT NULL,
+    role TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    note TEXT NOT NULL
 )
 """
 
@@ -243,6 +257,7 @@ class History:
             self._db = sqlite3.connect(str(path), timeout=10)
             with self._db:
                 self._db.execute(_SCHEMA)
+                self._db.execute(_SIGNOFF_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise self._error(exc) from None
 
@@ -336,9 +351,64 @@ class History:
         audit_id = self.resolve(str(ref))
         (text,) = self._rows("SELECT report FROM audits WHERE id = ?", (audit_id,))[0]
         try:
-            return from_dict(json.loads(text))
+            audit = from_dict(json.loads(text))
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
             raise HistoryError(f"audit #{audit_id} in {self.path} is unreadable: {exc}") from None
+        from golive.signoff import attach
+
+        return attach(audit, self.signoffs(audit_id), ())
+
+    def digest(self, audit_id: int) -> str | None:
+        """The SHA-256 of stored audit ``audit_id`` (:func:`golive.signoff.digest_of_dict`),
+        None when its JSON is unreadable."""
+        from golive.signoff import digest_of_dict
+
+        rows = self._rows("SELECT report FROM audits WHERE id = ?", (audit_id,))
+        try:
+            return digest_of_dict(json.loads(rows[0][0])) if rows else None
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+    def add_signoff(self, audit_id: int, signoff: Signoff) -> None:
+        """Record ``signoff`` on stored audit ``audit_id``."""
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT INTO signoffs (audit_id, audit_sha256, by, role, decision, on_date, note)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        audit_id,
+                        signoff.audit_sha256,
+                        signoff.by,
+                        signoff.role,
+                        signoff.decision,
+                        signoff.on,
+                        signoff.note,
+                    ),
+                )
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def signoffs(self, audit_id: int) -> list[Signoff]:
+        """The sign-offs recorded on ``audit_id`` in this history, oldest first."""
+        rows = self._rows(
+            "SELECT audit_sha256, by, role, decision, on_date, note FROM signoffs"
+            " WHERE audit_id = ? ORDER BY id",
+            (audit_id,),
+        )
+        return [
+            Signoff(
+                audit_sha256=r[0],
+                by=r[1],
+                role=r[2],
+                decision=r[3],
+                on=r[4],
+                note=r[5],
+                audit_id=audit_id,
+                source="history",
+            )
+            for r in rows
+        ]
 
     def latest_for(self, audit: Audit) -> tuple[int, Audit] | None:
         """The last stored audit of the same project name and settings module, if any."""

@@ -327,6 +327,25 @@ class Verdict:
         return f"{self.word.value}: {self.reason}"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Signoff:
+    """A person's recorded decision on one stored audit (``golive signoff``, :mod:`golive.signoff`).
+
+    ``decision`` is ``go`` or ``no-go``; ``on`` an ISO date; ``audit_sha256`` the SHA-256 of
+    the audit's canonical JSON the person approved (:func:`golive.signoff.digest_of`);
+    ``audit_id`` its id in the history it was recorded from; ``source`` where this record was
+    read (``history``, or the sign-off file's path).
+    """
+
+    by: str
+    role: str
+    decision: str
+    on: str
+    audit_sha256: str
+    note: str = ""
+    audit_id: int | None = None
+    source: str = ""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Audit:
@@ -356,6 +375,12 @@ class Audit:
     django_root_reason: str = ""
     #: Every deployment file discovered, audited or left out, and why (``DeploymentFile``).
     deployment_files: tuple[DeploymentFile, ...] = ()
+    #: Approvals recorded on this audit (``golive signoff``), from the history and the
+    #: sign-off file; not part of what :attr:`sha256` covers.
+    signoffs: tuple[Signoff, ...] = ()
+    #: SHA-256 of the audit's canonical JSON as it was read (:func:`golive.signoff.digest_of`);
+    #: None for an audit made in this run (then computed from it).
+    sha256: str | None = None
     #: Filled by :mod:`golive.history` when the audit is stored: ``id``, ``previous_id``,
     #: ``new``/``fixed``/``unchanged``/``unverified`` findings, ``trend``, ``score``, ``grade``.
     history: Mapping[str, Any] | None = None

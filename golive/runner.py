@@ -27,8 +27,10 @@ from golive.collectors.runtime import ProbeFailed, RuntimeFacts
 from golive.collectors.source import SourceFacts
 from golive.context import AuditContext
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
+from golive.provenance import audit_inputs as provenance_inputs
 from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches
 from golive.repeats import merge_repeats
+from golive.signoff import audit_inputs
 from golive.verdict import decide
 
 Progress = Callable[[str, str], None]
@@ -432,6 +434,8 @@ def run_audit(
             "timeout": ctx.timeout,
             "select": list(ctx.select),
             "ignore": list(ctx.ignore),
+            **audit_inputs(ctx),  # author_source, approvers (golive.signoff)
+            **provenance_inputs(ctx, runtime.settings if runtime else None),  # environment, placeholders
         },
     )
     return replace(made, verdict=decide(made))  # decided once, here (golive.verdict)

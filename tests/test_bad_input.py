@@ -257,11 +257,11 @@ def test_a_missing_env_file(tmp_path: Path) -> None:
 
 def test_an_output_with_an_unknown_extension(tmp_path: Path) -> None:
     project = build_project(tmp_path / "proj")
-    line = usage_error(golive(str(project), "-o", str(tmp_path / "report.pdf")))
+    line = usage_error(golive(str(project), "-o", str(tmp_path / "report.docx")))  # .pdf is a format
     assert line.startswith(
-        f"golive: error: {tmp_path / 'report.pdf'}: cannot tell the format from the extension"
+        f"golive: error: {tmp_path / 'report.docx'}: cannot tell the format from the extension"
     )
-    assert not (tmp_path / "report.pdf").exists()
+    assert not (tmp_path / "report.docx").exists()
 
 
 def test_a_python_that_does_not_exist(tmp_path: Path) -> None:

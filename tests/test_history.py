@@ -209,11 +209,13 @@ def test_rerender_from_history_equals_the_original(make_project, tmp_path: Path,
     listing = runner.invoke(app, ["history", str(project)], env={"COLUMNS": "200"})
     assert listing.exit_code == 0, listing.output
     rows = [line.split() for line in listing.output.splitlines() if line.strip()[:1].isdigit()]
-    # id, date, time, author (unknown (set --author)), commit, settings, crit, high, med, low, grade, score
+    # id, date, time, author (unknown (set --author)), commit, settings, crit, high, med, low, grade,
+    # score, sha256
     sev = data["failing_by_severity"]
     counts = [str(sev[s]) for s in ("critical", "high", "medium", "low")]
     row = ["site_conf.settings.production", *counts, data["history"]["grade"], str(data["history"]["score"])]
-    assert [(r[0], *r[-7:]) for r in rows] == [("1", *row), ("2", *row)]
+    assert [(r[0], *r[-8:-1]) for r in rows] == [("1", *row), ("2", *row)]
+    assert rows[-1][-1] == data["audit_sha256"][:12]  # the digest a signed copy is checked against
     assert sev["high"] == 1 and sev["medium"] >= 2  # GL201; GL302, security.W004
     n = sum(sev.values())
     assert f"failing ██  {n} → {n}" in listing.output

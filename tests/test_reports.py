@@ -321,11 +321,17 @@ def test_html_terminal_svg_escapes_hostile_output() -> None:
     assert next(t for t, _ in tags_of(str(svg))) == "svg"
 
 
-def test_html_print_stylesheet_unfolds_passes(report_dir: Path) -> None:
+def test_html_print_stylesheet_folds_passes_into_an_appendix(report_dir: Path) -> None:
     page = html_report.render_to(hostile_audit(), report_dir / "report.html")
     assert "@media print" in page and "break-inside: avoid" in page
-    # the folded passes have a print-only twin, so a PDF shows them without a click
-    assert page.count('<details class="passes screen-only">') == page.count('<div class="print-only">')
+    # on screen the passes fold into <details>; in print, one line per section in an appendix
+    folded = page.count('<details class="passes screen-only">')
+    appendix = page.split('<section class="appendix print-only" id="appendix-passed">')[1].split(
+        "</section>"
+    )[0]
+    assert folded and appendix.count("<p><strong>") == folded
+    assert "passed (" in appendix
+    assert "hover a point" not in page
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -356,7 +362,7 @@ def test_markdown_tables_keep_their_cells() -> None:
             widths[-1] += 1
         elif tok.type == "table_close":
             assert len(set(widths)) == 1, widths
-    assert tables == 3  # header, passed and skipped, attestations
+    assert tables == 5  # header, passed and skipped, attestations, sign-off: signers, manual items
 
 
 def test_markdown_checklist_ticks() -> None:

@@ -46,13 +46,18 @@ def open_history(project_dir: Path, explicit: Path | None) -> History:
     "-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Audits shown."
 )
 def history(project_dir: Path, database: Path | None, limit: int) -> None:
-    """List past audits (date, author, commit, failing by severity, grade) with a trend sparkline."""
+    """List past audits (date, author, commit, failing by severity, grade, SHA-256) with a trend sparkline.
+
+    The SHA-256 (first 12 digits) is the one each audit's reports carry: check a signed copy
+    with `golive report ID --verify SHA256`.
+    """
     from golive.reports.terminal import clean
     from golive.trend import sparkline_text
 
     with open_history(project_dir, database) as db:
         try:
             entries = db.entries(limit=limit)
+            digests = {e.id: db.digest(e.id) for e in entries}  # golive.signoff: what a signature covers
         except HistoryError as exc:
             raise CommandError(str(exc)) from None
     console = Console(highlight=False)
@@ -60,8 +65,25 @@ def history(project_dir: Path, database: Path | None, limit: int) -> None:
         console.print(f"no audits stored in {db.path} yet", markup=False)
         return
     table = Table(box=None, header_style="bold")
-    for col in ("id", "date", "author", "commit", "settings", "crit", "high", "med", "low", "grade"):
-        table.add_column(col, justify="right" if col in ("id", "crit", "high", "med", "low") else "left")
+    for col in (
+        "id",
+        "date",
+        "author",
+        "commit",
+        "settings",
+        "crit",
+        "high",
+        "med",
+        "low",
+        "grade",
+        "sha256",
+    ):
+        table.add_column(
+            col,
+            justify="right" if col in ("id", "crit", "high", "med", "low") else "left",
+            no_wrap=col == "sha256",
+            min_width=12 if col == "sha256" else None,
+        )
     for e in entries:
         counts = e.failing_by_severity
         commit = (e.git_commit or "-")[:10] + ("+" if e.git_dirty else "")
@@ -76,6 +98,7 @@ def history(project_dir: Path, database: Path | None, limit: int) -> None:
             Text(clean(e.settings_module or "?")),
             *(str(counts.get(s, 0)) for s in ("critical", "high", "medium", "low")),
             grade,
+            (digests.get(e.id) or "?")[:12],
         )
     console.print(table)
     points = [e.trend_point() for e in entries]

@@ -23,6 +23,7 @@ EXTENSIONS = {
     ".htm": "html",
     ".sarif": "sarif",
     ".xml": "junit",
+    ".pdf": "pdf",
 }
 #: Format name → module under golive.reports.
 MODULES = {
@@ -32,6 +33,7 @@ MODULES = {
     "sarif": "sarif",
     "junit": "junit",
     "github": "github",
+    "pdf": "pdf",
 }
 
 
@@ -64,16 +66,22 @@ def render(audit: Audit, fmt: str, *, output: Path | None = None) -> str:
 
 def write(audit: Audit, path: Path, fmt: str | None = None) -> Path:
     """Write one report file (:func:`write_atomic`); returns its path. ``OSError``
-    propagates to the CLI, and the file that was there stays as it was."""
+    propagates to the CLI, and the file that was there stays as it was. A PDF without a
+    browser raises :class:`golive.reports.pdf.PdfFallback` once the HTML is written instead."""
     chosen = format_for(path, fmt)
+    if chosen == "pdf":  # bytes, printed by Chromium; golive.reports.pdf.PdfFallback without one
+        from golive.reports.pdf import write_pdf
+
+        return write_pdf(audit, path)
     text = render(audit, chosen, output=path)
     write_atomic(path, text)
     return path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` so that it holds either its old content or all of
-    the new one, never a truncated file (a full disk, a file-size limit, an interrupt).
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; bytes as they are) to ``path`` so that it holds either its old
+    content or all of the new one, never a truncated file (a full disk, a file-size limit, an
+    interrupt).
 
     The text goes to a temporary file in the same directory (``.NAME.RANDOM.tmp``, created
     exclusively, with the permissions the umask gives a new file, or those of the file it
@@ -90,17 +98,17 @@ def write_atomic(path: Path, text: str) -> None:
     except FileNotFoundError:
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(path, "wb") as raw:
+            raw.write(text.encode("utf-8") if isinstance(text, str) else text)
         return
     target = Path(os.path.realpath(path))
     temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             if st is not None:
                 os.fchmod(handle.fileno(), stat.S_IMODE(st.st_mode))
-            handle.write(text)
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)

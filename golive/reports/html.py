@@ -33,9 +33,11 @@ from rich.text import Text
 
 from golive.history import grade_line
 from golive.model import Audit, Finding, Screenshot, Section, Status, VerdictWord
-from golive.reports import marks
+from golive.provenance import note as placeholder_note
+from golive.reports import charts, marks
 from golive.reports.controls import visible
 from golive.reports.markdown import checklist
+from golive.signoff import block as signoff_block
 from golive.verdict import how_to_sign
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -102,6 +104,16 @@ class ShotView:
     shot: Screenshot
     data_uri: str | None
     note: str
+
+
+def folded_groups(folded: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """The folded findings of a section for the printed appendix, by mark: ``passed``,
+    ``skipped``, ``not audited``, ``note``... (:func:`golive.reports.marks.kind_of`), in
+    their order of first appearance."""
+    out: dict[str, list[Finding]] = {}
+    for f in folded:
+        out.setdefault(marks.LABEL[marks.kind_of(f)], []).append(f)
+    return list(out.items())
 
 
 def _sections(audit: Audit) -> list[SectionView]:
@@ -171,8 +183,8 @@ def _trend(audit: Audit) -> Markup | None:
     """The inline SVG trend chart of the stored audits (:mod:`golive.trend`), if stored."""
     from golive.trend import trend_svg
 
-    if not audit.history:
-        return None
+    if not audit.history or len(audit.history.get("trend") or ()) < 2:
+        return None  # a trend needs a second audit (issue 14)
     # ElementTree escaped every text and attribute value of the chart.
     return Markup(trend_svg(list(audit.history.get("trend") or [])))
 
@@ -194,6 +206,8 @@ def render_to(audit: Audit, output_path: Path | None) -> str:
     """
     base = output_path.parent if output_path is not None else Path.cwd()
     verdict = audit.decision
+    shots = [_screenshot(s, base) for s in audit.screenshots]
+    proven = charts.proofs(audit.findings, [s.name for s in audit.screenshots])  # beside their finding
     template = environment().get_template("report.html.j2")
     return template.render(
         audit=audit,
@@ -203,7 +217,10 @@ def render_to(audit: Audit, output_path: Path | None) -> str:
         failing=audit.failing_by_severity(),
         checklist=checklist(audit.findings),
         sections=_sections(audit),
-        shots=[_screenshot(s, base) for s in audit.screenshots],
+        shots=shots,
+        proofs={cid: [shots[i] for i in indexes] for cid, indexes in proven.items()},
+        shown_beside={i for indexes in proven.values() for i in indexes},
+        section_svg=Markup(charts.section_chart(audit.findings)),  # ElementTree escaped it
         check_svg=terminal_svg(audit.django_check_output) if audit.django_check_output else None,
         trend_svg=_trend(audit),
         Status=Status,
@@ -213,6 +230,9 @@ def render_to(audit: Audit, output_path: Path | None) -> str:
         LABEL=marks.LABEL,
         how_to_sign=how_to_sign,
         grade_line=grade_line,
+        signoff=signoff_block(audit),
+        folded_groups=folded_groups,
+        placeholder_note=placeholder_note(audit),
     )
 
 

@@ -24,12 +24,14 @@ from golive.model import (
     Screenshot,
     Section,
     Severity,
+    Signoff,
     Status,
     Verdict,
     VerdictWord,
 )
 from golive.repeats import merge_repeats
 from golive.reports.controls import json_text
+from golive.signoff import digest_of_dict
 
 #: 2: findings carry ``locations`` (every place, the first is ``location``); a report of
 #: version 1 has one finding per place, merged when it is read back (:func:`from_dict`).
@@ -70,9 +72,11 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
 
 
 def to_dict(audit: Audit) -> dict[str, Any]:
-    """The whole audit as JSON-ready data (``verdict``: :attr:`Audit.decision`)."""
+    """The whole audit as JSON-ready data (``verdict``: :attr:`Audit.decision`;
+    ``audit_sha256``: :func:`golive.signoff.digest_of_dict` of the rest, or the digest the
+    audit was read with)."""
     verdict = audit.decision
-    return {
+    data = {
         "schema_version": SCHEMA_VERSION,
         "golive_version": audit.golive_version,
         "started_at": audit.started_at,
@@ -114,7 +118,10 @@ def to_dict(audit: Audit) -> dict[str, Any]:
         "django_check_output": audit.django_check_output,
         "inputs": dict(audit.inputs),
         "history": dict(audit.history) if audit.history is not None else None,
+        "signoffs": [asdict(s) for s in audit.signoffs],
     }
+    data["audit_sha256"] = audit.sha256 or digest_of_dict(data)  # golive.signoff: what it covers
+    return data
 
 
 def render(audit: Audit) -> str:
@@ -196,6 +203,8 @@ def from_dict(d: dict[str, Any]) -> Audit:
         inputs=d.get("inputs") or {},
         history=d.get("history"),
         verdict=_verdict_from_dict(d),
+        signoffs=tuple(Signoff(**s) for s in d.get("signoffs") or ()),
+        sha256=digest_of_dict(d),  # of the JSON as it was stored, whatever golive reads it now
     )
 
 

@@ -604,4 +604,7 @@ def render(audit: Audit) -> str:
     out += _findings(audit)
     out += _deployment_files(audit)
     out += _extras(audit)
+    from golive.reports.signoff_md import render_lines as signoff_lines
+
+    out += signoff_lines(audit)
     return "\n".join(out).rstrip("\n") + "\n"

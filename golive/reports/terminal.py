@@ -88,9 +88,14 @@ KIND_STYLE = {
 }
 
 
-def _finding(f: Finding, on: str = "") -> Group:
+#: Lines of evidence a finding shows without ``--verbose`` (a gixy server block is longer).
+EVIDENCE_LINES = 3
+
+
+def _finding(f: Finding, on: str = "", *, verbose: bool = False) -> Group:
     """One finding: its mark (:func:`golive.reports.marks.kind_of`), id, severity and title,
-    then its details; a manual one ends with the table that signs it (``on``: its date)."""
+    then its details; a manual one ends with the table that signs it (``on``: its date).
+    Evidence is cut at :data:`EVIDENCE_LINES` lines unless ``verbose``."""
     kind = marks.kind_of(f)
     mark, style = marks.MARK[kind], KIND_STYLE[kind]
     head = Text.assemble(
@@ -108,8 +113,11 @@ def _finding(f: Finding, on: str = "") -> Group:
         detail.append(("subjects", ", ".join(f.subjects)))
     if f.location:
         detail.append(("where", ", ".join(str(loc) for loc in f.locations)))
-    for line in f.evidence:
+    seen = [part for line in f.evidence for part in (line.splitlines() or [""])]
+    for line in seen if verbose else seen[:EVIDENCE_LINES]:
         detail.append(("seen", line))
+    if not verbose and len(seen) > EVIDENCE_LINES:
+        detail.append(("", f"… {len(seen) - EVIDENCE_LINES} more lines of evidence (-v shows them)"))
     if f.reason:
         detail.append(("reason", f.reason))
     if f.attestation:
@@ -174,7 +182,7 @@ def render_console(
             console.print(Text.assemble(("  not audited  ", "bold yellow"), (line, "")), soft_wrap=True)
         for f in items:
             if verbose or f.status in (Status.FAIL, Status.ERROR, Status.MANUAL):
-                console.print(_finding(f, audit.started_at[:10]), soft_wrap=True)
+                console.print(_finding(f, audit.started_at[:10], verbose=verbose), soft_wrap=True)
     console.print(_summary(audit, paths))
 
 
@@ -188,6 +196,10 @@ def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
     table.add_row(
         "verdict", Text.assemble(word, "  ", (clean(verdict.reason), ""), f" (exit {verdict.exit_status})")
     )
+    from golive.provenance import note as placeholder_note
+
+    if placeholder_note(audit):  # what was audited versus what runs (issue 14)
+        table.add_row("placeholders", Text(clean(placeholder_note(audit)), style="yellow"))
     for line in verdict.incomplete:
         table.add_row("could not audit", Text(clean(line), style="magenta"))
     for line in verdict.not_audited:
