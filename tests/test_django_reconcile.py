@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "live"))
 
 import live_servers
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "nginx" / "reconcile"
+NGINX = Path(__file__).resolve().parent / "fixtures" / "nginx"
+FIXTURES = NGINX / "reconcile"
 #: TLS and HSTS left to the proxy, as teams that silence W004/W008 by hand do; cookies insecure.
 PROXY_SETTINGS = """
 SECURE_SSL_REDIRECT = False
@@ -242,4 +243,15 @@ def test_traefik_hsts_middleware_on_the_router_settles_w004(tmp_path: Path) -> N
     assert w004.reason == (
         "satisfied at the proxy: Traefik sends Strict-Transport-Security with max-age of at least"
         " 31536000 on every router to Django"
+    )
+
+
+def test_a_plain_http_server_that_refuses_every_request_settles_w008(project: Path) -> None:
+    refuses = NGINX / "GL760" / "quiet.conf"  # listen 80 default_server; return 444; + a TLS server
+    audit = audit_project(project, nginx=(refuses,))
+    w008 = only(audit, "security.W008")
+    assert w008.status is Status.PASS
+    assert w008.evidence[1:] == (
+        f"server _ at {refuses}:1 (*:80): return 444; at {refuses}:4 (plain http is refused: it never"
+        " reaches Django)",
     )
