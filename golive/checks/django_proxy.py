@@ -9,10 +9,11 @@ finding keeps Django's id and text and passes with the evidence and the reason
 
 What proves it:
 
-- **W008**: every plain-http nginx server (a ``listen`` without ``ssl``) answers every request
-  with a redirect to an ``https://`` URL (``return 301 https://...`` or ``rewrite ... https://``
-  at server level, or in the location ``/`` picks with nothing passed to the app) or
-  rejects it (``return 444``): https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#return;
+- **W008**: every plain-http nginx server (a ``listen`` without ``ssl``) refuses every
+  request (``return 444``: plain http never reaches Django) or answers it with a redirect to
+  an ``https://`` URL (``return 301 https://...`` or ``rewrite ... https://``
+  at server level, or in the location ``/`` picks with nothing passed to the app):
+  https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#return;
   or the live site's plain-http home answering with a 3xx to https.
 - **W004**: every https nginx server sends ``Strict-Transport-Security`` with ``max-age`` of
   at least a year (:data:`ONE_YEAR`, what Django's checklist aims for and hstspreload.org
@@ -174,6 +175,13 @@ def _nginx_redirect(nginx: NginxFacts) -> _Verdict:
             location = location or node.location
             continue
         if rejects_all(server):
+            refused = server[-1].first("return") or server[-1].first("ssl_reject_handshake")
+            shown = f"{refused.evidence()} " if refused is not None else ""
+            proof.append(
+                f"{_label(server)} ({', '.join(plain)}): {shown}"
+                "(plain http is refused: it never reaches Django)"
+            )
+            location = location or (refused.location if refused is not None else server[-1].location)
             continue
         unknown = unknown_reason(server, "whether plain HTTP is redirected")
         if unknown:
