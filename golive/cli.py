@@ -141,6 +141,11 @@ PATH = click.Path(path_type=Path)
 @click.option("--admin-path", help="Where the admin lives on the live site.")
 @click.option("--no-screenshots", is_flag=True, help="Do not take screenshots of the live site.")
 @click.option("--no-git", is_flag=True, help="Do not scan the git history for secrets.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="No call to PyPI or OSV: shipped tables and cached answers only (the report says so).",
+)
 @click.option("--since", help="Scan git history since this date or revision only.")
 @click.option("--host/--no-host", default=None, help="Audit this machine as the server (default: auto).")
 @click.option("--history", type=PATH, help="History database (default .golive/history.sqlite).")
@@ -175,6 +180,7 @@ def audit(
     admin_path: str | None,
     no_screenshots: bool,
     no_git: bool,
+    offline: bool,
     since: str | None,
     host: bool | None,
     history: Path | None,
@@ -210,6 +216,7 @@ def audit(
         admin_path=admin_path,
         screenshots=not no_screenshots,
         no_git=no_git,
+        offline=offline,
         since=since,
         host=host,
         history=history,

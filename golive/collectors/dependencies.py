@@ -20,6 +20,15 @@ It gathers, judging nothing:
   as not checked, and a service that answered for no package at all (or crashed) makes
   the audit ``unavailable`` with that reason.
 
+Network: unless ``--offline``, this is the one collector that calls out on every audit
+(the live site aside): PyPI's project JSON (when its disk cache is older than
+``releases_cache_hours``) and, through pip-audit, the PyPI or OSV vulnerability service
+(when golive's pip-audit cache has no recent answer for the same pins). The calls made are
+listed in the report (``DependencyFacts.network``). ``--offline`` makes none: the latest
+releases come from an earlier PyPI answer cached on disk, whatever its age, else from the
+shipped table; vulnerabilities only from golive's cache of earlier pip-audit answers (else
+the audit says pip-audit was unavailable, and why).
+
 Configuration (``[tool.golive.dependencies]``): ``audit = false`` switches pip-audit
 off; ``service`` (``pypi`` or ``osv``), ``osv_url`` (an OSV mirror), ``timeout``
 (seconds, default 120) and ``cache_minutes`` (default 60; pip-audit results are kept
@@ -55,9 +64,19 @@ from golive.registry import Facts, FactsBase
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
 
-#: The runtime probe's script: ``python -I probe_script.py --packages`` lists the installed
-#: distributions as the probe does (:func:`golive.collectors.probe_script.installed_packages`).
-_PROBE_SCRIPT = Path(__file__).with_name("probe_script.py")
+_LIST_SCRIPT = r"""
+import json, importlib.metadata as md
+out = []
+for d in md.distributions():
+    name = d.metadata["Name"]
+    if name:
+        try:
+            direct = json.loads(d.read_text("direct_url.json") or "null")
+        except ValueError:
+            direct = None
+        out.append([name, d.version, direct])
+print(json.dumps({"packages": out}))
+"""
 
 
 def canonical(name: str) -> str:
@@ -228,7 +247,7 @@ def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) ->
     try:  # in a process group golive kills when done (golive.processes): anything the
         # interpreter leaves running (a wrapper's background job) costs no time
         done = processes.run(
-            [python, "-I", str(_PROBE_SCRIPT), "--packages"],
+            [python, "-I", "-c", _LIST_SCRIPT],
             timeout=timeout,
             env={k: v for k, v in env.items() if k not in ("PYTHONSTARTUP", "PYTHONPATH")},
         )
@@ -512,7 +531,8 @@ def collect(ctx: AuditContext, facts: Facts | None = None) -> DependencyFacts:
                 "https://api.osv.dev" if audit.service == "osv" else "https://pypi.org"
             )
             network.append(
-                f"pip-audit queried the {audit.service} vulnerability service ({where}), {audit.queried} run(s)"
+                f"pip-audit queried the {audit.service} vulnerability service ({where}),"
+                f" {audit.queried} run(s)"
             )
         if env_error and audit.unavailable is None and not environment:
             audit = AuditResult(unavailable=env_error)
