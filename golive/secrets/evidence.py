@@ -169,6 +169,13 @@ ACRONYMS = frozenset(
     btn svc tmp mgmt cnt num rgb xhr dom npm pypi gpg pgp crsf csrf xsrf xss
     """.split()  # noqa: SIM905
 )
+#: Upper-case humps that read as words inside a camel-case name (``XMLHttpRequest``,
+#: ``parseJSONResponse``): known acronyms only, so that ``TilEZHMYlc`` is not a name.
+CAMEL_ACRONYMS = ACRONYMS | frozenset(
+    """
+    api url uri uuid json yaml io ui os pdf aws gcp oauth cors rest utc gmt ip udp tcp ok id
+    """.split()  # noqa: SIM905
+)
 
 
 #: Letter pairs that make up 99.5 % of the pairs in the words (3+ letters) of the identifiers
@@ -192,8 +199,10 @@ COMMON_BIGRAMS = frozenset(
 )
 
 
-def _wordlike(part: str) -> bool:
-    """True for a part that reads as a word (``stats``, ``Strategy``, ``oauth2``, ``SMTP``)."""
+def _wordlike(part: str, humped: bool = False) -> bool:
+    """True for a part that reads as a word (``stats``, ``Strategy``, ``oauth2``, ``SMTP``);
+    ``humped`` when it is one hump of a camel-case chunk (then it needs its vowels: only a
+    lower-case word such as ``string`` may have one vowel in six letters)."""
     if part.isdigit():
         return len(part) <= 4
     m = _ALPHA_DIGITS.match(part)
@@ -209,7 +218,7 @@ def _wordlike(part: str) -> bool:
         return vowels > 0
     odd = sum(1 for a, b in itertools.pairwise(lower) if a + b not in COMMON_BIGRAMS)
     ratio = vowels / len(part)  # "string" has one vowel in six letters, all of them common pairs
-    plausible = 0.2 <= ratio <= 0.75 or (vowels and ratio < 0.2 and odd == 0)
+    plausible = 0.2 <= ratio <= 0.75 or (vowels and ratio < 0.2 and odd == 0 and not humped)
     return bool(plausible) and not _CONSONANT_RUN.search(lower) and odd <= len(part) // 8
 
 
@@ -227,9 +236,17 @@ def is_words(value: str) -> bool:
         return False
     for chunk in chunks:
         parts = [p for p in _CAMEL.split(chunk) if p]
+        humped = len(parts) > 1
         if any(len(p) == 1 and p.isalpha() for p in parts[1:]):
             return False
-        if not all(_wordlike(p) for p in parts):
+        letters = [p for p in parts if p.isalpha()]
+        if len(letters) >= 3 and sum(map(len, letters)) / len(letters) < 3:
+            return False  # aBcDeF, arIdYOTem: humps too short for words
+        if humped and any(len(p) > 1 and p.isupper() and p.lower() not in CAMEL_ACRONYMS for p in parts):
+            return False  # an upper-case hump is a known acronym (XMLHttp), not OJyDNALDSPOK
+        if len(parts) >= 3 and len(parts[0]) == 1:
+            return False  # aToken is a name, gBbccePikdLpya is not
+        if not all(_wordlike(p, humped) for p in parts):
             return False
     return True
 

@@ -102,7 +102,6 @@ PLACEHOLDER_MARKERS = (
     "_here",
     "demo_key",
     "demo-key",
-    "xxx",
     "****",
     "...",
     "…",
@@ -166,6 +165,9 @@ PLACEHOLDER_VALUES = frozenset(
     }
 )
 _REPEATED = re.compile(r"^(.)\1*$")
+#: ``xxx`` as a word of the value (``sk_live_xxx``, ``API-XXX-KEY``), not three x's inside a
+#: random string (``...gbXxxGh...``: one random value in 1,500).
+_XXX = re.compile(r"(?:^|[^A-Za-z0-9])[xX]{3,}(?:[^A-Za-z0-9]|$)")
 _STRIPE_MODE = re.compile(r"^([sr]k)_live_")
 _ANGLE = re.compile(r"^<[^<>]+>$|^\[[^\[\]]+\]$|^\{[^{}]+\}$")
 
@@ -189,6 +191,8 @@ def placeholder_reason(value: str) -> str:
         return "one repeated character"
     if _ANGLE.match(value.strip()):
         return "template marker"
+    if _XXX.search(value):
+        return "placeholder text 'xxx'"
     for marker in PLACEHOLDER_MARKERS:
         if marker in lower:
             return f"placeholder text {marker!r}"
