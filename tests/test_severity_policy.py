@@ -255,3 +255,16 @@ def test_warnings_about_absent_build_artefacts_are_low(tmp_path: Path) -> None:
             "a build artefact absent from a source checkout: built at image build time? then run"
             " the audit on the built tree (the image, or the directory the build writes)"
         ), cid
+
+
+def test_the_nginx_tls_findings_name_the_profile_they_refer_to() -> None:
+    [weak] = nginx_run("GL760", NGINX / "GL760" / "fires.conf")
+    assert (
+        weak.evidence[-1]
+        == "judged by Mozilla server-side TLS, intermediate profile (tls_profile in [tool.golive])"
+    )
+    missing = nginx_run("GL713", NGINX / "GL713" / "fires.conf")
+    assert missing
+    assert {f.evidence[-1] for f in missing} == {
+        "judged by Mozilla server-side TLS, intermediate profile (tls_profile in [tool.golive])"
+    }
