@@ -64,19 +64,9 @@ from golive.registry import Facts, FactsBase
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
 
-_LIST_SCRIPT = r"""
-import json, importlib.metadata as md
-out = []
-for d in md.distributions():
-    name = d.metadata["Name"]
-    if name:
-        try:
-            direct = json.loads(d.read_text("direct_url.json") or "null")
-        except ValueError:
-            direct = None
-        out.append([name, d.version, direct])
-print(json.dumps({"packages": out}))
-"""
+#: The runtime probe's script: ``python -I probe_script.py --packages`` lists the installed
+#: distributions as the probe does (:func:`golive.collectors.probe_script.installed_packages`).
+_PROBE_SCRIPT = Path(__file__).with_name("probe_script.py")
 
 
 def canonical(name: str) -> str:
@@ -247,7 +237,7 @@ def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) ->
     try:  # in a process group golive kills when done (golive.processes): anything the
         # interpreter leaves running (a wrapper's background job) costs no time
         done = processes.run(
-            [python, "-I", "-c", _LIST_SCRIPT],
+            [python, "-I", str(_PROBE_SCRIPT), "--packages"],
             timeout=timeout,
             env={k: v for k, v in env.items() if k not in ("PYTHONSTARTUP", "PYTHONPATH")},
         )
