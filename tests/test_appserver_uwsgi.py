@@ -279,6 +279,15 @@ FIRES: dict[str, tuple[tuple[str, ...], Location, tuple[str, ...]]] = {
             " (chdir)",
         ),
     ),
+    "GL656": (
+        ("SECURE_PROXY_SSL_HEADER", "http-socket"),
+        Location(path=INI, line=10),
+        (
+            "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')",
+            "http-socket = 0.0.0.0:8000 (deploy/uwsgi.ini:10): clients reach uWSGI without a proxy to strip"
+            " the header",
+        ),
+    ),
     "GL655": (
         ("disable-logging",),
         Location(path=INI, line=17),

@@ -6,7 +6,7 @@ was set. What every application server shares (bind on every interface behind a 
 nginx, reload on code changes, workers, nginx's upstream, per-process caches) is judged by
 :mod:`golive.checks.appserver_config` (GL611–GL632) for uWSGI too; signals, sockets left
 behind, hooks, static files and the proxy in front are in
-:mod:`golive.checks.appserver_uwsgi_deploy` (GL649–GL655). Rules cite uWSGI's
+:mod:`golive.checks.appserver_uwsgi_deploy` (GL649–GL656). Rules cite uWSGI's
 documentation: "Things to know" (https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html)
 and the options reference (https://uwsgi-docs.readthedocs.io/en/latest/Options.html).
 """

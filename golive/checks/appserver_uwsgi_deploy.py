@@ -1,5 +1,5 @@
 """uWSGI as deployed: signals, sockets left behind, hooks, static files, and nginx in front
-(checklist section 6, ids GL649–GL655).
+(checklist section 6, ids GL649–GL656).
 
 The facts come from golive's own reader of uWSGI's formats
 (:mod:`golive.collectors.appservers.uwsgi`); the rest of uWSGI's rules are in
@@ -278,3 +278,42 @@ def no_request_log(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 location=_where(instance, option),
                 evidence=[option.text if option is not None else "disable-logging"],
             )
+
+
+@check(
+    "GL656",
+    title="Django trusts X-Forwarded-Proto while uWSGI answers HTTP on every interface of a host",
+    severity=Severity.HIGH,
+    needs=(UwsgiFacts, RuntimeFacts),
+    reference="https://docs.djangoproject.com/en/stable/ref/settings/#secure-proxy-ssl-header",
+    remediation="""
+    Let only the proxy reach uWSGI (`http-socket = 127.0.0.1:8000`, or `socket` with
+    `uwsgi_pass`), and have the proxy set the header itself.
+    """,
+)
+def forwarded_proto_direct(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+    """Django's SECURE_PROXY_SSL_HEADER: "Make sure ALL of the following are true before
+    setting this ... Your Django app is behind a proxy. Your proxy strips the X-Forwarded-Proto
+    header from all incoming requests." A uWSGI ``http``/``http-socket`` listener on every
+    interface of a host is reached without the proxy: any client sends ``X-Forwarded-Proto:
+    https`` and Django treats the plain-HTTP request as secure (``request.is_secure()``,
+    secure cookies sent over HTTP, SECURE_SSL_REDIRECT skipped). Instances in a container are
+    reached through the container network and are not judged here.
+    """
+    header = facts[RuntimeFacts].setting("SECURE_PROXY_SSL_HEADER")
+    if not isinstance(header, (list, tuple)) or not header or not isinstance(header[0], str):
+        return
+    for instance in _instances(facts):
+        if instance.container:
+            continue
+        for listener in instance.listeners:
+            ep = listener.endpoint
+            if listener.protocol in ("http", "http-socket") and ep.kind == "tcp" and not ep.is_local:
+                yield spec.fail(
+                    subjects=["SECURE_PROXY_SSL_HEADER", listener.option.name],
+                    location=_where(instance, listener.option),
+                    evidence=[
+                        f"SECURE_PROXY_SSL_HEADER = {tuple(header)!r}",
+                        f"{listener.option.text}: clients reach uWSGI without a proxy to strip the header",
+                    ],
+                )
