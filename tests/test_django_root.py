@@ -292,3 +292,39 @@ def test_a_settings_error_in_src_is_located_from_the_repository_root(tmp_path: P
     runtime = next(c for c in audit.collectors if c.name == "runtime")
     assert runtime.status == "error"
     assert "RuntimeError: boom (src/site_conf/settings/production.py:2)" in runtime.reason
+
+
+def test_a_wsgi_py_whose_settings_do_not_resolve_from_the_root_does_not_make_it_the_root(
+    tmp_path: Path,
+) -> None:
+    # a sandbox/ folder holding manage.py, wsgi.py and settings.py side by side, the entry
+    # points defaulting to the bare module "settings": it resolves from sandbox/, not the root
+    write_project(
+        tmp_path,
+        {
+            "setup.py": "",
+            "shopapp/__init__.py": "",
+            "demo/__init__.py": "",
+            "demo/manage.py": MANAGE.format(module="settings"),
+            "demo/wsgi.py": MANAGE.format(module="settings"),
+            "demo/settings.py": "SECRET_KEY = 'x'\n",
+        },
+    )
+    root = find_django_root(tmp_path)
+    assert (root.rel, root.reason) == (
+        "demo",
+        "demo/manage.py: the shallowest manage.py below the repository root",
+    )
+
+
+def test_a_wsgi_py_whose_settings_resolve_from_the_root_still_makes_it_the_root(tmp_path: Path) -> None:
+    write_project(
+        tmp_path,
+        {
+            "mysite/__init__.py": "",
+            "mysite/wsgi.py": MANAGE.format(module="mysite.settings"),
+            "mysite/settings.py": "",
+        },
+    )
+    root = find_django_root(tmp_path)
+    assert (root.rel, root.reason) == (".", "mysite/wsgi.py in the project directory")
