@@ -13,7 +13,9 @@ root. Rules, first that applies:
    line is);
 2. ``[tool.golive] django_root`` (relative to the repository root);
 3. the repository root itself, when it holds ``manage.py``, or a package whose ``wsgi.py``
-   or ``asgi.py`` sets a ``DJANGO_SETTINGS_MODULE`` default, or the settings module given
+   or ``asgi.py`` sets a ``DJANGO_SETTINGS_MODULE`` default that resolves from the root
+   (``mysite.settings`` with ``mysite/settings.py``; a ``sandbox/wsgi.py`` defaulting to
+   ``settings`` beside it is imported from ``sandbox/``, rule 4), or the settings module given
    with ``--settings`` / ``[tool.golive] settings``: projects laid out as
    ``django-admin startproject`` makes them are audited exactly as before;
 4. the folder of a ``manage.py`` below the root (at most :data:`MAX_DEPTH` folders deep),
@@ -94,7 +96,10 @@ def _root_is_django(repo: Path, settings: str | None) -> str | None:
         return f"the settings module {settings} is under the project directory"
     for pattern in ("*/wsgi.py", "*/asgi.py"):
         for path in sorted(repo.glob(pattern)):
-            if _setdefault_value(path):
+            default = _setdefault_value(path)
+            # the default must import from the root: a sandbox/wsgi.py defaulting to the bare
+            # "settings" beside it is imported from sandbox/ (its manage.py's folder), not from here
+            if default and module_file(repo, default) is not None:
                 return f"{_rel(path, repo)} in the project directory"
     return None
 
