@@ -200,7 +200,8 @@ def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
 
     if placeholder_note(audit):  # what was audited versus what runs (issue 14)
         table.add_row("placeholders", Text(clean(placeholder_note(audit)), style="yellow"))
-    for line in verdict.incomplete:
+    said = verdict.word is VerdictWord.INCOMPLETE and len(verdict.incomplete) == 1  # the reason names it
+    for line in () if said else verdict.incomplete:
         table.add_row("could not audit", Text(clean(line), style="magenta"))
     for line in verdict.not_audited:
         table.add_row("not audited", Text(clean(line), style="dim"))
