@@ -5,7 +5,9 @@ status ``error`` or an ``error`` finding with its reason, and the run goes on; s
 collector that overruns its time budget (:func:`collector_budget`), which costs that
 collector only. Filtering
 (``--select``/``--ignore``), silencing (``SILENCED_SYSTEM_CHECKS``, for Django's ids and
-golive's alike), attestations and the exit status live here, not in the CLI.
+golive's alike), attestations and the exit status live here, not in the CLI; so does the
+verdict (GO, GO WITH CONDITIONS, NO-GO, INCOMPLETE), decided once when the audit is made by
+the pure rules of :func:`golive.verdict.decide` and carried by :attr:`Audit.verdict`.
 """
 
 from __future__ import annotations
