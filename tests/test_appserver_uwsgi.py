@@ -501,3 +501,21 @@ def test_an_optional_override_leaves_nothing_unknown(tmp_path: Path) -> None:
     assert [(f.status, f.location) for f in run("GL643", facts)] == [
         (Status.FAIL, Location(path="etc/uwsgi.ini"))
     ]
+
+
+def test_two_commands_loading_one_file_give_one_finding(tmp_path: Path) -> None:
+    """A linkding-like image (written for this test): bootstrap.sh runs uwsgi uwsgi.ini, and a
+    supervisord program can run the same file: one finding per option, at the file."""
+    (tmp_path / "uwsgi.ini").write_text("[uwsgi]\nmodule = shop.wsgi\nprocesses = 2\n")
+    (tmp_path / "bootstrap.sh").write_text("#!/bin/bash\nexec uwsgi --http $HOST:$PORT uwsgi.ini\n")
+    (tmp_path / "supervisord-all.conf").write_text(
+        "[program:uwsgi]\ncommand=/bin/bash -c 'uwsgi --http ${HOST:-[::]}:${PORT:-9090} uwsgi.ini'\n"
+    )
+    (tmp_path / "Dockerfile").write_text(
+        'FROM python:3.12\nWORKDIR /etc/shop\nCOPY . .\nCMD ["./bootstrap.sh"]\n'
+    )
+    facts = Facts({UwsgiFacts: uwsgi_collector.collect(context(tmp_path))}, context=context(tmp_path))
+    assert len({i.found for i in facts[UwsgiFacts].instances}) == 2
+    assert [(f.status, f.location, f.evidence) for f in run("GL642", facts)] == [
+        (Status.FAIL, Location(path="uwsgi.ini"), ("master is not set (uwsgi.ini)",))
+    ]

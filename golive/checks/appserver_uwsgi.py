@@ -13,7 +13,8 @@ and the options reference (https://uwsgi-docs.readthedocs.io/en/latest/Options.h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 from golive.collectors.project import ProjectFacts
 from golive.facts.appservers import OPTIONAL, UwsgiFacts, UwsgiInstance, UwsgiOption
@@ -42,6 +43,24 @@ NEEDS_MASTER = (
     "cheaper",
     "idle",
 )
+
+
+def _unique(
+    func: Callable[[Facts, CheckSpec], Iterator[Finding]],
+) -> Callable[[Facts, CheckSpec], Iterator[Finding]]:
+    """A check that yields each finding once: two instances that read the same file (a start
+    script and a supervisord program both running ``uwsgi uwsgi.ini``) give one finding there."""
+
+    @functools.wraps(func)
+    def wrapper(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+        seen: set[tuple[object, ...]] = set()
+        for finding in func(facts, spec):
+            key = (finding.status, finding.subjects, finding.location, finding.evidence, finding.reason)
+            if key not in seen:
+                seen.add(key)
+                yield finding
+
+    return wrapper
 
 
 def _instances(facts: Facts) -> tuple[UwsgiInstance, ...]:
@@ -95,6 +114,7 @@ def _unset(instance: UwsgiInstance, name: str) -> str:
     with `uwsgi_pass`); facing clients yourself, use uWSGI's router: `http = :80`.
     """,
 )
+@_unique
 def http_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "The http and http-socket options are entirely different
     beasts. The first one spawns an additional process forwarding requests to a series of
@@ -131,6 +151,7 @@ def http_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         chmod-socket = 660
     """,
 )
+@_unique
 def uwsgi_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "Obviously, never expose a socket speaking the uwsgi protocol
     to the public network unless you know what you are doing. That channel allows for dynamic
@@ -163,6 +184,7 @@ def uwsgi_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#master",
     remediation="master = true",
 )
+@_unique
 def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``master`` option "enable master process": the process that respawns workers
     that die, kills those harakiri finds stuck, recycles them (``max-requests``) and reloads
@@ -192,6 +214,7 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#harakiri",
     remediation="harakiri = 30  ; seconds; long jobs belong in a task queue",
 )
+@_unique
 def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``harakiri``: "set harakiri timeout": a worker busy with one request for longer
     is killed and respawned. uWSGI has no request timeout by default, so a hung request (a dead
@@ -221,6 +244,7 @@ def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#max-requests",
     remediation="max-requests = 1000\nmax-requests-delta = 100",
 )
+@_unique
 def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``max-requests``: "reload workers after the specified amount of managed
     requests", the usual guard against memory that leaks a little per request (gunicorn's
@@ -247,6 +271,7 @@ def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=THINGS,
     remediation="enable-threads = true",
 )
+@_unique
 def threads_disabled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "By default the Python plugin does not initialize the GIL.
     This means your app-generated threads will not run. If you need threads, remember to
@@ -282,6 +307,7 @@ def threads_disabled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=THINGS,
     remediation="buffer-size = 32768",
 )
+@_unique
 def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "By default uWSGI allocates a very small buffer (4096 bytes)
     for the headers of each request. If you start receiving "invalid request block size" in
@@ -314,6 +340,7 @@ def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#uid",
     remediation="uid = app\ngid = app  ; an unprivileged account",
 )
+@_unique
 def runs_as_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``uid``/``gid``: "setuid to the specified user/uid", "setgid to the specified
     group/gid". Set to root, every request is served with full control of the machine
@@ -337,6 +364,7 @@ def runs_as_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#chmod-socket",
     remediation="chmod-socket = 660  ; and put nginx's user in the socket's group (chown-socket)",
 )
+@_unique
 def socket_mode(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``chmod-socket``: "chmod-socket" (without a value: 666). A socket every local
     account can write lets any of them talk the uwsgi protocol to the application, bypass

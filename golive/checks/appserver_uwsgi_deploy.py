@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from golive.checks.appserver_uwsgi import OPTIONS, THINGS, _fail, _instances, _unset, _where
+from golive.checks.appserver_uwsgi import OPTIONS, THINGS, _fail, _instances, _unique, _unset, _where
 from golive.collectors.nginx import NginxFacts
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import effective, from_client, pass_targets
@@ -31,6 +31,7 @@ from golive.registry import CheckSpec, Facts, check
     reference=THINGS,
     remediation="die-on-term = true",
 )
+@_unique
 def die_on_term(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "Till uWSGI 2.1, by default, sending the SIGTERM signal to
     uWSGI means "brutally reload the stack" while the convention is to shut an application
@@ -60,6 +61,7 @@ def die_on_term(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#vacuum",
     remediation="vacuum = true",
 )
+@_unique
 def vacuum(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``vacuum``: "try to remove all of the generated file/sockets". Without it a
     stale unix socket stays after a stop, and nginx answers 502 instead of a clear error until
@@ -89,6 +91,7 @@ def vacuum(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     one-off container), not in a uWSGI hook.
     """,
 )
+@_unique
 def migrate_hook(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's hooks ("hook-pre-app", "exec-pre-app", "exec-asap"...) run "at each phase of
     uWSGI's startup": on every start and restart of every instance. ``manage.py migrate`` run
@@ -117,6 +120,7 @@ def migrate_hook(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference="https://uwsgi-docs.readthedocs.io/en/latest/StaticFiles.html",
     remediation="static-map = /static=/srv/app/staticfiles  ; STATIC_ROOT, filled by collectstatic",
 )
+@_unique
 def static_map_source(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's static-file serving maps a URL prefix to a folder and sends any file under it
     ("static-map = /images=/var/www/img"). Mapped onto the project's own folder (its chdir,
@@ -172,6 +176,7 @@ def _source_folder(folder: str, chdir: str | None, project: Path | None) -> str:
         socket = /run/app/uwsgi.sock              ; uwsgi.ini
     """,
 )
+@_unique
 def protocol_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's nginx guide: "uwsgi_pass ... the uwsgi protocol" to a ``socket``, while
     ``proxy_pass`` speaks HTTP and needs ``http-socket`` (or the ``http`` router). Crossed,
@@ -222,6 +227,7 @@ def _speaks(protocol: str) -> str:
         uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;
     """,
 )
+@_unique
 def forwarded_proto(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Django's SECURE_PROXY_SSL_HEADER: "Make sure ALL of the following are true before
     setting this ... Your proxy strips the X-Forwarded-Proto header from all incoming requests".
@@ -264,6 +270,7 @@ def forwarded_proto(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#disable-logging",
     remediation="Remove `disable-logging`: keep uWSGI's request log (`logto`, or stdout under systemd).",
 )
+@_unique
 def no_request_log(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``disable-logging``: "disable request logging". Without a request log there is
     no record of who asked for what when an incident is investigated, as gunicorn's
@@ -291,6 +298,7 @@ def no_request_log(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     `uwsgi_pass`), and have the proxy set the header itself.
     """,
 )
+@_unique
 def forwarded_proto_direct(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Django's SECURE_PROXY_SSL_HEADER: "Make sure ALL of the following are true before
     setting this ... Your Django app is behind a proxy. Your proxy strips the X-Forwarded-Proto
