@@ -174,3 +174,80 @@ def test_other_fallback_forms(tmp_path: Path, line: str, reason: str) -> None:
     assert literal.location == Location(path=BASE, line=BASE_LINE)
     [why] = reasons
     assert why.endswith(reason)
+
+
+@pytest.mark.covers("GL107", "pass")
+@pytest.mark.parametrize(
+    "override",
+    [
+        pytest.param(
+            "try:\n"
+            '    with open(os.path.join(BASE_DIR, "data", "secretkey.txt")) as f:\n'
+            "        SECRET_KEY = f.read().strip()\n"
+            "except Exception:\n"
+            "    SECRET_KEY = get_random_secret_key()\n",
+            id="try-file-except-generate",
+        ),
+        pytest.param(
+            'if os.environ.get("KEY_FILE"):\n'
+            '    SECRET_KEY = open(os.environ["KEY_FILE"]).read()\n'
+            "else:\n"
+            '    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
+            id="if-else",
+        ),
+        pytest.param(
+            "try:\n"
+            '    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'
+            "except KeyError:\n"
+            '    raise RuntimeError("DJANGO_SECRET_KEY is required")\n',
+            id="try-except-raise",
+        ),
+    ],
+)
+def test_an_override_on_every_branch_makes_the_literal_unreachable(tmp_path: Path, override: str) -> None:
+    # every branch of the if/else (every handler of the try) assigns SECRET_KEY or stops the
+    # import: the override is unconditional, base.py's literal can never be what loads
+    head = "from django.core.management.utils import get_random_secret_key\n"
+    root = build_project(tmp_path / "proj", head + override, base=LITERAL_BASE)
+    audit = _audit(root)
+    assert outcome(audit, "GL107") == [Status.PASS]
+    source = collect(resolve(AuditOptions(project_dir=root, settings="site_conf.settings.production")))
+    assert reachable_literal(source.history("SECRET_KEY")) is None
+
+
+def test_a_try_whose_handler_does_not_assign_stays_conditional(tmp_path: Path) -> None:
+    override = (
+        'try:\n    SECRET_KEY = open("/run/secrets/key").read()\n'
+        'except KeyError:\n    SECRET_KEY = os.environ["K2"]\n'
+        "except OSError:\n    pass\n"
+    )
+    root = build_project(tmp_path / "proj", override, base=LITERAL_BASE)
+    source = collect(resolve(AuditOptions(project_dir=root, settings="site_conf.settings.production")))
+    found = reachable_literal(source.history("SECRET_KEY"))
+    assert found is not None
+    assert found[0].location == Location(path=BASE, line=BASE_LINE)
+
+
+@pytest.mark.covers("GL107", "fail")
+def test_one_literal_reached_two_ways_is_one_finding(tmp_path: Path) -> None:
+    # the audited production chain overrides the key only under an if, and wsgi.py defaults
+    # to dev.py, which keeps base.py's literal: one literal, one location, one finding
+    root = build_project(
+        tmp_path / "proj",
+        'if "DJANGO_SECRET_KEY" in os.environ:\n    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
+        base=LITERAL_BASE,
+        files={DEV: "from .base import *  # noqa\nDEBUG = True\n", WSGI: WSGI_DEV, "manage.py": MANAGE_DEV},
+    )
+    audit = _audit(root)
+    [f] = failing(audit, "GL107")
+    assert f.location == Location(path=BASE, line=BASE_LINE)
+    assert f.subjects == ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    assert f.evidence[0] == (
+        "site_conf/settings/production.py:3 reads SECRET_KEY from DJANGO_SECRET_KEY"
+        " only under a condition (if/try): otherwise the earlier SECRET_KEY stays"
+    )
+    assert f.evidence[-1] == (
+        f"{WSGI}:3 defaults DJANGO_SETTINGS_MODULE to site_conf.settings.dev,"
+        " not the audited site_conf.settings.production"
+    )
+    assert sum(e.startswith(f"SECRET_KEY at {BASE}:{BASE_LINE} is a literal") for e in f.evidence) == 1
