@@ -40,6 +40,11 @@ class Profile:
         """``Mozilla server-side TLS, intermediate profile`` (the start of an evidence line)."""
         return f"Mozilla server-side TLS, {self.name} profile"
 
+    @property
+    def judged(self) -> str:
+        """The evidence line naming the profile a finding refers to."""
+        return f"judged by {self.label} (tls_profile in [tool.golive])"
+
 
 PROFILES = {
     "modern": Profile("modern", ("TLSv1.3",), False, "ssl_protocols TLSv1.3;"),

@@ -313,6 +313,7 @@ def _gixy_finding(spec: CheckSpec, result: GixyResult, facts: Facts) -> Finding 
             variant.title,
             variant.remediation,
         )
+        evidence.append(profile(facts).judged)
     elif result.plugin == "resolver_external" and not _resolves_at_run_time(facts[NginxFacts]):
         severity = min(severity, Severity.LOW)
         evidence.append(_OCSP_ONLY)

@@ -33,6 +33,7 @@ from golive.checks._nginx import (
     runtime_of,
     url_path,
 )
+from golive.checks._tls import profile
 from golive.collectors.nginx import NginxFacts
 from golive.collectors.servers_nginx import (
     Chain,
@@ -502,8 +503,13 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     while its default server kept nginx's default, GL817). A site file a Compose service
     runs in the official nginx image (1.23.4 or later, or a floating tag) inherits that
     image's nginx.conf, which sets none: nginx's own default, TLSv1.2 TLSv1.3, applies.
+    Judged by Mozilla's server-side TLS guidelines (:mod:`golive.checks._tls`): under the
+    "old" profile (``tls_profile``), which allows TLSv1 and TLSv1.1, the rule does not apply.
     """
     nginx = facts[NginxFacts]
+    prof = profile(facts)
+    if "TLSv1" in prof.protocols:  # Mozilla's "old" profile allows what nginx's default enables
+        return
     defaults: dict[int, str] = {}  # id(server node) → the TLS socket it is the default server of
     for key, (default, _, _) in default_servers(nginx, ssl_only=True).items():
         defaults.setdefault(id(default[-1]), key)
@@ -534,7 +540,10 @@ def tls_protocols(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             internal_reason(nginx, server),
             subjects=["ssl_protocols"],
             location=node.location,
-            evidence=[f"{_server_label(server)} listens with ssl and sets no ssl_protocols: {source}"],
+            evidence=[
+                f"{_server_label(server)} listens with ssl and sets no ssl_protocols: {source}",
+                prof.judged,
+            ],
         )
 
 
