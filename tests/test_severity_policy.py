@@ -268,3 +268,15 @@ def test_the_nginx_tls_findings_name_the_profile_they_refer_to() -> None:
     assert {f.evidence[-1] for f in missing} == {
         "judged by Mozilla server-side TLS, intermediate profile (tls_profile in [tool.golive])"
     }
+
+
+def test_an_unknown_tls_profile_is_a_configuration_error(tmp_path: Path) -> None:
+    from golive.config import ConfigError, load_config
+
+    (tmp_path / "pyproject.toml").write_text('[tool.golive]\ntls_profile = "strict"\n')
+    with pytest.raises(ConfigError) as exc:
+        load_config(tmp_path)
+    assert str(exc.value) == (
+        "pyproject.toml: [tool.golive] tls_profile must be modern, intermediate or old"
+        " (Mozilla's server-side TLS profiles)"
+    )
