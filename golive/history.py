@@ -25,7 +25,8 @@ check errored, the settings did not load, a file did not parse) gets **no grade*
 (``--no-runtime``): its errored and skipped checks cannot raise a score, and no such audit
 can rank above a complete one. Inputs simply not given (no ``--url``, not on the server)
 neither lower nor raise it: the grade is for what was audited, and the share of checks that
-ran (:attr:`Grade.coverage`) is shown beside it. Audits stored before this formula keep the grade they were stored with.
+ran (:attr:`Grade.coverage`) is shown beside it. Audits stored before this formula keep the
+grade they were stored with.
 """
 
 from __future__ import annotations
