@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from golive.collectors.source import Assignment, EntryChain, SourceFacts
-from golive.model import Finding, Severity
+from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
 
@@ -37,7 +37,7 @@ def _soft(a: Assignment) -> str:
     )
     if a.kind == "env" and a.fallback == "SECRET_KEY":
         return f"{where} and falls back to the earlier SECRET_KEY when it is unset"
-    if a.conditional:
+    if a.conditional and not a.every_branch:
         return f"{where} only under a condition (if/try): otherwise the earlier SECRET_KEY stays"
     return ""
 
@@ -98,20 +98,22 @@ def fallback_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     password-reset tokens. Two ways: the module ``wsgi.py``/``asgi.py`` default to
     (Django's WSGI how-to: the module ``setdefault`` names is used when the variable is unset)
     holds a literal; or, in the audited chain, the override after the literal is optional
-    (a default or ``or`` that names SECRET_KEY, or an assignment inside ``if``/``try``).
+    (a default or ``or`` that names SECRET_KEY, or an assignment inside ``if``/``try``
+    that not every branch makes: ``if``/``else`` both assigning, or a ``try`` whose every
+    handler assigns or raises, replace the literal for sure). One literal reached both
+    ways is one finding, the evidence naming each way.
     A literal that wins outright in the audited chain is GL101; a required override
     (``os.environ["X"]``, unconditional) makes the earlier literal unreachable.
     """
     source = facts[SourceFacts]
     audited = source.settings_module
-    failed = False
+    # one finding per literal: the same line reached by the audited chain and by an entry
+    # point's default is one key to remove, with every way to it in the evidence
+    found_at: dict[Location, tuple[list[str], list[str]]] = {}
     found = reachable_literal(source.history("SECRET_KEY"))
     if found and found[1]:
         literal, reasons = found
-        failed = True
-        yield spec.fail(
-            subjects=["SECRET_KEY"], location=literal.location, evidence=[*reasons, _describe(literal)]
-        )
+        found_at[literal.location] = (["SECRET_KEY"], [*reasons, _describe(literal)])
     entries = _server_entries(source)
     by_module: dict[str, list[EntryChain]] = {}
     for e in entries:
@@ -122,18 +124,22 @@ def fallback_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if found is None:
             continue
         literal, reasons = found
-        failed = True
-        yield spec.fail(
-            subjects=["SECRET_KEY", "DJANGO_SETTINGS_MODULE"],
-            location=literal.location,
-            evidence=[
-                f"{_entries_text(chains, 'default')} DJANGO_SETTINGS_MODULE to {module},"
-                f" not the audited {audited}",
-                _describe(literal),
-                *reasons,
-            ],
+        how = (
+            f"{_entries_text(chains, 'default')} DJANGO_SETTINGS_MODULE to {module},"
+            f" not the audited {audited}"
         )
-    if not failed:
+        if literal.location in found_at:
+            subjects, evidence = found_at[literal.location]
+            subjects.append("DJANGO_SETTINGS_MODULE")
+            evidence += [r for r in reasons if r not in evidence] + [how]
+            continue
+        found_at[literal.location] = (
+            ["SECRET_KEY", "DJANGO_SETTINGS_MODULE"],
+            [how, _describe(literal), *reasons],
+        )
+    for location, (subjects, evidence) in found_at.items():
+        yield spec.fail(subjects=subjects, location=location, evidence=evidence)
+    if not found_at:
         yield spec.passed(evidence=_pass_evidence(source, entries))
 
 

@@ -93,7 +93,10 @@ class Assignment:
     ``expression``. Secret-named targets and credentials inside URLs never keep their
     value: ``value``/``default`` are None and ``secret`` describes it. ``conditional`` is
     True when the statement sits in an ``if``/``try`` block (or in a module star-imported
-    from one): it may not run. ``fallback`` names the setting an environment lookup falls
+    from one): it may not run. ``every_branch`` is True when the ``if``/``try`` it sits in
+    assigns the same setting on every branch (``if``/``else`` both assign; the ``try`` body
+    and every handler assign or raise): then the construct replaces an earlier value for
+    sure, though this one statement may not run. ``fallback`` names the setting an environment lookup falls
     back to when its variable is unset (``os.environ.get("X", SECRET_KEY)``,
     ``os.getenv("X") or SECRET_KEY``), ``""`` otherwise.
     """
@@ -110,6 +113,7 @@ class Assignment:
     default_truthy: bool | None = None
     call: str = ""
     conditional: bool = False
+    every_branch: bool = False
     fallback: str = ""
     #: What the secret's value says (:func:`golive.secrets.evidence.judge`): ``confidence``
     #: None when it cannot be a secret (``"stats"``, ``"pkg.Strategy"``); ``placeholder`` why
@@ -229,6 +233,7 @@ class _ModuleReader:
         self.helpers = Helpers()  # the project's own env helpers, environs, pydantic-settings
         self._seen: set[str] = set()
         self._conditional = False
+        self._every_branch = False
         self._generated = ""
         self._guards: dict[tuple[str, int], str] = {}  # (path, line) of a call → its if's test
 
@@ -248,7 +253,9 @@ class _ModuleReader:
         self.modules.append(ModuleSource(module=module, path=rel))
         self._guards.update(_if_guards(tree.body, rel))
         package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        for stmt, inside in _statements(tree.body):
+        for stmt, inside, every_branch in _statements(tree.body):
+            # a module star-imported under a condition: its statements stay conditional
+            self._every_branch = every_branch and not conditional
             self._statement(stmt, module, rel, package, depth, conditional or inside)
 
     def _statement(
@@ -444,6 +451,7 @@ class _ModuleReader:
                 location=Location(path=rel, line=line),
                 kind=kind,
                 conditional=self._conditional,
+                every_branch=self._every_branch,
                 generated=self._generated,
                 **kw,
             )
@@ -460,23 +468,70 @@ class _EnvLookup:
     default_node: ast.expr | None = None
 
 
-def _statements(body: list[ast.stmt], conditional: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
+def _statements(
+    body: list[ast.stmt], conditional: bool = False, covered: frozenset[str] = frozenset()
+) -> Iterator[tuple[ast.stmt, bool, bool]]:
     """Top-level statements, descending into if/try/with blocks (both branches), each with
-    whether it may not run (inside an ``if`` or ``try``; ``finally`` and ``with`` always run)."""
+    whether it may not run (inside an ``if`` or ``try``; ``finally`` and ``with`` always run)
+    and whether, though it may not run, its construct assigns the same names on every branch
+    (:func:`_always_assigned`), so the names it sets are replaced for sure. ``covered`` are
+    the names the enclosing construct always assigns (when that construct itself is sure to run)."""
     for stmt in body:
-        if isinstance(stmt, ast.If):
-            yield from _statements(stmt.body, True)
-            yield from _statements(stmt.orelse, True)
-        elif isinstance(stmt, ast.Try):
-            yield from _statements(stmt.body, True)
-            for handler in stmt.handlers:
-                yield from _statements(handler.body, True)
-            yield from _statements(stmt.orelse, True)
-            yield from _statements(stmt.finalbody, conditional)
+        if isinstance(stmt, (ast.If, ast.Try)):
+            always = _always_assigned(stmt)
+            # the construct as a whole: as sure as its parent for the names the parent covers
+            sure = not conditional or (bool(always) and always <= covered)
+            inner = frozenset(always) if sure else frozenset()
+            branches = (
+                [stmt.body, stmt.orelse]
+                if isinstance(stmt, ast.If)
+                else [stmt.body, *(h.body for h in stmt.handlers), stmt.orelse]
+            )
+            for branch in branches:
+                yield from _statements(branch, True, inner)
+            if isinstance(stmt, ast.Try):
+                yield from _statements(stmt.finalbody, conditional, covered)
         elif isinstance(stmt, ast.With):
-            yield from _statements(stmt.body, conditional)
+            yield from _statements(stmt.body, conditional, covered)
         else:
-            yield stmt, conditional
+            names = _names_set(stmt)
+            yield stmt, conditional, conditional and bool(names) and names <= covered
+
+
+def _names_set(stmt: ast.stmt) -> set[str]:
+    """The plain names ``stmt`` assigns (``X = ...``, ``X: T = ...``); empty for anything else."""
+    if isinstance(stmt, ast.Assign):
+        return {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+        return {stmt.target.id}
+    return set()
+
+
+def _assigned(body: list[ast.stmt]) -> set[str]:
+    """Names every complete run of ``body`` assigns (also inside ``with`` and inside an
+    ``if``/``try`` that assigns them on every branch)."""
+    names: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, ast.With):
+            names |= _assigned(stmt.body)
+        elif isinstance(stmt, (ast.If, ast.Try)):
+            names |= _always_assigned(stmt)
+        else:
+            names |= _names_set(stmt)
+    return names
+
+
+def _always_assigned(stmt: ast.If | ast.Try) -> set[str]:
+    """Names an ``if``/``try`` assigns whichever way it runs: ``if`` and ``else`` both
+    (no ``else``: none); for a ``try``, its body (or ``else``) and every handler, a handler
+    that raises counting as all (the import then fails: no earlier value is left in force)."""
+    if isinstance(stmt, ast.If):
+        return _assigned(stmt.body) & _assigned(stmt.orelse) if stmt.orelse else set()
+    names = _assigned(stmt.body) | _assigned(stmt.orelse)
+    for handler in stmt.handlers:
+        if not any(isinstance(s, ast.Raise) for s in handler.body):
+            names &= _assigned(handler.body)
+    return names | _assigned(stmt.finalbody)
 
 
 def _if_guards(body: list[ast.stmt], rel: str, test: str = "") -> dict[tuple[str, int], str]:
