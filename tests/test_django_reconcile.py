@@ -68,7 +68,7 @@ def test_w008_passes_when_every_plain_http_server_redirects(proven: Audit) -> No
     )
     assert w008.reason == (
         "satisfied at the proxy: nginx redirects every plain-http request to https before it reaches"
-        " Django (1 plain-http server)"
+        f" Django (1 plain-http server, first at {conf('proven')}:5)"
     )
 
 
@@ -84,7 +84,7 @@ def test_w004_passes_when_every_https_response_carries_a_year_of_hsts(proven: Au
     )
     assert w004.reason == (
         "satisfied at the proxy: nginx sends Strict-Transport-Security with max-age of at least"
-        " 31536000 on every https response (1 https server)"
+        f" 31536000 on every https response (1 https server, first at {conf('proven')}:12)"
     )
 
 
@@ -174,16 +174,16 @@ def test_the_live_site_settles_both_warnings(project: Path, live_site: tuple[int
     assert w008.location == Location(path=f"http://shop.test:{plain}/")
     assert f"GET http://shop.test:{plain}/" in w008.evidence
     assert f"  Location: https://shop.test:{tls}/" in w008.evidence
-    assert (
-        w008.reason
-        == "satisfied at the proxy: the live site redirects plain http to https (the response above)"
+    assert w008.reason == (
+        "satisfied at the proxy: the live site redirects plain http to https"
+        f" (the response of http://shop.test:{plain}/)"
     )
     w004 = only(audit, "security.W004")
     assert w004.status is Status.PASS, w004
     assert "  Strict-Transport-Security: max-age=63072000; includeSubDomains" in w004.evidence
     assert w004.reason == (
         "satisfied at the proxy: the live site sends Strict-Transport-Security with max-age of at"
-        " least 31536000 (the response above)"
+        f" least 31536000 (the response of https://shop.test:{tls}/)"
     )
 
 
@@ -218,9 +218,9 @@ def test_traefik_in_front_of_nginx_settles_the_redirect_from_its_command(tmp_pat
         " --entrypoints.web.http.redirections.entrypoint.to=websecure (every request on :80 is"
         " redirected to the entrypoint websecure)",
     )
-    assert (
-        w008.reason
-        == "satisfied at the proxy: Traefik redirects plain http to https before it reaches Django"
+    assert w008.reason == (
+        "satisfied at the proxy: Traefik redirects plain http to https before it reaches Django"
+        " (docker-compose.prod.yml)"
     )
     w004 = only(audit, "security.W004")
     assert w004.status is Status.FAIL
@@ -242,7 +242,7 @@ def test_traefik_hsts_middleware_on_the_router_settles_w004(tmp_path: Path) -> N
     )
     assert w004.reason == (
         "satisfied at the proxy: Traefik sends Strict-Transport-Security with max-age of at least"
-        " 31536000 on every router to Django"
+        " 31536000 on every router to Django (docker-compose.prod.yml)"
     )
 
 

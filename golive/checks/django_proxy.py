@@ -324,10 +324,10 @@ _NGINX_REASON = {
     ),
 }
 _LIVE_REASON = {
-    "security.W008": "the live site redirects plain http to https (the response above)",
+    "security.W008": "the live site redirects plain http to https (the response of {where})",
     "security.W004": (
         f"the live site sends Strict-Transport-Security with max-age of at least {ONE_YEAR}"
-        " (the response above)"
+        " (the response of {where})"
     ),
 }
 
@@ -355,7 +355,7 @@ def settle(check_id: str, facts: Facts) -> Settlement | None:
     if ng.counter or lv.counter:
         return Settlement(settled=False, evidence=(*ng.counter, *lv.counter))
     if ng.proof:
-        reason = _NGINX_REASON[check_id].format(n=_count(check_id, ng.count))
+        reason = _NGINX_REASON[check_id].format(n=f"{_count(check_id, ng.count)}, first at {ng.location}")
         return Settlement(
             settled=True, evidence=ng.proof, reason=f"satisfied at the proxy: {reason}", location=ng.location
         )
@@ -366,14 +366,14 @@ def settle(check_id: str, facts: Facts) -> Settlement | None:
         return Settlement(
             settled=True,
             evidence=fr.proof,
-            reason=f"satisfied at the proxy: {_front_reason(check_id, fr.proxy)}",
+            reason=f"satisfied at the proxy: {_front_reason(check_id, fr.proxy)} ({fr.location})",
             location=fr.location,
         )
     if lv.proof:
         return Settlement(
             settled=True,
             evidence=lv.proof,
-            reason=f"satisfied at the proxy: {_LIVE_REASON[check_id]}",
+            reason=f"satisfied at the proxy: {_LIVE_REASON[check_id].format(where=lv.location)}",
             location=lv.location,
         )
     if not seen_nginx and live is None:
