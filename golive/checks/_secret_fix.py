@@ -17,9 +17,11 @@ git-filter-repo's ``--sensitive-data-removal`` (https://github.com/newren/git-fi
 from __future__ import annotations
 
 import re
+import shlex
 
 from golive.collectors.git import HistorySecret
 from golive.model import Severity
+from golive.reports.controls import visible
 from golive.secrets.rules import PRIVATE_KEY_RULE, TOKENS_BY_RULE
 
 SETTINGS_REF = "https://docs.djangoproject.com/en/stable/ref/settings/"
@@ -45,6 +47,17 @@ re-clone. Once the value is revoked it protects nothing, so many teams stop here
     git filter-repo --sensitive-data-removal --replace-text ../replacements.txt   # `<old value>==>REMOVED`
     git push --force --mirror origin"""
 _SETTING = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def shown(text: str) -> str:
+    """A name or path from the repository, safe inside a remediation: its control characters
+    written as escapes (a file named ``x\n::error::`` must not start a line of the report)."""
+    return visible(text)
+
+
+def shell_path(path: str) -> str:
+    """``path`` for a shell command in a remediation: quoted when needed, escapes visible."""
+    return visible(shlex.quote(path))
 
 
 def weigh(base: Severity, secret: HistorySecret) -> Severity:
@@ -77,7 +90,7 @@ def _what(secret: HistorySecret) -> str:
     fmt = TOKENS_BY_RULE.get(secret.rule)
     if fmt is not None:
         return f"the {fmt.label}"  # its vendor's page is the finding's reference
-    return f"{secret.name}" if secret.name else secret.label
+    return shown(secret.name) if secret.name else secret.label
 
 
 def _only_there(secret: HistorySecret) -> str:
@@ -85,7 +98,7 @@ def _only_there(secret: HistorySecret) -> str:
     if not secret.place:
         return ""
     return (
-        f"It lives in {secret.where_it_lives}. If only that place ever uses it (a test key, a local"
+        f"It lives in {shown(secret.where_it_lives)}. If only that place ever uses it (a test key, a local"
         " database), nothing leaks and there is nothing to rotate; if a shared or production system"
         " accepts it, treat it as leaked:\n\n"
     )
@@ -109,7 +122,7 @@ def _read_from_env(secret: HistorySecret) -> str:
 
 def in_head_fix(secret: HistorySecret) -> str:
     """Remediation of a credential HEAD still holds: rotate, move it out, then the history decision."""
-    where = ", ".join(str(loc) for loc in secret.head_locations) or str(secret.location)
+    where = shown(", ".join(str(loc) for loc in secret.head_locations) or str(secret.location))
     return _only_there(secret) + (
         f"Rotate {_what(secret)}: revoke it where it was issued and issue a new one; the committed"
         f" value is in every clone. {_read_from_env(secret)}\n\nThen remove it from {where}.\n\n"

@@ -15,6 +15,7 @@ from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.source import Assignment, SourceFacts
 from golive.model import Confidence, Finding, Severity
 from golive.registry import CheckSpec, Facts, check
+from golive.reports.controls import visible
 from golive.secretinfo import SecretInfo, is_secret_name
 
 ENV_FIX = """
@@ -100,16 +101,16 @@ def env_default_secret(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 
 def _no_default_fix(a: Assignment) -> str:
     """GL102's fix for *this* setting and variable (issue 11, item 7)."""
-    var = a.env_var or a.setting
+    var, target = visible(a.env_var or a.setting), visible(a.target)  # names from the source: escapes shown
     if a.target != a.setting:
-        key = a.target.rsplit(".", 1)[-1]
+        key = target.rsplit(".", 1)[-1]
         lookup = f'"{key}": os.environ["{var}"],   # in {a.setting}'
     else:
-        lookup = f'{a.target} = os.environ["{var}"]'
+        lookup = f'{target} = os.environ["{var}"]'
     environ = a.call.split(".")[0] in ("env", "config")
-    also = f"\n    {a.target} = {a.call.split(' ')[0]}({var!r})   # no default=" if environ else ""
+    also = f"\n    {target} = {a.call.split(' ')[0]}({var!r})   # no default=" if environ else ""
     return (
-        f"Drop the default of {a.target} so a missing {var} fails at start-up instead of silently"
+        f"Drop the default of {target} so a missing {var} fails at start-up instead of silently"
         f" using the value that sits in the repository:\n\n    {lookup}{also}"
     )
 
@@ -402,14 +403,14 @@ def setting_reference(setting: str) -> str:
 
 def setting_fix(a: Assignment) -> str:
     """Read *this* setting from the environment, and rotate the committed value."""
-    setting = a.setting
+    setting, target = a.setting, visible(a.target)  # dict keys come from the source: escapes shown
     if a.target != setting:
-        key = a.target.rsplit(".", 1)[-1]
-        var = "_".join(p.upper() for p in a.target.split(".") if not p.isdigit() and p != "default")
+        key = target.rsplit(".", 1)[-1]
+        var = "_".join(p.upper() for p in target.split(".") if not p.isdigit() and p != "default")
         snippet = f'"{key}": os.environ["{var}"],   # in {setting}'
     else:
         snippet = f'{setting} = os.environ["{setting}"]'
     return (
-        f"Read {a.target} from the environment (or a secret manager) and rotate the committed value"
+        f"Read {target} from the environment (or a secret manager) and rotate the committed value"
         f" (it is in every clone of the repository):\n\n    {snippet}"
     )

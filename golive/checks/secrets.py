@@ -369,7 +369,7 @@ def sensitive_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             ],
             confidence=best,
             severity=min(spec.severity, Severity.LOW) if outside else None,
-            remediation=FILE_FIX.replace(".env", tracked.location.path).strip(),
+            remediation=FILE_FIX.replace(".env", fix.shell_path(tracked.location.path)).strip(),
         )
     if len(clean) == len(found):
         note = f"; committed env files holding no secret: {', '.join(clean)}" if clean else ""
@@ -397,7 +397,7 @@ def database_files(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             subjects=[tracked.location.path],
             location=tracked.location,
             evidence=[f"committed at HEAD {git.head[:10]}: {tracked.describe()}"],
-            remediation=FILE_FIX.replace(".env", tracked.location.path).strip(),
+            remediation=FILE_FIX.replace(".env", fix.shell_path(tracked.location.path)).strip(),
         )
     if not found:
         yield spec.passed(evidence=[f"no database file committed at HEAD {git.head[:10]}"])
