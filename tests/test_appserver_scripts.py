@@ -193,7 +193,7 @@ def test_an_unreadable_dockerfile_or_missing_script_is_reported(tmp_path: Path) 
         "docker-compose command (docker-compose.yml:4) runs /start-web.sh: /start-web.sh is neither copied"
         " there by a Dockerfile nor a file of the repository: not audited",
     )
-    assert facts.collector_details == {"unread": list(facts.unread)}
+    assert facts.collector_details == {"notes": list(facts.unread)}
 
 
 # --- systemd, supervisord, s6 ------------------------------------------------------------------

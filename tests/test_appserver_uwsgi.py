@@ -482,7 +482,7 @@ def test_an_unreadable_candidate_is_reported(tmp_path: Path) -> None:
     (tmp_path / "big.ini").write_text("[uwsgi]\n" + "; padding\n" * 120_000)
     facts = uwsgi_collector.collect(context(tmp_path))
     assert facts.unread == ("big.ini: over 1 MB, not read",)
-    assert facts.collector_details["unread"] == ["big.ini: over 1 MB, not read"]
+    assert facts.collector_details["notes"] == ["big.ini: over 1 MB, not read"]
 
 
 def test_an_optional_override_leaves_nothing_unknown(tmp_path: Path) -> None:

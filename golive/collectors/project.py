@@ -101,8 +101,9 @@ class ProjectFacts(FactsBase):
 
     @property
     def collector_details(self) -> dict[str, Any]:
-        """What the report lists under this collector: the files or scripts it could not read."""
-        return {"unread": list(self.unread)} if self.unread else {}
+        """What the report lists under this collector: the files or scripts it could not read
+        (``notes``: every report format shows them with the collector)."""
+        return {"notes": list(self.unread)} if self.unread else {}
 
     def depends_on(self, *names: str) -> list[Dependency]:
         """The dependencies among ``names`` (normalised, case-insensitive)."""

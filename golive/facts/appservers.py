@@ -160,6 +160,7 @@ class UwsgiFacts(FactsBase):
                 {"found": i.found, "files": list(i.files), "unread": list(i.unread)} for i in self.instances
             ]
         }
-        if self.unread:
-            details["unread"] = list(self.unread)
+        notes = [*self.unread, *(u for i in self.instances for u in i.unread)]
+        if notes:  # every report format shows them with the collector
+            details["notes"] = list(dict.fromkeys(notes))
         return details
