@@ -514,7 +514,13 @@ def test_canaries_never_appear_in_any_output(
         proc = run_cli(Path(repo["root"]), *(a for out in outputs for a in ("-o", str(out))))
         assert proc.returncode == 1, proc.stderr
         texts.update({f"{name} stdout": proc.stdout, f"{name} stderr": proc.stderr})
-        texts.update({out.name: out.read_text(encoding="utf-8") for out in outputs})
+        # The PDF is bytes: its text streams are searched as Latin-1, every byte one character.
+        texts.update(
+            {
+                out.name: out.read_bytes().decode("latin-1" if out.suffix == ".pdf" else "utf-8")
+                for out in outputs
+            }
+        )
     github = tmp_path / "history.github.txt"
     proc = run_cli(Path(history["root"]), "--format", "github", "-o", str(github))
     texts.update(
