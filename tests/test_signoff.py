@@ -122,6 +122,7 @@ def test_verify_checks_a_signed_copy_against_the_stored_audit(audited: Path) -> 
     assert golive(audited, "report", "1", "--verify", "abc").returncode == 2
     listing = golive(audited, "history")
     assert sha[:12] in listing.stdout
+    assert sha[:40] in golive(audited, "report", "1").stdout  # the terminal summary too
 
 
 def test_no_go_with_a_note_and_a_go_on_a_no_go_audit_is_warned(tmp_path: Path) -> None:

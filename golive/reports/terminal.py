@@ -220,4 +220,7 @@ def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
     for path in paths:
         table.add_row("report", _m(path))
     table.add_row("duration", f"{audit.duration:.1f} s")
+    from golive.signoff import digest_of
+
+    table.add_row("sha256", Text(digest_of(audit), style="dim", overflow="fold"))  # what a signature covers
     return Panel(table, title="summary", expand=False)
