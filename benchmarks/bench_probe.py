@@ -226,6 +226,15 @@ def many(sites: int, tmp: Path) -> None:
     print(f"{probed} local sites probed in one run: {wall:.1f} s wall (target <= 30 s for 1,000);"
           f" max RSS {usage.ru_maxrss / 1024:.0f} MiB (target <= 500); exit {returncode};"
           f" {errored} incomplete")  # fmt: skip
+    reasons: dict[str, int] = {}
+    for site in combined["sites"]:
+        if site["report"]["incomplete"]:
+            for c in site["report"].get("collectors", []):
+                if c.get("status") not in ("ok", "skipped"):
+                    key = f"{c['name']}: {c.get('reason', '')}"[:160]
+                    reasons[key] = reasons.get(key, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:5]:
+        print(f"  incomplete: {count} x {reason}")
 
 
 def main() -> None:

@@ -494,12 +494,23 @@ async def probe_site(
 
 
 async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[SiteFacts]:
-    """Probe every site concurrently: ``opts.concurrency`` requests in flight overall,
-    ``opts.per_host`` per site. Returns the facts in the order of ``targets``.
+    """Probe every site concurrently: ``opts.concurrency`` requests in flight overall (and
+    at most as many sites under way), ``opts.per_host`` per site. Returns the facts in the
+    order of ``targets``.
     """
     global_ = asyncio.Semaphore(max(1, opts.concurrency))
     per_host = {t.host: asyncio.Semaphore(max(1, opts.per_host)) for t in targets}
-    return list(await asyncio.gather(*(probe_site(t, opts, global_, per_host[t.host]) for t in targets)))
+    # At most ``concurrency`` sites are under way at once (each waits on its own chain of
+    # requests much of the time, so as many sites as request slots keep them busy): a site's
+    # deadline starts when it starts, not while a thousand others hold every slot, and only
+    # that many sites' clients and answers are in memory at a time.
+    sites = asyncio.Semaphore(max(1, opts.concurrency))
+
+    async def one(target: SiteTarget) -> SiteFacts:
+        async with sites:
+            return await probe_site(target, opts, global_, per_host[target.host])
+
+    return list(await asyncio.gather(*(one(t) for t in targets)))
 
 
 def run_probes(urls: Sequence[str], opts: ProbeOptions) -> list[SiteFacts]:
