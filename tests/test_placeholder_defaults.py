@@ -27,7 +27,7 @@ PRODUCTION = "site_conf/settings/production.py"
     [
         PATTERNED,
         "cafebabecafebabecafebabe",
-        "0000000000000000",
+        "0000-1111-0000-1111",  # (all zeros is "one repeated character" already)
         "00000000-0000-0000-0000-000000000000",
         "1234567890123456",
         "abcdefabcdefabcdefabcdef",

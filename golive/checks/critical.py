@@ -17,6 +17,8 @@ from golive.model import Confidence, Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.reports.controls import visible
 from golive.secretinfo import SecretInfo, is_secret_name
+from golive.secrets.evidence import DJANGO_KEY_NAMES, PASSWORD_NAME
+from golive.secrets.rules import is_value_placeholder
 
 ENV_FIX = """
 Load it from the environment, with no default, so a missing variable fails loudly:
@@ -81,22 +83,54 @@ def env_default_secret(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     missing (a new server, a renamed variable), with nothing to tell anyone. A placeholder
     default ("change-me") is reported too: it is what production would run with. A default
     that cannot be a secret (a dotted path, a word, a number) is not.
+
+    Severity follows what the default does when it is used (:func:`_fails_loudly`): a
+    placeholder default of a third-party key or token (``deadbeef-…``, ``your-api-key``) is
+    refused by the service it authenticates to, so a missing variable shows at the first
+    call: low. A signing key (Django signs with any string), a password, or a well-known
+    default (``postgres``) works silently: the check's own severity.
     """
     for a in facts[SourceFacts].effective:
         if a.kind == "env" and a.has_default and a.secret and not a.secret.empty:
             if a.confidence is None and not a.placeholder:
                 continue
             sure = Confidence.CONFIRMED if a.setting == "SECRET_KEY" else (a.confidence or Confidence.LIKELY)
+            evidence = [
+                f"{a.target} = {a.call}({a.env_var!r}, <default>) at {a.location}",
+                f"default: {a.secret.describe()}",
+            ]
+            loud = _fails_loudly(a)
+            if loud:
+                evidence.append(loud)
             yield spec.fail(
                 confidence=sure,
+                severity=Severity.LOW if loud else None,
                 subjects=[a.setting],
                 location=a.location,
-                evidence=[
-                    f"{a.target} = {a.call}({a.env_var!r}, <default>) at {a.location}",
-                    f"default: {a.secret.describe()}",
-                ],
+                evidence=evidence,
                 remediation=_no_default_fix(a),
             )
+
+
+def _fails_loudly(a: Assignment) -> str:
+    """Why the placeholder default of ``a`` fails loudly when it is used (``""``: it works).
+
+    A placeholder of a third-party key or token is refused by the service; a Django signing
+    key (``SECRET_KEY`` and its variables: Django signs with any string), a password (a
+    database or mail server may well be set up with the same default) and a well-known
+    default value (``postgres``, ``admin``) work silently.
+    """
+    if not is_value_placeholder(a.placeholder) or a.placeholder.startswith(
+        ("well-known default value", "shorter than")
+    ):
+        return ""
+    names = [n.upper() for n in (a.target.rsplit(".", 1)[-1], a.env_var or "")]
+    if a.setting == "SECRET_KEY" or any(n in DJANGO_KEY_NAMES or PASSWORD_NAME.search(n) for n in names):
+        return ""
+    return (
+        f"the default is a placeholder ({a.placeholder}): a service refuses it, so a missing"
+        f" {a.env_var or a.target} fails loudly instead of running with a working credential: low"
+    )
 
 
 def _no_default_fix(a: Assignment) -> str:

@@ -36,7 +36,7 @@ from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo
 from golive.secrets.evidence import PUBLIC_BY_DESIGN
-from golive.secrets.rules import secret_name
+from golive.secrets.rules import is_value_placeholder, secret_name
 
 #: Values shorter than this are not compared (too many unrelated equal values).
 MIN_LENGTH = 6
@@ -108,6 +108,19 @@ def _source_lines(source: SourceFacts | None, fp: str) -> list[tuple[Location, s
     return out
 
 
+def _placeholder(source: SourceFacts | None, git: GitFacts | None, fp: str) -> bool:
+    """True when a committed copy of the value with fingerprint ``fp`` is a placeholder by
+    its value (:func:`golive.secrets.rules.is_value_placeholder`): equal fingerprints, equal
+    values, so the value Django loads is that placeholder."""
+    committed = [
+        a.placeholder
+        for a in (source.assignments if source else [])
+        if a.secret and a.secret.fingerprint == fp
+    ]
+    committed += [s.placeholder for s in (git.secrets if git else []) if s.info.fingerprint == fp]
+    return any(is_value_placeholder(reason) for reason in committed)
+
+
 def _git_lines(git: GitFacts | None, fp: str, own: set[tuple[str, int | None]]) -> list[tuple[Location, str]]:
     if git is None:
         return []
@@ -151,7 +164,10 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     Reported wherever the committed copy sits (tests, examples, a removed commit): a
     fixture that holds the production password is the production password. A literal that
     is itself the setting in the audited settings is what production loads by construction
-    and stays GL112's/GL221's; SECRET_KEY is GL101/GL103/GL120.
+    and stays GL112's/GL221's; SECRET_KEY is GL101/GL103/GL120. A value whose committed
+    copy is a placeholder by its value (``deadbeef-…``, ``change-me``: the probe ran without
+    the production variable, or production runs with the default) leaks nothing: GL102
+    reports the default.
     """
     live = live_secrets(facts.get(RuntimeFacts))
     source = facts.get(SourceFacts)
@@ -161,6 +177,8 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         return
     hits = 0
     for fp, (path, info) in live.items():
+        if _placeholder(source, git, fp):
+            continue  # production runs with a placeholder (deadbeef, change-me): nothing secret leaks
         places = _source_lines(source, fp) + _git_lines(git, fp, _literal_lines(source))
         if not places:
             continue

@@ -13,7 +13,9 @@ added lines of a diff alike):
   ``config(..., default=)``), ``.env``-style ``KEY=value`` lines, and passwords inside
   URLs (``postgres://user:pass@host``, ``redis://:pass@host``);
 * **placeholders** (:func:`placeholder_reason`): "change-me", "xxx", "<your-key>",
-  documented example keys and the like, which are reported as ``info``, not failures.
+  documented example keys, patterned values (hex words such as ``deadbeef``, one short unit
+  repeated, a run such as ``1234…``/``abcdef…``) and the like, which are reported as
+  ``info``, not failures.
 
 Sources: AWS IAM identifiers
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids),
@@ -30,6 +32,7 @@ RFC 7468 (textual encodings of private keys), Django's settings reference
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from golive.secretinfo import is_secret_name
@@ -169,6 +172,11 @@ _REPEATED = re.compile(r"^(.)\1*$")
 #: random string (``...gbXxxGh...``: one random value in 1,500).
 _XXX = re.compile(r"(?:^|[^A-Za-z0-9])[xX]{3,}(?:[^A-Za-z0-9]|$)")
 _STRIPE_MODE = re.compile(r"^([sr]k)_live_")
+#: Words people spell in hex digits to fill a key's slot (``deadbeef``, ``cafebabe``, ``0000``).
+_HEX_WORDS = re.compile(r"^(?:dead|beef|cafe|babe|face|feed|f00d|c0de|d00d|fade|bead|deaf|bad|0000|ffff)+$")
+_PATTERN_SEPARATORS = re.compile(r"[-_.:\s]+")
+#: Why a patterned value is a placeholder (:func:`placeholder_reason`).
+PATTERN_REASON = "a pattern, not a random value: hex words, a repeated unit or a run"
 _ANGLE = re.compile(r"^<[^<>]+>$|^\[[^\[\]]+\]$|^\{[^{}]+\}$")
 
 
@@ -196,7 +204,51 @@ def placeholder_reason(value: str) -> str:
     for marker in PLACEHOLDER_MARKERS:
         if marker in lower:
             return f"placeholder text {marker!r}"
+    if _patterned(lower):
+        return PATTERN_REASON
     return ""
+
+
+def _follows(a: str, b: str) -> bool:
+    """``b`` comes right after ``a`` in a typed run (``1``→``2``, ``9``→``0``/``a``, ``f``→``0``)."""
+    return ord(b) == ord(a) + 1 or (a, b) in {("9", "0"), ("9", "a"), ("f", "0"), ("z", "a")}
+
+
+def _patterned(lower: str) -> bool:
+    """True for a value of 8+ characters (separators aside) that a person typed rather than
+    drew: hex words (``deadbeef-dead-beef``), one unit of at most 8 characters repeated
+    (``a1b2a1b2``, ``00000000``), or a run where 4 steps in 5 go to the next character
+    (``1234567890``, ``abcdef0123``). A random value of that length matches by chance
+    far less often than once in a million."""
+    core = _PATTERN_SEPARATORS.sub("", lower)
+    if len(core) < 8:
+        return False
+    if _HEX_WORDS.match(core):
+        return True
+    for n in range(1, min(8, len(core) // 2) + 1):
+        if core == (core[:n] * (len(core) // n + 1))[: len(core)]:
+            return True
+    steps = sum(_follows(a, b) for a, b in itertools.pairwise(core))
+    return steps >= 0.8 * (len(core) - 1)
+
+
+#: How every reason :func:`placeholder_reason` gives begins: the value itself is a placeholder
+#: (not merely a value sitting in test code or an example file).
+VALUE_PLACEHOLDER_REASONS = (
+    "documented example key",
+    "shorter than 4 characters",
+    "well-known default value",
+    "one repeated character",
+    "template marker",
+    "placeholder text ",
+    PATTERN_REASON,
+)
+
+
+def is_value_placeholder(reason: str) -> bool:
+    """True when ``reason`` (a ``placeholder`` field) is one :func:`placeholder_reason` gives:
+    the value is a placeholder wherever it sits."""
+    return reason.startswith(VALUE_PLACEHOLDER_REASONS)
 
 
 #: Values published on purpose: (what, source). Google's reCAPTCHA v2 test keys pass every
