@@ -42,8 +42,9 @@ def test_a_go_on_example_hosts_is_marked_and_the_env_file_is_named(tmp_path: Pat
     env_file = tmp_path / "audit.env"
     env_file.write_text("APP_DB_PASSWORD=change-me-please\nAPP_REDIS_URL=redis://127.0.0.1:6379/0\n")
     proc = golive(
-        project, "audit", ".", "--no-history", "--env-file", str(env_file), "-o", "r.json", "-o", "r.html"
-    )
+        project, "audit", ".", "--no-history", "--env-file", str(env_file), "-o", "r.json", "-o", "r.html",
+        "-o", "r.md",
+    )  # fmt: skip
     data = json.loads((project / "r.json").read_text(encoding="utf-8"))
     assert data["verdict"] in ("GO", "GO WITH CONDITIONS"), data["verdict_reason"]
     where = [p["where"] for p in data["inputs"]["placeholders"]]
@@ -54,6 +55,9 @@ def test_a_go_on_example_hosts_is_marked_and_the_env_file_is_named(tmp_path: Pat
     assert f"{data['verdict']} on placeholder values" in page
     assert f"{env_file} (--env-file, 2 variables)" in page and "golive&#39;s own process environment" in page
     assert "on placeholder values" in proc.stdout  # the terminal summary says it too
+    md = (project / "r.md").read_text(encoding="utf-8")
+    assert f"> **{data['verdict']} on placeholder values: " in md
+    assert "| Environment | golive's own process environment + " in md
 
 
 def test_real_looking_values_give_no_note(tmp_path: Path) -> None:

@@ -414,8 +414,15 @@ def _header(audit: Audit) -> list[str]:
         ("Django / Python", f"{text(audit.django_version or '?')} / {text(audit.python_version or '?')}"),
         ("golive", text(audit.golive_version)),
     ]
+    environment = audit.inputs.get("environment")
+    if isinstance(environment, dict) and environment.get("sources"):  # golive.provenance
+        rows.insert(5, ("Environment", text(" + ".join(str(x) for x in environment["sources"]))))
     out = [f"# Deployment checklist: {text(audit.project_name)}", ""]
     out += _verdict(audit)
+    from golive.provenance import note as placeholder_note
+
+    if placeholder_note(audit):  # what was audited versus what runs (issue 14)
+        out += [f"> **{text(placeholder_note(audit))}**", ""]
     out += ["| | |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     out.append("")
