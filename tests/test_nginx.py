@@ -28,6 +28,8 @@ from golive.runner import run_check
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "nginx"
 
 #: id → every failing finding of ``<ID>/fires.conf``: (subjects, line, start of the first evidence line).
+#: A gixy-ng finding's subjects are the directives (and HTTP headers) its plugin is about, never
+#: the block gixy-ng hangs the report on (``server`` for a missing HSTS header).
 FIRES: dict[str, list[tuple[tuple[str, ...], int, str]]] = {
     "GL701": [
         (("default_server", "listen"), 2, "listen *:80: the default server is server shop.example.com at")
@@ -72,22 +74,34 @@ FIRES: dict[str, list[tuple[tuple[str, ...], int, str]]] = {
         (("ssl_protocols",), 1, "server _ at GL713/fires.conf:1 listens with ssl and sets no ssl_protocols"),
         (("ssl_protocols",), 7, "server shop.example.com at GL713/fires.conf:7 listens with ssl and sets no"),
     ],
-    "GL750": [(("proxy_set_header",), 11, "The proxied Host header may be spoofed.")],
+    "GL750": [(("proxy_set_header", "Host"), 11, "The proxied Host header may be spoofed.")],
     "GL751": [(("return",), 11, "Possible HTTP-Splitting vulnerability.")],
     "GL752": [(("proxy_pass",), 11, "Possible SSRF (Server Side Request Forgery) vulnerability.")],
-    "GL753": [(("alias",), 11, "Path traversal via misconfigured alias.")],
-    "GL754": [(("if",), 10, 'Validation regex for "origin" or "referer" matches untrusted domain')],
-    "GL755": [(("valid_referers",), 11, 'Used "none" as valid referer.')],
+    "GL753": [(("alias", "location"), 11, "Path traversal via misconfigured alias.")],
+    "GL754": [
+        (
+            ("if", "Origin", "Referer"),
+            10,
+            'Validation regex for "origin" or "referer" matches untrusted domain',
+        )
+    ],
+    "GL755": [(("valid_referers", "Referer"), 11, 'Used "none" as valid referer.')],
     "GL756": [(("add_header",), 10, 'Nested "add_header" drops parent headers.')],
     "GL757": [(("add_header",), 10, "Found a multi-line header.")],
-    "GL758": [(("add_header",), 11, "Found add_header usage for setting Content-Type.")],
+    "GL758": [(("add_header", "Content-Type"), 11, "Found add_header usage for setting Content-Type.")],
     "GL759": [(("server_tokens",), 9, "Do not enable server_tokens on or server_tokens build")],
     "GL760": [(("ssl_protocols",), 12, "Insecure TLS protocols enabled: Insecure protocols enabled: TLSv1.")],
-    "GL761": [(("server",), 8, "Missing HSTS header")],
+    "GL761": [(("Strict-Transport-Security", "add_header"), 8, "Missing HSTS header")],
     "GL762": [(("listen",), 5, "Multiple servers share listen socket without default_server.")],
-    "GL763": [(("add_header",), 12, "If is Evil... when used in location context.")],
-    "GL764": [(("allow",), 11, "Found allow directive(s) without deny in the same context.")],
-    "GL765": [(("allow",), 11, "Return directive bypasses allow/deny restrictions in the same context.")],
+    "GL763": [(("if", "location"), 12, "If is Evil... when used in location context.")],
+    "GL764": [(("allow", "deny"), 11, "Found allow directive(s) without deny in the same context.")],
+    "GL765": [
+        (
+            ("return", "allow", "deny"),
+            11,
+            "Return directive bypasses allow/deny restrictions in the same context.",
+        )
+    ],
     "GL766": [(("stub_status",), 11, "stub_status is publicly accessible without IP restrictions.")],
     "GL767": [(("root",), 10, "Filesystem root used as a document path")],
     "GL768": [(("error_log",), 1, "The error_log directive does not take the off parameter.")],
@@ -97,18 +111,30 @@ FIRES: dict[str, list[tuple[tuple[str, ...], int, str]]] = {
     "GL772": [(("location",), 10, "Regular expressions without anchors can be slow")],
     "GL773": [(("location",), 10, "Regex location can be replaced with exact match")],
     "GL774": [(("proxy_pass",), 11, "Detect path after host in proxy_pass")],
-    "GL775": [(("proxy_pass",), 11, "Proxy target uses static DNS resolution (resolved only at startup).")],
+    "GL775": [
+        (
+            ("proxy_pass", "resolver"),
+            11,
+            "Proxy target uses static DNS resolution (resolved only at startup).",
+        )
+    ],
     "GL776": [(("resolver",), 10, 'Do not use external nameservers for "resolver"')],
-    "GL777": [(("try_files",), 12, "The try_files directive is evil without open_file_cache")],
+    "GL777": [
+        (("try_files", "open_file_cache"), 12, "The try_files directive is evil without open_file_cache")
+    ],
     "GL778": [(("keepalive_requests",), 10, "The keepalive_requests directive should be at least 1000.")],
     "GL779": [
-        (("worker_connections",), 3, "The worker_rlimit_nofile should be at least twice than worker_conn")
+        (
+            ("worker_rlimit_nofile", "worker_connections"),
+            3,
+            "The worker_rlimit_nofile should be at least twice than worker_conn",
+        )
     ],
-    "GL780": [(("server",), 4, "Missing HTTP/2 misdirected-request safeguard (return 421)")],
-    "GL781": [(("ssl_stapling",), 13, "ssl_stapling is enabled but no resolver is configured")],
+    "GL780": [(("default_server", "return"), 4, "Missing HTTP/2 misdirected-request safeguard (return 421)")],
+    "GL781": [(("ssl_stapling", "resolver"), 13, "ssl_stapling is enabled but no resolver is configured")],
     "GL782": [(("ssl_stapling",), 13, "OCSP stapling is enabled for a Let's Encrypt certificate")],
     "GL783": [(("ssl_ecdh_curve",), 13, "ssl_ecdh_curve names a post-quantum group")],
-    "GL784": [(("quic_bpf",), 1, "quic_bpf with reuseport may drop QUIC connections after reload")],
+    "GL784": [(("quic_bpf", "listen"), 1, "quic_bpf with reuseport may drop QUIC connections after reload")],
 }
 
 #: Fixtures the nginx of Debian 12 (1.22, OpenSSL 3.0) cannot load, and why.
