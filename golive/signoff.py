@@ -349,6 +349,12 @@ class Block:
     manual: tuple[ManualRow, ...]
 
 
+def _same_person(signed_by: str, name: str) -> bool:
+    """``Ann Approver <ann@x.org>`` signed for the approver ``Ann Approver`` (not ``Ann``)."""
+    by, wanted = signed_by.strip().lower(), name.strip().lower()
+    return by == wanted or by.startswith(wanted + " <") or wanted.startswith(by + " <")
+
+
 def block(audit: Audit) -> Block:
     """The sign-off block of ``audit``: prepared by (with the source of the name), the
     expected approvers with their recorded decisions (and anyone else who signed), the
@@ -359,11 +365,7 @@ def block(audit: Audit) -> Block:
         if not isinstance(a, Mapping):
             continue
         name, role = str(a.get("name", "")), str(a.get("role", ""))
-        signed = [
-            (i, s)
-            for i, s in enumerate(audit.signoffs)
-            if s.by.lower().startswith(name.lower()) and i not in done
-        ]
+        signed = [(i, s) for i, s in enumerate(audit.signoffs) if _same_person(s.by, name) and i not in done]
         if signed:
             i, s = signed[-1]
             done.update(j for j, _ in signed)

@@ -152,3 +152,31 @@ def test_a_broken_signoff_file_is_a_one_line_error(audited: Path, tmp_path: Path
     bad.write_text('[[signoff]]\nby = "x"\n', encoding="utf-8")
     proc = golive(audited, "signoff", "1", "--by", "X", "--decision", "go", "--file", str(bad))
     assert proc.returncode == 2 and "needs audit_sha256" in proc.stderr
+
+
+def test_the_block_matches_signers_to_approvers_by_whole_name(audited: Path) -> None:
+    from dataclasses import replace
+
+    from golive.model import Signoff
+
+    with History(audited / ".golive" / "history.sqlite", create=False) as db:
+        stored = db.load(1)
+    sha = so.digest_of(stored)
+    signed = (
+        Signoff(
+            by="Otto Ops <otto@example.org>", role="", decision="no-go", on="2026-12-07", audit_sha256=sha
+        ),
+        Signoff(by="Otto Opsworth", role="SRE", decision="go", on="2026-12-07", audit_sha256=sha),
+    )
+    b = so.block(replace(stored, signoffs=signed))
+    rows = {(r.name, r.role, r.decision) for r in b.reviews}
+    assert ("Otto Ops <otto@example.org>", "Head of Ops", "no-go") in rows  # the approver's role kept
+    assert ("Otto Opsworth", "SRE", "go") in rows  # someone else, listed on their own line
+    assert ("Ann Approver", "CTO", "") in rows  # not signed yet: a blank line to sign
+    assert b.decision.startswith("NO-GO: ")
+    assert b.prepared_source == "git config user.name and user.email"
+
+
+def test_pdf_to_standard_output_is_a_usage_error(audited: Path) -> None:
+    proc = golive(audited, "report", "1", "--format", "pdf")
+    assert proc.returncode == 2 and "--format pdf writes a file: give -o report.pdf" in proc.stderr

@@ -55,6 +55,8 @@ def report(
             format_for(path, fmt)
         if fmt and not output:
             format_for(Path("-"), fmt)
+            if fmt == "pdf":
+                raise ReportError("--format pdf writes a file: give -o report.pdf")
     except ReportError as exc:
         raise click.UsageError(str(exc)) from None
     with open_history(project_dir, database) as db:
