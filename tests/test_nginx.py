@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from golive.checks import registry
-from golive.checks.gixy import GIXY_GOLIVE, GIXY_PLUGINS, GIXY_TEXT
+from golive.checks.gixy import GIXY_GOLIVE, GIXY_PLUGINS, GIXY_SUBJECTS, GIXY_TEXT, gixy_subjects
 from golive.collectors import CollectorError
-from golive.collectors.nginx import NginxFacts, collect_files
+from golive.collectors.nginx import GixyResult, NginxFacts, collect_files
 from golive.collectors.servers_nginx_read import GIXY_NOT_RUN, _top_level, nginx_binary, nginx_test
 from golive.model import Finding, Location, Status
 from golive.registry import Facts
@@ -361,3 +361,31 @@ def test_nginx_dump_is_audited_with_each_file_named() -> None:
     )
     # include proxy_params (relative, inside the dump) is followed: Host is set.
     assert [f.status for f in run("GL703", facts)] == [Status.PASS]
+
+
+def test_every_gixy_plugin_names_its_subjects() -> None:
+    assert set(GIXY_SUBJECTS) == set(GIXY_PLUGINS)
+    assert all(s and "server" not in s for s in GIXY_SUBJECTS.values())
+
+
+@pytest.mark.parametrize(
+    ("summary", "subjects"),
+    [
+        ("Insecure TLS protocols enabled", ("ssl_protocols",)),
+        ("Weak SSL/TLS ciphers enabled", ("ssl_ciphers",)),
+        ("Server cipher preference enabled unnecessarily", ("ssl_prefer_server_ciphers",)),
+    ],
+)
+def test_weak_tls_subjects_follow_what_gixy_reported(summary: str, subjects: tuple[str, ...]) -> None:
+    result = GixyResult(
+        plugin="weak_ssl_tls",
+        severity="MEDIUM",
+        summary=summary,
+        description="",
+        reason="",
+        help_url="",
+        excerpt="",
+        location=None,
+        directive="server",
+    )
+    assert gixy_subjects(result) == subjects

@@ -318,7 +318,7 @@ def _gixy_finding(spec: CheckSpec, result: GixyResult, facts: Facts) -> Finding 
         severity = min(severity, Severity.LOW)
         evidence.append(_OCSP_ONLY)
     return spec.fail(
-        subjects=[_subject(result)],
+        subjects=gixy_subjects(result),
         location=result.location,
         evidence=evidence,
         severity=severity,
@@ -327,8 +327,76 @@ def _gixy_finding(spec: CheckSpec, result: GixyResult, facts: Facts) -> Finding 
     )
 
 
-def _subject(result: GixyResult) -> str:
-    return result.directive or result.plugin
+#: gixy-ng plugin → what its findings are about, in nginx's and HTTP's own names: the
+#: directives (and HTTP headers) the plugin judges, never the block gixy-ng hangs a report on
+#: (``server`` for a missing HSTS header). weak_ssl_tls's subjects follow what it reported
+#: (:data:`_TLS_SUBJECTS`).
+GIXY_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "host_spoofing": ("proxy_set_header", "Host"),
+    "http_splitting": ("add_header",),
+    "ssrf": ("proxy_pass",),
+    "alias_traversal": ("alias", "location"),
+    "origins": ("if", "Origin", "Referer"),
+    "valid_referers": ("valid_referers", "Referer"),
+    "add_header_redefinition": ("add_header",),
+    "add_header_multiline": ("add_header",),
+    "add_header_content_type": ("add_header", "Content-Type"),
+    "version_disclosure": ("server_tokens",),
+    "weak_ssl_tls": ("ssl_protocols", "ssl_ciphers"),
+    "hsts_header": ("Strict-Transport-Security", "add_header"),
+    "default_server_flag": ("listen",),
+    "if_is_evil": ("if", "location"),
+    "allow_without_deny": ("allow", "deny"),
+    "return_bypasses_allow_deny": ("return", "allow", "deny"),
+    "status_page_exposed": ("stub_status",),
+    "filesystem_root_exposure": ("root",),
+    "error_log_off": ("error_log",),
+    "hash_without_default": ("map",),
+    "invalid_regex": ("rewrite",),
+    "regex_redos": ("location",),
+    "unanchored_regex": ("location",),
+    "regex_exact_match": ("location",),
+    "proxy_pass_normalized": ("proxy_pass",),
+    "missing_resolver": ("proxy_pass", "resolver"),
+    "resolver_external": ("resolver",),
+    "try_files_is_evil_too": ("try_files", "open_file_cache"),
+    "low_keepalive_requests": ("keepalive_requests",),
+    "worker_rlimit_nofile_vs_connections": ("worker_rlimit_nofile", "worker_connections"),
+    "http2_misdirected_request": ("default_server", "return"),
+    "ssl_stapling_without_resolver": ("ssl_stapling", "resolver"),
+    "ssl_stapling_letsencrypt": ("ssl_stapling",),
+    "ssl_ecdh_curve": ("ssl_ecdh_curve",),
+    "quic_bpf_reuseport": ("quic_bpf", "listen"),
+}
+#: Plugins that judge whichever directive gixy-ng names (``return``/``rewrite``/``add_header``
+#: for http_splitting, ``map``/``geo`` for hash_without_default): that directive is the subject.
+_NAMED_DIRECTIVE = frozenset(
+    {"http_splitting", "filesystem_root_exposure", "hash_without_default", "invalid_regex", "regex_redos"}
+)
+#: Blocks gixy-ng may hang a report on: never a subject by themselves.
+_BLOCKS = frozenset({"http", "server", "events", "stream", "upstream"})
+#: weak_ssl_tls's report (its summary) → the directive it is about.
+_TLS_SUBJECTS = {
+    "Insecure TLS protocols enabled": ("ssl_protocols",),
+    "Missing ssl_protocols directive": ("ssl_protocols",),
+    "Weak SSL/TLS ciphers enabled": ("ssl_ciphers",),
+    "Possibly weak SSL/TLS cipher selection": ("ssl_ciphers",),
+    "Missing ssl_ciphers directive": ("ssl_ciphers",),
+    "Server cipher preference enabled unnecessarily": ("ssl_prefer_server_ciphers",),
+}
+
+
+def gixy_subjects(result: GixyResult) -> tuple[str, ...]:
+    """A gixy-ng finding's subjects (:data:`GIXY_SUBJECTS`): the directive gixy-ng names
+    for the plugins that judge any directive (:data:`_NAMED_DIRECTIVE`), the one weak_ssl_tls
+    reported on, else the plugin's own; a plugin missing from the table keeps the directive
+    gixy-ng names (or its own name)."""
+    if result.plugin == "weak_ssl_tls" and result.summary in _TLS_SUBJECTS:
+        return _TLS_SUBJECTS[result.summary]
+    named = result.directive if result.directive and result.directive not in _BLOCKS else ""
+    if result.plugin in _NAMED_DIRECTIVE and named:
+        return (named,)
+    return GIXY_SUBJECTS.get(result.plugin) or (named or result.directive or result.plugin,)
 
 
 def _suppressed(facts: Facts, result: GixyResult) -> bool:
