@@ -98,7 +98,17 @@ def test_the_trend_needs_a_second_audit() -> None:
     second = {**point, "id": 2, "failing": 2}
     two = html.render(
         replace(
-            audit_with(FINDINGS), history={**history, "id": 2, "previous_id": 1, "trend": [point, second]}
+            audit_with(FINDINGS),
+            history={
+                **history,
+                "id": 2,
+                "previous_id": 1,
+                "trend": [point, second],
+                "grade": "C",
+                "score": 70,
+                "coverage": {"ran": 5, "checks": 9},
+            },
         )
     )
     assert 'class="trend"' in two
+    assert "This audit: grade C (70/100) · 5 of 9 checks ran." in two  # coverage beside the score
