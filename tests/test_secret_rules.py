@@ -197,7 +197,7 @@ def test_test_code_and_example_files_demote_name_rules_but_not_token_formats() -
         'PASSWORD_HELP_TEXT = "Use at least 12 characters"',
         'password = f"{prefix}-{suffix}"',
         'DATABASE_URL = "postgres://shop:${DB_PASSWORD}@db/shop"',
-        "_TOKEN = r\"[-!#$%&'*+.^_`|~0-9a-zA-Z]+\"",
+        '_TOKEN = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"',
         'SECRET_PATTERN_KEY = r"(?:key|pwd|password|token)\\s*=\\s*(\\S+)"',
         '{"username": "ann", "password": "pbkdf2_sha256$870000$Qx8aZ1kLm3Nv$3fQ1+abc/def0GhIjK2lMnO4pQrSt="}',
         'SECRET_KEY = env("DJANGO_SECRET_KEY")',
