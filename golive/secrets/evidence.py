@@ -6,7 +6,7 @@ and the literal, and returns a :class:`Judgement`:
 
 * **not a secret** (``confidence`` None, ``why`` says what it is instead): an identifier, a
   class name, a dotted import path, a URL path, a URL without credentials, a format string,
-  a regular expression, a stored password hash (``pbkdf2_sha256$...``),
+  a regular expression, a stored password hash (``pbkdf2_sha256$...``), an AWS ARN,
   a boolean or null word, a number, a version, a rate or duration (``100/min``, ``10m``),
   a single English word or a phrase of words (``porter``, ``invalid_token``,
   ``smtp-password``), a value equal to its own name (``"show_keys"``), or a value shorter
@@ -99,7 +99,7 @@ _PRINTF = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdifrx]")
 #: ``@@NAME@@`` only counts whole: a Django key may start with ``@@`` (its alphabet has ``@``).
 _REFERENCE_START = ("{{", "<%", "#{", "${")
 _AT_REFERENCE = re.compile(r"^@@\w+@@$")
-_ENV_REFERENCE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_REFERENCE = re.compile(r"^\$[A-Z_][A-Z0-9_]*$|^\$[a-z_]+$")  # $DB_PASSWORD, $password; not $TWABuaH13K4
 _PATHLIKE_START = ("/", "./", "../", "~/", "file:", "\\\\")
 _WINDOWS_PATH = re.compile(r"^[A-Za-z]:\\")
 _FILE_SUFFIXES = (
@@ -118,7 +118,7 @@ _FILE_SUFFIXES = (
     ".yaml",
 )
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(?:[.:][A-Za-z_][\w]*)+$")
-_SPLIT = re.compile(r"[\s_\-./:@,;+?!|()<>\[\]]+")
+_SPLIT = re.compile(r"[\s_\-./:@,;+?!|()<>\[\]$#&*=~^]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _ALPHA_DIGITS = re.compile(r"^([A-Za-z]+)(\d{1,2})$")
 _VOWELS = frozenset("aeiouyAEIOUY")
@@ -126,6 +126,8 @@ _CONSONANT_RUN = re.compile(r"[^aeiouy]{5,}")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 #: A stored password hash: Django's ``algorithm$...`` (https://docs.djangoproject.com/en/stable/topics/auth/passwords/#how-django-stores-passwords),
 #: modular crypt (``$2b$``, ``$argon2id$``, ``$6$``), LDAP ``{SSHA}``. Not the password.
+#: An AWS resource name (``arn:aws:iam::aws:policy/IAMUserChangePassword``) names, never holds.
+_ARN = re.compile(r"^arn:aws[\w-]*:[\w-]*:")
 _PASSWORD_HASH = re.compile(
     r"^(?:pbkdf2_sha256|pbkdf2_sha1|argon2|bcrypt_sha256|bcrypt|scrypt|sha1|md5|unsalted_sha1|unsalted_md5|crypt)\$"
     r"|^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|y|scrypt)\$|^\{(?:S?SHA|SSHA\d+|CRYPT|PBKDF2[\w-]*)\}"
@@ -174,6 +176,7 @@ ACRONYMS = frozenset(
 CAMEL_ACRONYMS = ACRONYMS | frozenset(
     """
     api url uri uuid json yaml io ui os pdf aws gcp oauth cors rest utc gmt ip udp tcp ok id
+    iam arn kms sns sqs ses sso ec2 s3 rds vpc acm ecs eks elb dns mfa otp totp saml oidc ldap
     """.split()  # noqa: SIM905
 )
 
@@ -244,8 +247,8 @@ def is_words(value: str) -> bool:
             return False  # aBcDeF, arIdYOTem: humps too short for words
         if humped and any(len(p) > 1 and p.isupper() and p.lower() not in CAMEL_ACRONYMS for p in parts):
             return False  # an upper-case hump is a known acronym (XMLHttp), not OJyDNALDSPOK
-        if len(parts) >= 3 and len(parts[0]) == 1:
-            return False  # aToken is a name, gBbccePikdLpya is not
+        if len(parts) >= 3 and len(parts[0]) == 1 and parts[0] not in ("I", "A", "a"):
+            return False  # IAmSensitive and aNewToken are names, gBbccePikdLpya is not
         if not all(_wordlike(p, humped) for p in parts):
             return False
     return True
@@ -283,6 +286,8 @@ def not_secret(name: str, value: str) -> str:
         return "prose"
     if text.lower().endswith(_FILE_SUFFIXES) and is_words(text.rsplit(".", 1)[0]):
         return "a file name"
+    if _ARN.match(text):
+        return "an AWS resource name (ARN)"
     if _PASSWORD_HASH.match(text):
         return "a stored password hash, not a password"
     if _REGEX_STRONG.search(text) or len(set(_REGEX_WEAK.findall(text))) >= 2:

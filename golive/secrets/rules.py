@@ -376,7 +376,7 @@ _AT_REFERENCE = re.compile(r"^@@\w+@@$")
 #: ``$VAR`` and ``%(name)s`` as the whole value or its start; a Django key may start with
 #: ``$`` or ``%`` (get_random_secret_key draws from ``!@#$%^&*(-_=+)`` too), so a bare
 #: ``$`` is not enough to call the value a reference.
-_REFERENCE_RE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$|^%\(\w+\)[sdrif]")
+_REFERENCE_RE = re.compile(r"^\$[A-Z_][A-Z0-9_]*$|^\$[a-z_]+$|^%\(\w+\)[sdrif]")
 _PATHLIKE_START = ("/", "./", "../", "~/", "file:")
 _FILE_SUFFIXES = (".pem", ".key", ".crt", ".cer", ".json", ".txt", ".p12", ".pfx", ".gpg", ".asc")
 _WORDS = frozenset({"true", "false", "none", "null", "nil", "undefined", "yes", "no", "on", "off"})
