@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import audit_project, build_project, failing, outcome
 
-from golive.model import Audit, Location, Status
+from golive.model import Audit, Location, Severity, Status
 
 PROD = "site_conf/settings/production.py"
 LEGACY_PW = "legacy-db-pw-5d1c"
@@ -109,13 +109,21 @@ def test_gl210_local_memory_default_cache(e1: Audit) -> None:
     [f] = failing(e1, "GL210")
     assert f.subjects == ("CACHES",)
     assert f.location == Location(path=PROD, line=3)
-    assert f.evidence == ("CACHES['default']['BACKEND'] = 'django.core.cache.backends.locmem.LocMemCache'",)
+    assert f.severity is Severity.MEDIUM  # sessions live in it, and the settings chose it
+    assert f.evidence == (
+        "CACHES['default']['BACKEND'] = 'django.core.cache.backends.locmem.LocMemCache'",
+        "SESSION_ENGINE = 'django.contrib.sessions.backends.cache': sessions live in that cache",
+        f"the settings set CACHES to a per-process backend on purpose ({PROD}:3)",
+    )
 
 
 @pytest.mark.covers("GL210", "fail")
 def test_gl210_dummy_cache_too(e3: Audit) -> None:
     [f] = failing(e3, "GL210")
-    assert f.evidence == ("CACHES['default']['BACKEND'] = 'django.core.cache.backends.dummy.DummyCache'",)
+    assert f.evidence == (
+        "CACHES['default']['BACKEND'] = 'django.core.cache.backends.dummy.DummyCache'",
+        f"the settings set CACHES to a per-process backend on purpose ({PROD}:3)",
+    )
     assert f.location == Location(path=PROD, line=3)
 
 

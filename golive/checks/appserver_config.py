@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from golive.checks._cache_use import NOTHING as CACHE_UNUSED
+from golive.checks._cache_use import cache_reliance, sessions_in_cache
 from golive.checks._nginx import fail_or_unknown, internal_reason
 from golive.checks._util import PROCESS_LOCAL_CACHES, where
 from golive.collectors.gunicorn import AppServer, GunicornFacts
@@ -560,18 +562,21 @@ def locmem_workers(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     which means no cross-process caching is possible." With several worker processes each
     has its own sessions (users logged out at random, a logout that holds in one process
     only), rate limits and cached pages. Django's default CACHES is this local-memory cache.
+    High only when something relies on a shared cache (:func:`cache_reliance`); when the
+    scanned code uses none of it, low with that reason.
     """
     runtime = facts[RuntimeFacts]
     caches = runtime.setting("CACHES") or {}
     backend = str((caches.get("default") or {}).get("BACKEND", ""))
     if backend != PROCESS_LOCAL_CACHES[0]:
         return
-    engine = str(runtime.setting("SESSION_ENGINE", ""))
+    engine = sessions_in_cache(runtime)
+    reasons, known = cache_reliance(facts)
     for server in facts[GunicornFacts].servers:
         workers = server.setting("workers") if server.kind == "gunicorn" else server.workers
         if not isinstance(workers, int) or workers < 2:
             continue
-        sessions = ".cache" in engine or engine.endswith("cached_db")
+        sessions = bool(engine)
         seen = (
             server.how("workers")
             if server.kind == "gunicorn"
@@ -588,5 +593,8 @@ def locmem_workers(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 f"CACHES['default']['BACKEND'] = {backend!r}"
                 + (f" ({loc})" if loc else " (Django's default)"),
                 *([f"SESSION_ENGINE = {engine!r}: sessions live in that cache"] if sessions else []),
+                # sessions say enough; else what else relies on the cache, or that nothing does
+                *([] if sessions else reasons or ([CACHE_UNUSED] if known else [])),
             ],
+            severity=Severity.LOW if known and not reasons else None,
         )

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from golive.backups.collector import BackupFacts
+from golive.checks._cache_use import NOTHING as CACHE_UNUSED
+from golive.checks._cache_use import cache_reliance
 from golive.checks._util import (
     CHECKLIST,
     NON_SENDING_EMAIL,
@@ -116,14 +118,23 @@ def cache_local(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "Django defaults to per-process local-memory caching which may not be desirable."
     Each worker process has its own cache: rate limits, cached pages and anything else
     kept there differ from one request to the next. (Sessions on such a cache are GL402.)
+    Medium only when something relies on a shared cache (:func:`cache_reliance`: sessions,
+    the cache middleware, throttles, the code's own cache calls, CACHES set so on purpose);
+    when the scanned code uses none of it, low with that reason.
     """
     default = _caches(facts[RuntimeFacts]).get("default", {})
     backend = str(default.get("BACKEND", ""))
     if backend in PROCESS_LOCAL_CACHES:
+        location = where(facts, "CACHES")
+        reasons, known = cache_reliance(facts)
         yield spec.fail(
             subjects=["CACHES"],
-            location=where(facts, "CACHES"),
-            evidence=[f"CACHES['default']['BACKEND'] = {backend!r}"],
+            location=location,
+            evidence=[
+                f"CACHES['default']['BACKEND'] = {backend!r}" + ("" if location else " (Django's default)"),
+                *(reasons or ([CACHE_UNUSED] if known else [])),
+            ],
+            severity=Severity.LOW if known and not reasons else None,
         )
 
 

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.cache_use import cache_uses
 from golive.collectors.env_helpers import Helpers
 from golive.context import AuditContext
 from golive.discovery import EntryDefault, entry_point_defaults, module_file, read_python, settings_modules
@@ -173,6 +174,9 @@ class SourceFacts(FactsBase):
     other_modules: dict[str, tuple[Assignment, ...]] = field(default_factory=dict)
     sentry_inits: tuple[SentryInit, ...] = ()
     entry_defaults: tuple[EntryChain, ...] = ()
+    #: Where the project's code uses Django's cache (``"path:line what"``,
+    #: :func:`golive.collectors.cache_use.cache_uses`); ``()``: nowhere; None: not scanned.
+    cache_uses: tuple[str, ...] | None = None
 
     def history(self, target: str) -> list[Assignment]:
         """Every assignment to ``target`` in the chain, in execution order."""
@@ -835,6 +839,7 @@ def collect(ctx: AuditContext) -> SourceFacts:
         other_modules=others,
         sentry_inits=tuple(sentry),
         entry_defaults=entries,
+        cache_uses=cache_uses(ctx.django_dir, ctx.project_dir),
     )
 
 
