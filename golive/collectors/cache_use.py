@@ -40,8 +40,8 @@ _IMPORT = re.compile(r"^\s*import\s+django\.core\.cache\b")
 _RATELIMIT = re.compile(r"^\s*(?:from|import)\s+(django_ratelimit|ratelimit)\b")
 _TEMPLATE_LOAD = re.compile(r"{%\s*load\s+(?:[\w.]+\s+)*cache(?:\s+[\w.]+)*\s*%}")
 #: What each module offers that stores in the cache (``never_cache``/``cache_control`` only set headers).
-_CACHING_NAMES = {
-    "django.core.cache": None,  # everything there is the cache itself
+_CACHING_NAMES: dict[str, frozenset[str]] = {
+    "django.core.cache": frozenset({"cache", "caches", "*"}),  # not CacheKeyWarning, InvalidCacheBackendError
     "django.core.cache.utils": frozenset({"make_template_fragment_key"}),
     "django.views.decorators.cache": frozenset({"cache_page"}),
 }
@@ -60,7 +60,7 @@ def _python_uses(text: str) -> Iterator[tuple[int, str]]:
         m = _FROM_IMPORT.match(line)
         if m:
             wanted = _CACHING_NAMES[m.group(1)]
-            names = [n for n in _names(m.group(2)) if wanted is None or n in wanted]
+            names = [n for n in _names(m.group(2)) if n in wanted]
             if names:
                 yield number, f"imports {', '.join(names)} from {m.group(1)}"
         elif _IMPORT.match(line):
