@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from golive.live import pages
+from golive.facts import live_pages as pages
+from golive.facts.live import parse_set_cookie, redact_set_cookie
 from golive.live.client import ClientConfig, ProbeClient, ResolveError, Resolver, origin_of
-from golive.live.facts import parse_set_cookie, redact_set_cookie
 from golive.live.probe import TargetError, group_targets
 
 RENDER = """

@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from golive.checks._util import where
-from golive.collectors.live import LiveFacts
 from golive.collectors.project import ProjectFacts
 from golive.collectors.runtime import RuntimeFacts
+from golive.facts.live import LiveFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

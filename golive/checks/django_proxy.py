@@ -37,7 +37,6 @@ import re
 from dataclasses import dataclass
 
 from golive.checks._front_proxy import FrontVerdict, front_hsts, front_redirect
-from golive.collectors.live import LiveFacts
 from golive.collectors.nginx import NginxFacts, NginxFile
 from golive.collectors.servers_nginx import (
     PASS_DIRECTIVES,
@@ -51,8 +50,8 @@ from golive.collectors.servers_nginx import (
     server_names,
     walk,
 )
+from golive.facts.live import Exchange, LiveFacts
 from golive.facts.nginx import unknown_reason
-from golive.live.facts import Exchange
 from golive.model import Location
 from golive.registry import Facts
 

@@ -18,37 +18,22 @@ unreadable ``--cacert``, or when no site answered at all (the reason says which 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
-from golive.live.facts import SiteFacts
+from golive.facts.live import LiveFacts, SiteFacts
 from golive.model import Screenshot
-from golive.registry import Facts, FactsBase
+from golive.registry import Facts
 
 if TYPE_CHECKING:  # the probing engine (httpx, asyncio) is imported when a site is probed
     from golive.live.probe import ProbeOptions
 
 #: Seconds per request when ``golive audit`` probes (``golive probe --timeout`` sets its own).
 AUDIT_TIMEOUT = 10.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class LiveFacts(FactsBase):
-    """The probed sites, and the screenshots taken of them.
-
-    ``screenshots_note`` says why screenshots were not taken (no browser, disabled),
-    empty when they were. The runner collects ``screenshots`` into the audit.
-    """
-
-    collector: ClassVar[str] = "live"
-    sites: tuple[SiteFacts, ...]
-    screenshots: tuple[Screenshot, ...] = ()
-    screenshots_note: str = ""
-    insecure: bool = False
 
 
 def probe_options(

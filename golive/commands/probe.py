@@ -85,9 +85,9 @@ def build_audit(
     """One audit of one probed site: the live collector's facts, the GL8xx checks."""
     from golive.checks import live as live_checks
     from golive.collectors import CollectorError, CollectorSpec
-    from golive.collectors.live import LiveFacts
     from golive.config import Config
     from golive.context import AuditContext, AuditOptions, GitInfo
+    from golive.facts.live import LiveFacts
     from golive.model import Severity
     from golive.registry import Registry
     from golive.runner import run_audit

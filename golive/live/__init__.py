@@ -2,8 +2,8 @@
 
 ``client`` (httpx, curl-style ``--resolve``, bounded bodies, no cross-host redirects),
 ``tls`` (standard-library ``ssl``: protocols, chain, expiry, key size, host name),
-``pages`` (recognising Django's and nginx's own pages), ``probe`` (what is requested of a
-site, concurrently under global and per-host limits), ``screenshots`` (Playwright driving
-Debian's chromium). The facts they produce are in ``facts``; checks live in
-:mod:`golive.checks.live`.
+``probe`` (what is requested of a site, concurrently under global and per-host limits),
+``screenshots`` (Playwright driving Debian's chromium). The facts they produce are in
+:mod:`golive.facts.live`, the page recognisers in :mod:`golive.facts.live_pages`; checks
+live in :mod:`golive.checks.live`.
 """

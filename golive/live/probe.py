@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from golive.live import pages
+from golive.facts import live_pages as pages
+from golive.facts.live import FILES, PROBE_ORIGIN, SECURITY_TXT, Exchange, SiteFacts, TlsFacts
 from golive.live.client import (
     DEFAULT_PORTS,
     BudgetExceeded,
@@ -54,7 +55,6 @@ from golive.live.client import (
     origin_of,
     url_port,
 )
-from golive.live.facts import FILES, PROBE_ORIGIN, SECURITY_TXT, Exchange, SiteFacts, TlsFacts
 from golive.live.tls import LEGACY, browser_tls12, inspect_tls, legacy_version, static_rsa
 
 TRAVERSAL_FILES = ("manage.py", ".env")

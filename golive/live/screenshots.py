@@ -57,9 +57,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from golive.live import pages
+from golive.facts import live_pages as pages
+from golive.facts.live import Exchange, SiteFacts
 from golive.live.client import origin_of
-from golive.live.facts import Exchange, SiteFacts
 from golive.live.probe import ProbeOptions
 from golive.model import Screenshot
 from golive.own_files import make_folder  # .golive ignores itself in git

@@ -28,8 +28,8 @@ import ssl
 import warnings
 from pathlib import Path
 
+from golive.facts.live import CertInfo, TlsFacts
 from golive.live.client import ssl_context
-from golive.live.facts import CertInfo, TlsFacts
 
 LEGACY = {"TLSv1": ssl.TLSVersion.TLSv1, "TLSv1.1": ssl.TLSVersion.TLSv1_1}
 

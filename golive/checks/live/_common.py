@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golive.collectors.live import LiveFacts
 from golive.collectors.runtime import RuntimeFacts
-from golive.live.facts import CookieInfo, Exchange, SiteFacts
+from golive.facts.live import CookieInfo, Exchange, LiveFacts, SiteFacts
 from golive.model import Finding, Location, Status
 from golive.registry import CheckSpec, Facts
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks.live._common import _answer, _at, _sites, cache_directives
-from golive.collectors.live import LiveFacts
-from golive.live import pages
-from golive.live.facts import Exchange
+from golive.facts import live_pages as pages
+from golive.facts.live import Exchange, LiveFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -18,7 +18,7 @@ from golive.checks.live._common import (
     _sites,
     cache_directives,
 )
-from golive.collectors.live import LiveFacts
+from golive.facts.live import LiveFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
 from golive.checks.live._common import _answer, _at, _sites
-from golive.collectors.live import LiveFacts
-from golive.live import pages
-from golive.live.facts import Exchange
+from golive.facts import live_pages as pages
+from golive.facts.live import Exchange, LiveFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

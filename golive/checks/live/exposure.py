@@ -9,9 +9,8 @@ from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
 from golive.checks.live._common import SECURITY, _answer, _at, _missing, _sites
-from golive.collectors.live import LiveFacts
-from golive.live import pages
-from golive.live.facts import Exchange, SiteFacts
+from golive.facts import live_pages as pages
+from golive.facts.live import Exchange, LiveFacts, SiteFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

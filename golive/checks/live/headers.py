@@ -11,9 +11,8 @@ from collections.abc import Iterator
 
 from golive.checks._util import SETTINGS
 from golive.checks.live._common import NGINX_CORE, _at, _home, _sites
-from golive.collectors.live import LiveFacts
-from golive.live import pages
-from golive.live.facts import PROBE_ORIGIN, Exchange, SiteFacts
+from golive.facts import live_pages as pages
+from golive.facts.live import PROBE_ORIGIN, Exchange, LiveFacts, SiteFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
 from golive.checks.live._common import ONE_YEAR, SECURITY, _at, _https_home, _missing, _sites
-from golive.collectors.live import LiveFacts
-from golive.live import pages
-from golive.live.facts import Exchange
+from golive.facts import live_pages as pages
+from golive.facts.live import Exchange, LiveFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

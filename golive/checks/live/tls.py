@@ -12,8 +12,7 @@ from collections.abc import Iterator
 
 from golive.checks._tls import INTERMEDIATE_CIPHERS, profile
 from golive.checks.live._common import EXPIRY_WARN_DAYS, _sites
-from golive.collectors.live import LiveFacts
-from golive.live.facts import SiteFacts
+from golive.facts.live import LiveFacts, SiteFacts
 from golive.model import Finding, Location, Severity, Status
 from golive.registry import CheckSpec, Facts, check
 

@@ -1,4 +1,4 @@
-"""What the live probes saw: HTTP exchanges, cookies, the TLS handshake, per site.
+"""What the live probes saw: HTTP exchanges, cookies, the TLS handshake, per site; the live facts.
 
 Every value is immutable and redacted when it is made: a ``Set-Cookie`` value is kept as
 its length only (:func:`redact_set_cookie`), so evidence built from these facts never
@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
+from typing import ClassVar
 from urllib.parse import urlsplit
+
+from golive.model import Screenshot
+from golive.registry import FactsBase
 
 #: The Origin sent with the CORS probe (an .invalid name, RFC 6761: it never resolves).
 PROBE_ORIGIN = "https://golive-probe.invalid"
@@ -288,3 +292,18 @@ class SiteFacts:
     def exchanges(self) -> list[Exchange]:
         """Every exchange made, in the order the probes were planned (stable across runs)."""
         return [ex for chain in self.chains.values() for ex in chain]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveFacts(FactsBase):
+    """The probed sites, and the screenshots taken of them.
+
+    ``screenshots_note`` says why screenshots were not taken (no browser, disabled),
+    empty when they were. The runner collects ``screenshots`` into the audit.
+    """
+
+    collector: ClassVar[str] = "live"
+    sites: tuple[SiteFacts, ...]
+    screenshots: tuple[Screenshot, ...] = ()
+    screenshots_note: str = ""
+    insecure: bool = False
