@@ -303,6 +303,14 @@ def test_file_kinds_and_committed_file_classes() -> None:
         ),
         ("VAPID_PUBLIC_KEY", rand(40), "public by design: its name (VAPID_PUBLIC_KEY) says so"),
     ],
+    ids=[
+        "stripe-publishable",
+        "sentry-dsn",
+        "mapbox-public",
+        "google-oauth-client",
+        "social-auth-key",
+        "vapid",
+    ],
 )
 def test_public_by_design_values_are_information(name: str, value: str, reason: str) -> None:
     assert [m.placeholder for _, m in scan_text("shop/conf.py", f'{name} = "{value}"\n')] == [reason]
@@ -314,6 +322,10 @@ def test_public_by_design_values_are_information(name: str, value: str, reason: 
         ("SOCIAL_AUTH_GITHUB_SECRET", "Xq7" + rand(37)),
         ("STRIPE_SECRET_KEY", "sk_" + "live_" + rand(24)),
     ],
+    ids=[
+        "social-auth-secret",
+        "stripe-secret",
+    ],  # random values: stable ids keep pytest-xdist's workers agreeing
 )
 def test_secrets_next_to_public_values_stay_secrets(name: str, value: str) -> None:
     assert [m.placeholder for _, m in scan_text("shop/conf.py", f'{name} = "{value}"\n')] == [""]
