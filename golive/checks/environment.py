@@ -27,8 +27,9 @@ from golive.checks._util import (
     url_host,
     where,
 )
-from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.git import GitFacts
 from golive.collectors.source import SourceFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.redact import is_redacted
 from golive.registry import CheckSpec, Facts, check
@@ -619,7 +620,11 @@ def _inside(child: Path, parent: Path) -> bool:
 def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "Media files are uploaded by your users. They're untrusted!" Inside the code tree
     they can be imported, committed or wiped by a deployment; inside STATIC_ROOT they are
-    served and cached as if they were the site's own files.
+    served and cached as if they were the site's own files (collectstatic can publish
+    them): medium. Merely under the project folder, in a folder git does not track (the
+    usual ``BASE_DIR / "media"`` that a container deployment mounts as a volume), it is a
+    risk only if the web server executes files from it or uploads get committed: low. A
+    tracked folder, or one whose state is unknown (git not read), stays medium.
     """
     runtime = facts[RuntimeFacts]
     media = runtime.setting("MEDIA_ROOT")
@@ -638,10 +643,23 @@ def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         )
         return
     if ctx is not None and _inside(media_path, ctx.project_dir):
+        shown = media_path.relative_to(ctx.project_dir.resolve()).as_posix() + "/"
+        git = facts.get(GitFacts)
+        tracked = git.tracks(media_path) if git is not None else None
+        if tracked is None:
+            why = f"whether git tracks {shown} is unknown (the git history was not read)"
+        elif tracked:
+            why = f"git tracks files under {shown}: uploads there end up committed"
+        else:
+            why = (
+                f"{shown} is not tracked by git: uploads there are a risk only if the web server"
+                " executes files from it, or if uploads end up committed: low"
+            )
         yield spec.fail(
             subjects=["MEDIA_ROOT"],
             location=where(facts, "MEDIA_ROOT"),
-            evidence=[f"MEDIA_ROOT {media} is inside the project directory {ctx.project_dir}"],
+            evidence=[f"MEDIA_ROOT {media} is inside the project directory {ctx.project_dir}", why],
+            severity=Severity.LOW if tracked is False else None,
         )
 
 

@@ -193,6 +193,19 @@ class GitFacts(FactsBase):
     tracked: tuple[TrackedFile, ...]
     subdir: str = ""
     refs: tuple[str, ...] = ()
+    #: Every folder holding a file committed at HEAD, relative to ``root`` (``a``, ``a/b``);
+    #: None when HEAD's tree could not be listed.
+    tracked_dirs: frozenset[str] | None = None
+
+    def tracks(self, folder: Path) -> bool | None:
+        """Whether HEAD holds a file under ``folder`` (absolute); None when not known."""
+        if self.tracked_dirs is None:
+            return None
+        try:
+            rel = folder.resolve().relative_to(Path(self.root).resolve()).as_posix()
+        except ValueError:
+            return False  # outside the repository
+        return rel == "." or rel in self.tracked_dirs
 
     def gaps(self, *, history: bool = True) -> list[str]:
         """What the scan missed: ``partial``, plus the shallow-clone note when ``history``.
@@ -554,7 +567,16 @@ def collect(ctx: AuditContext) -> GitFacts:
         tracked=tuple(TrackedFile(location=loc(p), kind=k, size=n) for p, k, n in tracked),
         subdir=subdir,
         refs=tuple(refs),
+        tracked_dirs=_tracked_dirs(root),
     )
+
+
+def _tracked_dirs(root: Path) -> frozenset[str] | None:
+    """Every folder of HEAD's tree (``git ls-tree -r -d``), relative to ``root``; None on error."""
+    proc = _git(root, "ls-tree", "-r", "-d", "-z", "--name-only", "--full-tree", "HEAD")
+    if proc.returncode != 0:
+        return None
+    return frozenset(p.decode("utf-8", "replace") for p in proc.stdout.split(b"\x00") if p)
 
 
 SPEC = CollectorSpec(
