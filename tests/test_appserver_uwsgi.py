@@ -21,8 +21,8 @@ from test_gunicorn import context, run
 from golive.collectors import gunicorn, nginx, project
 from golive.collectors.appservers import uwsgi_collector
 from golive.collectors.appservers.uwsgi import read
-from golive.collectors.runtime import RuntimeFacts
 from golive.facts.appservers import UwsgiFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Location, Status
 from golive.registry import Facts
 

@@ -16,8 +16,8 @@ import pytest
 from golive.checks import registry
 from golive.collectors.nginx import NginxFacts, collect_files, discover, not_included
 from golive.collectors.nginx_context import ComposeContext
-from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import walk
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location, Status
 from golive.registry import Facts
 from golive.runner import run_check

@@ -29,8 +29,8 @@ from typing import Any, ClassVar
 from golive.backups import record as records
 from golive.backups.scan import Scan, holds_files, scan
 from golive.collectors import CollectorError, CollectorSpec, Skip
-from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
+from golive.facts.runtime import RuntimeFacts
 from golive.redact import redact_text
 from golive.registry import Facts, FactsBase
 

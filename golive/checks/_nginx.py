@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from golive.collectors.nginx import NginxFacts, NginxFile
-from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import (
     PASS_DIRECTIVES,
     Chain,
@@ -25,6 +24,7 @@ from golive.collectors.servers_nginx import (
 )
 from golive.facts.compose import Service, Volume
 from golive.facts.nginx import NginxDeployment, unknown_reason
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location
 from golive.registry import CheckSpec, Facts
 

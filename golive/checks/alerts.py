@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from packaging.version import InvalidVersion, Version
 
 from golive.collectors.dependencies import DependencyFacts, canonical
-from golive.collectors.runtime import RuntimeFacts
 from golive.data.tables import series_of
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from golive.checks._util import where
 from golive.collectors.project import ProjectFacts
-from golive.collectors.runtime import RuntimeFacts
 from golive.facts.live import LiveFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from golive.checks._sentry import sentry_inits
 from golive.checks._util import CHECKLIST, NON_SENDING_EMAIL, default_mailer, where
-from golive.collectors.runtime import RuntimeFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

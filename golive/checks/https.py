@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import SETTINGS, where
-from golive.collectors.runtime import RuntimeFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from golive.collectors.runtime import RuntimeFacts
 from golive.discovery import module_file, read_python
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

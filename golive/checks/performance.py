@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from golive.checks._util import CHECKLIST, PROCESS_LOCAL_CACHES, SETTINGS, where
-from golive.collectors.runtime import RuntimeFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

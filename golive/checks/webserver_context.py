@@ -29,7 +29,6 @@ from golive.checks._nginx import (
 )
 from golive.checks._util import where
 from golive.collectors.nginx import NginxFacts
-from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.servers_nginx import (
     app_passes,
     from_client,
@@ -38,6 +37,7 @@ from golive.collectors.servers_nginx import (
     served_directory,
     set_header,
 )
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -55,9 +55,9 @@ from typing import Any, ClassVar
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
-from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.data.tables import DjangoTables, TablesError, load_tables, series_of
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Location
 from golive.redact import env_secrets, scrub
 from golive.registry import Facts, FactsBase

@@ -38,9 +38,9 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
-from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
+from golive.facts.runtime import RuntimeFacts
 from golive.redact import is_redacted, redact_words
 from golive.registry import Facts, FactsBase
 

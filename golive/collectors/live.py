@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
-from golive.collectors.runtime import RuntimeFacts
 from golive.context import AuditContext
 from golive.facts.live import LiveFacts, SiteFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Screenshot
 from golive.registry import Facts
 

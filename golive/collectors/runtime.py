@@ -17,15 +17,14 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
+from golive.facts.runtime import DjangoMessage, RuntimeFacts
 from golive.redact import env_secrets, scrub
-from golive.registry import FactsBase
 from golive.secretinfo import SecretInfo
 from golive.secrets.token_formats import probe_patterns
 
@@ -33,83 +32,6 @@ PROBE = Path(__file__).with_name("probe_script.py")
 MISSING: Any = object()
 #: Bytes of a script's stderr kept for its error message (the end: where the error is).
 STDERR_MAX = 64 * 1024
-
-
-@dataclass(frozen=True, kw_only=True)
-class DjangoMessage:
-    """One message of Django's system check framework, as Django gave it."""
-
-    id: str
-    level: int
-    level_name: str
-    msg: str
-    hint: str | None = None
-    obj: str | None = None
-    silenced: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class RuntimeFacts(FactsBase):
-    """What the probe saw inside the project's interpreter.
-
-    ``settings`` maps every upper-case setting to its JSON value, with secrets replaced
-    by ``{"__secret__": {...}}`` and URL passwords by ``***``; ``secrets`` maps the dotted
-    path of each redacted value to its :class:`SecretInfo`.
-    """
-
-    collector: ClassVar[str] = "runtime"
-    django_version: str
-    python_version: str
-    settings_file: str | None
-    settings: dict[str, Any]
-    secrets: dict[str, SecretInfo]
-    checks: tuple[DjangoMessage, ...]
-    checks_error: str | None = None
-    error_templates: dict[str, bool] = field(default_factory=dict)
-    admin_urls: tuple[str, ...] | None = None
-    wsgi_application: str | None = None
-    asgi_application: str | None = None
-    file_fields: tuple[str, ...] = ()
-    sentry_active: bool = False
-    #: sentry_sdk was imported once the settings loaded (None: not known): when it was and no
-    #: client is active, an ``init()`` the settings hold did not run or got no DSN.
-    sentry_imported: bool | None = None
-    #: ``(route, urlconf module)`` of each URL prefix that includes a development tool's
-    #: URLconf (``("__debug__/", "debug_toolbar.urls")``); None when the URLconf was not read.
-    dev_tool_urls: tuple[tuple[str, str], ...] | None = None
-    database_vendors: dict[str, str] = field(default_factory=dict)
-    probe_errors: tuple[str, ...] = ()
-    urls_error: str | None = None
-    #: The settings evaluated a second time in the probe gave the same SECRET_KEY (None: not
-    #: compared); the second key's fingerprint (issue 13, ephemeral keys).
-    secret_key_stable: bool | None = None
-    secret_key_second_fingerprint: str | None = None
-    #: ``(name, version, PEP 610 direct_url or None)`` of each distribution installed for the
-    #: project's interpreter, as ``python -I`` lists them (None: not listed); the
-    #: dependencies collector reads it instead of starting that interpreter again.
-    packages: tuple[tuple[str, str, Any], ...] | None = None
-
-    def step_error(self, step: str) -> str | None:
-        """Why the probe step ``step`` (``file_fields``, ``error_templates``...) crashed, or None."""
-        return next((e.split(": ", 1)[1] for e in self.probe_errors if e.startswith(step + ": ")), None)
-
-    def setting(self, name: str, default: Any = None) -> Any:
-        """The runtime value of a setting (redacted for secrets), or ``default``."""
-        return self.settings.get(name, default)
-
-    def has(self, name: str) -> bool:
-        """True when Django has the setting (its own default counts)."""
-        return name in self.settings
-
-    def secret(self, path: str) -> SecretInfo | None:
-        """The description of the secret at dotted ``path`` (``SECRET_KEY``), if any."""
-        return self.secrets.get(path)
-
-    @property
-    def silenced(self) -> frozenset[str]:
-        """The ids listed in SILENCED_SYSTEM_CHECKS."""
-        value = self.settings.get("SILENCED_SYSTEM_CHECKS") or []
-        return frozenset(str(v) for v in value if isinstance(v, str))
 
 
 class ProbeFailed(CollectorError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golive.collectors.runtime import RuntimeFacts
 from golive.facts.live import CookieInfo, Exchange, LiveFacts, SiteFacts
+from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location, Status
 from golive.registry import CheckSpec, Facts
 
