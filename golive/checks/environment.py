@@ -28,6 +28,7 @@ from golive.checks._util import (
     where,
 )
 from golive.collectors.git import GitFacts
+from golive.collectors.project import ProjectFacts
 from golive.collectors.source import SourceFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
@@ -250,18 +251,65 @@ def cache_firewalled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 )
 def sqlite(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "Database connection parameters are probably different in development and in
-    production." SQLite in production usually means the development settings leaked in:
-    one writer at a time, a file in the code tree, and no server to back up.
+    production." SQLite in production often means the development settings leaked in:
+    one writer at a time, a file in the code tree, and no server to back up. Django's
+    docs do not rule it out, though (the databases notes list its limits, not a ban:
+    https://docs.djangoproject.com/en/stable/ref/databases/#sqlite-notes): one
+    application server with the file on a persistent volume is low, with the reason.
+    Medium when several replicas or application services write the one file
+    (:attr:`DeployShape.several`), when the file sits in the code tree of a container
+    image with no volume on its folder (the writable layer goes with the container), or
+    when the deployment's shape is unknown.
     """
     runtime = facts[RuntimeFacts]
     for alias, vendor in runtime.database_vendors.items():
         if vendor == "sqlite":
             name = ((runtime.setting("DATABASES") or {}).get(alias) or {}).get("NAME")
+            why, low = _sqlite_shape(facts, str(name or ""))
             yield spec.fail(
                 subjects=["DATABASES"],
                 location=where(facts, f"DATABASES.{alias}"),
-                evidence=[f"DATABASES[{alias!r}] ENGINE sqlite3, NAME {name!r}"],
+                evidence=[f"DATABASES[{alias!r}] ENGINE sqlite3, NAME {name!r}", *why],
+                severity=Severity.LOW if low else None,
             )
+
+
+def _sqlite_shape(facts: Facts, name: str) -> tuple[list[str], bool]:
+    """(evidence, low) for a SQLite file ``name`` from the deployment's shape."""
+    project = facts.get(ProjectFacts)
+    shape = project.shape if project is not None else None
+    ctx = facts.context
+    if shape is None or ctx is None or not name or name == ":memory:":
+        return [], False
+    several = shape.several
+    if several:
+        return [f"{'; '.join(several)}: several application servers write one SQLite file"], False
+    root = ctx.django_dir.resolve()
+    path = (root / name).resolve()
+    server = (
+        f"one application server ({shape.services[0].name} at {shape.services[0].location}, 1 replica)"
+        if shape.services
+        else "one application server"
+    )
+    if not _inside(path, root):
+        return [f"{server} and the file lies outside the code tree: {_SQLITE_LOW}"], True
+    rel = path.relative_to(root)
+    folder = rel.parent.as_posix() if rel.parent != Path(".") else ""
+    mounted = shape.volume_for(rel.as_posix()) or shape.volume_for(folder)
+    if mounted:
+        return [f"{server} and {rel.as_posix()} is on the volume mounted at {mounted}: {_SQLITE_LOW}"], True
+    if shape.containers:
+        return [
+            f"{rel.as_posix()} is inside the code tree of a container image and no volume is mounted on"
+            f" {folder + '/' if folder else 'its folder'}: the database lives in the container's writable"
+            " layer and goes with it"
+        ], False
+    return [
+        f"{server}, not in a container, with the file in the code tree ({rel.as_posix()}): {_SQLITE_LOW}"
+    ], True
+
+
+_SQLITE_LOW = "Django's docs do not rule SQLite out on one server; back the file up: low"
 
 
 @check(

@@ -22,6 +22,7 @@ from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
 from golive.collectors.appservers.dockerfiles import is_dockerfile
 from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
+from golive.collectors.deploy_shape import DeployShape, read_shape
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
@@ -98,6 +99,9 @@ class ProjectFacts(FactsBase):
     dependencies: tuple[Dependency, ...]
     requirement_files: tuple[str, ...]
     unread: tuple[str, ...] = ()
+    #: Replicas, application services and volumes of a container deployment
+    #: (:mod:`golive.collectors.deploy_shape`); None when not read.
+    shape: DeployShape | None = None
 
     @property
     def collector_details(self) -> dict[str, Any]:
@@ -109,6 +113,10 @@ class ProjectFacts(FactsBase):
         """The dependencies among ``names`` (normalised, case-insensitive)."""
         wanted = {_normalise(n) for n in names}
         return [d for d in self.dependencies if d.name in wanted]
+
+
+#: Folders whose Kubernetes manifests are not the production deployment.
+_NOT_DEPLOYED = frozenset({"tests", "test", "docs", "examples", "example", "dev", "local"})
 
 
 def _normalise(name: str) -> str:
@@ -379,6 +387,7 @@ def collect(ctx: AuditContext) -> ProjectFacts:
     unread: list[str] = []
     images: dict[str, Any] = {}
     files: list[Path] = []
+    admitted: list[tuple[str, Path]] = []
     layout = layout_of(ctx)
     for path in _walk(ctx.project_dir):
         files.append(path)
@@ -387,6 +396,8 @@ def collect(ctx: AuditContext) -> ProjectFacts:
         kind = deployment_kind(path)
         if kind is not None and not layout.admit(path, kind):
             continue  # development, test or example: listed in the report as left out
+        if kind is not None:
+            admitted.append((kind, path))
         try:
             if kind == layout_mod.PROCFILE:
                 commands += _procfile(path, rel)
@@ -413,11 +424,18 @@ def collect(ctx: AuditContext) -> ProjectFacts:
             unread.append(f"{rel}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
             continue
     commands += _start_scripts(ctx.project_dir, commands, files, images, unread, layout)
+    manifests = [
+        f
+        for f in files
+        if f.suffix in (".yml", ".yaml") and not _NOT_DEPLOYED & set(f.relative_to(ctx.project_dir).parts)
+    ]
+    shape = read_shape(ctx.project_dir, admitted, manifests)
     return ProjectFacts(
         commands=tuple(commands),
         dependencies=tuple(deps),
         requirement_files=tuple(req_files),
         unread=tuple(unread),
+        shape=shape,
     )
 
 
