@@ -13,7 +13,7 @@ a secret with :data:`PLACEHOLDER` and keeps the rest readable:
   (``https://***@host``), RFC 3986 §3.2.1 (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1);
 * the value of an assignment whose name looks secret (``STRIPE_KEY=***`` in ``--env``,
   ``-e``, ``env``, ``Environment=``, ``raw_env``), names judged by
-  :func:`golive.secretinfo.is_secret_name`;
+  :func:`golive.secretinfo.holds_secret` (``SECRET_KEY_FALLBACKS`` included);
 * the value of an option whose name looks secret (``--password ***``, ``--api-key=***``);
 * the credentials of an ``Authorization``/``Proxy-Authorization`` header, keeping the
   scheme (``Basic ***``), RFC 9110 §11.6.2 (https://www.rfc-editor.org/rfc/rfc9110#section-11.6.2);
@@ -25,6 +25,12 @@ of its parts (split on ``: / @ ? # & = ; ,``) of 3 characters or more, so that a
 quoted by a parser (``Port could not be cast to integer value as 'abc'``) does not leave
 either (issue 9, item 2). :func:`env_secrets` gives those values for an environment.
 
+A value golive fills in from an environment (an nginx template's ``${VAR}``, a command
+line's ``$VAR``, uWSGI's ``$(VAR)``) goes through :func:`fill_in`: a secret-named variable,
+or one holding a secret value of the environment (:func:`secret_values`), is filled in as
+:data:`PLACEHOLDER`, which checks read as unknown. :func:`redact_env` does the same to a
+whole environment before it is kept in a fact.
+
 Every function here runs in time linear in its input: the patterns only start at the
 beginning of a word and never nest repetitions.
 """
@@ -35,7 +41,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from golive.secretinfo import is_secret_name
+from golive.secretinfo import holds_secret
 
 #: What a redacted value is replaced by; a check must read it as "unknown", never as data.
 PLACEHOLDER = "***"
@@ -142,7 +148,7 @@ def _redact_tokens(text: str) -> str:
     return text
 
 
-_secret_name = functools.lru_cache(maxsize=4096)(is_secret_name)
+_secret_name = functools.lru_cache(maxsize=4096)(holds_secret)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -156,7 +162,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
             continue
         start = match.end()
         before = text[match.start() - 1] if match.start() > 0 else ""
-        covered = _value_end(text, start, before if before in _QUOTES else None)
+        covered = _value_end(text, start, before if before and before in _QUOTES else None)
         spans.append((start, covered))
     covered = 0
     for match in OPTION_RE.finditer(text) if "-" in text else ():
@@ -269,7 +275,7 @@ def redact_directive(name: str, args: Sequence[str]) -> tuple[str, ...]:
         value = args[1]
         if value.startswith("$") and not any(c.isspace() for c in value):
             return tuple(out)  # an nginx variable ($http_authorization) is no secret
-        if key.lower() in AUTH_HEADERS or is_secret_name(key.replace("-", "_")):
+        if key.lower() in AUTH_HEADERS or _secret_name(key.replace("-", "_")):
             scheme = re.match(r"(?i)(basic|bearer|token|digest|negotiate|ntlm|apikey)\s+", args[1])
             out[1] = (scheme.group(0) if scheme else "") + PLACEHOLDER
     return tuple(out)
@@ -284,7 +290,7 @@ def redact_value(value: object) -> object:
         return [redact_value(v) for v in value]
     if isinstance(value, dict):
         return {
-            k: PLACEHOLDER if isinstance(k, str) and is_secret_name(k) and v else redact_value(v)
+            k: PLACEHOLDER if isinstance(k, str) and _secret_name(k) and v else redact_value(v)
             for k, v in value.items()
         }
     return value
@@ -319,7 +325,7 @@ def env_secrets(env: Mapping[str, str]) -> set[str]:
     (``DATABASE_URL=postgres://app:pw@db/app`` gives ``app:pw``, ``app``, ``pw``)."""
     found: set[str] = set()
     for name, value in env.items():
-        if is_secret_name(name):
+        if _secret_name(name):
             found |= secret_parts(value)
         if "://" in value and "@" in value:
             for match in URL_USERINFO_RE.finditer(value):
@@ -338,3 +344,43 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
         pattern = re.compile("|".join(re.escape(t) for t in targets))
         text = pattern.sub(PLACEHOLDER, text)
     return redact_urls(text)
+
+
+def secret_values(env: Mapping[str, str]) -> frozenset[str]:
+    """The whole secret values of an environment: each secret-named variable's value
+    (:func:`golive.secretinfo.holds_secret`) and each URL password or token-only userinfo
+    (:func:`url_password`) in any value. Unlike :func:`env_secrets`, no parts: a variable
+    holding ``app`` is no secret because a URL's user is ``app``."""
+    found: set[str] = set()
+    for name, value in env.items():
+        if not value:
+            continue
+        if _secret_name(name):
+            found.add(value)
+        if "://" in value and "@" in value:
+            password = url_password(value)
+            if password:
+                found.add(password)
+    return frozenset(found)
+
+
+def fill_in(name: str, value: str, secrets: Iterable[str] | Mapping[str, str]) -> str:
+    """What golive puts where variable ``name`` (whose value is ``value``) is referenced:
+    :data:`PLACEHOLDER` when the name looks secret or the value is one of ``secrets`` (the
+    :func:`secret_values` of the environment, or the environment itself as a mapping), else
+    the value with any URL password redacted. An empty value stays empty."""
+    if not value:
+        return value
+    if _secret_name(name):
+        return PLACEHOLDER
+    known = secret_values(secrets) if isinstance(secrets, Mapping) else secrets
+    if value in known:
+        return PLACEHOLDER
+    return redact_urls(value) if "://" in value else value
+
+
+def redact_env(env: Mapping[str, str], *more: Mapping[str, str]) -> dict[str, str]:
+    """``env`` fit for a fact: every value through :func:`fill_in`, the secret values known
+    from ``env`` and from each of ``more`` (the environment its values were interpolated from)."""
+    known = secret_values(env).union(*(secret_values(m) for m in more))
+    return {name: fill_in(name, value, known) for name, value in env.items()}

@@ -51,6 +51,20 @@ def is_secret_name(name: str) -> bool:
     return bool(SECRET_NAME_RE.search(upper))
 
 
+#: Names whose value holds secrets although :func:`is_secret_name` says no: the list of
+#: Django's old signing keys (``SECRET_KEY_FALLBACKS``, any prefix: they still verify
+#: signatures, https://docs.djangoproject.com/en/stable/ref/settings/#secret-key-fallbacks).
+SECRET_VALUE_SUFFIXES = ("SECRET_KEY_FALLBACKS",)
+
+
+def holds_secret(name: str) -> bool:
+    """True when the value assigned to variable, option or key ``name`` is a secret: a
+    secret name (:func:`is_secret_name`) or one ending in ``SECRET_KEY_FALLBACKS``. For
+    values in command lines, environments and configuration; settings handling keeps
+    :func:`is_secret_name`, where the fallback list itself is no secret name."""
+    return is_secret_name(name) or name.upper().endswith(SECRET_VALUE_SUFFIXES)
+
+
 @dataclass(frozen=True, kw_only=True)
 class SecretInfo:
     """A secret described without its value.

@@ -138,10 +138,12 @@ def test_the_probe_splits_secrets_as_golive_does() -> None:
 
 def test_the_probe_names_environment_secrets_as_golive_does() -> None:
     from golive.collectors import probe_script
-    from golive.secretinfo import NOT_SECRET_NAMES, SECRET_NAME_RE, is_secret_name
+    from golive.secretinfo import NOT_SECRET_NAMES, SECRET_NAME_RE, SECRET_VALUE_SUFFIXES, holds_secret
 
     assert probe_script.ENV_SECRET_NAME_RE.pattern == SECRET_NAME_RE.pattern
     assert probe_script.ENV_NOT_SECRET_NAMES == NOT_SECRET_NAMES
+    assert probe_script.ENV_SECRET_VALUE_SUFFIXES == SECRET_VALUE_SUFFIXES
     names = ["SSH_AUTH_SOCK", "XAUTHORITY", "PATH", "HOME", "APP_SECRET_KEY", "DB_PASS", "SENTRY_DSN", "KEY"]
+    names += ["SECRET_KEY_FALLBACKS", "DJANGO_SECRET_KEY_FALLBACKS", "PASSWORD_HASHERS"]
     for name in [*names, "PASSENGER_APP", "STRIPE_API_KEY", "CACHE_KEY_FUNCTION", "GITHUB_TOKEN"]:
-        assert probe_script.env_secret_name(name) == is_secret_name(name), name
+        assert probe_script.env_secret_name(name) == holds_secret(name), name

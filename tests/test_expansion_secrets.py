@@ -90,7 +90,9 @@ def test_secret_key_fallbacks_values_are_secret_in_commands_and_environments() -
     assert old not in redact_text(line)
     assert old not in " ".join(redact_words(line.split()))
     assert launch.safe_env([("SECRET_KEY_FALLBACKS", old), ("PORT", "8000")]) == (("PORT", "8000"),)
-    [inv] = invocations(("gunicorn", "app.wsgi", "--env", "K=$SECRET_KEY_FALLBACKS"), {"SECRET_KEY_FALLBACKS": old})
+    [inv] = invocations(
+        ("gunicorn", "app.wsgi", "--env", "K=$SECRET_KEY_FALLBACKS"), {"SECRET_KEY_FALLBACKS": old}
+    )
     assert old not in repr(inv)
 
 
@@ -98,7 +100,13 @@ def test_the_probe_judges_secret_key_fallbacks_as_golive_does() -> None:
     from golive.collectors.probe_script import env_secret_name
     from golive.secretinfo import holds_secret
 
-    for name in ("SECRET_KEY_FALLBACKS", "DJANGO_SECRET_KEY_FALLBACKS", "PASSWORD_HASHERS", "PORT", "API_KEY"):
+    for name in (
+        "SECRET_KEY_FALLBACKS",
+        "DJANGO_SECRET_KEY_FALLBACKS",
+        "PASSWORD_HASHERS",
+        "PORT",
+        "API_KEY",
+    ):
         assert env_secret_name(name) == holds_secret(name), name
     assert holds_secret("SECRET_KEY_FALLBACKS")
 

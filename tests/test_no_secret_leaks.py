@@ -11,6 +11,10 @@ Inputs (one project holds them all, planted at test time, distinct random canari
   (``--password``, ``Environment=``);
 * gunicorn's ``raw_env`` in its config file;
 * nginx ``proxy_set_header Authorization "Basic ..."``;
+* values golive fills in from an environment: an nginx ``*.template`` rendered with its Compose
+  service's ``env_file:``, a Procfile's ``--env DB=$DATABASE_PASSWORD`` and uWSGI's
+  ``env = CACHE=$(CACHE_PASSWORD)`` taking the ``--env-file``'s values;
+* ``SECRET_KEY_FALLBACKS=...`` in a systemd ``Environment=``;
 * settings error text: settings that raise with a URL password's fragment
   (``urlparse(DATABASE_URL).port``) and with a whole environment value (a second project,
   since settings that raise hide the rest of the runtime layer).
@@ -53,6 +57,10 @@ INPUTS = {
     "systemd Environment=": ("unit_env",),
     "gunicorn raw_env": ("raw_env",),
     "nginx Authorization": ("nginx_basic",),
+    "nginx template from env_file": ("template_key",),
+    "command line $VAR": ("expanded_password",),
+    "uWSGI $(VAR)": ("uwsgi_expanded",),
+    "SECRET_KEY_FALLBACKS assignment": ("fallback_key",),
 }
 RAISING = ("env_raise", "url_part_a", "url_part_b")
 
@@ -174,12 +182,16 @@ def planted_project(make_project: Callable[..., Path], c: dict[str, str]) -> Pat
             ),
             ".env.production": (
                 f"PAYMENT_API_TOKEN={c['env_file_token']}\nREPLICA_DB_PASSWORD='{c['env_file_db']}'\n"
+                f"DATABASE_PASSWORD={c['expanded_password']}\nCACHE_PASSWORD={c['uwsgi_expanded']}\n"
             ),
             "Procfile": (
                 f"web: gunicorn --env STRIPE_SECRET_KEY={c['procfile_env']}"
                 " site_conf.wsgi --bind 127.0.0.1:8000\n"
                 f"worker: celery --broker amqp://shop:{c['procfile_broker']}@rabbit:5672// -A shop worker\n"
+                "api: gunicorn site_conf.wsgi --env DB=$DATABASE_PASSWORD --bind 127.0.0.1:8001\n"
+                "queue: uwsgi --ini deploy/uwsgi.ini\n"
             ),
+            "deploy/uwsgi.ini": "[uwsgi]\nmodule = site_conf.wsgi\nenv = CACHE=$(CACHE_PASSWORD)\n",
             "Dockerfile": (
                 "FROM python:3.12\n"
                 f'CMD ["gunicorn", "-e", "API_TOKEN={c["docker_env"]}",'
@@ -189,10 +201,19 @@ def planted_project(make_project: Callable[..., Path], c: dict[str, str]) -> Pat
                 "services:\n  worker:\n"
                 f"    command: celery --broker redis://:{c['compose_url']}@cache:6379/0 -A shop worker\n"
                 "  web:\n    command: gunicorn -c gunicorn.conf.py site_conf.wsgi\n"
+                "  nginx:\n    image: nginx:1.27-alpine\n    env_file: deploy/nginx.env\n"
+                "    volumes:\n      - ./deploy/templates:/etc/nginx/templates:ro\n"
+            ),
+            "deploy/nginx.env": f"API_KEY={c['template_key']}\n",
+            "deploy/templates/api.conf.template": (
+                "server {\n    listen 80;\n    server_name api.example.com;\n"
+                '    add_header X-Frame-Options "${API_KEY}";\n'
+                "    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n"
             ),
             "deploy/shop-worker.service": (
                 "[Service]\n"
                 f'Environment="DB_PASSWORD={c["unit_env"]}"\n'
+                f'Environment="SECRET_KEY_FALLBACKS={c["fallback_key"]}"\n'
                 f"ExecStart=/usr/bin/celery --password {c['unit_password']} -A shop worker\n"
             ),
             "gunicorn.conf.py": f'bind = "127.0.0.1:8000"\nraw_env = ["DJANGO_API_TOKEN={c["raw_env"]}"]\n',

@@ -11,7 +11,12 @@ The official nginx image renders ``/etc/nginx/templates/*.template`` into
 defined in the container's environment (its ``docker-entrypoint.d/20-envsubst-on-templates.sh``,
 documented under "Using environment variables in nginx configuration" at
 https://hub.docker.com/_/nginx): :func:`substitute` does the same with the service's
-``environment:``/``env_file:`` values and keeps every other placeholder as written.
+``environment:``/``env_file:`` values and keeps every other placeholder as written. A
+secret-named variable, or one holding a secret value, is filled in as
+:data:`golive.redact.PLACEHOLDER` (:func:`golive.redact.fill_in`): a service's environment
+is kept redacted (DESIGN.md, "Conventions": secrets never leave the collector that reads
+them), and checks read the placeholder as unknown. Only ``env_file:`` paths inside the
+project are read: ``/run/secrets/app.env`` names a file of the server, not of this machine.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from golive import yamlread
 from golive.collectors.servers_common import deployment_files, display_path
 from golive.facts.compose import Service, Volume, interpolate, strings, volume
 from golive.facts.nginx import NginxDeployment
+from golive.redact import fill_in, redact_env, secret_values
 
 SERVICES_RE = re.compile(r"^services\s*:", re.MULTILINE)
 PLACEHOLDER_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -38,7 +44,9 @@ def read_compose(
     """The services of the Compose file at ``path`` (``shown`` as the report names it; ``base``
     its folder relative to the project, for relative bind mounts and build contexts). ``env``
     interpolates ``${VAR}``. A built service's Dockerfile ``COPY``s from the context are
-    added to its volumes as ``copied`` ones (with ``project_dir``). Raises
+    added to its volumes as ``copied`` ones (with ``project_dir``). Its ``env_file:``s are
+    read when inside ``project_dir``; its environment is kept redacted
+    (:func:`golive.redact.redact_env`). Raises
     ``yaml.YAMLError``/``OSError``/``UnicodeDecodeError`` for a file that cannot be read;
     returns ``[]`` for YAML that is not a Compose file."""
     project_dir = project_dir or path.parent
@@ -53,8 +61,9 @@ def read_compose(
             continue
         environment: dict[str, str] = {}
         for env_file in _env_files(spec.get("env_file")):
-            environment.update(_dotenv(path.parent / interpolate(env_file, env)))
+            environment.update(_dotenv(path.parent / interpolate(env_file, env), project_dir))
         environment.update(strings(spec.get("environment"), env))
+        environment = redact_env(environment, env)
         build = spec.get("build")
         context = build.get("context", ".") if isinstance(build, Mapping) else build
         dockerfile = (
@@ -122,9 +131,15 @@ def _env_files(node: object) -> list[str]:
     return [str(i.get("path", "")) if isinstance(i, Mapping) else str(i) for i in items]
 
 
-def _dotenv(path: Path) -> dict[str, str]:
+def _dotenv(path: Path, project_dir: Path) -> dict[str, str]:
+    """The variables of the env file at ``path``; none when it is not a file inside
+    ``project_dir`` (symbolic links resolved)."""
     from dotenv import dotenv_values
 
+    try:
+        path.resolve().relative_to(project_dir.resolve())
+    except (ValueError, OSError):
+        return {}
     if not path.is_file():
         return {}
     return {k: v for k, v in dotenv_values(path, interpolate=False).items() if v is not None}
@@ -155,7 +170,7 @@ class ComposeContext:
                 text = path.read_text(encoding="utf-8")
                 if not SERVICES_RE.search(text):
                     continue
-                values = {**_dotenv(path.parent / ".env"), **(env or {})}
+                values = {**_dotenv(path.parent / ".env", project_dir), **(env or {})}
                 base = posixpath.dirname(shown) or "."
                 services = read_compose(path, shown, base, values, project_dir)
             except Exception as exc:  # a broken YAML file costs its own context only
@@ -216,16 +231,18 @@ def is_template(path: Path) -> bool:
 def substitute(text: str, env: Mapping[str, str]) -> tuple[str, list[str], list[str]]:
     """``envsubst`` as the official image runs it: each ``${NAME}`` and ``$NAME`` whose
     NAME is in ``env`` is replaced by its value, every other one kept as written (nginx's
-    own ``$host`` is untouched unless the environment defines ``host``). Returns the text,
-    the names substituted and the ``${NAME}`` placeholders left."""
+    own ``$host`` is untouched unless the environment defines ``host``). A secret-named
+    variable or a secret value of ``env`` is filled in as ``***`` (:func:`golive.redact.fill_in`).
+    Returns the text, the names substituted and the ``${NAME}`` placeholders left."""
     used: list[str] = []
+    known = secret_values(env)
 
     def one(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
         if name in env:
             if name not in used:
                 used.append(name)
-            return env[name]
+            return fill_in(name, env[name], known)
         return match.group(0)
 
     out = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", one, text)

@@ -516,10 +516,15 @@ ENV_NOT_SECRET_NAMES = frozenset(
     | {"SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "KEY_PREFIX", "KEY_FUNCTION", "TOKEN_EXPIRY"}
 )
 
+#: ``golive.secretinfo.SECRET_VALUE_SUFFIXES``: the old signing keys are secret values.
+ENV_SECRET_VALUE_SUFFIXES = ("SECRET_KEY_FALLBACKS",)
+
 
 def env_secret_name(name: str) -> bool:
     """True when environment variable ``name`` holds a secret (see :data:`ENV_SECRET_NAME_RE`)."""
     upper = name.upper()
+    if upper.endswith(ENV_SECRET_VALUE_SUFFIXES):
+        return True
     if upper in ENV_NOT_SECRET_NAMES or upper.endswith("_KEY_FUNCTION"):
         return False
     return bool(ENV_SECRET_NAME_RE.search(upper))

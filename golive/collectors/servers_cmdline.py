@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from golive import shellwords
+from golive.redact import fill_in
 
 SERVERS = (
     "gunicorn",
@@ -59,14 +60,18 @@ class Invocation:
 
 
 def expand(token: str, env: Mapping[str, str]) -> tuple[str, bool]:
-    """Expand ``$VAR``, ``${VAR}``, ``${VAR:-default}`` from ``env``: (text, fully resolved)."""
+    """Expand ``$VAR``, ``${VAR}``, ``${VAR:-default}`` from ``env``: (text, fully resolved).
+    A secret-named variable or a secret value of ``env`` is filled in as ``***``
+    (:func:`golive.redact.fill_in`), which counts as resolved."""
     resolved = True
+    if "$" not in token:
+        return token, resolved
 
     def sub(match: re.Match[str]) -> str:
         nonlocal resolved
         name = match.group(1) or match.group(3)
         if name in env:
-            return env[name]
+            return fill_in(name, env[name], env)
         if match.group(2) is not None:
             return match.group(2)
         resolved = False

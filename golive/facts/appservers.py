@@ -4,7 +4,7 @@ A :class:`UwsgiInstance` is one uWSGI process group as its configuration says it
 option in the order uWSGI applies them (``UWSGI_*`` environment variables, then the command
 line and the files it loads, each ``--ini`` where it stands), placeholders and environment
 references expanded where golive knows them, each with where it was set. Values are
-redacted (:mod:`golive.collectors.appservers.redaction`): ``env = SECRET_KEY=...`` keeps its name only.
+redacted (:mod:`golive.redact`): ``env = SECRET_KEY=...`` keeps its name only.
 
 Option names are canonical: uWSGI's aliases (``workers``/``p`` → ``processes``, ``s``/
 ``uwsgi-socket`` → ``socket``, ``chmod`` → ``chmod-socket``, ``python-autoreload`` →
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from golive.collectors.servers_common import Endpoint, listen_address
+from golive.facts.endpoints import Endpoint, listen_address
 from golive.model import Location
 from golive.registry import FactsBase
 

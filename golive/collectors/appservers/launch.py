@@ -7,7 +7,7 @@ supervisord configuration (``[program:x]`` sections, read with :mod:`configparse
 ``%(here)s`` and ``%(program_name)s`` expansions,
 http://supervisord.org/configuration.html#program-x-section-settings). Both build
 :class:`golive.collectors.project.ProcessCommand` values with the text redacted
-(:mod:`golive.collectors.appservers.redaction`): a script's ``--env SECRET=...`` or a URL's password never
+(:mod:`golive.redact`): a script's ``--env SECRET=...`` or a URL's password never
 reaches a fact, and secret-named assignments of the environment are left out.
 """
 
@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from golive.collectors.appservers.redaction import redact_text, redact_words
 from golive.collectors.appservers.scripts import (
     SHELLS,
     Resolver,
@@ -32,7 +31,8 @@ from golive.collectors.appservers.scripts import (
     words,
 )
 from golive.model import Location
-from golive.secretinfo import is_secret_name
+from golive.redact import PLACEHOLDER, redact_text, redact_words, secret_values
+from golive.secretinfo import holds_secret
 
 if TYPE_CHECKING:
     from golive.collectors.project import ProcessCommand
@@ -47,8 +47,11 @@ CONTAINER_ORIGINS = ("Dockerfile", "docker-compose")
 
 
 def safe_env(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Assignments fit for a fact: secret-named ones left out, URL passwords redacted."""
-    return tuple((k, redact_text(v)) for k, v in pairs if not is_secret_name(k))
+    """Assignments fit for a fact: secret-named ones (:func:`golive.secretinfo.holds_secret`,
+    ``SECRET_KEY_FALLBACKS`` included) left out, a copy of a secret value replaced by ``***``,
+    the rest through :func:`golive.redact.redact_text`."""
+    known = secret_values(dict(pairs))
+    return tuple((k, PLACEHOLDER if v in known else redact_text(v)) for k, v in pairs if not holds_secret(k))
 
 
 def _runs(argv: Sequence[str]) -> Iterator[list[str]]:

@@ -31,8 +31,10 @@ its ini parser (``core/ini.c``):
   and ``if-opt`` are decided when golive knows the answer; ``if-exists``, ``if-file``,
   ``if-dir`` depend on the server: their options are kept, marked conditional.
 
-Option names are folded to canonical ones (:data:`ALIASES`). Values are redacted
-(:mod:`golive.collectors.appservers.redaction`) once every expansion is done.
+Option names are folded to canonical ones (:data:`ALIASES`). ``$(VAR)`` of a secret-named
+variable or a secret value of the environment, and ``%(name)`` of a secret-named option or
+placeholder, are filled in as ``***`` (:func:`golive.redact.fill_in`); values are redacted
+(:func:`golive.redact.redact_text`) once every expansion is done.
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ from pathlib import Path
 from typing import Any
 
 from golive import yamlread
-from golive.collectors.appservers.redaction import PLACEHOLDER, redact_text
 from golive.facts.appservers import OPTIONAL, UwsgiInstance, UwsgiOption
 from golive.model import Location
-from golive.secretinfo import is_secret_name
+from golive.redact import PLACEHOLDER, fill_in, redact_text, secret_values
+from golive.secretinfo import holds_secret
 
 #: uWSGI's aliases and short options → the canonical option (uWSGI's option table).
 ALIASES = {
@@ -333,11 +335,12 @@ def _expand(state: _State) -> None:
             name, _, value = option.value.partition("=")
             first.setdefault(name, value)
         first.setdefault(option.key, option.value)
+    known = secret_values(state.env)
     for option in state.options:
 
         def env(match: re.Match[str], o: _Raw = option) -> str:
             if match.group(1) in state.env:
-                return state.env[match.group(1)]
+                return fill_in(match.group(1), state.env[match.group(1)], known)
             o.unresolved.append(match.group(0))
             return match.group(0)
 
@@ -363,7 +366,7 @@ def _placeholder(match: re.Match[str], first: Mapping[str, str], option: _Raw) -
         if value is None:
             option.unresolved.append(match.group(0))
             return match.group(0)
-        return value
+        return PLACEHOLDER if value and holds_secret(words[0].replace("-", "_")) else value
     current, op = "", ""
     for word in words:
         if word in ("+", "-", "*", "/"):
@@ -400,7 +403,7 @@ def _shown(path: Path, project_dir: Path) -> str:
 def _redacted(option: _Raw) -> UwsgiOption:
     value = (
         PLACEHOLDER
-        if is_secret_name(option.key.replace("-", "_")) and option.value
+        if holds_secret(option.key.replace("-", "_")) and option.value
         else redact_text(option.value)
     )
     return UwsgiOption(
