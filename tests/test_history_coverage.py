@@ -18,7 +18,7 @@ from conftest import audit_project, failing, outcome
 from rich.console import Console
 from test_git_secrets import GIT_ENV, commit, git, rand, start_repo
 
-from golive.model import Audit, Status
+from golive.model import Audit, Severity, Status
 from golive.reports import html, markdown
 from golive.reports.terminal import render_console
 
@@ -94,3 +94,27 @@ def test_every_report_says_what_the_history_scan_covered(origin: Path) -> None:
     console = Console(record=True, width=400)
     render_console(audit, console)
     assert f"git: {scanned}" in console.export_text()
+
+
+@pytest.mark.covers("GL127", "fail")
+def test_a_clone_missing_a_few_old_objects_is_a_low_coverage_note(origin: Path, tmp_path: Path) -> None:
+    # a snapshot or partial clone: the old demo.env blob is gone, the rest is scanned. That
+    # is a statement about the audit's coverage, not a deployment problem: low, with its fix
+    clone = tmp_path / "snapshot"
+    subprocess.run(
+        ["git", "clone", "-q", "--no-hardlinks", str(origin), str(clone)],
+        env={**os.environ, **GIT_ENV},
+        check=True,
+    )
+    blob = git(clone, "rev-parse", "v1.0~1:deploy/demo.env").strip()
+    (clone / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    audit = _audit(clone)
+    [f] = [f for f in audit.findings if f.id == "GL127"]
+    assert (f.status, f.severity, f.subjects) == (Status.FAIL, Severity.LOW, ("git history",))
+    assert f.evidence[0].startswith("scanned 4 commit(s) on all refs: ")
+    assert f.evidence[1].startswith(
+        "1 commit(s) could not be read completely (objects missing from this clone: "
+    )
+    assert f.evidence[1].endswith("); the rest was scanned")
+    assert "fetch-depth" not in f.remediation
+    assert "git fetch --refetch" in f.remediation
