@@ -47,19 +47,21 @@ def pdf_text(path: Path, page: int | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def bookshop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The careless example, audited into its history (audit #1) with its JSON report."""
+    """The careless example, audited twice into its history (audit #2, with the trend chart and
+    what changed since #1, is the longer report) with the JSON report of the second."""
     project = tmp_path_factory.mktemp("pdf") / "bookshop"
     shutil.copytree(
         EXAMPLES / "bookshop", project, ignore=shutil.ignore_patterns("db.sqlite3", ".golive", "__pycache__")
     )
-    proc = golive(project, "audit", ".", "--author", "Pat Preparer", "-q", "-o", "audit.json")
-    assert proc.returncode == 1, proc.stderr
+    for _ in range(2):
+        proc = golive(project, "audit", ".", "--author", "Pat Preparer", "-q", "-o", "audit.json")
+        assert proc.returncode == 1, proc.stderr
     return project
 
 
 @needs_chromium
 def test_the_examples_pdf_fits_in_ten_a4_pages_with_every_open_finding(bookshop: Path) -> None:
-    proc = golive(bookshop, "report", "1", "-o", "report.pdf")
+    proc = golive(bookshop, "report", "2", "-o", "report.pdf")
     assert proc.returncode == 0, proc.stderr
     data = (bookshop / "report.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
@@ -80,10 +82,11 @@ def test_the_examples_pdf_fits_in_ten_a4_pages_with_every_open_finding(bookshop:
         if f["status"] in ("fail", "manual"):  # in full: id, title, first line of the fix
             assert f["id"] in flat and " ".join(f["title"].split()) in flat, f["id"]
     assert "hover a point" not in flat
+    assert "failing findings unchanged since #1: each is in full below" in flat
     sha = report["audit_sha256"]
     for n in range(1, pages + 1):  # the footer of every page
         page = " ".join(pdf_text(bookshop / "report.pdf", n).split())
-        assert f"SHA-256 {sha}" in page and f"page {n} of {pages}" in page and "audit #1" in page
+        assert f"SHA-256 {sha}" in page and f"page {n} of {pages}" in page and "audit #2" in page
     last = " ".join(pdf_text(bookshop / "report.pdf", pages).split())
     assert last.startswith("Sign-off")  # its own page
     assert "Prepared by Pat Preparer" in last and sha in last
