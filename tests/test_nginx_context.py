@@ -16,7 +16,7 @@ import pytest
 from golive.checks import registry
 from golive.collectors.nginx import NginxFacts, collect_files, discover, not_included
 from golive.collectors.nginx_context import ComposeContext
-from golive.collectors.servers_nginx import walk
+from golive.facts.nginx_tree import walk
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location, Status
 from golive.registry import Facts
@@ -337,7 +337,7 @@ def test_gl631_reads_what_nginx_sends_through_its_includes(
     tmp_path: Path, include: str, status: Status, reason: str
 ) -> None:
     from golive.collectors.gunicorn import AppServer, GunicornFacts
-    from golive.collectors.servers_common import gunicorn_bind
+    from golive.facts.endpoints import gunicorn_bind
 
     (tmp_path / "deploy").mkdir()
     (tmp_path / "deploy" / "shop.conf").write_text(GUNICORN_SITE % include)

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from golive.collectors.nginx import NginxFacts, NginxFile
-from golive.collectors.servers_nginx import (
+from golive.facts.compose import Service, Volume
+from golive.facts.nginx import NginxDeployment, unknown_reason
+from golive.facts.nginx_tree import (
     PASS_DIRECTIVES,
     Chain,
     Node,
@@ -22,8 +24,6 @@ from golive.collectors.servers_nginx import (
     passes_in,
     walk,
 )
-from golive.facts.compose import Service, Volume
-from golive.facts.nginx import NginxDeployment, unknown_reason
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location
 from golive.registry import CheckSpec, Facts

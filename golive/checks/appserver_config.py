@@ -23,8 +23,8 @@ from golive.checks._nginx import fail_or_unknown, internal_reason
 from golive.checks._util import PROCESS_LOCAL_CACHES, where
 from golive.collectors.gunicorn import AppServer, GunicornFacts
 from golive.collectors.nginx import NginxFacts
-from golive.collectors.servers_common import Endpoint, nginx_pass_target
-from golive.collectors.servers_nginx import app_passes, from_client, pass_targets, set_header
+from golive.facts.endpoints import Endpoint, nginx_pass_target
+from golive.facts.nginx_tree import app_passes, from_client, pass_targets, set_header
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check

@@ -38,7 +38,9 @@ from dataclasses import dataclass
 
 from golive.checks._front_proxy import FrontVerdict, front_hsts, front_redirect
 from golive.collectors.nginx import NginxFacts, NginxFile
-from golive.collectors.servers_nginx import (
+from golive.facts.live import Exchange, LiveFacts
+from golive.facts.nginx import unknown_reason
+from golive.facts.nginx_tree import (
     PASS_DIRECTIVES,
     Chain,
     Node,
@@ -50,8 +52,6 @@ from golive.collectors.servers_nginx import (
     server_names,
     walk,
 )
-from golive.facts.live import Exchange, LiveFacts
-from golive.facts.nginx import unknown_reason
 from golive.model import Location
 from golive.registry import Facts
 

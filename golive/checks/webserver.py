@@ -35,7 +35,7 @@ from golive.checks._nginx import (
 )
 from golive.checks._tls import profile
 from golive.collectors.nginx import NginxFacts
-from golive.collectors.servers_nginx import (
+from golive.facts.nginx_tree import (
     Chain,
     Node,
     app_passes,

@@ -29,7 +29,7 @@ from golive.checks._nginx import (
 )
 from golive.checks._util import where
 from golive.collectors.nginx import NginxFacts
-from golive.collectors.servers_nginx import (
+from golive.facts.nginx_tree import (
     app_passes,
     from_client,
     headers,

@@ -44,15 +44,10 @@ from golive.collectors.layout import GUNICORN as GUNICORN_CONFIG
 from golive.collectors.layout import Layout, layout_of
 from golive.collectors.runtime import run_in_project
 from golive.collectors.servers_cmdline import PARSERS, drop_unresolved, invocations
-from golive.collectors.servers_common import (
-    Endpoint,
-    deployment_files,
-    display_path,
-    gunicorn_bind,
-    listen_address,
-)
+from golive.collectors.servers_common import deployment_files, display_path
 from golive.context import AuditContext
 from golive.discovery import read_python
+from golive.facts.endpoints import Endpoint, gunicorn_bind, listen_address
 from golive.model import Location
 from golive.redact import env_secrets, redact_text, redact_value, scrub
 from golive.registry import FactsBase

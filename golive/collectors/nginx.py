@@ -33,7 +33,6 @@ from golive.collectors.layout import NGINX, Layout, layout_of
 from golive.collectors.nginx_context import ComposeContext, is_template, render
 from golive.collectors.nginx_includes import IncludeResolver
 from golive.collectors.servers_common import display_path
-from golive.collectors.servers_nginx import Chain, Node, from_gixy, servers, walk
 from golive.collectors.servers_nginx_read import (
     APACHE_RE,
     DUMP_MARKER,
@@ -53,6 +52,7 @@ from golive.collectors.servers_nginx_read import (
 )
 from golive.context import AuditContext
 from golive.facts.nginx import STOCK_SOURCE, IncludeNote, NginxDeployment
+from golive.facts.nginx_tree import Chain, Node, from_gixy, servers, walk
 from golive.model import Location
 from golive.redact import redact_text
 from golive.registry import FactsBase
@@ -139,7 +139,7 @@ class NginxFacts(FactsBase):
     @property
     def terminates_tls(self) -> bool:
         """True when some server listens with ``ssl`` (nginx terminates TLS)."""
-        from golive.collectors.servers_nginx import listens
+        from golive.facts.nginx_tree import listens
 
         return any(any(lst.ssl for lst in listens(chain)) for _, chain in self.servers())
 

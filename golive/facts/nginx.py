@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from golive.collectors.servers_nginx import Chain, Node
 from golive.facts.compose import Service
+from golive.facts.nginx_tree import Chain, Node
 
 #: How an include was resolved when its file was not on disk.
 REPOSITORY, STOCK, UNKNOWN = "repository", "stock", "unknown"

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from golive.collectors.servers_common import Endpoint, nginx_address, nginx_pass_target
+from golive.facts.endpoints import Endpoint, nginx_address, nginx_pass_target
 from golive.model import Location
 from golive.redact import redact_directive
 
