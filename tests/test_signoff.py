@@ -180,3 +180,14 @@ def test_the_block_matches_signers_to_approvers_by_whole_name(audited: Path) -> 
 def test_pdf_to_standard_output_is_a_usage_error(audited: Path) -> None:
     proc = golive(audited, "report", "1", "--format", "pdf")
     assert proc.returncode == 2 and "--format pdf writes a file: give -o report.pdf" in proc.stderr
+
+
+def test_sarif_and_junit_carry_the_sha256_too(audited: Path) -> None:
+    from golive.reports import junit, markdown, sarif
+
+    with History(audited / ".golive" / "history.sqlite", create=False) as db:
+        stored = db.load(1)
+    sha = stored.sha256
+    assert sha and json.loads(sarif.render(stored))["runs"][0]["properties"]["auditSha256"] == sha
+    assert f'<property name="audit-sha256" value="{sha}" />' in junit.render(stored)
+    assert f"SHA-256 of the audit's JSON: `{sha}`" in markdown.render(stored)

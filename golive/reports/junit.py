@@ -9,7 +9,8 @@ text; ``error`` → ``<error>``; ``skipped`` → ``<skipped>`` with the reason; 
 ``<skipped message="needs a person's attestation">`` (a person, not CI, decides it).
 Every suite carries the audit's project, commit, author, date, settings module and
 verdict (``verdict``: GO, GO WITH CONDITIONS, NO-GO or INCOMPLETE, with
-``verdict.reason`` and ``exit-status``) as ``<properties>``. Built with
+``verdict.reason`` and ``exit-status``) and the audit's SHA-256 (``audit-sha256``,
+:mod:`golive.signoff`) as ``<properties>``. Built with
 :mod:`xml.etree.ElementTree`, which escapes every attribute and text node; what XML 1.0
 cannot hold at all (its ``Char`` production,
 https://www.w3.org/TR/xml/#charsets: no C0 control but tab, newline and carriage return,
@@ -29,6 +30,7 @@ import xml.etree.ElementTree as ET
 
 from golive.model import Audit, Finding, Section, Status
 from golive.reports.controls import visible
+from golive.signoff import digest_of
 
 ATTESTATION_NEEDED = "needs a person's attestation"
 _RANK = {Status.ERROR: 0, Status.FAIL: 1, Status.MANUAL: 2, Status.SKIPPED: 3, Status.PASS: 4}
@@ -79,6 +81,7 @@ def _properties(audit: Audit) -> ET.Element:
         "verdict": audit.decision.word.value,
         "verdict.reason": audit.decision.reason,
         "exit-status": str(audit.decision.exit_status),
+        "audit-sha256": digest_of(audit),  # what a signature covers (golive.signoff)
     }
     for name, value in values.items():
         ET.SubElement(props, "property", name=name, value=_x(value))

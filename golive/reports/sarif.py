@@ -7,7 +7,8 @@ low/info → ``note``) and the manual ones (``kind: "review"``, level ``none``).
 and skips are not results. A check that crashed is not a finding about the project but
 a failure of the tool: it is a ``toolExecutionNotification`` (with its rule), like a
 collector that errored, and ``executionSuccessful`` is false when the audit is incomplete.
-The run's ``properties`` carry the verdict (``verdict``, ``verdictReason``).
+The run's ``properties`` carry the verdict (``verdict``, ``verdictReason``) and the audit's
+SHA-256 (``auditSha256``, :mod:`golive.signoff`).
 
 Locations are relative to ``PROJECTROOT`` (``originalUriBaseIds``: the project directory);
 a finding without a file gets a logical location naming its subjects.
@@ -31,6 +32,7 @@ from urllib.parse import quote
 from golive.model import Audit, Finding, Severity, Status
 from golive.registry import Registry
 from golive.reports.controls import json_text
+from golive.signoff import digest_of
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/django-golive/"
@@ -297,6 +299,7 @@ def to_sarif(audit: Audit, reg: Registry | None = None) -> dict[str, Any]:
             "startedAt": audit.started_at,
             "verdict": audit.decision.word.value,
             "verdictReason": audit.decision.reason,
+            "auditSha256": digest_of(audit),  # what a signature covers (golive.signoff)
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
