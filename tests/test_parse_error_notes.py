@@ -33,8 +33,8 @@ def test_broken_files_are_noted_by_problem_and_line_only(tmp_path: Path) -> None
     notes = "\n".join(facts.unread)
     for value in (heroku, supervisor, compose):
         assert value not in notes
-    assert "heroku.yml: ScannerError: " in notes and "line 2" in notes
-    assert "supervisord.conf: ParsingError: " in notes and "line 3" in notes
+    assert "heroku.yml: ScannerError: found unexpected end of stream at line 3, column 1" in notes
+    assert "supervisord.conf: ParsingError: lines that are not 'key = value' (line 3)" in notes
     errors = "\n".join(ComposeContext(tmp_path, {}).errors)
     assert compose not in errors and "docker-compose.yml: ScannerError" in errors
 

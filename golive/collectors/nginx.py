@@ -54,6 +54,7 @@ from golive.context import AuditContext
 from golive.facts.nginx import STOCK_SOURCE, IncludeNote, NginxDeployment
 from golive.facts.nginx_tree import Chain, Node, from_gixy, servers, walk
 from golive.model import Location
+from golive.parse_errors import describe
 from golive.redact import redact_text
 from golive.registry import FactsBase
 
@@ -289,7 +290,9 @@ def audit_file(
         try:
             groot, reports, notes = run_gixy(path.resolve(), base, dump_text, resolver, rendered)
         except Exception as exc:
-            errors.append(ParseError(path=shown, line=None, message=f"gixy-ng could not read it: {exc}"))
+            errors.append(
+                ParseError(path=shown, line=None, message=f"gixy-ng could not read it: {describe(exc)}")
+            )
         else:
             root = from_gixy(groot, display)
             gixy = [_gixy_result(r, display, _directives_by_line(root)) for r in reports]

@@ -30,6 +30,7 @@ from golive import yamlread
 from golive.collectors.servers_common import deployment_files, display_path
 from golive.facts.compose import Service, Volume, interpolate, strings, volume
 from golive.facts.nginx import NginxDeployment
+from golive.parse_errors import describe
 from golive.redact import fill_in, redact_env, secret_values
 
 SERVICES_RE = re.compile(r"^services\s*:", re.MULTILINE)
@@ -174,7 +175,7 @@ class ComposeContext:
                 base = posixpath.dirname(shown) or "."
                 services = read_compose(path, shown, base, values, project_dir)
             except Exception as exc:  # a broken YAML file costs its own context only
-                self.errors.append(f"{shown}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+                self.errors.append(f"{shown}: {describe(exc)}")
                 continue
             if services:
                 found.append((_rank(shown), shown, services))

@@ -27,6 +27,7 @@ from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
 from golive.model import Location
+from golive.parse_errors import describe
 from golive.redact import redact_text, redact_words
 from golive.registry import FactsBase
 
@@ -421,7 +422,7 @@ def collect(ctx: AuditContext) -> ProjectFacts:
             elif name in PLATFORM_READERS and layout.admit(path, layout_mod.PROCFILE):
                 commands += PLATFORM_READERS[name](path, rel)  # heroku.yml, render.yaml, fly.toml
         except Exception as exc:  # reported, never swallowed: the file is not audited
-            unread.append(f"{rel}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+            unread.append(f"{rel}: {describe(exc)}")  # never the parser's quote of a line
             continue
     commands += _start_scripts(ctx.project_dir, commands, files, images, unread, layout)
     manifests = [

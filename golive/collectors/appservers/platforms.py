@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from golive import yamlread
 from golive.model import Location
 
 if sys.version_info >= (3, 11):
@@ -57,7 +58,7 @@ def _command(origin: str, rel: str, line: int | None, command: Any, dockerfile: 
 def _yaml(path: Path) -> Any:
     import yaml
 
-    node = yaml.compose(path.read_text(encoding="utf-8"))
+    node = yamlread.compose(path.read_text(encoding="utf-8"))
     return node if isinstance(node, yaml.MappingNode) else None
 
 
