@@ -281,6 +281,46 @@ def redact_directive(name: str, args: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: One nginx token: a quoted string (escapes kept) or a run of characters up to white space,
+#: ``;``, ``{`` or ``}`` (nginx's lexer, ngx_conf_read_token, without variables' braces).
+NGINX_TOKEN_RE = re.compile(r"\"(?:[^\"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?|(?:[^\s;{}\"'\\]|\\.)+")
+
+
+def _unquote(token: str, quote: str) -> str:
+    """An nginx token without its quotes (an unterminated one loses its opening quote only)."""
+    if not quote:
+        return token
+    closed = len(token) > 1 and token.endswith(quote)
+    return token[1:-1] if closed else token[1:]
+
+
+def redact_nginx_line(line: str) -> str:
+    """One line of nginx configuration text (gixy-ng's excerpt) with secrets replaced: read
+    as a directive (its name, its arguments with their quotes) and passed through
+    :func:`redact_directive`, then :func:`redact_text`; a line without a secret is returned
+    as written, and one that is not a directive (``}``, ``server {``) too, but for
+    :func:`redact_text`."""
+    body = line.strip()
+    if not body or body.startswith("#"):
+        return redact_text(line)
+    tokens = [m for m in NGINX_TOKEN_RE.finditer(line) if not m.group(0).startswith("#")]
+    if len(tokens) < 3:
+        return redact_text(line)
+    quotes = [m.group(0)[0] if m.group(0)[0] in _QUOTES else "" for m in tokens]
+    args = [_unquote(m.group(0), q) for m, q in zip(tokens, quotes, strict=True)]
+    redacted = redact_directive(args[0], args[1:])
+    if tuple(args[1:]) == redacted:
+        return redact_text(line)
+    out, at = [], 0
+    for match, quote, new, old in zip(tokens[1:], quotes[1:], redacted, args[1:], strict=True):
+        if new == old:
+            continue
+        out += [line[at : match.start()], f"{quote}{new}{quote}"]
+        at = match.end()
+    out.append(line[at:])
+    return redact_text("".join(out))
+
+
 def redact_value(value: object) -> object:
     """A JSON-like value (a gunicorn setting, a dict of them) with :func:`redact_text` applied to
     every string, and secret-named keys' values replaced whole."""

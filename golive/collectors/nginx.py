@@ -55,7 +55,7 @@ from golive.facts.nginx import STOCK_SOURCE, IncludeNote, NginxDeployment
 from golive.facts.nginx_tree import Chain, Node, from_gixy, servers, walk
 from golive.model import Location
 from golive.parse_errors import describe
-from golive.redact import redact_text
+from golive.redact import redact_nginx_line, redact_text
 from golive.registry import FactsBase
 
 
@@ -77,8 +77,10 @@ class GixyResult:
     directive: str = ""
 
     def __post_init__(self) -> None:
-        """Redact gixy's excerpt and reason (they quote directives) when the fact is made."""
-        object.__setattr__(self, "excerpt", redact_text(self.excerpt))
+        """Redact gixy's excerpt (line by line, as directives: :func:`golive.redact.redact_nginx_line`)
+        and its reason (they quote directives) when the fact is made."""
+        excerpt = "\n".join(redact_nginx_line(line) for line in self.excerpt.split("\n"))
+        object.__setattr__(self, "excerpt", excerpt)
         object.__setattr__(self, "reason", redact_text(self.reason))
 
 
