@@ -22,6 +22,7 @@ def registry() -> Registry:
         backups,
         critical,
         dev_tools,
+        env_defaults,
         environment,
         ephemeral_key,
         errors,
@@ -52,6 +53,7 @@ def registry() -> Registry:
             history_scope,
             environment,
             https,
+            env_defaults,  # GL203, GL305: the insecure fallbacks of those settings
             performance,
             errors,
             monitoring,
