@@ -25,7 +25,7 @@ import pytest
 from conftest import GOOD_ENV, audit_project, build_project, failing, outcome
 from django.core.management.utils import get_random_secret_key
 
-from golive.collectors.git import SHALLOW_NOTE
+from golive.facts.git import SHALLOW_NOTE
 from golive.model import Audit, Finding, Location, Severity, Status
 from golive.reports import EXTENSIONS
 

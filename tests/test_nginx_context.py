@@ -336,8 +336,8 @@ server {
 def test_gl631_reads_what_nginx_sends_through_its_includes(
     tmp_path: Path, include: str, status: Status, reason: str
 ) -> None:
-    from golive.collectors.gunicorn import AppServer, GunicornFacts
     from golive.facts.endpoints import gunicorn_bind
+    from golive.facts.gunicorn import AppServer, GunicornFacts
 
     (tmp_path / "deploy").mkdir()
     (tmp_path / "deploy" / "shop.conf").write_text(GUNICORN_SITE % include)

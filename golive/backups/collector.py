@@ -22,55 +22,18 @@ collector is skipped and backups stay the manual items GL222 and GL252.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from golive.backups import record as records
-from golive.backups.scan import Scan, holds_files, scan
+from golive.backups.scan import holds_files, scan
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
+from golive.facts.backups import BackupFacts, BackupSet
 from golive.facts.runtime import RuntimeFacts
-from golive.redact import redact_text
-from golive.registry import Facts, FactsBase
+from golive.registry import Facts
 
 MEDIA_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.gpg", ".tar.gz.gpg")
 FILESYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
-
-
-@dataclass(frozen=True, kw_only=True)
-class BackupSet:
-    """One kind of backup (``database`` or ``media``): where it is said to land
-    (``origin``: the config key or setting), what the scan found, and the limits."""
-
-    role: str
-    origin: str
-    scan: Scan
-    max_age_hours: float
-    min_size_bytes: int
-
-    def __post_init__(self) -> None:
-        """Redact ``origin`` when the fact is made: a location URL's password never enters it."""
-        object.__setattr__(self, "origin", redact_text(self.origin))
-
-
-@dataclass(frozen=True, kw_only=True)
-class BackupFacts(FactsBase):
-    """Backups of the project (see the module docstring). ``now`` is the audit's time."""
-
-    collector: ClassVar[str] = "backups"
-    configured_in: str
-    database: BackupSet | None
-    media: BackupSet | None
-    media_root: str | None
-    media_files: int
-    media_error: str | None
-    remote_storage: str | None
-    verification: records.Verification | None
-    verification_error: str | None
-    restore_valid_days: int
-    settings_error: str | None
-    now: dt.datetime
 
 
 def _number(config: dict[str, Any], key: str, default: float) -> float:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from golive.collectors.git import HistorySecret
+from golive.facts.git import HistorySecret
 from golive.model import Severity
 from golive.reports.controls import visible
 from golive.secrets.rules import PRIVATE_KEY_RULE, TOKENS_BY_RULE

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
-from golive.collectors.dependencies import DependencyFacts, canonical
 from golive.data.tables import series_of
+from golive.facts.dependencies import DependencyFacts, canonical
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from golive.backups.collector import BackupFacts, BackupSet
+from golive.facts.backups import BackupFacts, BackupSet
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from golive.backups.collector import BackupFacts
 from golive.checks._cache_use import NOTHING as CACHE_UNUSED
 from golive.checks._cache_use import cache_reliance
 from golive.checks._util import (
@@ -27,9 +26,10 @@ from golive.checks._util import (
     url_host,
     where,
 )
-from golive.collectors.git import GitFacts
 from golive.collectors.project import ProjectFacts
 from golive.collectors.source import SourceFacts
+from golive.facts.backups import BackupFacts
+from golive.facts.git import GitFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.redact import is_redacted

@@ -28,9 +28,9 @@ import re
 from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
-from golive.collectors.git import GitFacts, HistorySecret
 from golive.collectors.probe_script import name_sensitivity
 from golive.collectors.source import Assignment, SourceFacts
+from golive.facts.git import GitFacts, HistorySecret
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check

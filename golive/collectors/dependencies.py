@@ -38,7 +38,6 @@ did not answer for 10 minutes at most).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -49,109 +48,24 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
-from golive.data.tables import DjangoTables, TablesError, load_tables, series_of
+from golive.data.tables import TablesError, load_tables, series_of
+from golive.facts.dependencies import AuditResult, DependencyFacts, Package, Vulnerability, canonical
 from golive.facts.runtime import RuntimeFacts
-from golive.model import Location
 from golive.redact import env_secrets, scrub
-from golive.registry import Facts, FactsBase
+from golive.registry import Facts
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
 
 #: The runtime probe's script: ``python -I probe_script.py --packages`` lists the installed
 #: distributions as the probe does (:func:`golive.collectors.probe_script.installed_packages`).
 _PROBE_SCRIPT = Path(__file__).with_name("probe_script.py")
-
-
-def canonical(name: str) -> str:
-    """PEP 503 normalised name: ``Django_Foo.bar`` → ``django-foo-bar``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Package:
-    """A distribution: PEP 503 ``name``, ``version``, and where it comes from
-    (``environment`` or a requirements file with line)."""
-
-    name: str
-    version: str
-    origin: str = "environment"
-    location: Location | None = None
-    direct_url: str | None = None
-    """PEP 610: where a package installed from a local directory or a VCS came from."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Vulnerability:
-    """One known vulnerability pip-audit reported for one package."""
-
-    package: Package
-    id: str
-    aliases: tuple[str, ...]
-    fix_versions: tuple[str, ...]
-    description: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class AuditResult:
-    """What pip-audit said. ``unavailable`` is the reason when it could check nothing
-    (switched off, not installed, service unreachable); ``not_checked`` lists the
-    packages it skipped, with its reason."""
-
-    tool: str = "pip-audit"
-    service: str = "pypi"
-    unavailable: str | None = None
-    checked: tuple[Package, ...] = ()
-    vulnerabilities: tuple[Vulnerability, ...] = ()
-    not_checked: tuple[tuple[Package, str], ...] = ()
-    cached_minutes: float | None = None
-    #: pip-audit runs that queried the service (the others were answered from the cache).
-    queried: int = 0
-
-
-@dataclass(frozen=True, kw_only=True)
-class DependencyFacts(FactsBase):
-    """The project's dependencies and what is known about their security.
-
-    ``latest`` maps a Django series to its latest patch; ``latest_source`` says where that
-    came from (PyPI now, or the shipped table and why). ``environment`` is what
-    ``python`` has installed (empty with ``environment_error`` when it could not be read).
-    """
-
-    collector: ClassVar[str] = "dependencies"
-    tables: DjangoTables
-    latest: dict[str, str]
-    latest_source: str
-    python: str
-    environment: tuple[Package, ...]
-    environment_error: str | None
-    pins: tuple[Package, ...]
-    audit: AuditResult
-    today: dt.date = field(default_factory=dt.date.today)
-    #: The network calls this collector made, one line each (issue 14); ``offline``: none allowed.
-    network: tuple[str, ...] = ()
-    offline: bool = False
-
-    @property
-    def collector_details(self) -> dict[str, Any]:
-        """What the report shows beside the collector: the network calls made, and --offline."""
-        return {"network": list(self.network), "offline": self.offline}
-
-    def installed(self, name: str) -> Package | None:
-        """The installed distribution called ``name`` (any spelling), if any."""
-        wanted = canonical(name)
-        return next((p for p in self.environment if p.name == wanted), None)
-
-    @property
-    def tables_age_days(self) -> int:
-        """How many days old the shipped tables are."""
-        return (self.today - min(self.tables.generated, self.tables.cves_generated)).days
 
 
 # --- PyPI ------------------------------------------------------------------------------

@@ -25,24 +25,23 @@ What it gathers, with psutil and the standard library, judging nothing:
 from __future__ import annotations
 
 import grp
-import ipaddress
 import os
 import pwd
 import re
 import socket
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
+from golive.facts.host import AppProcess, FileMode, HostFacts, Listener, RedisPing, SocketMode
 from golive.facts.runtime import RuntimeFacts
 from golive.redact import is_redacted, redact_words
-from golive.registry import Facts, FactsBase
+from golive.registry import Facts
 
 APP_SERVERS = ("gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian")
 DATA_SERVICES = {
@@ -60,107 +59,6 @@ EXAMPLE_ENV = (".example", ".sample", ".template", ".dist")
 KEY_SUFFIXES = (".key", ".pem", ".p12", ".pfx")
 MAX_WALK = 20000
 MAX_DEPTH = 6
-
-
-@dataclass(frozen=True, kw_only=True)
-class FileMode:
-    """A file's ``path`` (relative to the project), ``kind`` (``settings``, ``env``,
-    ``key``), permission bits ``mode`` (``0o644``), owner and group names."""
-
-    path: str
-    kind: str
-    mode: int
-    owner: str
-    group: str
-
-    @property
-    def other_readable(self) -> bool:
-        """True when users other than the owner and group may read it."""
-        return bool(self.mode & stat.S_IROTH)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AppProcess:
-    """One application-server process of the project: ``pid``, its parent, user, command."""
-
-    pid: int
-    ppid: int
-    user: str
-    name: str
-    cmdline: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class SocketMode:
-    """A unix socket an application server listens on, with its mode and owner."""
-
-    path: str
-    mode: int
-    owner: str
-    pid: int
-
-    @property
-    def world_writable(self) -> bool:
-        """True when every local user may connect (connecting needs write permission)."""
-        return bool(self.mode & stat.S_IWOTH)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Listener:
-    """A database or cache server listening on ``address``:``port`` (``service`` is
-    ``Redis``, ``Memcached``, ``PostgreSQL`` or ``MySQL``; ``process`` may be empty when
-    this user cannot see it)."""
-
-    service: str
-    address: str
-    port: int
-    pid: int | None
-    process: str
-
-    @property
-    def loopback(self) -> bool:
-        """True for 127.0.0.0/8 and ::1."""
-        try:
-            return ipaddress.ip_address(self.address.split("%")[0]).is_loopback
-        except ValueError:
-            return False
-
-
-@dataclass(frozen=True, kw_only=True)
-class RedisPing:
-    """The answer of the Redis at ``target`` (``host:port`` or a socket path) to a PING
-    sent without credentials: ``answer`` is ``PONG``, ``NOAUTH``/``WRONGPASS``/``DENIED``
-    (an error Redis sent) or ``error`` (no answer; ``detail`` says why)."""
-
-    alias: str
-    target: str
-    url_has_password: bool
-    answer: str
-    detail: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class HostFacts(FactsBase):
-    """This machine as the project's server (see the module docstring).
-
-    ``writable`` lists up to 20 project paths the web server's user may write to
-    (``writable_total`` counts all); ``redis_error`` says why Redis was not pinged.
-    """
-
-    collector: ClassVar[str] = "host"
-    reason: str
-    project_dir: str
-    files: tuple[FileMode, ...]
-    web_user: str
-    web_user_source: str
-    web_user_known: bool
-    writable: tuple[str, ...]
-    writable_total: int
-    processes: tuple[AppProcess, ...]
-    sockets: tuple[SocketMode, ...]
-    listeners: tuple[Listener, ...]
-    redis: tuple[RedisPing, ...]
-    redis_error: str | None = None
 
 
 def runtime_settings(facts: Facts) -> dict[str, Any]:

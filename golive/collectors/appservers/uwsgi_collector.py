@@ -30,8 +30,8 @@ from golive.facts.appservers import LISTENERS, UwsgiFacts, UwsgiInstance
 from golive.model import Location
 
 if TYPE_CHECKING:
-    from golive.collectors.gunicorn import AppServer
     from golive.collectors.project import ProcessCommand
+    from golive.facts.gunicorn import AppServer
 
 #: A uWSGI configuration: ``[uwsgi]`` (ini lines are stripped), a top-level ``uwsgi:`` key (a
 #: compose service named ``uwsgi:`` is indented), ``{"uwsgi": ...}``, ``<uwsgi>``.
@@ -120,7 +120,7 @@ def instances(
 def app_server(instance: UwsgiInstance) -> AppServer:
     """The instance as an :class:`golive.collectors.gunicorn.AppServer`, for the rules every
     server shares (bind, reload, workers, the nginx upstream, per-process caches)."""
-    from golive.collectors.gunicorn import AppServer
+    from golive.facts.gunicorn import AppServer
 
     reload = instance.last("py-autoreload")
     seconds = instance.number("py-autoreload")
