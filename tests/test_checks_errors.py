@@ -45,11 +45,31 @@ IGNORABLE_404_URLS = [re.compile(r"\\.php$")]
 """
 #: A stand-in for the sentry_sdk package, enough for the settings to run.
 SENTRY_STUB = "def init(dsn=None, **options):\n    return None\n"
-#: No ADMINS, but a LOGGING handler that receives django.request errors.
+#: No ADMINS, but a LOGGING handler that receives django.request errors and sends them out.
 R4 = """\
 ADMINS = []
-LOGGING = {"version": 1, "handlers": {"journal": {"class": "logging.StreamHandler"}},
-           "loggers": {"django": {"handlers": ["journal"], "level": "ERROR"}}}
+LOGGING = {"version": 1, "handlers": {"alerts": {"class": "logging.handlers.HTTPHandler",
+                                                 "host": "alerts.internal", "url": "/log"}},
+           "loggers": {"django": {"handlers": ["alerts"], "level": "ERROR"}}}
+"""
+#: Self-hosted shape: no ADMINS, no Sentry, every log line to the console under the process manager.
+R5 = """\
+ADMINS = []
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "WARNING"},
+           "loggers": {"shop": {"handlers": ["console"], "level": "INFO", "propagate": False}}}
+"""
+#: ADMINS set, but LOGGING configures only the root logger and keeps dictConfig's default
+#: disable_existing_loggers=True: Django's django.request logger (and mail_admins) is disabled.
+R6 = """\
+LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "WARNING"}}
+"""
+#: django.request silenced on purpose: no handler, no propagation.
+R7 = """\
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "loggers": {"django.request": {"handlers": [], "propagate": False}}}
 """
 
 
@@ -116,6 +136,37 @@ def test_sentry_in_settings_and_ignorable_urls_pass(make_project) -> None:  # ty
 def test_a_logging_handler_on_django_counts_as_reporting(make_project) -> None:  # type: ignore[no-untyped-def]
     result = audit_project(make_project(R4))
     assert outcome(result, "GL501") == [Status.PASS]
+
+
+@pytest.mark.covers("GL501", "fail")
+def test_console_logs_under_a_process_manager_are_not_reporting(make_project) -> None:  # type: ignore[no-untyped-def]
+    [f] = failing(audit_project(make_project(R5)), "GL501")
+    assert (f.subjects, f.location) == (("ADMINS", "LOGGING"), Location(path=PROD, line=3))
+    assert f.evidence == (
+        "ADMINS = []",
+        "console (StreamHandler) on logger 'root': logs only, nothing is sent to a person",
+        "no sentry_sdk.init() in settings or the WSGI/ASGI module",
+    )
+
+
+@pytest.mark.covers("GL501", "fail")
+def test_a_disabled_django_request_logger_reports_nothing(make_project) -> None:  # type: ignore[no-untyped-def]
+    [f] = failing(audit_project(make_project(R6)), "GL501")
+    assert f.location == Location(path=PROD, line=2)
+    assert f.evidence == (
+        "ADMINS has 1 address(es), but mail_admins never receives django.request errors",
+        "LOGGING configures neither 'django' nor 'django.request' and leaves disable_existing_loggers"
+        " True (dictConfig's default): Django's django.request logger is disabled",
+        "no sentry_sdk.init() in settings or the WSGI/ASGI module",
+    )
+
+
+@pytest.mark.covers("GL501", "fail")
+def test_django_request_without_handler_or_propagation_reports_nothing(make_project) -> None:  # type: ignore[no-untyped-def]
+    [f] = failing(audit_project(make_project(R7)), "GL501")
+    assert (
+        f.evidence[1] == "logger 'django.request' has no handler and propagate False: its errors stop there"
+    )
 
 
 @pytest.mark.covers("GL501", "GL502", "GL503", "GL504", "pass")
