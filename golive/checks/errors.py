@@ -17,40 +17,77 @@ from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
-ERROR_LOGGERS = ("django.request", "django", "")
 SETTINGS_ADMINS = "https://docs.djangoproject.com/en/stable/ref/settings/#admins"
 SILENT_HANDLERS = ("logging.NullHandler",)
 ERROR_TEMPLATES = ("404.html", "500.html", "403.html", "400.html")
 
 
-def _reporting_handlers(logging_conf: dict[str, Any]) -> list[str]:
-    """Handlers that receive django.request errors and send them somewhere in production.
+#: Handlers whose output stays in a log a person reads only when looking: console (under a
+#: process manager, the journal or `docker logs`), files, syslog. Logs, not reporting.
+LOG_ONLY_HANDLERS = frozenset(
+    {
+        "logging.StreamHandler",
+        "logging.FileHandler",
+        "logging.handlers.RotatingFileHandler",
+        "logging.handlers.TimedRotatingFileHandler",
+        "logging.handlers.WatchedFileHandler",
+        "logging.handlers.SysLogHandler",
+        "rich.logging.RichHandler",
+    }
+)
+ADMIN_EMAIL = "django.utils.log.AdminEmailHandler"
+#: Django's own "django" logger (django.utils.log.DEFAULT_LOGGING): a DEBUG-only console and
+#: mail_admins; its handlers stay even when LOGGING disables the logger itself.
+DJANGO_DEFAULT_LOGGER: dict[str, Any] = {"handlers": ["mail_admins"], "level": "INFO"}
+DJANGO_DEFAULT_HANDLERS = {"mail_admins": {"class": ADMIN_EMAIL}}
 
-    A handler counts unless it is a NullHandler or filtered by ``require_debug_true``;
-    ``mail_admins`` (AdminEmailHandler) is returned too, and judged with ADMINS by the caller.
+
+def _request_path(conf: dict[str, Any]) -> tuple[list[tuple[str, str, str]], str]:
+    """Where an ERROR record of ``django.request`` goes under LOGGING ``conf`` (Django's
+    DEFAULT_LOGGING applied first, then ``conf`` with dictConfig): ``(handlers, blocked)``,
+    the handlers it reaches as ``(name, class, logger)`` (NullHandlers and DEBUG-only ones
+    left out), and why it reaches none when the path is cut (``""``: it is not).
+
+    dictConfig disables every existing logger the new configuration does not name, unless
+    ``disable_existing_loggers`` is False ("the dictConfig default" is True: Django's
+    logging docs, https://docs.djangoproject.com/en/stable/topics/logging/#configuring-logging);
+    a disabled ``django.request`` drops its records, while a disabled parent's handlers
+    still receive what a child propagates (Python's ``Logger.callHandlers``).
     """
-    handlers = logging_conf.get("handlers") or {}
-    filters = logging_conf.get("filters") or {}
+    if not conf:
+        return [("mail_admins", ADMIN_EMAIL, "django")], ""
+    loggers = {k: v for k, v in (conf.get("loggers") or {}).items() if isinstance(v, dict)}
+    handlers = {**DJANGO_DEFAULT_HANDLERS, **(conf.get("handlers") or {})}
+    root = conf.get("root") if isinstance(conf.get("root"), dict) else loggers.get("")
+    disable = conf.get("disable_existing_loggers", True) is not False
+    if "django.request" not in loggers and "django" not in loggers and disable:
+        return [], (
+            "LOGGING configures neither 'django' nor 'django.request' and leaves disable_existing_loggers"
+            " True (dictConfig's default): Django's django.request logger is disabled"
+        )
     debug_only = {
         name
-        for name, f in filters.items()
+        for name, f in (conf.get("filters") or {}).items()
         if isinstance(f, dict) and "RequireDebugTrue" in str(f.get("()", ""))
     }
-    loggers = dict(logging_conf.get("loggers") or {})
-    if isinstance(logging_conf.get("root"), dict):
-        loggers[""] = logging_conf["root"]
-    out = []
-    for name in ERROR_LOGGERS:
-        conf = loggers.get(name)
-        if not isinstance(conf, dict):
-            continue
-        for handler_name in conf.get("handlers") or []:
+    chain = [
+        ("django.request", loggers.get("django.request", {})),
+        ("django", loggers.get("django", DJANGO_DEFAULT_LOGGER)),
+        ("root", root or {}),
+    ]
+    reached: list[tuple[str, str, str]] = []
+    for name, logger in chain:
+        for handler_name in logger.get("handlers") or []:
             handler = handlers.get(handler_name) or {}
             cls = str(handler.get("class", ""))
             if cls in SILENT_HANDLERS or debug_only.intersection(handler.get("filters") or []):
                 continue
-            out.append(f"{handler_name} ({cls.rsplit('.', 1)[-1] or '?'}) on logger {name or 'root'!r}")
-    return out
+            reached.append((str(handler_name), cls, name))
+        if logger.get("propagate", True) is False:
+            if not reached:
+                return [], f"logger {name!r} has no handler and propagate False: its errors stop there"
+            break
+    return reached, ""
 
 
 @check(
@@ -69,30 +106,40 @@ def _reporting_handlers(logging_conf: dict[str, Any]) -> list[str]:
 )
 def errors_nowhere(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "You can't rule out unexpected errors. Thankfully, Django can capture errors and
-    notify you accordingly." With no ADMINS, no LOGGING handler that receives
-    ``django.request`` errors, and no error monitoring SDK (sentry_sdk) initialised, a
-    500 leaves no trace but the user's frustration.
+    notify you accordingly." Errors are reported when an error monitoring SDK (sentry_sdk)
+    is initialised, or when ``django.request``'s ERROR records reach a handler that sends
+    them out of the process: mail_admins with ADMINS set, or any other handler than the
+    console, file and syslog ones (:data:`LOG_ONLY_HANDLERS`: under a process manager
+    those are logs a person reads only when looking, not reporting). A ``django.request``
+    logger that LOGGING disables, or that stops with no handler (``propagate: False``),
+    reports nothing, ADMINS or not; the evidence says which.
     """
     runtime = facts[RuntimeFacts]
     admins = runtime.setting("ADMINS") or []
     logging_conf = runtime.setting("LOGGING") or {}
-    handlers = [
-        h
-        for h in _reporting_handlers(logging_conf if isinstance(logging_conf, dict) else {})
-        if "AdminEmailHandler" not in h or admins
-    ]
+    reached, blocked = _request_path(logging_conf if isinstance(logging_conf, dict) else {})
+    reporting = [h for h in reached if h[1] not in LOG_ONLY_HANDLERS and (h[1] != ADMIN_EMAIL or admins)]
     inits, guarded = sentry_inits(facts)
     sentry = runtime.sentry_active or bool(inits)
-    if not admins and not handlers and not sentry:
-        yield spec.fail(
-            subjects=["ADMINS", "LOGGING"],
-            location=where(facts, "LOGGING"),
-            evidence=[
-                "ADMINS = []",
-                "no LOGGING handler on django.request/django/root",
-                *(guarded or ["no sentry_sdk.init() in settings or the WSGI/ASGI module"]),
-            ],
-        )
+    if reporting or sentry:
+        return
+    logs = [
+        f"{name} ({cls.rsplit('.', 1)[-1] or '?'}) on logger {logger!r}:"
+        " logs only, nothing is sent to a person"
+        for name, cls, logger in reached
+        if cls in LOG_ONLY_HANDLERS
+    ]
+    yield spec.fail(
+        subjects=["ADMINS", "LOGGING"],
+        location=where(facts, "LOGGING"),
+        evidence=[
+            f"ADMINS has {len(admins)} address(es), but mail_admins never receives django.request errors"
+            if admins
+            else "ADMINS = []",
+            *([blocked] if blocked else logs or ["no LOGGING handler on django.request/django/root"]),
+            *(guarded or ["no sentry_sdk.init() in settings or the WSGI/ASGI module"]),
+        ],
+    )
 
 
 @check(
