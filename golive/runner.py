@@ -26,8 +26,8 @@ from golive.baseline import apply_baseline
 from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
 from golive.collectors.project import ProjectFacts
 from golive.collectors.runtime import ProbeFailed, RuntimeFacts
-from golive.collectors.source import SourceFacts
 from golive.context import AuditContext
+from golive.facts.source import SourceFacts
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
 from golive.provenance import audit_inputs as provenance_inputs
 from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches

@@ -12,8 +12,8 @@ from pathlib import Path
 from conftest import GOOD_ENV, audit_project, failing
 
 from golive.checks import registry
-from golive.collectors.source import SourceFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SourceFacts
 
 APP = 'INSTALLED_APPS += ["golive.django"]\n'
 WILDCARD = 'ALLOWED_HOSTS = ["*"]\nSECURE_HSTS_SECONDS = 0\n'

@@ -12,8 +12,8 @@ per-process backend on purpose in the settings.
 from __future__ import annotations
 
 from golive.checks._util import where
-from golive.collectors.source import SourceFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SourceFacts
 from golive.registry import Facts
 
 #: The per-site cache (https://docs.djangoproject.com/en/stable/topics/cache/#the-per-site-cache).

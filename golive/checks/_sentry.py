@@ -12,8 +12,8 @@ in wsgi.py, which the probe does not import), the call counts, as before.
 
 from __future__ import annotations
 
-from golive.collectors.source import SentryInit, SourceFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SentryInit, SourceFacts
 from golive.registry import Facts
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from golive.collectors.source import SourceFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SourceFacts
 from golive.model import Location
 from golive.registry import Facts
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from golive.checks._django_ids import describe
 from golive.checks.django_proxy import settle
-from golive.collectors.source import SourceFacts
 from golive.facts.runtime import DjangoMessage, RuntimeFacts
+from golive.facts.source import SourceFacts
 from golive.model import Finding, Section, Severity, Status
 from golive.registry import Facts
 

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from golive.checks._util import CHECKLIST
-from golive.collectors.source import Assignment, SourceFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import Assignment, SourceFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

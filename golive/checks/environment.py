@@ -27,10 +27,10 @@ from golive.checks._util import (
     where,
 )
 from golive.collectors.project import ProjectFacts
-from golive.collectors.source import SourceFacts
 from golive.facts.backups import BackupFacts
 from golive.facts.git import GitFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SourceFacts
 from golive.model import Finding, Severity
 from golive.redact import is_redacted
 from golive.registry import CheckSpec, Facts, check

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import where
-from golive.collectors.source import Assignment, SourceFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import Assignment, SourceFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from golive.collectors.source import Assignment, EntryChain, SourceFacts
+from golive.facts.source import Assignment, EntryChain, SourceFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator
 
-from golive.collectors.source import SourceFacts
 from golive.facts.host import FileMode, HostFacts
+from golive.facts.source import SourceFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -29,9 +29,9 @@ from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
 from golive.collectors.probe_script import name_sensitivity
-from golive.collectors.source import Assignment, SourceFacts
 from golive.facts.git import GitFacts, HistorySecret
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import Assignment, SourceFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo

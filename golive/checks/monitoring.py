@@ -26,8 +26,8 @@ from typing import Any
 from golive.checks._sentry import sentry_inits
 from golive.checks._util import CHECKLIST, where
 from golive.collectors.project import ProjectFacts
-from golive.collectors.source import SourceFacts
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SourceFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 

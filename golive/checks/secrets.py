@@ -25,9 +25,9 @@ from collections.abc import Iterable, Iterator
 from golive.checks import _secret_fix as fix
 from golive.checks._util import CHECKLIST
 from golive.checks.live_secrets import live_secrets
-from golive.collectors.source import SourceFacts
 from golive.facts.git import GitFacts, HistorySecret
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SourceFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo

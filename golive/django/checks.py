@@ -111,8 +111,8 @@ def settings_findings() -> list[Finding]:
     from golive.collectors import project as project_collector
     from golive.collectors import source as source_collector
     from golive.collectors.runtime import RuntimeFacts, facts_from_probe
-    from golive.collectors.source import SourceFacts
     from golive.context import AuditOptions, resolve
+    from golive.facts.source import SourceFacts
     from golive.model import CollectorRun
     from golive.registry import Facts, matches
     from golive.runner import run_check
