@@ -131,3 +131,20 @@ def test_uwsgi_and_start_scripts_use_the_one_redaction(tmp_path: Path) -> None:
     for value in (bearer, token, github):
         assert value not in repr(instance)
     assert not (Path(launch.__file__).parent / "redaction.py").exists()
+
+
+def test_uwsgi_placeholders_that_multiply_stop_at_a_size_limit(tmp_path: Path) -> None:
+    import time
+
+    lines = ["[uwsgi]", "a0 = xxxxxxxxxxxxxxxx"]
+    lines += [f"a{i} = " + f"%(a{i - 1})" * 40 for i in range(1, 5)]
+    lines += ["processes = %(a4)", "threads = 4"]
+    (tmp_path / "uwsgi.ini").write_text("\n".join(lines) + "\n")
+    started = time.monotonic()
+    instance = read_uwsgi(project_dir=tmp_path, env={}, file=tmp_path / "uwsgi.ini", found="t", where=None)
+    assert time.monotonic() - started < 5  # a behaviour bound, not a speed test (16 * 40**4 is 41 MB)
+    grown = {o.name: o for o in instance.options}
+    for name in ("a4", "processes"):
+        assert len(grown[name].value) <= 2 * 64 * 1024 + 1024 and grown[name].unresolved, name
+    assert grown["a2"].value == "x" * 16 * 40 * 40 and not grown["a2"].unresolved
+    assert (grown["threads"].value, grown["threads"].unresolved) == ("4", ())
