@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from golive.collectors.nginx import GixyResult
+from golive.facts.nginx import GixyResult
 
 
 def test_a_credential_header_in_a_gixy_excerpt_is_redacted() -> None:

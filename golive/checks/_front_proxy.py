@@ -19,9 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from golive.collectors.nginx import NginxFacts
 from golive.facts.compose import Service
-from golive.facts.nginx import NginxDeployment
+from golive.facts.nginx import NginxDeployment, NginxFacts
 from golive.model import Location
 
 MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.I)

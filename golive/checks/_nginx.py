@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from golive.collectors.nginx import NginxFacts, NginxFile
 from golive.facts.compose import Service, Volume
-from golive.facts.nginx import NginxDeployment, unknown_reason
+from golive.facts.nginx import NginxDeployment, NginxFacts, NginxFile, unknown_reason
 from golive.facts.nginx_tree import (
     PASS_DIRECTIVES,
     Chain,

@@ -21,9 +21,9 @@ from golive.checks._cache_use import NOTHING as CACHE_UNUSED
 from golive.checks._cache_use import cache_reliance, sessions_in_cache
 from golive.checks._nginx import fail_or_unknown, internal_reason
 from golive.checks._util import PROCESS_LOCAL_CACHES, where
-from golive.collectors.nginx import NginxFacts
 from golive.facts.endpoints import Endpoint, nginx_pass_target
 from golive.facts.gunicorn import AppServer, GunicornFacts
+from golive.facts.nginx import NginxFacts
 from golive.facts.nginx_tree import app_passes, from_client, pass_targets, set_header
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from golive.checks.appserver_uwsgi import OPTIONS, THINGS, _fail, _instances, _unique, _unset, _where
-from golive.collectors.nginx import NginxFacts
 from golive.facts.appservers import UwsgiFacts
+from golive.facts.nginx import NginxFacts
 from golive.facts.nginx_tree import effective, from_client, pass_targets
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity

@@ -37,9 +37,8 @@ import re
 from dataclasses import dataclass
 
 from golive.checks._front_proxy import FrontVerdict, front_hsts, front_redirect
-from golive.collectors.nginx import NginxFacts, NginxFile
 from golive.facts.live import Exchange, LiveFacts
-from golive.facts.nginx import unknown_reason
+from golive.facts.nginx import NginxFacts, NginxFile, unknown_reason
 from golive.facts.nginx_tree import (
     PASS_DIRECTIVES,
     Chain,

@@ -16,8 +16,7 @@ from dataclasses import dataclass, replace
 
 from golive.checks._nginx import gixy_unknown
 from golive.checks._tls import INTERMEDIATE_CIPHERS, Profile, profile
-from golive.collectors.nginx import GixyResult, NginxFacts
-from golive.facts.nginx import STOCK_SOURCE
+from golive.facts.nginx import STOCK_SOURCE, GixyResult, NginxFacts
 from golive.facts.nginx_tree import PASS_DIRECTIVES, walk
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity, Status

@@ -34,7 +34,7 @@ from golive.checks._nginx import (
     url_path,
 )
 from golive.checks._tls import profile
-from golive.collectors.nginx import NginxFacts
+from golive.facts.nginx import NginxFacts
 from golive.facts.nginx_tree import (
     Chain,
     Node,

@@ -28,7 +28,7 @@ from golive.checks._nginx import (
     where_setting,
 )
 from golive.checks._util import where
-from golive.collectors.nginx import NginxFacts
+from golive.facts.nginx import NginxFacts
 from golive.facts.nginx_tree import (
     app_passes,
     from_client,

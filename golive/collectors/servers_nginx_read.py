@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive.collectors.servers_common import deployment_files, display_path
+from golive.facts.nginx import NginxTest, ParseError
 
 if TYPE_CHECKING:
     from golive.collectors.nginx_includes import IncludeResolver
@@ -50,28 +51,6 @@ NEWER_DIRECTIVES = frozenset(
     vhost_traffic_status_zone vhost_traffic_status_display security_headers
     """.split()  # noqa: SIM905
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class ParseError:
-    """A reason a file cannot be audited: ``path`` (display), ``line`` (None when unknown)."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class NginxTest:
-    """The result of ``nginx -t`` on one input: ``ok``, and nginx's first error line."""
-
-    ran: bool
-    ok: bool = False
-    output: str = ""
 
 
 # --- reading and classifying files ------------------------------------------------------

@@ -12,11 +12,15 @@ the inner ones by inheritance.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from golive.facts.compose import Service
-from golive.facts.nginx_tree import Chain, Node
+from golive.facts.nginx_tree import Chain, Node, servers
+from golive.model import Location
+from golive.redact import redact_nginx_line, redact_text
+from golive.registry import FactsBase
 
 #: How an include was resolved when its file was not on disk.
 REPOSITORY, STOCK, UNKNOWN = "repository", "stock", "unknown"
@@ -111,3 +115,136 @@ class NginxDeployment:
     def host_rules(self) -> list[str]:
         """The Traefik ``Host(...)`` rules that route to this nginx (its labels)."""
         return [v for k, v in self.service.labels.items() if k.endswith(".rule") and "Host(" in v]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParseError:
+    """A reason a file cannot be audited: ``path`` (display), ``line`` (None when unknown)."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NginxTest:
+    """The result of ``nginx -t`` on one input: ``ok``, and nginx's first error line."""
+
+    ran: bool
+    ok: bool = False
+    output: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GixyResult:
+    """One gixy-ng report: its ``plugin``, gixy's ``severity`` (``HIGH``...), ``summary``,
+    ``reason``, ``excerpt`` (gixy's pseudo-config of the offending directives), and where.
+    """
+
+    plugin: str
+    severity: str
+    summary: str
+    description: str
+    reason: str
+    help_url: str
+    excerpt: str
+    location: Location | None
+    source: str = ""
+    directive: str = ""
+
+    def __post_init__(self) -> None:
+        """Redact gixy's excerpt (line by line, as directives: :func:`golive.redact.redact_nginx_line`)
+        and its reason (they quote directives) when the fact is made."""
+        excerpt = "\n".join(redact_nginx_line(line) for line in self.excerpt.split("\n"))
+        object.__setattr__(self, "excerpt", excerpt)
+        object.__setattr__(self, "reason", redact_text(self.reason))
+
+
+@dataclass(frozen=True, kw_only=True)
+class NginxFile:
+    """One audited input: ``path`` (display), how it was ``found``, ``kind`` (``config``,
+    ``fragment`` — server blocks meant for an ``http`` block elsewhere — or ``dump``), the
+    files it ``included``, its tree (None when it could not be parsed) and its ``errors``;
+    ``includes`` says how each include whose file is not on disk was resolved (repository,
+    golive's stock copy, unknown: :mod:`golive.collectors.nginx_includes`); ``deployment``
+    is the Compose service that runs it, and ``template`` says how a ``*.template`` was
+    substituted (:mod:`golive.collectors.nginx_context`).
+    """
+
+    path: str
+    found: str
+    kind: str
+    prefix: str
+    included: tuple[str, ...] = ()
+    root: Node | None = None
+    errors: tuple[ParseError, ...] = ()
+    nginx_test: NginxTest = field(default_factory=lambda: NginxTest(ran=False))
+    notes: tuple[str, ...] = ()
+    includes: tuple[IncludeNote, ...] = ()
+    deployment: NginxDeployment | None = None
+    template: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the file parsed without error (its tree is audited)."""
+        return self.root is not None and not self.errors
+
+
+@dataclass(frozen=True, kw_only=True)
+class NginxFacts(FactsBase):
+    """The nginx inputs (every one parsed: a broken one is a :class:`CollectorError`) and
+    gixy-ng's results over them; ``compose_errors`` names the Compose files that could not
+    be read for the files' context (each with its reason).
+    """
+
+    collector: ClassVar[str] = "nginx"
+    files: tuple[NginxFile, ...]
+    gixy: tuple[GixyResult, ...] = ()
+    gixy_version: str = ""
+    compose_errors: tuple[str, ...] = ()
+
+    @property
+    def parsed(self) -> list[NginxFile]:
+        """The files whose tree is audited."""
+        return [f for f in self.files if f.ok]
+
+    def servers(self) -> Iterator[tuple[NginxFile, Chain]]:
+        """Every http ``server`` block of every parsed file, with its file."""
+        for f in self.parsed:
+            assert f.root is not None
+            for chain in servers(f.root):
+                yield f, chain
+
+    @property
+    def terminates_tls(self) -> bool:
+        """True when some server listens with ``ssl`` (nginx terminates TLS)."""
+        from golive.facts.nginx_tree import listens
+
+        return any(any(lst.ssl for lst in listens(chain)) for _, chain in self.servers())
+
+    @property
+    def collector_details(self) -> Mapping[str, Any]:
+        """What the report lists under this collector: each file, how it was found, its state."""
+        return {
+            "files": [
+                {
+                    "path": f.path,
+                    "found": f.found,
+                    "kind": f.kind,
+                    "included": list(f.included),
+                    "status": "ok" if f.ok else "error",
+                    "errors": [str(e) for e in f.errors],
+                    "nginx -t": f.nginx_test.output or ("ok" if f.nginx_test.ran else "not run"),
+                    **({"includes not on disk": [str(n) for n in f.includes]} if f.includes else {}),
+                    **({"deployed": f.deployment.how} if f.deployment else {}),
+                    **({"template": f.template} if f.template else {}),
+                }
+                for f in self.files
+            ],
+            "gixy-ng": self.gixy_version,
+            **({"compose files not read": list(self.compose_errors)} if self.compose_errors else {}),
+        }
