@@ -22,10 +22,12 @@ def test_select_skips_collectors_no_selected_check_reads(make_project) -> None:
     runs = {c.name: (c.status, c.reason) for c in result.collectors}
     assert runs["runtime"][0] == "ok"
     assert runs["source"][0] == "ok"
-    for name in ("nginx", "gunicorn", "dependencies", "git", "live"):
+    for name in ("nginx", "gunicorn", "dependencies", "live"):
         assert runs[name] == ("skipped", PRUNED), name
-    # GL222 uses the backups facts when they exist: that collector is kept (and skips on its own)
+    # GL222 uses the backups facts when they exist: that collector is kept (and skips on its own);
+    # so is git, which GL251 reads to tell a tracked media folder from an untracked one
     assert runs["backups"][1] != PRUNED
+    assert runs["git"][1] != PRUNED
     assert {f.id[:3] for f in result.findings if f.id.startswith("GL")} == {"GL2"}
 
 

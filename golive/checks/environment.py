@@ -662,6 +662,7 @@ def _inside(child: Path, parent: Path) -> bool:
     title="MEDIA_ROOT is inside STATIC_ROOT or the code tree",
     severity=Severity.MEDIUM,
     needs=(RuntimeFacts,),
+    uses=(GitFacts,),
     reference=CHECKLIST + "#media-root-and-media-url",
     remediation='MEDIA_ROOT = "/srv/example/media"  # its own directory, outside the project',
 )

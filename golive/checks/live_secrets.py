@@ -152,6 +152,7 @@ def _head(s: HistorySecret) -> str:
     title="a secret production loads right now is committed to the repository",
     severity=Severity.CRITICAL,
     needs=(RuntimeFacts,),
+    uses=(GitFacts,),
     reference=CHECKLIST + "#databases",
     remediation=LIVE_FIX,
 )
