@@ -326,9 +326,15 @@ def env_options(env: Mapping[str, str], state: _State, where: Location | None) -
             add(state, key, value, name, where, [], None)
 
 
+#: Longest value ``%(name)`` expansion builds: placeholders naming placeholders many times
+#: each (``a1 = %(a0)%(a0)...``) grow geometrically; past this the rest is left as written
+#: and the option marked unresolved, which checks read as unknown.
+MAX_VALUE = 64 * 1024
+
+
 def _expand(state: _State) -> None:
-    """The passes uWSGI makes once everything is loaded: ``$(VAR)``, then ``%(name)``, then
-    ``@(...)`` (never read: left unresolved)."""
+    """The passes uWSGI makes once everything is loaded: ``$(VAR)``, then ``%(name)`` (up to
+    :data:`MAX_VALUE` characters), then ``@(...)`` (never read: left unresolved)."""
     first: dict[str, str] = {}
     for option in state.options:
         if option.key == "set-placeholder" and "=" in option.value:
@@ -346,15 +352,25 @@ def _expand(state: _State) -> None:
 
         option.value = ENV_RE.sub(env, option.value)
     for option in state.options:
+        produced = 0
 
         def placeholder(match: re.Match[str], o: _Raw = option) -> str:
-            return _placeholder(match, first, o)
+            nonlocal produced
+            if produced > MAX_VALUE:  # placeholders that multiply: the rest stays as written
+                return match.group(0)
+            value = _placeholder(match, first, o)
+            produced += len(value)
+            return value
 
         for _ in range(5):  # a placeholder may name another
+            produced = 0
             new = PH_RE.sub(placeholder, option.value)
             if new == option.value:
                 break
             option.value = new
+            if produced > MAX_VALUE:
+                option.unresolved.append(f"%(...) beyond {MAX_VALUE // 1024} KiB")
+                break
         option.unresolved += [m.group(0) for m in AT_RE.finditer(option.value)]
 
 
