@@ -179,6 +179,8 @@ def read(path: Path, rel: str, target: str | None = None) -> Dockerfile:
         line = int(item.get("startline", 0)) + 1
         if instruction == "FROM":
             words = value.split()
+            while words and words[0].startswith("--"):  # FROM [--platform=<p>] image [AS name]
+                words = words[1:]
             name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else ""
             base = words[0].lower() if words else ""
             parent = next((s for s in reversed(stages) if s.name and s.name == base), None)
