@@ -125,3 +125,39 @@ def test_literal_insecure_values_without_the_runtime(tmp_path: Path) -> None:
     )
     [hosts] = failing(audit, "GL203")
     assert hosts.location == Location(path=PROD, line=3)
+
+
+@pytest.mark.parametrize(
+    ("lines", "setting", "fallback"),
+    [
+        pytest.param(
+            "import environ\nenv = environ.Env(APP_SECURE_SSL=(bool, False))\n"
+            'SECURE_SSL_REDIRECT = env("APP_SECURE_SSL")\n',
+            "SECURE_SSL_REDIRECT",
+            "when APP_SECURE_SSL is missing, SECURE_SSL_REDIRECT is False: plain-HTTP requests are served,"
+            " not redirected to HTTPS",
+            id="django-environ-scheme",
+        ),
+        pytest.param(
+            "from decouple import config\n"
+            'CSRF_COOKIE_SECURE = config("APP_CSRF_SECURE", default=False, cast=bool)\n',
+            "CSRF_COOKIE_SECURE",
+            "when APP_CSRF_SECURE is missing, CSRF_COOKIE_SECURE is False: the CSRF cookie is sent over"
+            " plain HTTP",
+            id="decouple",
+        ),
+        pytest.param(
+            'import environ\nenv = environ.Env()\nALLOWED_HOSTS = env.list("APP_HOSTS", default=["*"])\n',
+            "ALLOWED_HOSTS",
+            "when APP_HOSTS is missing, ALLOWED_HOSTS is ['*']: any Host header is accepted",
+            id="env-list",
+        ),
+    ],
+)
+def test_the_forms_of_an_insecure_fallback(tmp_path: Path, lines: str, setting: str, fallback: str) -> None:
+    audit = audit_project(
+        build_project(tmp_path / "proj", lines), no_runtime=True, no_git=True, no_history=True
+    )
+    [f] = [f for f in failing(audit) if f.id in ("GL203", "GL305")]
+    assert (f.subjects, f.severity) == ((setting,), Severity.MEDIUM)
+    assert f.evidence[1] == fallback
