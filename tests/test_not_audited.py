@@ -19,9 +19,9 @@ import pytest
 from conftest import audit_project, build_project
 from rich.console import Console
 
+from golive.checklist import CHECKLIST, ItemState, checklist
 from golive.model import Audit, Finding, Section, Severity, Status
 from golive.reports import html, json_report, markdown
-from golive.reports.markdown import CHECKLIST, ItemState, checklist
 from golive.reports.terminal import render_console
 
 GUNICORN_ONLY = ("GL614", "GL615", "GL617", "GL618", "GL619", "GL620", "GL621")

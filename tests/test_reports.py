@@ -395,12 +395,13 @@ def test_markdown_snippet_fence_outlasts_backticks() -> None:
 
 def test_checklist_mapping_of_every_item_is_reachable() -> None:
     """Every non-rest item is claimed by an id prefix or subjects; ids of the real registry map."""
+    from golive.checklist import CHECKLIST, checklist
     from golive.checks import registry
 
-    for item in markdown.CHECKLIST:
+    for item in CHECKLIST:
         assert item.rest or item.django or item.ids or item.subjects, item.label
     findings = [spec.passed() for spec in registry()]
-    states = markdown.checklist(findings)
+    states = checklist(findings)
     placed = {f.id for s in states for f in s.findings}
     assert placed == {f.id for f in findings}
 

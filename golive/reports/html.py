@@ -31,12 +31,12 @@ from markupsafe import Markup
 from rich.console import Console
 from rich.text import Text
 
+from golive.checklist import checklist
 from golive.history import grade_line
 from golive.model import Audit, Finding, Screenshot, Section, Status, VerdictWord
 from golive.provenance import note as placeholder_note
 from golive.reports import charts, marks
 from golive.reports.controls import visible
-from golive.reports.markdown import checklist
 from golive.signoff import block as signoff_block
 from golive.verdict import how_to_sign
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from golive.model import Finding, Severity, Status
 
 if TYPE_CHECKING:
-    from golive.reports.markdown import ItemState
+    from golive.checklist import ItemState
 
 FAILING = "failing"
 SIGN_OFF = "sign-off"

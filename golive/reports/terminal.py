@@ -26,10 +26,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from golive.checklist import checklist
 from golive.model import Audit, Finding, Section, Severity, Status, VerdictWord
 from golive.reports import marks
 from golive.reports.controls import visible
-from golive.reports.markdown import checklist
 from golive.verdict import how_to_sign
 
 SEVERITY_STYLE = {
