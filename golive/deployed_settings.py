@@ -39,6 +39,7 @@ from typing import Any
 from golive import yamlread
 from golive.collectors import layout as layout_mod
 from golive.collectors.layout import Layout, Role
+from golive.walk import project_files
 
 DSM = "DJANGO_SETTINGS_MODULE"
 _MODULE = r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\b(?![.\w$%{-])"
@@ -54,7 +55,6 @@ SETTINGS_OPTION = re.compile(rf"--settings(?:=|\s+)[\"']?{_MODULE}")
 WEB_SERVICES = ("web", "app", "django", "backend", "api", "server", "website", "wsgi", "asgi")
 SUPERVISOR = "supervisord config"
 MAX_DEPTH = 4
-SKIP = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", "build", "dist"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,19 +82,8 @@ class NamedModule:
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    stack = [(root, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir():
-                if depth < MAX_DEPTH and entry.name not in SKIP and not entry.name.startswith("."):
-                    stack.append((entry, depth + 1))
-            elif entry.is_file():
-                yield entry
+    """The repository's files (:class:`golive.walk.ProjectWalk`: no symlinked folder, capped)."""
+    return project_files(root, max_depth=MAX_DEPTH)
 
 
 def _kind(path: Path, head: str) -> str | None:

@@ -25,11 +25,11 @@ from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
 from golive.collectors.deploy_shape import DeployShape, read_shape
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
-from golive.discovery import SKIP_DIRS
 from golive.model import Location
 from golive.parse_errors import describe
 from golive.redact import redact_text, redact_words
 from golive.registry import FactsBase
+from golive.walk import ProjectWalk, project_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -125,19 +125,8 @@ def _normalise(name: str) -> str:
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    stack = [(root, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir():
-                if depth < MAX_DEPTH and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                    stack.append((entry, depth + 1))
-            elif entry.is_file():
-                yield entry
+    """The project's files (:class:`golive.walk.ProjectWalk`: no symlinked folder, capped)."""
+    return project_files(root, max_depth=MAX_DEPTH)
 
 
 def _argv(command: str) -> tuple[str, ...]:
@@ -390,7 +379,8 @@ def collect(ctx: AuditContext) -> ProjectFacts:
     files: list[Path] = []
     admitted: list[tuple[str, Path]] = []
     layout = layout_of(ctx)
-    for path in _walk(ctx.project_dir):
+    walk = ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH)
+    for path in walk:
         files.append(path)
         rel = str(path.relative_to(ctx.project_dir))
         name = path.name
@@ -424,6 +414,8 @@ def collect(ctx: AuditContext) -> ProjectFacts:
         except Exception as exc:  # reported, never swallowed: the file is not audited
             unread.append(f"{rel}: {describe(exc)}")  # never the parser's quote of a line
             continue
+    if walk.note is not None:
+        unread.append(walk.note)
     commands += _start_scripts(ctx.project_dir, commands, files, images, unread, layout)
     manifests = [
         f

@@ -1,0 +1,83 @@
+"""The one walk over a project's files, shared by the collectors that look for them.
+
+The project collector (Procfile, Dockerfile, Compose, systemd, start scripts), the readers
+built on its file list and the deployed-settings search walk the repository with
+:class:`ProjectWalk`:
+
+* symbolic links to folders are not followed: a link to ``/`` would walk the auditing
+  machine's filesystem, a link to a folder of the repository would read its files twice (and
+  double their commands); a symbolic link to a file is listed as the file it is;
+* the folders no deployment file lives in are skipped (:data:`golive.discovery.SKIP_DIRS`
+  and every hidden folder), and the walk goes ``max_depth`` folders down;
+* at most :data:`MAX_ENTRIES` entries are looked at; past that the walk stops and
+  :attr:`ProjectWalk.note` says so, for the collector's notes (a collector never swallows
+  what it could not read).
+
+Files come out folder by folder, each folder's entries sorted by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from golive.discovery import SKIP_DIRS
+
+#: How many entries (files and folders) one walk looks at before it stops.
+MAX_ENTRIES = 50_000
+#: How many folders down from the root a walk goes by default.
+MAX_DEPTH = 4
+
+
+class ProjectWalk:
+    """The files under ``root`` (see the module docstring). Iterate it for the paths; after
+    that, :attr:`capped` is True when :data:`MAX_ENTRIES` stopped it, and :attr:`note` is
+    the line to show (None when the walk was complete). Never raises for a folder that
+    cannot be listed: it is passed over."""
+
+    def __init__(self, root: Path, *, max_depth: int = MAX_DEPTH) -> None:
+        self.root = root
+        self.max_depth = max_depth
+        self.capped = False
+        self.limit = MAX_ENTRIES
+
+    def __iter__(self) -> Iterator[Path]:
+        self.limit = MAX_ENTRIES
+        stack, seen = [(self.root, 0)], 0
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                entries = sorted(folder.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                seen += 1
+                if seen > self.limit:
+                    self.capped = True
+                    return
+                try:
+                    if entry.is_symlink() and entry.is_dir():
+                        continue  # never followed: outside the repository, or read twice
+                    if entry.is_dir():
+                        hidden = entry.name.startswith(".")
+                        if depth < self.max_depth and entry.name not in SKIP_DIRS and not hidden:
+                            stack.append((entry, depth + 1))
+                    elif entry.is_file():
+                        yield entry
+                except OSError:
+                    continue
+
+    @property
+    def note(self) -> str | None:
+        """``"stopped after 50000 entries under shop: ..."`` when the walk was capped."""
+        if not self.capped:
+            return None
+        return (
+            f"stopped after {self.limit} entries under {self.root.name or self.root}:"
+            " files beyond them were not looked at"
+        )
+
+
+def project_files(root: Path, *, max_depth: int = MAX_DEPTH) -> Iterator[Path]:
+    """The files of :class:`ProjectWalk` under ``root``, for a caller that needs no note."""
+    return iter(ProjectWalk(root, max_depth=max_depth))
