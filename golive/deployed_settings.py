@@ -86,6 +86,31 @@ def _walk(root: Path) -> Iterator[Path]:
     return project_files(root, max_depth=MAX_DEPTH)
 
 
+#: Suffixes of files that may be deployment files whatever their content says: YAML (a
+#: Compose file), ini (uWSGI), conf (supervisord), a systemd unit, a shell script.
+CANDIDATE_SUFFIXES = (".yml", ".yaml", ".service", ".ini", ".conf", ".sh")
+
+
+def _candidate(path: Path) -> bool:
+    """True when ``path``'s name allows a kind :func:`_kind` knows (decided before reading):
+    a Procfile, a Dockerfile, a name ending in :data:`CANDIDATE_SUFFIXES`, or a name without
+    a dot that starts with ``#!`` (a script; only its first two bytes are read for that)."""
+    from golive.collectors.appservers.dockerfiles import is_dockerfile
+
+    name = path.name
+    if name == "Procfile" or name.startswith("Procfile.") or is_dockerfile(name):
+        return True
+    if name.endswith(CANDIDATE_SUFFIXES):
+        return True
+    if "." in name:
+        return False
+    try:
+        with path.open("rb") as handle:
+            return handle.read(2) == b"#!"
+    except OSError:
+        return False
+
+
 def _kind(path: Path, head: str) -> str | None:
     """The layout kind of a file that may set the variable, or None."""
     from golive.collectors.appservers.dockerfiles import is_dockerfile
@@ -263,10 +288,14 @@ def module_exists(django_root: Path, module: str) -> bool:
 def named_by_deployment(repo: Path, django_root: Path, layout: Layout) -> list[NamedModule]:
     """Every module of the Django project at ``django_root`` that a production (or unknown)
     deployment file of the repository ``repo`` sets ``DJANGO_SETTINGS_MODULE`` to, best
-    first (production files before unknown ones, then by path and line). Never raises for
+    first (production files before unknown ones, then by path and line). Only files whose
+    name makes them candidates are read (:func:`_candidate`), and each is classified by the
+    audit's ``layout`` (:meth:`golive.collectors.layout.Layout.classify`). Never raises for
     an unreadable or malformed file: it is passed over."""
     found: list[NamedModule] = []
     for path in sorted(_walk(repo)):
+        if not _candidate(path):
+            continue
         head = _read(path)
         if head is None or (DSM not in head and "--settings" not in head):
             continue
@@ -278,15 +307,9 @@ def named_by_deployment(repo: Path, django_root: Path, layout: Layout) -> list[N
         hits = [h for h in every if module_exists(django_root, h[0])]
         if not hits:
             continue
-        role = layout_mod.classify(
-            rel,
-            kind,
-            head,
-            production_files=layout.production_files,
-            ignore_files=layout.ignore_files,
-            config_name=layout.config_name,
-            elsewhere=layout.production_server(),
-        )
+        # the audit's classification (cached, listed in the report); a supervisord file is
+        # the project collector's start-script kind
+        role = layout.classify(path, layout_mod.SCRIPT if kind == SUPERVISOR else kind)
         if not role.audited:
             continue
         for module, line, detail in hits:
