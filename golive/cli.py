@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from golive import __version__
+from golive.startup import modules_loaded
 
 EXIT_HELP = """
 Verdict and exit status: every report opens with GO, GO WITH CONDITIONS (nothing failing
@@ -360,15 +361,6 @@ def explain(check_id: str) -> None:
         console.print(f"[bold]Source[/] {ref.reference}", soft_wrap=True)
         return
     raise fail_usage(f"unknown check id {check_id!r} (see `golive checks`)")
-
-
-def modules_loaded() -> None:
-    """Switch the cyclic garbage collector back on once a command has imported what it
-    needs (see :func:`main`); what the imports made is frozen first, since module-level
-    objects live until exit. Idempotent."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def main() -> None:

@@ -58,10 +58,10 @@ def baseline(
     failing, until that day, then as failing again. Review and commit the file.
     """
     from golive import baseline as bl
-    from golive.cli import modules_loaded
     from golive.config import ConfigError, load_config
     from golive.context import AuditOptions, UsageError, resolve
     from golive.reports import write_atomic
+    from golive.startup import modules_loaded
 
     if expires and days:
         raise CommandError("give --expires or --days, not both")

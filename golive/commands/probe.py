@@ -177,7 +177,7 @@ def probe(
     GET, HEAD and OPTIONS only, at most 48 requests and 5 TLS handshakes per site, each
     with a timeout; redirects to another host are never followed.
     """
-    from golive.cli import modules_loaded
+    from golive.startup import modules_loaded
     from golive.collectors.live import LiveFacts, gather, probe_options
     from golive.live.probe import TargetError, group_targets
     from golive.model import Severity

@@ -482,7 +482,7 @@ def generate(
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Where downloaded sdists are kept.")
 def update_data(out_dir: Path, sdist: Path | None, cache_dir: Path | None) -> None:
     """Regenerate the Django support, CVE and check-id tables from PyPI and Django's sdists."""
-    from golive.cli import modules_loaded
+    from golive.startup import modules_loaded
 
     modules_loaded()
     from golive.commands.django_checks_data import generate_checks

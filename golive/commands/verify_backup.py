@@ -71,7 +71,7 @@ def verify_backup(
     """
     from golive.backups import record
     from golive.backups.restore import VerifyError, verify
-    from golive.cli import modules_loaded
+    from golive.startup import modules_loaded
 
     modules_loaded()
 
