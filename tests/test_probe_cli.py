@@ -41,8 +41,8 @@ def golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
             "golive: error: --cacert missing.pem: no such file",
         ),
         (
-            ("https://shop.test/", "-o", "report.pdf"),
-            "golive: error: report.pdf: cannot tell the format from the extension",
+            ("https://shop.test/", "-o", "report.docx"),
+            "golive: error: report.docx: cannot tell the format from the extension",
         ),
         (("--urls-file", "nowhere.txt"), "golive: error: --urls-file nowhere.txt: No such file or directory"),
     ],
