@@ -161,3 +161,20 @@ def test_the_forms_of_an_insecure_fallback(tmp_path: Path, lines: str, setting: 
     [f] = [f for f in failing(audit) if f.id in ("GL203", "GL305")]
     assert (f.subjects, f.severity) == ((setting,), Severity.MEDIUM)
     assert f.evidence[1] == fallback
+
+
+def test_what_the_proxy_settles_is_no_risky_default(tmp_path: Path) -> None:
+    # nginx redirects every plain-http request and sends a year of HSTS: an SSL redirect or
+    # HSTS setting that falls back to off costs nothing; the cookie's fallback still does
+    proven = Path(__file__).resolve().parent / "fixtures" / "nginx" / "reconcile" / "proven.conf"
+    root = build_project(
+        tmp_path / "proj",
+        'SECURE_SSL_REDIRECT = os.environ.get("APP_SSL", "") == "on"\n'
+        'SECURE_HSTS_SECONDS = int(os.environ.get("APP_HSTS", 0))\n'
+        'SESSION_COOKIE_SECURE = os.environ.get("APP_COOKIE_SECURE", "") == "on"\n',
+    )
+    audit = audit_project(root, nginx=(proven,), no_runtime=True, no_git=True, no_history=True)
+    assert [f.subjects for f in failing(audit, "GL305")] == [("SESSION_COOKIE_SECURE",)]
+    [passed] = [f for f in audit.findings if f.id == "GL305" and f.status is Status.PASS]
+    assert passed.evidence[0].startswith("SECURE_SSL_REDIRECT falls back to False at ")
+    assert ": satisfied at the proxy: nginx redirects every plain-http request to https" in passed.evidence[0]
