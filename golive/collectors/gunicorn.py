@@ -50,7 +50,7 @@ from golive.discovery import read_python
 from golive.facts.endpoints import gunicorn_bind, listen_address
 from golive.facts.gunicorn import AppServer, GunicornFacts
 from golive.model import Location
-from golive.redact import env_secrets, scrub
+from golive.redact import env_secrets, redact_text, scrub
 
 if TYPE_CHECKING:
     from golive.collectors.project import ProcessCommand
@@ -122,7 +122,7 @@ def run_loader(python: str, requests: list[dict[str, Any]], ctx: AuditContext) -
         if not found or (len(found) < len(requests) and found[-1].get("status") != "no-gunicorn"):
             last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             what = requests[min(len(found), len(requests) - 1)]["what"]
-            line = scrub(last[0], env_secrets(ctx.env))[:200]
+            line = redact_text(scrub(last[0], env_secrets(ctx.env)))[:200]
             raise CollectorError(f"{what}: gunicorn's config loader died (exit {code}): {line}")
         return found
 
@@ -150,7 +150,8 @@ def load_all(requests: list[dict[str, Any]], ctx: AuditContext) -> list[dict[str
         if result.get("file"):
             where = display_path(Path(result["file"]), ctx.project_dir)
             where += f":{result['line']}" if result.get("line") else ""
-        message = scrub(str(result.get("message")), env_secrets(ctx.env))
+        # scrubbed of the environment's values, and redacted: it may quote a literal of the file
+        message = redact_text(scrub(str(result.get("message")), env_secrets(ctx.env)))
         raise CollectorError(f"{where}: {message} (gunicorn cannot load this configuration)")
     return results
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from golive.collectors.servers_common import deployment_files, display_path
 from golive.facts.nginx import NginxTest, ParseError
+from golive.redact import redact_text
 
 if TYPE_CHECKING:
     from golive.collectors.nginx_includes import IncludeResolver
@@ -464,7 +465,8 @@ def nginx_test(
         return NginxTest(ran=False, output=f"nginx -t could not run: {exc}")
     lines = [ln for ln in proc.stderr.splitlines() if "[emerg]" in ln] or proc.stderr.splitlines() or [""]
     first = re.sub(r"^(nginx: |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (\d+#\d+: )?", r"[\2] ", lines[0])
-    return NginxTest(ran=True, ok=proc.returncode == 0, output="" if proc.returncode == 0 else first[:300])
+    output = "" if proc.returncode == 0 else redact_text(first)[:300]  # it quotes the file's tokens
+    return NginxTest(ran=True, ok=proc.returncode == 0, output=output)
 
 
 def nginx_test_all(
