@@ -188,7 +188,7 @@ def test_a_gixy_report_of_something_missing_is_unknown_when_an_unread_include_ma
     [finding] = run("GL777", collect_files([(site, "given")], None, tmp_path))
     assert (finding.status, finding.subjects, finding.location) == (
         Status.SKIPPED,
-        ("try_files",),
+        ("try_files", "open_file_cache"),
         Location(path="site.conf", line=6),
     )
     assert finding.reason == (
