@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -177,7 +178,6 @@ def probe(
     GET, HEAD and OPTIONS only, at most 48 requests and 5 TLS handshakes per site, each
     with a timeout; redirects to another host are never followed.
     """
-    from golive.startup import modules_loaded
     from golive.collectors.live import LiveFacts, gather, probe_options
     from golive.live.probe import TargetError, group_targets
     from golive.model import Severity
@@ -204,8 +204,12 @@ def probe(
     console = Console(highlight=False)
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
-    _load_checks_and_reports()
-    modules_loaded()
+    # The checks and reports load in a thread while the probes wait on the network: across
+    # a real network (50 ms RTT) the event loop idles most of the time, so the imports cost
+    # no wall time there. The thread is a daemon: Ctrl-C never waits for it.
+    # Once they are loaded, the garbage collector is switched back on (modules_loaded).
+    loading = threading.Thread(target=_load_then_collect, name="golive-load", daemon=True)
+    loading.start()
     with console.status(f"probing {len(targets)} site(s)…", spinner="dots"):
         results = gather(
             all_urls,
@@ -215,6 +219,7 @@ def probe(
             dir_for="host",
         )
     elapsed = time.perf_counter() - clock
+    loading.join()
     author = _author()
     audits = []
     for site, shots, note in results:
@@ -238,11 +243,20 @@ def screenshot_folder(outputs: tuple[Path, ...], started: dt.datetime) -> Path:
     return Path(".golive") / "screenshots" / started.strftime("%Y%m%dT%H%M%S")
 
 
+def _load_then_collect() -> None:
+    """:func:`_load_checks_and_reports`, then the garbage collector back on."""
+    from golive.startup import modules_loaded
+
+    _load_checks_and_reports()
+    modules_loaded()
+
+
 def _load_checks_and_reports() -> None:
     """Import what runs after the probes (the checks, the runner, the reports) while the
-    garbage collector is still off (see :func:`golive.cli.main`). (Importing them in a
-    second thread while the sites answer gained nothing measurable on loopback, where
-    the run is CPU-bound, and made Ctrl-C wait for the probes to end.)"""
+    garbage collector is still off (see :func:`golive.cli.main`). It runs in a thread of
+    its own while the sites answer: on loopback, where the run is CPU-bound, that gains
+    nothing, but across a network the probes mostly wait (benchmarks/bench_probe.py at
+    50 ms RTT)."""
     import golive.checks.live
     import golive.reports.json_report
     import golive.reports.terminal
