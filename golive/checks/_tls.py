@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from golive.registry import Facts
 
 DEFAULT_PROFILE = "intermediate"
-MOZILLA_TLS = "https://wiki.mozilla.org/Security/Server_Side_TLS"
 #: Mozilla's intermediate TLS 1.2 cipher suites (ssl-config.mozilla.org, guidelines 5.7).
 INTERMEDIATE_CIPHERS = (
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"

@@ -23,7 +23,6 @@ from golive.model import Finding, Section, Severity, Status
 from golive.registry import Facts
 
 CHECKS_DOC = "https://docs.djangoproject.com/en/stable/ref/checks/"
-SETTINGS_DOC = "https://docs.djangoproject.com/en/stable/ref/settings/"
 
 
 @dataclass(frozen=True)

@@ -475,9 +475,6 @@ def dotfiles(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             break
 
 
-WEAK_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
-
-
 @check(
     "GL713",
     title="a TLS server has no ssl_protocols of its own or of a visible http block",

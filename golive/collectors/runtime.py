@@ -29,7 +29,6 @@ from golive.secretinfo import SecretInfo
 from golive.secrets.token_formats import probe_patterns
 
 PROBE = Path(__file__).with_name("probe_script.py")
-MISSING: Any = object()
 #: Bytes of a script's stderr kept for its error message (the end: where the error is).
 STDERR_MAX = 64 * 1024
 

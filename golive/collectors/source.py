@@ -32,7 +32,6 @@ from golive.secrets.evidence import judge
 from golive.secrets.rules import placeholder_reason, public_reason
 from golive.secrets.token_formats import find_tokens
 
-ENV_CALL_NAMES = {"env", "config", "getenv"}
 ENV_TYPED = {
     "str",
     "bool",

@@ -218,11 +218,6 @@ def meta_csp(text: str) -> list[str]:
     return parse_html(text).meta_csp
 
 
-def csrf_cookie_hint(text: str) -> bool:
-    """True when the page carries Django's CSRF form field (so it set the CSRF cookie)."""
-    return "csrfmiddlewaretoken" in text
-
-
 def project_file(text: str) -> str | None:
     """What kind of project file ``text`` is, when it is one: ``manage.py``, ``settings``,
     ``git HEAD``, ``dotenv``, or None.

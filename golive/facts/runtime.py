@@ -76,10 +76,6 @@ class RuntimeFacts(FactsBase):
         """The runtime value of a setting (redacted for secrets), or ``default``."""
         return self.settings.get(name, default)
 
-    def has(self, name: str) -> bool:
-        """True when Django has the setting (its own default counts)."""
-        return name in self.settings
-
     def secret(self, path: str) -> SecretInfo | None:
         """The description of the secret at dotted ``path`` (``SECRET_KEY``), if any."""
         return self.secrets.get(path)

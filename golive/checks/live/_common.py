@@ -10,7 +10,6 @@ from golive.model import Finding, Location, Status
 from golive.registry import CheckSpec, Facts
 
 SECURITY = "https://docs.djangoproject.com/en/stable/topics/security/"
-MIDDLEWARE = "https://docs.djangoproject.com/en/stable/ref/middleware/"
 NGINX_CORE = "https://nginx.org/en/docs/http/ngx_http_core_module.html"
 ONE_YEAR = 31_536_000
 EXPIRY_WARN_DAYS = 21

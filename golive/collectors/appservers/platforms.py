@@ -36,11 +36,6 @@ if TYPE_CHECKING:
 NAMES = ("heroku.yml", "render.yaml", "render.yml", "fly.toml")
 
 
-def is_manifest(name: str) -> bool:
-    """True for the platform manifests this module reads."""
-    return name in NAMES
-
-
 def _command(origin: str, rel: str, line: int | None, command: Any, dockerfile: str | None) -> ProcessCommand:
     from golive.collectors.project import ProcessCommand, _argv
 
