@@ -23,6 +23,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from golive.checks._util import CHECKLIST
+from golive.checks.django_proxy import settle
+from golive.facts.live import LiveFacts
+from golive.facts.nginx import NginxFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.facts.source import Assignment, SourceFacts
 from golive.model import Finding, Severity
@@ -54,6 +57,8 @@ RISKY: dict[str, tuple[Callable[[Any], bool], str]] = {
     "ALLOWED_HOSTS": (_any_host, "any Host header is accepted"),
 }
 BOOLEAN = frozenset({"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"})
+#: Settings a layer in front of Django can stand in for: Django's warning it settles.
+SETTLED_BY = {"SECURE_SSL_REDIRECT": "security.W008", "SECURE_HSTS_SECONDS": "security.W004"}
 
 
 def _fallback(a: Assignment) -> tuple[bool, Any]:
@@ -65,9 +70,12 @@ def _fallback(a: Assignment) -> tuple[bool, Any]:
     return insecure(a.default), a.default
 
 
-def _risky(facts: Facts, settings: tuple[str, ...]) -> Iterator[tuple[Assignment, list[str]]]:
+def _risky(
+    facts: Facts, settings: tuple[str, ...], settled: list[str]
+) -> Iterator[tuple[Assignment, list[str]]]:
     """The assignments of ``settings`` in force whose fallback (or, without the runtime,
-    literal value) is insecure, each with its evidence."""
+    literal value) is insecure, each with its evidence; what the web server or the live site
+    settles instead (:func:`golive.checks.django_proxy.settle`) is added to ``settled``."""
     runtime = facts.get(RuntimeFacts)
     for a in facts[SourceFacts].effective:
         if a.target not in settings:
@@ -77,32 +85,48 @@ def _risky(facts: Facts, settings: tuple[str, ...]) -> Iterator[tuple[Assignment
             continue  # the value loaded is insecure: Django's deploy check (or GL201) reports it
         if a.kind == "env" and a.has_default:
             bad, shown = _fallback(a)
-            if bad:
-                yield (
-                    a,
-                    [
-                        f"{a.target} = {a.call}({a.env_var!r}, default={a.default!r}) at {a.location}",
-                        f"when {a.env_var} is missing, {a.target} is {shown!r}: {cost}",
-                    ],
-                )
+            if not bad or _settled(facts, a, f"{a.target} falls back to {shown!r} at {a.location}", settled):
+                continue
+            evidence = [
+                f"{a.target} = {a.call}({a.env_var!r}, default={a.default!r}) at {a.location}",
+                f"when {a.env_var} is missing, {a.target} is {shown!r}: {cost}",
+            ]
         elif a.kind == "literal" and runtime is None and insecure(a.value):
-            yield (
-                a,
-                [
-                    f"{a.target} = {a.value!r} at {a.location}"
-                    " (the settings were not loaded: the source says so)",
-                    f"{a.target} is {a.value!r}: {cost}",
-                ],
-            )
+            if _settled(facts, a, f"{a.target} = {a.value!r} at {a.location}", settled):
+                continue
+            evidence = [
+                f"{a.target} = {a.value!r} at {a.location}"
+                " (the settings were not loaded: the source says so)",
+                f"{a.target} is {a.value!r}: {cost}",
+            ]
+        else:
+            continue
+        yield a, evidence
+
+
+def _settled(facts: Facts, a: Assignment, seen: str, settled: list[str]) -> bool:
+    """True when the layer in front of Django does what ``a``'s setting would (nginx or the
+    live site redirects to https, sends a year of HSTS); the reason goes to ``settled``."""
+    check_id = SETTLED_BY.get(a.target)
+    found = settle(check_id, facts) if check_id else None
+    if found is None or not found.settled:
+        return False
+    settled.append(f"{seen}: {found.reason}")
+    return True
 
 
 def _run(facts: Facts, spec: CheckSpec, settings: tuple[str, ...]) -> Iterator[Finding]:
     found = False
-    for a, evidence in _risky(facts, settings):
+    settled: list[str] = []
+    for a, evidence in _risky(facts, settings, settled):
         found = True
         yield spec.fail(subjects=[a.target], location=a.location, evidence=evidence)
     if not found:
-        yield spec.passed(evidence=[f"no insecure fallback of {', '.join(settings)} in the settings source"])
+        yield spec.passed(
+            evidence=settled or [f"no insecure fallback of {', '.join(settings)} in the settings source"]
+        )
+    elif settled:
+        yield spec.passed(evidence=settled)
 
 
 @check(
@@ -132,6 +156,7 @@ def allowed_hosts_fallback(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="an HTTPS or cookie setting falls back to its insecure value when a variable is missing",
     severity=Severity.MEDIUM,
     needs=(SourceFacts,),
+    uses=(NginxFacts, LiveFacts),
     reference=CHECKLIST + "#https",
     remediation="""
     Default to the secure value; let development settings turn it off:
@@ -147,7 +172,9 @@ def https_fallback(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     True", SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS) read from the environment with the
     insecure value as default are off on every server where the variable is missing:
     risky defaults. Django's security.W004/W008/W012/W016 report the value loaded where
-    the audit ran; without the runtime, literal insecure values are reported here.
+    the audit ran; without the runtime, literal insecure values are reported here. An SSL
+    redirect or HSTS that nginx or the live site provides (the same proof that settles
+    security.W008/W004) makes its setting's fallback harmless: a pass with that reason.
     """
     yield from _run(
         facts,
