@@ -252,8 +252,15 @@ class _SiteProbe:
             early_url = _join(https_origin, urlsplit(t.https_url).path or "/")
             origin_header = {"Origin": PROBE_ORIGIN}
             early_home = self._ahead(self.client.follow(early_url, max_hops=3, headers=origin_header))
-        if t.http_url:
-            await self._probe("http-home", self.client.follow(t.http_url or "", max_hops=4))
+        http_home = self._ahead(self.client.follow(t.http_url, max_hops=4)) if t.http_url else None
+        # So are the first probes that need nothing from the home page, as many as the
+        # per-host limit leaves room for: their connections are set up meanwhile too.
+        early: dict[str, asyncio.Future[None]] = {}
+        if early_home is not None and https_origin:
+            room = self.opts.per_host - 1 - (http_home is not None)
+            early = self._start_independent(https_origin, http_origin, limit=room) if room > 0 else {}
+        if http_home is not None:
+            await self._probe("http-home", http_home)
             for ex in self.chains.get("http-home", ()):
                 if ex.scheme == "https" and (t.https_derived or not https_origin):
                     https_origin, t = origin_of(ex.url), replace(t, https_derived=False)
@@ -282,6 +289,9 @@ class _SiteProbe:
         if early_home is not None and (primary is None or primary != https_origin):
             await _settle(early_home)
             early_home = None
+        if early and (primary is None or primary != https_origin):
+            await self._drop_early(early)
+            early = {}
         if primary is None:
             if tls is not None and offers is not None:
                 tls = await self._tls_all(tls, offers)
@@ -292,7 +302,7 @@ class _SiteProbe:
                 skip_reason=reason,
             )
         # The probes that do not depend on the home page start now, alongside it.
-        started = self._start_independent(primary, http_origin)
+        started = self._start_independent(primary, http_origin, early)
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
         home_url = _join(primary, path)
         if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
@@ -373,13 +383,37 @@ class _SiteProbe:
         jobs.append(("security.txt", self._get(_join(primary, SECURITY_TXT), max_body=FILE_CAP)))
         return jobs
 
-    def _start_independent(self, primary: str, http_origin: str | None) -> dict[str, asyncio.Future[None]]:
-        """Start :meth:`_independent`'s probes now; they are planned (their place in the
-        report's order) by :meth:`_content`, as if started there."""
-        return {
-            name: self._ahead(self._record(name, job))
-            for name, job in self._independent(primary, http_origin)
-        }
+    def _start_independent(
+        self,
+        primary: str,
+        http_origin: str | None,
+        early: dict[str, asyncio.Future[None]] | None = None,
+        limit: int | None = None,
+    ) -> dict[str, asyncio.Future[None]]:
+        """Start :meth:`_independent`'s probes now (the first ``limit`` of them; those in
+        ``early`` were started already); they are planned (their place in the report's
+        order) by :meth:`_content`, as if started there."""
+        started: dict[str, asyncio.Future[None]] = {}
+        for name, job in self._independent(primary, http_origin):
+            if early and name in early:
+                job.close()  # type: ignore[attr-defined]  # a coroutine, never awaited
+                started[name] = early[name]
+            elif limit is not None and len(started) >= limit:
+                job.close()  # type: ignore[attr-defined]
+            else:
+                started[name] = self._ahead(self._record(name, job))
+        return started
+
+    async def _drop_early(self, early: dict[str, asyncio.Future[None]]) -> None:
+        """Forget probes started on an https origin that turned out unusable: their
+        handshakes failed before any request was sent (httpx verifies as the verifying
+        handshake did), so they are neither findings nor requests."""
+        for task in early.values():
+            await _settle(task)
+        for name in early:
+            self.chains.pop(name, None)
+            self.skipped.pop(name, None)
+        self.client.used -= len(early)
 
     async def _content(
         self,
