@@ -24,9 +24,9 @@ from itertools import islice
 from golive import __version__, processes
 from golive.baseline import apply_baseline
 from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
-from golive.collectors.project import ProjectFacts
 from golive.collectors.runtime import ProbeFailed, RuntimeFacts
 from golive.context import AuditContext
+from golive.facts.project import ProjectFacts
 from golive.facts.source import SourceFacts
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
 from golive.provenance import audit_inputs as provenance_inputs

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from golive.collectors.appservers.dockerfiles import is_dockerfile
 from golive.collectors.appservers.scripts import umask_value
-from golive.collectors.project import ProjectFacts
 from golive.facts.gunicorn import GunicornFacts
+from golive.facts.project import ProjectFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

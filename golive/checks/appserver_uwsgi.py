@@ -16,8 +16,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 
-from golive.collectors.project import ProjectFacts
 from golive.facts.appservers import OPTIONAL, UwsgiFacts, UwsgiInstance, UwsgiOption
+from golive.facts.project import ProjectFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

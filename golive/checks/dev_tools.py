@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from golive.checks._util import where
-from golive.collectors.project import ProjectFacts
 from golive.facts.live import LiveFacts
+from golive.facts.project import ProjectFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check

@@ -26,9 +26,9 @@ from golive.checks._util import (
     url_host,
     where,
 )
-from golive.collectors.project import ProjectFacts
 from golive.facts.backups import BackupFacts
 from golive.facts.git import GitFacts
+from golive.facts.project import ProjectFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.facts.source import SourceFacts
 from golive.model import Finding, Severity

@@ -25,7 +25,7 @@ from typing import Any
 
 from golive.checks._sentry import sentry_inits
 from golive.checks._util import CHECKLIST, where
-from golive.collectors.project import ProjectFacts
+from golive.facts.project import ProjectFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.facts.source import SourceFacts
 from golive.model import Finding, Severity

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from golive.facts.compose import volume
+from golive.facts.project import AppService, DeployShape
 from golive.model import Location
 
 #: Images of services that are infrastructure, not the application (databases, caches, proxies).
@@ -31,51 +31,6 @@ INFRA_IMAGES = re.compile(
 )
 _K8S_KIND = re.compile(r"^kind:\s*(Deployment|StatefulSet)\s*$", re.M)
 _VOLUME_LINE = re.compile(r"^\s*VOLUME\s+(.+)$", re.M | re.I)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AppService:
-    """One service that runs the project's code: its ``name``, where it is declared, how many
-    copies run (``replicas``: 1 unless a file says more), and the container paths mounted as
-    volumes (``volumes``)."""
-
-    name: str
-    location: Location
-    replicas: int = 1
-    volumes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class DeployShape:
-    """The application services found (``services``), the ``VOLUME`` paths of the project's
-    Dockerfiles (``image_volumes``), and whether the application runs in containers (a
-    Dockerfile, Compose or Kubernetes file among the production files: ``containers``)."""
-
-    services: tuple[AppService, ...] = ()
-    image_volumes: tuple[str, ...] = ()
-    containers: bool = False
-
-    @property
-    def several(self) -> list[str]:
-        """Why more than one application server may write at once (empty: one): a service
-        with several replicas, or several services running the project's code."""
-        out = [f"{s.name} runs {s.replicas} replicas ({s.location})" for s in self.services if s.replicas > 1]
-        if not out and len(self.services) > 1:
-            names = ", ".join(f"{s.name} ({s.location})" for s in self.services)
-            out.append(f"{len(self.services)} services run the project's code: {names}")
-        return out
-
-    def volume_for(self, folder: str) -> str:
-        """The mounted container path that ends with ``folder`` (a path relative to the code
-        tree, ``data`` or ``var/db``), compared by its tail; ``""`` when none does."""
-        tail = folder.strip("/")
-        if not tail:
-            return ""
-        for path in [*self.image_volumes, *(v for s in self.services for v in s.volumes)]:
-            clean = path.rstrip("/")
-            if clean == "/" + tail or clean.endswith("/" + tail):
-                return path
-        return ""
 
 
 def _map(node: Any, key: str) -> Mapping[str, Any]:

@@ -53,7 +53,7 @@ from golive.model import Location
 from golive.redact import env_secrets, redact_text, scrub
 
 if TYPE_CHECKING:
-    from golive.collectors.project import ProcessCommand
+    from golive.facts.project import ProcessCommand
 
 LOADER = Path(__file__).with_name("servers_gunicorn_loader.py")
 CONFIG_NAME = re.compile(r"^gunicorn[\w.-]*\.py$")

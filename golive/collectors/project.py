@@ -13,22 +13,20 @@ import configparser
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from golive import shellwords, yamlread
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
 from golive.collectors.appservers.dockerfiles import is_dockerfile
 from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
-from golive.collectors.deploy_shape import DeployShape, read_shape
+from golive.collectors.deploy_shape import read_shape
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
+from golive.facts.project import Dependency, ProcessCommand, ProjectFacts, dependency_name
 from golive.model import Location
 from golive.parse_errors import describe
-from golive.redact import redact_text, redact_words
-from golive.registry import FactsBase
 from golive.walk import ProjectWalk, project_files
 
 if sys.version_info >= (3, 11):
@@ -39,89 +37,8 @@ else:  # pragma: no cover
 MAX_DEPTH = 4
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProcessCommand:
-    """A command line that starts (part of) the deployment.
-
-    ``origin`` is ``Procfile``, ``Dockerfile CMD``, ``Dockerfile ENTRYPOINT``,
-    ``docker-compose command``, ``docker-compose entrypoint``, ``systemd ExecStart``,
-    ``supervisord command`` or ``start script`` (a line of a script one of the others runs,
-    :mod:`golive.collectors.appservers.launch`; ``via`` says which and how the script was
-    found). The state the command runs with, where the file says: ``env`` (assignments, in
-    order, values as written; secret-named ones left out), ``umask`` (as written, octal) and
-    where it is set, ``cwd`` (the working directory as written: ``cd``, ``WorkingDirectory=``,
-    ``directory=``, a Dockerfile's ``WORKDIR``), ``dockerfile`` (the Dockerfile, relative to
-    the project, whose image runs the command: its ``COPY`` lines map image paths) and
-    ``stage`` (the build stage a compose file names with ``build.target``; None: the last);
-    ``user`` (who the process runs as, where a file says: Dockerfile ``USER``, compose
-    ``user:``, systemd ``User=``, supervisord ``user=``, a script's ``gosu USER``; None: not
-    set, the platform's default) and where it is set.
-    """
-
-    origin: str
-    location: Location
-    command: str
-    argv: tuple[str, ...]
-    env: tuple[tuple[str, str], ...] = ()
-    umask: str | None = None
-    umask_at: Location | None = None
-    cwd: str | None = None
-    via: str = ""
-    dockerfile: str | None = None
-    stage: str | None = None
-    user: str | None = None
-    user_at: Location | None = None
-
-    def __post_init__(self) -> None:
-        """Redact the command when the fact is made (:mod:`golive.redact`): an ``--env
-        SECRET=...``, a URL's password or a ``--password`` value never enters a fact."""
-        argv = redact_words(self.argv)
-        # a command that is its words joined is redacted once, as words
-        joined = " ".join(argv) if self.command == " ".join(self.argv) else None
-        object.__setattr__(self, "command", joined if joined is not None else redact_text(self.command))
-        object.__setattr__(self, "argv", argv)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Dependency:
-    """A requirement line: normalised ``name``, its specifier text, and where it is."""
-
-    name: str
-    specifier: str
-    location: Location
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProjectFacts(FactsBase):
-    """Process commands and declared dependencies of the project."""
-
-    collector: ClassVar[str] = "project"
-    commands: tuple[ProcessCommand, ...]
-    dependencies: tuple[Dependency, ...]
-    requirement_files: tuple[str, ...]
-    unread: tuple[str, ...] = ()
-    #: Replicas, application services and volumes of a container deployment
-    #: (:mod:`golive.collectors.deploy_shape`); None when not read.
-    shape: DeployShape | None = None
-
-    @property
-    def collector_details(self) -> dict[str, Any]:
-        """What the report lists under this collector: the files or scripts it could not read
-        (``notes``: every report format shows them with the collector)."""
-        return {"notes": list(self.unread)} if self.unread else {}
-
-    def depends_on(self, *names: str) -> list[Dependency]:
-        """The dependencies among ``names`` (normalised, case-insensitive)."""
-        wanted = {_normalise(n) for n in names}
-        return [d for d in self.dependencies if d.name in wanted]
-
-
 #: Folders whose Kubernetes manifests are not the production deployment.
 _NOT_DEPLOYED = frozenset({"tests", "test", "docs", "examples", "example", "dev", "local"})
-
-
-def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -347,7 +264,9 @@ def _requirements(path: Path, rel: str) -> Iterator[Dependency]:
         except InvalidRequirement:
             continue
         yield Dependency(
-            name=_normalise(req.name), specifier=str(req.specifier), location=Location(path=rel, line=lineno)
+            name=dependency_name(req.name),
+            specifier=str(req.specifier),
+            location=Location(path=rel, line=lineno),
         )
 
 
@@ -366,7 +285,9 @@ def _pyproject(path: Path, rel: str) -> Iterator[Dependency]:
             req = Requirement(str(dep))
         except InvalidRequirement:
             continue
-        yield Dependency(name=_normalise(req.name), specifier=str(req.specifier), location=Location(path=rel))
+        yield Dependency(
+            name=dependency_name(req.name), specifier=str(req.specifier), location=Location(path=rel)
+        )
 
 
 def collect(ctx: AuditContext) -> ProjectFacts:

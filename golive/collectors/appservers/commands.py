@@ -20,7 +20,7 @@ from golive.collectors.appservers.scripts import Resolver, resolve
 from golive.collectors.servers_cmdline import expand
 
 if TYPE_CHECKING:
-    from golive.collectors.project import ProcessCommand
+    from golive.facts.project import ProcessCommand
 
 #: Environment variables gunicorn reads itself.
 GUNICORN_ENV = ("GUNICORN_CMD_ARGS", "WEB_CONCURRENCY", "PORT")

@@ -35,7 +35,7 @@ from golive.redact import PLACEHOLDER, redact_text, redact_words, secret_values
 from golive.secretinfo import holds_secret
 
 if TYPE_CHECKING:
-    from golive.collectors.project import ProcessCommand
+    from golive.facts.project import ProcessCommand
 
 #: Programs a start script may run that matter to the audit besides the servers
 #: :mod:`golive.collectors.servers_cmdline` knows: Django's commands (runserver, migrate).
@@ -113,7 +113,7 @@ def _relevant(argv: Sequence[str]) -> bool:
 def _command(
     sc: ScriptCommand, rel: str, parent: ProcessCommand, via: str, umask_where: Location | None
 ) -> ProcessCommand:
-    from golive.collectors.project import ProcessCommand
+    from golive.facts.project import ProcessCommand
 
     env = dict(parent.env)
     env.update(safe_env(sc.env))

@@ -31,7 +31,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 if TYPE_CHECKING:
-    from golive.collectors.project import ProcessCommand
+    from golive.facts.project import ProcessCommand
 
 NAMES = ("heroku.yml", "render.yaml", "render.yml", "fly.toml")
 

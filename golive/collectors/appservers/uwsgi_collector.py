@@ -30,8 +30,8 @@ from golive.facts.appservers import LISTENERS, UwsgiFacts, UwsgiInstance
 from golive.model import Location
 
 if TYPE_CHECKING:
-    from golive.collectors.project import ProcessCommand
     from golive.facts.gunicorn import AppServer
+    from golive.facts.project import ProcessCommand
 
 #: A uWSGI configuration: ``[uwsgi]`` (ini lines are stripped), a top-level ``uwsgi:`` key (a
 #: compose service named ``uwsgi:`` is indented), ``{"uwsgi": ...}``, ``<uwsgi>``.
