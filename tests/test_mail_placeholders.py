@@ -53,3 +53,14 @@ def test_admins_at_an_example_domain_are_a_placeholder(make_project: Any) -> Non
 def test_admins_at_the_sites_own_domain(hardened_audit: Any) -> None:
     # the hardened project's site is shop.example.com: ops@example.com is its own domain
     assert outcome(hardened_audit, "GL506") == [Status.PASS]
+
+
+def test_admins_at_an_example_domain_are_unknown_when_allowed_hosts_is_a_wildcard(make_project: Any) -> None:
+    # the base settings' site is shop.example.com, but '*' says nothing about the site's domain
+    result = audit_project(make_project('ALLOWED_HOSTS = ["*"]\n'))
+    [f] = [f for f in result.findings if f.id == "GL506"]
+    assert (f.status, f.subjects) == (Status.SKIPPED, ("ADMINS",))
+    assert f.reason == (
+        "ALLOWED_HOSTS accepts any host ('*'), so whether example.com is the site's own domain is"
+        " unknown: list the site's hosts in ALLOWED_HOSTS (GL201) to settle it"
+    )

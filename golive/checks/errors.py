@@ -296,7 +296,8 @@ def admins_placeholder(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     example.com, example.org, example.net or a ``.test``/``.example``/``.invalid`` name is
     reserved for documentation (RFC 2606, https://www.rfc-editor.org/rfc/rfc2606) and
     reaches no one: the error mails of a copied tutorial setting are lost. A reserved domain
-    that is the site's own (in ALLOWED_HOSTS, as in a test deployment) is not reported.
+    that is the site's own (in ALLOWED_HOSTS, as in a test deployment) is not reported; with
+    ``'*'`` in ALLOWED_HOSTS the site's domain is unknown, and so is the finding (skipped).
     """
     runtime = facts[RuntimeFacts]
     hosts = [str(h).lstrip(".").lower() for h in runtime.setting("ALLOWED_HOSTS") or [] if isinstance(h, str)]
@@ -311,7 +312,15 @@ def admins_placeholder(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         placeholders.append(address)
         if reserved not in domains:
             domains.append(reserved)
-    if placeholders:
+    if placeholders and "*" in hosts:
+        yield spec.skipped(
+            f"ALLOWED_HOSTS accepts any host ('*'), so whether {', '.join(domains)} is the site's own"
+            " domain is unknown: list the site's hosts in ALLOWED_HOSTS (GL201) to settle it",
+            subjects=["ADMINS"],
+            location=where(facts, "ADMINS"),
+            evidence=[f"ADMINS: {', '.join(placeholders)}: {', '.join(domains)} reserved for documentation"],
+        )
+    elif placeholders:
         yield spec.fail(
             subjects=["ADMINS"],
             location=where(facts, "ADMINS"),
