@@ -112,8 +112,9 @@ def test_a_clone_missing_a_few_old_objects_is_a_low_coverage_note(origin: Path, 
     [f] = [f for f in audit.findings if f.id == "GL127"]
     assert (f.status, f.severity, f.subjects) == (Status.FAIL, Severity.LOW, ("git history",))
     assert f.evidence[0].startswith("scanned 4 commit(s) on all refs: ")
+    # the commit that added the blob and the one that removed it both need it
     assert f.evidence[1].startswith(
-        "1 commit(s) could not be read completely (objects missing from this clone: "
+        "2 commit(s) could not be read completely (objects missing from this clone: "
     )
     assert f.evidence[1].endswith("); the rest was scanned")
     assert "fetch-depth" not in f.remediation
