@@ -171,15 +171,34 @@ class Helpers:
         nothing was). ``node`` itself is never modified."""
         if not (self.functions or self.environs or self.instances or self.settings_classes):
             return node, ""
-        rewriter = _Rewriter(self, lookup, depth=0, top=True)
+        rewriter = _Rewriter(self, lookup, depth=0, top=True, budget=_Budget())
         out = rewriter.visit(copy.deepcopy(node))
         return out, rewriter.label
 
 
+#: Most AST nodes one :meth:`Helpers.expand` builds while inlining: helpers whose returns
+#: call other helpers several times cost (2r)^depth attempts; past the budget a call is left
+#: as written, as any call golive cannot follow.
+MAX_NODES = 20_000
+
+
+@dataclass
+class _Budget:
+    """The nodes one expansion may still build (shared by its nested rewriters)."""
+
+    left: int = MAX_NODES
+
+    def spend(self, node: ast.AST) -> bool:
+        """Charge ``node``'s size; False once the budget is spent."""
+        self.left -= sum(1 for _ in ast.walk(node))
+        return self.left >= 0
+
+
 class _Rewriter(ast.NodeTransformer):
-    def __init__(self, helpers: Helpers, lookup: Lookup, depth: int, top: bool) -> None:
+    def __init__(self, helpers: Helpers, lookup: Lookup, depth: int, top: bool, budget: _Budget) -> None:
         self.helpers = helpers
         self.lookup = lookup
+        self.budget = budget
         self.depth = depth
         self.top = top
         self.label = ""
@@ -208,7 +227,7 @@ class _Rewriter(ast.NodeTransformer):
                 self.label = self.label or name
                 return _environ_get(var.value, node.args[1], node)
         fn = self.helpers.functions.get(name)
-        if fn is None or self.depth >= MAX_DEPTH:
+        if fn is None or self.depth >= MAX_DEPTH or self.budget.left <= 0:
             return node
         inlined = self._inline(fn, node)
         if inlined is None:
@@ -227,8 +246,10 @@ class _Rewriter(ast.NodeTransformer):
         )
         for ret in returns:
             assert ret.value is not None
-            body = _Substitute(local_values, {}).visit(copy.deepcopy(ret.value))
-            inner = _Rewriter(self.helpers, self.lookup, self.depth + 1, top=False).visit(body)
+            body = _Substitute(local_values, {}, budget=self.budget).visit(copy.deepcopy(ret.value))
+            if not self.budget.spend(body):
+                return None
+            inner = _Rewriter(self.helpers, self.lookup, self.depth + 1, False, self.budget).visit(body)
             found = self.lookup(inner)
             if found is None or found.var is not None:
                 continue  # not a lookup of a parameter (a fixed variable, or none)
@@ -325,16 +346,25 @@ class _Fold(ast.NodeTransformer):
 class _Substitute(ast.NodeTransformer):
     """Replace local names by their values (recursively, bounded) and parameters by arguments."""
 
-    def __init__(self, local_values: dict[str, ast.expr], bound: dict[str, ast.expr], depth: int = 0) -> None:
+    def __init__(
+        self,
+        local_values: dict[str, ast.expr],
+        bound: dict[str, ast.expr],
+        depth: int = 0,
+        budget: _Budget | None = None,
+    ) -> None:
         self.local_values = local_values
         self.bound = bound
         self.depth = depth
+        self.budget = budget or _Budget()
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id in self.local_values and self.depth < MAX_DEPTH:
+        if node.id in self.local_values and self.depth < MAX_DEPTH and self.budget.left > 0:
             others = {k: v for k, v in self.local_values.items() if k != node.id}
             value = copy.deepcopy(self.local_values[node.id])
-            return _Substitute(others, self.bound, self.depth + 1).visit(value)
+            if not self.budget.spend(value):
+                return node
+            return _Substitute(others, self.bound, self.depth + 1, self.budget).visit(value)
         if node.id in self.bound:
             return copy.deepcopy(self.bound[node.id])
         return node
