@@ -95,7 +95,7 @@ def _candidate(path: Path) -> bool:
     """True when ``path``'s name allows a kind :func:`_kind` knows (decided before reading):
     a Procfile, a Dockerfile, a name ending in :data:`CANDIDATE_SUFFIXES`, or a name without
     a dot that starts with ``#!`` (a script; only its first two bytes are read for that)."""
-    from golive.collectors.appservers.dockerfiles import is_dockerfile
+    from golive.facts.project import is_dockerfile
 
     name = path.name
     if name == "Procfile" or name.startswith("Procfile.") or is_dockerfile(name):
@@ -113,7 +113,7 @@ def _candidate(path: Path) -> bool:
 
 def _kind(path: Path, head: str) -> str | None:
     """The layout kind of a file that may set the variable, or None."""
-    from golive.collectors.appservers.dockerfiles import is_dockerfile
+    from golive.facts.project import is_dockerfile
 
     name = path.name
     if name == "Procfile" or name.startswith("Procfile."):

@@ -56,8 +56,6 @@ REMAINING_CHECK_IMPORTS = {
     ("checks.secrets", "secretinfo"): SECRET_INFO,
     ("checks.environment", "redact"): "is_redacted reads the marker the collectors' redaction writes",
     ("checks.live_secrets", "collectors.probe_script"): "the settings script is self-contained, by design",
-    ("checks.appserver", "collectors.appservers.dockerfiles"): "a file-name test, to move with its collector",
-    ("checks.appserver", "collectors.appservers.scripts"): "a umask parser, to move with its collector",
     ("checks.operations", "discovery"): "it reads and parses the ROOT_URLCONF file itself",
 }
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golive.collectors.appservers.dockerfiles import is_dockerfile
-from golive.collectors.appservers.scripts import umask_value
-from golive.facts.gunicorn import GunicornFacts
-from golive.facts.project import ProjectFacts
+from golive.facts.gunicorn import GunicornFacts, umask_value
+from golive.facts.project import ProjectFacts, is_dockerfile
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 

@@ -19,12 +19,11 @@ from typing import Any
 from golive import shellwords, yamlread
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
-from golive.collectors.appservers.dockerfiles import is_dockerfile
 from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
 from golive.collectors.deploy_shape import read_shape
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
-from golive.facts.project import Dependency, ProcessCommand, ProjectFacts, dependency_name
+from golive.facts.project import Dependency, ProcessCommand, ProjectFacts, dependency_name, is_dockerfile
 from golive.model import Location
 from golive.parse_errors import describe
 from golive.walk import ProjectWalk, project_files

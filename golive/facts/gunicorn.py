@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -141,3 +142,13 @@ class GunicornFacts(FactsBase):
                 for s in self.servers
             ]
         }
+
+
+UMASK_RE = re.compile(r"^0?[0-7]{1,4}$")
+
+
+def umask_value(text: str | None) -> int | None:
+    """The numeric umask of ``umask NNN`` / ``UMask=NNN`` (octal), None when symbolic or absent."""
+    if text is None or not UMASK_RE.match(text.strip()):
+        return None
+    return int(text.strip(), 8)

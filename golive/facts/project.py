@@ -139,3 +139,12 @@ class ProjectFacts(FactsBase):
         """The dependencies among ``names`` (normalised, case-insensitive)."""
         wanted = {dependency_name(n) for n in names}
         return [d for d in self.dependencies if d.name in wanted]
+
+
+NAME_RE = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|^[\w.-]+\.(Dockerfile|dockerfile)$")
+
+
+def is_dockerfile(name: str) -> bool:
+    """True for ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-worker``, ``web.Dockerfile``,
+    ``Containerfile``; False for ``Dockerfile.dockerignore``-style companions."""
+    return bool(NAME_RE.match(name)) and not name.endswith((".dockerignore", ".md", ".txt"))

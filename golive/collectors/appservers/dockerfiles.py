@@ -19,19 +19,10 @@ from __future__ import annotations
 import io
 import json
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from golive import shellwords
-
-NAME_RE = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|^[\w.-]+\.(Dockerfile|dockerfile)$")
-
-
-def is_dockerfile(name: str) -> bool:
-    """True for ``Dockerfile``, ``Dockerfile.prod``, ``Dockerfile-worker``, ``web.Dockerfile``,
-    ``Containerfile``; False for ``Dockerfile.dockerignore``-style companions."""
-    return bool(NAME_RE.match(name)) and not name.endswith((".dockerignore", ".md", ".txt"))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -62,7 +62,6 @@ SEPARATORS = frozenset({";", ";;", "&", "&&", "||", "|", "(", ")", "|&"})
 ASSIGN_RE = re.compile(r"^[A-Za-z_]\w*=")
 DEFAULT_RE = re.compile(r"\$\{(\w+):?=([^}]*)\}")
 HEREDOC_RE = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
-UMASK_RE = re.compile(r"^0?[0-7]{1,4}$")
 #: Most logical lines read from one script, and most bytes: a start script is short.
 MAX_LINES = 5000
 MAX_BYTES = 1_000_000
@@ -294,13 +293,6 @@ def read_script(text: str) -> list[ScriptCommand]:
                 )
             )
     return out
-
-
-def umask_value(text: str | None) -> int | None:
-    """The numeric umask of ``umask NNN`` / ``UMask=NNN`` (octal), None when symbolic or absent."""
-    if text is None or not UMASK_RE.match(text.strip()):
-        return None
-    return int(text.strip(), 8)
 
 
 # --- which commands run a script ------------------------------------------------------------------
