@@ -26,3 +26,12 @@ def test_a_weak_committed_database_password_production_loads_is_reported(tmp_pat
     assert f.severity is Severity.CRITICAL
     assert any("a weak value" in line for line in f.evidence), f.evidence
     assert "12345678" not in repr(audit)
+
+
+def test_a_template_marker_production_loads_is_left_out(tmp_path: Path) -> None:
+    root = build_project(
+        tmp_path / "proj",
+        'PARTNER_API_KEY = os.environ.get("PARTNER_API_KEY", "<your-partner-api-key>")\n',
+    )
+    audit = audit_project(root, no_git=True, no_history=True)
+    assert failing(audit, "GL100") == []

@@ -108,17 +108,27 @@ def _source_lines(source: SourceFacts | None, fp: str) -> list[tuple[Location, s
     return out
 
 
-def _placeholder(source: SourceFacts | None, git: GitFacts | None, fp: str) -> bool:
-    """True when a committed copy of the value with fingerprint ``fp`` is a placeholder by
-    its value (:func:`golive.secrets.rules.is_value_placeholder`): equal fingerprints, equal
-    values, so the value Django loads is that placeholder."""
+#: Reasons (:func:`golive.secrets.rules.placeholder_reason`) of a committed copy that cannot
+#: be a working secret: GL100 leaves the value out. Any other placeholder reason (a pattern,
+#: ``change-me``, a well-known default, a short value) describes a weak value: when
+#: production loads it, it is a live leak like any other.
+NOT_A_SECRET_REASONS = ("template marker", "documented example key")
+
+
+def _placeholder(source: SourceFacts | None, git: GitFacts | None, fp: str) -> tuple[bool, str]:
+    """(skip, weak) for the value with fingerprint ``fp``, by the placeholder reasons of its
+    committed copies (equal fingerprints, equal values): skip when one is a template marker
+    or a documented example key (:data:`NOT_A_SECRET_REASONS`); else ``weak`` is the first
+    value-placeholder reason (:func:`golive.secrets.rules.is_value_placeholder`), or ``""``."""
     committed = [
         a.placeholder
         for a in (source.assignments if source else [])
         if a.secret and a.secret.fingerprint == fp
     ]
     committed += [s.placeholder for s in (git.secrets if git else []) if s.info.fingerprint == fp]
-    return any(is_value_placeholder(reason) for reason in committed)
+    if any(reason.startswith(NOT_A_SECRET_REASONS) for reason in committed):
+        return True, ""
+    return False, next((reason for reason in committed if is_value_placeholder(reason)), "")
 
 
 def _git_lines(git: GitFacts | None, fp: str, own: set[tuple[str, int | None]]) -> list[tuple[Location, str]]:
@@ -166,9 +176,9 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     fixture that holds the production password is the production password. A literal that
     is itself the setting in the audited settings is what production loads by construction
     and stays GL112's/GL221's; SECRET_KEY is GL101/GL103/GL120. A value whose committed
-    copy is a placeholder by its value (``deadbeef-…``, ``change-me``: the probe ran without
-    the production variable, or production runs with the default) leaks nothing: GL102
-    reports the default.
+    copy is a template marker (``<your-key>``) or a vendor's documented example key is no
+    working secret and is left out; a weak value (``12345678``, ``deadbeef-…``,
+    ``change-me``) that production loads is reported, its weakness said in the evidence.
     """
     live = live_secrets(facts.get(RuntimeFacts))
     source = facts.get(SourceFacts)
@@ -178,11 +188,14 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         return
     hits = 0
     for fp, (path, info) in live.items():
-        if _placeholder(source, git, fp):
-            continue  # production runs with a placeholder (deadbeef, change-me): nothing secret leaks
+        skip, weak = _placeholder(source, git, fp)
+        if skip:
+            continue  # a template marker or a vendor's documented example: no working secret
         places = _source_lines(source, fp) + _git_lines(git, fp, _literal_lines(source))
         if not places:
             continue
+        if weak:  # 12345678, deadbeef..., change-me: weak, and what production runs with
+            places.append((places[0][0], f"a weak value ({weak}): the first one an attacker tries"))
         hits += 1
         # What the history scan missed is said once, with the git collector (issue 11, item 7).
         yield spec.fail(
