@@ -33,8 +33,6 @@ else:  # pragma: no cover
 if TYPE_CHECKING:
     from golive.facts.project import ProcessCommand
 
-NAMES = ("heroku.yml", "render.yaml", "render.yml", "fly.toml")
-
 
 def _command(origin: str, rel: str, line: int | None, command: Any, dockerfile: str | None) -> ProcessCommand:
     from golive.collectors.project import ProcessCommand, _argv
