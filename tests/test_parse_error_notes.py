@@ -49,3 +49,14 @@ def test_describe_keeps_the_problem_and_the_place() -> None:
         said = describe(exc)
     assert secret not in said
     assert said.startswith("ScannerError: ") and "line 2, column 1" in said
+
+
+def test_crossplane_errors_are_redacted(tmp_path: Path) -> None:
+    from golive.collectors.servers_nginx_read import validate
+
+    token = canary("tok")
+    conf = tmp_path / "site.conf"
+    conf.write_text(f'events {{}}\nhttp {{\n    "API_TOKEN={token}";\n}}\n')
+    errors, _ = validate(conf, tmp_path, tmp_path)
+    assert errors and all(token not in e.message for e in errors)
+    assert [e.message for e in errors] == ['unknown directive "API_TOKEN=***"']
