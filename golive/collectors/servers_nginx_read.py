@@ -348,7 +348,8 @@ def validate(
             unknown = re.match(r'unknown directive "([^"]*)"', message)
             if unknown and (unknown.group(1) in NEWER_DIRECTIVES or loads_modules):
                 continue
-            errors.append(ParseError(path=shown, line=err.get("line"), message=message))
+            # crossplane quotes the file's tokens (unknown directive "...")
+            errors.append(ParseError(path=shown, line=err.get("line"), message=redact_text(message)))
     return errors, included
 
 
