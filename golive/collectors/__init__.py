@@ -50,13 +50,16 @@ class CollectorSpec:
 #: Every collector, in the order they are started: ``module:attribute`` of its spec.
 COLLECTORS = (
     "golive.collectors.runtime:SPEC",  # first: its subprocess is the slowest part of an audit
+    # second: gunicorn's own loader is a subprocess too (it imports gunicorn, about half a
+    # second); started before the modules of the in-process collectors below are imported,
+    # it is off the critical path (issue 15)
+    "golive.collectors.gunicorn:SPEC",
     "golive.collectors.source:SPEC",
     "golive.collectors.project:SPEC",
     "golive.collectors.dependencies:SPEC",
     "golive.collectors.git:SPEC",
     "golive.collectors.live:SPEC",
     "golive.collectors.nginx:SPEC",
-    "golive.collectors.gunicorn:SPEC",
     "golive.collectors.appservers.uwsgi_collector:SPEC",
     "golive.collectors.servers_unaudited:SPEC",
     "golive.collectors.host:SPEC",
