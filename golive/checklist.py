@@ -69,6 +69,14 @@ S = Section
 CHECKLIST: tuple[Item, ...] = (
     _item("`manage.py check --deploy`", "run against the production settings", S.CHECK_DEPLOY, django=True),
     _item(
+        "Production settings",
+        "the audited settings are the ones production runs, not development settings",
+        S.CRITICAL_SETTINGS,
+        "GL114",
+        "DJANGO_SETTINGS_MODULE",
+        optional=True,
+    ),
+    _item(
         "`SECRET_KEY`",
         "large, random, kept out of source control and used nowhere else (other secrets too)",
         S.CRITICAL_SETTINGS,

@@ -116,6 +116,9 @@ class AuditContext:
     django_root_reason: str = ""
     #: The audit's :class:`golive.collectors.layout.Layout` (which files are production).
     layout: Layout | None = None
+    #: Why the chosen settings are development settings, when no production settings exist
+    #: (:func:`golive.settings_role.development_reason`); ``""``: they are not.
+    settings_development: str = ""
 
     @property
     def django_dir(self) -> Path:
@@ -301,13 +304,17 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
     except SignoffError as exc:
         raise UsageError(str(exc)) from None
     root_reason = root.reason + _repository_above(project_dir, git)
+    from golive.settings_role import development_reason
+
+    # settings the user named are audited as given; golive's own choice is classified
+    development = "" if options.settings or config.settings else development_reason(root.path, choice.module)
     return AuditContext(
         options=options,
         project_dir=project_dir,
         project_name=project_dir.name,
         config=config,
         settings_module=choice.module,
-        settings_reason=choice.reason,
+        settings_reason=f"{development}; {choice.reason}" if development else choice.reason,
         python=python,
         env=env,
         env_file_keys=env_file_keys,
@@ -321,4 +328,5 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
         django_root=root.path,
         django_root_reason=root_reason,
         layout=layout,
+        settings_development=development,
     )

@@ -32,6 +32,7 @@ from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Sev
 from golive.provenance import audit_inputs as provenance_inputs
 from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches
 from golive.repeats import merge_repeats
+from golive.settings_role import demote_development
 from golive.signoff import audit_inputs
 from golive.verdict import decide
 
@@ -391,6 +392,7 @@ def run_audit(
 
     if runtime is not None:
         findings.extend(django_findings(facts))
+    findings = demote_development(findings, ctx.settings_development)  # golive.settings_role
     silenced = runtime.silenced if runtime else frozenset()
     findings = merge_repeats(_filter(findings, ctx, silenced))  # one finding, every location
     findings, attestations = apply_attestations(findings, ctx.config.attestations, reg, ctx.started.date())

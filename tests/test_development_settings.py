@@ -1,13 +1,16 @@
 """A repository whose only settings are development settings (corpus: misago's
-``devproject``): golive says so once (GL109, high) instead of judging them as production."""
+``devproject``): golive says so once (GL114, high) instead of judging them as production."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from golive.collectors.layout import DOCKERFILE, Role, classify, settings_role
+import pytest
+from conftest import audit_project, write_project
+
+from golive.collectors.layout import DOCKERFILE, Role, classify
 from golive.model import Confidence, Severity, Status
-from tests.conftest import audit_project, write_project
+from golive.settings_role import settings_role
 
 DEV_FILES = {
     "manage.py": """
@@ -36,15 +39,16 @@ DEV_FILES = {
 }
 
 
+@pytest.mark.covers("GL114", "fail")
 def test_development_settings_are_said_once(tmp_path: Path) -> None:
     audit = audit_project(write_project(tmp_path / "proj", DEV_FILES))
     assert "devproject.settings looks like development settings" in audit.settings_reason
     assert "no production settings found in the repository" in audit.settings_reason
     failing = [f for f in audit.findings if f.status is Status.FAIL]
-    gl109 = [f for f in failing if f.id == "GL109"]
-    assert [(f.id, f.severity) for f in gl109] == [("GL109", Severity.HIGH)]
+    gl114 = [f for f in failing if f.id == "GL114"]
+    assert [(f.id, f.severity) for f in gl114] == [("GL114", Severity.HIGH)]
     assert "GL601" not in {f.id for f in failing}
-    judged = [f for f in failing if f.collector in ("runtime", "source", "django") and f.id != "GL109"]
+    judged = [f for f in failing if f.collector in ("runtime", "source", "django") and f.id != "GL114"]
     assert judged  # GL101, security.W018... are still listed, as possible
     for f in judged:
         assert f.severity <= Severity.LOW, f.id
@@ -52,9 +56,10 @@ def test_development_settings_are_said_once(tmp_path: Path) -> None:
         assert any("development settings" in e for e in f.evidence), f.id
 
 
-def test_production_settings_pass_gl109(tmp_path: Path, make_project) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.covers("GL114", "pass")
+def test_production_settings_pass_gl114(tmp_path: Path, make_project) -> None:  # type: ignore[no-untyped-def]
     audit = audit_project(make_project())
-    assert [f.status for f in audit.findings if f.id == "GL109"] == [Status.PASS]
+    assert [f.status for f in audit.findings if f.id == "GL114"] == [Status.PASS]
     assert "development settings" not in audit.settings_reason
 
 

@@ -36,6 +36,7 @@ def registry() -> Registry:
         monitoring,
         operations,
         performance,
+        production_settings,
         secrets,
         webserver,
         webserver_context,
@@ -45,6 +46,7 @@ def registry() -> Registry:
         [
             # 1 critical settings, 2 environment, 3 HTTPS, 4 performance, 5 error reporting
             live_secrets,  # GL100, the headline: a committed secret production loads now
+            production_settings,  # GL114: the settings audited are development settings
             critical,
             fallback_key,
             ephemeral_key,

@@ -34,7 +34,13 @@ test"), the others are listed in the report as seen and left out, with the reaso
    ``development`` (again only when another file starts a production server); compose
    services whose ``profiles`` are all development or test words are left out of the
    file's content and of the commands (https://docs.docker.com/compose/how-tos/profiles/);
+   before that, a file whose own leading comment states its purpose ("for local
+   development", "development only", "not for production": :data:`STATED_DEV`) is
+   ``development`` whatever else the repository holds (its author said so);
 6. else ``unknown`` (audited).
+
+:func:`golive.settings_role.settings_role` classifies the settings module golive chose
+with the same words (rules 3 and 4 on the dotted path: ``devproject.settings``).
 
 A production server with ``DEBUG=True`` stays production: that is a finding, not a hint.
 """
@@ -114,6 +120,13 @@ PROD_SERVER = re.compile(r"\b(gunicorn|uwsgi|daphne|uvicorn|hypercorn|granian|wa
 DEBUG_ON = re.compile(r"\b(?:DJANGO_)?DEBUG\b['\"]?\s*[=:]\s*['\"]?(?:1|true|yes|on)\b['\"]?", re.IGNORECASE)
 #: Most bytes of a file read for rule 5.
 MAX_READ = 256 * 1024
+#: A leading comment in which a file states it is for development (rule 5).
+STATED_DEV = re.compile(
+    r"\b(?:for\s+(?:local\s+)?development|(?:local\s+)?development\s+(?:only|purposes?)"
+    r"|dev(?:elopment)?[\s-]+only|not\s+(?:meant\s+|intended\s+|suitable\s+)?for\s+production"
+    r"|do\s+not\s+use\s+(?:it\s+|this\s+)?in\s+production)\b",
+    re.IGNORECASE,
+)
 
 
 def words(name: str) -> list[str]:
@@ -129,6 +142,23 @@ def _word_role(name: str) -> tuple[Role, str] | None:
         if hit:
             return role, hit[0]
     return None
+
+
+def stated_role(text: str) -> tuple[Role, str] | None:
+    """``development`` when the leading comment block of ``text`` (the comment lines before
+    the first other line) states the file is for development, or None."""
+    head = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith(("#", ";", "//")):
+            break
+        head.append(stripped.lstrip("#;/ "))
+    found = STATED_DEV.search(" ".join(head))
+    if found is None:
+        return None
+    return Role.DEVELOPMENT, f"its header comment says {' '.join(found.group(0).split())!r}"
 
 
 def _glob_hit(rel: str, patterns: Iterable[str]) -> str | None:
@@ -264,6 +294,9 @@ def classify(
             role, word = found
             return out(role, f"in the {folder}/ folder ({word!r})")
     if text is not None and kind in STARTS_PROCESSES:
+        stated = stated_role(text)
+        if stated:
+            return out(*stated)
         body = _compose_content(text) if kind == COMPOSE else text
         found = content_role(body, elsewhere)
         if found:
