@@ -17,7 +17,7 @@ from golive.model import Confidence, Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.reports.controls import visible
 from golive.secretinfo import SecretInfo, is_secret_name
-from golive.secrets.evidence import DJANGO_KEY_NAMES, PASSWORD_NAME
+from golive.secrets.evidence import refused_by_its_service
 from golive.secrets.rules import is_value_placeholder
 
 ENV_FIX = """
@@ -120,12 +120,12 @@ def _fails_loudly(a: Assignment) -> str:
     database or mail server may well be set up with the same default) and a well-known
     default value (``postgres``, ``admin``) work silently.
     """
-    if not is_value_placeholder(a.placeholder) or a.placeholder.startswith(
-        ("well-known default value", "shorter than")
+    names = [a.target.rsplit(".", 1)[-1], a.env_var or ""]
+    if (
+        not is_value_placeholder(a.placeholder)
+        or a.setting == "SECRET_KEY"
+        or not refused_by_its_service(names, a.placeholder)
     ):
-        return ""
-    names = [n.upper() for n in (a.target.rsplit(".", 1)[-1], a.env_var or "")]
-    if a.setting == "SECRET_KEY" or any(n in DJANGO_KEY_NAMES or PASSWORD_NAME.search(n) for n in names):
         return ""
     return (
         f"the default is a placeholder ({a.placeholder}): a service refuses it, so a missing"

@@ -35,7 +35,7 @@ from golive.facts.source import Assignment, SourceFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.secretinfo import SecretInfo
-from golive.secrets.evidence import PUBLIC_BY_DESIGN
+from golive.secrets.evidence import PUBLIC_BY_DESIGN, refused_by_its_service
 from golive.secrets.rules import is_value_placeholder, secret_name
 
 #: Values shorter than this are not compared (too many unrelated equal values).
@@ -194,6 +194,8 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         places = _source_lines(source, fp) + _git_lines(git, fp, _literal_lines(source))
         if not places:
             continue
+        if weak and refused_by_its_service(re.split(r"[.\[\]'\"]+", path), weak):
+            continue  # a third-party key's placeholder: its service refuses it (GL102 says so, low)
         if weak:  # 12345678, deadbeef..., change-me: weak, and what production runs with
             places.append((places[0][0], f"a weak value ({weak}): the first one an attacker tries"))
         hits += 1

@@ -53,6 +53,21 @@ DJANGO_KEY_NAMES = ("SECRET_KEY", "DJANGO_SECRET_KEY", "SECRET_KEY_FALLBACKS", "
 PASSWORD_NAME = re.compile(r"PASSW|PASSPHRASE|PWD|(^|_)PASS($|_)", re.IGNORECASE)
 
 
+def refused_by_its_service(names: list[str], placeholder: str) -> bool:
+    """True when a value described by ``placeholder`` (a value-placeholder reason of
+    :func:`golive.secrets.rules.placeholder_reason`, e.g. "a pattern, not a random value")
+    cannot work as the credential named ``names`` (setting, variable or dict-key names, any
+    case): a placeholder of a third-party key or token is refused by the service that issues
+    it, so using it fails loudly. A Django signing key (Django signs with any string), a
+    password (a database or mail server may be set up with the same value) and a well-known
+    default value (``postgres``, ``admin``) or a short value work silently: False.
+    """
+    if not placeholder or placeholder.startswith(("well-known default value", "shorter than")):
+        return False
+    upper = [n.upper() for n in names if n]
+    return not any(n in DJANGO_KEY_NAMES or PASSWORD_NAME.search(n) for n in upper)
+
+
 @dataclass(frozen=True)
 class KindRule:
     """What a value of one kind must be: at least ``min_length`` characters and
