@@ -43,6 +43,6 @@ def no_production_settings(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     Source: the deployment checklist
     (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/).
     """
-    ctx = facts.context
-    if ctx is not None and ctx.settings_development:
-        yield spec.fail(subjects=["DJANGO_SETTINGS_MODULE"], evidence=[ctx.settings_development])
+    source = facts[SourceFacts]
+    if source.settings_development:
+        yield spec.fail(subjects=["DJANGO_SETTINGS_MODULE"], evidence=[source.settings_development])

@@ -700,6 +700,7 @@ def collect(ctx: AuditContext) -> SourceFacts:
         sentry_inits=tuple(sentry),
         entry_defaults=entries,
         cache_uses=cache_uses(ctx.django_dir, ctx.project_dir),
+        settings_development=ctx.settings_development,
     )
 
 

@@ -108,6 +108,9 @@ class SourceFacts(FactsBase):
     #: Where the project's code uses Django's cache (``"path:line what"``,
     #: :func:`golive.collectors.cache_use.cache_uses`); ``()``: nowhere; None: not scanned.
     cache_uses: tuple[str, ...] | None = None
+    #: Why the audited module looks like development settings, with no production module
+    #: beside it (:mod:`golive.settings_role`); ``""``: it does not.
+    settings_development: str = ""
 
     def history(self, target: str) -> list[Assignment]:
         """Every assignment to ``target`` in the chain, in execution order."""
