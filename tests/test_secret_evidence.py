@@ -541,3 +541,49 @@ def test_a_project_audited_inside_an_examples_folder_is_not_an_example(tmp_path:
     }
     assert found["shop/mail.py"].severity is Severity.HIGH
     assert found["shop/__mocks__/mail.py"].severity is Severity.LOW
+
+
+#: A scanner's test fixtures, test modules and a built documentation site: (path, place label, reason).
+LOW_PLACES = {
+    "unittests/scans/mend/report.json": ("test code", "unittests/scans/mend/report.json is test code"),
+    "unit_tests/tools.py": ("test code", "unit_tests/tools.py is test code"),
+    "app/test_data/payload.json": ("test code", "app/test_data/payload.json is test code"),
+    "web/__tests__/client.js": ("test code", "web/__tests__/client.js is test code"),
+    "billing/charge_test.py": ("test code", "billing/charge_test.py is test code"),
+    "helm/shop/README.md": ("documentation", "README.md is documentation"),
+    "site/get_started/index.html": (
+        "documentation",
+        "site/get_started/index.html is in the site/ folder of a documentation build",
+    ),
+    "_build/html/install.html": (
+        "documentation",
+        "_build/html/install.html is in the _build/ folder of a documentation build",
+    ),
+}
+
+
+def test_test_fixtures_and_documentation_builds_weigh_low(tmp_path: Path) -> None:
+    root = start_repo(tmp_path / "shop")
+    keys = {path: "AK" + "IA" + rand(16, string.ascii_uppercase + string.digits) for path in LOW_PLACES}
+    prod_key = "AK" + "IA" + rand(16, string.ascii_uppercase + string.digits)
+    commit(
+        root,
+        "Scanner fixtures, docs site, and a key in code",
+        "2024-01-01T00:00:00+00:00",
+        {
+            **{path: f'aws_access_key_id = "{key}"\n' for path, key in keys.items()},
+            "shop/storage.py": f'AWS_ACCESS_KEY_ID = "{prod_key}"\n',
+        },
+    )
+    found = {f.location.path: f for f in failing(audit_project(root, no_history=True), "GL121") if f.location}
+    for path, (label, reason) in LOW_PLACES.items():
+        assert (path, found[path].severity, found[path].confidence) == (
+            path,
+            Severity.LOW,
+            Confidence.CONFIRMED,
+        )
+        assert found[path].evidence[-1] == f"lives in {label}: {reason}: weighs low"
+    assert (found["shop/storage.py"].severity, found["shop/storage.py"].confidence) == (
+        Severity.HIGH,
+        Confidence.CONFIRMED,
+    )
