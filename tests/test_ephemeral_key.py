@@ -14,7 +14,7 @@ from test_probe_script import GOOD_SETTINGS, run_probe, write_project
 
 from golive.collectors import source
 from golive.context import AuditOptions, resolve
-from golive.model import Confidence, Location, Status
+from golive.model import Confidence, Location, Severity, Status
 
 PROD = "site_conf/settings/production.py"
 
@@ -99,3 +99,78 @@ def test_the_probe_loads_the_settings_twice(tmp_path: Path) -> None:
     assert data["secret_key_stable"] is False
     stable, _, _ = run_probe(write_project(tmp_path / "env"))
     assert stable["secret_key_stable"] is True
+
+
+# A key generated once and written to a file (pretalx's shape: get-or-create of a key file)
+WRITTEN = """\
+import os
+from pathlib import Path
+from django.core.management.utils import get_random_secret_key
+SECRET_FILE = Path(__file__).resolve().parent / ".secret"
+if SECRET_FILE.exists():
+    SECRET_KEY = SECRET_FILE.read_text()
+else:
+    SECRET_KEY = get_random_secret_key()
+    with SECRET_FILE.open(mode="w") as f:
+        f.write(SECRET_KEY)
+"""
+# generated, then written through a project function whose body writes its argument
+HELPER_WRITES = """\
+import os, secrets
+def _save(key):
+    with open(os.path.join(os.path.dirname(__file__), "key.txt"), "w") as f:
+        f.write(key)
+SECRET_KEY = os.environ.get("UNSET_SECRET_KEY_VAR") or secrets.token_urlsafe(50)
+_save(SECRET_KEY)
+"""
+# linkding's shape: read from a file; generated (and not written) only when it is missing
+READ_FIRST = """\
+import os
+from django.core.management.utils import get_random_secret_key
+try:
+    with open(os.path.join(os.path.dirname(__file__), "secretkey.txt")) as f:
+        SECRET_KEY = f.read().strip()
+except OSError:
+    SECRET_KEY = get_random_secret_key()
+"""
+
+
+@pytest.mark.covers("GL108", "pass")
+def test_a_key_generated_once_and_written_to_a_file_passes(make_project: Any) -> None:
+    result = audit_project(make_project(WRITTEN))
+    assert outcome(result, "GL108") == [Status.PASS]
+    [f] = [f for f in result.findings if f.id == "GL108"]
+    assert f.location == Location(path=PROD, line=8)
+    assert f.evidence[0] == (
+        f"SECRET_KEY = get_random_secret_key() at {PROD}:8 is generated once and written to "
+        "SECRET_FILE: stable while that file persists"
+    )
+
+
+@pytest.mark.covers("GL108", "pass")
+def test_a_key_written_by_a_project_function_passes(make_project: Any) -> None:
+    result = audit_project(make_project(HELPER_WRITES))
+    assert outcome(result, "GL108") == [Status.PASS]
+    [f] = [f for f in result.findings if f.id == "GL108"]
+    assert f.evidence[0] == (
+        f"SECRET_KEY = secrets.token_urlsafe() at {PROD}:5 is generated once and written to "
+        "os.path.join(os.path.dirname(__file__), 'key.txt') (by _save): stable while that file persists"
+    )
+
+
+@pytest.mark.covers("GL108", "fail")
+def test_a_key_read_from_a_file_first_and_never_written_is_low(make_project: Any) -> None:
+    result = audit_project(make_project(READ_FIRST))
+    [f] = failing(result, "GL108")
+    assert f.severity is Severity.LOW
+    assert f.location == Location(path=PROD, line=7)
+    assert f.evidence[0] == (
+        f"SECRET_KEY = get_random_secret_key() at {PROD}:7 only when reading "
+        "os.path.join(os.path.dirname(__file__), 'secretkey.txt') fails, and nothing in the "
+        "settings writes the generated key there: stable while that file exists"
+    )
+
+
+def test_a_generated_key_with_nothing_written_stays_high(make_project: Any) -> None:
+    [f] = failing(audit_project(make_project(OR_TOKEN)), "GL108")
+    assert f.severity is Severity.HIGH
