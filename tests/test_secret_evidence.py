@@ -555,24 +555,40 @@ LOW_PLACES = {
         "documentation",
         "site/get_started/index.html is in the site/ folder of a documentation build",
     ),
-    "_build/html/install.html": (
+    "_build/html/setup.html": (
         "documentation",
-        "_build/html/install.html is in the _build/ folder of a documentation build",
+        "_build/html/setup.html is in the _build/ folder of a documentation build",
+    ),
+    "get_started/deploy/index.html": (
+        "documentation",
+        "get_started/deploy/index.html is a page of a generated documentation site",
+    ),
+    "js/app.3f9a1c2b.js": (
+        "documentation",
+        "js/app.3f9a1c2b.js is a hashed asset of a generated documentation site",
     ),
 }
+#: Pages and bundles of the site itself, and code in a folder named like a build: production.
+PRODUCTION_PLACES = (
+    "shop/storage.py",
+    "shop/templates/shop/home/index.html",
+    "static/js/app.3f9a1c2b.js",
+    "site/keys.py",
+)
 
 
 def test_test_fixtures_and_documentation_builds_weigh_low(tmp_path: Path) -> None:
     root = start_repo(tmp_path / "shop")
     keys = {path: "AK" + "IA" + rand(16, string.ascii_uppercase + string.digits) for path in LOW_PLACES}
-    prod_key = "AK" + "IA" + rand(16, string.ascii_uppercase + string.digits)
+    prod_keys = {
+        path: "AK" + "IA" + rand(16, string.ascii_uppercase + string.digits) for path in PRODUCTION_PLACES
+    }
     commit(
         root,
         "Scanner fixtures, docs site, and a key in code",
         "2024-01-01T00:00:00+00:00",
         {
-            **{path: f'aws_access_key_id = "{key}"\n' for path, key in keys.items()},
-            "shop/storage.py": f'AWS_ACCESS_KEY_ID = "{prod_key}"\n',
+            **{path: f'aws_access_key_id = "{key}"\n' for path, key in {**keys, **prod_keys}.items()},
         },
     )
     found = {f.location.path: f for f in failing(audit_project(root, no_history=True), "GL121") if f.location}
@@ -583,7 +599,10 @@ def test_test_fixtures_and_documentation_builds_weigh_low(tmp_path: Path) -> Non
             Confidence.CONFIRMED,
         )
         assert found[path].evidence[-1] == f"lives in {label}: {reason}: weighs low"
-    assert (found["shop/storage.py"].severity, found["shop/storage.py"].confidence) == (
-        Severity.HIGH,
-        Confidence.CONFIRMED,
-    )
+    for path in PRODUCTION_PLACES:
+        assert (path, found[path].severity, found[path].confidence) == (
+            path,
+            Severity.HIGH,
+            Confidence.CONFIRMED,
+        )
+        assert not found[path].evidence[-1].endswith("weighs low")

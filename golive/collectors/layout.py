@@ -95,6 +95,8 @@ TEST_WORDS = frozenset(
         "fixture",
         "fixtures",
         "testdata",
+        "unittests",
+        "unittest",
         "github",
         "gitlab",
         "circleci",

@@ -6,12 +6,18 @@ settings module weighs less than one in the code production runs (DESIGN.md,
 value is what production loads. :func:`place` names the place of one path:
 
 1. documentation by its suffix (``.md``, ``.rst``, ``.adoc``, ``README``/``CHANGELOG``
-   files): ``docs``;
+   files), anywhere (``helm/<chart>/README.md``): ``docs``; and a generated documentation
+   site: the pages and assets (``.html``, ``.js``, ``.css``, ``.json``...: never code such
+   as ``.py``) under a build folder (``_build/``, ``site/``, ``_site/``: Sphinx, MkDocs,
+   Jekyll), a pretty-URL page ``<section>/<page>/index.html`` outside template and static
+   folders (``get_started/install/index.html``), or a hashed bundle in a top-level asset
+   folder (``js/app.3f9a1c2b.js``): ``docs``;
 2. CI configuration (``.github/``, ``.gitlab-ci.yml``, ``.circleci/``, ``Jenkinsfile``, ...):
    ``ci``;
-3. test code, fixtures and test doubles (:func:`golive.secrets.rules.is_test_path`; folders
-   named ``mocks``, ``__mocks__``, ``stubs``, ``fakes``, ``testdata``): ``test``; demo and
-   tutorial folders (``demo/``, ``tutorial/``): ``example``;
+3. test code, fixtures and test doubles (:func:`golive.secrets.rules.is_test_path`:
+   ``tests/``, ``unittests/``, ``unit_tests/``, ``test_data/``, ``spec/``, ``__tests__/``,
+   ``test_*.py``, ``*_test.py``; folders named ``mocks``, ``__mocks__``, ``stubs``, ``fakes``,
+   ``testdata``): ``test``; demo and tutorial folders (``demo/``, ``tutorial/``): ``example``;
 4. documented templates (``.env.example``, ``settings.sample.py``): ``example``;
 5. else the classification every collector shares (:func:`golive.collectors.layout.classify`:
    ``tests/``, ``*_testing.py``, ``settings/local.py``, ``settings/dev.py``,
@@ -58,6 +64,13 @@ DEPLOYMENT_NAMES = (
     (re.compile(r"^dockerfile(?:[.-][\w.-]+)?$|\.dockerfile$", re.IGNORECASE), DOCKERFILE),
     (re.compile(r"^procfile(?:[.-][\w.-]+)?$", re.IGNORECASE), PROCFILE),
 )
+#: Folders a documentation generator builds into, and what a built site holds.
+DOC_BUILD_FOLDERS = frozenset({"_build", "site", "_site"})
+BUILT_SUFFIXES = (".html", ".htm", ".js", ".css", ".map", ".json", ".xml", ".txt", ".svg")
+#: Folders whose ``index.html`` is a template or an app's own page, not a built site's.
+APP_PAGE_FOLDERS = frozenset({"templates", "jinja2", "static", "staticfiles", "src", "app", "frontend"})
+ASSET_FOLDERS = frozenset({"js", "css", "assets", "_assets"})
+HASHED_ASSET = re.compile(r"^[\w-]+\.[0-9a-f]{8,}\.(?:js|css)$")
 #: Folder names that hold test doubles, and demos or tutorials.
 TEST_FOLDERS = frozenset({"mock", "mocks", "__mocks__", "stub", "stubs", "fake", "fakes", "testdata"})
 EXAMPLE_FOLDERS = frozenset({"demo", "demos", "tutorial", "tutorials", "sample", "samples", "examples"})
@@ -82,6 +95,9 @@ def place(path: str) -> tuple[str, str]:
     if name.endswith(DOC_SUFFIXES) or (stem in DOC_NAMES and not name.endswith(".py")):
         return "docs", f"{pure.name} is documentation"
     folders = [f.lower() for f in pure.parts[:-1]]
+    built = _doc_build(path, name, folders)
+    if built:
+        return "docs", built
     if name in CI_FILES or any(f in CI_FOLDERS for f in folders):
         return "ci", f"{path} is CI configuration"
     if is_test_path(path) or any(f in TEST_FOLDERS for f in folders):
@@ -94,6 +110,20 @@ def place(path: str) -> tuple[str, str]:
         return "example", f"{pure.name} is a template"
     found = layout_classify(path, "source file")
     return found.role, found.reason
+
+
+def _doc_build(path: str, name: str, folders: list[str]) -> str:
+    """Why ``path`` is a page or asset of a generated documentation site, or ``""``."""
+    if not name.endswith(BUILT_SUFFIXES):
+        return ""
+    folder = next((f for f in folders if f in DOC_BUILD_FOLDERS), None)
+    if folder:
+        return f"{path} is in the {folder}/ folder of a documentation build"
+    if name == "index.html" and len(folders) >= 2 and not set(folders) & APP_PAGE_FOLDERS:
+        return f"{path} is a page of a generated documentation site"
+    if len(folders) == 1 and folders[0] in ASSET_FOLDERS and HASHED_ASSET.match(name):
+        return f"{path} is a hashed asset of a generated documentation site"
+    return ""
 
 
 def deployment_kind(path: str) -> str | None:

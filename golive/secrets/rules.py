@@ -415,17 +415,38 @@ def public_prefix(rule: str, value: str) -> str:
     return m.group(0) if m else ""
 
 
+#: Folder names of test code and its data (a security scanner's ``unittests/scans/<tool>/``).
+TEST_DIRS = frozenset(
+    {
+        "tests",
+        "test",
+        "testing",
+        "fixtures",
+        "spec",
+        "specs",
+        "__tests__",
+        "unittests",
+        "unittest",
+        "unit_tests",
+        "unit_test",
+        "test_data",
+        "tests_data",
+        "testdata",
+    }
+)
 TEST_SUFFIXES = ("_test.py", "_tests.py", ".spec.js", ".spec.ts", ".test.js", ".test.ts", "_spec.rb")
 
 
 def is_test_path(path: str) -> bool:
-    """True for test code and fixtures: ``tests/``, ``test_*.py``, ``*_test.py``, ``conftest.py``.
+    """True for test code and fixtures: a folder of :data:`TEST_DIRS` anywhere in the path
+    (``tests/``, ``unittests/``, ``unit_tests/``, ``test_data/``, ``__tests__/``...),
+    ``test_*.py``, ``*_test.py``, ``conftest.py``.
 
     Passwords assigned by name in test code are test fixtures (``create_user(password=
     "...")``) and reported as info; a vendor token format is reported wherever it is.
     """
     parts = path.lower().split("/")
     name = parts[-1]
-    if any(p in ("tests", "test", "testing", "fixtures", "spec", "specs", "__tests__") for p in parts[:-1]):
+    if any(p in TEST_DIRS for p in parts[:-1]):
         return True
     return name.startswith("test_") or name in ("tests.py", "conftest.py") or name.endswith(TEST_SUFFIXES)
