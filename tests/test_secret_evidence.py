@@ -606,3 +606,36 @@ def test_test_fixtures_and_documentation_builds_weigh_low(tmp_path: Path) -> Non
             Confidence.CONFIRMED,
         )
         assert not found[path].evidence[-1].endswith("weighs low")
+
+
+def test_names_of_kubernetes_secrets_are_not_secrets(tmp_path: Path) -> None:
+    # A CloudNativePG cluster and a Helm chart name the Kubernetes Secrets that hold the
+    # certificates and passwords (pythondotorg's serverTLSSecret, defectdojo's existingSecret);
+    # a Secret manifest that holds the password itself is a leak.
+    root = start_repo(tmp_path / "shop")
+    password = rand_mixed(24)
+    commit(
+        root,
+        "Database cluster and chart",
+        "2024-01-01T00:00:00+00:00",
+        {
+            "infra/k8s/cnpg-cluster.yaml": (
+                "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nspec:\n  certificates:\n"
+                f"    serverCASecret: operators-ca-crt\n    serverTLSSecret: shop-db-{rand(8).lower()}-tls\n"
+            ),
+            "helm/shop/values.yaml": (
+                "valkey:\n  auth:\n    existingSecret: shop-valkey-specific\n"
+                "    existingSecretPasswordKey: valkey-password\n"
+            ),
+            "infra/k8s/db-secret.yaml": (
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: shop-db\n"
+                f"stringData:\n  password: {password}\n"
+            ),
+        },
+    )
+    found = failing(audit_project(root, no_history=True), "GL121")
+    assert [f.subjects for f in found if f.location and f.location.path != "infra/k8s/db-secret.yaml"] == []
+    leak = [f for f in found if f.location and f.location.path == "infra/k8s/db-secret.yaml"]
+    assert [(f.subjects, f.severity, f.confidence) for f in leak] == [
+        (("password",), Severity.HIGH, Confidence.LIKELY)
+    ]
