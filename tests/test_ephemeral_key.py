@@ -117,11 +117,15 @@ else:
 # generated, then written through a project function whose body writes its argument
 HELPER_WRITES = """\
 import os, secrets
+KEY_FILE = os.path.join(os.path.dirname(__file__), "key.txt")
 def _save(key):
-    with open(os.path.join(os.path.dirname(__file__), "key.txt"), "w") as f:
+    with open(KEY_FILE, "w") as f:
         f.write(key)
-SECRET_KEY = os.environ.get("UNSET_SECRET_KEY_VAR") or secrets.token_urlsafe(50)
-_save(SECRET_KEY)
+if os.path.exists(KEY_FILE):
+    SECRET_KEY = open(KEY_FILE).read()
+else:
+    SECRET_KEY = secrets.token_urlsafe(50)
+    _save(SECRET_KEY)
 """
 # linkding's shape: read from a file; generated (and not written) only when it is missing
 READ_FIRST = """\
@@ -140,9 +144,9 @@ def test_a_key_generated_once_and_written_to_a_file_passes(make_project: Any) ->
     result = audit_project(make_project(WRITTEN))
     assert outcome(result, "GL108") == [Status.PASS]
     [f] = [f for f in result.findings if f.id == "GL108"]
-    assert f.location == Location(path=PROD, line=8)
+    assert f.location == Location(path=PROD, line=9)
     assert f.evidence[0] == (
-        f"SECRET_KEY = get_random_secret_key() at {PROD}:8 is generated once and written to "
+        f"SECRET_KEY = get_random_secret_key() at {PROD}:9 is generated once and written to "
         "SECRET_FILE: stable while that file persists"
     )
 
@@ -153,19 +157,21 @@ def test_a_key_written_by_a_project_function_passes(make_project: Any) -> None:
     assert outcome(result, "GL108") == [Status.PASS]
     [f] = [f for f in result.findings if f.id == "GL108"]
     assert f.evidence[0] == (
-        f"SECRET_KEY = secrets.token_urlsafe() at {PROD}:5 is generated once and written to "
-        "os.path.join(os.path.dirname(__file__), 'key.txt') (by _save): stable while that file persists"
+        f"SECRET_KEY = secrets.token_urlsafe() at {PROD}:10 is generated once and written to "
+        "KEY_FILE (by _save): stable while that file persists"
     )
 
 
 @pytest.mark.covers("GL108", "fail")
 def test_a_key_read_from_a_file_first_and_never_written_is_low(make_project: Any) -> None:
-    result = audit_project(make_project(READ_FIRST))
+    project = make_project(READ_FIRST)
+    (project / PROD).with_name("secretkey.txt").write_text("a-key-some-bootstrap-script-wrote\n")
+    result = audit_project(project)
     [f] = failing(result, "GL108")
     assert f.severity is Severity.LOW
-    assert f.location == Location(path=PROD, line=7)
+    assert f.location == Location(path=PROD, line=8)
     assert f.evidence[0] == (
-        f"SECRET_KEY = get_random_secret_key() at {PROD}:7 only when reading "
+        f"SECRET_KEY = get_random_secret_key() at {PROD}:8 only when reading "
         "os.path.join(os.path.dirname(__file__), 'secretkey.txt') fails, and nothing in the "
         "settings writes the generated key there: stable while that file exists"
     )
@@ -174,3 +180,38 @@ def test_a_key_read_from_a_file_first_and_never_written_is_low(make_project: Any
 def test_a_generated_key_with_nothing_written_stays_high(make_project: Any) -> None:
     [f] = failing(audit_project(make_project(OR_TOKEN)), "GL108")
     assert f.severity is Severity.HIGH
+
+
+# written on every start and never read back: each start overwrites the file with a new key
+WRITE_ONLY = """\
+import os, secrets
+SECRET_KEY = os.environ.get("UNSET_SECRET_KEY_VAR") or secrets.token_urlsafe(50)
+with open(os.path.join(os.path.dirname(__file__), "key.txt"), "w") as f:
+    f.write(SECRET_KEY)
+"""
+
+
+@pytest.mark.parametrize(
+    ("lines", "persisted", "key_file", "writer"),
+    [
+        (WRITTEN, "written", "SECRET_FILE", ""),
+        (HELPER_WRITES, "written", "KEY_FILE", "_save"),
+        (READ_FIRST, "read-first", "os.path.join(os.path.dirname(__file__), 'secretkey.txt')", ""),
+        (OR_TOKEN, "", "", ""),
+    ],
+)
+def test_the_source_collector_sees_where_a_generated_key_is_kept(
+    make_project: Any, lines: str, persisted: str, key_file: str, writer: str
+) -> None:
+    facts = source.collect(
+        resolve(AuditOptions(project_dir=make_project(lines), settings="site_conf.settings.production"))
+    )
+    [a] = [a for a in facts.history("SECRET_KEY") if a.generated]
+    assert (a.persisted, a.key_file, a.key_writer) == (persisted, key_file, writer)
+
+
+def test_a_key_written_but_never_read_back_is_confirmed_at_runtime(make_project: Any) -> None:
+    # the source sees the write; the probe's two loads give two keys: the fact wins
+    [f] = failing(audit_project(make_project(WRITE_ONLY)), "GL108")
+    assert f.severity is Severity.HIGH
+    assert f.confidence is Confidence.CONFIRMED

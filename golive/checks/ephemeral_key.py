@@ -8,6 +8,16 @@ and messages fail at random. Reported from the source (:attr:`Assignment.generat
 confirmed when the probe's second evaluation of the settings module, in the same process
 and a fresh namespace, gives a key with another fingerprint.
 
+A key generated once and persisted is not ephemeral (:attr:`Assignment.persisted`, from
+:mod:`golive.collectors.key_files`): when the settings write the generated key to a file
+(and read it back on later starts) it is stable across processes and restarts while that
+file persists, and GL108 passes with that reason. Two weaker shapes are reported low: the
+file is written under a temporary directory (``/tmp``, ``tempfile``), or the key is read
+from a file first and generated, unwritten, only when the file is missing (the key is
+stable while someone else creates that file). The source cannot tell whether a path sits
+on a persistent volume; a path that is not visibly temporary is taken as persistent. When
+the probe's two loads give two different keys, the fact wins and GL108 fails high.
+
 Sources: Django's deployment checklist, "SECRET_KEY" ("The secret key must be a large
 random value and it must be kept secret",
 https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key); the
@@ -19,6 +29,7 @@ reset tokens and signed data
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from golive.checks._util import where
 from golive.facts.runtime import RuntimeFacts
@@ -45,6 +56,31 @@ def _when(a: Assignment, history: list[Assignment]) -> str:
         return f", when {a.env_var} is unset"
     beside = [b for b in history if b.kind == "env" and b.env_var and b.module == a.module and b.conditional]
     return f", when {beside[-1].env_var} is unset" if beside and a.conditional else ""
+
+
+TEMPORARY = ("tmp", "temp")
+
+
+def _kept(a: Assignment) -> tuple[str, bool]:
+    """(evidence line, stable for sure) for a generated key the settings persist."""
+    head = f"SECRET_KEY = {a.generated}() at {a.location}"
+    if a.persisted == "written":
+        by = f" (by {a.key_writer})" if a.key_writer else ""
+        if any(t in a.key_file.lower() for t in TEMPORARY):
+            return (
+                f"{head} is generated once and written to {a.key_file}{by}, which looks like a "
+                "temporary directory: stable only while that file survives restarts",
+                False,
+            )
+        return (
+            f"{head} is generated once and written to {a.key_file}{by}: stable while that file persists",
+            True,
+        )
+    return (
+        f"{head} only when reading {a.key_file} fails, and nothing in the settings writes the "
+        "generated key there: stable while that file exists",
+        False,
+    )
 
 
 def _runtime(runtime: RuntimeFacts | None) -> tuple[str, bool]:
@@ -101,6 +137,14 @@ def ephemeral_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if not found and not confirmed:
         return
     location: Location | None
+    if found and all(a.persisted for a in found) and not confirmed:
+        a = found[-1]
+        line, stable = _kept(a)
+        if runtime is not None and runtime.secret_key_stable:
+            seen = "at runtime the settings loaded twice gave the same key"
+        make = spec.passed if stable else partial(spec.fail, severity=Severity.LOW)
+        yield make(subjects=["SECRET_KEY"], location=a.location, evidence=[line, seen])
+        return
     if found:
         a = found[-1]
         location = a.location

@@ -22,6 +22,7 @@ from typing import Any
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.cache_use import cache_uses
 from golive.collectors.env_helpers import Helpers
+from golive.collectors.key_files import persistence
 from golive.context import AuditContext
 from golive.discovery import entry_point_defaults, module_file, read_python, settings_modules
 from golive.facts.source import Assignment, EntryChain, ModuleSource, SentryInit, SourceFacts
@@ -100,6 +101,7 @@ class _ModuleReader:
         self._every_branch = False
         self._generated = ""
         self._guards: dict[tuple[str, int], str] = {}  # (path, line) of a call → its if's test
+        self._trees: dict[str, ast.Module] = {}  # path → parsed module, for key persistence
 
     def read(self, module: str, depth: int = 0, conditional: bool = False) -> None:
         if module in self._seen or depth > 12:
@@ -115,6 +117,7 @@ class _ModuleReader:
             self.modules.append(ModuleSource(module=module, path=rel, error=_one_line(exc)))
             return
         self.modules.append(ModuleSource(module=module, path=rel))
+        self._trees[rel] = tree
         self._guards.update(_if_guards(tree.body, rel))
         package = module if path.name == "__init__.py" else module.rpartition(".")[0]
         for stmt, inside, every_branch in _statements(tree.body):
@@ -308,6 +311,9 @@ class _ModuleReader:
         )
 
     def _add(self, target: str, module: str, rel: str, line: int, kind: str, **kw: Any) -> None:
+        kept = persistence(self._trees[rel], target, line) if self._generated and rel in self._trees else None
+        if kept is not None:
+            kw.update(persisted=kept.how, key_file=kept.file, key_writer=kept.via)
         self.assignments.append(
             Assignment(
                 target=target,

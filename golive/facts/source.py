@@ -57,6 +57,13 @@ class Assignment:
     #: (``get_random_secret_key``, ``secrets.token_urlsafe``, ``uuid4``...; ``""``: none):
     #: each process that runs it gets another value (:data:`RANDOM_GENERATORS`).
     generated: str = ""
+    #: When ``generated``: how the settings persist the value to a file
+    #: (:mod:`golive.collectors.key_files`): ``written`` (the module writes it to
+    #: ``key_file``, through the project function ``key_writer`` when not ``""``),
+    #: ``read-first`` (read from ``key_file`` first; generated only when that fails), ``""``.
+    persisted: str = ""
+    key_file: str = ""
+    key_writer: str = ""
 
     @property
     def setting(self) -> str:
