@@ -339,6 +339,13 @@ _NOT_SECRET_SUFFIXES = (
     "_QUERY_PARAM",
 )
 #: ``tokenize``, ``tokenizer``, ``passthrough``: a secret word inside another word.
+#: Camel-case names of a Kubernetes Secret object, not of its content: a Helm chart's
+#: ``existingSecret``/``existingSecretPasswordKey``, CloudNativePG's ``serverTLSSecret``,
+#: ``serverCASecret`` (https://cloudnative-pg.io/documentation/current/certificates/),
+#: ``secretName``, ``secretKeyRef``. ``clientSecret`` or ``webhookSecret`` hold secrets.
+_K8S_SECRET_REFERENCE = re.compile(
+    r"^existingSecret|(?:TLS|Tls|CA|Ca|Cert)Secret$|^secretName$|SecretName$|(?:^s|S)ecret(?:Key)?Ref$"
+)
 _NOT_SECRET_WORDS = re.compile(r"TOKENI[SZ]|PASSTHR|PASSAGE|PASSENGER|BYPASS|COMPASS|PASSIVE", re.IGNORECASE)
 #: Names of secrets in lower/camel case code (``password=``, ``apiKey``): strong words only.
 _STRONG_WORDS = re.compile(
@@ -355,7 +362,8 @@ def secret_name(name: str) -> bool:
     :func:`golive.secretinfo.is_secret_name`, minus names that describe a secret instead of
     holding one (``*_FILE``, ``*_URL``, ``*_TIMEOUT``, ...) and the bare word ``KEY``;
     lower- and camel-case names need a strong word (password, token, api key, ...) so that
-    ``cache_key`` or ``sort_key`` in code are not taken for secrets.
+    ``cache_key`` or ``sort_key`` in code are not taken for secrets, and names of a
+    Kubernetes Secret object (``existingSecret``, ``serverTLSSecret``) are not its content.
     """
     bare = name.strip().strip("\"'").rsplit(".", 1)[-1]
     if not bare or bare.upper() in ("KEY", "KEYS"):
@@ -365,7 +373,7 @@ def secret_name(name: str) -> bool:
         return False
     if bare == bare.upper():
         return True
-    return bool(_STRONG_WORDS.search(bare))
+    return bool(_STRONG_WORDS.search(bare)) and not _K8S_SECRET_REFERENCE.search(bare)
 
 
 _IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
