@@ -103,6 +103,21 @@ def _unset(instance: UwsgiInstance, name: str) -> str:
     return f"{name} is not set ({files})"
 
 
+def _fail_option(spec: CheckSpec, instance: UwsgiInstance, name: str, unset_note: str = "") -> Finding:
+    """The finding about uWSGI option ``name`` of ``instance``: at its last setting with its
+    text as evidence, else "``name`` is not set (files)" plus ``unset_note``; skipped instead
+    when :func:`_unknown` has a reason (:func:`_fail`)."""
+    option = instance.last(name)
+    return _fail(
+        spec,
+        instance,
+        (name,),
+        subjects=[name],
+        location=_where(instance, option),
+        evidence=[option.text if option is not None else _unset(instance, name) + unset_note],
+    )
+
+
 @check(
     "GL640",
     title="uWSGI's workers speak HTTP to every interface of a host (http-socket), with no router in front",
@@ -195,15 +210,7 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for instance in _instances(facts):
         if instance.flag("master") or any(instance.last(n) for n in NEEDS_MASTER):
             continue
-        option = instance.last("master")
-        yield _fail(
-            spec,
-            instance,
-            ("master",),
-            subjects=["master"],
-            location=_where(instance, option),
-            evidence=[option.text if option is not None else _unset(instance, "master")],
-        )
+        yield _fail_option(spec, instance, "master")
 
 
 @check(
@@ -226,14 +233,7 @@ def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         option = instance.last("harakiri")
         if option is not None and not _unknown(instance, "harakiri") and (value is None or 0 < value < 300):
             continue
-        yield _fail(
-            spec,
-            instance,
-            ("harakiri",),
-            subjects=["harakiri"],
-            location=_where(instance, option),
-            evidence=[option.text if option is not None else _unset(instance, "harakiri")],
-        )
+        yield _fail_option(spec, instance, "harakiri")
 
 
 @check(
@@ -252,15 +252,7 @@ def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     for instance in _instances(facts):
         if not instance.number("max-requests"):
-            option = instance.last("max-requests")
-            yield _fail(
-                spec,
-                instance,
-                ("max-requests",),
-                subjects=["max-requests"],
-                location=_where(instance, option),
-                evidence=[option.text if option is not None else _unset(instance, "max-requests")],
-            )
+            yield _fail_option(spec, instance, "max-requests")
 
 
 @check(
@@ -320,16 +312,7 @@ def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         option = instance.last("buffer-size")
         if option is not None and not _unknown(instance, "buffer-size") and (value is None or value > 4096):
             continue
-        yield _fail(
-            spec,
-            instance,
-            ("buffer-size",),
-            subjects=["buffer-size"],
-            location=_where(instance, option),
-            evidence=[
-                option.text if option is not None else _unset(instance, "buffer-size") + ": 4096 bytes"
-            ],
-        )
+        yield _fail_option(spec, instance, "buffer-size", ": 4096 bytes")
 
 
 @check(

@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from golive.checks.appserver_uwsgi import OPTIONS, THINGS, _fail, _instances, _unique, _unset, _where
+from golive.checks.appserver_uwsgi import (
+    OPTIONS,
+    THINGS,
+    _fail,
+    _fail_option,
+    _instances,
+    _unique,
+    _unset,
+    _where,
+)
 from golive.facts.appservers import UwsgiFacts
 from golive.facts.nginx import NginxFacts
 from golive.facts.nginx_tree import effective, from_client, pass_targets
@@ -42,15 +51,7 @@ def die_on_term(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     for instance in _instances(facts):
         if instance.flag("die-on-term"):
             continue
-        option = instance.last("die-on-term")
-        yield _fail(
-            spec,
-            instance,
-            ("die-on-term",),
-            subjects=["die-on-term"],
-            location=_where(instance, option),
-            evidence=[option.text if option is not None else _unset(instance, "die-on-term")],
-        )
+        yield _fail_option(spec, instance, "die-on-term")
 
 
 @check(
