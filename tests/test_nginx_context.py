@@ -615,3 +615,13 @@ def test_gl713_a_site_file_in_the_official_image_inherits_nginxs_own_default(
     )
     [finding] = run("GL713", composed(tmp_path))
     assert finding.status is status
+
+
+def test_an_env_file_that_is_not_utf8_costs_its_values_only(tmp_path: Path) -> None:
+    # A Compose .env in latin-1 must not raise out of the nginx collector (it lost the layer).
+    from golive.collectors.nginx_context import _dotenv
+
+    (tmp_path / ".env").write_bytes(b"NGINX_HOST=caf\xe9.example\n")
+    (tmp_path / "ok.env").write_text("NGINX_HOST=shop.example\n")
+    assert _dotenv(tmp_path / ".env", tmp_path) == {}
+    assert _dotenv(tmp_path / "ok.env", tmp_path) == {"NGINX_HOST": "shop.example"}
