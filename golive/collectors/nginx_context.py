@@ -143,7 +143,11 @@ def _dotenv(path: Path, project_dir: Path) -> dict[str, str]:
         return {}
     if not path.is_file():
         return {}
-    return {k: v for k, v in dotenv_values(path, interpolate=False).items() if v is not None}
+    try:
+        values = dotenv_values(path, interpolate=False)
+    except (OSError, UnicodeDecodeError):
+        return {}  # unreadable: its values stay unknown, as for a file outside the project
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _nginx_like(service: Service) -> bool:
