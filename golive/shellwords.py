@@ -32,13 +32,14 @@ def _free_char(text: str) -> str:
     return chr(code)
 
 
-def split(text: str) -> list[str]:
-    """``shlex.split(text)``, in linear time (see the module docstring).
+def split(text: str, *, operators: bool = False) -> list[str]:
+    """``shlex.split(text)``, in linear time (see the module docstring). With ``operators``,
+    the tokens of :mod:`shlex`'s POSIX lexer with ``punctuation_chars`` and ``#`` comments
+    instead: shell operators (``&&``, ``;``, ``|``, ``>``...) become tokens of their own.
 
-    Raises ``ValueError`` where ``shlex.split`` does (an unclosed quote, a trailing
-    backslash).
+    Raises ``ValueError`` where ``shlex`` does (an unclosed quote, a trailing backslash).
     """
-    if not any(c in text for c in "'\"\\"):
+    if not operators and not any(c in text for c in "'\"\\"):
         return [w for w in WHITESPACE.split(text) if w]
     held: list[str] = []
     mark = _free_char(text)
@@ -48,7 +49,12 @@ def split(text: str) -> list[str]:
         return f"{mark}{len(held) - 1}{mark}"
 
     reduced = PLAIN_RUN.sub(hold, text)
-    words = shlex.split(reduced)
+    if operators:
+        lexer = shlex.shlex(reduced, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        words = list(lexer)
+    else:
+        words = shlex.split(reduced)
     if not held:
         return words
     back = re.compile(re.escape(mark) + r"(\d+)" + re.escape(mark))

@@ -28,12 +28,11 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from golive.shellwords import PLAIN_RUN, _free_char
+from golive.shellwords import split
 
 #: Programs that run a script given as their first argument.
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
@@ -121,25 +120,10 @@ def words(line: str) -> list[str]:
 
     :mod:`shlex` (POSIX mode, ``punctuation_chars``, ``#`` comments), in time linear in the
     line: long runs of characters a shell gives no meaning to are set aside behind a
-    placeholder first, as :mod:`golive.shellwords` does. Raises ``ValueError`` for an
+    placeholder first (:func:`golive.shellwords.split` with ``operators``). Raises ``ValueError`` for an
     unclosed quote.
     """
-    line = _substitutions(line)
-    held: list[str] = []
-    mark = _free_char(line)
-
-    def hold(match: re.Match[str]) -> str:
-        held.append(match.group())
-        return f"{mark}{len(held) - 1}{mark}"
-
-    reduced = PLAIN_RUN.sub(hold, line)
-    lexer = shlex.shlex(reduced, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    tokens = list(lexer)
-    if not held:
-        return tokens
-    back = re.compile(re.escape(mark) + r"(\d+)" + re.escape(mark))
-    return [back.sub(lambda m: held[int(m.group(1))], t) if mark in t else t for t in tokens]
+    return split(_substitutions(line), operators=True)
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
