@@ -59,7 +59,8 @@ def stage(nginx_files: list[Path], gunicorn_files: list[Path]) -> tuple[int, str
     (golive.runner.collect_all), then every GL6xx/GL7xx check: the number of findings and
     where the time went."""
     from golive.checks import registry
-    from golive.collectors import gunicorn, nginx
+    from golive.collectors import nginx
+    from golive.collectors.appservers import gunicorn
     from golive.config import Config
     from golive.context import AuditContext, AuditOptions, GitInfo
     from golive.model import Severity

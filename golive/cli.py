@@ -250,7 +250,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     steps = RunningSteps()  # what runs now, with elapsed time past 2 s (golive.progress)
     with console.status(steps, spinner="dots"):
         result = run_audit(ctx, progress=steps)
-    from golive.history import record_audit
+    from golive.history.store import record_audit
 
     result, history_warning = record_audit(ctx, result)
     if history_warning:
@@ -275,7 +275,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     else:
         render_console(result, console, verbose=verbose, paths=written)
     if result.history is not None:
-        from golive.history import since_line
+        from golive.history.store import since_line
 
         console.print(since_line(result.history), markup=False, soft_wrap=True)
     for run in result.collectors:

@@ -41,8 +41,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from golive.collectors.git.policy import PathRule
 from golive.model import Attestation
-from golive.secrets.policy import PathRule
 
 
 class ConfigError(Exception):

@@ -272,7 +272,7 @@ class Screenshot:
 
     ``requests_loaded`` counts the requests the browser sent to the site for this page
     (the document and its assets: GET or HEAD to the probed origin, within the per-page
-    cap of :mod:`golive.live.screenshots`); ``requests_blocked`` those golive stopped
+    cap of :mod:`golive.collectors.live.screenshots`); ``requests_blocked`` those golive stopped
     (another method or origin, a WebSocket, over the cap). None: not counted (an audit
     stored before golive counted them).
     """
@@ -381,7 +381,7 @@ class Audit:
     #: SHA-256 of the audit's canonical JSON as it was read (:func:`golive.signoff.digest_of`);
     #: None for an audit made in this run (then computed from it).
     sha256: str | None = None
-    #: Filled by :mod:`golive.history` when the audit is stored: ``id``, ``previous_id``,
+    #: Filled by :mod:`golive.history.store` when the audit is stored: ``id``, ``previous_id``,
     #: ``new``/``fixed``/``unchanged``/``unverified`` findings, ``trend``, ``score``, ``grade``.
     history: Mapping[str, Any] | None = None
     #: Set by the runner (:func:`golive.verdict.decide`) and stored in the JSON report; an

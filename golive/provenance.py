@@ -10,7 +10,7 @@ marks such a GO (:func:`note`).
 Looked at (values that are not secrets, as the runtime probe returned them):
 ``ALLOWED_HOSTS``, ``EMAIL_HOST``, ``DEFAULT_FROM_EMAIL``, ``SERVER_EMAIL``, the e-mail
 addresses of ``ADMINS`` and ``MANAGERS``, and each ``DATABASES`` ``HOST``; and the
-variables of the env file, by :func:`golive.secrets.rules.placeholder_reason` (only the
+variables of the env file, by :func:`golive.facts.secrets.rules.placeholder_reason` (only the
 variable's name and the reason are kept, never its value). Reserved names: RFC 2606
 (``example.com``/``.net``/``.org``, the ``.example``, ``.test``, ``.invalid`` top-level
 domains) and RFC 6761.
@@ -83,7 +83,7 @@ def placeholders(
         for alias, db in databases.items():
             if isinstance(db, Mapping):
                 look(f"DATABASES[{alias!r}]['HOST']", db.get("HOST"))
-    from golive.secrets.rules import placeholder_reason
+    from golive.facts.secrets.rules import placeholder_reason
 
     for key, value in (env_file_values or {}).items():
         why = placeholder_reason(value) if len(value) >= 4 else ""

@@ -13,11 +13,11 @@ a secret with :data:`PLACEHOLDER` and keeps the rest readable:
   (``https://***@host``), RFC 3986 §3.2.1 (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1);
 * the value of an assignment whose name looks secret (``STRIPE_KEY=***`` in ``--env``,
   ``-e``, ``env``, ``Environment=``, ``raw_env``), names judged by
-  :func:`golive.secretinfo.holds_secret` (``SECRET_KEY_FALLBACKS`` included);
+  :func:`golive.facts.secrets.holds_secret` (``SECRET_KEY_FALLBACKS`` included);
 * the value of an option whose name looks secret (``--password ***``, ``--api-key=***``);
 * the credentials of an ``Authorization``/``Proxy-Authorization`` header, keeping the
   scheme (``Basic ***``), RFC 9110 §11.6.2 (https://www.rfc-editor.org/rfc/rfc9110#section-11.6.2);
-* any vendor token whose format is published (:data:`golive.secrets.rules.TOKEN_FORMATS`).
+* any vendor token whose format is published (:data:`golive.facts.secrets.rules.TOKEN_FORMATS`).
 
 Error text that comes from the project's code (an exception its settings raised) is
 scrubbed differently, by value: :func:`scrub` replaces every known secret value and each
@@ -41,7 +41,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from golive.secretinfo import holds_secret
+from golive.facts.secrets import holds_secret
 
 #: What a redacted value is replaced by; a check must read it as "unknown", never as data.
 PLACEHOLDER = "***"
@@ -63,7 +63,7 @@ AUTHORIZATION_RE = re.compile(
     r"(?:(?:basic|bearer|token|digest|negotiate|ntlm|apikey|key)\s+)?)(?P<credentials>[^\s\"';,]+)"
 )
 AUTHORIZATION_WORD_RE = re.compile(r"(?i)authorization")
-#: A word every secret name (:func:`golive.secretinfo.is_secret_name`) or credential header
+#: A word every secret name (:func:`golive.facts.secrets.is_secret_name`) or credential header
 #: holds: a text without one has no secret-named assignment, option or header.
 SECRET_WORD_RE = re.compile(r"(?i)secret|pass|token|key|private|credential|dsn|authorization")
 #: Where a secret value is split into the parts that are scrubbed too.
@@ -136,7 +136,7 @@ def _redact_tokens(text: str) -> str:
     """``text`` with every token of a published format replaced. The patterns run on the
     words long enough to hold one, not on the whole text: a long command line of short words
     costs one split, not ten scans (every format's pattern is bounded by white space)."""
-    from golive.secrets.rules import TOKEN_FORMATS
+    from golive.facts.secrets.rules import TOKEN_FORMATS
 
     long_words = {w for w in text.split() if len(w) >= SHORTEST_TOKEN}
     for word in long_words:
@@ -388,7 +388,7 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
 
 def secret_values(env: Mapping[str, str]) -> frozenset[str]:
     """The whole secret values of an environment: each secret-named variable's value
-    (:func:`golive.secretinfo.holds_secret`) and each URL password or token-only userinfo
+    (:func:`golive.facts.secrets.holds_secret`) and each URL password or token-only userinfo
     (:func:`url_password`) in any value. Unlike :func:`env_secrets`, no parts: a variable
     holding ``app`` is no secret because a URL's user is ``app``."""
     found: set[str] = set()

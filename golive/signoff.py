@@ -11,7 +11,7 @@ keys, no whitespace (``separators=(",", ":")``), UTF-8, non-ASCII characters as 
 same digest, and ``golive report AUDIT_ID --verify SHA`` checks a signed copy against it.
 
 **Approvals** (``golive signoff AUDIT_ID --by NAME --role ROLE --decision go|no-go``) are
-stored twice: in the history (table ``signoffs``, :meth:`golive.history.History.add_signoff`)
+stored twice: in the history (table ``signoffs``, :meth:`golive.history.store.History.add_signoff`)
 and in ``golive-signoffs.toml`` in the project (``--file`` or ``[tool.golive.signoff]
 file`` moves it), a file meant to be reviewed and committed like the baseline, so approvals
 are versioned and shared rather than left in a git-ignored database. An entry matches an

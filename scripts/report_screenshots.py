@@ -60,7 +60,7 @@ def wait_for(port: int, seconds: float = 20.0) -> None:
 def shoot(page_path: Path, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from golive.live.screenshots import CHROMIUM_ARGS, chromium_path
+    from golive.collectors.live.screenshots import CHROMIUM_ARGS, chromium_path
 
     exe = chromium_path()
     if exe is None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from test_gunicorn import collected, context, run
 
-from golive.collectors import Skip, gunicorn, project, servers_unaudited
-from golive.collectors.appservers import uwsgi_collector
+from golive.collectors import Skip, project
+from golive.collectors.appservers import gunicorn, unaudited, uwsgi_collector
 from golive.model import Location, Status
 
 
@@ -89,7 +89,7 @@ def test_traefik_and_caddy_are_named_as_not_audited(tmp_path: Path) -> None:
         },
     )
     with pytest.raises(Skip) as exc:
-        servers_unaudited.collect(context(tmp_path))
+        unaudited.collect(context(tmp_path))
     assert str(exc.value) == (
         "deploy/Caddyfile (Caddy), docker-compose.yml (Traefik service), traefik/traefik.yml (Traefik):"
         " not audited yet"

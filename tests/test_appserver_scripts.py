@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from test_gunicorn import collected, context, run
 
-from golive.collectors import CollectorError, gunicorn, project
-from golive.collectors.appservers import scripts
+from golive.collectors import CollectorError, project
+from golive.collectors.appservers import gunicorn, scripts
 from golive.context import AuditOptions
 from golive.model import Confidence, Location, Status
 

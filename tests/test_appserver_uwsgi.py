@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from test_gunicorn import context, run
 
-from golive.collectors import gunicorn, nginx, project
-from golive.collectors.appservers import uwsgi_collector
+from golive.collectors import nginx, project
+from golive.collectors.appservers import gunicorn, uwsgi_collector
 from golive.collectors.appservers.uwsgi import read
 from golive.facts.appservers import UwsgiFacts
 from golive.facts.runtime import RuntimeFacts

@@ -36,26 +36,14 @@ IO_METHODS = frozenset(
 )
 
 #: (check module, module it imports), both without ``golive.``, that remain, and why.
-SECRETS = "golive/secrets/* is issue 11's, under way"
-SECRET_INFO = "SecretInfo is shared by the collectors and golive/secrets/*"
 CONTROLS = "the invisible-character display is shared with the reports"
 REMAINING_CHECK_IMPORTS = {
     ("checks._django_ids", "data.django_checks"): "Django's check catalogue is packaged data, not a fact",
     ("checks.alerts", "data.tables"): "Django's release table is packaged data, not a fact",
     ("checks._secret_fix", "reports.controls"): CONTROLS,
     ("checks.critical", "reports.controls"): CONTROLS,
-    ("checks._secret_fix", "secrets.rules"): SECRETS,
-    ("checks.critical", "secrets.rules"): SECRETS,
-    ("checks.critical", "secrets.evidence"): SECRETS,
-    ("checks.live_secrets", "secrets.rules"): SECRETS,
-    ("checks.live_secrets", "secrets.evidence"): SECRETS,
-    ("checks.secrets", "secrets.evidence"): SECRETS,
-    ("checks.secrets", "secrets.places"): SECRETS,
-    ("checks.critical", "secretinfo"): SECRET_INFO,
-    ("checks.live_secrets", "secretinfo"): SECRET_INFO,
-    ("checks.secrets", "secretinfo"): SECRET_INFO,
     ("checks.environment", "redact"): "is_redacted reads the marker the collectors' redaction writes",
-    ("checks.live_secrets", "collectors.probe_script"): "the settings script is self-contained, by design",
+    ("checks.live_secrets", "collectors.runtime.settings_loader"): "the settings loader is self-contained",
     ("checks.operations", "discovery"): "it reads and parses the ROOT_URLCONF file itself",
 }
 

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from conftest import audit_project, failing, outcome
 
-from golive.backups.restore import tool
+from golive.collectors.backups.restore import tool
 from golive.model import Severity, Status
 
 PASSWORD = "pg-pass-for-golive-tests-5e1"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import audit_project, failing, outcome
-from test_probe_script import GOOD_SETTINGS, run_probe, write_project
+from test_settings_loader import GOOD_SETTINGS, run_probe, write_project
 
 from golive.collectors import source
 from golive.context import AuditOptions, resolve

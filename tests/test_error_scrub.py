@@ -114,7 +114,7 @@ def test_the_probe_splits_secrets_as_golive_does() -> None:
     """The probe runs under the project's interpreter and cannot import golive: its copy of
     the rule (secret_parts) must give what golive.redact gives."""
     from golive import redact
-    from golive.collectors import probe_script
+    from golive.collectors.runtime import settings_loader
 
     samples = [
         "app:abc/def",
@@ -125,7 +125,7 @@ def test_the_probe_splits_secrets_as_golive_does() -> None:
         "s3cr3t",
     ]
     for sample in samples:
-        assert probe_script.secret_parts(sample) == redact.secret_parts(sample), sample
+        assert settings_loader.secret_parts(sample) == redact.secret_parts(sample), sample
     url = "postgres://app:abc/def@db:5432/app"
     assert redact.url_password(url) == "abc/def"
     assert redact.env_secrets({"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}) == {
@@ -137,13 +137,13 @@ def test_the_probe_splits_secrets_as_golive_does() -> None:
 
 
 def test_the_probe_names_environment_secrets_as_golive_does() -> None:
-    from golive.collectors import probe_script
-    from golive.secretinfo import NOT_SECRET_NAMES, SECRET_NAME_RE, SECRET_VALUE_SUFFIXES, holds_secret
+    from golive.collectors.runtime import settings_loader
+    from golive.facts.secrets import NOT_SECRET_NAMES, SECRET_NAME_RE, SECRET_VALUE_SUFFIXES, holds_secret
 
-    assert probe_script.ENV_SECRET_NAME_RE.pattern == SECRET_NAME_RE.pattern
-    assert probe_script.ENV_NOT_SECRET_NAMES == NOT_SECRET_NAMES
-    assert probe_script.ENV_SECRET_VALUE_SUFFIXES == SECRET_VALUE_SUFFIXES
+    assert settings_loader.ENV_SECRET_NAME_RE.pattern == SECRET_NAME_RE.pattern
+    assert settings_loader.ENV_NOT_SECRET_NAMES == NOT_SECRET_NAMES
+    assert settings_loader.ENV_SECRET_VALUE_SUFFIXES == SECRET_VALUE_SUFFIXES
     names = ["SSH_AUTH_SOCK", "XAUTHORITY", "PATH", "HOME", "APP_SECRET_KEY", "DB_PASS", "SENTRY_DSN", "KEY"]
     names += ["SECRET_KEY_FALLBACKS", "DJANGO_SECRET_KEY_FALLBACKS", "PASSWORD_HASHERS"]
     for name in [*names, "PASSENGER_APP", "STRIPE_API_KEY", "CACHE_KEY_FUNCTION", "GITHUB_TOKEN"]:
-        assert probe_script.env_secret_name(name) == holds_secret(name), name
+        assert settings_loader.env_secret_name(name) == holds_secret(name), name

@@ -1,8 +1,8 @@
 """Values golive fills in from an environment never put a secret into a fact.
 
 An nginx ``*.template`` rendered with a Compose service's ``environment:``/``env_file:``
-(:func:`golive.collectors.nginx_context.substitute`), a command line's ``$VAR``
-(:func:`golive.collectors.servers_cmdline.expand`) and uWSGI's ``$(VAR)`` take the value of a
+(:func:`golive.collectors.nginx.context.substitute`), a command line's ``$VAR``
+(:func:`golive.collectors.appservers.cmdline.expand`) and uWSGI's ``$(VAR)`` take the value of a
 secret-named variable, or of any variable holding one of the environment's secret values, as
 :data:`golive.redact.PLACEHOLDER`; ``SECRET_KEY_FALLBACKS`` holds secrets for values. The
 secrets are built at test time (DESIGN.md, "Conventions": secrets never leave the collector
@@ -15,9 +15,9 @@ import secrets
 from pathlib import Path
 
 from golive.collectors.appservers import launch
+from golive.collectors.appservers.cmdline import invocations
 from golive.collectors.appservers.uwsgi import read as read_uwsgi
-from golive.collectors.nginx_context import read_compose, substitute
-from golive.collectors.servers_cmdline import invocations
+from golive.collectors.nginx.context import read_compose, substitute
 from golive.redact import PLACEHOLDER, redact_text, redact_words
 
 
@@ -97,8 +97,8 @@ def test_secret_key_fallbacks_values_are_secret_in_commands_and_environments() -
 
 
 def test_the_probe_judges_secret_key_fallbacks_as_golive_does() -> None:
-    from golive.collectors.probe_script import env_secret_name
-    from golive.secretinfo import holds_secret
+    from golive.collectors.runtime.settings_loader import env_secret_name
+    from golive.facts.secrets import holds_secret
 
     for name in (
         "SECRET_KEY_FALLBACKS",

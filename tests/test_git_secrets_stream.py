@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from golive.collectors.git import find_in_head, scan_history, since_args
-from golive.secrets import history
+from golive.collectors.git import find_in_head, history, scan_history, since_args
 
 ALNUM = string.ascii_letters + string.digits
 TOKEN = "gh" + "p_" + "".join(secrets.choice(ALNUM) for _ in range(36))

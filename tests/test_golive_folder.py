@@ -19,7 +19,7 @@ from pathlib import Path
 from conftest import GOOD_ENV, build_project
 from test_git_secrets import git
 
-from golive.backups import record
+from golive.collectors.backups import record
 
 
 def golive(*args: str) -> subprocess.CompletedProcess[str]:

@@ -23,7 +23,7 @@ import pytest
 from conftest import EXAMPLES, GOOD_ENV, build_project
 from test_reports import hostile_audit
 
-from golive.history import GRADE_HELP, History, grade
+from golive.history.store import GRADE_HELP, History, grade
 from golive.model import Attestation, Severity, Status
 from golive.reports import json_report
 

@@ -19,7 +19,8 @@ import pytest
 from conftest import audit_project, build_project, failing, outcome
 
 from golive.checks import registry
-from golive.collectors import CollectorError, Skip, gunicorn, nginx
+from golive.collectors import CollectorError, Skip, nginx
+from golive.collectors.appservers import gunicorn
 from golive.config import Config
 from golive.context import AuditContext, AuditOptions, GitInfo
 from golive.model import Finding, Location, Severity, Status

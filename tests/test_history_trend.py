@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from golive.trend import SVG_NS, sparkline, sparkline_text, trend_svg
+from golive.history.trend import SVG_NS, sparkline, sparkline_text, trend_svg
 
 NS = {"svg": SVG_NS}
 

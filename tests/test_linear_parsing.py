@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from test_gunicorn import context
 
-from golive.collectors import CollectorError, gunicorn, project
+from golive.collectors import CollectorError, project
+from golive.collectors.appservers import gunicorn
 
 MB = 1 << 20
 BOUND = 5.0  # seconds; the quadratic code took ~90 s on one 1 MB line

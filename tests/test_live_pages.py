@@ -1,4 +1,4 @@
-"""The recognisers and parsers of golive.live on real inputs: Django's own templates
+"""The recognisers and parsers of golive.collectors.live on real inputs: Django's own templates
 rendered by Django, nginx's error pages as nginx sends them, and their false positives
 (a blog post that quotes DEBUG = True is not a debug page).
 """
@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
+from golive.collectors.live.client import ClientConfig, ProbeClient, ResolveError, Resolver, origin_of
+from golive.collectors.live.engine import TargetError, group_targets
 from golive.facts import live_pages as pages
 from golive.facts.live import parse_set_cookie, redact_set_cookie
-from golive.live.client import ClientConfig, ProbeClient, ResolveError, Resolver, origin_of
-from golive.live.probe import TargetError, group_targets
 
 RENDER = """
 import json, sys

@@ -20,7 +20,7 @@ from golive.checks import registry
 from golive.checks.gixy import GIXY_GOLIVE, GIXY_PLUGINS, GIXY_SUBJECTS, GIXY_TEXT, gixy_subjects
 from golive.collectors import CollectorError
 from golive.collectors.nginx import GixyResult, NginxFacts, collect_files
-from golive.collectors.servers_nginx_read import GIXY_NOT_RUN, _top_level, nginx_binary, nginx_test
+from golive.collectors.nginx.read import GIXY_NOT_RUN, _top_level, nginx_binary, nginx_test
 from golive.model import Finding, Location, Status
 from golive.registry import Facts
 from golive.runner import run_check

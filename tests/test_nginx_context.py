@@ -15,7 +15,7 @@ import pytest
 
 from golive.checks import registry
 from golive.collectors.nginx import NginxFacts, collect_files, discover, not_included
-from golive.collectors.nginx_context import ComposeContext
+from golive.collectors.nginx.context import ComposeContext
 from golive.facts.nginx_tree import walk
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Location, Status
@@ -619,7 +619,7 @@ def test_gl713_a_site_file_in_the_official_image_inherits_nginxs_own_default(
 
 def test_an_env_file_that_is_not_utf8_costs_its_values_only(tmp_path: Path) -> None:
     # A Compose .env in latin-1 must not raise out of the nginx collector (it lost the layer).
-    from golive.collectors.nginx_context import _dotenv
+    from golive.collectors.nginx.context import _dotenv
 
     (tmp_path / ".env").write_bytes(b"NGINX_HOST=caf\xe9.example\n")
     (tmp_path / "ok.env").write_text("NGINX_HOST=shop.example\n")

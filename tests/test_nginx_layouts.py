@@ -18,7 +18,7 @@ import pytest
 
 from golive.checks import registry
 from golive.collectors.nginx import NginxFacts, collect_files, discover
-from golive.collectors.servers_nginx_read import validate
+from golive.collectors.nginx.read import validate
 from golive.facts.nginx_tree import walk
 from golive.model import Finding, Location, Status
 from golive.registry import Facts

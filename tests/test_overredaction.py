@@ -118,7 +118,7 @@ def test_a_redacted_smtp_host_is_unknown() -> None:
 
 
 def test_what_the_probe_replaces_outside_a_secrets_own_place() -> None:
-    from golive.collectors.probe_script import looks_secret
+    from golive.collectors.runtime.settings_loader import looks_secret
 
     for plain in (
         "insecure",

@@ -15,7 +15,7 @@ import yaml
 from test_gunicorn import context
 
 from golive.collectors import project
-from golive.collectors.nginx_context import ComposeContext
+from golive.collectors.nginx.context import ComposeContext
 
 
 def canary(label: str) -> str:
@@ -52,7 +52,7 @@ def test_describe_keeps_the_problem_and_the_place() -> None:
 
 
 def test_crossplane_errors_are_redacted(tmp_path: Path) -> None:
-    from golive.collectors.servers_nginx_read import validate
+    from golive.collectors.nginx.read import validate
 
     token = canary("tok")
     conf = tmp_path / "site.conf"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from golive.live.screenshots import chromium_path
+from golive.collectors.live.screenshots import chromium_path
 from golive.reports.pdf import page_count
 
 needs_chromium = pytest.mark.skipif(chromium_path() is None, reason="no chromium to print with")

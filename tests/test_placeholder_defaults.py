@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import audit_project, build_project, failing
 
+from golive.facts.secrets.evidence import judge
+from golive.facts.secrets.rules import placeholder_reason
 from golive.model import Audit, Location, Severity
-from golive.secrets.evidence import judge
-from golive.secrets.rules import placeholder_reason
 
 PATTERNED = "deadbeef-dead-beef-dead-beefdeadbeef"
 PRODUCTION = "site_conf/settings/production.py"

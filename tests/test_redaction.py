@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import audit_project
 
-from golive.collectors import gunicorn, nginx, project
+from golive.collectors import nginx, project
+from golive.collectors.appservers import gunicorn
 from golive.context import AuditOptions, resolve
 from golive.model import Status
 

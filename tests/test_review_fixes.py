@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import GOOD_ENV, REPO
 
-PROBE = REPO / "golive" / "collectors" / "probe_script.py"
+PROBE = REPO / "golive" / "collectors" / "runtime" / "settings_loader.py"
 
 
 def golive(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -57,7 +57,7 @@ def test_ctrl_c_exits_130_not_1(make_project) -> None:
 
 
 def load_probe():  # the probe is a standalone script: load it as a module to test its redactor
-    spec = importlib.util.spec_from_file_location("golive_probe_script", PROBE)
+    spec = importlib.util.spec_from_file_location("golive_settings_loader", PROBE)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "live"))
 import live_deploy
 import live_servers
 
-from golive.live.screenshots import chromium_path
+from golive.collectors.live.screenshots import chromium_path
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason="no chromium (apt install chromium)")
 

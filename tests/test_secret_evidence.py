@@ -25,12 +25,12 @@ from django.core.management.utils import get_random_secret_key
 from rich.console import Console
 from test_git_secrets import commit, git, start_repo
 
+from golive.collectors.git.policy import DEFAULT
 from golive.config import ConfigError, load_config
-from golive.history import History, record
+from golive.facts.secrets.evidence import judge
+from golive.history.store import History, record
 from golive.model import Audit, Confidence, Finding, Severity, Status
 from golive.reports import html, json_report, markdown, sarif, terminal
-from golive.secrets.evidence import judge
-from golive.secrets.policy import DEFAULT
 
 ALNUM = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"

@@ -12,9 +12,9 @@ import string
 import pytest
 from django.core.management.utils import get_random_secret_key
 
-from golive.secrets import files
-from golive.secrets.rules import placeholder_reason, plausible_value, secret_name
-from golive.secrets.scanner import FileScanner, file_kind, scan_text
+from golive.collectors.git import files
+from golive.collectors.git.scanner import FileScanner, file_kind, scan_text
+from golive.facts.secrets.rules import placeholder_reason, plausible_value, secret_name
 
 UPPER = string.ascii_uppercase + string.digits
 ALNUM = string.ascii_letters + string.digits

@@ -15,7 +15,7 @@ import pytest
 from conftest import GOOD_ENV, build_project
 
 from golive import signoff as so
-from golive.history import History
+from golive.history.store import History
 from golive.reports.json_report import from_dict, to_dict
 
 

@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 import pytest
 
-from golive.secrets.history import HistoryScan
-from golive.secrets.scanner import FileScanner
-from golive.secrets.token_formats import (
+from golive.collectors.git.history import HistoryScan
+from golive.collectors.git.scanner import FileScanner
+from golive.facts.secrets.token_formats import (
     HISTORY_MARKERS,
     TOKEN_FORMATS,
     TOKENS_BY_RULE,

@@ -20,9 +20,9 @@ import re
 import shlex
 
 from golive.facts.git import HistorySecret
+from golive.facts.secrets.rules import PRIVATE_KEY_RULE, TOKENS_BY_RULE
 from golive.model import Severity
 from golive.reports.controls import visible
-from golive.secrets.rules import PRIVATE_KEY_RULE, TOKENS_BY_RULE
 
 SETTINGS_REF = "https://docs.djangoproject.com/en/stable/ref/settings/"
 REMOVING = (

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST, where
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.secrets import SecretInfo, is_secret_name
+from golive.facts.secrets.evidence import refused_by_its_service
+from golive.facts.secrets.rules import is_value_placeholder
 from golive.facts.source import Assignment, SourceFacts
 from golive.model import Confidence, Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 from golive.reports.controls import visible
-from golive.secretinfo import SecretInfo, is_secret_name
-from golive.secrets.evidence import refused_by_its_service
-from golive.secrets.rules import is_value_placeholder
 
 ENV_FIX = """
 Load it from the environment, with no default, so a missing variable fails loudly:
@@ -397,7 +397,7 @@ def literal_secrets(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     setting named like *SECRET*, *PASSWORD*, *TOKEN*, *API_KEY* and credentials inside
     URLs (cache and broker locations). SECRET_KEY itself is GL101; DATABASES is GL221.
     The name is not enough: the value must be one that can be a secret (not ``"stats"``,
-    ``"pkg.Strategy"``, ``"100/min"``: :func:`golive.secrets.evidence.judge`), and severity
+    ``"pkg.Strategy"``, ``"100/min"``: :func:`golive.facts.secrets.evidence.judge`), and severity
     follows how sure it is. Placeholders and public-by-design values are not leaks.
     """
     for a in facts[SourceFacts].effective:

@@ -28,15 +28,15 @@ import re
 from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
-from golive.collectors.probe_script import name_sensitivity
+from golive.collectors.runtime.settings_loader import name_sensitivity
 from golive.facts.git import GitFacts, HistorySecret
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.secrets import SecretInfo
+from golive.facts.secrets.evidence import PUBLIC_BY_DESIGN, refused_by_its_service
+from golive.facts.secrets.rules import is_value_placeholder, secret_name
 from golive.facts.source import Assignment, SourceFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
-from golive.secretinfo import SecretInfo
-from golive.secrets.evidence import PUBLIC_BY_DESIGN, refused_by_its_service
-from golive.secrets.rules import is_value_placeholder, secret_name
 
 #: Values shorter than this are not compared (too many unrelated equal values).
 MIN_LENGTH = 6
@@ -63,7 +63,7 @@ def live_secrets(runtime: RuntimeFacts | None) -> dict[str, tuple[str, SecretInf
     """fingerprint → (setting path, info) of every secret Django loaded except SECRET_KEY and
     SECRET_KEY_FALLBACKS (GL101/GL103/GL120 judge those).
 
-    Kept: settings and dict keys with a secret name (:func:`golive.secrets.rules.secret_name`,
+    Kept: settings and dict keys with a secret name (:func:`golive.facts.secrets.rules.secret_name`,
     stricter than the probe's redaction, so ``AWS_S3_SIGNATURE_VERSION`` is left out) and
     passwords inside URLs (``CACHES.default.LOCATION``), of :data:`MIN_LENGTH`+ characters.
     """
@@ -108,7 +108,7 @@ def _source_lines(source: SourceFacts | None, fp: str) -> list[tuple[Location, s
     return out
 
 
-#: Reasons (:func:`golive.secrets.rules.placeholder_reason`) of a committed copy that cannot
+#: Reasons (:func:`golive.facts.secrets.rules.placeholder_reason`) of a committed copy that cannot
 #: be a working secret: GL100 leaves the value out. Any other placeholder reason (a pattern,
 #: ``change-me``, a well-known default, a short value) describes a weak value: when
 #: production loads it, it is a live leak like any other.
@@ -119,7 +119,7 @@ def _placeholder(source: SourceFacts | None, git: GitFacts | None, fp: str) -> t
     """(skip, weak) for the value with fingerprint ``fp``, by the placeholder reasons of its
     committed copies (equal fingerprints, equal values): skip when one is a template marker
     or a documented example key (:data:`NOT_A_SECRET_REASONS`); else ``weak`` is the first
-    value-placeholder reason (:func:`golive.secrets.rules.is_value_placeholder`), or ``""``."""
+    value-placeholder reason (:func:`golive.facts.secrets.rules.is_value_placeholder`), or ``""``."""
     committed = [
         a.placeholder
         for a in (source.assignments if source else [])

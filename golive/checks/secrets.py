@@ -27,12 +27,12 @@ from golive.checks._util import CHECKLIST
 from golive.checks.live_secrets import live_secrets
 from golive.facts.git import GitFacts, HistorySecret
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.secrets import SecretInfo
+from golive.facts.secrets.evidence import PUBLIC_BY_DESIGN
+from golive.facts.secrets.places import LABELS, PRODUCTION, place
 from golive.facts.source import SourceFacts
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
-from golive.secretinfo import SecretInfo
-from golive.secrets.evidence import PUBLIC_BY_DESIGN
-from golive.secrets.places import LABELS, PRODUCTION, place
 
 REMOVING = (
     "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/"

@@ -53,7 +53,7 @@ COLLECTORS = (
     # second: gunicorn's own loader is a subprocess too (it imports gunicorn, about half a
     # second); started before the modules of the in-process collectors below are imported,
     # it is off the critical path (issue 15)
-    "golive.collectors.gunicorn:SPEC",
+    "golive.collectors.appservers.gunicorn:SPEC",
     "golive.collectors.source:SPEC",
     "golive.collectors.project:SPEC",
     "golive.collectors.dependencies:SPEC",
@@ -61,9 +61,9 @@ COLLECTORS = (
     "golive.collectors.live:SPEC",
     "golive.collectors.nginx:SPEC",
     "golive.collectors.appservers.uwsgi_collector:SPEC",
-    "golive.collectors.servers_unaudited:SPEC",
+    "golive.collectors.appservers.unaudited:SPEC",
     "golive.collectors.host:SPEC",
-    "golive.backups.collector:SPEC",
+    "golive.collectors.backups:SPEC",
 )
 
 

@@ -63,9 +63,9 @@ from golive.registry import Facts
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
 
-#: The runtime probe's script: ``python -I probe_script.py --packages`` lists the installed
-#: distributions as the probe does (:func:`golive.collectors.probe_script.installed_packages`).
-_PROBE_SCRIPT = Path(__file__).with_name("probe_script.py")
+#: The runtime probe's script: ``python -I settings_loader.py --packages`` lists the installed
+#: distributions as the probe does (:func:`golive.collectors.runtime.settings_loader.installed_packages`).
+_PROBE_SCRIPT = Path(__file__).parent / "runtime" / "settings_loader.py"
 
 
 # --- PyPI ------------------------------------------------------------------------------

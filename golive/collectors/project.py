@@ -180,7 +180,7 @@ def _compose_state(service: Any, path: Path, project_dir: Path | None) -> dict[s
         if isinstance(target, yaml.ScalarNode):
             out["stage"] = str(target.value)
     if context is not None and project_dir is not None and "://" not in context:
-        from golive.collectors.servers_cmdline import expand
+        from golive.collectors.appservers.cmdline import expand
 
         # Compose interpolation: ${VAR:-default} takes its default when golive has no value.
         context, dockerfile = expand(context, {})[0], expand(dockerfile, {})[0]

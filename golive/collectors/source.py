@@ -25,13 +25,13 @@ from golive.collectors.env_helpers import Helpers
 from golive.collectors.key_files import persistence
 from golive.context import AuditContext
 from golive.discovery import entry_point_defaults, module_file, read_python, settings_modules
+from golive.facts.secrets import SecretInfo, is_secret_name
+from golive.facts.secrets.evidence import judge
+from golive.facts.secrets.rules import placeholder_reason, public_reason
+from golive.facts.secrets.token_formats import find_tokens
 from golive.facts.source import Assignment, EntryChain, ModuleSource, SentryInit, SourceFacts
 from golive.model import Confidence, Location
 from golive.redact import redact_urls, redact_value, url_password
-from golive.secretinfo import SecretInfo, is_secret_name
-from golive.secrets.evidence import judge
-from golive.secrets.rules import placeholder_reason, public_reason
-from golive.secrets.token_formats import find_tokens
 
 ENV_TYPED = {
     "str",

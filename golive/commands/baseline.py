@@ -73,7 +73,7 @@ def baseline(
         raise CommandError(f"--expires {until} is in the past")
     if from_audit is not None:
         from golive.commands.history import open_history
-        from golive.history import HistoryError
+        from golive.history.store import HistoryError
 
         with open_history(project_dir, history) as db:
             try:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from golive.history import GRADE_HELP, History, HistoryError, history_path
+from golive.history.store import GRADE_HELP, History, HistoryError, history_path
 
 PATH = click.Path(path_type=Path)
 
@@ -51,8 +51,8 @@ def history(project_dir: Path, database: Path | None, limit: int) -> None:
     The SHA-256 (first 12 digits) is the one each audit's reports carry: check a signed copy
     with `golive report ID --verify SHA256`.
     """
+    from golive.history.trend import sparkline_text
     from golive.reports.terminal import clean
-    from golive.trend import sparkline_text
 
     with open_history(project_dir, database) as db:
         try:

@@ -3,7 +3,7 @@
 Every site (one host name; its http and https URLs are grouped) becomes one audit whose
 project is the URL, with the live-site checks (GL8xx) only. Sites are probed
 concurrently (``--concurrency`` requests in flight overall, six per host); the probing
-engine is :mod:`golive.live`.
+engine is :mod:`golive.collectors.live`.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def probe(
     with a timeout; redirects to another host are never followed.
     """
     from golive.collectors.live import LiveFacts, gather, probe_options
-    from golive.live.probe import TargetError, group_targets
+    from golive.collectors.live.engine import TargetError, group_targets
     from golive.model import Severity
     from golive.reports import ReportError, format_for
 

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from golive.commands.history import PATH, CommandError, open_history
-from golive.history import HistoryError
+from golive.history.store import HistoryError
 from golive.model import Audit
 
 

@@ -45,7 +45,7 @@ def signoff(
     from golive import signoff as so
     from golive.config import ConfigError, load_config
     from golive.context import git_info
-    from golive.history import HistoryError
+    from golive.history.store import HistoryError
     from golive.model import Signoff
     from golive.reports import write_atomic
     from golive.reports.terminal import clean

@@ -1,6 +1,6 @@
 """``golive verify-backup``: prove the newest database backup restores (GL945's evidence).
 
-See :mod:`golive.backups.restore` for what it does. The dump is ``--dump`` or the newest
+See :mod:`golive.collectors.backups.restore` for what it does. The dump is ``--dump`` or the newest
 file of ``[tool.golive.backups] database`` in the project's configuration. The record
 goes to ``PROJECT_DIR/.golive/backup-verified.json``, where the next ``golive audit``
 reads it. Exit status: 0 restorable, 1 the restore or the comparison failed, 2 nothing
@@ -15,7 +15,7 @@ import click
 
 
 def _newest_dump(project_dir: Path) -> Path:
-    from golive.backups.scan import scan
+    from golive.collectors.backups.scan import scan
     from golive.config import ConfigError, load_config
 
     try:
@@ -69,8 +69,8 @@ def verify_backup(
 
     The password comes from PGPASSWORD (or ~/.pgpass) and is never printed.
     """
-    from golive.backups import record
-    from golive.backups.restore import VerifyError, verify
+    from golive.collectors.backups import record
+    from golive.collectors.backups.restore import VerifyError, verify
     from golive.startup import modules_loaded
 
     modules_loaded()

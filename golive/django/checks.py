@@ -8,7 +8,7 @@ this process and their source: each one's ``needs`` is within :class:`RuntimeFac
 time: :class:`RuntimeFacts` is built here without them.
 
 The runtime facts come from the in-process ``django.conf.settings`` through the same
-conversion and redaction as the runtime probe (:mod:`golive.collectors.probe_script`,
+conversion and redaction as the runtime probe (:mod:`golive.collectors.runtime.settings_loader`,
 imported as a module), so no secret value leaves it; the source facts from the source
 collector (Python ``ast``, a few milliseconds), and the project files (Procfile,
 Dockerfile, units: the project collector) for the checks that consult them when present,
@@ -63,12 +63,12 @@ def project_root(settings_module: str) -> Path:
 def runtime_data(fingerprint_key: str, project_dir: Path) -> dict[str, Any]:
     """The runtime probe's JSON for the settings loaded in this process (no Django checks run).
 
-    Same keys, conversion and redaction as ``probe_script.probe``; ``checks`` stays empty.
+    Same keys, conversion and redaction as ``settings_loader.probe``; ``checks`` stays empty.
     """
     import django
     from django.conf import settings
 
-    from golive.collectors import probe_script as ps
+    from golive.collectors.runtime import settings_loader as ps
 
     redactor = ps.Redactor(bytes.fromhex(fingerprint_key))
     module = settings.SETTINGS_MODULE
@@ -144,10 +144,10 @@ def settings_findings() -> list[Finding]:
 
 
 def in_golive_probe() -> bool:
-    """True when this process is golive's runtime probe (``probe_script.py`` run as a script)."""
+    """True when this process is golive's runtime probe (``settings_loader.py`` run as a script)."""
     main = getattr(sys.modules.get("__main__"), "__file__", None) or ""
     return (
-        os.path.basename(main) == "probe_script.py"
+        os.path.basename(main) == "settings_loader.py"
         and os.path.basename(os.path.dirname(main)) == "collectors"
     )
 

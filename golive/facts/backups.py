@@ -1,17 +1,19 @@
 """The backup facts: the backups found (database and media sets, their age, where they are) and the
-restore records, as the backups collector (:mod:`golive.backups.collector`) saw them.
+restore records, as the backups collector (:mod:`golive.collectors.backups`) saw them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from golive.backups import record as records
-from golive.backups.scan import Scan
 from golive.redact import redact_text
 from golive.registry import FactsBase
+
+if TYPE_CHECKING:  # annotations only: importing the collector package here would be a cycle
+    from golive.collectors.backups import record as records
+    from golive.collectors.backups.scan import Scan
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,7 @@
 """Compose services as the web-server checks need them: ports, volumes, environment, labels.
 
 Read from Compose files (https://docs.docker.com/reference/compose-file/services/) by
-:mod:`golive.collectors.nginx_context` with PyYAML's safe loader; values keep Compose's
+:mod:`golive.collectors.nginx.context` with PyYAML's safe loader; values keep Compose's
 ``${VAR}`` interpolation unless the ``.env`` beside the file or the audit's ``--env-file``
 sets the variable
 (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/).

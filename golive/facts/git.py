@@ -8,12 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from golive.facts.secrets import SecretInfo
+from golive.facts.secrets.places import LABELS
 from golive.model import Confidence, Location
 from golive.registry import FactsBase
-from golive.secretinfo import SecretInfo
-from golive.secrets import files
-from golive.secrets.places import LABELS
 
+#: kind of a committed file that should not be (:mod:`golive.collectors.git.files`) → what it is.
+KINDS = {
+    "env": "environment file",
+    "private-key": "private key file",
+    "key-store": "key store",
+    "local-settings": "local settings module",
+    "credentials": "credentials file",
+    "database-dump": "database dump",
+    "sqlite": "SQLite database",
+}
 SHALLOW_NOTE = (
     "shallow clone: the history before its boundary commit is missing, so a secret added and removed"
     " there is not seen and one still present is dated to the boundary; fetch the whole history"
@@ -42,10 +51,10 @@ class HistorySecret:
     is a placeholder by itself ("change-me": not looked for; a value that is a placeholder
     only because it sits in test code or an example file is);
     ``head_locations`` where HEAD still holds it; ``commits`` how many commits added it.
-    ``confidence`` and ``why`` are what the value says (:func:`golive.secrets.evidence.judge`,
+    ``confidence`` and ``why`` are what the value says (:func:`golive.facts.secrets.evidence.judge`,
     ``confirmed`` for vendor formats and private key blocks); ``place`` is where it lives
     when that is not production code (``test``, ``docs``, ``example``, ``ci``,
-    ``development``: :func:`golive.secrets.places.place`), with ``place_reason``.
+    ``development``: :func:`golive.facts.secrets.places.place`), with ``place_reason``.
     """
 
     rule: str
@@ -90,7 +99,7 @@ class HistorySecret:
 
 @dataclass(frozen=True, kw_only=True)
 class TrackedFile:
-    """A file committed at HEAD that should not be: ``kind`` is a key of :data:`files.KINDS`."""
+    """A file committed at HEAD that should not be: ``kind`` is a key of :data:`KINDS`."""
 
     location: Location
     kind: str
@@ -99,7 +108,7 @@ class TrackedFile:
     def describe(self) -> str:
         """``".env (environment file, 312 bytes)"``."""
         size = f", {self.size} bytes" if self.size is not None else ""
-        return f"{self.location.path} ({files.KINDS[self.kind]}{size})"
+        return f"{self.location.path} ({KINDS[self.kind]}{size})"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,5 @@
 """The application-server facts of gunicorn and the other servers started by a command line
-(:class:`AppServer`), as :mod:`golive.collectors.gunicorn` read them.
+(:class:`AppServer`), as :mod:`golive.collectors.appservers.gunicorn` read them.
 """
 
 from __future__ import annotations

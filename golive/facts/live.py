@@ -2,7 +2,7 @@
 
 Every value is immutable and redacted when it is made: a ``Set-Cookie`` value is kept as
 its length only (:func:`redact_set_cookie`), so evidence built from these facts never
-carries a cookie's value. Bodies are kept (capped, see :mod:`golive.live.client`) for the
+carries a cookie's value. Bodies are kept (capped, see :mod:`golive.collectors.live.client`) for the
 page recognisers; they never go into a report.
 """
 
@@ -246,7 +246,7 @@ class TlsFacts:
 class SiteFacts:
     """Everything probed on one site (one host name).
 
-    ``chains`` maps a probe name (see :data:`golive.live.probe.PROBES`) to the exchanges
+    ``chains`` maps a probe name (see :data:`golive.collectors.live.engine.PROBES`) to the exchanges
     of that probe, redirect hops first, the final answer last. ``skipped`` maps a probe
     name to why it was not made (e.g. the certificate is not trusted and ``--insecure``
     was not given). ``error`` is set when the site answered nothing at all.

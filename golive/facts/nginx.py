@@ -170,9 +170,9 @@ class NginxFile:
     ``fragment`` — server blocks meant for an ``http`` block elsewhere — or ``dump``), the
     files it ``included``, its tree (None when it could not be parsed) and its ``errors``;
     ``includes`` says how each include whose file is not on disk was resolved (repository,
-    golive's stock copy, unknown: :mod:`golive.collectors.nginx_includes`); ``deployment``
+    golive's stock copy, unknown: :mod:`golive.collectors.nginx.includes`); ``deployment``
     is the Compose service that runs it, and ``template`` says how a ``*.template`` was
-    substituted (:mod:`golive.collectors.nginx_context`).
+    substituted (:mod:`golive.collectors.nginx.context`).
     """
 
     path: str

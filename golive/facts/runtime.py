@@ -1,6 +1,6 @@
 """The runtime facts: what the settings loader saw inside the project's own interpreter.
 
-The settings (secrets redacted to a :class:`~golive.secretinfo.SecretInfo`), Django's own
+The settings (secrets redacted to a :class:`~golive.facts.secrets.SecretInfo`), Django's own
 system-check messages, and what else the loader read (URLconf, error templates, installed
 distributions). Built by :mod:`golive.collectors.runtime`; read by the checks.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from golive.facts.secrets import SecretInfo
 from golive.registry import FactsBase
-from golive.secretinfo import SecretInfo
 
 
 @dataclass(frozen=True, kw_only=True)

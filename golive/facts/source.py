@@ -10,9 +10,9 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from golive.discovery import EntryDefault
+from golive.facts.secrets import SecretInfo
 from golive.model import Confidence, Location
 from golive.registry import FactsBase
-from golive.secretinfo import SecretInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +47,7 @@ class Assignment:
     conditional: bool = False
     every_branch: bool = False
     fallback: str = ""
-    #: What the secret's value says (:func:`golive.secrets.evidence.judge`): ``confidence``
+    #: What the secret's value says (:func:`golive.facts.secrets.evidence.judge`): ``confidence``
     #: None when it cannot be a secret (``"stats"``, ``"pkg.Strategy"``); ``placeholder`` why
     #: it is a placeholder or public by design (``""``: neither); ``why`` one line of evidence.
     confidence: Confidence | None = None

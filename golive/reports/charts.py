@@ -22,7 +22,7 @@ COLOURS = {
     Severity.LOW: "#0969da",
     Severity.INFO: "#6e7781",
 }
-#: Screenshot name (:func:`golive.live.screenshots.plan`) → the checks whose failure it shows,
+#: Screenshot name (:func:`golive.collectors.live.screenshots.plan`) → the checks whose failure it shows,
 #: most telling first: the DEBUG page beside GL831, the admin login beside GL840.
 PROVES = {
     "debug": ("GL831", "GL830"),

@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.text import Text
 
 from golive.checklist import checklist
-from golive.history import grade_line
+from golive.history.store import grade_line
 from golive.model import Audit, Finding, Screenshot, Section, Status, VerdictWord
 from golive.provenance import note as placeholder_note
 from golive.reports import charts, marks
@@ -180,8 +180,8 @@ def terminal_svg(output: str, title: str = "manage.py check --deploy") -> Markup
 
 
 def _trend(audit: Audit) -> Markup | None:
-    """The inline SVG trend chart of the stored audits (:mod:`golive.trend`), if stored."""
-    from golive.trend import trend_svg
+    """The inline SVG trend chart of the stored audits (:mod:`golive.history.trend`), if stored."""
+    from golive.history.trend import trend_svg
 
     if not audit.history or len(audit.history.get("trend") or ()) < 2:
         return None  # a trend needs a second audit (issue 14)

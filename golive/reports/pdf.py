@@ -58,10 +58,11 @@ def footer(audit: Audit) -> str:
 def pdf_bytes(page_html: str, footer_html: str) -> bytes:
     """Print ``page_html`` to an A4 PDF with ``footer_html`` on every page.
 
-    Raises ``FileNotFoundError`` when there is no browser (:func:`golive.live.screenshots.chromium_path`)
-    and ``RuntimeError`` when Chromium cannot be driven (the message says why).
+    Raises ``FileNotFoundError`` when there is no browser
+    (:func:`golive.collectors.live.screenshots.chromium_path`) and ``RuntimeError`` when
+    Chromium cannot be driven (the message says why).
     """
-    from golive.live.screenshots import CHROMIUM_ARGS, chromium_path, no_browser_reason
+    from golive.collectors.live.screenshots import CHROMIUM_ARGS, chromium_path, no_browser_reason
 
     exe = chromium_path()
     if exe is None:

@@ -1,7 +1,7 @@
 """The live site as the world sees it (checklist section 8, ids GL8xx).
 
 Every check reads :class:`~golive.collectors.live.LiveFacts` (what the probes of
-:mod:`golive.live.probe` saw) and, where it helps, the project's runtime settings
+:mod:`golive.collectors.live.engine` saw) and, where it helps, the project's runtime settings
 (cookie names). Evidence is the request line and the response lines that matter;
 ``Set-Cookie`` values are redacted when the facts are made. A probe that could not be
 made gives a ``skipped`` outcome (e.g. the certificate is not trusted and ``--insecure``

@@ -7,4 +7,9 @@ simple commands and the state they run with, script paths resolved in the reposi
 :mod:`.commands` (the environment, working directory and config paths of a command),
 :mod:`.uwsgi` (uWSGI's configuration reader), :mod:`.uwsgi_collector` (the uWSGI collector),
 :mod:`.redaction` (secrets kept out of the facts these build).
+
+:mod:`.gunicorn` (the gunicorn collector), :mod:`.gunicorn_loader` (the script run under the
+project's interpreter to load gunicorn's own configuration), :mod:`.cmdline` (servers started
+by the project's commands, and their options), :mod:`.unaudited` (configurations found but not
+audited yet: Apache, Traefik, Caddy...).
 """

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from golive.collectors.appservers.cmdline import expand
 from golive.collectors.appservers.scripts import Resolver, resolve
-from golive.collectors.servers_cmdline import expand
 
 if TYPE_CHECKING:
     from golive.facts.project import ProcessCommand

@@ -30,15 +30,15 @@ from golive.collectors.appservers.scripts import (
     simple_commands,
     words,
 )
+from golive.facts.secrets import holds_secret
 from golive.model import Location
 from golive.redact import PLACEHOLDER, redact_text, redact_words, secret_values
-from golive.secretinfo import holds_secret
 
 if TYPE_CHECKING:
     from golive.facts.project import ProcessCommand
 
 #: Programs a start script may run that matter to the audit besides the servers
-#: :mod:`golive.collectors.servers_cmdline` knows: Django's commands (runserver, migrate).
+#: :mod:`golive.collectors.appservers.cmdline` knows: Django's commands (runserver, migrate).
 DJANGO_WORDS = frozenset({"manage.py", "django-admin", "django-admin.py"})
 #: How deep scripts calling scripts are followed.
 MAX_DEPTH = 4
@@ -47,7 +47,7 @@ CONTAINER_ORIGINS = ("Dockerfile", "docker-compose")
 
 
 def safe_env(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Assignments fit for a fact: secret-named ones (:func:`golive.secretinfo.holds_secret`,
+    """Assignments fit for a fact: secret-named ones (:func:`golive.facts.secrets.holds_secret`,
     ``SECRET_KEY_FALLBACKS`` included) left out, a copy of a secret value replaced by ``***``,
     the rest through :func:`golive.redact.redact_text`."""
     known = secret_values(dict(pairs))
@@ -56,7 +56,7 @@ def safe_env(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
 
 def _runs(argv: Sequence[str]) -> Iterator[list[str]]:
     """The simple commands of a command line, ``sh -c "..."`` strings split as a shell would."""
-    from golive.collectors.servers_cmdline import _segments
+    from golive.collectors.appservers.cmdline import _segments
 
     for segment in _segments(tuple(argv)):
         head = segment[0].rsplit("/", 1)[-1] if segment else ""
@@ -71,7 +71,7 @@ def _runs(argv: Sequence[str]) -> Iterator[list[str]]:
 
 def _server(argv: Sequence[str]) -> bool:
     """True when ``argv`` (wrappers peeled) starts an application server."""
-    from golive.collectors.servers_cmdline import SERVERS, _peel
+    from golive.collectors.appservers.cmdline import SERVERS, _peel
 
     peeled = _peel(list(argv))
     return bool(peeled) and peeled[0].rsplit("/", 1)[-1] in SERVERS
@@ -100,7 +100,7 @@ def _wrapped(args: Sequence[str]) -> int | None:
     (``bin/start-pgbouncer gunicorn ...``); None when neither."""
     if "--" in args:
         return args.index("--") + 1
-    from golive.collectors.servers_cmdline import SERVERS
+    from golive.collectors.appservers.cmdline import SERVERS
 
     return next((i for i, a in enumerate(args) if a.rsplit("/", 1)[-1] in SERVERS), None)
 

@@ -185,7 +185,7 @@ def simple_commands(
 
 
 def _expand(value: str, env: Mapping[str, str]) -> str:
-    from golive.collectors.servers_cmdline import expand
+    from golive.collectors.appservers.cmdline import expand
 
     return expand(value, env)[0]
 
@@ -289,7 +289,7 @@ def script_target(argv: Sequence[str]) -> tuple[str, list[str]] | None:
     """``(script path as written, its arguments)`` when ``argv`` (wrappers peeled) runs a
     script: ``sh PATH``/``bash PATH``, or a program named by a path (``/start``,
     ``./boot.sh``, ``docker/entrypoint.sh``) or ending in ``.sh``; else None."""
-    from golive.collectors.servers_cmdline import SERVERS, _peel
+    from golive.collectors.appservers.cmdline import SERVERS, _peel
 
     peeled = _peel(list(argv))
     if not peeled:

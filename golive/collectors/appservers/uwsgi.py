@@ -49,9 +49,9 @@ from typing import Any
 
 from golive import yamlread
 from golive.facts.appservers import OPTIONAL, UwsgiInstance, UwsgiOption
+from golive.facts.secrets import holds_secret
 from golive.model import Location
 from golive.redact import PLACEHOLDER, fill_in, redact_text, secret_values
-from golive.secretinfo import holds_secret
 
 #: uWSGI's aliases and short options → the canonical option (uWSGI's option table).
 ALIASES = {

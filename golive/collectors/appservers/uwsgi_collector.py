@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive.collectors import CollectorSpec, Skip
+from golive.collectors.appservers.cmdline import invocations
 from golive.collectors.appservers.commands import command_env, is_container
 from golive.collectors.appservers.uwsgi import read
-from golive.collectors.servers_cmdline import invocations
-from golive.collectors.servers_common import deployment_files, display_path
+from golive.collectors.deployment_files import deployment_files, display_path
 from golive.context import AuditContext
 from golive.facts.appservers import LISTENERS, UwsgiFacts, UwsgiInstance
 from golive.model import Location
@@ -118,7 +118,7 @@ def instances(
 
 
 def app_server(instance: UwsgiInstance) -> AppServer:
-    """The instance as an :class:`golive.collectors.gunicorn.AppServer`, for the rules every
+    """The instance as an :class:`golive.collectors.appservers.gunicorn.AppServer`, for the rules every
     server shares (bind, reload, workers, the nginx upstream, per-process caches)."""
     from golive.facts.gunicorn import AppServer
 

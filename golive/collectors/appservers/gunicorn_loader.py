@@ -1,0 +1,194 @@
+"""Build gunicorn configurations with gunicorn's own machinery, in a subprocess.
+
+Run as ``python -I gunicorn_loader.py BATCH.json`` by
+:mod:`golive.collectors.appservers.gunicorn` (standard library and gunicorn only; ``-I`` keeps
+this folder, which holds golive's own ``gunicorn.py``, off ``sys.path``), with the
+project directory as working directory, the audit's environment and a timeout.
+
+The batch: ``{"project_dir": DIR, "output": FILE, "requests": [...]}``, each request
+``{"argv": [...gunicorn's arguments...], "config": PATH or null, "default_config": bool}``;
+each configuration starts from a fresh ``Config``. The steps are those of
+``gunicorn.app.base.Application.load_config``: the command line is parsed by
+``Config.parser()``; the config file (``-c``, else ``GUNICORN_CMD_ARGS``'s ``-c``, else
+``config``, else ``./gunicorn.conf.py`` when ``default_config``) is executed by
+gunicorn's ``load_config_from_file``; then ``GUNICORN_CMD_ARGS``, then the command line
+override it. The application is never imported (``load()`` is never called).
+
+The output file gets one JSON line per request, as each is done: ``{"status": "ok",
+"settings": {name: value}, "sources": {name: "config file"|"GUNICORN_CMD_ARGS"|"command
+line"}, ...}``, or ``{"status": "error", "message": ..., "file": ..., "line": ...}``, or
+``{"status": "no-gunicorn"}``. Values
+that could hold secrets (``raw_env``) keep only their names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shlex
+import sys
+import traceback
+from typing import Any
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(str(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if callable(value):
+        return f"<{getattr(value, '__qualname__', type(value).__name__)}>"
+    return repr(value)[:200]
+
+
+def _traceback_error(text: str, config: str | None) -> dict[str, Any]:
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    message = lines[-1].strip() if lines else "the config file raised"
+    invalid = next((ln.strip() for ln in lines if ln.startswith("Invalid value for ")), None)
+    if invalid:  # gunicorn's own message for a setting its validator refused
+        message = f"{invalid} ({message})"
+    line = None
+    if config:
+        target = os.path.abspath(config)
+        for match in re.finditer(r'File "([^"]+)", line (\d+)', text):
+            if os.path.abspath(match.group(1)) == target:
+                line = int(match.group(2))
+    return {"status": "error", "message": message, "file": config, "line": line}
+
+
+def _declared_defaults(cfg: Any, declared: dict[str, str], sources: dict[str, str]) -> None:
+    """The defaults gunicorn takes from ``WEB_CONCURRENCY`` and ``PORT`` when its config is
+    built (``workers``, ``bind = 0.0.0.0:$PORT``), for variables the command's files declare
+    (a start script's ``export``): set before the config file, which may override them."""
+    if "WEB_CONCURRENCY" in declared:
+        cfg.set("workers", int(declared["WEB_CONCURRENCY"]))
+        sources["workers"] = "WEB_CONCURRENCY in the environment it declares"
+    if "PORT" in declared:
+        cfg.set("bind", [f"0.0.0.0:{declared['PORT']}"])
+        sources["bind"] = "PORT in the environment it declares"
+
+
+def load(request: dict[str, Any]) -> dict[str, Any]:
+    """Build the effective configuration; the result dict described in the module docstring."""
+    try:
+        import gunicorn
+        from gunicorn.app.base import Application
+        from gunicorn.config import get_default_config_file
+    except ImportError:
+        return {"status": "no-gunicorn", "python": sys.executable}
+
+    class Loader(Application):
+        def init(self, parser: Any, opts: Any, args: Any) -> None:
+            return None
+
+        def load(self) -> None:
+            raise RuntimeError("golive never loads the application")
+
+    app = Loader.__new__(Loader)
+    app.usage, app.prog, app.cfg, app.callable, app.logger = None, "gunicorn", None, None, None
+    app.load_default_config()
+    cfg = app.cfg
+    parser = cfg.parser()
+    stderr = io.StringIO()
+    sources: dict[str, str] = {}
+    config = None
+    declared = request.get("env") or {}
+    try:
+        _declared_defaults(cfg, declared, sources)
+        # gunicorn reads GUNICORN_CMD_ARGS from its environment (Config.get_cmd_args_from_env,
+        # shlex-split); one the command's files declare replaces the audit's.
+        cmd_args = declared.get("GUNICORN_CMD_ARGS")
+        with contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(request.get("argv") or [])
+            env_args = parser.parse_args(
+                shlex.split(cmd_args) if cmd_args is not None else cfg.get_cmd_args_from_env()
+            )
+    except ValueError as exc:
+        return {
+            "status": "error",
+            "message": f"invalid declared environment: {exc}",
+            "file": None,
+            "line": None,
+        }
+    except SystemExit:
+        last = (stderr.getvalue().strip().splitlines() or ["cannot parse the command line"])[-1]
+        return {
+            "status": "error",
+            "message": last.replace("gunicorn: error: ", ""),
+            "file": None,
+            "line": None,
+        }
+    config = args.config or env_args.config or request.get("config")
+    if not config and request.get("default_config"):
+        config = get_default_config_file()
+    if config:
+        try:
+            with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+                loaded = app.load_config_from_file(config)
+        except SystemExit:
+            return _traceback_error(stderr.getvalue(), config)
+        except Exception:
+            return _traceback_error(stderr.getvalue() + traceback.format_exc(), config)
+        sources.update({k: "config file" for k in loaded if k in cfg.settings})
+    try:
+        for origin, parsed in (("GUNICORN_CMD_ARGS", env_args), ("command line", args)):
+            for key, value in vars(parsed).items():
+                if value is None or key == "args":
+                    continue
+                cfg.set(key.lower(), value)
+                sources[key.lower()] = origin
+        if hasattr(cfg, "validate"):
+            cfg.validate()
+    except Exception as exc:
+        return {"status": "error", "message": f"{type(exc).__name__}: {exc}", "file": config, "line": None}
+    settings = {}
+    for name, setting in cfg.settings.items():
+        value = setting.get()
+        if name == "raw_env":
+            value = [str(v).split("=", 1)[0] + "=***" for v in value or []]
+        settings[name] = _jsonable(value)
+    return {
+        "status": "ok",
+        "gunicorn_version": gunicorn.__version__,
+        "python": sys.executable,
+        "config_file": os.path.abspath(config) if config else None,
+        "app": list(args.args or []),
+        "settings": settings,
+        "sources": sources,
+        "worker_class": _jsonable(cfg.worker_class_str),
+        "cpu_count": os.cpu_count(),
+    }
+
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        batch = json.load(fh)
+    project_dir = batch.get("project_dir")
+    if project_dir and project_dir not in sys.path:
+        sys.path.insert(0, project_dir)
+    with open(batch["output"], "w", encoding="utf-8") as out:
+        for request in batch["requests"]:
+            try:
+                result = load(request)
+            except Exception as exc:  # a bug here must still give an answer
+                result = {
+                    "status": "error",
+                    "message": f"{type(exc).__name__}: {exc}",
+                    "file": None,
+                    "line": None,
+                }
+            out.write(json.dumps(result) + "\n")
+            out.flush()
+            if result.get("status") == "no-gunicorn":
+                break
+
+
+if __name__ == "__main__":
+    main()

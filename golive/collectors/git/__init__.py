@@ -1,0 +1,432 @@
+"""The git collector: secrets and sensitive files in source control.
+
+Three git processes, whatever the size of the history:
+
+1. ``git log -p --all --no-color --unified=0 --no-renames`` (``--since`` narrows it),
+   streamed through :class:`golive.collectors.git.history.HistoryScan`: every secret added in any
+   commit of any ref, kept once with the commit, date, path and line that introduced it;
+2. ``git grep -F -f - HEAD`` with the values found (on stdin, never on a command line):
+   which of them HEAD still holds, and where (each hit re-checked with the same rules);
+3. ``git ls-tree -r -l HEAD`` (and one ``git grep -l`` for ``.pem``/``.sql`` contents):
+   committed ``.env`` files, keys, ``local_settings.py``, database dumps and SQLite files,
+   never golive's own (its ``.golive`` folder, its history database wherever ``--history``
+   puts it: :mod:`golive.own_files`).
+
+A damaged clone (a missing object makes ``git log`` stop) is scanned as far as it can
+be: the stream resumes after the broken commit (``--skip``), and the facts say what was
+missed in ``partial``; a shallow clone is scanned and says so. Values never leave this
+module: facts carry a :class:`SecretInfo` (length, keyed fingerprint) and, for token
+formats, their public prefix. Reference: git-log(1), git-grep(1), git-ls-tree(1)
+(https://git-scm.com/docs).
+
+Modules: :mod:`.scanner` applies the rules of :mod:`golive.facts.secrets.rules` (what a
+secret looks like, what a placeholder looks like) to the lines of one file, :mod:`.history`
+to the added lines of a ``git log -p`` stream; :mod:`.files` recognises committed files by
+name; :mod:`.policy` says which files are scanned by name and which findings the team allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from golive import processes
+from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.git import files
+from golive.collectors.git.history import LOG_FORMAT, HistoryScan, Sighting
+from golive.collectors.git.policy import DEFAULT, ScanPolicy
+from golive.collectors.git.scanner import FileScanner
+from golive.collectors.layout import Layout, layout_of
+from golive.facts.git import GitFacts, HistorySecret, TrackedFile
+from golive.facts.secrets import SecretInfo
+from golive.facts.secrets.places import PRODUCTION, deployment_kind, place
+from golive.facts.secrets.rules import PRIVATE_KEY_RULE, placeholder_reason
+from golive.history.store import history_path
+from golive.model import Location
+from golive.own_files import is_own, own_paths
+
+if TYPE_CHECKING:  # golive.config imports golive.collectors.git.policy: no cycle through golive.context
+    from golive.context import AuditContext
+
+#: Seconds the history scan may take before it stops and says so.
+HISTORY_TIME_LIMIT = 600.0
+#: How many times a broken ``git log`` stream is resumed past a damaged commit.
+MAX_RESUMES = 25
+GIT_TIMEOUT = 120.0
+#: ``git grep -l`` telling a private key ``.pem`` and a data dump ``.sql`` from the others.
+CONTENT_GREP = (
+    "grep",
+    "-l",
+    "-z",
+    "-I",
+    "-E",
+    "-e",
+    "PRIVATE KEY",
+    "-e",
+    "^-- (PostgreSQL database dump|MySQL dump|MariaDB dump)",
+    "-e",
+    "^(INSERT INTO|COPY .* FROM stdin;)",
+)
+#: Paths per ``git grep`` command line.
+CONTENT_BATCH = 500
+_RELATIVE = re.compile(r"^\d+\s+(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
+#: The first lines of an env template that says it holds no secrets ("# Do not put secrets here").
+NO_SECRETS_HERE = re.compile(
+    r"^\s*#.*\b(?:(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:put|store|commit|add|keep|place|write)"
+    r"|no\s+(?:real\s+)?(?:secrets?|credentials?|passwords?)\b|not\s+for\s+(?:secrets?|credentials?))",
+    re.IGNORECASE,
+)
+TEMPLATE_NOTE = "env template: its first line says secrets do not belong there"
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run one git command to completion, in a process group golive kills when it is done,
+    over budget or interrupted (:func:`golive.processes.run`)."""
+    argv = ["git", "-C", str(root), "-c", "core.quotePath=false", *args]
+    try:
+        done = processes.run(argv, input=stdin or b"", timeout=GIT_TIMEOUT)
+        return subprocess.CompletedProcess(argv, done.status, done.stdout, done.stderr)
+    except subprocess.TimeoutExpired:
+        raise CollectorError(f"git {args[0]} did not finish within {GIT_TIMEOUT:g} s") from None
+    except OSError as exc:
+        raise CollectorError(f"cannot run git: {exc.strerror or exc}") from None
+
+
+def _last_error(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else "no message"
+
+
+def since_args(root: Path, since: str | None) -> list[str]:
+    """``git log`` arguments for ``--since``: a revision (``--not REV``) or a date.
+
+    Dates are ISO 8601 (``2024-01-31``, ``2024-01-31T12:00:00+01:00``) or ``N days ago``
+    style; anything else raises :class:`CollectorError`.
+    """
+    if not since:
+        return ["--all"]
+    rev = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{since}^{{commit}}")
+    if rev.returncode == 0 and rev.stdout.strip():
+        return ["--all", "--not", rev.stdout.decode().strip()]
+    try:
+        dt.datetime.fromisoformat(since)
+    except ValueError:
+        if not _RELATIVE.match(since.strip()):
+            raise CollectorError(
+                f"--since {since!r}: neither a revision of this repository nor a date"
+                " (use YYYY-MM-DD or '30 days ago')"
+            ) from None
+    return ["--all", f"--since={since}"]
+
+
+def scan_history(
+    root: Path,
+    range_args: list[str],
+    time_limit: float = HISTORY_TIME_LIMIT,
+    pathspec: Sequence[str] = (),
+    policy: ScanPolicy = DEFAULT,
+) -> tuple[HistoryScan, list[str]]:
+    """Stream ``git log -p`` through a :class:`HistoryScan`; returns it and what was missed.
+
+    ``pathspec`` limits the scan to the project's directory when the repository holds
+    more than the project (a monorepo, or examples inside a tool's repository); ``policy``
+    says which files are scanned by name (:mod:`golive.collectors.git.policy`).
+
+    When git stops on a damaged commit, the stream is resumed after it (``--skip``) up to
+    :data:`MAX_RESUMES` times, and each break is recorded in the returned reasons.
+    """
+    scan = HistoryScan(policy)
+    partial: list[str] = []
+    deadline = time.monotonic() + time_limit
+    for _ in range(MAX_RESUMES + 1):
+        before = scan.commits
+        args = [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "-p",
+            "--no-color",
+            "--unified=0",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            f"--format={LOG_FORMAT}",
+            *([f"--skip={scan.commits}"] if scan.commits else []),
+            *range_args,
+            "--",
+            *pathspec,
+        ]
+        code, error, timed_out = _stream(args, scan, deadline - time.monotonic())
+        if timed_out:
+            partial.append(
+                f"the history scan stopped after {time_limit:g} s at {scan.commits} commits;"
+                " older commits were not scanned (use --since)"
+            )
+            break
+        if code == 0:
+            break
+        broken = scan.last.sha[:10] if scan.last and scan.commits > before else None
+        if broken is None:
+            partial.append(f"git log stopped after {scan.commits} commits: {error}")
+            break
+        partial.append(f"commit {broken} could not be read completely ({error}); scanned the rest")
+    else:
+        partial.append(f"git log kept failing; stopped after {scan.commits} commits")
+    return scan, partial
+
+
+def _stream(args: list[str], scan: HistoryScan, budget: float) -> tuple[int, str, bool]:
+    """Run one ``git log`` into ``scan``: (exit code, last stderr line, timed out).
+
+    git runs in a process group of its own that golive kills when the scan is done, over
+    ``budget`` seconds, over the collector's budget or interrupted (:mod:`golive.processes`).
+    """
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = processes.start(args, stdout=subprocess.PIPE, stderr=err, bufsize=1 << 16)
+        except OSError as exc:
+            raise CollectorError(f"cannot run git: {exc.strerror or exc}") from None
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            processes.kill(proc)
+
+        timer = threading.Timer(max(budget, 0.0), stop)
+        timer.daemon = True
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            scan.feed(proc.stdout)
+            processes.wait(proc, GIT_TIMEOUT)  # its output ended: it is exiting
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            timer.cancel()
+            code = processes.finish(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
+        err.seek(0)
+        return code, _last_error(err.read()), timed_out.is_set()
+
+
+def find_in_head(
+    root: Path, sightings: Iterable[Sighting], pathspec: Sequence[str] = (), policy: ScanPolicy = DEFAULT
+) -> tuple[dict[str, list[tuple[str, int]]], str]:
+    """Where HEAD still holds each value: ``{value: [(repo path, line), ...]}`` and an error.
+
+    One ``git grep -F`` with the values on stdin; every hit is re-checked with the same
+    rules, so that a short value inside a longer word does not count. The error is ``""``
+    when HEAD could be read completely.
+    """
+    wanted = {s.match.value: s.match.rule for s in sightings if "\n" not in s.match.value}
+    hits: dict[str, list[tuple[str, int]]] = {}
+    if not wanted:
+        return hits, ""
+    patterns = "\n".join(wanted).encode("utf-8") + b"\n"
+    proc = _git(
+        root, "grep", "-I", "-n", "-z", "-F", "--no-color", "-f", "-", "HEAD", "--", *pathspec, stdin=patterns
+    )
+    error = _last_error(proc.stderr) if proc.returncode > 1 or proc.stderr.strip() else ""
+    for raw in proc.stdout.split(b"\n"):
+        parts = raw.split(b"\x00", 2)
+        if len(parts) != 3 or not parts[0].startswith(b"HEAD:"):
+            continue
+        path = parts[0][5:].decode("utf-8", "replace")
+        try:
+            line = int(parts[1])
+        except ValueError:
+            continue
+        content = parts[2].decode("utf-8", "replace")
+        rescanned = {m.value for m in FileScanner(path, policy).scan(content)}
+        for value, rule in wanted.items():
+            if value in rescanned or (rule == PRIVATE_KEY_RULE and value in content):
+                hits.setdefault(value, []).append((path, line))
+    return hits, error
+
+
+def tracked_files(root: Path, pathspec: Sequence[str] = ()) -> tuple[list[tuple[str, str, int | None]], str]:
+    """Sensitive files committed at HEAD: ``[(repo path, kind, size), ...]`` and an error."""
+    proc = _git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD", *pathspec)
+    if proc.returncode != 0:
+        return [], f"git ls-tree HEAD failed: {_last_error(proc.stderr)}"
+    found: list[tuple[str, str, int | None]] = []
+    undecided: dict[str, tuple[str, int | None]] = {}
+    for entry in proc.stdout.split(b"\x00"):
+        meta, _, raw_path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 4 or fields[1] != b"blob":
+            continue
+        path = raw_path.decode("utf-8", "replace")
+        kind = files.classify(path)
+        if kind is None:
+            continue
+        size = int(fields[3]) if fields[3].isdigit() else None
+        if kind in files.NEEDS_CONTENT:
+            undecided[path] = (kind, size)
+        else:
+            found.append((path, kind, size))
+    paths = sorted(undecided)
+    for at in range(0, len(paths), CONTENT_BATCH):
+        grep = _git(root, "--literal-pathspecs", *CONTENT_GREP, "HEAD", "--", *paths[at : at + CONTENT_BATCH])
+        for raw in grep.stdout.split(b"\x00"):
+            path = raw.decode("utf-8", "replace").removeprefix("HEAD:")
+            if path in undecided:
+                kind, size = undecided[path]
+                found.append((path, files.NEEDS_CONTENT[kind], size))
+    return sorted(found), ""
+
+
+def env_templates(root: Path, tracked: Iterable[tuple[str, str, int | None]]) -> set[str]:
+    """The committed env files (repository paths) whose first lines say secrets do not
+    belong there (:data:`NO_SECRETS_HERE`): templates, not leaks."""
+    found = set()
+    for path, kind, _ in tracked:
+        if kind != "env":
+            continue
+        shown = _git(root, "show", f"HEAD:{path}")
+        head = shown.stdout[:2000].decode("utf-8", "replace").splitlines()[:3]
+        if any(NO_SECRETS_HERE.search(line) for line in head):
+            found.add(path)
+    return found
+
+
+def _place(paths: Sequence[str], root: Path, layout: Layout | None = None) -> tuple[str, str]:
+    """The place of a secret seen at ``paths`` (relative to ``root``, the project directory,
+    so that a project audited inside ``examples/`` is not an example itself): ``("", "")``
+    (production) when any of them is production or unknown, else the first one's. A
+    deployment file still unknown by its name is classified by its content by the audit's
+    ``layout``."""
+    places = []
+    for path in paths:
+        where, reason = place(path)
+        kind = deployment_kind(path) if where in PRODUCTION and layout is not None else None
+        if kind is not None and layout is not None:
+            found = layout.classify(root / path, kind)
+            if found.role not in PRODUCTION:
+                where, reason = found.role, found.reason
+        places.append((where, reason))
+    if not places or any(where in PRODUCTION for where, _ in places):
+        return "", ""
+    return places[0]
+
+
+def _relative(root: Path, project: Path, path: str) -> str:
+    """A repository path as a path relative to the project directory."""
+    if root == project:
+        return path
+    return os.path.relpath(root / path, project)
+
+
+def collect(ctx: AuditContext) -> GitFacts:
+    """Scan the repository holding the project. ``Skip`` without git or a repository."""
+    if ctx.options.no_git:
+        raise Skip("--no-git: source control not scanned")
+    if shutil.which("git") is None:
+        raise Skip("git is not installed")
+    if ctx.git.root is None:
+        raise Skip(ctx.git.reason or "not a git repository")
+    if not ctx.git.commit:
+        raise Skip(ctx.git.reason or "the repository has no commits yet")
+    root = Path(ctx.git.root).resolve()
+    project = ctx.project_dir.resolve()
+    range_args = since_args(root, ctx.options.since)
+    subdir = project.relative_to(root).as_posix() if project != root and project.is_relative_to(root) else ""
+    pathspec = [subdir] if subdir else []
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    refs = _git(root, "for-each-ref", "--format=%(refname)").stdout.decode("utf-8", "replace").split()
+    config = getattr(ctx, "config", None)
+    policy = ScanPolicy.with_config(
+        getattr(config, "secrets_exclude", ()), getattr(config, "secrets_allow", ())
+    )
+    scan, partial = scan_history(root, range_args, pathspec=pathspec, policy=policy)
+    # Placeholders by where they sit (test code, example files) are looked for too: GL100
+    # says where HEAD holds a live value, whatever the file.
+    real = [s for s in scan.found.values() if not placeholder_reason(s.match.value)]
+    head_hits, head_error = find_in_head(root, real, pathspec, policy)
+    if head_error:
+        partial.append(f"HEAD could not be read completely ({head_error}): 'still in HEAD' may be incomplete")
+    tracked, tracked_error = tracked_files(root, pathspec)
+    own = own_paths(root, [history_path(project, ctx.options.history, ctx.config.raw.get("history"))])
+    tracked = [t for t in tracked if not is_own(t[0], own)]  # golive's history is not the project's data
+    if tracked_error:
+        partial.append(tracked_error)
+    layout = layout_of(ctx)
+    # An env file is reported for what it holds: a template saying "no secrets here" is not a leak.
+    templates = env_templates(root, tracked)
+    tracked = [t for t in tracked if t[0] not in templates]
+
+    def loc(path: str, line: int | None = None) -> Location:
+        return Location(path=_relative(root, project, path), line=line)
+
+    secrets = []
+    for s in sorted(scan.found.values(), key=lambda s: (s.commit.timestamp, s.path, s.line)):
+        m = s.match
+        in_head = bool(head_hits.get(m.value)) if not placeholder_reason(m.value) else None
+        seen_at = [p for p, _ in head_hits.get(m.value, [])] or [s.path]
+        placeholder = m.placeholder
+        if not placeholder and not m.shown and m.rule != PRIVATE_KEY_RULE and set(seen_at) <= templates:
+            placeholder = TEMPLATE_NOTE
+        where, why_there = _place([_relative(root, project, p) for p in seen_at], project, layout)
+        secrets.append(
+            HistorySecret(
+                rule=m.rule,
+                label=m.label,
+                name=m.name,
+                info=SecretInfo.of(m.value, ctx.fingerprint_key),
+                shown=m.shown,
+                placeholder=placeholder,
+                confidence=m.confidence,
+                why=m.why,
+                place=where,
+                place_reason=why_there,
+                commit=s.commit.sha,
+                date=s.commit.date,
+                author=s.commit.author,
+                location=loc(s.path, s.line),
+                in_head=in_head if not (head_error and not in_head) else None,
+                head_locations=tuple(loc(p, n) for p, n in head_hits.get(m.value, [])),
+                commits=s.count,
+            )
+        )
+    return GitFacts(
+        root=str(root),
+        head=ctx.git.commit,
+        commits=scan.commits,
+        since=ctx.options.since,
+        shallow=shallow,
+        partial=tuple(partial),
+        secrets=tuple(secrets),
+        tracked=tuple(TrackedFile(location=loc(p), kind=k, size=n) for p, k, n in tracked),
+        subdir=subdir,
+        refs=tuple(refs),
+        tracked_dirs=_tracked_dirs(root),
+    )
+
+
+def _tracked_dirs(root: Path) -> frozenset[str] | None:
+    """Every folder of HEAD's tree (``git ls-tree -r -d``), relative to ``root``; None on error."""
+    proc = _git(root, "ls-tree", "-r", "-d", "-z", "--name-only", "--full-tree", "HEAD")
+    if proc.returncode != 0:
+        return None
+    return frozenset(p.decode("utf-8", "replace") for p in proc.stdout.split(b"\x00") if p)
+
+
+SPEC = CollectorSpec(
+    name="git",
+    produces=GitFacts,
+    collect=collect,
+    description="secrets in the git history and sensitive files committed at HEAD",
+)

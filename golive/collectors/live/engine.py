@@ -1,0 +1,569 @@
+"""What golive asks of a live site, and in which order, concurrently across sites.
+
+A *site* is one host name; the URLs given for it (``http://`` and/or ``https://``, any
+port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budget``
+(48) requests, each with a deadline, plus at most five TLS handshakes:
+
+1. ``http-home``: GET the plain-http URL (given, or port 80 when the https URL uses 443),
+   following same-host redirects (≤ 4 hops): does it go to https in one 301/308 hop?
+2. TLS handshakes with the https origin (:mod:`golive.collectors.live.tls`): the verifying one
+   decides; the others (legacy versions, static RSA, a browser's TLS 1.2 offer) run
+   alongside it and everything after it. When the certificate is not trusted and
+   ``--insecure`` is not given, the HTTPS probes below are skipped with that reason (the
+   certificate problem itself is a finding either way).
+3. On the *primary* origin (https when usable, else http), concurrently:
+   ``home`` (GET the URL's path with an ``Origin`` header, ≤ 3 hops; the answer of 1
+   when that was the same URL; asked for alongside the handshakes when the https URL
+   was given), and, as soon as the primary origin is known, without waiting for the
+   home page: ``404`` (a random path), ``bogus-host`` (GET / with a Host that is no
+   one's, on https and http), ``preflight`` (OPTIONS / as a CORS preflight),
+   ``admin:/admin/`` and ``admin:--admin-path`` (≤ 2 hops each), the ``file:`` probes of
+   :data:`FILES` plus the alias-traversal paths (``/static../manage.py``...) for the
+   known static prefixes, ``listing:PREFIX/`` (STATIC_URL and MEDIA_URL themselves, at
+   most three) and ``security.txt`` (``/.well-known/security.txt``, RFC 9116); then
+   what the home page names: ``form`` (one form page linked from it), the traversal
+   paths of the static prefixes seen on it and ``asset`` (its first stylesheet or
+   script, ``Accept-Encoding: gzip``). Findings keep this order, whichever answer
+   came first.
+4. ``admin-http``: the admin login found in 3, over plain http.
+
+A site that answers nothing (refused, timed out) stops after its first probe; a whole
+site is bounded by :data:`SITE_DEADLINE_FACTOR` × the request timeout. Sites run
+concurrently under a global limit and a per-host limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from golive.collectors.live.client import (
+    DEFAULT_PORTS,
+    BudgetExceeded,
+    ClientConfig,
+    ProbeClient,
+    Resolver,
+    origin_of,
+    url_port,
+)
+from golive.collectors.live.tls import LEGACY, browser_tls12, inspect_tls, legacy_version, static_rsa
+from golive.facts import live_pages as pages
+from golive.facts.live import FILES, PROBE_ORIGIN, SECURITY_TXT, Exchange, SiteFacts, TlsFacts
+
+TRAVERSAL_FILES = ("manage.py", ".env")
+DEFAULT_STATIC_PREFIXES = ("/static", "/media")
+FILE_CAP = 64 * 1024
+LISTED_PREFIXES = 3
+SITE_DEADLINE_FACTOR = 8
+T = TypeVar("T")
+
+
+class TargetError(ValueError):
+    """A URL golive cannot probe (no host, not http/https)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteTarget:
+    """One site to probe: its host and the URLs known for it."""
+
+    host: str
+    url: str
+    http_url: str | None = None
+    https_url: str | None = None
+    https_derived: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProbeOptions:
+    """The options of a probe run.
+
+    ``concurrency`` bounds requests in flight over all sites, ``per_host`` per site (six,
+    as many connections as a browser opens to one host);
+    ``admin_paths`` are extra places to look for the admin; ``extra_files`` are paths
+    to try as ``file:`` probes (e.g. the project's settings file path).
+    """
+
+    client: ClientConfig = field(default_factory=ClientConfig)
+    concurrency: int = 16
+    per_host: int = 6
+    admin_paths: tuple[str, ...] = ()
+    extra_files: tuple[str, ...] = ()
+    static_prefixes: tuple[str, ...] = ()
+
+
+def _normalise(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise TargetError(f"{url}: only http:// and https:// URLs can be probed")
+    if not parts.hostname:
+        raise TargetError(f"{url}: no host name in the URL")
+    if parts.username or parts.password:
+        shown = parts._replace(
+            netloc="***@" + parts.netloc.rpartition("@")[2], query="", fragment=""
+        ).geturl()
+        raise TargetError(f"{shown}: leave credentials out of the URL")
+    return parts._replace(path=parts.path or "/", fragment="").geturl()
+
+
+def group_targets(urls: Sequence[str]) -> list[SiteTarget]:
+    """Group URLs by host name, in the order given. Raises :class:`TargetError`."""
+    by_host: dict[str, dict[str, str]] = {}
+    for raw in urls:
+        url = _normalise(raw)
+        host = (urlsplit(url).hostname or "").lower()
+        slot = by_host.setdefault(host, {"url": url})
+        slot.setdefault(urlsplit(url).scheme, url)
+    out = []
+    for host, slot in by_host.items():
+        http_url, https_url = slot.get("http"), slot.get("https")
+        derived = False
+        netloc = f"[{host}]" if ":" in host else host
+        if https_url and not http_url and url_port(https_url) == 443:
+            http_url = f"http://{netloc}{urlsplit(https_url).path}"
+        if http_url and not https_url and url_port(http_url) == 80:
+            https_url, derived = f"https://{netloc}{urlsplit(http_url).path}", True
+        out.append(
+            SiteTarget(
+                host=host, url=slot["url"], http_url=http_url, https_url=https_url, https_derived=derived
+            )
+        )
+    return out
+
+
+def _join(origin: str, path: str) -> str:
+    return origin + (path if path.startswith("/") else "/" + path)
+
+
+class _SiteProbe:
+    """The probes of one site (see the module docstring); ``run()`` returns its facts."""
+
+    def __init__(self, target: SiteTarget, opts: ProbeOptions, client: ProbeClient, limit: asyncio.Semaphore):
+        self.t = target
+        self.opts = opts
+        self.client = client
+        self.limit = limit
+        self.chains: dict[str, tuple[Exchange, ...]] = {}
+        self.planned: list[str] = []  # probe names in the order they were asked for
+        self.ahead: list[asyncio.Future[Any]] = []  # jobs started before they are awaited
+        self.skipped: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.token = secrets.token_hex(4)
+
+    def _probe(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> Awaitable[None]:
+        """Plan probe ``name`` now (its place in :meth:`_ordered`), run ``job`` when awaited."""
+        self.planned.append(name)
+        return self._record(name, job)
+
+    async def _record(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> None:
+        try:
+            self.chains[name] = await job
+        except BudgetExceeded as exc:
+            self.skipped[name] = str(exc)
+
+    def _ahead(self, job: Awaitable[T]) -> asyncio.Future[T]:
+        """Start ``job`` now, to be awaited later (cancelled by :meth:`run` if never)."""
+        task = asyncio.ensure_future(job)
+        self.ahead.append(task)
+        return task
+
+    def _ordered(self) -> dict[str, tuple[Exchange, ...]]:
+        """The chains in the order the probes were planned, not the order concurrent ones
+        finished in, so that "the first page showing X" is the same on every run."""
+        rank = {name: i for i, name in reversed(list(enumerate(self.planned)))}
+        return dict(sorted(self.chains.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
+    async def _get(
+        self, url: str, *, host_header: str | None = None, max_body: int | None = None
+    ) -> tuple[Exchange, ...]:
+        return (await self.client.request("GET", url, host_header=host_header, max_body=max_body),)
+
+    async def _tls(self, origin: str) -> TlsFacts:
+        """The verifying handshake (chain, name, certificate): what decides the primary origin."""
+        port = url_port(origin)
+        addr = self.opts.client.resolver.lookup(self.t.host, port)
+        async with self.limit:
+            return await asyncio.to_thread(
+                inspect_tls,
+                self.t.host,
+                port,
+                addr,
+                cacert=self.opts.client.cacert,
+                timeout=self.opts.client.timeout,
+                legacy=False,
+            )
+
+    async def _tls_offers(self, origin: str) -> tuple[str, str, dict[str, str]]:
+        """The other handshakes, in parallel with each other and with the verifying one:
+        (static RSA, browser TLS 1.2, the legacy protocol versions)."""
+        port = url_port(origin)
+        addr = self.opts.client.resolver.lookup(self.t.host, port)
+        timeout = self.opts.client.timeout
+        async with self.limit:
+            rsa, browser, *versions = await asyncio.gather(
+                asyncio.to_thread(static_rsa, self.t.host, port, addr, timeout=timeout),
+                asyncio.to_thread(browser_tls12, self.t.host, port, addr, timeout=timeout),
+                *(
+                    asyncio.to_thread(legacy_version, self.t.host, port, addr, n, timeout=timeout)
+                    for n in LEGACY
+                ),
+            )
+        return str(rsa), str(browser), dict(zip(LEGACY, map(str, versions), strict=True))
+
+    async def _tls_all(
+        self, main: TlsFacts, offers: asyncio.Future[tuple[str, str, dict[str, str]]]
+    ) -> TlsFacts:
+        """``main`` with the results of :meth:`_tls_offers` (not when ``main`` failed)."""
+        if main.error:
+            await _settle(offers)
+            return main
+        rsa, browser, legacy = await offers
+        return replace(main, legacy=legacy, static_rsa=rsa, browser_tls12=browser)
+
+    async def run(self) -> SiteFacts:
+        """Probe the site (see the module docstring); jobs started ahead of need are
+        cancelled if the site's deadline cuts this short."""
+        try:
+            return await self._run()
+        finally:
+            for task in self.ahead:
+                if not task.done():
+                    task.cancel()
+
+    async def _run(self) -> SiteFacts:
+        t = self.t
+        http_origin = origin_of(t.http_url) if t.http_url else None
+        https_origin = origin_of(t.https_url) if t.https_url else None
+        # The TLS handshakes with the known (or guessed) https origin run meanwhile.
+        tls_job = self._ahead(self._tls(https_origin)) if https_origin else None
+        offers = self._ahead(self._tls_offers(https_origin)) if https_origin else None
+        tls_origin = https_origin
+        # An https URL that was given is the primary origin unless its TLS is broken or
+        # not trusted, and then httpx's own verifying handshake fails before any request
+        # is sent: its home page is asked for alongside the handshakes, not after them.
+        early_home = None
+        if https_origin and t.https_url and not t.https_derived:
+            early_url = _join(https_origin, urlsplit(t.https_url).path or "/")
+            origin_header = {"Origin": PROBE_ORIGIN}
+            early_home = self._ahead(self.client.follow(early_url, max_hops=3, headers=origin_header))
+        http_home = self._ahead(self.client.follow(t.http_url, max_hops=4)) if t.http_url else None
+        # So are the first probes that need nothing from the home page, as many as the
+        # per-host limit leaves room for: their connections are set up meanwhile too.
+        early: dict[str, asyncio.Future[None]] = {}
+        if early_home is not None and https_origin:
+            room = self.opts.per_host - 1 - (http_home is not None)
+            early = self._start_independent(https_origin, http_origin, limit=room) if room > 0 else {}
+        if http_home is not None:
+            await self._probe("http-home", http_home)
+            for ex in self.chains.get("http-home", ()):
+                if ex.scheme == "https" and (t.https_derived or not https_origin):
+                    https_origin, t = origin_of(ex.url), replace(t, https_derived=False)
+        tls = None
+        if https_origin:
+            if tls_job is None or offers is None or tls_origin != https_origin:
+                for job in (tls_job, offers):
+                    if job is not None:
+                        job.cancel()
+                tls_job = self._ahead(self._tls(https_origin))
+                offers = self._ahead(self._tls_offers(https_origin))
+            tls = await tls_job
+            if tls.error and t.https_derived:
+                self.notes.append(f"no https on port 443 ({tls.error})")
+                https_origin, tls = None, None
+                if offers is not None:
+                    await _settle(offers)
+                    offers = None
+        else:
+            for job in (tls_job, offers):
+                if job is not None:
+                    job.cancel()
+            offers = None
+        primary, reason = self._primary(http_origin, https_origin, tls)
+        site = SiteFacts(url=t.url, host=t.host, http_origin=http_origin, https_origin=https_origin, tls=tls)
+        if early_home is not None and (primary is None or primary != https_origin):
+            await _settle(early_home)
+            early_home = None
+        if early and (primary is None or primary != https_origin):
+            await self._drop_early(early)
+            early = {}
+        if primary is None:
+            if tls is not None and offers is not None:
+                tls = await self._tls_all(tls, offers)
+                site = replace(site, tls=tls)
+            return self._finish(
+                site,
+                error=reason if not self._answered() and not (tls and tls.cert) else None,
+                skip_reason=reason,
+            )
+        # The probes that do not depend on the home page start now, alongside it.
+        started = self._start_independent(primary, http_origin, early)
+        path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
+        home_url = _join(primary, path)
+        if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
+            self.planned.append("home")
+            self.chains["home"] = self.chains["http-home"]  # the same GET: not made twice
+        elif early_home is not None:
+            await self._probe("home", early_home)
+        else:
+            await self._probe(
+                "home", self.client.follow(home_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
+            )
+        home = self.chains["home"][-1] if "home" in self.chains else None
+        if tls is not None and offers is not None:
+            site = replace(site, tls=await self._tls_all(tls, offers))
+        if home is not None and not home.answered and not home.closed and not self._answered():
+            for task in started.values():  # as if never asked: the site answers nothing
+                await _settle(task)
+            for name in started:
+                self.chains.pop(name, None)
+                self.skipped.pop(name, None)
+            self.client.used -= len(started)
+            return self._finish(
+                site, error=f"{home.method} {home.url}: {home.error}", skip_reason=home.error or ""
+            )
+        await self._content(primary, http_origin, home, started)
+        admin = next(
+            (
+                c[-1]
+                for n, c in self.chains.items()
+                if n.startswith("admin:") and c[-1].status == 200 and pages.admin_login(c[-1].text)
+            ),
+            None,
+        )
+        if admin is not None and http_origin and primary != http_origin:
+            login_path = urlsplit(admin.url).path
+            await self._probe("admin-http", self._get(_join(http_origin, login_path)))
+        site = replace(site, admin_login=admin.url if admin else None)
+        return self._finish(site)
+
+    def _answered(self) -> bool:
+        return any(ex.answered or ex.closed for chain in self.chains.values() for ex in chain)
+
+    def _primary(
+        self, http_origin: str | None, https_origin: str | None, tls: object
+    ) -> tuple[str | None, str]:
+        if https_origin and isinstance(tls, TlsFacts):
+            if tls.error:
+                return None, f"HTTPS on {tls.target} is broken: {tls.error}"
+            if not tls.verified and not self.opts.client.insecure:
+                return None, (
+                    f"the certificate of {tls.target} is not trusted ({tls.verify_error}): the HTTPS probes"
+                    " were not made; pass --cacert FILE, or --insecure to probe past it"
+                )
+            return https_origin, ""
+        if http_origin:
+            return http_origin, ""
+        return None, "no URL to probe"
+
+    def _independent(
+        self, primary: str, http_origin: str | None
+    ) -> list[tuple[str, Awaitable[tuple[Exchange, ...]]]]:
+        """The content probes that need nothing from the home page, in their planned order."""
+        bogus = f"golive-{self.token}.invalid"
+        jobs: list[tuple[str, Awaitable[tuple[Exchange, ...]]]] = [
+            ("404", self._get(_join(primary, f"/golive-{self.token}-not-found/"))),
+            ("bogus-host", self._get(primary + "/", host_header=bogus)),
+            ("preflight", self._options(primary)),
+        ]
+        if http_origin and http_origin != primary:
+            jobs.append(("bogus-host-http", self._get(http_origin + "/", host_header=bogus)))
+        for admin_path in dict.fromkeys(("/admin/", *self.opts.admin_paths)):
+            p = "/" + admin_path.strip("/") + "/" if admin_path.strip("/") else "/"
+            jobs.append((f"admin:{p}", self.client.follow(_join(primary, p), max_hops=2)))
+        for file_path in self._file_paths(""):
+            jobs.append((f"file:{file_path}", self._get(_join(primary, file_path), max_body=FILE_CAP)))
+        for prefix in self._prefixes()[:LISTED_PREFIXES]:
+            jobs.append((f"listing:{prefix}/", self._get(_join(primary, prefix + "/"), max_body=FILE_CAP)))
+        jobs.append(("security.txt", self._get(_join(primary, SECURITY_TXT), max_body=FILE_CAP)))
+        return jobs
+
+    def _start_independent(
+        self,
+        primary: str,
+        http_origin: str | None,
+        early: dict[str, asyncio.Future[None]] | None = None,
+        limit: int | None = None,
+    ) -> dict[str, asyncio.Future[None]]:
+        """Start :meth:`_independent`'s probes now (the first ``limit`` of them; those in
+        ``early`` were started already); they are planned (their place in the report's
+        order) by :meth:`_content`, as if started there."""
+        started: dict[str, asyncio.Future[None]] = {}
+        for name, job in self._independent(primary, http_origin):
+            if early and name in early:
+                job.close()  # type: ignore[attr-defined]  # a coroutine, never awaited
+                started[name] = early[name]
+            elif limit is not None and len(started) >= limit:
+                job.close()  # type: ignore[attr-defined]
+            else:
+                started[name] = self._ahead(self._record(name, job))
+        return started
+
+    async def _drop_early(self, early: dict[str, asyncio.Future[None]]) -> None:
+        """Forget probes started on an https origin that turned out unusable: their
+        handshakes failed before any request was sent (httpx verifies as the verifying
+        handshake did), so they are neither findings nor requests."""
+        for task in early.values():
+            await _settle(task)
+        for name in early:
+            self.chains.pop(name, None)
+            self.skipped.pop(name, None)
+        self.client.used -= len(early)
+
+    async def _content(
+        self,
+        primary: str,
+        http_origin: str | None,
+        home: Exchange | None,
+        started: dict[str, asyncio.Future[None]],
+    ) -> None:
+        home_text = home.text if home is not None and home.answered else ""
+        jobs: list[Awaitable[None]] = []
+
+        def plan(name: str, job: Callable[[], Awaitable[tuple[Exchange, ...]]] | None = None) -> None:
+            if name in started:
+                self.planned.append(name)
+                jobs.append(started[name])
+            elif job is not None:
+                jobs.append(self._probe(name, job()))
+
+        for name in ("404", "bogus-host", "preflight", "bogus-host-http"):
+            plan(name)
+        for name in started:
+            if name.startswith("admin:"):
+                plan(name)
+        link = pages.form_link(home_text) if home_text else None
+        if link and home is not None:
+            url = urljoin(home.url, link)
+            if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
+                ("http://", "https://")
+            ):
+                plan("form", functools.partial(self.client.follow, url, max_hops=1))
+        for file_path in self._file_paths(home_text):
+            plan(
+                f"file:{file_path}",
+                functools.partial(self._get, _join(primary, file_path), max_body=FILE_CAP),
+            )
+        for prefix in self._prefixes()[:LISTED_PREFIXES]:
+            plan(f"listing:{prefix}/")
+        asset = pages.static_asset(home_text) if home_text else None
+        if asset and home is not None:
+            url = urljoin(home.url, asset)
+            if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
+                ("http://", "https://")
+            ):
+                plan("asset", functools.partial(self._asset, url))
+        plan("security.txt")
+        await asyncio.gather(*jobs)
+
+    async def _asset(self, url: str) -> tuple[Exchange, ...]:
+        headers = {"Accept-Encoding": "gzip"}
+        return (await self.client.request("GET", url, headers=headers, max_body=FILE_CAP),)
+
+    def _prefixes(self) -> list[str]:
+        """STATIC_URL and MEDIA_URL as known from the project, else /static and /media."""
+        given = [p.rstrip("/") for p in self.opts.static_prefixes if p.strip("/")]
+        return list(dict.fromkeys(given or DEFAULT_STATIC_PREFIXES))
+
+    async def _options(self, origin: str) -> tuple[Exchange, ...]:
+        headers = {"Origin": PROBE_ORIGIN, "Access-Control-Request-Method": "GET"}
+        return (await self.client.request("OPTIONS", origin + "/", headers=headers),)
+
+    def _file_paths(self, home_text: str) -> list[str]:
+        paths = list(dict.fromkeys((*FILES, *self.opts.extra_files)))
+        prefixes = list(DEFAULT_STATIC_PREFIXES) + list(self.opts.static_prefixes)
+        prefixes += pages.asset_prefixes(home_text) if home_text else []
+        for prefix in list(dict.fromkeys(p.rstrip("/") for p in prefixes if p.strip("/")))[:4]:
+            paths.extend(f"{prefix}../{name}" for name in TRAVERSAL_FILES)
+        return paths
+
+    def _finish(self, site: SiteFacts, *, error: str | None = None, skip_reason: str = "") -> SiteFacts:
+        if skip_reason:
+            for name in ("home", "404", "bogus-host", "preflight", "admin:/admin/", "file:/.git/HEAD"):
+                if name not in self.chains:
+                    self.skipped.setdefault(name, skip_reason)
+        return replace(
+            site,
+            chains=self._ordered(),
+            skipped=dict(self.skipped),
+            requests=self.client.used,
+            error=error,
+            notes=tuple(self.notes),
+        )
+
+
+async def _settle(task: asyncio.Future[Any]) -> None:
+    """Let a speculative request end and drop its outcome. It is not cancelled: a request
+    cancelled between its TCP connect and its TLS handshake can leave a silent open
+    connection behind, which a server handling handshakes one at a time waits on. It
+    ends soon anyway (a failed verification, or its own deadline)."""
+    with contextlib.suppress(Exception):
+        await task
+
+
+async def probe_site(
+    target: SiteTarget, opts: ProbeOptions, global_: asyncio.Semaphore, per_host: asyncio.Semaphore
+) -> SiteFacts:
+    """Probe one site; never raises for network faults, and ends within the site deadline."""
+    deadline = opts.client.timeout * SITE_DEADLINE_FACTOR
+    async with ProbeClient(
+        opts.client, per_host=per_host, global_=global_, connections=max(1, opts.per_host)
+    ) as client:
+        probe = _SiteProbe(target, opts, client, global_)
+        try:
+            return await asyncio.wait_for(probe.run(), timeout=deadline)
+        except asyncio.TimeoutError:
+            return SiteFacts(
+                url=target.url,
+                host=target.host,
+                requests=client.used,
+                error=f"probing did not finish within {deadline:g} s",
+                chains=probe._ordered(),
+            )
+
+
+async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[SiteFacts]:
+    """Probe every site concurrently: ``opts.concurrency`` requests in flight overall (and
+    at most as many sites under way), ``opts.per_host`` per site. Returns the facts in the
+    order of ``targets``.
+    """
+    global_ = asyncio.Semaphore(max(1, opts.concurrency))
+    per_host = {t.host: asyncio.Semaphore(max(1, opts.per_host)) for t in targets}
+    # At most ``concurrency`` sites are under way at once (each waits on its own chain of
+    # requests much of the time, so as many sites as request slots keep them busy): a site's
+    # deadline starts when it starts, not while a thousand others hold every slot, and only
+    # that many sites' clients and answers are in memory at a time.
+    sites = asyncio.Semaphore(max(1, opts.concurrency))
+
+    async def one(target: SiteTarget) -> SiteFacts:
+        async with sites:
+            return await probe_site(target, opts, global_, per_host[target.host])
+
+    return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+def run_probes(urls: Sequence[str], opts: ProbeOptions) -> list[SiteFacts]:
+    """Synchronous entry point: group ``urls`` into sites and probe them all."""
+    return asyncio.run(probe_all(group_targets(urls), opts))
+
+
+def default_port(scheme: str) -> int:
+    """The scheme's default port (80 or 443)."""
+    return DEFAULT_PORTS[scheme]
+
+
+def resolver_rules(resolver: Resolver) -> str:
+    """Chromium's ``--host-resolver-rules`` equivalent of ``--resolve`` entries."""
+    return ", ".join(f"MAP {host}:{port} {addr}:{port}" for (host, port), addr in resolver.entries.items())
+
+
+def settings_file_paths(project_dir: Path, settings_module: str) -> tuple[str, ...]:
+    """URL paths under which a web server rooted at the project would serve its settings file."""
+    rel = settings_module.replace(".", "/")
+    candidates = [f"{rel}.py", f"{rel}/__init__.py"]
+    return tuple("/" + c for c in candidates if (project_dir / c).is_file())

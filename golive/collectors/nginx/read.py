@@ -1,0 +1,529 @@
+"""Reading nginx configurations: what is one, parsing checks with crossplane, gixy-ng, ``nginx -t``.
+
+Helpers of :mod:`golive.collectors.nginx` (which documents the behaviour): telling nginx
+files from others, the crossplane validity pass (crossplane, the fork gixy-ng ships, never
+raises on bad input, so its ``status`` and ``errors`` are read), running gixy-ng's
+``Manager`` in-process, and running the installed ``nginx -t`` without root.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from golive.collectors.deployment_files import deployment_files, display_path
+from golive.facts.nginx import NginxTest, ParseError
+from golive.redact import redact_text
+
+if TYPE_CHECKING:
+    from golive.collectors.nginx.includes import IncludeResolver
+
+#: gixy-ng plugins not run: nginx_cves needs the server's nginx version, which golive does not know.
+GIXY_NOT_RUN = ("nginx_cves",)
+DUMP_MARKER = re.compile(r"^# configuration file (.+):\s*$", re.MULTILINE)
+NGINX_FOLDERS = {"nginx", "sites-available", "sites-enabled", "conf.d", "vhosts.d"}
+NGINX_BLOCKS = {"http", "server", "events", "upstream", "stream", "map", "geo", "location", "types", "mail"}
+APACHE_RE = re.compile(r"^\s*(<(VirtualHost|Directory|IfModule)\b|WSGI(ScriptAlias|DaemonProcess)\s)", re.M)
+#: Directives of nginx releases newer than the crossplane fork's table (1.19.4 onwards), and of
+#: the dynamic modules most often loaded; nginx's own docs list them by version
+#: (https://nginx.org/en/docs/dirindex.html).
+NEWER_DIRECTIVES = frozenset(
+    """
+    ssl_reject_handshake http2 http3 http3_hq http3_max_concurrent_streams http3_stream_buffer_size
+    quic_active_connection_id_limit quic_bpf quic_gso quic_host_key quic_retry ssl_conf_command
+    proxy_ssl_conf_command grpc_ssl_conf_command uwsgi_ssl_conf_command ssl_certificate_cache
+    proxy_ssl_certificate_cache grpc_ssl_certificate_cache uwsgi_ssl_certificate_cache keepalive_time
+    proxy_half_close ssl_alpn ssl_ocsp ssl_ocsp_cache ssl_ocsp_responder ssl_key_log proxy_ssl_key_log
+    grpc_ssl_key_log uwsgi_ssl_key_log proxy_pass_trailers add_header_inherit add_trailer_inherit
+    mp4_start_key_frame early_hints ssl_object_cache_inheritable auth_delay limit_req_dry_run
+    limit_conn_dry_run ssl_early_data zone_sync resolver_file
+    more_set_headers more_clear_headers more_set_input_headers more_clear_input_headers
+    brotli brotli_static brotli_types brotli_comp_level brotli_buffers brotli_min_length brotli_window
+    zstd zstd_static zstd_types zstd_comp_level zstd_min_length geoip2 modsecurity modsecurity_rules
+    modsecurity_rules_file passenger_enabled passenger_app_root passenger_python passenger_root
+    vhost_traffic_status_zone vhost_traffic_status_display security_headers
+    """.split()  # noqa: SIM905
+)
+
+
+# --- reading and classifying files ------------------------------------------------------
+
+
+#: File types that are not regular files, as ``not a regular file (...)`` names them.
+SPECIAL_FILES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in SPECIAL_FILES if test(mode)), "a special file")
+
+
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a configuration, found without opening it (``stat``,
+    symbolic links followed): ``"no such file"``, ``"not a regular file (a FIFO)"`` (or a
+    directory, character or block device, socket), ``"cannot read it: REASON"``; None for
+    a regular file.
+
+    A FIFO opened for reading waits for a writer, a device such as ``/dev/zero`` never ends:
+    neither is opened.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "no such file"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    return None if stat.S_ISREG(mode) else f"not a regular file ({_kind(mode)})"
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; :class:`ValueError` for a file that is not regular (see
+    :func:`not_regular`; it is not opened), binary or not UTF-8; OSError if unreadable.
+
+    Opened non-blocking and checked again once open, so a file replaced by a FIFO in
+    between cannot block the audit either.
+    """
+    problem = not_regular(path)
+    if problem is not None and problem.startswith("not a regular file"):
+        raise ValueError(problem)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise ValueError(f"not a regular file ({_kind(mode)})")
+        data = handle.read()
+    if b"\0" in data:
+        raise ValueError("binary file, not an nginx configuration")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte {exc.start}), not an nginx configuration") from None
+
+
+def is_dump(text: str) -> bool:
+    """True for ``nginx -T`` output: its first statement is ``# configuration file PATH:``."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("nginx: "):
+            continue
+        return DUMP_MARKER.match(stripped) is not None
+    return False
+
+
+def _clean_dump(text: str) -> str:
+    """Blank out the ``nginx: ... syntax is ok`` lines ``nginx -T 2>&1`` puts first (lines kept)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("nginx: "):
+            lines[i] = ""
+        elif line.strip():
+            break
+    return "\n".join(lines)
+
+
+def _top_level(text: str) -> list[dict[str, Any]]:
+    import crossplane
+
+    payload = crossplane.parse_string(
+        text, single=True, strict=False, check_ctx=False, check_args=False, comments=False
+    )
+    return list(payload["config"][0].get("parsed") or []) if payload.get("config") else []
+
+
+def classify(path: Path) -> str | None:
+    """``nginx``, ``apache`` or None (neither) for a discovered candidate file."""
+    try:
+        text = _read_text(path)
+    except (OSError, ValueError):
+        return None
+    if APACHE_RE.search(text):
+        return "apache"
+    if is_dump(text):
+        return "nginx"
+    from crossplane.analyzer import DIRECTIVES
+
+    try:
+        top = _top_level(text)
+    except Exception:
+        return None
+    names = [s.get("directive", "") for s in top]
+    if any(s.get("directive") in NGINX_BLOCKS and "block" in s for s in top):
+        return "nginx"
+    known = [n for n in names if n in DIRECTIVES or n in NEWER_DIRECTIVES]
+    return "nginx" if names and len(known) * 2 > len(names) else None
+
+
+def _candidates(project_dir: Path, every: bool = False) -> Iterator[Path]:
+    for path in deployment_files(project_dir, every=every):
+        name = path.name
+        if (
+            name.endswith((".conf", ".nginx", ".conf.template"))
+            or (path.parent.name == "templates" and name.endswith(".template"))
+            or name.startswith("nginx.conf")
+            or (path.parent.name in NGINX_FOLDERS and "." not in name)
+        ):
+            yield path
+
+
+# --- validating with crossplane ----------------------------------------------------------
+
+
+def _error_text(message: str) -> str:
+    return re.sub(r" in \S+:\d+$| in \S+$", "", message)
+
+
+def _resolve_include(pattern: str, prefix: Path) -> tuple[list[Path], bool]:
+    """(files matched, whether the pattern is a glob) for an include pattern."""
+    import glob
+
+    full = pattern if os.path.isabs(pattern) else os.path.join(prefix, pattern)
+    if glob.has_magic(full):
+        return [Path(p) for p in sorted(glob.glob(full))], True
+    return [Path(full)], False
+
+
+def _includes(parsed: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for stmt in parsed:
+        if stmt.get("directive") == "include" and stmt.get("args"):
+            yield stmt
+        yield from _includes(stmt.get("block") or [])
+
+
+@dataclass(frozen=True, kw_only=True)
+class Include:
+    """One ``include`` edge: the file it names (resolved), where it is written (the
+    including file as shown, its line) and its argument as written."""
+
+    target: Path
+    shown: str
+    line: int | None
+    arg: str
+
+
+def _cycles(
+    root: Path, edges: dict[Path, list[Include]], prefix: Path, project_dir: Path
+) -> list[ParseError]:
+    """An error for each include that closes a cycle (a back edge of a depth-first walk of
+    the include graph from ``root``), with the chain: ``include a.conf: recursive include
+    (a.conf → b.conf → a.conf)``. Files are named relative to ``prefix`` when inside it."""
+
+    def name(path: Path) -> str:
+        try:
+            return path.relative_to(prefix.resolve()).as_posix()
+        except ValueError:
+            return display_path(path, project_dir)
+
+    errors: list[ParseError] = []
+    done: set[Path] = set()
+    stack: list[Path] = [root]
+    walk: list[Iterator[Include]] = [iter(edges.get(root, []))]
+    while walk:
+        edge = next(walk[-1], None)
+        if edge is None:
+            done.add(stack.pop())
+            walk.pop()
+            continue
+        if edge.target in stack:
+            chain = [*stack[stack.index(edge.target) :], edge.target]
+            message = f"include {edge.arg}: recursive include ({' → '.join(name(p) for p in chain)}):"
+            message += " nginx would follow it until it crashes"
+            errors.append(ParseError(path=edge.shown, line=edge.line, message=message))
+        elif edge.target not in done:
+            stack.append(edge.target)
+            walk.append(iter(edges.get(edge.target, [])))
+    return errors
+
+
+def _has_load_module(parsed: list[dict[str, Any]]) -> bool:
+    return any(s.get("directive") == "load_module" for s in parsed)
+
+
+def validate(
+    root_file: Path,
+    prefix: Path,
+    project_dir: Path,
+    dump_text: str | None = None,
+    resolver: IncludeResolver | None = None,
+    root_text: str | None = None,
+) -> tuple[list[ParseError], list[Path]]:
+    """Check a file and everything it includes with crossplane: (errors, included files).
+
+    Crossplane is run per file (``single``), strictly (unknown directive names are errors,
+    unless golive knows them from newer nginx releases or the configuration loads modules),
+    with argument-count checks; each ``include`` must name a readable regular file (a glob
+    may match nothing; a FIFO or device is "not a regular file" and is never opened),
+    resolved against ``prefix`` as nginx does. An include that leads back to a file that
+    includes it is an error naming the chain (:func:`_cycles`): nginx follows it until it
+    crashes (nginx 1.22's ``nginx -t`` dies of a segmentation fault). A file included
+    several times from different places is parsed once and is no error. An include whose
+    file does not exist is no error either: ``resolver`` (:mod:`golive.collectors.nginx.includes`)
+    maps it to a repository file (then read like any other), a stock file or an unknown one.
+    ``root_text`` is ``root_file``'s text when it is not read from disk (a template after
+    substitution: :mod:`golive.collectors.nginx.context`).
+    """
+    import crossplane
+
+    from golive.collectors.nginx.includes import IncludeResolver, missing
+
+    resolver = resolver or IncludeResolver(project_dir)
+
+    errors: list[ParseError] = []
+    included: list[Path] = []
+    payloads: list[tuple[Path, dict[str, Any]]] = []
+    edges: dict[Path, list[Include]] = {}
+    queue = [root_file]
+    seen = {root_file.resolve()}
+    while queue:
+        current = queue.pop(0)
+        shown = display_path(current, project_dir)
+        try:
+            if dump_text is not None or (root_text is not None and current == root_file):
+                text = dump_text if dump_text is not None else str(root_text)
+            else:
+                text = _read_text(current)
+        except ValueError as exc:
+            errors.append(ParseError(path=shown, line=None, message=str(exc)))
+            continue
+        except OSError as exc:
+            errors.append(ParseError(path=shown, line=None, message=f"cannot read it: {exc.strerror or exc}"))
+            continue
+        payload = crossplane.parse_string(
+            text,
+            filename=str(current),
+            single=True,
+            strict=True,
+            check_ctx=False,
+            check_args=True,
+            comments=False,
+        )
+        payloads.append((current, payload))
+        if dump_text is not None:
+            break
+        for stmt in _includes(payload["config"][0].get("parsed") or []):
+            arg = stmt["args"][0]
+            files, is_glob = resolver.expand(arg, prefix)  # through the Compose mounts, if any
+            tried = None if is_glob else missing(str(files[0]), prefix)
+            if tried is not None:
+                found = resolver.lookup(arg, shown, stmt.get("line"), tried)
+                files = [found] if isinstance(found, Path) else []
+            for f in files:
+                problem = not_regular(f)
+                if problem == "no such file" and not is_glob:
+                    problem += (
+                        f" {f} (includes are resolved against {prefix}; give --nginx-prefix to change it)"
+                    )
+                elif problem is not None:
+                    problem += f" {f}"
+                if problem is not None:
+                    errors.append(
+                        ParseError(path=shown, line=stmt.get("line"), message=f"include {arg}: {problem}")
+                    )
+                    continue
+                edges.setdefault(current.resolve(), []).append(
+                    Include(target=f.resolve(), shown=shown, line=stmt.get("line"), arg=arg)
+                )
+                if f.resolve() not in seen:
+                    seen.add(f.resolve())
+                    included.append(f)
+                    queue.append(f)
+    errors += _cycles(root_file.resolve(), edges, prefix, project_dir)
+    loads_modules = any(_has_load_module(p["config"][0].get("parsed") or []) for _, p in payloads)
+    for current, payload in payloads:
+        shown = display_path(current, project_dir)
+        for err in payload.get("errors") or []:
+            message = _error_text(str(err.get("error", "")))
+            unknown = re.match(r'unknown directive "([^"]*)"', message)
+            if unknown and (unknown.group(1) in NEWER_DIRECTIVES or loads_modules):
+                continue
+            # crossplane quotes the file's tokens (unknown directive "...")
+            errors.append(ParseError(path=shown, line=err.get("line"), message=redact_text(message)))
+    return errors, included
+
+
+# --- gixy-ng ------------------------------------------------------------------------------
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_gixy(
+    path: Path,
+    prefix: Path,
+    dump_text: str | None,
+    resolver: IncludeResolver | None = None,
+    text: str | None = None,
+) -> tuple[Any, list[dict[str, Any]], list[str]]:
+    """Parse ``path`` with gixy-ng and run all its plugins: (gixy's root, reports, warnings).
+
+    This is ``gixy.core.manager.Manager.audit`` with the parser's working directory set to
+    ``prefix`` (the Manager hard-codes the file's own directory), and the reports are
+    gixy's own formatter's (``BaseFormatter.feed``: plugin, severity, summary, reason,
+    excerpt, location). ``text`` is the file's text when it is not read from disk (a
+    template after substitution). Raises gixy's ``InvalidConfiguration`` when it cannot parse.
+    """
+    from gixy.core.config import Config
+    from gixy.core.context import purge_context, push_context
+    from gixy.core.manager import Manager
+    from gixy.core.variable_catalog import load_variable_catalog
+    from gixy.formatters.base import BaseFormatter
+    from gixy.parser.nginx_parser import NginxParser
+
+    from golive.collectors.nginx.includes import make_gixy_parser
+
+    logger = logging.getLogger("gixy")
+    capture = _LogCapture()
+    propagate = logger.propagate
+    logger.addHandler(capture)
+    logger.propagate = False
+    try:
+        config = Config(allow_includes=True, skips=list(GIXY_NOT_RUN))
+        with Manager(config=config) as manager:
+            if resolver is None:
+                parser = NginxParser(cwd=str(prefix), allow_includes=True)
+            else:  # missing includes looked up in the repository and golive's stock files
+                parser = make_gixy_parser(prefix, resolver)
+            if dump_text is not None or text is not None:
+                root = parser.parse_string(dump_text or text, path_info=str(path))
+            else:
+                root = parser.parse_file(str(path))
+            manager.root = root
+            manager._declaration_overrides = {}
+            purge_context()
+            push_context(root, catalog=load_variable_catalog(config.vars_dirs, config.load_default_vars))
+            manager._audit_recursive(root.children)
+            manager.auditor.post_audit(root)
+            formatter = BaseFormatter()
+            formatter.feed(str(path), manager)
+            reports = list(formatter.reports[str(path)])
+    finally:
+        logger.removeHandler(capture)
+        logger.propagate = propagate
+    return root, reports, capture.messages
+
+
+# --- nginx -t -------------------------------------------------------------------------------
+
+
+def nginx_binary() -> str | None:
+    """The installed nginx (``$PATH``, then ``/usr/sbin/nginx``), or None."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+
+
+def nginx_test(
+    conf: Path, *, fragment: bool, workdir: Path, timeout: float = 20.0, wrapper: str = "nginx"
+) -> NginxTest:
+    """Run ``nginx -t -q -c`` on ``conf`` with ``workdir`` as prefix (no root needed).
+
+    A ``fragment`` (server blocks) is wrapped in a minimal main file in ``workdir``
+    (``pid``, ``error_log``, ``events {}``, ``http { include conf; }``), named ``wrapper``
+    (``.conf``, ``.pid``, ``.log``: several can share ``workdir``); relative paths in it
+    (certificates, includes) then resolve against ``workdir``.
+    """
+    binary = nginx_binary()
+    if binary is None:
+        return NginxTest(ran=False, output="nginx is not installed")
+    target = conf.resolve()
+    if fragment:
+        main = workdir / f"{wrapper}.conf"
+        error_log = "error.log" if wrapper == "nginx" else f"{wrapper}.log"
+        main.write_text(
+            f"pid {workdir}/{wrapper}.pid;\nerror_log {workdir}/{error_log};\n"
+            f"events {{}}\nhttp {{\n    include {target};\n}}\n",
+            encoding="utf-8",
+        )
+        target = main
+    try:
+        proc = subprocess.run(
+            [binary, "-t", "-q", "-c", str(target), "-p", f"{workdir}/"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return NginxTest(ran=False, output=f"nginx -t could not run: {exc}")
+    lines = [ln for ln in proc.stderr.splitlines() if "[emerg]" in ln] or proc.stderr.splitlines() or [""]
+    first = re.sub(r"^(nginx: |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (\d+#\d+: )?", r"[\2] ", lines[0])
+    output = "" if proc.returncode == 0 else redact_text(first)[:300]  # it quotes the file's tokens
+    return NginxTest(ran=True, ok=proc.returncode == 0, output=output)
+
+
+def nginx_test_all(
+    inputs: list[tuple[Path, bool]], *, workdir: Path, timeout: float = 20.0, workers: int = 4
+) -> list[NginxTest]:
+    """:func:`nginx_test` of each ``(file, is a fragment)``, with as few runs and as little
+    waiting as the answers allow; ``workdir`` is shared, so it must be empty but for what
+    the files' relative includes need.
+
+    The fragments are first tested together, in one main file that includes them all
+    (``http { include a; include b; ... }``), as nginx loads a site's fragments: when nginx
+    accepts it, every fragment is ``ok``. When it refuses (a fragment is broken, or two
+    cannot be loaded together: two default servers for one port), each fragment is tested
+    alone, which gives exactly :func:`nginx_test`'s answer, as do main files, which are
+    always tested alone. The runs alone go ``workers`` at a time.
+    """
+    results: dict[int, NginxTest] = {}
+    fragments = [i for i, (_, fragment) in enumerate(inputs) if fragment]
+    if len(fragments) > 1 and _test_together([inputs[i][0] for i in fragments], workdir, timeout):
+        results.update((i, NginxTest(ran=True, ok=True)) for i in fragments)
+    alone = [i for i in range(len(inputs)) if i not in results]
+
+    def one(i: int) -> NginxTest:
+        path, fragment = inputs[i]
+        return nginx_test(path, fragment=fragment, workdir=workdir, timeout=timeout, wrapper=f"nginx-{i}")
+
+    if len(alone) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="golive-nginx-t") as pool:
+            results.update(zip(alone, pool.map(one, alone), strict=True))
+    else:
+        results.update((i, one(i)) for i in alone)
+    return [results[i] for i in range(len(inputs))]
+
+
+def _test_together(fragments: list[Path], workdir: Path, timeout: float) -> bool:
+    """Whether ``nginx -t`` accepts one main file including every fragment."""
+    binary = nginx_binary()
+    if binary is None:
+        return False
+    wrapper = workdir / "nginx-all.conf"
+    includes = "".join(f"    include {f.resolve()};\n" for f in fragments)
+    wrapper.write_text(
+        f"pid {workdir}/nginx-all.pid;\nerror_log {workdir}/error-all.log;\n"
+        f"events {{}}\nhttp {{\n{includes}}}\n",
+        encoding="utf-8",
+    )
+    try:
+        proc = subprocess.run(
+            [binary, "-t", "-q", "-c", str(wrapper), "-p", f"{workdir}/"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
