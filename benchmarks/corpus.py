@@ -375,9 +375,10 @@ def score_project(project: Project, facts: dict[str, Any]) -> dict[str, Any]:
     history = report.get("history") or {}
     result["grade"], result["score"] = history.get("grade"), history.get("score")
     result["report_exit"] = report.get("exit_status")
-    result["files_read"] = corpus_score.files_read(
-        report, project.meta.get("deployment_files") or [], prefix=project.prefix
-    )
+    seen = corpus_score.files_seen(report, project.meta.get("deployment_files") or [], prefix=project.prefix)
+    result["files_read"] = {path: state == "read" for path, state in seen.items()}
+    result["files_discovered"] = {path: bool(state) for path, state in seen.items()}
+    result["layers"] = corpus_score.layer_counts(result["rows"])
     commit = (report.get("git") or {}).get("commit")
     if commit and project.meta.get("commit") and commit != project.meta["commit"]:
         result["table_warnings"].append(

@@ -9,6 +9,22 @@ no processes, so ``tests/test_corpus_scoring.py`` can check every rule on small 
 - A **false alarm** is a failing finding at severity medium or above that matches no problem
   row (neither its ``match`` nor its ``partial``).
 - A **leak** is a generated secret (whole, or any 12-character slice of it) found in an output.
+
+The table's ``deployment_files`` (relative to the repository root) are scored twice
+(:func:`files_seen`):
+
+- **read** (audited): the report shows golive read the file: its path is in a collector's
+  ``details`` (the files a collector read, or listed as not audited there), in a finding's
+  location or evidence, in the ``inputs``, or in the report's ``deployment_files`` with
+  ``audited: true`` (a collector writes that entry only for a file it is about to read:
+  ``golive.collectors.layout.Layout.admit``);
+- **discovered**: read, or listed in the report's ``deployment_files`` at all: seen and left
+  out (development, test, example, ignored) or recognised and not audited, each with its
+  role and reason. A file the report never names is neither.
+
+A row's **layer** (``layer = "appserver"`` or ``"nginx"``: the application server or the nginx
+in front of it, whatever the row's section) groups the rows the issue-12 measure counts
+(:func:`layer_counts`): found/partial/missed over the problem rows of each layer.
 """
 
 from __future__ import annotations
@@ -19,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 VERDICTS = ("OK", "PROBLEM", "RISKY DEFAULT", "N/A")
+LAYERS = ("appserver", "nginx")
 PROBLEM_VERDICTS = frozenset({"PROBLEM", "RISKY DEFAULT"})
 CRITERIA = ("subjects", "paths", "keywords", "ids")
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -115,6 +132,7 @@ class RowScore:
     item: str
     verdict: str
     outcome: str  # found | partial | missed
+    layer: str = ""  # appserver | nginx | "" (the table's ``layer``)
     by: tuple[str, ...] = ()  # finding_ref of what matched
     note: str = ""
 
@@ -170,6 +188,8 @@ def validate_table(table: Mapping[str, Any]) -> list[str]:
                 unknown = sorted(set(raw) - set(CRITERIA))
                 if unknown:
                     problems.append(f"{key}: {name} has unknown criteria {', '.join(unknown)}")
+        if row.get("layer") not in (None, *LAYERS):
+            problems.append(f"{key}: layer {row.get('layer')!r} is none of {', '.join(LAYERS)}")
         if row.get("verdict") in PROBLEM_VERDICTS and Criteria.parse(row.get("match")) is None:
             problems.append(f"{key}: {row.get('verdict')} row without match criteria (can never be found)")
     return problems
@@ -198,6 +218,7 @@ def score(report: Mapping[str, Any], table: Mapping[str, Any], *, prefix: str = 
                 item=str(row.get("item", "")),
                 verdict=str(row.get("verdict")),
                 outcome=outcome,
+                layer=str(row.get("layer") or ""),
                 by=tuple(dict.fromkeys(finding_ref(f) for f in by)),
                 note="" if match else "no match criteria",
             )
@@ -252,20 +273,59 @@ def _slices(value: str) -> tuple[bytes, list[bytes]]:
     return raw, [raw[i : i + LEAK_SLICE] for i in range(max(len(raw) - LEAK_SLICE + 1, 0))]
 
 
+def layer_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per layer (:data:`LAYERS`), how many problem rows were found, partial, missed, and their total."""
+    out = {layer: {"found": 0, "partial": 0, "missed": 0, "total": 0} for layer in LAYERS}
+    for row in rows:
+        counts = out.get(str(row.get("layer") or ""))
+        if counts is not None:
+            counts[str(row.get("outcome"))] += 1
+            counts["total"] += 1
+    return out
+
+
+def _variants(path: str, prefix: str) -> set[str]:
+    p = _norm(path)
+    variants = {p}
+    pre = _norm(prefix).strip("/")
+    if pre and pre != "." and p.startswith(pre + "/"):
+        variants.add(p[len(pre) + 1 :])
+    return variants
+
+
 def files_read(report: Mapping[str, Any], files: Sequence[str], *, prefix: str = "") -> dict[str, bool]:
     """For each deployment file of the table, whether the report shows golive read it: its path
     appears in a collector's details, a finding's location or evidence, or the inputs."""
     texts = list(_report_strings(report))
     shown: dict[str, bool] = {}
     for path in files:
-        p = _norm(path)
-        variants = {p}
-        pre = _norm(prefix).strip("/")
-        if pre and pre != "." and p.startswith(pre + "/"):
-            variants.add(p[len(pre) + 1 :])
-        patterns = [re.compile(rf"(?:^|[/\s'\"(:=,\[]){re.escape(v)}(?:$|[\s:'\"),\]])") for v in variants]
+        patterns = [
+            re.compile(rf"(?:^|[/\s'\"(:=,\[]){re.escape(v)}(?:$|[\s:'\"),\]])")
+            for v in _variants(path, prefix)
+        ]
         shown[path] = any(pat.search(t) for pat in patterns for t in texts)
     return shown
+
+
+def files_seen(report: Mapping[str, Any], files: Sequence[str], *, prefix: str = "") -> dict[str, str]:
+    """For each deployment file of the table: ``"read"``, ``"discovered"`` or ``""`` (neither),
+    by the rules of the module docstring."""
+    shown = files_read(report, files, prefix=prefix)
+    listed: dict[str, bool] = {}
+    for entry in report.get("deployment_files") or ():
+        if isinstance(entry, Mapping) and entry.get("path"):
+            path = _norm(str(entry["path"]))
+            listed[path] = listed.get(path, False) or bool(entry.get("audited"))
+    seen: dict[str, str] = {}
+    for path in files:
+        audited = [listed[v] for v in _variants(path, prefix) if v in listed]
+        if shown[path] or any(audited):
+            seen[path] = "read"
+        elif audited:
+            seen[path] = "discovered"
+        else:
+            seen[path] = ""
+    return seen
 
 
 def _report_strings(report: Mapping[str, Any]) -> Iterable[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -287,6 +288,64 @@ def test_files_read_with_an_audited_prefix() -> None:
     assert cs.files_read(report, ["src/gunicorn.conf.py"], prefix="src") == {"src/gunicorn.conf.py": True}
 
 
+def test_files_seen_tells_discovered_from_read() -> None:
+    report = {
+        "collectors": [{"name": "nginx", "details": {"files": [{"path": "etc/nginx.conf"}]}}],
+        "findings": [finding(path="uwsgi.ini", line=3)],
+        "deployment_files": [
+            {"path": "Dockerfile", "kind": "Dockerfile", "role": "unknown", "reason": "", "audited": True},
+            {
+                "path": "helm/values.yaml",
+                "kind": "Helm chart",
+                "role": "unknown",
+                "reason": "",
+                "audited": False,
+            },
+            {
+                "path": "local.yml",
+                "kind": "compose file",
+                "role": "development",
+                "reason": "",
+                "audited": False,
+            },
+        ],
+    }
+    files = ["etc/nginx.conf", "uwsgi.ini", "Dockerfile", "helm/values.yaml", "local.yml", "Procfile"]
+    assert cs.files_seen(report, files) == {
+        "etc/nginx.conf": "read",  # a collector's details name it
+        "uwsgi.ini": "read",  # a finding is located in it
+        "Dockerfile": "read",  # listed as audited: a collector admitted it to read it
+        "helm/values.yaml": "discovered",  # recognised, listed as not audited
+        "local.yml": "discovered",  # seen and left out (development)
+        "Procfile": "",  # the report never names it
+    }
+
+
+def test_files_seen_with_an_audited_prefix() -> None:
+    report = {"deployment_files": [{"path": "Procfile", "audited": False}]}
+    assert cs.files_seen(report, ["src/Procfile"], prefix="src") == {"src/Procfile": "discovered"}
+
+
+def test_layer_counts_and_an_unknown_layer() -> None:
+    tab = table(
+        row("a", layer="appserver", match={"ids": ["GL6"]}),
+        row("b", layer="appserver", match={"ids": ["GL61"]}, partial={"ids": ["GL6"]}),
+        row("n", layer="nginx", match={"ids": ["GL7"]}),
+        row("ok", verdict="OK", layer="nginx"),
+        row("x", match={"ids": ["GL1"]}),
+    )
+    card = cs.score({"findings": [finding("GL640")]}, tab)
+    assert {r.key: r.layer for r in card.rows} == {"a": "appserver", "b": "appserver", "n": "nginx", "x": ""}
+    counts = cs.layer_counts(asdict(r) for r in card.rows)
+    assert counts == {
+        "appserver": {"found": 1, "partial": 1, "missed": 0, "total": 2},
+        "nginx": {"found": 0, "partial": 0, "missed": 1, "total": 1},
+    }
+    assert cs.validate_table(table(row("y", layer="web", match={"ids": ["GL7"]}))) == [
+        "y: layer 'web' is none of appserver, nginx"
+    ]
+
+
 # -- databases from the env -----------------------------------------------------------------------
 
 
@@ -324,6 +383,15 @@ def test_every_severity_from_medium_is_an_alarm(severity: str) -> None:
 
 
 def _result(name: str, rows: list[str], alarms: int = 0, leaks: int = 0) -> dict[str, Any]:
+    layers = {
+        "appserver": {
+            "found": rows.count("found"),
+            "partial": 0,
+            "missed": 1,
+            "total": rows.count("found") + 1,
+        },
+        "nginx": {"found": 0, "partial": 0, "missed": 0, "total": 0},
+    }
     return {
         "project": name,
         "status": "ran",
@@ -338,7 +406,9 @@ def _result(name: str, rows: list[str], alarms: int = 0, leaks: int = 0) -> dict
         "leaks": [{"secret": "SECRET_KEY", "where": "run/report.md", "how": "whole"}] * leaks,
         "golive": {"exit": 1, "timeout": False, "wall": 10.0},
         "check_deploy": {"exit": 0, "wall": 2.0},
-        "files_read": {"Dockerfile": True, "nginx.conf": False},
+        "files_read": {"Dockerfile": True, "nginx.conf": False, "helm/values.yaml": False},
+        "files_discovered": {"Dockerfile": True, "nginx.conf": True, "helm/values.yaml": False},
+        "layers": layers,
     }
 
 
@@ -359,10 +429,15 @@ def test_totals_and_markdown() -> None:
     }
     assert (total["golive_wall"], total["check_deploy_wall"], total["ratio"]) == (20.0, 4.0, 5.0)
     md = render.render_markdown(results, total)
-    assert "| one | 1/3 | 1 | 1 | 2 | 1 |  | 10.0 | 2.0 |  | 0 | 1/2 |" in md
-    assert "| **total** | 2/4 | 1 | 1 | 2 |  |  | 20.0 | 4.0 | 5.0 | 1 |  |" in md
+    assert "| one | 1/3 | 1 | 1 | 2 | 1 |  | 10.0 | 2.0 |  | 0 | 2/3 | 1/3 | 1/2 |  |" in md
+    assert "| **total** | 2/4 | 1 | 1 | 2 |  |  | 20.0 | 4.0 | 5.0 | 1 | 4/6 | 2/6 | 2/4 |  |" in md
+    assert "deployment files discovered: 4/6; read: 2/6" in md
+    assert "app-server rows found: 2/4 (partial 0, missed 2)" in md
+    assert "nginx rows found: 0/0 (partial 0, missed 0)" in md
     assert "- missed: `k1` a \\| b c (PROBLEM)" in md
     assert "- false alarm: GL1 high t\\|x (a.py:1)" in md
     assert "- LEAK: the secret of SECRET_KEY (whole) in run/report.md" in md
     assert "- note: verdicts.toml is not committed" in md
-    assert "- deployment files not shown read: nginx.conf" in md
+    assert "- deployment files discovered: 2/3" in md
+    assert "- deployment files not discovered: helm/values.yaml" in md
+    assert "- deployment files discovered, not shown read: nginx.conf" in md
