@@ -89,7 +89,6 @@ LONG_MODULES = {
     "golive.collectors.live.engine": TO_SPLIT,
     "golive.collectors.nginx.read": TO_SPLIT,
     "golive.collectors.project": TO_SPLIT,
-    "golive.collectors.source": TO_SPLIT,
     "golive.commands.update_data": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,
     "golive.facts.secrets.rules": TO_SPLIT,

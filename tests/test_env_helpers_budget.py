@@ -12,7 +12,7 @@ import ast
 import time
 
 from golive.collectors.env_helpers import Helpers
-from golive.collectors.source import _any_lookup
+from golive.collectors.source.expressions import any_lookup
 
 
 def source(returns: int = 4, depth: int = 7) -> str:
@@ -31,7 +31,7 @@ def test_helpers_that_multiply_stop_at_a_budget() -> None:
         helpers.note_statement(stmt)
     call = ast.parse("h6('DEBUG')", mode="eval").body
     started = time.monotonic()
-    expanded, label = helpers.expand(call, _any_lookup)
+    expanded, label = helpers.expand(call, any_lookup)
     assert time.monotonic() - started < 5  # (2 * 4) ** 6 = 262,144 attempts without a budget
     assert label == "" and ast.dump(expanded) == ast.dump(call)
 
@@ -42,6 +42,6 @@ def test_a_helper_within_the_budget_is_still_inlined() -> None:
     for stmt in ast.parse(text).body:
         helpers.note_statement(stmt)
     expanded, label = helpers.expand(
-        ast.parse("env_flag('SHOP_DEBUG', 'false')", mode="eval").body, _any_lookup
+        ast.parse("env_flag('SHOP_DEBUG', 'false')", mode="eval").body, any_lookup
     )
     assert label == "env_flag" and "SHOP_DEBUG" in ast.unparse(expanded)

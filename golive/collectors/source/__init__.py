@@ -1,0 +1,96 @@
+"""The source collector: the settings as written, read with :mod:`ast`, never executed.
+
+It follows the audited settings module through the project modules it star-imports
+(``from .base import *`` chains) in execution order, and records each assignment to a
+setting with file and line: literals (secret values only as :class:`SecretInfo`),
+environment lookups and their defaults (``os.environ``, ``os.getenv``, django-environ's
+``env(...)`` and ``env.bool(...)``, python-decouple's ``config(...)``, environs,
+pydantic-settings fields, and the project's own helpers around them:
+:mod:`golive.collectors.env_helpers`), and other expressions. It also reads every other
+settings module of the project for literal ``SECRET_KEY`` values, so that a production key
+that also sits in a development module can be told apart from a development-only key.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.cache_use import cache_uses
+from golive.collectors.source.reader import ModuleReader
+from golive.context import AuditContext
+from golive.discovery import entry_point_defaults, module_file, settings_modules
+from golive.facts.source import Assignment, EntryChain, ModuleSource, SentryInit, SourceFacts
+
+
+def read_module_chain(
+    ctx: AuditContext, module: str
+) -> tuple[list[ModuleSource], list[Assignment], list[SentryInit]]:
+    """Read ``module`` and its star-import chain: (modules, assignments, sentry inits)."""
+    reader = ModuleReader(ctx)
+    reader.read(module)
+    return reader.modules, reader.assignments, reader.sentry
+
+
+def collect(ctx: AuditContext) -> SourceFacts:
+    """Read the settings chain and the project's other settings modules.
+
+    Raises :class:`Skip` when the settings module has no file under the project
+    directory (an installed package, say): there is no source to read; and
+    :class:`CollectorError` when a module of the chain cannot be read or parsed (a
+    syntax error, bytes that are not UTF-8, no permission): the checks would otherwise
+    pass on settings they never saw.
+    """
+    if module_file(ctx.django_dir, ctx.settings_module) is None:
+        raise Skip(f"{ctx.settings_module} has no source file under {ctx.django_dir}")
+    modules, assignments, sentry = read_module_chain(ctx, ctx.settings_module)
+    broken = next((m for m in modules if m.error), None)
+    if broken is not None:
+        raise CollectorError(f"cannot read {broken.path}: {broken.error}: fix the file")
+    for entry in ("wsgi", "asgi"):
+        for path in sorted(ctx.django_dir.glob(f"*/{entry}.py")):
+            mod = ".".join(path.relative_to(ctx.django_dir).with_suffix("").parts)
+            _, _, more = read_module_chain(ctx, mod)
+            sentry.extend(more)
+    entries = _entry_chains(ctx, assignments)
+    others: dict[str, tuple[Assignment, ...]] = {}
+    for other in settings_modules(ctx.django_dir, ctx.settings_module):
+        _, found, _ = read_module_chain(ctx, other)
+        secrets = tuple(a for a in found if a.target.startswith("SECRET_KEY") and a.secret)
+        if secrets:
+            others[other] = secrets
+    return SourceFacts(
+        settings_module=ctx.settings_module,
+        modules=tuple(modules),
+        assignments=tuple(assignments),
+        other_modules=others,
+        sentry_inits=tuple(sentry),
+        entry_defaults=entries,
+        cache_uses=cache_uses(ctx.django_dir, ctx.project_dir),
+        settings_development=ctx.settings_development,
+    )
+
+
+def _entry_chains(ctx: AuditContext, audited: list[Assignment]) -> tuple[EntryChain, ...]:
+    """The SECRET_KEY assignments of each module manage.py, wsgi.py and asgi.py default to."""
+    root = ctx.django_dir
+    out: list[EntryChain] = []
+    chains: dict[str, tuple[tuple[Assignment, ...], bool]] = {
+        ctx.settings_module: (tuple(a for a in audited if a.target == "SECRET_KEY"), True)
+    }
+    for entry in entry_point_defaults(root):
+        if entry.module not in chains:
+            found = module_file(root, entry.module) is not None
+            modules, assignments, _ = read_module_chain(ctx, entry.module) if found else ([], [], [])
+            found = found and not any(m.error for m in modules)
+            chains[entry.module] = (tuple(a for a in assignments if a.target == "SECRET_KEY"), found)
+        keys, found = chains[entry.module]
+        shown = replace(entry, path=os.path.relpath(root / entry.path, ctx.project_dir))
+        out.append(EntryChain(entry=shown, keys=keys, found=found))
+    return tuple(out)
+
+
+SPEC = CollectorSpec(
+    name="source", produces=SourceFacts, collect=collect, description="the settings source, read with ast"
+)
