@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.facts.gunicorn import GunicornFacts, umask_value
+from golive.facts.platforms import PlatformFacts
 from golive.facts.project import ProjectFacts, is_dockerfile
 from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
@@ -135,6 +136,7 @@ def process_umask(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="the application server's process runs as root",
     severity=Severity.MEDIUM,
     needs=(GunicornFacts,),
+    uses=(PlatformFacts,),
     reference="https://docs.djangoproject.com/en/stable/howto/deployment/checklist/",
     remediation="""
     Start it as an unprivileged account that owns only what it must write, e.g. in the
@@ -159,6 +161,9 @@ def process_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     here (GL619 and GL647 judge a switch to root). Where only the platform's default says root,
     the finding is *likely*: the image's base or the host may set a user golive cannot see.
     A server whose configuration file golive does not read (it may switch user) is skipped.
+    Docker's default is low when the repository's platform manifests start the app as another
+    user (a Kubernetes/Helm ``securityContext`` with ``runAsUser``/``runAsNonRoot``, Heroku's
+    dynos: :class:`golive.facts.platforms.PlatformFacts`): root only where the image runs elsewhere.
     """
     for server in facts[GunicornFacts].servers:
         if server.drops_to is not None:
@@ -183,11 +188,18 @@ def process_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 if server.run_as_default == "Docker"
                 else f"{where} sets no User=: systemd starts {server.label} as root"
             )
+            platforms = facts.get(PlatformFacts)
+            others = platforms.unprivileged if platforms and server.run_as_default == "Docker" else ()
+            evidence = [
+                why,
+                *(f"{r.platform} runs it as another user: {r.evidence} ({r.location})" for r in others[:2]),
+            ]
             yield spec.fail(
                 subjects=[_user_option(where)],
                 location=where,
-                evidence=[why],
+                evidence=evidence,
                 confidence=Confidence.LIKELY,
+                severity=Severity.LOW if others else None,
             )
 
 

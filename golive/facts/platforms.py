@@ -1,0 +1,67 @@
+"""Platform manifests: what Kubernetes, Helm, Heroku, Fly.io and Render files say about the
+deployment, and how static files are served (WhiteNoise).
+
+Built by :mod:`golive.collectors.platforms`; read by :mod:`golive.checks.appserver` (GL623:
+a platform that starts the containers as an unprivileged user) and shown in the report under
+the ``platforms`` collector. Pure data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from golive.model import Location
+from golive.registry import FactsBase
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunAs:
+    """A manifest that says who the application's processes run as: ``platform``
+    (``Kubernetes``, ``Helm``, ``Heroku``), ``location`` and ``evidence``; ``root`` when it
+    says uid 0."""
+
+    platform: str
+    location: Location
+    evidence: str
+    root: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlatformFacts(FactsBase):
+    """The platforms the repository deploys to (``platforms``: ``Heroku``, ``Kubernetes``,
+    ``Helm``, ``Fly.io``, ``Render``), the ``files`` read with what each says, who the
+    containers run as (``run_as``), how static files are served (``static_files``, ``""``
+    when not seen), the CDNs in front (``cdn``: ``Fastly (infra/cdn/main.tf:1, resource
+    fastly_service_vcl.www)``), and what golive recognises but does not audit (``not_audited``)."""
+
+    collector: ClassVar[str] = "platforms"
+    platforms: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    run_as: tuple[RunAs, ...] = ()
+    static_files: str = ""
+    cdn: tuple[str, ...] = ()
+    not_audited: tuple[str, ...] = ()
+
+    @property
+    def unprivileged(self) -> tuple[RunAs, ...]:
+        """The manifests that start the application as a user other than root (none of them
+        saying root)."""
+        if any(r.root for r in self.run_as):
+            return ()
+        return tuple(r for r in self.run_as if not r.root)
+
+    @property
+    def collector_details(self) -> Mapping[str, Any]:
+        """What the report lists under this collector."""
+        out: dict[str, Any] = {"platforms": list(self.platforms), "files": list(self.files)}
+        if self.run_as:
+            out["run as"] = [f"{r.evidence} ({r.location})" for r in self.run_as]
+        if self.cdn:
+            out["cdn"] = list(self.cdn)
+        if self.static_files:
+            out["static files"] = self.static_files
+        if self.not_audited:
+            out["notes"] = list(self.not_audited)
+        return out
