@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -341,6 +342,27 @@ def test_a_config_that_hangs_is_stopped_and_an_error() -> None:
         "gunicorn.conf.py: gunicorn's configuration did not load within 3 s (the config file hangs):"
         " fix it or raise --timeout"
     )
+
+
+def test_an_interpreter_that_cannot_start_is_an_error_once_there_is_a_config(tmp_path: Path) -> None:
+    """gunicorn's loader starts with the collector; an interpreter that cannot start is the
+    error it was when the loader started only once the configurations were known."""
+    (tmp_path / "gunicorn.conf.py").write_text("workers = 2\n")
+    ctx = context(tmp_path)
+    missing = tmp_path / "no-such-python"
+    with pytest.raises(CollectorError) as exc:
+        gunicorn.collect(replace(ctx, python=str(missing)))
+    assert str(exc.value) == f"cannot run {missing}: No such file or directory: pass --python"
+
+
+def test_the_loader_started_early_is_stopped_when_there_is_nothing_to_load(tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")
+    (tmp_path / "README.md").write_text("no server here\n")
+    with pytest.raises(Skip):
+        gunicorn.collect(context(tmp_path))
+    assert [
+        p for p in psutil.Process().children(recursive=True) if "gunicorn_loader" in " ".join(p.cmdline())
+    ] == []
 
 
 @pytest.fixture(scope="module")

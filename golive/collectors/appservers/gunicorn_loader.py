@@ -3,7 +3,10 @@
 Run as ``python -I gunicorn_loader.py BATCH.json`` by
 :mod:`golive.collectors.appservers.gunicorn` (standard library and gunicorn only; ``-I`` keeps
 this folder, which holds golive's own ``gunicorn.py``, off ``sys.path``), with the
-project directory as working directory, the audit's environment and a timeout.
+project directory as working directory, the audit's environment and a timeout. It is
+started before golive knows what to load (:mod:`golive.collectors.appservers.gunicorn_process`):
+it imports gunicorn, then waits for one line on stdin, written once ``BATCH.json`` is ready
+(with stdin empty or closed it goes on at once).
 
 The batch: ``{"project_dir": DIR, "output": FILE, "requests": [...]}``, each request
 ``{"argv": [...gunicorn's arguments...], "config": PATH or null, "default_config": bool}``;
@@ -168,6 +171,11 @@ def load(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    # imported while golive is still finding what to load (it writes the batch, then a line
+    # on stdin); without gunicorn, load() says so
+    with contextlib.suppress(ImportError):
+        import gunicorn.app.base  # noqa: F401
+    sys.stdin.readline()  # an empty stdin (or none) goes on at once
     with open(sys.argv[1], encoding="utf-8") as fh:
         batch = json.load(fh)
     project_dir = batch.get("project_dir")
