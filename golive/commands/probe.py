@@ -8,6 +8,7 @@ engine is :mod:`golive.collectors.live`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -16,11 +17,13 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
-from golive.model import Audit
+if TYPE_CHECKING:
+    from golive.model import Audit
 
 PATH = click.Path(path_type=Path)
 EPILOG = """
@@ -208,9 +211,16 @@ def probe(
     # a real network (50 ms RTT) the event loop idles most of the time, so the imports cost
     # no wall time there. The thread is a daemon: Ctrl-C never waits for it.
     # Once they are loaded, the garbage collector is switched back on (modules_loaded).
-    loading = threading.Thread(target=_load_then_collect, name="golive-load", daemon=True)
+    author: list[str] = []
+    loading = threading.Thread(target=_load_then_collect, args=(author,), name="golive-load", daemon=True)
     loading.start()
-    with console.status(f"probing {len(targets)} site(s)…", spinner="dots"):
+    # The spinner only shows on a terminal; elsewhere it would cost its imports and a thread.
+    status = (
+        console.status(f"probing {len(targets)} site(s)…", spinner="dots")
+        if console.is_terminal
+        else contextlib.nullcontext()
+    )
+    with status:
         results = gather(
             all_urls,
             opts,
@@ -220,12 +230,11 @@ def probe(
         )
     elapsed = time.perf_counter() - clock
     loading.join()
-    author = _author()
     audits = []
     for site, shots, note in results:
         facts = LiveFacts(sites=(site,), screenshots=shots, screenshots_note=note, insecure=insecure)
         audits.append(
-            build_audit(site.url, facts, fail_on=fail_on, author=author, started=started, duration=elapsed)
+            build_audit(site.url, facts, fail_on=fail_on, author=author[0], started=started, duration=elapsed)
         )
     written = _write(audits, output, fmt)
     _show(console, audits, written, verbose=verbose, quiet=quiet)
@@ -243,10 +252,12 @@ def screenshot_folder(outputs: tuple[Path, ...], started: dt.datetime) -> Path:
     return Path(".golive") / "screenshots" / started.strftime("%Y%m%dT%H%M%S")
 
 
-def _load_then_collect() -> None:
-    """:func:`_load_checks_and_reports`, then the garbage collector back on."""
+def _load_then_collect(author: list[str]) -> None:
+    """Who runs the probe (:func:`_author`, into ``author``), :func:`_load_checks_and_reports`,
+    then the garbage collector back on: all while the probes wait on the network."""
     from golive.startup import modules_loaded
 
+    author.append(_author())
     _load_checks_and_reports()
     modules_loaded()
 

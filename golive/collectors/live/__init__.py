@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
-from golive.context import AuditContext
 from golive.facts.live import LiveFacts, SiteFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Screenshot
@@ -38,6 +37,7 @@ from golive.registry import Facts
 
 if TYPE_CHECKING:  # the probing engine (httpx, asyncio) is imported when a site is probed
     from golive.collectors.live.engine import ProbeOptions
+    from golive.context import AuditContext
 
 #: Seconds per request when ``golive audit`` probes (``golive probe --timeout`` sets its own).
 AUDIT_TIMEOUT = 10.0
