@@ -53,9 +53,16 @@ from golive.collectors.live.client import (
     origin_of,
     url_port,
 )
-from golive.collectors.live.tls import LEGACY, browser_tls12, inspect_tls, legacy_version, static_rsa
+from golive.collectors.live.tls import (
+    LEGACY,
+    browser_tls12,
+    cert_info,
+    legacy_version,
+    static_rsa,
+    verify_handshake,
+)
 from golive.facts import live_pages as pages
-from golive.facts.live import FILES, PROBE_ORIGIN, SECURITY_TXT, Exchange, SiteFacts, TlsFacts
+from golive.facts.live import FILES, PROBE_ORIGIN, SECURITY_TXT, CertInfo, Exchange, SiteFacts, TlsFacts
 
 TRAVERSAL_FILES = ("manage.py", ".env")
 DEFAULT_STATIC_PREFIXES = ("/static", "/media")
@@ -155,6 +162,7 @@ class _SiteProbe:
         self.skipped: dict[str, str] = {}
         self.notes: list[str] = []
         self.token = secrets.token_hex(4)
+        self.cert: asyncio.Future[CertInfo] | None = None  # the certificate's fields, being read
 
     def _probe(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> Awaitable[None]:
         """Plan probe ``name`` now (its place in :meth:`_ordered`), run ``job`` when awaited."""
@@ -185,19 +193,21 @@ class _SiteProbe:
         return (await self.client.request("GET", url, host_header=host_header, max_body=max_body),)
 
     async def _tls(self, origin: str) -> TlsFacts:
-        """The verifying handshake (chain, name, certificate): what decides the primary origin."""
+        """The verifying handshake (chain, name): what decides the primary origin. The
+        certificate's fields are read meanwhile (:meth:`_tls_all` adds them)."""
         port = url_port(origin)
         addr = self.opts.client.resolver.lookup(self.t.host, port)
         async with self.limit:
-            return await asyncio.to_thread(
-                inspect_tls,
+            facts, der = await asyncio.to_thread(
+                verify_handshake,
                 self.t.host,
                 port,
                 addr,
                 cacert=self.opts.client.cacert,
                 timeout=self.opts.client.timeout,
-                legacy=False,
             )
+        self.cert = self._ahead(asyncio.to_thread(cert_info, der)) if der else None
+        return facts
 
     async def _tls_offers(self, origin: str) -> tuple[str, str, dict[str, str]]:
         """The other handshakes, in parallel with each other and with the verifying one:
@@ -224,7 +234,8 @@ class _SiteProbe:
             await _settle(offers)
             return main
         rsa, browser, legacy = await offers
-        return replace(main, legacy=legacy, static_rsa=rsa, browser_tls12=browser)
+        cert = await self.cert if self.cert is not None else None
+        return replace(main, cert=cert, legacy=legacy, static_rsa=rsa, browser_tls12=browser)
 
     async def run(self) -> SiteFacts:
         """Probe the site (see the module docstring); jobs started ahead of need are

@@ -186,12 +186,26 @@ def inspect_tls(
     ``error``. ``legacy=False`` leaves out handshakes 3 (the caller runs them with
     :func:`legacy_version`, e.g. in parallel).
     """
+    facts, der = verify_handshake(host, port, address, cacert=cacert, timeout=timeout)
+    if facts.error:
+        return facts
+    addr = address or host
+    versions = {name: _legacy(host, addr, port, v, timeout) for name, v in LEGACY.items()} if legacy else {}
+    return _with(facts, cert=cert_info(der) if der else None, legacy=versions)
+
+
+def verify_handshake(
+    host: str, port: int, address: str | None, *, cacert: Path | None, timeout: float
+) -> tuple[TlsFacts, bytes | None]:
+    """Handshakes 1 and 2 of the module docstring: the facts without ``cert`` (nor the other
+    handshakes), and the DER certificate for :func:`cert_info`, None when no handshake
+    succeeded. Never raises; see :func:`inspect_tls` for ``error``."""
     addr = address or host
     facts = TlsFacts(host=host, port=port, address=addr)
     try:
         ctx = ssl_context(cacert)
     except (OSError, ssl.SSLError) as exc:
-        return _with(facts, error=f"--cacert {cacert}: cannot load it: {exc}")
+        return _with(facts, error=f"--cacert {cacert}: cannot load it: {exc}"), None
     der: bytes | None = None
     verified, verify_error, verify_code, protocol, cipher = False, None, None, None, None
     try:
@@ -202,26 +216,23 @@ def inspect_tls(
     except ssl.SSLError as exc:
         verify_error = f"{exc.reason or exc}"
     except TimeoutError:
-        return _with(facts, error=f"TLS handshake with {host}:{port} timed out after {timeout:g} s")
+        return _with(facts, error=f"TLS handshake with {host}:{port} timed out after {timeout:g} s"), None
     except OSError as exc:
-        return _with(facts, error=f"cannot connect to {host}:{port}: {exc.strerror or exc}")
+        return _with(facts, error=f"cannot connect to {host}:{port}: {exc.strerror or exc}"), None
     if der is None:
         try:
             protocol, der, cipher = _handshake(_unverified(), host, addr, port, timeout)
         except (OSError, ssl.SSLError) as exc:
-            return _with(facts, verify_error=verify_error, error=f"TLS handshake failed: {exc}")
-    cert = cert_info(der) if der else None
-    versions = {name: _legacy(host, addr, port, v, timeout) for name, v in LEGACY.items()} if legacy else {}
-    return _with(
+            return _with(facts, verify_error=verify_error, error=f"TLS handshake failed: {exc}"), None
+    checked = _with(
         facts,
         verified=verified,
         verify_error=verify_error,
         verify_code=verify_code,
         protocol=protocol,
         cipher=cipher,
-        cert=cert,
-        legacy=versions,
     )
+    return checked, der
 
 
 def _with(facts: TlsFacts, **changes: object) -> TlsFacts:
