@@ -275,7 +275,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     else:
         render_console(result, console, verbose=verbose, paths=written)
     if result.history is not None:
-        from golive.history.store import since_line
+        from golive.history.compare import since_line
 
         console.print(since_line(result.history), markup=False, soft_wrap=True)
     for run in result.collectors:

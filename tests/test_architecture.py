@@ -88,7 +88,6 @@ LONG_MODULES = {
     "golive.commands.update_data": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,
     "golive.facts.secrets.rules": TO_SPLIT,
-    "golive.history.store": TO_SPLIT,
     "golive.model": TO_SPLIT,
     "golive.redact": TO_SPLIT,
     "golive.runner": TO_SPLIT,

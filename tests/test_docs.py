@@ -14,7 +14,7 @@ from conftest import REPO
 
 from golive.checks import registry
 from golive.checks.django_checks import CATALOGUE
-from golive.history.store import DEDUCTIONS, GRADES
+from golive.history.grade import DEDUCTIONS, GRADES
 from golive.model import Section, Severity
 
 

@@ -23,7 +23,8 @@ import pytest
 from conftest import EXAMPLES, GOOD_ENV, build_project
 from test_reports import hostile_audit
 
-from golive.history.store import GRADE_HELP, History, grade
+from golive.history.grade import GRADE_HELP, grade
+from golive.history.store import History
 from golive.model import Attestation, Severity, Status
 from golive.reports import json_report
 

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from conftest import GOOD_ENV, audit_project
 
 from golive.cli import app
-from golive.history.store import History, HistoryError, compare, grade, record
+from golive.history.compare import compare
+from golive.history.grade import grade
+from golive.history.store import History, HistoryError, record
 from golive.model import Audit, Finding, Location, Section, Severity, Status
 from golive.reports import json_report
 
@@ -314,7 +316,7 @@ def test_html_report_shows_since_last_audit_and_the_trend(tmp_path: Path) -> Non
 
 
 def test_terminal_line_since_last_audit(tmp_path: Path) -> None:
-    from golive.history.store import since_line
+    from golive.history.compare import since_line
 
     database = tmp_path / "h.sqlite"
     first = record(_audit(_finding("GL201", Status.FAIL, "ALLOWED_HOSTS")), database)

@@ -345,7 +345,7 @@ def test_a_finding_in_a_file_now_left_out_is_not_fixed() -> None:
     "not checked", never "fixed"."""
     from dataclasses import replace as dc_replace
 
-    from golive.history.store import compare
+    from golive.history.compare import compare
     from golive.model import Finding, Location, Section, Severity
 
     def gl601(status: Status, path: str) -> Finding:

@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from golive.history.store import GRADE_HELP, History, HistoryError, history_path
+from golive.history.grade import GRADE_HELP
+from golive.history.store import History, HistoryError, history_path
 
 PATH = click.Path(path_type=Path)
 

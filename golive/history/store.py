@@ -7,58 +7,32 @@ audit is its JSON report (:mod:`golive.reports.json_report`), so any past audit 
 re-rendered in every format (``golive report AUDIT_ID``).
 
 When an audit is stored it is compared with the previous stored audit of the same
-project and settings module (:func:`compare`): findings are matched by
+project and settings module (:func:`golive.history.compare.compare`): findings are matched by
 :attr:`golive.model.Finding.key` (check id + subjects + location path, no line numbers,
 never the message text). The result, a trend of past audits and the grade
-(:func:`grade`) are attached to the audit as :attr:`golive.model.Audit.history`, which
+(:func:`golive.history.grade.grade`) are attached to the audit as :attr:`golive.model.Audit.history`, which
 every report format can show.
 
-Grade formula (:data:`DEDUCTIONS`, :data:`GRADES`, :data:`SIGN_OFF_CAP`; issue 14: a
-grade that cannot be gamed): the score starts at 100 and loses, for every failing finding
-not accepted by the baseline, 50 points if it is critical, 15 if high, 5 if medium, 2 if
-low and 0 if informational; it never goes below 0. While a manual item at high or above
-waits for its sign-off, the score is at most 80 (grade B). The letter is A from 90, B
-from 80, C from 65, D from 50, F below. Coverage counts: an audit that could not audit an
-input it found or was asked for (INCOMPLETE, or NO-GO and incomplete: a collector or a
-check errored, the settings did not load, a file did not parse) gets **no grade** (shown
-"–, incomplete"), nor does an audit whose settings were not loaded at all
-(``--no-runtime``): its errored and skipped checks cannot raise a score, and no such audit
-can rank above a complete one. Inputs simply not given (no ``--url``, not on the server)
-neither lower nor raise it: the grade is for what was audited, and the share of checks that
-ran (:attr:`Grade.coverage`) is shown beside it. Audits stored before this formula keep the
-grade they were stored with.
+The grade and its formula are in :mod:`golive.history.grade`; the comparison and the
+:attr:`golive.model.Audit.history` mapping in :mod:`golive.history.compare`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from golive.model import Audit, Finding, Severity, Signoff, Status
+from golive.history.compare import TREND_POINTS, failing_count, summary
+from golive.history.grade import NO_GRADE, grade
+from golive.model import Audit, Signoff
 from golive.own_files import make_folder
 
 DEFAULT_PATH = Path(".golive") / "history.sqlite"
-#: Points deducted per failing (not accepted) finding, by severity.
-DEDUCTIONS = {Severity.CRITICAL: 50, Severity.HIGH: 15, Severity.MEDIUM: 5, Severity.LOW: 2, Severity.INFO: 0}
-#: Lowest score of each letter, best first.
-GRADES = (("A", 90), ("B", 80), ("C", 65), ("D", 50), ("F", 0))
-#: How many audits (the current one included) the trend shows.
-TREND_POINTS = 30
-#: The highest score while a manual item at high or above is not signed (grade B).
-SIGN_OFF_CAP = 80
-#: What is shown for an audit that gets no grade.
-NO_GRADE = "–"
-GRADE_HELP = (
-    "Grade: 100 minus 50 per failing critical finding, 15 per high, 5 per medium, 2 per low"
-    " (accepted ones do not count), never below 0; at most 80 while a high or critical manual"
-    " item is unsigned; A from 90, B from 80, C from 65, D from 50, F below; no grade for an"
-    " incomplete audit or one without the settings."
-)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -100,116 +74,6 @@ class HistoryError(Exception):
     """
 
 
-@dataclass(frozen=True)
-class Grade:
-    """``score`` 0-100 and its ``letter`` A-F, both None when the audit gets no grade;
-    ``incomplete`` flags an audit that could not audit an input it found or was asked for;
-    ``note`` says why the score is capped or missing; ``coverage`` is (checks that ran,
-    checks in the audit)."""
-
-    score: int | None
-    letter: str | None
-    incomplete: bool = False
-    note: str = ""
-    coverage: tuple[int, int] = (0, 0)
-
-    def __str__(self) -> str:
-        if self.letter is None:
-            return f"{NO_GRADE}, {self.note or 'no grade'}"
-        return f"{self.letter} ({self.score}/100)" + (f", {self.note}" if self.note else "")
-
-
-def coverage(audit: Audit) -> tuple[int, int]:
-    """(checks that ran: passed, failed or asked a person, checks in the audit), each check
-    id counted once."""
-    ids = {f.id for f in audit.findings}
-    ran = {f.id for f in audit.findings if f.status in (Status.PASS, Status.FAIL, Status.MANUAL)}
-    return len(ran), len(ids)
-
-
-def grade(audit: Audit) -> Grade:
-    """The grade of ``audit`` (formula in the module docstring and :data:`GRADE_HELP`).
-
-    No grade (``score`` and ``letter`` None) when the audit is incomplete or its settings
-    were not loaded; else 100 minus :data:`DEDUCTIONS`, at most :data:`SIGN_OFF_CAP` while a
-    manual item at high or above is unsigned."""
-    covered = coverage(audit)
-    if audit.incomplete:
-        return Grade(None, None, True, "incomplete", covered)
-    runtime = next((c for c in audit.collectors if c.name == "runtime"), None)
-    if runtime is not None and runtime.status != "ok":
-        return Grade(None, None, False, "settings not audited", covered)
-    lost = sum(DEDUCTIONS[f.severity] for f in audit.findings if f.failing)
-    score = max(0, 100 - lost)
-    note = ""
-    unsigned = [f.id for f in audit.findings if f.status is Status.MANUAL and f.severity >= Severity.HIGH]
-    if unsigned and score > SIGN_OFF_CAP:
-        score = SIGN_OFF_CAP
-        note = f"at most {SIGN_OFF_CAP} until {', '.join(dict.fromkeys(unsigned))} is signed"
-    letter = next(letter for letter, low in GRADES if score >= low)
-    return Grade(score, letter, False, note, covered)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Comparison:
-    """What changed between two audits, each list sorted by severity (highest first), then key.
-
-    ``new``: failing now, not before. ``fixed``: failing before, and the check ran this time
-    without that failure. ``unchanged``: failing in both. ``unverified``: failing before,
-    but the check did not run this time (skipped, errored, silenced or not selected), or its
-    file was left out this time (a development or test file: ``Audit.deployment_files``),
-    so nobody knows. Failing includes findings the baseline accepts (accepting is not fixing).
-    """
-
-    new: tuple[Finding, ...]
-    fixed: tuple[Finding, ...]
-    unchanged: tuple[Finding, ...]
-    unverified: tuple[Finding, ...]
-
-
-def _by_key(findings: Iterable[Finding]) -> dict[str, Finding]:
-    out: dict[str, Finding] = {}
-    for f in findings:
-        if f.status is Status.FAIL:
-            out.setdefault(f.key, f)
-    return out
-
-
-def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(sorted(findings, key=lambda f: (-int(f.severity), f.key)))
-
-
-def compare(previous: Audit, current: Audit) -> Comparison:
-    """Match failing findings of two audits by :attr:`Finding.key` (see :class:`Comparison`)."""
-    before, now = _by_key(previous.findings), _by_key(current.findings)
-    ran = {f.id for f in current.findings if f.status in (Status.FAIL, Status.PASS, Status.MANUAL)}
-    # a finding in a file this audit left out (development, test: issue 12) was not looked at
-    left_out = {d.path for d in current.deployment_files if not d.audited}
-    gone = [f for k, f in before.items() if k not in now]
-
-    def checked(f: Finding) -> bool:
-        return f.id in ran and not (f.location is not None and f.location.path in left_out)
-
-    return Comparison(
-        new=_sorted(f for k, f in now.items() if k not in before),
-        fixed=_sorted(f for f in gone if checked(f)),
-        unchanged=_sorted(f for k, f in now.items() if k in before),
-        unverified=_sorted(f for f in gone if not checked(f)),
-    )
-
-
-def finding_summary(f: Finding) -> dict[str, Any]:
-    """The JSON object a comparison list holds for one finding (schema ``history_finding``)."""
-    return {
-        "key": f.key,
-        "id": f.id,
-        "title": f.title,
-        "severity": f.severity.label,
-        "subjects": list(f.subjects),
-        "path": f.location.path if f.location else None,
-    }
-
-
 @dataclass(frozen=True, kw_only=True)
 class Entry:
     """One stored audit as ``golive history`` lists it (``started_at`` ISO 8601)."""
@@ -237,10 +101,6 @@ class Entry:
             "grade": self.grade,
             "incomplete": self.incomplete,
         }
-
-
-def _failing_count(audit: Audit) -> int:
-    return sum(1 for f in audit.findings if f.failing)
 
 
 class History:
@@ -440,7 +300,7 @@ class History:
                         audit.git_commit,
                         None if audit.git_dirty is None else int(audit.git_dirty),
                         json.dumps(audit.failing_by_severity()),
-                        _failing_count(audit),
+                        failing_count(audit),
                         0 if g.score is None else g.score,  # the columns are NOT NULL
                         g.letter or NO_GRADE,
                         int(g.incomplete),
@@ -462,45 +322,6 @@ def _with_history(audit: Audit, history: Mapping[str, Any]) -> Audit:
     from dataclasses import replace
 
     return replace(audit, history=dict(history))
-
-
-def summary(
-    audit: Audit, previous: tuple[int, Audit] | None, past: list[Entry], database: Path
-) -> dict[str, Any]:
-    """The :attr:`Audit.history` mapping for ``audit`` (``id`` None until stored).
-
-    With no ``previous`` audit every comparison list is empty and ``previous_id`` is None.
-    """
-    g = grade(audit)
-    diff = (
-        compare(previous[1], audit) if previous else Comparison(new=(), fixed=(), unchanged=(), unverified=())
-    )
-    current = {
-        "id": None,
-        "started_at": audit.started_at,
-        "failing": _failing_count(audit),
-        "score": g.score,
-        "grade": g.letter,
-        "incomplete": g.incomplete,
-    }
-    ran, checks = g.coverage
-    return {
-        "id": None,
-        "database": str(database),
-        "previous_id": previous[0] if previous else None,
-        "previous_started_at": previous[1].started_at if previous else None,
-        "new": [finding_summary(f) for f in diff.new],
-        "fixed": [finding_summary(f) for f in diff.fixed],
-        "unchanged": [finding_summary(f) for f in diff.unchanged],
-        "unverified": [finding_summary(f) for f in diff.unverified],
-        "trend": [e.trend_point() for e in past[-(TREND_POINTS - 1) :]] + [current],
-        "score": g.score,
-        "grade": g.letter,
-        "incomplete": g.incomplete,
-        "grade_note": g.note,
-        "coverage": {"ran": ran, "checks": checks},
-        "grade_formula": GRADE_HELP,
-    }
 
 
 def history_path(project_dir: Path, explicit: Path | None = None, configured: object = None) -> Path:
@@ -546,42 +367,3 @@ def record_audit(ctx: Any, audit: Audit) -> tuple[Audit, str | None]:
             audit,
             f"{path}: the history could not be used ({type(exc).__name__}: {exc}); this audit was not stored",
         )
-
-
-def since_line(history: Mapping[str, Any]) -> str:
-    """One line for the terminal, from :attr:`Audit.history`.
-
-    ``audit #4 stored · since #3 (2026-11-22): 1 new, 2 fixed, 5 unchanged · grade B (85/100)``
-    """
-    head = f"audit #{history.get('id')} stored"
-    if history.get("previous_id") is not None:
-        counts = ", ".join(
-            f"{len(history.get(k) or [])} {label}"
-            for k, label in (
-                ("new", "new"),
-                ("fixed", "fixed"),
-                ("unchanged", "unchanged"),
-                ("unverified", "not checked"),
-            )
-            if history.get(k) or k != "unverified"
-        )
-        day = str(history.get("previous_started_at") or "")[:10]
-        head += f" · since #{history['previous_id']} ({day}): {counts}"
-    return f"{head} · {grade_line(history)}"
-
-
-def grade_line(history: Mapping[str, Any]) -> str:
-    """The grade as the reports show it, from :attr:`Audit.history`: ``grade B (80/100, at
-    most 80 until GL222 is signed) · 135 of 222 checks ran``, or ``grade –, incomplete``.
-    An audit stored before issue 14 shows the grade it was stored with."""
-    note = str(history.get("grade_note") or "")
-    if history.get("grade") is None:
-        text = f"grade {NO_GRADE}, {note or ('incomplete' if history.get('incomplete') else 'no grade')}"
-    else:
-        text = f"grade {history.get('grade')} ({history.get('score')}/100" + (f", {note})" if note else ")")
-        if history.get("incomplete"):
-            text += ", incomplete"
-    cover = history.get("coverage")
-    if isinstance(cover, Mapping) and cover.get("checks"):
-        text += f" · {cover.get('ran')} of {cover.get('checks')} checks ran"
-    return text

@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.text import Text
 
 from golive.checklist import checklist
-from golive.history.store import grade_line
+from golive.history.grade import grade_line
 from golive.model import Audit, Finding, Screenshot, Section, Status, VerdictWord
 from golive.provenance import note as placeholder_note
 from golive.reports import charts, marks

@@ -206,7 +206,7 @@ def _verdict(audit: Audit) -> list[str]:
         out += ["Conditions:", ""]
         out += [f"- {text(line)}" for line in v.conditions] + [""]
     if audit.history is not None:
-        from golive.history.store import grade_line
+        from golive.history.grade import grade_line
 
         out += [text(grade_line(audit.history)[:1].upper() + grade_line(audit.history)[1:]) + "."]
         formula = audit.history.get("grade_formula")
