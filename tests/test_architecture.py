@@ -84,7 +84,6 @@ LONG_MODULES = {
     "golive.collectors.git.scanner": TO_SPLIT,
     "golive.collectors.host": TO_SPLIT,
     "golive.collectors.live.engine": TO_SPLIT,
-    "golive.collectors.nginx.read": TO_SPLIT,
     "golive.commands.update_data": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,
     "golive.facts.secrets.rules": TO_SPLIT,
@@ -137,10 +136,6 @@ REMAINING_PRIVATE_IMPORTS = {
     ("collectors.appservers.gunicorn_servers", "collectors.project:_walk"): PRIVATE,
     ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,
     ("collectors.appservers.unaudited", "collectors.nginx.read:_read_text"): PRIVATE,
-    ("collectors.nginx", "collectors.nginx.read:_candidates"): PRIVATE,
-    ("collectors.nginx", "collectors.nginx.read:_clean_dump"): PRIVATE,
-    ("collectors.nginx", "collectors.nginx.read:_read_text"): PRIVATE,
-    ("collectors.nginx", "collectors.nginx.read:_top_level"): PRIVATE,
     ("commands.probe", "reports.terminal:_summary"): PRIVATE,
     ("django_root", "discovery:_setdefault_value"): PRIVATE,
 }

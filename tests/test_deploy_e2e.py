@@ -29,7 +29,7 @@ import httpx
 import pytest
 from conftest import GOOD_ENV, audit_project, build_project, failing, outcome
 
-from golive.collectors.nginx.read import nginx_binary
+from golive.collectors.nginx.binary import nginx_binary
 from golive.model import Audit, Location, Status
 
 pytestmark = [

@@ -20,7 +20,9 @@ from golive.checks import registry
 from golive.checks.gixy import GIXY_GOLIVE, GIXY_PLUGINS, GIXY_SUBJECTS, GIXY_TEXT, gixy_subjects
 from golive.collectors import CollectorError
 from golive.collectors.nginx import GixyResult, NginxFacts, collect_files
-from golive.collectors.nginx.read import GIXY_NOT_RUN, _top_level, nginx_binary, nginx_test
+from golive.collectors.nginx.binary import nginx_binary, nginx_test
+from golive.collectors.nginx.read import top_level
+from golive.collectors.nginx.scan import GIXY_NOT_RUN
 from golive.model import Finding, Location, Status
 from golive.registry import Facts
 from golive.runner import run_check
@@ -221,7 +223,7 @@ def test_valid_fixture_passes_nginx_t(fixture: str, certificate: Path, tmp_path:
         shutil.copy(certificate / name, tmp_path / name)
     conf = tmp_path / "site.conf"
     shutil.copy(FIXTURES / fixture, conf)
-    fragment = not any(s.get("directive") in ("http", "events") for s in _top_level(conf.read_text()))
+    fragment = not any(s.get("directive") in ("http", "events") for s in top_level(conf.read_text()))
     result = nginx_test(conf, fragment=fragment, workdir=tmp_path)
     assert (result.ran, result.ok, result.output) == (True, True, "")
 
@@ -233,6 +235,20 @@ def test_nginx_t_names_the_error_of_a_config_it_refuses(tmp_path: Path) -> None:
     result = nginx_test(conf, fragment=True, workdir=tmp_path)
     assert (result.ran, result.ok) == (True, False)
     assert result.output == f'[emerg] unknown directive "proxy_buffer_sise" in {conf}:3'
+
+
+@pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed")
+def test_nginx_t_runs_with_the_stock_includes_only_gixy_follows(tmp_path: Path) -> None:
+    """nginx -t runs while gixy-ng scans; Debian's snippets/fastcgi-php.conf includes
+    fastcgi.conf, which only gixy-ng's pass follows: the test is run again with both in place."""
+    site = tmp_path / "site.conf"
+    site.write_text(
+        "server {\n    listen 8080;\n    location ~ \\.php$ {\n"
+        "        include snippets/fastcgi-php.conf;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n"
+    )
+    [nfile] = collect_files([(site, "given")], None, tmp_path).files
+    assert [n.pattern for n in nfile.includes] == ["snippets/fastcgi-php.conf", "fastcgi.conf"]
+    assert (nfile.nginx_test.ran, nfile.nginx_test.ok, nfile.nginx_test.output) == (True, True, "")
 
 
 def test_every_gixy_plugin_has_one_golive_id_and_records_gixys_own_severity() -> None:

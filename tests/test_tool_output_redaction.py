@@ -1,8 +1,8 @@
 """What a tool golive runs says about the project is redacted before it is kept.
 
-``nginx -t``'s first error line (:func:`golive.collectors.nginx.read.nginx_test`) and
+``nginx -t``'s first error line (:func:`golive.collectors.nginx.binary.nginx_test`) and
 gunicorn's message about a configuration it cannot load
-(:func:`golive.collectors.appservers.gunicorn.load_all`) quote the project's files; both go through
+(:func:`golive.collectors.appservers.gunicorn_process.load_all`) quote the project's files; both go through
 :func:`golive.redact.redact_text` (review of 0f891f6, items 14 and 15). Secrets are built at
 test time.
 """
@@ -18,7 +18,7 @@ from test_gunicorn import context
 
 from golive.collectors import CollectorError
 from golive.collectors.appservers import gunicorn
-from golive.collectors.nginx import read as nginx_read
+from golive.collectors.nginx import binary as nginx_bin
 
 
 def canary(label: str) -> str:
@@ -32,9 +32,9 @@ def test_the_nginx_test_output_is_redacted(tmp_path: Path, monkeypatch: pytest.M
         f"#!/bin/sh\necho 'nginx: [emerg] unexpected \"API_TOKEN={password}\" in /srv/x.conf:3' >&2\nexit 1\n"
     )
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(nginx_read, "nginx_binary", lambda: str(fake))
+    monkeypatch.setattr(nginx_bin, "nginx_binary", lambda: str(fake))
     (tmp_path / "site.conf").write_text("server { listen 80; }\n")
-    result = nginx_read.nginx_test(tmp_path / "site.conf", fragment=False, workdir=tmp_path)
+    result = nginx_bin.nginx_test(tmp_path / "site.conf", fragment=False, workdir=tmp_path)
     assert result.ran and not result.ok
     assert password not in result.output and "API_TOKEN=***" in result.output
 

@@ -1,33 +1,28 @@
-"""Reading nginx configurations: what is one, parsing checks with crossplane, gixy-ng, ``nginx -t``.
+"""Reading nginx configurations: what is one, and the crossplane validity pass.
 
 Helpers of :mod:`golive.collectors.nginx` (which documents the behaviour): telling nginx
-files from others, the crossplane validity pass (crossplane, the fork gixy-ng ships, never
-raises on bad input, so its ``status`` and ``errors`` are read), running gixy-ng's
-``Manager`` in-process, and running the installed ``nginx -t`` without root.
+files from others and the crossplane validity pass (crossplane, the fork gixy-ng ships, never
+raises on bad input, so its ``status`` and ``errors`` are read). Running gixy-ng is
+:mod:`golive.collectors.nginx.scan`'s, running ``nginx -t`` :mod:`golive.collectors.nginx.binary`'s.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-import shutil
 import stat
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive.collectors.deployment_files import deployment_files, display_path
-from golive.facts.nginx import NginxTest, ParseError
+from golive.facts.nginx import ParseError
 from golive.redact import redact_text
 
 if TYPE_CHECKING:
     from golive.collectors.nginx.includes import IncludeResolver
 
-#: gixy-ng plugins not run: nginx_cves needs the server's nginx version, which golive does not know.
-GIXY_NOT_RUN = ("nginx_cves",)
 DUMP_MARKER = re.compile(r"^# configuration file (.+):\s*$", re.MULTILINE)
 NGINX_FOLDERS = {"nginx", "sites-available", "sites-enabled", "conf.d", "vhosts.d"}
 NGINX_BLOCKS = {"http", "server", "events", "upstream", "stream", "map", "geo", "location", "types", "mail"}
@@ -89,7 +84,7 @@ def not_regular(path: Path) -> str | None:
     return None if stat.S_ISREG(mode) else f"not a regular file ({_kind(mode)})"
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     """The file's text; :class:`ValueError` for a file that is not regular (see
     :func:`not_regular`; it is not opened), binary or not UTF-8; OSError if unreadable.
 
@@ -123,7 +118,7 @@ def is_dump(text: str) -> bool:
     return False
 
 
-def _clean_dump(text: str) -> str:
+def clean_dump(text: str) -> str:
     """Blank out the ``nginx: ... syntax is ok`` lines ``nginx -T 2>&1`` puts first (lines kept)."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
@@ -134,7 +129,7 @@ def _clean_dump(text: str) -> str:
     return "\n".join(lines)
 
 
-def _top_level(text: str) -> list[dict[str, Any]]:
+def top_level(text: str) -> list[dict[str, Any]]:
     import crossplane
 
     payload = crossplane.parse_string(
@@ -146,7 +141,7 @@ def _top_level(text: str) -> list[dict[str, Any]]:
 def classify(path: Path) -> str | None:
     """``nginx``, ``apache`` or None (neither) for a discovered candidate file."""
     try:
-        text = _read_text(path)
+        text = read_text(path)
     except (OSError, ValueError):
         return None
     if APACHE_RE.search(text):
@@ -156,7 +151,7 @@ def classify(path: Path) -> str | None:
     from crossplane.analyzer import DIRECTIVES
 
     try:
-        top = _top_level(text)
+        top = top_level(text)
     except Exception:
         return None
     names = [s.get("directive", "") for s in top]
@@ -166,7 +161,7 @@ def classify(path: Path) -> str | None:
     return "nginx" if names and len(known) * 2 > len(names) else None
 
 
-def _candidates(project_dir: Path, every: bool = False) -> Iterator[Path]:
+def candidates(project_dir: Path, every: bool = False) -> Iterator[Path]:
     for path in deployment_files(project_dir, every=every):
         name = path.name
         if (
@@ -183,16 +178,6 @@ def _candidates(project_dir: Path, every: bool = False) -> Iterator[Path]:
 
 def _error_text(message: str) -> str:
     return re.sub(r" in \S+:\d+$| in \S+$", "", message)
-
-
-def _resolve_include(pattern: str, prefix: Path) -> tuple[list[Path], bool]:
-    """(files matched, whether the pattern is a glob) for an include pattern."""
-    import glob
-
-    full = pattern if os.path.isabs(pattern) else os.path.join(prefix, pattern)
-    if glob.has_magic(full):
-        return [Path(p) for p in sorted(glob.glob(full))], True
-    return [Path(full)], False
 
 
 def _includes(parsed: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -293,7 +278,7 @@ def validate(
             if dump_text is not None or (root_text is not None and current == root_file):
                 text = dump_text if dump_text is not None else str(root_text)
             else:
-                text = _read_text(current)
+                text = read_text(current)
         except ValueError as exc:
             errors.append(ParseError(path=shown, line=None, message=str(exc)))
             continue
@@ -353,177 +338,5 @@ def validate(
     return errors, included
 
 
-# --- gixy-ng ------------------------------------------------------------------------------
-
-
-class _LogCapture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def run_gixy(
-    path: Path,
-    prefix: Path,
-    dump_text: str | None,
-    resolver: IncludeResolver | None = None,
-    text: str | None = None,
-) -> tuple[Any, list[dict[str, Any]], list[str]]:
-    """Parse ``path`` with gixy-ng and run all its plugins: (gixy's root, reports, warnings).
-
-    This is ``gixy.core.manager.Manager.audit`` with the parser's working directory set to
-    ``prefix`` (the Manager hard-codes the file's own directory), and the reports are
-    gixy's own formatter's (``BaseFormatter.feed``: plugin, severity, summary, reason,
-    excerpt, location). ``text`` is the file's text when it is not read from disk (a
-    template after substitution). Raises gixy's ``InvalidConfiguration`` when it cannot parse.
-    """
-    from gixy.core.config import Config
-    from gixy.core.context import purge_context, push_context
-    from gixy.core.manager import Manager
-    from gixy.core.variable_catalog import load_variable_catalog
-    from gixy.formatters.base import BaseFormatter
-    from gixy.parser.nginx_parser import NginxParser
-
-    from golive.collectors.nginx.includes import make_gixy_parser
-
-    logger = logging.getLogger("gixy")
-    capture = _LogCapture()
-    propagate = logger.propagate
-    logger.addHandler(capture)
-    logger.propagate = False
-    try:
-        config = Config(allow_includes=True, skips=list(GIXY_NOT_RUN))
-        with Manager(config=config) as manager:
-            if resolver is None:
-                parser = NginxParser(cwd=str(prefix), allow_includes=True)
-            else:  # missing includes looked up in the repository and golive's stock files
-                parser = make_gixy_parser(prefix, resolver)
-            if dump_text is not None or text is not None:
-                root = parser.parse_string(dump_text or text, path_info=str(path))
-            else:
-                root = parser.parse_file(str(path))
-            manager.root = root
-            manager._declaration_overrides = {}
-            purge_context()
-            push_context(root, catalog=load_variable_catalog(config.vars_dirs, config.load_default_vars))
-            manager._audit_recursive(root.children)
-            manager.auditor.post_audit(root)
-            formatter = BaseFormatter()
-            formatter.feed(str(path), manager)
-            reports = list(formatter.reports[str(path)])
-    finally:
-        logger.removeHandler(capture)
-        logger.propagate = propagate
-    return root, reports, capture.messages
-
-
-# --- nginx -t -------------------------------------------------------------------------------
-
-
-def nginx_binary() -> str | None:
-    """The installed nginx (``$PATH``, then ``/usr/sbin/nginx``), or None."""
-    found = shutil.which("nginx")
-    if found:
-        return found
-    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
-
-
-def nginx_test(
-    conf: Path, *, fragment: bool, workdir: Path, timeout: float = 20.0, wrapper: str = "nginx"
-) -> NginxTest:
-    """Run ``nginx -t -q -c`` on ``conf`` with ``workdir`` as prefix (no root needed).
-
-    A ``fragment`` (server blocks) is wrapped in a minimal main file in ``workdir``
-    (``pid``, ``error_log``, ``events {}``, ``http { include conf; }``), named ``wrapper``
-    (``.conf``, ``.pid``, ``.log``: several can share ``workdir``); relative paths in it
-    (certificates, includes) then resolve against ``workdir``.
-    """
-    binary = nginx_binary()
-    if binary is None:
-        return NginxTest(ran=False, output="nginx is not installed")
-    target = conf.resolve()
-    if fragment:
-        main = workdir / f"{wrapper}.conf"
-        error_log = "error.log" if wrapper == "nginx" else f"{wrapper}.log"
-        main.write_text(
-            f"pid {workdir}/{wrapper}.pid;\nerror_log {workdir}/{error_log};\n"
-            f"events {{}}\nhttp {{\n    include {target};\n}}\n",
-            encoding="utf-8",
-        )
-        target = main
-    try:
-        proc = subprocess.run(
-            [binary, "-t", "-q", "-c", str(target), "-p", f"{workdir}/"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return NginxTest(ran=False, output=f"nginx -t could not run: {exc}")
-    lines = [ln for ln in proc.stderr.splitlines() if "[emerg]" in ln] or proc.stderr.splitlines() or [""]
-    first = re.sub(r"^(nginx: |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (\d+#\d+: )?", r"[\2] ", lines[0])
-    output = "" if proc.returncode == 0 else redact_text(first)[:300]  # it quotes the file's tokens
-    return NginxTest(ran=True, ok=proc.returncode == 0, output=output)
-
-
-def nginx_test_all(
-    inputs: list[tuple[Path, bool]], *, workdir: Path, timeout: float = 20.0, workers: int = 4
-) -> list[NginxTest]:
-    """:func:`nginx_test` of each ``(file, is a fragment)``, with as few runs and as little
-    waiting as the answers allow; ``workdir`` is shared, so it must be empty but for what
-    the files' relative includes need.
-
-    The fragments are first tested together, in one main file that includes them all
-    (``http { include a; include b; ... }``), as nginx loads a site's fragments: when nginx
-    accepts it, every fragment is ``ok``. When it refuses (a fragment is broken, or two
-    cannot be loaded together: two default servers for one port), each fragment is tested
-    alone, which gives exactly :func:`nginx_test`'s answer, as do main files, which are
-    always tested alone. The runs alone go ``workers`` at a time.
-    """
-    results: dict[int, NginxTest] = {}
-    fragments = [i for i, (_, fragment) in enumerate(inputs) if fragment]
-    if len(fragments) > 1 and _test_together([inputs[i][0] for i in fragments], workdir, timeout):
-        results.update((i, NginxTest(ran=True, ok=True)) for i in fragments)
-    alone = [i for i in range(len(inputs)) if i not in results]
-
-    def one(i: int) -> NginxTest:
-        path, fragment = inputs[i]
-        return nginx_test(path, fragment=fragment, workdir=workdir, timeout=timeout, wrapper=f"nginx-{i}")
-
-    if len(alone) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="golive-nginx-t") as pool:
-            results.update(zip(alone, pool.map(one, alone), strict=True))
-    else:
-        results.update((i, one(i)) for i in alone)
-    return [results[i] for i in range(len(inputs))]
-
-
-def _test_together(fragments: list[Path], workdir: Path, timeout: float) -> bool:
-    """Whether ``nginx -t`` accepts one main file including every fragment."""
-    binary = nginx_binary()
-    if binary is None:
-        return False
-    wrapper = workdir / "nginx-all.conf"
-    includes = "".join(f"    include {f.resolve()};\n" for f in fragments)
-    wrapper.write_text(
-        f"pid {workdir}/nginx-all.pid;\nerror_log {workdir}/error-all.log;\n"
-        f"events {{}}\nhttp {{\n{includes}}}\n",
-        encoding="utf-8",
-    )
-    try:
-        proc = subprocess.run(
-            [binary, "-t", "-q", "-c", str(wrapper), "-p", f"{workdir}/"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return proc.returncode == 0
+#: The name :mod:`golive.collectors.appservers.unaudited` imports (to be replaced there by :func:`read_text`).
+_read_text = read_text

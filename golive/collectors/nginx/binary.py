@@ -1,0 +1,146 @@
+"""Running the installed nginx's ``nginx -t`` on nginx inputs, without root: helpers of
+:mod:`golive.collectors.nginx` (which documents the behaviour).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from golive.facts.nginx import NginxTest
+from golive.redact import redact_text
+
+if TYPE_CHECKING:
+    from golive.collectors.nginx.includes import IncludeResolver
+
+
+def nginx_binary() -> str | None:
+    """The installed nginx (``$PATH``, then ``/usr/sbin/nginx``), or None."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+
+
+def nginx_test(
+    conf: Path, *, fragment: bool, workdir: Path, timeout: float = 20.0, wrapper: str = "nginx"
+) -> NginxTest:
+    """Run ``nginx -t -q -c`` on ``conf`` with ``workdir`` as prefix (no root needed).
+
+    A ``fragment`` (server blocks) is wrapped in a minimal main file in ``workdir``
+    (``pid``, ``error_log``, ``events {}``, ``http { include conf; }``), named ``wrapper``
+    (``.conf``, ``.pid``, ``.log``: several can share ``workdir``); relative paths in it
+    (certificates, includes) then resolve against ``workdir``.
+    """
+    binary = nginx_binary()
+    if binary is None:
+        return NginxTest(ran=False, output="nginx is not installed")
+    target = conf.resolve()
+    if fragment:
+        main = workdir / f"{wrapper}.conf"
+        error_log = "error.log" if wrapper == "nginx" else f"{wrapper}.log"
+        main.write_text(
+            f"pid {workdir}/{wrapper}.pid;\nerror_log {workdir}/{error_log};\n"
+            f"events {{}}\nhttp {{\n    include {target};\n}}\n",
+            encoding="utf-8",
+        )
+        target = main
+    try:
+        proc = subprocess.run(
+            [binary, "-t", "-q", "-c", str(target), "-p", f"{workdir}/"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return NginxTest(ran=False, output=f"nginx -t could not run: {exc}")
+    lines = [ln for ln in proc.stderr.splitlines() if "[emerg]" in ln] or proc.stderr.splitlines() or [""]
+    first = re.sub(r"^(nginx: |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (\d+#\d+: )?", r"[\2] ", lines[0])
+    output = "" if proc.returncode == 0 else redact_text(first)[:300]  # it quotes the file's tokens
+    return NginxTest(ran=True, ok=proc.returncode == 0, output=output)
+
+
+def nginx_test_all(
+    inputs: list[tuple[Path, bool]], *, workdir: Path, timeout: float = 20.0, workers: int = 4
+) -> list[NginxTest]:
+    """:func:`nginx_test` of each ``(file, is a fragment)``, with as few runs and as little
+    waiting as the answers allow; ``workdir`` is shared, so it must be empty but for what
+    the files' relative includes need.
+
+    The fragments are first tested together, in one main file that includes them all
+    (``http { include a; include b; ... }``), as nginx loads a site's fragments: when nginx
+    accepts it, every fragment is ``ok``. When it refuses (a fragment is broken, or two
+    cannot be loaded together: two default servers for one port), each fragment is tested
+    alone, which gives exactly :func:`nginx_test`'s answer, as do main files, which are
+    always tested alone. The runs alone go ``workers`` at a time.
+    """
+    results: dict[int, NginxTest] = {}
+    fragments = [i for i, (_, fragment) in enumerate(inputs) if fragment]
+    if len(fragments) > 1 and _test_together([inputs[i][0] for i in fragments], workdir, timeout):
+        results.update((i, NginxTest(ran=True, ok=True)) for i in fragments)
+    alone = [i for i in range(len(inputs)) if i not in results]
+
+    def one(i: int) -> NginxTest:
+        path, fragment = inputs[i]
+        return nginx_test(path, fragment=fragment, workdir=workdir, timeout=timeout, wrapper=f"nginx-{i}")
+
+    if len(alone) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="golive-nginx-t") as pool:
+            results.update(zip(alone, pool.map(one, alone), strict=True))
+    else:
+        results.update((i, one(i)) for i in alone)
+    return [results[i] for i in range(len(inputs))]
+
+
+def _test_together(fragments: list[Path], workdir: Path, timeout: float) -> bool:
+    """Whether ``nginx -t`` accepts one main file including every fragment."""
+    binary = nginx_binary()
+    if binary is None:
+        return False
+    wrapper = workdir / "nginx-all.conf"
+    includes = "".join(f"    include {f.resolve()};\n" for f in fragments)
+    wrapper.write_text(
+        f"pid {workdir}/nginx-all.pid;\nerror_log {workdir}/error-all.log;\n"
+        f"events {{}}\nhttp {{\n{includes}}}\n",
+        encoding="utf-8",
+    )
+    try:
+        proc = subprocess.run(
+            [binary, "-t", "-q", "-c", str(wrapper), "-p", f"{workdir}/"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
+def test_inputs(
+    with_others: list[tuple[Path, bool]],
+    alone: list[tuple[Path, bool, IncludeResolver]],
+    timeout: float = 20.0,
+) -> tuple[list[NginxTest], list[NginxTest]]:
+    """The ``nginx -t`` answers of an audit's inputs, each ``(file, is a fragment, ...)``:
+    those of ``with_others`` by :func:`nginx_test_all` in one scratch prefix, then each of
+    ``alone`` in a scratch prefix of its own holding golive's copies of its relative stock
+    includes (``resolver``: :meth:`IncludeResolver.materialise`)."""
+    together: list[NginxTest] = []
+    if with_others:
+        with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
+            together = nginx_test_all(with_others, workdir=Path(tmp), timeout=timeout)
+    single: list[NginxTest] = []
+    for path, fragment, resolver in alone:
+        with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
+            resolver.materialise(Path(tmp))  # a fragment's wrapper reads relative includes there
+            single.append(nginx_test(path, fragment=fragment, workdir=Path(tmp), timeout=timeout))
+    return together, single
