@@ -1,4 +1,5 @@
-"""``golive probe`` usage errors (exit status 2, one line, nothing probed) and its help."""
+"""``golive probe``: usage errors (exit status 2, one line, nothing probed), its help, and how it
+writes the reports of many sites."""
 
 from __future__ import annotations
 
@@ -64,3 +65,42 @@ def test_help_documents_report_naming_and_exit_status() -> None:
     assert "out/report-HOST.html" in packed and "out/report-all.json" in packed
     assert "Exit status: 0" in text and "3 some audit is incomplete" in text
     assert "GET, HEAD and OPTIONS only, at most 48 requests" in text
+
+
+def test_the_combined_report_is_the_json_of_every_site_report() -> None:
+    """combined_json builds report-all.json from each site's JSON report text instead of
+    encoding every report again: the same text json.dumps(indent=2) and json_text give,
+    control and bidirectional characters escaped."""
+    import datetime as dt
+    import json
+
+    from golive.commands.probe import build_audit, combined_json
+    from golive.facts.live import Exchange, LiveFacts, SiteFacts
+    from golive.reports import render
+    from golive.reports.controls import json_text
+    from golive.reports.json_report import to_dict
+
+    started = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.timezone.utc)
+    home = Exchange(
+        method="GET",
+        url="https://a.test/",
+        status=200,
+        http_version="HTTP/1.1",
+        headers=(("Content-Type", "text/html"),),
+        body=b"<title>Shop</title>",
+    )
+    sites = [
+        SiteFacts(url="https://a.test/", host="a.test", chains={"home": (home,)}),
+        SiteFacts(url="https://b.test/\u202e\u0085", host="b.test", error="connection refused"),
+    ]
+    audits = [
+        build_audit(s.url, LiveFacts(sites=(s,)), fail_on="high", author="me", started=started) for s in sites
+    ]
+    expected = {
+        "sites": [{"url": a.project_name, "exit_status": a.exit_status, "report": to_dict(a)} for a in audits]
+    }
+    text = json_text(json.dumps(expected, indent=2, ensure_ascii=False)) + "\n"
+    assert "\\u202e" in text and "\\u0085" in text
+    assert combined_json(audits, [None, None]) == text
+    assert combined_json(audits, [render(audits[0], "json"), None]) == text
+

@@ -275,32 +275,67 @@ def _load_checks_and_reports() -> None:
 
 
 def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> list[list[Path]]:
-    """Write every report; ``[[paths of site 0], [paths of site 1], ...]``."""
-    from golive.reports import write, write_atomic
-    from golive.reports.controls import json_text
-    from golive.reports.json_report import to_dict
+    """Write every report; ``[[paths of site 0], [paths of site 1], ...]``.
+
+    Each report is rendered here, in order, and handed to a few threads that write it
+    (:func:`golive.reports.write_atomic` waits on ``fsync``, not on Python): with a
+    thousand sites the disk's waits overlap. A site's JSON text is rendered once and
+    reused in the combined report (:func:`combined_json`). PDF reports are written one
+    at a time (each prints with a browser). The first ``OSError`` ends the command.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from golive.reports import format_for, render, write, write_atomic
 
     written: list[list[Path]] = [[] for _ in audits]
     slugs = [site_slug(a.project_name) for a in audits]
+    texts: list[str | None] = [None] * len(audits)
+    pending: list[Future[None]] = []
     try:
-        for path in outputs:
-            for i, target in enumerate(output_paths(path, slugs)):
-                written[i].append(write(audits[i], target, fmt))
-        if outputs and len(audits) > 1:
-            first = outputs[0]
-            combined = first.with_name(f"{first.stem}-all.json")
-            data = {
-                "sites": [
-                    {"url": a.project_name, "exit_status": a.exit_status, "report": to_dict(a)}
-                    for a in audits
-                ],
-            }
-            write_atomic(combined, json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
-            for paths in written:
-                paths.append(combined)
+        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="golive-write") as pool:
+            try:
+                for path in outputs:
+                    chosen = format_for(path, fmt)
+                    for i, target in enumerate(output_paths(path, slugs)):
+                        if chosen == "pdf":
+                            write(audits[i], target, fmt)
+                        else:
+                            text = render(audits[i], chosen, output=target)
+                            if chosen == "json" and texts[i] is None:
+                                texts[i] = text
+                            pending.append(pool.submit(write_atomic, target, text))
+                        written[i].append(target)
+                if outputs and len(audits) > 1:
+                    first = outputs[0]
+                    combined = first.with_name(f"{first.stem}-all.json")
+                    pending.append(pool.submit(write_atomic, combined, combined_json(audits, texts)))
+                    for paths in written:
+                        paths.append(combined)
+            finally:
+                for job in pending:
+                    job.result()  # the first OSError, once every write has ended
     except OSError as exc:
         raise ProbeUsage(f"cannot write a report: {exc.strerror or exc}") from None
     return written
+
+
+def combined_json(audits: list[Audit], texts: list[str | None]) -> str:
+    """The combined report: ``{"sites": [{"url", "exit_status", "report"}...]}``, the text
+    ``json.dumps(..., indent=2, ensure_ascii=False)`` then
+    :func:`golive.reports.controls.json_text` would give, built from each site's JSON report
+    text (``texts[i]``, rendered when None) instead of encoding every report again: a
+    report nested three levels down is the same text with each line after the first
+    indented by six more spaces (its strings hold no raw line breaks)."""
+    from golive.reports import render
+    from golive.reports.controls import json_text
+
+    items = []
+    for audit, text in zip(audits, texts, strict=True):
+        body = (text if text is not None else render(audit, "json")).rstrip("\n").replace("\n", "\n      ")
+        url = json_text(json.dumps(audit.project_name, ensure_ascii=False))
+        fields = f'"url": {url},\n      "exit_status": {audit.exit_status},\n      "report": {body}'
+        items.append(f"    {{\n      {fields}\n    }}")
+    return '{\n  "sites": [\n' + ",\n".join(items) + "\n  ]\n}\n"
 
 
 def _show(
