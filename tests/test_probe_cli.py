@@ -104,3 +104,12 @@ def test_the_combined_report_is_the_json_of_every_site_report() -> None:
     assert combined_json(audits, [None, None]) == text
     assert combined_json(audits, [render(audits[0], "json"), None]) == text
 
+
+def test_sites_share_the_global_limit_with_at_least_two_connections_each() -> None:
+    from golive.collectors.live.engine import ProbeOptions, site_connections
+
+    assert site_connections(ProbeOptions(concurrency=16), 1) == 6  # one site: a browser's six
+    assert site_connections(ProbeOptions(concurrency=16), 5) == 3
+    assert site_connections(ProbeOptions(concurrency=64), 1000) == 2
+    assert site_connections(ProbeOptions(concurrency=1), 3) == 2
+    assert site_connections(ProbeOptions(concurrency=64, per_host=1), 1000) == 1

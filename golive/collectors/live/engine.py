@@ -544,7 +544,8 @@ async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[S
     order of ``targets``.
     """
     global_ = asyncio.Semaphore(max(1, opts.concurrency))
-    per_host = {t.host: asyncio.Semaphore(max(1, opts.per_host)) for t in targets}
+    opts = replace(opts, per_host=site_connections(opts, len(targets)))
+    per_host = {t.host: asyncio.Semaphore(opts.per_host) for t in targets}
     # At most ``concurrency`` sites are under way at once (each waits on its own chain of
     # requests much of the time, so as many sites as request slots keep them busy): a site's
     # deadline starts when it starts, not while a thousand others hold every slot, and only
@@ -556,6 +557,16 @@ async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[S
             return await probe_site(target, opts, global_, per_host[target.host])
 
     return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+def site_connections(opts: ProbeOptions, sites: int) -> int:
+    """Requests in flight (and connections) per site: ``opts.per_host``, or fewer when many
+    sites share the global limit (``opts.concurrency`` requests over as many sites under
+    way): each site's share of it, at least two. A site's own requests then cost fewer
+    TLS handshakes (each is more CPU than a request), and a slow site still finishes
+    within its deadline (two at a time over its 48 requests at most)."""
+    share = max(1, opts.concurrency) // max(1, min(sites, max(1, opts.concurrency)))
+    return max(1, min(opts.per_host, max(2, share)))
 
 
 def run_probes(urls: Sequence[str], opts: ProbeOptions) -> list[SiteFacts]:
