@@ -195,6 +195,13 @@ CHECKLIST: tuple[Item, ...] = (
         rest=True,
     ),
     _item(
+        "Front proxy",
+        "Traefik, Caddy or Fly.io in front: plain http redirected to https, HSTS, no open dashboard",
+        S.WEB_SERVER,
+        "GL790 GL791 GL792",
+        optional=True,
+    ),
+    _item(
         "Web server", "TLS, host validation, static and media files served safely", S.WEB_SERVER, rest=True
     ),
     _item("Live site", "what the deployed site really answers", S.LIVE_SITE, rest=True),

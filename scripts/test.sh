@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="git openssl nginx redis-server postgresql chromium fonts-dejavu-core poppler-utils"
+APT_PACKAGES="git openssl nginx redis-server postgresql chromium fonts-dejavu-core poppler-utils caddy"
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     missing=""
     for pkg in $APT_PACKAGES; do

@@ -1,6 +1,6 @@
 """Other servers (issue 12, part C, "Others"): granian, waitress and mod_wsgi-express are found in the
 same commands as gunicorn and their production options judged by the shared rules (GL611–GL616);
-Traefik and Caddy configurations are named as not audited.
+Traefik and Caddy configurations are read by the front proxy collector, no longer named as not audited.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_gunicorn import collected, context, run
 
-from golive.collectors import Skip, project
+from golive.collectors import project
 from golive.collectors.appservers import gunicorn, unaudited, uwsgi_collector
 from golive.model import Location, Status
 
@@ -79,20 +79,21 @@ def test_granian_and_waitress_configured_for_production(tmp_path: Path) -> None:
     }
 
 
-def test_traefik_and_caddy_are_named_as_not_audited(tmp_path: Path) -> None:
+def test_traefik_and_caddy_are_read_by_the_front_proxy_collector(tmp_path: Path) -> None:
+    """No longer "not audited yet": golive.collectors.proxies reads them (tests/test_front_proxy.py)."""
+    from golive.collectors import proxies
+
     write(
         tmp_path,
         {
-            "deploy/Caddyfile": "shop.example.com {\n  reverse_proxy web:8000\n}\n",
             "traefik/traefik.yml": "entryPoints:\n  web:\n    address: ':80'\n",
             "docker-compose.yml": "services:\n  proxy:\n    image: traefik:v3.1\n  web:\n    image: shop\n",
         },
     )
-    with pytest.raises(Skip) as exc:
-        unaudited.collect(context(tmp_path))
-    assert str(exc.value) == (
-        "deploy/Caddyfile (Caddy), docker-compose.yml (Traefik service), traefik/traefik.yml (Traefik):"
-        " not audited yet"
+    assert unaudited.collect(context(tmp_path)) == unaudited.UnauditedFacts()
+    assert proxies.collect(context(tmp_path)).files == (
+        "docker-compose.yml (Traefik: compose service)",
+        "traefik/traefik.yml (Traefik static configuration)",
     )
 
 

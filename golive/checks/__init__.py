@@ -27,6 +27,7 @@ def registry() -> Registry:
         ephemeral_key,
         errors,
         fallback_key,
+        front_proxy,
         gixy,
         history_scope,
         host,
@@ -67,6 +68,7 @@ def registry() -> Registry:
             webserver,
             webserver_context,
             gixy,
+            front_proxy,  # GL790-GL792: Traefik, Caddy, Fly.io in front
             live,
             # 9 security alerts, host, backups, server-side security
             alerts,

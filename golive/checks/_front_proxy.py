@@ -10,8 +10,9 @@ it ("EntryPoints / HTTP / Redirection"), as does a ``redirectscheme`` middleware
 middleware may be declared on any container). Caddy with caddy-docker-proxy labels: a site
 address with a host name gets Caddy's automatic HTTPS, which redirects http to https
 (https://caddyserver.com/docs/automatic-https); HSTS only from a
-``caddy.header.Strict-Transport-Security`` label. A Caddyfile or Traefik file configuration
-is not read: it stays unknown.
+``caddy.header.Strict-Transport-Security`` label. Traefik's and Caddy's own files (and
+Fly.io's fly.toml) are read by :mod:`golive.collectors.proxies`: :func:`edge_verdict` judges
+their routes when no nginx stands between them and Django.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 from golive.facts.compose import Service
 from golive.facts.nginx import NginxDeployment, NginxFacts
+from golive.facts.proxies import ProxyFacts
 from golive.model import Location
 
 MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.I)
@@ -193,3 +195,38 @@ def front_hsts(nginx: NginxFacts, minimum: int) -> FrontVerdict:
         else:
             unsure.append(f"not settled by {front.name}: its configuration is not read")
     return _verdict(proof, unsure, kinds, nginx)
+
+
+def edge_verdict(proxy: ProxyFacts | None, *, redirect: bool, minimum: int) -> FrontVerdict:
+    """What the Traefik, Caddy and Fly.io configurations golive read
+    (:class:`golive.facts.proxies.ProxyFacts`) show for Django's W008 (``redirect``) or W004
+    (HSTS of at least ``minimum`` seconds): proof only when every route settles it (each
+    redirects plain http or answers TLS only; each https route adds the header). Empty when
+    no route was read."""
+    if proxy is None or not proxy.routes:
+        return FrontVerdict()
+    proof: list[str] = []
+    unsure: list[str] = []
+    kinds = [r.proxy for r in proxy.routes]
+    for route in proxy.routes:
+        if redirect:
+            if route.plain_http is None:
+                unsure.append(f"not settled by {route.label}: {route.unknown}")
+            elif route.serves_plain_http:
+                unsure.append(f"not settled by {route.label} ({route.location}): it answers plain http")
+            elif route.redirect:
+                proof.append(f"{route.label}: {route.redirect}")
+            else:
+                proof.append(f"{route.label} ({route.location}) answers https only")
+        elif route.tls:
+            if route.hsts is not None and route.hsts >= minimum and route.hsts_at:
+                proof.append(f"{route.label}: {route.hsts_at}")
+            else:
+                unsure.append(
+                    f"not settled by {route.label} ({route.location}): no Strict-Transport-Security"
+                    f" of at least {minimum} seconds"
+                )
+    where = proxy.routes[0].location if proof and not unsure else None
+    return FrontVerdict(
+        tuple(proof) if not unsure else (), tuple(unsure), "/".join(dict.fromkeys(kinds)), where
+    )

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from golive.checks._front_proxy import FrontVerdict, front_hsts, front_redirect
+from golive.checks._front_proxy import FrontVerdict, edge_verdict, front_hsts, front_redirect
 from golive.facts.live import Exchange, LiveFacts
 from golive.facts.nginx import NginxFacts, NginxFile, unknown_reason
 from golive.facts.nginx_tree import (
@@ -51,6 +51,7 @@ from golive.facts.nginx_tree import (
     server_names,
     walk,
 )
+from golive.facts.proxies import ProxyFacts
 from golive.model import Location
 from golive.registry import Facts
 
@@ -360,6 +361,9 @@ def settle(check_id: str, facts: Facts) -> Settlement | None:
     fr = FrontVerdict()
     if seen_nginx and nginx is not None and ng.internal:  # Traefik or Caddy in front of nginx
         fr = front_redirect(nginx) if redirect else front_hsts(nginx, ONE_YEAR)
+    if not fr.proof and (not seen_nginx or ng.internal):  # Traefik, Caddy, Fly.io files
+        edge = edge_verdict(facts.get(ProxyFacts), redirect=redirect, minimum=ONE_YEAR)
+        fr = edge if edge.proof or not fr.unsure else fr
     if fr.proof:
         return Settlement(
             settled=True,
@@ -374,7 +378,7 @@ def settle(check_id: str, facts: Facts) -> Settlement | None:
             reason=f"satisfied at the proxy: {_LIVE_REASON[check_id].format(where=lv.location)}",
             location=lv.location,
         )
-    if not seen_nginx and live is None:
+    if not seen_nginx and live is None and not fr.unsure:
         return Settlement(settled=False, evidence=(f"{_NOT_SEEN}; {_WOULD[check_id]}",))
     return Settlement(settled=False, evidence=(*ng.unsure, *(fr.unsure or ng.internal), _WOULD[check_id]))
 

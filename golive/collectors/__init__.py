@@ -62,6 +62,7 @@ COLLECTORS = (
     "golive.collectors.nginx:SPEC",
     "golive.collectors.appservers.uwsgi_collector:SPEC",
     "golive.collectors.appservers.unaudited:SPEC",
+    "golive.collectors.proxies:SPEC",
     "golive.collectors.platforms:SPEC",
     "golive.collectors.host:SPEC",
     "golive.collectors.backups:SPEC",
