@@ -46,11 +46,12 @@ def chain_at(nginx: NginxFacts, location: Location | None, directive: str) -> Ch
     if location is None:
         return None
     found: Chain | None = None
+    path, line = location.path, location.line
     for f in nginx.parsed:
         assert f.root is not None
         for chain in walk((f.root,)):
-            node = chain[-1]
-            if node.location == location and (node.name == directive or found is None):
+            node = chain[-1]  # node.location == location, without building a Location per node
+            if node.path == path and node.line == line and (node.name == directive or found is None):
                 found = chain
                 if node.name == directive:
                     return found
@@ -236,8 +237,10 @@ def hidden_passes(nginx: NginxFacts) -> Iterator[tuple[Chain, Node]]:
     for root in roots(nginx):
         for chain in walk((root,)):
             node = chain[-1]
+            if node.name != "location" or not node.is_block:
+                continue
             handled = any(node.first(name) is not None for name in CONTENT_DIRECTIVES)
-            if node.name == "location" and node.is_block and not handled and not passes_in(chain):
+            if not handled and not passes_in(chain):
                 for include in node.find("include"):
                     if include.args:
                         yield chain, include

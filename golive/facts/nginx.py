@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from golive.facts.compose import Service
@@ -214,10 +215,16 @@ class NginxFacts(FactsBase):
 
     def servers(self) -> Iterator[tuple[NginxFile, Chain]]:
         """Every http ``server`` block of every parsed file, with its file."""
+        return iter(self._servers)
+
+    @cached_property
+    def _servers(self) -> tuple[tuple[NginxFile, Chain], ...]:
+        """:meth:`servers`, found once: the checks ask for them many times over the same trees."""
+        out = []
         for f in self.parsed:
             assert f.root is not None
-            for chain in servers(f.root):
-                yield f, chain
+            out += [(f, chain) for chain in servers(f.root)]
+        return tuple(out)
 
     @property
     def terminates_tls(self) -> bool:
