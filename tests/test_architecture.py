@@ -84,7 +84,6 @@ LONG_MODULES = {
     "golive.collectors.git.scanner": TO_SPLIT,
     "golive.collectors.host": TO_SPLIT,
     "golive.collectors.live.engine": TO_SPLIT,
-    "golive.commands.update_data": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,
     "golive.facts.secrets.rules": TO_SPLIT,
     "golive.model": TO_SPLIT,
