@@ -64,6 +64,12 @@ services:
       traefik.http.routers.shop.tls.certresolver: le
       traefik.http.routers.shop.middlewares: hsts@docker
       traefik.http.middlewares.hsts.headers.stsSeconds: "31536000"
+  grafana:
+    image: grafana/grafana:11.0.0
+    labels:
+      # no traefik.enable=true: with exposedbydefault=false Traefik ignores these
+      traefik.http.routers.grafana.rule: Host(`grafana.example.com`)
+      traefik.http.routers.grafana.entrypoints: web
 """
 
 NO_HSTS = "SECURE_HSTS_SECONDS = 0\n"
