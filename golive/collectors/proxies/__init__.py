@@ -33,6 +33,7 @@ from golive.collectors import CollectorSpec, Skip
 from golive.collectors.deployment_files import deployment_files, display_path
 from golive.collectors.proxies import caddy, fly, traefik
 from golive.context import AuditContext
+from golive.facts.compose import Service, strings
 from golive.facts.proxies import ProxyFacts, Route
 from golive.parse_errors import describe
 
@@ -58,9 +59,12 @@ def _compose(
     shown: str,
     project_dir: Path,
     static: traefik.Static,
-    dynamic: traefik.Dynamic,
+    pending: list[tuple[Service, dict[str, str], list[str]]],
     files: list[str],
 ) -> None:
+    """Read a Compose file's Traefik service flags into ``static``; its services' Traefik labels
+    are added to ``pending`` (read once every static configuration is known: with
+    ``providers.docker.exposedByDefault=false`` only ``traefik.enable=true`` services count)."""
     from golive.collectors.nginx.context import read_compose
 
     text = path.read_text(encoding="utf-8")
@@ -80,14 +84,10 @@ def _compose(
         deploy = spec.get("deploy") if isinstance(spec, Mapping) else None
         labels: dict[str, str] = dict(service.labels)
         if isinstance(deploy, Mapping):
-            from golive.facts.compose import strings
-
             labels.update(strings(deploy.get("labels"), {}))
         if not any(k.lower().startswith("traefik.http.") for k in labels):
             continue
-        if labels.get("traefik.enable", "").lower() == "false":
-            continue
-        traefik.read_labels(service, labels, dynamic, lines)
+        pending.append((service, labels, lines))
         used = True
     if used or proxies:
         files.append(f"{shown} (Traefik: compose {'labels' if used else 'service'})")
@@ -139,6 +139,7 @@ def collect(ctx: AuditContext) -> ProxyFacts:
     files: list[str] = []
     unread: list[str] = []
     edge_routes: list[Route] = []
+    pending: list[tuple[Service, dict[str, str], list[str]]] = []
     for path in deployment_files(project_dir):
         name = path.name
         if not (is_caddyfile(name) or path.suffix in (".yml", ".yaml", ".toml")):
@@ -162,7 +163,7 @@ def collect(ctx: AuditContext) -> ProxyFacts:
             if path.suffix != ".toml" and SERVICES_RE.search(text) and "traefik" in text.lower():
                 ours = True
                 if layout.admit(path, layout_mod.COMPOSE):
-                    _compose(path, shown, project_dir, static, dynamic, files)
+                    _compose(path, shown, project_dir, static, pending, files)
             elif (
                 TRAEFIK_TEXT.search(text)
                 and re.search(r"(?i)entry_?points|routers|middlewares", text)
@@ -172,6 +173,11 @@ def collect(ctx: AuditContext) -> ProxyFacts:
         except Exception as exc:  # reported, never swallowed: the file is not audited
             if ours:
                 unread.append(f"{shown}: not audited: {describe(exc)}")
+    for service, labels, lines in pending:
+        enable = labels.get("traefik.enable", "").lower()
+        if enable == "false" or (enable != "true" and not static.exposed_by_default):
+            continue  # Traefik's docker provider leaves the container out
+        traefik.read_labels(service, labels, dynamic, lines)
     routes = traefik.routes(static, dynamic) + edge_routes
     if not files and not unread:
         raise Skip("no Traefik, Caddy or Fly.io configuration in the project")
