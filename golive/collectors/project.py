@@ -3,35 +3,33 @@
 Process commands come from the files a deployment starts the app with: ``Procfile``
 lines, ``Dockerfile`` ``CMD``/``ENTRYPOINT`` (read with dockerfile-parse), docker-compose
 ``command``/``entrypoint`` (PyYAML), and systemd units' ``ExecStart`` (configparser).
-Requirements come from ``requirements*.txt`` (each line read with ``packaging``) and
-``pyproject.toml`` dependencies. The nginx/gunicorn collectors reuse the commands.
+Requirements come from ``requirements*.txt`` and ``pyproject.toml``
+(:mod:`golive.collectors.declared_dependencies`). The nginx/gunicorn collectors reuse the
+commands. Every other deployment file recognised is listed in the report once per audit
+(:mod:`golive.collectors.inventory`).
 """
 
 from __future__ import annotations
 
 import configparser
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from golive import shellwords, yamlread
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
 from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
+from golive.collectors.compose_commands import compose_commands, split_command
+from golive.collectors.declared_dependencies import pyproject_dependencies, requirements_file
 from golive.collectors.deploy_shape import read_shape
+from golive.collectors.inventory import Inventory, discover
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
-from golive.facts.project import Dependency, ProcessCommand, ProjectFacts, dependency_name, is_dockerfile
+from golive.facts.project import Dependency, ProcessCommand, ProjectFacts, is_dockerfile
 from golive.model import Location
 from golive.parse_errors import describe
 from golive.walk import ProjectWalk, project_files
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 MAX_DEPTH = 4
 
@@ -41,15 +39,15 @@ _NOT_DEPLOYED = frozenset({"tests", "test", "docs", "examples", "example", "dev"
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    """The project's files (:class:`golive.walk.ProjectWalk`: no symlinked folder, capped)."""
+    """The project's files (:class:`golive.walk.ProjectWalk`: no symlinked folder, capped).
+    Kept for collectors/appservers/gunicorn.py; new code calls
+    ``golive.walk.project_files(root, max_depth=MAX_DEPTH)``."""
     return project_files(root, max_depth=MAX_DEPTH)
 
 
-def _argv(command: str) -> tuple[str, ...]:
-    try:
-        return tuple(shellwords.split(command))
-    except ValueError:
-        return tuple(command.split())
+#: Kept for collectors/appservers/platforms.py; new code imports
+#: :func:`golive.collectors.compose_commands.split_command`.
+_argv = split_command
 
 
 def _procfile(path: Path, rel: str) -> Iterator[ProcessCommand]:
@@ -58,7 +56,10 @@ def _procfile(path: Path, rel: str) -> Iterator[ProcessCommand]:
         if sep and name.strip() and not name.lstrip().startswith("#") and command.strip():
             cmd = command.strip()
             yield ProcessCommand(
-                origin="Procfile", location=Location(path=rel, line=lineno), command=cmd, argv=_argv(cmd)
+                origin="Procfile",
+                location=Location(path=rel, line=lineno),
+                command=cmd,
+                argv=split_command(cmd),
             )
 
 
@@ -87,17 +88,20 @@ def _dockerfile(path: Path, rel: str, images: dict[str, Any]) -> Iterator[Proces
 def deployment_kind(path: Path) -> str | None:
     """The :mod:`~golive.collectors.layout` kind of a file this collector reads commands from
     (``Procfile``, ``Procfile.web``; ``Dockerfile``, ``Dockerfile.prod``, ``web.Dockerfile``;
-    ``docker-compose.yml``, ``compose.prod.yaml``, ``local.yml``/``production.yml`` when they
-    hold ``services:``; ``*.service``), or None."""
+    ``docker-compose.yml``, ``compose.prod.yaml``, ``docker-compose.override.https.yml``;
+    ``local.yml``/``production.yml``, ``docker-compose.postgres`` when they hold
+    ``services:``; ``*.service``), or None."""
     name = path.name
     if name == "Procfile" or name.startswith("Procfile."):
         return layout_mod.PROCFILE
     if is_dockerfile(name):
         return layout_mod.DOCKERFILE
-    if re.fullmatch(r"(docker-)?compose(\.[\w-]+)?\.ya?ml", name):
+    if re.fullmatch(r"(docker-)?compose(\.[\w-]+)*\.ya?ml", name):
         return layout_mod.COMPOSE
     if name.endswith((".yml", ".yaml")) and not name.startswith(".") and _compose_like(path):
         return layout_mod.COMPOSE
+    if name.startswith(("docker-compose.", "docker-compose-", "compose.")) and _compose_like(path):
+        return layout_mod.COMPOSE  # docker-compose.postgres, docker-compose.yml.example
     if name.endswith(".service"):
         return layout_mod.SYSTEMD
     return None
@@ -117,106 +121,6 @@ def _compose_like(path: Path) -> bool:
     )
 
 
-def _compose(
-    path: Path, rel: str, layout: Layout | None = None, project_dir: Path | None = None
-) -> Iterator[ProcessCommand]:
-    import yaml
-
-    root = yamlread.compose(path.read_text(encoding="utf-8"))
-    if not isinstance(root, yaml.MappingNode):
-        return
-    services = _mapping_get(root, "services")
-    if not isinstance(services, yaml.MappingNode):
-        return
-    for key_node, service in services.value:
-        if not isinstance(service, yaml.MappingNode):
-            continue
-        profiles = _mapping_get(service, "profiles")
-        if isinstance(profiles, yaml.SequenceNode):
-            role = layout_mod.profile_role([getattr(n, "value", "") for n in profiles.value])
-            if role is not None:  # started only by `docker compose --profile dev`
-                if layout is not None:
-                    name = getattr(key_node, "value", "?")
-                    layout.left_out(path, f"compose service {name}", role[0], role[1])
-                continue
-        state = _compose_state(service, path, project_dir)
-        for key in ("command", "entrypoint"):
-            node = _mapping_get(service, key)
-            if node is None:
-                continue
-            if isinstance(node, yaml.SequenceNode):
-                argv = tuple(str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode))
-            elif isinstance(node, yaml.ScalarNode):
-                argv = _argv(str(node.value))
-            else:
-                continue
-            yield ProcessCommand(
-                origin=f"docker-compose {key}",
-                location=Location(path=rel, line=node.start_mark.line + 1),
-                command=" ".join(argv),
-                argv=argv,
-                **state,
-            )
-
-
-def _compose_state(service: Any, path: Path, project_dir: Path | None) -> dict[str, Any]:
-    """A compose service's ``build`` Dockerfile (relative to the project), ``working_dir``
-    and ``environment`` (list or mapping form; secret-named variables left out), as
-    :class:`ProcessCommand` fields (https://docs.docker.com/reference/compose-file/services/)."""
-    import yaml
-
-    from golive.collectors.appservers.launch import safe_env
-
-    out: dict[str, Any] = {}
-    build = _mapping_get(service, "build")
-    context, dockerfile = None, "Dockerfile"
-    if isinstance(build, yaml.ScalarNode):
-        context = str(build.value)
-    elif isinstance(build, yaml.MappingNode):
-        ctx_node, file_node = _mapping_get(build, "context"), _mapping_get(build, "dockerfile")
-        context = str(ctx_node.value) if isinstance(ctx_node, yaml.ScalarNode) else "."
-        dockerfile = str(file_node.value) if isinstance(file_node, yaml.ScalarNode) else dockerfile
-        target = _mapping_get(build, "target")
-        if isinstance(target, yaml.ScalarNode):
-            out["stage"] = str(target.value)
-    if context is not None and project_dir is not None and "://" not in context:
-        from golive.collectors.appservers.cmdline import expand
-
-        # Compose interpolation: ${VAR:-default} takes its default when golive has no value.
-        context, dockerfile = expand(context, {})[0], expand(dockerfile, {})[0]
-        found = (path.parent / context / dockerfile).resolve()
-        if found.is_relative_to(project_dir.resolve()):
-            out["dockerfile"] = str(found.relative_to(project_dir.resolve()))
-    workdir = _mapping_get(service, "working_dir")
-    if isinstance(workdir, yaml.ScalarNode):
-        out["cwd"] = str(workdir.value)
-    user = _mapping_get(service, "user")
-    if isinstance(user, yaml.ScalarNode):
-        out["user"] = str(user.value)
-        shown = str(path.relative_to(project_dir)) if project_dir is not None else path.name
-        out["user_at"] = Location(path=shown, line=user.start_mark.line + 1)
-    environment = _mapping_get(service, "environment")
-    pairs: list[tuple[str, str]] = []
-    if isinstance(environment, yaml.MappingNode):
-        pairs = [(str(k.value), str(v.value)) for k, v in environment.value if isinstance(v, yaml.ScalarNode)]
-    elif isinstance(environment, yaml.SequenceNode):
-        pairs = [
-            (str(n.value).partition("=")[0], str(n.value).partition("=")[2])
-            for n in environment.value
-            if isinstance(n, yaml.ScalarNode) and "=" in str(n.value)
-        ]
-    if pairs:
-        out["env"] = safe_env(pairs)
-    return out
-
-
-def _mapping_get(node: Any, key: str) -> Any:
-    for k, v in node.value:
-        if getattr(k, "value", None) == key:
-            return v
-    return None
-
-
 def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
     text = path.read_text(encoding="utf-8")
     parser = configparser.ConfigParser(strict=False, interpolation=None)
@@ -234,14 +138,16 @@ def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
 
     # systemd.exec(5): Environment= holds space-separated, optionally quoted assignments.
     env = [
-        w.partition("=")[::2] for w in _argv(parser.get("Service", "Environment", fallback="")) if "=" in w
+        w.partition("=")[::2]
+        for w in split_command(parser.get("Service", "Environment", fallback=""))
+        if "=" in w
     ]
     umask = parser.get("Service", "UMask", fallback=None)
     yield ProcessCommand(
         origin="systemd ExecStart",
         location=Location(path=rel, line=line_of("ExecStart")),
         command=command,
-        argv=_argv(command),
+        argv=split_command(command),
         env=safe_env([(k, v) for k, v in env]),
         umask=umask.strip() if umask else None,
         umask_at=Location(path=rel, line=line_of("UMask")) if umask else None,
@@ -249,44 +155,6 @@ def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
         user=user.strip() if (user := parser.get("Service", "User", fallback=None)) else None,
         user_at=Location(path=rel, line=line_of("User=")) if user else None,
     )
-
-
-def _requirements(path: Path, rel: str) -> Iterator[Dependency]:
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.split(" #", 1)[0].strip()
-        if not line or line.startswith(("#", "-")):
-            continue
-        try:
-            req = Requirement(line)
-        except InvalidRequirement:
-            continue
-        yield Dependency(
-            name=dependency_name(req.name),
-            specifier=str(req.specifier),
-            location=Location(path=rel, line=lineno),
-        )
-
-
-def _pyproject(path: Path, rel: str) -> Iterator[Dependency]:
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return
-    deps = list(data.get("project", {}).get("dependencies", []) or [])
-    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {}) or {}
-    deps += [name for name in poetry if name.lower() != "python"]
-    for dep in deps:
-        try:
-            req = Requirement(str(dep))
-        except InvalidRequirement:
-            continue
-        yield Dependency(
-            name=dependency_name(req.name), specifier=str(req.specifier), location=Location(path=rel)
-        )
 
 
 def collect(ctx: AuditContext) -> ProjectFacts:
@@ -315,16 +183,16 @@ def collect(ctx: AuditContext) -> ProjectFacts:
             elif kind == layout_mod.DOCKERFILE:
                 commands += _dockerfile(path, rel, images)
             elif kind == layout_mod.COMPOSE:
-                commands += _compose(path, rel, layout, ctx.project_dir)
+                commands += compose_commands(path, rel, layout, ctx.project_dir)
             elif kind == layout_mod.SYSTEMD:
                 commands += _systemd(path, rel)
             elif re.fullmatch(r"requirements.*\.(txt|in)", name) or (
                 path.parent.name == "requirements" and name.endswith(".txt")
             ):
                 req_files.append(rel)
-                deps += _requirements(path, rel)
+                deps += requirements_file(path, rel)
             elif name == "pyproject.toml":
-                deps += _pyproject(path, rel)
+                deps += pyproject_dependencies(path, rel)
             elif _supervisord_like(path) and layout.admit(path, layout_mod.SCRIPT):
                 from golive.collectors.appservers.launch import supervisord
 
@@ -337,6 +205,8 @@ def collect(ctx: AuditContext) -> ProjectFacts:
     if walk.note is not None:
         unread.append(walk.note)
     commands += _start_scripts(ctx.project_dir, commands, files, images, unread, layout)
+    if layout.claim("inventory"):  # once per audit: the collectors call this function again
+        discover(layout, files, _inventory(ctx), hidden=_ci_files(ctx.project_dir))
     manifests = [
         f
         for f in files
@@ -350,6 +220,41 @@ def collect(ctx: AuditContext) -> ProjectFacts:
         unread=tuple(unread),
         shape=shape,
     )
+
+
+def _inventory(ctx: AuditContext) -> Inventory:
+    """The settings modules the source collector reads as the audited chain, the Django root
+    (whose other settings modules it reads for a committed SECRET_KEY), and the entry points
+    it reads (``<Django root>/*/wsgi.py``, ``asgi.py``), relative to the repository."""
+    from golive.collectors.source import read_module_chain
+    from golive.discovery import module_file
+
+    chain: list[str] = []
+    if ctx.settings_module and module_file(ctx.django_dir, ctx.settings_module) is not None:
+        try:
+            chain = [m.path for m in read_module_chain(ctx, ctx.settings_module)[0] if not m.error]
+        except Exception:  # the source collector reports what it cannot read
+            chain = []
+    repo = ctx.project_dir.resolve()
+    entries = [
+        p.resolve().relative_to(repo).as_posix()
+        for name in ("wsgi", "asgi")
+        for p in ctx.django_dir.glob(f"*/{name}.py")
+        if p.resolve().is_relative_to(repo)
+    ]
+    try:
+        django_root: str | None = ctx.django_dir.resolve().relative_to(repo).as_posix()
+    except ValueError:  # a --django-root outside the repository
+        django_root = None
+    return Inventory(read=chain, entries_read=entries, django_root=django_root)
+
+
+def _ci_files(project_dir: Path) -> list[Path]:
+    """The workflow files of GitHub, GitLab and CircleCI (hidden folders the walk skips)."""
+    out: list[Path] = []
+    for pattern in (".github/workflows/*.y*ml", ".gitlab/**/*.y*ml", ".circleci/*.y*ml"):
+        out += sorted(p for p in project_dir.glob(pattern) if p.is_file() and not p.is_symlink())
+    return out[:200]
 
 
 def _supervisord_like(path: Path) -> bool:
