@@ -519,3 +519,45 @@ def test_two_commands_loading_one_file_give_one_finding(tmp_path: Path) -> None:
     assert [(f.status, f.location, f.evidence) for f in run("GL642", facts)] == [
         (Status.FAIL, Location(path="uwsgi.ini"), ("master is not set (uwsgi.ini)",))
     ]
+
+
+LINKDING_LIKE = (
+    "[uwsgi]\nmodule = shop.wsgi:application\nprocesses = 2\nthreads = 2\n"
+    "if-env = SHOP_REQUEST_TIMEOUT\nhttp-timeout = %(_)\nharakiri = %(_)\nendif =\n"
+)
+
+
+@pytest.mark.covers("GL642", "GL643", "fail")
+def test_a_timeout_set_only_when_a_variable_is_set_is_a_risky_default(tmp_path: Path) -> None:
+    """A linkding-like ini (written for this test): ``harakiri`` only inside ``if-env`` on a
+    variable the deployer may leave unset. Without it uWSGI has no request timeout and, since
+    that harakiri is what would start the master, no master either. Before: GL642 passed (the
+    conditional harakiri counted as starting the master) and GL643 was skipped as unknown."""
+    (tmp_path / "uwsgi.ini").write_text(LINKDING_LIKE)
+    ctx = context(tmp_path)
+    facts = Facts({UwsgiFacts: uwsgi_collector.collect(ctx)}, context=ctx)
+    [master] = run("GL642", facts)
+    assert (master.status, master.location) == (Status.FAIL, Location(path="uwsgi.ini"))
+    assert master.evidence == (
+        "master is not set (uwsgi.ini); harakiri (uwsgi.ini:7) would start it only inside"
+        " if-env = SHOP_REQUEST_TIMEOUT",
+    )
+    [timeout] = run("GL643", facts)
+    assert (timeout.status, timeout.location, timeout.subjects) == (
+        Status.FAIL,
+        Location(path="uwsgi.ini", line=7),
+        ("harakiri",),
+    )
+    assert timeout.evidence == (
+        "harakiri = $(SHOP_REQUEST_TIMEOUT) (uwsgi.ini:7) only inside if-env = SHOP_REQUEST_TIMEOUT:"
+        " without that variable uWSGI has no request timeout",
+    )
+
+
+@pytest.mark.covers("GL642", "GL643", "pass")
+def test_a_timeout_whose_variable_the_deployment_sets_passes(tmp_path: Path) -> None:
+    (tmp_path / "uwsgi.ini").write_text(LINKDING_LIKE)
+    ctx = context(tmp_path, SHOP_REQUEST_TIMEOUT="30")
+    facts = Facts({UwsgiFacts: uwsgi_collector.collect(ctx)}, context=ctx)
+    assert [f.status for f in run("GL642", facts)] == [Status.PASS]
+    assert [f.status for f in run("GL643", facts)] == [Status.PASS]
