@@ -41,6 +41,7 @@ def registry() -> Registry:
         secrets,
         webserver,
         webserver_context,
+        webserver_exposure,
     )
 
     return Registry.from_modules(
@@ -66,6 +67,7 @@ def registry() -> Registry:
             appserver_uwsgi,
             appserver_uwsgi_deploy,
             webserver,
+            webserver_exposure,  # GL707-GL713, split from webserver (issue 16): same order
             webserver_context,
             gixy,
             front_proxy,  # GL790-GL792: Traefik, Caddy, Fly.io in front

@@ -1,4 +1,5 @@
-"""Helpers the nginx checks share (:mod:`golive.checks.webserver`, :mod:`golive.checks.gixy`,
+"""Helpers the nginx checks share (:mod:`golive.checks.webserver`,
+:mod:`golive.checks.webserver_exposure`, :mod:`golive.checks.gixy`,
 :mod:`golive.checks.webserver_context`): a failing finding that becomes *unknown* when an
 include golive could not read may hold what the rule misses (DESIGN.md: "Unknown is not
 pass, not fail") or *not applicable* when nginx is reached only through another proxy;
@@ -20,7 +21,9 @@ from golive.facts.nginx_tree import (
     effective,
     effective_value,
     find_location,
+    listens,
     passes_in,
+    server_names,
     walk,
 )
 from golive.facts.runtime import RuntimeFacts
@@ -284,3 +287,28 @@ def official_image_tls(f: NginxFile) -> str | None:
         f"{dep.service.file} service {dep.service.name} runs it in {dep.service.image}, whose nginx.conf"
         " sets no ssl_protocols: nginx's default since 1.23.4 is TLSv1.2 TLSv1.3"
     )
+
+
+def server_label(server: Chain) -> str:
+    """``server NAMES at PATH:LINE``, naming a server block in a finding."""
+    names = " ".join(n for n in server_names(server) if n) or "(no server_name)"
+    return f"server {names} at {server[-1].where}"
+
+
+DefaultServer = tuple[Chain, bool, "Node | None"]
+
+
+def default_servers(nginx: NginxFacts, *, ssl_only: bool = False) -> dict[str, DefaultServer]:
+    """Each socket (``*:443``) → its default server, whether it is marked ``default_server``
+    (else it is the first server defined for the socket), and the ``listen`` directive.
+    nginx: https://nginx.org/en/docs/http/request_processing.html."""
+    sockets: dict[str, list[DefaultServer]] = {}
+    for _, server in nginx.servers():
+        for lst in listens(server):
+            if lst.ssl or not ssl_only:
+                sockets.setdefault(lst.key, []).append((server, lst.default, lst.node))
+    out = {}
+    for key, entries in sockets.items():
+        marked = [e for e in entries if e[1]]
+        out[key] = marked[-1] if marked else entries[0]
+    return out
