@@ -14,8 +14,8 @@ alternately, ``--runs`` times each:
 
 One warm-up run of each fills the file system cache and golive's own caches (PyPI's
 release data, pip-audit's answers): the figures are those of a second audit of the day.
-It prints medians, min/max, the ratios, the load average, and which collector dominated
-golive's last run (from the report's ``collectors[].duration``; collectors overlap, so
+It prints medians, min/max, the ratios, the load average, and which collectors dominated
+golive's runs (medians of the report's ``collectors[].duration``; collectors overlap, so
 the longest is the critical path and the rest of the wall time is start-up, checks and
 rendering). Targets (issue 15): the whole audit ≤ 1.5 × check --deploy, --no-runtime
 ≤ 1.0 ×.
@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,16 +60,28 @@ def make_project(kind: str, python: str, tmp: Path) -> tuple[Path, str]:
     return project, settings
 
 
-def dominant(report: Path, wall: float) -> str:
-    """The longest collector of one golive run and the wall time outside the collectors."""
+def durations(report: Path, wall: float) -> dict[str, float]:
+    """One golive run's collector durations (seconds, by name) and ``outside``: the wall time
+    outside the collectors (start-up, checks, rendering); empty when there is no report."""
     try:
         data = json.loads(report.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+    out = {str(c["name"]): float(c["duration"]) for c in data.get("collectors", [])}
+    out["outside"] = wall - float(data.get("duration") or 0)
+    return out
+
+
+def dominant(runs: list[dict[str, float]]) -> str:
+    """The longest collectors over a series' runs (medians; collectors overlap, so the
+    longest is the critical path) and the median time outside the collectors."""
+    if not runs:
         return "no report"
-    rows = sorted(((c["duration"], c["name"]) for c in data.get("collectors", [])), reverse=True)
-    top = ", ".join(f"{name} {d:.2f} s" for d, name in rows[:3])
-    outside = wall - float(data.get("duration") or 0)
-    return f"longest collectors: {top}; outside the collectors (start-up, rendering): {outside:.2f} s"
+    names = {name for run in runs for name in run if name != "outside"}
+    medians = {name: statistics.median(run.get(name, 0.0) for run in runs) for name in names}
+    top = ", ".join(f"{name} {d:.2f} s" for name, d in sorted(medians.items(), key=lambda kv: -kv[1])[:3])
+    outside = statistics.median(run["outside"] for run in runs)
+    return f"longest collectors (medians): {top}; outside them (start-up, rendering): {outside:.2f} s"
 
 
 def main() -> None:
@@ -112,13 +125,13 @@ def main() -> None:
         print(f"start: {load()}")
         for _series, cmd, cmd_env in commands:  # warm-up: file cache, golive's caches
             timed(cmd, project, cmd_env)
-        notes: dict[str, str] = {}
+        notes: dict[str, list[dict[str, float]]] = {}
         for _ in range(args.runs):
             for series, cmd, cmd_env in commands:
                 wall, _proc = timed(cmd, project, cmd_env)
                 series.times.append(wall)
                 if series.label.endswith("golive audit") or series.label.endswith("--no-runtime"):
-                    notes[series.label] = dominant(report, wall)
+                    notes.setdefault(series.label, []).append(durations(report, wall))
         print(f"end:   {load()} (golive, its subprocesses and the peer share these cores)")
     by_label = {s.label: s for s, _c, _e in commands}
     for series, _cmd, _env in commands:
@@ -128,8 +141,8 @@ def main() -> None:
         print(ratio(by_label[label], peer, target))
         if f"before: {label}" in by_label:
             print(ratio(by_label[f"before: {label}"], peer))
-    for label, note in notes.items():
-        print(f"{label}: {note}")
+    for label, runs in notes.items():
+        print(f"{label}: {dominant(runs)}")
 
 
 if __name__ == "__main__":
