@@ -205,12 +205,24 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     that die, kills those harakiri finds stuck, recycles them (``max-requests``) and reloads
     them gracefully. Without it a crashed worker is not replaced. Options that need the
     master turn it on by themselves (``harakiri``, ``max-requests``...: uWSGI's
-    ``UWSGI_OPT_MASTER``), so only a configuration with none of them is reported.
+    ``UWSGI_OPT_MASTER``), so only a configuration with none of them is reported; one that
+    sets them only inside ``if-*`` blocks the server decides does not start it for sure.
     """
     for instance in _instances(facts):
-        if instance.flag("master") or any(instance.last(n) for n in NEEDS_MASTER):
+        maybe = [o for n in NEEDS_MASTER for o in instance.values(n)]
+        if instance.flag("master") or any(not o.conditional for o in maybe):
             continue
-        yield _fail_option(spec, instance, "master")
+        if maybe and not all(instance.only_with_variables(o.name) for o in maybe):
+            yield spec.skipped(
+                f"{maybe[0].text} would start the master, inside {maybe[0].condition},"
+                " which the server decides",
+                subjects=["master"],
+                location=_where(instance, None),
+            )
+            continue
+        where = f" ({maybe[0].location})" if maybe and maybe[0].location else ""
+        note = f"; {maybe[0].name}{where} would start it only inside {maybe[0].condition}" if maybe else ""
+        yield _fail_option(spec, instance, "master", note)
 
 
 @check(
@@ -226,11 +238,22 @@ def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``harakiri``: "set harakiri timeout": a worker busy with one request for longer
     is killed and respawned. uWSGI has no request timeout by default, so a hung request (a dead
     database connection, an API that never answers) holds its worker for good, as gunicorn's
-    ``timeout = 0`` would (GL615); five minutes and more keeps a worker hostage as long.
+    ``timeout = 0`` would (GL615); five minutes and more keeps a worker hostage as long. A
+    harakiri set only inside ``if-env`` blocks is unset when the variable is (a risky default).
     """
     for instance in _instances(facts):
         value = instance.number("harakiri")
         option = instance.last("harakiri")
+        unless = instance.only_with_variables("harakiri")
+        if option is not None and unless:
+            yield spec.fail(
+                subjects=["harakiri"],
+                location=_where(instance, option),
+                evidence=[
+                    f"{option.text} only inside {unless}: without that variable uWSGI has no request timeout"
+                ],
+            )
+            continue
         if option is not None and not _unknown(instance, "harakiri") and (value is None or 0 < value < 300):
             continue
         yield _fail_option(spec, instance, "harakiri")

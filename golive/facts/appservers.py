@@ -48,7 +48,8 @@ class UwsgiOption:
     ``written`` (the key as written, alias included), ``location`` (file and line, or the
     command), ``unresolved`` (placeholders or ``$(VAR)`` golive could not expand: the value
     is only known on the server), ``conditional`` (inside an ``if-exists``-style block whose
-    outcome depends on the server), ``note`` (how a value was estimated: ``%k``)."""
+    outcome depends on the server) and ``condition`` (those blocks as written: ``if-env =
+    REQUEST_TIMEOUT``), ``note`` (how a value was estimated: ``%k``)."""
 
     name: str
     value: str
@@ -56,6 +57,7 @@ class UwsgiOption:
     location: Location | None
     unresolved: tuple[str, ...] = ()
     conditional: bool = False
+    condition: str = ""
     note: str = ""
 
     @property
@@ -106,6 +108,17 @@ class UwsgiInstance:
         false/off/no/0 (uWSGI's ``uwsgi_opt_true``)."""
         option = self.last(name)
         return option is not None and option.value.strip().lower() not in FALSE_WORDS
+
+    def only_with_variables(self, name: str) -> str:
+        """The ``if-env`` blocks (``if-env = REQUEST_TIMEOUT``) every setting of ``name`` sits in,
+        when only they keep it from applying; ``""`` otherwise (set unconditionally, unset, or
+        inside an ``if-exists``-style block the server decides). Without the variable the
+        option is simply not set: a risky default, as a setting's insecure fallback is."""
+        found = self.values(name)
+        if not found or not all(o.conditional for o in found):
+            return ""
+        blocks = found[-1].condition.split("; ")
+        return found[-1].condition if all(b.startswith("if-env = ") for b in blocks) else ""
 
     def number(self, name: str) -> int | None:
         """The integer value of ``name``, None when unset or not a literal number."""

@@ -31,7 +31,8 @@ its ini parser (``core/ini.c``):
   and ``if-opt`` are decided when golive knows the answer; ``if-exists``, ``if-file``,
   ``if-dir`` depend on the server: their options are kept, marked conditional.
 
-Option names are folded to canonical ones (:data:`ALIASES`). ``$(VAR)`` of a secret-named
+Option names are folded to canonical ones
+(:data:`golive.collectors.appservers.uwsgi_formats.ALIASES`). ``$(VAR)`` of a secret-named
 variable or a secret value of the environment, and ``%(name)`` of a secret-named option or
 placeholder, are filled in as ``***`` (:func:`golive.redact.fill_in`); values are redacted
 (:func:`golive.redact.redact_text`) once every expansion is done.
@@ -39,45 +40,30 @@ placeholder, are filled in as ``***`` (:func:`golive.redact.fill_in`); values ar
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from golive import yamlread
+from golive.collectors.appservers.uwsgi_formats import (
+    FLAGS,
+    canonical,
+    ini_entries,
+    json_entries,
+    magic,
+    yaml_entries,
+)
 from golive.facts.appservers import OPTIONAL, UwsgiInstance, UwsgiOption
 from golive.facts.secrets import holds_secret
 from golive.model import Location
 from golive.redact import PLACEHOLDER, fill_in, redact_text, secret_values
 
-#: uWSGI's aliases and short options → the canonical option (uWSGI's option table).
-ALIASES = {
-    "workers": "processes", "p": "processes",
-    "s": "socket", "uwsgi-socket": "socket",
-    "M": "master", "T": "enable-threads", "t": "harakiri", "R": "max-requests",
-    "b": "buffer-size", "C": "chmod-socket", "chmod": "chmod-socket",
-    "python-autoreload": "py-autoreload", "py-auto-reload": "py-autoreload",
-    "w": "module", "wsgi": "module", "H": "home", "virtualenv": "home", "venv": "home", "pyhome": "home",
-    "d": "daemonize", "set-ph": "set-placeholder", "S": "set", "L": "disable-logging",
-    "l": "listen", "i": "single-interpreter", "z": "socket-timeout", "x": "xml", "xmlconfig": "xml",
-    "j": "json", "y": "yaml", "yml": "yaml", "socket-protocol": "protocol",
-}  # fmt: skip
-#: Options that take no value on the command line (getopt's no_argument).
-FLAGS = frozenset(
-    {
-        "master", "enable-threads", "vacuum", "die-on-term", "lazy-apps", "lazy", "single-interpreter",
-        "thunder-lock", "need-app", "strict", "no-orphans", "harakiri-verbose", "log-master",
-        "disable-logging", "memory-report", "auto-procname", "close-on-exec", "cheap",
-    }
-)  # fmt: skip
 LOADERS = {"ini": "ini", "yaml": "yaml", "json": "json", "include": None, "xml": "xml"}
 ENV_RE = re.compile(r"\$\(([^)]*)\)")
 PH_RE = re.compile(r"%\(([^)]*)\)")
 AT_RE = re.compile(r"@\(([^)]*)\)")
-MAGIC_RE = re.compile(r"%([A-Za-z0-9%\[])")
 MAX_FILES = 20
 
 
@@ -89,6 +75,7 @@ class _Raw:
     location: Location | None
     unresolved: list[str] = field(default_factory=list)
     conditional: bool = False
+    condition: str = ""
     note: str = ""
 
 
@@ -101,72 +88,6 @@ class _State:
     files: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
     block: list[tuple[str, str]] = field(default_factory=list)  # (kind, argument) of open for/if
-
-
-def canonical(key: str) -> str:
-    """The canonical name of a uWSGI option key (``workers`` → ``processes``)."""
-    key = key.strip()
-    return ALIASES.get(key, key)
-
-
-def _magic(text: str, path: Path, section: str) -> tuple[str, list[str]]:
-    """``text`` with the file's magic variables replaced; the server-dependent ones kept."""
-    left: list[str] = []
-    table = {"n": path.stem, "s": path.name, "e": path.suffix.lstrip("."), "x": section, "%": "%"}
-
-    def sub(match: re.Match[str]) -> str:
-        letter = match.group(1)
-        if letter in table:
-            return table[letter]
-        left.append(match.group(0))
-        return match.group(0)
-
-    return MAGIC_RE.sub(sub, text), left
-
-
-def ini_entries(text: str, section: str = "uwsgi") -> Iterator[tuple[str, str, int]]:
-    """``(key, value, line)`` of each option of ``section`` in ini ``text`` (see the module
-    docstring for the rules, taken from uWSGI's ``core/ini.c``)."""
-    current = ""
-    for lineno, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip(" \t\r")
-        if not line or line[0] in ";#":
-            continue
-        if line[0] == "[":
-            current = line[1:-1]
-            continue
-        if current != section:
-            continue
-        key, _, value = line.partition("=")
-        yield key.strip(" \t\r"), value.strip(" \t\r"), lineno
-
-
-def _yaml_entries(text: str, section: str) -> Iterator[tuple[str, str, int | None]]:
-    import yaml
-
-    root = yamlread.compose(text)
-    if not isinstance(root, yaml.MappingNode):
-        return
-    for key, node in root.value:
-        if getattr(key, "value", None) != section or not isinstance(node, yaml.MappingNode):
-            continue
-        for k, v in node.value:
-            values = v.value if isinstance(v, yaml.SequenceNode) else [v]
-            for item in values:
-                if isinstance(item, yaml.ScalarNode):
-                    value = (
-                        ""
-                        if item.value in ("true", "True") and item.tag.endswith("bool")
-                        else str(item.value)
-                    )
-                    yield str(k.value), value, item.start_mark.line + 1
-
-
-def _json_entries(text: str, section: str) -> Iterator[tuple[str, str, int | None]]:
-    data = json.loads(text).get(section) or {}
-    for key, value in data.items():
-        for item in value if isinstance(value, list) else [value]:
-            yield str(key), "" if item is True else str(item), None
 
 
 def load_file(
@@ -202,8 +123,8 @@ def load_file(
     try:
         text = path.read_bytes().decode("utf-8")
         section = section or "uwsgi"
-        text, magic_left = _magic(text, path, section)
-        reader = {"ini": ini_entries, "yaml": _yaml_entries, "json": _json_entries}[kind]
+        text, magic_left = magic(text, path, section)
+        reader = {"ini": ini_entries, "yaml": yaml_entries, "json": json_entries}[kind]
         entries = list(reader(text, section))
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         state.unread.append(f"{shown}: cannot be read ({type(exc).__name__})")
@@ -246,7 +167,12 @@ def add(
     if name == "for" or name.startswith(("if-", "for-")):
         state.block.append((name, value))
         return
-    conditional = any(kind.startswith("if-") and not _decided(kind, arg, state) for kind, arg in state.block)
+    undecided = [
+        f"{kind} = {arg}"
+        for kind, arg in state.block
+        if kind.startswith("if-") and _decided(kind, arg, state) is None
+    ]
+    conditional = bool(undecided)
     if any(kind.startswith("if-") and _decided(kind, arg, state) is False for kind, arg in state.block):
         return
     loops = [arg.split() for kind, arg in state.block if kind == "for"]
@@ -271,6 +197,7 @@ def add(
                 location=where,
                 unresolved=list(left),
                 conditional=conditional,
+                condition="; ".join(undecided),
             )
         )
 
@@ -429,6 +356,7 @@ def _redacted(option: _Raw) -> UwsgiOption:
         location=option.location,
         unresolved=tuple(dict.fromkeys(option.unresolved)),
         conditional=option.conditional,
+        condition=redact_text(option.condition),
         note=option.note,
     )
 
