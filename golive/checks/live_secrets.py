@@ -131,7 +131,13 @@ def _placeholder(source: SourceFacts | None, git: GitFacts | None, fp: str) -> t
     return False, next((reason for reason in committed if is_value_placeholder(reason)), "")
 
 
-def _git_lines(git: GitFacts | None, fp: str, own: set[tuple[str, int | None]]) -> list[tuple[Location, str]]:
+def _git_lines(
+    git: GitFacts | None, fp: str, own: set[tuple[str, int | None]], weak: bool = False
+) -> list[tuple[Location, str]]:
+    """The committed copies in git of the value with fingerprint ``fp``, each with its line of
+    evidence. A weak value (``weak``: ``password``, ``12345678``) is in countless test files
+    and documents of every repository: a copy in a test, docs, example, CI or development
+    place (:attr:`HistorySecret.place`) says nothing about production's value and is left out."""
     if git is None:
         return []
     out = []
@@ -140,7 +146,8 @@ def _git_lines(git: GitFacts | None, fp: str, own: set[tuple[str, int | None]]) 
             s.in_head and s.head_locations and all((h.path, h.line) in own for h in s.head_locations)
         )
         public = s.placeholder.startswith(PUBLIC_BY_DESIGN)  # a publishable key: GL128's information
-        if s.info.fingerprint == fp and not settings_literal and not public:
+        elsewhere = weak and bool(s.place)  # a common weak word in a test or a document
+        if s.info.fingerprint == fp and not settings_literal and not public and not elsewhere:
             out.append((_where(s), f"git: {s.describe()}, {s.introduced()}; {_head(s)}"))
     return out
 
@@ -178,7 +185,10 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     and stays GL112's/GL221's; SECRET_KEY is GL101/GL103/GL120. A value whose committed
     copy is a template marker (``<your-key>``) or a vendor's documented example key is no
     working secret and is left out; a weak value (``12345678``, ``deadbeef-…``,
-    ``change-me``) that production loads is reported, its weakness said in the evidence.
+    ``change-me``) that production loads is reported, its weakness said in the evidence,
+    when a copy sits where production may take it from (the settings source, production
+    code or configuration): a copy of ``password`` in a test file or a document is not
+    evidence that production's value leaked, every repository holds that word.
     """
     live = live_secrets(facts.get(RuntimeFacts))
     source = facts.get(SourceFacts)
@@ -191,7 +201,7 @@ def live_leak(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         skip, weak = _placeholder(source, git, fp)
         if skip:
             continue  # a template marker or a vendor's documented example: no working secret
-        places = _source_lines(source, fp) + _git_lines(git, fp, _literal_lines(source))
+        places = _source_lines(source, fp) + _git_lines(git, fp, _literal_lines(source), weak=bool(weak))
         if not places:
             continue
         if weak and refused_by_its_service(re.split(r"[.\[\]'\"]+", path), weak):
