@@ -14,7 +14,8 @@ alternately, ``--runs`` times each:
 
 One warm-up run of each fills the file system cache and golive's own caches (PyPI's
 release data, pip-audit's answers): the figures are those of a second audit of the day.
-It prints medians, min/max, the ratios, the load average, and which collectors dominated
+It prints medians, min/max, the ratios, the load average, the CPU time of each command
+(with its subprocesses), and which collectors dominated
 golive's runs (medians of the report's ``collectors[].duration``; collectors overlap, so
 the longest is the critical path and the rest of the wall time is start-up, checks and
 rendering). Targets (issue 15): the whole audit ≤ 1.5 × check --deploy, --no-runtime
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,6 +60,14 @@ def make_project(kind: str, python: str, tmp: Path) -> tuple[Path, str]:
     subprocess.run([*git, "add", "."], cwd=project, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "start"], cwd=project, check=True)
     return project, settings
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children and what they waited
+    for (the runtime probe, git, gunicorn's loader...): steadier than the wall time on a
+    shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def durations(report: Path, wall: float) -> dict[str, float]:
@@ -126,21 +136,28 @@ def main() -> None:
         for _series, cmd, cmd_env in commands:  # warm-up: file cache, golive's caches
             timed(cmd, project, cmd_env)
         notes: dict[str, list[dict[str, float]]] = {}
+        cpu = {series.label: Series(f"{series.label}, CPU") for series, _c, _e in commands}
         for _ in range(args.runs):
             for series, cmd, cmd_env in commands:
+                before = children_cpu()
                 wall, _proc = timed(cmd, project, cmd_env)
                 series.times.append(wall)
+                cpu[series.label].times.append(children_cpu() - before)
                 if series.label.endswith("golive audit") or series.label.endswith("--no-runtime"):
                     notes.setdefault(series.label, []).append(durations(report, wall))
         print(f"end:   {load()} (golive, its subprocesses and the peer share these cores)")
     by_label = {s.label: s for s, _c, _e in commands}
     for series, _cmd, _env in commands:
         print(series.line())
+    for series, _cmd, _env in commands:
+        print(cpu[series.label].line())
     peer = by_label["check --deploy"]
     for label, target in (("golive audit", "<= 1.5"), ("golive audit --no-runtime", "<= 1.0")):
         print(ratio(by_label[label], peer, target))
+        print(ratio(cpu[label], cpu[peer.label]))
         if f"before: {label}" in by_label:
             print(ratio(by_label[f"before: {label}"], peer))
+            print(ratio(cpu[f"before: {label}"], cpu[peer.label]))
     for label, runs in notes.items():
         print(f"{label}: {dominant(runs)}")
 

@@ -15,8 +15,9 @@ it:
   (``PYTHONPATH=DIR``), so before and after are measured in the same sitting.
 
 They run alternately ``--runs`` times; the script prints medians, min/max, the ratios
-(golive / gixy; target ≤ 1.5), the load average and where the stage's time went (each
-collector, the checks). golive does more (a validity pass, its own Django-aware rules,
+(golive / gixy; target ≤ 1.5), the load average, the CPU time of each (with its
+subprocesses: steadier than the wall time on a shared machine) and where the stage's time
+went (each collector, the checks). golive does more (a validity pass, its own Django-aware rules,
 gunicorn).
 
     python benchmarks/bench_nginx.py [--runs 7] [--before /work/golive-speed-before]
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import shutil
 import sys
 import time
@@ -117,6 +119,13 @@ def stage(nginx_files: list[Path], gunicorn_files: list[Path]) -> tuple[int, str
     )
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children and what they waited
+    for (nginx -t, the gunicorn loader): on a shared machine, steadier than the wall time."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_stage(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
     """Wall time of one ``--stage`` run and its last output line (where its time went)."""
     wall, proc = timed(cmd, env=env)
@@ -150,8 +159,10 @@ def main() -> None:
     print(f"{len(nginx_files)} nginx files, {len(gunicorn_files)} gunicorn configs, {args.runs} runs each")
     print(f"start: {load()}")
     notes: dict[str, str] = {}
+    cpu = {series.label: Series(f"{series.label}, CPU") for series, _env in commands}
     for _ in range(args.runs):
         for series, cmd_env in commands:
+            before = children_cpu()
             if series.label.startswith("gixy"):
                 wall, proc = timed(gixy_cmd, env=cmd_env)
                 if proc.returncode not in (0, 1):
@@ -159,12 +170,16 @@ def main() -> None:
             else:
                 wall, notes[series.label] = run_stage(golive_cmd, cmd_env)
             series.times.append(wall)
+            cpu[series.label].times.append(children_cpu() - before)
     print(f"end:   {load()} (golive, nginx -t, the gunicorn loader and gixy share these cores)")
     for series, _env in commands:
         print(series.line())
+    for series, _env in commands:
+        print(cpu[series.label].line())
     peer = commands[-1][0]
     for series, _env in commands[:-1]:
         print(ratio(series, peer, "<= 1.5" if series is commands[0][0] else ""))
+        print(ratio(cpu[series.label], cpu[peer.label]))
     for label, note in notes.items():
         print(f"{label}, last run: {note}")
 
