@@ -18,6 +18,17 @@ stable while someone else creates that file). The source cannot tell whether a p
 on a persistent volume; a path that is not visibly temporary is taken as persistent. When
 the probe's two loads give two different keys, the fact wins and GL108 fails high.
 
+Two shapes where the source shows the generator is not the key production runs with:
+
+- read first from a file that another file of the project writes once with a generated key
+  (a management command or an entry-point script's helper:
+  :attr:`Assignment.key_writer`): GL108 passes, stable while that file persists; the probe's
+  two different keys then only say that the file was not there for the audit;
+- the generator backs up a value golive does not follow (``CONFIG.SECRET_KEY or
+  get_random_string(...)``, the project's own configuration object:
+  :attr:`Assignment.generated_unless`): it runs only when that value is empty, which the
+  source cannot tell: low, confidence possible.
+
 Sources: Django's deployment checklist, "SECRET_KEY" ("The secret key must be a large
 random value and it must be kept secret",
 https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key); the
@@ -74,6 +85,12 @@ def _kept(a: Assignment) -> tuple[str, bool]:
             )
         return (
             f"{head} is generated once and written to {a.key_file}{by}: stable while that file persists",
+            True,
+        )
+    if a.key_writer:  # read first; another file of the project writes a generated key there once
+        return (
+            f"{head} only when reading {a.key_file} fails, and the project writes a generated key "
+            f"to that file once ({a.key_writer}): stable while that file persists",
             True,
         )
     return (
@@ -134,6 +151,9 @@ def ephemeral_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     runtime = facts.get(RuntimeFacts)
     found = _in_force(history)
     seen, confirmed = _runtime(runtime)
+    if found and confirmed and all(a.persisted == "read-first" and a.key_writer for a in found):
+        # the project writes the file once; the audit's environment simply does not have it
+        seen, confirmed = f"{seen}: the key file was not there for this audit", False
     if not found and not confirmed:
         return
     location: Location | None
@@ -144,6 +164,20 @@ def ephemeral_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             seen = "at runtime the settings loaded twice gave the same key"
         make = spec.passed if stable else partial(spec.fail, severity=Severity.LOW)
         yield make(subjects=["SECRET_KEY"], location=a.location, evidence=[line, seen])
+        return
+    if found and not confirmed and all(a.generated_unless for a in found):
+        a = found[-1]
+        yield spec.fail(
+            severity=Severity.LOW,
+            confidence=Confidence.POSSIBLE,
+            subjects=["SECRET_KEY"],
+            location=a.location,
+            evidence=[
+                f"SECRET_KEY = {a.generated}() at {a.location} only when {a.generated_unless} is empty:"
+                " golive does not follow the project's own configuration object, which may persist the key",
+                seen,
+            ],
+        )
         return
     if found:
         a = found[-1]

@@ -11,13 +11,27 @@ unless the settings write it to a file and read it back on later starts. Two sha
   assigns the setting from a file (``with open(P) as f: SECRET_KEY = f.read()``,
   ``SECRET_KEY = P.read_text()``), and nothing writes it.
 
+A read-first key is stable too when another file of the project writes a generated value to
+a file of the same name once (a ``generate_secret_key`` management command an entry-point
+script runs before the server): :func:`project_writer` finds it.
+
 This module gathers; :mod:`golive.checks.ephemeral_key` judges.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from golive.discovery import read_python
+from golive.walk import project_files
+
+#: Folders whose code is not what a deployment runs (tests, fixtures): their writers do not count.
+NOT_DEPLOYED = frozenset({"tests", "test", "testing", "fixtures", "docs", "examples"})
+#: A file name shorter than this (``key``) is too common to tie a writer to a reader.
+MIN_NAME = 6
 
 WRITE_MODES = ("w", "x", "a")
 
@@ -184,3 +198,99 @@ def _dotted(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute):
         return f"{_dotted(node.value)}.{node.attr}"
     return ""
+
+
+def file_name(expression: str) -> str:
+    """The file name a path expression ends with, from its last string constant
+    (``os.path.join(BASE_DIR, "data", "secretkey.txt")`` → ``secretkey.txt``, ``DIR /
+    "key.txt"`` → ``key.txt``), or ``""`` when it has none or one shorter than :data:`MIN_NAME`."""
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return ""
+    found = sorted(
+        (node.lineno, node.col_offset, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip("/")
+    )
+    name = found[-1][2].rstrip("/").rsplit("/", 1)[-1] if found else ""
+    return name if len(name) >= MIN_NAME else ""
+
+
+def project_writer(root: Path, key_file: str, generators: Iterable[str], skip: Iterable[Path] = ()) -> str:
+    """The project file (POSIX, relative to ``root``) whose code writes a file named like the
+    one ``key_file`` (an expression, as written) names, and calls one of ``generators`` (the
+    random generators' last names): a command that creates the key file once. ``""`` when
+    no such file is found; files under :data:`NOT_DEPLOYED` folders and ``skip`` (the
+    settings modules themselves, judged by :func:`persistence`) do not count. Reads only
+    the ``.py`` files whose text holds the file name; never raises for an unreadable one."""
+    name = file_name(key_file)
+    if not name:
+        return ""
+    wanted = set(generators)
+    left_out = {p.resolve() for p in skip}
+    for path in sorted(project_files(root)):
+        rel = path.relative_to(root)
+        if path.suffix != ".py" or NOT_DEPLOYED & set(rel.parts[:-1]) or path.resolve() in left_out:
+            continue
+        try:
+            text = read_python(path)
+            if name not in text:
+                continue
+            tree = ast.parse(text, filename=str(path))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        if _writes_named(tree, name) and _calls_any(tree, wanted):
+            return rel.as_posix()
+    return ""
+
+
+def _writes_named(tree: ast.Module, name: str) -> bool:
+    """True when ``tree`` opens for writing (or ``write_text``s) a path whose expression holds
+    ``name``, directly or through a variable assigned such an expression."""
+    aliases = {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and _holds(node.value, name)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+    def named(expr: ast.expr) -> bool:
+        return _holds(expr, name) or (isinstance(expr, ast.Name) and expr.id in aliases)
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("write_text", "write_bytes")
+            and named(func.value)
+        ):
+            return True
+        opened = _opened(node)
+        if opened and opened[1]:
+            if _dotted(func) in ("open", "io.open", "codecs.open"):
+                target = node.args[0]
+            elif isinstance(func, ast.Attribute):
+                target = func.value
+            else:
+                continue
+            if named(target):
+                return True
+    return False
+
+
+def _holds(expr: ast.expr, name: str) -> bool:
+    return any(
+        isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.rstrip("/").endswith(name)
+        for sub in ast.walk(expr)
+    )
+
+
+def _calls_any(tree: ast.Module, names: set[str]) -> bool:
+    return any(
+        isinstance(node, ast.Call) and _dotted(node.func).rsplit(".", 1)[-1] in names
+        for node in ast.walk(tree)
+    )

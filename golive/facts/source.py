@@ -60,10 +60,17 @@ class Assignment:
     #: When ``generated``: how the settings persist the value to a file
     #: (:mod:`golive.collectors.key_files`): ``written`` (the module writes it to
     #: ``key_file``, through the project function ``key_writer`` when not ``""``),
-    #: ``read-first`` (read from ``key_file`` first; generated only when that fails), ``""``.
+    #: ``read-first`` (read from ``key_file`` first; generated only when that fails; then
+    #: ``key_writer`` is the project file, relative to the project, whose code writes a
+    #: generated value to a file of that name once, ``""`` when none does), ``""``.
     persisted: str = ""
     key_file: str = ""
     key_writer: str = ""
+    #: When ``generated``: the expression the generator backs up, as written, when it is
+    #: neither an environment lookup nor a literal (``CONFIG.SECRET_KEY`` in
+    #: ``CONFIG.SECRET_KEY or get_random_string(50)``): the generator runs only when that
+    #: value is empty, which golive does not follow; ``""`` otherwise.
+    generated_unless: str = ""
 
     @property
     def setting(self) -> str:

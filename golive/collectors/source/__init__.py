@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from pathlib import Path
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.cache_use import cache_uses
+from golive.collectors.key_files import project_writer
+from golive.collectors.source.expressions import RANDOM_GENERATORS
 from golive.collectors.source.reader import ModuleReader
 from golive.context import AuditContext
 from golive.discovery import entry_point_defaults, module_file, settings_modules
@@ -53,6 +56,8 @@ def collect(ctx: AuditContext) -> SourceFacts:
             mod = ".".join(path.relative_to(ctx.django_dir).with_suffix("").parts)
             _, _, more = read_module_chain(ctx, mod)
             sentry.extend(more)
+    skip = [ctx.project_dir / m.path for m in modules]
+    assignments = [_with_writer(ctx, a, skip) for a in assignments]
     entries = _entry_chains(ctx, assignments)
     others: dict[str, tuple[Assignment, ...]] = {}
     for other in settings_modules(ctx.django_dir, ctx.settings_module):
@@ -70,6 +75,15 @@ def collect(ctx: AuditContext) -> SourceFacts:
         cache_uses=cache_uses(ctx.django_dir, ctx.project_dir),
         settings_development=ctx.settings_development,
     )
+
+
+def _with_writer(ctx: AuditContext, a: Assignment, skip: list[Path]) -> Assignment:
+    """``a`` with the project file that writes its read-first key file once
+    (:func:`golive.collectors.key_files.project_writer`), when one does."""
+    if a.persisted != "read-first" or a.key_writer:
+        return a
+    writer = project_writer(ctx.project_dir, a.key_file, RANDOM_GENERATORS, skip)
+    return replace(a, key_writer=writer) if writer else a
 
 
 def _entry_chains(ctx: AuditContext, audited: list[Assignment]) -> tuple[EntryChain, ...]:

@@ -278,6 +278,14 @@ def random_call(node: ast.expr) -> str:
     return ""
 
 
+def backed_up(node: ast.expr) -> str:
+    """``X`` of ``X or generator()`` when only the operands after the first call a random
+    generator (the value is generated only when ``X`` is empty), as written; else ``""``."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and not random_call(node.values[0]):
+        return ast.unparse(node.values[0])
+    return ""
+
+
 def reads_file(node: ast.expr) -> bool:
     return any(
         isinstance(sub, ast.Call) and dotted_name(sub.func).rsplit(".", 1)[-1] in ("open", "read_text")

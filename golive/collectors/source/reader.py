@@ -19,6 +19,7 @@ from golive.collectors.source.expressions import (
     URL_PARSERS,
     EnvLookup,
     any_lookup,
+    backed_up,
     const_str,
     default_truthiness,
     dotted_name,
@@ -184,7 +185,15 @@ class ModuleReader:
             literal = ast.literal_eval(node)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             kind = "file" if reads_file(node) else "expression"
-            self._add(target, module, rel, line, kind, call=dotted_name(getattr(node, "func", node)))
+            self._add(
+                target,
+                module,
+                rel,
+                line,
+                kind,
+                call=dotted_name(getattr(node, "func", node)),
+                generated_unless=backed_up(node) if self._generated else "",
+            )
             return
         self._literal(target, literal, module, rel, line)
 
