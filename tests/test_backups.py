@@ -378,13 +378,14 @@ def test_restore_test_missing_or_expired_asks_for_a_signature(
 
 
 def test_verify_backup_without_the_password_is_a_one_line_error(
-    make_project, shop: dict[str, Any], dumps: Path
+    make_project, shop: dict[str, Any], dumps: Path, tmp_path: Path
 ) -> None:
     project = make_project(files={"pyproject.toml": backups_config(database=str(dumps))})
     env = {k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
+    env["PGPASSFILE"] = str(tmp_path / "no-pgpass")  # not /nonexistent: a HOME of that name may exist
     proc = subprocess.run(
         [sys.executable, "-m", "golive.cli", "verify-backup", str(project), "--dsn", dsn(shop, "shop")],
-        capture_output=True, text=True, timeout=120, env={**env, "PGPASSFILE": "/nonexistent"}, check=False,
+        capture_output=True, text=True, timeout=120, env=env, check=False,
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.startswith("golive: error: cannot connect: ")
