@@ -80,7 +80,6 @@ LONG_MODULES = {
     "golive.collectors.dependencies": TO_SPLIT,
     "golive.collectors.git": TO_SPLIT,
     "golive.collectors.git.scanner": TO_SPLIT,
-    "golive.collectors.host": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,
     "golive.facts.secrets.rules": TO_SPLIT,
     "golive.model": TO_SPLIT,

@@ -28,7 +28,8 @@ import pytest
 from conftest import audit_project, build_project, failing, outcome
 
 from golive.checks import host as host_checks
-from golive.collectors.host import HostFacts, Listener, redis_ping
+from golive.collectors.host.services import redis_ping
+from golive.facts.host import HostFacts, Listener
 from golive.model import Status
 from golive.registry import Facts
 
@@ -270,7 +271,7 @@ def test_data_server_on_every_interface_fails() -> None:
 
 
 def test_redis_on_loopback_is_seen_as_a_loopback_listener(redis_servers: dict[str, int]) -> None:
-    from golive.collectors.host import _listeners
+    from golive.collectors.host.services import listeners
 
-    mine = [x for x in _listeners() if x.port == redis_servers["open"]]
+    mine = [x for x in listeners() if x.port == redis_servers["open"]]
     assert [(x.service, x.address, x.loopback) for x in mine] == [("Redis", "127.0.0.1", True)]

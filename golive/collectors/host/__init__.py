@@ -28,33 +28,21 @@ import grp
 import os
 import pwd
 import re
-import socket
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.host.services import listeners, redis_ping, redis_targets
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
-from golive.facts.host import AppProcess, FileMode, HostFacts, Listener, RedisPing, SocketMode
+from golive.facts.host import AppProcess, FileMode, HostFacts, RedisPing, SocketMode
 from golive.facts.runtime import RuntimeFacts
-from golive.redact import is_redacted, redact_words
+from golive.redact import redact_words
 from golive.registry import Facts
 
 APP_SERVERS = ("gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian")
-DATA_SERVICES = {
-    "redis-server": "Redis",
-    "redis": "Redis",
-    "valkey-server": "Redis",
-    "memcached": "Memcached",
-    "postgres": "PostgreSQL",
-    "postmaster": "PostgreSQL",
-    "mysqld": "MySQL",
-    "mariadbd": "MySQL",
-}
-WELL_KNOWN_PORTS = {6379: "Redis", 11211: "Memcached", 5432: "PostgreSQL", 3306: "MySQL"}
 EXAMPLE_ENV = (".example", ".sample", ".template", ".dist")
 KEY_SUFFIXES = (".key", ".pem", ".p12", ".pfx")
 MAX_WALK = 20000
@@ -272,92 +260,6 @@ def _processes(procs: list[Any]) -> tuple[tuple[AppProcess, ...], tuple[SocketMo
     return tuple(apps), tuple(sockets)
 
 
-def _listeners() -> tuple[Listener, ...]:
-    import psutil
-
-    try:
-        conns = psutil.net_connections(kind="inet")
-    except (psutil.Error, OSError):
-        return ()
-    out = {}
-    for conn in conns:
-        if conn.status != psutil.CONN_LISTEN or not conn.laddr:
-            continue
-        name = ""
-        if conn.pid:
-            try:
-                name = psutil.Process(conn.pid).name()
-            except psutil.Error:
-                name = ""
-        service = DATA_SERVICES.get(name) or (None if name else WELL_KNOWN_PORTS.get(conn.laddr.port))
-        if service is None:
-            continue
-        key = (service, conn.laddr.ip, conn.laddr.port)
-        out[key] = Listener(
-            service=service, address=conn.laddr.ip, port=conn.laddr.port, pid=conn.pid, process=name
-        )
-    return tuple(sorted(out.values(), key=lambda x: (x.service, x.port, x.address)))
-
-
-# --- Redis ---------------------------------------------------------------------------------
-
-
-def redis_ping(target: str, timeout: float = 2.0) -> tuple[str, str]:
-    """Send one RESP ``PING`` without credentials; ``(answer, detail)`` (see :class:`RedisPing`).
-
-    ``target`` is ``host:port`` or a unix socket path. Protocol:
-    https://redis.io/docs/latest/develop/reference/protocol-spec/
-    """
-    try:
-        if target.startswith("/"):
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(timeout)
-            sock.connect(target)
-        else:
-            host, _, port = target.rpartition(":")
-            sock = socket.create_connection((host.strip("[]"), int(port)), timeout=timeout)
-        with sock:
-            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
-            reply = sock.recv(512).decode("utf-8", "replace").strip()
-    except (OSError, ValueError) as exc:
-        return "error", f"{type(exc).__name__}: {exc}"
-    if reply.startswith("+PONG"):
-        return "PONG", reply
-    if reply.startswith("-"):
-        word = reply[1:].split(" ", 1)[0]
-        return word or "error", reply[:200]
-    return "error", f"unexpected reply {reply[:60]!r}"
-
-
-def redis_targets(settings: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(alias, target, URL carries a password) for each Redis cache in ``CACHES``."""
-    out: list[tuple[str, str, bool]] = []
-    caches = settings.get("CACHES") or {}
-    if not isinstance(caches, dict):
-        return out
-    for alias, conf in caches.items():
-        if not isinstance(conf, dict) or "redis" not in str(conf.get("BACKEND", "")).lower():
-            continue
-        location = conf.get("LOCATION")
-        values = location if isinstance(location, list) else [location]
-        for value in values:
-            if not isinstance(value, str) or not value:
-                continue
-            for one in value.replace(",", ";").split(";"):
-                one = one.strip()
-                if is_redacted(one):
-                    continue  # a redacted value is unknown, not a host to ping (issue 9, item 3)
-                parts = urlsplit(one if "://" in one else f"redis://{one}")
-                if parts.scheme == "unix":
-                    target = parts.path
-                elif parts.scheme in ("redis", "rediss", "valkey"):
-                    target = f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
-                else:
-                    continue
-                out.append((str(alias), target, bool(parts.password)))
-    return out
-
-
 # --- collect -------------------------------------------------------------------------------
 
 
@@ -444,7 +346,7 @@ def collect(ctx: AuditContext, facts: Facts) -> HostFacts:
         writable_total=total,
         processes=apps,
         sockets=sockets,
-        listeners=_listeners(),
+        listeners=listeners(),
         redis=tuple(pings),
         redis_error=redis_error,
     )
