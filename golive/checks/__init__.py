@@ -17,6 +17,7 @@ def registry() -> Registry:
         alerts,
         appserver,
         appserver_config,
+        appserver_image,
         appserver_uwsgi,
         appserver_uwsgi_deploy,
         backups,
@@ -42,6 +43,7 @@ def registry() -> Registry:
         webserver,
         webserver_context,
         webserver_exposure,
+        webserver_image_keys,
     )
 
     return Registry.from_modules(
@@ -63,12 +65,14 @@ def registry() -> Registry:
             monitoring,
             # 6 application server, 7 web server, 8 live site
             appserver,
+            appserver_image,  # GL625-GL626: the image builds, no dev dependencies at start
             appserver_config,
             appserver_uwsgi,
             appserver_uwsgi_deploy,
             webserver,
             webserver_exposure,  # GL707-GL713, split from webserver (issue 16): same order
             webserver_context,
+            webserver_image_keys,  # GL716: nginx's TLS key generated at build time
             gixy,
             front_proxy,  # GL790-GL792: Traefik, Caddy, Fly.io in front
             live,

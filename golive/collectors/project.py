@@ -21,12 +21,19 @@ from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
 from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
 from golive.collectors.compose_commands import compose_commands, split_command
-from golive.collectors.declared_dependencies import pyproject_dependencies, requirements_file
+from golive.collectors.declared_dependencies import default_groups, pyproject_dependencies, requirements_file
 from golive.collectors.deploy_shape import read_shape
 from golive.collectors.inventory import Inventory, discover
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
-from golive.facts.project import Dependency, ProcessCommand, ProjectFacts, is_dockerfile
+from golive.facts.project import (
+    BuildKey,
+    Dependency,
+    MissingSource,
+    ProcessCommand,
+    ProjectFacts,
+    is_dockerfile,
+)
 from golive.model import Location
 from golive.parse_errors import describe
 from golive.walk import ProjectWalk, project_files
@@ -166,6 +173,7 @@ def collect(ctx: AuditContext) -> ProjectFacts:
     images: dict[str, Any] = {}
     files: list[Path] = []
     admitted: list[tuple[str, Path]] = []
+    groups: tuple[tuple[str, ...], Location | None] = ((), None)
     layout = layout_of(ctx)
     walk = ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH)
     for path in walk:
@@ -193,6 +201,8 @@ def collect(ctx: AuditContext) -> ProjectFacts:
                 deps += requirements_file(path, rel)
             elif name == "pyproject.toml":
                 deps += pyproject_dependencies(path, rel)
+                if path.parent == ctx.project_dir and not groups[0]:
+                    groups = default_groups(path, rel)
             elif _supervisord_like(path) and layout.admit(path, layout_mod.SCRIPT):
                 from golive.collectors.appservers.launch import supervisord
 
@@ -219,6 +229,26 @@ def collect(ctx: AuditContext) -> ProjectFacts:
         requirement_files=tuple(req_files),
         unread=tuple(unread),
         shape=shape,
+        missing_sources=_missing_sources(ctx.project_dir, images),
+        default_groups=groups[0],
+        default_groups_at=groups[1],
+        build_keys=tuple(
+            BuildKey(dockerfile=rel, line=line, path=path, tool=tool)
+            for rel, image in images.items()
+            for path, line, tool in image.build_keys
+        ),
+    )
+
+
+def _missing_sources(project_dir: Path, images: dict[str, Any]) -> tuple[MissingSource, ...]:
+    """The ``COPY``/``ADD`` sources of the admitted Dockerfiles that the repository lacks."""
+    from golive.collectors.appservers.dockerfiles import contexts, gitignore_patterns, missing_sources
+
+    ignored = gitignore_patterns(project_dir)
+    return tuple(
+        MissingSource(dockerfile=rel, line=copy.line, source=source, text=" ".join(copy.text.split()))
+        for rel, image in images.items()
+        for copy, source in missing_sources(image, contexts(project_dir / rel, project_dir), ignored)
     )
 
 

@@ -117,6 +117,30 @@ class Dependency:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MissingSource:
+    """A ``COPY``/``ADD`` source of a Dockerfile that no build context of the repository holds:
+    ``dockerfile`` (relative to the project), its ``line``, the ``source`` as written and the
+    instruction's text (``COPY ./requirements.txt /requirements.txt``)."""
+
+    dockerfile: str
+    line: int
+    source: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildKey:
+    """A private key a Dockerfile's ``RUN`` writes into the image at build time: the
+    ``dockerfile`` (relative to the project), the ``line``, the key's ``path`` in the image and
+    the ``tool`` that wrote it (``openssl``, ``sscg``, ``mkcert``, ``certtool``)."""
+
+    dockerfile: str
+    line: int
+    path: str
+    tool: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProjectFacts(FactsBase):
     """Process commands and declared dependencies of the project."""
 
@@ -128,6 +152,17 @@ class ProjectFacts(FactsBase):
     #: Replicas, application services and volumes of a container deployment
     #: (:mod:`golive.collectors.deploy_shape`); None when not read.
     shape: DeployShape | None = None
+    #: ``COPY``/``ADD`` sources missing from the repository (the image cannot be built):
+    #: :func:`golive.collectors.appservers.dockerfiles.missing_sources`.
+    missing_sources: tuple[MissingSource, ...] = ()
+    #: The dependency groups ``uv run`` and ``uv sync`` install unless told otherwise (a
+    #: ``dev`` group in ``pyproject.toml``, or ``[tool.uv] default-groups``), and where they
+    #: are declared; ``()``: none.
+    default_groups: tuple[str, ...] = ()
+    default_groups_at: Location | None = None
+    #: Private keys the production images generate at build time (every container of the
+    #: image, and everyone who pulls it, has the same key).
+    build_keys: tuple[BuildKey, ...] = ()
 
     @property
     def collector_details(self) -> dict[str, Any]:

@@ -28,11 +28,12 @@ from golive import shellwords
 @dataclass(frozen=True, kw_only=True)
 class Copy:
     """One ``COPY``/``ADD`` from the build context: ``sources`` as written, ``dest`` absolute in
-    the image (``WORKDIR`` applied), ``line`` 1-based."""
+    the image (``WORKDIR`` applied), ``line`` 1-based, ``text`` the instruction as written."""
 
     sources: tuple[str, ...]
     dest: str
     line: int
+    text: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +60,10 @@ class Dockerfile:
     workdir: str | None = None
     copies: tuple[Copy, ...] = field(default_factory=tuple)
     env: tuple[tuple[str, str], ...] = ()
+    #: Every stage's copies from the build context (a missing source fails any stage's build).
+    build_copies: tuple[Copy, ...] = ()
+    #: Private keys a ``RUN`` of the final image writes at build time: ``(path, line, tool)``.
+    build_keys: tuple[tuple[str, int, str], ...] = ()
 
     def source_of(self, image_path: str, contexts: list[Path], project_dir: Path) -> Path | None:
         """The repository file the image holds at ``image_path``, or None.
@@ -149,6 +154,49 @@ class _Stage:
     workdir: str = ""
     copies: list[Copy] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    keys: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+#: Programs that write a private key, and the options naming the key file they write
+#: (OpenSSL's req/genrsa/genpkey/ecparam, sscg, mkcert, GnuTLS certtool).
+KEY_TOOLS = {
+    "openssl": ("-keyout", "-out"),
+    "sscg": ("--cert-key-file",),
+    "mkcert": ("-key-file",),
+    "certtool": ("--outfile",),
+}
+OPENSSL_KEY_COMMANDS = frozenset({"genrsa", "genpkey", "ecparam"})
+
+
+def generated_keys(command: str) -> list[tuple[str, str]]:
+    """``(key path, tool)`` of each private key a shell ``command`` (a ``RUN`` line) writes:
+    ``openssl req ... -keyout P``, ``openssl genrsa -out P``, ``sscg --cert-key-file P``,
+    ``mkcert -key-file P``, ``certtool --generate-privkey --outfile P``."""
+    try:
+        words = shellwords.split(command)
+    except ValueError:
+        words = command.split()
+    out: list[tuple[str, str]] = []
+    tool, sub = "", ""
+    for i, word in enumerate(words):
+        name = word.rsplit("/", 1)[-1]
+        if name in KEY_TOOLS:
+            tool, sub = name, (words[i + 1] if i + 1 < len(words) else "")
+            continue
+        if word in ("&&", "||", ";", "|"):
+            tool = ""
+            continue
+        if not tool or i + 1 >= len(words):
+            continue
+        flag, value = word, words[i + 1]
+        if flag not in KEY_TOOLS[tool] or value.startswith("-"):
+            continue
+        if tool == "openssl" and flag == "-out" and sub not in OPENSSL_KEY_COMMANDS:
+            continue  # `openssl req -out` writes the certificate or request
+        if tool == "certtool" and "--generate-privkey" not in words:
+            continue
+        out.append((value, tool))
+    return out
 
 
 def read(path: Path, rel: str, target: str | None = None) -> Dockerfile:
@@ -164,6 +212,7 @@ def read(path: Path, rel: str, target: str | None = None) -> Dockerfile:
     data.decode("utf-8")  # UnicodeDecodeError for a file that is not text
     parser = DockerfileParser(fileobj=io.BytesIO(data), env_replace=False)
     stages: list[_Stage] = []
+    every: list[Copy] = []
     for item in parser.structure:
         instruction = str(item.get("instruction", "")).upper()
         value = str(item.get("value", "")).strip()
@@ -180,6 +229,7 @@ def read(path: Path, rel: str, target: str | None = None) -> Dockerfile:
                 stage.commands = dict(parent.commands)
                 stage.user, stage.workdir, stage.env = parent.user, parent.workdir, dict(parent.env)
                 stage.copies = list(parent.copies)  # and its files
+                stage.keys = list(parent.keys)
             stages.append(stage)
             continue
         if not stages:
@@ -196,10 +246,14 @@ def read(path: Path, rel: str, target: str | None = None) -> Dockerfile:
             stage.env.update(_env(value))
         elif instruction == "WORKDIR":
             stage.workdir = posixpath.join(stage.workdir or "/", value)
+        elif instruction == "RUN":
+            stage.keys += [(path, line, tool) for path, tool in generated_keys(value)]
         elif instruction in ("COPY", "ADD"):
             copy = _copy(value, stage.workdir, line)
             if copy is not None:
+                copy = Copy(sources=copy.sources, dest=copy.dest, line=line, text=f"{instruction} {value}")
                 stage.copies.append(copy)
+                every.append(copy)
     if not stages:
         return Dockerfile(path=rel)
     final = next((s for s in stages if target and s.name == target.lower()), stages[-1])
@@ -212,7 +266,43 @@ def read(path: Path, rel: str, target: str | None = None) -> Dockerfile:
         workdir=final.workdir or None,
         copies=tuple(final.copies),
         env=tuple(final.env.items()),
+        build_copies=tuple(every),
+        build_keys=tuple(final.keys),
     )
+
+
+def missing_sources(image: Dockerfile, contexts: list[Path], ignored: list[str]) -> list[tuple[Copy, str]]:
+    """``(copy, source)`` of each ``COPY``/``ADD`` source of ``image`` (every stage) that none
+    of the build ``contexts`` holds: ``docker build`` stops there ("failed to compute cache
+    key: ... not found"), so the image cannot be built from the repository. Sources with a
+    wildcard, a variable or a URL are not judged, nor those ``ignored`` (the repository's
+    ``.gitignore`` patterns: a file generated before the build, such as an exported
+    ``requirements.txt``)."""
+    import fnmatch
+
+    out = []
+    for copy in image.build_copies:
+        for source in copy.sources:
+            if any(c in source for c in "*?[$") or "://" in source or source.startswith("<<"):
+                continue
+            clean = posixpath.normpath(source.lstrip("/")) if source not in (".", "./") else "."
+            name = posixpath.basename(clean)
+            if any(fnmatch.fnmatch(clean, p) or fnmatch.fnmatch(name, p) for p in ignored):
+                continue
+            if not any((context / clean).exists() for context in contexts):
+                out.append((copy, source))
+    return out
+
+
+def gitignore_patterns(project_dir: Path) -> list[str]:
+    """The plain patterns of the repository's top ``.gitignore`` (no negations), stripped of
+    their leading and trailing ``/``; ``[]`` when it has none or cannot be read."""
+    try:
+        text = (project_dir / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    lines = (line.strip() for line in text.splitlines())
+    return [line.strip("/") for line in lines if line and not line.startswith(("#", "!"))]
 
 
 def image_path(value: str, workdir: str | None) -> str:
