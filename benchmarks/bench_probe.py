@@ -137,7 +137,7 @@ def compare_at(djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, b
 def critical_path(url: str, cert: Path, rtt: float) -> None:
     """Probe ``url`` once in this process, timing every request and TLS handshake, and print the
     longest chain of them that ran one after another: the network time no concurrency hides."""
-    from golive.collectors.live import client, engine, tls
+    from golive.collectors.live import client, sites, targets, tls
 
     events: list[tuple[float, float, str]] = []
     t0 = time.perf_counter()
@@ -159,8 +159,8 @@ def critical_path(url: str, cert: Path, rtt: float) -> None:
 
     client.ProbeClient._send, tls._handshake = timed_request, timed_handshake  # type: ignore[method-assign,assignment]
     try:
-        opts = engine.ProbeOptions(client=client.ClientConfig(cacert=cert))
-        engine.run_probes([url], opts)
+        opts = targets.ProbeOptions(client=client.ClientConfig(cacert=cert))
+        sites.run_probes([url], opts)
     finally:
         client.ProbeClient._send, tls._handshake = request, handshake  # type: ignore[method-assign]
     total = time.perf_counter() - t0

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from golive.collectors.live.client import ClientConfig, ProbeClient, ResolveError, Resolver, origin_of
-from golive.collectors.live.engine import TargetError, group_targets
+from golive.collectors.live.targets import TargetError, group_targets
 from golive.facts import live_pages as pages
 from golive.facts.live import parse_set_cookie, redact_set_cookie
 

@@ -106,7 +106,8 @@ def test_the_combined_report_is_the_json_of_every_site_report() -> None:
 
 
 def test_sites_share_the_global_limit_with_at_least_two_connections_each() -> None:
-    from golive.collectors.live.engine import ProbeOptions, site_connections
+    from golive.collectors.live.sites import site_connections
+    from golive.collectors.live.targets import ProbeOptions
 
     assert site_connections(ProbeOptions(concurrency=16), 1) == 6  # one site: a browser's six
     assert site_connections(ProbeOptions(concurrency=16), 5) == 3

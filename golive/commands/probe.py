@@ -182,7 +182,7 @@ def probe(
     with a timeout; redirects to another host are never followed.
     """
     from golive.collectors.live import LiveFacts, gather, probe_options
-    from golive.collectors.live.engine import TargetError, group_targets
+    from golive.collectors.live.targets import TargetError, group_targets
     from golive.model import Severity
     from golive.reports import ReportError, format_for
 

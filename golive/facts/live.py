@@ -246,7 +246,7 @@ class TlsFacts:
 class SiteFacts:
     """Everything probed on one site (one host name).
 
-    ``chains`` maps a probe name (see :data:`golive.collectors.live.engine.PROBES`) to the exchanges
+    ``chains`` maps a probe name (see :mod:`golive.collectors.live.engine`) to the exchanges
     of that probe, redirect hops first, the final answer last. ``skipped`` maps a probe
     name to why it was not made (e.g. the certificate is not trusted and ``--insecure``
     was not given). ``error`` is set when the site answered nothing at all.

@@ -17,10 +17,11 @@ unreadable ``--cacert``, or when no site answered at all (the reason says which 
 
 Modules: :mod:`.client` (httpx, curl-style ``--resolve``, bounded bodies, no cross-host
 redirects), :mod:`.tls` (standard-library ``ssl``: protocols, chain, expiry, key size, host
-name), :mod:`.engine` (what is requested of a site, concurrently under global and per-host
-limits; also behind ``golive probe``), :mod:`.screenshots` (Playwright driving Debian's
-chromium). The facts they produce are in :mod:`golive.facts.live`, the page recognisers in
-:mod:`golive.facts.live_pages`.
+name), :mod:`.targets` (the sites, grouped from the URLs, and the paths asked of each),
+:mod:`.engine` (what is requested of a site, in which order), :mod:`.sites` (many sites at
+once under global and per-host limits; also behind ``golive probe``), :mod:`.screenshots`
+(Playwright driving Debian's chromium). The facts they produce are in
+:mod:`golive.facts.live`, the page recognisers in :mod:`golive.facts.live_pages`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from golive.model import Screenshot
 from golive.registry import Facts
 
 if TYPE_CHECKING:  # the probing engine (httpx, asyncio) is imported when a site is probed
-    from golive.collectors.live.engine import ProbeOptions
+    from golive.collectors.live.targets import ProbeOptions
     from golive.context import AuditContext
 
 #: Seconds per request when ``golive audit`` probes (``golive probe --timeout`` sets its own).
@@ -55,7 +56,7 @@ def probe_options(
 ) -> ProbeOptions:
     """Build :class:`ProbeOptions`; ``ValueError`` with a one-line message on bad input."""
     from golive.collectors.live.client import ClientConfig, ResolveError, Resolver
-    from golive.collectors.live.engine import ProbeOptions
+    from golive.collectors.live.targets import ProbeOptions
 
     try:
         resolver = Resolver.parse(resolve)
@@ -89,7 +90,8 @@ def gather(
     """
     import asyncio
 
-    from golive.collectors.live.engine import group_targets, probe_all
+    from golive.collectors.live.sites import probe_all
+    from golive.collectors.live.targets import group_targets
 
     targets = group_targets(list(urls))
 
@@ -132,7 +134,7 @@ def _settings_urls(ctx: AuditContext) -> tuple[str, ...]:
     """URL paths of the settings file for a web server rooted at the Django root, and at the
     repository root when the Django root is a subfolder (``/site_conf/settings.py``,
     ``/src/site_conf/settings.py``)."""
-    from golive.collectors.live.engine import settings_file_paths
+    from golive.collectors.live.targets import settings_file_paths
 
     if not ctx.settings_module:
         return ()
@@ -152,7 +154,7 @@ def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
     o = ctx.options
     if not o.urls:
         raise Skip("no --url given: the live site was not probed")
-    from golive.collectors.live.engine import TargetError
+    from golive.collectors.live.targets import TargetError
 
     admin_paths, prefixes = project_hints(earlier.get(RuntimeFacts) if earlier is not None else None)
     try:

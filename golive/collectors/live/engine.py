@@ -1,8 +1,8 @@
-"""What golive asks of a live site, and in which order, concurrently across sites.
+"""What golive asks of one live site, and in which order (:class:`SiteProbe`).
 
-A *site* is one host name; the URLs given for it (``http://`` and/or ``https://``, any
-port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budget``
-(48) requests, each with a deadline, plus at most five TLS handshakes:
+A site is one host name and its URLs (:mod:`golive.collectors.live.targets`); many sites
+are probed at once by :mod:`golive.collectors.live.sites`. Per site, at most
+``ClientConfig.budget`` (48) requests, each with a deadline, plus at most five TLS handshakes:
 
 1. ``http-home``: GET the plain-http URL (given, or port 80 when the https URL uses 443),
    following same-host redirects (≤ 4 hops): does it go to https in one 301/308 hop?
@@ -17,19 +17,16 @@ port) are grouped (:func:`group_targets`). Per site, at most ``ClientConfig.budg
    was given), and, as soon as the primary origin is known, without waiting for the
    home page: ``404`` (a random path), ``bogus-host`` (GET / with a Host that is no
    one's, on https and http), ``preflight`` (OPTIONS / as a CORS preflight),
-   ``admin:/admin/`` and ``admin:--admin-path`` (≤ 2 hops each), the ``file:`` probes of
-   :data:`FILES` plus the alias-traversal paths (``/static../manage.py``...) for the
-   known static prefixes, ``listing:PREFIX/`` (STATIC_URL and MEDIA_URL themselves, at
-   most three) and ``security.txt`` (``/.well-known/security.txt``, RFC 9116); then
-   what the home page names: ``form`` (one form page linked from it), the traversal
-   paths of the static prefixes seen on it and ``asset`` (its first stylesheet or
-   script, ``Accept-Encoding: gzip``). Findings keep this order, whichever answer
-   came first.
+   ``admin:/admin/`` and ``admin:--admin-path`` (≤ 2 hops each), the ``file:`` probes
+   and ``listing:PREFIX/`` (:func:`~golive.collectors.live.targets.file_paths`,
+   :func:`~golive.collectors.live.targets.prefixes`) and ``security.txt``
+   (``/.well-known/security.txt``, RFC 9116); then what the home page names: ``form``
+   (one form page linked from it), the traversal paths of the static prefixes seen on it
+   and ``asset`` (its first stylesheet or script, ``Accept-Encoding: gzip``). Findings
+   keep this order, whichever answer came first.
 4. ``admin-http``: the admin login found in 3, over plain http.
 
-A site that answers nothing (refused, timed out) stops after its first probe; a whole
-site is bounded by :data:`SITE_DEADLINE_FACTOR` × the request timeout. Sites run
-concurrently under a global limit and a per-host limit.
+A site that answers nothing (refused, timed out) stops after its first probe.
 """
 
 from __future__ import annotations
@@ -38,117 +35,30 @@ import asyncio
 import contextlib
 import functools
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from golive.collectors.live.client import (
-    DEFAULT_PORTS,
-    BudgetExceeded,
-    ClientConfig,
-    ProbeClient,
-    Resolver,
-    origin_of,
-    url_port,
-)
-from golive.collectors.live.tls import (
-    LEGACY,
-    browser_tls12,
-    cert_info,
-    legacy_version,
-    static_rsa,
-    verify_handshake,
+from golive.collectors.live import tls as handshakes
+from golive.collectors.live.client import BudgetExceeded, ProbeClient, origin_of, url_port
+from golive.collectors.live.targets import (
+    FILE_CAP,
+    LISTED_PREFIXES,
+    ProbeOptions,
+    SiteTarget,
+    file_paths,
+    join,
+    prefixes,
+    same_site,
 )
 from golive.facts import live_pages as pages
-from golive.facts.live import FILES, PROBE_ORIGIN, SECURITY_TXT, CertInfo, Exchange, SiteFacts, TlsFacts
+from golive.facts.live import PROBE_ORIGIN, SECURITY_TXT, CertInfo, Exchange, SiteFacts, TlsFacts
 
-TRAVERSAL_FILES = ("manage.py", ".env")
-DEFAULT_STATIC_PREFIXES = ("/static", "/media")
-FILE_CAP = 64 * 1024
-LISTED_PREFIXES = 3
-SITE_DEADLINE_FACTOR = 8
 T = TypeVar("T")
 
 
-class TargetError(ValueError):
-    """A URL golive cannot probe (no host, not http/https)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SiteTarget:
-    """One site to probe: its host and the URLs known for it."""
-
-    host: str
-    url: str
-    http_url: str | None = None
-    https_url: str | None = None
-    https_derived: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProbeOptions:
-    """The options of a probe run.
-
-    ``concurrency`` bounds requests in flight over all sites, ``per_host`` per site (six,
-    as many connections as a browser opens to one host);
-    ``admin_paths`` are extra places to look for the admin; ``extra_files`` are paths
-    to try as ``file:`` probes (e.g. the project's settings file path).
-    """
-
-    client: ClientConfig = field(default_factory=ClientConfig)
-    concurrency: int = 16
-    per_host: int = 6
-    admin_paths: tuple[str, ...] = ()
-    extra_files: tuple[str, ...] = ()
-    static_prefixes: tuple[str, ...] = ()
-
-
-def _normalise(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https"):
-        raise TargetError(f"{url}: only http:// and https:// URLs can be probed")
-    if not parts.hostname:
-        raise TargetError(f"{url}: no host name in the URL")
-    if parts.username or parts.password:
-        shown = parts._replace(
-            netloc="***@" + parts.netloc.rpartition("@")[2], query="", fragment=""
-        ).geturl()
-        raise TargetError(f"{shown}: leave credentials out of the URL")
-    return parts._replace(path=parts.path or "/", fragment="").geturl()
-
-
-def group_targets(urls: Sequence[str]) -> list[SiteTarget]:
-    """Group URLs by host name, in the order given. Raises :class:`TargetError`."""
-    by_host: dict[str, dict[str, str]] = {}
-    for raw in urls:
-        url = _normalise(raw)
-        host = (urlsplit(url).hostname or "").lower()
-        slot = by_host.setdefault(host, {"url": url})
-        slot.setdefault(urlsplit(url).scheme, url)
-    out = []
-    for host, slot in by_host.items():
-        http_url, https_url = slot.get("http"), slot.get("https")
-        derived = False
-        netloc = f"[{host}]" if ":" in host else host
-        if https_url and not http_url and url_port(https_url) == 443:
-            http_url = f"http://{netloc}{urlsplit(https_url).path}"
-        if http_url and not https_url and url_port(http_url) == 80:
-            https_url, derived = f"https://{netloc}{urlsplit(http_url).path}", True
-        out.append(
-            SiteTarget(
-                host=host, url=slot["url"], http_url=http_url, https_url=https_url, https_derived=derived
-            )
-        )
-    return out
-
-
-def _join(origin: str, path: str) -> str:
-    return origin + (path if path.startswith("/") else "/" + path)
-
-
-class _SiteProbe:
+class SiteProbe:
     """The probes of one site (see the module docstring); ``run()`` returns its facts."""
 
     def __init__(self, target: SiteTarget, opts: ProbeOptions, client: ProbeClient, limit: asyncio.Semaphore):
@@ -165,7 +75,7 @@ class _SiteProbe:
         self.cert: asyncio.Future[CertInfo] | None = None  # the certificate's fields, being read
 
     def _probe(self, name: str, job: Awaitable[tuple[Exchange, ...]]) -> Awaitable[None]:
-        """Plan probe ``name`` now (its place in :meth:`_ordered`), run ``job`` when awaited."""
+        """Plan probe ``name`` now (its place in :meth:`ordered`), run ``job`` when awaited."""
         self.planned.append(name)
         return self._record(name, job)
 
@@ -181,7 +91,7 @@ class _SiteProbe:
         self.ahead.append(task)
         return task
 
-    def _ordered(self) -> dict[str, tuple[Exchange, ...]]:
+    def ordered(self) -> dict[str, tuple[Exchange, ...]]:
         """The chains in the order the probes were planned, not the order concurrent ones
         finished in, so that "the first page showing X" is the same on every run."""
         rank = {name: i for i, name in reversed(list(enumerate(self.planned)))}
@@ -195,36 +105,21 @@ class _SiteProbe:
     async def _tls(self, origin: str) -> TlsFacts:
         """The verifying handshake (chain, name): what decides the primary origin. The
         certificate's fields are read meanwhile (:meth:`_tls_all` adds them)."""
-        port = url_port(origin)
-        addr = self.opts.client.resolver.lookup(self.t.host, port)
+        port, c = url_port(origin), self.opts.client
         async with self.limit:
-            facts, der = await asyncio.to_thread(
-                verify_handshake,
-                self.t.host,
-                port,
-                addr,
-                cacert=self.opts.client.cacert,
-                timeout=self.opts.client.timeout,
+            facts, der = await handshakes.verify(
+                self.t.host, port, c.resolver.lookup(self.t.host, port), cacert=c.cacert, timeout=c.timeout
             )
-        self.cert = self._ahead(asyncio.to_thread(cert_info, der)) if der else None
+        self.cert = self._ahead(asyncio.to_thread(handshakes.cert_info, der)) if der else None
         return facts
 
     async def _tls_offers(self, origin: str) -> tuple[str, str, dict[str, str]]:
-        """The other handshakes, in parallel with each other and with the verifying one:
-        (static RSA, browser TLS 1.2, the legacy protocol versions)."""
-        port = url_port(origin)
-        addr = self.opts.client.resolver.lookup(self.t.host, port)
-        timeout = self.opts.client.timeout
+        """The other handshakes, alongside the verifying one (:func:`handshakes.offers`)."""
+        port, c = url_port(origin), self.opts.client
         async with self.limit:
-            rsa, browser, *versions = await asyncio.gather(
-                asyncio.to_thread(static_rsa, self.t.host, port, addr, timeout=timeout),
-                asyncio.to_thread(browser_tls12, self.t.host, port, addr, timeout=timeout),
-                *(
-                    asyncio.to_thread(legacy_version, self.t.host, port, addr, n, timeout=timeout)
-                    for n in LEGACY
-                ),
+            return await handshakes.offers(
+                self.t.host, port, c.resolver.lookup(self.t.host, port), timeout=c.timeout
             )
-        return str(rsa), str(browser), dict(zip(LEGACY, map(str, versions), strict=True))
 
     async def _tls_all(
         self, main: TlsFacts, offers: asyncio.Future[tuple[str, str, dict[str, str]]]
@@ -260,7 +155,7 @@ class _SiteProbe:
         # is sent: its home page is asked for alongside the handshakes, not after them.
         early_home = None
         if https_origin and t.https_url and not t.https_derived:
-            early_url = _join(https_origin, urlsplit(t.https_url).path or "/")
+            early_url = join(https_origin, urlsplit(t.https_url).path or "/")
             origin_header = {"Origin": PROBE_ORIGIN}
             early_home = self._ahead(self.client.follow(early_url, max_hops=3, headers=origin_header))
         http_home = self._ahead(self.client.follow(t.http_url, max_hops=4)) if t.http_url else None
@@ -315,7 +210,7 @@ class _SiteProbe:
         # The probes that do not depend on the home page start now, alongside it.
         started = self._start_independent(primary, http_origin, early)
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
-        home_url = _join(primary, path)
+        home_url = join(primary, path)
         if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
             self.planned.append("home")
             self.chains["home"] = self.chains["http-home"]  # the same GET: not made twice
@@ -349,7 +244,7 @@ class _SiteProbe:
         )
         if admin is not None and http_origin and primary != http_origin:
             login_path = urlsplit(admin.url).path
-            await self._probe("admin-http", self._get(_join(http_origin, login_path)))
+            await self._probe("admin-http", self._get(join(http_origin, login_path)))
         site = replace(site, admin_login=admin.url if admin else None)
         return self._finish(site)
 
@@ -378,7 +273,7 @@ class _SiteProbe:
         """The content probes that need nothing from the home page, in their planned order."""
         bogus = f"golive-{self.token}.invalid"
         jobs: list[tuple[str, Awaitable[tuple[Exchange, ...]]]] = [
-            ("404", self._get(_join(primary, f"/golive-{self.token}-not-found/"))),
+            ("404", self._get(join(primary, f"/golive-{self.token}-not-found/"))),
             ("bogus-host", self._get(primary + "/", host_header=bogus)),
             ("preflight", self._options(primary)),
         ]
@@ -386,12 +281,12 @@ class _SiteProbe:
             jobs.append(("bogus-host-http", self._get(http_origin + "/", host_header=bogus)))
         for admin_path in dict.fromkeys(("/admin/", *self.opts.admin_paths)):
             p = "/" + admin_path.strip("/") + "/" if admin_path.strip("/") else "/"
-            jobs.append((f"admin:{p}", self.client.follow(_join(primary, p), max_hops=2)))
-        for file_path in self._file_paths(""):
-            jobs.append((f"file:{file_path}", self._get(_join(primary, file_path), max_body=FILE_CAP)))
-        for prefix in self._prefixes()[:LISTED_PREFIXES]:
-            jobs.append((f"listing:{prefix}/", self._get(_join(primary, prefix + "/"), max_body=FILE_CAP)))
-        jobs.append(("security.txt", self._get(_join(primary, SECURITY_TXT), max_body=FILE_CAP)))
+            jobs.append((f"admin:{p}", self.client.follow(join(primary, p), max_hops=2)))
+        for file_path in file_paths(self.opts, ""):
+            jobs.append((f"file:{file_path}", self._get(join(primary, file_path), max_body=FILE_CAP)))
+        for prefix in prefixes(self.opts)[:LISTED_PREFIXES]:
+            jobs.append((f"listing:{prefix}/", self._get(join(primary, prefix + "/"), max_body=FILE_CAP)))
+        jobs.append(("security.txt", self._get(join(primary, SECURITY_TXT), max_body=FILE_CAP)))
         return jobs
 
     def _start_independent(
@@ -449,26 +344,20 @@ class _SiteProbe:
             if name.startswith("admin:"):
                 plan(name)
         link = pages.form_link(home_text) if home_text else None
-        if link and home is not None:
-            url = urljoin(home.url, link)
-            if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
-                ("http://", "https://")
-            ):
-                plan("form", functools.partial(self.client.follow, url, max_hops=1))
-        for file_path in self._file_paths(home_text):
+        form = same_site(home.url, link, self.t.host) if link and home is not None else None
+        if form:
+            plan("form", functools.partial(self.client.follow, form, max_hops=1))
+        for file_path in file_paths(self.opts, home_text):
             plan(
                 f"file:{file_path}",
-                functools.partial(self._get, _join(primary, file_path), max_body=FILE_CAP),
+                functools.partial(self._get, join(primary, file_path), max_body=FILE_CAP),
             )
-        for prefix in self._prefixes()[:LISTED_PREFIXES]:
+        for prefix in prefixes(self.opts)[:LISTED_PREFIXES]:
             plan(f"listing:{prefix}/")
         asset = pages.static_asset(home_text) if home_text else None
-        if asset and home is not None:
-            url = urljoin(home.url, asset)
-            if (urlsplit(url).hostname or "").lower() == self.t.host and url.startswith(
-                ("http://", "https://")
-            ):
-                plan("asset", functools.partial(self._asset, url))
+        asset_url = same_site(home.url, asset, self.t.host) if asset and home is not None else None
+        if asset_url:
+            plan("asset", functools.partial(self._asset, asset_url))
         plan("security.txt")
         await asyncio.gather(*jobs)
 
@@ -476,22 +365,9 @@ class _SiteProbe:
         headers = {"Accept-Encoding": "gzip"}
         return (await self.client.request("GET", url, headers=headers, max_body=FILE_CAP),)
 
-    def _prefixes(self) -> list[str]:
-        """STATIC_URL and MEDIA_URL as known from the project, else /static and /media."""
-        given = [p.rstrip("/") for p in self.opts.static_prefixes if p.strip("/")]
-        return list(dict.fromkeys(given or DEFAULT_STATIC_PREFIXES))
-
     async def _options(self, origin: str) -> tuple[Exchange, ...]:
         headers = {"Origin": PROBE_ORIGIN, "Access-Control-Request-Method": "GET"}
         return (await self.client.request("OPTIONS", origin + "/", headers=headers),)
-
-    def _file_paths(self, home_text: str) -> list[str]:
-        paths = list(dict.fromkeys((*FILES, *self.opts.extra_files)))
-        prefixes = list(DEFAULT_STATIC_PREFIXES) + list(self.opts.static_prefixes)
-        prefixes += pages.asset_prefixes(home_text) if home_text else []
-        for prefix in list(dict.fromkeys(p.rstrip("/") for p in prefixes if p.strip("/")))[:4]:
-            paths.extend(f"{prefix}../{name}" for name in TRAVERSAL_FILES)
-        return paths
 
     def _finish(self, site: SiteFacts, *, error: str | None = None, skip_reason: str = "") -> SiteFacts:
         if skip_reason:
@@ -500,7 +376,7 @@ class _SiteProbe:
                     self.skipped.setdefault(name, skip_reason)
         return replace(
             site,
-            chains=self._ordered(),
+            chains=self.ordered(),
             skipped=dict(self.skipped),
             requests=self.client.used,
             error=error,
@@ -515,77 +391,3 @@ async def _settle(task: asyncio.Future[Any]) -> None:
     ends soon anyway (a failed verification, or its own deadline)."""
     with contextlib.suppress(Exception):
         await task
-
-
-async def probe_site(
-    target: SiteTarget, opts: ProbeOptions, global_: asyncio.Semaphore, per_host: asyncio.Semaphore
-) -> SiteFacts:
-    """Probe one site; never raises for network faults, and ends within the site deadline."""
-    deadline = opts.client.timeout * SITE_DEADLINE_FACTOR
-    async with ProbeClient(
-        opts.client, per_host=per_host, global_=global_, connections=max(1, opts.per_host)
-    ) as client:
-        probe = _SiteProbe(target, opts, client, global_)
-        try:
-            return await asyncio.wait_for(probe.run(), timeout=deadline)
-        except asyncio.TimeoutError:
-            return SiteFacts(
-                url=target.url,
-                host=target.host,
-                requests=client.used,
-                error=f"probing did not finish within {deadline:g} s",
-                chains=probe._ordered(),
-            )
-
-
-async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[SiteFacts]:
-    """Probe every site concurrently: ``opts.concurrency`` requests in flight overall (and
-    at most as many sites under way), ``opts.per_host`` per site. Returns the facts in the
-    order of ``targets``.
-    """
-    global_ = asyncio.Semaphore(max(1, opts.concurrency))
-    opts = replace(opts, per_host=site_connections(opts, len(targets)))
-    per_host = {t.host: asyncio.Semaphore(opts.per_host) for t in targets}
-    # At most ``concurrency`` sites are under way at once (each waits on its own chain of
-    # requests much of the time, so as many sites as request slots keep them busy): a site's
-    # deadline starts when it starts, not while a thousand others hold every slot, and only
-    # that many sites' clients and answers are in memory at a time.
-    sites = asyncio.Semaphore(max(1, opts.concurrency))
-
-    async def one(target: SiteTarget) -> SiteFacts:
-        async with sites:
-            return await probe_site(target, opts, global_, per_host[target.host])
-
-    return list(await asyncio.gather(*(one(t) for t in targets)))
-
-
-def site_connections(opts: ProbeOptions, sites: int) -> int:
-    """Requests in flight (and connections) per site: ``opts.per_host``, or fewer when many
-    sites share the global limit (``opts.concurrency`` requests over as many sites under
-    way): each site's share of it, at least two. A site's own requests then cost fewer
-    TLS handshakes (each is more CPU than a request), and a slow site still finishes
-    within its deadline (two at a time over its 48 requests at most)."""
-    share = max(1, opts.concurrency) // max(1, min(sites, max(1, opts.concurrency)))
-    return max(1, min(opts.per_host, max(2, share)))
-
-
-def run_probes(urls: Sequence[str], opts: ProbeOptions) -> list[SiteFacts]:
-    """Synchronous entry point: group ``urls`` into sites and probe them all."""
-    return asyncio.run(probe_all(group_targets(urls), opts))
-
-
-def default_port(scheme: str) -> int:
-    """The scheme's default port (80 or 443)."""
-    return DEFAULT_PORTS[scheme]
-
-
-def resolver_rules(resolver: Resolver) -> str:
-    """Chromium's ``--host-resolver-rules`` equivalent of ``--resolve`` entries."""
-    return ", ".join(f"MAP {host}:{port} {addr}:{port}" for (host, port), addr in resolver.entries.items())
-
-
-def settings_file_paths(project_dir: Path, settings_module: str) -> tuple[str, ...]:
-    """URL paths under which a web server rooted at the project would serve its settings file."""
-    rel = settings_module.replace(".", "/")
-    candidates = [f"{rel}.py", f"{rel}/__init__.py"]
-    return tuple("/" + c for c in candidates if (project_dir / c).is_file())

@@ -58,7 +58,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from golive.collectors.live.client import origin_of
-from golive.collectors.live.engine import ProbeOptions
+from golive.collectors.live.targets import ProbeOptions
 from golive.facts import live_pages as pages
 from golive.facts.live import Exchange, SiteFacts
 from golive.model import Screenshot

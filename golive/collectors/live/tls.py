@@ -21,6 +21,7 @@ key size for an unverified certificate).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import socket
@@ -233,6 +234,26 @@ def verify_handshake(
         cipher=cipher,
     )
     return checked, der
+
+
+async def verify(
+    host: str, port: int, address: str | None, *, cacert: Path | None, timeout: float
+) -> tuple[TlsFacts, bytes | None]:
+    """:func:`verify_handshake` in a thread of its own."""
+    return await asyncio.to_thread(verify_handshake, host, port, address, cacert=cacert, timeout=timeout)
+
+
+async def offers(
+    host: str, port: int, address: str | None, *, timeout: float
+) -> tuple[str, str, dict[str, str]]:
+    """Handshakes 3 to 5, each in a thread of its own, all at once: (:func:`static_rsa`,
+    :func:`browser_tls12`, ``{version: outcome}`` of :func:`legacy_version`)."""
+    rsa, browser, *versions = await asyncio.gather(
+        asyncio.to_thread(static_rsa, host, port, address, timeout=timeout),
+        asyncio.to_thread(browser_tls12, host, port, address, timeout=timeout),
+        *(asyncio.to_thread(legacy_version, host, port, address, n, timeout=timeout) for n in LEGACY),
+    )
+    return str(rsa), str(browser), dict(zip(LEGACY, map(str, versions), strict=True))
 
 
 def _with(facts: TlsFacts, **changes: object) -> TlsFacts:
