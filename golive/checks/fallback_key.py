@@ -8,6 +8,11 @@ DJANGO_SETTINGS_MODULE imports it), or earlier in the chain when the environment
 after it is optional (``os.environ.get("X", SECRET_KEY)``, ``os.getenv("X") or
 SECRET_KEY``, an assignment inside ``if``/``try``).
 
+A literal reached only through an entry point's default is low, confidence possible, when a
+deployment file of the project sets DJANGO_SETTINGS_MODULE for the application server
+(uWSGI's ``env =``, a Dockerfile ``ENV``, a compose ``environment:``...): the server the
+project ships never uses the default, only one started some other way would.
+
 Sources: Django's deployment checklist, "SECRET_KEY": "avoid committing it to source
 control" (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key);
 "How to deploy with WSGI", configuring the settings module: ``wsgi.py``'s
@@ -19,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from golive.facts.source import Assignment, EntryChain, SourceFacts
-from golive.model import Finding, Location, Severity
+from golive.facts.source import Assignment, DeployedModule, EntryChain, SourceFacts
+from golive.model import Confidence, Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
 
@@ -111,9 +116,12 @@ def fallback_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     # point's default is one key to remove, with every way to it in the evidence
     found_at: dict[Location, tuple[list[str], list[str]]] = {}
     found = reachable_literal(source.history("SECRET_KEY"))
+    in_chain: set[Location] = set()  # literals the audited chain itself may end with
+    defaults: dict[Location, set[str]] = {}  # literal → the entry points' default modules to it
     if found and found[1]:
         literal, reasons = found
         found_at[literal.location] = (["SECRET_KEY"], [*reasons, _describe(literal)])
+        in_chain.add(literal.location)
     entries = _server_entries(source)
     by_module: dict[str, list[EntryChain]] = {}
     for e in entries:
@@ -124,6 +132,7 @@ def fallback_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if found is None:
             continue
         literal, reasons = found
+        defaults.setdefault(literal.location, set()).add(module)
         how = (
             f"{_entries_text(chains, 'default')} DJANGO_SETTINGS_MODULE to {module},"
             f" not the audited {audited}"
@@ -138,9 +147,29 @@ def fallback_key(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             [how, _describe(literal), *reasons],
         )
     for location, (subjects, evidence) in found_at.items():
-        yield spec.fail(subjects=subjects, location=location, evidence=evidence)
+        pinned = None if location in in_chain else _pinned(source.deployed_modules, defaults[location])
+        if pinned is None:
+            yield spec.fail(subjects=subjects, location=location, evidence=evidence)
+            continue
+        yield spec.fail(
+            severity=Severity.LOW,
+            confidence=Confidence.POSSIBLE,
+            subjects=subjects,
+            location=location,
+            evidence=[
+                *evidence,
+                f"{pinned.location} sets DJANGO_SETTINGS_MODULE to {pinned.module} for the application"
+                " server: the default is used only by a server started without it",
+            ],
+        )
     if not found_at:
         yield spec.passed(evidence=_pass_evidence(source, entries))
+
+
+def _pinned(deployed: Sequence[DeployedModule], defaults: set[str]) -> DeployedModule | None:
+    """The first deployment file that sets DJANGO_SETTINGS_MODULE to a module other than the
+    entry points' ``defaults``, or None (the server the project ships may use a default)."""
+    return next((d for d in deployed if d.module not in defaults), None)
 
 
 def _pass_evidence(source: SourceFacts, entries: Sequence[EntryChain]) -> list[str]:

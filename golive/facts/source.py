@@ -109,6 +109,17 @@ class EntryChain:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeployedModule:
+    """A production (or unknown) deployment file that sets DJANGO_SETTINGS_MODULE to
+    ``module`` at ``location`` (relative to the repository): uWSGI's ``env =``, a Dockerfile
+    ``ENV``, a compose ``environment:``, a systemd ``Environment=``, a Procfile or start
+    script (:mod:`golive.deployed_settings`)."""
+
+    module: str
+    location: Location
+
+
+@dataclass(frozen=True, kw_only=True)
 class SourceFacts(FactsBase):
     """The settings source of the audited module and of the project's other settings modules."""
 
@@ -125,6 +136,9 @@ class SourceFacts(FactsBase):
     #: Why the audited module looks like development settings, with no production module
     #: beside it (:mod:`golive.settings_role`); ``""``: it does not.
     settings_development: str = ""
+    #: The deployment files that set DJANGO_SETTINGS_MODULE for the server, best first: the
+    #: entry points' defaults are then used only by a server started some other way.
+    deployed_modules: tuple[DeployedModule, ...] = ()
 
     def history(self, target: str) -> list[Assignment]:
         """Every assignment to ``target`` in the chain, in execution order."""

@@ -24,7 +24,15 @@ from golive.collectors.source.expressions import RANDOM_GENERATORS
 from golive.collectors.source.reader import ModuleReader
 from golive.context import AuditContext
 from golive.discovery import entry_point_defaults, module_file, settings_modules
-from golive.facts.source import Assignment, EntryChain, ModuleSource, SentryInit, SourceFacts
+from golive.facts.source import (
+    Assignment,
+    DeployedModule,
+    EntryChain,
+    ModuleSource,
+    SentryInit,
+    SourceFacts,
+)
+from golive.model import Location
 
 
 def read_module_chain(
@@ -74,6 +82,20 @@ def collect(ctx: AuditContext) -> SourceFacts:
         entry_defaults=entries,
         cache_uses=cache_uses(ctx.django_dir, ctx.project_dir),
         settings_development=ctx.settings_development,
+        deployed_modules=_deployed_modules(ctx),
+    )
+
+
+def _deployed_modules(ctx: AuditContext) -> tuple[DeployedModule, ...]:
+    """Each production (or unknown) deployment file that sets DJANGO_SETTINGS_MODULE
+    (:func:`golive.deployed_settings.named_by_deployment`), for the entry points' defaults."""
+    from golive.collectors.layout import layout_of
+    from golive.deployed_settings import named_by_deployment
+
+    layout = layout_of(ctx)
+    return tuple(
+        DeployedModule(module=n.module, location=Location(path=n.path, line=n.line))
+        for n in named_by_deployment(layout.repo, ctx.django_dir, layout)
     )
 
 
