@@ -17,6 +17,7 @@ def registry() -> Registry:
         alerts,
         appserver,
         appserver_config,
+        appserver_forwarded,
         appserver_image,
         appserver_uwsgi,
         appserver_uwsgi_deploy,
@@ -67,6 +68,7 @@ def registry() -> Registry:
             appserver,
             appserver_image,  # GL625-GL626: the image builds, no dev dependencies at start
             appserver_config,
+            appserver_forwarded,  # GL627: the proxy's forwarded headers thrown away
             appserver_uwsgi,
             appserver_uwsgi_deploy,
             webserver,
