@@ -358,6 +358,7 @@ def debug_default(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="a template engine has the debug option on",
     severity=Severity.MEDIUM,
     needs=(RuntimeFacts,),
+    uses=(SourceFacts,),
     reference="https://docs.djangoproject.com/en/stable/topics/templates/#django.template.backends.django.DjangoTemplates",
     remediation="""
     Remove "debug" from TEMPLATES[...]["OPTIONS"]; it follows DEBUG by default.
@@ -366,16 +367,27 @@ def debug_default(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
 def template_debug(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """The Django template engine's ``debug`` option defaults to DEBUG; forcing it on in
     production keeps template source and context in error reports and slows rendering.
+    An option the source sets to DEBUG itself (``"debug": DEBUG``) is on only because DEBUG
+    is: that is DEBUG's finding (GL110, Django's security.W018), not this one's.
     Source: the DjangoTemplates ``debug`` option
     (https://docs.djangoproject.com/en/stable/topics/templates/#django.template.backends.django.DjangoTemplates).
     """
+    source = facts.get(SourceFacts)
     for i, engine in enumerate(facts[RuntimeFacts].setting("TEMPLATES") or []):
+        if _follows_debug(source, i):
+            continue
         if isinstance(engine, dict) and (engine.get("OPTIONS") or {}).get("debug") is True:
             yield spec.fail(
                 subjects=["TEMPLATES"],
                 location=where(facts, f"TEMPLATES.{i}.OPTIONS.debug"),
                 evidence=[f"TEMPLATES[{i}]['OPTIONS']['debug'] = True ({engine.get('BACKEND')})"],
             )
+
+
+def _follows_debug(source: SourceFacts | None, engine: int) -> bool:
+    """True when the source sets engine ``engine``'s debug option to the name DEBUG."""
+    a = source.last(f"TEMPLATES.{engine}.OPTIONS.debug") if source else None
+    return a is not None and a.kind == "expression" and a.call == "DEBUG"
 
 
 @check(
