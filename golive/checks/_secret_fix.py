@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 import shlex
 
+from golive.facts.controls import visible
 from golive.facts.git import HistorySecret
 from golive.facts.secrets.rules import PRIVATE_KEY_RULE, TOKENS_BY_RULE
 from golive.model import Severity
-from golive.reports.controls import visible
 
 SETTINGS_REF = "https://docs.djangoproject.com/en/stable/ref/settings/"
 REMOVING = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST, where
+from golive.facts.controls import visible
 from golive.facts.runtime import RuntimeFacts
 from golive.facts.secrets import SecretInfo, is_secret_name
 from golive.facts.secrets.evidence import refused_by_its_service
@@ -18,7 +19,6 @@ from golive.facts.secrets.rules import is_value_placeholder
 from golive.facts.source import Assignment, SourceFacts
 from golive.model import Confidence, Finding, Severity
 from golive.registry import CheckSpec, Facts, check
-from golive.reports.controls import visible
 
 ENV_FIX = """
 Load it from the environment, with no default, so a missing variable fails loudly:

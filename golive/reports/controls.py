@@ -20,35 +20,10 @@ JSON text safe to print while keeping every string exactly as it was.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-#: Every character :func:`visible` can replace.
-CONTROL_CLASS = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+from golive.facts.controls import visible
 
-
-@lru_cache(maxsize=8)
-def _pattern(keep: str) -> re.Pattern[str]:
-    if not keep:
-        return re.compile(f"[{CONTROL_CLASS}]")
-    return re.compile(f"(?![{re.escape(keep)}])[{CONTROL_CLASS}]")
-
-
-def _shown(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
-
-def visible(text: str, keep: str = "") -> str:
-    """``text`` with each control character written as a visible escape.
-
-    ``\\n``, ``\\r`` and ``\\t`` for those three, ``\\xNN`` for the other C0 and C1 controls
-    and ``DEL``, ``\\uNNNN`` for bidirectional controls and lone surrogates (see the module
-    docstring); characters in ``keep`` (e.g. ``"\\n\\t"``) are left as they are. Everything
-    else, non-ASCII letters included, is unchanged. Total: never raises on a ``str``.
-    """
-    return _pattern(keep).sub(_shown, text)
+__all__ = ["json_text", "visible"]  # visible: defined with the facts, shared with the checks
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
