@@ -6,8 +6,8 @@ evidence, so what they carry reaches the terminal, every report format and the h
 database. DESIGN.md, "Conventions": secrets never leave the collector that reads them,
 and STYLE.md: evidence is redacted when it is made, not when it is shown. Collectors pass
 raw text through :func:`redact_text` (a line), :func:`redact_words` (a command's words)
-or :func:`redact_directive` (an nginx directive) before it enters a fact. Each replaces
-a secret with :data:`PLACEHOLDER` and keeps the rest readable:
+or :func:`golive.redact_nginx.redact_directive` (an nginx directive) before it enters a fact.
+Each replaces a secret with :data:`PLACEHOLDER` and keeps the rest readable:
 
 * the password of a URL (``amqp://user:***@host``) or its token-only userinfo
   (``https://***@host``), RFC 3986 §3.2.1 (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1);
@@ -78,19 +78,19 @@ NAME_RE = re.compile(r"-{0,2}[A-Za-z_][\w.\-]*")
 #: No published token format is shorter (AWS access key ids: 20; Slack tokens: 15).
 SHORTEST_TOKEN = 10
 
-_QUOTES = "'\""
+QUOTES = "'\""
 _WORD_END = re.compile(r"[\s;&|]")
 
 
 def secret_option(option: str) -> bool:
     """True when a command-line option (``--db-password``, ``-p`` is not) names a secret."""
     name = option.lstrip("-").replace("-", "_")
-    return len(name) > 1 and _secret_name(name)
+    return len(name) > 1 and secret_named(name)
 
 
 def _value_end(text: str, start: int, quote: str | None) -> int:
     """Where the value starting at ``start`` ends: its closing quote, else white space."""
-    if start < len(text) and text[start] in _QUOTES:
+    if start < len(text) and text[start] in QUOTES:
         end = text.find(text[start], start + 1)
         return len(text) if end < 0 else end + 1
     if quote is not None:
@@ -148,7 +148,8 @@ def _redact_tokens(text: str) -> str:
     return text
 
 
-_secret_name = functools.lru_cache(maxsize=4096)(holds_secret)
+#: :func:`golive.facts.secrets.holds_secret`, cached (names repeat across a project's files).
+secret_named = functools.lru_cache(maxsize=4096)(holds_secret)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -158,11 +159,11 @@ def _spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     covered = 0
     for match in ASSIGNMENT_RE.finditer(text) if "=" in text else ():
-        if match.start() < covered or not _secret_name(match.group("name")):
+        if match.start() < covered or not secret_named(match.group("name")):
             continue
         start = match.end()
         before = text[match.start() - 1] if match.start() > 0 else ""
-        covered = _value_end(text, start, before if before and before in _QUOTES else None)
+        covered = _value_end(text, start, before if before and before in QUOTES else None)
         spans.append((start, covered))
     covered = 0
     for match in OPTION_RE.finditer(text) if "-" in text else ():
@@ -223,7 +224,7 @@ def redact_word(word: str) -> str:
     value (white space included); any other word goes through :func:`redact_text`."""
     name, eq, value = word.partition("=")
     if eq and NAME_RE.fullmatch(name):
-        if _secret_name(name.lstrip("-").replace("-", "_")):
+        if secret_named(name.lstrip("-").replace("-", "_")):
             return f"{name}={PLACEHOLDER}"
     else:
         value = word
@@ -247,80 +248,6 @@ def redact_words(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-#: nginx directives whose first argument names a header or parameter and the second is its value.
-NAMED_VALUE_DIRECTIVES = frozenset(
-    {
-        "proxy_set_header",
-        "add_header",
-        "more_set_headers",
-        "more_set_input_headers",
-        "grpc_set_header",
-        "fastcgi_param",
-        "uwsgi_param",
-        "scgi_param",
-        "env",
-        "set",
-    }
-)
-AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"})
-
-
-def redact_directive(name: str, args: Sequence[str]) -> tuple[str, ...]:
-    """An nginx directive's arguments with secrets replaced: the value of a credential header
-    or of a secret-named parameter (``proxy_set_header Authorization "Basic ***"``,
-    ``fastcgi_param DB_PASSWORD ***``), and whatever :func:`redact_text` finds in each."""
-    out = [redact_text(a) for a in args]
-    if name in NAMED_VALUE_DIRECTIVES and len(args) >= 2:
-        key = args[0].lstrip("$").strip()
-        value = args[1]
-        if value.startswith("$") and not any(c.isspace() for c in value):
-            return tuple(out)  # an nginx variable ($http_authorization) is no secret
-        if key.lower() in AUTH_HEADERS or _secret_name(key.replace("-", "_")):
-            scheme = re.match(r"(?i)(basic|bearer|token|digest|negotiate|ntlm|apikey)\s+", args[1])
-            out[1] = (scheme.group(0) if scheme else "") + PLACEHOLDER
-    return tuple(out)
-
-
-#: One nginx token: a quoted string (escapes kept) or a run of characters up to white space,
-#: ``;``, ``{`` or ``}`` (nginx's lexer, ngx_conf_read_token, without variables' braces).
-NGINX_TOKEN_RE = re.compile(r"\"(?:[^\"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?|(?:[^\s;{}\"'\\]|\\.)+")
-
-
-def _unquote(token: str, quote: str) -> str:
-    """An nginx token without its quotes (an unterminated one loses its opening quote only)."""
-    if not quote:
-        return token
-    closed = len(token) > 1 and token.endswith(quote)
-    return token[1:-1] if closed else token[1:]
-
-
-def redact_nginx_line(line: str) -> str:
-    """One line of nginx configuration text (gixy-ng's excerpt) with secrets replaced: read
-    as a directive (its name, its arguments with their quotes) and passed through
-    :func:`redact_directive`, then :func:`redact_text`; a line without a secret is returned
-    as written, and one that is not a directive (``}``, ``server {``) too, but for
-    :func:`redact_text`."""
-    body = line.strip()
-    if not body or body.startswith("#"):
-        return redact_text(line)
-    tokens = [m for m in NGINX_TOKEN_RE.finditer(line) if not m.group(0).startswith("#")]
-    if len(tokens) < 3:
-        return redact_text(line)
-    quotes = [m.group(0)[0] if m.group(0)[0] in _QUOTES else "" for m in tokens]
-    args = [_unquote(m.group(0), q) for m, q in zip(tokens, quotes, strict=True)]
-    redacted = redact_directive(args[0], args[1:])
-    if tuple(args[1:]) == redacted:
-        return redact_text(line)
-    out, at = [], 0
-    for match, quote, new, old in zip(tokens[1:], quotes[1:], redacted, args[1:], strict=True):
-        if new == old:
-            continue
-        out += [line[at : match.start()], f"{quote}{new}{quote}"]
-        at = match.end()
-    out.append(line[at:])
-    return redact_text("".join(out))
-
-
 def redact_value(value: object) -> object:
     """A JSON-like value (a gunicorn setting, a dict of them) with :func:`redact_text` applied to
     every string, and secret-named keys' values replaced whole."""
@@ -330,7 +257,7 @@ def redact_value(value: object) -> object:
         return [redact_value(v) for v in value]
     if isinstance(value, dict):
         return {
-            k: PLACEHOLDER if isinstance(k, str) and _secret_name(k) and v else redact_value(v)
+            k: PLACEHOLDER if isinstance(k, str) and secret_named(k) and v else redact_value(v)
             for k, v in value.items()
         }
     return value
@@ -365,7 +292,7 @@ def env_secrets(env: Mapping[str, str]) -> set[str]:
     (``DATABASE_URL=postgres://app:pw@db/app`` gives ``app:pw``, ``app``, ``pw``)."""
     found: set[str] = set()
     for name, value in env.items():
-        if _secret_name(name):
+        if secret_named(name):
             found |= secret_parts(value)
         if "://" in value and "@" in value:
             for match in URL_USERINFO_RE.finditer(value):
@@ -395,7 +322,7 @@ def secret_values(env: Mapping[str, str]) -> frozenset[str]:
     for name, value in env.items():
         if not value:
             continue
-        if _secret_name(name):
+        if secret_named(name):
             found.add(value)
         if "://" in value and "@" in value:
             password = url_password(value)
@@ -411,7 +338,7 @@ def fill_in(name: str, value: str, secrets: Iterable[str] | Mapping[str, str]) -
     the value with any URL password redacted. An empty value stays empty."""
     if not value:
         return value
-    if _secret_name(name):
+    if secret_named(name):
         return PLACEHOLDER
     known = secret_values(secrets) if isinstance(secrets, Mapping) else secrets
     if value in known:

@@ -79,7 +79,6 @@ LONG_MODULES = {
     "golive.collectors.git.scanner": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,
     "golive.facts.secrets.rules": TO_SPLIT,
-    "golive.redact": TO_SPLIT,
     "golive.runner": TO_SPLIT,
     "golive.signoff": TO_SPLIT,
 }

@@ -3,7 +3,7 @@
 The excerpt is gixy-ng's pseudo-config of the offending directives, quoted in GL evidence
 (:mod:`golive.checks.gixy`): ``proxy_set_header X-Api-Key abc123def;`` has no ``NAME=`` or
 ``--option`` for :func:`golive.redact.redact_text` to find, so each line is read as a
-directive and passed through :func:`golive.redact.redact_directive`. Secrets are built at
+directive and passed through :func:`golive.redact_nginx.redact_directive`. Secrets are built at
 test time.
 """
 

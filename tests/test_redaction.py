@@ -191,7 +191,7 @@ def test_published_tokens_are_redacted_wherever_they_stand() -> None:
 
 
 def test_nginx_variables_are_no_secret() -> None:
-    from golive.redact import redact_directive
+    from golive.redact_nginx import redact_directive
 
     assert redact_directive("proxy_set_header", ["Authorization", "$http_authorization"]) == (
         "Authorization",

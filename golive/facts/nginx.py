@@ -20,7 +20,8 @@ from typing import Any, ClassVar
 from golive.facts.compose import Service
 from golive.facts.nginx_tree import Chain, Node, servers
 from golive.model import Location
-from golive.redact import redact_nginx_line, redact_text
+from golive.redact import redact_text
+from golive.redact_nginx import redact_nginx_line
 from golive.registry import FactsBase
 
 #: How an include was resolved when its file was not on disk.
@@ -158,7 +159,7 @@ class GixyResult:
     directive: str = ""
 
     def __post_init__(self) -> None:
-        """Redact gixy's excerpt (line by line, as directives: :func:`golive.redact.redact_nginx_line`)
+        """Redact gixy's excerpt (line by line, as directives: :func:`golive.redact_nginx.redact_nginx_line`)
         and its reason (they quote directives) when the fact is made."""
         excerpt = "\n".join(redact_nginx_line(line) for line in self.excerpt.split("\n"))
         object.__setattr__(self, "excerpt", excerpt)

@@ -27,7 +27,7 @@ from typing import Any
 
 from golive.facts.endpoints import Endpoint, nginx_address, nginx_pass_target
 from golive.model import Location
-from golive.redact import redact_directive
+from golive.redact_nginx import redact_directive
 
 PASS_DIRECTIVES = ("proxy_pass", "uwsgi_pass", "fastcgi_pass", "scgi_pass", "grpc_pass")
 APP_PASS_DIRECTIVES = ("proxy_pass", "uwsgi_pass")
@@ -90,7 +90,7 @@ def from_gixy(root: Any, display: Callable[[str | None], tuple[str, str]]) -> No
     """Copy gixy-ng's parsed tree (``gixy.directives.block.Root``) into :class:`Node` values.
 
     ``display(file)`` maps a gixy directive's file to ``(path, source)``. Arguments are
-    redacted here, when the fact is made (:func:`golive.redact.redact_directive`): a
+    redacted here, when the fact is made (:func:`golive.redact_nginx.redact_directive`): a
     ``proxy_set_header Authorization "Basic ..."`` never enters a fact.
     """
 
