@@ -126,6 +126,10 @@ def test_heroku_app_json_and_procfile(tmp_path_factory: pytest.TempPathFactory) 
     )
     details = _details(audit)
     assert details["platforms"] == ["Heroku"]
+    assert (
+        "Procfile (process types release, web; commands read by the application-server checks)"
+        in (details["files"])
+    )
     assert "app.json (Heroku app manifest: formation web×2; scripts postdeploy)" in details["files"]
 
 

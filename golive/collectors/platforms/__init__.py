@@ -21,12 +21,14 @@ Raises :class:`golive.collectors.Skip` when none of these is in the project.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 from golive import yamlread
 from golive.collectors import CollectorSpec, Skip
 from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.layout import Layout
 from golive.collectors.platforms import cdn, kubernetes
 from golive.context import AuditContext
 from golive.facts.platforms import PlatformFacts, RunAs
@@ -77,6 +79,15 @@ def _app_json(path: Path, shown: str) -> str:
     return f"{shown} (Heroku app manifest{': ' + '; '.join(parts) if parts else ''})"
 
 
+def _procfile(path: Path, shown: str) -> str:
+    """``Procfile (process types web, release; ...)``: the names of its ``type: command`` lines
+    (https://devcenter.heroku.com/articles/procfile)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    names = [m.group(1) for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:", text, re.M)]
+    kinds = f"process types {', '.join(names)}" if names else "no process type"
+    return f"{shown} ({kinds}; commands read by the application-server checks)"
+
+
 def _fly(path: Path, shown: str) -> str:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     parts = [f"app {data['app']}"] if data.get("app") else []
@@ -104,6 +115,15 @@ def _whitenoise(facts: Facts) -> str:
     if not found:
         return ""
     return f"WhiteNoise serves STATIC_ROOT from the application (MIDDLEWARE: {found[0]})"
+
+
+def _production_like(layout: Layout, path: Path) -> bool:
+    """Whether ``path``'s role (its words, the user's globs) is production or unknown. Terraform
+    files are listed by :mod:`golive.collectors.inventory` as not audited, which stays true:
+    only the CDN they declare in front of the site is read here."""
+    from golive.collectors.layout import AUDITED
+
+    return layout.classify(path, MANIFEST_KIND).role in AUDITED
 
 
 def collect(ctx: AuditContext, facts: Facts) -> PlatformFacts:
@@ -139,7 +159,7 @@ def collect(ctx: AuditContext, facts: Facts) -> PlatformFacts:
                 continue
             elif name == "Procfile" and layout.admit(path, MANIFEST_KIND):
                 procfiles.append(shown)
-                files.append(f"{shown} (process types; commands read by the application-server checks)")
+                files.append(_procfile(path, shown))
             elif name == "app.json" and layout.admit(path, MANIFEST_KIND):
                 files.append(_app_json(path, shown))
                 heroku.append(shown)
@@ -150,7 +170,7 @@ def collect(ctx: AuditContext, facts: Facts) -> PlatformFacts:
             elif name == "fly.toml" and layout.admit(path, MANIFEST_KIND):
                 files.append(_fly(path, shown))
                 platforms.append("Fly.io")
-            elif path.suffix == ".tf" and layout.admit(path, MANIFEST_KIND):
+            elif path.suffix == ".tf" and _production_like(layout, path):
                 summary, found_cdns = cdn.read(path, shown)
                 files.append(summary)
                 cdns += found_cdns
