@@ -43,7 +43,6 @@ REMAINING_CHECK_IMPORTS = {
     ("checks._django_ids", "data.django_checks"): "Django's check catalogue is packaged data, not a fact",
     ("checks.alerts", "data.tables"): "Django's release table is packaged data, not a fact",
     ("checks.environment", "redact"): "is_redacted reads the marker the collectors' redaction writes",
-    ("checks.live_secrets", "collectors.runtime.settings_loader"): "the settings loader is self-contained",
     ("checks.operations", "discovery"): "it reads and parses the ROOT_URLCONF file itself",
 }
 

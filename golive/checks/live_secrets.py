@@ -28,9 +28,8 @@ import re
 from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
-from golive.collectors.runtime.settings_loader import name_sensitivity
 from golive.facts.git import GitFacts, HistorySecret
-from golive.facts.runtime import RuntimeFacts
+from golive.facts.runtime import RuntimeFacts, secret_leaf
 from golive.facts.secrets import SecretInfo
 from golive.facts.secrets.evidence import PUBLIC_BY_DESIGN, refused_by_its_service
 from golive.facts.secrets.rules import is_value_placeholder, secret_name
@@ -40,7 +39,6 @@ from golive.registry import CheckSpec, Facts, check
 
 #: Values shorter than this are not compared (too many unrelated equal values).
 MIN_LENGTH = 6
-_INDEX = re.compile(r"\[\d+\]|#\d+$")
 LIVE_FIX = """
 The value is in use right now: rotate it at its issuer first (database role, cache server,
 mail provider, API dashboard), then give production the new value from its environment or
@@ -53,10 +51,6 @@ Remove the committed copy from the files; rewriting history (git filter-repo
 --sensitive-data-removal --replace-text) only helps new clones, so it comes after the
 rotation, not instead of it.
 """
-
-
-def _leaf(path: str) -> str:
-    return _INDEX.sub("", path).rsplit(".", 1)[-1]
 
 
 def live_secrets(runtime: RuntimeFacts | None) -> dict[str, tuple[str, SecretInfo]]:
@@ -75,8 +69,7 @@ def live_secrets(runtime: RuntimeFacts | None) -> dict[str, tuple[str, SecretInf
             continue
         if info.empty or info.length < MIN_LENGTH:
             continue
-        leaf = _leaf(path)
-        if secret_name(leaf) or name_sensitivity(leaf) is not True:  # a name, or a URL's password
+        if secret_name(secret_leaf(path)) or path not in runtime.named_secrets:  # a name, or a URL's password
             out.setdefault(info.fingerprint, (path, info))
     return out
 

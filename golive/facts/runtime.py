@@ -7,11 +7,21 @@ distributions). Built by :mod:`golive.collectors.runtime`; read by the checks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from golive.facts.secrets import SecretInfo
 from golive.registry import FactsBase
+
+#: A list index (``[0]``) or the probe's ``#2`` suffix of a second value at one path.
+_INDEX = re.compile(r"\[\d+\]|#\d+$")
+
+
+def secret_leaf(path: str) -> str:
+    """The last name of a secret's dotted path, indexes dropped:
+    ``CACHES.default.LOCATION`` → ``LOCATION``, ``API_KEYS[0]`` → ``API_KEYS``."""
+    return _INDEX.sub("", path).rsplit(".", 1)[-1]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +53,11 @@ class RuntimeFacts(FactsBase):
     settings: dict[str, Any]
     secrets: dict[str, SecretInfo]
     checks: tuple[DjangoMessage, ...]
+    #: The paths of :attr:`secrets` whose own last name (:func:`secret_leaf`) the probe calls
+    #: secret (its ``name_sensitivity``): ``EMAIL_HOST_PASSWORD``, ``AWS_S3_SIGNATURE_VERSION``;
+    #: the others are passwords inside URLs, vendor tokens inside values, or values under a
+    #: secret-named dict whose own key says nothing.
+    named_secrets: frozenset[str] = frozenset()
     checks_error: str | None = None
     error_templates: dict[str, bool] = field(default_factory=dict)
     admin_urls: tuple[str, ...] | None = None

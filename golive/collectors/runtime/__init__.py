@@ -26,8 +26,9 @@ from typing import Any
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
+from golive.collectors.runtime.settings_loader import name_sensitivity
 from golive.context import AuditContext
-from golive.facts.runtime import DjangoMessage, RuntimeFacts
+from golive.facts.runtime import DjangoMessage, RuntimeFacts, secret_leaf
 from golive.facts.secrets import SecretInfo
 from golive.facts.secrets.token_formats import probe_patterns
 from golive.redact import env_secrets, scrub
@@ -195,12 +196,14 @@ def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
         for m in data.get("checks") or []
     )
     admin = data.get("admin_urls")
+    secrets = {k: SecretInfo.from_json(v) for k, v in (data.get("secrets") or {}).items()}
     return RuntimeFacts(
         django_version=str(data.get("django_version") or "?"),
         python_version=str((data.get("python") or {}).get("version") or "?"),
         settings_file=data.get("settings_file"),
         settings=dict(data.get("settings") or {}),
-        secrets={k: SecretInfo.from_json(v) for k, v in (data.get("secrets") or {}).items()},
+        secrets=secrets,
+        named_secrets=frozenset(k for k in secrets if name_sensitivity(secret_leaf(k)) is True),
         checks=checks,
         checks_error=data.get("checks_error"),
         error_templates=dict(data.get("error_templates") or {}),
