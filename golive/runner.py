@@ -388,10 +388,12 @@ def run_audit(
     runtime = facts.get(RuntimeFacts)
     if progress:
         progress("checks", "ok")
-    from golive.checks.django_checks import django_check_output, django_findings
+    check_output = ""
+    if runtime is not None:  # Django's own checks (and their catalogue): only with the settings
+        from golive.checks.django_checks import django_check_output, django_findings
 
-    if runtime is not None:
         findings.extend(django_findings(facts))
+        check_output = django_check_output(runtime)
     findings = demote_development(findings, ctx.settings_development)  # golive.settings_role
     silenced = runtime.silenced if runtime else frozenset()
     findings = merge_repeats(_filter(findings, ctx, silenced))  # one finding, every location
@@ -427,7 +429,7 @@ def run_audit(
         findings=tuple(findings),
         attestations=tuple(attestations),
         screenshots=tuple(shot for item in items.values() for shot in getattr(item, "screenshots", ())),
-        django_check_output=django_check_output(runtime) if runtime else "",
+        django_check_output=check_output,
         fail_on=ctx.fail_on,
         django_root=_django_root(ctx),
         django_root_reason=ctx.django_root_reason,
