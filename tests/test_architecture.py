@@ -73,7 +73,6 @@ LONG_MODULES = {
     "golive.checks.monitoring": TO_SPLIT,
     "golive.checks.secrets": TO_SPLIT,
     "golive.cli": TO_SPLIT,
-    "golive.collectors.dependencies": TO_SPLIT,
     "golive.collectors.git": TO_SPLIT,
     "golive.collectors.git.scanner": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,

@@ -14,6 +14,7 @@ import pytest
 from conftest import GOOD_ENV, build_project
 
 from golive.collectors import dependencies
+from golive.collectors.dependencies import pip_audit
 from golive.context import AuditOptions, resolve
 
 
@@ -26,7 +27,7 @@ def test_offline_calls_nothing_and_says_so(tmp_path: Path, monkeypatch: pytest.M
         raise AssertionError("a network call with --offline")
 
     monkeypatch.setattr(dependencies, "_fetch_latest", no_network)
-    monkeypatch.setattr(dependencies, "_run_pip_audit", no_network)
+    monkeypatch.setattr(pip_audit, "run_pip_audit", no_network)
     monkeypatch.setattr(dependencies, "_PYPI_MEMO", {})
     ctx = resolve(AuditOptions(project_dir=project, offline=True, no_history=True))
     facts = dependencies.collect(ctx)
@@ -77,7 +78,7 @@ def test_the_calls_made_are_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(dependencies, "_PYPI_MEMO", {})
     monkeypatch.setattr(dependencies, "_fetch_latest", lambda timeout: {"5.2": "5.2.99"})
     answer = {"json": {"dependencies": [{"name": "django", "version": "5.2", "vulns": []}]}}
-    monkeypatch.setattr(dependencies, "_run_pip_audit", lambda *args: answer)
+    monkeypatch.setattr(pip_audit, "run_pip_audit", lambda *args: answer)
     ctx = resolve(AuditOptions(project_dir=project, no_history=True))
     facts = dependencies.collect(ctx)
     assert facts.network[0] == f"GET {dependencies.PYPI_JSON} (Django's latest releases)"
