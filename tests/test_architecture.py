@@ -66,7 +66,6 @@ LONG_MODULES = {
     "golive.facts.secrets.token_formats": "a data table: one entry per vendor token format, with its source",
     "golive.collectors.runtime.settings_loader": "run alone in the project's interpreter, by design",
     "golive.checks.appserver_config": TO_SPLIT,
-    "golive.checks.critical": TO_SPLIT,
     "golive.checks.django_checks": TO_SPLIT,
     "golive.checks.environment": TO_SPLIT,
     "golive.checks.live.tls": TO_SPLIT,

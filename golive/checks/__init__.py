@@ -23,6 +23,7 @@ def registry() -> Registry:
         appserver_uwsgi_deploy,
         backups,
         critical,
+        debug_settings,
         dev_tools,
         env_defaults,
         environment,
@@ -40,6 +41,7 @@ def registry() -> Registry:
         operations,
         performance,
         production_settings,
+        secret_settings,
         secrets,
         webserver,
         webserver_context,
@@ -53,6 +55,8 @@ def registry() -> Registry:
             live_secrets,  # GL100, the headline: a committed secret production loads now
             production_settings,  # GL114: the settings audited are development settings
             critical,
+            debug_settings,  # GL110, GL111
+            secret_settings,  # GL112
             fallback_key,
             ephemeral_key,
             dev_tools,

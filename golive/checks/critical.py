@@ -1,4 +1,6 @@
-"""Critical settings: SECRET_KEY and DEBUG (checklist section 1, ids GL1xx).
+"""Critical settings: SECRET_KEY and the secrets read with a default (checklist section 1,
+ids GL101-GL106). DEBUG is :mod:`golive.checks.debug_settings` (GL110, GL111), the other
+secret-named settings :mod:`golive.checks.secret_settings` (GL112).
 
 Source: Django's deployment checklist, "Critical settings"
 (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#critical-settings).
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 from golive.checks._util import CHECKLIST, where
 from golive.facts.controls import visible
 from golive.facts.runtime import RuntimeFacts
-from golive.facts.secrets import SecretInfo, is_secret_name
+from golive.facts.secrets import SecretInfo
 from golive.facts.secrets.evidence import refused_by_its_service
 from golive.facts.secrets.rules import is_value_placeholder
 from golive.facts.source import Assignment, SourceFacts
@@ -316,147 +318,3 @@ def key_unique(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     else" (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key).
     """
     yield spec.ask(subjects=["SECRET_KEY"])
-
-
-def _is_debug_true(a: Assignment) -> bool | None:
-    if a.kind == "literal":
-        return a.value is True
-    if a.kind == "env":
-        return a.default_truthy
-    return None
-
-
-@check(
-    "GL110",
-    title="DEBUG is True, or defaults to True, in the production settings source",
-    severity=Severity.HIGH,
-    needs=(SourceFacts,),
-    reference=CHECKLIST + "#debug",
-    remediation="""
-    Make production safe by default: DEBUG is on only when asked for explicitly.
-
-        DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
-    """,
-)
-def debug_default(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """ "You must never enable debug in production." A DEBUG that is True unless an
-    environment variable says otherwise turns on the technical error pages (source
-    excerpts, local variables, settings) the day the variable is forgotten.
-    """
-    a = facts[SourceFacts].last("DEBUG")
-    if a is None or not _is_debug_true(a):
-        return
-    if a.kind == "env":
-        evidence = f"DEBUG = {a.call}({a.env_var!r}, default {a.default!r}) → True when {a.env_var} is unset"
-    else:
-        evidence = "DEBUG = True"
-    yield spec.fail(subjects=["DEBUG"], location=a.location, evidence=[f"{evidence} at {a.location}"])
-
-
-@check(
-    "GL111",
-    title="a template engine has the debug option on",
-    severity=Severity.MEDIUM,
-    needs=(RuntimeFacts,),
-    uses=(SourceFacts,),
-    reference="https://docs.djangoproject.com/en/stable/topics/templates/#django.template.backends.django.DjangoTemplates",
-    remediation="""
-    Remove "debug" from TEMPLATES[...]["OPTIONS"]; it follows DEBUG by default.
-    """,
-)
-def template_debug(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """The Django template engine's ``debug`` option defaults to DEBUG; forcing it on in
-    production keeps template source and context in error reports and slows rendering.
-    An option the source sets to DEBUG itself (``"debug": DEBUG``) is on only because DEBUG
-    is: that is DEBUG's finding (GL110, Django's security.W018), not this one's.
-    Source: the DjangoTemplates ``debug`` option
-    (https://docs.djangoproject.com/en/stable/topics/templates/#django.template.backends.django.DjangoTemplates).
-    """
-    source = facts.get(SourceFacts)
-    for i, engine in enumerate(facts[RuntimeFacts].setting("TEMPLATES") or []):
-        if _follows_debug(source, i):
-            continue
-        if isinstance(engine, dict) and (engine.get("OPTIONS") or {}).get("debug") is True:
-            yield spec.fail(
-                subjects=["TEMPLATES"],
-                location=where(facts, f"TEMPLATES.{i}.OPTIONS.debug"),
-                evidence=[f"TEMPLATES[{i}]['OPTIONS']['debug'] = True ({engine.get('BACKEND')})"],
-            )
-
-
-def _follows_debug(source: SourceFacts | None, engine: int) -> bool:
-    """True when the source sets engine ``engine``'s debug option to the name DEBUG."""
-    a = source.last(f"TEMPLATES.{engine}.OPTIONS.debug") if source else None
-    return a is not None and a.kind == "expression" and a.call == "DEBUG"
-
-
-@check(
-    "GL112",
-    title="a secret-named setting is a literal in the settings source",
-    severity=Severity.HIGH,
-    needs=(SourceFacts,),
-    reference=CHECKLIST + "#databases",
-    remediation="""
-    Read it from the environment (or a secret manager) and rotate the committed value:
-
-        STRIPE_SECRET_KEY = os.environ["STRIPE_SECRET_KEY"]
-        EMAIL_HOST_PASSWORD = os.environ["EMAIL_HOST_PASSWORD"]
-    """,
-)
-def literal_secrets(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """Passwords, API keys and tokens deserve the care of SECRET_KEY ("Database passwords
-    are very sensitive. You should protect them exactly like SECRET_KEY"). Covers any
-    setting named like *SECRET*, *PASSWORD*, *TOKEN*, *API_KEY* and credentials inside
-    URLs (cache and broker locations). SECRET_KEY itself is GL101; DATABASES is GL221.
-    The name is not enough: the value must be one that can be a secret (not ``"stats"``,
-    ``"pkg.Strategy"``, ``"100/min"``: :func:`golive.facts.secrets.evidence.judge`), and severity
-    follows how sure it is. Placeholders and public-by-design values are not leaks.
-    """
-    for a in facts[SourceFacts].effective:
-        if a.kind != "literal" or a.secret is None or a.secret.empty:
-            continue
-        if a.target.startswith(("SECRET_KEY", "DATABASES")) or a.confidence is None or a.placeholder:
-            continue
-        leaf = a.target.rsplit(".", 1)[-1]
-        kind = "URL credentials" if not is_secret_name(leaf) else "literal"
-        setting = a.target.split(".")[0]
-        yield spec.fail(
-            subjects=[setting],
-            location=a.location,
-            evidence=[
-                f"{a.target} at {a.location}: {kind}, {a.secret.describe()}",
-                f"confidence {a.confidence.value}: {a.why}",
-            ],
-            confidence=a.confidence,
-            remediation=setting_fix(a),
-            reference=setting_reference(setting) or spec.reference,
-        )
-
-
-#: Django's own settings that hold secrets: name → anchor in the settings reference.
-DJANGO_SECRET_SETTINGS = {
-    "EMAIL_HOST_PASSWORD": "email-host-password",
-    "CACHES": "caches",
-    "DATABASES": "databases",
-}
-
-
-def setting_reference(setting: str) -> str:
-    """The settings reference's section of a Django setting that holds a secret, or ``""``."""
-    anchor = DJANGO_SECRET_SETTINGS.get(setting)
-    return f"https://docs.djangoproject.com/en/stable/ref/settings/#{anchor}" if anchor else ""
-
-
-def setting_fix(a: Assignment) -> str:
-    """Read *this* setting from the environment, and rotate the committed value."""
-    setting, target = a.setting, visible(a.target)  # dict keys come from the source: escapes shown
-    if a.target != setting:
-        key = target.rsplit(".", 1)[-1]
-        var = "_".join(p.upper() for p in target.split(".") if not p.isdigit() and p != "default")
-        snippet = f'"{key}": os.environ["{var}"],   # in {setting}'
-    else:
-        snippet = f'{setting} = os.environ["{setting}"]'
-    return (
-        f"Read {target} from the environment (or a secret manager) and rotate the committed value"
-        f" (it is in every clone of the repository):\n\n    {snippet}"
-    )
