@@ -212,7 +212,13 @@ def probe(
     # no wall time there. The thread is a daemon: Ctrl-C never waits for it.
     # Once they are loaded, the garbage collector is switched back on (modules_loaded).
     author: list[str] = []
+    import golive.collectors.live.sites  # noqa: F401  # the engine, before the thread competes
+
     loading = threading.Thread(target=_load_then_collect, args=(author,), name="golive-load", daemon=True)
+    # That thread holds the GIL for Python's switch interval (5 ms) at a time: each answer
+    # would wait as long for the event loop to read it. 0.5 ms while both run.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, 0.0005))
     loading.start()
     # The spinner only shows on a terminal; elsewhere it would cost its imports and a thread.
     status = (
@@ -230,6 +236,7 @@ def probe(
         )
     elapsed = time.perf_counter() - clock
     loading.join()
+    sys.setswitchinterval(interval)
     audits = []
     for site, shots, note in results:
         facts = LiveFacts(sites=(site,), screenshots=shots, screenshots_note=note, insecure=insecure)
