@@ -43,20 +43,11 @@ REMAINING_CHECK_IMPORTS = {
     ("checks._django_ids", "data.django_checks"): "Django's check catalogue is packaged data, not a fact",
     ("checks.alerts", "data.tables"): "Django's release table is packaged data, not a fact",
     ("checks.environment", "redact"): "is_redacted reads the marker the collectors' redaction writes",
-    ("checks.operations", "discovery"): "it reads and parses the ROOT_URLCONF file itself",
 }
 
 #: Modules under facts/ or checks/ that still touch the disk or read the run's context.
-REMAINING_IO = {
-    "golive.checks.appserver_uwsgi_deploy": "looks for project markers in a folder uWSGI serves",
-}
-REMAINING_CONTEXT = {
-    "golive.checks.appserver_config": "the environment given with --env-file",
-    "golive.checks.appserver_uwsgi_deploy": "the project folder",
-    "golive.checks.environment": "the project folder, for MEDIA_ROOT and STATIC_ROOT",
-    "golive.checks.operations": "the project folder, for the URLconf",
-    "golive.checks.webserver_context": "the project and Django folders",
-}
+REMAINING_IO: dict[str, str] = {}
+REMAINING_CONTEXT: dict[str, str] = {}
 
 
 #: Modules over :data:`MAX_LINES` lines that remain, and why; an entry no longer over fails too.
@@ -70,7 +61,6 @@ LONG_MODULES = {
     "golive.checks.environment": TO_SPLIT,
     "golive.checks.live.tls": TO_SPLIT,
     "golive.checks.monitoring": TO_SPLIT,
-    "golive.checks.secrets": TO_SPLIT,
     "golive.cli": TO_SPLIT,
     "golive.collectors.git": TO_SPLIT,
     "golive.collectors.git.scanner": TO_SPLIT,

@@ -22,6 +22,7 @@ def registry() -> Registry:
         appserver_uwsgi,
         appserver_uwsgi_deploy,
         backups,
+        committed_files,
         critical,
         debug_settings,
         dev_tools,
@@ -61,6 +62,7 @@ def registry() -> Registry:
             ephemeral_key,
             dev_tools,
             secrets,
+            committed_files,  # GL125, GL126
             history_scope,
             environment,
             https,

@@ -1,4 +1,5 @@
-"""What to do about one committed secret, and how much it weighs (for :mod:`golive.checks.secrets`).
+"""What to do about one committed secret, and how much it weighs (for :mod:`golive.checks.secrets`
+and :mod:`golive.checks.committed_files`).
 
 A finding's remediation names the setting or key it is about and links the doc section
 of that setting (Django's settings reference) or of the vendor whose token it is, instead
