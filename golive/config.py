@@ -69,6 +69,9 @@ class Config:
     #: ``[tool.golive.secrets]``: files not scanned by name, and keys allowed in some files.
     secrets_exclude: tuple[PathRule, ...] = ()
     secrets_allow: tuple[PathRule, ...] = ()
+    #: Mozilla's server-side TLS profile the TLS rules judge by (``modern``, ``intermediate``,
+    #: ``old``); None: golive's default (:mod:`golive.checks._tls`).
+    tls_profile: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> dict[str, Any]:
@@ -143,6 +146,7 @@ def _validate(table: dict[str, Any], path: Path) -> Config:
         attestations=_attestations(table.get("attest", {}), path),
         secrets_exclude=_secret_rules(table.get("secrets", {}), "exclude", path),
         secrets_allow=_secret_rules(table.get("secrets", {}), "allow", path),
+        tls_profile=tls_profile,
         raw=table,
     )
 

@@ -33,13 +33,18 @@ class Facts:
 
     ``facts[RuntimeFacts]`` returns the runtime facts (``KeyError`` when the collector did
     not produce them: the runner only calls a check when every type it ``needs`` is here);
-    ``facts.get(SourceFacts)`` returns them or ``None`` for optional cross-checks.
-    ``context`` is the :class:`golive.context.AuditContext` of the run.
+    ``facts.get(SourceFacts)`` returns them or ``None`` for optional cross-checks. What the
+    user asked for reaches checks as :class:`golive.facts.run.RunFacts`, never as the run's
+    context: ``context`` (a :class:`golive.context.AuditContext`), when given, only builds
+    those facts (:func:`golive.facts.run.run_facts`) unless ``items`` already hold them.
     """
 
     def __init__(self, items: Mapping[type, Any], context: Any = None) -> None:
         self._items = dict(items)
-        self.context = context
+        if context is not None:
+            from golive.facts.run import RunFacts, run_facts  # golive.facts.run imports this module
+
+            self._items.setdefault(RunFacts, run_facts(context))
 
     def __getitem__(self, kind: type[T]) -> T:
         value = self._items[kind]
@@ -71,7 +76,7 @@ class CheckSpec:
     instance among the application servers found); when one gives a reason the check is
     skipped with it, never passed on an input it did not see. ``uses`` lists the facts it reads when
     they are there (``facts.get(...)``, cross-checks): with ``--select``, a collector
-    that no selected check needs or uses is not run. The runtime, source and project
+    that no selected check needs or uses is not run. The runtime, source, project and run
     facts are always collected and need not be listed in ``uses``. ``manual`` checks ask for a person's
     attestation; ``validity_days`` is how long such a signature lasts (None: forever).
     ``rationale`` is the function's docstring: the check's documentation page.

@@ -27,6 +27,7 @@ from golive.collectors import CollectorError, CollectorSpec, Skip, all_collector
 from golive.collectors.runtime import ProbeFailed, RuntimeFacts
 from golive.context import AuditContext
 from golive.facts.project import ProjectFacts
+from golive.facts.run import RunFacts, run_facts
 from golive.facts.source import SourceFacts
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
 from golive.provenance import audit_inputs as provenance_inputs
@@ -55,7 +56,7 @@ def run_collector(
         return CollectorRun(name=spec.name, status="skipped", reason="switched off with --no-runtime"), None
     start = time.perf_counter()
     try:
-        facts = spec.collect(ctx, earlier or Facts({}, context=ctx)) if spec.uses else spec.collect(ctx)
+        facts = spec.collect(ctx, earlier or Facts({})) if spec.uses else spec.collect(ctx)
     except Skip as exc:
         return CollectorRun(
             name=spec.name, status="skipped", reason=_one_line(exc), duration=time.perf_counter() - start
@@ -121,8 +122,7 @@ def _supervise(
     thread abandoned (a thread cannot be killed) and its result, should it come, ignored."""
     try:
         earlier = Facts(
-            {kind: made for kind, fut in producers.items() if (made := fut.result()[1]) is not None},
-            context=ctx,
+            {kind: made for kind, fut in producers.items() if (made := fut.result()[1]) is not None}
         )
         if progress:
             progress(spec.name, "start")
@@ -302,9 +302,9 @@ def section_order(f: Finding) -> tuple[int, int, int, str]:
     return (_SECTIONS.index(f.section), _STATUS_RANK[f.status], -int(f.severity), f.id)
 
 
-#: Facts every audit collects, whatever is selected: they are cheap and give every
-#: finding its file and line.
-CORE_FACTS: tuple[type, ...] = (RuntimeFacts, SourceFacts, ProjectFacts)
+#: Facts every audit has, whatever is selected: the runtime, source and project facts are
+#: cheap and give every finding its file and line; the run facts are the options themselves.
+CORE_FACTS: tuple[type, ...] = (RuntimeFacts, SourceFacts, ProjectFacts, RunFacts)
 PRUNED = "not needed by the selected checks (--select/--ignore)"
 
 
@@ -378,7 +378,7 @@ def run_audit(
         meanwhile=lambda: None if loaded else loaded.append(registry or default_registry()),
     )
     reg = loaded[0]
-    facts = Facts(items, context=ctx)
+    facts = Facts({**items, RunFacts: run_facts(ctx)})  # what the user asked for, typed
     by_name = {r.name: r for r in runs}
 
     findings: list[Finding] = []

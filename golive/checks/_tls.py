@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from golive.facts.run import RunFacts
 from golive.registry import Facts
 
 DEFAULT_PROFILE = "intermediate"
@@ -59,9 +60,8 @@ PROFILES = {
 
 def profile(facts: Facts) -> Profile:
     """The profile the audit judges by: ``tls_profile`` of ``[tool.golive]`` (validated by
-    :mod:`golive.config`), else :data:`DEFAULT_PROFILE`; the default too when the facts carry
-    no audit context (``golive probe``, unit tests)."""
-    config = getattr(getattr(facts, "context", None), "config", None)
-    raw = getattr(config, "raw", None)
-    name = raw.get("tls_profile") if isinstance(raw, dict) else None
-    return PROFILES.get(str(name), PROFILES[DEFAULT_PROFILE]) if name else PROFILES[DEFAULT_PROFILE]
+    :mod:`golive.config`, carried by :class:`~golive.facts.run.RunFacts`), else
+    :data:`DEFAULT_PROFILE`; the default too without run facts (unit tests)."""
+    run = facts.get(RunFacts)
+    name = run.tls_profile if run is not None else None
+    return PROFILES.get(name, PROFILES[DEFAULT_PROFILE]) if name else PROFILES[DEFAULT_PROFILE]

@@ -25,6 +25,7 @@ from golive.facts.endpoints import Endpoint, nginx_pass_target
 from golive.facts.gunicorn import AppServer, GunicornFacts
 from golive.facts.nginx import NginxFacts
 from golive.facts.nginx_tree import app_passes, from_client, pass_targets, set_header
+from golive.facts.run import RunFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
@@ -103,7 +104,8 @@ def bind_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if nginx is None:
         return
     targets = _targets(nginx)
-    env = facts.context.env if facts.context is not None else {}
+    run = facts.get(RunFacts)
+    env = run.environment if run is not None else {}
     for server in facts[GunicornFacts].servers:
         for bind in server.binds:
             if bind.kind != "tcp" or bind.is_local:

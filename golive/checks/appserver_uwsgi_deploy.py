@@ -11,8 +11,7 @@ module and Django's SECURE_PROXY_SSL_HEADER.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Mapping
 
 from golive.checks.appserver_uwsgi import (
     OPTIONS,
@@ -130,14 +129,14 @@ def static_map_source(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     absolute path to the directory where collectstatic will collect static files"
     (https://docs.djangoproject.com/en/stable/ref/settings/#static-root).
     """
-    project = facts.context.project_dir if facts.context is not None else None
+    sources = facts[UwsgiFacts].source_folders
     for instance in _instances(facts):
         chdir = instance.last("chdir")
         for option in instance.values("static-map") + instance.values("static-map2"):
             _, _, folder = option.value.partition("=")
             if not folder or option.unresolved:
                 continue
-            why = _source_folder(folder.strip(), chdir.value if chdir else None, project)
+            why = _source_folder(folder.strip(), chdir.value if chdir else None, sources)
             if why:
                 yield spec.fail(
                     subjects=["static-map"],
@@ -146,22 +145,12 @@ def static_map_source(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 )
 
 
-def _source_folder(folder: str, chdir: str | None, project: Path | None) -> str:
-    """Why ``folder`` is the project's source ("" when it does not look so)."""
-    norm = folder.rstrip("/") or "/"
-    if chdir and norm == chdir.rstrip("/"):
+def _source_folder(folder: str, chdir: str | None, sources: Mapping[str, str]) -> str:
+    """Why ``folder`` is the project's source ("" when it does not look so): uWSGI's chdir,
+    or a folder of the repository that holds project files (:attr:`UwsgiFacts.source_folders`)."""
+    if chdir and (folder.rstrip("/") or "/") == chdir.rstrip("/"):
         return "the folder uWSGI runs the application from (chdir)"
-    if project is None:
-        return ""
-    parts = [p for p in norm.split("/") if p]
-    for i in range(len(parts) + 1):
-        candidate = project.joinpath(*parts[i:]) if parts[i:] else None
-        if candidate is not None and candidate.is_dir():
-            for marker in ("manage.py", "settings.py", ".env", "pyproject.toml"):
-                if (candidate / marker).exists():
-                    return f"the repository's {candidate.relative_to(project) or '.'}/ holds {marker}"
-            return ""
-    return ""
+    return sources.get(folder, "")
 
 
 @check(

@@ -29,6 +29,7 @@ from golive.checks._util import (
 from golive.facts.backups import BackupFacts
 from golive.facts.git import GitFacts
 from golive.facts.project import ProjectFacts
+from golive.facts.run import RunFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.facts.source import SourceFacts
 from golive.model import Finding, Severity
@@ -278,13 +279,13 @@ def _sqlite_shape(facts: Facts, name: str) -> tuple[list[str], bool]:
     """(evidence, low) for a SQLite file ``name`` from the deployment's shape."""
     project = facts.get(ProjectFacts)
     shape = project.shape if project is not None else None
-    ctx = facts.context
-    if shape is None or ctx is None or not name or name == ":memory:":
+    run = facts.get(RunFacts)
+    if shape is None or run is None or not name or name == ":memory:":
         return [], False
     several = shape.several
     if several:
         return [f"{'; '.join(several)}: several application servers write one SQLite file"], False
-    root = ctx.django_dir.resolve()
+    root = run.django_dir.resolve()
     path = (root / name).resolve()
     server = (
         f"one application server ({shape.services[0].name} at {shape.services[0].location}, 1 replica)"
@@ -679,9 +680,9 @@ def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     media = runtime.setting("MEDIA_ROOT")
     if not media or default_storage(runtime) != FILE_SYSTEM_STORAGE:
         return
-    ctx = facts.context
+    run = facts.get(RunFacts)
     # A relative path is relative to the server's working directory: the Django root, usually.
-    cwd = ctx.django_dir if ctx is not None else Path.cwd()
+    cwd = run.django_dir if run is not None else Path.cwd()
     media_path = (cwd / str(media)).resolve()
     static = runtime.setting("STATIC_ROOT")
     if static and _inside(media_path, (cwd / str(static)).resolve()):
@@ -691,8 +692,8 @@ def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             evidence=[f"MEDIA_ROOT {media} is inside STATIC_ROOT {static}"],
         )
         return
-    if ctx is not None and _inside(media_path, ctx.project_dir):
-        shown = media_path.relative_to(ctx.project_dir.resolve()).as_posix() + "/"
+    if run is not None and _inside(media_path, run.project_dir):
+        shown = media_path.relative_to(run.project_dir.resolve()).as_posix() + "/"
         git = facts.get(GitFacts)
         tracked = git.tracks(media_path) if git is not None else None
         if tracked is None:
@@ -707,7 +708,7 @@ def media_inside(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         yield spec.fail(
             subjects=["MEDIA_ROOT"],
             location=where(facts, "MEDIA_ROOT"),
-            evidence=[f"MEDIA_ROOT {media} is inside the project directory {ctx.project_dir}", why],
+            evidence=[f"MEDIA_ROOT {media} is inside the project directory {run.project_dir}", why],
             severity=Severity.LOW if tracked is False else None,
         )
 

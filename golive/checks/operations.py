@@ -7,12 +7,10 @@ OWASP guidance on predictable administrative interfaces.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
-from golive.discovery import module_file, read_python
 from golive.facts.runtime import RuntimeFacts
-from golive.model import Finding, Location, Severity
+from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
 
@@ -44,22 +42,6 @@ def admin_default_path(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         urlconf = str(runtime.setting("ROOT_URLCONF") or "")
         yield spec.fail(
             subjects=["ROOT_URLCONF"],
-            location=_route_location(facts, urlconf, "admin/"),
+            location=runtime.admin_route,
             evidence=[f"admin mounted at: {', '.join('/' + u for u in urls)} (ROOT_URLCONF {urlconf})"],
         )
-
-
-def _route_location(facts: Facts, urlconf: str, route: str) -> Location | None:
-    """The line of the URLconf module where the string ``route`` is written, if found."""
-    ctx = facts.context
-    path = module_file(ctx.django_dir, urlconf) if ctx is not None and urlconf else None
-    if path is None:
-        return None
-    try:
-        tree = ast.parse(read_python(path))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and node.value in (route, "^" + route):
-            return Location(path=str(path.relative_to(ctx.project_dir)), line=node.lineno)
-    return None

@@ -37,6 +37,7 @@ from golive.facts.nginx_tree import (
     served_directory,
     set_header,
 )
+from golive.facts.run import RunFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
@@ -250,8 +251,9 @@ def served_dirs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """
     runtime = facts[RuntimeFacts]
     # Django computes BASE_DIR-relative roots under the Django root (src/ when manage.py is there)
-    project = str(facts.context.django_dir) if facts.context is not None else ""
-    repo = str(facts.context.project_dir).rstrip("/") if facts.context is not None else ""
+    run = facts.get(RunFacts)
+    project = str(run.django_dir) if run is not None else ""
+    repo = str(run.project_dir).rstrip("/") if run is not None else ""
     for url_name, root_name in (("STATIC_URL", "STATIC_ROOT"), ("MEDIA_URL", "MEDIA_ROOT")):
         url, root = url_path(runtime.setting(url_name)), runtime.setting(root_name)
         if url is None or not isinstance(root, str) or not root:

@@ -111,6 +111,7 @@ def settings_findings() -> list[Finding]:
     from golive.collectors import project as project_collector
     from golive.collectors import source as source_collector
     from golive.collectors.runtime import RuntimeFacts, facts_from_probe
+    from golive.collectors.runtime.urlconf import with_admin_route
     from golive.context import AuditOptions, resolve
     from golive.facts.source import SourceFacts
     from golive.model import CollectorRun
@@ -121,7 +122,9 @@ def settings_findings() -> list[Finding]:
     project_dir = project_root(module) if module else Path.cwd()
     ctx = resolve(AuditOptions(project_dir=project_dir, settings=module or None, no_runtime=True))
     key = secrets.token_hex(16)
-    runtime = facts_from_probe(runtime_data(key, project_dir))
+    runtime = with_admin_route(
+        facts_from_probe(runtime_data(key, project_dir)), ctx.django_dir, ctx.project_dir
+    )
     items: dict[type, object] = {RuntimeFacts: runtime}
     runs = [CollectorRun(name="runtime", status="ok")]
     for spec_ in (source_collector.SPEC, project_collector.SPEC):

@@ -15,7 +15,7 @@ Option names are canonical: uWSGI's aliases (``workers``/``p`` → ``processes``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from golive.facts.endpoints import Endpoint, listen_address
@@ -164,6 +164,9 @@ class UwsgiFacts(FactsBase):
     collector: ClassVar[str] = "uwsgi"
     instances: tuple[UwsgiInstance, ...]
     unread: tuple[str, ...] = ()
+    #: Each ``static-map`` folder (as written) that is the project's own source → why
+    #: (``"the repository's ./ holds manage.py"``; :mod:`golive.collectors.appservers.uwsgi_served`).
+    source_folders: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def collector_details(self) -> Mapping[str, Any]:

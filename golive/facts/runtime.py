@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from golive.facts.secrets import SecretInfo
+from golive.model import Location
 from golive.registry import FactsBase
 
 #: A list index (``[0]``) or the probe's ``#2`` suffix of a second value at one path.
@@ -74,6 +75,10 @@ class RuntimeFacts(FactsBase):
     database_vendors: dict[str, str] = field(default_factory=dict)
     probe_errors: tuple[str, ...] = ()
     urls_error: str | None = None
+    #: Where ROOT_URLCONF writes the admin's default route ``admin/`` (path relative to the
+    #: project, line), when the admin is mounted there and the line was found
+    #: (:mod:`golive.collectors.runtime.urlconf`).
+    admin_route: Location | None = None
     #: The settings evaluated a second time in the probe gave the same SECRET_KEY (None: not
     #: compared); the second key's fingerprint (issue 13, ephemeral keys).
     secret_key_stable: bool | None = None

@@ -24,6 +24,7 @@ from golive.collectors import CollectorSpec, Skip
 from golive.collectors.appservers.cmdline import invocations
 from golive.collectors.appservers.commands import command_env, is_container
 from golive.collectors.appservers.uwsgi import read
+from golive.collectors.appservers.uwsgi_served import source_folders
 from golive.collectors.deployment_files import deployment_files, display_path
 from golive.context import AuditContext
 from golive.facts.appservers import LISTENERS, UwsgiFacts, UwsgiInstance
@@ -164,7 +165,9 @@ def collect(ctx: AuditContext) -> UwsgiFacts:
     if not found:
         why = f" ({'; '.join(unread)})" if unread else ""
         raise Skip(f"no uWSGI found (no command runs uwsgi, no [uwsgi] configuration file){why}")
-    return UwsgiFacts(instances=tuple(found), unread=tuple(unread))
+    return UwsgiFacts(
+        instances=tuple(found), unread=tuple(unread), source_folders=source_folders(found, ctx.project_dir)
+    )
 
 
 SPEC = CollectorSpec(

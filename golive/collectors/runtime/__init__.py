@@ -26,6 +26,7 @@ from typing import Any
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
+from golive.collectors.runtime.urlconf import with_admin_route
 from golive.collectors.runtime.settings_loader import name_sensitivity
 from golive.context import AuditContext
 from golive.facts.runtime import DjangoMessage, RuntimeFacts, secret_leaf
@@ -243,7 +244,7 @@ def _dev_tool_urls(value: Any) -> tuple[tuple[str, str], ...] | None:
 
 def collect(ctx: AuditContext) -> RuntimeFacts:
     """Run the probe under the project's interpreter and return its facts."""
-    return facts_from_probe(run_probe(ctx))
+    return with_admin_route(facts_from_probe(run_probe(ctx)), ctx.django_dir, ctx.project_dir)
 
 
 SPEC = CollectorSpec(
