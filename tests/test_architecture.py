@@ -67,7 +67,6 @@ LONG_MODULES = {
     "golive.facts.nginx_tree": TO_SPLIT,
     "golive.facts.secrets.rules": TO_SPLIT,
     "golive.runner": TO_SPLIT,
-    "golive.signoff": TO_SPLIT,
 }
 
 #: Imports of another module's underscore name (``from golive.x import _name``), or of a private

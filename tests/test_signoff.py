@@ -16,6 +16,7 @@ from conftest import GOOD_ENV, build_project
 
 from golive import signoff as so
 from golive.history.store import History
+from golive.reports import signoff_block
 from golive.reports.json_report import from_dict, to_dict
 
 
@@ -168,7 +169,7 @@ def test_the_block_matches_signers_to_approvers_by_whole_name(audited: Path) -> 
         ),
         Signoff(by="Otto Opsworth", role="SRE", decision="go", on="2026-12-07", audit_sha256=sha),
     )
-    b = so.block(replace(stored, signoffs=signed))
+    b = signoff_block.block(replace(stored, signoffs=signed))
     rows = {(r.name, r.role, r.decision) for r in b.reviews}
     assert ("Otto Ops <otto@example.org>", "Head of Ops", "no-go") in rows  # the approver's role kept
     assert ("Otto Opsworth", "SRE", "go") in rows  # someone else, listed on their own line

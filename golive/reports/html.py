@@ -37,7 +37,7 @@ from golive.model import Audit, Finding, Screenshot, Section, Status, VerdictWor
 from golive.provenance import note as placeholder_note
 from golive.reports import charts, marks
 from golive.reports.controls import visible
-from golive.signoff import block as signoff_block
+from golive.reports.signoff_block import block as signoff_block
 from golive.verdict import how_to_sign
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -1,4 +1,4 @@
-"""The sign-off block of the Markdown report (:func:`golive.signoff.block`): who prepared
+"""The sign-off block of the Markdown report (:func:`golive.reports.signoff_block.block`): who prepared
 the audit, who reviewed it, the decision recorded, the commit and settings audited, the
 audit's SHA-256 and the manual items with their signatures. Escaped like the rest of the
 Markdown report (:func:`golive.reports.markdown.text`, :func:`~golive.reports.markdown.code`).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from golive.model import Audit
 from golive.reports.markdown import code, text
-from golive.signoff import block
+from golive.reports.signoff_block import block
 
 
 def render_lines(audit: Audit) -> list[str]:
