@@ -65,7 +65,6 @@ LONG_MODULES = {
     "golive.collectors.git": TO_SPLIT,
     "golive.collectors.git.scanner": TO_SPLIT,
     "golive.facts.nginx_tree": TO_SPLIT,
-    "golive.facts.secrets.rules": TO_SPLIT,
     "golive.runner": TO_SPLIT,
 }
 
