@@ -64,7 +64,6 @@ LONG_MODULES = {
     "golive.cli": TO_SPLIT,
     "golive.collectors.git": TO_SPLIT,
     "golive.collectors.git.scanner": TO_SPLIT,
-    "golive.facts.nginx_tree": TO_SPLIT,
     "golive.runner": TO_SPLIT,
 }
 
