@@ -1,1 +1,1 @@
-"""Sub-commands beyond audit/checks/explain: one module per command, registered in golive.cli."""
+"""Sub-commands beyond audit: one module per command, registered in golive.cli (LAZY_COMMANDS)."""
