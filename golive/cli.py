@@ -271,9 +271,9 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
             err.print(f"golive: error: cannot write {path}: {exc.strerror or exc}", markup=False)
             unwritten = True
     if quiet:
-        from golive.reports.terminal import _summary
+        from golive.reports.terminal import summary_panel
 
-        console.print(_summary(result, written))
+        console.print(summary_panel(result, written))
     else:
         render_console(result, console, verbose=verbose, paths=written)
     if result.history is not None:

@@ -103,12 +103,12 @@ REMAINING_PRIVATE_IMPORTS = {
     ("checks.live.https", "checks.live._common:_missing"): PRIVATE,
     ("checks.live.https", "checks.live._common:_sites"): PRIVATE,
     ("checks.live.tls", "checks.live._common:_sites"): PRIVATE,
-    ("cli", "reports.terminal:_summary"): PRIVATE,
+    ("cli", "reports.terminal:summary_panel"): PRIVATE,
     ("collectors.appservers.gunicorn_servers", "collectors.appservers.launch:_drops_to"): PRIVATE,
     ("collectors.appservers.gunicorn_servers", "collectors.project:_walk"): PRIVATE,
     ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,
     ("collectors.appservers.unaudited", "collectors.nginx.read:_read_text"): PRIVATE,
-    ("commands.probe", "reports.terminal:_summary"): PRIVATE,
+    ("commands.probe", "reports.terminal:summary_panel"): PRIVATE,
     ("django_root", "discovery:_setdefault_value"): PRIVATE,
 }
 

@@ -27,7 +27,7 @@ from test_reports import GOLDEN, IMG, INTL, SCRIPT, UPDATE, hostile_audit, small
 from golive.model import Attestation, Audit, CollectorRun, Severity, Status, VerdictWord
 from golive.reports import html as html_report
 from golive.reports import json_report, junit, markdown, sarif
-from golive.reports.terminal import _summary
+from golive.reports.terminal import summary_panel
 from golive.verdict import decide
 
 
@@ -79,7 +79,7 @@ AUDITS = {
 def verdict_views(audit: Audit) -> str:
     """The verdict as each format shows it, one block per format."""
     buffer = StringIO()
-    Console(file=buffer, width=100, color_system=None).print(_summary(audit, []))
+    Console(file=buffer, width=100, color_system=None).print(summary_panel(audit, []))
     md = markdown.render(audit)
     md_top = md[md.index("## Verdict") : md.index("| | |")]
     md_checklist = md[md.index("## Checklist") : md.index("## Findings")]

@@ -354,9 +354,9 @@ def _show(
 
     if len(audits) == 1:
         if quiet:
-            from golive.reports.terminal import _summary
+            from golive.reports.terminal import summary_panel
 
-            console.print(_summary(audits[0], written[0]))
+            console.print(summary_panel(audits[0], written[0]))
         else:
             render_console(audits[0], console, verbose=verbose, paths=written[0])
         return

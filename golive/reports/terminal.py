@@ -183,10 +183,10 @@ def render_console(
         for f in items:
             if verbose or f.status in (Status.FAIL, Status.ERROR, Status.MANUAL):
                 console.print(_finding(f, audit.started_at[:10], verbose=verbose), soft_wrap=True)
-    console.print(_summary(audit, paths))
+    console.print(summary_panel(audit, paths))
 
 
-def _summary(audit: Audit, paths: Sequence[Path]) -> Panel:
+def summary_panel(audit: Audit, paths: Sequence[Path]) -> Panel:
     """The closing panel: the verdict word and its reason first (:attr:`Audit.decision`),
     what could not be audited, what was not audited, what waits for a sign-off, then the
     counts behind them."""
