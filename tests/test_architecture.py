@@ -109,7 +109,6 @@ REMAINING_PRIVATE_IMPORTS = {
     ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,
     ("collectors.appservers.unaudited", "collectors.nginx.read:_read_text"): PRIVATE,
     ("commands.probe", "reports.terminal:summary_panel"): PRIVATE,
-    ("django_root", "discovery:_setdefault_value"): PRIVATE,
 }
 
 
