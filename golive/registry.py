@@ -60,7 +60,23 @@ class Facts:
         return kind in self._items
 
 
-CheckFunc = Callable[[Facts, "CheckSpec"], Iterable[Finding]]
+class Outcome(Exception):
+    """Raised by a check judging one unit (:attr:`CheckSpec.each`, e.g. one live site) whose
+    input is missing for that unit: the unit's outcome is ``status`` (``skipped`` or
+    ``error``) with ``reason`` and ``location``, and the check goes on with the next unit.
+    """
+
+    def __init__(self, status: Status, reason: str, location: Location | None = None) -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.location = status, reason, location
+
+
+#: A check's function: ``func(facts, spec)``, or ``func(unit, facts, spec)`` for a per-unit
+#: check (see :attr:`CheckSpec.each`); it yields the check's findings.
+CheckFunc = Callable[..., Iterable[Finding]]
+#: The units a per-unit check judges, in order: each is a unit, or the outcome (a finding)
+#: of one that cannot be judged at all (a live site that answered nothing).
+Units = Callable[[Facts, "CheckSpec"], Iterable[Any]]
 #: A precondition on the facts a check reads: None when it holds, else the one-line reason the
 #: check is ``skipped`` (``"gunicorn: no gunicorn instance found, only uwsgi (...)"``).
 Requirement = Callable[[Facts], "str | None"]
@@ -80,6 +96,12 @@ class CheckSpec:
     facts are always collected and need not be listed in ``uses``. ``manual`` checks ask for a person's
     attestation; ``validity_days`` is how long such a signature lasts (None: forever).
     ``rationale`` is the function's docstring: the check's documentation page.
+
+    ``each`` makes a per-unit check (the live checks judge one site at a time): ``func``
+    is then called as ``func(unit, facts, spec)`` for every unit ``each(facts, spec)``
+    gives, a :class:`~golive.model.Finding` among them standing for a unit that cannot be
+    judged; an :class:`Outcome` raised for a unit becomes that unit's skipped or error
+    finding, after what the unit already yielded. The bookkeeping lives here, once.
     """
 
     id: str
@@ -95,6 +117,7 @@ class CheckSpec:
     uses: tuple[type, ...] = ()
     requires: tuple[Requirement, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
+    each: Units | None = None
 
     def unmet(self, facts: Facts) -> str | None:
         """The reason of the first :attr:`requires` precondition that does not hold, or None."""
@@ -115,7 +138,23 @@ class CheckSpec:
         return str(getattr(self.needs[0], "collector", "")) if self.needs else ""
 
     def __call__(self, facts: Facts) -> Iterable[Finding]:
-        return self.func(facts, self)
+        if self.each is None:
+            return self.func(facts, self)
+        return self._per_unit(facts, self.each)
+
+    def _per_unit(self, facts: Facts, each: Units) -> Iterator[Finding]:
+        for unit in each(facts, self):
+            if isinstance(unit, Finding):
+                yield unit
+                continue
+            try:
+                yield from self.func(unit, facts, self)
+            except Outcome as missing:
+                yield self.outcome(missing)
+
+    def outcome(self, missing: Outcome) -> Finding:
+        """The finding of an :class:`Outcome`: ``skipped`` or ``error``, with its reason and location."""
+        return self.finding(missing.status, reason=missing.reason, location=missing.location)
 
     def finding(
         self,
@@ -188,8 +227,10 @@ def check(
     validity_days: int | None = None,
     uses: tuple[type, ...] = (),
     requires: tuple[Requirement, ...] = (),
+    each: Units | None = None,
 ) -> Callable[[CheckFunc], CheckSpec]:
-    """Declare a check: the decorated function becomes a :class:`CheckSpec`.
+    """Declare a check: the decorated function becomes a :class:`CheckSpec` (with ``each``,
+    a per-unit check: see :attr:`CheckSpec.each`).
 
     Raises :class:`RegistryError` for an id that is not ``GL`` + three digits or a
     reference that is not an https URL.
@@ -213,6 +254,7 @@ def check(
             validity_days=validity_days,
             uses=uses,
             requires=requires,
+            each=each,
         )
 
     return wrap

@@ -8,6 +8,7 @@ page recognisers; they never go into a report.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
@@ -33,6 +34,50 @@ FILES = (
 )
 #: Where RFC 9116 puts a site's security contact (requested as the ``security.txt`` probe).
 SECURITY_TXT = "/.well-known/security.txt"
+#: Name prefixes of the requests made per path: ``admin:/admin/`` (an admin login path),
+#: ``file:/.env`` (a file that must not be served), ``listing:/static/`` (a directory).
+ADMIN = "admin:"
+FILE = "file:"
+LISTING = "listing:"
+
+
+class Probe(str, enum.Enum):
+    """The names of the live requests (the keys of :attr:`SiteFacts.chains`), shared by the
+    live engine that makes them and the checks that read them. A member is its name as a
+    string (``Probe.NOT_FOUND == "404"``, ``f"{Probe.HOME}"`` is ``home``); the requests
+    made per path are named by :data:`ADMIN`, :data:`FILE` and :data:`LISTING` + the path."""
+
+    HOME = "home"  # the site's home page, over https when the site has it
+    HTTP_HOME = "http-home"  # the home page over plain http (the redirect to https)
+    NOT_FOUND = "404"  # a path that does not exist
+    BOGUS_HOST = "bogus-host"  # the home page with a Host that is no one's
+    BOGUS_HOST_HTTP = "bogus-host-http"  # the same over plain http
+    PREFLIGHT = "preflight"  # a CORS preflight (OPTIONS) from PROBE_ORIGIN
+    FORM = "form"  # the first page with a form the home page links to
+    ASSET = "asset"  # the first stylesheet or script of the home page
+    SECURITY_TXT = "security.txt"  # /.well-known/security.txt
+    ADMIN_HTTP = "admin-http"  # the admin login found over https, asked over plain http
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    @staticmethod
+    def admin(path: str) -> str:
+        """The name of the request for admin login path ``path``: ``admin:/admin/``."""
+        return ADMIN + path
+
+    @staticmethod
+    def file(path: str) -> str:
+        """The name of the request for file ``path`` at the site's root: ``file:/.env``."""
+        return FILE + path
+
+    @staticmethod
+    def listing(prefix: str) -> str:
+        """The name of the request for the directory ``prefix`` (``/static``): ``listing:/static/``."""
+        return f"{LISTING}{prefix}/"
 
 
 @dataclass(frozen=True, kw_only=True)

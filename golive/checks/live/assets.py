@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golive.checks.live._common import _answer, _at, _sites, cache_directives
+from golive.checks.live.common import answer, at, cache_directives, site_check
 from golive.facts import live_pages as pages
-from golive.facts.live import Exchange, LiveFacts
-from golive.model import Finding, Location, Severity
-from golive.registry import CheckSpec, Facts, check
+from golive.facts.live import LISTING, Exchange, Probe, SiteFacts
+from golive.model import Finding, Location, Severity, Status
+from golive.registry import CheckSpec, Facts, Outcome
 
 STATICFILES = "https://docs.djangoproject.com/en/stable/ref/contrib/staticfiles/"
 #: Text assets smaller than this are not worth compressing (nginx's gzip_min_length
@@ -23,63 +23,55 @@ COMPRESS_MIN = 1024
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
-@check(
+@site_check(
     "GL865",
     title="a static or media directory is listed (autoindex)",
     severity=Severity.MEDIUM,
-    needs=(LiveFacts,),
     reference="https://nginx.org/en/docs/http/ngx_http_autoindex_module.html",
     remediation="autoindex off;  # nginx's default: drop `autoindex on` from the static and media locations",
 )
-def directory_listed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def directory_listed(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """A generated index of MEDIA_ROOT lists every user upload (invoices, ID scans) to
     anyone, and one of STATIC_ROOT maps the application. Django's file-upload security
     notes ask that user uploads be served so they cannot be browsed or executed; nginx's
     ``autoindex`` "is off" by default (https://nginx.org/en/docs/http/ngx_http_autoindex_module.html).
     Recognised by the listing page itself.
     """
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        probes = [n for n in site.chains if n.startswith("listing:")]
-        if not probes:
-            yield spec.skipped(f"{site.url}: the static and media directories were not requested",
-                               location=Location(path=site.url))  # fmt: skip
-            continue
-        for name in probes:
-            ex = site.final(name)
-            if ex is not None and ex.status == 200 and pages.directory_listing(ex.text):
-                yield spec.fail(
-                    subjects=["autoindex", "MEDIA_URL" if "media" in name else "STATIC_URL"],
-                    location=_at(ex),
-                    evidence=ex.evidence(
-                        "Content-Type", notes=['  a generated directory index ("Index of /…")']
-                    ),
-                )
-
-
-def _assets(facts: Facts, spec: CheckSpec) -> Iterator[Exchange | Finding]:
-    """Per site, the ``asset`` probe's answer, or the outcome saying why there is none."""
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-        elif "asset" not in site.chains and "asset" not in site.skipped:
-            yield spec.skipped(
-                f"{site.url}: the home page loads no stylesheet or script from this site",
-                location=Location(path=site.url),
+    probes = [n for n in site.chains if n.startswith(LISTING)]
+    if not probes:
+        raise Outcome(
+            Status.SKIPPED,
+            f"{site.url}: the static and media directories were not requested",
+            Location(path=site.url),
+        )
+    for name in probes:
+        ex = site.final(name)
+        if ex is not None and ex.status == 200 and pages.directory_listing(ex.text):
+            yield spec.fail(
+                subjects=["autoindex", "MEDIA_URL" if "media" in name else "STATIC_URL"],
+                location=at(ex),
+                evidence=ex.evidence("Content-Type", notes=['  a generated directory index ("Index of /…")']),
             )
-        elif isinstance(ex := _answer(spec, site, "asset"), Exchange) and ex.status != 200:
-            yield spec.skipped(f"{ex.request_line()}: answered {ex.status}, not the file", location=_at(ex))
-        else:
-            yield ex
 
 
-@check(
+def asset(site: SiteFacts) -> Exchange:
+    """The ``asset`` probe's answer; raises the outcome saying why there is none."""
+    if Probe.ASSET not in site.chains and Probe.ASSET not in site.skipped:
+        raise Outcome(
+            Status.SKIPPED,
+            f"{site.url}: the home page loads no stylesheet or script from this site",
+            Location(path=site.url),
+        )
+    ex = answer(site, Probe.ASSET)
+    if ex.status != 200:
+        raise Outcome(Status.SKIPPED, f"{ex.request_line()}: answered {ex.status}, not the file", at(ex))
+    return ex
+
+
+@site_check(
     "GL866",
     title="static text files are sent uncompressed",
     severity=Severity.LOW,
-    needs=(LiveFacts,),
     reference="https://nginx.org/en/docs/http/ngx_http_gzip_module.html",
     remediation="""
     gzip on; gzip_types text/css application/javascript image/svg+xml;  # nginx
@@ -87,7 +79,7 @@ def _assets(facts: Facts, spec: CheckSpec) -> Iterator[Exchange | Finding]:
     by whitenoise's CompressedManifestStaticFilesStorage or django-compression-middleware.
     """,
 )
-def asset_uncompressed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def asset_uncompressed(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Stylesheets and scripts shrink to a fifth or less with gzip; sending them raw
     slows every first visit (nginx: https://nginx.org/en/docs/http/ngx_http_gzip_module.html).
     (Compressing static files is safe; compressing HTML that
@@ -95,27 +87,22 @@ def asset_uncompressed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     Judged on the first stylesheet or script of the home page, asked for with
     ``Accept-Encoding: gzip``.
     """
-    for ex in _assets(facts, spec):
-        if isinstance(ex, Finding):
-            yield ex
-            continue
-        encoding = (ex.header("Content-Encoding") or "").strip().lower()
-        if not ex.content_type.startswith(COMPRESSIBLE):
-            yield spec.skipped(
-                f"{ex.url}: {ex.content_type or 'no Content-Type'} is not text", location=_at(ex)
-            )
-        elif encoding and encoding != "identity":
-            yield spec.passed(subjects=["gzip"], location=_at(ex), evidence=ex.evidence("Content-Encoding"))
-        elif len(ex.body) < COMPRESS_MIN and not ex.truncated:
-            yield spec.skipped(f"{ex.url}: {len(ex.body)} bytes, too small to matter", location=_at(ex))
-        else:
-            yield spec.fail(
-                subjects=["gzip", "gzip_types"],
-                location=_at(ex),
-                evidence=ex.evidence(
-                    "Content-Type", "Content-Encoding", notes=[f"  {len(ex.body)} bytes sent uncompressed"]
-                ),
-            )
+    ex = asset(site)
+    encoding = (ex.header("Content-Encoding") or "").strip().lower()
+    if not ex.content_type.startswith(COMPRESSIBLE):
+        yield spec.skipped(f"{ex.url}: {ex.content_type or 'no Content-Type'} is not text", location=at(ex))
+    elif encoding and encoding != "identity":
+        yield spec.passed(subjects=["gzip"], location=at(ex), evidence=ex.evidence("Content-Encoding"))
+    elif len(ex.body) < COMPRESS_MIN and not ex.truncated:
+        yield spec.skipped(f"{ex.url}: {len(ex.body)} bytes, too small to matter", location=at(ex))
+    else:
+        yield spec.fail(
+            subjects=["gzip", "gzip_types"],
+            location=at(ex),
+            evidence=ex.evidence(
+                "Content-Type", "Content-Encoding", notes=[f"  {len(ex.body)} bytes sent uncompressed"]
+            ),
+        )
 
 
 def cache_lifetime(cache_control: str | None, expires: str | None) -> str | None:
@@ -131,11 +118,10 @@ def cache_lifetime(cache_control: str | None, expires: str | None) -> str | None
     return f"Expires: {expires}" if expires else None
 
 
-@check(
+@site_check(
     "GL867",
     title="static files carry no cache lifetime",
     severity=Severity.LOW,
-    needs=(LiveFacts,),
     reference=STATICFILES + "#manifeststaticfilesstorage",
     remediation="""
     With ManifestStaticFilesStorage (hashed names) give STATIC_URL a far-future lifetime:
@@ -146,18 +132,15 @@ def cache_lifetime(cache_control: str | None, expires: str | None) -> str | None
     (or whitenoise, which does this for hashed files).
     """,
 )
-def asset_not_cached(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def asset_not_cached(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Django's staticfiles docs on ManifestStaticFilesStorage: hashed file names let you
     "set far future expires headers". Without Cache-Control max-age or Expires, every
     page view asks again for every stylesheet and script (RFC 9111 §4.2 freshness).
     """
-    for ex in _assets(facts, spec):
-        if isinstance(ex, Finding):
-            yield ex
-            continue
-        lifetime = cache_lifetime(ex.header("Cache-Control"), ex.header("Expires"))
-        evidence = ex.evidence("Cache-Control", "Expires")
-        if lifetime:
-            yield spec.passed(subjects=["expires", "Cache-Control"], location=_at(ex), evidence=evidence)
-        else:
-            yield spec.fail(subjects=["expires", "Cache-Control"], location=_at(ex), evidence=evidence)
+    ex = asset(site)
+    lifetime = cache_lifetime(ex.header("Cache-Control"), ex.header("Expires"))
+    evidence = ex.evidence("Cache-Control", "Expires")
+    if lifetime:
+        yield spec.passed(subjects=["expires", "Cache-Control"], location=at(ex), evidence=evidence)
+    else:
+        yield spec.fail(subjects=["expires", "Cache-Control"], location=at(ex), evidence=evidence)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
-from golive.checks.live._common import _answer, _at, _sites
+from golive.checks.live.common import answer, at, site_check
 from golive.facts import live_pages as pages
-from golive.facts.live import Exchange, LiveFacts
+from golive.facts.live import Exchange, Probe, SiteFacts
 from golive.model import Finding, Severity
-from golive.registry import CheckSpec, Facts, check
+from golive.registry import CheckSpec, Facts
 
 
 def _default_page(ex: Exchange) -> str | None:
@@ -24,77 +24,62 @@ def _default_page(ex: Exchange) -> str | None:
     return f"{server}'s built-in error page" if server else None
 
 
-@check(
+@site_check(
     "GL870",
     title="the 404 page is Django's or nginx's default, not the project's",
     severity=Severity.LOW,
-    needs=(LiveFacts,),
     reference=CHECKLIST + "#customize-the-default-error-views",
     remediation="""
     Add templates/404.html (and 500.html, 400.html, 403.html) in the site's design, and
     for pages nginx answers itself: error_page 404 /404.html;
     """,
 )
-def default_404(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def default_404(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Django's checklist: "Django includes default views and templates for several
     HTTP error codes. You may want to override the default templates by creating the
     following templates in your root template directory: 404.html, 500.html, 403.html,
     and 400.html."
     """
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        ex = _answer(spec, site, "404")
-        if isinstance(ex, Finding):
-            yield ex
-        elif ex.answered and (what := _default_page(ex)):
-            yield spec.fail(
-                subjects=["404.html", "handler404", "error_page"],
-                location=_at(ex),
-                evidence=ex.evidence(notes=[f"  recognised as {what}"]),
-            )
+    ex = answer(site, Probe.NOT_FOUND)
+    if ex.answered and (what := _default_page(ex)):
+        yield spec.fail(
+            subjects=["404.html", "handler404", "error_page"],
+            location=at(ex),
+            evidence=ex.evidence(notes=[f"  recognised as {what}"]),
+        )
 
 
-@check(
+@site_check(
     "GL871",
     title="the 400 page is Django's or nginx's default, not the project's",
     severity=Severity.LOW,
-    needs=(LiveFacts,),
     reference=CHECKLIST + "#customize-the-default-error-views",
     remediation="Add templates/400.html in the site's design (and error_page 400 /400.html; in nginx).",
 )
-def default_400(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def default_400(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Django's checklist lists 400.html among the templates to override ("Customize
     the default error views"); a 400 is what a request with a bad Host gets.
     """
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        answers = [
-            ex for n in ("bogus-host", "bogus-host-http") if (ex := site.final(n)) and ex.status == 400
-        ]
-        if not answers:
-            yield spec.skipped(
-                f"{site.url}: no 400 answer seen (a bogus Host got no answer or another status)"
+    answers = [
+        ex for n in (Probe.BOGUS_HOST, Probe.BOGUS_HOST_HTTP) if (ex := site.final(n)) and ex.status == 400
+    ]
+    if not answers:
+        yield spec.skipped(f"{site.url}: no 400 answer seen (a bogus Host got no answer or another status)")
+        return
+    for ex in answers:
+        if what := _default_page(ex):
+            yield spec.fail(
+                subjects=["400.html", "handler400", "error_page"],
+                location=at(ex),
+                evidence=ex.evidence(notes=[f"  recognised as {what}"]),
             )
-            continue
-        for ex in answers:
-            if what := _default_page(ex):
-                yield spec.fail(
-                    subjects=["400.html", "handler400", "error_page"],
-                    location=_at(ex),
-                    evidence=ex.evidence(notes=[f"  recognised as {what}"]),
-                )
-                break
+            break
 
 
-@check(
+@site_check(
     "GL872",
     title="a page that does not exist is answered 200 (soft 404)",
     severity=Severity.LOW,
-    needs=(LiveFacts,),
     reference=CHECKLIST + "#customize-the-default-error-views",
     remediation="""
     Let unknown paths reach Django's 404 handling: no catch-all URL pattern (re_path(r"^.*$", ...))
@@ -102,26 +87,20 @@ def default_400(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     the paths Django serves; a custom handler404 must return status 404.
     """,
 )
-def soft_404(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def soft_404(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """A random path must get status 404: a "soft 404" (a 200 page saying "not found",
     or the home page for everything) makes caches and search engines keep junk URLs, and
     hides probes for files that must not be served. Django's own 404 handling
     (``handler404``, the checklist's "error views") answers 404.
     """
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        ex = _answer(spec, site, "404")
-        if isinstance(ex, Finding):
-            yield ex
-        elif ex.status is not None and 200 <= ex.status < 300:
-            yield spec.fail(
-                subjects=["handler404", "urlpatterns", "try_files"],
-                location=_at(ex),
-                evidence=ex.evidence(
-                    "Content-Type", notes=[f"  {len(ex.body)} bytes for a path that does not exist"]
-                ),
-            )
-        elif ex.status is not None:
-            yield spec.passed(subjects=["handler404"], location=_at(ex), evidence=ex.evidence())
+    ex = answer(site, Probe.NOT_FOUND)
+    if ex.status is not None and 200 <= ex.status < 300:
+        yield spec.fail(
+            subjects=["handler404", "urlpatterns", "try_files"],
+            location=at(ex),
+            evidence=ex.evidence(
+                "Content-Type", notes=[f"  {len(ex.body)} bytes for a path that does not exist"]
+            ),
+        )
+    elif ex.status is not None:
+        yield spec.passed(subjects=["handler404"], location=at(ex), evidence=ex.evidence())

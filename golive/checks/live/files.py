@@ -11,17 +11,17 @@ import re
 from collections.abc import Iterator
 
 from golive.checks._util import CHECKLIST
-from golive.checks.live._common import NGINX_CORE, _at, _missing, _sites
+from golive.checks.live.common import NGINX_CORE, at, missing, site_check
 from golive.facts import live_pages as pages
-from golive.facts.live import FILES, Exchange, LiveFacts, SiteFacts
+from golive.facts.live import FILE, FILES, Exchange, LiveFacts, Probe, SiteFacts
 from golive.model import Finding, Severity
-from golive.registry import CheckSpec, Facts, check
+from golive.registry import CheckSpec, Facts
 
 
 def _file_hits(site: SiteFacts, names: list[str], recognise: object) -> list[tuple[Exchange, str]]:
     out = []
     for name in names:
-        ex = site.final(f"file:{name}")
+        ex = site.final(FILE + name)
         if ex is None or ex.status != 200:
             continue
         what = recognise(ex)  # type: ignore[operator]
@@ -31,29 +31,24 @@ def _file_hits(site: SiteFacts, names: list[str], recognise: object) -> list[tup
 
 
 def _file_check(
-    facts: Facts, spec: CheckSpec, names: list[str] | None, recognise: object, subjects: list[str]
+    site: SiteFacts, spec: CheckSpec, names: list[str] | None, recognise: object, subjects: list[str]
 ) -> Iterator[Finding]:
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        probed = [n[5:] for n in site.chains if n.startswith("file:")]
-        if not probed:
-            yield _missing(spec, site, "file:/.git/HEAD")
-            continue
-        wanted = [n for n in probed if n in names] if names is not None else [n for n in probed if "../" in n]
-        hits = _file_hits(site, wanted, recognise)
-        if hits:
-            ex = hits[0][0]
-            yield spec.fail(
-                subjects=subjects,
-                location=_at(ex),
-                evidence=[
-                    line
-                    for e, what in hits[:3]
-                    for line in e.evidence("Content-Type", notes=[f"  content: {what}"])
-                ],
-            )
+    probed = [n[len(FILE) :] for n in site.chains if n.startswith(FILE)]
+    if not probed:
+        raise missing(site, FILE + "/.git/HEAD")
+    wanted = [n for n in probed if n in names] if names is not None else [n for n in probed if "../" in n]
+    hits = _file_hits(site, wanted, recognise)
+    if hits:
+        ex = hits[0][0]
+        yield spec.fail(
+            subjects=subjects,
+            location=at(ex),
+            evidence=[
+                line
+                for e, what in hits[:3]
+                for line in e.evidence("Content-Type", notes=[f"  content: {what}"])
+            ],
+        )
 
 
 def _git(ex: Exchange) -> str | None:
@@ -64,11 +59,10 @@ def _git(ex: Exchange) -> str | None:
     )
 
 
-@check(
+@site_check(
     "GL860",
     title="the .git directory is served",
     severity=Severity.CRITICAL,
-    needs=(LiveFacts,),
     reference=NGINX_CORE + "#location",
     remediation="""
     Keep the repository out of every served root, and deny dotfiles in nginx:
@@ -76,12 +70,12 @@ def _git(ex: Exchange) -> str | None:
         location ~ /\\. { deny all; }
     """,
 )
-def git_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def git_served(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """A readable ``/.git/`` gives the whole source history, settings and any secret
     ever committed (tools rebuild the repository from it). Django's static files guide
     serves only STATIC_ROOT: "This should be an initially empty destination directory".
     """
-    yield from _file_check(facts, spec, ["/.git/HEAD"], _git, ["location", "root", ".git"])
+    yield from _file_check(site, spec, ["/.git/HEAD"], _git, ["location", "root", ".git"])
 
 
 def _env(ex: Exchange) -> str | None:
@@ -97,22 +91,21 @@ def _env(ex: Exchange) -> str | None:
     )
 
 
-@check(
+@site_check(
     "GL861",
     title="a .env file is served",
     severity=Severity.CRITICAL,
-    needs=(LiveFacts,),
     reference=CHECKLIST + "#secret-key",
     remediation="""
     Move the file out of every served root, deny dotfiles (`location ~ /\\. { deny all; }`),
     and rotate every secret it held (SECRET_KEY, database and API passwords).
     """,
 )
-def env_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def env_served(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """The environment file holds SECRET_KEY and the database password; Django's
     checklist: "The secret key must be a large random value and it must be kept secret."
     """
-    yield from _file_check(facts, spec, ["/.env"], _env, ["location", "root", ".env"])
+    yield from _file_check(site, spec, ["/.env"], _env, ["location", "root", ".env"])
 
 
 def _project(ex: Exchange) -> str | None:
@@ -122,11 +115,10 @@ def _project(ex: Exchange) -> str | None:
     return _env(ex)
 
 
-@check(
+@site_check(
     "GL862",
     title="a static/media alias lets requests climb out of its directory",
     severity=Severity.HIGH,
-    needs=(LiveFacts,),
     reference=NGINX_CORE + "#alias",
     remediation="""
     End the location and the alias with a slash alike:
@@ -134,65 +126,63 @@ def _project(ex: Exchange) -> str | None:
         location /static/ { alias /srv/app/static/; }   # not: location /static { alias ...static/; }
     """,
 )
-def alias_traversal(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def alias_traversal(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """``location /static { alias /srv/app/static/; }`` maps ``/static../manage.py`` to
     ``/srv/app/static/../manage.py``: the project's code and settings are one request
     away (the "off-by-slash" misconfiguration gixy reports as ``alias_traversal``).
     """
-    yield from _file_check(facts, spec, None, _project, ["alias", "location"])
+    yield from _file_check(site, spec, None, _project, ["alias", "location"])
 
 
 def _settings_file(ex: Exchange) -> str | None:
     return "Django settings source" if pages.project_file(ex.text) == "settings" else None
 
 
-@check(
+@site_check(
     "GL863",
     title="a settings file is served",
     severity=Severity.CRITICAL,
-    needs=(LiveFacts,),
     reference=CHECKLIST + "#secret-key",
     remediation="""
     Serve only STATIC_ROOT and MEDIA_ROOT (nginx `root`/`alias` never at the project
     directory), and rotate SECRET_KEY and every password in the file.
     """,
 )
-def settings_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def settings_served(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """A web server whose root is the project directory serves ``settings.py`` as text:
     SECRET_KEY and the database credentials. Django's checklist: "keep it secret".
     """
     names = [n for n in ("/settings.py", "/local_settings.py")]
     names += [
-        n[5:]
+        n[len(FILE) :]
         for s in facts[LiveFacts].sites
         for n in s.chains
-        if n.startswith("file:/") and n.endswith(".py") and n[5:] not in names and "../" not in n
+        if n.startswith(FILE + "/") and n.endswith(".py") and n[len(FILE) :] not in names and "../" not in n
     ]
-    yield from _file_check(facts, spec, names, _settings_file, ["root", "SECRET_KEY"])
+    yield from _file_check(site, spec, names, _settings_file, ["root", "SECRET_KEY"])
 
 
 def _dump(ex: Exchange) -> str | None:
     return pages.database_dump(ex.body)
 
 
-@check(
+@site_check(
     "GL864",
     title="a database file or dump is served",
     severity=Severity.CRITICAL,
-    needs=(LiveFacts,),
     reference=CHECKLIST + "#databases",
     remediation="""
     Keep databases and dumps outside every served root (and off the web server); delete
     any left there, and treat the data (password hashes, sessions) as leaked.
     """,
 )
-def dump_served(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def dump_served(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """``/db.sqlite3`` or a ``.sql`` dump at the site root gives away every user's data
     and password hash. Django's checklist on databases: "Database connection parameters
     are probably different for development and production".
     """
     names = [f for f in FILES if f.endswith((".sql", ".sqlite3"))]
-    yield from _file_check(facts, spec, names, _dump, ["root", "DATABASES"])
+    yield from _file_check(site, spec, names, _dump, ["root", "DATABASES"])
 
 
 def security_txt(text: str) -> tuple[list[str], str | None]:
@@ -225,11 +215,10 @@ def _expired(value: str, now: dt.datetime) -> bool | None:
     return when <= now
 
 
-@check(
+@site_check(
     "GL868",
     title="no valid /.well-known/security.txt (RFC 9116)",
     severity=Severity.LOW,
-    needs=(LiveFacts,),
     reference="https://www.rfc-editor.org/rfc/rfc9116",
     remediation="""
     Publish /.well-known/security.txt (text/plain) with at least
@@ -241,7 +230,7 @@ def _expired(value: str, now: dt.datetime) -> bool | None:
     /.well-known/security.txt { alias /srv/app/deploy/security.txt; }
     """,
 )
-def security_txt_missing(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+def security_txt_missing(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """RFC 9116 gives researchers one place to find how to report a vulnerability: a
     text/plain file at /.well-known/security.txt with at least one ``Contact`` and exactly
     one ``Expires`` that has not passed ("a security.txt file that has expired ... should
@@ -249,29 +238,24 @@ def security_txt_missing(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     checklist's security section assumes the team hears about problems.
     """
     now = dt.datetime.now(dt.timezone.utc)
-    for site in _sites(facts, spec):
-        if isinstance(site, Finding):
-            yield site
-            continue
-        ex = site.final("security.txt")
-        if ex is None or not ex.answered:
-            yield _missing(spec, site, "security.txt")
-            continue
-        problems = []
-        if ex.status != 200 or not ex.content_type.startswith("text/plain"):
-            problems.append(f"  answered {ex.status} {ex.content_type or ''}".rstrip() + ": no security.txt")
-        else:
-            contacts, expires = security_txt(ex.text)
-            if not contacts:
-                problems.append("  no Contact field")
-            if expires is None:
-                problems.append("  no Expires field")
-            elif (gone := _expired(expires, now)) is None:
-                problems.append(f"  Expires {expires!r} is not an RFC 3339 date-time")
-            elif gone:
-                problems.append(f"  Expires {expires} has passed: the file is stale")
-        evidence = ex.evidence("Content-Type", notes=problems)
-        if problems:
-            yield spec.fail(subjects=["security.txt"], location=_at(ex), evidence=evidence)
-        else:
-            yield spec.passed(subjects=["security.txt"], location=_at(ex), evidence=evidence)
+    ex = site.final(Probe.SECURITY_TXT)
+    if ex is None or not ex.answered:
+        raise missing(site, Probe.SECURITY_TXT)
+    problems = []
+    if ex.status != 200 or not ex.content_type.startswith("text/plain"):
+        problems.append(f"  answered {ex.status} {ex.content_type or ''}".rstrip() + ": no security.txt")
+    else:
+        contacts, expires = security_txt(ex.text)
+        if not contacts:
+            problems.append("  no Contact field")
+        if expires is None:
+            problems.append("  no Expires field")
+        elif (gone := _expired(expires, now)) is None:
+            problems.append(f"  Expires {expires!r} is not an RFC 3339 date-time")
+        elif gone:
+            problems.append(f"  Expires {expires} has passed: the file is stale")
+    evidence = ex.evidence("Content-Type", notes=problems)
+    if problems:
+        yield spec.fail(subjects=["security.txt"], location=at(ex), evidence=evidence)
+    else:
+        yield spec.passed(subjects=["security.txt"], location=at(ex), evidence=evidence)

@@ -53,7 +53,7 @@ from golive.collectors.live.targets import (
     same_site,
 )
 from golive.facts import live_pages as pages
-from golive.facts.live import PROBE_ORIGIN, SECURITY_TXT, CertInfo, Exchange, SiteFacts, TlsFacts
+from golive.facts.live import PROBE_ORIGIN, SECURITY_TXT, CertInfo, Exchange, Probe, SiteFacts, TlsFacts
 
 T = TypeVar("T")
 
@@ -166,8 +166,8 @@ class SiteProbe:
             room = self.opts.per_host - 1 - (http_home is not None)
             early = self._start_independent(https_origin, http_origin, limit=room) if room > 0 else {}
         if http_home is not None:
-            await self._probe("http-home", http_home)
-            for ex in self.chains.get("http-home", ()):
+            await self._probe(Probe.HTTP_HOME, http_home)
+            for ex in self.chains.get(Probe.HTTP_HOME, ()):
                 if ex.scheme == "https" and (t.https_derived or not https_origin):
                     https_origin, t = origin_of(ex.url), replace(t, https_derived=False)
         tls = None
@@ -211,16 +211,16 @@ class SiteProbe:
         started = self._start_independent(primary, http_origin, early)
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
         home_url = join(primary, path)
-        if primary == http_origin and t.http_url == home_url and "http-home" in self.chains:
-            self.planned.append("home")
-            self.chains["home"] = self.chains["http-home"]  # the same GET: not made twice
+        if primary == http_origin and t.http_url == home_url and Probe.HTTP_HOME in self.chains:
+            self.planned.append(Probe.HOME)
+            self.chains[Probe.HOME] = self.chains[Probe.HTTP_HOME]  # the same GET: not made twice
         elif early_home is not None:
-            await self._probe("home", early_home)
+            await self._probe(Probe.HOME, early_home)
         else:
             await self._probe(
-                "home", self.client.follow(home_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
+                Probe.HOME, self.client.follow(home_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
             )
-        home = self.chains["home"][-1] if "home" in self.chains else None
+        home = self.chains[Probe.HOME][-1] if Probe.HOME in self.chains else None
         if tls is not None and offers is not None:
             site = replace(site, tls=await self._tls_all(tls, offers))
         if home is not None and not home.answered and not home.closed and not self._answered():
@@ -238,13 +238,13 @@ class SiteProbe:
             (
                 c[-1]
                 for n, c in self.chains.items()
-                if n.startswith("admin:") and c[-1].status == 200 and pages.admin_login(c[-1].text)
+                if n.startswith(Probe.admin("")) and c[-1].status == 200 and pages.admin_login(c[-1].text)
             ),
             None,
         )
         if admin is not None and http_origin and primary != http_origin:
             login_path = urlsplit(admin.url).path
-            await self._probe("admin-http", self._get(join(http_origin, login_path)))
+            await self._probe(Probe.ADMIN_HTTP, self._get(join(http_origin, login_path)))
         site = replace(site, admin_login=admin.url if admin else None)
         return self._finish(site)
 
@@ -273,20 +273,20 @@ class SiteProbe:
         """The content probes that need nothing from the home page, in their planned order."""
         bogus = f"golive-{self.token}.invalid"
         jobs: list[tuple[str, Awaitable[tuple[Exchange, ...]]]] = [
-            ("404", self._get(join(primary, f"/golive-{self.token}-not-found/"))),
-            ("bogus-host", self._get(primary + "/", host_header=bogus)),
-            ("preflight", self._options(primary)),
+            (Probe.NOT_FOUND, self._get(join(primary, f"/golive-{self.token}-not-found/"))),
+            (Probe.BOGUS_HOST, self._get(primary + "/", host_header=bogus)),
+            (Probe.PREFLIGHT, self._options(primary)),
         ]
         if http_origin and http_origin != primary:
-            jobs.append(("bogus-host-http", self._get(http_origin + "/", host_header=bogus)))
+            jobs.append((Probe.BOGUS_HOST_HTTP, self._get(http_origin + "/", host_header=bogus)))
         for admin_path in dict.fromkeys(("/admin/", *self.opts.admin_paths)):
             p = "/" + admin_path.strip("/") + "/" if admin_path.strip("/") else "/"
-            jobs.append((f"admin:{p}", self.client.follow(join(primary, p), max_hops=2)))
+            jobs.append((Probe.admin(p), self.client.follow(join(primary, p), max_hops=2)))
         for file_path in file_paths(self.opts, ""):
-            jobs.append((f"file:{file_path}", self._get(join(primary, file_path), max_body=FILE_CAP)))
+            jobs.append((Probe.file(file_path), self._get(join(primary, file_path), max_body=FILE_CAP)))
         for prefix in prefixes(self.opts)[:LISTED_PREFIXES]:
-            jobs.append((f"listing:{prefix}/", self._get(join(primary, prefix + "/"), max_body=FILE_CAP)))
-        jobs.append(("security.txt", self._get(join(primary, SECURITY_TXT), max_body=FILE_CAP)))
+            jobs.append((Probe.listing(prefix), self._get(join(primary, prefix + "/"), max_body=FILE_CAP)))
+        jobs.append((Probe.SECURITY_TXT, self._get(join(primary, SECURITY_TXT), max_body=FILE_CAP)))
         return jobs
 
     def _start_independent(
@@ -338,27 +338,27 @@ class SiteProbe:
             elif job is not None:
                 jobs.append(self._probe(name, job()))
 
-        for name in ("404", "bogus-host", "preflight", "bogus-host-http"):
-            plan(name)
+        for probe in (Probe.NOT_FOUND, Probe.BOGUS_HOST, Probe.PREFLIGHT, Probe.BOGUS_HOST_HTTP):
+            plan(probe)
         for name in started:
-            if name.startswith("admin:"):
+            if name.startswith(Probe.admin("")):
                 plan(name)
         link = pages.form_link(home_text) if home_text else None
         form = same_site(home.url, link, self.t.host) if link and home is not None else None
         if form:
-            plan("form", functools.partial(self.client.follow, form, max_hops=1))
+            plan(Probe.FORM, functools.partial(self.client.follow, form, max_hops=1))
         for file_path in file_paths(self.opts, home_text):
             plan(
-                f"file:{file_path}",
+                Probe.file(file_path),
                 functools.partial(self._get, join(primary, file_path), max_body=FILE_CAP),
             )
         for prefix in prefixes(self.opts)[:LISTED_PREFIXES]:
-            plan(f"listing:{prefix}/")
+            plan(Probe.listing(prefix))
         asset = pages.static_asset(home_text) if home_text else None
         asset_url = same_site(home.url, asset, self.t.host) if asset and home is not None else None
         if asset_url:
-            plan("asset", functools.partial(self._asset, asset_url))
-        plan("security.txt")
+            plan(Probe.ASSET, functools.partial(self._asset, asset_url))
+        plan(Probe.SECURITY_TXT)
         await asyncio.gather(*jobs)
 
     async def _asset(self, url: str) -> tuple[Exchange, ...]:
@@ -371,7 +371,14 @@ class SiteProbe:
 
     def _finish(self, site: SiteFacts, *, error: str | None = None, skip_reason: str = "") -> SiteFacts:
         if skip_reason:
-            for name in ("home", "404", "bogus-host", "preflight", "admin:/admin/", "file:/.git/HEAD"):
+            for name in (
+                Probe.HOME,
+                Probe.NOT_FOUND,
+                Probe.BOGUS_HOST,
+                Probe.PREFLIGHT,
+                Probe.admin("/admin/"),
+                Probe.file("/.git/HEAD"),
+            ):
                 if name not in self.chains:
                     self.skipped.setdefault(name, skip_reason)
         return replace(

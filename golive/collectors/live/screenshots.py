@@ -60,7 +60,7 @@ from urllib.parse import urljoin
 from golive.collectors.live.client import origin_of
 from golive.collectors.live.targets import ProbeOptions
 from golive.facts import live_pages as pages
-from golive.facts.live import Exchange, SiteFacts
+from golive.facts.live import Exchange, Probe, SiteFacts
 from golive.model import Screenshot
 from golive.own_files import make_folder  # .golive ignores itself in git
 
@@ -127,10 +127,10 @@ class Shot:
 def plan(site: SiteFacts) -> list[Shot]:
     """Which pages of ``site`` to capture (see the module docstring)."""
     shots = []
-    home = site.final("home")
+    home = site.final(Probe.HOME)
     if home is not None and home.answered and home.status and home.status < 300:
         shots.append(Shot("home", home.url, f"Home page ({home.status})"))
-    nf = site.final("404")
+    nf = site.final(Probe.NOT_FOUND)
     if nf is not None and nf.answered:
         kind = pages.debug_page(nf.text)
         shots.append(
@@ -138,7 +138,7 @@ def plan(site: SiteFacts) -> list[Shot]:
         )
     if site.admin_login:
         shots.append(Shot("admin-login", site.admin_login, "Django admin login, reachable by anyone"))
-    for name in ("bogus-host", "bogus-host-http"):
+    for name in (Probe.BOGUS_HOST, Probe.BOGUS_HOST_HTTP):
         ex = site.final(name)
         if ex is not None and ex.answered and pages.debug_page(ex.text):
             root = origin_of(ex.url) + "/"

@@ -26,8 +26,8 @@ from typing import Any
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
-from golive.collectors.runtime.urlconf import with_admin_route
 from golive.collectors.runtime.settings_loader import name_sensitivity
+from golive.collectors.runtime.urlconf import with_admin_route
 from golive.context import AuditContext
 from golive.facts.runtime import DjangoMessage, RuntimeFacts, secret_leaf
 from golive.facts.secrets import SecretInfo
