@@ -70,7 +70,7 @@ def default_from_entry_points(project_dir: Path, shown_from: Path | None = None)
     for pattern in ("*/wsgi.py", "*/asgi.py"):
         candidates += sorted(project_dir.glob(pattern))
     for path in candidates:
-        module = _setdefault_value(path)
+        module = settings_module_default(path)
         if module:
             return module, str(path.relative_to(shown_from or project_dir))
     return None
@@ -109,7 +109,7 @@ def entry_point_defaults(project_dir: Path) -> list[EntryDefault]:
     return found
 
 
-def _setdefault_value(path: Path) -> str | None:
+def settings_module_default(path: Path) -> str | None:
     """The module of ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")`` or of
     ``os.environ["DJANGO_SETTINGS_MODULE"] = "x"`` in ``path``, read with ast, never run."""
     hit = _setdefault_node(path)
@@ -117,7 +117,8 @@ def _setdefault_value(path: Path) -> str | None:
 
 
 def _setdefault_node(path: Path) -> tuple[str, int] | None:
-    """(module, line) of the DJANGO_SETTINGS_MODULE default in ``path`` (see :func:`_setdefault_value`)."""
+    """(module, line) of the DJANGO_SETTINGS_MODULE default in ``path``
+    (see :func:`settings_module_default`)."""
     if not path.is_file():
         return None
     try:

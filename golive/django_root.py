@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from golive.discovery import SKIP_DIRS, _setdefault_value, module_file
+from golive.discovery import SKIP_DIRS, module_file, settings_module_default
 
 #: Folders deep below the repository root that ``manage.py`` is looked for.
 MAX_DEPTH = 3
@@ -96,7 +96,7 @@ def _root_is_django(repo: Path, settings: str | None) -> str | None:
         return f"the settings module {settings} is under the project directory"
     for pattern in ("*/wsgi.py", "*/asgi.py"):
         for path in sorted(repo.glob(pattern)):
-            default = _setdefault_value(path)
+            default = settings_module_default(path)
             # the default must import from the root: a sandbox/wsgi.py defaulting to the bare
             # "settings" beside it is imported from sandbox/ (its manage.py's folder), not from here
             if default and module_file(repo, default) is not None:
@@ -109,7 +109,7 @@ def _order(candidates: list[tuple[Path, Path]], repo: Path, settings: str | None
 
     def key(item: tuple[Path, Path]) -> tuple[int, int, str]:
         root, file = item
-        wanted = settings or _setdefault_value(file)
+        wanted = settings or settings_module_default(file)
         holds = wanted is not None and module_file(root, wanted) is not None
         return (len(root.relative_to(repo).parts), 0 if holds else 1, root.as_posix())
 
