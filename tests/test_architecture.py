@@ -75,12 +75,10 @@ REMAINING_PRIVATE_IMPORTS = {
     ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_unique"): PRIVATE,
     ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_unset"): PRIVATE,
     ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_where"): PRIVATE,
-    ("cli", "reports.terminal:summary_panel"): PRIVATE,
     ("collectors.appservers.gunicorn_servers", "collectors.appservers.launch:_drops_to"): PRIVATE,
     ("collectors.appservers.gunicorn_servers", "collectors.project:_walk"): PRIVATE,
     ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,
     ("collectors.appservers.unaudited", "collectors.nginx.read:_read_text"): PRIVATE,
-    ("commands.probe", "reports.terminal:summary_panel"): PRIVATE,
     ("django_root", "discovery:_setdefault_value"): PRIVATE,
 }
 
