@@ -68,7 +68,7 @@ def test_help_documents_report_naming_and_exit_status() -> None:
 
 
 def test_the_combined_report_is_the_json_of_every_site_report() -> None:
-    """combined_json builds report-all.json from each site's JSON report text instead of
+    """combined_json builds report-all.json from each site's JSON report (UTF-8) instead of
     encoding every report again: the same text json.dumps(indent=2) and json_text give,
     control and bidirectional characters escaped."""
     import datetime as dt
@@ -101,8 +101,8 @@ def test_the_combined_report_is_the_json_of_every_site_report() -> None:
     }
     text = json_text(json.dumps(expected, indent=2, ensure_ascii=False)) + "\n"
     assert "\\u202e" in text and "\\u0085" in text
-    assert combined_json(audits, [None, None]) == text
-    assert combined_json(audits, [render(audits[0], "json"), None]) == text
+    assert combined_json(audits, [None, None]) == text.encode("utf-8")
+    assert combined_json(audits, [render(audits[0], "json").encode("utf-8"), None]) == text.encode("utf-8")
 
 
 def test_sites_share_the_global_limit_with_at_least_two_connections_each() -> None:

@@ -284,11 +284,12 @@ def _load_checks_and_reports() -> None:
 def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> list[list[Path]]:
     """Write every report; ``[[paths of site 0], [paths of site 1], ...]``.
 
-    Each report is rendered here, in order, and handed to a few threads that write it
-    (:func:`golive.reports.write_atomic` waits on ``fsync``, not on Python): with a
-    thousand sites the disk's waits overlap. A site's JSON text is rendered once and
-    reused in the combined report (:func:`combined_json`). PDF reports are written one
-    at a time (each prints with a browser). The first ``OSError`` ends the command.
+    Each report is rendered here, in order, encoded (UTF-8, what
+    :func:`golive.reports.write_atomic` writes: half the memory of the text) and handed to
+    a few threads that write it (``write_atomic`` waits on ``fsync``, not on Python): with
+    a thousand sites the disk's waits overlap. A site's JSON report is rendered once and
+    reused in the combined report (:func:`combined_json`). PDF reports are written one at a
+    time (each prints with a browser). The first ``OSError`` ends the command.
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -296,7 +297,7 @@ def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> l
 
     written: list[list[Path]] = [[] for _ in audits]
     slugs = [site_slug(a.project_name) for a in audits]
-    texts: list[str | None] = [None] * len(audits)
+    texts: list[bytes | None] = [None] * len(audits)
     pending: list[Future[None]] = []
     try:
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="golive-write") as pool:
@@ -307,10 +308,10 @@ def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> l
                         if chosen == "pdf":
                             write(audits[i], target, fmt)
                         else:
-                            text = render(audits[i], chosen, output=target)
+                            data = render(audits[i], chosen, output=target).encode("utf-8")
                             if chosen == "json" and texts[i] is None:
-                                texts[i] = text
-                            pending.append(pool.submit(write_atomic, target, text))
+                                texts[i] = data
+                            pending.append(pool.submit(write_atomic, target, data))
                         written[i].append(target)
                 if outputs and len(audits) > 1:
                     first = outputs[0]
@@ -326,23 +327,24 @@ def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> l
     return written
 
 
-def combined_json(audits: list[Audit], texts: list[str | None]) -> str:
-    """The combined report: ``{"sites": [{"url", "exit_status", "report"}...]}``, the text
-    ``json.dumps(..., indent=2, ensure_ascii=False)`` then
+def combined_json(audits: list[Audit], texts: list[bytes | None]) -> bytes:
+    """The combined report, ``{"sites": [{"url", "exit_status", "report"}...]}``, in UTF-8:
+    the text ``json.dumps(..., indent=2, ensure_ascii=False)`` then
     :func:`golive.reports.controls.json_text` would give, built from each site's JSON report
-    text (``texts[i]``, rendered when None) instead of encoding every report again: a
-    report nested three levels down is the same text with each line after the first
-    indented by six more spaces (its strings hold no raw line breaks)."""
+    (``texts[i]``, its UTF-8 bytes; rendered when None) instead of encoding every report
+    again: a report nested three levels down is the same text with each line after the
+    first indented by six more spaces (its strings hold no raw line breaks)."""
     from golive.reports import render
     from golive.reports.controls import json_text
 
     items = []
-    for audit, text in zip(audits, texts, strict=True):
-        body = (text if text is not None else render(audit, "json")).rstrip("\n").replace("\n", "\n      ")
+    for audit, data in zip(audits, texts, strict=True):
+        text = data if data is not None else render(audit, "json").encode("utf-8")
+        body = text.rstrip(b"\n").replace(b"\n", b"\n      ")
         url = json_text(json.dumps(audit.project_name, ensure_ascii=False))
-        fields = f'"url": {url},\n      "exit_status": {audit.exit_status},\n      "report": {body}'
-        items.append(f"    {{\n      {fields}\n    }}")
-    return '{\n  "sites": [\n' + ",\n".join(items) + "\n  ]\n}\n"
+        head = f'    {{\n      "url": {url},\n      "exit_status": {audit.exit_status},\n      "report": '
+        items.append(head.encode("utf-8") + body + b"\n    }")
+    return b'{\n  "sites": [\n' + b",\n".join(items) + b"\n  ]\n}\n"
 
 
 def _show(
