@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from golive.checks._util import SETTINGS, where
+from golive.facts.nginx import NginxFacts
+from golive.facts.nginx_tree import app_passes, effective, listens, servers
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
@@ -85,6 +87,7 @@ def hsts_preload(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     title="SECURE_SSL_REDIRECT is on but SECURE_PROXY_SSL_HEADER is not set",
     severity=Severity.MEDIUM,
     needs=(RuntimeFacts,),
+    uses=(NginxFacts,),
     reference=SETTINGS + "#secure-proxy-ssl-header",
     remediation="""
     Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from
@@ -99,14 +102,43 @@ def ssl_redirect_proxy(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     redirect loop, unless it is told which header carries the original scheme.
     Source: SECURE_PROXY_SSL_HEADER
     (https://docs.djangoproject.com/en/stable/ref/settings/#secure-proxy-ssl-header).
+    Not when the nginx that terminates TLS hands the scheme to uWSGI itself: every request it
+    passes to the application goes through ``uwsgi_pass`` with ``uwsgi_param HTTPS $https``
+    (nginx's stock ``uwsgi_params``) in a server that listens with ``ssl``; uWSGI then sets
+    ``wsgi.url_scheme`` to https (its ``HTTPS`` variable) and Django's ``is_secure()`` is right.
     """
     runtime = facts[RuntimeFacts]
     if runtime.setting("SECURE_SSL_REDIRECT") and not runtime.setting("SECURE_PROXY_SSL_HEADER"):
+        handed = _scheme_handed_to_uwsgi(facts.get(NginxFacts))
+        if handed:
+            yield spec.passed(subjects=["SECURE_PROXY_SSL_HEADER"], evidence=handed)
+            return
         yield spec.fail(
             subjects=["SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER"],
             location=where(facts, "SECURE_PROXY_SSL_HEADER") or where(facts, "SECURE_SSL_REDIRECT"),
             evidence=["SECURE_SSL_REDIRECT = True, SECURE_PROXY_SSL_HEADER = None"],
         )
+
+
+def _scheme_handed_to_uwsgi(nginx: NginxFacts | None) -> list[str]:
+    """Evidence that every application pass of ``nginx`` gives uWSGI the request's scheme
+    (``uwsgi_pass`` with ``uwsgi_param HTTPS $https`` in a server listening with ``ssl``),
+    ``[]`` when one does not (or there is no nginx)."""
+    if nginx is None:
+        return []
+    roots = [p.root for p in nginx.parsed if p.root is not None]
+    passes = list(app_passes(roots))
+    ssl_servers = {
+        id(chain[-1]) for root in roots for chain in servers(root) if any(x.ssl for x in listens(chain))
+    }
+    evidence: list[str] = []
+    for block, node in passes:
+        param = next((p for p in effective(block, "uwsgi_param") if p.args[:2] == ("HTTPS", "$https")), None)
+        in_ssl = any(id(level) in ssl_servers for level in block)
+        if node.name != "uwsgi_pass" or param is None or not in_ssl:
+            return []
+        evidence = [param.evidence(), f"{node.evidence()}: in a server that listens with ssl"]
+    return evidence
 
 
 @check(
