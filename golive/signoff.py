@@ -48,7 +48,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -279,8 +279,6 @@ def dumps(tables: Iterable[Mapping[str, Any]]) -> str:
 def attach(audit: Audit, recorded: Iterable[Signoff], file_signoffs: Iterable[Signoff]) -> Audit:
     """``audit`` with the sign-offs on it: those ``recorded`` (the history's) and those of
     the file whose SHA-256 is the audit's, each (who, role, decision, day) once."""
-    from dataclasses import replace
-
     sha = digest_of(audit)
     out: dict[tuple[str, str, str, str], Signoff] = {}
     for s in [*audit.signoffs, *recorded, *file_signoffs]:
@@ -293,8 +291,6 @@ def with_approvers(audit: Audit, extra: Sequence[Approver]) -> Audit:
     """``audit`` with more expected approvers (``golive report --approver``, or those of the
     configuration now) in its inputs; :attr:`Audit.sha256` is kept (the digest is of the
     audit as it ran)."""
-    from dataclasses import replace
-
     listed = list(audit.inputs.get("approvers") or [])
     names = {str(a.get("name", "")).lower() for a in listed if isinstance(a, Mapping)}
     for a in extra:

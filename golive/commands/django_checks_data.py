@@ -14,6 +14,7 @@ Errors: :class:`golive.commands.update_data.UpdateError` (pip failed, no checks.
 
 from __future__ import annotations
 
+import json
 import re
 import tarfile
 from pathlib import Path
@@ -151,8 +152,6 @@ def generate_checks(
     :func:`supported_series` (each latest release's sdist downloaded with pip into
     ``cache_dir``), or only the series of ``sdist`` when one is given (the others kept from
     the file already there). Raises ``UpdateError``."""
-    import json
-
     from golive.commands.update_data import download_sdist
     from golive.data.tables import series_of
 

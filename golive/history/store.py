@@ -23,7 +23,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -319,8 +319,6 @@ class History:
 
 
 def _with_history(audit: Audit, history: Mapping[str, Any]) -> Audit:
-    from dataclasses import replace
-
     return replace(audit, history=dict(history))
 
 

@@ -33,6 +33,7 @@ from rich.text import Text
 
 from golive.checklist import checklist
 from golive.history.grade import grade_line
+from golive.history.trend import trend_svg
 from golive.model import Audit, Finding, Screenshot, Section, Status, VerdictWord
 from golive.provenance import note as placeholder_note
 from golive.reports import charts, marks
@@ -181,8 +182,6 @@ def terminal_svg(output: str, title: str = "manage.py check --deploy") -> Markup
 
 def _trend(audit: Audit) -> Markup | None:
     """The inline SVG trend chart of the stored audits (:mod:`golive.history.trend`), if stored."""
-    from golive.history.trend import trend_svg
-
     if not audit.history or len(audit.history.get("trend") or ()) < 2:
         return None  # a trend needs a second audit (issue 14)
     # ElementTree escaped every text and attribute value of the chart.

@@ -30,7 +30,9 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from golive.checklist import OPEN, ItemState, checklist
+from golive.history.grade import grade_line
 from golive.model import Audit, Finding, Section, Status
+from golive.provenance import note as placeholder_note
 from golive.reports import marks
 from golive.reports.controls import visible
 from golive.verdict import how_to_sign
@@ -158,8 +160,6 @@ def _header(audit: Audit) -> list[str]:
         rows.insert(5, ("Environment", text(" + ".join(str(x) for x in environment["sources"]))))
     out = [f"# Deployment checklist: {text(audit.project_name)}", ""]
     out += _verdict(audit)
-    from golive.provenance import note as placeholder_note
-
     if placeholder_note(audit):  # what was audited versus what runs (issue 14)
         out += [f"> **{text(placeholder_note(audit))}**", ""]
     out += ["| | |", "|---|---|"]
@@ -206,8 +206,6 @@ def _verdict(audit: Audit) -> list[str]:
         out += ["Conditions:", ""]
         out += [f"- {text(line)}" for line in v.conditions] + [""]
     if audit.history is not None:
-        from golive.history.grade import grade_line
-
         out += [text(grade_line(audit.history)[:1].upper() + grade_line(audit.history)[1:]) + "."]
         formula = audit.history.get("grade_formula")
         out += ["", f"*{text(formula)}*", ""] if formula else [""]

@@ -21,6 +21,7 @@ Chromium's header/footer template classes ``pageNumber``, ``totalPages``.
 from __future__ import annotations
 
 import html as html_lib
+import re
 from pathlib import Path
 
 from golive.model import Audit
@@ -123,8 +124,6 @@ def page_count(data: bytes) -> int:
     """The number of pages of a PDF made by Chromium (Skia): the ``/Count`` of its page tree's
     root, else the number of ``/Type /Page`` objects. For tests and scripts; ``ValueError``
     when neither is found."""
-    import re
-
     counts = [int(m) for m in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)]
     counts += [int(m) for m in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", data)]
     if counts:

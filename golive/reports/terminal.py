@@ -28,8 +28,10 @@ from rich.text import Text
 
 from golive.checklist import checklist
 from golive.model import Audit, Finding, Section, Severity, Status, VerdictWord
+from golive.provenance import note as placeholder_note
 from golive.reports import marks
 from golive.reports.controls import visible
+from golive.signoff import digest_of
 from golive.verdict import how_to_sign
 
 SEVERITY_STYLE = {
@@ -196,8 +198,6 @@ def summary_panel(audit: Audit, paths: Sequence[Path]) -> Panel:
     table.add_row(
         "verdict", Text.assemble(word, "  ", (clean(verdict.reason), ""), f" (exit {verdict.exit_status})")
     )
-    from golive.provenance import note as placeholder_note
-
     if placeholder_note(audit):  # what was audited versus what runs (issue 14)
         table.add_row("placeholders", Text(clean(placeholder_note(audit)), style="yellow"))
     said = verdict.word is VerdictWord.INCOMPLETE and len(verdict.incomplete) == 1  # the reason names it
@@ -220,7 +220,5 @@ def summary_panel(audit: Audit, paths: Sequence[Path]) -> Panel:
     for path in paths:
         table.add_row("report", _m(path))
     table.add_row("duration", f"{audit.duration:.1f} s")
-    from golive.signoff import digest_of
-
     table.add_row("sha256", Text(digest_of(audit), style="dim", overflow="fold"))  # what a signature covers
     return Panel(table, title="summary", expand=False)
