@@ -9,6 +9,9 @@ pydantic-settings fields, and the project's own helpers around them:
 :mod:`golive.collectors.env_helpers`), and other expressions. It also reads every other
 settings module of the project for literal ``SECRET_KEY`` values, so that a production key
 that also sits in a development module can be told apart from a development-only key.
+
+Modules: :mod:`.reader` (one module and its star-import chain, statement by statement),
+:mod:`.expressions` (what an expression says: environment lookups, literals, random keys).
 """
 
 from __future__ import annotations
