@@ -48,6 +48,7 @@ def registry() -> Registry:
         webserver_context,
         webserver_exposure,
         webserver_image_keys,
+        webserver_internal,
     )
 
     return Registry.from_modules(
@@ -81,6 +82,7 @@ def registry() -> Registry:
             webserver_exposure,  # GL707-GL713, split from webserver (issue 16): same order
             webserver_context,
             webserver_image_keys,  # GL716: nginx's TLS key generated at build time
+            webserver_internal,  # GL717: the X-Accel-Redirect folder served publicly
             gixy,
             front_proxy,  # GL790-GL792: Traefik, Caddy, Fly.io in front
             live,
