@@ -7,7 +7,9 @@ that may not run (inside ``if``/``try``). Helpers of the source collector
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from golive.facts.secrets.evidence import judge
@@ -284,6 +286,29 @@ def backed_up(node: ast.expr) -> str:
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and not random_call(node.values[0]):
         return ast.unparse(node.values[0])
     return ""
+
+
+#: django-split-settings' modules: ``include()`` runs settings files in one namespace.
+SPLIT_SETTINGS = ("split_settings.tools", "split_settings")
+#: django-environ's classes whose keyword arguments declare each variable's type and default
+#: (``FileAwareEnv`` also reads ``<VAR>_FILE``: https://django-environ.readthedocs.io/).
+ENV_CLASSES = ("environ.Env", "Env", "environ.FileAwareEnv", "FileAwareEnv")
+
+
+def included_files(call: ast.Call, folder: Path) -> Iterator[tuple[Path, bool]]:
+    """(file, optional) for each file django-split-settings' ``include("base.py",
+    optional("local.py"), "parts/*.py")`` runs, in order: relative to ``folder`` (the
+    including file's), glob patterns expanded and sorted, ``optional()`` ones flagged (they
+    may be missing: their statements may not run). A path outside ``folder`` is passed over.
+    Source: https://github.com/wemake-services/django-split-settings (README, "Usage")."""
+    for arg in call.args:
+        optional = isinstance(arg, ast.Call) and dotted_name(arg.func).endswith("optional") and bool(arg.args)
+        pattern = const_str(arg.args[0] if optional and isinstance(arg, ast.Call) else arg)
+        if not pattern or pattern.startswith("/") or ".." in Path(pattern).parts:
+            continue
+        for path in sorted(folder.glob(pattern)):
+            if path.suffix == ".py" and path.is_file():
+                yield path, optional
 
 
 def reads_file(node: ast.expr) -> bool:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from golive.collectors.env_helpers import Helpers
 from golive.collectors.key_files import persistence
 from golive.collectors.source.expressions import (
+    ENV_CLASSES,
+    SPLIT_SETTINGS,
     URL_PARSERS,
     EnvLookup,
     any_lookup,
@@ -23,6 +26,7 @@ from golive.collectors.source.expressions import (
     const_str,
     default_truthiness,
     dotted_name,
+    included_files,
     jsonable,
     judged_literal,
     one_line,
@@ -61,12 +65,14 @@ class ModuleReader:
         self._generated = ""
         self._guards: dict[tuple[str, int], str] = {}  # (path, line) of a call → its if's test
         self._trees: dict[str, ast.Module] = {}  # path → parsed module, for key persistence
+        self._includes: set[str] = set()  # what django-split-settings' include() is called here
 
-    def read(self, module: str, depth: int = 0, conditional: bool = False) -> None:
+    def read(self, module: str, depth: int = 0, conditional: bool = False, path: Path | None = None) -> None:
+        """Read ``module`` (its file ``path`` when given: a file split-settings includes)."""
         if module in self._seen or depth > 12:
             return
         self._seen.add(module)
-        path = module_file(self.root, module)
+        path = path or module_file(self.root, module)
         if path is None:
             return
         rel = str(path.relative_to(self.repo))
@@ -96,9 +102,16 @@ class ModuleReader:
                 self.read(target, depth + 1, conditional)
             return
         if isinstance(stmt, ast.ImportFrom):
+            if stmt.module in SPLIT_SETTINGS:
+                self._includes |= {a.asname or a.name for a in stmt.names if a.name == "include"}
             self._import_helpers(stmt, package)
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            if dotted_name(stmt.value.func) in self._includes:  # split-settings: as a star import
+                for path, optional in included_files(stmt.value, (self.repo / rel).parent):
+                    included = f"{package}.{path.name}" if package else path.name
+                    self.read(included, depth + 1, conditional or optional, path)
+                return
             if dotted_name(stmt.value.func).endswith("sentry_sdk.init"):
                 guard = self._guards.get((rel, stmt.lineno), "")
                 call, _ = self.helpers.expand(stmt.value, any_lookup)
@@ -118,7 +131,7 @@ class ModuleReader:
             return
         if value is None:
             return
-        if isinstance(value, ast.Call) and dotted_name(value.func) in ("environ.Env", "Env"):
+        if isinstance(value, ast.Call) and dotted_name(value.func) in ENV_CLASSES:
             self._scheme(value)
         for tgt in targets:
             name = target_name(tgt)
