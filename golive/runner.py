@@ -2,8 +2,8 @@
 
 Every collector and every check is isolated: a crash becomes a ``CollectorRun`` with
 status ``error`` or an ``error`` finding with its reason, and the run goes on; so does a
-collector that overruns its time budget (:func:`collector_budget`), which costs that
-collector only. Filtering
+collector that overruns its time budget (:func:`golive.collectors.scheduler.collector_budget`),
+which costs that collector only. Filtering
 (``--select``/``--ignore``), silencing (``SILENCED_SYSTEM_CHECKS``, for Django's ids and
 golive's alike), attestations and the exit status live here, not in the CLI; so does the
 verdict (GO, GO WITH CONDITIONS, NO-GO, INCOMPLETE), decided once when the audit is made by
@@ -13,18 +13,25 @@ the pure rules of :func:`golive.verdict.decide` and carried by :attr:`Audit.verd
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
 
-from golive import __version__, processes
+from golive import __version__, checks
 from golive.baseline import apply_baseline
-from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
-from golive.collectors.runtime import ProbeFailed, RuntimeFacts
+from golive.collectors import CollectorSpec, Skip, all_collectors
+from golive.collectors.runtime import RuntimeFacts
+from golive.collectors.scheduler import (
+    BUDGET_FACTOR,
+    MIN_BUDGET,
+    Progress,
+    collect_all,
+    collector_budget,
+    one_line,
+    over_budget,
+    run_collector,
+)
 from golive.context import AuditContext
 from golive.facts.project import ProjectFacts
 from golive.facts.run import RunFacts, run_facts
@@ -36,173 +43,6 @@ from golive.repeats import merge_repeats
 from golive.settings_role import demote_development
 from golive.signoff import audit_inputs
 from golive.verdict import decide
-
-Progress = Callable[[str, str], None]
-"""``progress(name, state)``: state is ``start``, ``ok``, ``skipped`` or ``error``."""
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    if not isinstance(exc, (CollectorError, Skip)):
-        text = f"{type(exc).__name__}: {text}"
-    return " ".join(text.split())[:400]
-
-
-def run_collector(
-    spec: CollectorSpec, ctx: AuditContext, earlier: Facts | None = None
-) -> tuple[CollectorRun, object | None]:
-    """Run one collector, isolated: (its run record, its facts or None)."""
-    if spec.name == "runtime" and ctx.options.no_runtime:
-        return CollectorRun(name=spec.name, status="skipped", reason="switched off with --no-runtime"), None
-    start = time.perf_counter()
-    try:
-        facts = spec.collect(ctx, earlier or Facts({})) if spec.uses else spec.collect(ctx)
-    except Skip as exc:
-        return CollectorRun(
-            name=spec.name, status="skipped", reason=_one_line(exc), duration=time.perf_counter() - start
-        ), None
-    except ProbeFailed as exc:
-        details = {
-            "django_version": exc.details.get("django_version"),
-            "python_version": (exc.details.get("python") or {}).get("version"),
-        }
-        return CollectorRun(
-            name=spec.name,
-            status="error",
-            reason=_one_line(exc),
-            duration=time.perf_counter() - start,
-            details=details,
-        ), None
-    except Exception as exc:
-        return CollectorRun(
-            name=spec.name, status="error", reason=_one_line(exc), duration=time.perf_counter() - start
-        ), None
-    shown = getattr(facts, "collector_details", None)  # e.g. the nginx files and how each was found
-    return CollectorRun(
-        name=spec.name,
-        status="ok",
-        duration=time.perf_counter() - start,
-        details=dict(shown) if isinstance(shown, Mapping) else {},
-    ), facts
-
-
-#: The least time budget of a collector, in seconds (see :func:`collector_budget`).
-MIN_BUDGET = 60.0
-#: A collector's default budget is this many times ``--timeout``.
-BUDGET_FACTOR = 5
-
-
-def collector_budget(spec: CollectorSpec, ctx: AuditContext) -> float:
-    """Seconds ``spec`` may run once started: its own ``budget`` when it declares one, else
-    :data:`BUDGET_FACTOR` times ``--timeout`` and at least :data:`MIN_BUDGET` (so the
-    runtime probe, bounded by ``--timeout`` itself, reports its own timeout first)."""
-    if spec.budget is not None:
-        return spec.budget
-    return max(MIN_BUDGET, BUDGET_FACTOR * ctx.timeout)
-
-
-def over_budget(spec: CollectorSpec, budget: float) -> str:
-    """The reason a collector over its budget is an error: the true one, naming it."""
-    reason = f"the {spec.name} collector did not finish in {budget:g} s"
-    return reason if spec.budget is not None else f"{reason}: raise --timeout (it allows {BUDGET_FACTOR}×)"
-
-
-Result = tuple[CollectorRun, object | None]
-
-
-def _supervise(
-    spec: CollectorSpec,
-    ctx: AuditContext,
-    producers: dict[type, Future[Result]],
-    settled: Future[Result],
-    progress: Progress | None,
-) -> None:
-    """Run one collector in a thread of its own and settle ``settled`` with its result, or
-    with an error once it overruns its budget: its process groups are then killed, its
-    thread abandoned (a thread cannot be killed) and its result, should it come, ignored."""
-    try:
-        earlier = Facts(
-            {kind: made for kind, fut in producers.items() if (made := fut.result()[1]) is not None}
-        )
-        if progress:
-            progress(spec.name, "start")
-        budget = collector_budget(spec, ctx)
-        outcome: Future[Result] = Future()
-        owner = object()
-
-        def work() -> None:
-            with processes.owned_by(owner):
-                try:
-                    outcome.set_result(run_collector(spec, ctx, earlier))
-                except BaseException as exc:
-                    outcome.set_exception(exc)
-
-        worker = threading.Thread(target=work, name=f"golive-{spec.name}", daemon=True)
-        start = time.perf_counter()
-        worker.start()
-        try:
-            result = outcome.result(timeout=budget)
-        except FutureTimeout:
-            processes.kill_owned(owner)
-            processes.abandon(worker)
-            run = CollectorRun(
-                name=spec.name,
-                status="error",
-                reason=over_budget(spec, budget),
-                duration=time.perf_counter() - start,
-            )
-            result = (run, None)
-        if progress:
-            progress(spec.name, result[0].status)
-        settled.set_result(result)
-    except BaseException as exc:
-        settled.set_exception(exc)
-
-
-def collect_all(
-    ctx: AuditContext,
-    collectors: Iterable[CollectorSpec],
-    progress: Progress | None = None,
-    meanwhile: Callable[[], object] | None = None,
-) -> tuple[list[CollectorRun], dict[type, object]]:
-    """Run every collector concurrently, each in a thread of its own (the slow ones wait on
-    subprocesses) and under its time budget (:func:`collector_budget`): one that overruns
-    it is an ``error`` with that reason, and the others go on.
-
-    A collector with ``uses`` starts once the collectors producing those facts types
-    (listed before it) are done or out of time, and gets their facts. ``meanwhile`` is
-    called on this thread once every collector has started: work that does not need
-    facts (importing the checks) overlaps with the runtime probe. The threads are daemon
-    threads and never joined: should this thread be interrupted (Ctrl-C), every process
-    group a collector started is killed and the exception goes on at once.
-    """
-    runs: list[CollectorRun] = []
-    facts: dict[type, object] = {}
-    started: dict[type, Future[Result]] = {}
-    ordered: list[tuple[CollectorSpec, Future[Result]]] = []
-    try:
-        for spec in collectors:  # may be lazy: each one starts before the next is imported
-            producers = {kind: started[kind] for kind in spec.uses if kind in started}
-            settled: Future[Result] = Future()
-            threading.Thread(
-                target=_supervise,
-                args=(spec, ctx, producers, settled, progress),
-                name=f"golive-{spec.name}-supervisor",
-                daemon=True,
-            ).start()
-            started[spec.produces] = settled
-            ordered.append((spec, settled))
-        if meanwhile is not None:
-            meanwhile()
-        for spec, settled in ordered:
-            run, produced = settled.result()
-            runs.append(run)
-            if produced is not None:
-                facts[spec.produces] = produced
-    except BaseException:
-        processes.kill_all()
-        raise
-    return runs, facts
 
 
 def _missing_reason(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> str | None:
@@ -229,13 +69,13 @@ def run_check(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> l
     try:
         unmet = spec.unmet(facts)
     except Exception as exc:
-        return [spec.finding(Status.ERROR, reason=f"check crashed: {_one_line(exc)}")]
+        return [spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")]
     if unmet is not None:
         return [spec.skipped(unmet)]
     try:
         found = list(spec(facts))
     except Exception as exc:
-        return [spec.finding(Status.ERROR, reason=f"check crashed: {_one_line(exc)}")]
+        return [spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")]
     if not found:
         return [spec.ask()] if spec.manual else [spec.passed()]
     return found
@@ -331,6 +171,15 @@ def prune(collectors: Sequence[CollectorSpec], specs: Iterable[CheckSpec]) -> li
     return [c if c.produces in wanted else replace(c, collect=_skip_pruned, uses=()) for c in collectors]
 
 
+def loaded_prefixes(ctx: AuditContext) -> tuple[str, ...]:
+    """The id prefixes whose check modules an audit loads (:func:`golive.checks.registry`):
+    none (every module) unless ``--select`` narrows the audit; then the selected prefixes and
+    the signed ids, whose checks give an attestation its expiry (:func:`apply_attestations`)."""
+    if not ctx.select:
+        return ()
+    return (*ctx.select, *(a.check_id for a in ctx.config.attestations))
+
+
 def _django_root(ctx: AuditContext) -> str:
     """The Django root relative to the project directory (``.`` for the directory itself)."""
     try:
@@ -356,11 +205,10 @@ def run_audit(
     started = time.perf_counter()
 
     def default_registry() -> Registry:
-        # imported here, not with this module: every check module (and the collectors'
-        # facts they read) loads while the runtime probe runs, not before it starts
-        from golive.checks import registry as checks_registry
-
-        return checks_registry()
+        # golive.checks.MODULES, imported now, not with this module: the check modules (and
+        # the facts modules they read) load while the runtime probe runs, not before it
+        # starts; with --select, only those that may hold a selected id
+        return checks.registry(loaded_prefixes(ctx))
 
     def chosen() -> Iterator[CollectorSpec]:
         specs = iter(collectors or all_collectors())
@@ -447,4 +295,15 @@ def run_audit(
     return replace(made, verdict=decide(made))  # decided once, here (golive.verdict)
 
 
-__all__ = ["Progress", "Severity", "run_audit"]
+__all__ = [
+    "BUDGET_FACTOR",
+    "MIN_BUDGET",
+    "Progress",
+    "Severity",
+    "collect_all",
+    "collector_budget",
+    "over_budget",
+    "run_audit",
+    "run_check",
+    "run_collector",
+]

@@ -56,25 +56,14 @@ TO_SPLIT = "to split along its seams (issue 16)"
 LONG_MODULES = {
     "golive.facts.secrets.token_formats": "a data table: one entry per vendor token format, with its source",
     "golive.collectors.runtime.settings_loader": "run alone in the project's interpreter, by design",
-    "golive.checks.appserver_config": TO_SPLIT,
-    "golive.checks.django_checks": TO_SPLIT,
-    "golive.checks.environment": TO_SPLIT,
-    "golive.checks.monitoring": TO_SPLIT,
     "golive.collectors.git": TO_SPLIT,
     "golive.collectors.git.scanner": TO_SPLIT,
-    "golive.runner": TO_SPLIT,
 }
 
 #: Imports of another module's underscore name (``from golive.x import _name``), or of a private
 #: module (``golive.x._mod``) from outside its package, that remain; an entry no longer needed fails.
 PRIVATE = "a private helper shared across modules: to make public or move (issue 16)"
 REMAINING_PRIVATE_IMPORTS = {
-    ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_fail"): PRIVATE,
-    ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_fail_option"): PRIVATE,
-    ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_instances"): PRIVATE,
-    ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_unique"): PRIVATE,
-    ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_unset"): PRIVATE,
-    ("checks.appserver_uwsgi_deploy", "checks.appserver_uwsgi:_where"): PRIVATE,
     ("collectors.appservers.gunicorn_servers", "collectors.appservers.launch:_drops_to"): PRIVATE,
     ("collectors.appservers.gunicorn_servers", "collectors.project:_walk"): PRIVATE,
     ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -152,3 +153,25 @@ def default_mailer(runtime: RuntimeFacts) -> Mailer | None:
     """The mailer error reports and password resets go through (None: MAILERS has no default)."""
     found = mailers(runtime)
     return next((m for m in found if m.alias in (None, "default")), None)
+
+
+def attest_fix(check_id: str, note: str) -> str:
+    """The remediation's closing lines for a manual check: how to sign ``check_id`` in the
+    configuration (``[tool.golive.attest.GL222]``), with an example ``note``."""
+    return f"""
+    Then sign it:
+
+        [tool.golive.attest.{check_id}]
+        by = "Jane Ops"
+        on = 2026-11-22
+        note = "{note}"
+    """
+
+
+def inside(child: Path, parent: Path) -> bool:
+    """True when path ``child`` is ``parent`` or under it (compared as written, no disk access)."""
+    try:
+        child.relative_to(parent)
+        return True
+    except ValueError:
+        return False

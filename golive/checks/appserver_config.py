@@ -1,9 +1,10 @@
-"""The application server's configuration (checklist section 6, ids GL61x–GL63x).
+"""The application server's configuration (checklist section 6, ids GL611–GL616): where it
+binds, reload, workers and their model, the timeout, forwarded headers.
 
-GL611–GL621 read the effective gunicorn settings (built by gunicorn's own config loader)
-and the options of uvicorn, daphne, hypercorn and uWSGI command lines; GL630–GL632 check
-the application server against nginx (the upstream it proxies to, the forwarded headers it
-lets through) and against the Django settings (per-process caches with several workers).
+These checks, with :mod:`golive.checks.appserver_process` (GL617–GL621), read the effective
+gunicorn settings (built by gunicorn's own config loader) and the options of uvicorn, daphne,
+hypercorn and uWSGI command lines; :mod:`golive.checks.appserver_context` (GL630–GL632) checks
+the application server against nginx and the Django settings.
 
 Sources: gunicorn's settings reference and deployment guide
 (https://docs.gunicorn.org/en/stable/settings.html,
@@ -17,16 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from golive.checks._cache_use import NOTHING as CACHE_UNUSED
-from golive.checks._cache_use import cache_reliance, sessions_in_cache
-from golive.checks._nginx import fail_or_unknown, internal_reason
-from golive.checks._util import PROCESS_LOCAL_CACHES, where
-from golive.facts.endpoints import Endpoint, nginx_pass_target
+from golive.facts.endpoints import Endpoint
 from golive.facts.gunicorn import AppServer, GunicornFacts
 from golive.facts.nginx import NginxFacts
-from golive.facts.nginx_tree import app_passes, from_client, pass_targets, set_header
+from golive.facts.nginx_tree import pass_targets
 from golive.facts.run import RunFacts
-from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -67,8 +63,9 @@ def _bind_text(server: AppServer, bind: Endpoint) -> str:
     return f"{server.kind} listens on {bind} ({server.command or server.where_bind(bind)})"
 
 
-def _targets(nginx: NginxFacts) -> list[tuple[Endpoint, str]]:
-    """Every endpoint nginx passes requests to, with the directive and where it is."""
+def nginx_targets(nginx: NginxFacts) -> list[tuple[Endpoint, str]]:
+    """Every endpoint nginx passes requests to, with the directive and where it is
+    (``proxy_pass http://127.0.0.1:8000`` at ``nginx.conf:12``)."""
     out = []
     for f in nginx.parsed:
         assert f.root is not None
@@ -103,7 +100,7 @@ def bind_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     nginx = facts.get(NginxFacts)
     if nginx is None:
         return
-    targets = _targets(nginx)
+    targets = nginx_targets(nginx)
     run = facts.get(RunFacts)
     env = run.environment if run is not None else {}
     for server in facts[GunicornFacts].servers:
@@ -308,295 +305,4 @@ def forwarded_any(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             subjects=["forwarded_allow_ips"],
             location=server.where("forwarded_allow_ips"),
             evidence=[seen, f"and it listens on {exposed[0]}, which other hosts can reach"],
-        )
-
-
-@check(
-    "GL617",
-    title="gunicorn's umask leaves its unix socket writable by every local user",
-    severity=Severity.MEDIUM,
-    needs=(GunicornFacts,),
-    requires=(gunicorn_found,),
-    reference=GUNICORN + "#umask",
-    remediation="umask = 0o007  # socket rw for the owner and group (add nginx's user to the group)",
-)
-def socket_umask(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """gunicorn creates its unix socket under its ``umask`` ("A bit mask for the file mode
-    on files written by Gunicorn", default 0), so by default the socket is mode 0777: any
-    local user or compromised service can talk to Django directly, bypassing nginx, and
-    gunicorn trusts forwarded headers on unix sockets (GL631).
-    """
-    for server in facts[GunicornFacts].gunicorn:
-        sockets = [b for b in server.binds if b.kind == "unix"]
-        umask = server.setting("umask", 0)
-        if sockets and isinstance(umask, int) and not umask & 0o002:
-            yield spec.fail(
-                subjects=["umask", "bind"],
-                location=server.where("umask"),
-                evidence=[f"{server.how('umask')}: {sockets[0]} is created mode {0o777 & ~umask:04o}"],
-            )
-
-
-@check(
-    "GL618",
-    title="gunicorn writes no access log, or no error log",
-    severity=Severity.LOW,
-    needs=(GunicornFacts,),
-    requires=(gunicorn_found,),
-    reference=GUNICORN + "#accesslog",
-    remediation="""
-    accesslog = "-"   # stdout, collected by systemd/docker
-    errorlog = "-"
-    """,
-)
-def logs(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """gunicorn's ``accesslog`` defaults to None: no record of requests at all; an
-    ``errorlog`` sent to /dev/null loses worker crashes and timeouts. The checklist asks for
-    logging you can act on ("Error reporting"). Judged for configurations that set gunicorn
-    up in a config file; a bare command line on a platform (Heroku's router, a load
-    balancer) relies on the platform's request log.
-    """
-    for server in facts[GunicornFacts].gunicorn:
-        errorlog = server.setting("errorlog")
-        if errorlog in (None, "/dev/null"):
-            yield spec.fail(
-                subjects=["errorlog"], location=server.where("errorlog"), evidence=[server.how("errorlog")]
-            )
-        if server.config_file and server.setting("accesslog") is None:
-            yield spec.fail(
-                subjects=["accesslog"],
-                location=server.where("accesslog"),
-                evidence=[f"{server.how('accesslog')}: requests are not logged ({server.config_file})"],
-            )
-
-
-@check(
-    "GL619",
-    title="gunicorn is told to run its workers as root",
-    severity=Severity.HIGH,
-    needs=(GunicornFacts,),
-    requires=(gunicorn_found,),
-    reference=GUNICORN + "#user",
-    remediation='user = "app"  # an unprivileged account that owns nothing but what it must write',
-)
-def runs_as_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """gunicorn's ``user``: "Switch worker processes to run as this user." Set to root, every
-    request is served with full control of the machine: one remote-code-execution bug in a
-    dependency and the server is lost (Django's security guide: "run your application as an
-    unprivileged user", https://docs.djangoproject.com/en/stable/topics/security/).
-    """
-    for server in facts[GunicornFacts].gunicorn:
-        if server.explicit("user") and server.setting("user") in (0, "0", "root"):
-            yield spec.fail(
-                subjects=["user"], location=server.where("user"), evidence=[server.how("user") + ": root"]
-            )
-
-
-@check(
-    "GL620",
-    title="gunicorn never recycles its workers (max_requests unset)",
-    severity=Severity.INFO,
-    needs=(GunicornFacts,),
-    requires=(gunicorn_found,),
-    reference=GUNICORN + "#max-requests",
-    remediation="""
-    max_requests = 1000
-    max_requests_jitter = 100
-    """,
-)
-def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """gunicorn's ``max_requests``: "This is a simple method to help limit the damage of
-    memory leaks. If this is set to zero (the default) then the automatic worker restarts are
-    disabled." Judged for configurations written in a config file (see GL618).
-    """
-    for server in facts[GunicornFacts].gunicorn:
-        if server.config_file and not server.setting("max_requests"):
-            yield spec.fail(
-                subjects=["max_requests"],
-                location=server.where("max_requests"),
-                evidence=[f"{server.how('max_requests')}: workers live forever ({server.config_file})"],
-            )
-
-
-@check(
-    "GL621",
-    title="gunicorn's control socket can be used by other local users",
-    severity=Severity.MEDIUM,
-    needs=(GunicornFacts,),
-    requires=(gunicorn_found,),
-    reference=GUNICORN + "#control-socket",
-    remediation="control_socket_mode = 0o600  # or: control_socket_disable = True",
-)
-def control_socket(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """gunicorn 25.1 added a control socket "for runtime management ... adjusting worker
-    count, and graceful reload/shutdown", on by default, mode 0600 ("allows only the socket
-    owner"). A mode open to other users lets any local account stop or reshape the site.
-    """
-    for server in facts[GunicornFacts].gunicorn:
-        if "control_socket_mode" not in server.settings or server.setting("control_socket_disable"):
-            continue
-        name = "control_socket_mode"
-        mode = server.setting(name)
-        if isinstance(mode, int) and mode & 0o007:
-            yield spec.fail(
-                subjects=["control_socket_mode"],
-                location=server.where("control_socket_mode"),
-                evidence=[f"{server.how(name)}: {server.setting('control_socket')} is open to every user"],
-            )
-
-
-@check(
-    "GL630",
-    title="nginx proxies to an address no application server listens on",
-    severity=Severity.HIGH,
-    needs=(GunicornFacts, NginxFacts),
-    requires=(servers_read,),
-    reference="https://docs.gunicorn.org/en/stable/deploy.html#nginx-configuration",
-    remediation="""
-    Make both name the same socket:
-
-        bind = "unix:/run/app/gunicorn.sock"                       # gunicorn.conf.py
-        proxy_pass http://unix:/run/app/gunicorn.sock;             # nginx
-    """,
-)
-def upstream_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """gunicorn's deployment guide pairs ``bind`` with nginx's ``upstream``/``proxy_pass``:
-    when they name different sockets or ports every request ends in "502 Bad Gateway".
-    Only local targets (loopback, unix sockets) are compared; a host name (another
-    container) is matched by port.
-    """
-    servers = facts[GunicornFacts].servers
-    binds = [(s, b) for s in servers for b in s.binds]
-    if not binds or any((b.kind == "tcp" and b.port is None) or b.kind == "unknown" for _, b in binds):
-        return  # a listener only known on the server ($PORT, uWSGI's %d/app.sock) may be the target
-    for ep, text in _targets(facts[NginxFacts]):
-        if ep.kind not in ("tcp", "unix") or not ep.is_local:
-            continue
-        if any(ep.reaches(b) for _, b in binds):
-            continue
-        listening = ", ".join(f"{s.kind} {b} ({s.where('bind')})" for s, b in binds[:3])
-        yield spec.fail(
-            subjects=["proxy_pass", "bind"],
-            evidence=[f"{text} sends requests to {ep}", f"but the application servers listen on {listening}"],
-        )
-
-
-@check(
-    "GL631",
-    title="gunicorn trusts nginx's forwarded headers and nginx passes the client's X-Forwarded-Proto",
-    severity=Severity.HIGH,
-    needs=(GunicornFacts, NginxFacts),
-    requires=(gunicorn_found,),
-    reference=GUNICORN + "#forwarded-allow-ips",
-    remediation="""
-    In every location that proxies to gunicorn:
-
-        proxy_set_header X-Forwarded-Proto $scheme;
-    """,
-)
-def unix_socket_trust(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """gunicorn sets ``wsgi.url_scheme`` from ``secure_scheme_headers`` (X-Forwarded-Proto,
-    X-Forwarded-Protocol, X-Forwarded-Ssl) when the peer is trusted: an address in
-    ``forwarded_allow_ips`` (127.0.0.1 by default) or a unix-socket peer: "This option does
-    not affect UNIX socket connections. Connections not associated with an IP address are
-    treated as allowed, unconditionally"
-    (https://docs.gunicorn.org/en/stable/settings.html#forwarded-allow-ips). nginx forwards
-    request headers it does not overwrite, so a plain-HTTP request carrying
-    ``X-Forwarded-Proto: https`` reaches Django as secure: ``request.is_secure()`` is True,
-    SECURE_SSL_REDIRECT is skipped, secure cookies go back over HTTP.
-    """
-    nginx = facts[NginxFacts]
-    for server in facts[GunicornFacts].gunicorn:
-        allowed = set(server.forwarded_allow_ips)
-        for block, node in app_passes(f.root for f in nginx.parsed if f.root is not None):
-            if node.name != "proxy_pass" or not node.args:
-                continue
-            ep, _ = nginx_pass_target(node.args[0])
-            bind = next((b for b in server.binds if ep.reaches(b)), None)
-            if bind is None:
-                continue
-            if bind.kind == "unix":
-                why = f"gunicorn trusts any peer on its unix socket {bind}"
-            elif "*" in allowed or (ep.is_local and allowed & {"127.0.0.1", "::1", "localhost"}):
-                why = f"gunicorn trusts nginx's address: {server.how('forwarded_allow_ips')}"
-            else:
-                continue
-            headers = [str(h) for h in (server.setting("secure_scheme_headers") or {"X-FORWARDED-PROTO": ""})]
-            overwritten = [
-                h
-                for h in headers
-                if (s := set_header(block, node, h)) is not None
-                and not from_client(s.args[1] if len(s.args) > 1 else "")
-            ]
-            if overwritten:
-                continue
-            yield fail_or_unknown(  # unknown: an unread include may set it; moot behind another proxy
-                spec,
-                block,
-                "the X-Forwarded-Proto header nginx sends",
-                internal_reason(nginx, block),
-                subjects=["proxy_set_header", "X-Forwarded-Proto", "forwarded_allow_ips"],
-                location=node.location,
-                evidence=[
-                    f"{node.evidence()} reaches {server.label}; {why}",
-                    "no proxy_set_header X-Forwarded-Proto in force: a client's X-Forwarded-Proto: https"
-                    " makes Django's request.is_secure() True",
-                ],
-            )
-
-
-@check(
-    "GL632",
-    title="a per-process cache holds the cache or the sessions while several worker processes run",
-    severity=Severity.HIGH,
-    needs=(GunicornFacts, RuntimeFacts),
-    requires=(servers_read,),
-    reference="https://docs.djangoproject.com/en/stable/topics/cache/#local-memory-caching",
-    remediation="""
-    Share the cache between processes:
-
-        CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                              "LOCATION": os.environ["REDIS_URL"]}}
-    """,
-)
-def locmem_workers(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-    """Django's cache docs: "Note that each process will have its own private cache instance,
-    which means no cross-process caching is possible." With several worker processes each
-    has its own sessions (users logged out at random, a logout that holds in one process
-    only), rate limits and cached pages. Django's default CACHES is this local-memory cache.
-    High only when something relies on a shared cache (:func:`cache_reliance`); when the
-    scanned code uses none of it, low with that reason.
-    """
-    runtime = facts[RuntimeFacts]
-    caches = runtime.setting("CACHES") or {}
-    backend = str((caches.get("default") or {}).get("BACKEND", ""))
-    if backend != PROCESS_LOCAL_CACHES[0]:
-        return
-    engine = sessions_in_cache(runtime)
-    reasons, known = cache_reliance(facts)
-    for server in facts[GunicornFacts].servers:
-        workers = server.setting("workers") if server.kind == "gunicorn" else server.workers
-        if not isinstance(workers, int) or workers < 2:
-            continue
-        sessions = bool(engine)
-        seen = (
-            server.how("workers")
-            if server.kind == "gunicorn"
-            else f"{server.kind}: {server.command}"
-            if server.command
-            else f"{server.kind}: {workers} processes ({server.where('workers')})"
-        )
-        loc = where(facts, "CACHES")
-        yield spec.fail(
-            subjects=["CACHES", "workers", *(["SESSION_ENGINE"] if sessions else [])],
-            location=loc or server.where("workers"),
-            evidence=[
-                seen,
-                f"CACHES['default']['BACKEND'] = {backend!r}"
-                + (f" ({loc})" if loc else " (Django's default)"),
-                *([f"SESSION_ENGINE = {engine!r}: sessions live in that cache"] if sessions else []),
-                # sessions say enough; else what else relies on the cache, or that nothing does
-                *([] if sessions else reasons or ([CACHE_UNUSED] if known else [])),
-            ],
-            severity=Severity.LOW if known and not reasons else None,
         )

@@ -4,7 +4,8 @@ The facts come from golive's own reader of uWSGI's formats
 (:mod:`golive.collectors.appservers.uwsgi`): every option as uWSGI applies it, with where it
 was set. What every application server shares (bind on every interface behind a local
 nginx, reload on code changes, workers, nginx's upstream, per-process caches) is judged by
-:mod:`golive.checks.appserver_config` (GL611–GL632) for uWSGI too; signals, sockets left
+:mod:`golive.checks.appserver_config`, :mod:`golive.checks.appserver_process` and
+:mod:`golive.checks.appserver_context` (GL611–GL632) for uWSGI too; signals, sockets left
 behind, hooks, static files and the proxy in front are in
 :mod:`golive.checks.appserver_uwsgi_deploy` (GL649–GL656). Rules cite uWSGI's
 documentation: "Things to know" (https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html)
@@ -13,16 +14,24 @@ and the options reference (https://uwsgi-docs.readthedocs.io/en/latest/Options.h
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from golive.facts.appservers import OPTIONAL, UwsgiFacts, UwsgiInstance, UwsgiOption
+from golive.checks.uwsgi_findings import (
+    OPTIONS,
+    THINGS,
+    fail_option,
+    fail_unless_unknown,
+    option_location,
+    unique_findings,
+    unknown_reason,
+    unset_text,
+    uwsgi_instances,
+)
+from golive.facts.appservers import UwsgiFacts
 from golive.facts.project import ProjectFacts
-from golive.model import Finding, Location, Severity
+from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
-THINGS = "https://uwsgi-docs.readthedocs.io/en/latest/ThingsToKnow.html"
-OPTIONS = "https://uwsgi-docs.readthedocs.io/en/latest/Options.html"
 #: Dependencies that start threads of their own in the application (error reporting, APM).
 THREAD_USERS = (
     "sentry-sdk",
@@ -45,79 +54,6 @@ NEEDS_MASTER = (
 )
 
 
-def _unique(
-    func: Callable[[Facts, CheckSpec], Iterator[Finding]],
-) -> Callable[[Facts, CheckSpec], Iterator[Finding]]:
-    """A check that yields each finding once: two instances that read the same file (a start
-    script and a supervisord program both running ``uwsgi uwsgi.ini``) give one finding there."""
-
-    @functools.wraps(func)
-    def wrapper(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
-        seen: set[tuple[object, ...]] = set()
-        for finding in func(facts, spec):
-            key = (finding.status, finding.subjects, finding.location, finding.evidence, finding.reason)
-            if key not in seen:
-                seen.add(key)
-                yield finding
-
-    return wrapper
-
-
-def _instances(facts: Facts) -> tuple[UwsgiInstance, ...]:
-    return facts[UwsgiFacts].instances
-
-
-def _where(instance: UwsgiInstance, option: UwsgiOption | None) -> Location | None:
-    """Where the option is set; for one that is not, its configuration file (where it would
-    go), else the command."""
-    if option is not None and option.location is not None:
-        return option.location
-    return Location(path=instance.files[0]) if instance.files else instance.location
-
-
-def _unknown(instance: UwsgiInstance, *names: str) -> str:
-    """Why golive cannot tell the value ``names`` have on the server ("" when it can): a
-    placeholder or ``$(VAR)`` left unresolved, an ``if-exists``-style block, or a file
-    the configuration loads that golive could not read (it may set them). DESIGN.md:
-    unknown is not pass, not fail."""
-    for name in names:
-        option = instance.last(name)
-        if option is not None and option.unresolved:
-            return f"{option.text}: {', '.join(option.unresolved)} is only known on the server"
-        if option is not None and option.conditional:
-            return f"{option.text} is inside an if-* block the server decides"
-    unread = [u for u in instance.unread if not u.endswith(OPTIONAL)]
-    if unread and not any(instance.last(n) for n in names):
-        return f"{' / '.join(names)} is not set in what golive read, and {unread[0]}"
-    return ""
-
-
-def _fail(spec: CheckSpec, instance: UwsgiInstance, names: tuple[str, ...], **kw: object) -> Finding:
-    """``spec.fail(**kw)``, or the same finding skipped when :func:`_unknown` has a reason."""
-    why = _unknown(instance, *names)
-    return spec.skipped(why, **kw) if why else spec.fail(**kw)
-
-
-def _unset(instance: UwsgiInstance, name: str) -> str:
-    files = ", ".join(instance.files) or str(instance.location)
-    return f"{name} is not set ({files})"
-
-
-def _fail_option(spec: CheckSpec, instance: UwsgiInstance, name: str, unset_note: str = "") -> Finding:
-    """The finding about uWSGI option ``name`` of ``instance``: at its last setting with its
-    text as evidence, else "``name`` is not set (files)" plus ``unset_note``; skipped instead
-    when :func:`_unknown` has a reason (:func:`_fail`)."""
-    option = instance.last(name)
-    return _fail(
-        spec,
-        instance,
-        (name,),
-        subjects=[name],
-        location=_where(instance, option),
-        evidence=[option.text if option is not None else _unset(instance, name) + unset_note],
-    )
-
-
 @check(
     "GL640",
     title="uWSGI's workers speak HTTP to every interface of a host (http-socket), with no router in front",
@@ -129,7 +65,7 @@ def _fail_option(spec: CheckSpec, instance: UwsgiInstance, name: str, unset_note
     with `uwsgi_pass`); facing clients yourself, use uWSGI's router: `http = :80`.
     """,
 )
-@_unique
+@unique_findings
 def http_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "The http and http-socket options are entirely different
     beasts. The first one spawns an additional process forwarding requests to a series of
@@ -140,7 +76,7 @@ def http_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     supervisord, a configuration file); inside a container the port is reached through the
     container network and its published ports.
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         if instance.container:
             continue
         for listener in instance.listeners:
@@ -148,7 +84,7 @@ def http_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if listener.protocol == "http-socket" and ep.kind == "tcp" and not ep.is_local:
                 yield spec.fail(
                     subjects=["http-socket"],
-                    location=_where(instance, listener.option),
+                    location=option_location(instance, listener.option),
                     evidence=[f"{listener.option.text}: the workers answer HTTP on every interface"],
                 )
 
@@ -166,7 +102,7 @@ def http_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         chmod-socket = 660
     """,
 )
-@_unique
+@unique_findings
 def uwsgi_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "Obviously, never expose a socket speaking the uwsgi protocol
     to the public network unless you know what you are doing. That channel allows for dynamic
@@ -175,7 +111,7 @@ def uwsgi_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     and ``UWSGI_MODULE`` in a packet load code: https://uwsgi-docs.readthedocs.io/en/latest/Vars.html).
     Judged for instances on a host, as GL640.
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         if instance.container:
             continue
         for listener in instance.listeners:
@@ -183,7 +119,7 @@ def uwsgi_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if listener.protocol == "uwsgi" and ep.kind == "tcp" and not ep.is_local:
                 yield spec.fail(
                     subjects=["socket"],
-                    location=_where(instance, listener.option),
+                    location=option_location(instance, listener.option),
                     evidence=[
                         f"{listener.option.text}: the uwsgi protocol on every interface; a peer can"
                         " load and run code (UWSGI_FILE)"
@@ -199,7 +135,7 @@ def uwsgi_socket_public(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#master",
     remediation="master = true",
 )
-@_unique
+@unique_findings
 def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``master`` option "enable master process": the process that respawns workers
     that die, kills those harakiri finds stuck, recycles them (``max-requests``) and reloads
@@ -208,7 +144,7 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     ``UWSGI_OPT_MASTER``), so only a configuration with none of them is reported; one that
     sets them only inside ``if-*`` blocks the server decides does not start it for sure.
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         maybe = [o for n in NEEDS_MASTER for o in instance.values(n)]
         if instance.flag("master") or any(not o.conditional for o in maybe):
             continue
@@ -217,12 +153,12 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
                 f"{maybe[0].text} would start the master, inside {maybe[0].condition},"
                 " which the server decides",
                 subjects=["master"],
-                location=_where(instance, None),
+                location=option_location(instance, None),
             )
             continue
         where = f" ({maybe[0].location})" if maybe and maybe[0].location else ""
         note = f"; {maybe[0].name}{where} would start it only inside {maybe[0].condition}" if maybe else ""
-        yield _fail_option(spec, instance, "master", note)
+        yield fail_option(spec, instance, "master", note)
 
 
 @check(
@@ -233,7 +169,7 @@ def no_master(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#harakiri",
     remediation="harakiri = 30  ; seconds; long jobs belong in a task queue",
 )
-@_unique
+@unique_findings
 def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``harakiri``: "set harakiri timeout": a worker busy with one request for longer
     is killed and respawned. uWSGI has no request timeout by default, so a hung request (a dead
@@ -241,22 +177,26 @@ def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     ``timeout = 0`` would (GL615); five minutes and more keeps a worker hostage as long. A
     harakiri set only inside ``if-env`` blocks is unset when the variable is (a risky default).
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         value = instance.number("harakiri")
         option = instance.last("harakiri")
         unless = instance.only_with_variables("harakiri")
         if option is not None and unless:
             yield spec.fail(
                 subjects=["harakiri"],
-                location=_where(instance, option),
+                location=option_location(instance, option),
                 evidence=[
                     f"{option.text} only inside {unless}: without that variable uWSGI has no request timeout"
                 ],
             )
             continue
-        if option is not None and not _unknown(instance, "harakiri") and (value is None or 0 < value < 300):
+        if (
+            option is not None
+            and not unknown_reason(instance, "harakiri")
+            and (value is None or 0 < value < 300)
+        ):
             continue
-        yield _fail_option(spec, instance, "harakiri")
+        yield fail_option(spec, instance, "harakiri")
 
 
 @check(
@@ -267,15 +207,15 @@ def harakiri(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#max-requests",
     remediation="max-requests = 1000\nmax-requests-delta = 100",
 )
-@_unique
+@unique_findings
 def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``max-requests``: "reload workers after the specified amount of managed
     requests", the usual guard against memory that leaks a little per request (gunicorn's
     ``max_requests``, GL620).
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         if not instance.number("max-requests"):
-            yield _fail_option(spec, instance, "max-requests")
+            yield fail_option(spec, instance, "max-requests")
 
 
 @check(
@@ -286,7 +226,7 @@ def max_requests(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=THINGS,
     remediation="enable-threads = true",
 )
-@_unique
+@unique_findings
 def threads_disabled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "By default the Python plugin does not initialize the GIL.
     This means your app-generated threads will not run. If you need threads, remember to
@@ -298,17 +238,17 @@ def threads_disabled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     users = facts[ProjectFacts].depends_on(*THREAD_USERS)
     if not users:
         return
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         if instance.flag("enable-threads") or (instance.number("threads") or 0) > 0:
             continue
-        yield _fail(
+        yield fail_unless_unknown(
             spec,
             instance,
             ("enable-threads", "threads"),
             subjects=["enable-threads"],
             location=instance.location,
             evidence=[
-                _unset(instance, "enable-threads") + ", nor threads",
+                unset_text(instance, "enable-threads") + ", nor threads",
                 f"{users[0].name} is a dependency ({users[0].location}): its background thread never runs",
             ],
         )
@@ -322,7 +262,7 @@ def threads_disabled(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=THINGS,
     remediation="buffer-size = 32768",
 )
-@_unique
+@unique_findings
 def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "By default uWSGI allocates a very small buffer (4096 bytes)
     for the headers of each request. If you start receiving "invalid request block size" in
@@ -330,12 +270,16 @@ def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     buffer-size option." A few cookies and a long query string are enough: the request is
     refused (nginx answers 502).
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         value = instance.number("buffer-size")
         option = instance.last("buffer-size")
-        if option is not None and not _unknown(instance, "buffer-size") and (value is None or value > 4096):
+        if (
+            option is not None
+            and not unknown_reason(instance, "buffer-size")
+            and (value is None or value > 4096)
+        ):
             continue
-        yield _fail_option(spec, instance, "buffer-size", ": 4096 bytes")
+        yield fail_option(spec, instance, "buffer-size", ": 4096 bytes")
 
 
 @check(
@@ -346,19 +290,21 @@ def buffer_size(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#uid",
     remediation="uid = app\ngid = app  ; an unprivileged account",
 )
-@_unique
+@unique_findings
 def runs_as_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``uid``/``gid``: "setuid to the specified user/uid", "setgid to the specified
     group/gid". Set to root, every request is served with full control of the machine
     (Django's security guide: run the application as an unprivileged user,
     https://docs.djangoproject.com/en/stable/topics/security/).
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         for name in ("uid", "gid"):
             option = instance.last(name)
             if option is not None and option.value.strip() in ("0", "root"):
                 yield spec.fail(
-                    subjects=[name], location=_where(instance, option), evidence=[f"{option.text}: root"]
+                    subjects=[name],
+                    location=option_location(instance, option),
+                    evidence=[f"{option.text}: root"],
                 )
 
 
@@ -370,7 +316,7 @@ def runs_as_root(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#chmod-socket",
     remediation="chmod-socket = 660  ; and put nginx's user in the socket's group (chown-socket)",
 )
-@_unique
+@unique_findings
 def socket_mode(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``chmod-socket``: "chmod-socket" (without a value: 666). A socket every local
     account can write lets any of them talk the uwsgi protocol to the application, bypass
@@ -378,13 +324,13 @@ def socket_mode(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     first try only ("more sensible" is 664 with the right group,
     https://uwsgi-docs.readthedocs.io/en/latest/tutorials/Django_and_nginx.html).
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         option = instance.last("chmod-socket")
         if option is None:
             continue
         if option.unresolved:
-            why = _unknown(instance, "chmod-socket")
-            yield spec.skipped(why, subjects=["chmod-socket"], location=_where(instance, option))
+            why = unknown_reason(instance, "chmod-socket")
+            yield spec.skipped(why, subjects=["chmod-socket"], location=option_location(instance, option))
             continue
         text = option.value.strip() or "666"
         try:
@@ -394,6 +340,6 @@ def socket_mode(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         if mode & 0o002:
             yield spec.fail(
                 subjects=["chmod-socket"],
-                location=_where(instance, option),
+                location=option_location(instance, option),
                 evidence=[f"{option.text}: mode {mode:03o} lets every local user write the socket"],
             )

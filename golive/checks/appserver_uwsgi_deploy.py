@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from golive.checks.appserver_uwsgi import (
+from golive.checks.uwsgi_findings import (
     OPTIONS,
     THINGS,
-    _fail,
-    _fail_option,
-    _instances,
-    _unique,
-    _unset,
-    _where,
+    fail_option,
+    fail_unless_unknown,
+    option_location,
+    unique_findings,
+    unset_text,
+    uwsgi_instances,
 )
 from golive.facts.appservers import UwsgiFacts
 from golive.facts.nginx import NginxFacts
@@ -39,7 +39,7 @@ from golive.registry import CheckSpec, Facts, check
     reference=THINGS,
     remediation="die-on-term = true",
 )
-@_unique
+@unique_findings
 def die_on_term(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's "Things to know": "Till uWSGI 2.1, by default, sending the SIGTERM signal to
     uWSGI means "brutally reload the stack" while the convention is to shut an application
@@ -47,10 +47,10 @@ def die_on_term(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     a service with SIGTERM: uWSGI 2.0 (the release on PyPI) restarts instead, until it is
     killed after the stop timeout.
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         if instance.flag("die-on-term"):
             continue
-        yield _fail_option(spec, instance, "die-on-term")
+        yield fail_option(spec, instance, "die-on-term")
 
 
 @check(
@@ -61,22 +61,22 @@ def die_on_term(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#vacuum",
     remediation="vacuum = true",
 )
-@_unique
+@unique_findings
 def vacuum(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``vacuum``: "try to remove all of the generated file/sockets". Without it a
     stale unix socket stays after a stop, and nginx answers 502 instead of a clear error until
     uWSGI binds again.
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         sockets = [ln for ln in instance.listeners if ln.endpoint.kind == "unix"]
         if sockets and not instance.flag("vacuum"):
-            yield _fail(
+            yield fail_unless_unknown(
                 spec,
                 instance,
                 ("vacuum",),
                 subjects=["vacuum"],
-                location=_where(instance, instance.last("vacuum")),
-                evidence=[f"{sockets[0].option.text}; " + _unset(instance, "vacuum")],
+                location=option_location(instance, instance.last("vacuum")),
+                evidence=[f"{sockets[0].option.text}; " + unset_text(instance, "vacuum")],
             )
 
 
@@ -91,7 +91,7 @@ def vacuum(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     one-off container), not in a uWSGI hook.
     """,
 )
-@_unique
+@unique_findings
 def migrate_hook(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's hooks ("hook-pre-app", "exec-pre-app", "exec-asap"...) run "at each phase of
     uWSGI's startup": on every start and restart of every instance. ``manage.py migrate`` run
@@ -101,14 +101,14 @@ def migrate_hook(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     treats migrations as a deploy step
     (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/).
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         for option in instance.options:
             if not option.name.startswith(("hook-", "exec-", "call-")):
                 continue
             words = option.value.replace(":", " ").split()
             if "migrate" in words and any(w.endswith(("manage.py", "django-admin")) for w in words):
                 yield spec.fail(
-                    subjects=[option.name], location=_where(instance, option), evidence=[option.text]
+                    subjects=[option.name], location=option_location(instance, option), evidence=[option.text]
                 )
 
 
@@ -120,7 +120,7 @@ def migrate_hook(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference="https://uwsgi-docs.readthedocs.io/en/latest/StaticFiles.html",
     remediation="static-map = /static=/srv/app/staticfiles  ; STATIC_ROOT, filled by collectstatic",
 )
-@_unique
+@unique_findings
 def static_map_source(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's static-file serving maps a URL prefix to a folder and sends any file under it
     ("static-map = /images=/var/www/img"). Mapped onto the project's own folder (its chdir,
@@ -130,7 +130,7 @@ def static_map_source(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     (https://docs.djangoproject.com/en/stable/ref/settings/#static-root).
     """
     sources = facts[UwsgiFacts].source_folders
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         chdir = instance.last("chdir")
         for option in instance.values("static-map") + instance.values("static-map2"):
             _, _, folder = option.value.partition("=")
@@ -140,7 +140,7 @@ def static_map_source(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if why:
                 yield spec.fail(
                     subjects=["static-map"],
-                    location=_where(instance, option),
+                    location=option_location(instance, option),
                     evidence=[f"{option.text}: {why}"],
                 )
 
@@ -166,7 +166,7 @@ def _source_folder(folder: str, chdir: str | None, sources: Mapping[str, str]) -
         socket = /run/app/uwsgi.sock              ; uwsgi.ini
     """,
 )
-@_unique
+@unique_findings
 def protocol_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's nginx guide: "uwsgi_pass ... the uwsgi protocol" to a ``socket``, while
     ``proxy_pass`` speaks HTTP and needs ``http-socket`` (or the ``http`` router). Crossed,
@@ -174,7 +174,7 @@ def protocol_mismatch(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     garbage. Only targets that reach exactly one kind of uWSGI listener are judged.
     """
     listeners = [
-        (i, ln) for i in _instances(facts) for ln in i.listeners if ln.endpoint.kind in ("tcp", "unix")
+        (i, ln) for i in uwsgi_instances(facts) for ln in i.listeners if ln.endpoint.kind in ("tcp", "unix")
     ]
     for f in facts[NginxFacts].parsed:
         assert f.root is not None
@@ -217,7 +217,7 @@ def _speaks(protocol: str) -> str:
         uwsgi_param HTTP_X_FORWARDED_PROTO $scheme;
     """,
 )
-@_unique
+@unique_findings
 def forwarded_proto(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Django's SECURE_PROXY_SSL_HEADER: "Make sure ALL of the following are true before
     setting this ... Your proxy strips the X-Forwarded-Proto header from all incoming requests".
@@ -231,7 +231,7 @@ def forwarded_proto(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     if not isinstance(header, (list, tuple)) or not header or not isinstance(header[0], str):
         return
     name = header[0].upper()
-    listeners = [ln.endpoint for i in _instances(facts) for ln in i.listeners if ln.protocol == "uwsgi"]
+    listeners = [ln.endpoint for i in uwsgi_instances(facts) for ln in i.listeners if ln.protocol == "uwsgi"]
     for f in facts[NginxFacts].parsed:
         assert f.root is not None
         for target in pass_targets(f.root, ("uwsgi_pass",)):
@@ -260,19 +260,19 @@ def forwarded_proto(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     reference=OPTIONS + "#disable-logging",
     remediation="Remove `disable-logging`: keep uWSGI's request log (`logto`, or stdout under systemd).",
 )
-@_unique
+@unique_findings
 def no_request_log(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """uWSGI's ``disable-logging``: "disable request logging". Without a request log there is
     no record of who asked for what when an incident is investigated, as gunicorn's
     ``accesslog = None`` (GL618); Django's deployment checklist asks for logging you can act on
     (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#error-reporting).
     """
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         if instance.flag("disable-logging"):
             option = instance.last("disable-logging")
             yield spec.fail(
                 subjects=["disable-logging"],
-                location=_where(instance, option),
+                location=option_location(instance, option),
                 evidence=[option.text if option is not None else "disable-logging"],
             )
 
@@ -288,7 +288,7 @@ def no_request_log(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     `uwsgi_pass`), and have the proxy set the header itself.
     """,
 )
-@_unique
+@unique_findings
 def forwarded_proto_direct(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """Django's SECURE_PROXY_SSL_HEADER: "Make sure ALL of the following are true before
     setting this ... Your Django app is behind a proxy. Your proxy strips the X-Forwarded-Proto
@@ -301,7 +301,7 @@ def forwarded_proto_direct(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     header = facts[RuntimeFacts].setting("SECURE_PROXY_SSL_HEADER")
     if not isinstance(header, (list, tuple)) or not header or not isinstance(header[0], str):
         return
-    for instance in _instances(facts):
+    for instance in uwsgi_instances(facts):
         if instance.container:
             continue
         for listener in instance.listeners:
@@ -309,7 +309,7 @@ def forwarded_proto_direct(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             if listener.protocol in ("http", "http-socket") and ep.kind == "tcp" and not ep.is_local:
                 yield spec.fail(
                     subjects=["SECURE_PROXY_SSL_HEADER", listener.option.name],
-                    location=_where(instance, listener.option),
+                    location=option_location(instance, listener.option),
                     evidence=[
                         f"SECURE_PROXY_SSL_HEADER = {tuple(header)!r}",
                         f"{listener.option.text}: clients reach uWSGI without a proxy to strip the header",

@@ -1,0 +1,199 @@
+"""Running the collectors: each in a thread of its own, concurrently, under its time budget.
+
+A collector that raises becomes a ``CollectorRun`` with status ``skipped`` (:class:`Skip`)
+or ``error`` and the run goes on; so does one that overruns its budget
+(:func:`collector_budget`), which costs that collector only: its process groups are killed
+(:mod:`golive.processes`). :func:`golive.runner.run_audit` calls :func:`collect_all`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from golive import processes
+from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.runtime import ProbeFailed
+from golive.context import AuditContext
+from golive.model import CollectorRun
+from golive.registry import Facts
+
+Progress = Callable[[str, str], None]
+"""``progress(name, state)``: state is ``start``, ``ok``, ``skipped`` or ``error``."""
+
+
+def one_line(exc: BaseException) -> str:
+    """``exc`` as one line of at most 400 characters, its type named unless it is a
+    collector's own :class:`CollectorError` or :class:`Skip` (whose message is the reason)."""
+    text = str(exc) or type(exc).__name__
+    if not isinstance(exc, (CollectorError, Skip)):
+        text = f"{type(exc).__name__}: {text}"
+    return " ".join(text.split())[:400]
+
+
+def run_collector(
+    spec: CollectorSpec, ctx: AuditContext, earlier: Facts | None = None
+) -> tuple[CollectorRun, object | None]:
+    """Run one collector, isolated: (its run record, its facts or None)."""
+    if spec.name == "runtime" and ctx.options.no_runtime:
+        return CollectorRun(name=spec.name, status="skipped", reason="switched off with --no-runtime"), None
+    start = time.perf_counter()
+    try:
+        facts = spec.collect(ctx, earlier or Facts({})) if spec.uses else spec.collect(ctx)
+    except Skip as exc:
+        return CollectorRun(
+            name=spec.name,
+            status="skipped",
+            reason=one_line(exc),
+            duration=time.perf_counter() - start,
+        ), None
+    except ProbeFailed as exc:
+        details = {
+            "django_version": exc.details.get("django_version"),
+            "python_version": (exc.details.get("python") or {}).get("version"),
+        }
+        return CollectorRun(
+            name=spec.name,
+            status="error",
+            reason=one_line(exc),
+            duration=time.perf_counter() - start,
+            details=details,
+        ), None
+    except Exception as exc:
+        return CollectorRun(
+            name=spec.name,
+            status="error",
+            reason=one_line(exc),
+            duration=time.perf_counter() - start,
+        ), None
+    shown = getattr(facts, "collector_details", None)  # e.g. the nginx files and how each was found
+    return CollectorRun(
+        name=spec.name,
+        status="ok",
+        duration=time.perf_counter() - start,
+        details=dict(shown) if isinstance(shown, Mapping) else {},
+    ), facts
+
+
+#: The least time budget of a collector, in seconds (see :func:`collector_budget`).
+MIN_BUDGET = 60.0
+
+
+#: A collector's default budget is this many times ``--timeout``.
+BUDGET_FACTOR = 5
+
+
+def collector_budget(spec: CollectorSpec, ctx: AuditContext) -> float:
+    """Seconds ``spec`` may run once started: its own ``budget`` when it declares one, else
+    :data:`BUDGET_FACTOR` times ``--timeout`` and at least :data:`MIN_BUDGET` (so the
+    runtime probe, bounded by ``--timeout`` itself, reports its own timeout first)."""
+    if spec.budget is not None:
+        return spec.budget
+    return max(MIN_BUDGET, BUDGET_FACTOR * ctx.timeout)
+
+
+def over_budget(spec: CollectorSpec, budget: float) -> str:
+    """The reason a collector over its budget is an error: the true one, naming it."""
+    reason = f"the {spec.name} collector did not finish in {budget:g} s"
+    return reason if spec.budget is not None else f"{reason}: raise --timeout (it allows {BUDGET_FACTOR}×)"
+
+
+Result = tuple[CollectorRun, object | None]
+
+
+def _supervise(
+    spec: CollectorSpec,
+    ctx: AuditContext,
+    producers: dict[type, Future[Result]],
+    settled: Future[Result],
+    progress: Progress | None,
+) -> None:
+    """Run one collector in a thread of its own and settle ``settled`` with its result, or
+    with an error once it overruns its budget: its process groups are then killed, its
+    thread abandoned (a thread cannot be killed) and its result, should it come, ignored."""
+    try:
+        earlier = Facts(
+            {kind: made for kind, fut in producers.items() if (made := fut.result()[1]) is not None}
+        )
+        if progress:
+            progress(spec.name, "start")
+        budget = collector_budget(spec, ctx)
+        outcome: Future[Result] = Future()
+        owner = object()
+
+        def work() -> None:
+            with processes.owned_by(owner):
+                try:
+                    outcome.set_result(run_collector(spec, ctx, earlier))
+                except BaseException as exc:
+                    outcome.set_exception(exc)
+
+        worker = threading.Thread(target=work, name=f"golive-{spec.name}", daemon=True)
+        start = time.perf_counter()
+        worker.start()
+        try:
+            result = outcome.result(timeout=budget)
+        except FutureTimeout:
+            processes.kill_owned(owner)
+            processes.abandon(worker)
+            run = CollectorRun(
+                name=spec.name,
+                status="error",
+                reason=over_budget(spec, budget),
+                duration=time.perf_counter() - start,
+            )
+            result = (run, None)
+        if progress:
+            progress(spec.name, result[0].status)
+        settled.set_result(result)
+    except BaseException as exc:
+        settled.set_exception(exc)
+
+
+def collect_all(
+    ctx: AuditContext,
+    collectors: Iterable[CollectorSpec],
+    progress: Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> tuple[list[CollectorRun], dict[type, object]]:
+    """Run every collector concurrently, each in a thread of its own (the slow ones wait on
+    subprocesses) and under its time budget (:func:`collector_budget`): one that overruns
+    it is an ``error`` with that reason, and the others go on.
+
+    A collector with ``uses`` starts once the collectors producing those facts types
+    (listed before it) are done or out of time, and gets their facts. ``meanwhile`` is
+    called on this thread once every collector has started: work that does not need
+    facts (importing the checks) overlaps with the runtime probe. The threads are daemon
+    threads and never joined: should this thread be interrupted (Ctrl-C), every process
+    group a collector started is killed and the exception goes on at once.
+    """
+    runs: list[CollectorRun] = []
+    facts: dict[type, object] = {}
+    started: dict[type, Future[Result]] = {}
+    ordered: list[tuple[CollectorSpec, Future[Result]]] = []
+    try:
+        for spec in collectors:  # may be lazy: each one starts before the next is imported
+            producers = {kind: started[kind] for kind in spec.uses if kind in started}
+            settled: Future[Result] = Future()
+            threading.Thread(
+                target=_supervise,
+                args=(spec, ctx, producers, settled, progress),
+                name=f"golive-{spec.name}-supervisor",
+                daemon=True,
+            ).start()
+            started[spec.produces] = settled
+            ordered.append((spec, settled))
+        if meanwhile is not None:
+            meanwhile()
+        for spec, settled in ordered:
+            run, produced = settled.result()
+            runs.append(run)
+            if produced is not None:
+                facts[spec.produces] = produced
+    except BaseException:
+        processes.kill_all()
+        raise
+    return runs, facts
