@@ -40,7 +40,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from golive.model import Acceptance, CollectorRun, Finding, Status
+from golive.model import Acceptance, CollectorRun, CollectorStatus, Finding, Status
 
 DEFAULT_NAME = "golive-baseline.toml"
 HEADER = """\
@@ -251,8 +251,12 @@ def apply_baseline(findings: list[Finding], ctx: Any, runs: list[CollectorRun]) 
     try:
         entries = load(path)
     except BaselineError as exc:
-        runs.append(CollectorRun(name="baseline", status="error", reason=str(exc), details={"path": label}))
+        runs.append(
+            CollectorRun(
+                name="baseline", status=CollectorStatus.ERROR, reason=str(exc), details={"path": label}
+            )
+        )
         return findings
     out, counts = apply(findings, entries, ctx.started.date(), label)
-    runs.append(CollectorRun(name="baseline", status="ok", details={"path": label, **counts}))
+    runs.append(CollectorRun(name="baseline", status=CollectorStatus.OK, details={"path": label, **counts}))
     return out

@@ -70,7 +70,8 @@ class AuditOptions:
     # offline: no network call to PyPI or OSV (shipped tables and pip-audit's cache only)
     approvers: tuple[str, ...] = ()
     offline: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
+    #: Seconds each live request may take (None: the live collector's default).
+    live_timeout: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

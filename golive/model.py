@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from golive.scales import Confidence, Section, Severity, Status, VerdictWord
+from golive.scales import CollectorStatus, Confidence, Section, Severity, Status, VerdictWord
 
 __all__ = [
     "Acceptance",
     "Attestation",
     "Audit",
     "CollectorRun",
+    "CollectorStatus",
     "Confidence",
     "DeploymentFile",
     "Finding",
@@ -135,13 +136,18 @@ class Finding:
 
 @dataclass(frozen=True, kw_only=True)
 class CollectorRun:
-    """What one collector did: ``status`` is ``ok``, ``skipped`` or ``error``."""
+    """What one collector did: its :class:`~golive.scales.CollectorStatus` (given as a member
+    or its value: a report read back gives the value), the reason of a skip or an error, its
+    duration in seconds and what the report lists under it (``details``)."""
 
     name: str
-    status: str
+    status: CollectorStatus
     reason: str = ""
     duration: float = 0.0
     details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", CollectorStatus(self.status))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -141,3 +141,21 @@ class VerdictWord(str, enum.Enum):
     GO_WITH_CONDITIONS = "GO WITH CONDITIONS"
     NO_GO = "NO-GO"
     INCOMPLETE = "INCOMPLETE"
+
+
+class CollectorStatus(str, enum.Enum):
+    """What one collector did (:class:`golive.model.CollectorRun`): ``ok`` (its facts are
+    there), ``skipped`` (its input is absent, or it was not needed: the reason says which) or
+    ``error`` (the input is there and could not be read, or the collector crashed or overran
+    its budget). A member is its value as a string: ``CollectorStatus.OK == "ok"``, and
+    ``f"{CollectorStatus.OK}"`` is ``ok``, so reports and JSON show the value."""
+
+    OK = "ok"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)

@@ -18,7 +18,7 @@ from golive import processes
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.runtime import ProbeFailed
 from golive.context import AuditContext
-from golive.model import CollectorRun
+from golive.model import CollectorRun, CollectorStatus
 from golive.registry import Facts
 
 Progress = Callable[[str, str], None]
@@ -39,14 +39,16 @@ def run_collector(
 ) -> tuple[CollectorRun, object | None]:
     """Run one collector, isolated: (its run record, its facts or None)."""
     if spec.name == "runtime" and ctx.options.no_runtime:
-        return CollectorRun(name=spec.name, status="skipped", reason="switched off with --no-runtime"), None
+        return CollectorRun(
+            name=spec.name, status=CollectorStatus.SKIPPED, reason="switched off with --no-runtime"
+        ), None
     start = time.perf_counter()
     try:
         facts = spec.collect(ctx, earlier or Facts({})) if spec.uses else spec.collect(ctx)
     except Skip as exc:
         return CollectorRun(
             name=spec.name,
-            status="skipped",
+            status=CollectorStatus.SKIPPED,
             reason=one_line(exc),
             duration=time.perf_counter() - start,
         ), None
@@ -57,7 +59,7 @@ def run_collector(
         }
         return CollectorRun(
             name=spec.name,
-            status="error",
+            status=CollectorStatus.ERROR,
             reason=one_line(exc),
             duration=time.perf_counter() - start,
             details=details,
@@ -65,14 +67,14 @@ def run_collector(
     except Exception as exc:
         return CollectorRun(
             name=spec.name,
-            status="error",
+            status=CollectorStatus.ERROR,
             reason=one_line(exc),
             duration=time.perf_counter() - start,
         ), None
     shown = getattr(facts, "collector_details", None)  # e.g. the nginx files and how each was found
     return CollectorRun(
         name=spec.name,
-        status="ok",
+        status=CollectorStatus.OK,
         duration=time.perf_counter() - start,
         details=dict(shown) if isinstance(shown, Mapping) else {},
     ), facts
@@ -141,7 +143,7 @@ def _supervise(
             processes.abandon(worker)
             run = CollectorRun(
                 name=spec.name,
-                status="error",
+                status=CollectorStatus.ERROR,
                 reason=over_budget(spec, budget),
                 duration=time.perf_counter() - start,
             )

@@ -114,7 +114,7 @@ def settings_findings() -> list[Finding]:
     from golive.collectors.runtime.urlconf import with_admin_route
     from golive.context import AuditOptions, resolve
     from golive.facts.source import SourceFacts
-    from golive.model import CollectorRun
+    from golive.model import CollectorRun, CollectorStatus
     from golive.registry import Facts, matches
     from golive.runner import run_check
 
@@ -126,13 +126,13 @@ def settings_findings() -> list[Finding]:
         facts_from_probe(runtime_data(key, project_dir)), ctx.django_dir, ctx.project_dir
     )
     items: dict[type, object] = {RuntimeFacts: runtime}
-    runs = [CollectorRun(name="runtime", status="ok")]
+    runs = [CollectorRun(name="runtime", status=CollectorStatus.OK)]
     for spec_ in (source_collector.SPEC, project_collector.SPEC):
         try:
             items[spec_.produces] = spec_.collect(ctx)
-            runs.append(CollectorRun(name=spec_.name, status="ok"))
+            runs.append(CollectorRun(name=spec_.name, status=CollectorStatus.OK))
         except Exception as exc:  # Skip or a broken input: the checks needing it are skipped
-            status = "skipped" if isinstance(exc, Skip) else "error"
+            status = CollectorStatus.SKIPPED if isinstance(exc, Skip) else CollectorStatus.ERROR
             runs.append(CollectorRun(name=spec_.name, status=status, reason=str(exc)))
     facts = Facts(items, context=ctx)
     by_name = {r.name: r for r in runs}

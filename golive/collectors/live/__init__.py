@@ -162,7 +162,7 @@ def collect(ctx: AuditContext, earlier: Facts | None = None) -> LiveFacts:
             resolve=o.resolve,
             cacert=o.cacert,
             insecure=o.insecure,
-            timeout=float(str(o.extra.get("live_timeout", AUDIT_TIMEOUT))),
+            timeout=float(o.live_timeout if o.live_timeout is not None else AUDIT_TIMEOUT),
             admin_path=o.admin_path,
             extra_files=_settings_urls(ctx)
             + dev_tool_paths(earlier.get(RuntimeFacts) if earlier is not None else None),
