@@ -215,3 +215,21 @@ resource "fastly_service_vcl" "shop" {
         "infra/cdn/main.tf (Terraform: CDN Fastly; force_ssl = true at line 15;"
         " Strict-Transport-Security header at line 8; not audited further)"
     ]
+
+
+def test_heroku_yml_alone_is_heroku(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """An Oscar-sandbox-like container app (written for this test): heroku.yml builds the
+    Dockerfile and runs it; app.json names the stack; no Procfile."""
+    files = {
+        "heroku.yml": "build:\n  docker:\n    web: Dockerfile\nrun:\n  web: gunicorn site_conf.wsgi\n",
+        "app.json": '{"name": "shop", "stack": "container"}\n',
+        "Dockerfile": DOCKERFILE,
+    }
+    audit = _audit(tmp_path_factory, "herokuyml", files)
+    details = _details(audit)
+    assert details["platforms"] == ["Heroku"]
+    assert details["run as"] == [
+        "Heroku starts dynos as an unprivileged user, never root (app.json, heroku.yml) (app.json)"
+    ]
+    (found,) = failing(audit, "GL623")
+    assert found.severity is Severity.LOW
