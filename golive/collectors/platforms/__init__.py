@@ -1,8 +1,8 @@
 """The platforms the repository deploys to, recognised from their manifests (issue 12, "Others").
 
-* Heroku: a ``Procfile`` with ``app.json`` (https://devcenter.heroku.com/articles/app-json-schema),
-  ``heroku.yml`` (https://devcenter.heroku.com/articles/build-docker-images-heroku-yml) or a
-  CI workflow that deploys to Heroku. Heroku starts dynos as an unprivileged user, never root
+* Heroku: a ``heroku.yml`` (https://devcenter.heroku.com/articles/build-docker-images-heroku-yml),
+  or a ``Procfile`` with ``app.json`` (https://devcenter.heroku.com/articles/app-json-schema)
+  or a CI workflow that deploys to Heroku. Heroku starts dynos as an unprivileged user, never root
   ("containers are not run with root privileges on Heroku",
   https://devcenter.heroku.com/articles/container-registry-and-runtime#unsupported-dockerfile-commands);
 * Kubernetes manifests and Helm charts (:mod:`golive.collectors.platforms.kubernetes`);
@@ -194,15 +194,16 @@ def collect(ctx: AuditContext, facts: Facts) -> PlatformFacts:
         except Exception as exc:  # reported, never swallowed
             notes.append(f"{shown}: not audited: {describe(exc)}")
     workflows = _heroku_workflows(root)
-    if procfiles and (heroku or workflows):
+    heroku_yml = [h for h in heroku if h.rsplit("/", 1)[-1] == "heroku.yml"]
+    if (procfiles and (heroku or workflows)) or heroku_yml:
         platforms.insert(0, "Heroku")
         files += [f"{w} (deploys to Heroku)" for w in workflows]
-        where = Location(path=procfiles[0])
+        sources = list(dict.fromkeys([*procfiles[:1], *heroku, *workflows]))
         run_as.append(
             RunAs(
                 platform="Heroku",
-                location=where,
-                evidence=f"{HEROKU_RUN_AS} ({', '.join([procfiles[0], *heroku, *workflows])})",
+                location=Location(path=sources[0]),
+                evidence=f"{HEROKU_RUN_AS} ({', '.join(sources)})",
             )
         )
     if "Kubernetes" in platforms or "Helm" in platforms:
