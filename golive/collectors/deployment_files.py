@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from golive.model import Location
+from golive.walk import project_files
 
 #: Folders whose files are test data, not the deployment (discovery skips them).
 TEST_FOLDERS = frozenset({"tests", "test", "fixtures", "testdata"})
@@ -23,9 +24,9 @@ def deployment_files(project_dir: Path, *, every: bool = False) -> Iterator[Path
     :class:`golive.collectors.layout.Layout` about each file passes ``every=True`` so that
     test files are listed in the report as seen and left out rather than never seen.
     """
-    from golive.collectors.project import _walk
+    from golive.collectors.project import MAX_DEPTH
 
-    for path in _walk(project_dir):
+    for path in project_files(project_dir, max_depth=MAX_DEPTH):
         if every or not TEST_FOLDERS.intersection(path.relative_to(project_dir).parts[:-1]):
             yield path
 

@@ -80,7 +80,9 @@ def expand(token: str, env: Mapping[str, str]) -> tuple[str, bool]:
     return VAR_RE.sub(sub, token), resolved
 
 
-def _segments(argv: tuple[str, ...]) -> Iterator[list[str]]:
+def segments(argv: tuple[str, ...]) -> Iterator[list[str]]:
+    """The simple commands of a shell command line's words, split at ``&&``, ``;``, ``||`` and
+    ``|`` (each a list of words; empty ones left out)."""
     current: list[str] = []
     for token in argv:
         if token in ("&&", ";", "||", "|"):
@@ -93,7 +95,7 @@ def _segments(argv: tuple[str, ...]) -> Iterator[list[str]]:
         yield current
 
 
-def _peel(argv: list[str]) -> list[str]:
+def peel(argv: list[str]) -> list[str]:
     """Drop wrappers in front of the program (see the module docstring); linear in ``argv``."""
     i, n = 0, len(argv)
     while i < n:
@@ -127,7 +129,7 @@ def _peel(argv: list[str]) -> list[str]:
 def invocations(argv: tuple[str, ...], env: Mapping[str, str]) -> list[Invocation]:
     """The application servers a command line starts (``sh -c "..."`` is split too)."""
     out: list[Invocation] = []
-    for segment in _segments(argv):
+    for segment in segments(argv):
         head = os.path.basename(segment[0]) if segment else ""
         if head in ("sh", "bash", "/bin/sh") and len(segment) > 2 and segment[1] in ("-c", "-ec", "-lc"):
             try:
@@ -135,7 +137,7 @@ def invocations(argv: tuple[str, ...], env: Mapping[str, str]) -> list[Invocatio
             except ValueError:
                 continue
             continue
-        peeled = _peel(segment)
+        peeled = peel(segment)
         if not peeled:
             continue
         program = os.path.basename(peeled[0])

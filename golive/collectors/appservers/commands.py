@@ -107,6 +107,7 @@ def workdirs(cmd: ProcessCommand | None, project_dir: Path) -> list[Path]:
 
 
 def _walk(project_dir: Path) -> list[Path]:
-    from golive.collectors.project import _walk as walk
+    from golive.collectors.project import MAX_DEPTH
+    from golive.walk import project_files
 
-    return list(walk(project_dir))
+    return list(project_files(project_dir, max_depth=MAX_DEPTH))

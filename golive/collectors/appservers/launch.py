@@ -56,9 +56,9 @@ def safe_env(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
 
 def _runs(argv: Sequence[str]) -> Iterator[list[str]]:
     """The simple commands of a command line, ``sh -c "..."`` strings split as a shell would."""
-    from golive.collectors.appservers.cmdline import _segments
+    from golive.collectors.appservers.cmdline import segments
 
-    for segment in _segments(tuple(argv)):
+    for segment in segments(tuple(argv)):
         head = segment[0].rsplit("/", 1)[-1] if segment else ""
         if head in SHELLS and len(segment) > 2 and re.fullmatch(r"-[a-z]*c[a-z]*", segment[1]):
             try:
@@ -71,9 +71,9 @@ def _runs(argv: Sequence[str]) -> Iterator[list[str]]:
 
 def _server(argv: Sequence[str]) -> bool:
     """True when ``argv`` (wrappers peeled) starts an application server."""
-    from golive.collectors.appservers.cmdline import SERVERS, _peel
+    from golive.collectors.appservers.cmdline import SERVERS, peel
 
-    peeled = _peel(list(argv))
+    peeled = peel(list(argv))
     return bool(peeled) and peeled[0].rsplit("/", 1)[-1] in SERVERS
 
 
@@ -259,7 +259,8 @@ def supervisord(path: Path, rel: str) -> Iterator[ProcessCommand]:
     """The ``[program:x]`` commands of a supervisord configuration file (``configparser``,
     repeated keys allowed, no interpolation: supervisord's own ``%(...)s`` are expanded
     here). Raises ``OSError``/``UnicodeDecodeError``/``configparser.Error`` when unreadable."""
-    from golive.collectors.project import ProcessCommand, _argv
+    from golive.collectors.compose_commands import split_command
+    from golive.facts.project import ProcessCommand
 
     text = path.read_bytes().decode("utf-8")
     parser = configparser.ConfigParser(strict=False, interpolation=None)
@@ -290,7 +291,7 @@ def supervisord(path: Path, rel: str) -> Iterator[ProcessCommand]:
             origin="supervisord command",
             location=Location(path=rel, line=line),
             command=redact_text(command),
-            argv=redact_words(_argv(command)),
+            argv=redact_words(split_command(command)),
             env=safe_env(env),
             umask=umask.strip() if umask else None,
             umask_at=Location(path=rel, line=umask_line) if umask else None,

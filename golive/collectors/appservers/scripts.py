@@ -289,9 +289,9 @@ def script_target(argv: Sequence[str]) -> tuple[str, list[str]] | None:
     """``(script path as written, its arguments)`` when ``argv`` (wrappers peeled) runs a
     script: ``sh PATH``/``bash PATH``, or a program named by a path (``/start``,
     ``./boot.sh``, ``docker/entrypoint.sh``) or ending in ``.sh``; else None."""
-    from golive.collectors.appservers.cmdline import SERVERS, _peel
+    from golive.collectors.appservers.cmdline import SERVERS, peel
 
-    peeled = _peel(list(argv))
+    peeled = peel(list(argv))
     if not peeled:
         return None
     head = peeled[0]
