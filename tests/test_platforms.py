@@ -233,3 +233,49 @@ def test_heroku_yml_alone_is_heroku(tmp_path_factory: pytest.TempPathFactory) ->
     ]
     (found,) = failing(audit, "GL623")
     assert found.severity is Severity.LOW
+
+
+NGINX_SITE = """
+server {
+    listen 80 default_server;
+    server_name shop.example.com;
+    location / {
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_pass http://127.0.0.1:8000;
+    }
+}
+"""
+
+FASTLY_TF = 'resource "fastly_service_vcl" "shop" {\n  name = "shop.example.com"\n}\n'
+TRUSTS_FASTLY = 'SECURE_PROXY_SSL_HEADER = ("HTTP_FASTLY_SSL", "1")\n'
+
+
+def test_gl704_fastly_ssl_without_the_cdn_in_the_repository(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = build_project(
+        tmp_path_factory.mktemp("nocdn") / "proj",
+        production=TRUSTS_FASTLY,
+        files={"Procfile": None, "deploy/nginx/shop.conf": NGINX_SITE},
+    )
+    audit = audit_project(root, select=("GL704",))
+    (found,) = failing(audit, "GL704")
+    assert (found.subjects, found.severity) == (("proxy_set_header", "Fastly-Ssl"), Severity.HIGH)
+
+
+def test_gl704_is_low_when_the_fastly_service_in_front_sets_the_header(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A python.org-like origin (written for this test): Django trusts Fastly-SSL, which the
+    Fastly edge the Terraform file declares sets on what it forwards."""
+    root = build_project(
+        tmp_path_factory.mktemp("cdn") / "proj",
+        production=TRUSTS_FASTLY,
+        files={"Procfile": None, "deploy/nginx/shop.conf": NGINX_SITE, "infra/cdn/main.tf": FASTLY_TF},
+    )
+    audit = audit_project(root, select=("GL704",))
+    (found,) = failing(audit, "GL704")
+    assert (found.subjects, found.severity) == (("proxy_set_header", "Fastly-Ssl"), Severity.LOW)
+    assert found.evidence[-1] == (
+        "Fastly-Ssl is set by the CDN in front, Fastly (infra/cdn/main.tf:1, resource"
+        " fastly_service_vcl.shop): only a request that bypasses the CDN reaches nginx with the client's own"
+    )
