@@ -6,14 +6,18 @@ author date, author name, NUL-separated), then per file ``diff --git``, ``--- a/
 ``+++ b/path``, hunk headers ``@@ -a,b +c,d @@`` and the removed (``-``) and added (``+``)
 lines. Only added lines are scanned.
 
-For speed the stream is read in blocks that end at a commit boundary. In each block a few
-keywords (:data:`KEYWORDS`, :data:`CASED_KEYWORDS`: every rule needs one of them) are
-looked for with ``bytes.find``, which runs at memory speed; only the added lines holding one
-are decoded and given to :class:`golive.collectors.git.scanner.FileScanner`. Their commit, path
-and line number are worked out from the headers before them, walking forward through the
-block once. Each distinct secret (rule and value) is kept once, with the commit, path and
-line where it first appeared (the earliest committer time; on a tie the commit git lists
-last, which is the older one) and how many commits added it.
+For speed the stream is read in blocks that end at a commit boundary, and each block is
+read once by one RE2 expression (:data:`_LINES`; RE2 runs as a DFA, in linear time, without
+holding the GIL: https://github.com/google/re2/wiki/WhyRE2) that stops only at the lines
+that matter: commit headers, ``diff --git`` lines, hunk headers, and the added lines holding
+a keyword (:data:`KEYWORDS`, :data:`CASED_KEYWORDS`: every rule needs one of them). Only
+those added lines are decoded (their first :data:`~golive.collectors.git.scanner.MAX_LINE`
+characters, all the scanner reads) and given to
+:class:`golive.collectors.git.scanner.FileScanner`, with the commit, path and line number
+worked out from the headers met on the way. Each distinct secret (rule and value) is kept
+once, with the commit, path and line where it first appeared (the earliest committer
+time; on a tie the commit git lists last, which is the older one) and how many commits
+added it.
 
 Format reference: git-log(1) "PRETTY FORMATS" and "GENERATING PATCH TEXT WITH -P"
 (https://git-scm.com/docs/git-log, https://git-scm.com/docs/diff-generate-patch).
@@ -25,19 +29,22 @@ import codecs
 import queue
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+import re2
+
 from golive.collectors.git.policy import DEFAULT, ScanPolicy
-from golive.collectors.git.scanner import FileScanner, RawMatch
+from golive.collectors.git.scanner import MAX_LINE, FileScanner, RawMatch
 from golive.facts.secrets.token_formats import HISTORY_MARKERS
 
 #: ``--format`` of the commit header lines: \x01 sha \0 committer unix time \0 author date \0 author.
 LOG_FORMAT = "%x01%H%x00%ct%x00%aI%x00%an"
-#: Looked for in the lower-cased block: secret names, URLs with credentials, token prefixes
+#: Looked for case-insensitively (ASCII): secret names, URLs with credentials, token prefixes
 #: (:data:`golive.facts.secrets.token_formats.HISTORY_MARKERS`: the other token formats are found
 #: on lines that hold one of the secret words, where they nearly always are).
-#: ``pass`` stands for passw/_pass/pass_/passphrase, ``k_`` for sk_/rk_ (see :data:`_CONFIRM`).
+#: ``pass`` counts as ``_pass``, ``passw``, ``pass_`` or ``passp``; ``k_`` as ``sk_`` or ``rk_``.
 KEYWORDS = (
     b"secret",
     b"pass",
@@ -55,14 +62,20 @@ KEYWORDS = (
     b"pypi-",
     *(m.encode() for m in HISTORY_MARKERS),
 )
-#: Looked for in the block as it is (too common in lower case: ``msg.``); ``gh`` stands for
-#: the GitHub token prefixes.
+#: Looked for as written (too common in lower case: ``msg.``); ``gh`` counts as the GitHub
+#: token prefixes ``ghp_``, ``gho_``, ``ghu_``, ``ghs_``, ``ghr_``.
 CASED_KEYWORDS = (b"AKIA", b"ASIA", b"SG.", b"AIza", b"gh")
 #: How much of the stream is scanned at a time (rounded to whole commits).
 BLOCK = 1 << 22
 #: How much the reader thread reads at a time, and how many such reads may wait.
-READ = 1 << 16
-QUEUED = 1024
+READ = 1 << 20
+QUEUED = 64
+#: An added line longer than this is not read to its end by :data:`_LINES` once a keyword
+#: is found on it: the search goes on at its end (found with ``bytes.find``, at memory speed).
+SKIP_LINE = 1 << 16
+#: Bytes of an added line decoded for the scanner: its first MAX_LINE characters need at
+#: most 4 bytes each, and the UTF-8 decoder looks at most 3 bytes ahead.
+DECODED = 4 * MAX_LINE + 4
 _HUNK = re.compile(rb"@@ -\d+(?:,\d+)? \+(\d+)")
 
 
@@ -123,41 +136,51 @@ def _is_file_header(block: bytes, start: int) -> bool:
     return block.startswith(b"--- ", previous)
 
 
-def _confirm_pass(text: bytes, at: int) -> bool:
-    return text[at - 1 : at] == b"_" or text[at + 4 : at + 5] in (b"w", b"_", b"p")
+def _keyword_pattern() -> bytes:
+    """:data:`KEYWORDS` and :data:`CASED_KEYWORDS` as one RE2 alternation (bytes)."""
+    special = {b"pass": b"_pass|pass[wp_]", b"k_": b"[sr]k_"}
+    folded = b"|".join(special.get(k, re.escape(k)) for k in KEYWORDS)
+    cased = b"|".join(b"gh[pousr]_" if k == b"gh" else re.escape(k) for k in CASED_KEYWORDS)
+    return b"(?:(?i:" + folded + b")|" + cased + b")"
 
 
-def _confirm_k(text: bytes, at: int) -> bool:
-    return text[at - 1 : at] in (b"s", b"r")
+def _options() -> re2.Options:
+    # Latin-1: every byte is one character (a diff need not be UTF-8), and (?i) folds ASCII only.
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.never_capture = True
+    return options
 
 
-def _confirm_gh(text: bytes, at: int) -> bool:
-    return text[at + 2 : at + 4] in (b"p_", b"o_", b"u_", b"s_", b"r_") or text.startswith(b"github_pat_", at)
+#: The lines of a block that matter, each matched from its start: a commit header
+#: (``\\x01``), a ``diff --git`` line, a hunk header, or an added line up to its first keyword.
+_LINES = re2.compile(rb"(?m)^(?:\x01|diff --git |@@ |\+[^\n]*?" + _keyword_pattern() + b")", _options())
+_COMMIT, _DIFF, _HUNK_AT, _ADDED = 1, ord("d"), ord("@"), ord("+")
 
 
-#: Keywords that stand for several: a hit counts only when this says so.
-_CONFIRM = {b"pass": _confirm_pass, b"k_": _confirm_k, b"gh": _confirm_gh}
-
-
-def _candidates(block: bytes) -> list[int]:
-    """Start offsets of the lines of ``block`` holding a keyword (sorted, unique)."""
-    starts: set[int] = set()
-    lower = block.lower()
-    for haystack, words in ((lower, KEYWORDS), (block, CASED_KEYWORDS)):
-        for word in words:
-            confirm = _CONFIRM.get(word)
-            at = haystack.find(word)
-            while at != -1:
-                if confirm is not None and not confirm(haystack, at):
-                    at = haystack.find(word, at + 1)
-                    continue
-                start = block.rfind(b"\n", 0, at) + 1
-                starts.add(start)
-                end = block.find(b"\n", at)
-                if end == -1:
+def _lines(block: bytes, end: int) -> Iterator[tuple[int, int]]:
+    """(kind, start) of the lines of ``block[:end]`` that :data:`_LINES` stops at, in order;
+    ``kind`` is the line's first byte."""
+    pos = 0
+    while pos < end:
+        for m in _LINES.finditer(block, pos, end):
+            start, stop = m.span()
+            kind = block[start]
+            yield kind, start
+            if kind == _ADDED:
+                eol = block.find(b"\n", stop, end)
+                if eol - stop > SKIP_LINE:
+                    pos = eol
                     break
-                at = haystack.find(word, end)
-    return sorted(starts)
+        else:
+            return
+
+
+def _text(block: bytes, start: int, end: int) -> str:
+    """The line at ``block[start:end]`` without its ``\\r`` (its first :data:`DECODED` bytes)."""
+    while end > start and block[end - 1] == 13:
+        end -= 1
+    return block[start : min(end, start + DECODED)].decode("utf-8", "replace")
 
 
 def _drain(stream: Readable, chunks: queue.Queue[bytes]) -> None:
@@ -193,52 +216,60 @@ class HistoryScan:
         chunks: queue.Queue[bytes] = queue.Queue(maxsize=QUEUED)
         reader = threading.Thread(target=_drain, args=(stream, chunks), daemon=True)
         reader.start()
-        pending, parts, size = b"", [], 0
-        while True:
-            chunk = chunks.get()
+        # parts: the stream since the last block, after a "\n"; cut: where the last commit
+        # header among them starts (0: none), counted from the start of b"".join(parts).
+        parts, size, cut = [b"\n"], 1, 0
+        while chunk := chunks.get():
+            at = chunk.rfind(b"\n\x01")
+            if at != -1:
+                cut = size + at + 1
+            elif chunk[:1] == b"\x01" and parts[-1][-1:] == b"\n":
+                cut = size
             parts.append(chunk)
             size += len(chunk)
-            if chunk and size < BLOCK:
-                continue
-            data = pending + b"".join(parts)
-            parts, size = [], 0
-            if not chunk:
-                if data:
-                    self._block(data)
-                reader.join()
-                return
-            cut = data.rfind(b"\n\x01")
-            if cut <= 0:
-                pending = data
-                continue
-            self._block(data[: cut + 1])
-            pending = data[cut + 1 :]
+            if size >= BLOCK and cut > 1:
+                block = b"".join(parts)
+                self._block(block, cut)
+                parts, size, cut = [b"\n", block[cut:]], 1 + len(block) - cut, 0
+        if size > 1:
+            self._block(b"".join(parts), size)
+        reader.join()
 
-    def _block(self, data: bytes) -> None:
-        """Scan whole commits: ``data`` starts at a commit header (or mid-commit after a resume)."""
-        block = b"\n" + data
-        self.commits += block.count(b"\n\x01")
-        last_header = block.rfind(b"\n\x01")
+    def _block(self, block: bytes, end: int) -> None:
+        """Scan ``block[:end]``: a "\\n", then whole commits (or, after a resume, the rest of one)."""
+        walk = _Walk(block, self.policy)
+        last_header = -1
+        for kind, start in _lines(block, end):
+            if kind == _ADDED:
+                if not _is_file_header(block, start):
+                    self._added(walk, start, end)
+            elif kind == _HUNK_AT:
+                walk.hunk = start - 1
+            elif kind == _DIFF:
+                walk.new_diff(start - 1)
+            else:
+                self.commits += 1
+                last_header = start
+                walk.new_commit(start)
         if last_header != -1:
-            self.last = _commit(block[last_header + 2 : block.find(b"\n", last_header + 1)])
-        state = _Walk(block, self.policy)
-        for start in _candidates(block):
-            if block[start : start + 1] != b"+" or _is_file_header(block, start):
-                continue
-            place = state.at(start)
-            if place is None:
-                continue
-            commit, scanner, line = place
-            end = block.find(b"\n", start)
-            text = block[start + 1 : end if end != -1 else len(block)]
-            for match in scanner.scan(text.rstrip(b"\r").decode("utf-8", "replace")):
-                self._record(match, commit, scanner.path, line)
-            if scanner.pending and end != -1 and block[end + 1 : end + 2] == b"+":
-                nxt = block.find(b"\n", end + 1)
-                body = block[end + 2 : nxt if nxt != -1 else len(block)]
-                for match in scanner.scan(body.rstrip(b"\r").decode("utf-8", "replace")):
-                    self._record(match, commit, scanner.path, line + 1)
-            scanner.interrupt()
+            self.last = _commit(block[last_header + 1 : block.find(b"\n", last_header)])
+
+    def _added(self, walk: _Walk, start: int, end: int) -> None:
+        """Scan the added line at ``block[start]`` (and a private key's body on the next one)."""
+        place = walk.at(start)
+        if place is None:
+            return
+        block = walk.block
+        commit, scanner, line = place
+        eol = block.find(b"\n", start, end)
+        eol = end if eol == -1 else eol
+        for match in scanner.scan(_text(block, start + 1, eol)):
+            self._record(match, commit, scanner.path, line)
+        if scanner.pending and eol < end and block[eol + 1 : eol + 2] == b"+":
+            nxt = block.find(b"\n", eol + 1, end)
+            for match in scanner.scan(_text(block, eol + 2, end if nxt == -1 else nxt)):
+                self._record(match, commit, scanner.path, line + 1)
+        scanner.interrupt()
 
     def _record(self, match: RawMatch, commit: Commit, path: str, line: int) -> None:
         key = (match.rule, match.value)
@@ -252,43 +283,53 @@ class HistoryScan:
 
 
 class _Walk:
-    """Walks forward through one block, keeping the commit, file and hunk of the last line asked."""
+    """The commit, file and hunk of the lines of one block, told as :func:`_lines` meets them.
+
+    Commit headers and files are parsed only when an added line of theirs is scanned."""
 
     def __init__(self, block: bytes, policy: ScanPolicy = DEFAULT) -> None:
         self.block = block
         self.policy = policy
-        self.pos = 0
+        self.header = -1
         self.commit: Commit | None = None
+        #: The "\\n" before the current ``diff --git`` line and hunk header (-1: none yet).
         self.diff = -1
         self.scanner: FileScanner | None = None
         self.hunk = -1
+        self.read_hunk = -1
         self.line = 0
         self.line_pos = -1
+
+    def new_commit(self, start: int) -> None:
+        """A commit header starts at ``start``."""
+        self.header, self.commit = start, None
+        self.diff, self.scanner, self.hunk = -1, None, -1
+
+    def new_diff(self, diff: int) -> None:
+        """A ``diff --git`` line follows the "\\n" at ``diff``."""
+        self.diff, self.scanner, self.hunk = diff, None, -1
 
     def at(self, start: int) -> tuple[Commit, FileScanner, int] | None:
         """(commit, scanner of its file, new line number) of the added line at ``start``."""
         block = self.block
-        header = block.rfind(b"\n\x01", self.pos, start)
-        if header != -1:
-            self.commit = _commit(block[header + 2 : block.find(b"\n", header + 1)])
-            self.diff, self.scanner, self.hunk = -1, None, -1
-        diff = block.rfind(b"\ndiff --git ", max(self.pos, header), start)
-        if diff != -1:
-            self.diff, self.scanner, self.hunk = diff, None, -1
-            hunk0 = block.find(b"\n@@ ", diff + 1, start)
-            plus = block.rfind(b"\n+++ ", diff, hunk0 if hunk0 != -1 else start)
-            if plus != -1:
-                path = _path(block[plus + 1 : block.find(b"\n", plus + 1)])
-                self.scanner = FileScanner(path, self.policy) if path is not None else None
-        hunk = block.rfind(b"\n@@ ", max(self.pos, self.diff), start)
-        self.pos = start
-        if hunk != -1:
-            eol = block.find(b"\n", hunk + 1)
-            m = _HUNK.match(block, hunk + 1, eol)
-            self.hunk, self.line_pos = hunk, eol
-            self.line = (int(m.group(1)) if m else 0) - 1
-        if self.commit is None or self.scanner is None or self.hunk == -1:
+        if self.commit is None:
+            if self.header == -1:
+                return None
+            self.commit = _commit(block[self.header + 1 : block.find(b"\n", self.header)])
+        if self.diff == -1 or self.hunk == -1:
             return None
+        if self.scanner is None:
+            first = block.find(b"\n@@ ", self.diff + 1, start)
+            plus = block.rfind(b"\n+++ ", self.diff, first if first != -1 else start)
+            path = _path(block[plus + 1 : block.find(b"\n", plus + 1)]) if plus != -1 else None
+            if path is None:
+                return None
+            self.scanner = FileScanner(path, self.policy)
+        if self.hunk != self.read_hunk:
+            eol = block.find(b"\n", self.hunk + 1)
+            m = _HUNK.match(block, self.hunk + 1, eol)
+            self.read_hunk, self.line_pos = self.hunk, eol
+            self.line = (int(m.group(1)) if m else 0) - 1
         self.line += 1 + block.count(b"\n+", self.line_pos, start - 1)
         self.line_pos = start
         return self.commit, self.scanner, self.line

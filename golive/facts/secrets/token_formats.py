@@ -34,6 +34,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import re2
+
 GITLEAKS = "https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml"
 DETECT_SECRETS = "https://github.com/Yelp/detect-secrets/tree/master/detect_secrets/plugins"
 
@@ -1010,19 +1012,34 @@ _BY_CASED = tuple((m, _formats_of(m)) for m in CASED_MARKERS)
 _BY_LOWER = tuple((m, _formats_of(m)) for m in LOWER_MARKERS)
 
 
+def _marker_set() -> re2.Set:
+    found = re2.Set.SearchSet(re2.Options())
+    for marker in _MARKED:
+        found.Add(re2.escape(marker))
+    found.Compile()
+    return found
+
+
+#: Every marker with the formats it stands for, and all of them as one RE2 set.
+_MARKED = CASED_MARKERS + LOWER_MARKERS
+_MARKED_FORMATS = tuple(f for _, f in _BY_CASED + _BY_LOWER)
+_MARKER_SET = _marker_set()
+
+
 def candidates(line: str) -> list[int]:
     """Indices (in :data:`TOKEN_FORMATS`) of the formats whose markers ``line`` holds, in order.
 
-    A substring test per marker: far cheaper than one alternation of them all, which the
-    regular expression engine tries at every position of the line."""
+    One pass of an RE2 set of every marker over the line followed by the line in lower case:
+    a marker with a capital letter can only be found in the first, and a lower-case marker
+    found in the first is in the second as well."""
+    hits = _MARKER_SET.Match(f"{line}\x00{line.lower()}")
+    if hits is None:
+        return []
+    if len(hits) == 1:
+        return sorted(_MARKED_FORMATS[hits[0]])
     found: set[int] = set()
-    for m, formats in _BY_CASED:
-        if m in line:
-            found |= formats
-    lower = line.lower()
-    for m, formats in _BY_LOWER:
-        if m in lower:
-            found |= formats
+    for i in hits:
+        found |= _MARKED_FORMATS[i]
     return sorted(found)
 
 
@@ -1045,9 +1062,10 @@ def find_tokens(line: str) -> list[tuple[TokenFormat, str]]:
     """
     hits: list[tuple[int, int, int, str]] = []
     for i in candidates(line):
-        fmt = TOKEN_FORMATS[i]
-        for m in fmt.pattern.finditer(line):
+        for m in TOKEN_FORMATS[i].pattern.finditer(line):
             hits.append((m.start(), i, m.end(), m.group(0)))
+    if not hits:
+        return []
     found: list[tuple[TokenFormat, str]] = []
     end = -1
     for start, i, stop, text in sorted(hits):
