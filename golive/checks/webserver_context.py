@@ -37,6 +37,7 @@ from golive.facts.nginx_tree import (
     served_directory,
     set_header,
 )
+from golive.facts.platforms import PlatformFacts
 from golive.facts.run import RunFacts
 from golive.facts.runtime import RuntimeFacts
 from golive.model import Finding, Severity
@@ -124,6 +125,7 @@ def trusted_header(runtime: RuntimeFacts | None) -> tuple[str, str] | None:
     title="nginx passes the client's own X-Forwarded-Proto to a Django that trusts it",
     severity=Severity.HIGH,
     needs=(NginxFacts,),
+    uses=(PlatformFacts,),
     reference=DJANGO + "ref/settings/#secure-proxy-ssl-header",
     remediation="""
     Overwrite the header in every location that proxies to Django:
@@ -139,12 +141,24 @@ def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     request header it does not overwrite, so a plain-HTTP request carrying
     ``X-Forwarded-Proto: https`` is secure to Django: secure cookies are sent back over HTTP,
     SECURE_SSL_REDIRECT is bypassed. Skipped when Django trusts no header (see GL303, GL631).
+    Low when the header is one a CDN the repository declares in front sets itself on what it
+    forwards (Fastly-SSL: :meth:`golive.facts.platforms.PlatformFacts.cdn_setting`).
     """
     runtime = runtime_of(facts)
     trusted = trusted_header(runtime)
     if trusted is None:
         return
     header, _ = trusted
+    platforms = facts.get(PlatformFacts)
+    cdn = platforms.cdn_setting(header) if platforms is not None else None
+    edge = (
+        [
+            f"{header} is set by the CDN in front, {cdn}: only a request that bypasses the CDN reaches nginx"
+            " with the client's own"
+        ]
+        if cdn
+        else []
+    )
     why = (
         f"Django trusts it: SECURE_PROXY_SSL_HEADER{where_setting(facts, 'SECURE_PROXY_SSL_HEADER')}"
         if runtime is not None
@@ -162,7 +176,12 @@ def scheme_header_passed(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             internal_reason(facts[NginxFacts], block),
             subjects=["proxy_set_header" if node.name == "proxy_pass" else "uwsgi_param", header],
             location=node.location,
-            evidence=[f"{node.evidence()}: {seen}, so a client's own {header}: https passes through", why],
+            evidence=[
+                f"{node.evidence()}: {seen}, so a client's own {header}: https passes through",
+                why,
+                *edge,
+            ],
+            severity=Severity.LOW if cdn else None,
         )
     for chain, include in hidden_passes(facts[NginxFacts]):
         yield spec.skipped(

@@ -15,6 +15,17 @@ from typing import Any, ClassVar
 from golive.model import Location
 from golive.registry import FactsBase
 
+#: Request headers a CDN's edge sets itself on each request it forwards to the origin:
+#: Fastly-SSL (https://www.fastly.com/documentation/reference/http/http-headers/Fastly-SSL/),
+#: CloudFront-Forwarded-Proto
+#: (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-cloudfront-headers.html),
+#: CF-Visitor (https://developers.cloudflare.com/fundamentals/reference/http-headers/#cf-visitor).
+CDN_HEADERS: Mapping[str, tuple[str, ...]] = {
+    "Fastly": ("fastly-ssl",),
+    "CloudFront": ("cloudfront-forwarded-proto",),
+    "Cloudflare": ("cf-visitor",),
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class RunAs:
@@ -51,6 +62,14 @@ class PlatformFacts(FactsBase):
         if any(r.root for r in self.run_as):
             return ()
         return tuple(r for r in self.run_as if not r.root)
+
+    def cdn_setting(self, header: str) -> str | None:
+        """The CDN in front (an entry of :attr:`cdn`) that sets request ``header`` itself on
+        what it forwards (:data:`CDN_HEADERS`), or None."""
+        for entry in self.cdn:
+            if header.lower() in CDN_HEADERS.get(entry.split(" (", 1)[0], ()):
+                return entry
+        return None
 
     @property
     def collector_details(self) -> Mapping[str, Any]:
