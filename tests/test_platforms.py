@@ -279,3 +279,23 @@ def test_gl704_is_low_when_the_fastly_service_in_front_sets_the_header(
         "Fastly-Ssl is set by the CDN in front, Fastly (infra/cdn/main.tf:1, resource"
         " fastly_service_vcl.shop): only a request that bypasses the CDN reaches nginx with the client's own"
     )
+
+
+def test_gl701_is_low_behind_the_cdn_the_repository_declares(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The CDN forwards only the domains its service names: an unknown Host reaches the
+    origin's default server only by bypassing it."""
+    files = {"Procfile": None, "deploy/nginx/shop.conf": NGINX_SITE}
+    plain = build_project(tmp_path_factory.mktemp("gl701") / "proj", files=files)
+    (found,) = failing(audit_project(plain, select=("GL701",)), "GL701")
+    assert found.severity is Severity.MEDIUM
+    behind = build_project(
+        tmp_path_factory.mktemp("gl701cdn") / "proj", files={**files, "infra/cdn/main.tf": FASTLY_TF}
+    )
+    (found,) = failing(audit_project(behind, select=("GL701",)), "GL701")
+    assert (found.subjects, found.severity) == (("default_server", "listen"), Severity.LOW)
+    assert found.evidence[-1] == (
+        "the CDN in front, Fastly (infra/cdn/main.tf:1, resource fastly_service_vcl.shop), forwards only"
+        " the domains its service names: an unknown Host reaches this server only by bypassing it"
+    )
