@@ -46,6 +46,7 @@ from golive.facts.nginx_tree import (
     size,
     walk,
 )
+from golive.facts.platforms import PlatformFacts
 from golive.model import Finding, Location, Severity
 from golive.registry import CheckSpec, Facts, check
 
@@ -59,6 +60,7 @@ GIGABYTE = 1024**3
     title="a listen socket has no default server that rejects unknown hosts",
     severity=Severity.MEDIUM,
     needs=(NginxFacts,),
+    uses=(PlatformFacts,),
     reference=DJANGO + "topics/security/#host-header-validation",
     remediation="""
     Add a catch-all server per address:port that answers nothing, so a request whose
@@ -79,8 +81,16 @@ def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     each time). Each socket needs a default server that returns 444 (or another 4xx) or,
     for TLS, has ``ssl_reject_handshake on`` (which also keeps the certificate's names private).
     A default server that only redirects (``return 301 https://$host$request_uri``, nothing
-    passed to the app) keeps requests from Django too: it is not the app's server.
+    passed to the app) keeps requests from Django too: it is not the app's server. Low behind a
+    CDN the repository declares (:class:`golive.facts.platforms.PlatformFacts`): it forwards only
+    the domains its service names.
     """
+    platforms = facts.get(PlatformFacts)
+    cdn = platforms.cdn[0] if platforms is not None and platforms.cdn else None
+    edge = [
+        f"the CDN in front, {cdn}, forwards only the domains its service names: an unknown Host"
+        " reaches this server only by bypassing it"
+    ]
     for key, (server, marked, node) in default_servers(facts[NginxFacts]).items():
         if rejects_all(server) or only_redirects(server):
             continue
@@ -95,8 +105,10 @@ def default_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
             location=where,
             evidence=[
                 f"listen {key}: the default server is {server_label(server)} ({how}), which serves"
-                " requests for any Host"
+                " requests for any Host",
+                *(edge if cdn else []),
             ],
+            severity=Severity.LOW if cdn else None,
         )
 
 
