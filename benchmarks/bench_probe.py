@@ -14,7 +14,9 @@
    timed: the critical path (the longest chain of them that ran one after another).
 2. Starts one nginx serving a small static site, the relay at 0 ms in front of it, and
    probes ``--sites`` (1,000) host names pointed at it with --resolve, in one
-   ``golive probe`` run: wall time and max RSS. Target: ≤ 30 s, ≤ 500 MiB.
+   ``golive probe`` run (with ``--before``, the older checkout's run first): wall time,
+   max RSS, and the CPU time of golive and of the relay (under load, the wall time is
+   the machine's; the CPU time is golive's own). Target: ≤ 30 s, ≤ 500 MiB.
 
 Screenshots are off in both (djcheckup takes none); everything is started and stopped
 here, on 127.0.0.1 only. The relay runs in this process, on the same cores as the tools.
@@ -175,7 +177,9 @@ def critical_path(url: str, cert: Path, rtt: float) -> None:
     )
 
 
-def many(sites: int, tmp: Path) -> None:
+def many(sites: int, tmp: Path, before: Path | None) -> None:
+    """``sites`` host names, one static nginx site behind the relay at 0 ms, in one ``golive
+    probe`` run (and, with ``before``, one run of the older checkout first)."""
     root = tmp / "www"
     root.mkdir()
     (root / "index.html").write_text("<!doctype html><title>Shop</title><h1>Shop</h1>", encoding="utf-8")
@@ -204,28 +208,44 @@ def many(sites: int, tmp: Path) -> None:
         hosts = [f"site{i:04d}.test" for i in range(1, sites + 1)]
         urls_file = tmp / "urls.txt"
         urls_file.write_text("".join(f"https://{h}:{port}/\n" for h in hosts), encoding="utf-8")
-        cmd = [sys.executable, "-m", "golive.cli", "probe", "--urls-file", str(urls_file), "--insecure",
-               "--no-screenshots", "--concurrency", "64",
-               "-o", str(tmp / "many" / "report.json")]  # fmt: skip
-        for h in hosts:
-            cmd += ["--resolve", f"{h}:{port}:127.0.0.1"]
-        print(f"\n{sites} sites through the latency relay at 0 ms; start: {load()}")
-        start = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _pid, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        returncode = os.waitstatus_to_exitcode(status)
-        print(f"end: {load()} (golive, the relay and nginx share these cores)")
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+        runs = [("golive probe", env)]
+        if before is not None:
+            runs.insert(0, ("before: golive probe", before_env(before, env)))
+        for label, run_env in runs:
+            out = tmp / label.replace(":", "").replace(" ", "-")
+            cmd = [sys.executable, "-m", "golive.cli", "probe", "--urls-file", str(urls_file), "--insecure",
+                   "--no-screenshots", "--concurrency", "64",
+                   "-o", str(out / "report.json")]  # fmt: skip
+            for h in hosts:
+                cmd += ["--resolve", f"{h}:{port}:127.0.0.1"]
+            print(f"\n{label}: {sites} sites through the latency relay at 0 ms; start: {load()}")
+            relay_cpu = time.process_time()  # this process: the relay's thread, mostly
+            start = time.perf_counter()
+            child = subprocess.Popen(
+                cmd, cwd=tmp, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            _pid, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - start
+            relay_cpu = time.process_time() - relay_cpu
+            print(f"end: {load()} (golive, the relay and nginx share these cores)")
+            _many_line(out, wall, usage, relay_cpu, os.waitstatus_to_exitcode(status))
     finally:
         if "relay" in locals():
             relay.__exit__(None, None, None)
         deployment.stop()
-    combined = json.loads((tmp / "many" / "report-all.json").read_text(encoding="utf-8"))
+
+
+def _many_line(out: Path, wall: float, usage: Any, relay_cpu: float, returncode: int) -> None:
+    combined = json.loads((out / "report-all.json").read_text(encoding="utf-8"))
     probed = len(combined["sites"])
     errored = sum(1 for s in combined["sites"] if s["report"]["incomplete"])
+    cpu = usage.ru_utime + usage.ru_stime
     print(f"{probed} local sites probed in one run: {wall:.1f} s wall (target <= 30 s for 1,000);"
           f" max RSS {usage.ru_maxrss / 1024:.0f} MiB (target <= 500); exit {returncode};"
-          f" {errored} incomplete")  # fmt: skip
+          f" {errored} incomplete; CPU: golive {cpu:.1f} s ({cpu / max(1, probed) * 1000:.0f} ms a site),"
+          f" the relay {relay_cpu:.1f} s")  # fmt: skip
     reasons: dict[str, int] = {}
     for site in combined["sites"]:
         if site["report"]["incomplete"]:
@@ -262,7 +282,7 @@ def main() -> None:
         elif args.only != "many":
             print(f"djcheckup not found at {args.djcheckup}: see this script's docstring; comparison skipped")
         if args.only != "compare":
-            many(args.sites, Path(tmp))
+            many(args.sites, Path(tmp), args.before)
 
 
 if __name__ == "__main__":
