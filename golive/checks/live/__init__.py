@@ -1,11 +1,13 @@
 """The live site as the world sees it (checklist section 8, ids GL8xx).
 
-Every check reads :class:`~golive.collectors.live.LiveFacts` (what the probes of
-:mod:`golive.collectors.live.engine` saw) and, where it helps, the project's runtime settings
-(cookie names). Evidence is the request line and the response lines that matter;
-``Set-Cookie`` values are redacted when the facts are made. A probe that could not be
-made gives a ``skipped`` outcome (e.g. the certificate is not trusted and ``--insecure``
-was not given), a probe that failed in transit an ``error`` outcome, with the reason.
+Every check reads :class:`~golive.facts.live.LiveFacts` (what the requests of
+:mod:`golive.collectors.live.engine` saw, named by :class:`~golive.facts.live.Probe`) and,
+where it helps, the project's runtime settings (cookie names). Evidence is the request line
+and the response lines that matter; ``Set-Cookie`` values are redacted when the facts are
+made. Each check judges one site (:func:`golive.checks.live.common.site_check`); the
+registry gives a site that answered nothing an ``error`` outcome, and a request that could
+not be made a ``skipped`` one (e.g. the certificate is not trusted and ``--insecure`` was not
+given), a request that failed in transit an ``error`` one, with the reason.
 
 Sources: Django's deployment checklist
 (https://docs.djangoproject.com/en/stable/howto/deployment/checklist/) and security
