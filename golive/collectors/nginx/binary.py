@@ -13,10 +13,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive.facts.nginx import NginxTest
-from golive.redact import redact_text
+from golive.redact import PLACEHOLDER, redact_text
 
 if TYPE_CHECKING:
     from golive.collectors.nginx.includes import IncludeResolver
+
+
+#: A user and password nginx quotes without the URL's scheme (``invalid port in upstream
+#: "user:password@host:8000"``), which :func:`golive.redact.redact_text` would not see as a URL.
+QUOTED_USERINFO = re.compile(r'"(?P<user>[^"\s/@:]*)(?::(?P<password>[^"\s@]*))?@(?=[^"\s@]*")')
+
+
+def hide_userinfo(line: str) -> str:
+    """``line`` with the password (``"user:***@``) or token (``"***@``) of a quoted upstream hidden."""
+
+    def replace(match: re.Match[str]) -> str:
+        user, password = match.group("user"), match.group("password")
+        return f'"{user}:{PLACEHOLDER}@' if password is not None else f'"{PLACEHOLDER}@'
+
+    return QUOTED_USERINFO.sub(replace, line)
 
 
 def nginx_binary() -> str | None:
@@ -62,7 +77,8 @@ def nginx_test(
         return NginxTest(ran=False, output=f"nginx -t could not run: {exc}")
     lines = [ln for ln in proc.stderr.splitlines() if "[emerg]" in ln] or proc.stderr.splitlines() or [""]
     first = re.sub(r"^(nginx: |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (\d+#\d+: )?", r"[\2] ", lines[0])
-    output = "" if proc.returncode == 0 else redact_text(first)[:300]  # it quotes the file's tokens
+    # nginx quotes the file's tokens
+    output = "" if proc.returncode == 0 else redact_text(hide_userinfo(first))[:300]
     return NginxTest(ran=True, ok=proc.returncode == 0, output=output)
 
 
