@@ -18,14 +18,16 @@ error with file, line and message); gixy-ng builds the tree and runs every one o
 plugins in-process (its ``Manager``); where nginx is installed, ``nginx -t`` is run on a
 copy that needs no root: once for all the fragments, in one main file that includes them
 (each alone when nginx refuses them together), on a thread of its own while gixy-ng scans,
-and not at all when a file is broken (the collector fails then). (Apache configurations:
+and not at all when a file is broken (the collector fails then); an answer is kept on disk
+for the same files (:mod:`.test_cache`: ``[tool.golive.nginx] test_cache_hours``, default 12,
+0 switches it off), so a second audit runs no nginx. (Apache configurations:
 :mod:`golive.collectors.appservers.unaudited`.)
 The collector judges nothing: the checks are in :mod:`golive.checks.webserver`.
 
 Modules: :mod:`.read` (what is an nginx file; the crossplane pass), :mod:`.inputs` (one
-input's steps), :mod:`.scan` (gixy-ng), :mod:`.binary` (``nginx -t``), :mod:`.includes`
-(include files that are not where nginx would read them), :mod:`.context` (the Compose
-service that runs a file, and its templates).
+input's steps), :mod:`.scan` (gixy-ng), :mod:`.binary` (``nginx -t``), :mod:`.test_cache`
+(its answers kept), :mod:`.includes` (include files that are not where nginx would read
+them), :mod:`.context` (the Compose service that runs a file, and its templates).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from golive.collectors.nginx.inputs import (
     test_plan,
 )
 from golive.collectors.nginx.read import candidates, classify, validate
+from golive.collectors.nginx.test_cache import AnswerCache, cache_for
 from golive.context import AuditContext
 from golive.facts.nginx import GixyResult, IncludeNote, NginxFacts, NginxFile, NginxTest
 
@@ -93,7 +96,8 @@ def collect(ctx: AuditContext) -> NginxFacts:
     context = ComposeContext(project_dir, env_file)
     if not ctx.options.nginx:  # a discovered file that another includes is audited through it
         inputs = not_included(inputs, prefix, project_dir, context)
-    return collect_files(inputs, prefix, project_dir, context)
+    cache = cache_for(ctx.env, ctx.config.section("nginx"))
+    return collect_files(inputs, prefix, project_dir, context, cache)
 
 
 def not_included(
@@ -117,6 +121,7 @@ def collect_files(
     prefix: Path | None,
     project_dir: Path,
     context: ComposeContext | None = None,
+    cache: AnswerCache | None = None,
 ) -> NginxFacts:
     """Audit ``(file, how it was found)`` inputs (with the project's Compose ``context``, if
     read). :class:`CollectorError` when any is broken (nginx would refuse to start): the
@@ -127,7 +132,8 @@ def collect_files(
     this one. gixy-ng may find includes crossplane did not follow (those of a stock file):
     an input whose plan (:func:`golive.collectors.nginx.inputs.test_plan`) or missing
     includes changed is tested again afterwards, as are the fragments tested together when
-    their set changed, so the answers are those of testing after the scan.
+    their set changed, so the answers are those of testing after the scan. ``cache``: the
+    ``nginx -t`` answers kept on disk (:mod:`golive.collectors.nginx.test_cache`).
     """
     import gixy
 
@@ -139,7 +145,7 @@ def collect_files(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="golive-nginx-t") as pool:
         future = None
         if not broken:  # a broken file fails the collector: nothing to test
-            future = pool.submit(test_inputs, *_jobs(readable, planned))
+            future = pool.submit(test_inputs, *_jobs(readable, planned), cache=cache)
         for item in items:
             scan_input(item, project_dir)
         if future is not None:
@@ -150,7 +156,7 @@ def collect_files(
         more = sum(len(f.errors) for f in broken_files) - 1
         tail = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
         raise CollectorError(f"{first}{tail} (the nginx checks need every file to parse)")
-    tests = _answers(readable, planned, early)
+    tests = _answers(readable, planned, early, cache)
     return NginxFacts(
         files=tuple(nginx_file(i, tests.get(id(i), NginxTest(ran=False)), project_dir) for i in items),
         gixy=tuple(r for i in items for r in i.gixy),
@@ -179,6 +185,7 @@ def _answers(
     items: list[Input],
     planned: Mapping[int, tuple[NginxTest | str, list[IncludeNote]]],
     early: tuple[list[NginxTest], list[NginxTest]],
+    cache: AnswerCache | None = None,
 ) -> dict[int, NginxTest]:
     """Each input's ``nginx -t`` answer (by ``id``), from ``early`` (the answers to the
     ``planned`` tests) where the plan still holds after the scan, else from tests run now."""
@@ -188,7 +195,7 @@ def _answers(
     early_group = [id(i) for i in items if planned[id(i)][0] == WITH_OTHERS]
     group = [i for i in items if final[id(i)][0] == WITH_OTHERS]
     if [id(i) for i in group] != early_group:
-        together = test_inputs(*_jobs(group, final))[0]
+        together = test_inputs(*_jobs(group, final), cache=cache)[0]
     answers.update(zip((id(i) for i in group), together, strict=True))
     early_alone = iter(single)
     for item in items:
@@ -198,7 +205,7 @@ def _answers(
         if early_answer is not None and planned[id(item)] == final[id(item)]:
             answers[id(item)] = early_answer
         else:
-            answers[id(item)] = test_inputs(*_jobs([item], final))[1][0]
+            answers[id(item)] = test_inputs(*_jobs([item], final), cache=cache)[1][0]
     return answers
 
 

@@ -17,6 +17,7 @@ from golive.redact import PLACEHOLDER, redact_text
 
 if TYPE_CHECKING:
     from golive.collectors.nginx.includes import IncludeResolver
+    from golive.collectors.nginx.test_cache import AnswerCache
 
 
 #: A user and password nginx quotes without the URL's scheme (``invalid port in upstream
@@ -43,9 +44,16 @@ def nginx_binary() -> str | None:
 
 
 def nginx_test(
-    conf: Path, *, fragment: bool, workdir: Path, timeout: float = 20.0, wrapper: str = "nginx"
+    conf: Path,
+    *,
+    fragment: bool,
+    workdir: Path,
+    timeout: float = 20.0,
+    wrapper: str = "nginx",
+    cache: AnswerCache | None = None,
 ) -> NginxTest:
-    """Run ``nginx -t -q -c`` on ``conf`` with ``workdir`` as prefix (no root needed).
+    """Run ``nginx -t -q -c`` on ``conf`` with ``workdir`` as prefix (no root needed); with a
+    ``cache``, the answer it kept for the same files (:mod:`golive.collectors.nginx.test_cache`).
 
     A ``fragment`` (server blocks) is wrapped in a minimal main file in ``workdir``
     (``pid``, ``error_log``, ``events {}``, ``http { include conf; }``), named ``wrapper``
@@ -65,25 +73,49 @@ def nginx_test(
             encoding="utf-8",
         )
         target = main
+    answer = run_test(binary, target, workdir, timeout, cache)
+    if isinstance(answer, str):
+        return NginxTest(ran=False, output=answer)
+    return NginxTest(ran=True, ok=answer[0] == 0, output=answer[1])
+
+
+def run_test(
+    binary: str, conf: Path, workdir: Path, timeout: float, cache: AnswerCache | None = None
+) -> tuple[int, str] | str:
+    """(return code, answer) of ``binary -t -q -c conf -p workdir/``, the answer being nginx's
+    first error line as golive keeps it (timestamp and process ids dropped,
+    :func:`hide_userinfo`, :func:`golive.redact.redact_text`, 300 characters; empty when
+    nginx accepts the file); from ``cache`` when it kept one for the same files (and kept
+    there otherwise); or why nginx could not run."""
+    key = cache.key(binary, conf, workdir, workdir) if cache is not None else None
+    if cache is not None and key is not None and (hit := cache.get(key)) is not None:
+        return hit
     try:
         proc = subprocess.run(
-            [binary, "-t", "-q", "-c", str(target), "-p", f"{workdir}/"],
+            [binary, "-t", "-q", "-c", str(conf), "-p", f"{workdir}/"],
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return NginxTest(ran=False, output=f"nginx -t could not run: {exc}")
+        return f"nginx -t could not run: {exc}"
     lines = [ln for ln in proc.stderr.splitlines() if "[emerg]" in ln] or proc.stderr.splitlines() or [""]
     first = re.sub(r"^(nginx: |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )\[(\w+)\] (\d+#\d+: )?", r"[\2] ", lines[0])
     # nginx quotes the file's tokens
     output = "" if proc.returncode == 0 else redact_text(hide_userinfo(first))[:300]
-    return NginxTest(ran=True, ok=proc.returncode == 0, output=output)
+    if cache is not None and key is not None:
+        cache.put(key, proc.returncode, output)
+    return proc.returncode, output
 
 
 def nginx_test_all(
-    inputs: list[tuple[Path, bool]], *, workdir: Path, timeout: float = 20.0, workers: int = 4
+    inputs: list[tuple[Path, bool]],
+    *,
+    workdir: Path,
+    timeout: float = 20.0,
+    workers: int = 4,
+    cache: AnswerCache | None = None,
 ) -> list[NginxTest]:
     """:func:`nginx_test` of each ``(file, is a fragment)``, with as few runs and as little
     waiting as the answers allow; ``workdir`` is shared, so it must be empty but for what
@@ -94,17 +126,19 @@ def nginx_test_all(
     accepts it, every fragment is ``ok``. When it refuses (a fragment is broken, or two
     cannot be loaded together: two default servers for one port), each fragment is tested
     alone, which gives exactly :func:`nginx_test`'s answer, as do main files, which are
-    always tested alone. The runs alone go ``workers`` at a time.
+    always tested alone. The runs alone go ``workers`` at a time; ``cache``: see :func:`nginx_test`.
     """
     results: dict[int, NginxTest] = {}
     fragments = [i for i, (_, fragment) in enumerate(inputs) if fragment]
-    if len(fragments) > 1 and _test_together([inputs[i][0] for i in fragments], workdir, timeout):
+    if len(fragments) > 1 and _test_together([inputs[i][0] for i in fragments], workdir, timeout, cache):
         results.update((i, NginxTest(ran=True, ok=True)) for i in fragments)
     alone = [i for i in range(len(inputs)) if i not in results]
 
     def one(i: int) -> NginxTest:
         path, fragment = inputs[i]
-        return nginx_test(path, fragment=fragment, workdir=workdir, timeout=timeout, wrapper=f"nginx-{i}")
+        return nginx_test(
+            path, fragment=fragment, workdir=workdir, timeout=timeout, wrapper=f"nginx-{i}", cache=cache
+        )
 
     if len(alone) > 1:
         from concurrent.futures import ThreadPoolExecutor
@@ -116,7 +150,7 @@ def nginx_test_all(
     return [results[i] for i in range(len(inputs))]
 
 
-def _test_together(fragments: list[Path], workdir: Path, timeout: float) -> bool:
+def _test_together(fragments: list[Path], workdir: Path, timeout: float, cache: AnswerCache | None) -> bool:
     """Whether ``nginx -t`` accepts one main file including every fragment."""
     binary = nginx_binary()
     if binary is None:
@@ -128,35 +162,29 @@ def _test_together(fragments: list[Path], workdir: Path, timeout: float) -> bool
         f"events {{}}\nhttp {{\n{includes}}}\n",
         encoding="utf-8",
     )
-    try:
-        proc = subprocess.run(
-            [binary, "-t", "-q", "-c", str(wrapper), "-p", f"{workdir}/"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return proc.returncode == 0
+    answer = run_test(binary, wrapper, workdir, timeout, cache)
+    return not isinstance(answer, str) and answer[0] == 0
 
 
 def test_inputs(
     with_others: list[tuple[Path, bool]],
     alone: list[tuple[Path, bool, IncludeResolver]],
     timeout: float = 20.0,
+    cache: AnswerCache | None = None,
 ) -> tuple[list[NginxTest], list[NginxTest]]:
     """The ``nginx -t`` answers of an audit's inputs, each ``(file, is a fragment, ...)``:
     those of ``with_others`` by :func:`nginx_test_all` in one scratch prefix, then each of
     ``alone`` in a scratch prefix of its own holding golive's copies of its relative stock
-    includes (``resolver``: :meth:`IncludeResolver.materialise`)."""
+    includes (``resolver``: :meth:`IncludeResolver.materialise`); ``cache``: see :func:`nginx_test`."""
     together: list[NginxTest] = []
     if with_others:
         with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
-            together = nginx_test_all(with_others, workdir=Path(tmp), timeout=timeout)
+            together = nginx_test_all(with_others, workdir=Path(tmp), timeout=timeout, cache=cache)
     single: list[NginxTest] = []
     for path, fragment, resolver in alone:
         with tempfile.TemporaryDirectory(prefix="golive-nginx-") as tmp:
             resolver.materialise(Path(tmp))  # a fragment's wrapper reads relative includes there
-            single.append(nginx_test(path, fragment=fragment, workdir=Path(tmp), timeout=timeout))
+            single.append(
+                nginx_test(path, fragment=fragment, workdir=Path(tmp), timeout=timeout, cache=cache)
+            )
     return together, single

@@ -1,0 +1,362 @@
+"""golive's disk cache of ``nginx -t`` answers, so a second audit of unchanged files runs no nginx.
+
+An answer is kept under a key that covers everything the test reads (a change to any of it
+is a different key, so the cache never answers for a configuration nginx has not seen):
+
+* the nginx binary: its path, device, inode, size and modification time, and its
+  ``nginx -V`` output (version, build options, the OpenSSL it runs with);
+* the user golive runs as, ``/etc/passwd`` and ``/etc/group`` (``user`` is looked up), and
+  OpenSSL's configuration (``$OPENSSL_CONF``, else ``/etc/ssl/openssl.cnf``);
+* the file given to ``-c`` (golive's generated main file, or the input itself) and every
+  file its ``include`` directives reach, as nginx resolves them (relative to that file's
+  folder, globs expanded: the list of files matched is part of the key): path and content,
+  golive's copies of the stock includes included (they are written in the scratch prefix);
+* every path a directive names (an argument with ``/`` or ``.``, or of a directive that
+  reads a file: certificates, keys, ``*_file``, ``load_module``...), against that folder
+  and the prefix: the content of a file, or that it is a folder, absent, or something else
+  (for the files nginx writes, logs, pid, temporary folders: their folder);
+* the addresses every host name in ``*_pass``, upstream ``server``, ``listen`` and
+  ``resolver`` resolves to now (nginx resolves them when it reads the file).
+
+No answer is kept when any of that cannot be read: a parse error of crossplane (the fork
+gixy-ng ships), an include that matches no file, a file that cannot be read or is over
+64 MiB. The files are read again after nginx ran: an answer whose files changed meanwhile is
+not kept. The scratch prefix's random name is replaced by a placeholder in the key and in
+the answer (and put back when read), so a later audit's scratch prefix finds it.
+
+What is stored (``$XDG_CACHE_HOME/golive/nginx-t/<key>.json``, else ``~/.cache/golive``):
+the time, nginx's return code and golive's answer text, which is nginx's first error line
+after :func:`golive.redact.redact_text` (what the report shows); the key is an
+HMAC-SHA256 under a random key of the cache folder (``key``, mode 0600), not a plain hash of
+the configuration. Entries older than ``max_age`` (``[tool.golive.nginx]
+test_cache_hours``, default 12; 0 switches the cache off), unreadable or malformed ones are
+ignored (expired ones are removed); writes are atomic (a temporary file renamed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import ipaddress
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+#: Bumped when what golive keeps of an answer (:func:`golive.collectors.nginx.binary.answer`) changes.
+FORMAT = "golive nginx -t cache 1"
+#: The placeholder of the scratch prefix in keys and stored answers.
+SCRATCH = "\x00scratch\x00"
+#: Files larger than this are not hashed (no answer is kept).
+MAX_FILE = 64 << 20
+
+#: Directives that read a file when nginx loads the configuration (with ``include``, followed
+#: by the parser): certificates and keys (``ssl_*``, ``proxy_ssl_*``, ``grpc_ssl_*``...),
+#: ``*_file``, modules, scripts.
+FILE_DIRECTIVE = re.compile(
+    r"(certificate|certificate_key|_crl|dhparam|_file|_key|_modules?|_import|_path)$|^geoip"
+)
+#: Directives naming files nginx writes (their folder is in the key, not the file).
+WRITTEN = re.compile(r"^(error_log|access_log|pid|lock_file)$|_temp_path$")
+#: Directives naming hosts that nginx resolves when it loads the configuration.
+PASS_DIRECTIVE = re.compile(r"^(proxy|uwsgi|fastcgi|scgi|grpc|memcached)_pass$")
+
+
+class AnswerCache:
+    """The ``nginx -t`` answers kept in ``folder`` for ``max_age`` seconds.
+
+    :meth:`key` computes an answer's key (None: not cacheable), :meth:`get` and :meth:`put`
+    read and write it; ``hits``, ``misses`` and ``stored`` count this process's lookups.
+    """
+
+    def __init__(self, folder: Path, max_age: float) -> None:
+        self.folder = folder
+        self.max_age = max_age
+        self.hits = self.misses = self.stored = 0
+        self._secret: bytes | None = None
+        self._lock = threading.Lock()
+        self._pruned = False
+
+    def _hmac_key(self) -> bytes | None:
+        with self._lock:
+            if self._secret is None:
+                path = self.folder / "key"
+                try:
+                    self._secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+                except (OSError, ValueError):
+                    self._secret = b""
+                if len(self._secret) < 32:
+                    self._secret = _new_secret(path)
+            return self._secret or None
+
+    def key(self, binary: str, conf: Path, prefix: Path, scratch: Path) -> Key | None:
+        """The key of ``nginx -t -c conf -p prefix`` run by ``binary`` (``scratch``: the
+        folder whose name is replaced by the placeholder), or None when it cannot be cached."""
+        secret = self._hmac_key()
+        if secret is None or self.max_age <= 0:
+            return None
+        try:
+            parts = [*_binary_parts(binary), f"uid {os.geteuid()}", f"conf {conf}", f"prefix {prefix}"]
+            payload = _parse(conf)
+        except _Uncacheable:
+            return None
+        openssl = os.environ.get("OPENSSL_CONF", "")
+        parts.append(f"OPENSSL_CONF {openssl}")
+        files = [Path("/etc/passwd"), Path("/etc/group"), Path(openssl or "/etc/ssl/openssl.cnf")]
+        files += sorted({Path(c["file"]) for c in payload["config"]})
+        paths, hosts = _references(payload, conf, prefix)
+        states = {str(p): _state(p, scratch) for p in [*files, *paths]}
+        if any(s is None for s in states.values()):
+            return None
+        parts += [f"file {p} {s}" for p, s in states.items()]
+        parts += [f"host {h} {_addresses(h)}" for h in sorted(hosts)]
+        text = "\n".join([FORMAT, *parts]).replace(str(scratch), SCRATCH)
+        digest = hmac.new(secret, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+        return Key(digest, states, str(scratch))
+
+    def get(self, key: Key) -> tuple[int, str] | None:
+        """The kept (return code, answer text) under ``key``, the scratch prefix put back."""
+        path = self.folder / f"{key.digest}.json"
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            age = time.time() - float(stored["at"])
+            code, output = int(stored["returncode"]), stored["output"]
+            if not isinstance(output, str) or stored.get("format") != FORMAT:
+                raise ValueError("not an answer")
+        except (OSError, ValueError, KeyError, TypeError):
+            self._count("misses")
+            return None
+        if not 0 <= age < self.max_age:
+            self._count("misses")
+            _remove(path)
+            return None
+        self._count("hits")
+        return code, output.replace(SCRATCH, key.scratch)
+
+    def _count(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+    def put(self, key: Key, returncode: int, output: str) -> None:
+        """Keep an answer under ``key`` when its files are as they were when the key was made."""
+        if any(_state(Path(p), Path(key.scratch)) != s for p, s in key.states.items()):
+            return
+        entry = {
+            "format": FORMAT,
+            "at": time.time(),
+            "returncode": returncode,
+            "output": output.replace(key.scratch, SCRATCH),
+        }
+        path = self.folder / f"{key.digest}.json"
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_text(json.dumps(entry), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            _remove(tmp)
+            return
+        self._count("stored")
+        with self._lock:
+            prune, self._pruned = not self._pruned, True
+        if prune:
+            self.prune()
+
+    def prune(self) -> None:
+        """Remove the entries older than ``max_age`` (and leftover temporary files), once per
+        audit that writes one."""
+        now = time.time()
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.endswith((".json", ".tmp")):
+                try:
+                    old = now - entry.stat().st_mtime > max(self.max_age, 3600)
+                except OSError:
+                    continue
+                if old:
+                    _remove(Path(entry.path))
+
+
+class Key:
+    """An answer's key: its ``digest``, the ``states`` of the files it covers (checked again
+    before an answer is kept) and the ``scratch`` prefix it was made for."""
+
+    def __init__(self, digest: str, states: dict[str, str | None], scratch: str) -> None:
+        self.digest = digest
+        self.states = states
+        self.scratch = scratch
+
+
+def cache_for(env: dict[str, str], config: dict[str, Any]) -> AnswerCache | None:
+    """The cache of an audit: ``env``'s ``XDG_CACHE_HOME`` (else ``~/.cache``)``/golive/nginx-t``,
+    ``config`` the ``[tool.golive.nginx]`` table; None when ``test_cache_hours`` is 0."""
+    try:
+        hours = float(config.get("test_cache_hours", 12))
+    except (TypeError, ValueError):
+        hours = 12.0
+    if hours <= 0:
+        return None
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return AnswerCache(Path(base) / "golive" / "nginx-t", hours * 3600)
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _new_secret(path: Path) -> bytes:
+    """A random HMAC key written to ``path`` (mode 0600; an existing one wins a race), or b''."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        try:
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            return b""
+    except OSError:
+        return b""
+    value = secrets.token_bytes(32)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(value.hex())
+    return value
+
+
+_BINARIES: dict[tuple[str, int, int, int, int], list[str]] = {}
+_BINARIES_LOCK = threading.Lock()
+
+
+def _binary_parts(binary: str) -> list[str]:
+    """The binary's identity: path, stat and ``nginx -V`` output (run once per process and binary)."""
+    try:
+        st = os.stat(binary)
+    except OSError:
+        raise _Uncacheable from None
+    ident = (binary, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    with _BINARIES_LOCK:
+        return _BINARIES[ident] if ident in _BINARIES else _identify(binary, ident)
+
+
+def _identify(binary: str, ident: tuple[str, int, int, int, int]) -> list[str]:
+    """Run ``binary -V`` and keep its identity for this process."""
+    try:
+        proc = subprocess.run([binary, "-V"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        raise _Uncacheable from None
+    if proc.returncode != 0:
+        raise _Uncacheable
+    _BINARIES[ident] = [f"binary {ident}", proc.stdout + proc.stderr]
+    return _BINARIES[ident]
+
+
+def _parse(conf: Path) -> dict[str, Any]:
+    import crossplane
+
+    try:
+        payload = crossplane.parse(
+            str(conf), strict=False, check_ctx=False, check_args=False, comments=False, catch_errors=True
+        )
+    except Exception:
+        raise _Uncacheable from None
+    if payload.get("status") != "ok" or payload.get("errors"):
+        raise _Uncacheable  # a syntax error, or an include nginx would not find
+    return payload
+
+
+def _references(payload: dict[str, Any], conf: Path, prefix: Path) -> tuple[list[Path], set[str]]:
+    """(the paths, the host names) the directives of a crossplane ``payload`` of ``conf``
+    name: paths against ``conf``'s folder and ``prefix`` (nginx uses one or the other)."""
+    paths: dict[str, Path] = {}
+    hosts: set[str] = set()
+    folder = conf.parent
+    for config in payload["config"]:
+        for name, args, in_upstream in _directives(config.get("parsed") or [], False):
+            if name == "include":
+                continue
+            if name == "resolver":
+                hosts.update(h for a in args if (h := _host(a)))
+            elif args and (
+                PASS_DIRECTIVE.match(name) or (name == "server" and in_upstream) or name == "listen"
+            ):
+                hosts.update(h for h in [_host(args[0])] if h)
+            written = WRITTEN.search(name) is not None
+            for arg in args:
+                if not ("/" in arg or "." in arg or FILE_DIRECTIVE.search(name)) or "\x00" in arg:
+                    continue
+                for path in (Path(arg),) if arg.startswith("/") else (folder / arg, prefix / arg):
+                    path = path.parent if written else path  # nginx creates the file there
+                    paths.setdefault(str(path), path)
+    return list(paths.values()), hosts
+
+
+def _directives(block: list[dict[str, Any]], in_upstream: bool) -> Iterator[tuple[str, list[str], bool]]:
+    for stmt in block:
+        name = str(stmt.get("directive", ""))
+        yield name, [str(a) for a in stmt.get("args") or []], in_upstream
+        if stmt.get("block"):
+            yield from _directives(stmt["block"], name == "upstream")
+
+
+def _host(arg: str) -> str | None:
+    """The host name in a directive's argument (``http://app:8000/x``, ``app:8000``), or None
+    (an address, a port, a socket, a variable, an option)."""
+    if "$" in arg or "=" in arg or arg.startswith("unix:"):
+        return None
+    host = re.sub(r"^[a-z]+://", "", arg).split("/", 1)[0]
+    if host.startswith("["):
+        return None  # an IPv6 literal
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if not host or host == "*" or host.isdigit() or not re.fullmatch(r"[A-Za-z0-9_.-]+", host):
+        return None
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return None
+
+
+def _addresses(host: str) -> str:
+    """What ``host`` resolves to now: its sorted addresses, or the resolver's error."""
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return f"error {getattr(exc, 'errno', '')}"
+    return " ".join(sorted({str(a[4][0]) for a in found}))
+
+
+def _state(path: Path, scratch: Path) -> str | None:
+    """A path's state in the key: a file's content digest (``scratch``'s name replaced by the
+    placeholder), ``dir``, ``absent``, the type of anything else; None when it cannot be read
+    (then nothing is cached)."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent"
+    except OSError:
+        return None
+    if os.path.isdir(path):
+        return f"dir {st.st_mode:o} {st.st_uid}"
+    if not os.path.isfile(path):
+        return f"other {st.st_mode:o} {st.st_rdev}"
+    if st.st_size > MAX_FILE:
+        return None
+    try:
+        data = Path(path).read_bytes().replace(str(scratch).encode(), SCRATCH.encode())
+    except OSError:
+        return None
+    return f"file {st.st_mode:o} {st.st_uid} {hashlib.sha256(data).hexdigest()}"
