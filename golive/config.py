@@ -34,15 +34,17 @@ import datetime as dt
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from golive.collectors.git.policy import PathRule
 from golive.model import Attestation
+
+if TYPE_CHECKING:  # imported when a rule is read: the secret scanner's package is large
+    from golive.collectors.git.policy import PathRule
 
 
 class ConfigError(Exception):
@@ -186,6 +188,10 @@ def _secret_rules(table: Any, key: str, path: Path) -> tuple[PathRule, ...]:
     if not isinstance(entries, list):
         raise ConfigError(f"{where} must be a list of tables")
     needed = ("path", "name", "reason") if key == "allow" else ("path", "reason")
+    if not entries:
+        return ()
+    from golive.collectors.git.policy import PathRule
+
     out = []
     for entry in entries:
         if not isinstance(entry, dict):

@@ -38,12 +38,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import ipaddress
 import json
 import os
 import re
-import secrets
-import socket
 import subprocess
 import threading
 import time
@@ -231,7 +228,7 @@ def _new_secret(path: Path) -> bytes:
             return b""
     except OSError:
         return b""
-    value = secrets.token_bytes(32)
+    value = os.urandom(32)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(value.hex())
     return value
@@ -323,6 +320,8 @@ def _host(arg: str) -> str | None:
     host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
     if not host or host == "*" or host.isdigit() or not re.fullmatch(r"[A-Za-z0-9_.-]+", host):
         return None
+    import ipaddress  # here: the collector's import stays light
+
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -332,6 +331,8 @@ def _host(arg: str) -> str | None:
 
 def _addresses(host: str) -> str:
     """What ``host`` resolves to now: its sorted addresses, or the resolver's error."""
+    import socket  # here: the collector's import stays light
+
     try:
         found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as exc:
