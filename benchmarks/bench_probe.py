@@ -6,7 +6,8 @@
    RTT each way per chunk) in front of its https port. ``golive probe URL`` and
    ``djcheckup URL`` then run on the same relayed URL (the deployment's CA trusted by
    both), alternately, ``--runs`` times each (with ``--before DIR`` an older golive
-   checkout too): medians, min/max, the ratio, how many checks each ran (golive: check
+   checkout too): medians, min/max, the ratio, the CPU time each used (user + system:
+   steadier than the wall time on a loaded machine), how many checks each ran (golive: check
    ids with a finding that passed or failed; djcheckup: results that were not skipped),
    the load average, and the floor (starting Python and importing golive's prescribed
    libraries, doing nothing else). Target (issue 15): at 50 ms RTT, ratio ≤ 0.5 with at
@@ -48,7 +49,7 @@ sys.path.insert(0, str(REPO / "tests" / "fixtures" / "live"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import live_deploy  # noqa: E402
-from benchlib import Series, before_env, load, ratio, timed  # noqa: E402
+from benchlib import Series, before_env, children_cpu, load, ratio, timed  # noqa: E402
 from latency_relay import Relay  # noqa: E402
 
 STATIC_SERVER = """
@@ -110,14 +111,17 @@ def compare_at(djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, b
     for _s, cmd, cmd_env in commands:  # warm caches once
         timed(cmd, tmp, cmd_env)
     checks: dict[str, int] = {}
+    cpu = {series.label: Series(f"{series.label}, CPU") for series, _c, _e in commands}
     print(f"\n{relay.rtt * 1000:g} ms RTT through the latency relay ({url} -> 127.0.0.1:{relay.upstream}),"
           f" careless variant (Django/gunicorn behind nginx); start: {load()}")  # fmt: skip
     for _ in range(runs):
         t, _proc = timed(FLOOR, tmp)
         floor.times.append(t)
         for series, cmd, cmd_env in commands:
+            used = children_cpu()
             t, proc = timed(cmd, tmp, cmd_env)
             series.times.append(t)
+            cpu[series.label].times.append(children_cpu() - used)
             checks[series.label] = (
                 djcheckup_checks(proc.stdout) if series.label == "djcheckup" else golive_checks(report)
             )
@@ -125,6 +129,8 @@ def compare_at(djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, b
     for series, _cmd, _env in (*commands, (floor, None, None)):
         extra = f", {checks[series.label]} checks" if series.label in checks else ""
         print(series.line() + extra)
+    for series, _cmd, _env in commands:  # what each used of the cores: the load does not inflate it
+        print(cpu[series.label].line())
     by = {s.label: s for s, _c, _e in commands}
     peer = by["djcheckup"]
     for label in [s.label for s, _c, _e in commands if s is not peer]:
@@ -132,6 +138,7 @@ def compare_at(djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, b
             f"{ratio(by[label], peer, '<= 0.5' if label == 'golive probe' else '')};"
             f" checks {checks[label] / max(1, checks['djcheckup']):.1f} x (target >= 3)"
         )
+    print(ratio(cpu["golive probe"], cpu[peer.label]))
     print(f"floor: {floor.median / peer.median:.2f} of djcheckup's time is Python start-up and imports")
     critical_path(url, cert, relay.rtt)
 
