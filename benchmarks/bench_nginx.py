@@ -14,13 +14,18 @@ it:
 - with ``--before DIR``, the same stage from an older golive checkout
   (``PYTHONPATH=DIR``), so before and after are measured in the same sitting.
 
+As issue 15 measures, golive runs as a second audit of the day would: with its caches
+(``$XDG_CACHE_HOME/golive``: here a scratch folder, filled by one untimed run of each golive
+series first), so ``nginx -t``'s answers for unchanged files come from its cache
+(:mod:`golive.collectors.nginx.test_cache`); ``--cold`` gives each run an empty cache.
+
 They run alternately ``--runs`` times; the script prints medians, min/max, the ratios
 (golive / gixy; target ≤ 1.5), the load average, the CPU time of each (with its
 subprocesses: steadier than the wall time on a shared machine) and where the stage's time
 went (each collector, the checks). golive does more (a validity pass, its own Django-aware rules,
 gunicorn).
 
-    python benchmarks/bench_nginx.py [--runs 7] [--before /work/golive-speed-before]
+    python benchmarks/bench_nginx.py [--runs 7] [--before /work/golive-speed-before] [--cold]
 """
 
 from __future__ import annotations
@@ -31,12 +36,12 @@ import os
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import Series, before_env, load, ratio, timed
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "nginx"
@@ -115,7 +120,8 @@ def stage(nginx_files: list[Path], gunicorn_files: list[Path]) -> tuple[int, str
     checks = time.perf_counter() - collected
     return findings, (
         f"collectors (concurrent, the checks imported meanwhile) {collected - start:.2f} s: {durations};"
-        f" checks {checks:.2f} s"
+        f" checks {checks:.2f} s; subprocesses (nginx -t, nginx -V, the gunicorn loader)"
+        f" {children_cpu():.2f} s CPU"
     )
 
 
@@ -128,6 +134,8 @@ def children_cpu() -> float:
 
 def run_stage(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
     """Wall time of one ``--stage`` run and its last output line (where its time went)."""
+    from benchlib import timed
+
     wall, proc = timed(cmd, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"the stage failed ({proc.returncode}): {proc.stderr[-500:]}")
@@ -140,6 +148,7 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--before", type=Path, help="an older golive checkout to measure alongside")
+    parser.add_argument("--cold", action="store_true", help="an empty golive cache for every run")
     parser.add_argument("--stage", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     nginx_files, gunicorn_files = nginx_inputs(), gunicorn_inputs()
@@ -148,15 +157,25 @@ def main() -> None:
         findings, where = stage(nginx_files, gunicorn_files)
         print(f"{findings} findings; {where}; stage {time.perf_counter() - start:.2f} s in-process")
         return
+    # not imported by the stage's process, which measures golive alone (statistics is 10 ms)
+    from benchlib import Series, before_env, load, ratio, timed
+
     gixy = shutil.which("gixy") or str(Path(sys.executable).with_name("gixy"))
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-nginx-cache-"))
+    env["XDG_CACHE_HOME"] = str(scratch)
     golive_cmd = [sys.executable, __file__, "--stage"]
     gixy_cmd = [gixy, *map(str, nginx_files)]
     commands = [(Series("golive nginx+gunicorn stage"), env), (Series("gixy-ng CLI"), env)]
     if args.before is not None:
         commands.insert(1, (Series("before: golive stage"), before_env(args.before, env)))
     print(f"{len(nginx_files)} nginx files, {len(gunicorn_files)} gunicorn configs, {args.runs} runs each")
+    cache_note = "an empty golive cache each run" if args.cold else "golive's cache filled by one untimed run"
+    print(f"{cache_note} (XDG_CACHE_HOME={scratch})")
+    for series, cmd_env in commands:
+        if not args.cold and not series.label.startswith("gixy"):
+            run_stage(golive_cmd, cmd_env)
     print(f"start: {load()}")
     notes: dict[str, str] = {}
     cpu = {series.label: Series(f"{series.label}, CPU") for series, _env in commands}
@@ -168,6 +187,8 @@ def main() -> None:
                 if proc.returncode not in (0, 1):
                     raise SystemExit(f"gixy failed ({proc.returncode}): {proc.stderr[-500:]}")
             else:
+                if args.cold:
+                    shutil.rmtree(scratch / "golive", ignore_errors=True)
                 wall, notes[series.label] = run_stage(golive_cmd, cmd_env)
             series.times.append(wall)
             cpu[series.label].times.append(children_cpu() - before)
@@ -182,6 +203,7 @@ def main() -> None:
         print(ratio(cpu[series.label], cpu[peer.label]))
     for label, note in notes.items():
         print(f"{label}, last run: {note}")
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
