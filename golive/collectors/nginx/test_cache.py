@@ -5,8 +5,9 @@ is a different key, so the cache never answers for a configuration nginx has not
 
 * the nginx binary: its path, device, inode, size and modification time, and its
   ``nginx -V`` output (version, build options, the OpenSSL it runs with);
-* the user golive runs as, ``/etc/passwd`` and ``/etc/group`` (``user`` is looked up), and
-  OpenSSL's configuration (``$OPENSSL_CONF``, else ``/etc/ssl/openssl.cnf``);
+* the user golive runs as, ``/etc/passwd`` and ``/etc/group`` (``user`` is looked up),
+  OpenSSL's configuration (``$OPENSSL_CONF``, else ``/etc/ssl/openssl.cnf``) and the
+  folders of the paths built into nginx (its temporary folders, modules);
 * the file given to ``-c`` (golive's generated main file, or the input itself) and every
   file its ``include`` directives reach, as nginx resolves them (relative to that file's
   folder, globs expanded: the list of files matched is part of the key): path and content,
@@ -108,6 +109,7 @@ class AnswerCache:
         openssl = os.environ.get("OPENSSL_CONF", "")
         parts.append(f"OPENSSL_CONF {openssl}")
         files = [Path("/etc/passwd"), Path("/etc/group"), Path(openssl or "/etc/ssl/openssl.cnf")]
+        files += built_in_folders(parts[1])
         files += sorted({Path(c["file"]) for c in payload["config"]})
         paths, hosts = _references(payload, conf, prefix)
         states = {str(p): _state(p, scratch) for p in [*files, *paths]}
@@ -259,6 +261,13 @@ def _identify(binary: str, ident: tuple[str, int, int, int, int]) -> list[str]:
         raise _Uncacheable
     _BINARIES[ident] = [f"binary {ident}", proc.stdout + proc.stderr]
     return _BINARIES[ident]
+
+
+def built_in_folders(version: str) -> list[Path]:
+    """The folders of the paths built into nginx (``--http-client-body-temp-path=...``,
+    ``--modules-path=...`` in its ``nginx -V`` output): nginx creates or reads there."""
+    found = re.findall(r"--[a-z-]*path=(/\S+)", version)
+    return sorted({Path(p).parent for p in found})
 
 
 def _parse(conf: Path) -> dict[str, Any]:
