@@ -178,6 +178,7 @@ def test_nothing_secret_is_stored(tmp_path: Path) -> None:
     for path in stored:
         text = path.read_bytes()
         assert password.encode() not in text and basic.encode() not in text and b"htpasswd" not in text
+    assert (tmp_path / "cache" / "key").stat().st_mode & 0o777 == 0o600  # the HMAC key: the user's only
 
 
 def test_the_cache_folder_and_switch(tmp_path: Path) -> None:
