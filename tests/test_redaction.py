@@ -203,3 +203,39 @@ def test_nginx_variables_are_no_secret() -> None:
     )
     assert redact_directive("set", ["$api_token", "abc123"]) == ("$api_token", "***")
     assert redact_directive("map", ["$arg_token", "$token_ok"]) == ("$arg_token", "$token_ok")
+
+
+def test_credentials_quoted_without_their_scheme_are_redacted_in_any_text() -> None:
+    """Tools quote a URL's authority without its scheme (nginx: ``invalid port in upstream
+    "user:password@host:8000"``; Python: ``invalid literal for int(): 'app:pw@db:5432'``):
+    ``user:password@host`` loses its password wherever it stands. Without the colon before
+    the ``@`` it is an address (``ann@example.com``, ``git@github.com:org/repo``), kept."""
+    from golive import redact
+
+    password = canary("pw")
+    for raw, redacted in (
+        (
+            f'invalid port in upstream "admin:{password}@backend:8000" in /x.conf:4',
+            ('invalid port in upstream "admin:***@backend:8000" in /x.conf:4'),
+        ),
+        (
+            f"invalid literal for int() with base 10: 'app:{password}@db:5432'",
+            ("invalid literal for int() with base 10: 'app:***@db:5432'"),
+        ),
+        (
+            f"could not connect to app:{password}/x=@db.internal/app",
+            "could not connect to app:***@db.internal/app",
+        ),
+        (f"--bind=app:{password}@[::1]:8000 DB=:{password}@cache", "--bind=app:***@[::1]:8000 DB=:***@cache"),
+    ):
+        assert redact.redact_text(raw) == redacted
+        assert redact.redact_text(redacted) == redacted
+        assert password not in redact.scrub(raw, ())
+    for kept in (
+        "mail ann@example.com or <bob@example.org>, 'carol@example.net'",
+        "git clone git@github.com:org/repo.git; ssh deploy@10.0.0.1:22",
+        "image: python:3.12@sha256:" + "ab" * 32,
+        "mailto:ann@example.com at 10:30 on host:8000",
+        "https://example.com/@team user:@host",
+    ):
+        assert redact.redact_text(kept) == kept

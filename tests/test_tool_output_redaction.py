@@ -46,3 +46,14 @@ def test_a_gunicorn_config_error_is_redacted(tmp_path: Path) -> None:
     with pytest.raises(CollectorError) as raised:
         gunicorn.collect(context(tmp_path))
     assert token not in str(raised.value) and "API_TOKEN=***" in str(raised.value)
+
+
+def test_a_gunicorn_config_error_quoting_credentials_without_a_scheme_is_redacted(tmp_path: Path) -> None:
+    """Python quotes the value it could not read (``invalid literal for int() with base 10:
+    'app:password@db:5432'``): no scheme, still a password."""
+    password = canary("pw")
+    (tmp_path / "gunicorn.conf.py").write_text(f'workers = int("app:{password}@db:5432")\n')
+    (tmp_path / "Procfile").write_text("web: gunicorn -c gunicorn.conf.py shop.wsgi\n")
+    with pytest.raises(CollectorError) as raised:
+        gunicorn.collect(context(tmp_path))
+    assert password not in str(raised.value) and "'app:***@db:5432'" in str(raised.value)
