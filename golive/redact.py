@@ -10,7 +10,10 @@ or :func:`golive.redact_nginx.redact_directive` (an nginx directive) before it e
 Each replaces a secret with :data:`PLACEHOLDER` and keeps the rest readable:
 
 * the password of a URL (``amqp://user:***@host``) or its token-only userinfo
-  (``https://***@host``), RFC 3986 §3.2.1 (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1);
+  (``https://***@host``), RFC 3986 §3.2.1 (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1),
+  and of a ``user:password@host`` a tool quotes without its scheme (nginx: ``invalid port in
+  upstream "user:***@host:8000"``); without a colon before the ``@`` it is an address
+  (``ann@example.com``), kept;
 * the value of an assignment whose name looks secret (``STRIPE_KEY=***`` in ``--env``,
   ``-e``, ``env``, ``Environment=``, ``raw_env``), names judged by
   :func:`golive.facts.secrets.holds_secret` (``SECRET_KEY_FALLBACKS`` included);
@@ -53,6 +56,16 @@ URL_USERINFO_RE = re.compile(
     r"(?<![A-Za-z0-9+.\-])(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)"
     r"(?P<user>[^\s@'\"/:?#]*)(?::(?P<password>(?:[^\s@'\":]|:(?!//))*))?@"
 )
+#: A run of characters up to an ``@`` that starts a word (white space, a quote, a bracket or
+#: another ``@`` before it) and is followed by a host, not by an image digest
+#: (``python:3.12@sha256:...``): where :func:`redact_bare_userinfo` looks for ``user:password``.
+#: Only a word's start can start a match, so each character is read once.
+BARE_USERINFO_RE = re.compile(
+    r"(?<![^\s'\"(<\[@])(?P<run>[^\s'\"(<\[@]*)@(?=[A-Za-z0-9\[])(?!sha(?:256|384|512):)"
+)
+#: Schemes written without ``//`` before an address (RFC 6068 ``mailto:``, RFC 3261 ``sip:``,
+#: RFC 6121 ``xmpp:``): ``mailto:ann@example.com`` holds no password.
+ADDRESS_SCHEMES = frozenset({"mailto", "sip", "sips", "xmpp", "im", "pres"})
 #: ``NAME=`` at the start of a word (``--env NAME=value``, ``Environment="NAME=value"``).
 ASSIGNMENT_RE = re.compile(r"(?<![\w$.\-])(?P<name>[A-Za-z_][\w.\-]*)=")
 #: ``--option=`` or ``--option `` (then its value), at the start of a word.
@@ -114,6 +127,28 @@ def redact_urls(text: str) -> str:
         return f"{match.group('scheme')}{userinfo}@"
 
     return URL_USERINFO_RE.sub(replace, text)
+
+
+def redact_bare_userinfo(text: str) -> str:
+    """``text`` with the password of every ``user:password@host`` written without a scheme
+    replaced (``"admin:***@backend:8000"``, ``DB=:***@cache``): the ``user`` is what follows
+    the run's last ``=`` or ``,`` before its first colon, and holds no ``/``. Kept: a run
+    without a colon before the ``@`` (an address: ``ann@example.com``, ``git@github.com:org/r``),
+    an empty password, a URL (:func:`redact_urls`' part), an address scheme
+    (:data:`ADDRESS_SCHEMES`) and an image digest (``name:tag@sha256:...``)."""
+
+    def replace(match: re.Match[str]) -> str:
+        run = match.group("run")
+        colon = run.find(":")
+        if colon < 0 or "://" in run:
+            return match.group(0)
+        head = max(run.rfind("=", 0, colon), run.rfind(",", 0, colon)) + 1
+        user, password = run[head:colon], run[colon + 1 :]
+        if not password or "/" in user or user.lower() in ADDRESS_SCHEMES:
+            return match.group(0)
+        return f"{run[:colon]}:{PLACEHOLDER}@"
+
+    return BARE_USERINFO_RE.sub(replace, text) if "@" in text and ":" in text else text
 
 
 def url_password(text: str) -> str | None:
@@ -216,7 +251,7 @@ def _redact_text(text: str) -> str:
     text = "".join(out) if spans else text
     if "://" in text:
         text = redact_urls(text)
-    return _redact_tokens(text)
+    return _redact_tokens(redact_bare_userinfo(text))
 
 
 def redact_word(word: str) -> str:
@@ -304,13 +339,14 @@ def env_secrets(env: Mapping[str, str]) -> set[str]:
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every occurrence of each of ``secrets`` (longest first) replaced by
-    :data:`PLACEHOLDER`, then URL userinfo redacted (:func:`redact_urls`). For error text
-    from the project's code; pass :func:`env_secrets` and :func:`secret_parts` values."""
+    :data:`PLACEHOLDER`, then URL userinfo redacted (:func:`redact_urls`), with or without
+    its scheme (:func:`redact_bare_userinfo`). For error text from the project's code; pass
+    :func:`env_secrets` and :func:`secret_parts` values."""
     targets = sorted({s for s in secrets if s}, key=len, reverse=True)
     if targets and text:
         pattern = re.compile("|".join(re.escape(t) for t in targets))
         text = pattern.sub(PLACEHOLDER, text)
-    return redact_urls(text)
+    return redact_bare_userinfo(redact_urls(text))
 
 
 def secret_values(env: Mapping[str, str]) -> frozenset[str]:
