@@ -157,6 +157,20 @@ def test_nginx_t_answer_hides_the_password_of_an_upstream_it_quotes(tmp_path: Pa
     )
 
 
+def test_nginx_t_answer_hides_the_token_of_an_upstream_it_quotes(tmp_path: Path) -> None:
+    """A token-only userinfo (``http://TOKEN@host``) makes nginx look the host up as
+    ``TOKEN@host`` (``host not found in upstream "TOKEN@host"``): golive's answer hides it."""
+    token = "tok" + "Hx7vQ2pLm9" + "TzR4wKe"
+    conf = tmp_path / "site.conf"
+    conf.write_text(
+        f"server {{\n    listen 8080;\n    location / {{\n"
+        f"        proxy_pass http://{token}@backend.invalid:8000;\n    }}\n}}\n"
+    )
+    result = nginx_test(conf, fragment=True, workdir=tmp_path)
+    assert (result.ran, result.ok) == (True, False)
+    assert result.output == f'[emerg] host not found in upstream "***@backend.invalid" in {conf}:4'
+
+
 def test_nothing_secret_is_stored(tmp_path: Path) -> None:
     password = "Hx7" + "vQ2pLm9" + "TzR4wKe"
     basic = base64.b64encode(f"admin:{password}".encode()).decode()
