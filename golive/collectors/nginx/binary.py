@@ -20,19 +20,15 @@ if TYPE_CHECKING:
     from golive.collectors.nginx.test_cache import AnswerCache
 
 
-#: A user and password nginx quotes without the URL's scheme (``invalid port in upstream
-#: "user:password@host:8000"``), which :func:`golive.redact.redact_text` would not see as a URL.
-QUOTED_USERINFO = re.compile(r'"(?P<user>[^"\s/@:]*)(?::(?P<password>[^"\s@]*))?@(?=[^"\s@]*")')
+#: A token-only userinfo nginx quotes as part of an upstream's host (``host not found in
+#: upstream "TOKEN@host"``). :func:`golive.redact.redact_text` hides ``user:password@host``
+#: wherever it stands, but cannot tell ``TOKEN@host`` from an e-mail address in general text.
+QUOTED_TOKEN = re.compile(r'"[^"\s/@:]+@(?=[^"\s@]*")')
 
 
 def hide_userinfo(line: str) -> str:
-    """``line`` with the password (``"user:***@``) or token (``"***@``) of a quoted upstream hidden."""
-
-    def replace(match: re.Match[str]) -> str:
-        user, password = match.group("user"), match.group("password")
-        return f'"{user}:{PLACEHOLDER}@' if password is not None else f'"{PLACEHOLDER}@'
-
-    return QUOTED_USERINFO.sub(replace, line)
+    """``line`` with the token (``"***@``) of a quoted upstream hidden."""
+    return QUOTED_TOKEN.sub(f'"{PLACEHOLDER}@', line)
 
 
 def nginx_binary() -> str | None:
