@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from golive.scales import CollectorStatus, Confidence, Section, Severity, Status, VerdictWord
 
@@ -240,6 +240,68 @@ class Signoff:
     source: str = ""
 
 
+class HistoryFinding(TypedDict):
+    """One failing finding in a comparison list of :class:`HistorySummary` (JSON schema
+    ``history_finding``): ``key`` is :attr:`Finding.key`, ``severity`` its label."""
+
+    key: str
+    id: str
+    title: str
+    severity: str
+    subjects: list[str]
+    path: str | None
+
+
+class TrendPoint(TypedDict):
+    """One audit of :class:`HistorySummary` ``trend`` (JSON schema ``trend_point``): ``id``
+    None for an audit not stored; ``score`` (0-100) and ``grade`` None when it has none."""
+
+    id: int | None
+    started_at: str
+    failing: int
+    score: int | None
+    grade: str | None
+    incomplete: bool
+
+
+class HistoryCoverage(TypedDict):
+    """How many check ids ran (passed, failed or asked a person) of those in the audit."""
+
+    ran: int
+    checks: int
+
+
+class HistoryGrade(TypedDict, total=False):
+    """The keys of :class:`HistorySummary` added by issue 14, absent from audits stored before."""
+
+    grade_note: str
+    coverage: HistoryCoverage
+    grade_formula: str
+
+
+class HistorySummary(HistoryGrade):
+    """:attr:`Audit.history`, made by :func:`golive.history.compare.summary` (JSON schema
+    ``history``): this audit's id in the history database, the audit compared with and
+    what changed since (:class:`golive.history.compare.Comparison`), the trend (oldest
+    first, this audit last) and the grade (:mod:`golive.history.grade`). A dict, not a
+    dataclass: it is the JSON object the reports and templates read as it is. Audits
+    stored before issue 14 lack ``grade_note``, ``coverage`` and ``grade_formula``
+    (:class:`HistoryGrade`)."""
+
+    id: int | None
+    database: str
+    previous_id: int | None
+    previous_started_at: str | None
+    new: list[HistoryFinding]
+    fixed: list[HistoryFinding]
+    unchanged: list[HistoryFinding]
+    unverified: list[HistoryFinding]
+    trend: list[TrendPoint]
+    score: int | None
+    grade: str | None
+    incomplete: bool
+
+
 @dataclass(frozen=True, kw_only=True)
 class Audit:
     """The whole result of one run; reports are pure renderings of it."""
@@ -274,9 +336,8 @@ class Audit:
     #: SHA-256 of the audit's canonical JSON as it was read (:func:`golive.signoff.digest_of`);
     #: None for an audit made in this run (then computed from it).
     sha256: str | None = None
-    #: Filled by :mod:`golive.history.store` when the audit is stored: ``id``, ``previous_id``,
-    #: ``new``/``fixed``/``unchanged``/``unverified`` findings, ``trend``, ``score``, ``grade``.
-    history: Mapping[str, Any] | None = None
+    #: Filled by :mod:`golive.history.store` when the audit is stored (:class:`HistorySummary`).
+    history: HistorySummary | None = None
     #: Set by the runner (:func:`golive.verdict.decide`) and stored in the JSON report; an
     #: audit made by hand, or read from a report older than the verdict, has None: see
     #: :attr:`decision`.

@@ -7,13 +7,13 @@ no line numbers, never the message text): new, fixed, unchanged, or not checked 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from golive.history.grade import GRADE_HELP, grade, grade_line
-from golive.model import Audit, Finding, Status
+from golive.model import Audit, Finding, HistoryFinding, HistorySummary, Status, TrendPoint
 
 if TYPE_CHECKING:  # annotations only: golive.history.store imports this module
     from golive.history.store import Entry
@@ -67,7 +67,7 @@ def compare(previous: Audit, current: Audit) -> Comparison:
     )
 
 
-def finding_summary(f: Finding) -> dict[str, Any]:
+def finding_summary(f: Finding) -> HistoryFinding:
     """The JSON object a comparison list holds for one finding (schema ``history_finding``)."""
     return {
         "key": f.key,
@@ -79,7 +79,7 @@ def finding_summary(f: Finding) -> dict[str, Any]:
     }
 
 
-def since_line(history: Mapping[str, Any]) -> str:
+def since_line(history: HistorySummary) -> str:
     """One line for the terminal, from :attr:`Audit.history`.
 
     ``audit #4 stored · since #3 (2026-11-22): 1 new, 2 fixed, 5 unchanged · grade B (85/100)``
@@ -87,14 +87,14 @@ def since_line(history: Mapping[str, Any]) -> str:
     head = f"audit #{history.get('id')} stored"
     if history.get("previous_id") is not None:
         counts = ", ".join(
-            f"{len(history.get(k) or [])} {label}"
-            for k, label in (
-                ("new", "new"),
-                ("fixed", "fixed"),
-                ("unchanged", "unchanged"),
-                ("unverified", "not checked"),
+            f"{len(found or [])} {label}"
+            for found, label in (
+                (history.get("new"), "new"),
+                (history.get("fixed"), "fixed"),
+                (history.get("unchanged"), "unchanged"),
+                (history.get("unverified"), "not checked"),
             )
-            if history.get(k) or k != "unverified"
+            if found or label != "not checked"
         )
         day = str(history.get("previous_started_at") or "")[:10]
         head += f" · since #{history['previous_id']} ({day}): {counts}"
@@ -111,8 +111,8 @@ def failing_count(audit: Audit) -> int:
 
 def summary(
     audit: Audit, previous: tuple[int, Audit] | None, past: list[Entry], database: Path
-) -> dict[str, Any]:
-    """The :attr:`Audit.history` mapping for ``audit`` (``id`` None until stored).
+) -> HistorySummary:
+    """The :attr:`Audit.history` summary for ``audit`` (``id`` None until stored).
 
     With no ``previous`` audit every comparison list is empty and ``previous_id`` is None.
     """
@@ -120,7 +120,7 @@ def summary(
     diff = (
         compare(previous[1], audit) if previous else Comparison(new=(), fixed=(), unchanged=(), unverified=())
     )
-    current = {
+    current: TrendPoint = {
         "id": None,
         "started_at": audit.started_at,
         "failing": failing_count(audit),

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from golive.model import Audit, Severity, Status
+from golive.model import Audit, HistorySummary, Severity, Status
 
 #: Points deducted per failing (not accepted) finding, by severity.
 DEDUCTIONS = {Severity.CRITICAL: 50, Severity.HIGH: 15, Severity.MEDIUM: 5, Severity.LOW: 2, Severity.INFO: 0}
@@ -98,7 +97,7 @@ def grade(audit: Audit) -> Grade:
     return Grade(score, letter, False, note, covered)
 
 
-def grade_line(history: Mapping[str, Any]) -> str:
+def grade_line(history: HistorySummary) -> str:
     """The grade as the reports show it, from :attr:`Audit.history`: ``grade B (80/100, at
     most 80 until GL222 is signed) · 135 of 222 checks ran``, or ``grade –, incomplete``.
     An audit stored before issue 14 shows the grade it was stored with."""

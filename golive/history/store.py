@@ -14,7 +14,8 @@ never the message text). The result, a trend of past audits and the grade
 every report format can show.
 
 The grade and its formula are in :mod:`golive.history.grade`; the comparison and the
-:attr:`golive.model.Audit.history` mapping in :mod:`golive.history.compare`.
+:attr:`golive.model.Audit.history` summary (:class:`golive.model.HistorySummary`) in
+:mod:`golive.history.compare`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 
 from golive.history.compare import TREND_POINTS, failing_count, summary
 from golive.history.grade import NO_GRADE, grade
-from golive.model import Audit, Signoff
+from golive.model import Audit, HistorySummary, Signoff, TrendPoint
 from golive.own_files import make_folder
 
 DEFAULT_PATH = Path(".golive") / "history.sqlite"
@@ -91,7 +92,7 @@ class Entry:
     grade: str | None
     incomplete: bool
 
-    def trend_point(self) -> dict[str, Any]:
+    def trend_point(self) -> TrendPoint:
         """This entry as a point of :attr:`Audit.history` ``trend``."""
         return {
             "id": self.id,
@@ -276,7 +277,7 @@ class History:
         found = self.entries(project_name=audit.project_name, settings_module=audit.settings_module, limit=1)
         return (found[0].id, self.load(found[0].id)) if found else None
 
-    def store(self, audit: Audit, history: dict[str, Any]) -> Audit:
+    def store(self, audit: Audit, history: HistorySummary) -> Audit:
         """Store ``audit`` with ``history`` attached (its ``id`` filled in); returns the stored audit.
 
         The audit returned is read back from the stored JSON, so a report rendered from it
@@ -307,7 +308,7 @@ class History:
                     ),
                 )
                 audit_id = int(cur.lastrowid or 0)
-                history = {**history, "id": audit_id}
+                history = {**history, "id": audit_id}  # the caller's summary stays as it was
                 for point in history["trend"]:
                     if point["id"] is None:
                         point["id"] = audit_id
@@ -318,8 +319,8 @@ class History:
         return from_dict(json.loads(text))
 
 
-def _with_history(audit: Audit, history: Mapping[str, Any]) -> Audit:
-    return replace(audit, history=dict(history))
+def _with_history(audit: Audit, history: HistorySummary) -> Audit:
+    return replace(audit, history=history)
 
 
 def history_path(project_dir: Path, explicit: Path | None = None, configured: object = None) -> Path:

@@ -9,10 +9,11 @@ audit can never become markup; it needs no script, stylesheet or network.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from rich.text import Text
+
+from golive.model import TrendPoint
 
 #: Eight block characters, lowest first (U+2581..U+2588).
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -32,7 +33,7 @@ def sparkline(values: Sequence[int | float]) -> str:
     return "".join(BLOCKS[round(max(v, 0) / top * steps)] for v in values)
 
 
-def sparkline_text(points: Sequence[Mapping[str, Any]]) -> Text:
+def sparkline_text(points: Sequence[TrendPoint]) -> Text:
     """A Rich :class:`Text`: the sparkline of ``failing``, each block coloured by its grade."""
     line = sparkline([int(p.get("failing") or 0) for p in points])
     text = Text()
@@ -45,7 +46,7 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def trend_svg(points: Sequence[Mapping[str, Any]], *, width: int = 640, height: int = 160) -> str:
+def trend_svg(points: Sequence[TrendPoint], *, width: int = 640, height: int = 160) -> str:
     """An SVG line chart of failing findings per audit (oldest left), as a string.
 
     Each point carries a ``<title>`` tooltip (``#12 2026-11-22: 3 failing, grade B``); the

@@ -50,7 +50,7 @@ def footer(audit: Audit) -> str:
     """The footer template of every page: audit id and date, SHA-256, page N of M (escaped)."""
     from golive.signoff import digest_of
 
-    number = (audit.history or {}).get("id")
+    number = audit.history.get("id") if audit.history else None
     left = f"{audit.project_name} · audit #{number}" if number else f"{audit.project_name} · audit not stored"
     left += f" · {audit.started_at[:16].replace('T', ' ')}"
     return FOOTER.format(left=html_lib.escape(left), sha=html_lib.escape(f"SHA-256 {digest_of(audit)}"))

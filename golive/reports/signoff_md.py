@@ -15,7 +15,7 @@ def render_lines(audit: Audit) -> list[str]:
     """The ``## Sign-off`` section as Markdown lines (a table of signers with an empty
     signature column, then the manual items)."""
     b = block(audit)
-    number = (audit.history or {}).get("id") or "AUDIT_ID"
+    number = (audit.history.get("id") if audit.history else None) or "AUDIT_ID"
     out = [
         "## Sign-off",
         "",
