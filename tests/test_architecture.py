@@ -64,10 +64,7 @@ LONG_MODULES = {
 #: module (``golive.x._mod``) from outside its package, that remain; an entry no longer needed fails.
 PRIVATE = "a private helper shared across modules: to make public or move (issue 16)"
 REMAINING_PRIVATE_IMPORTS = {
-    ("collectors.appservers.gunicorn_servers", "collectors.appservers.launch:_drops_to"): PRIVATE,
-    ("collectors.appservers.gunicorn_servers", "collectors.project:_walk"): PRIVATE,
     ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,
-    ("collectors.appservers.unaudited", "collectors.nginx.read:_read_text"): PRIVATE,
     ("django_root", "discovery:_setdefault_value"): PRIVATE,
 }
 

@@ -36,20 +36,13 @@ from golive.facts.project import (
 )
 from golive.model import Location
 from golive.parse_errors import describe
-from golive.walk import ProjectWalk, project_files
+from golive.walk import ProjectWalk
 
 MAX_DEPTH = 4
 
 
 #: Folders whose Kubernetes manifests are not the production deployment.
 _NOT_DEPLOYED = frozenset({"tests", "test", "docs", "examples", "example", "dev", "local"})
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    """The project's files (:class:`golive.walk.ProjectWalk`: no symlinked folder, capped).
-    Kept for collectors/appservers/gunicorn.py; new code calls
-    ``golive.walk.project_files(root, max_depth=MAX_DEPTH)``."""
-    return project_files(root, max_depth=MAX_DEPTH)
 
 
 #: Kept for collectors/appservers/platforms.py; new code imports

@@ -92,11 +92,11 @@ def _chdir_arg(argv: tuple[str, ...], project_dir: Path, cmd: ProcessCommand) ->
 
 def _with_umask(server: AppServer, cmd: ProcessCommand | None) -> AppServer:
     """``server`` with the umask and the user its command's files set (None: unchanged)."""
-    from golive.collectors.appservers.launch import _drops_to
+    from golive.collectors.appservers.launch import drops_to
 
     if cmd is None:
         return server
-    dropped = _drops_to(cmd.argv)
+    dropped = drops_to(cmd.argv)
     user, user_at = (dropped, cmd.location) if dropped else (cmd.user, cmd.user_at)
     default = ""
     if user is None:  # Docker and systemd start a process as root unless told otherwise
@@ -122,7 +122,8 @@ def given_commands(paths: list[Path], ctx: AuditContext) -> list[ProcessCommand]
     read or starts no server."""
     from golive.collectors.appservers.launch import SUPERVISORD_RE, follow, supervisord
     from golive.collectors.appservers.scripts import Resolver
-    from golive.collectors.project import ProcessCommand, _walk
+    from golive.collectors.project import ProcessCommand
+    from golive.walk import project_files
 
     out: list[ProcessCommand] = []
     for path in paths:
@@ -138,7 +139,7 @@ def given_commands(paths: list[Path], ctx: AuditContext) -> list[ProcessCommand]
             start = ProcessCommand(
                 origin="--gunicorn", location=Location(path=shown), command=str(path), argv=("sh", str(path))
             )
-            resolver = Resolver(project_dir=ctx.project_dir, files=list(_walk(ctx.project_dir)))
+            resolver = Resolver(project_dir=ctx.project_dir, files=list(project_files(ctx.project_dir)))
             found = follow([start], resolver, unread)
         found = [c for c in found if any(i.program == "gunicorn" for i in invocations(c.argv, ctx.env))]
         if not found:

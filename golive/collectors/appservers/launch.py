@@ -82,7 +82,7 @@ def _server(argv: Sequence[str]) -> bool:
 DROPPERS = {"gosu": 1, "su-exec": 1, "s6-setuidgid": 1, "setuidgid": 1}
 
 
-def _drops_to(argv: Sequence[str]) -> str | None:
+def drops_to(argv: Sequence[str]) -> str | None:
     """The user a command line switches to before the program it runs, or None (the switch
     comes first: only the first words are looked at, so a long command line costs nothing)."""
     for i, word in enumerate(argv[: min(len(argv) - 1, 8)]):
@@ -121,7 +121,7 @@ def _command(
     if sc.cwd is not None:
         cwd = sc.cwd if sc.cwd.startswith(("/", "$")) or not cwd else f"{cwd.rstrip('/')}/{sc.cwd}"
     user, user_at = parent.user, parent.user_at
-    dropped = _drops_to(sc.words)
+    dropped = drops_to(sc.words)
     if dropped is not None:  # exec gosu app gunicorn ...
         user, user_at = dropped, Location(path=rel, line=sc.line)
     return ProcessCommand(

@@ -33,14 +33,14 @@ class UnauditedFacts(FactsBase):
 
 
 def _found(project_dir: Path) -> Iterator[str]:
-    from golive.collectors.nginx.read import APACHE_RE, _read_text
+    from golive.collectors.nginx.read import APACHE_RE, read_text
 
     for path in deployment_files(project_dir):
         name = path.name
         if not name.endswith((".conf", ".xml")) and name != ".htaccess":
             continue
         try:
-            text = _read_text(path)
+            text = read_text(path)
         except (OSError, ValueError):
             continue
         shown = display_path(path, project_dir)

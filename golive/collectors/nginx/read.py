@@ -336,7 +336,3 @@ def validate(
             # crossplane quotes the file's tokens (unknown directive "...")
             errors.append(ParseError(path=shown, line=err.get("line"), message=redact_text(message)))
     return errors, included
-
-
-#: The name :mod:`golive.collectors.appservers.unaudited` imports (to be replaced there by :func:`read_text`).
-_read_text = read_text
