@@ -309,13 +309,6 @@ class SiteFacts:
     error: str | None = None
     notes: tuple[str, ...] = ()
 
-    @property
-    def primary_origin(self) -> str | None:
-        """The origin the content probes were made on: https when usable, else http."""
-        if self.https_origin and "home" in self.chains and self.chains["home"][0].scheme == "https":
-            return self.https_origin
-        return self.http_origin or self.https_origin
-
     def chain(self, name: str) -> tuple[Exchange, ...]:
         """The exchanges of probe ``name`` (empty when it was not made)."""
         return self.chains.get(name, ())

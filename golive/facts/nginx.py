@@ -228,13 +228,6 @@ class NginxFacts(FactsBase):
         return tuple(out)
 
     @property
-    def terminates_tls(self) -> bool:
-        """True when some server listens with ``ssl`` (nginx terminates TLS)."""
-        from golive.facts.nginx_tree import listens
-
-        return any(any(lst.ssl for lst in listens(chain)) for _, chain in self.servers())
-
-    @property
     def collector_details(self) -> Mapping[str, Any]:
         """What the report lists under this collector: each file, how it was found, its state."""
         return {

@@ -177,30 +177,14 @@ def legacy_version(host: str, port: int, address: str | None, name: str, *, time
     return _legacy(host, address or host, port, LEGACY[name], timeout)
 
 
-def inspect_tls(
-    host: str, port: int, address: str | None, *, cacert: Path | None, timeout: float, legacy: bool = True
-) -> TlsFacts:
-    """Run the handshakes described in the module docstring; never raises.
-
-    ``address`` is where to connect (``--resolve``), default ``host``. A certificate
-    file that cannot be read, a refused connection or a failed handshake end up in
-    ``error``. ``legacy=False`` leaves out handshakes 3 (the caller runs them with
-    :func:`legacy_version`, e.g. in parallel).
-    """
-    facts, der = verify_handshake(host, port, address, cacert=cacert, timeout=timeout)
-    if facts.error:
-        return facts
-    addr = address or host
-    versions = {name: _legacy(host, addr, port, v, timeout) for name, v in LEGACY.items()} if legacy else {}
-    return _with(facts, cert=cert_info(der) if der else None, legacy=versions)
-
-
 def verify_handshake(
     host: str, port: int, address: str | None, *, cacert: Path | None, timeout: float
 ) -> tuple[TlsFacts, bytes | None]:
     """Handshakes 1 and 2 of the module docstring: the facts without ``cert`` (nor the other
     handshakes), and the DER certificate for :func:`cert_info`, None when no handshake
-    succeeded. Never raises; see :func:`inspect_tls` for ``error``."""
+    succeeded. Never raises: ``address`` is where to connect (``--resolve``), default
+    ``host``; a certificate file that cannot be read, a refused connection or a failed
+    handshake end up in ``error``."""
     addr = address or host
     facts = TlsFacts(host=host, port=port, address=addr)
     try:
