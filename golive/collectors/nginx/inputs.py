@@ -181,9 +181,7 @@ def scan_input(item: Input, project_dir: Path) -> None:
         return shown_as[file]
 
     try:
-        groot, reports, item.notes = run_gixy(
-            real, item.base, item.dump_text, resolver, item.rendered
-        )
+        groot, reports, item.notes = run_gixy(real, item.base, item.dump_text, resolver, item.rendered)
     except Exception as exc:
         message = f"gixy-ng could not read it: {describe(exc)}"
         item.errors.append(ParseError(path=item.shown, line=None, message=message))
