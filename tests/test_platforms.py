@@ -299,3 +299,40 @@ def test_gl701_is_low_behind_the_cdn_the_repository_declares(
         "the CDN in front, Fastly (infra/cdn/main.tf:1, resource fastly_service_vcl.shop), forwards only"
         " the domains its service names: an unknown Host reaches this server only by bypassing it"
     )
+
+
+K8S_WEB = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsUser: 1000
+      containers:
+        - name: web
+          image: registry.example.com/shop:1.0
+          command: ["gunicorn", "site_conf.wsgi"]
+          args: ["--bind", "0.0.0.0:8000", "--reload"]
+          securityContext:
+            runAsUser: 0
+"""
+
+
+def test_kubernetes_container_commands_feed_the_application_server_checks(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A Deployment's container command and args are a process command like a Dockerfile's
+    CMD: gunicorn's --reload is GL612, and the container's runAsUser: 0 (over the pod's 1000)
+    is GL623 confirmed."""
+    root = build_project(
+        tmp_path_factory.mktemp("k8scmd") / "proj", files={"Procfile": None, "k8s/web.yaml": K8S_WEB}
+    )
+    audit = audit_project(root, select=("GL612", "GL623"))
+    (reload,) = failing(audit, "GL612")
+    assert reload.location is not None and reload.location.path == "k8s/web.yaml"
+    (root_user,) = failing(audit, "GL623")
+    assert (str(root_user.location), root_user.severity) == ("k8s/web.yaml:17", Severity.MEDIUM)
+    assert root_user.evidence == ("gunicorn is started as 0 (k8s/web.yaml:17)",)
