@@ -334,5 +334,5 @@ def test_kubernetes_container_commands_feed_the_application_server_checks(
     (reload,) = failing(audit, "GL612")
     assert reload.location is not None and reload.location.path == "k8s/web.yaml"
     (root_user,) = failing(audit, "GL623")
-    assert (str(root_user.location), root_user.severity) == ("k8s/web.yaml:17", Severity.MEDIUM)
-    assert root_user.evidence == ("gunicorn is started as 0 (k8s/web.yaml:17)",)
+    assert (str(root_user.location), root_user.severity) == ("k8s/web.yaml:16", Severity.MEDIUM)
+    assert root_user.evidence == ("gunicorn (k8s/web.yaml:13) is started as 0 (k8s/web.yaml:16)",)

@@ -19,7 +19,9 @@ from typing import Any
 
 from golive.collectors import CollectorSpec
 from golive.collectors import layout as layout_mod
+from golive.collectors.appservers.platforms import KUBERNETES_KIND, kubernetes_workload
 from golive.collectors.appservers.platforms import READERS as PLATFORM_READERS
+from golive.collectors.appservers.platforms import kubernetes as kubernetes_commands
 from golive.collectors.compose_commands import compose_commands, split_command
 from golive.collectors.declared_dependencies import default_groups, pyproject_dependencies, requirements_file
 from golive.collectors.deploy_shape import read_shape
@@ -202,6 +204,8 @@ def collect(ctx: AuditContext) -> ProjectFacts:
                 commands += supervisord(path, rel)
             elif name in PLATFORM_READERS and layout.admit(path, layout_mod.PROCFILE):
                 commands += PLATFORM_READERS[name](path, rel)  # heroku.yml, render.yaml, fly.toml
+            elif kubernetes_workload(path) and layout.admit(path, KUBERNETES_KIND):
+                commands += kubernetes_commands(path, rel)  # containers' command and args
         except Exception as exc:  # reported, never swallowed: the file is not audited
             unread.append(f"{rel}: {describe(exc)}")  # never the parser's quote of a line
             continue

@@ -1,4 +1,4 @@
-"""Platform manifests as the commands they start: heroku.yml, render.yaml, fly.toml.
+"""Platform manifests as the commands they start: heroku.yml, render.yaml, fly.toml, Kubernetes.
 
 A PaaS manifest names the process commands of the deployment as a Procfile does:
 
@@ -8,7 +8,14 @@ A PaaS manifest names the process commands of the deployment as a Procfile does:
 * ``render.yaml`` ``services[].startCommand`` (and ``dockerCommand``)
   (https://render.com/docs/blueprint-spec);
 * ``fly.toml`` ``[processes]`` (name → command) and ``[experimental] cmd``
-  (https://fly.io/docs/reference/configuration/#the-processes-section).
+  (https://fly.io/docs/reference/configuration/#the-processes-section);
+* Kubernetes workloads (``Deployment``, ``StatefulSet``, ``DaemonSet``, ``Job``, ``CronJob``):
+  each container's ``command`` followed by its ``args`` (a container without ``command``
+  runs its image's entrypoint, which golive does not know: not read), run as the
+  ``securityContext.runAsUser`` of the container, else of the pod
+  (https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/,
+  https://kubernetes.io/docs/tasks/configure-pod-container/security-context/). Helm
+  templates (``{{ ... }}``) are not YAML and are not read.
 
 Each gives :class:`golive.collectors.project.ProcessCommand` values like the other sources,
 redacted as they are made. A manifest that cannot be parsed raises; the project collector
@@ -17,6 +24,7 @@ reports it in ``unread``.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,6 +141,71 @@ def fly(path: Path, rel: str) -> Iterator[ProcessCommand]:
     cmd = (data.get("experimental") or {}).get("cmd")
     if cmd:
         yield _command("fly.toml cmd", rel, line_of("experimental", "cmd"), cmd, None)
+
+
+#: The kind :class:`golive.collectors.layout.Layout` is asked about for a Kubernetes manifest.
+KUBERNETES_KIND = "Kubernetes manifest"
+WORKLOAD_RE = re.compile(r"^kind:\s*(Deployment|StatefulSet|DaemonSet|Job|CronJob)\s*$", re.M)
+
+
+def kubernetes_workload(path: Path) -> bool:
+    """True for a YAML file (at most 1 MB) declaring a Kubernetes workload, not a Helm template."""
+    if path.suffix not in (".yml", ".yaml") or path.stat().st_size > 1_000_000:
+        return False
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return "apiVersion:" in text and "{{" not in text and bool(WORKLOAD_RE.search(text))
+
+
+def _pod(doc: Any) -> Any:
+    """The pod spec of a workload document (a CronJob's is one level deeper)."""
+    spec = _get(doc, "spec")
+    if _scalar(_get(doc, "kind")) == "CronJob":
+        spec = _get(_get(spec, "jobTemplate"), "spec")
+    return _get(_get(spec, "template"), "spec")
+
+
+def _scalar(node: Any) -> str:
+    import yaml
+
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+
+
+def _words(node: Any) -> list[str]:
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode)]
+
+
+def kubernetes(path: Path, rel: str) -> Iterator[ProcessCommand]:
+    """The containers' commands of every workload in a Kubernetes manifest, with their user."""
+    import yaml
+
+    from golive.collectors.project import ProcessCommand
+
+    text = path.read_text(encoding="utf-8")
+    for doc in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if not WORKLOAD_RE.search(f"kind: {_scalar(_get(doc, 'kind'))}"):
+            continue
+        pod = _pod(doc)
+        pod_user = _get(_get(pod, "securityContext"), "runAsUser")
+        containers = _get(pod, "containers")
+        for container in containers.value if isinstance(containers, yaml.SequenceNode) else []:
+            command = _get(container, "command")
+            argv = tuple(_words(command) + _words(_get(container, "args")))
+            if not _words(command):
+                continue
+            user_node = _get(_get(container, "securityContext"), "runAsUser") or pod_user
+            user_line = user_node.start_mark.line + 1 if user_node is not None else None
+            yield ProcessCommand(
+                origin="Kubernetes container",
+                location=Location(path=rel, line=command.start_mark.line + 1),
+                command=" ".join(argv),
+                argv=argv,
+                user=_scalar(user_node) or None,
+                user_at=Location(path=rel, line=user_line) if user_line else None,
+            )
 
 
 READERS = {"heroku.yml": heroku, "render.yaml": render, "render.yml": render, "fly.toml": fly}
