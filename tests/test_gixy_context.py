@@ -11,9 +11,9 @@ from pathlib import Path
 
 from golive.checks import registry
 from golive.collectors.nginx import collect_files
+from golive.facts.nginx import NginxFacts
 from golive.model import Finding, Severity
 from golive.registry import Facts
-from golive.facts.nginx import NginxFacts
 from golive.runner import run_check
 
 SERVER = """\
@@ -48,13 +48,17 @@ def test_gl751_a_capture_that_can_hold_only_a_carriage_return_is_low(tmp_path: P
 
 def test_gl751_a_capture_that_can_hold_a_line_feed_stays_high(tmp_path: Path) -> None:
     found = findings(
-        tmp_path, "GL751", "    location ~ ^/old/([^/]*)$ {\n        return 301 https://www.example.org/$1;\n    }"
+        tmp_path,
+        "GL751",
+        "    location ~ ^/old/([^/]*)$ {\n        return 301 https://www.example.org/$1;\n    }",
     )
     assert [(f.id, f.severity) for f in found] == [("GL751", Severity.HIGH)]
 
 
 def test_gl751_uri_in_a_redirect_stays_high(tmp_path: Path) -> None:
-    found = findings(tmp_path, "GL751", "    location /old/ {\n        return 301 https://www.example.org$uri;\n    }")
+    found = findings(
+        tmp_path, "GL751", "    location /old/ {\n        return 301 https://www.example.org$uri;\n    }"
+    )
     assert [(f.id, f.severity) for f in found] == [("GL751", Severity.HIGH)]
 
 
@@ -72,12 +76,16 @@ def test_gl753_a_file_alias_inside_a_folder_already_served_is_low(tmp_path: Path
 
 def test_gl753_a_file_alias_outside_what_is_served_keeps_its_severity(tmp_path: Path) -> None:
     found = findings(
-        tmp_path, "GL753", STATIC + "    location /robots.txt {\n        alias /app/private/robots.txt;\n    }"
+        tmp_path,
+        "GL753",
+        STATIC + "    location /robots.txt {\n        alias /app/private/robots.txt;\n    }",
     )
     assert [(f.id, f.severity) for f in found] == [("GL753", Severity.MEDIUM)]
 
 
 def test_gl753_the_classic_traversal_stays_high(tmp_path: Path) -> None:
     # /media../settings.py → /app/public/media/../settings.py: a real traversal, even next to /static/
-    found = findings(tmp_path, "GL753", STATIC + "    location /media {\n        alias /app/public/media/;\n    }")
+    found = findings(
+        tmp_path, "GL753", STATIC + "    location /media {\n        alias /app/public/media/;\n    }"
+    )
     assert [(f.id, f.severity) for f in found] == [("GL753", Severity.HIGH)]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from golive.checks._nginx import gixy_unknown
 from golive.checks._tls import INTERMEDIATE_CIPHERS, Profile, profile
+from golive.checks.gixy_context import BARE_CR, alias_already_served, bare_cr_only
 from golive.checks.gixy_table import (
     GIXY_GOLIVE,
     GIXY_PLUGINS,
@@ -140,6 +141,12 @@ def _gixy_finding(spec: CheckSpec, result: GixyResult, facts: Facts) -> Finding 
     elif result.plugin == "resolver_external" and not _resolves_at_run_time(facts[NginxFacts]):
         severity = min(severity, Severity.LOW)
         evidence.append(_OCSP_ONLY)
+    elif bare_cr_only(result):
+        severity = min(severity, Severity.LOW)
+        evidence.insert(1, BARE_CR)
+    elif served := alias_already_served(facts[NginxFacts], result):
+        severity = min(severity, Severity.LOW)
+        evidence.insert(1, served)
     return spec.fail(
         subjects=gixy_subjects(result),
         location=result.location,
