@@ -29,6 +29,13 @@ APP_SERVERS = (
     "pyuwsgi",
 )
 
+#: GL602's evidence when no production start command is in the repository.
+NO_START_COMMAND = (
+    "no production start command in the repository (Procfile, production Dockerfile CMD, compose,"
+    " systemd, supervisord, start script): the server is installed and started where the site is"
+    " deployed, outside what golive read: low"
+)
+
 
 @check(
     "GL601",
@@ -69,7 +76,11 @@ def no_app_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     hypercorn, waitress, granian...). When none is a declared dependency and no process
     command starts one, the project is most likely served by runserver, or by whatever
     happens to be installed on the server. Skipped when the project declares no
-    requirements at all.
+    requirements at all. Medium only when the repository starts its production processes
+    (a Procfile, a production Dockerfile's CMD, compose, systemd, supervisord, a start
+    script): without any such command the deployment is set up outside the repository (an
+    install guide's ``pip install gunicorn``, a separate deployment repository), which the
+    requirements cannot tell: low with that reason.
     Source: "How to deploy Django"
     (https://docs.djangoproject.com/en/stable/howto/deployment/).
     """
@@ -84,10 +95,14 @@ def no_app_server(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
         return
     files = ", ".join(project.requirement_files) or "pyproject.toml"
     where = project.dependencies[0].location.path
+    evidence = [f"none of {', '.join(APP_SERVERS[:7])} in {files}"]
+    if not project.commands:
+        evidence.append(NO_START_COMMAND)
     yield spec.fail(
         subjects=["requirements"],
         location=Location(path=where),
-        evidence=[f"none of {', '.join(APP_SERVERS[:7])} in {files}"],
+        evidence=evidence,
+        severity=None if project.commands else Severity.LOW,
     )
 
 
