@@ -32,9 +32,16 @@ The classes, first that applies (paths relative to the repository root):
 * env templates (``.env.example``, ``env_sample``, ``template-env``...) and configuration
   templates (``*.example.cfg``, ``*.conf.default``, ``template-local_settings``): examples,
   not read;
+* documentation (``README*``, ``*.md``, ``*.rst``) in a ``docker/``, ``deploy/``, ``compose/``
+  folder: not read (prose about the deployment material beside it);
 * CI workflows that deploy (``.github/workflows/*deploy*.yml``...) and deployment guides
   (``install*``, ``deploy*``, ``configur*``, ``backup*``... pages under ``doc``/``docs``):
   not audited (golive does not run CI nor read prose).
+
+Then the project code the deployment relies on (:mod:`golive.collectors.inventory_code`:
+the configuration modules and backend classes the settings name, the Celery app, registered
+system checks, periodic-job definitions, Python code that starts a server, a Makefile with
+deployment targets): not audited.
 
 Pure reading of names and of at most the first 64 KB of a script or YAML file; never raises
 for a file it cannot read (that file is recognised by name only).
@@ -46,6 +53,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from golive.collectors.inventory_code import named_by_settings, recognise_code
 from golive.collectors.layout import Layout
 
 #: The kinds this module lists (those of the collectors are in :mod:`golive.collectors.layout`).
@@ -179,14 +187,24 @@ def discover(
     the project walk skips) of a class of the module docstring, with whether golive reads it.
     A file already classified by a collector keeps its entry; scripts are judged last, after
     the collectors followed the commands into theirs."""
+    settings: list[Path] = []
     for path in [*files, *hidden]:
         rel_text = layout.rel(path)
         if rel_text is None:
             continue
-        found = _recognise(path, PurePosixPath(rel_text), inventory)
+        rel = PurePosixPath(rel_text)
+        found = _recognise(path, rel, inventory)
+        if found is None:
+            code = recognise_code(path, rel)
+            found = None if code is None else (code[0], False, code[1])
         if found is not None:
             kind, read, reason = found
             layout.record(path, kind, read=read, reason=reason)
+            if kind == SETTINGS:
+                settings.append(path)
+    roots = [layout.repo / inventory.django_root] if inventory.django_root is not None else []
+    for path, kind, reason in named_by_settings(settings, [*roots, layout.repo], layout.repo):
+        layout.record(path, kind, read=False, reason=reason)
 
 
 def _recognise(path: Path, rel: PurePosixPath, inventory: Inventory) -> tuple[str, bool, str] | None:
@@ -230,6 +248,13 @@ def _recognise(path: Path, rel: PurePosixPath, inventory: Inventory) -> tuple[st
         if _words(rel.stem) & GUIDE_WORDS:
             return GUIDE, False, "a deployment guide: golive does not read prose"
         return None
+    deploy_folder = next((p for p in rel.parts[:-1] if p.lower() in DEPLOY_FOLDERS), None)
+    if deploy_folder and (rel.suffix in (".md", ".rst", ".mdx") or name.upper().startswith("README")):
+        return (
+            GUIDE,
+            False,
+            f"documentation in the {deploy_folder}/ deployment folder: golive does not read prose",
+        )
     if _script(path, rel):
         return (
             SCRIPT,
