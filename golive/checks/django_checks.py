@@ -72,6 +72,20 @@ ABSENT_NOTE = (
     " the audit on the built tree (the image, or the directory the build writes)"
 )
 
+#: Django warnings about the code's correctness that behave the same in every environment:
+#: low, with why (docs/severity.md). templates.W003 ("<name> is used for multiple template tag
+#: modules", https://docs.djangoproject.com/en/stable/ref/checks/#templates): Django's template
+#: engine maps each library name to one module, the later app in INSTALLED_APPS winning
+#: (``django.template.backends.django.get_installed_libraries``), so development, the tests and
+#: production load the same one.
+SAME_EVERYWHERE = {
+    "templates.W003": (
+        "which module {% load <name> %} gets follows INSTALLED_APPS order (the later app wins), the"
+        " same in development, the tests and production: a correctness matter they show, not a"
+        " deployment risk: low"
+    ),
+}
+
 
 def _severity(
     msg: DjangoMessage, known: DjangoCheck | None, listed: Severity | None = None
@@ -79,10 +93,13 @@ def _severity(
     """golive's severity of one of Django's messages, and a note when a rule lowered it:
     golive's catalogue entry, else Django's check reference (``listed``, by the id's level:
     :mod:`golive.checks._django_ids`), else the message's level (:data:`_LEVEL_SEVERITY`); a
-    warning about an absent build artefact (:data:`ABSENT_ARTEFACT`) is low."""
+    warning about an absent build artefact (:data:`ABSENT_ARTEFACT`) or one that behaves the
+    same in every environment (:data:`SAME_EVERYWHERE`) is low."""
     severity = known.severity if known else listed or _LEVEL_SEVERITY.get(msg.level, Severity.MEDIUM)
     if msg.level <= 30 and ABSENT_ARTEFACT.search(msg.msg):
         return min(severity, Severity.LOW), ABSENT_NOTE
+    if msg.level <= 30 and msg.id in SAME_EVERYWHERE:
+        return min(severity, Severity.LOW), SAME_EVERYWHERE[msg.id]
     return severity, ""
 
 
