@@ -16,6 +16,13 @@ from golive.facts.gunicorn import GunicornFacts
 from golive.model import Finding, Severity
 from golive.registry import CheckSpec, Facts, check
 
+#: GL617's evidence when a Procfile starts the server.
+PROCFILE_ALONE = (
+    "a Procfile starts it: on the platforms that read Procfiles (Heroku, Dokku, cabotage) the"
+    " process type runs in its own container, so the socket's only other local users are the"
+    " processes the same line starts (an nginx wrapper beside gunicorn): low"
+)
+
 
 @check(
     "GL617",
@@ -30,16 +37,25 @@ def socket_umask(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """gunicorn creates its unix socket under its ``umask`` ("A bit mask for the file mode
     on files written by Gunicorn", default 0), so by default the socket is mode 0777: any
     local user or compromised service can talk to Django directly, bypassing nginx, and
-    gunicorn trusts forwarded headers on unix sockets (GL631).
+    gunicorn trusts forwarded headers on unix sockets (GL631). Low when a Procfile starts
+    the server: the platforms that read Procfiles run each process type in a container of its
+    own (Heroku: "Dynos are isolated, virtualized Linux containers", each with "an ephemeral
+    filesystem", https://www.heroku.com/dynos; Dokku and cabotage alike), so the socket's other
+    local users are the processes the same line starts.
     """
     for server in facts[GunicornFacts].gunicorn:
         sockets = [b for b in server.binds if b.kind == "unix"]
         umask = server.setting("umask", 0)
         if sockets and isinstance(umask, int) and not umask & 0o002:
+            evidence = [f"{server.how('umask')}: {sockets[0]} is created mode {0o777 & ~umask:04o}"]
+            alone = server.found.startswith("Procfile")
+            if alone:
+                evidence.append(PROCFILE_ALONE)
             yield spec.fail(
                 subjects=["umask", "bind"],
                 location=server.where("umask"),
-                evidence=[f"{server.how('umask')}: {sockets[0]} is created mode {0o777 & ~umask:04o}"],
+                evidence=evidence,
+                severity=Severity.LOW if alone else None,
             )
 
 
