@@ -27,6 +27,7 @@ from golive.checks._util import (
     where,
 )
 from golive.facts.runtime import RuntimeFacts
+from golive.facts.source import SourceFacts
 from golive.model import Finding, Severity
 from golive.redact import is_redacted
 from golive.registry import CheckSpec, Facts, check
@@ -56,16 +57,38 @@ def _is_wildcard(host: str) -> bool:
 def allowed_hosts_wildcard(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
     """ "If you use a wildcard, you must perform your own validation of the Host HTTP
     header." ``*`` (or a bare ``.com``-style suffix) turns off Django's Host validation,
-    which protects password-reset links and cache keys from Host header poisoning.
+    which protects password-reset links and cache keys from Host header poisoning. Low when
+    a middleware of the project raises DisallowedHost itself (the validation the checklist
+    asks for; a multi-domain product's per-tenant hosts), with where.
     """
     hosts = facts[RuntimeFacts].setting("ALLOWED_HOSTS") or []
     bad = [h for h in hosts if isinstance(h, str) and _is_wildcard(h)]
     if bad:
+        own = _own_host_validation(facts)
         yield spec.fail(
             subjects=["ALLOWED_HOSTS"],
             location=where(facts, "ALLOWED_HOSTS"),
-            evidence=[f"ALLOWED_HOSTS = {hosts!r}"],
+            evidence=[f"ALLOWED_HOSTS = {hosts!r}", *own],
+            severity=Severity.LOW if own else None,
         )
+
+
+def _own_host_validation(facts: Facts) -> list[str]:
+    """The evidence that the project validates the Host header itself: a MIDDLEWARE entry
+    whose module raises DisallowedHost (:mod:`golive.collectors.host_checks`); ``[]`` when
+    none does or the code was not scanned."""
+    source = facts.get(SourceFacts)
+    raised = (source.host_checks if source else None) or ()
+    for entry in facts[RuntimeFacts].setting("MIDDLEWARE") or []:
+        module = str(entry).rsplit(".", 1)[0]
+        hits = [h for h in raised if h.module == module]
+        if hits:
+            return [
+                f"MIDDLEWARE has {entry}, whose module raises DisallowedHost ({hits[0].location}): the"
+                " project validates the Host header itself, as Django's checklist asks with a"
+                " wildcard; golive does not follow which requests it covers: low"
+            ]
+    return []
 
 
 @check(

@@ -109,6 +109,15 @@ class EntryChain:
 
 
 @dataclass(frozen=True, kw_only=True)
+class HostCheck:
+    """A ``raise DisallowedHost`` in the project's code: the dotted ``module`` it is in and
+    where (:mod:`golive.collectors.host_checks`)."""
+
+    module: str
+    location: Location
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeployedModule:
     """A production (or unknown) deployment file that sets DJANGO_SETTINGS_MODULE to
     ``module`` at ``location`` (relative to the repository): uWSGI's ``env =``, a Dockerfile
@@ -139,6 +148,9 @@ class SourceFacts(FactsBase):
     #: The deployment files that set DJANGO_SETTINGS_MODULE for the server, best first: the
     #: entry points' defaults are then used only by a server started some other way.
     deployed_modules: tuple[DeployedModule, ...] = ()
+    #: Where the project's code raises DisallowedHost itself (its own Host validation, GL201);
+    #: None: not scanned.
+    host_checks: tuple[HostCheck, ...] | None = None
 
     def history(self, target: str) -> list[Assignment]:
         """Every assignment to ``target`` in the chain, in execution order."""

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.cache_use import cache_uses
+from golive.collectors.host_checks import host_checks
 from golive.collectors.key_files import project_writer
 from golive.collectors.source.expressions import RANDOM_GENERATORS
 from golive.collectors.source.reader import ModuleReader
@@ -84,6 +85,7 @@ def collect(ctx: AuditContext) -> SourceFacts:
         sentry_inits=tuple(sentry),
         entry_defaults=entries,
         cache_uses=cache_uses(ctx.django_dir, ctx.project_dir),
+        host_checks=host_checks(ctx.django_dir, ctx.project_dir),
         settings_development=ctx.settings_development,
         deployed_modules=_deployed_modules(ctx),
     )
