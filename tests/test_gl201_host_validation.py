@@ -47,6 +47,21 @@ def test_gl201_a_wildcard_with_a_middleware_raising_disallowed_host_is_low(tmp_p
     ), f.evidence
 
 
+def test_gl201_a_middleware_package_re_exporting_the_class_counts(tmp_path: Path) -> None:
+    # MIDDLEWARE names the package; the class lives in a submodule the package re-exports
+    project = build_project(
+        tmp_path / "proj",
+        production=WILDCARD + 'MIDDLEWARE = ["site_conf.middleware.KnownHostMiddleware", *MIDDLEWARE]\n',
+        files={
+            "site_conf/middleware/__init__.py": "from .hosts import KnownHostMiddleware  # noqa: F401\n",
+            "site_conf/middleware/hosts.py": MIDDLEWARE_MODULE,
+        },
+    )
+    [f] = failing(audit_project(project), "GL201")
+    assert f.severity is Severity.LOW
+    assert any("site_conf/middleware/hosts.py:13" in e for e in f.evidence), f.evidence
+
+
 def test_gl201_the_same_module_outside_middleware_validates_nothing(tmp_path: Path) -> None:
     project = build_project(
         tmp_path / "proj", production=WILDCARD, files={"site_conf/hosts.py": MIDDLEWARE_MODULE}
