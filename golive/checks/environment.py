@@ -80,8 +80,7 @@ def _own_host_validation(facts: Facts) -> list[str]:
     source = facts.get(SourceFacts)
     raised = (source.host_checks if source else None) or ()
     for entry in facts[RuntimeFacts].setting("MIDDLEWARE") or []:
-        module = str(entry).rsplit(".", 1)[0]
-        hits = [h for h in raised if h.module == module]
+        hits = [h for h in raised if h.serves(str(entry))]
         if hits:
             return [
                 f"MIDDLEWARE has {entry}, whose module raises DisallowedHost ({hits[0].location}): the"

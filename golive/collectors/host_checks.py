@@ -28,13 +28,15 @@ MAX_BYTES = 512 * 1024
 #: Folders under the Django root never scanned (their code is not what serves requests).
 SKIP = frozenset({"tests", "test", "migrations", "node_modules", "site-packages", "static", "docs"})
 
+_CLASS = re.compile(r"^class\s+(\w+)")
 _RAISE = re.compile(r"^\s*raise\s+(?:exceptions\.)?DisallowedHost\b")
 
 
 def host_checks(root: Path, shown_from: Path) -> tuple[HostCheck, ...]:
     """Each ``raise DisallowedHost`` in the code under ``root`` (the Django root): the dotted
-    module it is in (relative to ``root``) and where (relative to ``shown_from``, the
-    repository root). Never raises: an unreadable file is passed over."""
+    module it is in (relative to ``root``), the top-level class it is in (``""``: none) and
+    where (relative to ``shown_from``, the repository root). Never raises: an unreadable file
+    is passed over."""
     found: list[HostCheck] = []
     for count, path in enumerate(ProjectWalk(root, max_depth=8)):
         if count >= MAX_FILES:
@@ -53,7 +55,13 @@ def host_checks(root: Path, shown_from: Path) -> tuple[HostCheck, ...]:
         parts = rel.with_suffix("").parts
         module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         shown = path.relative_to(shown_from).as_posix()
+        owner = ""
         for number, line in enumerate(text.splitlines(), 1):
+            top = _CLASS.match(line)
+            if top or (line[:1].strip() and not line.startswith(("#", "@", ")"))):
+                owner = top.group(1) if top else ""
             if _RAISE.match(line):
-                found.append(HostCheck(module=module, location=Location(path=shown, line=number)))
+                found.append(
+                    HostCheck(module=module, owner=owner, location=Location(path=shown, line=number))
+                )
     return tuple(found)

@@ -110,11 +110,21 @@ class EntryChain:
 
 @dataclass(frozen=True, kw_only=True)
 class HostCheck:
-    """A ``raise DisallowedHost`` in the project's code: the dotted ``module`` it is in and
-    where (:mod:`golive.collectors.host_checks`)."""
+    """A ``raise DisallowedHost`` in the project's code: the dotted ``module`` it is in, the
+    top-level class (``owner``, ``""``: none) and where (:mod:`golive.collectors.host_checks`)."""
 
     module: str
     location: Location
+    owner: str = ""
+
+    def serves(self, middleware: str) -> bool:
+        """True when the MIDDLEWARE entry ``middleware`` (``pkg.mod.Class``) is this code: the
+        class of this module, or of a submodule of the package the entry names (a package
+        that re-exports its middleware classes)."""
+        module, _, name = middleware.rpartition(".")
+        if module == self.module:
+            return True
+        return bool(self.owner) and name == self.owner and self.module.startswith(module + ".")
 
 
 @dataclass(frozen=True, kw_only=True)
