@@ -65,7 +65,6 @@ LONG_MODULES = {
 PRIVATE = "a private helper shared across modules: to make public or move (issue 16)"
 REMAINING_PRIVATE_IMPORTS = {
     ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,
-    ("django_root", "discovery:_setdefault_value"): PRIVATE,
 }
 
 
