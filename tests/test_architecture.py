@@ -62,10 +62,7 @@ LONG_MODULES = {
 
 #: Imports of another module's underscore name (``from golive.x import _name``), or of a private
 #: module (``golive.x._mod``) from outside its package, that remain; an entry no longer needed fails.
-PRIVATE = "a private helper shared across modules: to make public or move (issue 16)"
-REMAINING_PRIVATE_IMPORTS = {
-    ("collectors.appservers.platforms", "collectors.project:_argv"): PRIVATE,
-}
+REMAINING_PRIVATE_IMPORTS: dict[tuple[str, str], str] = {}
 
 
 def _modules(under: str) -> Iterator[tuple[str, ast.Module]]:

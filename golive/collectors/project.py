@@ -47,11 +47,6 @@ MAX_DEPTH = 4
 _NOT_DEPLOYED = frozenset({"tests", "test", "docs", "examples", "example", "dev", "local"})
 
 
-#: Kept for collectors/appservers/platforms.py; new code imports
-#: :func:`golive.collectors.compose_commands.split_command`.
-_argv = split_command
-
-
 def _procfile(path: Path, rel: str) -> Iterator[ProcessCommand]:
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         name, sep, command = line.partition(":")

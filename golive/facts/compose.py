@@ -61,13 +61,6 @@ class Service:
         """True for Traefik, Caddy, HAProxy, nginx-proxy and the like (by image or name)."""
         return bool(PROXY_RE.search(self.image.lower()) or PROXY_RE.search(self.name.lower()))
 
-    @property
-    def traefik_routed(self) -> bool:
-        """True when Traefik labels route to this service (``traefik.enable=true`` or a router)."""
-        return self.labels.get("traefik.enable", "").lower() == "true" or any(
-            k.startswith("traefik.http.routers.") for k in self.labels
-        )
-
     def source_of(self, path: str, *, copies: bool = False) -> tuple[Volume, str] | None:
         """The mount a container ``path`` is on (the longest ``target`` prefix; image copies
         too when ``copies``) and the rest of the path below it; None when none holds it."""

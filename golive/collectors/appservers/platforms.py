@@ -43,14 +43,15 @@ if TYPE_CHECKING:
 
 
 def _command(origin: str, rel: str, line: int | None, command: Any, dockerfile: str | None) -> ProcessCommand:
-    from golive.collectors.project import ProcessCommand, _argv
+    from golive.collectors.compose_commands import split_command
+    from golive.collectors.project import ProcessCommand
 
     if isinstance(command, list):
         argv = tuple(str(a) for a in command)
         text = " ".join(argv)
     else:
         text = " ".join(str(command).split())
-        argv = _argv(text)
+        argv = split_command(text)
     return ProcessCommand(
         origin=origin, location=Location(path=rel, line=line), command=text, argv=argv, dockerfile=dockerfile
     )
