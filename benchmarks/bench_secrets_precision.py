@@ -46,7 +46,7 @@ from pathlib import Path
 from detect_secrets import SecretsCollection
 from detect_secrets.settings import default_settings, get_settings
 
-from golive.collectors.git import scan_history, since_args
+from golive.collectors.git import MAX_RESUMES, scan_history, since_args
 from golive.collectors.git.history import LOG_FORMAT
 
 if sys.version_info >= (3, 11):
@@ -103,22 +103,29 @@ def golive_values(repo: str, root: Path) -> tuple[dict[str, Item], float]:
 
 
 def _commits(root: Path) -> Iterator[tuple[str, int, str]]:
-    """(sha, committer time, diff text) per commit of ``git log -p`` (golive's arguments)."""
-    proc = subprocess.Popen(["git", "-C", str(root), *LOG], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    head: tuple[str, int] | None = None
-    lines: list[bytes] = []
-    for raw in proc.stdout:
-        if raw.startswith(b"\x01"):
-            if head is not None:
-                yield head[0], head[1], b"".join(lines).decode("utf-8", "replace")
-            fields = raw[1:].decode("utf-8", "replace").split("\x00")
-            head, lines = (fields[0], int(fields[1] or 0)), []
-        else:
-            lines.append(raw)
-    if head is not None:
-        yield head[0], head[1], b"".join(lines).decode("utf-8", "replace")
-    proc.wait()
+    """(sha, committer time, diff text) per commit of ``git log -p`` (golive's arguments);
+    where git stops on a missing object, it goes on after that commit (``--skip``), as golive does."""
+    seen = 0
+    for _ in range(MAX_RESUMES + 1):
+        skip = [f"--skip={seen}"] if seen else []
+        proc = subprocess.Popen(["git", "-C", str(root), *LOG[:-2], *skip, *LOG[-2:]], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        assert proc.stdout is not None
+        head: tuple[str, int] | None = None
+        lines: list[bytes] = []
+        for raw in proc.stdout:
+            if raw.startswith(b"\x01"):
+                if head is not None:
+                    yield head[0], head[1], b"".join(lines).decode("utf-8", "replace")
+                fields = raw[1:].decode("utf-8", "replace").split("\x00")
+                head, lines = (fields[0], int(fields[1] or 0)), []
+                seen += 1
+            else:
+                lines.append(raw)
+        if head is not None:
+            yield head[0], head[1], b"".join(lines).decode("utf-8", "replace")
+        if proc.wait() == 0 or head is None:
+            return
 
 
 def detect_secrets_values(repo: str, root: Path) -> tuple[dict[str, Item], float]:
@@ -251,7 +258,7 @@ def main() -> None:
         precision = sum(weight(x) for x in hits) / sum(weight(x) for x in mine) if mine else float("nan")
         found = sum(weight(x) for x in true_items if tool in x.tools)
         recall = found / sum(weight(x) for x in true_items) if true_items else float("nan")
-        print(f"{tool:<16}{len(reported):>8}{len(mine):>9}{len(hits):>9}{precision:>11.2f}{recall:>8.2f}"
+        print(f"{tool:<16}{len(reported):>8}{len(mine):>9}{len(hits):>9}{precision:>11.3f}{recall:>8.2f}"
               f"{spent[tool]:>8.1f}")  # fmt: skip
     false = {t: len([x for x in labelled if t in x.tools and not truth[x.key]]) for t in (GOLIVE, DS)}
     print(f"labelled secrets in the sample: {len(true_items)}; false alarms in the sample:", end=" ")
