@@ -152,6 +152,22 @@ def test_layout_remembers_each_file_once(tmp_path: Path) -> None:
     assert seen.admit(Path("/etc/nginx/nginx.conf"), NGINX) is True  # given on the command line
 
 
+def test_a_collectors_classification_replaces_what_the_inventory_recorded_first(tmp_path: Path) -> None:
+    # The inventory runs first and records default.conf.template as a configuration template it
+    # does not read; nginx's collector reads it as the official image's envsubst template.
+    template = tmp_path / "nginx" / "templates" / "default.conf.template"
+    template.parent.mkdir(parents=True)
+    template.write_text("server { listen 80; }\n")
+    seen = Layout(tmp_path)
+    seen.record(template, "env template", read=False, reason="a template: an example, not read")
+    assert seen.admit(template, NGINX) is True
+    assert [(f.path, f.kind, f.audited) for f in seen.files()] == [
+        ("nginx/templates/default.conf.template", NGINX, True)
+    ]
+    seen.record(template, "env template", read=False, reason="recorded again")
+    assert [f.kind for f in seen.files()] == [NGINX]
+
+
 # --- real audits ---------------------------------------------------------------------------
 
 COOKIECUTTER = {
