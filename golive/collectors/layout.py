@@ -133,7 +133,9 @@ class Layout:
 
     def classify(self, path: Path, kind: str) -> DeploymentFile:
         """The file's :class:`DeploymentFile` (computed once per path; the first kind asked wins).
-        A file outside the repository (given on the command line) is production."""
+        A file outside the repository (given on the command line) is production. A collector's
+        classification replaces an entry :meth:`record` made first (the inventory runs before the
+        collectors that read such files, e.g. nginx's ``*.conf.template``)."""
         rel = self.rel(path)
         if rel is None:
             return DeploymentFile(
@@ -141,7 +143,8 @@ class Layout:
             )
         with self._lock:
             known = self._seen.get(rel)
-        if known is not None:
+            recorded = rel in self._recorded
+        if known is not None and not recorded:
             return known
         text = _head(path) if kind in STARTS_PROCESSES else None
         found = classify(
@@ -154,6 +157,9 @@ class Layout:
             elsewhere=self.production_server() if text is not None else None,
         )
         with self._lock:
+            if rel in self._recorded:
+                self._recorded.discard(rel)
+                self._seen[rel] = found
             return self._seen.setdefault(rel, found)
 
     def production_server(self) -> str | None:
