@@ -52,12 +52,9 @@ REMAINING_CONTEXT: dict[str, str] = {}
 
 #: Modules over :data:`MAX_LINES` lines that remain, and why; an entry no longer over fails too.
 MAX_LINES = 400
-TO_SPLIT = "to split along its seams (issue 16)"
 LONG_MODULES = {
     "golive.facts.secrets.token_formats": "a data table: one entry per vendor token format, with its source",
     "golive.collectors.runtime.settings_loader": "run alone in the project's interpreter, by design",
-    "golive.collectors.git": TO_SPLIT,
-    "golive.collectors.git.scanner": TO_SPLIT,
 }
 
 #: Imports of another module's underscore name (``from golive.x import _name``), or of a private

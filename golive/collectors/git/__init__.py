@@ -15,14 +15,18 @@ Three git processes, whatever the size of the history:
 A damaged clone (a missing object makes ``git log`` stop) is scanned as far as it can
 be: the stream resumes after the broken commit (``--skip``), and the facts say what was
 missed in ``partial``; a shallow clone is scanned and says so. Values never leave this
-module: facts carry a :class:`SecretInfo` (length, keyed fingerprint) and, for token
+package: facts carry a :class:`SecretInfo` (length, keyed fingerprint) and, for token
 formats, their public prefix. Reference: git-log(1), git-grep(1), git-ls-tree(1)
 (https://git-scm.com/docs).
 
-Modules: :mod:`.scanner` applies the rules of :mod:`golive.facts.secrets.rules` (what a
-secret looks like, what a placeholder looks like) to the lines of one file, :mod:`.history`
-to the added lines of a ``git log -p`` stream; :mod:`.files` recognises committed files by
-name; :mod:`.policy` says which files are scanned by name and which findings the team allowed.
+This module runs the ``git log -p`` stream (:func:`scan_history`) and turns what the
+others found into :class:`GitFacts` (:func:`collect`). Modules: :mod:`.scanner` applies the
+rules of :mod:`golive.facts.secrets.rules` (what a secret looks like, what a placeholder looks
+like) to the lines of one file, with :mod:`.syntax` (file kinds, what an assignment looks
+like), :mod:`.history` to the added lines of a ``git log -p`` stream; :mod:`.head` reads what
+HEAD holds (processes 2 and 3); :mod:`.files` recognises committed files by name;
+:mod:`.policy` says which files are scanned by name and which findings the team allowed;
+:mod:`.command` runs one git command.
 """
 
 from __future__ import annotations
@@ -35,16 +39,16 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec, Skip
-from golive.collectors.git import files
-from golive.collectors.git.history import LOG_FORMAT, HistoryScan, Sighting
+from golive.collectors.git.command import GIT_TIMEOUT, last_error, run_git
+from golive.collectors.git.head import env_templates, find_in_head, tracked_dirs, tracked_files
+from golive.collectors.git.history import LOG_FORMAT, HistoryScan
 from golive.collectors.git.policy import DEFAULT, ScanPolicy
-from golive.collectors.git.scanner import FileScanner
 from golive.collectors.layout import Layout, layout_of
 from golive.facts.git import GitFacts, HistorySecret, TrackedFile
 from golive.facts.secrets import SecretInfo
@@ -61,49 +65,8 @@ if TYPE_CHECKING:  # golive.config imports golive.collectors.git.policy: no cycl
 HISTORY_TIME_LIMIT = 600.0
 #: How many times a broken ``git log`` stream is resumed past a damaged commit.
 MAX_RESUMES = 25
-GIT_TIMEOUT = 120.0
-#: ``git grep -l`` telling a private key ``.pem`` and a data dump ``.sql`` from the others.
-CONTENT_GREP = (
-    "grep",
-    "-l",
-    "-z",
-    "-I",
-    "-E",
-    "-e",
-    "PRIVATE KEY",
-    "-e",
-    "^-- (PostgreSQL database dump|MySQL dump|MariaDB dump)",
-    "-e",
-    "^(INSERT INTO|COPY .* FROM stdin;)",
-)
-#: Paths per ``git grep`` command line.
-CONTENT_BATCH = 500
 _RELATIVE = re.compile(r"^\d+\s+(second|minute|hour|day|week|month|year)s?\s+ago$", re.IGNORECASE)
-#: The first lines of an env template that says it holds no secrets ("# Do not put secrets here").
-NO_SECRETS_HERE = re.compile(
-    r"^\s*#.*\b(?:(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:put|store|commit|add|keep|place|write)"
-    r"|no\s+(?:real\s+)?(?:secrets?|credentials?|passwords?)\b|not\s+for\s+(?:secrets?|credentials?))",
-    re.IGNORECASE,
-)
 TEMPLATE_NOTE = "env template: its first line says secrets do not belong there"
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run one git command to completion, in a process group golive kills when it is done,
-    over budget or interrupted (:func:`golive.processes.run`)."""
-    argv = ["git", "-C", str(root), "-c", "core.quotePath=false", *args]
-    try:
-        done = processes.run(argv, input=stdin or b"", timeout=GIT_TIMEOUT)
-        return subprocess.CompletedProcess(argv, done.status, done.stdout, done.stderr)
-    except subprocess.TimeoutExpired:
-        raise CollectorError(f"git {args[0]} did not finish within {GIT_TIMEOUT:g} s") from None
-    except OSError as exc:
-        raise CollectorError(f"cannot run git: {exc.strerror or exc}") from None
-
-
-def _last_error(stderr: bytes) -> str:
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-    return lines[-1][:200] if lines else "no message"
 
 
 def since_args(root: Path, since: str | None) -> list[str]:
@@ -114,7 +77,7 @@ def since_args(root: Path, since: str | None) -> list[str]:
     """
     if not since:
         return ["--all"]
-    rev = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{since}^{{commit}}")
+    rev = run_git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{since}^{{commit}}")
     if rev.returncode == 0 and rev.stdout.strip():
         return ["--all", "--not", rev.stdout.decode().strip()]
     try:
@@ -219,88 +182,7 @@ def _stream(args: list[str], scan: HistoryScan, budget: float) -> tuple[int, str
             if proc.stdout is not None:
                 proc.stdout.close()
         err.seek(0)
-        return code, _last_error(err.read()), timed_out.is_set()
-
-
-def find_in_head(
-    root: Path, sightings: Iterable[Sighting], pathspec: Sequence[str] = (), policy: ScanPolicy = DEFAULT
-) -> tuple[dict[str, list[tuple[str, int]]], str]:
-    """Where HEAD still holds each value: ``{value: [(repo path, line), ...]}`` and an error.
-
-    One ``git grep -F`` with the values on stdin; every hit is re-checked with the same
-    rules, so that a short value inside a longer word does not count. The error is ``""``
-    when HEAD could be read completely.
-    """
-    wanted = {s.match.value: s.match.rule for s in sightings if "\n" not in s.match.value}
-    hits: dict[str, list[tuple[str, int]]] = {}
-    if not wanted:
-        return hits, ""
-    patterns = "\n".join(wanted).encode("utf-8") + b"\n"
-    proc = _git(
-        root, "grep", "-I", "-n", "-z", "-F", "--no-color", "-f", "-", "HEAD", "--", *pathspec, stdin=patterns
-    )
-    error = _last_error(proc.stderr) if proc.returncode > 1 or proc.stderr.strip() else ""
-    for raw in proc.stdout.split(b"\n"):
-        parts = raw.split(b"\x00", 2)
-        if len(parts) != 3 or not parts[0].startswith(b"HEAD:"):
-            continue
-        path = parts[0][5:].decode("utf-8", "replace")
-        try:
-            line = int(parts[1])
-        except ValueError:
-            continue
-        content = parts[2].decode("utf-8", "replace")
-        rescanned = {m.value for m in FileScanner(path, policy).scan(content)}
-        for value, rule in wanted.items():
-            if value in rescanned or (rule == PRIVATE_KEY_RULE and value in content):
-                hits.setdefault(value, []).append((path, line))
-    return hits, error
-
-
-def tracked_files(root: Path, pathspec: Sequence[str] = ()) -> tuple[list[tuple[str, str, int | None]], str]:
-    """Sensitive files committed at HEAD: ``[(repo path, kind, size), ...]`` and an error."""
-    proc = _git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD", *pathspec)
-    if proc.returncode != 0:
-        return [], f"git ls-tree HEAD failed: {_last_error(proc.stderr)}"
-    found: list[tuple[str, str, int | None]] = []
-    undecided: dict[str, tuple[str, int | None]] = {}
-    for entry in proc.stdout.split(b"\x00"):
-        meta, _, raw_path = entry.partition(b"\t")
-        fields = meta.split()
-        if len(fields) != 4 or fields[1] != b"blob":
-            continue
-        path = raw_path.decode("utf-8", "replace")
-        kind = files.classify(path)
-        if kind is None:
-            continue
-        size = int(fields[3]) if fields[3].isdigit() else None
-        if kind in files.NEEDS_CONTENT:
-            undecided[path] = (kind, size)
-        else:
-            found.append((path, kind, size))
-    paths = sorted(undecided)
-    for at in range(0, len(paths), CONTENT_BATCH):
-        grep = _git(root, "--literal-pathspecs", *CONTENT_GREP, "HEAD", "--", *paths[at : at + CONTENT_BATCH])
-        for raw in grep.stdout.split(b"\x00"):
-            path = raw.decode("utf-8", "replace").removeprefix("HEAD:")
-            if path in undecided:
-                kind, size = undecided[path]
-                found.append((path, files.NEEDS_CONTENT[kind], size))
-    return sorted(found), ""
-
-
-def env_templates(root: Path, tracked: Iterable[tuple[str, str, int | None]]) -> set[str]:
-    """The committed env files (repository paths) whose first lines say secrets do not
-    belong there (:data:`NO_SECRETS_HERE`): templates, not leaks."""
-    found = set()
-    for path, kind, _ in tracked:
-        if kind != "env":
-            continue
-        shown = _git(root, "show", f"HEAD:{path}")
-        head = shown.stdout[:2000].decode("utf-8", "replace").splitlines()[:3]
-        if any(NO_SECRETS_HERE.search(line) for line in head):
-            found.add(path)
-    return found
+        return code, last_error(err.read()), timed_out.is_set()
 
 
 def _place(paths: Sequence[str], root: Path, layout: Layout | None = None) -> tuple[str, str]:
@@ -345,8 +227,8 @@ def collect(ctx: AuditContext) -> GitFacts:
     range_args = since_args(root, ctx.options.since)
     subdir = project.relative_to(root).as_posix() if project != root and project.is_relative_to(root) else ""
     pathspec = [subdir] if subdir else []
-    shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
-    refs = _git(root, "for-each-ref", "--format=%(refname)").stdout.decode("utf-8", "replace").split()
+    shallow = run_git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    refs = run_git(root, "for-each-ref", "--format=%(refname)").stdout.decode("utf-8", "replace").split()
     config = getattr(ctx, "config", None)
     policy = ScanPolicy.with_config(
         getattr(config, "secrets_exclude", ()), getattr(config, "secrets_allow", ())
@@ -412,16 +294,8 @@ def collect(ctx: AuditContext) -> GitFacts:
         tracked=tuple(TrackedFile(location=loc(p), kind=k, size=n) for p, k, n in tracked),
         subdir=subdir,
         refs=tuple(refs),
-        tracked_dirs=_tracked_dirs(root),
+        tracked_dirs=tracked_dirs(root),
     )
-
-
-def _tracked_dirs(root: Path) -> frozenset[str] | None:
-    """Every folder of HEAD's tree (``git ls-tree -r -d``), relative to ``root``; None on error."""
-    proc = _git(root, "ls-tree", "-r", "-d", "-z", "--name-only", "--full-tree", "HEAD")
-    if proc.returncode != 0:
-        return None
-    return frozenset(p.decode("utf-8", "replace") for p in proc.stdout.split(b"\x00") if p)
 
 
 SPEC = CollectorSpec(

@@ -9,7 +9,7 @@ https://github.com/github/gitignore/blob/main/Python.gitignore).
 
 from __future__ import annotations
 
-from golive.collectors.git.scanner import is_example_file
+from golive.collectors.git.syntax import is_example_file
 from golive.facts.secrets.rules import is_test_path
 from golive.own_files import is_own
 

@@ -2,10 +2,12 @@
 
 :class:`FileScanner` is fed one line at a time (a whole file, or the added lines of one
 file in a diff) and returns :class:`RawMatch` objects. Which name rules apply depends on
-the kind of file (:func:`file_kind`): Python and other code (quoted literals assigned to
-secret-named names, environment lookups with literal defaults), dotenv/shell/Dockerfile
-lines (read with python-dotenv's parser), YAML lines (PyYAML), INI lines (configparser).
-Token formats, private key blocks and URL credentials apply to every text file.
+the kind of file (:func:`golive.collectors.git.syntax.file_kind`; what each kind's lines
+look like is in :mod:`golive.collectors.git.syntax`): Python and other code (quoted literals
+assigned to secret-named names, environment lookups with literal defaults),
+dotenv/shell/Dockerfile lines (read with python-dotenv's parser), YAML lines (PyYAML), INI
+lines (configparser). Token formats, private key blocks and URL credentials apply to every
+text file.
 
 A name rule needs evidence from the value (:func:`golive.facts.secrets.evidence.judge`): a
 literal that cannot be a secret (an identifier, a dotted path, a word) is not reported, and
@@ -19,7 +21,6 @@ it into a :class:`golive.facts.secrets.SecretInfo` and drops it.
 
 from __future__ import annotations
 
-import ast
 import configparser
 import functools
 import io
@@ -32,6 +33,17 @@ from dotenv.parser import parse_stream
 
 from golive import yamlread
 from golive.collectors.git.policy import DEFAULT, LONG_LINE, ScanPolicy
+from golive.collectors.git.syntax import (
+    ASSIGN_RE,
+    ENVDEFAULT_RE,
+    ENVGET_RE,
+    LHS_RE,
+    NAME_RE,
+    URL_CRED_RE,
+    file_kind,
+    is_example_file,
+    string_value,
+)
 from golive.facts.secrets.evidence import judge
 from golive.facts.secrets.rules import (
     KEY_BODY_RE,
@@ -58,59 +70,6 @@ PREFILTER = re.compile(
     rb"(?i:secret|passw|pwd|token|key|private|credential|auth|dsn|://)"
     rb"|AKIA|ASIA|sk_|rk_|gh[pousr]_|github_pat_|glpat-|xox|SG\.|AIza|npm_|pypi-",
 )
-
-_STR = r"""(?P<prefix>[rRuUbB]{0,2})(?P<q>["'])(?P<body>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)"""
-#: ``NAME = "v"``, ``"NAME": "v"``, ``name="v"``, ``NAME: str = "v"``, ``name: "v"``, ``X["NAME"] = "v"``.
-ASSIGN_RE = re.compile(
-    r"""(?P<name>[A-Za-z_][\w-]*)["']?\]?\s*(?::\s*[A-Za-z_][\w\[\], |.]*\s*)?(?:=|:|=>)\s*""" + _STR
-)
-#: ``os.environ.get("X", "v")``, ``os.getenv("X", default="v")``.
-ENVGET_RE = re.compile(
-    r"""\b(?:os\.environ\.get|os\.getenv|environ\.get|getenv)\(\s*(?P<vq>["'])(?P<var>[^"']+)(?P=vq)"""
-    r"""\s*,\s*(?:default\s*=\s*)?""" + _STR
-)
-#: ``env("X", default="v")``, ``env.str("X", default="v")``, ``config("X", default="v")``.
-ENVDEFAULT_RE = re.compile(
-    r"""\b(?:env|config|environ\.Env|env\.\w+)\(\s*(?P<vq>["'])(?P<var>[^"']+)(?P=vq)[^()]*?"""
-    r"""\bdefault\s*=\s*""" + _STR
-)
-#: The assignment target in front of an environment lookup: ``SECRET_KEY = os.environ...``.
-LHS_RE = re.compile(r"""^\s*(?P<name>[A-Za-z_][\w]*)\s*(?::[^=]+)?=[^=]|["'](?P<key>[\w-]+)["']\s*:""")
-#: Credentials in a URL: ``scheme://user:password@host``.
-URL_CRED_RE = re.compile(
-    r"""\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]{1,20})://(?P<user>[^\s:/@'"`<>]*):(?P<pw>[^\s@/'"`<>]+)@"""
-    r"""(?P<host>[^\s/'"`:@<>?#]+)"""
-)
-
-PYTHON_SUFFIXES = (".py", ".pyi")
-ENV_NAMES = (".env", ".flaskenv", "env", "Dockerfile")
-ENV_SUFFIXES = (".env", ".sh", ".bash", ".zsh", ".envrc")
-YAML_SUFFIXES = (".yml", ".yaml")
-INI_SUFFIXES = (".ini", ".cfg", ".conf", ".properties")
-EXAMPLE_WORDS = ("example", "sample", "template", "dist", "defaults")
-
-
-def file_kind(path: str) -> str:
-    """``python``, ``env``, ``yaml``, ``ini`` or ``code`` (any other text) for ``path``."""
-    name = path.rsplit("/", 1)[-1]
-    lower = name.lower()
-    if lower.endswith(PYTHON_SUFFIXES):
-        return "python"
-    if lower.startswith(".env") or name in ENV_NAMES or lower.endswith(ENV_SUFFIXES):
-        return "env"
-    if name.startswith("Dockerfile") or lower.endswith(".dockerfile"):
-        return "env"
-    if lower.endswith(YAML_SUFFIXES):
-        return "yaml"
-    if lower.endswith(INI_SUFFIXES):
-        return "ini"
-    return "code"
-
-
-def is_example_file(path: str) -> bool:
-    """True for ``.env.example``, ``settings.sample.py`` and other documented templates."""
-    lower = path.rsplit("/", 1)[-1].lower()
-    return any(w in lower for w in EXAMPLE_WORDS)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -143,19 +102,6 @@ class RawMatch:
     placeholder: str = ""
     confidence: Confidence = Confidence.CONFIRMED
     why: str = ""
-
-
-def _string_value(prefix: str, quote: str, body: str) -> str | None:
-    """The value of a quoted literal (escapes resolved); None for f-strings with fields."""
-    if "f" in prefix.lower() and "{" in body:
-        return None
-    if "\\" not in body:
-        return body
-    try:
-        value = ast.literal_eval(f"{prefix.replace('b', '').replace('B', '')}{quote}{body}{quote}")
-    except (ValueError, SyntaxError):
-        return body
-    return value if isinstance(value, str) else body
 
 
 class FileScanner:
@@ -297,14 +243,14 @@ class FileScanner:
                 var = m.group("var")
                 if not (secret_name(var) or (target and secret_name(target))):
                     continue
-                value = _string_value(m.group("prefix"), m.group("q"), m.group("body"))
+                value = string_value(m.group("prefix"), m.group("q"), m.group("body"))
                 name = target if target and secret_name(target) else var
                 self._named(found, rule, "literal default of an environment lookup", name, value)
         for m in ASSIGN_RE.finditer(line):
             name = m.group("name")
             if not secret_name(name):
                 continue
-            value = _string_value(m.group("prefix"), m.group("q"), m.group("body"))
+            value = string_value(m.group("prefix"), m.group("q"), m.group("body"))
             self._named(found, "assigned-literal", "literal assigned to a secret name", name, value)
 
     def _env_line(self, line: str, found: list[RawMatch]) -> None:
@@ -383,14 +329,6 @@ class FileScanner:
         if self.example:
             return "example file"
         return ""
-
-
-#: What a line assigns to, for matches found without a name: ``NAME =``, ``"KEY":``, ``export NAME=``.
-NAME_RE = re.compile(
-    r"""^\s*(?:export\s+|ENV\s+|ARG\s+|-\s+)?["']?(?P<name>[A-Za-z_][\w.-]*)["']?"""
-    r"""\s*(?::\s*[\w\[\], |.]+\s*)?[:=]"""
-    r"""|["'](?P<key>[A-Za-z_][\w.-]*)["']\s*:"""
-)
 
 
 def _named_after(found: list[RawMatch], line: str) -> list[RawMatch]:

@@ -104,7 +104,7 @@ def place(path: str) -> tuple[str, str]:
         return "test", f"{path} is test code"
     if any(f in EXAMPLE_FOLDERS for f in folders):
         return "example", f"{path} is in a demo or example folder"
-    from golive.collectors.git.scanner import is_example_file
+    from golive.collectors.git.syntax import is_example_file
 
     if is_example_file(path):
         return "example", f"{pure.name} is a template"
