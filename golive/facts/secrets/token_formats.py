@@ -1043,14 +1043,6 @@ def candidates(line: str) -> list[int]:
     return sorted(found)
 
 
-def has_marker(line: str) -> bool:
-    """True when ``line`` holds a marker of some token format."""
-    if any(m in line for m in CASED_MARKERS):
-        return True
-    lower = line.lower()
-    return any(m in lower for m in LOWER_MARKERS)
-
-
 def find_tokens(line: str) -> list[tuple[TokenFormat, str]]:
     """Every token-format credential on ``line``: ``[(format, value), ...]`` in order.
 
