@@ -24,7 +24,6 @@ from __future__ import annotations
 import configparser
 import functools
 import io
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -64,12 +63,6 @@ from golive.model import Confidence
 MAX_LINE = 4000
 #: How many characters of a private key body are fingerprinted.
 KEY_BODY_CHARS = 64
-
-#: A cheap test that a line may hold anything the rules look for (bytes, for diffs).
-PREFILTER = re.compile(
-    rb"(?i:secret|passw|pwd|token|key|private|credential|auth|dsn|://)"
-    rb"|AKIA|ASIA|sk_|rk_|gh[pousr]_|github_pat_|glpat-|xox|SG\.|AIza|npm_|pypi-",
-)
 
 
 @functools.lru_cache(maxsize=4096)
