@@ -53,7 +53,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from golive.collectors.inventory_code import named_by_settings, recognise_code
+from golive.collectors.inventory_code import head_text, name_words, named_by_settings, recognise_code
 from golive.collectors.layout import Layout
 
 #: The kinds this module lists (those of the collectors are in :mod:`golive.collectors.layout`).
@@ -61,8 +61,6 @@ SETTINGS, ENTRY, REQUIREMENTS = "Django settings", "WSGI/ASGI entry point", "req
 DOCKERIGNORE, TERRAFORM, SCRIPT = ".dockerignore", "Terraform", "start script"
 ENV_TEMPLATE, CI_DEPLOY, GUIDE = "env template", "CI deploy workflow", "deployment guide"
 
-#: Most bytes read of a file whose content decides its class.
-HEAD = 64 * 1024
 READ_REQUIREMENTS = re.compile(r"requirements[\w.-]*\.(txt|in)|pyproject\.toml")
 UNREAD_REQUIREMENTS = frozenset(
     {
@@ -125,18 +123,6 @@ CI_DEPLOY_WORDS = frozenset(
 )
 
 
-def _words(name: str) -> set[str]:
-    return {w for w in re.split(r"[^a-z0-9]+", name.lower()) if w}
-
-
-def _head(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(HEAD).decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
 def _settings_file(rel: PurePosixPath) -> bool:
     if rel.suffix != ".py":
         return False
@@ -151,12 +137,12 @@ def _script(path: Path, rel: PurePosixPath) -> bool:
     shell = rel.suffix in (".sh", ".bash")
     if not shell and rel.suffix:
         return False
-    head = _head(path)
+    head = head_text(path)
     if not shell and not re.match(r"#!\s*\S*/(env\s+)?(ba|da|z)?sh\b", head):
         return False
     if DEPLOY_FOLDERS & {p.lower() for p in rel.parts[:-1]}:
         return True
-    return bool(_words(rel.stem) & SCRIPT_WORDS) or bool(SCRIPT_CONTENT.search(head))
+    return bool(name_words(rel.stem) & SCRIPT_WORDS) or bool(SCRIPT_CONTENT.search(head))
 
 
 class Inventory:
@@ -211,7 +197,7 @@ def _recognise(path: Path, rel: PurePosixPath, inventory: Inventory) -> tuple[st
     """``(kind, read, reason)`` of the first class ``rel`` belongs to, or None."""
     name, text = path.name, rel.as_posix()
     if text.startswith(CI_FOLDERS):
-        if rel.suffix in (".yml", ".yaml") and _words(name) & CI_DEPLOY_WORDS:
+        if rel.suffix in (".yml", ".yaml") and name_words(name) & CI_DEPLOY_WORDS:
             return CI_DEPLOY, False, "a CI workflow that deploys: golive does not run or audit CI workflows"
         return None
     if _settings_file(rel):
@@ -245,7 +231,7 @@ def _recognise(path: Path, rel: PurePosixPath, inventory: Inventory) -> tuple[st
     if ENV_TEMPLATE_NAME.fullmatch(name) or _config_template(name):
         return ENV_TEMPLATE, False, "a template of the environment or configuration: an example, not read"
     if DOC_FOLDERS & {p.lower() for p in rel.parts[:-1]} and rel.suffix in (".md", ".rst", ".txt", ".mdx"):
-        if _words(rel.stem) & GUIDE_WORDS:
+        if name_words(rel.stem) & GUIDE_WORDS:
             return GUIDE, False, "a deployment guide: golive does not read prose"
         return None
     deploy_folder = next((p for p in rel.parts[:-1] if p.lower() in DEPLOY_FOLDERS), None)
@@ -267,5 +253,5 @@ def _recognise(path: Path, rel: PurePosixPath, inventory: Inventory) -> tuple[st
 def _config_template(name: str) -> bool:
     """A template of the environment or of settings: a template word and a configuration word
     in its name (``env_sample``, ``template-env``, ``template-local_settings``)."""
-    found = _words(name)
+    found = name_words(name)
     return bool(found & TEMPLATE_WORDS) and bool(found & CONFIG_WORDS)

@@ -102,11 +102,14 @@ MAKE_WORDS = frozenset(
 MAKE_RECIPE = re.compile(r"\b(docker|gunicorn|uwsgi|collectstatic|migrate|kubectl|helm|ansible-playbook)\b")
 
 
-def _words(name: str) -> set[str]:
+def name_words(name: str) -> set[str]:
+    """The lower-case words of a file or folder name (split at every non-alphanumeric character)."""
     return {w for w in re.split(r"[^a-z0-9]+", name.lower()) if w}
 
 
-def _head(path: Path) -> str:
+def head_text(path: Path) -> str:
+    """The first :data:`HEAD` bytes of ``path`` as text (undecodable bytes replaced); "" when it
+    cannot be read."""
     try:
         with path.open("rb") as handle:
             return handle.read(HEAD).decode("utf-8", "replace")
@@ -115,7 +118,7 @@ def _head(path: Path) -> str:
 
 
 def _test_path(rel: PurePosixPath) -> bool:
-    folders = set().union(*(_words(p) for p in rel.parts[:-1])) if rel.parts[:-1] else set()
+    folders = set().union(*(name_words(p) for p in rel.parts[:-1])) if rel.parts[:-1] else set()
     return (
         bool(folders & TEST_WORDS) or rel.name.startswith(("test_", "tests_")) or rel.stem.endswith("_test")
     )
@@ -135,7 +138,7 @@ def recognise_code(path: Path, rel: PurePosixPath) -> tuple[str, str] | None:
     if name in CELERY_CONFIG_NAMES:
         return CELERY_APP, "Celery's configuration module: golive does not audit Celery"
     folders = [p.lower() for p in rel.parts[:-1]]
-    stem_words = _words(rel.stem)
+    stem_words = name_words(rel.stem)
     command = "management" in folders and "commands" in folders
     candidate = (
         name in CELERY_NAMES
@@ -147,7 +150,7 @@ def recognise_code(path: Path, rel: PurePosixPath) -> tuple[str, str] | None:
     )
     if not candidate:
         return None
-    head = _head(path)
+    head = head_text(path)
     if name in CELERY_NAMES and re.search(r"\bCelery\(", head):
         return CELERY_APP, "the Celery application (broker, workers, beat): golive does not audit Celery"
     checks = name == "checks.py" or folders[-1:] == ["checks"]
@@ -174,9 +177,9 @@ def recognise_code(path: Path, rel: PurePosixPath) -> tuple[str, str] | None:
 
 
 def _makefile(path: Path) -> tuple[str, str] | None:
-    text = _head(path)
+    text = head_text(path)
     targets = [t for t in MAKE_TARGET.findall(text) if not t.startswith(".")]
-    named = [t for t in targets if _words(t) & MAKE_WORDS]
+    named = [t for t in targets if name_words(t) & MAKE_WORDS]
     if not named and not MAKE_RECIPE.search(text):
         return None
     shown = ", ".join(named[:4]) or "recipes running docker, migrate or a server"
@@ -233,7 +236,7 @@ def named_by_settings(
 def _config_module(dotted: str) -> bool:
     parts = dotted.split(".")
     below = parts[1:] or parts
-    return bool(set().union(*(_words(p) for p in below)) & CONFIG_WORDS)
+    return bool(set().union(*(name_words(p) for p in below)) & CONFIG_WORDS)
 
 
 def _imports(tree: ast.Module, source: Path, roots: list[Path]) -> list[tuple[str, ...]]:
