@@ -8,6 +8,9 @@ folder, and ``*`` matches the ``.gitignore`` too), so a plain ``git add -A`` lea
 out. Files committed there anyway, and a history database kept elsewhere with
 ``--history`` or ``[tool.golive] history``, are still golive's: :func:`is_own` tells the
 git collector not to report them (they hold audits, not the project's data).
+
+Outside projects, golive keeps its caches (PyPI's release data, pip-audit's answers, nginx
+-t's answers) in one user folder, :func:`user_cache`.
 """
 
 from __future__ import annotations
@@ -63,3 +66,10 @@ def is_own(repo_path: str, own: frozenset[str] = frozenset()) -> bool:
     """True for a repository path (``/``-separated) inside a ``.golive`` folder, or one of
     ``own`` (from :func:`own_paths`)."""
     return FOLDER in repo_path.split("/")[:-1] or repo_path in own
+
+
+def user_cache(env: dict[str, str]) -> Path:
+    """golive's user cache folder for the environment ``env``: ``$XDG_CACHE_HOME/golive``,
+    else ``~/.cache/golive`` (the XDG Base Directory Specification's default). Not created."""
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "golive"

@@ -56,6 +56,7 @@ from golive.context import AuditContext
 from golive.data.tables import TablesError, load_tables, series_of
 from golive.facts.dependencies import AuditResult, DependencyFacts, Package, canonical
 from golive.facts.runtime import RuntimeFacts
+from golive.own_files import user_cache
 from golive.redact import env_secrets, scrub
 from golive.registry import Facts
 
@@ -199,14 +200,8 @@ def requirement_pins(ctx: AuditContext) -> tuple[tuple[Package, ...], tuple[Pack
 # --- pip-audit -------------------------------------------------------------------------
 
 
-def _cache_root(env: dict[str, str]) -> Path:
-    """golive's user cache directory: ``$XDG_CACHE_HOME/golive``, else ``~/.cache/golive``."""
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "golive"
-
-
 def _cache_dir(env: dict[str, str]) -> Path:
-    return _cache_root(env) / "pip-audit"
+    return user_cache(env) / "pip-audit"
 
 
 def environment_packages(ctx: AuditContext, facts: Facts | None) -> tuple[tuple[Package, ...], str | None]:
@@ -230,7 +225,7 @@ def collect(ctx: AuditContext, facts: Facts | None = None) -> DependencyFacts:
         raise CollectorError(str(exc)) from None
     hours = float(config.get("releases_cache_hours", 12))
     offline = bool(getattr(ctx.options, "offline", False))
-    release_cache = _cache_root(ctx.env) / "pypi-django.json"
+    release_cache = user_cache(ctx.env) / "pypi-django.json"
     network: list[str] = []
     latest: dict[str, str] | str
     if offline:  # no call: an answer PyPI gave earlier, whatever its age, else the shipped table

@@ -49,6 +49,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from golive.own_files import user_cache
+
 #: Bumped when what golive keeps of an answer (:func:`golive.collectors.nginx.binary.answer`) changes.
 FORMAT = "golive nginx -t cache 1"
 #: The placeholder of the scratch prefix in keys and stored answers.
@@ -205,8 +207,7 @@ def cache_for(env: dict[str, str], config: dict[str, Any]) -> AnswerCache | None
         hours = 12.0
     if hours <= 0:
         return None
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return AnswerCache(Path(base) / "golive" / "nginx-t", hours * 3600)
+    return AnswerCache(user_cache(env) / "nginx-t", hours * 3600)
 
 
 class _Uncacheable(Exception):
