@@ -1,20 +1,6 @@
-"""The parsed nginx configuration as an immutable tree, and the ways golive walks it (see
-:mod:`golive.facts.nginx_tree`, which re-exports it).
-
-The tree is gixy-ng's (itself built on the crossplane fork gixy-ng ships), with
-``include`` already followed, copied into frozen :class:`Node` values so facts cannot
-change under a check. The helpers here only navigate, following nginx's documented
-semantics; they judge nothing:
-
-- inheritance: array directives such as ``add_header`` and ``proxy_set_header`` are
-  inherited from the previous level "if and only if there are no ... directives defined
-  on the current level" (https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header);
-  scalar ones the same way, innermost wins;
-- ``listen`` defaults to ``*:80`` (https://nginx.org/en/docs/http/ngx_http_core_module.html#listen);
-- request routing by ``location``: exact ``=`` first, then the longest prefix (its nested
-  locations first), which ends the search with ``^~``, else the first matching regular
-  expression in order of appearance
-  (https://nginx.org/en/docs/http/ngx_http_core_module.html#location).
+"""The parsed nginx configuration as an immutable tree (frozen :class:`Node` values), its
+navigation and nginx's routing of a request to a location; the semantics it follows, with
+their sources, are in :mod:`golive.facts.nginx_tree`, which re-exports everything here.
 """
 
 from __future__ import annotations
