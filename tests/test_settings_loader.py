@@ -455,3 +455,30 @@ def test_convert_redacts_nested_values_and_urls() -> None:
     assert out["PATH"] == str(Path("/srv/app"))
     assert out["OBJ"] == {"__type__": "builtins.object"}
     assert "AKIAEXAMPLE" not in json.dumps(out) and "p4ss" not in json.dumps(out)
+
+
+def test_installed_packages_layouts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``NAME-VERSION.dist-info`` name says both; other layouts are read from their metadata;
+    a PEP 610 ``direct_url.json`` is kept, and an unreadable one is None."""
+    site = tmp_path / "site"
+    files = {
+        "foo-1.0.dist-info/direct_url.json": '{"url": "file:///src/foo", "dir_info": {"editable": true}}',
+        "Bar.egg-info/PKG-INFO": "Metadata-Version: 2.1\nName: Bar\nVersion: 2.0\n",
+        "odd_name-1.0-x.dist-info/METADATA": "Metadata-Version: 2.1\nName: odd-name\nVersion: 1.0x\n",
+        "baz-3.dist-info/direct_url.json/unreadable": "",
+        "q.egg-info": "Name: q\n",
+        "notes.txt": "not a distribution",
+    }
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    script = load_script()
+    monkeypatch.setattr(sys, "path", [str(site)])
+
+    assert script.installed_packages() == [
+        ["Bar", "2.0", None],
+        ["baz", "3", None],
+        ["foo", "1.0", {"url": "file:///src/foo", "dir_info": {"editable": True}}],
+        ["odd-name", "1.0x", None],
+        ["q", None, None],
+    ]

@@ -705,11 +705,12 @@ def installed_packages() -> list[list[Json]]:
     interpreter, as ``python -I`` sees them: the project directory, ``PYTHONPATH`` and the
     user site are left out (golive's dependencies collector reads this instead of starting
     an interpreter of its own only to list them). A ``NAME-VERSION.dist-info`` directory's
-    name says both (its metadata is read only for other layouts): a tenth of the time
-    ``importlib.metadata.distributions()`` takes to parse every ``METADATA`` file."""
-    import importlib.metadata as md
+    name says both (PEP 427, PEP 491): its metadata is read, through
+    ``importlib.metadata``, only for other layouts (``.egg-info``, a name the rule does not
+    fit). That is a tenth of the time ``importlib.metadata.distributions()`` takes to parse
+    every ``METADATA`` file, and a venv of wheels never imports ``importlib.metadata``
+    (15 ms of the probe's CPU on Python 3.11)."""
     import site
-    from pathlib import Path
 
     script_dir = os.path.dirname(os.path.abspath(__file__))
     skip = {os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
@@ -724,20 +725,40 @@ def installed_packages() -> list[list[Json]]:
         for entry in entries:
             if not entry.name.endswith((".dist-info", ".egg-info")):
                 continue
-            dist = md.PathDistribution(Path(entry.path))
             stem = entry.name.rsplit(".", 1)[0]
             name, sep, version = stem.partition("-")
             if not (entry.name.endswith(".dist-info") and sep and version and "-" not in version):
-                name, version = dist.metadata["Name"], dist.version  # read the metadata itself
+                name, version = metadata_name_version(entry.path)  # read the metadata itself
             if name:
                 direct = None
-                if os.path.exists(os.path.join(entry.path, "direct_url.json")):
+                direct_url = os.path.join(entry.path, "direct_url.json")
+                if os.path.exists(direct_url):
                     try:
-                        direct = json.loads(dist.read_text("direct_url.json") or "null")
+                        direct = json.loads(read_text(direct_url) or "null")
                     except ValueError:
                         direct = None
                 out.append([name, version, direct])
     return out
+
+
+def metadata_name_version(path: str) -> tuple[str | None, str | None]:
+    """``(Name, Version)`` from the metadata of the distribution at ``path`` (a
+    ``.dist-info`` or ``.egg-info`` directory or file), as ``importlib.metadata`` reads it."""
+    import importlib.metadata as md
+    from pathlib import Path
+
+    dist = md.PathDistribution(Path(path))
+    return dist.metadata["Name"], dist.version
+
+
+def read_text(path: str) -> str | None:
+    """The UTF-8 text of file ``path``, or None when it cannot be opened: what
+    ``importlib.metadata.Distribution.read_text`` returns for a file of a distribution."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+        return None
 
 
 def load_and_describe(
