@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 
 from golive.collectors import CollectorSpec
+from golive.collectors.appservers.gunicorn_cache import cache_for
 from golive.collectors.appservers.gunicorn_process import LoaderProcess
 from golive.collectors.deployment_files import deployment_files
 from golive.collectors.layout import GUNICORN as GUNICORN_CONFIG
@@ -50,15 +51,20 @@ def collect(ctx: AuditContext) -> GunicornFacts:
 
     gunicorn's loader is started first, before the command readers are imported
     (:mod:`golive.collectors.appservers.gunicorn_servers`): its interpreter starts and imports
-    gunicorn meanwhile, off the audit's critical path (issue 15).
+    gunicorn meanwhile, off the audit's critical path (issue 15). Unless golive's cache
+    (:mod:`.gunicorn_cache`) holds an answer for this project whose inputs are unchanged:
+    then no loader is started unless the requests turn out to differ.
     """
-    loader = LoaderProcess(ctx.python, ctx)
+    cache = cache_for(ctx)
+    kept = cache.lookup() if cache is not None else None
+    loader = LoaderProcess(ctx.python, ctx) if kept is None else None
     try:
         from golive.collectors.appservers.gunicorn_servers import servers
 
-        return servers(ctx, loader)
+        return servers(ctx, loader, cache, kept)
     finally:
-        loader.cancel()  # when the collector stopped before loading anything
+        if loader is not None:
+            loader.cancel()  # when the collector stopped before loading anything
 
 
 SPEC = CollectorSpec(

@@ -22,6 +22,14 @@ The output file gets one JSON line per request, as each is done: ``{"status": "o
 line"}, ...}``, or ``{"status": "error", "message": ..., "file": ..., "line": ...}``, or
 ``{"status": "no-gunicorn"}``. Values
 that could hold secrets (``raw_env``) keep only their names.
+
+With ``"record": FILE`` in the batch, the loader also writes to ``FILE`` what its answer
+depended on, for golive's cache of its answers (:mod:`.gunicorn_cache`): the environment
+variables read (``os.environ`` is watched from the start: names only, or ``"*"`` when it was
+iterated or copied), the files opened, the folders listed and the paths ``os.stat``-ed while a
+configuration loads, every imported module's file, ``sys.path``, ``sys.prefix``, the time it
+started, and the audit events that make an answer uncacheable (a file written, a process,
+a socket: ``unsafe``).
 """
 
 from __future__ import annotations
@@ -33,8 +41,105 @@ import os
 import re
 import shlex
 import sys
+import time
 import traceback
 from typing import Any
+
+#: Audit events (prefixes) after which the answer depends on more than files and variables.
+UNSAFE_EVENTS = (
+    "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
+    "socket.", "urllib.", "http.", "ftplib.", "smtplib.", "ctypes.", "sqlite3.", "os.chdir", "os.fchdir",
+    "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.link", "os.symlink", "os.truncate",
+    "os.chmod", "os.chown", "os.utime", "shutil.", "tempfile.", "os.kill", "os.startfile", "winreg.",
+)  # fmt: skip
+_GUNICORN_CONFIG = re.compile(r"[/\\]gunicorn[/\\]config\.py$")
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+class _Record:
+    """What the loader's answer depended on (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.started = time.time()
+        self.env: set[str] = set()
+        self.env_all = False
+        self.copying = False
+        self.files: set[str] = set()
+        self.dirs: set[str] = set()
+        self.stats: set[str] = set()
+        self.unsafe: set[str] = set()
+        self.watching = False  # files, folders and paths only while a configuration loads
+
+    def hook(self, event: str, args: tuple[Any, ...]) -> None:
+        if not self.watching:
+            return
+        if event == "open":
+            path, mode, flags = args
+            if isinstance(path, (str, bytes, os.PathLike)):
+                written = any(c in str(mode or "") for c in "wax+") or int(flags or 0) & _WRITE_FLAGS
+                (self.unsafe if written else self.files).add(f"open {_abs(path)}" if written else _abs(path))
+        elif event in ("os.listdir", "os.scandir"):
+            if isinstance(args[0], (str, bytes, os.PathLike)):
+                self.dirs.add(_abs(args[0]))
+        elif event.startswith(UNSAFE_EVENTS):
+            self.unsafe.add(event)
+
+    def watch_os(self) -> None:
+        """Record the environment's reads from now on, and ``os.stat``/``lstat``/``access``."""
+        record = self
+
+        class Environ(type(os.environ)):  # type: ignore[misc]
+            def __getitem__(self, key: str) -> str:
+                if not record.copying:
+                    record.env.add(str(key))
+                return super().__getitem__(key)
+
+            def __iter__(self) -> Any:
+                record.env_all = record.env_all or not record.copying
+                return super().__iter__()
+
+            def copy(self) -> dict[str, str]:
+                # gunicorn's Config() keeps a copy (env_orig) only to re-execute itself
+                caller = sys._getframe(1).f_code
+                quiet = caller.co_name == "__init__" and _GUNICORN_CONFIG.search(caller.co_filename)
+                record.copying = bool(quiet)
+                try:
+                    return super().copy()
+                finally:
+                    record.copying = False
+
+            def __len__(self) -> int:
+                record.env_all = True
+                return super().__len__()
+
+        os.environ.__class__ = Environ
+        for name in ("stat", "lstat", "access"):
+            original = getattr(os, name)
+
+            def watched(path: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                if record.watching and isinstance(path, (str, bytes, os.PathLike)):
+                    record.stats.add(_abs(path))
+                return _original(path, *args, **kwargs)
+
+            setattr(os, name, watched)
+
+    def as_json(self) -> dict[str, Any]:
+        modules = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
+        return {
+            "started": self.started,
+            "env": "*" if self.env_all else sorted(self.env),
+            "files": sorted(self.files),
+            "dirs": sorted(self.dirs),
+            "stats": sorted(self.stats),
+            "modules": sorted(os.path.abspath(f) for f in modules if isinstance(f, str)),
+            "path": [os.path.abspath(p or ".") for p in sys.path],
+            "prefix": sys.prefix,
+            "unsafe": sorted(self.unsafe),
+        }
+
+
+def _abs(path: Any) -> str:
+    return os.path.abspath(os.fsdecode(path))
 
 
 def _jsonable(value: Any) -> Any:
@@ -171,6 +276,10 @@ def load(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    sys.dont_write_bytecode = True  # nothing written into the project (__pycache__)
+    record = _Record()  # from the start: gunicorn's import reads the environment too
+    sys.addaudithook(record.hook)
+    record.watch_os()
     # imported while golive is still finding what to load (it writes the batch, then a line
     # on stdin); without gunicorn, load() says so
     with contextlib.suppress(ImportError):
@@ -183,6 +292,7 @@ def main() -> None:
         sys.path.insert(0, project_dir)
     with open(batch["output"], "w", encoding="utf-8") as out:
         for request in batch["requests"]:
+            record.watching = True
             try:
                 result = load(request)
             except Exception as exc:  # a bug here must still give an answer
@@ -192,10 +302,14 @@ def main() -> None:
                     "file": None,
                     "line": None,
                 }
+            record.watching = False
             out.write(json.dumps(result) + "\n")
             out.flush()
             if result.get("status") == "no-gunicorn":
                 break
+    if batch.get("record"):
+        with open(batch["record"], "w", encoding="utf-8") as out:
+            json.dump(record.as_json(), out)
 
 
 if __name__ == "__main__":

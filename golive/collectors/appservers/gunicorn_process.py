@@ -28,6 +28,7 @@ from typing import Any
 
 from golive import processes
 from golive.collectors import CollectorError
+from golive.collectors.appservers.gunicorn_cache import Entry, LoaderCache
 from golive.collectors.deployment_files import display_path
 from golive.context import AuditContext
 from golive.discovery import read_python
@@ -73,6 +74,8 @@ class LoaderProcess:
         self._tmp = tempfile.TemporaryDirectory(prefix="golive-gunicorn-")
         folder = Path(self._tmp.name)
         self.batch, self.output, self.stderr = folder / "batch.json", folder / "out.jsonl", folder / "stderr"
+        #: What the answers depended on (:mod:`.gunicorn_loader`'s record), once :meth:`load` returned.
+        self.record: dict[str, Any] = {}
         self.proc: subprocess.Popen[bytes] | None = None
         self.failed = ""
         self.used = False
@@ -125,7 +128,13 @@ class LoaderProcess:
         if self.proc is None:
             raise CollectorError(self.failed)
         timeout = min(self.ctx.timeout, LOAD_TIMEOUT)
-        batch = {"project_dir": str(self.ctx.project_dir), "output": str(self.output), "requests": requests}
+        record = self.output.with_name("record.json")
+        batch = {
+            "project_dir": str(self.ctx.project_dir),
+            "output": str(self.output),
+            "record": str(record),
+            "requests": requests,
+        }
         self.batch.write_text(json.dumps(batch), encoding="utf-8")
         assert self.proc.stdin is not None
         with contextlib.suppress(OSError):  # it died before reading it: its stderr says why
@@ -151,25 +160,46 @@ class LoaderProcess:
             what = requests[min(len(found), len(requests) - 1)]["what"]
             line = redact_text(scrub(last[0], env_secrets(self.ctx.env)))[:200]
             raise CollectorError(f"{what}: gunicorn's config loader died (exit {code}): {line}")
+        with contextlib.suppress(OSError, ValueError):
+            self.record = json.loads(record.read_text(encoding="utf-8"))
         return found
 
 
 def load_all(
-    requests: list[dict[str, Any]], ctx: AuditContext, started: LoaderProcess | None = None
+    requests: list[dict[str, Any]],
+    ctx: AuditContext,
+    started: LoaderProcess | None = None,
+    cache: LoaderCache | None = None,
+    kept: Entry | None = None,
 ) -> list[dict[str, Any]]:
     """Load every configuration (project's interpreter, else golive's); :class:`CollectorError`
     for the first one gunicorn cannot load, with file, line and gunicorn's message.
-    ``started`` is a loader already started under ``ctx.python`` (else one is started now).
+    ``started`` is a loader already started under ``ctx.python`` (else one is started now);
+    ``kept``, the answers ``cache`` kept for this project (:mod:`.gunicorn_cache`), used when
+    they are for these ``requests``; new answers are kept in ``cache``.
     """
-    loader = started or LoaderProcess(ctx.python, ctx)
     if not requests:
-        loader.cancel()
+        if started is not None:
+            started.cancel()
         return []
+    results = cache.answers(kept, requests) if cache is not None else None
+    if results is not None:
+        return _checked(requests, results, ctx)
+    loader = started or LoaderProcess(ctx.python, ctx)
     results = loader.load(requests)
+    if cache is not None and loader.record:
+        cache.store(requests, results, loader.record)
     if results[-1].get("status") == "no-gunicorn" and os.path.realpath(ctx.python) != os.path.realpath(
         sys.executable
     ):
         results = LoaderProcess(sys.executable, ctx).load(requests)
+    return _checked(requests, results, ctx)
+
+
+def _checked(
+    requests: list[dict[str, Any]], results: list[dict[str, Any]], ctx: AuditContext
+) -> list[dict[str, Any]]:
+    """``results``, or the :class:`CollectorError` of the first configuration that did not load."""
     if results[-1].get("status") == "no-gunicorn":
         raise CollectorError(f"gunicorn is not installed under {ctx.python}: pip install gunicorn")
     for request, result in zip(requests, results, strict=True):

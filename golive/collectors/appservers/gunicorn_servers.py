@@ -26,6 +26,7 @@ from golive.collectors.appservers.commands import (
     workdirs,
 )
 from golive.collectors.appservers.gunicorn import discover
+from golive.collectors.appservers.gunicorn_cache import Entry, LoaderCache
 from golive.collectors.appservers.gunicorn_process import LoaderProcess, config_lines, load_all
 from golive.collectors.appservers.uwsgi_collector import app_server
 from golive.collectors.appservers.uwsgi_collector import instances as uwsgi_instances
@@ -192,9 +193,16 @@ def _gunicorn_server(
     )
 
 
-def servers(ctx: AuditContext, loader: LoaderProcess) -> GunicornFacts:
+def servers(
+    ctx: AuditContext,
+    loader: LoaderProcess | None,
+    cache: LoaderCache | None = None,
+    kept: Entry | None = None,
+) -> GunicornFacts:
     """Find and load every application server, gunicorn's configurations with ``loader``
-    (started under ``ctx.python``); :class:`Skip` when there is none."""
+    (started under ``ctx.python``; None: started if needed) or from ``kept``, the answers
+    ``cache`` kept (:func:`golive.collectors.appservers.gunicorn_process.load_all`);
+    :class:`Skip` when there is none."""
     from golive.collectors.project import collect as project_commands
 
     project_dir = ctx.project_dir
@@ -257,7 +265,7 @@ def servers(ctx: AuditContext, loader: LoaderProcess) -> GunicornFacts:
         request = {"argv": [], "config": str(path), "default_config": False, "what": shown}
         pending.append((request, found, None, "", (), None))
     others += [app_server(instance) for instance in uwsgi]
-    results = load_all([p[0] for p in pending], ctx, loader)
+    results = load_all([p[0] for p in pending], ctx, loader, cache, kept)
     servers = [
         _with_umask(_gunicorn_server(result, found, where, command, dropped, ctx), cmd)
         for (_, found, where, command, dropped, cmd), result in zip(pending, results, strict=True)
