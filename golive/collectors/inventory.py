@@ -55,6 +55,7 @@ from pathlib import Path, PurePosixPath
 
 from golive.collectors.inventory_code import head_text, name_words, named_by_settings, recognise_code
 from golive.collectors.layout import Layout
+from golive.context import AuditContext
 
 #: The kinds this module lists (those of the collectors are in :mod:`golive.collectors.layout`).
 SETTINGS, ENTRY, REQUIREMENTS = "Django settings", "WSGI/ASGI entry point", "requirements"
@@ -255,3 +256,38 @@ def _config_template(name: str) -> bool:
     in its name (``env_sample``, ``template-env``, ``template-local_settings``)."""
     found = name_words(name)
     return bool(found & TEMPLATE_WORDS) and bool(found & CONFIG_WORDS)
+
+
+def settings_inventory(ctx: AuditContext) -> Inventory:
+    """The settings modules the source collector reads as the audited chain, the Django root
+    (whose other settings modules it reads for a committed SECRET_KEY), and the entry points
+    it reads (``<Django root>/*/wsgi.py``, ``asgi.py``), relative to the repository."""
+    from golive.collectors.source import read_module_chain
+    from golive.discovery import module_file
+
+    chain: list[str] = []
+    if ctx.settings_module and module_file(ctx.django_dir, ctx.settings_module) is not None:
+        try:
+            chain = [m.path for m in read_module_chain(ctx, ctx.settings_module)[0] if not m.error]
+        except Exception:  # the source collector reports what it cannot read
+            chain = []
+    repo = ctx.project_dir.resolve()
+    entries = [
+        p.resolve().relative_to(repo).as_posix()
+        for name in ("wsgi", "asgi")
+        for p in ctx.django_dir.glob(f"*/{name}.py")
+        if p.resolve().is_relative_to(repo)
+    ]
+    try:
+        django_root: str | None = ctx.django_dir.resolve().relative_to(repo).as_posix()
+    except ValueError:  # a --django-root outside the repository
+        django_root = None
+    return Inventory(read=chain, entries_read=entries, django_root=django_root)
+
+
+def ci_files(project_dir: Path) -> list[Path]:
+    """The workflow files of GitHub, GitLab and CircleCI (hidden folders the walk skips)."""
+    out: list[Path] = []
+    for pattern in (".github/workflows/*.y*ml", ".gitlab/**/*.y*ml", ".circleci/*.y*ml"):
+        out += sorted(p for p in project_dir.glob(pattern) if p.is_file() and not p.is_symlink())
+    return out[:200]

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import configparser
 import re
+import threading
+import weakref
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from golive.collectors.appservers.platforms import kubernetes as kubernetes_comm
 from golive.collectors.compose_commands import compose_commands, split_command
 from golive.collectors.declared_dependencies import default_groups, pyproject_dependencies, requirements_file
 from golive.collectors.deploy_shape import read_shape
-from golive.collectors.inventory import Inventory, discover
+from golive.collectors.inventory import ci_files, discover, settings_inventory
 from golive.collectors.layout import Layout, layout_of
 from golive.context import AuditContext
 from golive.facts.project import (
@@ -155,7 +158,43 @@ def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
 
 
 def collect(ctx: AuditContext) -> ProjectFacts:
-    """Scan the project tree (4 levels deep, skipping virtualenvs and VCS folders)."""
+    """Scan the project tree (4 levels deep, skipping virtualenvs and VCS folders).
+
+    Once per audit: the gunicorn, uWSGI and dependencies collectors call this function too,
+    concurrently with the project collector; the audit's first call reads the project, the
+    others wait for its answer (or its exception), shared through the audit's
+    :class:`~golive.collectors.layout.Layout` (``ctx.layout``). A context without one (tests,
+    ``manage.py golive``) reads the project at each call.
+    """
+    layout = getattr(ctx, "layout", None)
+    if not isinstance(layout, Layout):
+        return _read(ctx)
+    with _SHARED_LOCK:
+        for key in [k for k, (ref, _) in _SHARED.items() if ref() is None]:
+            del _SHARED[key]  # audits that are over
+        found = _SHARED.get(id(layout))
+        first = found is None or found[0]() is not layout
+        if first:
+            found = (weakref.ref(layout), Future())
+            _SHARED[id(layout)] = found
+    assert found is not None
+    answer: Future[ProjectFacts] = found[1]
+    if first:
+        try:
+            answer.set_result(_read(ctx))
+        except BaseException as exc:
+            answer.set_exception(exc)
+            raise
+    return answer.result()
+
+
+#: The answer of each audit under way, by its layout's id (see :func:`collect`).
+_SHARED: dict[int, tuple[weakref.ref[Layout], Future[ProjectFacts]]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _read(ctx: AuditContext) -> ProjectFacts:
+    """:func:`collect`'s reading of the project, once."""
     commands: list[ProcessCommand] = []
     deps: list[Dependency] = []
     req_files: list[str] = []
@@ -208,7 +247,7 @@ def collect(ctx: AuditContext) -> ProjectFacts:
         unread.append(walk.note)
     commands += _start_scripts(ctx.project_dir, commands, files, images, unread, layout)
     if layout.claim("inventory"):  # once per audit: the collectors call this function again
-        discover(layout, files, _inventory(ctx), hidden=_ci_files(ctx.project_dir))
+        discover(layout, files, settings_inventory(ctx), hidden=ci_files(ctx.project_dir))
     manifests = [
         f
         for f in files
@@ -242,41 +281,6 @@ def _missing_sources(project_dir: Path, images: dict[str, Any]) -> tuple[Missing
         for rel, image in images.items()
         for copy, source in missing_sources(image, contexts(project_dir / rel, project_dir), ignored)
     )
-
-
-def _inventory(ctx: AuditContext) -> Inventory:
-    """The settings modules the source collector reads as the audited chain, the Django root
-    (whose other settings modules it reads for a committed SECRET_KEY), and the entry points
-    it reads (``<Django root>/*/wsgi.py``, ``asgi.py``), relative to the repository."""
-    from golive.collectors.source import read_module_chain
-    from golive.discovery import module_file
-
-    chain: list[str] = []
-    if ctx.settings_module and module_file(ctx.django_dir, ctx.settings_module) is not None:
-        try:
-            chain = [m.path for m in read_module_chain(ctx, ctx.settings_module)[0] if not m.error]
-        except Exception:  # the source collector reports what it cannot read
-            chain = []
-    repo = ctx.project_dir.resolve()
-    entries = [
-        p.resolve().relative_to(repo).as_posix()
-        for name in ("wsgi", "asgi")
-        for p in ctx.django_dir.glob(f"*/{name}.py")
-        if p.resolve().is_relative_to(repo)
-    ]
-    try:
-        django_root: str | None = ctx.django_dir.resolve().relative_to(repo).as_posix()
-    except ValueError:  # a --django-root outside the repository
-        django_root = None
-    return Inventory(read=chain, entries_read=entries, django_root=django_root)
-
-
-def _ci_files(project_dir: Path) -> list[Path]:
-    """The workflow files of GitHub, GitLab and CircleCI (hidden folders the walk skips)."""
-    out: list[Path] = []
-    for pattern in (".github/workflows/*.y*ml", ".gitlab/**/*.y*ml", ".circleci/*.y*ml"):
-        out += sorted(p for p in project_dir.glob(pattern) if p.is_file() and not p.is_symlink())
-    return out[:200]
 
 
 def _supervisord_like(path: Path) -> bool:
