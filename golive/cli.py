@@ -6,16 +6,20 @@ Filtering, grading and the exit status live in :mod:`golive.runner` and
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from golive import __version__
 from golive.startup import modules_loaded
+
+if TYPE_CHECKING:  # Rich is imported once the runtime probe runs (see run_and_report)
+    from rich.console import Console
 
 EXIT_HELP = """
 Verdict and exit status: every report opens with GO, GO WITH CONDITIONS (nothing failing
@@ -75,12 +79,17 @@ def app() -> None:
     """golive: Django deployment audits."""
 
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
+@functools.cache
+def err() -> Console:
+    """The console of golive's messages: stderr, one line per message, never wrapped."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail_usage(message: str) -> click.exceptions.Exit:
     """Print a one-line error and return the exit (status 2) to raise."""
-    err.print(f"golive: error: {message}", markup=False)
+    err().print(f"golive: error: {message}", markup=False)
     return click.exceptions.Exit(2)
 
 
@@ -238,25 +247,40 @@ def audit(
 
 
 def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose: bool, quiet: bool) -> int:
-    """Run the audit for a resolved context, print it, write the reports; the exit status."""
-    from golive.context import AuditContext
-    from golive.reports import write
-    from golive.reports.terminal import clean, render_console
-    from golive.runner import run_audit
+    """Run the audit for a resolved context, print it, write the reports; the exit status.
 
-    assert isinstance(ctx, AuditContext)
-    modules_loaded()  # the collectors' own imports run with the collector on: audits are long
-    console = Console(highlight=False)
+    The runtime probe, the longest step, is launched first
+    (:func:`golive.collectors.scheduler.launch_first`); the runner, the other collectors,
+    the checks and Rich are imported while it runs. Whatever stops the audit here (Ctrl-C
+    is handled by :func:`main`) kills every process it started.
+    """
+    from golive import processes
+    from golive.collectors.scheduler import launch_first
+    from golive.context import AuditContext
     from golive.progress import RunningSteps
 
+    assert isinstance(ctx, AuditContext)
     steps = RunningSteps()  # what runs now, with elapsed time past 2 s (golive.progress)
-    with console.status(steps, spinner="dots"):
-        result = run_audit(ctx, progress=steps)
+    launched = launch_first(ctx, steps)
+    try:
+        from rich.console import Console
+
+        from golive.reports import write
+        from golive.reports.terminal import clean, render_console
+        from golive.runner import run_audit
+
+        modules_loaded()  # the collectors' own imports run with the collector on: audits are long
+        console = Console(highlight=False)
+        with console.status(steps, spinner="dots"):
+            result = run_audit(ctx, progress=steps, launched=launched)
+    except BaseException:
+        processes.kill_all()
+        raise
     from golive.history.store import record_audit
 
     result, history_warning = record_audit(ctx, result)
     if history_warning:
-        err.print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
+        err().print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
     written: list[Path] = []
     unwritten = False
     from golive.reports.pdf import PdfFallback
@@ -265,10 +289,10 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         try:
             written.append(write(result, path, fmt))
         except PdfFallback as exc:  # no browser: the HTML was written instead, and said so
-            err.print(f"golive: warning: {exc}", markup=False)
+            err().print(f"golive: warning: {exc}", markup=False)
             written.append(exc.written)
         except OSError as exc:  # the audit ran: its verdict stands, a lost report makes it incomplete
-            err.print(f"golive: error: cannot write {path}: {exc.strerror or exc}", markup=False)
+            err().print(f"golive: error: cannot write {path}: {exc.strerror or exc}", markup=False)
             unwritten = True
     if quiet:
         from golive.reports.terminal import summary_panel
@@ -282,7 +306,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         console.print(since_line(result.history), markup=False, soft_wrap=True)
     for run in result.collectors:
         if run.status == "error":  # the reason may quote the project: controls made visible
-            err.print(f"golive: {clean(run.name)}: {clean(run.reason)}", markup=False)
+            err().print(f"golive: {clean(run.name)}: {clean(run.reason)}", markup=False)
     if fmt == "github" and not outputs:
         from golive.reports import render
 
@@ -315,10 +339,10 @@ def main() -> None:
     try:
         status = app.main(prog_name="golive", standalone_mode=False)
     except processes.Interrupted as exc:  # SIGINT, SIGTERM, SIGHUP: 128 + the signal's number
-        err.print("golive: interrupted")
+        err().print("golive: interrupted")
         status = exc.status
     except (click.exceptions.Abort, KeyboardInterrupt):
-        err.print("golive: interrupted")
+        err().print("golive: interrupted")
         status = 130
     except click.ClickException as exc:  # usage errors: Click's one-line message, exit 2
         exc.show()

@@ -8,10 +8,12 @@ unreadable env file or a broken configuration raise :class:`UsageError` (exit st
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
-import secrets
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +112,9 @@ class AuditContext:
     ignore: tuple[str, ...]
     git: GitInfo
     started: dt.datetime
-    fingerprint_key: str = field(default_factory=lambda: secrets.token_hex(16))
+    # os.urandom is what secrets.token_hex reads; that module's import (hmac, hashlib) is
+    # kept off the path to the runtime probe's start
+    fingerprint_key: str = field(default_factory=lambda: os.urandom(16).hex())
     #: The folder holding manage.py (on the settings' ``sys.path``) when it is not
     #: ``project_dir`` (see :mod:`golive.django_root`); None: the project directory.
     django_root: Path | None = None
@@ -127,36 +131,79 @@ class AuditContext:
         return self.django_root or self.project_dir
 
 
-def git_info(project_dir: Path) -> GitInfo:
-    """Commit, dirtiness and user of the git work tree holding ``project_dir``."""
+#: The git commands :func:`git_info` runs, all at once: the work tree's root, the commit,
+#: the tracked files changed under the project directory, the user's name and e-mail.
+GIT_QUERIES: tuple[tuple[str, ...], ...] = (
+    ("rev-parse", "--show-toplevel"),
+    ("rev-parse", "HEAD"),
+    ("status", "--porcelain", "--untracked-files=no", "--", "."),
+    ("config", "user.name"),
+    ("config", "user.email"),
+)
+#: Seconds :func:`git_info` waits for them, together.
+GIT_TIMEOUT = 20.0
 
-    def git(*args: str) -> str | None:
+
+def start_git_info(project_dir: Path) -> Callable[[], GitInfo]:
+    """Start the :data:`GIT_QUERIES` about the git work tree holding ``project_dir``, all at
+    once, and return the function that waits for them (at most :data:`GIT_TIMEOUT` seconds)
+    and gives their :class:`GitInfo`: the caller does other work meanwhile (:func:`resolve`
+    reads the configuration and finds the settings). Outside a repository, every query
+    fails and the info says so; a query that fails or times out is None. The function
+    waits once and gives the same info however often it is called."""
+    procs: list[subprocess.Popen[str] | None] = []
+    for args in GIT_QUERIES:
         try:
-            out = subprocess.run(
-                ["git", "-C", str(project_dir), *args],
-                capture_output=True,
-                text=True,
-                timeout=20,
-                check=False,
+            procs.append(
+                subprocess.Popen(
+                    ["git", "-C", str(project_dir), *args],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
             )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return out.stdout.strip() if out.returncode == 0 else None
+        except OSError:
+            procs.append(None)
 
-    root = git("rev-parse", "--show-toplevel")
-    if root is None:
-        return GitInfo(reason="not a git repository (or git is not installed)")
-    commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no", "--", ".")
-    name, email = git("config", "user.name"), git("config", "user.email")
-    user = f"{name} <{email}>" if name and email else (name or email)
-    return GitInfo(
-        commit=commit,
-        dirty=bool(status) if status is not None else None,
-        user=user,
-        root=Path(root),
-        reason="" if commit else "repository has no commits yet",
-    )
+    def finish() -> GitInfo:
+        deadline = time.monotonic() + GIT_TIMEOUT
+        answers: list[str | None] = []
+        for proc in procs:
+            answers.append(_answer(proc, deadline))
+        root, commit, status, name, email = answers
+        if root is None:
+            return GitInfo(reason="not a git repository (or git is not installed)")
+        user = f"{name} <{email}>" if name and email else (name or email)
+        return GitInfo(
+            commit=commit,
+            dirty=bool(status) if status is not None else None,
+            user=user,
+            root=Path(root),
+            reason="" if commit else "repository has no commits yet",
+        )
+
+    return functools.cache(finish)  # answered once, however often asked
+
+
+def _answer(proc: subprocess.Popen[str] | None, deadline: float) -> str | None:
+    """The stripped output of a git query, None when it could not start, failed or did not
+    finish by ``deadline`` (``time.monotonic`` seconds; it is then killed)."""
+    if proc is None:
+        return None
+    try:
+        out, _ = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return None
+    return out.strip() if proc.returncode == 0 else None
+
+
+def git_info(project_dir: Path) -> GitInfo:
+    """Commit, dirtiness and user of the git work tree holding ``project_dir``
+    (:func:`start_git_info`, waited for)."""
+    return start_git_info(project_dir)()
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -238,6 +285,17 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
     project_dir = options.project_dir.expanduser().resolve()
     if not project_dir.is_dir():
         raise UsageError(f"{options.project_dir}: no such directory")
+    git_answers = start_git_info(project_dir)  # runs while the configuration and settings are read
+    try:
+        return _resolve(options, project_dir, git_answers, now)
+    finally:
+        git_answers()  # reaped, also when a usage error stops the audit
+
+
+def _resolve(
+    options: AuditOptions, project_dir: Path, git_answers: Callable[[], GitInfo], now: dt.datetime | None
+) -> AuditContext:
+    """:func:`resolve` once the directory is known and its git queries started."""
     try:
         config = load_config(project_dir)
     except ConfigError as exc:
@@ -296,7 +354,7 @@ def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditConte
     except ValueError as exc:
         raise UsageError(f"--fail-on: {exc}") from None
 
-    git = git_info(project_dir)
+    git = git_answers()
     author = options.author or config.author or git.user or "unknown (set --author)"
     from golive.signoff import SignoffError, approvers
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:  # imported when first shown: the audit starts its probe before Rich loads
+    from rich.text import Text
 
 #: A step's elapsed time is shown once it has run this many seconds.
 SHOW_AFTER = 2.0
@@ -56,6 +58,8 @@ class RunningSteps:
         return "running: " + ", ".join(shown)
 
     def __rich__(self) -> Text:
+        from rich.text import Text
+
         return Text(self.text())
 
 

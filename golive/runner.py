@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 from itertools import islice
 
@@ -26,6 +27,7 @@ from golive.collectors.scheduler import (
     BUDGET_FACTOR,
     MIN_BUDGET,
     Progress,
+    Result,
     collect_all,
     collector_budget,
     one_line,
@@ -194,8 +196,13 @@ def run_audit(
     registry: Registry | None = None,
     collectors: Sequence[CollectorSpec] | None = None,
     progress: Progress | None = None,
+    launched: Mapping[str, Future[Result]] | None = None,
 ) -> Audit:
     """Run the whole audit for a resolved context and return the :class:`Audit`.
+
+    ``launched``: collectors started already, by name, with their futures
+    (:func:`golive.collectors.scheduler.launch_first`: the CLI starts the runtime probe
+    before it imports this module).
 
     With ``--select``/``--ignore``, collectors that no selected check needs or uses are
     not run (see :func:`prune`); otherwise the checks are imported while the collectors
@@ -224,6 +231,7 @@ def run_audit(
         chosen(),
         progress,
         meanwhile=lambda: None if loaded else loaded.append(registry or default_registry()),
+        launched=launched,
     )
     reg = loaded[0]
     facts = Facts({**items, RunFacts: run_facts(ctx)})  # what the user asked for, typed

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from golive import processes
-from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
 from golive.collectors.runtime import ProbeFailed
 from golive.context import AuditContext
 from golive.model import CollectorRun, CollectorStatus
@@ -155,37 +155,68 @@ def _supervise(
         settled.set_exception(exc)
 
 
+def launch(
+    spec: CollectorSpec,
+    ctx: AuditContext,
+    producers: Mapping[type, Future[Result]] | None = None,
+    progress: Progress | None = None,
+) -> Future[Result]:
+    """Start one collector in a thread of its own, under its time budget, once the
+    collectors in ``producers`` (the futures of the facts types it ``uses``) are settled;
+    the future it returns is settled with ``(its run record, its facts or None)``.
+
+    :func:`golive.cli.run_and_report` launches the runtime probe this way as soon as the
+    context is resolved, before the other collectors, the checks and the renderers are
+    imported, and hands the future to :func:`collect_all` (``launched``)."""
+    settled: Future[Result] = Future()
+    threading.Thread(
+        target=_supervise,
+        args=(spec, ctx, dict(producers or {}), settled, progress),
+        name=f"golive-{spec.name}-supervisor",
+        daemon=True,
+    ).start()
+    return settled
+
+
+def launch_first(ctx: AuditContext, progress: Progress | None = None) -> dict[str, Future[Result]]:
+    """Launch the first of :data:`golive.collectors.COLLECTORS`, the runtime probe (the
+    longest step of an audit), importing no other collector: ``{its name: its future}``,
+    for :func:`collect_all`'s ``launched``."""
+    first = next(all_collectors())
+    return {first.name: launch(first, ctx, progress=progress)}
+
+
 def collect_all(
     ctx: AuditContext,
     collectors: Iterable[CollectorSpec],
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
+    launched: Mapping[str, Future[Result]] | None = None,
 ) -> tuple[list[CollectorRun], dict[type, object]]:
     """Run every collector concurrently, each in a thread of its own (the slow ones wait on
     subprocesses) and under its time budget (:func:`collector_budget`): one that overruns
     it is an ``error`` with that reason, and the others go on.
 
     A collector with ``uses`` starts once the collectors producing those facts types
-    (listed before it) are done or out of time, and gets their facts. ``meanwhile`` is
-    called on this thread once every collector has started: work that does not need
-    facts (importing the checks) overlaps with the runtime probe. The threads are daemon
-    threads and never joined: should this thread be interrupted (Ctrl-C), every process
-    group a collector started is killed and the exception goes on at once.
+    (listed before it) are done or out of time, and gets their facts. A collector named in
+    ``launched`` was started already (:func:`launch`): its future is used, it is not run
+    again. ``meanwhile`` is called on this thread once every collector has started: work
+    that does not need facts (importing the checks) overlaps with the runtime probe. The
+    threads are daemon threads and never joined: should this thread be interrupted
+    (Ctrl-C), every process group a collector started is killed and the exception goes on
+    at once.
     """
     runs: list[CollectorRun] = []
     facts: dict[type, object] = {}
     started: dict[type, Future[Result]] = {}
     ordered: list[tuple[CollectorSpec, Future[Result]]] = []
+    early = dict(launched or {})
     try:
         for spec in collectors:  # may be lazy: each one starts before the next is imported
-            producers = {kind: started[kind] for kind in spec.uses if kind in started}
-            settled: Future[Result] = Future()
-            threading.Thread(
-                target=_supervise,
-                args=(spec, ctx, producers, settled, progress),
-                name=f"golive-{spec.name}-supervisor",
-                daemon=True,
-            ).start()
+            settled = early.pop(spec.name, None)
+            if settled is None:
+                producers = {kind: started[kind] for kind in spec.uses if kind in started}
+                settled = launch(spec, ctx, producers, progress)
             started[spec.produces] = settled
             ordered.append((spec, settled))
         if meanwhile is not None:

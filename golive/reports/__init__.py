@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -102,7 +101,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             raw.write(text.encode("utf-8") if isinstance(text, str) else text)
         return
     target = Path(os.path.realpath(path))
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    temp = target.parent / f".{target.name}.{os.urandom(4).hex()}.tmp"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:

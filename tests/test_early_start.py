@@ -1,0 +1,120 @@
+"""The runtime probe starts first (issue 15): the CLI launches the first collector as soon
+as the context is resolved, before the runner, the other collectors and the checks are
+imported, and the runner takes that run over instead of starting it a second time; the git
+queries of the context run all at once while the configuration and settings are read.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from conftest import GOOD_ENV
+
+from golive.collectors import CollectorSpec, all_collectors
+from golive.collectors.scheduler import collect_all, launch, launch_first
+from golive.context import AuditContext, AuditOptions, git_info, resolve, start_git_info
+from golive.registry import Facts, FactsBase
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountedFacts(FactsBase):
+    collector: ClassVar[str] = "counted"
+    calls: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReaderFacts(FactsBase):
+    collector: ClassVar[str] = "reader"
+    saw: int | None
+
+
+def _context(project: Path) -> AuditContext:
+    saved = dict(os.environ)
+    os.environ.update(GOOD_ENV)
+    try:
+        return resolve(AuditOptions(project_dir=project, python=sys.executable, no_git=True))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_a_launched_collector_runs_once_and_its_readers_get_its_facts(
+    make_project: Callable[..., Path],
+) -> None:
+    calls: list[str] = []
+    lock = threading.Lock()
+
+    def counted(ctx: AuditContext) -> CountedFacts:
+        with lock:
+            calls.append(threading.current_thread().name)
+            return CountedFacts(calls=len(calls))
+
+    def reader(ctx: AuditContext, facts: Facts) -> ReaderFacts:
+        got = facts.get(CountedFacts)
+        return ReaderFacts(saw=got.calls if got else None)
+
+    first = CollectorSpec(name="counted", produces=CountedFacts, collect=counted)
+    second = CollectorSpec(name="reader", produces=ReaderFacts, collect=reader, uses=(CountedFacts,))
+    ctx = _context(make_project())
+    seen: list[tuple[str, str]] = []
+    early = {"counted": launch(first, ctx, progress=lambda name, state: seen.append((name, state)))}
+    runs, facts = collect_all(ctx, [first, second], launched=early)
+    assert calls == ["golive-counted"]  # run once, in the thread launch started
+    assert [(r.name, r.status) for r in runs] == [("counted", "ok"), ("reader", "ok")]
+    assert facts[CountedFacts] == CountedFacts(calls=1)
+    assert facts[ReaderFacts] == ReaderFacts(saw=1)
+    assert seen == [("counted", "start"), ("counted", "ok")]
+
+
+def test_launch_first_starts_the_runtime_probe(make_project: Callable[..., Path]) -> None:
+    ctx = _context(make_project())
+    launched = launch_first(ctx)
+    first = next(all_collectors())
+    assert first.name == "runtime" and list(launched) == ["runtime"]
+    runs, facts = collect_all(ctx, [first], launched=launched)
+    assert [(r.name, r.status) for r in runs] == [("runtime", "ok")]
+    assert first.produces in facts
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def test_the_git_queries_answer_as_one_after_another_would(tmp_path: Path) -> None:
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    info = git_info(outside)
+    assert (info.root, info.commit, info.reason) == (
+        None,
+        None,
+        "not a git repository (or git is not installed)",
+    )
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.name", "Ada Lovelace")
+    _git(repo, "config", "user.email", "ada@example.org")
+    empty = git_info(repo)
+    assert (empty.root, empty.commit, empty.reason) == (repo.resolve(), None, "repository has no commits yet")
+    assert empty.user == "Ada Lovelace <ada@example.org>"
+
+    (repo / "a.txt").write_text("one\n")
+    _git(repo, "add", "a.txt")
+    _git(repo, "commit", "-q", "-m", "one")
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    answers = start_git_info(repo)
+    clean = answers()
+    assert (clean.commit, clean.dirty, clean.reason) == (head, False, "")
+    assert answers() is clean  # waited for once
+    (repo / "a.txt").write_text("two\n")
+    assert git_info(repo).dirty is True
