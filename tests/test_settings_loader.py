@@ -1,8 +1,9 @@
 """The runtime probe script, run for real against small Django projects written to tmp_path.
 
-Each test runs ``golive/collectors/runtime/settings_loader.py`` in a subprocess of an interpreter
-with Django (this one; the Django 6.1 venv too where it exists) and reads the JSON file
-it writes. Only the standard library and pytest are used here.
+Each test runs the probe as golive does (``golive/collectors/runtime/loader_main.py``, which
+starts ``settings_loader.py``) in a subprocess of an interpreter with Django (this one; the
+Django 6.1 venv too where it exists) and reads the JSON file it writes. Only the standard
+library and pytest are used here.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from typing import Any
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "golive" / "collectors" / "runtime" / "settings_loader.py"
+MAIN = SCRIPT.with_name("loader_main.py")
 FINGERPRINT_KEY = "00112233445566778899aabbccddeeff"
 SECRET_KEY = "k3y-Qw8!zR2#pL5$vN7^tY1&uI4*oP6(aS9)dF0_gH3+jK-Lx7mZc2Vb"
 ENV_SECRET = "env-only-s3cr3t-v4lue-Zy8Wq"
 FALLBACK_KEY = "old-fallback-key-0123456789abcdefghijklmnopqrstuvwxyzAB"
 DB_PASSWORD = "db-password-Zq9xT"
-OTHER_PYTHONS = ["/work/venv312/bin/python"]  # Django 6.1, where that venv exists
+OTHER_PYTHONS = ["/work/venv312/bin/python", str(SCRIPT.parents[3] / ".venv-django61" / "bin" / "python")]
+#: ^ Django 6.1, where those venvs exist
 
 GOOD_SETTINGS = f"""
 import os
@@ -157,8 +160,9 @@ def run_probe(
     python: str = sys.executable,
     env: dict[str, str] | None = None,
     flags: tuple[str, ...] = (),
+    script: Path = MAIN,
 ) -> tuple[dict[str, Any], str, subprocess.CompletedProcess[str]]:
-    """Run the probe on ``project``; return its JSON, the file's text and the process."""
+    """Run the probe (``script``) on ``project``; return its JSON, the file's text and the process."""
     if django_version(python) is None and not flags:
         pytest.skip(f"Django is not importable in {python}")
     output = project.parent / f"{project.name}-probe.json"
@@ -171,7 +175,7 @@ def run_probe(
     full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     full_env.update({"PROBE_TEST_SECRET_KEY": SECRET_KEY, "PYTHONDONTWRITEBYTECODE": "1"} | (env or {}))
     proc = subprocess.run(
-        [python, *flags, str(SCRIPT)],
+        [python, *flags, str(script)],
         input=json.dumps(request),
         capture_output=True,
         text=True,
@@ -482,3 +486,24 @@ def test_installed_packages_layouts(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         ["odd-name", "1.0x", None],
         ["q", None, None],
     ]
+
+
+def test_loader_main_and_the_script_agree(tmp_path: Path) -> None:
+    """``loader_main.py`` (what golive runs) and ``settings_loader.py`` run as a script (the
+    dependencies collector's ``--packages``) are the same probe."""
+    project = write_project(tmp_path / "proj")
+    _, by_main, _ = run_probe(project)
+    _, by_script, _ = run_probe(project, script=SCRIPT)
+
+    assert by_main == by_script
+
+
+def test_project_module_named_settings_loader(tmp_path: Path) -> None:
+    """The loader runs under a name of its own: the project's ``settings_loader`` module is the
+    one its settings import."""
+    project = write_project(tmp_path / "proj", GOOD_SETTINGS + "\nfrom settings_loader import ORIGIN\n")
+    (project / "settings_loader.py").write_text('ORIGIN = "the project"\n', encoding="utf-8")
+    data, _, _ = run_probe(project)
+
+    assert data["error"] is None
+    assert data["settings"]["ORIGIN"] == "the project"

@@ -1,6 +1,7 @@
 """The runtime collector: the settings as Django really loads them.
 
-It runs ``settings_loader.py`` (standard library and Django only) with the project's own
+It runs ``settings_loader.py`` (standard library and Django only; started by
+``loader_main.py``, which loads it from its cached bytecode) with the project's own
 interpreter in a subprocess: the Django root (the folder holding manage.py, see
 :mod:`golive.django_root`) as working directory and first on ``sys.path``, the
 environment of this process plus ``--env-file``, a timeout. The probe
@@ -10,7 +11,8 @@ redacted JSON snapshot to a temporary file; secret values never leave the subpro
 
 Modules: :mod:`.settings_loader`, the self-contained script run in the project's
 interpreter (the "settings loader"; standard library and Django only, never imported by
-golive's own process except for its pure helpers).
+golive's own process except for its pure helpers); :mod:`.loader_main`, the few lines
+golive gives that interpreter to run it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from golive.facts.secrets import SecretInfo
 from golive.facts.secrets.token_formats import probe_patterns
 from golive.redact import env_secrets, scrub
 
-PROBE = Path(__file__).with_name("settings_loader.py")
+#: The script the probe's interpreter runs (it starts ``settings_loader.py``).
+PROBE = Path(__file__).with_name("loader_main.py")
 #: Bytes of a script's stderr kept for its error message (the end: where the error is).
 STDERR_MAX = 64 * 1024
 

@@ -726,8 +726,9 @@ def installed_packages() -> list[list[Json]]:
         for entry in entries:
             if not entry.name.endswith((".dist-info", ".egg-info")):
                 continue
-            stem = entry.name.rsplit(".", 1)[0]
-            name, sep, version = stem.partition("-")
+            name: str | None
+            version: str | None
+            name, sep, version = entry.name.rsplit(".", 1)[0].partition("-")
             if not (entry.name.endswith(".dist-info") and sep and version and "-" not in version):
                 name, version = metadata_name_version(entry.path)  # read the metadata itself
             if name:
