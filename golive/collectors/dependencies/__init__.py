@@ -12,7 +12,10 @@ It gathers, judging nothing:
   probe lists ``importlib.metadata`` in that interpreter while it runs anyway
   (``RuntimeFacts.packages``; this collector ``uses`` the runtime facts), else, without
   them (``--no-runtime``, settings that do not load), a subprocess of that interpreter
-  does; and the exact pins of the requirements files (``ProjectFacts.dependencies``);
+  started as the collector starts does, or golive's cache of its earlier answer for the same
+  installed distributions (``environment_cache_hours``, default 12:
+  :mod:`golive.collectors.dependencies.environment`); and the exact pins of the
+  requirements files (``ProjectFacts.dependencies``);
 * pip-audit (https://pypi.org/project/pip-audit/) run in a subprocess with a timeout
   over those pins (``--no-deps --disable-pip``, JSON output). pip-audit prints "No
   known vulnerabilities found" even when it could query nothing: its per-package
@@ -41,7 +44,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -49,23 +51,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
+from golive.collectors.dependencies.environment import Listing
 from golive.collectors.dependencies.pip_audit import audit_packages
 from golive.context import AuditContext
 from golive.data.tables import TablesError, load_tables, series_of
 from golive.facts.dependencies import AuditResult, DependencyFacts, Package, canonical
 from golive.facts.runtime import RuntimeFacts
 from golive.own_files import user_cache
-from golive.redact import env_secrets, scrub
 from golive.registry import Facts
 
 PYPI_JSON = "https://pypi.org/pypi/Django/json"
-
-#: The runtime probe's script: ``python -I settings_loader.py --packages`` lists the installed
-#: distributions as the probe does (:func:`golive.collectors.runtime.settings_loader.installed_packages`).
-_PROBE_SCRIPT = Path(__file__).parent.parent / "runtime" / "settings_loader.py"
-
 
 # --- PyPI ------------------------------------------------------------------------------
 
@@ -146,24 +142,9 @@ def _fetch_latest(timeout: float) -> dict[str, str] | str:
 
 
 def list_environment(python: str, env: dict[str, str], timeout: float = 60.0) -> tuple[Package, ...]:
-    """The distributions installed for ``python``. Raises :class:`CollectorError`."""
-    try:  # in a process group golive kills when done (golive.processes): anything the
-        # interpreter leaves running (a wrapper's background job) costs no time
-        done = processes.run(
-            [python, "-I", str(_PROBE_SCRIPT), "--packages"],
-            timeout=timeout,
-            env={k: v for k, v in env.items() if k not in ("PYTHONSTARTUP", "PYTHONPATH")},
-        )
-        data = json.loads(done.stdout)
-    except OSError as exc:
-        raise CollectorError(f"cannot run {python}: {exc.strerror}: pass --python") from None
-    except subprocess.TimeoutExpired:
-        raise CollectorError(f"{python} did not list its packages within {timeout:g} s") from None
-    except ValueError:
-        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
-        last = scrub(last, env_secrets(env))  # the project's interpreter's own error text
-        raise CollectorError(f"{python} could not list its packages: {last[:200]}") from None
-    return packages_from_listing(data.get("packages", []))
+    """The distributions installed for ``python`` (a subprocess, no cache). Raises
+    :class:`CollectorError`."""
+    return packages_from_listing(Listing(python, env, timeout, None, 0).result())
 
 
 def packages_from_listing(listing: Iterable[Sequence[Any]]) -> tuple[Package, ...]:
@@ -204,20 +185,51 @@ def _cache_dir(env: dict[str, str]) -> Path:
     return user_cache(env) / "pip-audit"
 
 
-def environment_packages(ctx: AuditContext, facts: Facts | None) -> tuple[tuple[Package, ...], str | None]:
+def start_listing(ctx: AuditContext, facts: Facts | None) -> Listing | None:
+    """None when the runtime probe listed the installed distributions, else their
+    :class:`~golive.collectors.dependencies.environment.Listing` for ``ctx.python`` (started
+    now, or kept in golive's cache: ``environment_cache_hours``, default 12)."""
+    runtime = facts.get(RuntimeFacts) if facts is not None else None
+    if runtime is not None and runtime.packages is not None:
+        return None
+    hours = ctx.config.section("dependencies").get("environment_cache_hours", 12)
+    try:
+        max_age = float(hours) * 3600
+    except (TypeError, ValueError):
+        max_age = 12 * 3600.0
+    return Listing(ctx.python, ctx.env, 60.0, user_cache(ctx.env) / "environments", max_age)
+
+
+def environment_packages(
+    ctx: AuditContext, facts: Facts | None, listing: Listing | None = None
+) -> tuple[tuple[Package, ...], str | None]:
     """(installed distributions, why they could not be listed): from the runtime probe's
-    listing when it ran, else from a subprocess of ``ctx.python``."""
+    listing when it ran, else from ``listing`` (:func:`start_listing`; started now when None)."""
     runtime = facts.get(RuntimeFacts) if facts is not None else None
     if runtime is not None and runtime.packages is not None:
         return packages_from_listing(runtime.packages), None
     try:
-        return list_environment(ctx.python, ctx.env), None
+        return packages_from_listing(
+            (listing or start_listing(ctx, facts) or Listing(ctx.python, ctx.env, 60.0, None, 0)).result()
+        ), None
     except CollectorError as exc:
         return (), str(exc)
 
 
 def collect(ctx: AuditContext, facts: Facts | None = None) -> DependencyFacts:
-    """Gather the tables, PyPI's latest patches, the environment, the pins and pip-audit's answer."""
+    """Gather the tables, PyPI's latest patches, the environment, the pins and pip-audit's answer.
+
+    The listing of the installed distributions, when the runtime probe did not make it, is
+    started first and runs while the rest is read (:func:`start_listing`)."""
+    listing = start_listing(ctx, facts)
+    try:
+        return _collect(ctx, facts, listing)
+    finally:
+        if listing is not None:
+            listing.close()
+
+
+def _collect(ctx: AuditContext, facts: Facts | None, listing: Listing | None) -> DependencyFacts:
     config = ctx.config.section("dependencies")
     try:
         tables = load_tables()
@@ -246,11 +258,11 @@ def collect(ctx: AuditContext, facts: Facts | None = None) -> DependencyFacts:
         source = f"golive's table of {tables.generated} (PyPI unreachable: {latest})"
         if offline:
             source = f"golive's table of {tables.generated} ({latest})"
-    environment, env_error = environment_packages(ctx, facts)
     try:
         pins, loose = requirement_pins(ctx)
     except Exception:
         pins, loose = (), ()
+    environment, env_error = environment_packages(ctx, facts, listing)
     if config.get("audit", True) is False:
         audit = AuditResult(unavailable="pip-audit switched off ([tool.golive.dependencies] audit = false)")
     else:
