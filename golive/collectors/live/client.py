@@ -6,6 +6,13 @@
   connection is dropped), and counts against a per-site budget of requests.
 - Redirects are never followed by httpx; :meth:`ProbeClient.follow` follows them by hand,
   at most ``max_hops``, and never to another host.
+- HTTP/2 where the site offers it (ALPN, RFC 9113 §3.2; httpx with ``h2``): the first https
+  request of an origin offers it; once that connection speaks HTTP/2, every later request
+  to the origin is a stream on it, at most :data:`HTTP2_STREAMS` at once. Until then, and
+  on a site without HTTP/2, requests ride HTTP/1.1 connections, at most ``per_host`` at
+  once (as many as a browser opens). A request with a Host header of its own always rides
+  HTTP/1.1, on a connection of its own kind: a server may answer it by dropping the
+  connection (nginx's ``return 444``), which must not cut the other probes' streams.
 - ``--resolve HOST:PORT:ADDR`` works like curl's: the connection goes to ADDR while the
   URL, the Host header, SNI and the certificate's host name check keep HOST. It is built
   on httpx's documented ``sni_hostname`` request extension
@@ -15,12 +22,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import ssl
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 # httpx's __init__ imports its own command-line client (httpx._main, which pulls in
@@ -39,10 +48,14 @@ if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
 import httpx
 
 from golive import __version__
+from golive.collectors.live.errors import closed_without_answer, describe_error
 from golive.facts.live import Exchange, parse_set_cookie, redact_set_cookie
 
 ALLOWED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+#: Streams in flight at once on a site's HTTP/2 connection (RFC 9113 §5.1.2 lets the server
+#: cap it: nginx allows 128, browsers open up to 100): a few rounds of requests at most.
+HTTP2_STREAMS = 16
 USER_AGENT = f"golive/{__version__} (+https://docs.djangoproject.com/en/stable/howto/deployment/checklist/)"
 
 
@@ -135,33 +148,6 @@ class BudgetExceeded(RuntimeError):
     """The site's request budget is spent; the probe that asked is not made."""
 
 
-def _causes(exc: BaseException) -> list[BaseException]:
-    out, seen = [], set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        out.append(current)
-        current = current.__cause__ or current.__context__
-    return out
-
-
-def _describe_error(exc: BaseException, timeout: float) -> str:
-    if isinstance(exc, (asyncio.TimeoutError, httpx.TimeoutException)):
-        return f"no answer within {timeout:g} s (timed out)"
-    causes = _causes(exc)
-    if any(isinstance(c, ConnectionRefusedError) for c in causes):
-        return "connection refused (nothing listening)"
-    text = "; ".join(dict.fromkeys(str(c) for c in causes if str(c))) or type(exc).__name__
-    low = text.lower()
-    if "certificate_verify_failed" in low or "certificate verify failed" in low:
-        return "TLS certificate not trusted: " + text.rsplit("certificate verify failed:", 1)[-1].strip(" )")
-    if "connection refused" in low or "errno 111" in low:
-        return "connection refused (nothing listening)"
-    if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect: {text}"
-    return f"{type(exc).__name__}: {text}"
-
-
 class ProbeClient:
     """One site's client: an ``httpx.AsyncClient`` plus the limits of the probes.
 
@@ -184,15 +170,20 @@ class ProbeClient:
         self.global_ = global_
         self.used = 0
         self._clients: dict[str, httpx.AsyncClient] = {}
+        self._streams = asyncio.Semaphore(HTTP2_STREAMS)
+        # https origin -> the protocol its first connection negotiated (ALPN: "h2",
+        # "http/1.1"; "" when that connection failed), set as soon as its TLS handshake ends
+        self._alpn: dict[str, asyncio.Future[str]] = {}
 
-    def _client(self, scheme: str) -> httpx.AsyncClient:
-        """One httpx client per scheme, made on first use: a site probed over plain http
-        never loads the trust store."""
-        if scheme not in self._clients:
+    def _client(self, kind: str) -> httpx.AsyncClient:
+        """One httpx client per kind, made on first use (a site probed over plain http
+        never loads the trust store): ``http``, ``https`` (offers HTTP/2) and ``https/1.1``
+        (HTTP/1.1 only)."""
+        if kind not in self._clients:
             verify = unverified_context()
-            if scheme == "https" and not self.config.insecure:
+            if kind != "http" and not self.config.insecure:
                 verify = ssl_context(self.config.cacert)
-            self._clients[scheme] = httpx.AsyncClient(
+            options = dict(
                 verify=verify,
                 follow_redirects=False,
                 trust_env=False,
@@ -202,12 +193,48 @@ class ProbeClient:
                 ),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
             )
-        return self._clients[scheme]
+            try:
+                self._clients[kind] = httpx.AsyncClient(http2=kind == "https", **options)  # type: ignore[arg-type]
+            except ImportError:  # h2 missing: HTTP/1.1 only
+                self._clients[kind] = httpx.AsyncClient(**options)  # type: ignore[arg-type]
+        return self._clients[kind]
+
+    def _route(self, url: str, own_connection: bool) -> tuple[str, bool, asyncio.Future[str] | None]:
+        """(client kind, whether the request is a stream of an HTTP/2 connection, the
+        future to set with the protocol when this request opens the origin's first
+        connection); see the module docstring."""
+        scheme = urlsplit(url).scheme
+        if scheme != "https":
+            return "http", False, None
+        if own_connection:
+            return "https/1.1", False, None
+        origin = origin_of(url)
+        alpn = self._alpn.get(origin)
+        if alpn is None:
+            alpn = self._alpn[origin] = asyncio.get_running_loop().create_future()
+            return "https", False, alpn
+        if alpn.done() and alpn.result() == "h2":
+            return "https", True, None
+        return "https/1.1", False, None
+
+    async def negotiated(self, url: str) -> str:
+        """The protocol the first connection to ``url``'s origin negotiated (``h2``,
+        ``http/1.1``), waiting for its TLS handshake (at most the request timeout); ``""``
+        when no request was made there yet, or that connection failed."""
+        alpn = self._alpn.get(origin_of(url))
+        if alpn is None:
+            return ""
+        with contextlib.suppress(asyncio.TimeoutError):
+            return await asyncio.wait_for(asyncio.shield(alpn), timeout=self.config.timeout)
+        return ""
 
     async def __aenter__(self) -> ProbeClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        for alpn in self._alpn.values():
+            if not alpn.done():
+                alpn.set_result("")
         for client in self._clients.values():
             await client.aclose()
 
@@ -245,27 +272,39 @@ class ProbeClient:
         self.used += 1
         shown = tuple((headers or {}).items())
         base = Exchange(method=method, url=url, host_header=host_header, request_headers=shown)
-        async with self.per_host, self.global_:  # per-host first: no global slot idles
-            try:
+        kind, stream, alpn = self._route(url, own_connection=host_header is not None)
+        cap = max_body or self.config.max_body
+        try:
+            async with self._streams if stream else self.per_host, self.global_:  # no global slot idles
                 return await asyncio.wait_for(
-                    self._send(base, headers or {}, host_header, max_body or self.config.max_body),
-                    timeout=self.config.timeout,
+                    self._send(base, headers or {}, host_header, cap, kind, alpn), timeout=self.config.timeout
                 )
-            except httpx.RemoteProtocolError as exc:
-                if "without sending" in str(exc) or "disconnected" in str(exc).lower():
-                    return _replace(base, closed=True)
-                return _replace(base, error=_describe_error(exc, self.config.timeout))
-            except (httpx.HTTPError, asyncio.TimeoutError, OSError, ssl.SSLError) as exc:
-                return _replace(base, error=_describe_error(exc, self.config.timeout))
+        except httpx.RemoteProtocolError as exc:
+            if closed_without_answer(exc):
+                return _replace(base, closed=True)
+            return _replace(base, error=describe_error(exc, self.config.timeout))
+        except (httpx.HTTPError, asyncio.TimeoutError, OSError, ssl.SSLError) as exc:
+            return _replace(base, error=describe_error(exc, self.config.timeout))
+        finally:
+            if alpn is not None and not alpn.done():
+                alpn.set_result("")
 
     async def _send(
-        self, base: Exchange, headers: Mapping[str, str], host_header: str | None, cap: int
+        self,
+        base: Exchange,
+        headers: Mapping[str, str],
+        host_header: str | None,
+        cap: int,
+        kind: str = "",
+        alpn: asyncio.Future[str] | None = None,
     ) -> Exchange:
         physical, extra, extensions = self._physical(base.url)
         all_headers = {**extra, **headers}
         if host_header is not None:
             all_headers["Host"] = host_header
-        client = self._client(base.scheme)
+        if alpn is not None:
+            extensions = {**extensions, "trace": _alpn_trace(alpn)}
+        client = self._client(kind or base.scheme)
         req = client.build_request(base.method, physical, headers=all_headers, extensions=extensions)
         response = await client.send(req, stream=True)
         try:
@@ -330,6 +369,23 @@ class ProbeClient:
                 return tuple(chain)
             seen.add(target)
             current = target
+
+
+def _alpn_trace(alpn: asyncio.Future[str]) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+    """An httpcore ``trace`` request extension (https://www.encode.io/httpcore/extensions/#trace)
+    that sets ``alpn`` to the protocol the request's new connection negotiated, as soon as
+    its TLS handshake ends, or to ``""`` when connecting failed."""
+
+    async def trace(name: str, info: dict[str, Any]) -> None:
+        if alpn.done():
+            return
+        if name == "connection.start_tls.complete":
+            ssl_object = info["return_value"].get_extra_info("ssl_object")
+            alpn.set_result((ssl_object.selected_alpn_protocol() if ssl_object is not None else None) or "")
+        elif name.startswith("connection.") and name.endswith(".failed"):
+            alpn.set_result("")
+
+    return trace
 
 
 def _replace(ex: Exchange, **changes: object) -> Exchange:

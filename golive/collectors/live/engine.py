@@ -11,7 +11,8 @@ are probed at once by :mod:`golive.collectors.live.sites`. Per site, at most
    alongside it and everything after it. When the certificate is not trusted and
    ``--insecure`` is not given, the HTTPS probes below are skipped with that reason (the
    certificate problem itself is a finding either way).
-3. On the *primary* origin (https when usable, else http), concurrently:
+3. On the *primary* origin (https when usable, else http), concurrently (HTTP/2 streams on
+   one connection when the site offers it: :mod:`golive.collectors.live.client`):
    ``home`` (GET the URL's path with an ``Origin`` header, ≤ 3 hops; the answer of 1
    when that was the same URL; asked for alongside the handshakes when the https URL
    was given), and, as soon as the primary origin is known, without waiting for the
@@ -207,7 +208,10 @@ class SiteProbe:
                 error=reason if not self._answered() and not (tls and tls.cert) else None,
                 skip_reason=reason,
             )
-        # The probes that do not depend on the home page start now, alongside it.
+        # Once the first https connection's protocol is known (HTTP/2: streams, not rounds
+        # of six), the probes that do not depend on the home page start, alongside it.
+        if primary == https_origin:
+            await self.client.negotiated(primary)
         started = self._start_independent(primary, http_origin, early)
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
         home_url = join(primary, path)
@@ -371,14 +375,8 @@ class SiteProbe:
 
     def _finish(self, site: SiteFacts, *, error: str | None = None, skip_reason: str = "") -> SiteFacts:
         if skip_reason:
-            for name in (
-                Probe.HOME,
-                Probe.NOT_FOUND,
-                Probe.BOGUS_HOST,
-                Probe.PREFLIGHT,
-                Probe.admin("/admin/"),
-                Probe.file("/.git/HEAD"),
-            ):
+            first = (Probe.HOME, Probe.NOT_FOUND, Probe.BOGUS_HOST, Probe.PREFLIGHT)
+            for name in (*first, Probe.admin("/admin/"), Probe.file("/.git/HEAD")):
                 if name not in self.chains:
                     self.skipped.setdefault(name, skip_reason)
         return replace(
