@@ -507,3 +507,21 @@ def test_project_module_named_settings_loader(tmp_path: Path) -> None:
 
     assert data["error"] is None
     assert data["settings"]["ORIGIN"] == "the project"
+
+
+def test_checks_in_the_order_manage_py_check_prints_them(tmp_path: Path) -> None:
+    """Django runs its checks in an order that follows memory addresses; the probe lists their
+    messages as ``manage.py check --deploy`` prints them (by level, then by text)."""
+    project = write_project(tmp_path / "proj")
+    data, _, _ = run_probe(project)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(PYTHONPATH=str(project), DJANGO_SETTINGS_MODULE="mysite.settings")
+    env["PROBE_TEST_SECRET_KEY"] = SECRET_KEY
+    django = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy"],
+        capture_output=True, text=True, cwd=project, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    printed = re.findall(r"^\S.*?: \((\S+)\) ", django.stderr + django.stdout, re.MULTILINE)
+
+    assert len(printed) >= 3
+    assert [c["id"] for c in data["checks"] if not c["silenced"]] == printed
