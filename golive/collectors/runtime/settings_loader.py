@@ -337,7 +337,11 @@ def snapshot_settings(redactor: Redactor) -> dict[str, Json]:
 
 
 def run_checks() -> tuple[list[dict[str, Json]], str | None]:
-    """Django's system checks with deployment checks, and an error line if they crashed."""
+    """Django's system checks with deployment checks, and an error line if they crashed.
+
+    The messages come in the order ``manage.py check`` prints them (:func:`check_order`):
+    Django's registry is a set of functions, so the order it runs them in follows their
+    addresses in memory, which any change to what the process did before moves."""
     from django.core import checks
 
     try:
@@ -345,7 +349,7 @@ def run_checks() -> tuple[list[dict[str, Json]], str | None]:
     except Exception as exc:
         return [], describe_exception(exc)
     out = []
-    for msg in messages:
+    for msg in sorted(messages, key=check_order):
         obj = getattr(msg, "obj", None)
         hint = getattr(msg, "hint", None)
         out.append(
@@ -360,6 +364,19 @@ def run_checks() -> tuple[list[dict[str, Json]], str | None]:
             }
         )
     return out, None
+
+
+def check_order(msg: Any) -> tuple[int, str]:
+    """Where ``manage.py check`` prints message ``msg`` (a ``CheckMessage``): criticals,
+    errors, warnings, infos, then debug messages, each group sorted by the message's text
+    (``django.core.management.base.BaseCommand.check``)."""
+    level = msg.level if isinstance(msg.level, int) else 0
+    group = next((i for i, floor in enumerate((50, 40, 30, 20)) if level >= floor), 4)
+    try:
+        text = str(msg)
+    except Exception:
+        text = ""
+    return group, text
 
 
 def error_templates() -> dict[str, bool]:
