@@ -6,6 +6,7 @@ Filtering, grading and the exit status live in :mod:`golive.runner` and
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import importlib
@@ -265,14 +266,22 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     try:
         from rich.console import Console
 
-        from golive.reports import write
+        from golive.reports import format_for, preload, write
         from golive.reports.terminal import clean, render_console
         from golive.runner import run_audit
 
         modules_loaded()  # the collectors' own imports run with the collector on: audits are long
         console = Console(highlight=False)
-        with console.status(steps, spinner="dots"):
-            result = run_audit(ctx, progress=steps, launched=launched)
+        formats = [format_for(path, fmt) for path in outputs]
+        formats += ["github"] if fmt == "github" and not outputs else []
+
+        def prepare() -> None:  # while the probe runs: what the end of the audit imports
+            preload(formats)
+            importlib.import_module("golive.history.store")
+            importlib.import_module("golive.reports.pdf")
+
+        with console.status(steps, spinner="dots") if console.is_terminal else contextlib.nullcontext():
+            result = run_audit(ctx, progress=steps, launched=launched, prepare=prepare)
     except BaseException:
         processes.kill_all()
         raise

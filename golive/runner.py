@@ -13,8 +13,9 @@ the pure rules of :func:`golive.verdict.decide` and carried by :attr:`Audit.verd
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from itertools import islice
@@ -40,7 +41,7 @@ from golive.facts.run import RunFacts, run_facts
 from golive.facts.source import SourceFacts
 from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
 from golive.provenance import audit_inputs as provenance_inputs
-from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches
+from golive.registry import CheckSpec, Facts, FactsBase, Registry, T, matches
 from golive.repeats import merge_repeats
 from golive.settings_role import demote_development
 from golive.signoff import audit_inputs
@@ -190,6 +191,74 @@ def _django_root(ctx: AuditContext) -> str:
         return str(ctx.django_dir)
 
 
+class _Running(BaseException):
+    """Raised by :class:`_SettledFacts` when a check reads the facts of a collector that still
+    runs (a ``BaseException``: a check's own ``except Exception`` does not swallow it)."""
+
+    def __init__(self, kind: type) -> None:
+        super().__init__(kind.__name__)
+        self.kind = kind
+
+
+class _SettledFacts(Facts):
+    """The facts of the collectors settled so far: reading (``[]``, ``get``, ``in``) a type
+    whose collector still runs raises :class:`_Running`, since its answer is not known yet."""
+
+    def __init__(self, items: Mapping[type, object], running: frozenset[type]) -> None:
+        super().__init__(items)
+        self._running = running
+
+    def _known(self, kind: type) -> None:
+        if kind in self._running:
+            raise _Running(kind)
+
+    def __getitem__(self, kind: type[T]) -> T:
+        self._known(kind)
+        return super().__getitem__(kind)
+
+    def get(self, kind: type[T]) -> T | None:
+        self._known(kind)
+        return super().get(kind)
+
+    def __contains__(self, kind: type) -> bool:
+        self._known(kind)
+        return super().__contains__(kind)
+
+
+class EarlyChecks:
+    """Runs the checks whose inputs are in while the other collectors (the runtime probe)
+    still run: the ``on_settled`` of :func:`golive.collectors.scheduler.collect_all`.
+
+    A check is a pure function of the facts it reads (checks do no I/O and read no run
+    context: ``tests/test_architecture.py``), so its findings are final once every facts
+    type it read had settled. It is tried with :class:`_SettledFacts`: reading a type
+    still being collected stops it (:class:`_Running`), its partial output is dropped, and
+    it is tried again once that type has settled, or left to :func:`run_audit` at the end.
+    ``findings`` holds the final findings by check id.
+    """
+
+    def __init__(self, loaded: Sequence[Registry], ctx: AuditContext, asked: RunFacts) -> None:
+        self._loaded, self._ctx, self._asked = loaded, ctx, asked
+        self._waiting: dict[str, type | None] = {}  # check id → the type it waits for
+        self.findings: dict[str, list[Finding]] = {}
+
+    def __call__(
+        self, items: Mapping[type, object], runs: Mapping[str, CollectorRun], running: frozenset[type]
+    ) -> None:
+        if not self._loaded or not running:  # all settled: run_audit runs the rest at once
+            return
+        facts = _SettledFacts({**items, RunFacts: self._asked}, running)
+        for spec in self._loaded[0]:
+            if spec.id in self.findings or not _selected(spec.id, self._ctx):
+                continue
+            if self._waiting.get(spec.id, None) in running:
+                continue
+            try:
+                self.findings[spec.id] = run_check(spec, facts, dict(runs))
+            except _Running as wait_for:
+                self._waiting[spec.id] = wait_for.kind
+
+
 def run_audit(
     ctx: AuditContext,
     *,
@@ -197,12 +266,15 @@ def run_audit(
     collectors: Sequence[CollectorSpec] | None = None,
     progress: Progress | None = None,
     launched: Mapping[str, Future[Result]] | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> Audit:
     """Run the whole audit for a resolved context and return the :class:`Audit`.
 
     ``launched``: collectors started already, by name, with their futures
     (:func:`golive.collectors.scheduler.launch_first`: the CLI starts the runtime probe
-    before it imports this module).
+    before it imports this module). ``prepare`` is called once the collectors are started
+    and the checks imported, while the probe runs: the CLI imports the renderers it will
+    need then.
 
     With ``--select``/``--ignore``, collectors that no selected check needs or uses are
     not run (see :func:`prune`); otherwise the checks are imported while the collectors
@@ -226,21 +298,28 @@ def run_audit(
         else:
             yield from specs
 
+    def meanwhile() -> None:  # on this thread, while the collectors (the runtime probe) run
+        if not loaded:
+            loaded.append(registry or default_registry())
+        if not ctx.options.no_runtime:  # Django's own checks are read once the probe is done
+            importlib.import_module("golive.checks.django_checks")
+        if prepare is not None:
+            prepare()
+
+    asked = run_facts(ctx)  # what the user asked for, typed
+    early = EarlyChecks(loaded, ctx, asked)
     runs, items = collect_all(
-        ctx,
-        chosen(),
-        progress,
-        meanwhile=lambda: None if loaded else loaded.append(registry or default_registry()),
-        launched=launched,
+        ctx, chosen(), progress, meanwhile=meanwhile, launched=launched, on_settled=early
     )
     reg = loaded[0]
-    facts = Facts({**items, RunFacts: run_facts(ctx)})  # what the user asked for, typed
+    facts = Facts({**items, RunFacts: asked})
     by_name = {r.name: r for r in runs}
 
     findings: list[Finding] = []
     for spec in reg:
         if _selected(spec.id, ctx):
-            findings.extend(run_check(spec, facts, by_name))
+            done = early.findings.get(spec.id)
+            findings.extend(done if done is not None else run_check(spec, facts, by_name))
     runtime = facts.get(RuntimeFacts)
     if progress:
         progress("checks", "ok")

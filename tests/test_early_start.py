@@ -1,7 +1,9 @@
 """The runtime probe starts first (issue 15): the CLI launches the first collector as soon
 as the context is resolved, before the runner, the other collectors and the checks are
 imported, and the runner takes that run over instead of starting it a second time; the git
-queries of the context run all at once while the configuration and settings are read.
+queries of the context run all at once while the configuration and settings are read; the
+checks whose inputs are in run while the other collectors still run, with the findings they
+would give at the end.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -20,7 +22,9 @@ from conftest import GOOD_ENV
 from golive.collectors import CollectorSpec, all_collectors
 from golive.collectors.scheduler import collect_all, launch, launch_first
 from golive.context import AuditContext, AuditOptions, git_info, resolve, start_git_info
-from golive.registry import Facts, FactsBase
+from golive.model import Finding, Severity, Status
+from golive.registry import CheckSpec, Facts, FactsBase, Registry, check
+from golive.runner import run_audit
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,3 +122,62 @@ def test_the_git_queries_answer_as_one_after_another_would(tmp_path: Path) -> No
     assert answers() is clean  # waited for once
     (repo / "a.txt").write_text("two\n")
     assert git_info(repo).dirty is True
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuickFacts(FactsBase):
+    collector: ClassVar[str] = "quick"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlowFacts(FactsBase):
+    collector: ClassVar[str] = "slow"
+    value: str
+
+
+def test_checks_run_while_collectors_run_and_read_only_settled_facts(
+    make_project: Callable[..., Path],
+) -> None:
+    """GL901 needs only the quick collector: it runs while the slow one is held (and lets it
+    go). GL902 reads the slow facts with ``get``, as an optional cross-check: tried while
+    they are being collected it would see None; it must see them. GL903 needs them."""
+    release = threading.Event()
+    ran_early: list[bool] = []
+
+    def quick(ctx: AuditContext) -> QuickFacts:
+        return QuickFacts()
+
+    def slow(ctx: AuditContext) -> SlowFacts:
+        assert release.wait(30)
+        return SlowFacts(value="seen")
+
+    ref = "https://docs.djangoproject.com/en/stable/howto/deployment/checklist/"
+
+    @check("GL901", title="quick", severity=Severity.LOW, needs=(QuickFacts,), reference=ref, remediation="-")
+    def gl901(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+        ran_early.append(not release.is_set())
+        release.set()
+        yield from ()
+
+    @check("GL902", title="cross", severity=Severity.LOW, needs=(QuickFacts,), reference=ref, remediation="-")
+    def gl902(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+        got = facts.get(SlowFacts)
+        yield spec.fail(evidence=[got.value if got else "not collected"])
+
+    @check("GL903", title="needs", severity=Severity.LOW, needs=(SlowFacts,), reference=ref, remediation="-")
+    def gl903(facts: Facts, spec: CheckSpec) -> Iterator[Finding]:
+        yield spec.fail(evidence=[facts[SlowFacts].value])
+
+    specs = [
+        CollectorSpec(name="quick", produces=QuickFacts, collect=quick),
+        CollectorSpec(name="slow", produces=SlowFacts, collect=slow),
+    ]
+    ctx = _context(make_project())
+    audit = run_audit(ctx, registry=Registry([gl901, gl902, gl903]), collectors=specs)
+    assert ran_early == [True]
+    found = {f.id: (f.status, f.evidence) for f in audit.findings}
+    assert found == {
+        "GL901": (Status.PASS, ()),
+        "GL902": (Status.FAIL, ("seen",)),
+        "GL903": (Status.FAIL, ("seen",)),
+    }

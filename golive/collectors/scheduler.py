@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from golive import processes
@@ -155,6 +155,30 @@ def _supervise(
         settled.set_exception(exc)
 
 
+Settled = Callable[[Mapping[type, object], Mapping[str, CollectorRun], frozenset[type]], None]
+"""``on_settled(facts, runs, running)``: the facts produced and the run records of the
+collectors settled so far, and the facts types of those still running (see :func:`collect_all`)."""
+
+
+def _follow(ordered: list[tuple[CollectorSpec, Future[Result]]], on_settled: Settled) -> None:
+    """Call ``on_settled`` now and each time one or more of ``ordered`` settle, until all have."""
+    reported: set[int] = set()
+    while True:
+        done = [(i, spec, fut) for i, (spec, fut) in enumerate(ordered) if fut.done()]
+        if len(done) > len(reported):
+            reported = {i for i, _, _ in done}
+            results = [(spec, fut.result()) for _, spec, fut in done]
+            on_settled(
+                {spec.produces: made for spec, (_, made) in results if made is not None},
+                {run.name: run for _, (run, _) in results},
+                frozenset(spec.produces for i, (spec, _) in enumerate(ordered) if i not in reported),
+            )
+        running = [fut for spec, fut in ordered if not fut.done()]
+        if not running:
+            return
+        wait(running, return_when=FIRST_COMPLETED)
+
+
 def launch(
     spec: CollectorSpec,
     ctx: AuditContext,
@@ -192,6 +216,7 @@ def collect_all(
     progress: Progress | None = None,
     meanwhile: Callable[[], object] | None = None,
     launched: Mapping[str, Future[Result]] | None = None,
+    on_settled: Settled | None = None,
 ) -> tuple[list[CollectorRun], dict[type, object]]:
     """Run every collector concurrently, each in a thread of its own (the slow ones wait on
     subprocesses) and under its time budget (:func:`collector_budget`): one that overruns
@@ -201,7 +226,8 @@ def collect_all(
     (listed before it) are done or out of time, and gets their facts. A collector named in
     ``launched`` was started already (:func:`launch`): its future is used, it is not run
     again. ``meanwhile`` is called on this thread once every collector has started: work
-    that does not need facts (importing the checks) overlaps with the runtime probe. The
+    that does not need facts (importing the checks) overlaps with the runtime probe; then
+    ``on_settled`` (see :data:`Settled`) each time collectors have settled, until all have. The
     threads are daemon threads and never joined: should this thread be interrupted
     (Ctrl-C), every process group a collector started is killed and the exception goes on
     at once.
@@ -221,6 +247,8 @@ def collect_all(
             ordered.append((spec, settled))
         if meanwhile is not None:
             meanwhile()
+        if on_settled is not None:
+            _follow(ordered, on_settled)
         for spec, settled in ordered:
             run, produced = settled.result()
             runs.append(run)

@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from golive.model import Audit
@@ -53,6 +54,13 @@ def format_for(path: Path, explicit: str | None = None) -> str:
             f" {', '.join(sorted(EXTENSIONS))} or --format)"
         )
     return fmt
+
+
+def preload(formats: Iterable[str]) -> None:
+    """Import the renderers of ``formats`` (names of :data:`MODULES`) now rather than when
+    the report is written: the CLI does while the runtime probe runs."""
+    for fmt in dict.fromkeys(formats):
+        importlib.import_module(f"golive.reports.{MODULES[fmt]}")
 
 
 def render(audit: Audit, fmt: str, *, output: Path | None = None) -> str:
