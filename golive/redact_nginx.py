@@ -8,6 +8,7 @@ variable (``$http_authorization``) is no secret.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -32,12 +33,16 @@ NAMED_VALUE_DIRECTIVES = frozenset(
 
 AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"})
 
+#: :func:`golive.redact.redact_text` of one argument, cached in this process (arguments repeat
+#: across a configuration's directives and files: ``$host``, ``80``, header names).
+_redact_arg = functools.lru_cache(maxsize=8192)(redact_text)
+
 
 def redact_directive(name: str, args: Sequence[str]) -> tuple[str, ...]:
     """An nginx directive's arguments with secrets replaced: the value of a credential header
     or of a secret-named parameter (``proxy_set_header Authorization "Basic ***"``,
     ``fastcgi_param DB_PASSWORD ***``), and whatever :func:`redact_text` finds in each."""
-    out = [redact_text(a) for a in args]
+    out = [_redact_arg(a) for a in args]
     if name in NAMED_VALUE_DIRECTIVES and len(args) >= 2:
         key = args[0].lstrip("$").strip()
         value = args[1]
