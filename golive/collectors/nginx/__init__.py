@@ -52,6 +52,7 @@ from golive.collectors.nginx.inputs import (
     scan_input,
     test_plan,
 )
+from golive.collectors.nginx.lexing import lexed_once
 from golive.collectors.nginx.read import candidates, classify, validate
 from golive.collectors.nginx.test_cache import AnswerCache, cache_for
 from golive.context import AuditContext
@@ -79,7 +80,13 @@ def discover(project_dir: Path, layout: Layout | None = None) -> list[Path]:
 def collect(ctx: AuditContext) -> NginxFacts:
     """Audit ``--nginx`` files, or the discovered ones. :class:`Skip` when there are none,
     :class:`CollectorError` when one cannot be read or parsed (see :func:`collect_files`).
+    Each file is lexed once (:func:`golive.collectors.nginx.lexing.lexed_once`).
     """
+    with lexed_once():
+        return _collect(ctx)
+
+
+def _collect(ctx: AuditContext) -> NginxFacts:
     project_dir = ctx.project_dir
     prefix = ctx.options.nginx_prefix.expanduser().resolve() if ctx.options.nginx_prefix else None
     layout = layout_of(ctx)
@@ -137,6 +144,18 @@ def collect_files(
     """
     import gixy
 
+    with lexed_once():
+        return _collect_files(inputs, prefix, project_dir, context, cache, str(getattr(gixy, "version", "")))
+
+
+def _collect_files(
+    inputs: list[tuple[Path, str]],
+    prefix: Path | None,
+    project_dir: Path,
+    context: ComposeContext | None,
+    cache: AnswerCache | None,
+    gixy_version: str,
+) -> NginxFacts:
     items = [read_input(path, how, prefix, project_dir, context) for path, how in inputs]
     readable = [i for i in items if i.unread is None]
     broken = any(i.unread is not None or i.errors for i in items)
@@ -160,7 +179,7 @@ def collect_files(
     return NginxFacts(
         files=tuple(nginx_file(i, tests.get(id(i), NginxTest(ran=False)), project_dir) for i in items),
         gixy=tuple(r for i in items for r in i.gixy),
-        gixy_version=str(getattr(gixy, "version", "")),
+        gixy_version=gixy_version,
         compose_errors=tuple(context.errors) if context is not None else (),
     )
 

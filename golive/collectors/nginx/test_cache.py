@@ -42,6 +42,7 @@ import hmac
 import json
 import os
 import re
+import stat
 import subprocess
 import threading
 import time
@@ -350,24 +351,41 @@ def _addresses(host: str) -> str:
     return " ".join(sorted({str(a[4][0]) for a in found}))
 
 
+#: A file's state by its identity (:func:`_state`), and the seconds after its last change when it is kept.
+_STATES: dict[tuple[Any, ...], str] = {}
+SETTLED = 2.0
+
+
 def _state(path: Path, scratch: Path) -> str | None:
     """A path's state in the key: a file's content digest (``scratch``'s name replaced by the
     placeholder), ``dir``, ``absent``, the type of anything else; None when it cannot be read
-    (then nothing is cached)."""
+    (then nothing is cached). A digest is remembered for the file's identity (device, inode,
+    size, mode, owner, both times, ``scratch``) once its times are :data:`SETTLED` s old: a write
+    sets the change time, and a recent file is always read again (git's "racy" rule)."""
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return "absent"
     except OSError:
         return None
-    if os.path.isdir(path):
+    if stat.S_ISDIR(st.st_mode):
         return f"dir {st.st_mode:o} {st.st_uid}"
-    if not os.path.isfile(path):
+    if not stat.S_ISREG(st.st_mode):
         return f"other {st.st_mode:o} {st.st_rdev}"
     if st.st_size > MAX_FILE:
         return None
+    times = (st.st_mtime_ns, st.st_ctime_ns)
+    ident = (str(path), str(scratch), st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_uid, *times)
+    known = _STATES.get(ident)
+    if known is not None:
+        return known
     try:
         data = Path(path).read_bytes().replace(str(scratch).encode(), SCRATCH.encode())
     except OSError:
         return None
-    return f"file {st.st_mode:o} {st.st_uid} {hashlib.sha256(data).hexdigest()}"
+    state = f"file {st.st_mode:o} {st.st_uid} {hashlib.sha256(data).hexdigest()}"
+    if time.time_ns() - max(times) > SETTLED * 1e9:
+        if len(_STATES) > 4096:
+            _STATES.clear()
+        _STATES[ident] = state
+    return state
