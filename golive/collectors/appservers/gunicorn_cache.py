@@ -12,9 +12,10 @@ different digest, so the cache never answers for a configuration gunicorn has no
   variables the commands declare), the user golive runs as and ``os.cpu_count()``;
 * the environment variables the loader read (gunicorn's and the config files' reads, by
   name, from the interpreter's start), or the whole environment when it was iterated;
-* the content of every file opened while a configuration loaded and of every module the
-  loader imported (gunicorn, the project's modules a config imported), the state (file,
-  folder, absent) of every path ``os.stat``-ed then, and the names in every folder listed
+* the content of every file opened while a configuration loaded and of every module of the
+  project the loader imported (a config's own imports), the identity (device, inode, mode,
+  size, modification time) of every other module it imported (gunicorn, the standard
+  library) and of every other path ``os.stat``-ed then, and the names in every folder listed
   then and in every ``sys.path`` folder (a module added there could be imported instead).
 
 No answer is kept when the loader saw anything else that could change it (a process, a
@@ -157,8 +158,13 @@ class LoaderCache:
             env.pop("PYTHONSTARTUP", None)  # the loader runs without it
             names = sorted(env) if inputs.get("env") == "*" else sorted(inputs.get("env") or [])
             parts += [f"env {n}={env[n]!r}" if n in env else f"env {n} unset" for n in names]
+            project = f"{self.ctx.project_dir}{os.sep}"  # the loader's sys.path entry
             for kind in ("files", "modules", "stats"):
-                parts += [f"{kind} {p} {_state(Path(p))}" for p in inputs.get(kind) or []]
+                for name in inputs.get(kind) or []:
+                    # a module of the interpreter's (gunicorn, the standard library): its
+                    # identity; the project's files and the files opened: their content
+                    inside = kind == "files" or name.startswith(project)
+                    parts.append(f"{kind} {name} {_state(Path(name)) if inside else _identity(name)}")
             folders = sorted({*(inputs.get("dirs") or []), *(inputs.get("path") or [])})
             parts += [f"dir {d} {_listing(Path(d))}" for d in folders]
         except (_Unreadable, OSError):
@@ -183,6 +189,17 @@ class _Unreadable(Exception):
     pass
 
 
+def _identity(name: str) -> str:
+    """A path's identity without reading it: device, inode, mode, size, modification time."""
+    try:
+        st = os.stat(name)
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent"
+    except OSError:
+        raise _Unreadable from None
+    return f"{st.st_dev} {st.st_ino} {st.st_mode:o} {st.st_size} {st.st_mtime_ns}"
+
+
 def _state(path: Path) -> str:
     """A path's state: a file's mode and content digest, ``dir``, ``absent``, or its type."""
     try:
@@ -191,9 +208,9 @@ def _state(path: Path) -> str:
         return "absent"
     except OSError:
         raise _Unreadable from None
-    if os.path.isdir(path):
+    if stat.S_ISDIR(st.st_mode):
         return f"dir {st.st_mode:o}"
-    if not os.path.isfile(path):
+    if not stat.S_ISREG(st.st_mode):
         return f"other {st.st_mode:o}"
     if st.st_size > MAX_FILE:
         raise _Unreadable
