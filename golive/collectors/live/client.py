@@ -174,6 +174,7 @@ class ProbeClient:
         # https origin -> the protocol its first connection negotiated (ALPN: "h2",
         # "http/1.1"; "" when that connection failed), set as soon as its TLS handshake ends
         self._alpn: dict[str, asyncio.Future[str]] = {}
+        self._busy = {"http": 0, "https": 0, "https/1.1": 0}  # requests under way, per client
 
     def _client(self, kind: str) -> httpx.AsyncClient:
         """One httpx client per kind, made on first use (a site probed over plain http
@@ -183,14 +184,14 @@ class ProbeClient:
             verify = unverified_context()
             if kind != "http" and not self.config.insecure:
                 verify = ssl_context(self.config.cacert)
+            # over HTTP/1.1, the first https connection and the others: ``connections`` in all
+            most = max(1, self.connections - 1) if kind == "https/1.1" else self.connections
             options = dict(
                 verify=verify,
                 follow_redirects=False,
                 trust_env=False,
                 timeout=httpx.Timeout(self.config.timeout),
-                limits=httpx.Limits(
-                    max_connections=self.connections, max_keepalive_connections=self.connections
-                ),
+                limits=httpx.Limits(max_connections=most, max_keepalive_connections=most),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
             )
             try:
@@ -215,6 +216,8 @@ class ProbeClient:
             return "https", False, alpn
         if alpn.done() and alpn.result() == "h2":
             return "https", True, None
+        if alpn.done() and not self._busy["https"]:  # its first connection, idle: reused
+            return "https", False, None
         return "https/1.1", False, None
 
     async def negotiated(self, url: str) -> str:
@@ -274,6 +277,7 @@ class ProbeClient:
         base = Exchange(method=method, url=url, host_header=host_header, request_headers=shown)
         kind, stream, alpn = self._route(url, own_connection=host_header is not None)
         cap = max_body or self.config.max_body
+        self._busy[kind] += 1
         try:
             async with self._streams if stream else self.per_host, self.global_:  # no global slot idles
                 return await asyncio.wait_for(
@@ -286,6 +290,7 @@ class ProbeClient:
         except (httpx.HTTPError, asyncio.TimeoutError, OSError, ssl.SSLError) as exc:
             return _replace(base, error=describe_error(exc, self.config.timeout))
         finally:
+            self._busy[kind] -= 1
             if alpn is not None and not alpn.done():
                 alpn.set_result("")
 

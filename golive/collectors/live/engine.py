@@ -208,22 +208,22 @@ class SiteProbe:
                 error=reason if not self._answered() and not (tls and tls.cert) else None,
                 skip_reason=reason,
             )
-        # Once the first https connection's protocol is known (HTTP/2: streams, not rounds
-        # of six), the probes that do not depend on the home page start, alongside it.
+        path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
+        home_url, origin_header = join(primary, path), {"Origin": PROBE_ORIGIN}
+        # The home page first: on https, its connection tells the protocol (HTTP/2: the probes
+        # that do not depend on it are then streams on it, not rounds of six), awaited here.
         if primary == https_origin:
+            if early_home is None:
+                early_home = self._ahead(self.client.follow(home_url, max_hops=3, headers=origin_header))
             await self.client.negotiated(primary)
         started = self._start_independent(primary, http_origin, early)
-        path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
-        home_url = join(primary, path)
         if primary == http_origin and t.http_url == home_url and Probe.HTTP_HOME in self.chains:
             self.planned.append(Probe.HOME)
             self.chains[Probe.HOME] = self.chains[Probe.HTTP_HOME]  # the same GET: not made twice
         elif early_home is not None:
             await self._probe(Probe.HOME, early_home)
         else:
-            await self._probe(
-                Probe.HOME, self.client.follow(home_url, max_hops=3, headers={"Origin": PROBE_ORIGIN})
-            )
+            await self._probe(Probe.HOME, self.client.follow(home_url, max_hops=3, headers=origin_header))
         home = self.chains[Probe.HOME][-1] if Probe.HOME in self.chains else None
         if tls is not None and offers is not None:
             site = replace(site, tls=await self._tls_all(tls, offers))
