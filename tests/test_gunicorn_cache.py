@@ -159,6 +159,16 @@ def test_answers_that_cannot_be_kept(tmp_path: Path, loads: Loads, config: str) 
     assert list((tmp_path / "cache" / "golive" / "gunicorn").glob("*.json")) == []
 
 
+def test_an_answer_holding_a_secret_of_the_environment_is_not_kept(tmp_path: Path, loads: Loads) -> None:
+    folder = project(tmp_path, 'import os\nproc_name = os.environ["APP_SECRET_KEY"]\n')
+    secret = "Zq8" + "vT2mR5wL9xN1bK7cJ4hF6"  # built at test time: no real-format token in the file
+    first = loads(folder, APP_SECRET_KEY=secret)
+    assert first.servers[0].settings["proc_name"] == secret
+    assert loads(folder, APP_SECRET_KEY=secret) == first
+    assert loads.started == 2
+    assert list((tmp_path / "cache" / "golive" / "gunicorn").glob("*.json")) == []
+
+
 def test_the_cache_can_be_switched_off(tmp_path: Path, loads: Loads) -> None:
     folder = project(tmp_path)
     ctx = context(folder, XDG_CACHE_HOME=str(loads.cache))

@@ -21,8 +21,9 @@ different digest, so the cache never answers for a configuration gunicorn has no
 No answer is kept when the loader saw anything else that could change it (a process, a
 socket, a file written: the record's ``unsafe``), when a file it depended on was modified
 after it started, when it could not load with the project's interpreter, or when the answer
-holds a value golive would redact (:func:`golive.redact.redact_text`, the environment's
-secrets): the cache never holds more than the report could show.
+holds a value golive would redact (:func:`golive.redact.redact_text`) or a secret value of
+the environment (:func:`golive.redact.secret_values`): the cache never holds more than the
+report could show.
 
 Stored in ``$XDG_CACHE_HOME/golive/gunicorn/`` (else ``~/.cache/golive``): one entry per
 project folder and interpreter, named by an HMAC-SHA256 of both under a random key of that
@@ -47,7 +48,7 @@ from typing import Any
 
 from golive.context import AuditContext
 from golive.own_files import user_cache
-from golive.redact import env_secrets, redact_text, scrub
+from golive.redact import redact_text, secret_values
 
 #: Bumped when what golive keeps of an answer, or how its digest is made, changes.
 FORMAT = "golive gunicorn loader cache 1"
@@ -117,8 +118,8 @@ class LoaderCache:
         text = json.dumps(results)
         if record.get("unsafe") or any(r.get("status") == "no-gunicorn" for r in results):
             return False
-        if redact_text(scrub(text, env_secrets(self.ctx.env))) != text:
-            return False
+        if redact_text(text) != text or any(v in text for v in secret_values(self.ctx.env)):
+            return False  # what the report would redact, or a secret of the environment
         paths = [*record.get("files", []), *record.get("modules", []), *record.get("stats", [])]
         started = float(record.get("started", 0))
         for name in paths:
