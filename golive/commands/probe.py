@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
+import functools
 import re
 import sys
 import threading
@@ -24,6 +24,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from golive.model import Audit
+    from golive.registry import Registry
 
 PATH = click.Path(path_type=Path)
 EPILOG = """
@@ -87,13 +88,11 @@ def build_audit(
     site_url: str, live: object, *, fail_on: str, author: str, started: dt.datetime, duration: float = 0.0
 ) -> Audit:
     """One audit of one probed site: the live collector's facts, the GL8xx checks."""
-    from golive.checks import live as live_checks
     from golive.collectors import CollectorError, CollectorSpec
     from golive.config import Config
     from golive.context import AuditContext, AuditOptions, GitInfo
     from golive.facts.live import LiveFacts
     from golive.model import Severity
-    from golive.registry import Registry
     from golive.runner import run_audit
 
     assert isinstance(live, LiveFacts)
@@ -123,8 +122,18 @@ def build_audit(
         started=started,
     )
     spec = CollectorSpec(name="live", produces=LiveFacts, collect=collect, description="the live site")
-    audit = run_audit(ctx, registry=Registry.from_modules([live_checks]), collectors=[spec])
+    audit = run_audit(ctx, registry=live_registry(), collectors=[spec])
     return replace(audit, project_path=site_url, settings_module=None, duration=round(duration, 3))
+
+
+@functools.lru_cache(maxsize=1)
+def live_registry() -> Registry:
+    """The GL8xx checks (:mod:`golive.checks.live`), collected once per run: a thousand
+    sites' audits read the same catalogue (the runner only reads it)."""
+    from golive.checks import live as live_checks
+    from golive.registry import Registry
+
+    return Registry.from_modules([live_checks])
 
 
 def _author() -> str:
@@ -217,7 +226,17 @@ def probe(
     loading = threading.Thread(target=_load_then_collect, args=(author,), name="golive-load", daemon=True)
     # That thread holds the GIL for Python's switch interval (5 ms) at a time: each answer
     # would wait as long for the event loop to read it. 0.5 ms while both run.
+    # Many sites (screenshots off, no PDF) are shared among worker processes (one a core).
+    workers = 1
+    if no_screenshots and not any(format_for(path, fmt) == "pdf" for path in output):
+        from golive.collectors.live.workers import worker_count
+
+        workers = worker_count(len(targets), opts.concurrency)
     interval = sys.getswitchinterval()
+    if workers > 1:  # the probes run elsewhere: nothing here waits on the event loop
+        loading.start()
+        _probe_many(targets, opts, workers, author, loading, output, fmt, console, insecure=insecure,
+                    fail_on=fail_on, started=started, clock=clock)  # fmt: skip
     sys.setswitchinterval(min(interval, 0.0005))
     loading.start()
     # The spinner only shows on a terminal; elsewhere it would cost its imports and a thread.
@@ -246,6 +265,30 @@ def probe(
     written = _write(audits, output, fmt)
     _show(console, audits, written, verbose=verbose, quiet=quiet)
     codes = [a.exit_status for a in audits]
+    raise click.exceptions.Exit(1 if 1 in codes else 3 if 3 in codes else 0)
+
+
+def _probe_many(
+    targets: list, opts: object, workers: int, author: list[str], loading: threading.Thread,
+    output: tuple[Path, ...], fmt: str | None, console: Console, *, insecure: bool, fail_on: str,
+    started: dt.datetime, clock: float,
+) -> None:  # fmt: skip
+    """Many sites on ``workers`` processes (:func:`golive.commands.probe_output.probe_sites`):
+    each site's audit is built and its reports written as it comes back; then the table.
+    Exits like the command (1, 3 or 0)."""
+    from golive.commands.probe_output import Reports, audit_builder, probe_sites, show_table
+
+    def who() -> str:
+        if not author:
+            loading.join()
+        return author[0]
+
+    audit_of = audit_builder(insecure=insecure, fail_on=fail_on, author=who, started=started)
+    reports = Reports(output, fmt, len(targets))
+    rows = probe_sites(targets, opts, workers, reports, audit_of=audit_of, clock=clock)  # type: ignore[arg-type]
+    loading.join()
+    show_table(console, rows, reports.combined_path())
+    codes = [row.exit_status for row in rows]
     raise click.exceptions.Exit(1 if 1 in codes else 3 if 3 in codes else 0)
 
 
@@ -282,76 +325,26 @@ def _load_checks_and_reports() -> None:
 
 
 def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> list[list[Path]]:
-    """Write every report; ``[[paths of site 0], [paths of site 1], ...]``.
+    """Write every report (:class:`golive.commands.probe_output.Reports`); ``[[paths of
+    site 0], [paths of site 1], ...]``, the combined report last in each."""
+    from golive.commands.probe_output import Reports
 
-    Each report is rendered here, in order, encoded (UTF-8, what
-    :func:`golive.reports.write_atomic` writes: half the memory of the text) and handed to
-    a few threads that write it (``write_atomic`` waits on ``fsync``, not on Python): with
-    a thousand sites the disk's waits overlap. A site's JSON report is rendered once and
-    reused in the combined report (:func:`combined_json`). PDF reports are written one at a
-    time (each prints with a browser). The first ``OSError`` ends the command.
-    """
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-    from golive.reports import format_for, render, write, write_atomic
-
-    written: list[list[Path]] = [[] for _ in audits]
-    slugs = [site_slug(a.project_name) for a in audits]
-    texts: list[bytes | None] = [None] * len(audits)
-    pending: list[Future[None]] = []
-    try:
-        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="golive-write") as pool:
-            try:
-                for path in outputs:
-                    chosen = format_for(path, fmt)
-                    for i, target in enumerate(output_paths(path, slugs)):
-                        if chosen == "pdf":
-                            write(audits[i], target, fmt)
-                        else:
-                            data = render(audits[i], chosen, output=target).encode("utf-8")
-                            if chosen == "json" and texts[i] is None:
-                                texts[i] = data
-                            pending.append(pool.submit(write_atomic, target, data))
-                        written[i].append(target)
-                if outputs and len(audits) > 1:
-                    first = outputs[0]
-                    combined = first.with_name(f"{first.stem}-all.json")
-                    pending.append(pool.submit(write_atomic, combined, combined_json(audits, texts)))
-                    for paths in written:
-                        paths.append(combined)
-            finally:
-                for job in pending:
-                    job.result()  # the first OSError, once every write has ended
-    except OSError as exc:
-        raise ProbeUsage(f"cannot write a report: {exc.strerror or exc}") from None
-    return written
+    reports = Reports(outputs, fmt, len(audits))
+    written = [reports.add(i, audit) for i, audit in enumerate(audits)]
+    combined = reports.close()
+    return [[*paths, combined] for paths in written] if combined is not None else written
 
 
 def combined_json(audits: list[Audit], texts: list[bytes | None]) -> bytes:
-    """The combined report, ``{"sites": [{"url", "exit_status", "report"}...]}``, in UTF-8:
-    the text ``json.dumps(..., indent=2, ensure_ascii=False)`` then
-    :func:`golive.reports.controls.json_text` would give, built from each site's JSON report
-    (``texts[i]``, its UTF-8 bytes; rendered when None) instead of encoding every report
-    again: a report nested three levels down is the same text with each line after the
-    first indented by six more spaces (its strings hold no raw line breaks)."""
-    from golive.reports import render
-    from golive.reports.controls import json_text
+    """:func:`golive.commands.probe_output.combined_json`."""
+    from golive.commands.probe_output import combined_json as combined
 
-    items = []
-    for audit, data in zip(audits, texts, strict=True):
-        text = data if data is not None else render(audit, "json").encode("utf-8")
-        body = text.rstrip(b"\n").replace(b"\n", b"\n      ")
-        url = json_text(json.dumps(audit.project_name, ensure_ascii=False))
-        head = f'    {{\n      "url": {url},\n      "exit_status": {audit.exit_status},\n      "report": '
-        items.append(head.encode("utf-8") + body + b"\n    }")
-    return b'{\n  "sites": [\n' + b",\n".join(items) + b"\n  ]\n}\n"
+    return combined(audits, texts)
 
 
 def _show(
     console: Console, audits: list[Audit], written: list[list[Path]], *, verbose: bool, quiet: bool
 ) -> None:
-    from rich.table import Table
-
     from golive.reports.terminal import render_console
 
     if len(audits) == 1:
@@ -362,22 +355,7 @@ def _show(
         else:
             render_console(audits[0], console, verbose=verbose, paths=written[0])
         return
-    table = Table(title=f"golive probe: {len(audits)} sites", header_style="bold")
-    for col in ("site", "critical", "high", "medium", "low", "errors", "exit", "note"):
-        table.add_column(col, justify="right" if col not in ("site", "note") else "left")
-    for audit in audits:
-        failing = audit.failing_by_severity()
-        errors = audit.counts()["error"]
-        note = next((c.reason for c in audit.collectors if c.status == "error"), "")
-        table.add_row(
-            audit.project_name,
-            *(str(failing[s]) for s in ("critical", "high", "medium", "low")),
-            str(errors),
-            str(audit.exit_status),
-            note[:80],
-            style="red" if audit.exit_status == 1 else "magenta" if audit.exit_status == 3 else None,
-        )
-    console.print(table)
+    from golive.commands.probe_output import SiteRow, show_table
+
     combined = {p for paths in written for p in paths if p.name.endswith("-all.json")}
-    for path in sorted(combined):
-        console.print(f"combined report: {path}", markup=False)
+    show_table(console, [SiteRow.of(a) for a in audits], min(combined) if combined else None)

@@ -7,7 +7,7 @@ one, at most as many sites under way as request slots, and a deadline for each s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from golive.collectors.live.client import ProbeClient
@@ -44,6 +44,21 @@ async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[S
     at most as many sites under way), ``opts.per_host`` per site. Returns the facts in the
     order of ``targets``.
     """
+    out: list[SiteFacts | None] = [None] * len(targets)
+
+    def keep(i: int, facts: SiteFacts) -> None:
+        out[i] = facts
+
+    await probe_each(targets, opts, keep)
+    return [facts for facts in out if facts is not None]
+
+
+async def probe_each(
+    targets: Sequence[SiteTarget], opts: ProbeOptions, on_done: Callable[[int, SiteFacts], None]
+) -> None:
+    """:func:`probe_all`, handing each site's facts to ``on_done(i, facts)`` (``i`` its
+    index in ``targets``; in the event loop) as soon as it is probed, keeping none:
+    :mod:`golive.collectors.live.workers` passes each site on at once."""
     global_ = asyncio.Semaphore(max(1, opts.concurrency))
     opts = replace(opts, per_host=site_connections(opts, len(targets)))
     per_host = {t.host: asyncio.Semaphore(opts.per_host) for t in targets}
@@ -53,11 +68,12 @@ async def probe_all(targets: Sequence[SiteTarget], opts: ProbeOptions) -> list[S
     # that many sites' clients and answers are in memory at a time.
     sites = asyncio.Semaphore(max(1, opts.concurrency))
 
-    async def one(target: SiteTarget) -> SiteFacts:
+    async def one(i: int, target: SiteTarget) -> None:
         async with sites:
-            return await probe_site(target, opts, global_, per_host[target.host])
+            facts = await probe_site(target, opts, global_, per_host[target.host])
+        on_done(i, facts)
 
-    return list(await asyncio.gather(*(one(t) for t in targets)))
+    await asyncio.gather(*(one(i, t) for i, t in enumerate(targets)))
 
 
 def site_connections(opts: ProbeOptions, sites: int) -> int:
