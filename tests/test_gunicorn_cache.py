@@ -169,6 +169,20 @@ def test_an_answer_holding_a_secret_of_the_environment_is_not_kept(tmp_path: Pat
     assert list((tmp_path / "cache" / "golive" / "gunicorn").glob("*.json")) == []
 
 
+def test_a_short_secret_value_blocks_only_as_a_whole_value(tmp_path: Path, loads: Loads) -> None:
+    """A 4-character secret (the folder's name ``proj`` is in every path of the answer) blocks
+    an answer that holds it as a value, not one whose paths contain it."""
+    folder = project(tmp_path, "workers = 2\n")
+    loads(folder, AWS_ACCESS_KEY_ID="proj")
+    loads(folder, AWS_ACCESS_KEY_ID="proj")
+    assert loads.started == 1
+    (folder / "gunicorn.conf.py").write_text('import os\nproc_name = os.environ["AWS_ACCESS_KEY_ID"]\n')
+    backdate(folder)
+    assert loads(folder, AWS_ACCESS_KEY_ID="proj").servers[0].settings["proc_name"] == "proj"
+    loads(folder, AWS_ACCESS_KEY_ID="proj")
+    assert loads.started == 3
+
+
 def test_the_cache_can_be_switched_off(tmp_path: Path, loads: Loads) -> None:
     folder = project(tmp_path)
     ctx = context(folder, XDG_CACHE_HOME=str(loads.cache))

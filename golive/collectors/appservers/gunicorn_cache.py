@@ -118,7 +118,7 @@ class LoaderCache:
         text = json.dumps(results)
         if record.get("unsafe") or any(r.get("status") == "no-gunicorn" for r in results):
             return False
-        if redact_text(text) != text or any(v in text for v in secret_values(self.ctx.env)):
+        if redact_text(text) != text or _holds(results, text, secret_values(self.ctx.env)):
             return False  # what the report would redact, or a secret of the environment
         paths = [*record.get("files", []), *record.get("modules", []), *record.get("stats", [])]
         started = float(record.get("started", 0))
@@ -184,6 +184,24 @@ class LoaderCache:
             f"cwd {self.ctx.project_dir}",
             f"uid {os.geteuid()} cpus {os.cpu_count()}",
         ]
+
+
+def _holds(results: Any, text: str, secrets: frozenset[str]) -> bool:
+    """True when ``results`` (``text`` as JSON) hold one of ``secrets``: a value of 8 characters
+    or more anywhere, a shorter one as a whole string (``corpus`` is in many a path)."""
+    if any(len(v) >= 8 and v in text for v in secrets):
+        return True
+    short = {v for v in secrets if len(v) < 8}
+    stack = [results]
+    while stack and short:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, str) and item in short:
+            return True
+    return False
 
 
 class _Unreadable(Exception):
