@@ -270,7 +270,6 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         from golive.reports.terminal import clean, render_console
         from golive.runner import run_audit
 
-        modules_loaded()  # the collectors' own imports run with the collector on: audits are long
         console = Console(highlight=False)
         formats = [format_for(path, fmt) for path in outputs]
         formats += ["github"] if fmt == "github" and not outputs else []
@@ -279,6 +278,9 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
             preload(formats)
             importlib.import_module("golive.history.store")
             importlib.import_module("golive.reports.pdf")
+            # the collectors and the checks are imported by now: what they made is frozen,
+            # and the collector is on for the rest of the audit, which may be long
+            modules_loaded()
 
         with console.status(steps, spinner="dots") if console.is_terminal else contextlib.nullcontext():
             result = run_audit(ctx, progress=steps, launched=launched, prepare=prepare)
