@@ -20,14 +20,17 @@ copy that needs no root: once for all the fragments, in one main file that inclu
 (each alone when nginx refuses them together), on a thread of its own while gixy-ng scans,
 and not at all when a file is broken (the collector fails then); an answer is kept on disk
 for the same files (:mod:`.test_cache`: ``[tool.golive.nginx] test_cache_hours``, default 12,
-0 switches it off), so a second audit runs no nginx. (Apache configurations:
+0 switches it off), so a second audit runs no nginx; gixy-ng's scan is kept there too, for
+the same input and included files (:mod:`.scan_cache`), and each file is lexed once per audit
+(:mod:`.lexing`). (Apache configurations:
 :mod:`golive.collectors.appservers.unaudited`.)
 The collector judges nothing: the checks are in :mod:`golive.checks.webserver`.
 
 Modules: :mod:`.read` (what is an nginx file; the crossplane pass), :mod:`.inputs` (one
 input's steps), :mod:`.scan` (gixy-ng), :mod:`.binary` (``nginx -t``), :mod:`.test_cache`
-(its answers kept), :mod:`.includes` (include files that are not where nginx would read
-them), :mod:`.context` (the Compose service that runs a file, and its templates).
+(its answers kept), :mod:`.scan_cache` (gixy-ng's scans kept), :mod:`.lexing` (each text
+lexed once), :mod:`.includes` (include files that are not where nginx would read them),
+:mod:`.context` (the Compose service that runs a file, and its templates).
 """
 
 from __future__ import annotations
@@ -49,11 +52,11 @@ from golive.collectors.nginx.inputs import (
     Input,
     nginx_file,
     read_input,
-    scan_input,
     test_plan,
 )
 from golive.collectors.nginx.lexing import lexed_once
 from golive.collectors.nginx.read import candidates, classify, validate
+from golive.collectors.nginx.scan_cache import gc_paused, scan
 from golive.collectors.nginx.test_cache import AnswerCache, cache_for
 from golive.context import AuditContext
 from golive.facts.nginx import GixyResult, IncludeNote, NginxFacts, NginxFile, NginxTest
@@ -165,8 +168,9 @@ def _collect_files(
         future = None
         if not broken:  # a broken file fails the collector: nothing to test
             future = pool.submit(test_inputs, *_jobs(readable, planned), cache=cache)
-        for item in items:
-            scan_input(item, project_dir)
+        with gc_paused():  # allocation-heavy: a collection would walk every imported module
+            for item in items:
+                scan(item, project_dir, cache)  # gixy-ng, or its scan kept for the same files
         if future is not None:
             early = future.result()
     broken_files = [nginx_file(i, NginxTest(ran=False), project_dir) for i in items if i.unread or i.errors]

@@ -26,12 +26,12 @@ not kept. The scratch prefix's random name is replaced by a placeholder in the k
 the answer (and put back when read), so a later audit's scratch prefix finds it.
 
 What is stored (``$XDG_CACHE_HOME/golive/nginx-t/<key>.json``, else ``~/.cache/golive``):
-the time, nginx's return code and golive's answer text, which is nginx's first error line
-after :func:`golive.redact.redact_text` (what the report shows); the key is an
-HMAC-SHA256 under a random key of the cache folder (``key``, mode 0600), not a plain hash of
-the configuration. Entries older than ``max_age`` (``[tool.golive.nginx]
-test_cache_hours``, default 12; 0 switches the cache off), unreadable or malformed ones are
-ignored (expired ones are removed); writes are atomic (a temporary file renamed).
+the time, nginx's return code and golive's answer text, nginx's first error line after
+:func:`golive.redact.redact_text` (what the report shows); the key is an HMAC-SHA256 under
+a random key of the cache folder (``key``, mode 0600), not a plain hash of the configuration.
+Entries older than ``max_age`` (``[tool.golive.nginx] test_cache_hours``, default 12; 0
+switches the cache off), unreadable or malformed ones are ignored (expired ones removed);
+writes are atomic. gixy-ng's scans are kept there too (:mod:`.scan_cache`, ``scan-<key>.json``).
 """
 
 from __future__ import annotations
@@ -60,8 +60,7 @@ SCRATCH = "\x00scratch\x00"
 MAX_FILE = 64 << 20
 
 #: Directives that read a file when nginx loads the configuration (with ``include``, followed
-#: by the parser): certificates and keys (``ssl_*``, ``proxy_ssl_*``, ``grpc_ssl_*``...),
-#: ``*_file``, modules, scripts.
+#: by the parser): certificates and keys (``ssl_*``, ``proxy_ssl_*``...), ``*_file``, modules.
 FILE_DIRECTIVE = re.compile(
     r"(certificate|certificate_key|_crl|dhparam|_file|_key|_modules?|_import|_path)$|^geoip"
 )
@@ -101,8 +100,7 @@ class AnswerCache:
     def key(self, binary: str, conf: Path, prefix: Path, scratch: Path) -> Key | None:
         """The key of ``nginx -t -c conf -p prefix`` run by ``binary`` (``scratch``: the
         folder whose name is replaced by the placeholder), or None when it cannot be cached."""
-        secret = self._hmac_key()
-        if secret is None or self.max_age <= 0:
+        if self.max_age <= 0 or self._hmac_key() is None:
             return None
         try:
             parts = [*_binary_parts(binary), f"uid {os.geteuid()}", f"conf {conf}", f"prefix {prefix}"]
@@ -120,9 +118,8 @@ class AnswerCache:
             return None
         parts += [f"file {p} {s}" for p, s in states.items()]
         parts += [f"host {h} {_addresses(h)}" for h in sorted(hosts)]
-        text = "\n".join([FORMAT, *parts]).replace(str(scratch), SCRATCH)
-        digest = hmac.new(secret, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
-        return Key(digest, states, str(scratch))
+        digest = self.sign("\n".join([FORMAT, *parts]).replace(str(scratch), SCRATCH))
+        return Key(digest, states, str(scratch)) if digest is not None else None
 
     def get(self, key: Key) -> tuple[int, str] | None:
         """The kept (return code, answer text) under ``key``, the scratch prefix put back."""
@@ -151,29 +148,35 @@ class AnswerCache:
         """Keep an answer under ``key`` when its files are as they were when the key was made."""
         if any(_state(Path(p), Path(key.scratch)) != s for p, s in key.states.items()):
             return
-        entry = {
-            "format": FORMAT,
-            "at": time.time(),
-            "returncode": returncode,
-            "output": output.replace(key.scratch, SCRATCH),
-        }
-        path = self.folder / f"{key.digest}.json"
+        output = output.replace(key.scratch, SCRATCH)
+        entry = {"format": FORMAT, "at": time.time(), "returncode": returncode, "output": output}
+        if self.write(self.folder / f"{key.digest}.json", entry):
+            self._count("stored")
+
+    def sign(self, text: str) -> str | None:
+        """The HMAC-SHA256 of ``text`` under the folder's key (an entry's name); None: cache off."""
+        secret = self._hmac_key()
+        if secret is None or self.max_age <= 0:
+            return None
+        return hmac.new(secret, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+    def write(self, path: Path, entry: dict[str, Any]) -> bool:
+        """Write ``entry`` as JSON to ``path`` in the folder, atomically (pruning once per audit)."""
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             tmp.write_text(json.dumps(entry), encoding="utf-8")
             os.replace(tmp, path)
         except OSError:
             _remove(tmp)
-            return
-        self._count("stored")
+            return False
         with self._lock:
             prune, self._pruned = not self._pruned, True
         if prune:
             self.prune()
+        return True
 
     def prune(self) -> None:
-        """Remove the entries older than ``max_age`` (and leftover temporary files), once per
-        audit that writes one."""
+        """Remove the entries older than ``max_age`` (and leftover temporary files), once an audit."""
         now = time.time()
         try:
             entries = list(os.scandir(self.folder))
@@ -190,8 +193,8 @@ class AnswerCache:
 
 
 class Key:
-    """An answer's key: its ``digest``, the ``states`` of the files it covers (checked again
-    before an answer is kept) and the ``scratch`` prefix it was made for."""
+    """An answer's key: ``digest``, the ``states`` of its files (checked again before an answer
+    is kept), the ``scratch`` prefix it was made for."""
 
     def __init__(self, digest: str, states: dict[str, str | None], scratch: str) -> None:
         self.digest = digest
@@ -356,7 +359,12 @@ _STATES: dict[tuple[Any, ...], str] = {}
 SETTLED = 2.0
 
 
-def _state(path: Path, scratch: Path) -> str | None:
+def file_state(path: Path) -> str | None:
+    """A path's state as a key covers it (:func:`_state`, no scratch prefix)."""
+    return _state(path, None)
+
+
+def _state(path: Path, scratch: Path | None) -> str | None:
     """A path's state in the key: a file's content digest (``scratch``'s name replaced by the
     placeholder), ``dir``, ``absent``, the type of anything else; None when it cannot be read
     (then nothing is cached). A digest is remembered for the file's identity (device, inode,
@@ -380,7 +388,8 @@ def _state(path: Path, scratch: Path) -> str | None:
     if known is not None:
         return known
     try:
-        data = Path(path).read_bytes().replace(str(scratch).encode(), SCRATCH.encode())
+        data = Path(path).read_bytes()
+        data = data.replace(str(scratch).encode(), SCRATCH.encode()) if scratch is not None else data
     except OSError:
         return None
     state = f"file {st.st_mode:o} {st.st_uid} {hashlib.sha256(data).hexdigest()}"
