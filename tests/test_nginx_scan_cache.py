@@ -1,7 +1,8 @@
 """gixy-ng's scan kept on disk (:mod:`golive.collectors.nginx.scan_cache`): a second audit of
 the same files gives the same facts without running gixy-ng; a changed include, a new file
-matching an include's glob, or golive's code changed scans again; an ``nginx -T`` dump is not
-kept; a scan holding what golive would redact is not kept; a malformed entry is ignored.
+matching an include's glob, or golive's code changed scans again; an ``nginx -T`` dump is
+kept only when gixy-ng reads it as one; a scan holding what golive would redact is not kept;
+a malformed entry is ignored.
 """
 
 from __future__ import annotations
@@ -91,15 +92,25 @@ def test_changed_code_scans_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert scans.count == 2
 
 
-def test_a_dump_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dump_is_kept_when_gixy_reads_it_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dump = tmp_path / "nginx-T.txt"
     dump.write_text(
         "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n"
-        "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    server {\n"
-        "        listen 80;\n    }\n}\n"
+        "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include conf.d/*.conf;\n}\n\n"
+        "# configuration file /etc/nginx/conf.d/site.conf:\nserver {\n    listen 80;\n"
+        "    location /files {\n        alias /srv/files/;\n    }\n}\n"
     )
+    uncached = facts([(dump, "given")], None)
+    assert "alias_traversal" in uncached and "/etc/nginx/conf.d/site.conf" in uncached
     facts([(dump, "given")], AnswerCache(tmp_path / "cache", 3600))
-    assert not list((tmp_path / "cache").glob("scan-*.json"))
+    scans = Scans(monkeypatch)
+    assert facts([(dump, "given")], AnswerCache(tmp_path / "cache", 3600)) == uncached
+    assert scans.count == 0
+    item = inputs.Input(path=dump, found="given", shown="nginx-T.txt", dump=True)
+    item.resolver = inputs.IncludeResolver(tmp_path)
+    assert scan_cache._entry(item, []) is not None
+    item.resolver.file_includes = 1  # gixy-ng read it as a plain file: its includes came from disk
+    assert scan_cache._entry(item, []) is None
 
 
 def test_a_stock_file_with_an_include_is_not_kept(tmp_path: Path) -> None:

@@ -44,7 +44,8 @@ class IncludeResolver:
 
     ``notes`` lists each missing include (once per place it is written) and how it was
     resolved; ``sites`` maps the names gixy-ng gives stock files' directives to
-    ``(including file as gixy-ng names it, line, stock file)``.
+    ``(including file as gixy-ng names it, line, stock file)``; ``file_includes`` counts the
+    includes gixy-ng's parser resolved as files (none in a dump it reads as one).
     """
 
     def __init__(self, project_dir: Path, deployment: NginxDeployment | None = None) -> None:
@@ -52,6 +53,7 @@ class IncludeResolver:
         self.deployment = deployment
         self.notes: list[IncludeNote] = []
         self.sites: dict[str, tuple[str, int | None, StockFile]] = {}
+        self.file_includes = 0
         self._files: list[Path] | None = None
 
     def _repository(self) -> list[Path]:
@@ -195,6 +197,7 @@ def make_gixy_parser(cwd: Path, resolver: IncludeResolver) -> Any:
                 super().parse_block([node], parent)
 
         def _resolve_file_include(self, pattern: str, parent: Any) -> None:
+            resolver.file_includes += 1
             mapped = resolver.mapped(pattern, self.cwd)
             if mapped is not None and (glob.has_magic(pattern) or os.path.exists(mapped[0])):
                 for item in mapped:

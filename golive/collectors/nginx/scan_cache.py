@@ -16,8 +16,9 @@ key covering everything it depends on, so a change to any of it is a different k
   and the missing includes it resolved (repository file, stock file, unknown);
 * the level of gixy-ng's logger (its warnings are kept).
 
-Not kept: an ``nginx -T`` dump, an input with errors, one that cannot be keyed (a file
-unreadable or over 64 MiB), one using a stock file that has an ``include`` of its own
+Not kept: an ``nginx -T`` dump gixy-ng did not read as one (it then reads its includes
+from disk; a dump it reads as one names no other file), an input with errors, one that
+cannot be keyed (a file unreadable or over 64 MiB), one using a stock file that has an ``include`` of its own
 (gixy-ng follows it, the crossplane pass does not), and while gixy-ng's variable folders
 (``/etc/gixy/vars.d``...) exist; nor a result holding anything golive would redact
 (gixy-ng's excerpts, texts and warnings are checked with
@@ -83,7 +84,7 @@ def scan_key(item: Input, project_dir: Path, cache: AnswerCache) -> str | None:
     import gixy
 
     resolver = item.resolver
-    if item.unread is not None or item.errors or item.dump or resolver is None:
+    if item.unread is not None or item.errors or resolver is None:
         return None
     if any(os.path.exists(d) for d in GIXY_VARIABLE_DIRS):
         return None
@@ -170,6 +171,8 @@ def _entry(item: Input, errors: list[ParseError]) -> dict[str, Any] | None:
     holds what golive would redact, or it read a stock file's include (:func:`_reads_more`)."""
     if item.resolver is not None and _reads_more(item.resolver.notes):
         return None
+    if item.dump and (item.resolver is None or item.resolver.file_includes):
+        return None  # gixy-ng did not read it as a dump, so it read includes from disk
     texts = [*item.notes, *(e.message for e in errors)]
     texts += [n.pattern for n in item.resolver.notes] if item.resolver else []
     texts += [t for r in item.gixy for t in (r.summary, r.description, r.reason, r.help_url)]
