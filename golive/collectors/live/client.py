@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import ssl
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,80 +36,36 @@ from urllib.parse import urljoin, urlsplit
 
 # httpx's __init__ imports its own command-line client (httpx._main, which pulls in
 # pygments and more of rich) whenever click and rich are installed, as they are with
-# golive; that costs about a tenth of a second at each start. httpx guards the import
-# with ``except ImportError`` (a stub ``httpx.main`` then stands in), and a ``None`` entry
-# in sys.modules makes an import raise ImportError, so httpx loads without its CLI. The
-# entry is removed at once: a later ``import httpx._main`` works as usual.
+# golive; that costs about a tenth of a second at each start. Likewise httpcore imports its
+# HTTP/2 connection (h2, hpack: about 10 ms) whenever h2 is installed, though a probe needs
+# it only once a site answers in HTTP/2 (it imports it then: :func:`_preload_http2` does it
+# meanwhile). Both guard the import with ``except ImportError`` (stubs stand in), and a
+# ``None`` entry in sys.modules makes an import raise ImportError. The entries are removed
+# at once: a later ``import httpx._main`` or ``h2`` works as usual.
 if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
-    sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    _blocked = [name for name in ("httpx._main", "h2") if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(_blocked))  # type: ignore[arg-type]
     try:
         import httpx
     finally:
-        if sys.modules.get("httpx._main", 0) is None:
-            del sys.modules["httpx._main"]
+        for _name in _blocked:
+            if sys.modules.get(_name, 0) is None:
+                del sys.modules[_name]
 import httpx
 
 from golive import __version__
+from golive.collectors.live.addresses import DEFAULT_PORTS as DEFAULT_PORTS
+from golive.collectors.live.addresses import ResolveError as ResolveError
+from golive.collectors.live.addresses import Resolver, origin_of
+from golive.collectors.live.addresses import url_port as url_port
 from golive.collectors.live.errors import closed_without_answer, describe_error
 from golive.facts.live import Exchange, parse_set_cookie, redact_set_cookie
 
 ALLOWED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-DEFAULT_PORTS = {"http": 80, "https": 443}
 #: Streams in flight at once on a site's HTTP/2 connection (RFC 9113 §5.1.2 lets the server
 #: cap it: nginx allows 128, browsers open up to 100): a few rounds of requests at most.
 HTTP2_STREAMS = 16
 USER_AGENT = f"golive/{__version__} (+https://docs.djangoproject.com/en/stable/howto/deployment/checklist/)"
-
-
-class ResolveError(ValueError):
-    """A ``--resolve`` entry that is not ``HOST:PORT:ADDR``."""
-
-
-@dataclass(frozen=True)
-class Resolver:
-    """curl-style address overrides: ``(host, port) → address``.
-
-    Built from ``HOST:PORT:ADDR`` entries (``shop.example.com:443:127.0.0.1``, IPv6
-    addresses in brackets ``[::1]``); raises :class:`ResolveError` on a malformed one.
-    """
-
-    entries: Mapping[tuple[str, int], str] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, items: tuple[str, ...] | list[str]) -> Resolver:
-        """Parse ``--resolve`` values (see the class docstring)."""
-        out: dict[tuple[str, int], str] = {}
-        for item in items:
-            host, sep1, rest = item.partition(":")
-            port, sep2, addr = rest.partition(":")
-            if not (sep1 and sep2 and host and port.isdigit() and addr):
-                raise ResolveError(
-                    f"--resolve {item!r}: expected HOST:PORT:ADDR (e.g. shop.example.com:443:10.0.0.5)"
-                )
-            out[(host.lower(), int(port))] = addr.strip("[]")
-        return cls(out)
-
-    def lookup(self, host: str, port: int) -> str | None:
-        """The address to connect to for ``host:port``, or None (normal DNS)."""
-        return self.entries.get((host.lower(), port))
-
-
-def url_port(url: str) -> int:
-    """The URL's port, or its scheme's default."""
-    parts = urlsplit(url)
-    return parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
-
-
-def origin_of(url: str) -> str:
-    """``https://Shop.example.com:443/x`` → ``https://shop.example.com`` (default port dropped)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    if port and port != DEFAULT_PORTS.get(parts.scheme):
-        return f"{parts.scheme}://{host}:{port}"
-    return f"{parts.scheme}://{host}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -194,6 +152,8 @@ class ProbeClient:
                 limits=httpx.Limits(max_connections=most, max_keepalive_connections=most),
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
             )
+            if kind == "https":
+                threading.Thread(target=_preload_http2, name="golive-http2", daemon=True).start()
             try:
                 self._clients[kind] = httpx.AsyncClient(http2=kind == "https", **options)  # type: ignore[arg-type]
             except ImportError:  # h2 missing: HTTP/1.1 only
@@ -374,6 +334,13 @@ class ProbeClient:
                 return tuple(chain)
             seen.add(target)
             current = target
+
+
+def _preload_http2() -> None:
+    """Import httpcore's HTTP/2 connection (h2) while the first https connection is set up,
+    so that its answer does not wait for the import (see the import of httpx above)."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module("httpcore._async.http2")
 
 
 def _alpn_trace(alpn: asyncio.Future[str]) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
