@@ -1,7 +1,8 @@
 """golive probe against djcheckup on the same site at real network latency, and 1,000 sites.
 
 1. Starts the careless test deployment (Django under gunicorn behind nginx, on loopback;
-   tests/fixtures/live/live_deploy.py) and, for each ``--rtt-ms`` (default 0 and 50),
+   tests/fixtures/live/live_deploy.py; its https listener offers HTTP/2, as a modern nginx
+   site's does, unless ``--http1``) and, for each ``--rtt-ms`` (default 0 and 50),
    puts the latency relay (benchmarks/latency_relay.py: one RTT per connect, half an
    RTT each way per chunk) in front of its https port. ``golive probe URL`` and
    ``djcheckup URL`` then run on the same relayed URL (the deployment's CA trusted by
@@ -80,19 +81,23 @@ def djcheckup_checks(stdout: str) -> int:
     return sum(1 for r in data["check_results"] if r["result"] != "skipped")
 
 
-def compare(djcheckup: str, runs: int, tmp: Path, rtts: list[float], before: Path | None) -> None:
+def compare(
+    djcheckup: str, runs: int, tmp: Path, rtts: list[float], before: Path | None, http2: bool = True
+) -> None:
     """golive probe and djcheckup alternately on one site, through the latency relay at each RTT."""
-    deployment = live_deploy.start("careless", tmp / "careless")
+    deployment = live_deploy.start("careless", tmp / "careless", http2=http2)
     try:
         os.environ["REQUESTS_CA_BUNDLE"] = str(deployment.cert)  # djcheckup uses requests
         for rtt in rtts:
             with Relay(deployment.https_port, rtt=rtt / 1000) as relay:
-                compare_at(djcheckup, runs, tmp, relay, deployment.cert, before)
+                compare_at(djcheckup, runs, tmp, relay, deployment.cert, before, http2)
     finally:
         deployment.stop()
 
 
-def compare_at(djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, before: Path | None) -> None:
+def compare_at(
+    djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, before: Path | None, http2: bool
+) -> None:
     """One RTT: golive (and the older checkout), djcheckup and the floor, alternately."""
     # https, with the deployment's own CA trusted by both (its certificate names 127.0.0.1)
     url = f"https://127.0.0.1:{relay.port}/"
@@ -113,7 +118,8 @@ def compare_at(djcheckup: str, runs: int, tmp: Path, relay: Relay, cert: Path, b
     checks: dict[str, int] = {}
     cpu = {series.label: Series(f"{series.label}, CPU") for series, _c, _e in commands}
     print(f"\n{relay.rtt * 1000:g} ms RTT through the latency relay ({url} -> 127.0.0.1:{relay.upstream}),"
-          f" careless variant (Django/gunicorn behind nginx); start: {load()}")  # fmt: skip
+          f" careless variant (Django/gunicorn behind nginx, {'HTTP/2' if http2 else 'HTTP/1.1 only'});"
+          f" start: {load()}")  # fmt: skip
     for _ in range(runs):
         t, _proc = timed(FLOOR, tmp)
         floor.times.append(t)
@@ -273,6 +279,7 @@ def main() -> None:
     )
     parser.add_argument("--before", type=Path, help="an older golive checkout to measure alongside")
     parser.add_argument("--only", choices=("compare", "many"), help="run one part only")
+    parser.add_argument("--http1", action="store_true", help="the careless deployment without HTTP/2")
     parser.add_argument(
         "--djcheckup",
         default=shutil.which("djcheckup") or "/tmp/djcheckup-venv/bin/djcheckup",
@@ -280,12 +287,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     # djcheckup's modules were byte-compiled by pip; compile golive's alike (an editable
-    # install is not, and PYTHONDONTWRITEBYTECODE may be set), so both start warm.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "golive")], check=False)
+    # install is not, and PYTHONDONTWRITEBYTECODE may be set), so both start warm; the older
+    # checkout's too.
+    trees = [str(REPO / "golive"), *([str(args.before)] if args.before else [])]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *trees], check=False, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="golive-bench-probe-") as tmp:
         rtts = [float(x) for x in args.rtt_ms.split(",") if x.strip()]
         if args.only != "many" and Path(args.djcheckup).exists():
-            compare(args.djcheckup, args.runs, Path(tmp), rtts, args.before)
+            compare(args.djcheckup, args.runs, Path(tmp), rtts, args.before, http2=not args.http1)
         elif args.only != "many":
             print(f"djcheckup not found at {args.djcheckup}: see this script's docstring; comparison skipped")
         if args.only != "compare":
