@@ -82,10 +82,27 @@ def test_a_second_audit_gives_the_same_answers_without_running_nginx(
 
     first = AnswerCache(tmp_path / "cache", 3600)
     assert answers(inputs, first) == uncached
-    assert runs.count == 2 * without and first.hits == 0 and first.stored == without
+    # and the three fragments' answers alone, kept together under the key of their test together
+    assert runs.count == 2 * without and first.hits == 0 and first.stored == without + 1
     second = AnswerCache(tmp_path / "cache", 3600)
     assert answers(inputs, second) == uncached  # the scratch prefix of this run is put back
-    assert runs.count == 2 * without and second.hits == without
+    assert runs.count == 2 * without and second.hits == without - 2  # 3 fragments alone: 1 entry
+
+
+def test_a_changed_fragment_runs_nginx_on_it_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = site(tmp_path)
+    project = inputs[0][0].parent
+    answers(inputs, AnswerCache(tmp_path / "cache", 3600))
+    (project / "b.conf").write_text("server {\n    listen 8081;\n    client_max_body_size 10zz;\n}\n")
+    runs = Runs(monkeypatch)
+    found = answers(inputs, AnswerCache(tmp_path / "cache", 3600))
+    assert runs.count == 2  # the fragments together, then b.conf alone; a.conf and tls.conf kept
+    assert found[1] == (
+        True,
+        False,
+        f'[emerg] "client_max_body_size" directive invalid value in {project}/b.conf:3',
+    )
+    assert found == answers(inputs, None)
 
 
 def test_a_changed_include_runs_nginx_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,7 +114,7 @@ def test_a_changed_include_runs_nginx_again(tmp_path: Path, monkeypatch: pytest.
     cache = AnswerCache(tmp_path / "cache", 3600)
     found = answers(inputs, cache)
     assert runs.count == 1  # nginx.conf, which includes it; the others (and the together test) kept
-    assert cache.hits == len(inputs)
+    assert cache.hits == 3  # the fragments together, their answers alone, stock.conf
     assert found[2] == (
         True,
         False,
@@ -135,7 +152,7 @@ def test_a_corrupt_or_expired_entry_is_ignored(tmp_path: Path, monkeypatch: pyte
     runs = Runs(monkeypatch)
     cache = AnswerCache(tmp_path / "cache", 3600)
     assert answers(inputs, cache) == expected
-    assert cache.hits == 0 and runs.count == len(entries)
+    assert cache.hits == 0 and runs.count == len(entries) - 1  # one entry: the fragments' answers alone
     expired = AnswerCache(tmp_path / "cache", 1e-9)
     assert answers(inputs, expired) == expected
     assert expired.hits == 0

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from golive.collectors.nginx.test_cache import Key
 from golive.facts.nginx import NginxTest
 from golive.redact import PLACEHOLDER, redact_text
 
@@ -76,14 +78,20 @@ def nginx_test(
 
 
 def run_test(
-    binary: str, conf: Path, workdir: Path, timeout: float, cache: AnswerCache | None = None
+    binary: str,
+    conf: Path,
+    workdir: Path,
+    timeout: float,
+    cache: AnswerCache | None = None,
+    key: Key | None = None,
 ) -> tuple[int, str] | str:
     """(return code, answer) of ``binary -t -q -c conf -p workdir/``, the answer being nginx's
     first error line as golive keeps it (timestamp and process ids dropped,
     :func:`hide_userinfo`, :func:`golive.redact.redact_text`, 300 characters; empty when
     nginx accepts the file); from ``cache`` when it kept one for the same files (and kept
-    there otherwise); or why nginx could not run."""
-    key = cache.key(binary, conf, workdir, workdir) if cache is not None else None
+    there otherwise; ``key``: its key, when already made); or why nginx could not run."""
+    if key is None and cache is not None:
+        key = cache.key(binary, conf, workdir, workdir)
     if cache is not None and key is not None and (hit := cache.get(key)) is not None:
         return hit
     try:
@@ -122,12 +130,26 @@ def nginx_test_all(
     accepts it, every fragment is ``ok``. When it refuses (a fragment is broken, or two
     cannot be loaded together: two default servers for one port), each fragment is tested
     alone, which gives exactly :func:`nginx_test`'s answer, as do main files, which are
-    always tested alone. The runs alone go ``workers`` at a time; ``cache``: see :func:`nginx_test`.
+    always tested alone. The runs alone go ``workers`` at a time; ``cache``: see :func:`nginx_test`;
+    the fragments' answers alone are also kept together, under the key of their test together
+    (:func:`_kept_alone`).
     """
     results: dict[int, NginxTest] = {}
     fragments = [i for i, (_, fragment) in enumerate(inputs) if fragment]
-    if len(fragments) > 1 and _test_together([inputs[i][0] for i in fragments], workdir, timeout, cache):
-        results.update((i, NginxTest(ran=True, ok=True)) for i in fragments)
+    group = None  # the key of the fragments' answers alone, kept together (see _kept_alone)
+    if len(fragments) > 1:
+        together, group = _test_together(
+            [inputs[i][0] for i in fragments], workdir, timeout, cache, fragments
+        )
+        if together:
+            results.update((i, NginxTest(ran=True, ok=True)) for i in fragments)
+        elif (
+            cache is not None
+            and group is not None
+            and (kept := _kept_alone(cache, group, len(fragments))) is not None
+        ):
+            results.update(zip(fragments, kept, strict=True))
+            group = None
     alone = [i for i in range(len(inputs)) if i not in results]
 
     def one(i: int) -> NginxTest:
@@ -143,14 +165,38 @@ def nginx_test_all(
             results.update(zip(alone, pool.map(one, alone), strict=True))
     else:
         results.update((i, one(i)) for i in alone)
+    answers = [results[i] for i in fragments]
+    if cache is not None and group is not None and fragments and all(t.ran for t in answers):
+        cache.put(group, 0, json.dumps([[t.ok, t.output] for t in answers]))
     return [results[i] for i in range(len(inputs))]
 
 
-def _test_together(fragments: list[Path], workdir: Path, timeout: float, cache: AnswerCache | None) -> bool:
-    """Whether ``nginx -t`` accepts one main file including every fragment."""
+def _kept_alone(cache: AnswerCache, group: Key, count: int) -> list[NginxTest] | None:
+    """The ``count`` fragments' answers alone, kept by :func:`nginx_test_all` under ``group``:
+    the key of their test together, which covers every file and host each test alone reads
+    (the same fragments and includes, resolved in the same prefix), so the 105 keys of 104
+    fragments nginx refuses together are one."""
+    hit = cache.get(group)
+    try:
+        kept = (
+            [NginxTest(ran=True, ok=bool(ok), output=str(out)) for ok, out in json.loads(hit[1])]
+            if hit
+            else []
+        )
+    except (ValueError, TypeError):
+        return None
+    return kept if len(kept) == count else None
+
+
+def _test_together(
+    fragments: list[Path], workdir: Path, timeout: float, cache: AnswerCache | None, order: list[int]
+) -> tuple[bool, Key | None]:
+    """Whether ``nginx -t`` accepts one main file including every fragment, and the key under
+    which their answers alone are kept (``order``: their places among the inputs, which name
+    their wrappers; None: not kept)."""
     binary = nginx_binary()
     if binary is None:
-        return False
+        return False, None
     wrapper = workdir / "nginx-all.conf"
     includes = "".join(f"    include {f.resolve()};\n" for f in fragments)
     wrapper.write_text(
@@ -158,8 +204,12 @@ def _test_together(fragments: list[Path], workdir: Path, timeout: float, cache: 
         f"events {{}}\nhttp {{\n{includes}}}\n",
         encoding="utf-8",
     )
-    answer = run_test(binary, wrapper, workdir, timeout, cache)
-    return not isinstance(answer, str) and answer[0] == 0
+    key = cache.key(binary, wrapper, workdir, workdir) if cache is not None else None
+    answer = run_test(binary, wrapper, workdir, timeout, cache, key)
+    group = None
+    if cache is not None and key is not None and (digest := cache.sign(f"alone {order} {key.digest}")):
+        group = Key(digest, key.states, key.scratch)
+    return not isinstance(answer, str) and answer[0] == 0, group
 
 
 def test_inputs(
