@@ -161,8 +161,13 @@ def run_probe(
     env: dict[str, str] | None = None,
     flags: tuple[str, ...] = (),
     script: Path = MAIN,
+    follow: list[str] | None = None,
+    indent: int | None = None,
 ) -> tuple[dict[str, Any], str, subprocess.CompletedProcess[str]]:
-    """Run the probe (``script``) on ``project``; return its JSON, the file's text and the process."""
+    """Run the probe (``script``) on ``project``; return its JSON, the file's text and the process.
+
+    ``follow``: token patterns sent after the request line (``token_patterns_follow``), as golive
+    sends them; ``indent``: the request written over several lines."""
     if django_version(python) is None and not flags:
         pytest.skip(f"Django is not importable in {python}")
     output = project.parent / f"{project.name}-probe.json"
@@ -176,7 +181,11 @@ def run_probe(
     full_env.update({"PROBE_TEST_SECRET_KEY": SECRET_KEY, "PYTHONDONTWRITEBYTECODE": "1"} | (env or {}))
     proc = subprocess.run(
         [python, *flags, str(script)],
-        input=json.dumps(request),
+        input=(
+            json.dumps({**request, "token_patterns_follow": True}) + "\n" + json.dumps(follow)
+            if follow is not None
+            else json.dumps(request, indent=indent)
+        ),
         capture_output=True,
         text=True,
         cwd=project,
@@ -525,3 +534,48 @@ def test_checks_in_the_order_manage_py_check_prints_them(tmp_path: Path) -> None
 
     assert len(printed) >= 3
     assert [c["id"] for c in data["checks"] if not c["silenced"]] == printed
+
+
+#: A Slack bot token's shape, built here so that no real-format token is written in the repository.
+SLACK_TOKEN = "xox" + "b-" + "1234567890" + "-" + "abcdefghijABCDEFGHIJ12"
+SLACK_PATTERN = r"(?<![A-Za-z0-9])xox[abposre]-[A-Za-z0-9-]{10,250}"
+
+
+def test_token_patterns_after_the_request(tmp_path: Path) -> None:
+    """golive sends the token patterns after the request line, once the probe runs: they are
+    applied to every setting, and the project's code reads an empty stdin, not them."""
+    settings = (
+        GOOD_SETTINGS
+        + f"""
+import sys
+STDIN_SEEN = sys.stdin.read()
+NOTIFY = {{"hook": "{SLACK_TOKEN}"}}
+"""
+    )
+    project = write_project(tmp_path / "proj", settings)
+    data, text, _ = run_probe(project, follow=[SLACK_PATTERN])
+
+    assert data["error"] is None
+    assert data["settings"]["STDIN_SEEN"] == ""
+    assert data["settings"]["NOTIFY"] == {"hook": "***"}
+    assert data["secrets"]["NOTIFY.hook"]["length"] == len(SLACK_TOKEN)
+    assert SLACK_TOKEN not in text
+
+
+def test_token_patterns_after_a_request_whose_settings_fail(tmp_path: Path) -> None:
+    """Settings that fail to import end the probe before it reads the patterns: no error of
+    its own, the settings' error is reported."""
+    project = write_project(tmp_path / "proj", "raise RuntimeError('boom')\n")
+    data, _, _ = run_probe(project, follow=[SLACK_PATTERN])
+
+    assert data["error"]["phase"] == "settings"
+    assert data["error"]["message"] == "boom"
+    assert data["probe_errors"] == []
+
+
+def test_request_over_several_lines(tmp_path: Path) -> None:
+    """A request written over several lines (no ``token_patterns_follow``) is read whole."""
+    data, _, _ = run_probe(write_project(tmp_path / "proj"), indent=2)
+
+    assert data["error"] is None
+    assert data["settings"]["ALLOWED_HOSTS"] == ["example.com"]
