@@ -22,19 +22,16 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec
-from golive.collectors.runtime.settings_loader import name_sensitivity
-from golive.collectors.runtime.urlconf import with_admin_route
 from golive.context import AuditContext
 from golive.facts.runtime import DjangoMessage, RuntimeFacts, secret_leaf
 from golive.facts.secrets import SecretInfo
-from golive.facts.secrets.token_formats import probe_patterns
-from golive.redact import env_secrets, scrub
 
 #: The script the probe's interpreter runs (it starts ``settings_loader.py``).
 PROBE = Path(__file__).with_name("loader_main.py")
@@ -66,7 +63,11 @@ def _format_error(err: dict[str, Any]) -> str:
 
 
 def run_probe(ctx: AuditContext) -> dict[str, Any]:
-    """Run the probe and return its JSON. Raises :class:`CollectorError` (one line)."""
+    """Run the probe and return its JSON. Raises :class:`CollectorError` (one line).
+
+    The probe starts before golive has loaded its vendor token formats: the request line
+    says ``token_patterns_follow`` and the patterns are written after it once the probe
+    runs (:func:`token_patterns`), while its interpreter starts and imports Django."""
     if not Path(ctx.python).exists() and os.sep in ctx.python:
         raise CollectorError(f"--python {ctx.python}: no such interpreter")
     with tempfile.TemporaryDirectory(prefix="golive-probe-") as tmp:
@@ -77,14 +78,15 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 "project_dir": str(ctx.django_dir),
                 "output": str(out),
                 "fingerprint_key": ctx.fingerprint_key,
-                "token_patterns": probe_patterns(),
+                "token_patterns_follow": True,
             }
         )
         try:
             code, stderr = run_in_project(
                 ctx,
                 [ctx.python, str(PROBE)],
-                stdin=request.encode(),
+                stdin=request.encode() + b"\n",
+                stdin_then=token_patterns,
                 timeout=ctx.timeout,
                 env={"DJANGO_SETTINGS_MODULE": ctx.settings_module},
                 done=out,
@@ -108,6 +110,15 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
         _from_repository_root(data["error"], ctx)
         raise ProbeFailed(_scrub(_format_error(data["error"]), ctx), data)
     return data
+
+
+def token_patterns() -> bytes:
+    """The vendor token formats the probe looks for in every setting, as the JSON list it
+    reads after its request (``golive.facts.secrets.token_formats.probe_patterns``; that
+    module compiles every format when imported, 17 ms of CPU, hence imported here only)."""
+    from golive.facts.secrets.token_formats import probe_patterns
+
+    return json.dumps(probe_patterns()).encode()
 
 
 def _from_repository_root(err: dict[str, Any], ctx: AuditContext) -> None:
@@ -135,6 +146,7 @@ def run_in_project(
     argv: list[str],
     *,
     stdin: bytes = b"",
+    stdin_then: Callable[[], bytes] | None = None,
     timeout: float,
     env: Mapping[str, str] | None = None,
     done: Path | None = None,
@@ -145,11 +157,17 @@ def run_in_project(
     (plus ``env``, without ``PYTHONSTARTUP``), stdout discarded, in a process group of its own
     (:func:`golive.processes.start`).
 
+    With ``stdin_then``, stdin is a pipe: ``stdin``, then what ``stdin_then()`` returns
+    (computed once the script has started), are written to it from a thread of its own
+    (:func:`_feed`), so that a script that stops reading never holds up the timeout; what
+    ``stdin_then`` raised is raised once the script is done.
+
     The script is done when it exits or, with ``done``, as soon as that file exists (the
-    script renames its result into place when finished). stdin and stderr are files, not
-    pipes: a process the project's code started keeps the inherited stderr open as long as
-    it lives, so waiting for the end of stderr would wait for it. Once done, the whole
-    process group is killed (anything the project's code left running).
+    script renames its result into place when finished). stderr is a file, not a pipe (and
+    so is stdin, but for ``stdin_then``): a process the project's code started keeps the
+    inherited stderr open as long as it lives, so waiting for the end of stderr would wait
+    for it. Once done, the whole process group is killed (anything the project's code left
+    running).
 
     Returns ``(exit status, the last STDERR_MAX bytes of stderr)``; the status is negative
     (``-9``) when the group was killed before the script exited on its own. Raises
@@ -160,33 +178,73 @@ def run_in_project(
     full_env.pop("PYTHONSTARTUP", None)
     with tempfile.TemporaryDirectory(prefix="golive-run-") as tmp:
         stdin_path, stderr_path = Path(tmp) / "stdin", Path(tmp) / "stderr"
-        stdin_path.write_bytes(stdin)
+        stdin_path.write_bytes(b"" if stdin_then else stdin)
         with stdin_path.open("rb") as stdin_file, stderr_path.open("wb") as stderr_file:
             try:
                 proc = processes.start(
-                    argv, cwd=cwd or ctx.project_dir, env=full_env, stdin=stdin_file, stderr=stderr_file
+                    argv,
+                    cwd=cwd or ctx.project_dir,
+                    env=full_env,
+                    stdin=subprocess.PIPE if stdin_then else stdin_file,
+                    stderr=stderr_file,
                 )
             except OSError as exc:
                 raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None
+        fed = _feed(proc.stdin, stdin, stdin_then) if stdin_then and proc.stdin else None
         try:
             processes.wait(proc, timeout, done=done)
         finally:
             code = processes.finish(proc)
+        if fed is not None:
+            fed()
         with stderr_path.open("rb") as fh:
             fh.seek(max(0, stderr_path.stat().st_size - STDERR_MAX))
             stderr = fh.read()
     return code, stderr
 
 
+def _feed(pipe: IO[bytes], first: bytes, then: Callable[[], bytes]) -> Callable[[], None]:
+    """Write ``first``, then ``then()``, to ``pipe`` from a thread of its own, and close it;
+    a child that ended without reading everything is no error (its settings failed first).
+    Returns a function that waits for the thread (the child is gone by then, so a blocked
+    write has failed) and raises what ``then`` raised."""
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            with pipe:
+                pipe.write(first)
+                pipe.flush()
+                pipe.write(then())
+        except BrokenPipeError:
+            pass
+        except BaseException as exc:  # re-raised in the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=write, name="golive-probe-stdin", daemon=True)
+    thread.start()
+
+    def result() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return result
+
+
 def _scrub(text: str, ctx: AuditContext) -> str:
     """Scrub a message from the project's code (the probe's error, its last stderr line) of
     every secret of the audit's environment (process and ``--env-file``) and each of its
     parts (:func:`golive.redact.env_secrets`, :func:`golive.redact.scrub`; issue 9, item 2)."""
+    from golive.redact import env_secrets, scrub
+
     return scrub(text, env_secrets(ctx.env))
 
 
 def facts_from_probe(data: dict[str, Any]) -> RuntimeFacts:
     """Build :class:`RuntimeFacts` from the probe's JSON."""
+    from golive.collectors.runtime.settings_loader import name_sensitivity
+
     checks = tuple(
         DjangoMessage(
             id=str(m.get("id") or "?"),
@@ -247,6 +305,8 @@ def _dev_tool_urls(value: Any) -> tuple[tuple[str, str], ...] | None:
 
 def collect(ctx: AuditContext) -> RuntimeFacts:
     """Run the probe under the project's interpreter and return its facts."""
+    from golive.collectors.runtime.urlconf import with_admin_route
+
     return with_admin_route(facts_from_probe(run_probe(ctx)), ctx.django_dir, ctx.project_dir)
 
 

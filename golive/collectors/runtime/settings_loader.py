@@ -14,6 +14,11 @@ Input: one JSON object on stdin::
 ``token_patterns`` (optional) are vendor token formats (golive sends those of
 ``golive.facts.secrets.token_formats`` that need no name before them): a match inside any
 setting's string is recorded as a SECRET at that setting's path and replaced by ``***``.
+With ``"token_patterns_follow": true`` instead, the request is one line and the patterns
+follow it on stdin (a JSON list, up to the end of stdin), read only when the first setting
+is converted: golive starts the probe before it has loaded its token formats. The rest
+of stdin is then read from a copy of the descriptor that the project's code and its
+processes do not see (stdin itself becomes ``/dev/null``).
 
 Output: one JSON object (UTF-8) written to ``output`` (never to stdout, where project
 code may print). Keys: ``probe_version`` (1), ``python`` {version, executable},
@@ -152,9 +157,18 @@ def secret_stats(value: str, key: bytes) -> dict[str, Json]:
 class Redactor:
     """Converts settings to JSON while recording every secret it hides."""
 
-    def __init__(self, key: bytes, tokens: re.Pattern[str] | None = None) -> None:
+    def __init__(
+        self,
+        key: bytes,
+        tokens: re.Pattern[str] | None = None,
+        later: Callable[[], Json] | None = None,
+    ) -> None:
+        """``tokens``: the vendor token formats as one expression (:func:`token_pattern`);
+        ``later``: or a function returning their list, called when the first string is
+        converted (the patterns golive sends after the request)."""
         self.key = key
         self.tokens = tokens
+        self.later = later
         self.secrets: dict[str, dict[str, Json]] = {}
         self.seen: set[str] = set()
 
@@ -187,6 +201,9 @@ class Redactor:
 
     def scrub_tokens(self, text: str, path: str) -> str:
         """Replace every vendor-format token in ``text`` by ``***``, recording each."""
+        if self.later is not None:
+            later, self.later = self.later, None
+            self.tokens = token_pattern(later())
         if self.tokens is None:
             return text
 
@@ -669,15 +686,16 @@ def token_pattern(patterns: Json) -> re.Pattern[str] | None:
         return None
 
 
-def probe(request: dict[str, Json]) -> dict[str, Json]:
-    """Load the project described by ``request`` and return the result object."""
+def probe(request: dict[str, Json], later_patterns: Callable[[], Json] | None = None) -> dict[str, Json]:
+    """Load the project described by ``request`` and return the result object;
+    ``later_patterns`` reads the token patterns that follow the request (:func:`read_request`)."""
     settings_module = str(request.get("settings_module") or "")
     project_dir = os.path.abspath(str(request.get("project_dir") or os.getcwd()))
     try:
         key = bytes.fromhex(str(request.get("fingerprint_key") or ""))
     except ValueError:
         key = b""
-    redactor = Redactor(key or os.urandom(32), token_pattern(request.get("token_patterns")))
+    redactor = Redactor(key or os.urandom(32), token_pattern(request.get("token_patterns")), later_patterns)
     env_values = env_secret_values()
     env_parts = env_secret_parts()
     result: dict[str, Json] = {
@@ -892,6 +910,46 @@ def write_json(path: str, data: dict[str, Json]) -> None:
     os.replace(tmp, path)
 
 
+def read_request(fd: int) -> tuple[Json, Callable[[], Json] | None]:
+    """The request read from descriptor ``fd`` (stdin), and None or, when the request is a
+    line with ``"token_patterns_follow": true``, a function that returns the JSON which
+    follows it, read to the end then. In that case the rest is read from a duplicate of
+    ``fd`` (not inherited by child processes, PEP 446) and ``fd`` is pointed at
+    ``/dev/null``: the project's code never reads the patterns, and sees an empty stdin as
+    when the whole request was read at once."""
+    data = b""
+    while b"\n" not in data:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        data += chunk
+    head, newline, rest = data.partition(b"\n")
+    if newline:
+        try:
+            request = json.loads(head)
+        except ValueError:
+            request = None
+        if isinstance(request, dict) and request.get("token_patterns_follow"):
+            private = os.dup(fd)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, fd)
+            os.close(null)
+            return request, lambda: json.loads(rest + read_all(private))
+    return json.loads(data + read_all(fd, close=False)), None
+
+
+def read_all(fd: int, close: bool = True) -> bytes:
+    """Everything left on descriptor ``fd``, up to its end; then ``fd`` is closed (``close``)."""
+    parts = []
+    try:
+        while chunk := os.read(fd, 65536):
+            parts.append(chunk)
+    finally:
+        if close:
+            os.close(fd)
+    return b"".join(parts)
+
+
 def main() -> int:
     """Read the request, probe, write the result; return the exit status. With the one
     argument ``--packages`` (run as ``python -I settings_loader.py --packages``), print
@@ -900,14 +958,14 @@ def main() -> int:
         print(json.dumps({"packages": installed_packages()}))
         return 0
     try:
-        request = json.loads(sys.stdin.read())
+        request, later_patterns = read_request(sys.stdin.fileno())
         output = str(request["output"])
     except Exception as exc:
         print(f"golive probe: bad input on stdin: {describe_exception(exc)}", file=sys.stderr)
         return 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = probe(request)
+        result = probe(request, later_patterns)
     try:
         write_json(output, result)
     except Exception as exc:
