@@ -224,20 +224,18 @@ def probe(
     import golive.collectors.live.sites  # noqa: F401  # the engine, before the thread competes
 
     loading = threading.Thread(target=_load_then_collect, args=(author,), name="golive-load", daemon=True)
-    # That thread holds the GIL for Python's switch interval (5 ms) at a time: each answer
-    # would wait as long for the event loop to read it. 0.5 ms while both run.
-    # Many sites (screenshots off, no PDF) are shared among worker processes (one a core).
-    workers = 1
-    if no_screenshots and not any(format_for(path, fmt) == "pdf" for path in output):
+    # Several sites, screenshots off and no PDF: each site's report is written as soon as it
+    # is probed (an interrupted run keeps them); many are shared among worker processes.
+    workers = 0
+    if len(targets) > 1 and no_screenshots and not any(format_for(p, fmt) == "pdf" for p in output):
         from golive.collectors.live.workers import worker_count
 
         workers = worker_count(len(targets), opts.concurrency)
+    # That thread holds the GIL for Python's switch interval (5 ms) at a time: each answer
+    # would wait as long for the event loop to read it. 0.5 ms while both run (not with
+    # workers: the event loops are theirs).
     interval = sys.getswitchinterval()
-    if workers > 1:  # the probes run elsewhere: nothing here waits on the event loop
-        loading.start()
-        _probe_many(targets, opts, workers, author, loading, output, fmt, console, insecure=insecure,
-                    fail_on=fail_on, started=started, clock=clock)  # fmt: skip
-    sys.setswitchinterval(min(interval, 0.0005))
+    sys.setswitchinterval(min(interval, 0.0005) if workers < 2 else interval)
     loading.start()
     # The spinner only shows on a terminal; elsewhere it would cost its imports and a thread.
     status = (
@@ -245,6 +243,10 @@ def probe(
         if console.is_terminal
         else contextlib.nullcontext()
     )
+    if workers:
+        with status:
+            _probe_many(targets, opts, workers, author, loading, interval, output, fmt, console,
+                        insecure=insecure, fail_on=fail_on, started=started, clock=clock)  # fmt: skip
     with status:
         results = gather(
             all_urls,
@@ -270,12 +272,14 @@ def probe(
 
 def _probe_many(
     targets: list, opts: object, workers: int, author: list[str], loading: threading.Thread,
+    interval: float,
     output: tuple[Path, ...], fmt: str | None, console: Console, *, insecure: bool, fail_on: str,
     started: dt.datetime, clock: float,
 ) -> None:  # fmt: skip
-    """Many sites on ``workers`` processes (:func:`golive.commands.probe_output.probe_sites`):
-    each site's audit is built and its reports written as it comes back; then the table.
-    Exits like the command (1, 3 or 0)."""
+    """Several sites (:func:`golive.commands.probe_output.probe_sites`), on ``workers``
+    processes when more than one: each site's audit is built and its reports written as it
+    comes back; then the table, the switch interval back to ``interval``. Exits like the
+    command (1, 3 or 0)."""
     from golive.commands.probe_output import Reports, audit_builder, probe_sites, show_table
 
     def who() -> str:
@@ -287,6 +291,7 @@ def _probe_many(
     reports = Reports(output, fmt, len(targets))
     rows = probe_sites(targets, opts, workers, reports, audit_of=audit_of, clock=clock)  # type: ignore[arg-type]
     loading.join()
+    sys.setswitchinterval(interval)
     show_table(console, rows, reports.combined_path())
     codes = [row.exit_status for row in rows]
     raise click.exceptions.Exit(1 if 1 in codes else 3 if 3 in codes else 0)

@@ -194,7 +194,8 @@ def probe_sites(
     clock: float,
 ) -> list[SiteRow]:
     """Probe ``targets`` in ``workers`` processes
-    (:func:`golive.collectors.live.workers.probe_in_workers`), building each site's audit
+    (:func:`golive.collectors.live.workers.probe_in_workers`; with one, in this process's
+    event loop, :func:`golive.collectors.live.sites.probe_each`), building each site's audit
     (``audit_of(facts, seconds since clock)``) and writing its reports as it comes back.
     Returns the table's rows in the order of ``targets``. On a signal, the combined report
     of the sites done is written, then :class:`golive.processes.Interrupted` goes on."""
@@ -209,7 +210,14 @@ def probe_sites(
         rows[i] = SiteRow.of(audit)
 
     try:
-        probe_in_workers(targets, opts, workers, on_site)
+        if workers > 1:
+            probe_in_workers(targets, opts, workers, on_site)
+        else:
+            import asyncio
+
+            from golive.collectors.live.sites import probe_each
+
+            asyncio.run(probe_each(targets, opts, on_site))
     except processes.Interrupted as exc:
         import signal
 
