@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,8 +122,9 @@ class Reports:
         combined = self.combined_path()
         try:
             if combined is not None:
-                items = [(*self.heads[i], self.texts[i]) for i in sorted(self.heads)]
-                data = combined_bytes(items, interrupted=interrupted, total=self.sites)
+                done = len(self.heads)  # each site's text is let go once it is in (memory)
+                items = ((*self.heads.pop(i), self.texts.pop(i)) for i in sorted(self.heads))
+                data = combined_bytes(items, interrupted=interrupted, total=self.sites, done=done)
                 self.pending.append(self.pool.submit(_write_atomic, combined, data))
         finally:
             self._wait()
@@ -160,7 +161,11 @@ def combined_json(audits: list[Audit], texts: list[bytes | None]) -> bytes:
 
 
 def combined_bytes(
-    items: list[tuple[str, int, bytes]], *, interrupted: str | None = None, total: int = 0
+    items: Iterable[tuple[str, int, bytes]],
+    *,
+    interrupted: str | None = None,
+    total: int = 0,
+    done: int = 0,
 ) -> bytes:
     """``{"sites": [{"url", "exit_status", "report"}...]}`` of ``(url, exit status, JSON
     report)`` items: the text ``json.dumps(..., indent=2, ensure_ascii=False)`` then
@@ -168,7 +173,7 @@ def combined_bytes(
     report instead of encoding every report again: a report nested three levels down is the
     same text with each line after the first indented by six more spaces (its strings hold
     no raw line breaks). With ``interrupted``, a first key says so: ``"interrupted":
-    "SIGTERM: 412 of 1000 sites probed"``."""
+    "SIGTERM: 412 of 1000 sites probed"`` (``done`` of ``total``)."""
     from golive.reports.controls import json_text
 
     out = []
@@ -179,7 +184,7 @@ def combined_bytes(
         out.append(head.encode("utf-8") + body + b"\n    }")
     note = b""
     if interrupted is not None:
-        said = json.dumps(f"{interrupted}: {len(items)} of {total} sites probed")
+        said = json.dumps(f"{interrupted}: {done} of {total} sites probed")
         note = f'  "interrupted": {said},\n'.encode()
     return b"{\n" + note + b'  "sites": [\n' + b",\n".join(out) + b"\n  ]\n}\n"
 
