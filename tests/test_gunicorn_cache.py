@@ -183,6 +183,21 @@ def test_a_short_secret_value_blocks_only_as_a_whole_value(tmp_path: Path, loads
     assert loads.started == 3
 
 
+def test_expired_entries_are_removed_when_an_answer_is_kept(tmp_path: Path, loads: Loads) -> None:
+    from golive.collectors.appservers import gunicorn_cache
+
+    folder = tmp_path / "cache" / "golive" / "gunicorn"
+    folder.mkdir(parents=True)
+    old, recent = folder / ("0" * 64 + ".json"), folder / ("1" * 64 + ".json")
+    for path in (old, recent):
+        path.write_text("{}")
+    os.utime(old, (time.time() - 13 * 3600, time.time() - 13 * 3600))
+    gunicorn_cache._PRUNED.discard(folder)  # once per process and folder
+    loads(project(tmp_path))
+    assert not old.exists() and recent.exists()
+    assert len(list(folder.glob("*.json"))) == 2
+
+
 def test_the_cache_can_be_switched_off(tmp_path: Path, loads: Loads) -> None:
     folder = project(tmp_path)
     ctx = context(folder, XDG_CACHE_HOME=str(loads.cache))

@@ -30,7 +30,8 @@ project folder and interpreter, named by an HMAC-SHA256 of both under a random k
 folder (``key``, mode 0600), holding the time, the inputs' names (paths and variable names,
 never a value), the HMAC of their states and the answers. Entries older than
 ``[tool.golive.gunicorn] loader_cache_hours`` (default 12; 0 switches the cache off) are
-ignored; writes are atomic (a temporary file renamed).
+ignored, and removed by the next audit that keeps an answer; writes are atomic (a temporary
+file renamed).
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ class LoaderCache:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
             return False
+        prune(self.folder, self.max_age)
         return True
 
     def _digest(self, requests_mac: str, inputs: dict[str, Any]) -> str | None:
@@ -184,6 +186,25 @@ class LoaderCache:
             f"cwd {self.ctx.project_dir}",
             f"uid {os.geteuid()} cpus {os.cpu_count()}",
         ]
+
+
+_PRUNED: set[Path] = set()
+
+
+def prune(folder: Path, max_age: float) -> None:
+    """Remove the entries of ``folder`` older than ``max_age`` (an hour at least) and leftover
+    temporary files, once per process and folder (after a write)."""
+    if folder in _PRUNED:
+        return
+    _PRUNED.add(folder)
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.name.endswith((".json", ".tmp")) and now - entry.stat().st_mtime > max(
+                    max_age, 3600
+                ):
+                    os.unlink(entry.path)
 
 
 def _holds(results: Any, text: str, secrets: frozenset[str]) -> bool:

@@ -17,7 +17,7 @@ interpreter had it, and in each of its folders the name, modification time and s
 distribution makes, renames or removes one; a ``.pth`` file adds folders to ``sys.path``).
 A listing golive would redact any of (a PEP 610 URL with credentials) is not kept. Entries
 are used for ``[tool.golive.dependencies] environment_cache_hours`` (default 12; 0 switches
-the cache off); writes are atomic.
+the cache off), removed by the next audit that keeps a listing; writes are atomic.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from typing import Any
 
 from golive import processes
 from golive.collectors import CollectorError
+from golive.collectors.appservers.gunicorn_cache import prune
 from golive.redact import env_secrets, redact_text, scrub
 
 #: The runtime probe's script, whose ``installed_packages`` lists the distributions.
@@ -155,6 +156,8 @@ class Listing:
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+            return
+        prune(self.path.parent, self.max_age)
 
 
 def _entry(entry: os.DirEntry[str]) -> str:
