@@ -22,6 +22,7 @@ from itertools import islice
 
 from golive import __version__, checks
 from golive.baseline import apply_baseline
+from golive.checking import EarlyChecks, run_check
 from golive.collectors import CollectorSpec, Skip, all_collectors
 from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.scheduler import (
@@ -31,7 +32,6 @@ from golive.collectors.scheduler import (
     Result,
     collect_all,
     collector_budget,
-    one_line,
     over_budget,
     run_collector,
 )
@@ -39,49 +39,13 @@ from golive.context import AuditContext
 from golive.facts.project import ProjectFacts
 from golive.facts.run import RunFacts, run_facts
 from golive.facts.source import SourceFacts
-from golive.model import Attestation, Audit, CollectorRun, Finding, Section, Severity, Status
+from golive.model import Attestation, Audit, Finding, Section, Severity, Status
 from golive.provenance import audit_inputs as provenance_inputs
-from golive.registry import CheckSpec, Facts, FactsBase, Registry, T, matches
+from golive.registry import CheckSpec, Facts, FactsBase, Registry, matches
 from golive.repeats import merge_repeats
 from golive.settings_role import demote_development
 from golive.signoff import audit_inputs
 from golive.verdict import decide
-
-
-def _missing_reason(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> str | None:
-    for kind in spec.needs:
-        if kind in facts:
-            continue
-        name = getattr(kind, "collector", "") or kind.__name__
-        run = next(
-            (r for r in runs.values() if r.name == name or getattr(kind, "collector", None) == r.name), None
-        )
-        if run is None:
-            return f"{name}: not collected"
-        return f"{run.name}: {run.reason or run.status}"
-    return None
-
-
-def run_check(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> list[Finding]:
-    """Run one check, isolated. Its input missing (a needed collector did not run, or a
-    ``requires`` precondition does not hold) → ``skipped`` with the reason; no failing
-    finding → one ``pass``; a crash → ``error``."""
-    missing = _missing_reason(spec, facts, runs)
-    if missing is not None:
-        return [spec.skipped(missing)]
-    try:
-        unmet = spec.unmet(facts)
-    except Exception as exc:
-        return [spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")]
-    if unmet is not None:
-        return [spec.skipped(unmet)]
-    try:
-        found = list(spec(facts))
-    except Exception as exc:
-        return [spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")]
-    if not found:
-        return [spec.ask()] if spec.manual else [spec.passed()]
-    return found
 
 
 def apply_attestations(
@@ -191,74 +155,6 @@ def _django_root(ctx: AuditContext) -> str:
         return str(ctx.django_dir)
 
 
-class _Running(BaseException):
-    """Raised by :class:`_SettledFacts` when a check reads the facts of a collector that still
-    runs (a ``BaseException``: a check's own ``except Exception`` does not swallow it)."""
-
-    def __init__(self, kind: type) -> None:
-        super().__init__(kind.__name__)
-        self.kind = kind
-
-
-class _SettledFacts(Facts):
-    """The facts of the collectors settled so far: reading (``[]``, ``get``, ``in``) a type
-    whose collector still runs raises :class:`_Running`, since its answer is not known yet."""
-
-    def __init__(self, items: Mapping[type, object], running: frozenset[type]) -> None:
-        super().__init__(items)
-        self._running = running
-
-    def _known(self, kind: type) -> None:
-        if kind in self._running:
-            raise _Running(kind)
-
-    def __getitem__(self, kind: type[T]) -> T:
-        self._known(kind)
-        return super().__getitem__(kind)
-
-    def get(self, kind: type[T]) -> T | None:
-        self._known(kind)
-        return super().get(kind)
-
-    def __contains__(self, kind: type) -> bool:
-        self._known(kind)
-        return super().__contains__(kind)
-
-
-class EarlyChecks:
-    """Runs the checks whose inputs are in while the other collectors (the runtime probe)
-    still run: the ``on_settled`` of :func:`golive.collectors.scheduler.collect_all`.
-
-    A check is a pure function of the facts it reads (checks do no I/O and read no run
-    context: ``tests/test_architecture.py``), so its findings are final once every facts
-    type it read had settled. It is tried with :class:`_SettledFacts`: reading a type
-    still being collected stops it (:class:`_Running`), its partial output is dropped, and
-    it is tried again once that type has settled, or left to :func:`run_audit` at the end.
-    ``findings`` holds the final findings by check id.
-    """
-
-    def __init__(self, loaded: Sequence[Registry], ctx: AuditContext, asked: RunFacts) -> None:
-        self._loaded, self._ctx, self._asked = loaded, ctx, asked
-        self._waiting: dict[str, type | None] = {}  # check id → the type it waits for
-        self.findings: dict[str, list[Finding]] = {}
-
-    def __call__(
-        self, items: Mapping[type, object], runs: Mapping[str, CollectorRun], running: frozenset[type]
-    ) -> None:
-        if not self._loaded or not running:  # all settled: run_audit runs the rest at once
-            return
-        facts = _SettledFacts({**items, RunFacts: self._asked}, running)
-        for spec in self._loaded[0]:
-            if spec.id in self.findings or not _selected(spec.id, self._ctx):
-                continue
-            if self._waiting.get(spec.id, None) in running:
-                continue
-            try:
-                self.findings[spec.id] = run_check(spec, facts, dict(runs))
-            except _Running as wait_for:
-                self._waiting[spec.id] = wait_for.kind
-
-
 def run_audit(
     ctx: AuditContext,
     *,
@@ -307,7 +203,7 @@ def run_audit(
             prepare()
 
     asked = run_facts(ctx)  # what the user asked for, typed
-    early = EarlyChecks(loaded, ctx, asked)
+    early = EarlyChecks(loaded, lambda check_id: _selected(check_id, ctx), asked)
     runs, items = collect_all(
         ctx, chosen(), progress, meanwhile=meanwhile, launched=launched, on_settled=early
     )

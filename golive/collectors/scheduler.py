@@ -155,9 +155,9 @@ def _supervise(
         settled.set_exception(exc)
 
 
-Settled = Callable[[Mapping[type, object], Mapping[str, CollectorRun], frozenset[type]], None]
+Settled = Callable[[Mapping[type, object], Mapping[str, CollectorRun], tuple[CollectorSpec, ...]], None]
 """``on_settled(facts, runs, running)``: the facts produced and the run records of the
-collectors settled so far, and the facts types of those still running (see :func:`collect_all`)."""
+collectors settled so far, and the collectors still running (see :func:`collect_all`)."""
 
 
 def _follow(ordered: list[tuple[CollectorSpec, Future[Result]]], on_settled: Settled) -> None:
@@ -171,7 +171,7 @@ def _follow(ordered: list[tuple[CollectorSpec, Future[Result]]], on_settled: Set
             on_settled(
                 {spec.produces: made for spec, (_, made) in results if made is not None},
                 {run.name: run for _, (run, _) in results},
-                frozenset(spec.produces for i, (spec, _) in enumerate(ordered) if i not in reported),
+                tuple(spec for i, (spec, _) in enumerate(ordered) if i not in reported),
             )
         running = [fut for spec, fut in ordered if not fut.done()]
         if not running:
