@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from test_settings_loader import GOOD_SETTINGS, SECRET_KEY, write_project
@@ -56,3 +57,18 @@ def test_vendor_token_in_a_setting_is_recorded_and_replaced(tmp_path: Path) -> N
     assert facts.settings["NOTIFY"] == {"channel": "#ops", "hook": "***"}
     assert facts.secrets["NOTIFY.hook"].length == len(SLACK_TOKEN)
     assert SLACK_TOKEN not in json.dumps(data)
+
+
+def test_a_process_the_settings_start_does_not_hold_up_the_probe(tmp_path: Path) -> None:
+    """A process the settings start inherits neither the probe's stdin nor the stdout golive
+    waits on: the probe is done when its output is in place, not when that process ends
+    (it would outlive the 20 s timeout)."""
+    settings = GOOD_SETTINGS + (
+        "\nimport subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+    )
+    project = write_project(tmp_path / "proj", settings)
+    ctx = replace(context(project, PROBE_TEST_SECRET_KEY=SECRET_KEY), timeout=20.0)
+    data = run_probe(ctx)
+
+    assert data["error"] is None
+    assert data["settings"]["ALLOWED_HOSTS"] == ["example.com"]

@@ -163,11 +163,12 @@ def run_probe(
     script: Path = MAIN,
     follow: list[str] | None = None,
     indent: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], str, subprocess.CompletedProcess[str]]:
     """Run the probe (``script``) on ``project``; return its JSON, the file's text and the process.
 
     ``follow``: token patterns sent after the request line (``token_patterns_follow``), as golive
-    sends them; ``indent``: the request written over several lines."""
+    sends them; ``indent``: the request written over several lines; ``extra``: more keys."""
     if django_version(python) is None and not flags:
         pytest.skip(f"Django is not importable in {python}")
     output = project.parent / f"{project.name}-probe.json"
@@ -176,7 +177,7 @@ def run_probe(
         "project_dir": str(project),
         "output": str(output),
         "fingerprint_key": FINGERPRINT_KEY,
-    }
+    } | (extra or {})
     full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     full_env.update({"PROBE_TEST_SECRET_KEY": SECRET_KEY, "PYTHONDONTWRITEBYTECODE": "1"} | (env or {}))
     proc = subprocess.run(
@@ -579,3 +580,12 @@ def test_request_over_several_lines(tmp_path: Path) -> None:
 
     assert data["error"] is None
     assert data["settings"]["ALLOWED_HOSTS"] == ["example.com"]
+
+
+def test_done_on_stdout(tmp_path: Path) -> None:
+    """With ``done_on_stdout``, stdout carries only the probe's line saying it is done: what
+    the settings print goes to /dev/null (golive discarded it before)."""
+    data, _, proc = run_probe(write_project(tmp_path / "proj"), extra={"done_on_stdout": True})
+
+    assert data["error"] is None
+    assert proc.stdout == "done\n"
