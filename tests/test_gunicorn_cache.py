@@ -33,9 +33,10 @@ with open("extra.txt") as fh:
 
 
 def backdate(folder: Path) -> None:
-    """Files written a minute ago: an answer is not kept for files changed while it loaded."""
+    """Files written a minute ago: an answer is not kept for files (or folders) changed while
+    it loaded."""
     past = time.time() - 60
-    for path in folder.rglob("*"):
+    for path in [folder, *folder.rglob("*")]:
         os.utime(path, (past, past))
 
 
@@ -133,9 +134,12 @@ def test_a_variable_the_config_reads_is_in_the_key(tmp_path: Path, loads: Loads)
     assert loads.started == 3
 
 
-def test_a_file_changed_while_it_loaded_is_not_kept(tmp_path: Path, loads: Loads) -> None:
+@pytest.mark.parametrize("changed", ["helper.py", "new-file"])
+def test_a_file_or_folder_changed_while_it_loaded_is_not_kept(
+    tmp_path: Path, loads: Loads, changed: str
+) -> None:
     folder = project(tmp_path)
-    (folder / "helper.py").write_text('BIND = "127.0.0.1:8000"\n')  # modified now
+    (folder / changed).write_text('BIND = "127.0.0.1:8000"\n')  # modified now (a new file: the folder)
     loads(folder)
     loads(folder)
     assert loads.started == 2

@@ -19,11 +19,11 @@ different digest, so the cache never answers for a configuration gunicorn has no
   then and in every ``sys.path`` folder (a module added there could be imported instead).
 
 No answer is kept when the loader saw anything else that could change it (a process, a
-socket, a file written: the record's ``unsafe``), when a file it depended on was modified
-after it started, when it could not load with the project's interpreter, or when the answer
-holds a value golive would redact (:func:`golive.redact.redact_text`) or a secret value of
-the environment (:func:`golive.redact.secret_values`): the cache never holds more than the
-report could show.
+socket, a file written: the record's ``unsafe``), when a file or listed folder it depended on
+was modified after it started (or within the second before), when it could not load with
+the project's interpreter, or when the answer holds a value golive would redact
+(:func:`golive.redact.redact_text`) or a secret value of the environment
+(:func:`golive.redact.secret_values`): the cache never holds more than the report could show.
 
 Stored in ``$XDG_CACHE_HOME/golive/gunicorn/`` (else ``~/.cache/golive``): one entry per
 project folder and interpreter, named by an HMAC-SHA256 of both under a random key of that
@@ -121,12 +121,14 @@ class LoaderCache:
             return False
         if redact_text(text) != text or _holds(results, text, secret_values(self.ctx.env)):
             return False  # what the report would redact, or a secret of the environment
-        paths = [*record.get("files", []), *record.get("modules", []), *record.get("stats", [])]
+        files = [*record.get("files", []), *record.get("modules", []), *record.get("stats", [])]
+        folders = {*record.get("dirs", []), *record.get("path", [])}
         started = float(record.get("started", 0))
-        for name in paths:
+        for name in [*files, *folders]:
             with contextlib.suppress(OSError):
                 st = os.stat(name)
-                if stat.S_ISREG(st.st_mode) and st.st_mtime >= started - 1:
+                listed = name in folders and stat.S_ISDIR(st.st_mode)
+                if (listed or stat.S_ISREG(st.st_mode)) and st.st_mtime >= started - 1:
                     return False  # changed while (or just before) gunicorn read it
         inputs = {k: record.get(k) for k in ("env", "files", "modules", "stats", "dirs", "path", "prefix")}
         requests_mac = self._mac(json.dumps(requests, sort_keys=True))
