@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -79,6 +81,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 "output": str(out),
                 "fingerprint_key": ctx.fingerprint_key,
                 "token_patterns_follow": True,
+                "done_on_stdout": True,
             }
         )
         try:
@@ -87,6 +90,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 [ctx.python, str(PROBE)],
                 stdin=request.encode() + b"\n",
                 stdin_then=token_patterns,
+                done_on_stdout=True,
                 timeout=ctx.timeout,
                 env={"DJANGO_SETTINGS_MODULE": ctx.settings_module},
                 done=out,
@@ -147,6 +151,7 @@ def run_in_project(
     *,
     stdin: bytes = b"",
     stdin_then: Callable[[], bytes] | None = None,
+    done_on_stdout: bool = False,
     timeout: float,
     env: Mapping[str, str] | None = None,
     done: Path | None = None,
@@ -160,7 +165,10 @@ def run_in_project(
     With ``stdin_then``, stdin is a pipe: ``stdin``, then what ``stdin_then()`` returns
     (computed once the script has started), are written to it from a thread of its own
     (:func:`_feed`), so that a script that stops reading never holds up the timeout; what
-    ``stdin_then`` raised is raised once the script is done.
+    ``stdin_then`` raised is raised once the script is done. With ``done_on_stdout``,
+    stdout is a pipe on which the script writes when it is done (or that ends when it
+    exits): golive waits on it (``select``) rather than looking for ``done`` every few
+    milliseconds (:func:`golive.processes.wait`), which it then does only to confirm.
 
     The script is done when it exits or, with ``done``, as soon as that file exists (the
     script renames its result into place when finished). stderr is a file, not a pipe (and
@@ -186,15 +194,22 @@ def run_in_project(
                     cwd=cwd or ctx.project_dir,
                     env=full_env,
                     stdin=subprocess.PIPE if stdin_then else stdin_file,
+                    stdout=subprocess.PIPE if done_on_stdout else None,
                     stderr=stderr_file,
                 )
             except OSError as exc:
                 raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None
         fed = _feed(proc.stdin, stdin, stdin_then) if stdin_then and proc.stdin else None
         try:
+            if proc.stdout is not None:
+                deadline = time.monotonic() + timeout
+                select.select([proc.stdout], [], [], timeout)  # a line, the end, or the timeout
+                timeout = max(0.0, deadline - time.monotonic())
             processes.wait(proc, timeout, done=done)
         finally:
             code = processes.finish(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
         if fed is not None:
             fed()
         with stderr_path.open("rb") as fh:

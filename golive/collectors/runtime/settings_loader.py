@@ -20,6 +20,11 @@ is converted: golive starts the probe before it has loaded its token formats. Th
 of stdin is then read from a copy of the descriptor that the project's code and its
 processes do not see (stdin itself becomes ``/dev/null``).
 
+With ``"done_on_stdout": true``, the probe keeps stdout for golive: it points descriptor 1
+at ``/dev/null`` before loading anything (golive discards what the project prints anyway)
+and writes one line to a private copy of the original once the output is in place, so
+that golive learns at once that it is done.
+
 Output: one JSON object (UTF-8) written to ``output`` (never to stdout, where project
 code may print). Keys: ``probe_version`` (1), ``python`` {version, executable},
 ``django_version``, ``settings_module``, ``settings_file``, ``error`` (null or {phase:
@@ -963,6 +968,7 @@ def main() -> int:
     except Exception as exc:
         print(f"golive probe: bad input on stdin: {describe_exception(exc)}", file=sys.stderr)
         return 2
+    done = keep_stdout() if request.get("done_on_stdout") else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = probe(request, later_patterns)
@@ -971,7 +977,22 @@ def main() -> int:
     except Exception as exc:
         print(f"golive probe: cannot write {output}: {describe_exception(exc)}", file=sys.stderr)
         return 1
+    if done is not None:
+        with contextlib.suppress(OSError):
+            os.write(done, b"done\n")
     return 0
+
+
+def keep_stdout() -> int:
+    """A private copy of descriptor 1 (stdout; not inherited by child processes, PEP 446)
+    for the line that tells golive the probe is done; descriptor 1 itself then points at
+    ``/dev/null``, for the project's code and the processes it starts."""
+    sys.stdout.flush()
+    private = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
+    return private
 
 
 def run() -> None:
