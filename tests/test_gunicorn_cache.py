@@ -123,6 +123,16 @@ def test_a_change_to_what_the_config_read_loads_it_again(
     assert loads.started == 2
 
 
+def test_a_file_made_in_the_folder_of_pwd_keeps_the_answer(tmp_path: Path, loads: Loads) -> None:
+    """gunicorn compares ``$PWD`` with its working directory (``os.stat``): the folder's
+    identity is in the key, not its time, which every report written there changes."""
+    folder = project(tmp_path)
+    loads(folder, PWD=str(tmp_path))
+    (tmp_path / "report.json").write_text("{}")
+    loads(folder, PWD=str(tmp_path))
+    assert loads.started == 1
+
+
 def test_a_variable_the_config_reads_is_in_the_key(tmp_path: Path, loads: Loads) -> None:
     folder = project(tmp_path)
     assert settings(loads(folder))[0] == 3
