@@ -14,8 +14,8 @@ different digest, so the cache never answers for a configuration gunicorn has no
   name, from the interpreter's start), or the whole environment when it was iterated;
 * the content of every file opened while a configuration loaded and of every module of the
   project the loader imported (a config's own imports), the identity (device, inode, mode,
-  size, modification time) of every other module it imported (gunicorn, the standard
-  library) and of every other path ``os.stat``-ed then, and the names in every folder listed
+  and for a file size and modification time) of every other module it imported (gunicorn,
+  the standard library) and of every other path ``os.stat``-ed then, and the names in every folder listed
   then and in every ``sys.path`` folder (a module added there could be imported instead).
 
 No answer is kept when the loader saw anything else that could change it (a process, a
@@ -232,13 +232,18 @@ class _Unreadable(Exception):
 
 
 def _identity(name: str) -> str:
-    """A path's identity without reading it: device, inode, mode, size, modification time."""
+    """A path's identity without reading it: a file's device, inode, mode, size and
+    modification time; a folder's device, inode and mode (what ``os.path.samefile`` compares:
+    gunicorn compares ``$PWD`` with the working directory), not its time, which changes with
+    every file made in it."""
     try:
         st = os.stat(name)
     except (FileNotFoundError, NotADirectoryError):
         return "absent"
     except OSError:
         raise _Unreadable from None
+    if stat.S_ISDIR(st.st_mode):
+        return f"dir {st.st_dev} {st.st_ino} {st.st_mode:o}"
     return f"{st.st_dev} {st.st_ino} {st.st_mode:o} {st.st_size} {st.st_mtime_ns}"
 
 
@@ -251,7 +256,7 @@ def _state(path: Path) -> str:
     except OSError:
         raise _Unreadable from None
     if stat.S_ISDIR(st.st_mode):
-        return f"dir {st.st_mode:o}"
+        return f"dir {st.st_dev} {st.st_ino} {st.st_mode:o}"
     if not stat.S_ISREG(st.st_mode):
         return f"other {st.st_mode:o}"
     if st.st_size > MAX_FILE:
