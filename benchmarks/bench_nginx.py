@@ -16,8 +16,9 @@ it:
 
 As issue 15 measures, golive runs as a second audit of the day would: with its caches
 (``$XDG_CACHE_HOME/golive``: here a scratch folder, filled by one untimed run of each golive
-series first), so ``nginx -t``'s answers for unchanged files come from its cache
-(:mod:`golive.collectors.nginx.test_cache`); ``--cold`` gives each run an empty cache.
+series first), so ``nginx -t``'s answers and gixy-ng's scans of unchanged files come from
+its cache (:mod:`golive.collectors.nginx.test_cache`, :mod:`golive.collectors.nginx.scan_cache`);
+``--cold`` gives each run an empty cache.
 
 They run alternately ``--runs`` times; the script prints medians, min/max, the ratios
 (golive / gixy; target ≤ 1.5), the load average, the CPU time of each (with its
