@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
+import selectors
 import subprocess
 import tempfile
 import threading
@@ -167,7 +167,7 @@ def run_in_project(
     (:func:`_feed`), so that a script that stops reading never holds up the timeout; what
     ``stdin_then`` raised is raised once the script is done. With ``done_on_stdout``,
     stdout is a pipe on which the script writes when it is done (or that ends when it
-    exits): golive waits on it (``select``) rather than looking for ``done`` every few
+    exits): golive waits on it (:mod:`selectors`) rather than looking for ``done`` every few
     milliseconds (:func:`golive.processes.wait`), which it then does only to confirm.
 
     The script is done when it exits or, with ``done``, as soon as that file exists (the
@@ -203,7 +203,9 @@ def run_in_project(
         try:
             if proc.stdout is not None:
                 deadline = time.monotonic() + timeout
-                select.select([proc.stdout], [], [], timeout)  # a line, the end, or the timeout
+                with selectors.DefaultSelector() as selector:  # epoll, kqueue: no FD_SETSIZE
+                    selector.register(proc.stdout, selectors.EVENT_READ)
+                    selector.select(timeout)  # a line, the end, or the timeout
                 timeout = max(0.0, deadline - time.monotonic())
             processes.wait(proc, timeout, done=done)
         finally:
