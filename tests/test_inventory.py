@@ -14,6 +14,7 @@ looked at them.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import build_project
@@ -109,3 +110,22 @@ def test_what_is_not_read_says_why(listed: dict[str, DeploymentFile]) -> None:
 def test_ordinary_files_are_not_listed(listed: dict[str, DeploymentFile]) -> None:
     for path in ("docs/changelog.md", ".github/workflows/tests.yml", "shop/models.py"):
         assert path not in listed
+
+
+def test_a_symlinked_file_is_listed_under_its_target(tmp_path: Path) -> None:
+    """The walk's files are named relative to the repository without resolving each (issue 15),
+    except symbolic links, named as their target (as Layout.rel names every path)."""
+    root = build_project(
+        tmp_path / "proj",
+        files={"deploy/entrypoint.sh": "#!/bin/sh\nexec gunicorn site_conf.wsgi\n", "docs/deploy.md": "x\n"},
+    )
+    (root / "bin").mkdir()
+    (root / "bin" / "start.sh").symlink_to(root / "deploy" / "entrypoint.sh")
+    (root / "outside.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "elsewhere.md").write_text("x\n")
+    ctx = resolve(AuditOptions(project_dir=root, settings="site_conf.settings.production"))
+    project.collect(ctx)
+    assert ctx.layout is not None
+    paths = {f.path for f in ctx.layout.files()}
+    assert "deploy/entrypoint.sh" in paths and "docs/deploy.md" in paths
+    assert not {"bin/start.sh", "outside.md"} & paths

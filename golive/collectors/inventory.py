@@ -49,6 +49,7 @@ for a file it cannot read (that file is recognised by name only).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -175,8 +176,8 @@ def discover(
     A file already classified by a collector keeps its entry; scripts are judged last, after
     the collectors followed the commands into theirs."""
     settings: list[Path] = []
-    for path in [*files, *hidden]:
-        rel_text = layout.rel(path)
+    walked = [(path, _walked_rel(layout, path)) for path in files]
+    for path, rel_text in [*walked, *((path, layout.rel(path)) for path in hidden)]:
         if rel_text is None:
             continue
         rel = PurePosixPath(rel_text)
@@ -192,6 +193,17 @@ def discover(
     roots = [layout.repo / inventory.django_root] if inventory.django_root is not None else []
     for path, kind, reason in named_by_settings(settings, [*roots, layout.repo], layout.repo):
         layout.record(path, kind, read=False, reason=reason)
+
+
+def _walked_rel(layout: Layout, path: Path) -> str | None:
+    """:meth:`Layout.rel` of a file the project walk found: its path below the repository as
+    it stands, without resolving it, when it is no symbolic link (the walk follows none to a
+    folder, so nothing above it is one); ``Layout.rel`` resolves each path, a tenth of a second
+    for 2,000 files."""
+    text, root = str(path), os.path.join(str(layout.repo), "")
+    if text.startswith(root) and ".." not in path.parts and not path.is_symlink():
+        return text[len(root) :].replace(os.sep, "/")
+    return layout.rel(path)
 
 
 def _recognise(path: Path, rel: PurePosixPath, inventory: Inventory) -> tuple[str, bool, str] | None:

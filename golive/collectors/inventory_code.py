@@ -33,6 +33,7 @@ Pure reading; never raises for a file it cannot read or parse (that file is not 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -102,9 +103,14 @@ MAKE_WORDS = frozenset(
 MAKE_RECIPE = re.compile(r"\b(docker|gunicorn|uwsgi|collectstatic|migrate|kubectl|helm|ansible-playbook)\b")
 
 
-def name_words(name: str) -> set[str]:
-    """The lower-case words of a file or folder name (split at every non-alphanumeric character)."""
-    return {w for w in re.split(r"[^a-z0-9]+", name.lower()) if w}
+@functools.lru_cache(maxsize=8192)
+def name_words(name: str) -> frozenset[str]:
+    """The lower-case words of a file or folder name (split at every non-alphanumeric
+    character); remembered, since a project's folder names recur in every path below them."""
+    return frozenset(w for w in _WORD_SPLIT.split(name.lower()) if w)
+
+
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def head_text(path: Path) -> str:
@@ -118,7 +124,7 @@ def head_text(path: Path) -> str:
 
 
 def _test_path(rel: PurePosixPath) -> bool:
-    folders = set().union(*(name_words(p) for p in rel.parts[:-1])) if rel.parts[:-1] else set()
+    folders = frozenset().union(*(name_words(p) for p in rel.parts[:-1]))
     return (
         bool(folders & TEST_WORDS) or rel.name.startswith(("test_", "tests_")) or rel.stem.endswith("_test")
     )
@@ -236,7 +242,7 @@ def named_by_settings(
 def _config_module(dotted: str) -> bool:
     parts = dotted.split(".")
     below = parts[1:] or parts
-    return bool(set().union(*(name_words(p) for p in below)) & CONFIG_WORDS)
+    return bool(frozenset().union(*(name_words(p) for p in below)) & CONFIG_WORDS)
 
 
 def _imports(tree: ast.Module, source: Path, roots: list[Path]) -> list[tuple[str, ...]]:
