@@ -267,7 +267,6 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         from rich.console import Console
 
         from golive.reports import format_for, preload, write
-        from golive.reports.terminal import clean, render_console
         from golive.runner import run_audit
 
         console = Console(highlight=False)
@@ -275,6 +274,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         formats += ["github"] if fmt == "github" and not outputs else []
 
         def prepare() -> None:  # while the probe runs: what the end of the audit imports
+            importlib.import_module("golive.reports.terminal")
             preload(formats)
             importlib.import_module("golive.history.store")
             importlib.import_module("golive.reports.pdf")
@@ -288,6 +288,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         processes.kill_all()
         raise
     from golive.history.store import record_audit
+    from golive.reports.terminal import clean, render_console
 
     result, history_warning = record_audit(ctx, result)
     if history_warning:
