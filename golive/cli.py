@@ -338,7 +338,8 @@ def main() -> None:
     libraries makes a few hundred thousand long-lived objects and next to no garbage, yet
     the collector would traverse them again and again while they load, and once more at
     interpreter shutdown. So the collector is off until the command calls
-    :func:`modules_loaded` (audit, baseline, probe, update-data and verify-backup do;
+    :func:`modules_loaded` (audit, baseline, probe, update-data and verify-backup do; audit
+    once its collectors, checks and renderers are imported, while the runtime probe runs;
     checks, explain, history and report are short and bounded), and
     everything still alive is frozen (``gc.freeze``, Python's documented way to exempt
     objects from collection) before the interpreter exits. Together about a tenth of a
