@@ -160,25 +160,26 @@ class ProbeClient:
                 self._clients[kind] = httpx.AsyncClient(**options)  # type: ignore[arg-type]
         return self._clients[kind]
 
-    def _route(self, url: str, own_connection: bool) -> tuple[str, bool, asyncio.Future[str] | None]:
-        """(client kind, whether the request is a stream of an HTTP/2 connection, the
-        future to set with the protocol when this request opens the origin's first
-        connection); see the module docstring."""
-        scheme = urlsplit(url).scheme
-        if scheme != "https":
-            return "http", False, None
+    def _multiplexed(self, url: str, own_connection: bool) -> bool:
+        """Whether ``url``'s origin is known to speak HTTP/2 (and the request may be a stream)."""
+        alpn = None if own_connection or not url.startswith("https:") else self._alpn.get(origin_of(url))
+        return alpn is not None and alpn.done() and alpn.result() == "h2"
+
+    def _route(self, url: str, own_connection: bool) -> tuple[str, asyncio.Future[str] | None]:
+        """(the client kind for a request about to start, the future to set with the protocol
+        when it opens the origin's first connection); see the module docstring."""
+        if not url.startswith("https:"):
+            return "http", None
         if own_connection:
-            return "https/1.1", False, None
+            return "https/1.1", None
         origin = origin_of(url)
         alpn = self._alpn.get(origin)
         if alpn is None:
             alpn = self._alpn[origin] = asyncio.get_running_loop().create_future()
-            return "https", False, alpn
-        if alpn.done() and alpn.result() == "h2":
-            return "https", True, None
-        if alpn.done() and not self._busy["https"]:  # its first connection, idle: reused
-            return "https", False, None
-        return "https/1.1", False, None
+            return "https", alpn
+        if self._multiplexed(url, own_connection) or (alpn.done() and not self._busy["https"]):
+            return "https", None  # HTTP/2, or its first connection over HTTP/1.1, idle: reused
+        return "https/1.1", None
 
     async def negotiated(self, url: str) -> str:
         """The protocol the first connection to ``url``'s origin negotiated (``h2``,
@@ -235,24 +236,24 @@ class ProbeClient:
         self.used += 1
         shown = tuple((headers or {}).items())
         base = Exchange(method=method, url=url, host_header=host_header, request_headers=shown)
-        kind, stream, alpn = self._route(url, own_connection=host_header is not None)
-        cap = max_body or self.config.max_body
-        self._busy[kind] += 1
-        try:
-            async with self._streams if stream else self.per_host, self.global_:  # no global slot idles
-                return await asyncio.wait_for(
-                    self._send(base, headers or {}, host_header, cap, kind, alpn), timeout=self.config.timeout
-                )
+        own, cap = host_header is not None, max_body or self.config.max_body
+        try:  # a stream of an HTTP/2 connection, else one of the per-host requests
+            async with self._streams if self._multiplexed(url, own) else self.per_host, self.global_:
+                kind, alpn = self._route(url, own)  # once under way: which connection is free
+                self._busy[kind] += 1
+                try:
+                    job = self._send(base, headers or {}, host_header, cap, kind, alpn)
+                    return await asyncio.wait_for(job, timeout=self.config.timeout)
+                finally:
+                    self._busy[kind] -= 1
+                    if alpn is not None and not alpn.done():
+                        alpn.set_result("")
         except httpx.RemoteProtocolError as exc:
             if closed_without_answer(exc):
                 return _replace(base, closed=True)
             return _replace(base, error=describe_error(exc, self.config.timeout))
         except (httpx.HTTPError, asyncio.TimeoutError, OSError, ssl.SSLError) as exc:
             return _replace(base, error=describe_error(exc, self.config.timeout))
-        finally:
-            self._busy[kind] -= 1
-            if alpn is not None and not alpn.done():
-                alpn.set_result("")
 
     async def _send(
         self,
