@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
 from conftest import GOOD_ENV
 
 from golive.collectors import CollectorSpec, all_collectors
 from golive.collectors.scheduler import collect_all, launch, launch_first
-from golive.context import AuditContext, AuditOptions, git_info, resolve, start_git_info
+from golive.context import AuditContext, AuditOptions, GitInfo, git_info, resolve, start_git_info
 from golive.model import Finding, Severity, Status
 from golive.registry import CheckSpec, Facts, FactsBase, Registry, check
 from golive.runner import run_audit
@@ -91,37 +92,69 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
 
 
-def test_the_git_queries_answer_as_one_after_another_would(tmp_path: Path) -> None:
-    outside = tmp_path / "plain"
-    outside.mkdir()
-    info = git_info(outside)
-    assert (info.root, info.commit, info.reason) == (
-        None,
-        None,
-        "not a git repository (or git is not installed)",
+def one_query_at_a_time(project_dir: Path) -> GitInfo:
+    """The git info as golive read it before the queries were merged and run at once: five
+    commands one after another (``rev-parse --show-toplevel``, ``rev-parse HEAD``,
+    ``status``, ``config user.name``, ``config user.email``)."""
+
+    def git(*args: str) -> str | None:
+        out = subprocess.run(["git", "-C", str(project_dir), *args], capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    root = git("rev-parse", "--show-toplevel")
+    if root is None:
+        return GitInfo(reason="not a git repository (or git is not installed)")
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    name, email = git("config", "user.name"), git("config", "user.email")
+    return GitInfo(
+        commit=commit,
+        dirty=bool(status) if status is not None else None,
+        user=f"{name} <{email}>" if name and email else (name or email),
+        root=Path(root),
+        reason="" if commit else "repository has no commits yet",
     )
 
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    _git(repo, "config", "user.name", "Ada Lovelace")
-    _git(repo, "config", "user.email", "ada@example.org")
-    empty = git_info(repo)
-    assert (empty.root, empty.commit, empty.reason) == (repo.resolve(), None, "repository has no commits yet")
-    assert empty.user == "Ada Lovelace <ada@example.org>"
 
-    (repo / "a.txt").write_text("one\n")
-    _git(repo, "add", "a.txt")
+def test_the_git_queries_answer_as_one_after_another_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    repo = tmp_path / "repo"
+    (repo / "sub").mkdir(parents=True)
+    seen: list[GitInfo] = []
+
+    def same() -> None:
+        for where in (outside, repo, repo / "sub", repo / ".git"):
+            if where.is_dir():
+                info = git_info(where)
+                assert info == one_query_at_a_time(where), where
+                seen.append(info)
+
+    same()  # no repository
+    _git(repo, "init", "-q")
+    same()  # no commits, no user
+    _git(repo, "config", "user.name", "Ada Lovelace")
+    same()  # a name, no e-mail
+    _git(repo, "config", "--add", "user.name", "  Grace Hopper  ")  # the last value counts
+    _git(repo, "config", "user.email", "grace@example.org")
+    (repo / "sub" / "a.txt").write_text("one\n")
+    _git(repo, "add", "sub/a.txt")
     _git(repo, "commit", "-q", "-m", "one")
-    head = subprocess.run(
-        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    same()  # a commit, clean
+    (repo / "sub" / "a.txt").write_text("two\n")
+    same()  # dirty
+    last = git_info(repo / "sub")
+    assert (last.user, last.dirty, last.root) == ("Grace Hopper <grace@example.org>", True, repo.resolve())
+    assert seen[0].reason == "not a git repository (or git is not installed)"
+    assert git_info(repo / ".git").reason == seen[0].reason  # not a work tree
     answers = start_git_info(repo)
-    clean = answers()
-    assert (clean.commit, clean.dirty, clean.reason) == (head, False, "")
-    assert answers() is clean  # waited for once
-    (repo / "a.txt").write_text("two\n")
-    assert git_info(repo).dirty is True
+    assert answers() is answers()  # waited for once
 
 
 @dataclass(frozen=True, kw_only=True)
