@@ -49,7 +49,8 @@ class ProbeOptions:
     """The options of a probe run.
 
     ``concurrency`` bounds requests in flight over all sites, ``per_host`` per site (six,
-    as many connections as a browser opens to one host);
+    as many connections as a browser opens to one host; a site speaking HTTP/2 gets
+    :data:`~golive.collectors.live.client.HTTP2_STREAMS` streams on one connection instead);
     ``admin_paths`` are extra places to look for the admin; ``extra_files`` are paths
     to try as ``file:`` probes (e.g. the project's settings file path).
     """
