@@ -67,3 +67,34 @@ def test_an_audit_reads_the_project_once(tmp_path: Path, walks: list[Path]) -> N
     audit = audit_project(root, no_runtime=True)
     assert {c.name for c in audit.collectors if c.status == "ok"} >= {"project", "gunicorn"}
     assert walks == [root.resolve()]
+
+
+def test_the_application_server_collectors_reuse_the_audits_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gunicorn's, uWSGI's and the unaudited servers' collectors list the project's files from
+    the walk the project collector made, instead of walking the tree again each."""
+    import sys as _sys
+
+    from golive.collectors import deployment_files
+
+    callers: list[str] = []
+    walk = deployment_files.project_files
+
+    def counting(root: Path, **kwargs: object) -> object:
+        callers.append(str(_sys._getframe(2).f_globals.get("__name__")))
+        return walk(root, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(deployment_files, "project_files", counting)
+    root = build_project(
+        tmp_path / "proj",
+        files={
+            "Procfile": "web: gunicorn site_conf.wsgi -c deploy/gunicorn.conf.py\n",
+            "deploy/gunicorn.conf.py": "workers = 4\n",
+            "deploy/uwsgi.ini": "[uwsgi]\nmodule = site_conf.wsgi\nhttp = :8000\n",
+        },
+    )
+    audit = audit_project(root, no_runtime=True)
+    runs = {c.name: c.status for c in audit.collectors}
+    assert runs["gunicorn"] == "ok" and runs["uwsgi"] == "ok", runs
+    assert not [c for c in callers if c.startswith("golive.collectors.appservers")], callers
