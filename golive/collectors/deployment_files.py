@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from golive.context import AuditContext
 from golive.model import Location
 from golive.walk import project_files
 
@@ -29,6 +30,17 @@ def deployment_files(project_dir: Path, *, every: bool = False) -> Iterator[Path
     for path in project_files(project_dir, max_depth=MAX_DEPTH):
         if every or not TEST_FOLDERS.intersection(path.relative_to(project_dir).parts[:-1]):
             yield path
+
+
+def audit_files(ctx: AuditContext, *, every: bool = False) -> list[Path]:
+    """:func:`deployment_files` of ``ctx.project_dir``, from the walk the project collector made
+    in this audit (:func:`golive.collectors.project.walked_files`) instead of a walk of its own."""
+    from golive.collectors.project import walked_files
+
+    root = ctx.project_dir
+    return [
+        p for p in walked_files(ctx) if every or not TEST_FOLDERS.intersection(p.relative_to(root).parts[:-1])
+    ]
 
 
 def display_path(path: Path, project_dir: Path) -> str:

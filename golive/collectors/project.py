@@ -168,6 +168,19 @@ def collect(ctx: AuditContext) -> ProjectFacts:
     :class:`~golive.collectors.layout.Layout` (``ctx.layout``). A context without one (tests,
     ``manage.py golive``) reads the project at each call.
     """
+    return _shared(ctx)[0]
+
+
+def walked_files(ctx: AuditContext) -> list[Path]:
+    """The files of :class:`golive.walk.ProjectWalk` under ``ctx.project_dir`` (4 levels), in
+    its order: those :func:`collect` walked in this audit, else walked now."""
+    try:
+        return list(_shared(ctx)[1])
+    except Exception:  # the read failed: the caller walks for itself, as before
+        return list(ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH))
+
+
+def _shared(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
     layout = getattr(ctx, "layout", None)
     if not isinstance(layout, Layout):
         return _read(ctx)
@@ -180,7 +193,7 @@ def collect(ctx: AuditContext) -> ProjectFacts:
             found = (weakref.ref(layout), Future())
             _SHARED[id(layout)] = found
     assert found is not None
-    answer: Future[ProjectFacts] = found[1]
+    answer = found[1]
     if first:
         try:
             answer.set_result(_read(ctx))
@@ -191,12 +204,12 @@ def collect(ctx: AuditContext) -> ProjectFacts:
 
 
 #: The answer of each audit under way, by its layout's id (see :func:`collect`).
-_SHARED: dict[int, tuple[weakref.ref[Layout], Future[ProjectFacts]]] = {}
+_SHARED: dict[int, tuple[weakref.ref[Layout], Future[tuple[ProjectFacts, tuple[Path, ...]]]]] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def _read(ctx: AuditContext) -> ProjectFacts:
-    """:func:`collect`'s reading of the project, once."""
+def _read(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
+    """:func:`collect`'s reading of the project, once: the facts and the files walked."""
     commands: list[ProcessCommand] = []
     deps: list[Dependency] = []
     req_files: list[str] = []
@@ -256,7 +269,7 @@ def _read(ctx: AuditContext) -> ProjectFacts:
         if f.suffix in (".yml", ".yaml") and not _NOT_DEPLOYED & set(f.relative_to(ctx.project_dir).parts)
     ]
     shape = read_shape(ctx.project_dir, admitted, manifests)
-    return ProjectFacts(
+    facts = ProjectFacts(
         commands=tuple(commands),
         dependencies=tuple(deps),
         requirement_files=tuple(req_files),
@@ -271,6 +284,7 @@ def _read(ctx: AuditContext) -> ProjectFacts:
             for path, line, tool in image.build_keys
         ),
     )
+    return facts, tuple(files)
 
 
 def _missing_sources(project_dir: Path, images: dict[str, Any]) -> tuple[MissingSource, ...]:

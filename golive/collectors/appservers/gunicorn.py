@@ -28,7 +28,7 @@ from pathlib import Path
 from golive.collectors import CollectorSpec
 from golive.collectors.appservers.gunicorn_cache import cache_for
 from golive.collectors.appservers.gunicorn_process import LoaderProcess
-from golive.collectors.deployment_files import deployment_files
+from golive.collectors.deployment_files import TEST_FOLDERS, deployment_files
 from golive.collectors.layout import GUNICORN as GUNICORN_CONFIG
 from golive.collectors.layout import Layout
 from golive.context import AuditContext
@@ -37,12 +37,18 @@ from golive.facts.gunicorn import GunicornFacts
 CONFIG_NAME = re.compile(r"^gunicorn[\w.-]*\.py$")
 
 
-def discover(project_dir: Path, layout: Layout | None = None) -> list[Path]:
+def discover(project_dir: Path, layout: Layout | None = None, files: list[Path] | None = None) -> list[Path]:
     """gunicorn configuration files in the project (``gunicorn*.py``, 4 levels deep); with a
     ``layout``, those it admits (production or unknown: :mod:`golive.collectors.layout`),
-    else without test folders.
+    else without test folders. ``files``: the project's files, every one
+    (:func:`golive.collectors.deployment_files.audit_files` with ``every``), else walked now.
     """
-    found = [p for p in deployment_files(project_dir, every=layout is not None) if CONFIG_NAME.match(p.name)]
+    every = layout is not None
+    if files is None:
+        files = list(deployment_files(project_dir, every=every))
+    elif not every:
+        files = [p for p in files if not TEST_FOLDERS.intersection(p.relative_to(project_dir).parts[:-1])]
+    found = [p for p in files if CONFIG_NAME.match(p.name)]
     return [p for p in found if layout is None or layout.admit(p, GUNICORN_CONFIG)]
 
 

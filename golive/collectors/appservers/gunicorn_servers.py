@@ -30,7 +30,7 @@ from golive.collectors.appservers.gunicorn_cache import Entry, LoaderCache
 from golive.collectors.appservers.gunicorn_process import LoaderProcess, config_lines, load_all
 from golive.collectors.appservers.uwsgi_collector import app_server
 from golive.collectors.appservers.uwsgi_collector import instances as uwsgi_instances
-from golive.collectors.deployment_files import display_path
+from golive.collectors.deployment_files import audit_files, display_path
 from golive.collectors.layout import layout_of
 from golive.context import AuditContext
 from golive.facts.endpoints import gunicorn_bind, listen_address
@@ -207,7 +207,7 @@ def servers(
 
     project_dir = ctx.project_dir
     given = [p if p.is_absolute() else Path.cwd() / p for p in ctx.options.gunicorn]
-    chosen = given or discover(project_dir, layout_of(ctx))
+    chosen = given or discover(project_dir, layout_of(ctx), audit_files(ctx, every=True))
     configs = [p.resolve() for p in chosen]
     for path in configs:
         if not path.is_file():

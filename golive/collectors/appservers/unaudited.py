@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from golive.collectors import CollectorSpec, Skip
-from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.deployment_files import audit_files, display_path
 from golive.context import AuditContext
 from golive.registry import FactsBase
 
@@ -32,10 +31,11 @@ class UnauditedFacts(FactsBase):
     files: tuple[str, ...] = ()
 
 
-def _found(project_dir: Path) -> Iterator[str]:
+def _found(ctx: AuditContext) -> Iterator[str]:
     from golive.collectors.nginx.read import APACHE_RE, read_text
 
-    for path in deployment_files(project_dir):
+    project_dir = ctx.project_dir
+    for path in audit_files(ctx):
         name = path.name
         if not name.endswith((".conf", ".xml")) and name != ".htaccess":
             continue
@@ -52,7 +52,7 @@ def _found(project_dir: Path) -> Iterator[str]:
 
 def collect(ctx: AuditContext) -> UnauditedFacts:
     """:class:`Skip` naming every such configuration found; empty facts when none."""
-    found = sorted(_found(ctx.project_dir))
+    found = sorted(_found(ctx))
     if found:
         raise Skip(f"{', '.join(found)}: not audited yet")
     return UnauditedFacts()

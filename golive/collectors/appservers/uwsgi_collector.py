@@ -25,7 +25,7 @@ from golive.collectors.appservers.cmdline import invocations
 from golive.collectors.appservers.commands import command_env, is_container
 from golive.collectors.appservers.uwsgi import read
 from golive.collectors.appservers.uwsgi_served import source_folders
-from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.deployment_files import audit_files, display_path
 from golive.context import AuditContext
 from golive.facts.appservers import LISTENERS, UwsgiFacts, UwsgiInstance
 from golive.model import Location
@@ -49,7 +49,7 @@ def discover(ctx: AuditContext, unread: list[str] | None = None) -> list[Path]:
 
     layout = layout_of(ctx)
     found = []
-    for path in deployment_files(ctx.project_dir, every=True):
+    for path in audit_files(ctx, every=True):
         if not path.name.endswith(SUFFIXES):
             continue
         try:
