@@ -136,3 +136,13 @@ def test_manage_py_golive_says_when_the_configured_settings_differ(make_project)
         APP, files={"pyproject.toml": '[tool.golive]\nsettings = "site_conf.settings.production"\n'}
     )
     assert "manage.py golive: auditing" not in manage(same, "golive", "-q", "--no-history").stderr
+
+
+def test_golive_app_stays_silent_inside_golives_own_probe(make_project) -> None:
+    """With ``golive.django`` in INSTALLED_APPS, the audit's runtime probe runs Django's
+    checks: golive's own GL checks must not come back as Django check messages there (the
+    audit runs them itself), only Django's and the project's."""
+    audit = audit_project(make_project(WILDCARD + APP))
+    assert "security.W004" in audit.django_check_output
+    assert not re.search(r"\(GL\d+\)", audit.django_check_output)
+    assert "golive.W00" not in audit.django_check_output
