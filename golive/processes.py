@@ -261,6 +261,14 @@ def abandoned() -> bool:
         return any(t.is_alive() for t in _abandoned)
 
 
+def stopping() -> int | None:
+    """The signal that is stopping golive, or None. An event loop polls it: asyncio swallows
+    an exception raised in one of its callbacks (``Handle._run`` passes all but
+    ``KeyboardInterrupt`` and ``SystemExit`` to the loop's exception handler), which is where
+    the handler's :class:`Interrupted` lands when the signal comes between two callbacks."""
+    return _interrupted
+
+
 def _force_exit(status: int) -> NoReturn:
     kill_all(close=True)
     with contextlib.suppress(OSError):
@@ -278,6 +286,10 @@ def _on_signal(signum: int, frame: object) -> None:
         # asyncio reports each task it cancels while an interrupted event loop unwinds
         # (a browser page closed under it): golive is stopping, those reports are noise
         logging.getLogger("asyncio").disabled = True
+    if (warnings := sys.modules.get("warnings")) is not None:
+        # so are the warnings of the unwinding (a coroutine made but never awaited when the
+        # signal came, freed with the frames the exception leaves)
+        warnings.simplefilter("ignore")
     watchdog = threading.Timer(GRACE, _force_exit, args=(128 + signum,))
     watchdog.daemon = True
     watchdog.start()

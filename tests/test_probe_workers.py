@@ -193,7 +193,7 @@ def test_a_signal_stops_every_worker_and_leaves_a_partial_report(
         while len(list((tmp_path / "out").glob("report-site*.json"))) < 5:
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
-        assert len(_ours(mark.split("=")[1])) == processes
+        running = len(_ours(mark.split("=")[1]))
         os.killpg(proc.pid, signum)
         _, err = proc.communicate(timeout=30)
     finally:
@@ -211,6 +211,9 @@ def test_a_signal_stops_every_worker_and_leaves_a_partial_report(
     name = signal.Signals(signum).name
     done = len(combined["sites"])
     assert 5 <= done < count
+    errors = [s["report"]["collectors"][0]["reason"] for s in combined["sites"] if s["report"]["incomplete"]]
+    assert errors == []  # no worker failed before the signal
+    assert running == processes  # golive (and its workers) were running when the signal came
     assert combined["interrupted"] == f"{name}: {done} of {count} sites probed"
     for site in combined["sites"]:  # every site listed has its own report, complete
         slug = site["url"].split("//")[1].split("/")[0].replace(":", "-")

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 #: Threads writing reports (each waits on ``fsync``, not on Python).
 WRITERS = 8
+#: Seconds between two looks at :func:`golive.processes.stopping` while sites are probed.
+STOP_POLL = 0.05
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,10 @@ class Reports:
                 done = len(self.heads)  # each site's text is let go once it is in (memory)
                 items = ((*self.heads.pop(i), self.texts.pop(i)) for i in sorted(self.heads))
                 data = combined_bytes(items, interrupted=interrupted, total=self.sites, done=done)
-                self.pending.append(self.pool.submit(_write_atomic, combined, data))
+                if interrupted is None:
+                    self.pending.append(self.pool.submit(_write_atomic, combined, data))
+                else:  # now, not behind the sites' writes: golive has GRACE seconds to stop
+                    _write_atomic(combined, data)
         finally:
             self._wait()
         return combined
@@ -222,11 +227,27 @@ def probe_sites(
 
             from golive.collectors.live.sites import probe_each
 
-            asyncio.run(probe_each(targets, opts, on_site))
+            async def watched() -> None:
+                probes = asyncio.ensure_future(probe_each(targets, opts, on_site))
+                while not probes.done():  # a signal asyncio swallowed: see processes.stopping
+                    await asyncio.wait([probes], timeout=STOP_POLL)
+                    if (signum := processes.stopping()) is not None:
+                        raise processes.Interrupted(signum)
+                probes.result()
+
+            # not asyncio.run: on a signal, cancelling every site's task first would keep
+            # the partial report waiting (golive exits without it: processes.leave)
+            loop = asyncio.new_event_loop()
+            loop.run_until_complete(watched())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
     except processes.Interrupted as exc:
+        import contextlib
         import signal
 
-        reports.close(interrupted=signal.Signals(exc.signum).name)
+        with contextlib.suppress(OSError, ProbeUsage):  # stopping: the signal's status wins
+            reports.close(interrupted=signal.Signals(exc.signum).name)
         raise
     reports.close()
     return [rows[i] for i in range(len(targets))]

@@ -199,7 +199,10 @@ def main() -> None:
         gc.freeze()
         gc.enable()
         targets, opts = pickle.load(sys.stdin.buffer)
-        out = sys.stdout.buffer
+        # The results get a descriptor of their own; anything else printed (a library's
+        # warning on stdout) goes to stderr instead of into the stream of pickles.
+        out = os.fdopen(os.dup(1), "wb")
+        os.dup2(2, 1)
 
         def send(i: int, facts: SiteFacts) -> None:
             data = pickle.dumps((i, facts), protocol=pickle.HIGHEST_PROTOCOL)
