@@ -147,11 +147,20 @@ def settings_findings() -> list[Finding]:
 
 
 def in_golive_probe() -> bool:
-    """True when this process is golive's runtime probe (``settings_loader.py`` run as a script)."""
+    """True when this process is golive's runtime probe.
+
+    The probe runs ``golive/collectors/runtime/loader_main.py``, which loads the settings
+    loader under the module name ``golive_settings_loader``; ``settings_loader.py`` may also
+    run as a script (``--packages``). Either way ``__main__`` is a file of that folder.
+    """
+    if "golive_settings_loader" in sys.modules:
+        return True
     main = getattr(sys.modules.get("__main__"), "__file__", None) or ""
+    folder = os.path.dirname(os.path.abspath(main)) if main else ""
     return (
-        os.path.basename(main) == "settings_loader.py"
-        and os.path.basename(os.path.dirname(main)) == "collectors"
+        os.path.basename(main) in {"loader_main.py", "settings_loader.py"}
+        and os.path.basename(folder) == "runtime"
+        and os.path.basename(os.path.dirname(folder)) == "collectors"
     )
 
 
