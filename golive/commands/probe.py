@@ -3,7 +3,10 @@
 Every site (one host name; its http and https URLs are grouped) becomes one audit whose
 project is the URL, with the live-site checks (GL8xx) only. Sites are probed
 concurrently (``--concurrency`` requests in flight overall, six per host); the probing
-engine is :mod:`golive.collectors.live`.
+engine is :mod:`golive.collectors.live`. With several sites, screenshots off and no PDF,
+each site's reports are written as soon as it is probed, and many sites are shared among
+worker processes, one a core (:mod:`golive.collectors.live.workers`,
+:mod:`golive.commands.probe_output`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ Reports: with one site, each -o PATH is written as given. With several sites, -o
 out/report.html writes one file per site, out/report-HOST.html (HOST with its port
 when the URL has one, e.g. report-shop.example.com.html), and a combined JSON of every
 site, out/report-all.json, next to the first -o path.
+
+Interrupted (Ctrl-C, SIGTERM) while probing several sites with --no-screenshots (and no
+.pdf report), the
+reports of the sites done are kept, and report-all.json lists them with "interrupted"
+saying how many of how many.
 
 Screenshots go beside the first report, out/report-screenshots/HOST/, or without -o to
 .golive/screenshots/TIME/HOST/ (--no-screenshots to skip them).
