@@ -37,9 +37,8 @@ when the URL has one, e.g. report-shop.example.com.html), and a combined JSON of
 site, out/report-all.json, next to the first -o path.
 
 Interrupted (Ctrl-C, SIGTERM) while probing several sites with --no-screenshots (and no
-.pdf report), the
-reports of the sites done are kept, and report-all.json lists them with "interrupted"
-saying how many of how many.
+.pdf report), the reports of the sites done are kept, and report-all.json lists them
+with "interrupted" saying how many of how many.
 
 Screenshots go beside the first report, out/report-screenshots/HOST/, or without -o to
 .golive/screenshots/TIME/HOST/ (--no-screenshots to skip them).
