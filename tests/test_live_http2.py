@@ -4,6 +4,9 @@
   ids, statuses, subjects and evidence, but for the protocol named in an answer's line.
 - The probes ride one connection once it speaks HTTP/2, a bounded number of streams at once;
   the Host-header probes keep HTTP/1.1 connections of their own; only GET, HEAD and OPTIONS.
+- Answers longer than their cap: files that are large when served (a database dump) ride
+  HTTP/1.1; an HTTP/2 answer cut at its cap is read to its end (httpx cannot reset one
+  stream: the server would go on sending it up to its flow-control window, 16 MiB).
 - A stream the server resets without an answer (nginx's ``return 444`` over HTTP/2) is read as
   the connection closed without one over HTTP/1.1, and leaves the other streams alone.
 """
@@ -123,10 +126,13 @@ def nginx(tmp_path: Path) -> Iterator[Any]:
     with the main location's body (``where``); logs each request's connection and protocol."""
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(where: str) -> tuple[int, int, Path, Path]:
+    def start(where: str, files: dict[str, bytes] | None = None) -> tuple[int, int, Path, Path]:
         root = tmp_path / "www"
         root.mkdir()
         (root / "index.html").write_text("<!doctype html><title>Shop</title><h1>Shop</h1>", encoding="utf-8")
+        for name, data in (files or {}).items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(data)
         h2_port, h1_port = live_deploy.free_port(), live_deploy.free_port()
         cert, key = live_deploy.make_cert(tmp_path / "tls", host=HOST)
         ports = {"h2_port": h2_port, "h1_port": h1_port}
@@ -211,3 +217,26 @@ def test_stream_reset_reads_as_closed_without_answer(nginx: Any) -> None:
         assert site.chains[Probe.HOME][-1].status == 200, name
     assert over["h2"].chains[Probe.HOME][-1].http_version == "HTTP/2"
     assert over["h2"].chains[Probe.SECURITY_TXT][-1].status == 404  # the other streams go on
+
+
+def test_answers_longer_than_their_cap_leave_the_other_streams_alone(nginx: Any) -> None:
+    page = b"<!doctype html><title>Shop</title><link rel=stylesheet href=/static/site.css><h1>Shop</h1>"
+    files = {
+        "index.html": page,
+        "db.sql": b"-- dump\n" * (6 << 20),  # 48 MiB: more than a stream's window (16 MiB)
+        "settings.py": b"# settings\n" * (256 << 10),  # 3 MiB, past the cap and what is drained
+        "static/site.css": b"body { color: #333 }\n" * 16_000,  # 336 kB, past the 64 kB cap
+    }
+    h2_port, _h1_port, cert, log = nginx("try_files $uri $uri/ =404;", files)
+    site = probe(h2_port, cert)
+    assert site.error is None
+    for name, chain in site.chains.items():
+        assert chain[-1].error is None and (chain[-1].answered or chain[-1].closed), name
+    (dump,) = site.chains[Probe.file("/db.sql")]
+    assert (dump.status, dump.truncated, dump.http_version) == (200, True, "HTTP/1.1")
+    (asset,) = site.chains[Probe.ASSET]
+    assert (asset.status, asset.truncated, asset.http_version) == (200, True, "HTTP/2")
+    (settings,) = site.chains[Probe.file("/settings.py")]
+    assert settings.truncated and settings.status == 200
+    sent = {uri: protocol for _c, protocol, _m, uri in access_log(log, h2_port)}
+    assert sent["/db.sql"] == "HTTP/1.1" and sent["/static/site.css"] == "HTTP/2.0"
