@@ -55,6 +55,7 @@ from golive.collectors.nginx.inputs import (
     test_plan,
 )
 from golive.collectors.nginx.lexing import lexed_once
+from golive.collectors.nginx.paths import resolved, resolved_once
 from golive.collectors.nginx.read import candidates, classify, validate
 from golive.collectors.nginx.scan_cache import gc_paused, scan
 from golive.collectors.nginx.test_cache import AnswerCache, cache_for
@@ -85,7 +86,7 @@ def collect(ctx: AuditContext) -> NginxFacts:
     :class:`CollectorError` when one cannot be read or parsed (see :func:`collect_files`).
     Each file is lexed once (:func:`golive.collectors.nginx.lexing.lexed_once`).
     """
-    with lexed_once():
+    with lexed_once(), resolved_once():
         return _collect(ctx)
 
 
@@ -122,8 +123,8 @@ def not_included(
             found = validate(path, prefix or path.parent, project_dir, resolver=resolver)[1]
         except Exception:
             continue
-        included.update(p.resolve() for p in found)
-    return [(p, how) for p, how in inputs if p.resolve() not in included]
+        included.update(resolved(p) for p in found)
+    return [(p, how) for p, how in inputs if resolved(p) not in included]
 
 
 def collect_files(
@@ -147,7 +148,7 @@ def collect_files(
     """
     import gixy
 
-    with lexed_once():
+    with lexed_once(), resolved_once():
         return _collect_files(inputs, prefix, project_dir, context, cache, str(getattr(gixy, "version", "")))
 
 

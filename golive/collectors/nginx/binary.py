@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from golive.collectors.nginx.paths import resolved
 from golive.collectors.nginx.test_cache import Key
 from golive.facts.nginx import NginxTest
 from golive.redact import PLACEHOLDER, redact_text
@@ -61,7 +62,7 @@ def nginx_test(
     binary = nginx_binary()
     if binary is None:
         return NginxTest(ran=False, output="nginx is not installed")
-    target = conf.resolve()
+    target = resolved(conf)
     if fragment:
         main = workdir / f"{wrapper}.conf"
         error_log = "error.log" if wrapper == "nginx" else f"{wrapper}.log"
@@ -198,7 +199,7 @@ def _test_together(
     if binary is None:
         return False, None
     wrapper = workdir / "nginx-all.conf"
-    includes = "".join(f"    include {f.resolve()};\n" for f in fragments)
+    includes = "".join(f"    include {resolved(f)};\n" for f in fragments)
     wrapper.write_text(
         f"pid {workdir}/nginx-all.pid;\nerror_log {workdir}/error-all.log;\n"
         f"events {{}}\nhttp {{\n{includes}}}\n",

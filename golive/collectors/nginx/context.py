@@ -28,6 +28,7 @@ from pathlib import Path
 
 from golive import yamlread
 from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.nginx.paths import shown
 from golive.facts.compose import Service, Volume, interpolate, strings, volume
 from golive.facts.nginx import NginxDeployment
 from golive.parse_errors import describe
@@ -189,7 +190,7 @@ class ComposeContext:
         """The service that runs nginx with ``path``: the first (production first) that
         bind-mounts the file or a folder above it, else an nginx-looking service whose build
         context holds it; None when no Compose file says."""
-        rel = display_path(path, self.project_dir)
+        rel = shown(path, self.project_dir)
         if rel.startswith("/"):
             return None
         for services in self.files:

@@ -29,7 +29,9 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.deployment_files import deployment_files
+from golive.collectors.nginx.paths import resolved
+from golive.collectors.nginx.paths import shown as show
 from golive.data.nginx_stock import StockFile, conf_relative, stock_file
 from golive.facts.nginx import REPOSITORY, STOCK, UNKNOWN, IncludeNote, NginxDeployment
 
@@ -109,7 +111,7 @@ class IncludeResolver:
         mounted = self.through_mounts(inside)
         if mounted is not None:
             return mounted
-        in_repo = (str(Path(prefix).resolve()) + "/").startswith(str(self.project_dir.resolve()) + "/")
+        in_repo = (str(resolved(Path(prefix))) + "/").startswith(str(resolved(self.project_dir)) + "/")
         if in_repo and pattern.startswith(CONTAINER_PREFIX + "/"):
             return [str(prefix) + pattern[len(CONTAINER_PREFIX) :]]
         return None
@@ -133,7 +135,7 @@ class IncludeResolver:
         file, a stock file, or None (unknown). Each call is recorded in ``notes``."""
         found: Path | StockFile | None = self.in_repository(pattern)
         if isinstance(found, Path):
-            how, target = REPOSITORY, display_path(found, self.project_dir)
+            how, target = REPOSITORY, show(found, self.project_dir)
         else:
             found = stock_file(pattern)
             how, target = (STOCK, found.label) if found is not None else (UNKNOWN, str(tried))
@@ -210,7 +212,7 @@ def make_gixy_parser(cwd: Path, resolver: IncludeResolver) -> Any:
             includer, line = self.path_info, self._include_line
             outer = shown(includer)
             site_file, site_line = outer if outer is not None else (includer, line)
-            found = resolver.lookup(pattern, display_path(Path(site_file), project_dir), site_line, tried)
+            found = resolver.lookup(pattern, show(Path(site_file), project_dir), site_line, tried)
             if isinstance(found, Path):
                 return super()._resolve_file_include(str(found), parent)
             if found is None:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from golive.collectors.deployment_files import display_path
 from golive.collectors.nginx.context import ComposeContext, is_template, render
 from golive.collectors.nginx.includes import IncludeResolver
+from golive.collectors.nginx.paths import resolved
+from golive.collectors.nginx.paths import shown as show
 from golive.collectors.nginx.read import (
     APACHE_RE,
     DUMP_MARKER,
@@ -70,7 +71,7 @@ def read_input(
     """Read and validate one input (crossplane, its includes followed); with a Compose
     ``context``, the file's deployment is found, and a ``*.template`` is read as the official
     image's envsubst would render it (:mod:`golive.collectors.nginx.context`)."""
-    shown = display_path(path, project_dir)
+    shown = show(path, project_dir)
     problem = not_regular(path)  # "no such file", "not a regular file (a FIFO)": never opened
     if problem is not None:
         return _unread(path, found, shown, problem)
@@ -83,14 +84,14 @@ def read_input(
         return _unread(path, found, shown, "an Apache configuration, not nginx (not audited yet)")
     dump = is_dump(text)
     dump_text = clean_dump(text) if dump else None
-    base = prefix or path.parent.resolve()
+    base = prefix or resolved(path.parent)
     deployment = context.deployment_of(path) if context is not None else None
     resolver = IncludeResolver(project_dir, deployment)
     template, rendered = "", None
     if is_template(path) and not dump:
         text, template = render(text, deployment)
         rendered = text
-    errors, included = validate(path.resolve(), base, project_dir, dump_text, resolver, rendered)
+    errors, included = validate(resolved(path), base, project_dir, dump_text, resolver, rendered)
     kind = "dump" if dump else "config"
     if not dump:
         top = top_level(text) if not errors else []
@@ -165,19 +166,19 @@ def scan_input(item: Input, project_dir: Path) -> None:
     resolver = item.resolver
     marker = DUMP_MARKER.search(item.text) if item.dump else None
     first = marker.group(1) if marker else ""
-    real = item.path.resolve()
-    resolved = str(real)
+    real = resolved(item.path)
+    real_name = str(real)
     shown_as: dict[str | None, tuple[str, str]] = {}
 
     def display(file: str | None) -> tuple[str, str]:
         if file not in shown_as:
             if file in resolver.sites:  # a stock file's directive: shown at its include
                 site, _, stock = resolver.sites[file]
-                shown_as[file] = (display_path(Path(site), project_dir), f"{STOCK_SOURCE}{stock.label}")
+                shown_as[file] = (show(Path(site), project_dir), f"{STOCK_SOURCE}{stock.label}")
             elif item.dump:  # gixy attributes the dump's first file to the dump itself
-                shown_as[file] = (item.shown, first if not file or file == resolved else file)
+                shown_as[file] = (item.shown, first if not file or file == real_name else file)
             else:
-                shown_as[file] = ((display_path(Path(file), project_dir) if file else item.shown), "")
+                shown_as[file] = ((show(Path(file), project_dir) if file else item.shown), "")
         return shown_as[file]
 
     try:
@@ -208,7 +209,7 @@ def test_plan(item: Input) -> NginxTest | str:
         return NginxTest(ran=False, output="not run on a template")
     if resolver.notes and not (item.kind == "fragment" and resolver.relative_stock_only()):
         return NginxTest(ran=False, output="not run: some includes are not where nginx would read them")
-    if item.included and (item.kind == "fragment" or item.base != item.path.parent.resolve()):
+    if item.included and (item.kind == "fragment" or item.base != resolved(item.path.parent)):
         return NginxTest(ran=False, output="not run: its includes resolve against the prefix, not a wrapper")
     if item.dump or item.errors:
         return NginxTest(ran=False, output="not run on an nginx -T dump" if item.dump else "")
@@ -230,7 +231,7 @@ def nginx_file(item: Input, test: NginxTest, project_dir: Path) -> NginxFile:
         found=item.found,
         kind=item.kind,
         prefix=str(item.base),
-        included=tuple(display_path(p, project_dir) for p in item.included),
+        included=tuple(show(p, project_dir) for p in item.included),
         root=item.root,
         errors=tuple(item.errors),
         nginx_test=test,

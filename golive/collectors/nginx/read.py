@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.deployment_files import deployment_files
+from golive.collectors.nginx.paths import resolved, shown
 from golive.facts.nginx import ParseError
 from golive.redact import redact_text
 
@@ -207,9 +208,9 @@ def _cycles(
 
     def name(path: Path) -> str:
         try:
-            return path.relative_to(prefix.resolve()).as_posix()
+            return path.relative_to(resolved(prefix)).as_posix()
         except ValueError:
-            return display_path(path, project_dir)
+            return shown(path, project_dir)
 
     errors: list[ParseError] = []
     done: set[Path] = set()
@@ -270,20 +271,20 @@ def validate(
     payloads: list[tuple[Path, dict[str, Any]]] = []
     edges: dict[Path, list[Include]] = {}
     queue = [root_file]
-    seen = {root_file.resolve()}
+    seen = {resolved(root_file)}
     while queue:
         current = queue.pop(0)
-        shown = display_path(current, project_dir)
+        where = shown(current, project_dir)
         try:
             if dump_text is not None or (root_text is not None and current == root_file):
                 text = dump_text if dump_text is not None else str(root_text)
             else:
                 text = read_text(current)
         except ValueError as exc:
-            errors.append(ParseError(path=shown, line=None, message=str(exc)))
+            errors.append(ParseError(path=where, line=None, message=str(exc)))
             continue
         except OSError as exc:
-            errors.append(ParseError(path=shown, line=None, message=f"cannot read it: {exc.strerror or exc}"))
+            errors.append(ParseError(path=where, line=None, message=f"cannot read it: {exc.strerror or exc}"))
             continue
         payload = crossplane.parse_string(
             text,
@@ -302,7 +303,7 @@ def validate(
             files, is_glob = resolver.expand(arg, prefix)  # through the Compose mounts, if any
             tried = None if is_glob else missing(str(files[0]), prefix)
             if tried is not None:
-                found = resolver.lookup(arg, shown, stmt.get("line"), tried)
+                found = resolver.lookup(arg, where, stmt.get("line"), tried)
                 files = [found] if isinstance(found, Path) else []
             for f in files:
                 problem = not_regular(f)
@@ -314,25 +315,25 @@ def validate(
                     problem += f" {f}"
                 if problem is not None:
                     errors.append(
-                        ParseError(path=shown, line=stmt.get("line"), message=f"include {arg}: {problem}")
+                        ParseError(path=where, line=stmt.get("line"), message=f"include {arg}: {problem}")
                     )
                     continue
-                edges.setdefault(current.resolve(), []).append(
-                    Include(target=f.resolve(), shown=shown, line=stmt.get("line"), arg=arg)
+                edges.setdefault(resolved(current), []).append(
+                    Include(target=resolved(f), shown=where, line=stmt.get("line"), arg=arg)
                 )
-                if f.resolve() not in seen:
-                    seen.add(f.resolve())
+                if resolved(f) not in seen:
+                    seen.add(resolved(f))
                     included.append(f)
                     queue.append(f)
-    errors += _cycles(root_file.resolve(), edges, prefix, project_dir)
+    errors += _cycles(resolved(root_file), edges, prefix, project_dir)
     loads_modules = any(_has_load_module(p["config"][0].get("parsed") or []) for _, p in payloads)
     for current, payload in payloads:
-        shown = display_path(current, project_dir)
+        where = shown(current, project_dir)
         for err in payload.get("errors") or []:
             message = _error_text(str(err.get("error", "")))
             unknown = re.match(r'unknown directive "([^"]*)"', message)
             if unknown and (unknown.group(1) in NEWER_DIRECTIVES or loads_modules):
                 continue
             # crossplane quotes the file's tokens (unknown directive "...")
-            errors.append(ParseError(path=shown, line=err.get("line"), message=redact_text(message)))
+            errors.append(ParseError(path=where, line=err.get("line"), message=redact_text(message)))
     return errors, included

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from golive.collectors.nginx.inputs import Input, scan_input
+from golive.collectors.nginx.paths import resolved
 from golive.collectors.nginx.scan import GIXY_NOT_RUN
 from golive.collectors.nginx.test_cache import AnswerCache, file_state
 from golive.data.nginx_stock import stock_file
@@ -93,8 +94,8 @@ def scan_key(item: Input, project_dir: Path, cache: AnswerCache) -> str | None:
         code_identity(),
         f"gixy {getattr(gixy, 'version', '')} not run {GIXY_NOT_RUN}",
         f"python {sys.version}",
-        f"project {project_dir} {project_dir.resolve()}",
-        f"input {item.path} {item.path.resolve()} {item.shown!r} template {item.template!r}",
+        f"project {project_dir} {resolved(project_dir)}",
+        f"input {item.path} {resolved(item.path)} {item.shown!r} template {item.template!r}",
         f"base {item.base}",
         f"deployment {resolver.deployment!r}",
         f"text {item.text!r}",
@@ -103,7 +104,7 @@ def scan_key(item: Input, project_dir: Path, cache: AnswerCache) -> str | None:
         state = file_state(path)
         if state is None:
             return None
-        parts.append(f"file {str(path)!r} {str(path.resolve())!r} {state}")
+        parts.append(f"file {str(path)!r} {str(resolved(path))!r} {state}")
     parts += [f"note {note!r}" for note in resolver.notes]
     parts.append(f"gixy log level {logging.getLogger('gixy').getEffectiveLevel()}")
     return None if _reads_more(resolver.notes) else cache.sign("\n".join(parts))

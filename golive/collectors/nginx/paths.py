@@ -1,0 +1,64 @@
+"""Paths resolved once per audit: helpers of :mod:`golive.collectors.nginx`.
+
+The collector asks where the same files are many times (where a file is shown, include
+edges and cycles, the keys of its caches): 2,000 ``Path.resolve`` calls for the 104
+benchmark inputs, each an ``lstat`` per path component (20 µs, 40 ms in all). Within
+:func:`resolved_once`, an absolute path's resolution and where
+:func:`golive.collectors.deployment_files.display_path` shows it are remembered: the audit
+sees one state of the file system's symbolic links, as it sees one state of each file.
+A relative path (resolved against the working directory) is resolved each time. The memory
+is dropped when the last scope ends.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from golive.collectors.deployment_files import display_path
+
+_LOCK = threading.Lock()
+_SCOPES = 0
+_RESOLVED: dict[str, Path] = {}
+_SHOWN: dict[tuple[str, str], str] = {}
+
+
+@contextmanager
+def resolved_once() -> Iterator[None]:
+    """Within this scope (any thread), :func:`resolved` and :func:`shown` remember their answers."""
+    global _SCOPES
+    with _LOCK:
+        _SCOPES += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _SCOPES -= 1
+            if not _SCOPES:
+                _RESOLVED.clear()
+                _SHOWN.clear()
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, remembered within :func:`resolved_once` for an absolute path."""
+    if not _SCOPES or not path.is_absolute():
+        return path.resolve()
+    key = str(path)
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _RESOLVED[key] = path.resolve()
+    return found
+
+
+def shown(path: Path, project_dir: Path) -> str:
+    """:func:`golive.collectors.deployment_files.display_path`, remembered within
+    :func:`resolved_once` for an absolute path and project folder."""
+    if not _SCOPES or not (path.is_absolute() and project_dir.is_absolute()):
+        return display_path(path, project_dir)
+    key = (str(path), str(project_dir))
+    found = _SHOWN.get(key)
+    if found is None:
+        found = _SHOWN[key] = display_path(path, project_dir)
+    return found
