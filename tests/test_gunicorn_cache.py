@@ -144,6 +144,25 @@ def test_a_variable_the_config_reads_is_in_the_key(tmp_path: Path, loads: Loads)
     assert loads.started == 3
 
 
+def test_a_folder_listed_without_a_name_and_bytes_variables_are_in_the_key(
+    tmp_path: Path, loads: Loads
+) -> None:
+    """``os.listdir()`` (the working directory) and ``os.environb`` are recorded as well."""
+    config = (
+        "import os\n"
+        "workers = len([n for n in os.listdir() if n.endswith('.txt')])\n"
+        "timeout = int(os.environb.get(b'GLT_TIMEOUT', b'30'))\n"
+    )
+    folder = project(tmp_path, config)
+    assert settings(loads(folder))[::2] == (1, 30)
+    assert settings(loads(folder, GLT_TIMEOUT="45"))[::2] == (1, 45)
+    assert loads.started == 2
+    (folder / "more.txt").write_text("")
+    backdate(folder)
+    assert settings(loads(folder, GLT_TIMEOUT="45"))[::2] == (2, 45)
+    assert loads.started == 3
+
+
 @pytest.mark.parametrize("changed", ["helper.py", "new-file"])
 def test_a_file_or_folder_changed_while_it_loaded_is_not_kept(
     tmp_path: Path, loads: Loads, changed: str
