@@ -79,8 +79,9 @@ class _Record:
                 written = any(c in str(mode or "") for c in "wax+") or int(flags or 0) & _WRITE_FLAGS
                 (self.unsafe if written else self.files).add(f"open {_abs(path)}" if written else _abs(path))
         elif event in ("os.listdir", "os.scandir"):
-            if isinstance(args[0], (str, bytes, os.PathLike)):
-                self.dirs.add(_abs(args[0]))
+            folder = "." if args[0] is None else args[0]  # os.listdir(): the working directory
+            if isinstance(folder, (str, bytes, os.PathLike)):
+                self.dirs.add(_abs(folder))
         elif event.startswith(UNSAFE_EVENTS):
             self.unsafe.add(event)
 
@@ -91,7 +92,7 @@ class _Record:
         class Environ(type(os.environ)):  # type: ignore[misc]
             def __getitem__(self, key: str) -> str:
                 if not record.copying:
-                    record.env.add(str(key))
+                    record.env.add(os.fsdecode(key) if isinstance(key, bytes) else str(key))
                 return super().__getitem__(key)
 
             def __iter__(self) -> Any:
@@ -113,6 +114,8 @@ class _Record:
                 return super().__len__()
 
         os.environ.__class__ = Environ
+        if getattr(os, "environb", None) is not None:  # the same variables, as bytes
+            os.environb.__class__ = Environ
         for name in ("stat", "lstat", "access"):
             original = getattr(os, name)
 
