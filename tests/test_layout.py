@@ -432,3 +432,26 @@ def test_hostile_file_names_are_escaped_in_every_format(cookiecutter: Audit) -> 
         "\x1b[2J" not in buffer.getvalue()
         and "left out: deploy/<script>alert(1)</script>|x\\n\\x1b[2J.conf" in buffer.getvalue()
     )
+
+
+def test_a_procfile_is_classified_alike_whichever_collector_asks_first(tmp_path: Path) -> None:
+    """The platforms collector and the project collector both read the Procfile; the layout
+    keeps the first classification, so both must ask for the same kind or the file's kind
+    (and its role, rule 5 reading its content) would follow the threads' order."""
+    from golive.collectors.platforms import MANIFEST_KIND
+    from golive.collectors.platforms import collect as platforms_collect
+    from golive.context import AuditOptions, resolve
+
+    (tmp_path / "Procfile").write_text("web: gunicorn a.wsgi\n")
+    (tmp_path / "manage.py").write_text("")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "settings.py").write_text("DEBUG = False\n")
+    ctx = resolve(AuditOptions(project_dir=tmp_path, settings="a.settings"))
+    from golive.collectors.layout import layout_of
+
+    platforms_collect(ctx, {})  # type: ignore[arg-type]
+    first = {f.path: (f.kind, f.role) for f in layout_of(ctx).files()}
+    other = Layout(tmp_path)
+    other.admit(tmp_path / "Procfile", PROCFILE)
+    assert first["Procfile"] == {f.path: (f.kind, f.role) for f in other.files()}["Procfile"]
+    assert first["Procfile"][0] != MANIFEST_KIND
