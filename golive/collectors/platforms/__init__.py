@@ -28,7 +28,7 @@ from pathlib import Path
 from golive import yamlread
 from golive.collectors import CollectorSpec, Skip
 from golive.collectors.deployment_files import deployment_files, display_path
-from golive.collectors.layout import Layout
+from golive.collectors.layout import PROCFILE, Layout
 from golive.collectors.platforms import cdn, kubernetes
 from golive.context import AuditContext
 from golive.facts.platforms import PlatformFacts, RunAs
@@ -157,7 +157,8 @@ def collect(ctx: AuditContext, facts: Facts) -> PlatformFacts:
                 )
             elif any(c in path.parents for c in charts):
                 continue
-            elif name == "Procfile" and layout.admit(path, MANIFEST_KIND):
+            elif name == "Procfile" and layout.admit(path, PROCFILE):
+                # the kind the project collector asks too: the layout keeps the first answer
                 procfiles.append(shown)
                 files.append(_procfile(path, shown))
             elif name == "app.json" and layout.admit(path, MANIFEST_KIND):
