@@ -24,7 +24,6 @@ from golive import __version__, checks
 from golive.baseline import apply_baseline
 from golive.checking import EarlyChecks, run_check
 from golive.collectors import CollectorSpec, Skip, all_collectors
-from golive.collectors.runtime import RuntimeFacts
 from golive.collectors.scheduler import (
     BUDGET_FACTOR,
     MIN_BUDGET,
@@ -38,6 +37,7 @@ from golive.collectors.scheduler import (
 from golive.context import AuditContext
 from golive.facts.project import ProjectFacts
 from golive.facts.run import RunFacts, run_facts
+from golive.facts.runtime import RuntimeFacts
 from golive.facts.source import SourceFacts
 from golive.model import Attestation, Audit, Finding, Section, Severity, Status
 from golive.provenance import audit_inputs as provenance_inputs
