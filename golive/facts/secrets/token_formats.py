@@ -28,13 +28,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import re2
+if TYPE_CHECKING:
+    import re2
 
 GITLEAKS = "https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.toml"
 DETECT_SECRETS = "https://github.com/Yelp/detect-secrets/tree/master/detect_secrets/plugins"
@@ -44,10 +48,13 @@ DETECT_SECRETS = "https://github.com/Yelp/detect-secrets/tree/master/detect_secr
 class TokenFormat:
     """A vendor's credential format.
 
-    ``pattern`` matches the credential (and, for formats without a prefix of their own, the
-    name before it: then its group ``v`` is the credential); ``prefix`` is the public part
-    that may be shown (a regular expression matched at the start of the value: ``sk_live_``;
-    never matches for name-bound formats); ``reference`` is the vendor's documentation of the
+    ``source`` is the regular expression of the credential (and, for formats without a
+    prefix of their own, the name before it: then its group ``v`` is the credential);
+    ``prefix_source`` the one of the public part that may be shown (matched at the start of
+    the value: ``sk_live_``; never matches for name-bound formats); :attr:`pattern` and
+    :attr:`prefix` are them compiled, on first use (issue 15: compiling the ~180 expressions
+    of the table cost every command about 8 ms at import, and a scan compiles only the
+    formats whose markers it meets). ``reference`` is the vendor's documentation of the
     format or the scanner rule it follows; ``category`` groups the rows (``cloud``,
     ``payment``, ...); ``markers`` are literal substrings one of which every match holds;
     ``check`` (optional) keeps a match only when it returns True.
@@ -55,16 +62,34 @@ class TokenFormat:
 
     rule: str
     label: str
-    pattern: re.Pattern[str]
-    prefix: re.Pattern[str]
+    source: str
+    prefix_source: str
     reference: str
     category: str = ""
     markers: tuple[str, ...] = ()
     check: Callable[[str], bool] | None = field(default=None, compare=False)
 
+    # cached_property writes the instance's __dict__ (a frozen dataclass allows it); two
+    # threads meeting a format first at once compile the same expression twice, and either
+    # result is the same pattern (re.compile is pure), so the race is harmless
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """:attr:`source` compiled (once, on first use)."""
+        return re.compile(self.source)
+
+    @cached_property
+    def prefix(self) -> re.Pattern[str]:
+        """:attr:`prefix_source` compiled (once, on first use)."""
+        return re.compile(self.prefix_source)
+
+    @property
+    def name_bound(self) -> bool:
+        """True when the credential is the ``v`` group after a name (no prefix of its own)."""
+        return "(?P<v>" in self.source
+
     def value(self, matched: str) -> str:
         """The credential inside ``matched`` (a match of :attr:`pattern`): its ``v`` group, else all of it."""
-        if "v" not in self.pattern.groupindex:
+        if not self.name_bound:
             return matched
         m = self.pattern.search(matched)
         return m.group("v") if m else matched
@@ -89,9 +114,7 @@ def _fmt(
     markers: tuple[str, ...],
     check: Callable[[str], bool] | None = None,
 ) -> TokenFormat:
-    return TokenFormat(
-        rule, label, re.compile(pattern), re.compile(prefix), reference, category, markers, check
-    )
+    return TokenFormat(rule, label, pattern, prefix, reference, category, markers, check)
 
 
 def _named(name: str, value: str) -> str:
@@ -988,19 +1011,27 @@ CASED_MARKERS = tuple(m for m in MARKERS if m != m.lower())
 #: AI keys, Stripe webhook secrets, Sentry and Docker Hub tokens, Google OAuth secrets,
 #: DigitalOcean tokens. Lower case: looked for case-insensitively.
 HISTORY_MARKERS = ("sk-ant-", "t3blbkfj", "hf_", "whsec_", "sntry", "dckr_", "gocspx-", "dop_v1_")
-#: Every format in one expression: group ``t<i>`` is ``TOKEN_FORMATS[i]`` (their own ``v``
-#: groups become plain groups here; :meth:`TokenFormat.value` finds the value again).
-TOKEN_RE = re.compile(
-    "|".join(
-        f"(?P<t{i}>{fmt.pattern.pattern.replace('(?P<v>', '(?:')})" for i, fmt in enumerate(TOKEN_FORMATS)
+def __getattr__(name: str) -> object:
+    """``TOKEN_RE``, built on first use (module ``__getattr__``, PEP 562)."""
+    if name == "TOKEN_RE":
+        return token_re()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def token_re() -> re.Pattern[str]:
+    """Every format in one expression: group ``t<i>`` is ``TOKEN_FORMATS[i]`` (their own ``v``
+    groups become plain groups here; :meth:`TokenFormat.value` finds the value again).
+    Built once, on first use (also as the module attribute ``TOKEN_RE``)."""
+    return re.compile(
+        "|".join(f"(?P<t{i}>{fmt.source.replace('(?P<v>', '(?:')})" for i, fmt in enumerate(TOKEN_FORMATS))
     )
-)
 
 
 def probe_patterns() -> list[str]:
     """The patterns the runtime probe looks for in every setting's value: the formats that
     need no name before them and no check (a vendor token is a secret wherever it sits)."""
-    return [t.pattern.pattern for t in TOKEN_FORMATS if "v" not in t.pattern.groupindex and t.check is None]
+    return [t.source for t in TOKEN_FORMATS if not t.name_bound and t.check is None]
 
 
 def _formats_of(marker: str) -> frozenset[int]:
@@ -1012,7 +1043,11 @@ _BY_CASED = tuple((m, _formats_of(m)) for m in CASED_MARKERS)
 _BY_LOWER = tuple((m, _formats_of(m)) for m in LOWER_MARKERS)
 
 
+@functools.cache
 def _marker_set() -> re2.Set:
+    """Every marker as one RE2 set, built on first use (with RE2's import)."""
+    import re2
+
     found = re2.Set.SearchSet(re2.Options())
     for marker in _MARKED:
         found.Add(re2.escape(marker))
@@ -1020,10 +1055,9 @@ def _marker_set() -> re2.Set:
     return found
 
 
-#: Every marker with the formats it stands for, and all of them as one RE2 set.
+#: Every marker with the formats it stands for (:func:`_marker_set` holds them as one RE2 set).
 _MARKED = CASED_MARKERS + LOWER_MARKERS
 _MARKED_FORMATS = tuple(f for _, f in _BY_CASED + _BY_LOWER)
-_MARKER_SET = _marker_set()
 
 
 def candidates(line: str) -> list[int]:
@@ -1032,7 +1066,7 @@ def candidates(line: str) -> list[int]:
     One pass of an RE2 set of every marker over the line followed by the line in lower case:
     a marker with a capital letter can only be found in the first, and a lower-case marker
     found in the first is in the second as well."""
-    hits = _MARKER_SET.Match(f"{line}\x00{line.lower()}")
+    hits = _marker_set().Match(f"{line}\x00{line.lower()}")
     if hits is None:
         return []
     if len(hits) == 1:
