@@ -33,6 +33,12 @@ LONG_LINE = 1000
 @functools.lru_cache(maxsize=512)
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """The regular expression of a path glob (see the module docstring)."""
+    return re.compile(glob_source(pattern), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=512)
+def glob_source(pattern: str) -> str:
+    """The text of :func:`glob_regex`'s expression (to be compiled with ``re.IGNORECASE``)."""
     pattern = pattern.strip().removeprefix("./")
     anywhere = "/" not in pattern.rstrip("/")
     pattern = pattern.rstrip("/")
@@ -55,7 +61,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(pattern[i]))
             i += 1
     body = "".join(out)
-    return re.compile(("(?:.*/)?" if anywhere else "") + body + "(?:/.*)?", re.IGNORECASE)
+    return ("(?:.*/)?" if anywhere else "") + body + "(?:/.*)?"
 
 
 @dataclass(frozen=True)
@@ -91,13 +97,17 @@ class ScanPolicy:
     allow: tuple[PathRule, ...] = ()
     #: path → reason, filled as paths are asked (a history asks each path once per commit).
     _seen: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    #: Every exclude glob in one expression: group ``g<i>`` is ``exclude[i]``.
+    #: Every exclude glob in one expression: group ``g<i>`` is ``exclude[i]``; compiled on
+    #: first use (:meth:`excluded`), not when the policy is made (issue 15: the default
+    #: policy is made when this module is imported, on the thread that starts the
+    #: collectors). Two threads asking first at once compile it twice, the same expression.
     _any: re.Pattern[str] | None = field(default=None, compare=False, hash=False, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.exclude:
-            joined = "|".join(f"(?P<g{i}>{glob_regex(r.path).pattern})" for i, r in enumerate(self.exclude))
+    def _expression(self) -> re.Pattern[str] | None:
+        if self._any is None and self.exclude:
+            joined = "|".join(f"(?P<g{i}>{glob_source(r.path)})" for i, r in enumerate(self.exclude))
             object.__setattr__(self, "_any", re.compile(joined, re.IGNORECASE))
+        return self._any
 
     @classmethod
     def with_config(cls, exclude: tuple[PathRule, ...] = (), allow: tuple[PathRule, ...] = ()) -> ScanPolicy:
@@ -109,7 +119,8 @@ class ScanPolicy:
         matching rule's reason (one regular expression for all of them, one answer per path)."""
         known = self._seen.get(path)
         if known is None:
-            m = self._any.fullmatch(path) if self._any is not None else None
+            expression = self._expression()
+            m = expression.fullmatch(path) if expression is not None else None
             known = self.exclude[int(str(m.lastgroup)[1:])].reason if m else ""
             self._seen[path] = known
         return known
