@@ -14,75 +14,120 @@ them, so a blog post that quotes "DEBUG = True" is not taken for Django's debug 
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
+from typing import Any
 
-TECH_404_MARKERS = (
-    re.compile(r"<title>Page not found at /"),
-    re.compile(r"Django tried these URL patterns"),
-    re.compile(r"Using the URLconf defined in"),
-    re.compile(r"DEBUG = True</code>"),
-    re.compile(r'<header id="summary">\s*<h1>Page not found'),
-    re.compile(r'<main id="info">'),
-)
-TECH_500_MARKERS = (
-    re.compile(r'<div id="traceback">'),
-    re.compile(r'<div id="requestinfo">'),
-    re.compile(r'id="settings-info"'),
-    re.compile(r"DEBUG = True</code>"),
-    re.compile(r'<header id="summary">|<div id="summary">'),
-    re.compile(r"Exception Value:"),
-    re.compile(r"Django Version:"),
-    re.compile(r"Python Executable:"),
-)
-TECH_500_TEXT_MARKERS = (
-    re.compile(r"^Environment:\s*$", re.M),
-    re.compile(r"^Request Method: ", re.M),
-    re.compile(r"^Django Version: ", re.M),
-    re.compile(r"^Installed Applications:", re.M),
-    re.compile(r"^Traceback \(most recent call last\):", re.M),
-    re.compile(r"You're seeing this error because you have DEBUG = True|DEBUG = True in your Django"),
-)
-SETTINGS_MARKERS = (
-    re.compile(r"\bSECRET_KEY\b"),
-    re.compile(r"\bINSTALLED_APPS\b"),
-    re.compile(r"\bDATABASES\b"),
-    re.compile(r"\bALLOWED_HOSTS\b"),
-    re.compile(r"\bROOT_URLCONF\b"),
-    re.compile(r"\bMIDDLEWARE\b"),
-)
-TRACEBACK = re.compile(r"Traceback \(most recent call last\):\s*\n?\s*File ")
-NGINX_ERROR = re.compile(
-    r"<center><h1>(\d{3}) [^<]*</h1></center>\s*<hr><center>nginx(/[\d.]+)?</center>", re.I
-)
-DJANGO_DEFAULT = re.compile(
-    r"<title>(Not Found|Bad Request \(400\)|Server Error \(500\)|403 Forbidden)</title>\s*</head>\s*<body>\s*"
-    r"<h1>\1</h1>",
-    re.I,
-)
-ADMIN_MARKERS = (
-    re.compile(r'id="login-form"'),
-    re.compile(r'<body class="[^"]*\blogin\b'),
-    re.compile(r'id="site-name"'),
-    re.compile(r"Django (site )?admin", re.I),
-    re.compile(r'href="[^"]*/admin/css/'),
-    re.compile(r'name="next"'),
-)
+#: The recognisers' regular expressions by name, as ``(text, flags)``: a name ending in
+#: ``_MARKERS`` holds a tuple of them. Each is compiled on first use (:func:`compiled`), not
+#: at import (issue 15: 39 expressions that no audit without ``--url`` uses); the module
+#: attributes of these names (``pages.DOTENV_LINE``) give them compiled.
+_SOURCES: dict[str, Any] = {
+    "TECH_404_MARKERS": (
+        (r"<title>Page not found at /", 0),
+        (r"Django tried these URL patterns", 0),
+        (r"Using the URLconf defined in", 0),
+        (r"DEBUG = True</code>", 0),
+        (r'<header id="summary">\s*<h1>Page not found', 0),
+        (r'<main id="info">', 0),
+    ),
+    "TECH_500_MARKERS": (
+        (r'<div id="traceback">', 0),
+        (r'<div id="requestinfo">', 0),
+        (r'id="settings-info"', 0),
+        (r"DEBUG = True</code>", 0),
+        (r'<header id="summary">|<div id="summary">', 0),
+        (r"Exception Value:", 0),
+        (r"Django Version:", 0),
+        (r"Python Executable:", 0),
+    ),
+    "TECH_500_TEXT_MARKERS": (
+        (r"^Environment:\s*$", re.M),
+        (r"^Request Method: ", re.M),
+        (r"^Django Version: ", re.M),
+        (r"^Installed Applications:", re.M),
+        (r"^Traceback \(most recent call last\):", re.M),
+        (r"You're seeing this error because you have DEBUG = True|DEBUG = True in your Django", 0),
+    ),
+    "SETTINGS_MARKERS": (
+        (r"\bSECRET_KEY\b", 0),
+        (r"\bINSTALLED_APPS\b", 0),
+        (r"\bDATABASES\b", 0),
+        (r"\bALLOWED_HOSTS\b", 0),
+        (r"\bROOT_URLCONF\b", 0),
+        (r"\bMIDDLEWARE\b", 0),
+    ),
+    "TRACEBACK": (r"Traceback \(most recent call last\):\s*\n?\s*File ", 0),
+    "NGINX_ERROR": (r"<center><h1>(\d{3}) [^<]*</h1></center>\s*<hr><center>nginx(/[\d.]+)?</center>", re.I),
+    "DJANGO_DEFAULT": (
+        r"<title>(Not Found|Bad Request \(400\)|Server Error \(500\)|403 Forbidden)</title>"
+        r"\s*</head>\s*<body>\s*<h1>\1</h1>",
+        re.I,
+    ),
+    "ADMIN_MARKERS": (
+        (r'id="login-form"', 0),
+        (r'<body class="[^"]*\blogin\b', 0),
+        (r'id="site-name"', 0),
+        (r"Django (site )?admin", re.I),
+        (r'href="[^"]*/admin/css/', 0),
+        (r'name="next"', 0),
+    ),
+    "FORM_HINT": (
+        r"(login|log-in|signin|sign-in|signup|sign-up|register|contact|review|account|search|subscribe)",
+        re.I,
+    ),
+    "DOTENV_LINE": (r"^\s*(export\s+)?[A-Z][A-Z0-9_]*\s*=", re.M),
+    "SQL_DUMP": (
+        r"(-- (PostgreSQL|MySQL|MariaDB) (database )?dump"
+        r"|^CREATE TABLE |^INSERT INTO |^BEGIN TRANSACTION;|^PRAGMA )",
+        re.M | re.I,
+    ),
+    "LISTING": (
+        r"<title>\s*(Index of /|Directory listing for /)[^<]*</title>"  # nginx/Apache, Python http.server
+        r"|<h1>\s*(Index of /|Directory listing for /)",
+        re.I,
+    ),
+}
 
 
-def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
-    return sum(1 for p in patterns if p.search(text))
+@functools.cache
+def compiled(name: str) -> Any:
+    """The expression named ``name`` in :data:`_SOURCES` compiled (a tuple of them for the
+    ``_MARKERS`` names), once: functools.cache keeps the first result (two threads asking
+    first at once compile the same expressions twice, either result is the same)."""
+    source = _SOURCES[name]
+    if name.endswith("_MARKERS"):
+        return tuple(re.compile(text, flags) for text, flags in source)
+    return re.compile(*source)
+
+
+def __getattr__(name: str) -> Any:
+    """The module attributes ``TRACEBACK``, ``DOTENV_LINE``, ``ADMIN_MARKERS``... compiled on
+    first use (PEP 562)."""
+    if name in _SOURCES:
+        return compiled(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _search(name: str, text: str) -> re.Match[str] | None:
+    pattern: re.Pattern[str] = compiled(name)
+    return pattern.search(text)
+
+
+def _count(name: str, text: str) -> int:
+    return sum(1 for p in compiled(name) if p.search(text))
 
 
 def debug_page(text: str) -> str | None:
     """Which of Django's DEBUG pages ``text`` is: ``technical 404``, ``technical 500``
     (HTML or text), or None. Needs three markers of the same template.
     """
-    if _count(TECH_404_MARKERS, text) >= 3:
+    if _count("TECH_404_MARKERS", text) >= 3:
         return "technical 404"
-    if _count(TECH_500_MARKERS, text) >= 3:
+    if _count("TECH_500_MARKERS", text) >= 3:
         return "technical 500"
-    if _count(TECH_500_TEXT_MARKERS, text) >= 3:
+    if _count("TECH_500_TEXT_MARKERS", text) >= 3:
         return "technical 500 (text)"
     return None
 
@@ -90,18 +135,18 @@ def debug_page(text: str) -> str | None:
 def leaks(text: str) -> list[str]:
     """What a page that is not Django's debug page shows: ``traceback``, ``settings``."""
     found = []
-    if TRACEBACK.search(text):
+    if _search("TRACEBACK", text):
         found.append("a Python traceback")
-    if _count(SETTINGS_MARKERS, text) >= 4:
+    if _count("SETTINGS_MARKERS", text) >= 4:
         found.append("Django settings names")
     return found
 
 
 def default_error_page(text: str) -> str | None:
     """``nginx`` or ``Django`` when ``text`` is that server's built-in error page, else None."""
-    if NGINX_ERROR.search(text):
+    if _search("NGINX_ERROR", text):
         return "nginx"
-    if DJANGO_DEFAULT.search(text):
+    if _search("DJANGO_DEFAULT", text):
         return "Django"
     return None
 
@@ -176,7 +221,7 @@ def admin_login(text: str) -> bool:
     """
     page = parse_html(text)
     has_form = any({"csrfmiddlewaretoken", "username", "password"} <= names for names in page.inputs)
-    return has_form and _count(ADMIN_MARKERS, text) >= 2
+    return has_form and _count("ADMIN_MARKERS", text) >= 2
 
 
 def has_form(text: str) -> bool:
@@ -184,17 +229,12 @@ def has_form(text: str) -> bool:
     return bool(parse_html(text).forms)
 
 
-FORM_HINT = re.compile(
-    r"(login|log-in|signin|sign-in|signup|sign-up|register|contact|review|account|search|subscribe)", re.I
-)
-
-
 def form_link(text: str) -> str | None:
     """The first link of the page whose path suggests a form page (login, contact...)."""
     for href in parse_html(text).links:
         if href.startswith(("#", "mailto:", "javascript:")):
             continue
-        if FORM_HINT.search(href) and "/admin" not in href:
+        if _search("FORM_HINT", href) and "/admin" not in href:
             return href
     return None
 
@@ -225,7 +265,7 @@ def project_file(text: str) -> str | None:
     if "execute_from_command_line" in text and "DJANGO_SETTINGS_MODULE" in text:
         return "manage.py"
     if (
-        _count(SETTINGS_MARKERS, text) >= 2
+        _count("SETTINGS_MARKERS", text) >= 2
         and re.search(r"^\s*[A-Z_]+\s*=", text, re.M)
         and "<html" not in text.lower()
     ):
@@ -235,21 +275,11 @@ def project_file(text: str) -> str | None:
     return None
 
 
-DOTENV_LINE = re.compile(r"^\s*(export\s+)?[A-Z][A-Z0-9_]*\s*=", re.M)
-
-
 def dotenv(text: str) -> int:
     """Number of ``NAME=value`` lines when ``text`` looks like a dotenv file (0 otherwise)."""
     if "<html" in text[:2000].lower() or "<!doctype" in text[:2000].lower():
         return 0
-    return len(DOTENV_LINE.findall(text))
-
-
-SQL_DUMP = re.compile(
-    r"(-- (PostgreSQL|MySQL|MariaDB) (database )?dump"
-    r"|^CREATE TABLE |^INSERT INTO |^BEGIN TRANSACTION;|^PRAGMA )",
-    re.M | re.I,
-)
+    return len(compiled("DOTENV_LINE").findall(text))
 
 
 def database_dump(body: bytes) -> str | None:
@@ -257,7 +287,7 @@ def database_dump(body: bytes) -> str | None:
     if body.startswith(b"SQLite format 3\x00"):
         return "SQLite database"
     head = body[:65536].decode("utf-8", "replace")
-    if "<html" not in head[:2000].lower() and SQL_DUMP.search(head):
+    if "<html" not in head[:2000].lower() and _search("SQL_DUMP", head):
         return "SQL dump"
     return None
 
@@ -277,14 +307,7 @@ def static_asset(text: str) -> str | None:
     return None
 
 
-LISTING = re.compile(
-    r"<title>\s*(Index of /|Directory listing for /)[^<]*</title>"  # nginx/Apache, Python http.server
-    r"|<h1>\s*(Index of /|Directory listing for /)",
-    re.I,
-)
-
-
 def directory_listing(text: str) -> bool:
     """True for a web server's generated directory index (nginx ``autoindex``, Apache
     ``mod_autoindex``, Python's ``http.server``): "Index of /static/"."""
-    return bool(LISTING.search(text))
+    return bool(_search("LISTING", text))

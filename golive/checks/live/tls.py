@@ -8,7 +8,6 @@ See :mod:`golive.checks.live` for what the checks read and how outcomes are made
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 
 from golive.checks._tls import INTERMEDIATE_CIPHERS, profile
@@ -360,4 +359,6 @@ def no_tls13(site: SiteFacts, facts: Facts, spec: CheckSpec) -> Iterator[Finding
 
 def ssl_has_tls13() -> bool:
     """True when this Python's OpenSSL can offer TLS 1.3 (else GL817 cannot judge)."""
+    import ssl  # here: an audit without --url never asks, and ssl costs every command its import
+
     return bool(getattr(ssl, "HAS_TLSv1_3", False))
