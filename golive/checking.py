@@ -6,12 +6,22 @@ during the runtime probe, with the findings they would give at the end).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from golive.collectors import CollectorSpec
-from golive.collectors.scheduler import one_line
 from golive.facts.run import RunFacts
 from golive.model import CollectorRun, Finding, Status
 from golive.registry import CheckSpec, Facts, Registry, T
+
+if TYPE_CHECKING:
+    from golive.collectors import CollectorSpec
+
+
+def _crashed(spec: CheckSpec, exc: Exception) -> Finding:
+    # the scheduler (and through it the collectors' modules) imported only when a check
+    # crashes: run_check stays importable without them (the nginx stage's benchmark)
+    from golive.collectors.scheduler import one_line
+
+    return spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")
 
 
 def _missing_reason(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> str | None:
@@ -38,13 +48,13 @@ def run_check(spec: CheckSpec, facts: Facts, runs: dict[str, CollectorRun]) -> l
     try:
         unmet = spec.unmet(facts)
     except Exception as exc:
-        return [spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")]
+        return [_crashed(spec, exc)]
     if unmet is not None:
         return [spec.skipped(unmet)]
     try:
         found = list(spec(facts))
     except Exception as exc:
-        return [spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")]
+        return [_crashed(spec, exc)]
     if not found:
         return [spec.ask()] if spec.manual else [spec.passed()]
     return found
