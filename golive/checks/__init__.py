@@ -66,6 +66,54 @@ MODULES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: The facts types (class names) the checks of each :data:`MODULES` entry need
+#: (:attr:`golive.registry.CheckSpec.needs`), so that :func:`registry_needing` imports only the
+#: modules that may hold a check needing given facts; ``tests/test_check_needs.py`` holds it
+#: to the checks themselves.
+NEEDS: dict[str, str] = {
+    "live_secrets": "RuntimeFacts",
+    "production_settings": "SourceFacts",
+    "critical": "RuntimeFacts SourceFacts",
+    "debug_settings": "RuntimeFacts SourceFacts",
+    "secret_settings": "SourceFacts",
+    "fallback_key": "SourceFacts",
+    "ephemeral_key": "SourceFacts",
+    "dev_tools": "RuntimeFacts",
+    "secrets": "GitFacts",
+    "committed_files": "GitFacts",
+    "history_scope": "GitFacts",
+    "environment": "RuntimeFacts",
+    "databases": "RuntimeFacts SourceFacts",
+    "static_media": "RuntimeFacts",
+    "https": "RuntimeFacts",
+    "env_defaults": "SourceFacts",
+    "performance": "RuntimeFacts",
+    "errors": "RuntimeFacts",
+    "monitoring": "ProjectFacts RuntimeFacts SourceFacts",
+    "appserver": "GunicornFacts ProjectFacts",
+    "appserver_image": "ProjectFacts",
+    "appserver_config": "GunicornFacts",
+    "appserver_process": "GunicornFacts",
+    "appserver_context": "GunicornFacts NginxFacts RuntimeFacts",
+    "appserver_forwarded": "GunicornFacts NginxFacts",
+    "appserver_host": "ProjectFacts",
+    "appserver_uwsgi": "ProjectFacts UwsgiFacts",
+    "appserver_uwsgi_deploy": "NginxFacts RuntimeFacts UwsgiFacts",
+    "webserver": "NginxFacts",
+    "webserver_exposure": "NginxFacts",
+    "webserver_context": "NginxFacts RuntimeFacts",
+    "webserver_image_keys": "NginxFacts ProjectFacts",
+    "webserver_internal": "NginxFacts",
+    "gixy": "NginxFacts",
+    "front_proxy": "ProxyFacts",
+    "live": "LiveFacts",
+    "alerts": "DependencyFacts",
+    "host": "HostFacts",
+    "backups": "BackupFacts",
+    "operations": "RuntimeFacts",
+}
+
+
 def _overlap(selected: str, held: str) -> bool:
     """True when an id starting with ``selected`` may start with ``held`` too."""
     a, b = selected.lower(), held.lower()
@@ -89,3 +137,23 @@ def registry(prefixes: tuple[str, ...] = ()) -> Registry:
     or (with ``prefixes``, e.g. ``("GL8",)``) at least those whose id starts with one of them,
     from the modules that may hold them."""
     return Registry.from_modules(importlib.import_module(f"golive.checks.{m}") for m in modules_for(prefixes))
+
+
+def modules_needing(kinds: Iterable[type | str]) -> list[str]:
+    """The :data:`MODULES` holding a check that needs one of ``kinds`` (facts types, or their
+    class names), in the table's order (:data:`NEEDS`)."""
+    wanted = {k if isinstance(k, str) else k.__name__ for k in kinds}
+    return [name for name, _ in MODULES if wanted & set(NEEDS[name].split())]
+
+
+@cache
+def registry_needing(kinds: tuple[type, ...]) -> Registry:
+    """The checks that need one of the facts types ``kinds`` (e.g. ``(NginxFacts,
+    GunicornFacts)``), importing only the modules that hold them (:func:`modules_needing`):
+    for callers that run only some steps, such as the nginx stage's benchmark. An audit
+    loads every module (:func:`registry`): each check not run is still reported, skipped
+    with its title and severity."""
+    chosen = Registry.from_modules(
+        importlib.import_module(f"golive.checks.{m}") for m in modules_needing(kinds)
+    )
+    return Registry(spec for spec in chosen if set(spec.needs) & set(kinds))
