@@ -1011,6 +1011,8 @@ CASED_MARKERS = tuple(m for m in MARKERS if m != m.lower())
 #: AI keys, Stripe webhook secrets, Sentry and Docker Hub tokens, Google OAuth secrets,
 #: DigitalOcean tokens. Lower case: looked for case-insensitively.
 HISTORY_MARKERS = ("sk-ant-", "t3blbkfj", "hf_", "whsec_", "sntry", "dckr_", "gocspx-", "dop_v1_")
+
+
 def __getattr__(name: str) -> object:
     """``TOKEN_RE``, built on first use (module ``__getattr__``, PEP 562)."""
     if name == "TOKEN_RE":
