@@ -29,6 +29,8 @@ import os
 import pwd
 import re
 import stat
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -282,9 +284,45 @@ def activation(ctx: AuditContext) -> tuple[str, list[Any]]:
     )
 
 
+#: What :func:`gate` found, for :func:`collect` to take over: id(ctx) → (a weak reference to
+#: ctx, the activation or the exception it raised). Entries are removed when taken.
+_GATED: dict[int, tuple[weakref.ref[AuditContext], tuple[str, list[Any]] | Exception]] = {}
+_GATED_LOCK = threading.Lock()
+
+
+def gate(ctx: AuditContext) -> None:
+    """Decide from ``ctx`` and this machine's processes alone whether the host is audited
+    (:func:`activation`): raises its :class:`Skip` (or :class:`CollectorError`) when not, so
+    that the scheduler runs the collector at once instead of waiting for the runtime facts,
+    which only the audit itself reads (``CACHES``): off the server the host collector is no
+    longer the last thing to finish after the runtime probe (issue 15). The answer is kept
+    for :func:`collect`, which gives the same one without scanning the processes again."""
+    try:
+        found: tuple[str, list[Any]] | Exception = activation(ctx)
+    except (Skip, CollectorError) as exc:
+        found = exc
+    with _GATED_LOCK:
+        _GATED[id(ctx)] = (weakref.ref(ctx), found)
+    if isinstance(found, Exception):
+        raise found
+
+
+def _activation(ctx: AuditContext) -> tuple[str, list[Any]]:
+    """:func:`gate`'s answer for ``ctx`` when it ran (raised again when it was one), else
+    :func:`activation`'s, now."""
+    with _GATED_LOCK:
+        kept = _GATED.pop(id(ctx), None)
+    if kept is None or kept[0]() is not ctx:
+        return activation(ctx)
+    found = kept[1]
+    if isinstance(found, Exception):
+        raise found.with_traceback(None)
+    return found
+
+
 def collect(ctx: AuditContext, facts: Facts) -> HostFacts:
     """Gather the host's facts (see the module docstring); CACHES come from ``facts``."""
-    reason, procs = activation(ctx)
+    reason, procs = _activation(ctx)
     root = ctx.project_dir
     settings = settings_files(ctx)
     user, user_source = web_server_user(ctx)
