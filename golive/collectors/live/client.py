@@ -12,9 +12,9 @@
   on a site without HTTP/2, requests ride HTTP/1.1 connections, at most ``per_host`` at
   once (as many as a browser opens). An HTTP/2 answer cut at its cap is read on to its end
   (:meth:`ProbeClient._drain`); files that are large when served (:data:`BULKY`) and a
-  request with a Host header of its own always ride
-  HTTP/1.1, on a connection of its own kind: a server may answer it by dropping the
-  connection (nginx's ``return 444``), which must not cut the other probes' streams.
+  request with a Host header of its own always ride HTTP/1.1, on a connection of its own
+  kind: a server may answer it by dropping the connection (nginx's ``return 444``), which
+  must not cut the other probes' streams.
 - ``--resolve HOST:PORT:ADDR`` works like curl's: the connection goes to ADDR while the
   URL, the Host header, SNI and the certificate's host name check keep HOST. It is built
   on httpx's documented ``sni_hostname`` request extension
@@ -32,7 +32,7 @@ import ssl
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -162,7 +162,7 @@ class ProbeClient:
                 headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
             )
             if kind == "https":
-                threading.Thread(target=_preload_http2, name="golive-http2", daemon=True).start()
+                _preload_http2()
             try:
                 self._clients[kind] = httpx.AsyncClient(http2=kind == "https", **options)  # type: ignore[arg-type]
             except ImportError:  # h2 missing: HTTP/1.1 only
@@ -366,9 +366,15 @@ class ProbeClient:
             current = target
 
 
+@functools.cache
 def _preload_http2() -> None:
-    """Import httpcore's HTTP/2 connection (h2) while the first https connection is set up,
+    """Import httpcore's HTTP/2 connection (h2) in a thread, once per process (``Thread.start``
+    blocks the event loop until the thread runs), while the first https connection is set up,
     so that its answer does not wait for the import (see the import of httpx above)."""
+    threading.Thread(target=_import_http2, name="golive-http2", daemon=True).start()
+
+
+def _import_http2() -> None:
     with contextlib.suppress(ImportError):
         importlib.import_module("httpcore._async.http2")
 
@@ -391,6 +397,4 @@ def _alpn_trace(alpn: asyncio.Future[str]) -> Callable[[str, dict[str, Any]], Aw
 
 
 def _replace(ex: Exchange, **changes: object) -> Exchange:
-    from dataclasses import replace
-
     return replace(ex, **changes)  # type: ignore[arg-type]
