@@ -114,3 +114,18 @@ def test_sites_share_the_global_limit_with_at_least_two_connections_each() -> No
     assert site_connections(ProbeOptions(concurrency=64), 1000) == 2
     assert site_connections(ProbeOptions(concurrency=1), 3) == 2
     assert site_connections(ProbeOptions(concurrency=64, per_host=1), 1000) == 1
+
+
+def test_the_default_global_limit_lets_one_sites_probes_go_in_one_round() -> None:
+    """One site offering HTTP/2: six HTTP/1.1 requests before the protocol is known, then
+    up to HTTP2_STREAMS streams; the default global limit must not cut that into two rounds
+    (each a round trip at real latency), and the command's default is the library's."""
+    from click.testing import CliRunner
+
+    from golive.cli import app
+    from golive.collectors.live.client import HTTP2_STREAMS
+    from golive.collectors.live.targets import DEFAULT_CONCURRENCY, ProbeOptions
+
+    assert ProbeOptions().concurrency == DEFAULT_CONCURRENCY >= ProbeOptions().per_host + HTTP2_STREAMS
+    out = CliRunner().invoke(app, ["probe", "--help"], terminal_width=200).output
+    assert f"[default: {DEFAULT_CONCURRENCY}]" in out
