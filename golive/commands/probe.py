@@ -2,7 +2,8 @@
 
 Every site (one host name; its http and https URLs are grouped) becomes one audit whose
 project is the URL, with the live-site checks (GL8xx) only. Sites are probed
-concurrently (``--concurrency`` requests in flight overall, six per host); the probing
+concurrently (``--concurrency`` requests in flight overall; per host six HTTP/1.1
+connections, or one HTTP/2 connection's streams); the probing
 engine is :mod:`golive.collectors.live`. With several sites, screenshots off and no PDF,
 each site's reports are written as soon as it is probed, and many sites are shared among
 worker processes, one a core (:mod:`golive.collectors.live.workers`,
@@ -166,7 +167,13 @@ def _author() -> str:
 @click.option("--cacert", type=PATH, help="CA bundle that signs the sites' certificates.")
 @click.option("--insecure", is_flag=True, help="Probe past a bad certificate (still reported).")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
-@click.option("--concurrency", type=int, default=16, show_default=True, help="Requests in flight overall.")
+@click.option(
+    "--concurrency",
+    type=int,
+    default=24,  # targets.DEFAULT_CONCURRENCY (not imported here: it brings httpx)
+    show_default=True,
+    help="Requests in flight overall (per site: six HTTP/1.1 connections, or 16 HTTP/2 streams).",
+)
 @click.option("--admin-path", help="Where the admin lives, besides /admin/.")
 @click.option("--no-screenshots", is_flag=True, help="Take no screenshots.")
 @click.option(

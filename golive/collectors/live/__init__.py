@@ -51,12 +51,12 @@ def probe_options(
     insecure: bool,
     timeout: float,
     admin_path: str | None,
-    concurrency: int = 16,
+    concurrency: int | None = None,
     extra_files: tuple[str, ...] = (),
 ) -> ProbeOptions:
     """Build :class:`ProbeOptions`; ``ValueError`` with a one-line message on bad input."""
     from golive.collectors.live.client import ClientConfig, ResolveError, Resolver
-    from golive.collectors.live.targets import ProbeOptions
+    from golive.collectors.live.targets import DEFAULT_CONCURRENCY, ProbeOptions
 
     try:
         resolver = Resolver.parse(resolve)
@@ -69,7 +69,7 @@ def probe_options(
     client = ClientConfig(timeout=timeout, resolver=resolver, cacert=cacert, insecure=insecure)
     return ProbeOptions(
         client=client,
-        concurrency=concurrency,
+        concurrency=DEFAULT_CONCURRENCY if concurrency is None else concurrency,
         admin_paths=(admin_path,) if admin_path else (),
         extra_files=extra_files,
     )

@@ -44,6 +44,12 @@ class SiteTarget:
     https_derived: bool = False
 
 
+#: Requests in flight over all sites by default: one site's independent probes (six HTTP/1.1
+#: requests before the protocol is known, then up to HTTP2_STREAMS streams, about 23 in
+#: all) go out in one round; a site without HTTP/2 still gets at most ``per_host``.
+DEFAULT_CONCURRENCY = 24
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProbeOptions:
     """The options of a probe run.
@@ -56,7 +62,7 @@ class ProbeOptions:
     """
 
     client: ClientConfig = field(default_factory=ClientConfig)
-    concurrency: int = 16
+    concurrency: int = DEFAULT_CONCURRENCY
     per_host: int = 6
     admin_paths: tuple[str, ...] = ()
     extra_files: tuple[str, ...] = ()
