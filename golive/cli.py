@@ -204,12 +204,6 @@ def audit(
     quiet: bool,
 ) -> None:
     """Audit a Django project: settings as Django loads them, their source, and more."""
-    from golive import startup
-
-    if not no_runtime:  # the runtime probe's interpreter starts now when the command line tells it
-        startup.start_probe_early(
-            project_dir, settings=settings, python=python, django_root=django_root, env_file=env_file
-        )
     from golive.context import AuditOptions, UsageError, resolve
     from golive.reports import ReportError, format_for
 
@@ -243,16 +237,13 @@ def audit(
         baseline=baseline,
         no_runtime=no_runtime,
     )
-    try:  # the runtime probe's interpreter starts while the context is resolved
-        try:
-            for path in output:
-                format_for(path, fmt)
-            ctx = resolve(options, on_known=None if no_runtime else startup.start_probe)
-        except (UsageError, ReportError) as exc:
-            raise fail_usage(str(exc)) from None
-        code = run_and_report(ctx, list(output), fmt, verbose=verbose, quiet=quiet)
-    finally:
-        startup.discard_probe()  # not taken by the runtime collector: killed
+    try:
+        for path in output:
+            format_for(path, fmt)
+        ctx = resolve(options)
+    except (UsageError, ReportError) as exc:
+        raise fail_usage(str(exc)) from None
+    code = run_and_report(ctx, list(output), fmt, verbose=verbose, quiet=quiet)
     raise click.exceptions.Exit(code)
 
 

@@ -8,25 +8,20 @@ unreadable env file or a broken configuration raise :class:`UsageError` (exit st
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from golive.collectors.layout import Layout
 from golive.config import Config, ConfigError, load_config
 from golive.discovery import DiscoveryError, choose_settings, require_module
 from golive.django_root import DjangoRootError, find_django_root
 from golive.model import Severity
-from golive.project_git import GitInfo, start_git_info
-from golive.project_git import git_info as git_info  # where golive.commands.signoff and tests find it
-from golive.startup import interpreter
-
-if TYPE_CHECKING:  # imported once the runtime probe is started (see resolve)
-    from golive.collectors.layout import Layout
-
-#: ``on_known(python, django_dir, env, settings_module)``: see :func:`resolve`.
-Known = Callable[[str, Path, dict[str, str], str], None]
 
 
 class UsageError(Exception):
@@ -82,6 +77,17 @@ class AuditOptions:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GitInfo:
+    """The project's git state: ``commit`` None when not a repository (``reason`` says why)."""
+
+    commit: str | None = None
+    dirty: bool | None = None
+    user: str | None = None
+    root: Path | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class AuditContext:
     """The resolved inputs of one audit, shared read-only by every collector.
 
@@ -125,6 +131,88 @@ class AuditContext:
         return self.django_root or self.project_dir
 
 
+#: The git commands :func:`git_info` runs, all at once: the work tree's root and the commit
+#: (``--verify -q HEAD``: nothing and a failure without commits), the tracked files changed
+#: under the project directory, the user's name and e-mail (every value of each, NUL-ended
+#: ``key\nvalue`` entries; the last one counts, as ``git config user.name`` gives it).
+GIT_QUERIES: tuple[tuple[str, ...], ...] = (
+    ("rev-parse", "--show-toplevel", "--verify", "-q", "HEAD"),
+    ("status", "--porcelain", "--untracked-files=no", "--", "."),
+    ("config", "-z", "--get-regexp", r"^user\.(name|email)$"),
+)
+#: Seconds :func:`git_info` waits for them, together.
+GIT_TIMEOUT = 20.0
+
+
+def start_git_info(project_dir: Path) -> Callable[[], GitInfo]:
+    """Start the :data:`GIT_QUERIES` about the git work tree holding ``project_dir``, all at
+    once, and return the function that waits for them (at most :data:`GIT_TIMEOUT` seconds)
+    and gives their :class:`GitInfo`: the caller does other work meanwhile (:func:`resolve`
+    reads the configuration and finds the settings). Outside a repository, every query
+    fails and the info says so; a query that fails or times out tells nothing. The function
+    waits once and gives the same info however often it is called."""
+    procs: list[subprocess.Popen[str] | None] = []
+    for args in GIT_QUERIES:
+        try:
+            procs.append(
+                subprocess.Popen(
+                    ["git", "-C", str(project_dir), *args],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+            )
+        except OSError:
+            procs.append(None)
+
+    def finish() -> GitInfo:
+        deadline = time.monotonic() + GIT_TIMEOUT
+        (head_code, head), (status_code, status), (config_code, config) = (
+            _answer(proc, deadline) for proc in procs
+        )
+        lines = head.splitlines()  # the root, then the commit if HEAD names one
+        if not lines:
+            return GitInfo(reason="not a git repository (or git is not installed)")
+        commit = lines[1].strip() if head_code == 0 and len(lines) > 1 else None
+        values: dict[str, str] = {}
+        for entry in config.split("\0") if config_code == 0 else ():
+            key, _, value = entry.partition("\n")
+            if key:
+                values[key] = value.strip()
+        name, email = values.get("user.name"), values.get("user.email")
+        user = f"{name} <{email}>" if name and email else (name or email)
+        return GitInfo(
+            commit=commit or None,
+            dirty=bool(status.strip()) if status_code == 0 else None,
+            user=user,
+            root=Path(lines[0].strip()),
+            reason="" if commit else "repository has no commits yet",
+        )
+
+    return functools.cache(finish)  # answered once, however often asked
+
+
+def _answer(proc: subprocess.Popen[str] | None, deadline: float) -> tuple[int | None, str]:
+    """(exit status, output) of a git query; (None, "") when it could not start or did not
+    finish by ``deadline`` (``time.monotonic`` seconds; it is then killed)."""
+    if proc is None:
+        return None, ""
+    try:
+        out, _ = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return None, ""
+    return proc.returncode, out
+
+
+def git_info(project_dir: Path) -> GitInfo:
+    """Commit, dirtiness and user of the git work tree holding ``project_dir``
+    (:func:`start_git_info`, waited for)."""
+    return start_git_info(project_dir)()
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     """The variables of a dotenv file (python-dotenv's syntax). ``UsageError`` if unreadable."""
     from dotenv import dotenv_values
@@ -136,6 +224,29 @@ def read_env_file(path: Path) -> dict[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--env-file {path}: cannot read it: {exc}") from None
     return {k: v for k, v in values.items() if v is not None}
+
+
+def interpreter(option: str | None, configured: str | None, project_dir: Path) -> str:
+    """The project's interpreter: ``--python`` (``option``), else ``[tool.golive] python``
+    (``configured``), else the one running golive (``sys.executable``).
+
+    A relative path is made absolute the way its source means it: ``--python`` against the
+    current directory, as every path on a command line is (so the README's ``--python
+    .venv/bin/python`` names the ``.venv`` where the command is typed, wherever the
+    project lies); the configured one against the project directory, which holds the
+    configuration. A bare name with no directory (``python3``) is left for ``PATH`` to
+    find. Symbolic links are not resolved: a virtual environment's ``bin/python`` is one,
+    and its path is what makes it that environment. Whether the file exists is for the
+    runtime collector to report.
+    """
+    value = option or configured
+    if not value:
+        return sys.executable
+    path = Path(value).expanduser()
+    if path.is_absolute() or os.sep not in value:
+        return str(path) if path.is_absolute() else value
+    base = Path.cwd() if option else project_dir
+    return str(base / path)
 
 
 #: Top-level folders of a repository that hold deployment files.
@@ -176,33 +287,20 @@ def _repository_above(project_dir: Path, git: GitInfo) -> str:
     )
 
 
-def resolve(
-    options: AuditOptions, now: dt.datetime | None = None, on_known: Known | None = None
-) -> AuditContext:
-    """Turn options into a context. Raises :class:`UsageError` with a one-line message.
-
-    ``on_known`` is called once with the context's ``python``, ``django_dir``, ``env`` and
-    ``settings_module`` as soon as those are known, before the rest is resolved (the layout,
-    the settings' role, git's answers, the sign-off table): the CLI starts the runtime
-    probe's interpreter there (:func:`golive.startup.start_probe`). With settings given
-    (``--settings``, ``[tool.golive] settings``) that is right after the configuration, the
-    Django root and the env file are read; else once the settings are found."""
+def resolve(options: AuditOptions, now: dt.datetime | None = None) -> AuditContext:
+    """Turn options into a context. Raises :class:`UsageError` with a one-line message."""
     project_dir = options.project_dir.expanduser().resolve()
     if not project_dir.is_dir():
         raise UsageError(f"{options.project_dir}: no such directory")
     git_answers = start_git_info(project_dir)  # runs while the configuration and settings are read
     try:
-        return _resolve(options, project_dir, git_answers, now, on_known or (lambda *known: None))
+        return _resolve(options, project_dir, git_answers, now)
     finally:
         git_answers()  # reaped, also when a usage error stops the audit
 
 
 def _resolve(
-    options: AuditOptions,
-    project_dir: Path,
-    git_answers: Callable[[], GitInfo],
-    now: dt.datetime | None,
-    on_known: Known,
+    options: AuditOptions, project_dir: Path, git_answers: Callable[[], GitInfo], now: dt.datetime | None
 ) -> AuditContext:
     """:func:`resolve` once the directory is known and its git queries started."""
     try:
@@ -227,11 +325,6 @@ def _resolve(
         values = read_env_file(env_file)
         env.update(values)
         env_file_keys = tuple(values)
-    python = interpreter(options.python, config.python, project_dir)
-    if options.settings or config.settings:  # the module choose_settings gives, known now
-        on_known(python, root.path, env, options.settings or config.settings or "")
-    from golive.collectors.layout import Layout
-
     layout = Layout(
         project_dir,
         production_files=config.production_files,
@@ -259,8 +352,8 @@ def _resolve(
             require_module(root.path, choice.module, given, project_dir)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None
-    if not (options.settings or config.settings):
-        on_known(python, root.path, env, choice.module)
+
+    python = interpreter(options.python, config.python, project_dir)
 
     fail_on_text = options.fail_on or config.fail_on or "high"
     try:

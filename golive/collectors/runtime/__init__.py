@@ -17,7 +17,6 @@ golive gives that interpreter to run it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -35,10 +34,9 @@ from golive.collectors import CollectorError, CollectorSpec
 from golive.context import AuditContext
 from golive.facts.runtime import DjangoMessage, RuntimeFacts, secret_leaf
 from golive.facts.secrets import SecretInfo
-from golive.startup import PROBE_SCRIPT, project_env, take_probe
 
 #: The script the probe's interpreter runs (it starts ``settings_loader.py``).
-PROBE = PROBE_SCRIPT
+PROBE = Path(__file__).with_name("loader_main.py")
 #: Bytes of a script's stderr kept for its error message (the end: where the error is).
 STDERR_MAX = 64 * 1024
 
@@ -71,9 +69,7 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
 
     The probe starts before golive has loaded its vendor token formats: the request line
     says ``token_patterns_follow`` and the patterns are written after it once the probe
-    runs (:func:`token_patterns`), while its interpreter starts and imports Django. The
-    interpreter :func:`golive.startup.start_probe` started while the audit was being
-    resolved is used when it was started as this one would be (``early``)."""
+    runs (:func:`token_patterns`), while its interpreter starts and imports Django."""
     if not Path(ctx.python).exists() and os.sep in ctx.python:
         raise CollectorError(f"--python {ctx.python}: no such interpreter")
     with tempfile.TemporaryDirectory(prefix="golive-probe-") as tmp:
@@ -99,7 +95,6 @@ def run_probe(ctx: AuditContext) -> dict[str, Any]:
                 env={"DJANGO_SETTINGS_MODULE": ctx.settings_module},
                 done=out,
                 cwd=ctx.django_dir,
-                early=True,
             )
         except subprocess.TimeoutExpired:
             raise CollectorError(
@@ -161,12 +156,11 @@ def run_in_project(
     env: Mapping[str, str] | None = None,
     done: Path | None = None,
     cwd: Path | None = None,
-    early: bool = False,
 ) -> tuple[int, bytes]:
     """Run ``argv`` (a script under the project's interpreter) the way golive runs project
     code: the project directory (or ``cwd``) as working directory, the audit's environment
-    (plus ``env``, without ``PYTHONSTARTUP``: :func:`golive.startup.project_env`), stdout
-    discarded, in a process group of its own (:func:`golive.processes.start`).
+    (plus ``env``, without ``PYTHONSTARTUP``), stdout discarded, in a process group of its own
+    (:func:`golive.processes.start`).
 
     With ``stdin_then``, stdin is a pipe: ``stdin``, then what ``stdin_then()`` returns
     (computed once the script has started), are written to it from a thread of its own
@@ -174,10 +168,7 @@ def run_in_project(
     ``stdin_then`` raised is raised once the script is done. With ``done_on_stdout``,
     stdout is a pipe on which the script writes when it is done (or that ends when it
     exits): golive waits on it (:mod:`selectors`) rather than looking for ``done`` every few
-    milliseconds (:func:`golive.processes.wait`), which it then does only to confirm. With
-    ``early`` (the runtime probe, with both pipes), the process
-    :func:`golive.startup.start_probe` started with this very ``argv``, folder and
-    environment is used instead of a new one (:func:`golive.startup.take_probe`).
+    milliseconds (:func:`golive.processes.wait`), which it then does only to confirm.
 
     The script is done when it exits or, with ``done``, as soon as that file exists (the
     script renames its result into place when finished). stderr is a file, not a pipe (and
@@ -191,16 +182,23 @@ def run_in_project(
     :class:`CollectorError` when the interpreter cannot be started, and
     ``subprocess.TimeoutExpired`` after ``timeout`` seconds, once the group is killed.
     """
-    full_env = project_env(ctx.env, env)
-    folder = cwd or ctx.project_dir
-    taken = take_probe(argv, folder, full_env) if early else None
-    with contextlib.ExitStack() as stack:
-        if taken is not None:
-            stack.callback(taken.tmp.cleanup)
-            proc, stderr_path = taken.proc, taken.stderr
-        else:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="golive-run-"))
-            proc, stderr_path = _start(argv, folder, full_env, Path(tmp), stdin, stdin_then, done_on_stdout)
+    full_env = {**ctx.env, **(env or {})}
+    full_env.pop("PYTHONSTARTUP", None)
+    with tempfile.TemporaryDirectory(prefix="golive-run-") as tmp:
+        stdin_path, stderr_path = Path(tmp) / "stdin", Path(tmp) / "stderr"
+        stdin_path.write_bytes(b"" if stdin_then else stdin)
+        with stdin_path.open("rb") as stdin_file, stderr_path.open("wb") as stderr_file:
+            try:
+                proc = processes.start(
+                    argv,
+                    cwd=cwd or ctx.project_dir,
+                    env=full_env,
+                    stdin=subprocess.PIPE if stdin_then else stdin_file,
+                    stdout=subprocess.PIPE if done_on_stdout else None,
+                    stderr=stderr_file,
+                )
+            except OSError as exc:
+                raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None
         fed = _feed(proc.stdin, stdin, stdin_then) if stdin_then and proc.stdin else None
         try:
             if proc.stdout is not None:
@@ -220,34 +218,6 @@ def run_in_project(
             fh.seek(max(0, stderr_path.stat().st_size - STDERR_MAX))
             stderr = fh.read()
     return code, stderr
-
-
-def _start(
-    argv: list[str],
-    cwd: Path,
-    env: dict[str, str],
-    tmp: Path,
-    stdin: bytes,
-    stdin_then: Callable[[], bytes] | None,
-    done_on_stdout: bool,
-) -> tuple[subprocess.Popen[bytes], Path]:
-    """Start ``argv`` for :func:`run_in_project`, its stdin and stderr files in ``tmp``:
-    ``(the process, its stderr file)``."""
-    stdin_path, stderr_path = tmp / "stdin", tmp / "stderr"
-    stdin_path.write_bytes(b"" if stdin_then else stdin)
-    with stdin_path.open("rb") as stdin_file, stderr_path.open("wb") as stderr_file:
-        try:
-            proc = processes.start(
-                argv,
-                cwd=cwd,
-                env=env,
-                stdin=subprocess.PIPE if stdin_then else stdin_file,
-                stdout=subprocess.PIPE if done_on_stdout else None,
-                stderr=stderr_file,
-            )
-        except OSError as exc:
-            raise CollectorError(f"cannot run {argv[0]}: {exc.strerror}: pass --python") from None
-    return proc, stderr_path
 
 
 def _feed(pipe: IO[bytes], first: bytes, then: Callable[[], bytes]) -> Callable[[], None]:

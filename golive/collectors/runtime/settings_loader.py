@@ -20,15 +20,6 @@ is converted: golive starts the probe before it has loaded its token formats. Th
 of stdin is then read from a copy of the descriptor that the project's code and its
 processes do not see (stdin itself becomes ``/dev/null``).
 
-Started early (golive starts the probe as soon as it knows the interpreter, the Django
-root and the environment, before the rest of the audit is resolved), the probe first reads
-a line ``{"prestart": true, "project_dir": ..., "done_on_stdout": true}``: it then puts the
-project first on ``sys.path`` as below and imports what every probe that loads its settings
-imports anyway, settings-free (:data:`EARLY_IMPORTS`: Django's configuration, app
-registry, URL resolvers, system checks and logging set-up, which read no setting and no
-environment variable but Python's own), then reads the request that follows as above. The
-project's code never runs before the request has come.
-
 With ``"done_on_stdout": true``, the probe keeps stdout for golive: it points descriptor 1
 at ``/dev/null`` before loading anything (golive discards what the project prints anyway)
 and writes one line to a private copy of the original once the output is in place, so
@@ -99,20 +90,6 @@ from pathlib import PurePath
 from typing import Any
 
 PROBE_VERSION = 1
-#: What an early-started probe imports while it waits for its request: the modules
-#: ``django.setup()`` (``django.apps``, ``django.conf``, ``django.urls``, ``django.utils.log``)
-#: and ``run_checks`` (``django.core.checks``) import in every project; about 0.1 s of CPU, most
-#: of the probe's Django import. None reads a setting at import, nor an environment variable
-#: other than Python's own (``HOME``, ``PYTHONUSERBASE``, ``PYTHONTZPATH``; measured on
-#: Django 5.2 and 6.1 by tracing ``os.environ`` during the import).
-EARLY_IMPORTS = (
-    "django",
-    "django.conf",
-    "django.apps",
-    "django.urls",
-    "django.core.checks",
-    "django.utils.log",
-)
 MAX_DEPTH = 8
 MESSAGE_MAX = 300
 OBJ_MAX = 200
@@ -714,15 +691,9 @@ def token_pattern(patterns: Json) -> re.Pattern[str] | None:
         return None
 
 
-def probe(
-    request: dict[str, Json],
-    later_patterns: Callable[[], Json] | None = None,
-    search_path: list[str] | None = None,
-) -> dict[str, Json]:
+def probe(request: dict[str, Json], later_patterns: Callable[[], Json] | None = None) -> dict[str, Json]:
     """Load the project described by ``request`` and return the result object;
-    ``later_patterns`` reads the token patterns that follow the request (:func:`read_request`);
-    ``search_path``: ``sys.path`` as the interpreter started with it, when :func:`prepare`
-    has changed it since (the installed packages are listed from it)."""
+    ``later_patterns`` reads the token patterns that follow the request (:func:`read_request`)."""
     settings_module = str(request.get("settings_module") or "")
     project_dir = os.path.abspath(str(request.get("project_dir") or os.getcwd()))
     try:
@@ -760,7 +731,7 @@ def probe(
         "probe_errors": [],
         "packages": None,
     }
-    guarded(result, "packages", lambda: installed_packages(search_path), "packages")
+    guarded(result, "packages", installed_packages, "packages")
     try:
         load_and_describe(result, redactor, settings_module, project_dir)
     except Exception as exc:
@@ -770,7 +741,7 @@ def probe(
     return result
 
 
-def installed_packages(search_path: list[str] | None = None) -> list[list[Json]]:
+def installed_packages() -> list[list[Json]]:
     """``[name, version, PEP 610 direct_url or None]`` of each distribution installed for this
     interpreter, as ``python -I`` sees them: the project directory, ``PYTHONPATH`` and the
     user site are left out (golive's dependencies collector reads this instead of starting
@@ -779,15 +750,13 @@ def installed_packages(search_path: list[str] | None = None) -> list[list[Json]]
     ``importlib.metadata``, only for other layouts (``.egg-info``, a name the rule does not
     fit). That is a tenth of the time ``importlib.metadata.distributions()`` takes to parse
     every ``METADATA`` file, and a venv of wheels never imports ``importlib.metadata``
-    (15 ms of the probe's CPU on Python 3.11). ``search_path``: the folders to list (default
-    ``sys.path``)."""
+    (15 ms of the probe's CPU on Python 3.11)."""
     import site
 
     script_dir = os.path.dirname(os.path.abspath(__file__))
     skip = {os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
     skip |= {script_dir, os.path.abspath(getattr(site, "USER_SITE", None) or script_dir)}
-    search = sys.path if search_path is None else search_path
-    paths = [p for p in search if p and os.path.abspath(p) not in skip]
+    paths = [p for p in sys.path if p and os.path.abspath(p) not in skip]
     out: list[list[Json]] = []
     for path in paths:
         try:
@@ -838,7 +807,10 @@ def load_and_describe(
     result: dict[str, Json], redactor: Redactor, settings_module: str, project_dir: str
 ) -> None:
     """Steps 1-11: import Django, the settings, set up, then gather every fact."""
-    put_project_first(project_dir)
+    script_dir = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [project_dir] + [
+        p for p in sys.path if os.path.abspath(p or ".") not in (script_dir, project_dir)
+    ]
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     try:
         import django
@@ -889,15 +861,6 @@ def load_and_describe(
         result["urls_error"] = describe_exception(exc)
     guarded(result, "file_fields", file_fields, "file_fields")
     guarded(result, "dev_tool_urls", dev_tool_urls, "dev_tool_urls")
-
-
-def put_project_first(project_dir: str) -> None:
-    """Put ``project_dir`` first on ``sys.path`` and take this script's own folder off it, as
-    ``manage.py`` run from the project has it (idempotent)."""
-    script_dir = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [project_dir] + [
-        p for p in sys.path if os.path.abspath(p or ".") not in (script_dir, project_dir)
-    ]
 
 
 def reload_secret_key(
@@ -952,27 +915,20 @@ def write_json(path: str, data: dict[str, Json]) -> None:
     os.replace(tmp, path)
 
 
-def read_line(fd: int, data: bytes = b"") -> tuple[bytes, bytes, bytes]:
-    """``(line, b"\\n" or b"" at the end of input, what was read past it)``: ``data``, then
-    what descriptor ``fd`` gives, up to the first newline."""
-    while b"\n" not in data:
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        data += chunk
-    return data.partition(b"\n")
-
-
-def read_request(fd: int, data: bytes = b"") -> tuple[Json, Callable[[], Json] | None]:
-    """The request read from descriptor ``fd`` (stdin; ``data``: what was read of it
-    already), and None or, when the request is a
+def read_request(fd: int) -> tuple[Json, Callable[[], Json] | None]:
+    """The request read from descriptor ``fd`` (stdin), and None or, when the request is a
     line with ``"token_patterns_follow": true``, a function that returns the JSON which
     follows it, read to the end then. In that case the rest is read from a duplicate of
     ``fd`` (not inherited by child processes, PEP 446) and ``fd`` is pointed at
     ``/dev/null``: the project's code never reads the patterns, and sees an empty stdin as
     when the whole request was read at once."""
-    head, newline, rest = read_line(fd, data)
-    data = head + newline + rest
+    data = b""
+    while b"\n" not in data:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        data += chunk
+    head, newline, rest = data.partition(b"\n")
     if newline:
         try:
             request = json.loads(head)
@@ -1006,23 +962,16 @@ def main() -> int:
     if sys.argv[1:] == ["--packages"]:
         print(json.dumps({"packages": installed_packages()}))
         return 0
-    fd = sys.stdin.fileno()
+    try:
+        request, later_patterns = read_request(sys.stdin.fileno())
+        output = str(request["output"])
+    except Exception as exc:
+        print(f"golive probe: bad input on stdin: {describe_exception(exc)}", file=sys.stderr)
+        return 2
+    done = keep_stdout() if request.get("done_on_stdout") else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            head, newline, rest = read_line(fd)
-            early = prestart_header(head)
-            prepared = prepare(early) if early is not None else None
-            request, later_patterns = read_request(fd, rest if early is not None else head + newline + rest)
-            output = str(request["output"])
-        except Exception as exc:
-            print(f"golive probe: bad input on stdin: {describe_exception(exc)}", file=sys.stderr)
-            return 2
-        if prepared is not None and prepared["done"] is not None:
-            done: int | None = prepared["done"]
-        else:
-            done = keep_stdout() if request.get("done_on_stdout") else None
-        result = probe(request, later_patterns, prepared["path"] if prepared is not None else None)
+        result = probe(request, later_patterns)
     try:
         write_json(output, result)
     except Exception as exc:
@@ -1032,34 +981,6 @@ def main() -> int:
         with contextlib.suppress(OSError):
             os.write(done, b"done\n")
     return 0
-
-
-def prestart_header(line: bytes) -> dict[str, Json] | None:
-    """The first line of stdin as the header of an early start (``"prestart": true``, see the
-    module docstring), or None when it is the request itself."""
-    try:
-        header = json.loads(line)
-    except ValueError:
-        return None
-    return header if isinstance(header, dict) and header.get("prestart") is True else None
-
-
-def prepare(header: dict[str, Json]) -> dict[str, Json]:
-    """What an early-started probe does before its request comes (see the module
-    docstring): keep stdout for golive (``done_on_stdout``), put the project first on
-    ``sys.path``, import :data:`EARLY_IMPORTS`. Returns ``{"path": sys.path as it was,
-    "done": the private stdout or None}``. An import that fails is left for the probe to
-    fail again, and report, where it fails today (Django not installed: ``import-django``)."""
-    prepared: dict[str, Json] = {"path": list(sys.path), "done": None}
-    if header.get("done_on_stdout"):
-        prepared["done"] = keep_stdout()
-    put_project_first(os.path.abspath(str(header.get("project_dir") or os.getcwd())))
-    for name in EARLY_IMPORTS:
-        try:
-            importlib.import_module(name)
-        except (Exception, SystemExit):
-            break
-    return prepared
 
 
 def keep_stdout() -> int:
