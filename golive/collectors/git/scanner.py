@@ -56,7 +56,7 @@ from golive.facts.secrets.rules import (
     public_reason,
     secret_name,
 )
-from golive.facts.secrets.token_formats import MARKERS, TOKEN_FORMATS, TOKEN_RE, find_tokens  # noqa: F401 (re-exported)
+from golive.facts.secrets.token_formats import MARKERS, find_tokens
 from golive.model import Confidence
 
 #: Lines longer than this are scanned on their first MAX_LINE characters only.
