@@ -8,8 +8,10 @@ it:
 - golive: this script with ``--stage``: what an audit given these files runs, in this
   process: the nginx collector (crossplane checks, gixy-ng in-process, ``nginx -t`` where
   installed) over all of them and the gunicorn collector (gunicorn's own loader in a
-  subprocess) concurrently, as golive.runner.collect_all runs collectors, the check modules
-  imported meanwhile (as golive.runner.run_audit does), then every GL6xx/GL7xx check;
+  subprocess) concurrently, as golive.collectors.scheduler.collect_all runs collectors, the
+  check modules that read nginx or gunicorn facts imported meanwhile
+  (``golive.checks.registry_needing``; ``--all-checks``: every module, as a whole audit
+  imports them), then every GL6xx/GL7xx check;
 - gixy-ng: ``gixy FILE...`` (its CLI, all plugins, on the nginx files only);
 - with ``--before DIR``, the same stage from an older golive checkout
   (``PYTHONPATH=DIR``), so before and after are measured in the same sitting.
@@ -61,17 +63,24 @@ def gunicorn_inputs() -> list[Path]:
     return sorted(REPO.glob("examples/*/deploy/gunicorn.conf.py"))
 
 
-def stage(nginx_files: list[Path], gunicorn_files: list[Path]) -> tuple[int, str]:
+def stage(nginx_files: list[Path], gunicorn_files: list[Path], all_checks: bool = False) -> tuple[int, str]:
     """golive's stage in this process, as an audit runs it: the nginx collector over every
     nginx input and the gunicorn collector over every gunicorn configuration, concurrently
-    (golive.runner.collect_all), then every GL6xx/GL7xx check: the number of findings and
-    where the time went."""
+    (golive.collectors.scheduler.collect_all), the check modules that read nginx or gunicorn
+    facts imported meanwhile (``golive.checks.registry_needing``; with ``all_checks``, or in a
+    checkout without it, every check module, as a whole audit imports them), then every
+    GL6xx/GL7xx check: the number of findings and where the time went."""
     from golive.collectors import nginx
     from golive.config import Config
     from golive.context import AuditContext, AuditOptions, GitInfo
     from golive.model import Severity
     from golive.registry import Facts
-    from golive.runner import collect_all, run_check
+
+    try:
+        from golive.checking import run_check
+        from golive.collectors.scheduler import collect_all
+    except ImportError:  # a checkout from before issue 15's light check runner
+        from golive.runner import collect_all, run_check  # type: ignore[no-redef]
 
     try:
         from golive.collectors.appservers import gunicorn
@@ -101,9 +110,13 @@ def stage(nginx_files: list[Path], gunicorn_files: list[Path]) -> tuple[int, str
     loaded: list[object] = []
 
     def import_checks() -> None:  # as golive.runner.run_audit does, while the collectors run
-        from golive.checks import registry
+        from golive import checks
 
-        loaded.append(registry())
+        needing = getattr(checks, "registry_needing", None)
+        if all_checks or needing is None:
+            loaded.append(checks.registry())
+        else:
+            loaded.append(needing((nginx.NginxFacts, gunicorn.GunicornFacts)))
 
     runs, produced = collect_all(ctx, [nginx.SPEC, gunicorn.SPEC], meanwhile=import_checks)
     collected = time.perf_counter()
@@ -150,12 +163,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--before", type=Path, help="an older golive checkout to measure alongside")
     parser.add_argument("--cold", action="store_true", help="an empty golive cache for every run")
+    parser.add_argument(
+        "--all-checks",
+        action="store_true",
+        help="the stage imports every check module, as a whole audit does (default: only those"
+        " reading nginx or gunicorn facts)",
+    )
     parser.add_argument("--stage", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     nginx_files, gunicorn_files = nginx_inputs(), gunicorn_inputs()
     if args.stage:
         start = time.perf_counter()
-        findings, where = stage(nginx_files, gunicorn_files)
+        findings, where = stage(nginx_files, gunicorn_files, args.all_checks)
         print(f"{findings} findings; {where}; stage {time.perf_counter() - start:.2f} s in-process")
         return
     # not imported by the stage's process, which measures golive alone (statistics is 10 ms)
@@ -166,7 +185,7 @@ def main() -> None:
     env.pop("PYTHONPATH", None)
     scratch = Path(tempfile.mkdtemp(prefix="bench-nginx-cache-"))
     env["XDG_CACHE_HOME"] = str(scratch)
-    golive_cmd = [sys.executable, __file__, "--stage"]
+    golive_cmd = [sys.executable, __file__, "--stage", *(["--all-checks"] if args.all_checks else [])]
     gixy_cmd = [gixy, *map(str, nginx_files)]
     commands = [(Series("golive nginx+gunicorn stage"), env), (Series("gixy-ng CLI"), env)]
     if args.before is not None:
