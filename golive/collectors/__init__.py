@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from golive.registry import FactsBase
 
@@ -45,6 +46,12 @@ class CollectorSpec:
     description: str = ""
     uses: tuple[type[FactsBase], ...] = ()
     budget: float | None = None
+    #: ``gate(ctx)``, optional, for a collector with ``uses``: decides from the context alone
+    #: whether it runs (raises :class:`Skip` when not); the scheduler calls it before waiting
+    #: for the facts it uses, and on a raise runs the collector at once, which then gives
+    #: that answer (the host collector off the server: issue 15). The gate runs in the
+    #: collector's thread and counts against its ``budget`` (the wait for the facts does not).
+    gate: Callable[[Any], None] | None = None
 
 
 #: Every collector, in the order they are started: ``module:attribute`` of its spec.

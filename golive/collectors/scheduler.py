@@ -16,7 +16,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
-from golive.collectors.runtime import ProbeFailed
 from golive.context import AuditContext
 from golive.model import CollectorRun, CollectorStatus
 from golive.registry import Facts
@@ -52,7 +51,18 @@ def run_collector(
             reason=one_line(exc),
             duration=time.perf_counter() - start,
         ), None
-    except ProbeFailed as exc:
+    except Exception as exc:
+        # the runtime collector's package is imported only when a collector failed (not
+        # for ``golive probe``, which runs no runtime collector: issue 15)
+        from golive.collectors.runtime import ProbeFailed
+
+        if not isinstance(exc, ProbeFailed):
+            return CollectorRun(
+                name=spec.name,
+                status=CollectorStatus.ERROR,
+                reason=one_line(exc),
+                duration=time.perf_counter() - start,
+            ), None
         details = {
             "django_version": exc.details.get("django_version"),
             "python_version": (exc.details.get("python") or {}).get("version"),
@@ -63,13 +73,6 @@ def run_collector(
             reason=one_line(exc),
             duration=time.perf_counter() - start,
             details=details,
-        ), None
-    except Exception as exc:
-        return CollectorRun(
-            name=spec.name,
-            status=CollectorStatus.ERROR,
-            reason=one_line(exc),
-            duration=time.perf_counter() - start,
         ), None
     shown = getattr(facts, "collector_details", None)  # e.g. the nginx files and how each was found
     return CollectorRun(
@@ -106,6 +109,36 @@ def over_budget(spec: CollectorSpec, budget: float) -> str:
 Result = tuple[CollectorRun, object | None]
 
 
+def _in_thread(
+    spec: CollectorSpec, owner: object, call: Callable[[], object]
+) -> tuple[Future[object], threading.Thread]:
+    """Start ``call()`` in a daemon thread named after ``spec``, its processes owned by
+    ``owner``: (the future settled with its result or exception, the thread)."""
+    outcome: Future[object] = Future()
+
+    def work() -> None:
+        with processes.owned_by(owner):
+            try:
+                outcome.set_result(call())
+            except BaseException as exc:
+                outcome.set_exception(exc)
+
+    worker = threading.Thread(target=work, name=f"golive-{spec.name}", daemon=True)
+    worker.start()
+    return outcome, worker
+
+
+def _gate_decides(spec: CollectorSpec, ctx: AuditContext) -> bool:
+    """Whether ``spec.gate(ctx)`` decided the collector's answer without the facts it uses
+    (it raised: a Skip, or an error the collector gives too)."""
+    assert spec.gate is not None
+    try:
+        spec.gate(ctx)
+    except Exception:
+        return True
+    return False
+
+
 def _supervise(
     spec: CollectorSpec,
     ctx: AuditContext,
@@ -115,44 +148,69 @@ def _supervise(
 ) -> None:
     """Run one collector in a thread of its own and settle ``settled`` with its result, or
     with an error once it overruns its budget: its process groups are then killed, its
-    thread abandoned (a thread cannot be killed) and its result, should it come, ignored."""
+    thread abandoned (a thread cannot be killed) and its result, should it come, ignored.
+
+    A collector with a ``gate`` and facts to wait for has it called first, before that
+    wait: when it raises, the collector runs at once with no earlier facts (and gives the
+    gate's answer). The gate is the collector's own work: it runs in the collector's
+    thread and counts against its budget (it may read ``/proc``, which can block), and
+    the collector gets what the gate left of it; the wait for the producers does not
+    count."""
     try:
+        budget = collector_budget(spec, ctx)
+        owner = object()
+        spent = 0.0
+        if producers and spec.gate is not None:
+            start = time.perf_counter()
+            gated, worker = _in_thread(spec, owner, lambda: _gate_decides(spec, ctx))
+            try:
+                decided = gated.result(timeout=budget)
+            except FutureTimeout:
+                settled.set_result(_overrun(spec, budget, owner, worker, start, progress))
+                return
+            spent = time.perf_counter() - start
+            if decided:
+                producers = {}
         earlier = Facts(
             {kind: made for kind, fut in producers.items() if (made := fut.result()[1]) is not None}
         )
         if progress:
             progress(spec.name, "start")
-        budget = collector_budget(spec, ctx)
-        outcome: Future[Result] = Future()
-        owner = object()
-
-        def work() -> None:
-            with processes.owned_by(owner):
-                try:
-                    outcome.set_result(run_collector(spec, ctx, earlier))
-                except BaseException as exc:
-                    outcome.set_exception(exc)
-
-        worker = threading.Thread(target=work, name=f"golive-{spec.name}", daemon=True)
-        start = time.perf_counter()
-        worker.start()
+        start = time.perf_counter() - spent
+        outcome, worker = _in_thread(spec, owner, lambda: run_collector(spec, ctx, earlier))
         try:
-            result = outcome.result(timeout=budget)
+            result: Result = outcome.result(timeout=max(0.0, budget - spent))  # type: ignore[assignment]
         except FutureTimeout:
-            processes.kill_owned(owner)
-            processes.abandon(worker)
-            run = CollectorRun(
-                name=spec.name,
-                status=CollectorStatus.ERROR,
-                reason=over_budget(spec, budget),
-                duration=time.perf_counter() - start,
-            )
-            result = (run, None)
-        if progress:
-            progress(spec.name, result[0].status)
+            result = _overrun(spec, budget, owner, worker, start, progress)
+        else:
+            if progress:
+                progress(spec.name, result[0].status)
         settled.set_result(result)
     except BaseException as exc:
         settled.set_exception(exc)
+
+
+def _overrun(
+    spec: CollectorSpec,
+    budget: float,
+    owner: object,
+    worker: threading.Thread,
+    start: float,
+    progress: Progress | None,
+) -> Result:
+    """The result of a collector over its budget (started at ``start``, perf_counter):
+    its process groups killed, its thread abandoned."""
+    processes.kill_owned(owner)
+    processes.abandon(worker)
+    run = CollectorRun(
+        name=spec.name,
+        status=CollectorStatus.ERROR,
+        reason=over_budget(spec, budget),
+        duration=time.perf_counter() - start,
+    )
+    if progress:
+        progress(spec.name, run.status)
+    return run, None
 
 
 Settled = Callable[[Mapping[type, object], Mapping[str, CollectorRun], tuple[CollectorSpec, ...]], None]

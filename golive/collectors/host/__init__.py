@@ -396,4 +396,5 @@ SPEC = CollectorSpec(
     collect=collect,
     description="this machine as the server: file modes, users, listeners, Redis, sockets",
     uses=(RuntimeFacts,),
+    gate=gate,
 )
