@@ -18,10 +18,14 @@ Files come out folder by folder, each folder's entries sorted by name.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 
 from golive.discovery import SKIP_DIRS
+
+_name = attrgetter("name")
 
 #: How many entries (files and folders) one walk looks at before it stops.
 MAX_ENTRIES = 50_000
@@ -42,12 +46,19 @@ class ProjectWalk:
         self.limit = MAX_ENTRIES
 
     def __iter__(self) -> Iterator[Path]:
+        # os.scandir: each entry's type comes with the listing (d_type), and the stat calls the
+        # checks need are made at most once and cached on the DirEntry; pathlib's iterdir()
+        # then is_symlink()/is_dir()/is_file() made up to three a file (issue 15). Same
+        # order as sorted(Path.iterdir()): a folder's entries share their parent, so Paths
+        # compare by name.
         self.limit = MAX_ENTRIES
-        stack, seen = [(self.root, 0)], 0
+        stack: list[tuple[str, int]] = [(os.fspath(self.root), 0)]
+        seen = 0
         while stack:
             folder, depth = stack.pop()
             try:
-                entries = sorted(folder.iterdir())
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=_name)
             except OSError:
                 continue
             for entry in entries:
@@ -56,14 +67,14 @@ class ProjectWalk:
                     self.capped = True
                     return
                 try:
-                    if entry.is_symlink() and entry.is_dir():
-                        continue  # never followed: outside the repository, or read twice
                     if entry.is_dir():
-                        hidden = entry.name.startswith(".")
-                        if depth < self.max_depth and entry.name not in SKIP_DIRS and not hidden:
-                            stack.append((entry, depth + 1))
+                        if entry.is_symlink():
+                            continue  # never followed: outside the repository, or read twice
+                        name = entry.name
+                        if depth < self.max_depth and name not in SKIP_DIRS and not name.startswith("."):
+                            stack.append((entry.path, depth + 1))
                     elif entry.is_file():
-                        yield entry
+                        yield Path(entry.path)
                 except OSError:
                     continue
 
