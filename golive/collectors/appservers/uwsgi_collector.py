@@ -62,7 +62,9 @@ def discover(ctx: AuditContext, unread: list[str] | None = None) -> list[Path]:
             if unread is not None:
                 unread.append(f"{display_path(path, ctx.project_dir)}: cannot be read ({type(exc).__name__})")
             continue
-        if CONFIG_RE.search(text) and layout.admit(path, UWSGI):
+        # Every form of CONFIG_RE holds "uwsgi": the substring test (C speed) spares the
+        # expression, which tries each line's start, the repository's other files (issue 15).
+        if "uwsgi" in text and CONFIG_RE.search(text) and layout.admit(path, UWSGI):
             found.append(path)
     return found
 
