@@ -8,6 +8,7 @@ never construct Python objects. https://pyyaml.org/wiki/PyYAMLDocumentation ("CL
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -22,6 +23,14 @@ def safe_load(text: str) -> Any:
     import yaml
 
     return yaml.load(text, Loader=_loader())
+
+
+def safe_load_all(text: str) -> Iterator[Any]:
+    """``yaml.safe_load_all(text)``: each document's data (libyaml's loader when present).
+    Raises ``yaml.YAMLError`` while iterating."""
+    import yaml
+
+    return yaml.load_all(text, Loader=_loader())
 
 
 def compose(text: str) -> Any:

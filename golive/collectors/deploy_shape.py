@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from golive import yamlread
 from golive.facts.compose import volume
 from golive.facts.project import AppService, DeployShape
 from golive.model import Location
@@ -47,9 +48,7 @@ def _int(value: Any) -> int | None:
 
 
 def _compose_services(path: Path, rel: str) -> list[AppService]:
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlread.safe_load(path.read_text(encoding="utf-8"))
     services = data.get("services") if isinstance(data, Mapping) else None
     if not isinstance(services, Mapping):
         return []
@@ -80,10 +79,8 @@ def _compose_services(path: Path, rel: str) -> list[AppService]:
 
 
 def _kubernetes(path: Path, rel: str) -> list[AppService]:
-    import yaml
-
     out = []
-    for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+    for doc in yamlread.safe_load_all(path.read_text(encoding="utf-8")):
         if not isinstance(doc, Mapping) or doc.get("kind") not in ("Deployment", "StatefulSet"):
             continue
         spec, meta = _map(doc, "spec"), _map(doc, "metadata")
@@ -148,7 +145,8 @@ def read_shape(
             if path.stat().st_size > 1_000_000:
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-            if not _K8S_KIND.search(text):
+            # the expression tries every line's start; the substring test spares it most files
+            if "kind:" not in text or not _K8S_KIND.search(text):
                 continue
             found = _kubernetes(path, path.relative_to(project_dir).as_posix())
         except Exception:  # idem
