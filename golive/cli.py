@@ -22,6 +22,8 @@ from golive.startup import modules_loaded
 if TYPE_CHECKING:  # Rich is imported once the runtime probe runs (see run_and_report)
     from rich.console import Console
 
+    from golive.reports.pdf import PdfFallback
+
 EXIT_HELP = """
 Verdict and exit status: every report opens with GO, GO WITH CONDITIONS (nothing failing
 at or above --fail-on; manual items to sign off or findings accepted in the baseline),
@@ -269,15 +271,17 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         from golive.reports import format_for, preload, write
         from golive.runner import run_audit
 
-        console = Console(highlight=False)
+        # emoji=False: golive writes no emoji code, and a path or reason holding ":name:"
+        # is shown as it is (Rich would also import its emoji table for every summary)
+        console = Console(highlight=False, emoji=False)
         formats = [format_for(path, fmt) for path in outputs]
         formats += ["github"] if fmt == "github" and not outputs else []
 
         def prepare() -> None:  # while the probe runs: what the end of the audit imports
             importlib.import_module("golive.reports.terminal")
-            preload(formats)
-            importlib.import_module("golive.history.store")
-            importlib.import_module("golive.reports.pdf")
+            preload(formats)  # the PDF renderer among them when a .pdf is asked for
+            if not ctx.options.no_history:
+                importlib.import_module("golive.history.store")
             # the collectors and the checks are imported by now: what they made is frozen,
             # and the collector is on for the rest of the audit, which may be long
             modules_loaded()
@@ -287,20 +291,25 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     except BaseException:
         processes.kill_all()
         raise
-    from golive.history.store import record_audit
     from golive.reports.terminal import clean, render_console
 
-    result, history_warning = record_audit(ctx, result)
-    if history_warning:
-        err().print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
+    if not ctx.options.no_history:  # (record_audit stores nothing with --no-history)
+        from golive.history.store import record_audit
+
+        result, history_warning = record_audit(ctx, result)
+        if history_warning:
+            err().print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
     written: list[Path] = []
     unwritten = False
-    from golive.reports.pdf import PdfFallback
+    pdf_fallback: tuple[type[PdfFallback], ...] = ()
+    if "pdf" in formats:
+        from golive.reports.pdf import PdfFallback
 
+        pdf_fallback = (PdfFallback,)
     for path in outputs:
         try:
             written.append(write(result, path, fmt))
-        except PdfFallback as exc:  # no browser: the HTML was written instead, and said so
+        except pdf_fallback as exc:  # no browser: the HTML was written instead, and said so
             err().print(f"golive: warning: {exc}", markup=False)
             written.append(exc.written)
         except OSError as exc:  # the audit ran: its verdict stands, a lost report makes it incomplete
