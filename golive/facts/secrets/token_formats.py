@@ -1013,6 +1013,31 @@ CASED_MARKERS = tuple(m for m in MARKERS if m != m.lower())
 HISTORY_MARKERS = ("sk-ant-", "t3blbkfj", "hf_", "whsec_", "sntry", "dckr_", "gocspx-", "dop_v1_")
 
 
+#: Formats a match of which may hold none of their markers: markers that are words of the
+#: context (``airtable``, ``token``: the scanners look there only on such lines), a prefix
+#: with optional letters (``fm2a_``), or markers found case-insensitively in a part matched
+#: case-insensitively that holds ``i`` or ``s`` (``ſ`` matches ``s`` under ``re.IGNORECASE``
+#: and stays itself in lower case). Every other format's match holds one of its markers:
+#: tests/test_redact_tokens.py proves it from each pattern's parse and keeps this list equal
+#: to what it finds. :func:`golive.redact.redact_text` tries these on every long word and the
+#: others only where :func:`candidates` finds their markers.
+UNMARKED_RULES = frozenset(
+    {
+        "aws-secret-access-key",
+        "aws-ses-smtp-password",
+        "discord-bot-token",
+        "airtable-token",
+        "dropbox-token",
+        "flyio-token",
+        "postmark-server-token",
+        "twilio-api-key",
+        "twilio-auth-token",
+    }
+)
+#: Their indices in :data:`TOKEN_FORMATS`.
+UNMARKED = frozenset(i for i, fmt in enumerate(TOKEN_FORMATS) if fmt.rule in UNMARKED_RULES)
+
+
 def __getattr__(name: str) -> object:
     """``TOKEN_RE``, built on first use (module ``__getattr__``, PEP 562)."""
     if name == "TOKEN_RE":
