@@ -21,14 +21,10 @@ it into a :class:`golive.facts.secrets.SecretInfo` and drops it.
 
 from __future__ import annotations
 
-import configparser
 import functools
 import io
 from dataclasses import dataclass, replace
 from typing import Any
-
-import yaml
-from dotenv.parser import parse_stream
 
 from golive import yamlread
 from golive.collectors.git.policy import DEFAULT, LONG_LINE, ScanPolicy
@@ -254,6 +250,10 @@ class FileScanner:
                 text = text.replace(" ", "=", 1)
         if "=" not in text or text.startswith("#"):
             return
+        # imported where a line needs it (issue 15): an audit whose history has no such line
+        # does not load python-dotenv, PyYAML or configparser
+        from dotenv.parser import parse_stream
+
         for binding in parse_stream(io.StringIO(text)):
             if binding.key and binding.value is not None and secret_name(binding.key):
                 self._named(found, "env-line", "KEY=value line", binding.key, binding.value)
@@ -262,6 +262,8 @@ class FileScanner:
         text = line.strip()
         if ":" not in text and "=" not in text:
             return
+        import yaml
+
         try:
             data: Any = yamlread.safe_load(text)
         except yaml.YAMLError:
@@ -281,6 +283,8 @@ class FileScanner:
         text = line.strip()
         if "=" not in text or text.startswith(("#", ";", "[")):
             return
+        import configparser
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read_string("[golive]\n" + text)
