@@ -13,9 +13,10 @@ listed too (:meth:`Layout.record`), with whether golive reads them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from golive.collectors.layout_rules import (
     AUDITED,
@@ -98,6 +99,9 @@ def _head(path: Path) -> str | None:
         return None
 
 
+T = TypeVar("T")
+
+
 class Layout:
     """The classification of one repository's deployment files, shared by the collectors
     of one audit (thread-safe): :meth:`admit` classifies a discovered file (reading it when
@@ -123,6 +127,7 @@ class Layout:
         self._peer: list[str | None] = []
         self._recorded: set[str] = set()  # entries of record(): recognised, not a collector's input
         self._claimed: set[str] = set()
+        self._answers: dict[str, Future[Any]] = {}  # once()
 
     def rel(self, path: Path) -> str | None:
         """``path`` relative to the repository (POSIX), or None when outside it."""
@@ -176,8 +181,10 @@ class Layout:
 
         for path in sorted(project_files(self.repo, max_depth=MAX_DEPTH)):
             kind = deployment_kind(path)
-            rel = self.rel(path)
-            if kind is None or rel is None:
+            if kind is None:
+                continue
+            rel = self.rel(path)  # resolves the path: only for deployment files (issue 15)
+            if rel is None:
                 continue
             by_name = classify(
                 rel, kind, None, production_files=self.production_files, ignore_files=self.ignore_files
@@ -209,6 +216,25 @@ class Layout:
                 return False
             self._claimed.add(task)
             return True
+
+    def once(self, task: str, compute: Callable[[], T]) -> T:
+        """``compute()``, run once on this layout (one audit) whatever the number of callers:
+        the first computes, the others wait for its answer, or its exception, which each
+        caller then raises. For a reading two collectors of an audit need (the settings
+        chain: the source collector and the project's inventory)."""
+        with self._lock:
+            answer = self._answers.get(task)
+            first = answer is None
+            if answer is None:
+                answer = self._answers[task] = Future()
+        if first:
+            try:
+                answer.set_result(compute())
+            except BaseException as exc:
+                answer.set_exception(exc)
+                raise
+        result: T = answer.result()
+        return result
 
     def record(self, path: Path, kind: str, *, read: bool, reason: str) -> None:
         """List a file golive recognised as part of the deployment (``kind``: ``Helm chart``,
