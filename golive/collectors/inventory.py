@@ -274,13 +274,13 @@ def settings_inventory(ctx: AuditContext) -> Inventory:
     """The settings modules the source collector reads as the audited chain, the Django root
     (whose other settings modules it reads for a committed SECRET_KEY), and the entry points
     it reads (``<Django root>/*/wsgi.py``, ``asgi.py``), relative to the repository."""
-    from golive.collectors.source import read_module_chain
+    from golive.collectors.source import settings_chain
     from golive.discovery import module_file
 
     chain: list[str] = []
     if ctx.settings_module and module_file(ctx.django_dir, ctx.settings_module) is not None:
         try:
-            chain = [m.path for m in read_module_chain(ctx, ctx.settings_module)[0] if not m.error]
+            chain = [m.path for m in settings_chain(ctx)[0] if not m.error]
         except Exception:  # the source collector reports what it cannot read
             chain = []
     repo = ctx.project_dir.resolve()

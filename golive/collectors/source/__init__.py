@@ -48,6 +48,22 @@ def read_module_chain(
     return reader.modules, reader.assignments, reader.sentry
 
 
+def settings_chain(ctx: AuditContext) -> tuple[list[ModuleSource], list[Assignment], list[SentryInit]]:
+    """:func:`read_module_chain` of ``ctx.settings_module``, read once per audit: the source
+    collector and the project collector's inventory (which lists the chain's files) share the
+    reading through the audit's layout (:meth:`~golive.collectors.layout.Layout.once`); each
+    caller gets lists of its own. A context without a layout reads at each call."""
+    from golive.collectors.layout import Layout
+
+    layout = getattr(ctx, "layout", None)
+    if not isinstance(layout, Layout):
+        return read_module_chain(ctx, ctx.settings_module)
+    modules, assignments, sentry = layout.once(
+        f"settings chain {ctx.settings_module}", lambda: read_module_chain(ctx, ctx.settings_module)
+    )
+    return list(modules), list(assignments), list(sentry)
+
+
 def collect(ctx: AuditContext) -> SourceFacts:
     """Read the settings chain and the project's other settings modules.
 
@@ -59,7 +75,7 @@ def collect(ctx: AuditContext) -> SourceFacts:
     """
     if module_file(ctx.django_dir, ctx.settings_module) is None:
         raise Skip(f"{ctx.settings_module} has no source file under {ctx.django_dir}")
-    modules, assignments, sentry = read_module_chain(ctx, ctx.settings_module)
+    modules, assignments, sentry = settings_chain(ctx)
     broken = next((m for m in modules if m.error), None)
     if broken is not None:
         raise CollectorError(f"cannot read {broken.path}: {broken.error}: fix the file")
