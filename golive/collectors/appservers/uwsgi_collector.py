@@ -31,6 +31,7 @@ from golive.facts.appservers import LISTENERS, UwsgiFacts, UwsgiInstance
 from golive.model import Location
 
 if TYPE_CHECKING:
+    from golive.collectors.layout import Layout
     from golive.facts.gunicorn import AppServer
     from golive.facts.project import ProcessCommand
 
@@ -44,29 +45,41 @@ MAX_SIZE = 1_000_000
 def discover(ctx: AuditContext, unread: list[str] | None = None) -> list[Path]:
     """uWSGI configuration files in the repository that the layout admits (production or
     unknown); a candidate (``.ini``, ``.yaml``...) that cannot be read, or is over 1 MB, is
-    added to ``unread`` with the reason."""
-    from golive.collectors.layout import UWSGI, layout_of
+    added to ``unread`` with the reason. Looked for once per audit (the gunicorn and uWSGI
+    collectors both ask), through the audit's layout (:meth:`Layout.once`)."""
+    from golive.collectors.layout import layout_of
 
     layout = layout_of(ctx)
-    found = []
+    found, lines = layout.once("uwsgi files", lambda: _discover(ctx, layout))
+    if unread is not None:
+        unread += lines
+    return list(found)
+
+
+def _discover(ctx: AuditContext, layout: Layout) -> tuple[list[Path], list[str]]:
+    """:func:`discover`'s search: the files found and the unread lines."""
+    from golive.collectors.layout import UWSGI
+
+    found, unread = [], []
     for path in audit_files(ctx, every=True):
         if not path.name.endswith(SUFFIXES):
             continue
         try:
             if path.stat().st_size > MAX_SIZE:
-                if unread is not None:
-                    unread.append(f"{display_path(path, ctx.project_dir)}: over 1 MB, not read")
+                unread.append(f"{display_path(path, ctx.project_dir)}: over 1 MB, not read")
+                continue
+            # Every form of CONFIG_RE holds "uwsgi" (ASCII: no decoding error hides or makes it),
+            # so the bytes are tested first at C speed; only the few holding it are decoded and
+            # searched, the expression trying each line's start (issue 15).
+            if b"uwsgi" not in path.read_bytes():
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            if unread is not None:
-                unread.append(f"{display_path(path, ctx.project_dir)}: cannot be read ({type(exc).__name__})")
+            unread.append(f"{display_path(path, ctx.project_dir)}: cannot be read ({type(exc).__name__})")
             continue
-        # Every form of CONFIG_RE holds "uwsgi": the substring test (C speed) spares the
-        # expression, which tries each line's start, the repository's other files (issue 15).
-        if "uwsgi" in text and CONFIG_RE.search(text) and layout.admit(path, UWSGI):
+        if CONFIG_RE.search(text) and layout.admit(path, UWSGI):
             found.append(path)
-    return found
+    return found, unread
 
 
 def instances(
