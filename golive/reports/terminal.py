@@ -74,7 +74,7 @@ def _header(audit: Audit) -> Panel:
         f" · commit {_m(commit)}",
         f"{_m(audit.started_at)} · by {_m(audit.author)} · golive {_m(audit.golive_version)}",
     ]
-    return Panel("\n".join(lines), title="golive audit", expand=False)
+    return Panel("\n".join(lines), title=Text("golive audit"), expand=False)
 
 
 #: Mark kind (:mod:`golive.reports.marks`) → style.
@@ -221,4 +221,4 @@ def summary_panel(audit: Audit, paths: Sequence[Path]) -> Panel:
         table.add_row("report", _m(path))
     table.add_row("duration", f"{audit.duration:.1f} s")
     table.add_row("sha256", Text(digest_of(audit), style="dim", overflow="fold"))  # what a signature covers
-    return Panel(table, title="summary", expand=False)
+    return Panel(table, title=Text("summary"), expand=False)  # a Text: no markup, no emoji to look for
