@@ -28,12 +28,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from golive.history import DEFAULT_PATH as DEFAULT_PATH  # re-exported: where it was
+from golive.history import history_path as history_path
 from golive.history.compare import TREND_POINTS, failing_count, summary
 from golive.history.grade import NO_GRADE, grade
 from golive.model import Audit, HistorySummary, Signoff, TrendPoint
 from golive.own_files import make_folder
 
-DEFAULT_PATH = Path(".golive") / "history.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -321,17 +322,6 @@ class History:
 
 def _with_history(audit: Audit, history: HistorySummary) -> Audit:
     return replace(audit, history=history)
-
-
-def history_path(project_dir: Path, explicit: Path | None = None, configured: object = None) -> Path:
-    """Where the history lives: ``explicit`` (``--history``), else ``[tool.golive] history``
-    (relative to the project), else ``PROJECT/.golive/history.sqlite``.
-    """
-    if explicit is not None:
-        return explicit.expanduser()
-    if isinstance(configured, str) and configured:
-        return project_dir / Path(configured).expanduser()
-    return project_dir / DEFAULT_PATH
 
 
 def record(audit: Audit, database: Path) -> Audit:
