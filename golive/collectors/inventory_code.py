@@ -172,8 +172,10 @@ def recognise_code(path: Path, rel: PurePosixPath) -> tuple[str, str] | None:
             "creates the periodic jobs of a task scheduler (django-q, Celery beat, cron):"
             " golive does not read the jobs it schedules",
         )
+    if not (stem_words | set(folders)) & LAUNCH_WORDS:
+        return None  # before SERVER_STRING, tried at every quote of the head (issue 15)
     server = SERVER_STRING.search(head)
-    if (stem_words | set(folders)) & LAUNCH_WORDS and server and SPAWNS.search(head):
+    if server and SPAWNS.search(head):
         return (
             LAUNCHER,
             f"Python code that starts {server.group(1)} or a process manager at run time:"
