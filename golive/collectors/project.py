@@ -12,6 +12,7 @@ commands. Every other deployment file recognised is listed in the report once pe
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import threading
 import weakref
@@ -173,7 +174,10 @@ def collect(ctx: AuditContext) -> ProjectFacts:
 
 def walked_files(ctx: AuditContext) -> list[Path]:
     """The files of :class:`golive.walk.ProjectWalk` under ``ctx.project_dir`` (4 levels), in
-    its order: those :func:`collect` walked in this audit, else walked now."""
+    its order: those :func:`collect` walked in this audit, else walked now (a context
+    without a layout shares nothing: the walk alone, not a second reading of the project)."""
+    if not isinstance(getattr(ctx, "layout", None), Layout):
+        return list(ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH))
     try:
         return list(_shared(ctx)[1])
     except Exception:  # the read failed: the caller walks for itself, as before
@@ -220,9 +224,11 @@ def _read(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
     groups: tuple[tuple[str, ...], Location | None] = ((), None)
     layout = layout_of(ctx)
     walk = ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH)
+    prefix = os.path.join(str(ctx.project_dir), "")
     for path in walk:
         files.append(path)
-        rel = str(path.relative_to(ctx.project_dir))
+        text = str(path)  # the walk joins names to the root: its rel is the rest (issue 15)
+        rel = text[len(prefix) :] if text.startswith(prefix) else str(path.relative_to(ctx.project_dir))
         name = path.name
         kind = deployment_kind(path)
         if kind is not None and not layout.admit(path, kind):
@@ -363,10 +369,12 @@ def _start_scripts(
     )
     services = []  # s6-overlay and runit run their services' ./run scripts
     for p in files:
+        if p.name != "run":
+            continue
         found_in = re.search(
             r"(^|/)(s6[\w.-]*|services\.d|s6-rc\.d|service|sv)/", p.relative_to(project_dir).as_posix()
         )
-        if p.name == "run" and found_in:
+        if found_in:
             kind = "runit" if found_in.group(2) in ("service", "sv") else "s6"
             services.append(
                 ProcessCommand(
