@@ -46,20 +46,39 @@ from typing import TYPE_CHECKING
 from golive import processes
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.git.command import GIT_TIMEOUT, last_error, run_git
-from golive.collectors.git.head import env_templates, find_in_head, tracked_dirs, tracked_files
-from golive.collectors.git.history import LOG_FORMAT, HistoryScan
-from golive.collectors.git.policy import DEFAULT, ScanPolicy
-from golive.collectors.layout import Layout, layout_of
-from golive.facts.git import GitFacts, HistorySecret, TrackedFile
-from golive.facts.secrets import SecretInfo
-from golive.facts.secrets.places import PRODUCTION, deployment_kind, place
-from golive.facts.secrets.rules import PRIVATE_KEY_RULE, placeholder_reason
-from golive.history.store import history_path
-from golive.model import Location
-from golive.own_files import is_own, own_paths
+from golive.facts.git import GitFacts
 
 if TYPE_CHECKING:  # golive.config imports golive.collectors.git.policy: no cycle through golive.context
+    from golive.collectors.git.history import HistoryScan
+    from golive.collectors.git.policy import ScanPolicy
+    from golive.collectors.layout import Layout
     from golive.context import AuditContext
+
+#: Names of the scanning modules this package gives as its own (PEP 562): they are imported
+#: when the collector runs, not with the registry of collectors (issue 15: ~25 ms of
+#: expressions, tables and libraries that an audit with ``--no-git`` or outside a repository,
+#: and every command that reads a scan rule from the configuration, never uses).
+_LAZY = {
+    "env_templates": "golive.collectors.git.head",
+    "find_in_head": "golive.collectors.git.head",
+    "tracked_dirs": "golive.collectors.git.head",
+    "tracked_files": "golive.collectors.git.head",
+    "LOG_FORMAT": "golive.collectors.git.history",
+    "HistoryScan": "golive.collectors.git.history",
+    "DEFAULT": "golive.collectors.git.policy",
+    "ScanPolicy": "golive.collectors.git.policy",
+}
+
+
+def __getattr__(name: str) -> object:
+    """The names of :data:`_LAZY`, from their modules (imported on first use)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 #: Seconds the history scan may take before it stops and says so.
 HISTORY_TIME_LIMIT = 600.0
@@ -96,18 +115,22 @@ def scan_history(
     range_args: list[str],
     time_limit: float = HISTORY_TIME_LIMIT,
     pathspec: Sequence[str] = (),
-    policy: ScanPolicy = DEFAULT,
+    policy: ScanPolicy | None = None,
 ) -> tuple[HistoryScan, list[str]]:
     """Stream ``git log -p`` through a :class:`HistoryScan`; returns it and what was missed.
 
     ``pathspec`` limits the scan to the project's directory when the repository holds
     more than the project (a monorepo, or examples inside a tool's repository); ``policy``
-    says which files are scanned by name (:mod:`golive.collectors.git.policy`).
+    says which files are scanned by name (:mod:`golive.collectors.git.policy`; None: its
+    ``DEFAULT``).
 
     When git stops on a damaged commit, the stream is resumed after it (``--skip``) up to
     :data:`MAX_RESUMES` times, and each break is recorded in the returned reasons.
     """
-    scan = HistoryScan(policy)
+    from golive.collectors.git.history import LOG_FORMAT, HistoryScan
+    from golive.collectors.git.policy import DEFAULT
+
+    scan = HistoryScan(DEFAULT if policy is None else policy)
     partial: list[str] = []
     deadline = time.monotonic() + time_limit
     for _ in range(MAX_RESUMES + 1):
@@ -191,6 +214,8 @@ def _place(paths: Sequence[str], root: Path, layout: Layout | None = None) -> tu
     (production) when any of them is production or unknown, else the first one's. A
     deployment file still unknown by its name is classified by its content by the audit's
     ``layout``."""
+    from golive.facts.secrets.places import PRODUCTION, deployment_kind, place
+
     places = []
     for path in paths:
         where, reason = place(path)
@@ -222,6 +247,17 @@ def collect(ctx: AuditContext) -> GitFacts:
         raise Skip(ctx.git.reason or "not a git repository")
     if not ctx.git.commit:
         raise Skip(ctx.git.reason or "the repository has no commits yet")
+    # the scanner's modules, imported once the repository is there to scan (see _LAZY)
+    from golive.collectors.git.head import env_templates, find_in_head, tracked_dirs, tracked_files
+    from golive.collectors.git.policy import ScanPolicy
+    from golive.collectors.layout import layout_of
+    from golive.facts.git import HistorySecret, TrackedFile
+    from golive.facts.secrets import SecretInfo
+    from golive.facts.secrets.rules import PRIVATE_KEY_RULE, placeholder_reason
+    from golive.history.store import history_path
+    from golive.model import Location
+    from golive.own_files import is_own, own_paths
+
     root = Path(ctx.git.root).resolve()
     project = ctx.project_dir.resolve()
     range_args = since_args(root, ctx.options.since)
