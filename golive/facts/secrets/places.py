@@ -36,10 +36,6 @@ import functools
 import re
 from pathlib import PurePosixPath
 
-from golive.collectors.layout import COMPOSE, DOCKERFILE, PROCFILE
-from golive.collectors.layout import classify as layout_classify
-from golive.facts.secrets.rules import is_test_path
-
 #: Places that weigh as production.
 PRODUCTION = frozenset({"production", "unknown"})
 DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".ipynb")
@@ -58,12 +54,22 @@ CI_FILES = (
     "tox.ini",
     "noxfile.py",
 )
-#: File names of deployment files whose content says what they are for: (pattern, layout kind).
-DEPLOYMENT_NAMES = (
-    (re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE), COMPOSE),
-    (re.compile(r"^dockerfile(?:[.-][\w.-]+)?$|\.dockerfile$", re.IGNORECASE), DOCKERFILE),
-    (re.compile(r"^procfile(?:[.-][\w.-]+)?$", re.IGNORECASE), PROCFILE),
-)
+
+
+@functools.cache
+def deployment_names() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """File names of deployment files whose content says what they are for: (pattern, layout
+    kind). Built on first use, with :mod:`golive.collectors.layout` (issue 15: the checks that
+    import :data:`LABELS` and the git facts do not load the layout rules)."""
+    from golive.collectors.layout import COMPOSE, DOCKERFILE, PROCFILE
+
+    return (
+        (re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE), COMPOSE),
+        (re.compile(r"^dockerfile(?:[.-][\w.-]+)?$|\.dockerfile$", re.IGNORECASE), DOCKERFILE),
+        (re.compile(r"^procfile(?:[.-][\w.-]+)?$", re.IGNORECASE), PROCFILE),
+    )
+
+
 #: Folders a documentation generator builds into, and what a built site holds.
 DOC_BUILD_FOLDERS = frozenset({"_build", "site", "_site"})
 BUILT_SUFFIXES = (".html", ".htm", ".js", ".css", ".map", ".json", ".xml", ".txt", ".svg")
@@ -100,6 +106,8 @@ def place(path: str) -> tuple[str, str]:
         return "docs", built
     if name in CI_FILES or any(f in CI_FOLDERS for f in folders):
         return "ci", f"{path} is CI configuration"
+    from golive.facts.secrets.rules import is_test_path
+
     if is_test_path(path) or any(f in TEST_FOLDERS for f in folders):
         return "test", f"{path} is test code"
     if any(f in EXAMPLE_FOLDERS for f in folders):
@@ -108,6 +116,8 @@ def place(path: str) -> tuple[str, str]:
 
     if is_example_file(path):
         return "example", f"{pure.name} is a template"
+    from golive.collectors.layout import classify as layout_classify
+
     found = layout_classify(path, "source file")
     return found.role, found.reason
 
@@ -130,7 +140,7 @@ def deployment_kind(path: str) -> str | None:
     """The :mod:`golive.collectors.layout` kind of a deployment file judged by its content
     (compose file, Dockerfile, Procfile), or None."""
     name = PurePosixPath(path).name
-    for pattern, kind in DEPLOYMENT_NAMES:
+    for pattern, kind in deployment_names():
         if pattern.search(name):
             return kind
     return None
