@@ -240,3 +240,18 @@ def test_answers_longer_than_their_cap_leave_the_other_streams_alone(nginx: Any)
     assert settings.truncated and settings.status == 200
     sent = {uri: protocol for _c, protocol, _m, uri in access_log(log, h2_port)}
     assert sent["/db.sql"] == "HTTP/1.1" and sent["/static/site.css"] == "HTTP/2.0"
+
+
+def test_first_connections_carry_what_never_rides_http2(nginx: Any) -> None:
+    # Before the protocol is known, the requests that ride HTTP/1.1 whatever it is (a Host of
+    # their own, database dumps) and the admin's first hop go out on the first connections;
+    # the rest wait to be streams instead of the dumps waiting for a free connection (issue 15).
+    h2_port, _h1_port, cert, log = nginx("try_files $uri $uri/ =404;")
+    probe(h2_port, cert)
+    requests = access_log(log, h2_port)
+    first: dict[str, str] = {}
+    for connection, protocol, _method, uri in requests:
+        if protocol == "HTTP/1.1":
+            first.setdefault(connection, uri)
+    assert {"/db.sqlite3", "/dump.sql", "/admin/"} <= set(first.values())
+    assert [p for _c, p, method, _u in requests if method == "OPTIONS"] == ["HTTP/2.0"]
