@@ -48,6 +48,7 @@ from golive.collectors.live.targets import (
     LISTED_PREFIXES,
     ProbeOptions,
     SiteTarget,
+    early_order,
     file_paths,
     join,
     prefixes,
@@ -300,15 +301,16 @@ class SiteProbe:
         early: dict[str, asyncio.Future[None]] | None = None,
         limit: int | None = None,
     ) -> dict[str, asyncio.Future[None]]:
-        """Start :meth:`_independent`'s probes now (the first ``limit`` of them; those in
-        ``early`` were started already); they are planned (their place in the report's
-        order) by :meth:`_content`, as if started there."""
+        """Start :meth:`_independent`'s probes now (``limit`` of them, by :func:`early_order`; those
+        in ``early`` were started already), planned (placed in the report) by :meth:`_content`."""
         started: dict[str, asyncio.Future[None]] = {}
-        for name, job in self._independent(primary, http_origin):
+        jobs = self._independent(primary, http_origin)
+        first = set(early_order([name for name, _ in jobs])[:limit]) if limit is not None else None
+        for i, (name, job) in enumerate(jobs):
             if early and name in early:
                 job.close()  # type: ignore[attr-defined]  # a coroutine, never awaited
                 started[name] = early[name]
-            elif limit is not None and len(started) >= limit:
+            elif first is not None and i not in first:
                 job.close()  # type: ignore[attr-defined]
             else:
                 started[name] = self._ahead(self._record(name, job))

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from golive.collectors.live.client import ClientConfig, url_port
+from golive.collectors.live.client import BULKY, ClientConfig, url_port
 from golive.facts import live_pages as pages
-from golive.facts.live import FILES
+from golive.facts.live import FILE, FILES, Probe
 
 TRAVERSAL_FILES = ("manage.py", ".env")
 DEFAULT_STATIC_PREFIXES = ("/static", "/media")
@@ -128,6 +128,26 @@ def file_paths(opts: ProbeOptions, home_text: str) -> list[str]:
     for prefix in list(dict.fromkeys(p.rstrip("/") for p in known if p.strip("/")))[:4]:
         paths.extend(f"{prefix}../{name}" for name in TRAVERSAL_FILES)
     return paths
+
+
+def early_order(names: Sequence[str]) -> list[int]:
+    """Indexes of ``names`` (probes in their planned order) in the order they start before the
+    site's protocol is known, when only some can (each on an HTTP/1.1 connection of its own).
+
+    First the probes that ride HTTP/1.1 whatever the site speaks (a Host header of their own,
+    :data:`~golive.collectors.live.client.BULKY` files), those with a next hop (the admin's
+    redirect to its login page, then a stream of the site's HTTP/2 connection) and the 404
+    probe (as before, so that the protocol its evidence names is unchanged); then the rest.
+    On a site speaking HTTP/2 the rest go as streams as soon as that is known, instead of
+    the bulky files waiting for one of the first connections to be free (issue 15).
+    """
+    own = (Probe.NOT_FOUND, Probe.BOGUS_HOST, Probe.BOGUS_HOST_HTTP)
+
+    def first(name: str) -> bool:
+        bulky = name.startswith(FILE) and BULKY.search(name) is not None
+        return name in own or name.startswith(Probe.admin("")) or bulky
+
+    return sorted(range(len(names)), key=lambda i: not first(names[i]))
 
 
 def same_site(base_url: str, link: str, host: str) -> str | None:
