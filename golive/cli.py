@@ -7,6 +7,7 @@ Filtering, grading and the exit status live in :mod:`golive.runner` and
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import importlib
@@ -299,6 +300,12 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         result, history_warning = record_audit(ctx, result)
         if history_warning:
             err().print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
+    # its SHA-256 once (about 2 ms: keys sorted at every level), not again by every report
+    # and the summary that shows it: the digest of the JSON report's data without history
+    # and sign-offs (golive.signoff.NOT_HASHED), which record_audit attached
+    from golive.signoff import digest_of
+
+    result = dataclasses.replace(result, sha256=digest_of(result))
     written: list[Path] = []
     unwritten = False
     pdf_fallback: tuple[type[PdfFallback], ...] = ()
