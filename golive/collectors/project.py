@@ -174,14 +174,21 @@ def collect(ctx: AuditContext) -> ProjectFacts:
 
 def walked_files(ctx: AuditContext) -> list[Path]:
     """The files of :class:`golive.walk.ProjectWalk` under ``ctx.project_dir`` (4 levels), in
-    its order: those :func:`collect` walked in this audit, else walked now (a context
-    without a layout shares nothing: the walk alone, not a second reading of the project)."""
-    if not isinstance(getattr(ctx, "layout", None), Layout):
-        return list(ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH))
-    try:
-        return list(_shared(ctx)[1])
-    except Exception:  # the read failed: the caller walks for itself, as before
-        return list(ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH))
+    its order: walked once per audit (:func:`collect` reads the same walk), through the audit's
+    layout; a context without one walks at each call. Asking for them does not read the
+    project (the nginx, proxies and platforms collectors need the files only)."""
+    return list(_walk(ctx)[0])
+
+
+def _walk(ctx: AuditContext) -> tuple[tuple[Path, ...], str | None]:
+    """The walk's files and its note (None unless capped), once per audit."""
+
+    def run() -> tuple[tuple[Path, ...], str | None]:
+        walk = ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH)
+        return tuple(walk), walk.note
+
+    layout = getattr(ctx, "layout", None)
+    return layout.once("project walk", run) if isinstance(layout, Layout) else run()
 
 
 def _shared(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
@@ -223,9 +230,9 @@ def _read(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
     admitted: list[tuple[str, Path]] = []
     groups: tuple[tuple[str, ...], Location | None] = ((), None)
     layout = layout_of(ctx)
-    walk = ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH)
+    walked, note = _walk(ctx)
     prefix = os.path.join(str(ctx.project_dir), "")
-    for path in walk:
+    for path in walked:
         files.append(path)
         text = str(path)  # the walk joins names to the root: its rel is the rest (issue 15)
         rel = text[len(prefix) :] if text.startswith(prefix) else str(path.relative_to(ctx.project_dir))
@@ -264,8 +271,8 @@ def _read(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
         except Exception as exc:  # reported, never swallowed: the file is not audited
             unread.append(f"{rel}: {describe(exc)}")  # never the parser's quote of a line
             continue
-    if walk.note is not None:
-        unread.append(walk.note)
+    if note is not None:
+        unread.append(note)
     commands += _start_scripts(ctx.project_dir, commands, files, images, unread, layout)
     if layout.claim("inventory"):  # once per audit: the collectors call this function again
         discover(layout, files, settings_inventory(ctx), hidden=ci_files(ctx.project_dir))
