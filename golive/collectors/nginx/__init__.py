@@ -36,12 +36,12 @@ lexed once), :mod:`.includes` (include files that are not where nginx would read
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
-from golive.collectors.deployment_files import display_path
+from golive.collectors.deployment_files import audit_files, display_path
 from golive.collectors.layout import NGINX, Layout, layout_of
 from golive.collectors.nginx.binary import test_inputs
 from golive.collectors.nginx.context import ComposeContext
@@ -74,10 +74,18 @@ __all__ = [
 ]
 
 
-def discover(project_dir: Path, layout: Layout | None = None) -> list[Path]:
+def discover(
+    project_dir: Path, layout: Layout | None = None, files: Iterable[Path] | None = None
+) -> list[Path]:
     """The project's files that parse as nginx (candidates: see the module docstring); with
-    a ``layout``, only those it admits (production or unknown: :mod:`golive.collectors.layout`)."""
-    found = [path for path in candidates(project_dir, every=layout is not None) if classify(path) == "nginx"]
+    a ``layout``, only those it admits (production or unknown: :mod:`golive.collectors.layout`).
+    ``files``: the project's files when already walked (every one, test folders included when
+    a ``layout`` is given), else walked here."""
+    found = [
+        path
+        for path in candidates(project_dir, every=layout is not None, files=files)
+        if classify(path) == "nginx"
+    ]
     return [path for path in found if layout is None or layout.admit(path, NGINX)]
 
 
@@ -99,12 +107,12 @@ def _collect(ctx: AuditContext) -> NginxFacts:
             (p if p.is_absolute() else Path.cwd() / p, f"given with --nginx {p}") for p in ctx.options.nginx
         ]
     else:
-        found = discover(project_dir, layout)
+        found = discover(project_dir, layout, audit_files(ctx, every=True))  # the shared walk (issue 15)
         inputs = [(p, f"discovered {display_path(p, project_dir)}") for p in found]
     if not inputs:
         raise Skip("no nginx configuration found in the project (give --nginx FILE)" + layout.summary(NGINX))
     env_file = {k: ctx.env[k] for k in ctx.env_file_keys if k in ctx.env}
-    context = ComposeContext(project_dir, env_file)
+    context = ComposeContext(project_dir, env_file, audit_files(ctx))
     if not ctx.options.nginx:  # a discovered file that another includes is audited through it
         inputs = not_included(inputs, prefix, project_dir, context)
     cache = cache_for(ctx.env, ctx.config.section("nginx"))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from golive import yamlread
@@ -163,12 +163,14 @@ class ComposeContext:
     """Every Compose file of a project, read once: ``files`` (each one's services, production
     first) and ``errors`` (files that could not be read, with the reason)."""
 
-    def __init__(self, project_dir: Path, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, project_dir: Path, env: Mapping[str, str] | None = None, files: Iterable[Path] | None = None
+    ) -> None:
         self.project_dir = project_dir
         self.files: list[list[Service]] = []
         self.errors: list[str] = []
         found: list[tuple[int, str, list[Service]]] = []
-        for path in deployment_files(project_dir):
+        for path in deployment_files(project_dir) if files is None else files:
             if path.suffix not in (".yml", ".yaml"):
                 continue
             shown = display_path(path, project_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,8 +162,9 @@ def classify(path: Path) -> str | None:
     return "nginx" if names and len(known) * 2 > len(names) else None
 
 
-def candidates(project_dir: Path, every: bool = False) -> Iterator[Path]:
-    for path in deployment_files(project_dir, every=every):
+def candidates(project_dir: Path, every: bool = False, files: Iterable[Path] | None = None) -> Iterator[Path]:
+    """The nginx candidates among ``files`` (default: :func:`deployment_files` of ``project_dir``)."""
+    for path in deployment_files(project_dir, every=every) if files is None else files:
         name = path.name
         if (
             name.endswith((".conf", ".nginx", ".conf.template"))

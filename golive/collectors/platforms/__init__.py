@@ -27,7 +27,7 @@ from pathlib import Path
 
 from golive import yamlread
 from golive.collectors import CollectorSpec, Skip
-from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.deployment_files import audit_files, display_path
 from golive.collectors.layout import PROCFILE, Layout
 from golive.collectors.platforms import cdn, kubernetes
 from golive.context import AuditContext
@@ -140,7 +140,7 @@ def collect(ctx: AuditContext, facts: Facts) -> PlatformFacts:
     procfiles: list[str] = []
     heroku: list[str] = []
     cdns: list[str] = []
-    paths = sorted(deployment_files(root))
+    paths = sorted(audit_files(ctx))  # the project collector's walk, shared (issue 15)
     for path in paths:
         if path.name == "Chart.yaml" and layout.admit(path, MANIFEST_KIND):
             charts.append(path.parent)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from golive import yamlread
 from golive.collectors import CollectorSpec, Skip
-from golive.collectors.deployment_files import deployment_files, display_path
+from golive.collectors.deployment_files import audit_files, display_path
 from golive.collectors.proxies import caddy, fly, traefik
 from golive.context import AuditContext
 from golive.facts.compose import Service, strings
@@ -140,7 +140,7 @@ def collect(ctx: AuditContext) -> ProxyFacts:
     unread: list[str] = []
     edge_routes: list[Route] = []
     pending: list[tuple[Service, dict[str, str], list[str]]] = []
-    for path in deployment_files(project_dir):
+    for path in audit_files(ctx):  # the project collector's walk, shared (issue 15)
         name = path.name
         if not (is_caddyfile(name) or path.suffix in (".yml", ".yaml", ".toml")):
             continue
