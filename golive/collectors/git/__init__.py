@@ -248,7 +248,13 @@ def collect(ctx: AuditContext) -> GitFacts:
     if not ctx.git.commit:
         raise Skip(ctx.git.reason or "the repository has no commits yet")
     # the scanner's modules, imported once the repository is there to scan (see _LAZY)
-    from golive.collectors.git.head import env_templates, find_in_head, tracked_dirs, tracked_files
+    from golive.collectors.git.head import (
+        env_templates,
+        find_in_head,
+        tracked_dirs,
+        tracked_files,
+        tracked_files_and_dirs,
+    )
     from golive.collectors.git.policy import ScanPolicy
     from golive.collectors.layout import layout_of
     from golive.facts.git import HistorySecret, TrackedFile
@@ -276,7 +282,11 @@ def collect(ctx: AuditContext) -> GitFacts:
     head_hits, head_error = find_in_head(root, real, pathspec, policy)
     if head_error:
         partial.append(f"HEAD could not be read completely ({head_error}): 'still in HEAD' may be incomplete")
-    tracked, tracked_error = tracked_files(root, pathspec)
+    if pathspec:
+        tracked, tracked_error = tracked_files(root, pathspec)
+        dirs = tracked_dirs(root)
+    else:  # one git ls-tree for both
+        tracked, tracked_error, dirs = tracked_files_and_dirs(root)
     own = own_paths(root, [history_path(project, ctx.options.history, ctx.config.raw.get("history"))])
     tracked = [t for t in tracked if not is_own(t[0], own)]  # golive's history is not the project's data
     if tracked_error:
@@ -330,7 +340,7 @@ def collect(ctx: AuditContext) -> GitFacts:
         tracked=tuple(TrackedFile(location=loc(p), kind=k, size=n) for p, k, n in tracked),
         subdir=subdir,
         refs=tuple(refs),
-        tracked_dirs=tracked_dirs(root),
+        tracked_dirs=dirs,
     )
 
 

@@ -6,7 +6,8 @@
   ``git grep -l`` for ``.pem``/``.sql`` contents), by :mod:`golive.collectors.git.files`;
 - :func:`env_templates`: the committed env files whose first lines say secrets do not belong
   there (:data:`NO_SECRETS_HERE`);
-- :func:`tracked_dirs`: every folder of HEAD's tree.
+- :func:`tracked_dirs`: every folder of HEAD's tree (:func:`tracked_files_and_dirs`: both
+  from one ``git ls-tree``).
 
 Reference: git-grep(1), git-ls-tree(1), git-show(1) (https://git-scm.com/docs).
 """
@@ -85,14 +86,34 @@ def find_in_head(
 
 def tracked_files(root: Path, pathspec: Sequence[str] = ()) -> tuple[list[tuple[str, str, int | None]], str]:
     """Sensitive files committed at HEAD: ``[(repo path, kind, size), ...]`` and an error."""
-    proc = run_git(root, "ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD", *pathspec)
+    found, error, _ = _tracked(root, pathspec, with_dirs=False)
+    return found, error
+
+
+def tracked_files_and_dirs(
+    root: Path,
+) -> tuple[list[tuple[str, str, int | None]], str, frozenset[str] | None]:
+    """:func:`tracked_files` and :func:`tracked_dirs` of the whole tree from one
+    ``git ls-tree -r -t`` (trees listed beside the blobs: the same folders as ``-r -d``)."""
+    return _tracked(root, (), with_dirs=True)
+
+
+def _tracked(
+    root: Path, pathspec: Sequence[str], with_dirs: bool
+) -> tuple[list[tuple[str, str, int | None]], str, frozenset[str] | None]:
+    proc = run_git(
+        root, "ls-tree", "-r", *(["-t"] if with_dirs else []), "-l", "-z", "--full-tree", "HEAD", *pathspec
+    )
     if proc.returncode != 0:
-        return [], f"git ls-tree HEAD failed: {last_error(proc.stderr)}"
+        return [], f"git ls-tree HEAD failed: {last_error(proc.stderr)}", None
     found: list[tuple[str, str, int | None]] = []
     undecided: dict[str, tuple[str, int | None]] = {}
+    dirs: set[str] = set()
     for entry in proc.stdout.split(b"\x00"):
         meta, _, raw_path = entry.partition(b"\t")
         fields = meta.split()
+        if len(fields) == 4 and fields[1] == b"tree" and raw_path:
+            dirs.add(raw_path.decode("utf-8", "replace"))
         if len(fields) != 4 or fields[1] != b"blob":
             continue
         path = raw_path.decode("utf-8", "replace")
@@ -114,7 +135,7 @@ def tracked_files(root: Path, pathspec: Sequence[str] = ()) -> tuple[list[tuple[
             if path in undecided:
                 kind, size = undecided[path]
                 found.append((path, files.NEEDS_CONTENT[kind], size))
-    return sorted(found), ""
+    return sorted(found), "", frozenset(dirs) if with_dirs else None
 
 
 def env_templates(root: Path, tracked: Iterable[tuple[str, str, int | None]]) -> set[str]:
