@@ -110,6 +110,23 @@ def since_args(root: Path, since: str | None) -> list[str]:
     return ["--all", f"--since={since}"]
 
 
+#: Environment variables that move a repository's files (git(1), "ENVIRONMENT VARIABLES").
+GIT_DIR_VARIABLES = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE", "GIT_NAMESPACE")
+
+
+def is_shallow(root: Path) -> bool:
+    """True for a shallow clone. git's own test (``is_repository_shallow`` in shallow.c) is
+    whether the repository's ``shallow`` file exists: read here when ``root/.git`` is the
+    repository's own folder (not a worktree's or a submodule's link, no ``commondir``) and no
+    :data:`GIT_DIR_VARIABLES` moves it, else asked (``git rev-parse --is-shallow-repository``;
+    issue 15: one git process fewer per audit)."""
+    git_dir = root / ".git"
+    own_folder = git_dir.is_dir() and not (git_dir / "commondir").exists()
+    if own_folder and not any(v in os.environ for v in GIT_DIR_VARIABLES):
+        return (git_dir / "shallow").exists()
+    return run_git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+
+
 def scan_history(
     root: Path,
     range_args: list[str],
@@ -269,7 +286,7 @@ def collect(ctx: AuditContext) -> GitFacts:
     range_args = since_args(root, ctx.options.since)
     subdir = project.relative_to(root).as_posix() if project != root and project.is_relative_to(root) else ""
     pathspec = [subdir] if subdir else []
-    shallow = run_git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    shallow = is_shallow(root)
     refs = run_git(root, "for-each-ref", "--format=%(refname)").stdout.decode("utf-8", "replace").split()
     config = getattr(ctx, "config", None)
     policy = ScanPolicy.with_config(
