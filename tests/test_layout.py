@@ -455,3 +455,48 @@ def test_a_procfile_is_classified_alike_whichever_collector_asks_first(tmp_path:
     other.admit(tmp_path / "Procfile", PROCFILE)
     assert first["Procfile"] == {f.path: (f.kind, f.role) for f in other.files()}["Procfile"]
     assert first["Procfile"][0] != MANIFEST_KIND
+
+
+def test_once_computes_a_task_once_for_every_caller_and_shares_its_exception(tmp_path: Path) -> None:
+    """Layout.once (issue 15): the first caller computes, the others (threads of one audit)
+    wait for its answer; an exception reaches every caller; another task computes apart."""
+    import threading
+    import time
+
+    layout = Layout(tmp_path)
+    runs: list[str] = []
+
+    def slow() -> list[str]:
+        runs.append("slow")
+        time.sleep(0.05)
+        return ["answer"]
+
+    answers: list[object] = []
+    threads = [threading.Thread(target=lambda: answers.append(layout.once("task", slow))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert runs == ["slow"] and len(answers) == 4 and all(a is answers[0] for a in answers)
+
+    def broken() -> None:
+        runs.append("broken")
+        raise ValueError("cannot read")
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match="cannot read"):
+            layout.once("other", broken)
+    assert runs == ["slow", "broken"]
+
+
+def test_the_walk_is_shared_by_the_layout_and_the_project_read(tmp_path: Path) -> None:
+    """Layout.walk is the project walk (golive.walk.ProjectWalk, 4 levels), made once."""
+    from golive.walk import ProjectWalk
+
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "Procfile").write_text("web: gunicorn app.wsgi\n")
+    (tmp_path / "Dockerfile").write_text("FROM python\n")
+    layout = Layout(tmp_path)
+    files, note = layout.walk()
+    assert list(files) == list(ProjectWalk(tmp_path, max_depth=4)) and note is None
+    assert layout.walk()[0] is files

@@ -16,7 +16,10 @@ from golive.context import AuditOptions, resolve
 
 @pytest.fixture
 def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The folders :class:`golive.walk.ProjectWalk` was started on by the project collector."""
+    """The folders :class:`golive.walk.ProjectWalk` was started on by the project collector or
+    the audit's layout (which walks for the project collector and its own search)."""
+    from golive.collectors import layout
+
     seen: list[Path] = []
     walk = project.ProjectWalk
 
@@ -25,6 +28,7 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         return walk(root, **kwargs)
 
     monkeypatch.setattr(project, "ProjectWalk", counting)
+    monkeypatch.setattr(layout, "ProjectWalk", counting)
     return seen
 
 

@@ -50,7 +50,7 @@ from golive.collectors.layout_rules import (
     words,
 )
 from golive.model import DeploymentFile
-from golive.walk import project_files
+from golive.walk import ProjectWalk
 
 __all__ = [
     "AUDITED",
@@ -179,7 +179,7 @@ class Layout:
     def _find_production_server(self) -> str | None:
         from golive.collectors.project import deployment_kind
 
-        for path in sorted(project_files(self.repo, max_depth=MAX_DEPTH)):
+        for path in sorted(self.walk()[0]):
             kind = deployment_kind(path)
             if kind is None:
                 continue
@@ -216,6 +216,17 @@ class Layout:
                 return False
             self._claimed.add(task)
             return True
+
+    def walk(self) -> tuple[tuple[Path, ...], str | None]:
+        """The files of :class:`golive.walk.ProjectWalk` under the repository (:data:`MAX_DEPTH`
+        levels), in its order, and its note (None unless capped): walked once per audit, for
+        this class and the collectors (:func:`golive.collectors.project.walked_files`)."""
+
+        def run() -> tuple[tuple[Path, ...], str | None]:
+            walk = ProjectWalk(self.repo, max_depth=MAX_DEPTH)
+            return tuple(walk), walk.note
+
+        return self.once("project walk", run)
 
     def once(self, task: str, compute: Callable[[], T]) -> T:
         """``compute()``, run once on this layout (one audit) whatever the number of callers:

@@ -14,10 +14,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
-import threading
-import weakref
 from collections.abc import Iterator
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -180,43 +177,21 @@ def walked_files(ctx: AuditContext) -> list[Path]:
     return list(_walk(ctx)[0])
 
 
-def _walk(ctx: AuditContext) -> tuple[tuple[Path, ...], str | None]:
-    """The walk's files and its note (None unless capped), once per audit."""
-
-    def run() -> tuple[tuple[Path, ...], str | None]:
-        walk = ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH)
-        return tuple(walk), walk.note
-
-    layout = getattr(ctx, "layout", None)
-    return layout.once("project walk", run) if isinstance(layout, Layout) else run()
+def _walk(ctx: AuditContext, layout: Layout | None = None) -> tuple[tuple[Path, ...], str | None]:
+    """The walk's files and its note (None unless capped), once per audit (:meth:`Layout.walk`
+    of the audit's layout, or of ``layout``: a reading's own when the context has none)."""
+    layout = layout or getattr(ctx, "layout", None)
+    if isinstance(layout, Layout) and layout.repo == ctx.project_dir and MAX_DEPTH == layout_mod.MAX_DEPTH:
+        return layout.walk()
+    walk = ProjectWalk(ctx.project_dir, max_depth=MAX_DEPTH)
+    return tuple(walk), walk.note
 
 
 def _shared(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
     layout = getattr(ctx, "layout", None)
     if not isinstance(layout, Layout):
         return _read(ctx)
-    with _SHARED_LOCK:
-        for key in [k for k, (ref, _) in _SHARED.items() if ref() is None]:
-            del _SHARED[key]  # audits that are over
-        found = _SHARED.get(id(layout))
-        first = found is None or found[0]() is not layout
-        if first:
-            found = (weakref.ref(layout), Future())
-            _SHARED[id(layout)] = found
-    assert found is not None
-    answer = found[1]
-    if first:
-        try:
-            answer.set_result(_read(ctx))
-        except BaseException as exc:
-            answer.set_exception(exc)
-            raise
-    return answer.result()
-
-
-#: The answer of each audit under way, by its layout's id (see :func:`collect`).
-_SHARED: dict[int, tuple[weakref.ref[Layout], Future[tuple[ProjectFacts, tuple[Path, ...]]]]] = {}
-_SHARED_LOCK = threading.Lock()
+    return layout.once("project read", lambda: _read(ctx))
 
 
 def _read(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
@@ -230,7 +205,7 @@ def _read(ctx: AuditContext) -> tuple[ProjectFacts, tuple[Path, ...]]:
     admitted: list[tuple[str, Path]] = []
     groups: tuple[tuple[str, ...], Location | None] = ((), None)
     layout = layout_of(ctx)
-    walked, note = _walk(ctx)
+    walked, note = _walk(ctx, layout)
     prefix = os.path.join(str(ctx.project_dir), "")
     for path in walked:
         files.append(path)
