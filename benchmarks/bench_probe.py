@@ -153,9 +153,14 @@ def compare_at(
     critical_path(url, cert, relay.rtt)
 
 
-def critical_path(url: str, cert: Path, rtt: float) -> None:
-    """Probe ``url`` once in this process, timing every request and TLS handshake, and print the
-    longest chain of them that ran one after another: the network time no concurrency hides."""
+def critical_path(url: str, cert: Path, rtt: float, runs: int = 5) -> None:
+    """Probe ``url`` ``runs`` times in this process, timing every request and TLS handshake, and
+    print the network time (median, min, max) and, for the run with the median time, the
+    critical path: from the answer that came last, back through the step that ended last
+    before it started, and so on (each step waited for the one before it: its connection,
+    the page it depends on, a free slot): the network time no concurrency hides. A request's
+    time includes its connection's set-up (one RTT at the relay) and TLS handshake when it
+    opened one; ``+N ms`` between steps is time on no step (CPU, the event loop)."""
     from golive.collectors.live import client, sites, targets, tls
 
     events: list[tuple[float, float, str]] = []
@@ -177,20 +182,31 @@ def critical_path(url: str, cert: Path, rtt: float) -> None:
             events.append((start - t0, time.perf_counter() - t0, "TLS handshake"))
 
     client.ProbeClient._send, tls._handshake = timed_request, timed_handshake  # type: ignore[method-assign,assignment]
+    measured: list[tuple[float, list[tuple[float, float, str]]]] = []
     try:
         opts = targets.ProbeOptions(client=client.ClientConfig(cacert=cert))
-        sites.run_probes([url], opts)
+        for _ in range(runs):
+            events.clear()
+            t0 = time.perf_counter()
+            sites.run_probes([url], opts)
+            measured.append((time.perf_counter() - t0, list(events)))
     finally:
         client.ProbeClient._send, tls._handshake = request, handshake  # type: ignore[method-assign]
-    total = time.perf_counter() - t0
-    chain: list[tuple[float, float, str]] = []
-    for ev in sorted(events, key=lambda e: e[1]):  # earliest end first: the longest chain
-        if not chain or ev[0] >= chain[-1][1]:
-            chain.append(ev)
-    steps = " -> ".join(f"{name} ({(end - start) * 1000:.0f} ms)" for start, end, name in chain)
+    totals = sorted(total for total, _ in measured)
+    total, timeline = sorted(measured, key=lambda m: m[0])[len(measured) // 2]
+    chain = [max(timeline, key=lambda e: e[1])]
+    while earlier := [e for e in timeline if e[1] <= chain[0][0] + 0.001 and e[0] < chain[0][0]]:
+        chain.insert(0, max(earlier, key=lambda e: e[1]))
+    steps, end = [], 0.0
+    for start, stop, name in chain:
+        gap = f"+{(start - end) * 1000:.0f} ms -> " if start - end > 0.005 else ""
+        steps.append(f"{gap}{name} ({(stop - start) * 1000:.0f} ms)")
+        end = stop
+    in_rtt = (lambda t: f" = {t / rtt:.1f} RTT") if rtt else (lambda t: "")
     print(
-        f"critical path: {len(chain)} steps one after another, {len(events)} requests and handshakes,"
-        f" network {total:.3f} s = {total / rtt if rtt else 0:.1f} RTT: {steps}"
+        f"network of one probe in-process, {runs} runs: median {total:.3f} s{in_rtt(total)}"
+        f" (min {totals[0]:.3f}, max {totals[-1]:.3f}); {len(timeline)} requests and handshakes;"
+        f" critical path of the median run, {len(chain)} steps: {' -> '.join(steps)}"
     )
 
 
