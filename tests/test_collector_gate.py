@@ -2,7 +2,8 @@
 waiting for the facts the collector uses; when it raises, the collector runs at once with no
 earlier facts and gives that answer, while its producer is still running; when it passes,
 the collector waits as before. The gate counts against the collector's budget. The real host
-collector's gate decides off the server without waiting for the runtime probe.
+collector's gate decides off the server without waiting for the runtime probe. A failed
+runtime probe's run keeps the versions it knew (the scheduler imports ProbeFailed lazily).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import ClassVar
 
 import pytest
 
-from golive.collectors import CollectorSpec, Skip, host
-from golive.collectors.scheduler import Result, launch
+from golive.collectors import CollectorError, CollectorSpec, Skip, host
+from golive.collectors.runtime import ProbeFailed
+from golive.collectors.scheduler import Result, launch, run_collector
 from golive.context import AuditContext, AuditOptions, resolve
 from golive.facts.runtime import RuntimeFacts
 from golive.model import CollectorRun, CollectorStatus
@@ -109,3 +111,18 @@ def test_the_host_collector_off_the_server_does_not_wait_for_the_runtime_probe(c
     assert run.status == "skipped" and facts is None
     assert run.reason.startswith("not on the server: no application server runs from ")
     assert not runtime.done()
+
+
+def test_a_failed_runtime_probe_keeps_what_it_knew_and_other_errors_their_type(ctx: AuditContext) -> None:
+    def probe(ctx: AuditContext) -> GatedFacts:
+        raise ProbeFailed("settings raised", {"django_version": "5.2", "python": {"version": "3.12.1"}})
+
+    def broken(ctx: AuditContext) -> GatedFacts:
+        raise KeyError("x")
+
+    run, facts = run_collector(CollectorSpec(name="probe", produces=GatedFacts, collect=probe), ctx)
+    assert (run.status, run.reason, facts) == ("error", "settings raised", None)
+    assert run.details == {"django_version": "5.2", "python_version": "3.12.1"}
+    run, _ = run_collector(CollectorSpec(name="broken", produces=GatedFacts, collect=broken), ctx)
+    assert (run.status, run.reason, run.details) == ("error", "KeyError: 'x'", {})
+    assert issubclass(ProbeFailed, CollectorError)
