@@ -126,3 +126,18 @@ def test_a_failed_runtime_probe_keeps_what_it_knew_and_other_errors_their_type(c
     run, _ = run_collector(CollectorSpec(name="broken", produces=GatedFacts, collect=broken), ctx)
     assert (run.status, run.reason, run.details) == ("error", "KeyError: 'x'", {})
     assert issubclass(ProbeFailed, CollectorError)
+
+
+def test_a_gate_over_the_budget_was_shown_running(ctx: AuditContext, release: threading.Event) -> None:
+    def stuck(ctx: AuditContext) -> None:
+        release.wait(60)
+
+    states: list[tuple[str, str]] = []
+    producer: Future[Result] = Future()
+
+    def progress(name: str, state: str) -> None:
+        states.append((name, state))
+
+    settled = launch(_gated(stuck, budget=0.3), ctx, {EarlierFacts: producer}, progress)
+    assert settled.result(timeout=10)[0].status == "error"
+    assert states == [("gated", "start"), ("gated", "error")]

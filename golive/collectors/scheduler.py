@@ -161,6 +161,8 @@ def _supervise(
         owner = object()
         spent = 0.0
         if producers and spec.gate is not None:
+            if progress:  # shown while its gate runs (and again once its facts came)
+                progress(spec.name, "start")
             start = time.perf_counter()
             gated, worker = _in_thread(spec, owner, lambda: _gate_decides(spec, ctx))
             try:
