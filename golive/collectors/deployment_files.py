@@ -7,7 +7,9 @@ facts: :mod:`golive.facts.endpoints`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from golive.context import AuditContext
@@ -27,9 +29,38 @@ def deployment_files(project_dir: Path, *, every: bool = False) -> Iterator[Path
     """
     from golive.collectors.project import MAX_DEPTH
 
-    for path in project_files(project_dir, max_depth=MAX_DEPTH):
+    walked = _SCOPED.get(str(project_dir))
+    for path in project_files(project_dir, max_depth=MAX_DEPTH) if walked is None else walked:
         if every or not TEST_FOLDERS.intersection(path.relative_to(project_dir).parts[:-1]):
             yield path
+
+
+#: The audit's walk of a project folder, by path, while a :func:`shared_walk` scope is open.
+_SCOPED: dict[str, tuple[Path, ...]] = {}
+_SCOPES: dict[str, int] = {}
+_LOCK = threading.Lock()
+
+
+@contextmanager
+def shared_walk(ctx: AuditContext) -> Iterator[None]:
+    """Within this scope (any thread), :func:`deployment_files` of ``ctx.project_dir`` lists
+    the files of the audit's walk (:func:`golive.collectors.project.walked_files`) instead of
+    walking again: for code that is given the folder only (nginx's include resolver, once per
+    input). The same files in the same order: the walk is the same."""
+    key = str(ctx.project_dir)
+    from golive.collectors.project import walked_files
+
+    files = tuple(walked_files(ctx))
+    with _LOCK:
+        _SCOPES[key] = _SCOPES.get(key, 0) + 1
+        _SCOPED[key] = files
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _SCOPES[key] -= 1
+            if not _SCOPES[key]:
+                del _SCOPES[key], _SCOPED[key]
 
 
 def audit_files(ctx: AuditContext, *, every: bool = False) -> list[Path]:
@@ -38,8 +69,11 @@ def audit_files(ctx: AuditContext, *, every: bool = False) -> list[Path]:
     from golive.collectors.project import walked_files
 
     root = ctx.project_dir
+    walked = _SCOPED.get(str(root))
     return [
-        p for p in walked_files(ctx) if every or not TEST_FOLDERS.intersection(p.relative_to(root).parts[:-1])
+        p
+        for p in (walked_files(ctx) if walked is None else walked)
+        if every or not TEST_FOLDERS.intersection(p.relative_to(root).parts[:-1])
     ]
 
 

@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
-from golive.collectors.deployment_files import audit_files, display_path
+from golive.collectors.deployment_files import audit_files, display_path, shared_walk
 from golive.collectors.layout import NGINX, Layout, layout_of
 from golive.collectors.nginx.binary import test_inputs
 from golive.collectors.nginx.context import ComposeContext
@@ -94,7 +94,7 @@ def collect(ctx: AuditContext) -> NginxFacts:
     :class:`CollectorError` when one cannot be read or parsed (see :func:`collect_files`).
     Each file is lexed once (:func:`golive.collectors.nginx.lexing.lexed_once`).
     """
-    with lexed_once(), resolved_once():
+    with lexed_once(), resolved_once(), shared_walk(ctx):  # the audit's walk (issue 15)
         return _collect(ctx)
 
 
