@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from golive.model import Audit
     from golive.registry import Registry
 
@@ -57,6 +58,8 @@ class ProbeUsage(click.ClickException):
     exit_code = 2
 
     def show(self, file: object = None) -> None:
+        from rich.console import Console
+
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             f"golive: error: {self.message}", markup=False
         )
@@ -112,7 +115,7 @@ def build_audit(
         return live
 
     ctx = AuditContext(
-        options=AuditOptions(project_dir=Path.cwd(), urls=(site_url,)),
+        options=AuditOptions(project_dir=Path.cwd(), urls=(site_url,), no_runtime=True),  # no Django here
         project_dir=Path.cwd(),
         project_name=site_url,
         config=Config(),
@@ -227,12 +230,13 @@ def probe(
         )
     except (ValueError, TargetError, ReportError) as exc:
         raise ProbeUsage(str(exc)) from None
-    console = Console(highlight=False)
+    # Rich (30 ms of imports) is loaded before the probes only when a spinner may show;
+    # elsewhere the console is made once the probes are done.
+    console = _console() if _may_be_terminal() else None
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
-    # The checks and reports load in a thread while the probes wait on the network: across
-    # a real network (50 ms RTT) the event loop idles most of the time, so the imports cost
-    # no wall time there. The thread is a daemon: Ctrl-C never waits for it.
+    # The checks and reports load in a thread while the probes wait on the network (the event
+    # loop idles most of the time across a real network), a daemon: Ctrl-C never waits for it.
     # Once they are loaded, the garbage collector is switched back on (modules_loaded).
     author: list[str] = []
     import golive.collectors.live.sites  # noqa: F401  # the engine, before the thread competes
@@ -254,12 +258,12 @@ def probe(
     # The spinner only shows on a terminal; elsewhere it would cost its imports and a thread.
     status = (
         console.status(f"probing {len(targets)} site(s)…", spinner="dots")
-        if console.is_terminal
+        if console is not None and console.is_terminal
         else contextlib.nullcontext()
     )
     if workers:
         with status:
-            _probe_many(targets, opts, workers, author, loading, interval, output, fmt, console,
+            _probe_many(targets, opts, workers, author, loading, interval, output, fmt, console or _console(),
                         insecure=insecure, fail_on=fail_on, started=started, clock=clock)  # fmt: skip
     with status:
         results = gather(
@@ -279,9 +283,25 @@ def probe(
             build_audit(site.url, facts, fail_on=fail_on, author=author[0], started=started, duration=elapsed)
         )
     written = _write(audits, output, fmt)
-    _show(console, audits, written, verbose=verbose, quiet=quiet)
+    _show(console or _console(), audits, written, verbose=verbose, quiet=quiet)
     codes = [a.exit_status for a in audits]
     raise click.exceptions.Exit(1 if 1 in codes else 3 if 3 in codes else 0)
+
+
+def _may_be_terminal() -> bool:
+    """Whether Rich's ``Console.is_terminal`` may hold for stdout (a tty, or its variables)."""
+    import os
+
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return True
+    return bool(getattr(sys.stdout, "isatty", lambda: False)())
+
+
+def _console() -> Console:
+    """The console the results are printed on (stdout, no highlighting)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
 
 
 def _probe_many(
