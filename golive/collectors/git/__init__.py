@@ -277,7 +277,7 @@ def collect(ctx: AuditContext) -> GitFacts:
     from golive.facts.git import HistorySecret, TrackedFile
     from golive.facts.secrets import SecretInfo
     from golive.facts.secrets.rules import PRIVATE_KEY_RULE, placeholder_reason
-    from golive.history.store import history_path
+    from golive.history import history_path
     from golive.model import Location
     from golive.own_files import is_own, own_paths
 
