@@ -10,7 +10,9 @@ out. Files committed there anyway, and a history database kept elsewhere with
 git collector not to report them (they hold audits, not the project's data).
 
 Outside projects, golive keeps its caches (PyPI's release data, pip-audit's answers, nginx
--t's answers) in one user folder, :func:`user_cache`.
+-t's answers, gixy-ng's scans, gunicorn's loader answers) in one user folder,
+:func:`user_cache`; the caches that key their entries with an HMAC share the key
+:func:`cache_key` reads or makes.
 """
 
 from __future__ import annotations
@@ -73,3 +75,28 @@ def user_cache(env: dict[str, str]) -> Path:
     else ``~/.cache/golive`` (the XDG Base Directory Specification's default). Not created."""
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "golive"
+
+
+def cache_key(path: Path) -> bytes:
+    """The HMAC key of a cache folder, read from ``path`` (64 hex digits), or made there once:
+    32 random bytes, the file created exclusively with mode 0600 in a folder of mode 0700 (an
+    audit running meanwhile that made it first wins). ``b""`` when it can be neither read nor
+    made: the caller then keeps nothing."""
+    with contextlib.suppress(OSError, ValueError):
+        value = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(value) >= 32:
+            return value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another audit made it meanwhile (or a damaged key is there)
+        with contextlib.suppress(OSError, ValueError):
+            value = bytes.fromhex(path.read_text(encoding="ascii").strip())
+            return value if len(value) >= 32 else b""
+        return b""
+    except OSError:
+        return b""
+    value = os.urandom(32)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(value.hex())
+    return value

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from golive.context import AuditContext
-from golive.own_files import user_cache
+from golive.own_files import cache_key, user_cache
 from golive.redact import redact_text, secret_values
 
 #: Bumped when what golive keeps of an answer, or how its digest is made, changes.
@@ -79,7 +79,7 @@ class LoaderCache:
 
     def _mac(self, text: str) -> str | None:
         if self._secret is None:
-            self._secret = _secret(self.folder / "key")
+            self._secret = cache_key(self.folder / "key")
         if not self._secret:
             return None
         return hmac.new(self._secret, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
@@ -276,27 +276,6 @@ def _listing(folder: Path) -> str:
     except OSError:
         raise _Unreadable from None
     return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _secret(path: Path) -> bytes:
-    """The cache folder's HMAC key (``path``, 32 random bytes, mode 0600, made once), or b''."""
-    with contextlib.suppress(OSError, ValueError):
-        value = bytes.fromhex(path.read_text(encoding="ascii").strip())
-        if len(value) >= 32:
-            return value
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another audit made it meanwhile
-        with contextlib.suppress(OSError, ValueError):
-            return bytes.fromhex(path.read_text(encoding="ascii").strip())
-        return b""
-    except OSError:
-        return b""
-    value = os.urandom(32)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(value.hex())
-    return value
 
 
 def cache_for(ctx: AuditContext) -> LoaderCache | None:

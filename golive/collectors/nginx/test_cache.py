@@ -50,7 +50,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from golive.own_files import user_cache
+from golive.own_files import cache_key, user_cache
 
 #: Bumped when what golive keeps of an answer (:func:`golive.collectors.nginx.binary.answer`) changes.
 FORMAT = "golive nginx -t cache 1"
@@ -88,13 +88,7 @@ class AnswerCache:
     def _hmac_key(self) -> bytes | None:
         with self._lock:
             if self._secret is None:
-                path = self.folder / "key"
-                try:
-                    self._secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
-                except (OSError, ValueError):
-                    self._secret = b""
-                if len(self._secret) < 32:
-                    self._secret = _new_secret(path)
+                self._secret = cache_key(self.folder / "key")
             return self._secret or None
 
     def key(self, binary: str, conf: Path, prefix: Path, scratch: Path) -> Key | None:
@@ -221,24 +215,6 @@ class _Uncacheable(Exception):
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-
-
-def _new_secret(path: Path) -> bytes:
-    """A random HMAC key written to ``path`` (mode 0600; an existing one wins a race), or b''."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        try:
-            return bytes.fromhex(path.read_text(encoding="ascii").strip())
-        except (OSError, ValueError):
-            return b""
-    except OSError:
-        return b""
-    value = os.urandom(32)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(value.hex())
-    return value
 
 
 _BINARIES: dict[tuple[str, int, int, int, int], list[str]] = {}
