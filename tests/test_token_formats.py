@@ -535,3 +535,15 @@ def test_an_aws_secret_next_to_its_key_id_is_paired_without_a_name() -> None:
     sha = r(40, HEX)
     assert [f.rule for f, _ in find_tokens(f'pin("{key_id}", "{sha}")')] == ["aws-access-key-id"]
     assert [f.rule for f, _ in find_tokens(f'pin("{secret}")')] == []
+
+
+def test_every_flyio_token_form_is_found_on_a_line_without_a_secret_word() -> None:
+    """Fly.io's macaroon tokens start fo1_, fm1_, fm1a_, fm1r_, fm2_, fm2a_ or fm2r_ (the
+    pattern's fm[12][ar]?_): each must pass the markers' prefilter of a HEAD file's line,
+    not only the fm1 and fm2_ forms."""
+    from golive.collectors.git.scanner import scan_text
+
+    body = r(120, string.ascii_letters + string.digits + "+/")
+    for prefix in ("fm1_", "fm1a_", "fm1r_", "fm2_", "fm2a_", "fm2r_"):
+        line = f'client = FlyClient("{prefix}{body}")'
+        assert [m.rule for _, m in scan_text("deploy.py", line)] == ["flyio-token"], prefix
