@@ -305,7 +305,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         r"fo1_|fm[12][ar]?_",
         GITLEAKS + " (flyio-access-token)",
         "cloud",
-        ("fo1_", "fm1", "fm2_"),
+        ("fo1_", "fm1", "fm2"),
     ),
     _fmt(
         "terraform-cloud-token",
@@ -1014,8 +1014,8 @@ HISTORY_MARKERS = ("sk-ant-", "t3blbkfj", "hf_", "whsec_", "sntry", "dckr_", "go
 
 
 #: Formats a match of which may hold none of their markers: markers that are words of the
-#: context (``airtable``, ``token``: the scanners look there only on such lines), a prefix
-#: with optional letters (``fm2a_``), or markers found case-insensitively in a part matched
+#: context (``airtable``, ``token``: the scanners look there only on such lines), or markers
+#: found case-insensitively in a part matched
 #: case-insensitively that holds ``i`` or ``s`` (``ſ`` matches ``s`` under ``re.IGNORECASE``
 #: and stays itself in lower case). Every other format's match holds one of its markers:
 #: tests/test_redact_tokens.py proves it from each pattern's parse and keeps this list equal
@@ -1028,7 +1028,6 @@ UNMARKED_RULES = frozenset(
         "discord-bot-token",
         "airtable-token",
         "dropbox-token",
-        "flyio-token",
         "postmark-server-token",
         "twilio-api-key",
         "twilio-auth-token",
