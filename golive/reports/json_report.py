@@ -31,7 +31,6 @@ from golive.model import (
 )
 from golive.repeats import merge_repeats
 from golive.reports.controls import json_text
-from golive.reports.json_dump import dumps
 from golive.signoff import digest_of_dict
 
 #: 2: findings carry ``locations`` (every place, the first is ``location``); a report of
@@ -132,7 +131,7 @@ def render(audit: Audit) -> str:
     (:func:`golive.reports.controls.json_text`): the text is safe to print and parses back
     to the same strings.
     """
-    return json_text(dumps(to_dict(audit))) + "\n"
+    return json_text(json.dumps(to_dict(audit), indent=2, ensure_ascii=False)) + "\n"
 
 
 def finding_from_dict(d: dict[str, Any]) -> Finding:

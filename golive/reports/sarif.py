@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from pathlib import PurePosixPath
 from typing import Any
@@ -31,7 +32,6 @@ from urllib.parse import quote
 from golive.model import Audit, Finding, Severity, Status
 from golive.registry import Registry
 from golive.reports.controls import json_text
-from golive.reports.json_dump import dumps
 from golive.signoff import digest_of
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -308,4 +308,4 @@ def to_sarif(audit: Audit, reg: Registry | None = None) -> dict[str, Any]:
 def render(audit: Audit, reg: Registry | None = None) -> str:
     """The SARIF report text (UTF-8 JSON, indented; control characters and lone surrogates
     in strings as ``\\u`` escapes, :func:`golive.reports.controls.json_text`)."""
-    return json_text(dumps(to_sarif(audit, reg))) + "\n"
+    return json_text(json.dumps(to_sarif(audit, reg), indent=2, ensure_ascii=False)) + "\n"
