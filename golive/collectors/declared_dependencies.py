@@ -1,12 +1,10 @@
 """The dependencies a project declares: requirements files, ``pyproject.toml`` (PEP 621 and
-Poetry) and the dependency groups uv installs by default. Read with ``packaging`` (plain
-lines with a regular expression that gives the same answer) and :mod:`tomllib`; nothing is
-installed or resolved.
+Poetry) and the dependency groups uv installs by default. Read with ``packaging`` and
+:mod:`tomllib`; nothing is installed or resolved.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,52 +18,31 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-#: A plain requirement: a PEP 508 name and release-number specifiers (``Django>=5.2,<6.0``).
-_ONE = r"(?:==|!=|<=|>=|<|>)[ \t]*[0-9]+(?:\.[0-9]+)*"
-_PLAIN = re.compile(
-    rf"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)[ \t]*({_ONE}(?:[ \t]*,[ \t]*{_ONE})*)?[ \t]*"
-)
-_SPEC = re.compile(r"(==|!=|<=|>=|<|>)[ \t]*([0-9][0-9.]*)")
-
-
-def parse_requirement(line: str) -> tuple[str, str] | None:
-    """(name, specifier text) of a PEP 508 requirement, as ``packaging``'s
-    ``Requirement(line)`` gives them (``str(req.specifier)``: the specifiers sorted, joined by
-    commas), or None when it is not one. Plain lines are read here: importing
-    ``packaging.requirements`` costs more than reading a whole requirements file (issue 15)."""
-    plain = _PLAIN.fullmatch(line)
-    if plain:
-        specs = [f"{op}{version}" for op, version in _SPEC.findall(plain.group(2) or "")]
-        if len({s[:2] if s[1] == "=" else s[0] for s in specs}) == len(specs):  # one per operator
-            return plain.group(1), ",".join(sorted(specs))
+def requirements_file(path: Path, rel: str) -> Iterator[Dependency]:
+    """Each requirement line of a pip requirements file (read with ``packaging``; options,
+    comments and lines it cannot parse are passed over)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    try:
-        req = Requirement(line)
-    except InvalidRequirement:
-        return None
-    return req.name, str(req.specifier)
-
-
-def requirements_file(path: Path, rel: str) -> Iterator[Dependency]:
-    """Each requirement line of a pip requirements file (:func:`parse_requirement`; options,
-    comments and lines it cannot parse are passed over)."""
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-")):
             continue
-        found = parse_requirement(line)
-        if found is not None:
-            yield Dependency(
-                name=dependency_name(found[0]),
-                specifier=found[1],
-                location=Location(path=rel, line=lineno),
-            )
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue
+        yield Dependency(
+            name=dependency_name(req.name),
+            specifier=str(req.specifier),
+            location=Location(path=rel, line=lineno),
+        )
 
 
 def pyproject_dependencies(path: Path, rel: str) -> Iterator[Dependency]:
     """``[project] dependencies`` and Poetry's ``[tool.poetry.dependencies]`` of a
     ``pyproject.toml`` (nothing when it cannot be read or parsed)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -74,9 +51,13 @@ def pyproject_dependencies(path: Path, rel: str) -> Iterator[Dependency]:
     poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {}) or {}
     deps += [name for name in poetry if name.lower() != "python"]
     for dep in deps:
-        found = parse_requirement(str(dep))
-        if found is not None:
-            yield Dependency(name=dependency_name(found[0]), specifier=found[1], location=Location(path=rel))
+        try:
+            req = Requirement(str(dep))
+        except InvalidRequirement:
+            continue
+        yield Dependency(
+            name=dependency_name(req.name), specifier=str(req.specifier), location=Location(path=rel)
+        )
 
 
 def default_groups(path: Path, rel: str) -> tuple[tuple[str, ...], Location | None]:
