@@ -92,3 +92,15 @@ class ProjectWalk:
 def project_files(root: Path, *, max_depth: int = MAX_DEPTH) -> Iterator[Path]:
     """The files of :class:`ProjectWalk` under ``root``, for a caller that needs no note."""
     return iter(ProjectWalk(root, max_depth=max_depth))
+
+
+def small_text(path: Path, max_bytes: int) -> str | None:
+    """The text of the file at ``path`` (UTF-8, undecodable bytes replaced) when it holds at
+    most ``max_bytes`` bytes; None when it is larger or cannot be read (``OSError``): the
+    collectors that search a project's files pass such a file over."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None

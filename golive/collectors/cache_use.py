@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from golive.discovery import SKIP_DIRS
+from golive.walk import small_text
 
 #: Files read at most (a monorepo's front-end trees are skipped before that).
 MAX_FILES = 4000
@@ -110,13 +111,8 @@ def cache_uses(root: Path, shown_from: Path) -> tuple[str, ...]:
     for count, path in enumerate(_files(root)):
         if count >= MAX_FILES or len(hits) >= MAX_HITS:
             break
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if "cache" not in text and "ratelimit" not in text:
+        text = small_text(path, MAX_BYTES)
+        if text is None or ("cache" not in text and "ratelimit" not in text):
             continue
         found = _python_uses(text) if path.suffix == ".py" else _template_uses(text)
         rel = path.relative_to(shown_from).as_posix()

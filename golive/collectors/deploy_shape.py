@@ -24,6 +24,7 @@ from golive import yamlread
 from golive.facts.compose import volume
 from golive.facts.project import AppService, DeployShape
 from golive.model import Location
+from golive.walk import small_text
 
 #: Images of services that are infrastructure, not the application (databases, caches, proxies).
 INFRA_IMAGES = re.compile(
@@ -142,9 +143,9 @@ def read_shape(
             continue
     for path in yaml_files:
         try:
-            if path.stat().st_size > 1_000_000:
+            text = small_text(path, 1_000_000)
+            if text is None:
                 continue
-            text = path.read_text(encoding="utf-8", errors="replace")
             # the expression tries every line's start; the substring test spares it most files
             if "kind:" not in text or not _K8S_KIND.search(text):
                 continue

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from golive.facts.source import HostCheck
 from golive.model import Location
-from golive.walk import ProjectWalk
+from golive.walk import ProjectWalk, small_text
 
 #: Files read at most, and the largest file read.
 MAX_FILES = 4000
@@ -44,13 +44,8 @@ def host_checks(root: Path, shown_from: Path) -> tuple[HostCheck, ...]:
         rel = path.relative_to(root)
         if path.suffix != ".py" or any(part in SKIP for part in rel.parts[:-1]):
             continue
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if "DisallowedHost" not in text:
+        text = small_text(path, MAX_BYTES)
+        if text is None or "DisallowedHost" not in text:
             continue
         parts = rel.with_suffix("").parts
         module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

@@ -39,7 +39,7 @@ from golive.facts.project import (
 )
 from golive.model import Location
 from golive.parse_errors import describe
-from golive.walk import ProjectWalk
+from golive.walk import ProjectWalk, small_text
 
 MAX_DEPTH = 4
 
@@ -108,13 +108,8 @@ def deployment_kind(path: Path) -> str | None:
 def _compose_like(path: Path) -> bool:
     """True for a YAML file at most 1 MB whose top level has ``services:`` and ``image:``,
     ``build:`` or ``command:`` under it: a compose file under another name (``local.yml``)."""
-    try:
-        if path.stat().st_size > 1_000_000:
-            return False
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    if "services:" not in text:  # what the expression needs, found at C speed (issue 15)
+    text = small_text(path, 1_000_000)
+    if text is None or "services:" not in text:  # what the expression needs, found at C speed (issue 15)
         return False
     return bool(re.search(r"^services:\s*$", text, re.M)) and bool(
         re.search(r"^\s+(image|build|command):", text, re.M)
@@ -293,12 +288,8 @@ def _supervisord_like(path: Path) -> bool:
         return False
     from golive.collectors.appservers.launch import SUPERVISORD_RE
 
-    try:
-        if path.stat().st_size > 1_000_000:
-            return False
-        return bool(SUPERVISORD_RE.search(path.read_text(encoding="utf-8", errors="replace")))
-    except OSError:
-        return False
+    text = small_text(path, 1_000_000)
+    return text is not None and bool(SUPERVISORD_RE.search(text))
 
 
 def _start_scripts(
