@@ -3,7 +3,7 @@ waiting for the facts the collector uses; when it raises, the collector runs at 
 earlier facts and gives that answer, while its producer is still running; when it passes,
 the collector waits as before. The gate counts against the collector's budget. The real host
 collector's gate decides off the server without waiting for the runtime probe. A failed
-runtime probe's run keeps the versions it knew (the scheduler imports ProbeFailed lazily).
+runtime probe's run keeps the versions it knew (ProbeFailed lives beside CollectorError).
 """
 
 from __future__ import annotations

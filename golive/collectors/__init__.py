@@ -29,6 +29,15 @@ class CollectorError(Exception):
     """The collector's input is there but could not be read; one-line message with the fix."""
 
 
+class ProbeFailed(CollectorError):
+    """The runtime probe could not load the settings; ``details`` carries what the probe still
+    knew (its ``django_version``, ``python.version``), which the run record keeps."""
+
+    def __init__(self, message: str, details: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.details = details
+
+
 @dataclass(frozen=True)
 class CollectorSpec:
     """A collector: its name (the ``collector`` field of findings) and its function.

@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from golive import processes
-from golive.collectors import CollectorError, CollectorSpec, Skip, all_collectors
+from golive.collectors import CollectorError, CollectorSpec, ProbeFailed, Skip, all_collectors
 from golive.context import AuditContext
 from golive.model import CollectorRun, CollectorStatus
 from golive.registry import Facts
@@ -52,10 +52,6 @@ def run_collector(
             duration=time.perf_counter() - start,
         ), None
     except Exception as exc:
-        # the runtime collector's package is imported only when a collector failed (not
-        # for ``golive probe``, which runs no runtime collector: issue 15)
-        from golive.collectors.runtime import ProbeFailed
-
         if not isinstance(exc, ProbeFailed):
             return CollectorRun(
                 name=spec.name,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from golive import processes
-from golive.collectors import CollectorError, CollectorSpec
+from golive.collectors import CollectorError, CollectorSpec, ProbeFailed
 from golive.context import AuditContext
 from golive.facts.runtime import DjangoMessage, RuntimeFacts, secret_leaf
 from golive.facts.secrets import SecretInfo
@@ -39,14 +39,6 @@ from golive.facts.secrets import SecretInfo
 PROBE = Path(__file__).with_name("loader_main.py")
 #: Bytes of a script's stderr kept for its error message (the end: where the error is).
 STDERR_MAX = 64 * 1024
-
-
-class ProbeFailed(CollectorError):
-    """The settings could not be loaded; ``details`` carries what the probe still knew."""
-
-    def __init__(self, message: str, details: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.details = details
 
 
 def _format_error(err: dict[str, Any]) -> str:
