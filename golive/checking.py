@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from golive.collectors import one_line
 from golive.facts.run import RunFacts
 from golive.model import CollectorRun, Finding, Status
 from golive.registry import CheckSpec, Facts, Registry, T
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
 
 
 def _crashed(spec: CheckSpec, exc: Exception) -> Finding:
-    # the scheduler (and through it the collectors' modules) imported only when a check
-    # crashes: run_check stays importable without them (the nginx stage's benchmark)
-    from golive.collectors.scheduler import one_line
-
     return spec.finding(Status.ERROR, reason=f"check crashed: {one_line(exc)}")
 
 

@@ -29,6 +29,15 @@ class CollectorError(Exception):
     """The collector's input is there but could not be read; one-line message with the fix."""
 
 
+def one_line(exc: BaseException) -> str:
+    """``exc`` as one line of at most 400 characters, its type named unless it is a
+    collector's own :class:`CollectorError` or :class:`Skip` (whose message is the reason)."""
+    text = str(exc) or type(exc).__name__
+    if not isinstance(exc, (CollectorError, Skip)):
+        text = f"{type(exc).__name__}: {text}"
+    return " ".join(text.split())[:400]
+
+
 class ProbeFailed(CollectorError):
     """The runtime probe could not load the settings; ``details`` carries what the probe still
     knew (its ``django_version``, ``python.version``), which the run record keeps."""

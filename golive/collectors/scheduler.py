@@ -15,22 +15,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from golive import processes
-from golive.collectors import CollectorError, CollectorSpec, ProbeFailed, Skip, all_collectors
+from golive.collectors import CollectorSpec, ProbeFailed, Skip, all_collectors, one_line
 from golive.context import AuditContext
 from golive.model import CollectorRun, CollectorStatus
 from golive.registry import Facts
 
 Progress = Callable[[str, str], None]
 """``progress(name, state)``: state is ``start``, ``ok``, ``skipped`` or ``error``."""
-
-
-def one_line(exc: BaseException) -> str:
-    """``exc`` as one line of at most 400 characters, its type named unless it is a
-    collector's own :class:`CollectorError` or :class:`Skip` (whose message is the reason)."""
-    text = str(exc) or type(exc).__name__
-    if not isinstance(exc, (CollectorError, Skip)):
-        text = f"{type(exc).__name__}: {text}"
-    return " ".join(text.split())[:400]
 
 
 def run_collector(
