@@ -57,17 +57,6 @@ import live_deploy  # noqa: E402
 from benchlib import Series, before_env, children_cpu, load, ratio, timed  # noqa: E402
 from latency_relay import Relay  # noqa: E402
 
-STATIC_SERVER = """
-    server {{
-        listen 127.0.0.1:{http_port};
-        listen 127.0.0.1:{https_port} ssl;
-        server_name _;
-        root {root};
-        location / {{ try_files $uri $uri/ =404; }}
-    }}
-"""
-
-
 #: What any run of ``golive probe`` must pay before probing: the interpreter and the
 #: libraries the guide prescribes (Click, Rich, httpx; cryptography reads certificates).
 FLOOR = [sys.executable, "-c", "import click, rich.console, httpx, cryptography.x509"]
@@ -213,30 +202,9 @@ def critical_path(url: str, cert: Path, rtt: float, runs: int = 5) -> None:
 def many(sites: int, tmp: Path, before: Path | None) -> None:
     """``sites`` host names, one static nginx site behind the relay at 0 ms, in one ``golive
     probe`` run (and, with ``before``, one run of the older checkout first)."""
-    root = tmp / "www"
-    root.mkdir()
-    (root / "index.html").write_text("<!doctype html><title>Shop</title><h1>Shop</h1>", encoding="utf-8")
-    http_port, https_port = live_deploy.free_port(), live_deploy.free_port()
-    cert, key = live_deploy.make_cert(tmp / "tls", host="site.test")
-    conf_dir = tmp / "nginx"
-    conf_dir.mkdir()
-    servers = STATIC_SERVER.format(http_port=http_port, https_port=https_port, root=root)
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf = live_deploy.NGINX_HEAD.format(user=user, tmp=conf_dir, cert=cert, key=key, servers=servers)
-    conf = conf.replace("worker_processes 1;", "worker_processes 2;")
-    (conf_dir / "nginx.conf").write_text(conf, encoding="utf-8")
-    nginx = subprocess.Popen(
-        [live_deploy.NGINX, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf"),
-         "-e", str(conf_dir / "e.log"),
-         "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    deployment = live_deploy.Deployment(
-        variant="static", project=root, http_port=http_port, https_port=https_port, cert=cert, procs=[nginx]
-    )
+    deployment = live_deploy.start_static(tmp, workers=2)
     try:
-        live_deploy.wait_port(https_port, nginx)
-        relay = Relay(https_port, rtt=0.0).__enter__()  # the relay at 0 ms: stopped with nginx
+        relay = Relay(deployment.https_port, rtt=0.0).__enter__()  # the relay at 0 ms: stopped with nginx
         port = relay.port
         hosts = [f"site{i:04d}.test" for i in range(1, sites + 1)]
         urls_file = tmp / "urls.txt"

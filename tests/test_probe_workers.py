@@ -31,45 +31,17 @@ from golive.collectors.live.sites import probe_all
 from golive.collectors.live.targets import ProbeOptions, SiteTarget, group_targets
 from golive.collectors.live.workers import SITES_PER_WORKER, probe_in_workers, shards, worker_count
 
-STATIC_SERVER = """
-    server {{
-        listen 127.0.0.1:{http_port};
-        listen 127.0.0.1:{https_port} ssl;
-        server_name _;
-        root {root};
-        location / {{ try_files $uri $uri/ =404; }}
-    }}
-"""
-
 pytestmark = pytest.mark.skipif(not Path(live_deploy.NGINX).exists(), reason="nginx is not installed")
 
 
 @pytest.fixture(scope="module")
 def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A static nginx site on loopback (http and https); yields its https port."""
-    tmp = tmp_path_factory.mktemp("static")
-    root = tmp / "www"
-    root.mkdir()
-    (root / "index.html").write_text("<!doctype html><title>Shop</title><h1>Shop</h1>", encoding="utf-8")
-    http_port, https_port = live_deploy.free_port(), live_deploy.free_port()
-    cert, key = live_deploy.make_cert(tmp / "tls", host="site.test")
-    conf_dir = tmp / "nginx"
-    conf_dir.mkdir()
-    servers = STATIC_SERVER.format(http_port=http_port, https_port=https_port, root=root)
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf = live_deploy.NGINX_HEAD.format(user=user, tmp=conf_dir, cert=cert, key=key, servers=servers)
-    (conf_dir / "nginx.conf").write_text(conf, encoding="utf-8")
-    nginx = subprocess.Popen(
-        [live_deploy.NGINX, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf"),
-         "-e", str(conf_dir / "e.log"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+    deployment = live_deploy.start_static(tmp_path_factory.mktemp("static"))
     try:
-        live_deploy.wait_port(https_port, nginx)
-        yield https_port
+        yield deployment.https_port
     finally:
-        os.killpg(nginx.pid, signal.SIGTERM)
-        nginx.wait(timeout=10)
+        deployment.stop()
 
 
 def sites(port: int, count: int) -> tuple[list[str], tuple[str, ...]]:
