@@ -74,7 +74,8 @@ def test_the_combined_report_is_the_json_of_every_site_report() -> None:
     import datetime as dt
     import json
 
-    from golive.commands.probe import build_audit, combined_json
+    from golive.commands.probe import build_audit
+    from golive.commands.probe_output import combined_json
     from golive.facts.live import Exchange, LiveFacts, SiteFacts
     from golive.reports import render
     from golive.reports.controls import json_text

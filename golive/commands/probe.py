@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from golive.registry import Registry
 
 PATH = click.Path(path_type=Path)
+LOAD_WAIT = 1.0  #: seconds the checks and reports wait at most to load (for a first connection)
 EPILOG = """
 Reports: with one site, each -o PATH is written as given. With several sites, -o
 out/report.html writes one file per site, out/report-HOST.html (HOST with its port
@@ -240,8 +241,8 @@ def probe(
     # Once they are loaded, the garbage collector is switched back on (modules_loaded).
     author: list[str] = []
     import golive.collectors.live.sites  # noqa: F401  # the engine, before the thread competes
+    from golive.collectors.live.connection_trace import connected
 
-    loading = threading.Thread(target=_load_then_collect, args=(author,), name="golive-load", daemon=True)
     # Several sites, screenshots off and no PDF: each site's report is written as soon as it
     # is probed (an interrupted run keeps them); many are shared among worker processes.
     workers = 0
@@ -249,9 +250,11 @@ def probe(
         from golive.collectors.live.workers import worker_count
 
         workers = worker_count(len(targets), opts.concurrency)
-    # That thread holds the GIL for Python's switch interval (5 ms) at a time: each answer
-    # would wait as long for the event loop to read it. 0.5 ms while both run (not with
-    # workers: the event loops are theirs).
+    # Probed here (no workers), it waits for the first connection, not to slow its set-up.
+    load = functools.partial(_load_then_collect, author, connected if workers < 2 else None)
+    loading = threading.Thread(target=load, name="golive-load", daemon=True)
+    # That thread holds the GIL for Python's switch interval (5 ms) at a time, each answer would
+    # wait as long for the event loop: 0.5 ms while both run (not with workers: their loops).
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, 0.0005) if workers < 2 else interval)
     loading.start()
@@ -274,6 +277,7 @@ def probe(
             dir_for="host",
         )
     elapsed = time.perf_counter() - clock
+    connected.set()
     loading.join()
     sys.setswitchinterval(interval)
     audits = []
@@ -341,11 +345,14 @@ def screenshot_folder(outputs: tuple[Path, ...], started: dt.datetime) -> Path:
     return Path(".golive") / "screenshots" / started.strftime("%Y%m%dT%H%M%S")
 
 
-def _load_then_collect(author: list[str]) -> None:
-    """Who runs the probe (:func:`_author`, into ``author``), :func:`_load_checks_and_reports`,
-    then the garbage collector back on: all while the probes wait on the network."""
+def _load_then_collect(author: list[str], wait_for: threading.Event | None = None) -> None:
+    """Once ``wait_for`` is set (at most :data:`LOAD_WAIT` seconds): who runs the probe
+    (:func:`_author`, into ``author``), :func:`_load_checks_and_reports`, then the garbage
+    collector back on: all while the probes wait on the network."""
     from golive.startup import modules_loaded
 
+    if wait_for is not None:
+        wait_for.wait(LOAD_WAIT)
     author.append(_author())
     _load_checks_and_reports()
     modules_loaded()
@@ -372,13 +379,6 @@ def _write(audits: list[Audit], outputs: tuple[Path, ...], fmt: str | None) -> l
     written = [reports.add(i, audit) for i, audit in enumerate(audits)]
     combined = reports.close()
     return [[*paths, combined] for paths in written] if combined is not None else written
-
-
-def combined_json(audits: list[Audit], texts: list[bytes | None]) -> bytes:
-    """:func:`golive.commands.probe_output.combined_json`."""
-    from golive.commands.probe_output import combined_json as combined
-
-    return combined(audits, texts)
 
 
 def _show(

@@ -31,10 +31,9 @@ import re
 import ssl
 import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 # httpx's __init__ imports its own command-line client (httpx._main, which pulls in
@@ -61,6 +60,7 @@ from golive.collectors.live.addresses import DEFAULT_PORTS as DEFAULT_PORTS
 from golive.collectors.live.addresses import ResolveError as ResolveError
 from golive.collectors.live.addresses import Resolver, origin_of
 from golive.collectors.live.addresses import url_port as url_port
+from golive.collectors.live.connection_trace import connected, request_trace
 from golive.collectors.live.errors import closed_without_answer, describe_error
 from golive.facts.live import Exchange, parse_set_cookie, redact_set_cookie
 
@@ -280,8 +280,8 @@ class ProbeClient:
         all_headers = {**extra, **headers}
         if host_header is not None:
             all_headers["Host"] = host_header
-        if alpn is not None:
-            extensions = {**extensions, "trace": _alpn_trace(alpn)}
+        if alpn is not None or not connected.is_set():
+            extensions = {**extensions, "trace": request_trace(alpn)}
         client = self._client(kind or base.scheme)
         req = client.build_request(base.method, physical, headers=all_headers, extensions=extensions)
         response = await client.send(req, stream=True)
@@ -377,23 +377,6 @@ def _preload_http2() -> None:
 def _import_http2() -> None:
     with contextlib.suppress(ImportError):
         importlib.import_module("httpcore._async.http2")
-
-
-def _alpn_trace(alpn: asyncio.Future[str]) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
-    """An httpcore ``trace`` request extension (https://www.encode.io/httpcore/extensions/#trace)
-    that sets ``alpn`` to the protocol the request's new connection negotiated, as soon as
-    its TLS handshake ends, or to ``""`` when connecting failed."""
-
-    async def trace(name: str, info: dict[str, Any]) -> None:
-        if alpn.done():
-            return
-        if name == "connection.start_tls.complete":
-            ssl_object = info["return_value"].get_extra_info("ssl_object")
-            alpn.set_result((ssl_object.selected_alpn_protocol() if ssl_object is not None else None) or "")
-        elif name.startswith("connection.") and name.endswith(".failed"):
-            alpn.set_result("")
-
-    return trace
 
 
 def _replace(ex: Exchange, **changes: object) -> Exchange:
