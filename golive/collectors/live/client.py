@@ -38,16 +38,18 @@ from urllib.parse import urljoin, urlsplit
 
 # httpx's __init__ imports its own command-line client (httpx._main, which pulls in
 # pygments and more of rich) whenever click and rich are installed, as they are with
-# golive; that costs about a tenth of a second at each start. Likewise httpcore imports its
-# HTTP/2 connection (h2, hpack: about 10 ms) whenever h2 is installed, though a probe needs
-# it only once a site answers in HTTP/2 (it imports it then: :func:`_preload_http2` does it
-# meanwhile). Both guard the import with ``except ImportError`` (stubs stand in), and a
-# ``None`` entry in sys.modules makes an import raise ImportError. The entries are removed
-# at once: a later ``import httpx._main`` or ``h2`` works as usual.
-if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+# golive; that costs about a tenth of a second at each start. Likewise httpcore (which
+# httpx imports when its first client is made) imports its HTTP/2 connection (h2, hpack:
+# about 10 ms) whenever h2 is installed, though a probe needs it only once a site answers in
+# HTTP/2 (httpcore's connection imports it then: :func:`_preload_http2` does it meanwhile,
+# while the first connection is set up). Both guard the import with ``except ImportError``
+# (stubs stand in), and a ``None`` entry in sys.modules makes an import raise ImportError.
+# The entries are removed at once: a later ``import httpx._main`` or ``h2`` works as usual.
+if "httpcore" not in sys.modules or "httpx" not in sys.modules:
     _blocked = [name for name in ("httpx._main", "h2") if name not in sys.modules]
     sys.modules.update(dict.fromkeys(_blocked))  # type: ignore[arg-type]
     try:
+        import httpcore  # noqa: F401
         import httpx
     finally:
         for _name in _blocked:
