@@ -63,7 +63,9 @@ def gunicorn_inputs() -> list[Path]:
     return sorted(REPO.glob("examples/*/deploy/gunicorn.conf.py"))
 
 
-def stage(nginx_files: list[Path], gunicorn_files: list[Path], all_checks: bool = False) -> tuple[int, str]:
+def stage(
+    nginx_files: list[Path], gunicorn_files: list[Path], all_checks: bool = False, out: Path | None = None
+) -> tuple[int, str]:
     """golive's stage in this process, as an audit runs it: the nginx collector over every
     nginx input and the gunicorn collector over every gunicorn configuration, concurrently
     (golive.collectors.scheduler.collect_all), the check modules that read nginx or gunicorn
@@ -124,12 +126,15 @@ def stage(nginx_files: list[Path], gunicorn_files: list[Path], all_checks: bool 
     if failed:
         raise SystemExit(f"a collector did not run: {failed}")
     facts = Facts(produced, context=ctx)
-    findings = 0
+    found = []
     for spec in loaded[0]:  # type: ignore[attr-defined]
         if spec.id[:3] in ("GL6", "GL7") and (
             nginx.NginxFacts in spec.needs or gunicorn.GunicornFacts in spec.needs
         ):
-            findings += len(run_check(spec, facts, {}))
+            found += run_check(spec, facts, {})
+    findings = len(found)
+    if out is not None:
+        write_answers(out, found, produced)
     durations = ", ".join(f"{r.name} {r.duration:.2f} s" for r in sorted(runs, key=lambda r: -r.duration))
     checks = time.perf_counter() - collected
     return findings, (
@@ -137,6 +142,16 @@ def stage(nginx_files: list[Path], gunicorn_files: list[Path], all_checks: bool 
         f" checks {checks:.2f} s; subprocesses (nginx -t, nginx -V, the gunicorn loader)"
         f" {children_cpu():.2f} s CPU"
     )
+
+
+def write_answers(out: Path, found: list[object], produced: dict[type, object]) -> None:
+    """Write the stage's findings (sorted) and facts (their ``repr``, by type) as JSON to ``out``."""
+    import dataclasses
+    import json
+
+    rows = sorted(json.dumps(dataclasses.asdict(f), default=str, sort_keys=True) for f in found)  # type: ignore[call-overload]
+    facts = {kind.__name__: repr(value) for kind, value in produced.items()}
+    out.write_text(json.dumps({"findings": [json.loads(r) for r in rows], "facts": facts}, indent=1))
 
 
 def children_cpu() -> float:
@@ -170,11 +185,14 @@ def main() -> None:
         " reading nginx or gunicorn facts)",
     )
     parser.add_argument("--stage", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--findings", type=Path, help="with --stage: write the findings and facts as JSON to this file"
+    )
     args = parser.parse_args()
     nginx_files, gunicorn_files = nginx_inputs(), gunicorn_inputs()
     if args.stage:
         start = time.perf_counter()
-        findings, where = stage(nginx_files, gunicorn_files, args.all_checks)
+        findings, where = stage(nginx_files, gunicorn_files, args.all_checks, args.findings)
         print(f"{findings} findings; {where}; stage {time.perf_counter() - start:.2f} s in-process")
         return
     # not imported by the stage's process, which measures golive alone (statistics is 10 ms)
