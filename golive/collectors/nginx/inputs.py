@@ -23,7 +23,7 @@ from golive.collectors.nginx.read import (
     not_regular,
     read_text,
     top_level,
-    validate,
+    validate_root,
 )
 from golive.collectors.nginx.scan import run_gixy
 from golive.facts.nginx import STOCK_SOURCE, GixyResult, IncludeNote, NginxFile, NginxTest, ParseError
@@ -91,10 +91,11 @@ def read_input(
     if is_template(path) and not dump:
         text, template = render(text, deployment)
         rendered = text
-    errors, included = validate(resolved(path), base, project_dir, dump_text, resolver, rendered)
+    # the text read above is the root's (rendered for a template): validate does not read it again
+    errors, included, top = validate_root(resolved(path), base, project_dir, dump_text, resolver, text)
     kind = "dump" if dump else "config"
     if not dump:
-        top = top_level(text) if not errors else []
+        top = (top_level(text) if top is None else top) if not errors else []
         if top and not any(s.get("directive") in ("http", "events") for s in top):
             kind = "fragment"
     return Input(

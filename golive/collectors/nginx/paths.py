@@ -54,11 +54,17 @@ def resolved(path: Path) -> Path:
 
 def shown(path: Path, project_dir: Path) -> str:
     """:func:`golive.collectors.deployment_files.display_path`, remembered within
-    :func:`resolved_once` for an absolute path and project folder."""
+    :func:`resolved_once` for an absolute path and project folder (and computed from
+    :func:`resolved`'s answers there)."""
     if not _SCOPES or not (path.is_absolute() and project_dir.is_absolute()):
         return display_path(path, project_dir)
     key = (str(path), str(project_dir))
     found = _SHOWN.get(key)
     if found is None:
-        found = _SHOWN[key] = display_path(path, project_dir)
+        # display_path's answer, from the resolutions remembered here (it resolves both each call)
+        try:
+            found = str(resolved(path).relative_to(resolved(project_dir)))
+        except ValueError:
+            found = str(path)
+        _SHOWN[key] = found
     return found

@@ -246,6 +246,19 @@ def validate(
     resolver: IncludeResolver | None = None,
     root_text: str | None = None,
 ) -> tuple[list[ParseError], list[Path]]:
+    """:func:`validate_root` without the root's statements: (errors, included files)."""
+    errors, included, _ = validate_root(root_file, prefix, project_dir, dump_text, resolver, root_text)
+    return errors, included
+
+
+def validate_root(
+    root_file: Path,
+    prefix: Path,
+    project_dir: Path,
+    dump_text: str | None = None,
+    resolver: IncludeResolver | None = None,
+    root_text: str | None = None,
+) -> tuple[list[ParseError], list[Path], list[dict[str, Any]] | None]:
     """Check a file and everything it includes with crossplane: (errors, included files).
 
     Crossplane is run per file (``single``), strictly (unknown directive names are errors,
@@ -258,8 +271,12 @@ def validate(
     several times from different places is parsed once and is no error. An include whose
     file does not exist is no error either: ``resolver`` (:mod:`golive.collectors.nginx.includes`)
     maps it to a repository file (then read like any other), a stock file or an unknown one.
-    ``root_text`` is ``root_file``'s text when it is not read from disk (a template after
-    substitution: :mod:`golive.collectors.nginx.context`).
+    ``root_text`` is ``root_file``'s text when already read (or not read from disk: a
+    template after substitution, :mod:`golive.collectors.nginx.context`).
+
+    Returns (errors, included files, the root's top-level statements): the statements are
+    :func:`top_level`'s for the root's text when crossplane reported no error in the root
+    (its strict pass then kept every statement, as the lenient one does), else None.
     """
     import crossplane
 
@@ -326,6 +343,10 @@ def validate(
                     seen.add(resolved(f))
                     included.append(f)
                     queue.append(f)
+    root_payload = payloads[0][1] if payloads else {}
+    top = None
+    if root_payload.get("config") and not root_payload.get("errors"):
+        top = list(root_payload["config"][0].get("parsed") or [])
     errors += _cycles(resolved(root_file), edges, prefix, project_dir)
     loads_modules = any(_has_load_module(p["config"][0].get("parsed") or []) for _, p in payloads)
     for current, payload in payloads:
@@ -337,4 +358,4 @@ def validate(
                 continue
             # crossplane quotes the file's tokens (unknown directive "...")
             errors.append(ParseError(path=where, line=err.get("line"), message=redact_text(message)))
-    return errors, included
+    return errors, included, top

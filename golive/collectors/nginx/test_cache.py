@@ -335,6 +335,12 @@ _STATES: dict[tuple[Any, ...], str] = {}
 SETTLED = 2.0
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or under it, as written (no link followed)."""
+    text, top = str(path), str(folder).rstrip("/")
+    return text == top or text.startswith(top + "/")
+
+
 def file_state(path: Path) -> str | None:
     """A path's state as a key covers it (:func:`_state`, no scratch prefix)."""
     return _state(path, None)
@@ -342,10 +348,11 @@ def file_state(path: Path) -> str | None:
 
 def _state(path: Path, scratch: Path | None) -> str | None:
     """A path's state in the key: a file's content digest (``scratch``'s name replaced by the
-    placeholder), ``dir``, ``absent``, the type of anything else; None when it cannot be read
-    (then nothing is cached). A digest is remembered for the file's identity (device, inode,
-    size, mode, owner, both times, ``scratch``) once its times are :data:`SETTLED` s old: a write
-    sets the change time, and a recent file is always read again (git's "racy" rule)."""
+    placeholder, in a file under ``scratch``), ``dir``, ``absent``, the type of anything else;
+    None when it cannot be read (then nothing is cached). A digest is remembered for the
+    file's identity (device, inode, size, mode, owner, both times, ``scratch``) once its times
+    are :data:`SETTLED` s old: a write sets the change time, and a recent file is always read
+    again (git's "racy" rule)."""
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -358,6 +365,11 @@ def _state(path: Path, scratch: Path | None) -> str | None:
         return f"other {st.st_mode:o} {st.st_rdev}"
     if st.st_size > MAX_FILE:
         return None
+    if scratch is not None and not _inside(path, scratch):
+        # a file outside the scratch folder is read as it is, so the keys of gixy-ng's scans and
+        # of nginx -t share its digest (a text holding the folder's random name, made after it,
+        # only makes a key no later audit has: never a wrong answer)
+        scratch = None
     times = (st.st_mtime_ns, st.st_ctime_ns)
     ident = (str(path), str(scratch), st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_uid, *times)
     known = _STATES.get(ident)

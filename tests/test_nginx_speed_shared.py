@@ -1,0 +1,107 @@
+"""Work the nginx collector shares instead of doing twice (issue 15), held to the answers of
+the work it replaces: where a file is shown (from the remembered resolutions, as
+``display_path`` shows it), the root's top-level statements (from the validity pass, as
+``top_level`` parses them), and a file's state in the ``nginx -t`` keys (one digest with the
+scan keys for a file outside the scratch folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from golive.collectors.deployment_files import display_path
+from golive.collectors.nginx import test_cache
+from golive.collectors.nginx.paths import resolved_once, shown
+from golive.collectors.nginx.read import top_level, validate, validate_root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with a file inside, a symbolic link into it from outside, and a file outside."""
+    root = tmp_path / "project"
+    (root / "deploy").mkdir(parents=True)
+    (root / "deploy" / "site.conf").write_text("server { listen 80; }\n")
+    (tmp_path / "outside.conf").write_text("server { listen 81; }\n")
+    (tmp_path / "link.conf").symlink_to(root / "deploy" / "site.conf")
+    (root / "up").symlink_to(tmp_path)
+    return root
+
+
+def test_shown_is_display_path(project: Path) -> None:
+    tmp = project.parent
+    paths = [
+        project / "deploy" / "site.conf",
+        project / "deploy" / ".." / "deploy" / "site.conf",
+        tmp / "outside.conf",
+        tmp / "link.conf",
+        project / "up" / "outside.conf",
+        project / "missing.conf",
+    ]
+    for folder in (project, project / "up" / "project", tmp):
+        expected = [display_path(p, folder) for p in paths]
+        with resolved_once():
+            assert [shown(p, folder) for p in paths] == expected
+            assert [shown(p, folder) for p in paths] == expected  # remembered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "server {\n    listen 80;\n    location / { return 204; }\n}\n",
+        "events {}\nhttp {\n    server { listen 80; }\n}\n",
+        "# only a comment\n",
+        "",
+        "upstream app { server 127.0.0.1:8000; }\nserver { listen 80; }\n",
+    ],
+)
+def test_the_root_statements_are_top_levels(tmp_path: Path, text: str) -> None:
+    conf = tmp_path / "site.conf"
+    conf.write_text(text)
+    errors, included, top = validate_root(conf, tmp_path, tmp_path, root_text=text)
+    assert (errors, included) == validate(conf, tmp_path, tmp_path)
+    assert not errors
+    assert top == top_level(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a directive of a newer nginx than crossplane's table: no error for golive, but the
+        # strict pass dropped it, so the lenient parse is asked (None)
+        "server {\n    listen 80;\n}\nhttp3 on;\n",
+        "load_module modules/x.so;\nmore_set_headers 'X: y';\n",
+    ],
+)
+def test_a_root_with_crossplane_errors_gives_no_statements(tmp_path: Path, text: str) -> None:
+    conf = tmp_path / "site.conf"
+    conf.write_text(text)
+    errors, _, top = validate_root(conf, tmp_path, tmp_path, root_text=text)
+    assert not errors
+    assert top is None
+
+
+def test_a_wrong_argument_count_is_an_error_and_no_statements(tmp_path: Path) -> None:
+    conf = tmp_path / "site.conf"
+    conf.write_text("server_tokens on off;\nserver { listen 80; }\n")
+    errors, _, top = validate_root(conf, tmp_path, tmp_path)
+    assert errors and top is None
+
+
+def test_a_file_outside_the_scratch_folder_has_its_plain_state(tmp_path: Path) -> None:
+    scratch = tmp_path / "golive-nginx-abc"
+    scratch.mkdir()
+    outside = tmp_path / "site.conf"
+    outside.write_text(f"include {scratch}/x.conf;\n")  # names the folder: still read as it is
+    inside = scratch / "nginx.conf"
+    inside.write_text(f"pid {scratch}/nginx.pid;\n")
+    assert test_cache._state(outside, scratch) == test_cache.file_state(outside)
+    plain = test_cache.file_state(inside)
+    placeholder = test_cache._state(inside, scratch)
+    assert placeholder is not None and placeholder != plain  # the folder's name replaced there
+    other = tmp_path / "golive-nginx-xyz"
+    other.mkdir()
+    (other / "nginx.conf").write_text(f"pid {other}/nginx.pid;\n")
+    assert test_cache._state(other / "nginx.conf", other) == placeholder
+    assert test_cache._state(tmp_path / "golive-nginx-abcdef" / "n.conf", scratch) == "absent"
