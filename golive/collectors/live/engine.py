@@ -148,18 +148,18 @@ class SiteProbe:
         t = self.t
         http_origin = origin_of(t.http_url) if t.http_url else None
         https_origin = origin_of(t.https_url) if t.https_url else None
-        # The TLS handshakes with the known (or guessed) https origin run meanwhile.
-        tls_job = self._ahead(self._tls(https_origin)) if https_origin else None
-        offers = self._ahead(self._tls_offers(https_origin)) if https_origin else None
-        tls_origin = https_origin
-        # An https URL that was given is the primary origin unless its TLS is broken or
-        # not trusted, and then httpx's own verifying handshake fails before any request
-        # is sent: its home page is asked for alongside the handshakes, not after them.
+        # An https URL that was given is the primary origin unless its TLS is broken or not
+        # trusted, and then httpx's own verifying handshake fails before any request is sent:
+        # its home page is asked for first (pages depend on it), with the handshakes' threads.
         early_home = None
         if https_origin and t.https_url and not t.https_derived:
             early_url = join(https_origin, urlsplit(t.https_url).path or "/")
             origin_header = {"Origin": PROBE_ORIGIN}
             early_home = self._ahead(self.client.follow(early_url, max_hops=3, headers=origin_header))
+        # The TLS handshakes with the known (or guessed) https origin run meanwhile.
+        tls_job = self._ahead(self._tls(https_origin)) if https_origin else None
+        offers = self._ahead(self._tls_offers(https_origin)) if https_origin else None
+        tls_origin = https_origin
         http_home = self._ahead(self.client.follow(t.http_url, max_hops=4)) if t.http_url else None
         # So are the first probes that need nothing from the home page, as many as the
         # per-host limit leaves room for: their connections are set up meanwhile too.
