@@ -2,19 +2,25 @@
 the work it replaces: where a file is shown (from the remembered resolutions, as
 ``display_path`` shows it), the root's top-level statements (from the validity pass, as
 ``top_level`` parses them), and a file's state in the ``nginx -t`` keys (one digest with the
-scan keys for a file outside the scratch folder).
+scan keys for a file outside the scratch folder), and the walk of a tree (its chains kept
+on the node, as the recursive walk made them).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from golive.collectors.deployment_files import display_path
 from golive.collectors.nginx import test_cache
+from golive.collectors.nginx.inputs import read_input, scan_input
+from golive.collectors.nginx.lexing import lexed_once
 from golive.collectors.nginx.paths import resolved_once, shown
 from golive.collectors.nginx.read import top_level, validate, validate_root
+from golive.facts.nginx_tree import Node, walk
 
 
 @pytest.fixture
@@ -105,3 +111,46 @@ def test_a_file_outside_the_scratch_folder_has_its_plain_state(tmp_path: Path) -
     (other / "nginx.conf").write_text(f"pid {other}/nginx.pid;\n")
     assert test_cache._state(other / "nginx.conf", other) == placeholder
     assert test_cache._state(tmp_path / "golive-nginx-abcdef" / "n.conf", scratch) == "absent"
+
+
+def _recursive_walk(chain: tuple[Node, ...]) -> Iterator[tuple[Node, ...]]:
+    """The walk as it was written before it kept its chains (the reference)."""
+    for child in chain[-1].children or ():
+        sub = (*chain, child)
+        yield sub
+        if child.is_block:
+            yield from _recursive_walk(sub)
+
+
+def _trees() -> list[Node]:
+    """The trees gixy-ng makes of the nginx rule fixtures, the include tree and the dump."""
+    fixtures = Path(__file__).parent / "fixtures" / "nginx"
+    files = [*sorted(fixtures.glob("GL7*/*.conf"))[:20], fixtures / "includes" / "nginx.conf"]
+    files.append(fixtures / "dump" / "nginx-T.txt")
+    roots = []
+    with lexed_once(), resolved_once():
+        for path in files:
+            item = read_input(path, "given", None, fixtures)
+            scan_input(item, fixtures)
+            assert item.root is not None, path
+            roots.append(item.root)
+    return roots
+
+
+def test_walk_gives_the_chains_of_the_recursive_walk() -> None:
+    leaf = Node("return", ("204",), "a.conf", 3)
+    deep = Node("location", ("/",), "a.conf", 2, (leaf, Node("if", ("$x",), "a.conf", 4, ())))
+    synthetic = Node("main", (), "a.conf", None, (Node("server", (), "a.conf", 1, (deep, leaf)),))
+    for root in [synthetic, Node("main", (), "", None, None), *_trees()]:
+        expected = list(_recursive_walk((root,)))
+        assert list(walk((root,))) == expected
+        assert list(walk((root,))) == expected  # kept on the node: the same chains again
+        for chain in expected[:30]:  # from a longer chain: made as read
+            assert list(walk(chain)) == list(_recursive_walk(chain))
+
+
+def test_the_kept_chains_are_not_part_of_the_fact() -> None:
+    root = Node("main", (), "a.conf", None, (Node("listen", ("80",), "a.conf", 1),))
+    before = repr(root)
+    assert list(walk((root,)))
+    assert repr(root) == before and "descendants" not in [f.name for f in dataclasses.fields(root)]

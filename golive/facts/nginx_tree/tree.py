@@ -9,6 +9,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from golive.facts.endpoints import Endpoint, nginx_address, nginx_pass_target
@@ -32,6 +33,13 @@ class Node:
     line: int | None
     children: tuple[Node, ...] | None = None
     source: str = ""
+
+    @cached_property
+    def descendants(self) -> tuple[Chain, ...]:
+        """Every descendant with its ancestors from this node, depth first (``walk((self,))``),
+        made once: the tree is immutable (a cached property: not a field, so neither compared,
+        shown nor kept)."""
+        return tuple(_walk((self,)))
 
     @property
     def is_block(self) -> bool:
@@ -98,12 +106,31 @@ def from_gixy(root: Any, display: Callable[[str | None], tuple[str, str]]) -> No
 
 
 def walk(chain: Chain) -> Iterator[Chain]:
-    """Every descendant of ``chain[-1]``, each with its ancestors, depth first."""
-    for child in chain[-1].children or ():
-        sub = (*chain, child)
+    """Every descendant of ``chain[-1]``, each with its ancestors, depth first.
+
+    From a single node (``walk((root,))``, what the checks ask of each file again and again)
+    the chains are made once and kept on the node (:attr:`Node.descendants`: the tree is
+    immutable); from a longer chain they are made as they are read.
+    """
+    if len(chain) == 1:
+        return iter(chain[0].descendants)
+    return _walk(chain)
+
+
+def _walk(chain: Chain) -> Iterator[Chain]:
+    # depth first with a stack of the open levels (a recursive generator pays for every
+    # level above a node at each node)
+    levels = [(chain, iter(chain[-1].children or ()))]
+    while levels:
+        parent, children = levels[-1]
+        child = next(children, None)
+        if child is None:
+            levels.pop()
+            continue
+        sub = (*parent, child)
         yield sub
         if child.is_block:
-            yield from walk(sub)
+            levels.append((sub, iter(child.children or ())))
 
 
 def servers(root: Node) -> list[Chain]:
