@@ -83,9 +83,9 @@ def placeholders(
         for alias, db in databases.items():
             if isinstance(db, Mapping):
                 look(f"DATABASES[{alias!r}]['HOST']", db.get("HOST"))
-    from golive.facts.secrets.rules import placeholder_reason
-
     for key, value in (env_file_values or {}).items():
+        from golive.facts.secrets.rules import placeholder_reason  # the rules: only for env files
+
         why = placeholder_reason(value) if len(value) >= 4 else ""
         if why and why != "template marker":
             out.append({"where": f"{key} (env file)", "value": "", "why": why})

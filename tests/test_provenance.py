@@ -81,3 +81,15 @@ def test_what_looks_like_an_example() -> None:
         ("DATABASES['default']['HOST']", "db.example.com"),
         ("SECRET (env file)", ""),
     ]
+
+
+def test_placeholders_load_the_secret_rules_only_for_env_file_values() -> None:
+    """``golive probe`` has no env file: its audit does not import the secret rules (about
+    10 ms after the probes, issue 15), and their answer is the same when it does."""
+    code = (
+        "import sys; from golive.provenance import placeholders; "
+        "print(placeholders({'ALLOWED_HOSTS': ['example.com']}), 'golive.facts.secrets.rules' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("False")
+    assert "'where': 'ALLOWED_HOSTS'" in out.stdout
