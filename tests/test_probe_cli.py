@@ -130,3 +130,11 @@ def test_the_default_global_limit_lets_one_sites_probes_go_in_one_round() -> Non
     assert ProbeOptions().concurrency == DEFAULT_CONCURRENCY >= ProbeOptions().per_host + HTTP2_STREAMS
     out = CliRunner().invoke(app, ["probe", "--help"], terminal_width=200).output
     assert f"[default: {DEFAULT_CONCURRENCY}]" in out
+
+
+def test_the_probe_console_shows_emoji_codes_as_they_are(capsys: pytest.CaptureFixture[str]) -> None:
+    """A site's text holding ``:name:`` (a title, a path) is printed as it is, not as an emoji."""
+    from golive.commands.probe import _console
+
+    _console().print("title :smile: /a:thumbs_up:b")
+    assert "title :smile: /a:thumbs_up:b" in capsys.readouterr().out

@@ -302,10 +302,10 @@ def _may_be_terminal() -> bool:
 
 
 def _console() -> Console:
-    """The console the results are printed on (stdout, no highlighting)."""
+    """The console of the results: stdout, no highlighting, ``:name:`` shown as it is."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, emoji=False)
 
 
 def _probe_many(
