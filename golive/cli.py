@@ -302,10 +302,12 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
             err().print(f"golive: warning: {history_warning}", markup=False, soft_wrap=True)
     # its SHA-256 once (about 2 ms: keys sorted at every level), not again by every report
     # and the summary that shows it: the digest of the JSON report's data without history
-    # and sign-offs (golive.signoff.NOT_HASHED), which record_audit attached
-    from golive.signoff import digest_of
+    # and sign-offs (golive.signoff.NOT_HASHED), which record_audit attached; a JSON report
+    # is written from the same data (golive.signoff.digest_of would make it once more)
+    from golive.reports.json_report import to_dict
 
-    result = dataclasses.replace(result, sha256=digest_of(result))
+    data = to_dict(result)
+    result = dataclasses.replace(result, sha256=str(data["audit_sha256"]))
     written: list[Path] = []
     unwritten = False
     pdf_fallback: tuple[type[PdfFallback], ...] = ()
@@ -315,7 +317,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
         pdf_fallback = (PdfFallback,)
     for path in outputs:
         try:
-            written.append(write(result, path, fmt))
+            written.append(write(result, path, fmt, data=data))
         except pdf_fallback as exc:  # no browser: the HTML was written instead, and said so
             err().print(f"golive: warning: {exc}", markup=False)
             written.append(exc.written)

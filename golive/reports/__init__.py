@@ -10,8 +10,9 @@ import contextlib
 import importlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from golive.model import Audit
 
@@ -71,16 +72,23 @@ def render(audit: Audit, fmt: str, *, output: Path | None = None) -> str:
     return str(module.render(audit))
 
 
-def write(audit: Audit, path: Path, fmt: str | None = None) -> Path:
+def write(audit: Audit, path: Path, fmt: str | None = None, *, data: Mapping[str, Any] | None = None) -> Path:
     """Write one report file (:func:`write_atomic`); returns its path. ``OSError``
     propagates to the CLI, and the file that was there stays as it was. A PDF without a
-    browser raises :class:`golive.reports.pdf.PdfFallback` once the HTML is written instead."""
+    browser raises :class:`golive.reports.pdf.PdfFallback` once the HTML is written instead.
+    ``data``: ``audit``'s :func:`golive.reports.json_report.to_dict` when the caller has it
+    (the CLI made it for the SHA-256): a JSON report is written from it, not made again."""
     chosen = format_for(path, fmt)
     if chosen == "pdf":  # bytes, printed by Chromium; golive.reports.pdf.PdfFallback without one
         from golive.reports.pdf import write_pdf
 
         return write_pdf(audit, path)
-    text = render(audit, chosen, output=path)
+    if chosen == "json" and data is not None:
+        from golive.reports.json_report import text_of
+
+        text = text_of(data)
+    else:
+        text = render(audit, chosen, output=path)
     write_atomic(path, text)
     return path
 

@@ -8,6 +8,7 @@ so any stored audit can be re-rendered in every other format.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from importlib import resources
 from typing import Any
@@ -131,7 +132,13 @@ def render(audit: Audit) -> str:
     (:func:`golive.reports.controls.json_text`): the text is safe to print and parses back
     to the same strings.
     """
-    return json_text(json.dumps(to_dict(audit), indent=2, ensure_ascii=False)) + "\n"
+    return text_of(to_dict(audit))
+
+
+def text_of(data: Mapping[str, Any]) -> str:
+    """The JSON report text of ``data``, an audit's :func:`to_dict` (see :func:`render`): for
+    a caller that made the data already (the CLI, for the audit's SHA-256)."""
+    return json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def finding_from_dict(d: dict[str, Any]) -> Finding:
