@@ -1,9 +1,11 @@
 """Work the nginx collector shares instead of doing twice (issue 15), held to the answers of
-the work it replaces: where a file is shown (from the remembered resolutions, as
-``display_path`` shows it), the root's top-level statements (from the validity pass, as
-``top_level`` parses them), and a file's state in the ``nginx -t`` keys (one digest with the
-scan keys for a file outside the scratch folder), and the walk of a tree (its chains kept
-on the node, as the recursive walk made them).
+the work it replaces: a path's resolution (from its folder's, as ``Path.resolve`` gives it)
+and where a file is shown (from the remembered resolutions, as ``display_path`` shows it),
+the root's top-level statements (from the validity pass, as ``top_level`` parses them), a
+file's state in the ``nginx -t`` keys (one digest with the scan keys for a file outside the
+scratch folder), the walk of a tree (its chains kept on the node, as the recursive walk made
+them), a gixy-ng result restored from the scan cache (not redacted again: the result made
+again) and golive's code identity.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from pathlib import Path
 import pytest
 
 from golive.collectors.deployment_files import display_path
-from golive.collectors.nginx import test_cache
+from golive.collectors.nginx import scan_cache, test_cache
 from golive.collectors.nginx.inputs import read_input, scan_input
 from golive.collectors.nginx.lexing import lexed_once
-from golive.collectors.nginx.paths import resolved_once, shown
+from golive.collectors.nginx.paths import resolved, resolved_once, shown
 from golive.collectors.nginx.read import top_level, validate, validate_root
+from golive.facts.nginx import GixyResult
 from golive.facts.nginx_tree import Node, walk
+from golive.model import Location
 
 
 @pytest.fixture
@@ -154,3 +158,56 @@ def test_the_kept_chains_are_not_part_of_the_fact() -> None:
     before = repr(root)
     assert list(walk((root,)))
     assert repr(root) == before and "descendants" not in [f.name for f in dataclasses.fields(root)]
+
+
+def test_resolved_is_path_resolve(tmp_path: Path) -> None:
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "real" / "sub" / "a.conf").write_text("events {}\n")
+    (tmp_path / "linkdir").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "up").symlink_to("..")
+    (tmp_path / "real" / "sub" / "b.conf").symlink_to("a.conf")
+    (tmp_path / "real" / "dangling.conf").symlink_to(tmp_path / "nowhere" / "x.conf")
+    paths = [
+        tmp_path / "real" / "sub" / "a.conf",
+        tmp_path / "linkdir" / "sub" / "a.conf",
+        tmp_path / "linkdir" / "sub" / "b.conf",
+        tmp_path / "linkdir" / "up" / "linkdir" / "sub",
+        tmp_path / "real" / "sub" / ".." / "sub" / "a.conf",
+        tmp_path / "real" / "dangling.conf",
+        tmp_path / "missing" / "deeper" / "c.conf",
+        tmp_path / "real" / "sub" / "a.conf" / "not-a-folder",
+        Path("/"),
+    ]
+    expected = [p.resolve() for p in paths]
+    with resolved_once():
+        assert [resolved(p) for p in paths] == expected
+        assert [resolved(p) for p in reversed(paths)] == expected[::-1]
+
+
+def test_a_kept_gixy_result_is_the_result_made_again() -> None:
+    values = {
+        "plugin": "host_spoofing",
+        "severity": "MEDIUM",
+        "summary": "The proxied Host header may be spoofed.",
+        "description": "d",
+        "reason": "proxy_set_header Host $http_host",
+        "help_url": "https://gixy.getpagespeed.com/checks/host-spoofing/",
+        "excerpt": "server {\n\tproxy_set_header Host $http_host;\n}",
+        "location": Location(path="a.conf", line=3),
+        "source": "",
+        "directive": "proxy_set_header",
+    }
+    made = GixyResult(**values)  # type: ignore[arg-type]
+    assert GixyResult.redacted(**dataclasses.asdict(made) | {"location": made.location}) == made
+    with pytest.raises(TypeError):
+        GixyResult.redacted(**{k: v for k, v in values.items() if k != "directive"})
+    with pytest.raises(TypeError):
+        GixyResult.redacted(**values, extra=1)
+
+
+def test_the_code_identity_names_each_file_from_the_package() -> None:
+    root = Path(scan_cache.__file__).resolve().parents[2]
+    lines = scan_cache.code_identity().splitlines()
+    names = [line.rsplit(" ", 2)[0] for line in lines]
+    assert "collectors/nginx/scan_cache.py" in names and "__init__.py" in names
+    assert all((root / name).is_file() and not name.startswith("/") for name in names)

@@ -165,6 +165,20 @@ class GixyResult:
         object.__setattr__(self, "excerpt", excerpt)
         object.__setattr__(self, "reason", redact_text(self.reason))
 
+    @classmethod
+    def redacted(cls, **values: Any) -> GixyResult:
+        """A result from ``values`` (every field) already redacted when it was first made: kept
+        by golive's scan cache (:mod:`golive.collectors.nginx.scan_cache`), which keeps only
+        texts that redacting leaves as they are, as it keeps the tree's redacted arguments;
+        so they are not redacted again. TypeError when a field is missing or unknown."""
+        names = set(cls.__dataclass_fields__)
+        if set(values) != names:
+            raise TypeError(f"GixyResult fields: {sorted(set(values) ^ names)}")
+        result = object.__new__(cls)
+        for name, value in values.items():
+            object.__setattr__(result, name, value)
+        return result
+
 
 @dataclass(frozen=True, kw_only=True)
 class NginxFile:

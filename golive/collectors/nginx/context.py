@@ -31,7 +31,6 @@ from golive.collectors.deployment_files import deployment_files, display_path
 from golive.collectors.nginx.paths import shown
 from golive.facts.compose import Service, Volume, interpolate, strings, volume
 from golive.facts.nginx import NginxDeployment
-from golive.parse_errors import describe
 from golive.redact import fill_in, redact_env, secret_values
 
 SERVICES_RE = re.compile(r"^services\s*:", re.MULTILINE)
@@ -182,6 +181,8 @@ class ComposeContext:
                 base = posixpath.dirname(shown) or "."
                 services = read_compose(path, shown, base, values, project_dir)
             except Exception as exc:  # a broken YAML file costs its own context only
+                from golive.parse_errors import describe  # here: only a file that cannot be read
+
                 self.errors.append(f"{shown}: {describe(exc)}")
                 continue
             if services:

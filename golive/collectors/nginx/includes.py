@@ -27,13 +27,15 @@ import glob
 import os
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive.collectors.deployment_files import deployment_files
 from golive.collectors.nginx.paths import resolved
 from golive.collectors.nginx.paths import shown as show
-from golive.data.nginx_stock import StockFile, conf_relative, stock_file
 from golive.facts.nginx import REPOSITORY, STOCK, UNKNOWN, IncludeNote, NginxDeployment
+
+if TYPE_CHECKING:  # golive.data.nginx_stock is imported where an include is missing
+    from golive.data.nginx_stock import StockFile
 
 #: nginx's prefix in the official image and Debian's package: relative includes start there.
 CONTAINER_PREFIX = "/etc/nginx"
@@ -66,6 +68,8 @@ class IncludeResolver:
     def in_repository(self, pattern: str) -> Path | None:
         """The repository file with the longest path tail in common with ``pattern`` (at
         least its name), when exactly one file has that tail; None otherwise."""
+        from golive.data.nginx_stock import conf_relative
+
         relative = conf_relative(pattern)
         parts = [p for p in (relative or pattern).split("/") if p not in ("", ".")]
         if not parts or ".." in parts:
@@ -133,6 +137,8 @@ class IncludeResolver:
     def lookup(self, pattern: str, shown: str, line: int | None, tried: Path) -> Path | StockFile | None:
         """Resolve a missing, non-glob include written at ``shown``:``line``: a repository
         file, a stock file, or None (unknown). Each call is recorded in ``notes``."""
+        from golive.data.nginx_stock import stock_file
+
         found: Path | StockFile | None = self.in_repository(pattern)
         if isinstance(found, Path):
             how, target = REPOSITORY, show(found, self.project_dir)
@@ -156,6 +162,8 @@ class IncludeResolver:
     def materialise(self, prefix: Path) -> None:
         """Write golive's copies of the relative stock includes under ``prefix`` (a scratch
         directory ``nginx -t`` runs in), as the package installs them under ``/etc/nginx``."""
+        from golive.data.nginx_stock import stock_file
+
         for note in self.notes:
             stock = stock_file(note.pattern) if note.how == STOCK else None
             if stock is not None and not note.pattern.startswith("/"):

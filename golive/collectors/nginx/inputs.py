@@ -29,7 +29,6 @@ from golive.collectors.nginx.scan import run_gixy
 from golive.facts.nginx import STOCK_SOURCE, GixyResult, IncludeNote, NginxFile, NginxTest, ParseError
 from golive.facts.nginx_tree import Node, from_gixy, walk
 from golive.model import Location
-from golive.parse_errors import describe
 
 
 @dataclass(kw_only=True, eq=False)
@@ -185,6 +184,8 @@ def scan_input(item: Input, project_dir: Path) -> None:
     try:
         groot, reports, item.notes = run_gixy(real, item.base, item.dump_text, resolver, item.rendered)
     except Exception as exc:
+        from golive.parse_errors import describe  # here: only a file gixy-ng cannot read
+
         message = f"gixy-ng could not read it: {describe(exc)}"
         item.errors.append(ParseError(path=item.shown, line=None, message=message))
     else:

@@ -31,6 +31,7 @@ limit, pruning; ``scan-<key>.json``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import logging
@@ -46,7 +47,6 @@ from golive.collectors.nginx.inputs import Input, scan_input
 from golive.collectors.nginx.paths import resolved
 from golive.collectors.nginx.scan import GIXY_NOT_RUN
 from golive.collectors.nginx.test_cache import AnswerCache, file_state
-from golive.data.nginx_stock import stock_file
 from golive.facts.nginx import STOCK, GixyResult, IncludeNote, ParseError
 from golive.facts.nginx_tree import Node
 from golive.model import Location
@@ -67,15 +67,15 @@ def code_identity() -> str:
     modification time (read once per process)."""
     with _CODE_LOCK:
         if not _CODE:
-            root = Path(__file__).resolve().parents[2]
+            root = str(Path(__file__).resolve().parents[2])
             parts = []
             for folder, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if d != "__pycache__")
                 for name in sorted(files):
-                    st = os.stat(os.path.join(folder, name))
-                    parts.append(
-                        f"{os.path.relpath(os.path.join(folder, name), root)} {st.st_size} {st.st_mtime_ns}"
-                    )
+                    path = os.path.join(folder, name)
+                    st = os.stat(path)
+                    # the path relative to the package (os.walk joins the folders to it)
+                    parts.append(f"{path[len(root) + 1 :]} {st.st_size} {st.st_mtime_ns}")
             _CODE.append("\n".join(parts))
         return _CODE[0]
 
@@ -113,6 +113,10 @@ def scan_key(item: Input, project_dir: Path, cache: AnswerCache) -> str | None:
 def _reads_more(notes: list[IncludeNote]) -> bool:
     """True when a stock file used has an ``include`` of its own: gixy-ng follows it (from
     disk, where it may exist) while the crossplane pass does not, so the key would not cover it."""
+    if not any(note.how == STOCK for note in notes):
+        return False
+    from golive.data.nginx_stock import stock_file  # here: only with stock includes
+
     for note in notes:
         stock = stock_file(note.pattern) if note.how == STOCK else None
         if stock is not None and any(line.startswith("include") for line in stock.text.splitlines()):
@@ -179,6 +183,8 @@ def _entry(item: Input, errors: list[ParseError]) -> dict[str, Any] | None:
     texts += [t for r in item.gixy for t in (r.summary, r.description, r.reason, r.help_url)]
     if not all(_clean(t) for t in texts) or not all(_clean(r.excerpt, nginx=True) for r in item.gixy):
         return None
+    if any(dataclasses.replace(r) != r for r in item.gixy):
+        return None  # made again, it would be redacted again: GixyResult.redacted could not restore it
     paths: dict[str, int] = {}
 
     def node(n: Node) -> list[Any]:
@@ -216,7 +222,7 @@ def _restore(item: Input, kept: dict[str, Any]) -> None:
     for r in kept["gixy"]:
         where = r["location"]
         location = None if where is None else Location(path=str(where[0]), line=where[1])
-        gixy.append(GixyResult(**{**r, "location": location}))
+        gixy.append(GixyResult.redacted(**{**r, "location": location}))  # kept only when redacted
     errors = [ParseError(path=p, line=line, message=m) for p, line, m in kept["errors"]]
     includes = [IncludeNote(**n) for n in kept["includes"]]
     item.root, item.gixy, item.notes = root, gixy, [str(n) for n in kept["notes"]]

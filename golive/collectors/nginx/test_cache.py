@@ -270,6 +270,7 @@ def _references(payload: dict[str, Any], conf: Path, prefix: Path) -> tuple[list
     name: paths against ``conf``'s folder and ``prefix`` (nginx uses one or the other)."""
     paths: dict[str, Path] = {}
     hosts: set[str] = set()
+    seen: set[tuple[str, bool]] = set()  # the same argument names the same paths (many files repeat them)
     folder = conf.parent
     for config in payload["config"]:
         for name, args, in_upstream in _directives(config.get("parsed") or [], False):
@@ -283,8 +284,11 @@ def _references(payload: dict[str, Any], conf: Path, prefix: Path) -> tuple[list
                 hosts.update(h for h in [_host(args[0])] if h)
             written = WRITTEN.search(name) is not None
             for arg in args:
-                if not ("/" in arg or "." in arg or FILE_DIRECTIVE.search(name)) or "\x00" in arg:
+                if (arg, written) in seen or "\x00" in arg:
                     continue
+                if not ("/" in arg or "." in arg or FILE_DIRECTIVE.search(name)):
+                    continue
+                seen.add((arg, written))
                 for path in (Path(arg),) if arg.startswith("/") else (folder / arg, prefix / arg):
                     path = path.parent if written else path  # nginx creates the file there
                     paths.setdefault(str(path), path)
