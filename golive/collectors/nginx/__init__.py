@@ -168,21 +168,20 @@ def _collect_files(
     cache: AnswerCache | None,
     gixy_version: str,
 ) -> NginxFacts:
-    # allocation-heavy (tokens, payloads, trees): collections would walk them again and again
-    with gc_paused():
-        items = [read_input(path, how, prefix, project_dir, context) for path, how in inputs]
-        readable = [i for i in items if i.unread is None]
-        broken = any(i.unread is not None or i.errors for i in items)
-        planned = {id(i): (test_plan(i), list(i.resolver.notes) if i.resolver else []) for i in readable}
-        early: tuple[list[NginxTest], list[NginxTest]] = ([], [])
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="golive-nginx-t") as pool:
-            future = None
-            if not broken:  # a broken file fails the collector: nothing to test
-                future = pool.submit(test_inputs, *_jobs(readable, planned), cache=cache)
+    items = [read_input(path, how, prefix, project_dir, context) for path, how in inputs]
+    readable = [i for i in items if i.unread is None]
+    broken = any(i.unread is not None or i.errors for i in items)
+    planned = {id(i): (test_plan(i), list(i.resolver.notes) if i.resolver else []) for i in readable}
+    early: tuple[list[NginxTest], list[NginxTest]] = ([], [])
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="golive-nginx-t") as pool:
+        future = None
+        if not broken:  # a broken file fails the collector: nothing to test
+            future = pool.submit(test_inputs, *_jobs(readable, planned), cache=cache)
+        with gc_paused():  # allocation-heavy: a collection would walk every imported module
             for item in items:
                 scan(item, project_dir, cache)  # gixy-ng, or its scan kept for the same files
-            if future is not None:
-                early = future.result()
+        if future is not None:
+            early = future.result()
     broken_files = [nginx_file(i, NginxTest(ran=False), project_dir) for i in items if i.unread or i.errors]
     if broken_files:
         first = broken_files[0].errors[0]
