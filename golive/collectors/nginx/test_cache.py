@@ -37,6 +37,7 @@ writes are atomic. gixy-ng's scans are kept there too (:mod:`.scan_cache`, ``sca
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -244,11 +245,17 @@ def _identify(binary: str, ident: tuple[str, int, int, int, int]) -> list[str]:
     return _BINARIES[ident]
 
 
+@functools.lru_cache(maxsize=8)
+def _built_in(version: str) -> tuple[Path, ...]:
+    found = re.findall(r"--[a-z-]*path=(/\S+)", version)
+    return tuple(sorted({Path(p).parent for p in found}))
+
+
 def built_in_folders(version: str) -> list[Path]:
     """The folders of the paths built into nginx (``--http-client-body-temp-path=...``,
-    ``--modules-path=...`` in its ``nginx -V`` output): nginx creates or reads there."""
-    found = re.findall(r"--[a-z-]*path=(/\S+)", version)
-    return sorted({Path(p).parent for p in found})
+    ``--modules-path=...`` in its ``nginx -V`` output): nginx creates or reads there (found
+    once per process and output: every key asks)."""
+    return list(_built_in(version))
 
 
 def _parse(conf: Path) -> dict[str, Any]:
