@@ -3,7 +3,8 @@
 It runs only when asked (``--host``) or when the project directory is the running
 deployment: an application server (gunicorn, uWSGI, Daphne, Uvicorn, Hypercorn,
 Granian) whose working directory, or ``--chdir``, is the project directory
-(psutil). Otherwise it raises :class:`Skip` with the reason (``--no-host`` too).
+(psutil, :mod:`golive.collectors.host.app_servers`). Otherwise it raises :class:`Skip` with
+the reason (``--no-host`` too).
 
 What it gathers, with psutil and the standard library, judging nothing:
 
@@ -27,7 +28,6 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-import re
 import stat
 import threading
 import weakref
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
+from golive.collectors.host.app_servers import inside, project_processes
 from golive.collectors.host.services import listeners, redis_ping, redis_targets
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
@@ -44,7 +45,6 @@ from golive.facts.runtime import RuntimeFacts
 from golive.redact import redact_words
 from golive.registry import Facts
 
-APP_SERVERS = ("gunicorn", "uwsgi", "daphne", "uvicorn", "hypercorn", "granian")
 EXAMPLE_ENV = (".example", ".sample", ".template", ".dist")
 KEY_SUFFIXES = (".key", ".pem", ".p12", ".pfx")
 MAX_WALK = 20000
@@ -61,52 +61,6 @@ def runtime_settings(facts: Facts) -> dict[str, Any]:
     if runtime is None:
         raise CollectorError("the settings were not loaded (see the runtime collector)")
     return dict(runtime.settings)
-
-
-# --- activation --------------------------------------------------------------------------
-
-
-_SERVER_RE = re.compile(rf"^({'|'.join(APP_SERVERS)})(:|$|\s)")
-
-
-def _is_app_server(cmdline: list[str], name: str) -> bool:
-    """``gunicorn …``, ``python -m gunicorn``, ``gunicorn: master [app]``, ``uwsgi``…"""
-    return any(_SERVER_RE.match(os.path.basename(token).lower()) for token in [name, *cmdline[:3]])
-
-
-def _chdir(cmdline: list[str]) -> str | None:
-    for i, arg in enumerate(cmdline):
-        if arg in ("--chdir", "--pythonpath") and i + 1 < len(cmdline):
-            return cmdline[i + 1]
-        if arg.startswith("--chdir="):
-            return arg.split("=", 1)[1]
-    return None
-
-
-def project_processes(project_dir: Path) -> list[Any]:
-    """psutil processes of application servers running from ``project_dir``."""
-    import psutil
-
-    out = []
-    for proc in psutil.process_iter(["pid", "name", "cmdline"]):
-        try:
-            cmdline = proc.info["cmdline"] or []
-            if not _is_app_server(cmdline, proc.info["name"] or ""):
-                continue
-            where = _chdir(cmdline) or proc.cwd()
-            if where and _inside(Path(where), project_dir):
-                out.append(proc)
-        except (psutil.Error, OSError):
-            continue
-    return out
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-        return True
-    except (ValueError, OSError):
-        return False
 
 
 # --- files -------------------------------------------------------------------------------
@@ -337,15 +291,15 @@ def collect(ctx: AuditContext, facts: Facts) -> HostFacts:
     total = 0
     candidates = [root, *_walk(root)]
     env_file = ctx.options.env_file or (root / ctx.config.env_file if ctx.config.env_file else None)
-    if env_file is not None and env_file.is_file() and not _inside(env_file, root):
+    if env_file is not None and env_file.is_file() and not inside(env_file, root):
         candidates.append(env_file)
     for path in candidates:
         try:
             st = path.lstat()
         except OSError:
             continue
-        rel = str(path.relative_to(root)) if _inside(path, root) else str(path)
-        if known and uid != 0 and _inside(path, root) and _writable_by(st, uid, gids):
+        rel = str(path.relative_to(root)) if inside(path, root) else str(path)
+        if known and uid != 0 and inside(path, root) and _writable_by(st, uid, gids):
             total += 1
             if len(writable) < 20:
                 writable.append(rel or ".")
