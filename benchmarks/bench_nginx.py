@@ -29,6 +29,10 @@ went (each collector, the checks). golive does more (a validity pass, its own Dj
 gunicorn).
 
     python benchmarks/bench_nginx.py [--runs 7] [--before /work/golive-speed-before] [--cold]
+
+To compare two versions' answers (speed never changes findings), run one stage of each with
+``--stage --findings FILE`` (the findings, sorted, and the collectors' facts as JSON) and diff
+the files (``nginx -t`` answers name the random scratch folder ``/tmp/golive-nginx-XXXXXXXX``).
 """
 
 from __future__ import annotations
