@@ -26,7 +26,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from golive.checklist import checklist
 from golive.model import Audit, Finding, Section, Severity, Status, VerdictWord
 from golive.provenance import note as placeholder_note
 from golive.reports import marks
@@ -165,6 +164,8 @@ def render_console(
         if not entry.audited:
             line = f"{clean(entry.path)} ({clean(entry.kind)}, {clean(entry.role)}): {clean(entry.reason)}"
             console.print(Text.assemble(("  left out: ", "dim"), (line, "")), soft_wrap=True)
+    from golive.checklist import checklist  # the full view only: -q shows the summary panel alone
+
     unaudited: dict[Section, list[str]] = {}
     for state in checklist(audit.findings):
         if state.not_audited is not None:
