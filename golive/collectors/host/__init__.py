@@ -37,7 +37,6 @@ from typing import Any
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.host.app_servers import inside, project_processes
-from golive.collectors.host.services import listeners, redis_ping, redis_targets
 from golive.context import AuditContext
 from golive.discovery import SKIP_DIRS
 from golive.facts.host import AppProcess, FileMode, HostFacts, RedisPing, SocketMode
@@ -276,6 +275,8 @@ def _activation(ctx: AuditContext) -> tuple[str, list[Any]]:
 
 def collect(ctx: AuditContext, facts: Facts) -> HostFacts:
     """Gather the host's facts (see the module docstring); CACHES come from ``facts``."""
+    from golive.collectors.host.services import listeners, redis_ping, redis_targets  # on the server only
+
     reason, procs = _activation(ctx)
     root = ctx.project_dir
     settings = settings_files(ctx)
