@@ -28,9 +28,10 @@ The collector judges nothing: the checks are in :mod:`golive.checks.webserver`.
 
 Modules: :mod:`.read` (what is an nginx file; the crossplane pass), :mod:`.inputs` (one
 input's steps), :mod:`.scan` (gixy-ng), :mod:`.binary` (``nginx -t``), :mod:`.test_cache`
-(its answers kept), :mod:`.scan_cache` (gixy-ng's scans kept), :mod:`.lexing` (each text
-lexed once), :mod:`.includes` (include files that are not where nginx would read them),
-:mod:`.context` (the Compose service that runs a file, and its templates).
+(its answers kept; :mod:`.test_reads`: what it reads, for their keys), :mod:`.scan_cache`
+(gixy-ng's scans kept), :mod:`.lexing` (each text lexed once), :mod:`.includes` (include
+files that are not where nginx would read them), :mod:`.context` (the Compose service that
+runs a file, and its templates).
 """
 
 from __future__ import annotations

@@ -47,10 +47,10 @@ import stat
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from golive.collectors.nginx.test_reads import Uncacheable, parse_conf, references
 from golive.own_files import cache_key, user_cache
 
 #: Bumped when what golive keeps of an answer (:func:`golive.collectors.nginx.binary.answer`) changes.
@@ -59,16 +59,6 @@ FORMAT = "golive nginx -t cache 1"
 SCRATCH = "\x00scratch\x00"
 #: Files larger than this are not hashed (no answer is kept).
 MAX_FILE = 64 << 20
-
-#: Directives that read a file when nginx loads the configuration (with ``include``, followed
-#: by the parser): certificates and keys (``ssl_*``, ``proxy_ssl_*``...), ``*_file``, modules.
-FILE_DIRECTIVE = re.compile(
-    r"(certificate|certificate_key|_crl|dhparam|_file|_key|_modules?|_import|_path)$|^geoip"
-)
-#: Directives naming files nginx writes (their folder is in the key, not the file).
-WRITTEN = re.compile(r"^(error_log|access_log|pid|lock_file)$|_temp_path$")
-#: Directives naming hosts that nginx resolves when it loads the configuration.
-PASS_DIRECTIVE = re.compile(r"^(proxy|uwsgi|fastcgi|scgi|grpc|memcached)_pass$")
 
 
 class AnswerCache:
@@ -99,15 +89,15 @@ class AnswerCache:
             return None
         try:
             parts = [*_binary_parts(binary), f"uid {os.geteuid()}", f"conf {conf}", f"prefix {prefix}"]
-            payload = _parse(conf)
-        except _Uncacheable:
+            payload = parse_conf(conf)
+        except Uncacheable:
             return None
         openssl = os.environ.get("OPENSSL_CONF", "")
         parts.append(f"OPENSSL_CONF {openssl}")
         files = [Path("/etc/passwd"), Path("/etc/group"), Path(openssl or "/etc/ssl/openssl.cnf")]
         files += built_in_folders(parts[1])
         files += sorted({Path(c["file"]) for c in payload["config"]})
-        paths, hosts = _references(payload, conf, prefix)
+        paths, hosts = references(payload, conf, prefix)
         states = {str(p): _state(p, scratch) for p in [*files, *paths]}
         if any(s is None for s in states.values()):
             return None
@@ -209,10 +199,6 @@ def cache_for(env: dict[str, str], config: dict[str, Any]) -> AnswerCache | None
     return AnswerCache(user_cache(env) / "nginx-t", hours * 3600)
 
 
-class _Uncacheable(Exception):
-    pass
-
-
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
@@ -227,7 +213,7 @@ def _binary_parts(binary: str) -> list[str]:
     try:
         st = os.stat(binary)
     except OSError:
-        raise _Uncacheable from None
+        raise Uncacheable from None
     ident = (binary, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
     with _BINARIES_LOCK:
         return _BINARIES[ident] if ident in _BINARIES else _identify(binary, ident)
@@ -238,9 +224,9 @@ def _identify(binary: str, ident: tuple[str, int, int, int, int]) -> list[str]:
     try:
         proc = subprocess.run([binary, "-V"], capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired):
-        raise _Uncacheable from None
+        raise Uncacheable from None
     if proc.returncode != 0:
-        raise _Uncacheable
+        raise Uncacheable
     _BINARIES[ident] = [f"binary {ident}", proc.stdout + proc.stderr]
     return _BINARIES[ident]
 
@@ -258,85 +244,22 @@ def built_in_folders(version: str) -> list[Path]:
     return list(_built_in(version))
 
 
-def _parse(conf: Path) -> dict[str, Any]:
-    import crossplane
-
-    try:
-        payload = crossplane.parse(
-            str(conf), strict=False, check_ctx=False, check_args=False, comments=False, catch_errors=True
-        )
-    except Exception:
-        raise _Uncacheable from None
-    if payload.get("status") != "ok" or payload.get("errors"):
-        raise _Uncacheable  # a syntax error, or an include nginx would not find
-    return payload
-
-
-def _references(payload: dict[str, Any], conf: Path, prefix: Path) -> tuple[list[Path], set[str]]:
-    """(the paths, the host names) the directives of a crossplane ``payload`` of ``conf``
-    name: paths against ``conf``'s folder and ``prefix`` (nginx uses one or the other)."""
-    paths: dict[str, Path] = {}
-    hosts: set[str] = set()
-    seen: set[tuple[str, bool]] = set()  # the same argument names the same paths (many files repeat them)
-    folder = conf.parent
-    for config in payload["config"]:
-        for name, args, in_upstream in _directives(config.get("parsed") or [], False):
-            if name == "include":
-                continue
-            if name == "resolver":
-                hosts.update(h for a in args if (h := _host(a)))
-            elif args and (
-                PASS_DIRECTIVE.match(name) or (name == "server" and in_upstream) or name == "listen"
-            ):
-                hosts.update(h for h in [_host(args[0])] if h)
-            written = WRITTEN.search(name) is not None
-            for arg in args:
-                if (arg, written) in seen or "\x00" in arg:
-                    continue
-                if not ("/" in arg or "." in arg or FILE_DIRECTIVE.search(name)):
-                    continue
-                seen.add((arg, written))
-                for path in (Path(arg),) if arg.startswith("/") else (folder / arg, prefix / arg):
-                    path = path.parent if written else path  # nginx creates the file there
-                    paths.setdefault(str(path), path)
-    return list(paths.values()), hosts
-
-
-def _directives(block: list[dict[str, Any]], in_upstream: bool) -> Iterator[tuple[str, list[str], bool]]:
-    for stmt in block:
-        name = str(stmt.get("directive", ""))
-        yield name, [str(a) for a in stmt.get("args") or []], in_upstream
-        if stmt.get("block"):
-            yield from _directives(stmt["block"], name == "upstream")
-
-
-def _host(arg: str) -> str | None:
-    """The host name in a directive's argument (``http://app:8000/x``, ``app:8000``), or None
-    (an address, a port, a socket, a variable, an option)."""
-    if "$" in arg or "=" in arg or arg.startswith("unix:"):
-        return None
-    host = re.sub(r"^[a-z]+://", "", arg).split("/", 1)[0]
-    if host.startswith("["):
-        return None  # an IPv6 literal
-    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    if not host or host == "*" or host.isdigit() or not re.fullmatch(r"[A-Za-z0-9_.-]+", host):
-        return None
-    import ipaddress  # here: the collector's import stays light
-
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return host
-    return None
-
-
 def _addresses(host: str) -> str:
-    """What ``host`` resolves to now: its sorted addresses, or the resolver's error."""
+    """What ``host`` resolves to now: its sorted addresses, or the resolver's error.
+
+    An ASCII name (all of :func:`golive.collectors.nginx.test_reads.host_of`'s) goes to the
+    resolver as bytes, as the IDNA codec gives it when it accepts it; one it refuses (an empty
+    or over-long label: ``a..b``) is then the resolver's error instead of a UnicodeError that
+    failed the collector, and the codec is not imported."""
     import socket  # here: the collector's import stays light
 
     try:
-        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError as exc:
+        name: str | bytes = host.encode("ascii")
+    except UnicodeEncodeError:
+        name = host  # encoded by the resolver's IDNA codec
+    try:
+        found = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
         return f"error {getattr(exc, 'errno', '')}"
     return " ".join(sorted({str(a[4][0]) for a in found}))
 
