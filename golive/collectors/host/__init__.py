@@ -275,9 +275,9 @@ def _activation(ctx: AuditContext) -> tuple[str, list[Any]]:
 
 def collect(ctx: AuditContext, facts: Facts) -> HostFacts:
     """Gather the host's facts (see the module docstring); CACHES come from ``facts``."""
-    from golive.collectors.host.services import listeners, redis_ping, redis_targets  # on the server only
+    reason, procs = _activation(ctx)  # raises Skip off the server
+    from golive.collectors.host.services import listeners, redis_ping, redis_targets
 
-    reason, procs = _activation(ctx)
     root = ctx.project_dir
     settings = settings_files(ctx)
     user, user_source = web_server_user(ctx)
