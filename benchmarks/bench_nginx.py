@@ -6,8 +6,10 @@ the examples' ``gunicorn.conf.py`` files. Each run is a fresh process, as a user
 it:
 
 - golive: this script with ``--stage``: what an audit given these files runs, in this
-  process: the nginx collector (crossplane checks, gixy-ng in-process, ``nginx -t`` where
-  installed) over all of them and the gunicorn collector (gunicorn's own loader in a
+  process, with Python's garbage collector off until the checks are imported, as
+  ``golive audit`` runs (golive.cli.main, golive.startup.modules_loaded): the nginx
+  collector (crossplane checks, gixy-ng in-process, ``nginx -t`` where installed) over all
+  of them and the gunicorn collector (gunicorn's own loader in a
   subprocess) concurrently, as golive.collectors.scheduler.collect_all runs collectors, the
   check modules that read nginx or gunicorn facts imported meanwhile
   (``golive.checks.registry_needing``; ``--all-checks``: every module, as a whole audit
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import resource
 import shutil
@@ -123,6 +126,12 @@ def stage(
             loaded.append(checks.registry())
         else:
             loaded.append(needing((nginx.NginxFacts, gunicorn.GunicornFacts)))
+        try:  # then the garbage collector goes back on, as golive audit's prepare() does
+            from golive.startup import modules_loaded
+        except ImportError:  # a checkout from before golive.startup
+            gc.enable()
+        else:
+            modules_loaded()
 
     runs, produced = collect_all(ctx, [nginx.SPEC, gunicorn.SPEC], meanwhile=import_checks)
     collected = time.perf_counter()
@@ -195,6 +204,7 @@ def main() -> None:
     args = parser.parse_args()
     nginx_files, gunicorn_files = nginx_inputs(), gunicorn_inputs()
     if args.stage:
+        gc.disable()  # as golive.cli.main does until the command's modules are loaded
         start = time.perf_counter()
         findings, where = stage(nginx_files, gunicorn_files, args.all_checks, args.findings)
         print(f"{findings} findings; {where}; stage {time.perf_counter() - start:.2f} s in-process")
