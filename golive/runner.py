@@ -22,7 +22,6 @@ from itertools import islice
 
 from golive import __version__, checks
 from golive.baseline import apply_baseline
-from golive.check_catalogue import audit_registry
 from golive.checking import EarlyChecks, run_check
 from golive.collectors import CollectorSpec, Skip, all_collectors
 from golive.collectors.scheduler import (
@@ -148,15 +147,6 @@ def loaded_prefixes(ctx: AuditContext) -> tuple[str, ...]:
     return (*ctx.select, *(a.check_id for a in ctx.config.attestations))
 
 
-def switched_off(ctx: AuditContext) -> tuple[type, ...]:
-    """The facts types golive's collectors do not make in this audit, whatever the project
-    holds: the runtime facts with ``--no-runtime`` (:func:`golive.collectors.scheduler.run_collector`
-    skips the runtime collector), the live facts without ``--url`` (the live collector skips)."""
-    from golive.facts.live import LiveFacts
-
-    return (*((RuntimeFacts,) if ctx.options.no_runtime else ()), *(() if ctx.options.urls else (LiveFacts,)))
-
-
 def _django_root(ctx: AuditContext) -> str:
     """The Django root relative to the project directory (``.`` for the directory itself)."""
     try:
@@ -192,10 +182,7 @@ def run_audit(
     def default_registry() -> Registry:
         # golive.checks.MODULES, imported now, not with this module: the check modules (and
         # the facts modules they read) load while the runtime probe runs, not before it
-        # starts; with --select, only those that may hold a selected id; with golive's own
-        # collectors, not those whose every check needs facts switched off (golive.check_catalogue)
-        if collectors is None:
-            return audit_registry(loaded_prefixes(ctx), switched_off(ctx))
+        # starts; with --select, only those that may hold a selected id
         return checks.registry(loaded_prefixes(ctx))
 
     def chosen() -> Iterator[CollectorSpec]:
