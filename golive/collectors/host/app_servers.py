@@ -1,15 +1,8 @@
 """The application-server processes running from the project directory (the host collector's
-activation, :func:`golive.collectors.host.activation`), found with psutil.
-
-Off the server, which is where most audits run, no process of the machine is an application
-server at all; :func:`may_run_app_server` tells so from Linux's ``/proc`` in about 2 ms,
-and psutil (about 5 ms to import and 5 ms to list a hundred processes) is then not needed
-(issue 15).
-"""
+activation, :func:`golive.collectors.host.activation`), found with psutil."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -43,40 +36,9 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
-def may_run_app_server(proc: Path = Path("/proc")) -> bool:
-    """False when no process of this machine can be an application server: none holds one of
-    :data:`APP_SERVERS` in its name or command line, lower-cased (``/proc/PID/comm`` and
-    ``/proc/PID/cmdline``, the files psutil reads the name and command line from on Linux).
-    Every process :func:`project_processes` keeps holds one (its name or one of its first
-    three arguments starts with it), so this answer never hides one. True whenever ``/proc``
-    cannot tell: not Linux, a process whose files cannot be read (one that ended meanwhile
-    is passed over, as psutil does)."""
-    try:
-        pids = [entry for entry in os.listdir(proc) if entry.isdigit()]
-    except OSError:
-        return True
-    for pid in pids:
-        try:
-            name = (proc / pid / "comm").read_bytes()
-            cmdline = (proc / pid / "cmdline").read_bytes()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        except OSError:
-            return True
-        text = (name + b"\0" + cmdline).decode("utf-8", "surrogateescape").lower()
-        if any(server in text for server in APP_SERVERS):
-            return True
-    return False
-
-
 def project_processes(project_dir: Path) -> list[Any]:
-    """psutil processes of application servers running from ``project_dir``; none without
-    psutil's look when :func:`may_run_app_server` says no process can be one. ``ImportError``
+    """psutil processes of application servers running from ``project_dir``. ``ImportError``
     when psutil is not installed."""
-    if not may_run_app_server():
-        if importlib.util.find_spec("psutil") is None:  # what the import below would say
-            raise ImportError("No module named 'psutil'")
-        return []
     import psutil
 
     out = []
