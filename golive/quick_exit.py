@@ -32,13 +32,15 @@ def leave(status: int) -> NoReturn:
     (:func:`golive.processes.leave`).
     """
     processes.kill_all(close=True)
-    if processes.stopping() is None and threading.active_count() == 1:
+    # CPython's own call at exit (it empties the list); elsewhere, the interpreter's exit
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
+    if run_exitfuncs is not None and processes.stopping() is None and threading.active_count() == 1:
         try:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
         except (OSError, ValueError):  # a closed pipe: the interpreter's exit reports it
             processes.leave(status)
-        atexit._run_exitfuncs()  # CPython's own call at exit; it empties the list
+        run_exitfuncs()
         try:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
