@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -255,3 +255,36 @@ def test_first_connections_carry_what_never_rides_http2(nginx: Any) -> None:
             first.setdefault(connection, uri)
     assert {"/db.sqlite3", "/dump.sql", "/admin/"} <= set(first.values())
     assert [p for _c, p, method, _u in requests if method == "OPTIONS"] == ["HTTP/2.0"]
+
+
+class Recording(Slow):
+    """:class:`Slow`, noting when each path arrived (``time.monotonic()``)."""
+
+    delay = 0.2
+    arrived: ClassVar[dict[str, float]] = {}
+
+    def do_GET(self) -> None:
+        type(self).arrived.setdefault(self.path, time.monotonic())
+        super().do_GET()
+
+
+def test_over_http2_the_other_probes_start_once_the_home_page_is_back(nginx: Any) -> None:
+    # httpcore reads an HTTP/2 connection's answers one task at a time: the home page's answer,
+    # come in while a dozen streams waited on the socket for theirs, waited for them too (a
+    # round trip at 50 ms RTT, benchmarks/bench_probe.py), and the pages that depend on it
+    # after it (issue 15). The streams now start once it is back.
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        h2_port, _h1_port, cert, log = nginx(f"proxy_pass http://127.0.0.1:{server.server_port};")
+        Recording.arrived = {}
+        site = probe(h2_port, cert)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert site.error is None and site.chains[Probe.HOME][-1].http_version == "HTTP/2"
+    home_back = Recording.arrived["/"] + Recording.delay
+    streams = [uri for _c, protocol, method, uri in access_log(log, h2_port) if protocol == "HTTP/2.0"]
+    assert "/.git/HEAD" in streams and "/.well-known/security.txt" in streams
+    for path in ("/.git/HEAD", "/.well-known/security.txt"):
+        assert Recording.arrived[path] >= home_back - 0.01, path
