@@ -11,20 +11,18 @@ are probed at once by :mod:`golive.collectors.live.sites`. Per site, at most
    alongside it and everything after it. When the certificate is not trusted and
    ``--insecure`` is not given, the HTTPS probes below are skipped with that reason (the
    certificate problem itself is a finding either way).
-3. On the *primary* origin (https when usable, else http), concurrently (HTTP/2 streams on
-   one connection when the site offers it: :mod:`golive.collectors.live.client`):
-   ``home`` (GET the URL's path with an ``Origin`` header, ≤ 3 hops; the answer of 1
-   when that was the same URL; asked for alongside the handshakes when the https URL
-   was given), and, as soon as the primary origin is known, without waiting for the
-   home page: ``404`` (a random path), ``bogus-host`` (GET / with a Host that is no
-   one's, on https and http), ``preflight`` (OPTIONS / as a CORS preflight),
-   ``admin:/admin/`` and ``admin:--admin-path`` (≤ 2 hops each), the ``file:`` probes
-   and ``listing:PREFIX/`` (:func:`~golive.collectors.live.targets.file_paths`,
-   :func:`~golive.collectors.live.targets.prefixes`) and ``security.txt``
-   (``/.well-known/security.txt``, RFC 9116); then what the home page names: ``form``
-   (one form page linked from it), the traversal paths of the static prefixes seen on it
-   and ``asset`` (its first stylesheet or script, ``Accept-Encoding: gzip``). Findings
-   keep this order, whichever answer came first.
+3. On the *primary* origin (https when usable, else http): ``home`` (GET the URL's path
+   with an ``Origin`` header, ≤ 3 hops; the answer of 1 when that was the same URL; asked
+   for alongside the handshakes when the https URL was given); the probes that need
+   nothing from it, as soon as the primary origin is known (a few before, on HTTP/1.1),
+   or once it is back when the site speaks HTTP/2 (streams on one connection:
+   :mod:`golive.collectors.live.client`): ``404`` (a random path), ``bogus-host`` (GET /
+   with a Host that is no one's, on https and http), ``preflight`` (OPTIONS / as a CORS
+   preflight), ``admin:/admin/`` and ``admin:--admin-path`` (≤ 2 hops each), the ``file:``
+   and ``listing:PREFIX/`` probes (:mod:`golive.collectors.live.targets`), ``security.txt``
+   (RFC 9116); then what the home page names: ``form`` (one form page linked from it),
+   the traversal paths of the static prefixes seen on it and ``asset`` (its first
+   stylesheet or script, ``Accept-Encoding: gzip``). Findings keep this order.
 4. ``admin-http``: the admin login found in 3, over plain http.
 
 A site that answers nothing (refused, timed out) stops after its first probe.
@@ -211,13 +209,13 @@ class SiteProbe:
             )
         path = urlsplit(t.https_url if primary.startswith("https") and t.https_url else t.url).path or "/"
         home_url, origin_header = join(primary, path), {"Origin": PROBE_ORIGIN}
-        # The home page first: on https, its connection tells the protocol (HTTP/2: the probes
-        # that do not depend on it are then streams on it, not rounds of six), awaited here.
-        if primary == https_origin:
-            if early_home is None:
-                early_home = self._ahead(self.client.follow(home_url, max_hops=3, headers=origin_header))
-            await self.client.negotiated(primary)
-        started = self._start_independent(primary, http_origin, early)
+        # The home page first; on https its connection tells the protocol. Over HTTP/2 the other
+        # probes are streams, started once it is back: httpcore reads a connection's answers one
+        # task at a time, and the home page's would wait behind streams waiting on the socket.
+        if primary == https_origin and early_home is None:
+            early_home = self._ahead(self.client.follow(home_url, max_hops=3, headers=origin_header))
+        multiplexed = primary == https_origin and await self.client.negotiated(primary) == "h2"
+        started = early if multiplexed else self._start_independent(primary, http_origin, early)
         if primary == http_origin and t.http_url == home_url and Probe.HTTP_HOME in self.chains:
             self.planned.append(Probe.HOME)
             self.chains[Probe.HOME] = self.chains[Probe.HTTP_HOME]  # the same GET: not made twice
@@ -226,6 +224,7 @@ class SiteProbe:
         else:
             await self._probe(Probe.HOME, self.client.follow(home_url, max_hops=3, headers=origin_header))
         home = self.chains[Probe.HOME][-1] if Probe.HOME in self.chains else None
+        started = self._start_independent(primary, http_origin, early) if multiplexed else started
         if tls is not None and offers is not None:
             site = replace(site, tls=await self._tls_all(tls, offers))
         if home is not None and not home.answered and not home.closed and not self._answered():
