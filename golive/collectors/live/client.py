@@ -372,11 +372,15 @@ class ProbeClient:
 def _preload_http2() -> None:
     """Import httpcore's HTTP/2 connection (h2) in a thread, once per process (``Thread.start``
     blocks the event loop until the thread runs), while the first https connection is set up,
-    so that its answer does not wait for the import (see the import of httpx above)."""
+    so that its answer does not wait for the import (see the import of httpx above). The
+    thread starts importing once a TCP connect has ended (:data:`connected`, at most a second):
+    before, it would hold the interpreter lock while the event loop sets up the first
+    connections (about 10 ms on the home page's path in a cold process)."""
     threading.Thread(target=_import_http2, name="golive-http2", daemon=True).start()
 
 
 def _import_http2() -> None:
+    connected.wait(1.0)
     with contextlib.suppress(ImportError):
         importlib.import_module("httpcore._async.http2")
 
