@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 PROGRAM = """
 import atexit, sys, threading, time
@@ -37,3 +38,17 @@ def test_leave_waits_for_a_thread_still_running_as_the_interpreter_does() -> Non
     assert done.stdout.startswith("x" * 100000 + "\n")
     assert "thread done" in done.stdout
     assert done.stdout.endswith("atexit ran\n")
+
+
+def test_under_cprofile_the_interpreter_exits_so_the_profile_is_written(tmp_path: Path) -> None:
+    """``python -m cProfile -o FILE`` writes FILE once the program returns: with a profiler
+    on, golive leaves by the interpreter's own exit."""
+    out = tmp_path / "prof.out"
+    script = tmp_path / "prog.py"
+    script.write_text("from golive import quick_exit\nquick_exit.leave(0)\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), str(script)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert out.exists() and out.stat().st_size > 0
