@@ -28,13 +28,21 @@ def leave(status: int) -> NoReturn:
     ``weakref.finalize``'s: a temporary folder still open is removed), the streams are
     flushed again and the process ends with ``os._exit(status)``. Otherwise (a thread still
     runs: the interpreter would wait for it; a signal; a stream that cannot be flushed, which
-    the interpreter reports with status 120) the interpreter's own exit runs
-    (:func:`golive.processes.leave`).
+    the interpreter reports with status 120; a profiler or tracer) the interpreter's own exit
+    runs (:func:`golive.processes.leave`).
     """
     processes.kill_all(close=True)
     # CPython's own call at exit (it empties the list); elsewhere, the interpreter's exit
     run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
-    if run_exitfuncs is not None and processes.stopping() is None and threading.active_count() == 1:
+    # under a profiler or a tracer (``python -m cProfile``, a debugger), the interpreter's exit:
+    # cProfile writes its results after the program returns
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if (
+        run_exitfuncs is not None
+        and not watched
+        and processes.stopping() is None
+        and threading.active_count() == 1
+    ):
         try:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
