@@ -223,3 +223,27 @@ def test_a_signal_that_python_cannot_raise_where_it_lands_still_stops_golive_at_
     took = time.monotonic() - started
     assert (done.returncode, done.stderr) == (130, "golive: interrupted\n")
     assert took < 5
+
+
+def test_a_signal_inside_a_class_being_made_still_stops_golive_with_its_status() -> None:
+    """A signal handled while a module is imported, inside a dataclass field's
+    ``__set_name__``: Python 3.11 wraps what the handler raises in a RuntimeError ("Error
+    calling __set_name__"), which is not :class:`golive.processes.Interrupted` (a CI run
+    saw it: SIGTERM while a collector module loaded gave a traceback and exit 1). golive
+    must still exit with 143 and its one line."""
+    script = (
+        "import os, signal, time, click\n"
+        "from golive import cli\n"
+        "class Setter:\n"
+        "    def __set_name__(self, owner, name):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        time.sleep(0.5)\n"
+        "@click.command()\n"
+        "def boom():\n"
+        "    class Owner:\n"
+        "        attr = Setter()\n"
+        "cli.app = boom\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stderr) == (143, "golive: interrupted\n")
