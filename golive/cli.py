@@ -378,6 +378,14 @@ def main() -> None:
     except click.ClickException as exc:  # usage errors: Click's one-line message, exit 2
         exc.show()
         status = exc.exit_code
+    except BaseException:
+        # the signal's Interrupted, turned into another exception where it landed (Python
+        # 3.11 wraps one raised in a class's __set_name__, as a module loads, in RuntimeError)
+        signum = processes.stopping()
+        if signum is None:
+            raise
+        err().print("golive: interrupted")
+        status = 128 + signum
     finally:
         gc.freeze()
     quick_exit.leave(status if isinstance(status, int) else 0)
