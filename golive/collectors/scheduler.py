@@ -43,17 +43,12 @@ def run_collector(
             duration=time.perf_counter() - start,
         ), None
     except Exception as exc:
-        if not isinstance(exc, ProbeFailed):
-            return CollectorRun(
-                name=spec.name,
-                status=CollectorStatus.ERROR,
-                reason=one_line(exc),
-                duration=time.perf_counter() - start,
-            ), None
-        details = {
-            "django_version": exc.details.get("django_version"),
-            "python_version": (exc.details.get("python") or {}).get("version"),
-        }
+        details = {}  # the runtime probe's failure still names the versions it saw
+        if isinstance(exc, ProbeFailed):
+            details = {
+                "django_version": exc.details.get("django_version"),
+                "python_version": (exc.details.get("python") or {}).get("version"),
+            }
         return CollectorRun(
             name=spec.name,
             status=CollectorStatus.ERROR,

@@ -236,25 +236,29 @@ def _identity(name: str) -> str:
     modification time; a folder's device, inode and mode (what ``os.path.samefile`` compares:
     gunicorn compares ``$PWD`` with the working directory), not its time, which changes with
     every file made in it."""
-    try:
-        st = os.stat(name)
-    except (FileNotFoundError, NotADirectoryError):
+    st = _stat(name)
+    if st is None:
         return "absent"
-    except OSError:
-        raise _Unreadable from None
     if stat.S_ISDIR(st.st_mode):
         return f"dir {st.st_dev} {st.st_ino} {st.st_mode:o}"
     return f"{st.st_dev} {st.st_ino} {st.st_mode:o} {st.st_size} {st.st_mtime_ns}"
 
 
-def _state(path: Path) -> str:
-    """A path's state: a file's mode and content digest, ``dir``, ``absent``, or its type."""
+def _stat(name: str | Path) -> os.stat_result | None:
+    """``os.stat(name)``; None when nothing is there; :class:`_Unreadable` when it cannot be read."""
     try:
-        st = os.stat(path)
+        return os.stat(name)
     except (FileNotFoundError, NotADirectoryError):
-        return "absent"
+        return None
     except OSError:
         raise _Unreadable from None
+
+
+def _state(path: Path) -> str:
+    """A path's state: a file's mode and content digest, ``dir``, ``absent``, or its type."""
+    st = _stat(path)
+    if st is None:
+        return "absent"
     if stat.S_ISDIR(st.st_mode):
         return f"dir {st.st_dev} {st.st_ino} {st.st_mode:o}"
     if not stat.S_ISREG(st.st_mode):
