@@ -203,7 +203,8 @@ def test_checks_run_while_collectors_run_and_read_only_settled_facts(
 
     specs = [
         CollectorSpec(name="quick", produces=QuickFacts, collect=quick),
-        CollectorSpec(name="slow", produces=SlowFacts, collect=slow),
+        # alongside: it waits, as a subprocess would (the in-process collectors run in turn)
+        CollectorSpec(name="slow", produces=SlowFacts, collect=slow, alongside=True),
     ]
     ctx = _context(make_project())
     audit = run_audit(ctx, registry=Registry([gl901, gl902, gl903]), collectors=specs)

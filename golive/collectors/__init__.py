@@ -70,6 +70,11 @@ class CollectorSpec:
     #: that answer (the host collector off the server: issue 15). The gate runs in the
     #: collector's thread and counts against its ``budget`` (the wait for the facts does not).
     gate: Callable[[Any], None] | None = None
+    #: True for a collector whose time is mostly spent waiting for a subprocess or the
+    #: network (the runtime probe, gunicorn's loader, pip-audit and PyPI, git, the live
+    #: site): it runs alongside the others. The rest run one at a time, in order
+    #: (:func:`golive.collectors.scheduler.collect_all`).
+    alongside: bool = False
 
 
 #: Every collector, in the order they are started: ``module:attribute`` of its spec.

@@ -78,4 +78,5 @@ SPEC = CollectorSpec(
     produces=GunicornFacts,
     collect=collect,
     description="gunicorn (its own config loader), uvicorn, daphne, hypercorn, uWSGI command lines",
+    alongside=True,  # gunicorn's loader, in a subprocess (unless golive's cache answers)
 )

@@ -318,4 +318,5 @@ SPEC = CollectorSpec(
     collect=collect,
     description="Django's support status and CVEs (golive's tables, PyPI), pip-audit",
     uses=(RuntimeFacts,),
+    alongside=True,  # PyPI (unless golive's cache answers) and pip-audit
 )

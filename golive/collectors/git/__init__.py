@@ -366,4 +366,5 @@ SPEC = CollectorSpec(
     produces=GitFacts,
     collect=collect,
     description="secrets in the git history and sensitive files committed at HEAD",
+    alongside=True,  # git log, git grep and git ls-tree, each a subprocess
 )

@@ -196,4 +196,5 @@ SPEC = CollectorSpec(
     collect=collect,
     description="the live site over HTTP and TLS, with screenshots",
     uses=(RuntimeFacts,),
+    alongside=True,  # the site, over the network
 )

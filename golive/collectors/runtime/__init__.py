@@ -324,4 +324,5 @@ SPEC = CollectorSpec(
     produces=RuntimeFacts,
     collect=collect,
     description="the settings as Django loads them, and Django's own checks",
+    alongside=True,  # the project's interpreter, in a subprocess
 )
