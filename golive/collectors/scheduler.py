@@ -298,7 +298,8 @@ def collect_all(
     loader, git...), and one whose producers still run. The others' work is Python code,
     which one thread runs at a time: run together, their threads contend for the
     interpreter's lock at every file read and lose more than they overlap (on the bookshop
-    example, 40 ms of an audit's 0.3 s and 80 ms of its CPU time: issue 15).
+    example with ``--no-runtime``, about 25 ms of an audit's 0.3 s and 35 ms of its CPU
+    time: ``benchmarks/bench_audit.py``, issue 15).
 
     A collector with ``uses`` starts once the collectors producing those facts types
     (listed before it) are done or out of time, and gets their facts. A collector named in
