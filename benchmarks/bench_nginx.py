@@ -10,8 +10,8 @@ it:
   ``golive audit`` runs (golive.cli.main, golive.startup.modules_loaded): the nginx
   collector (crossplane checks, gixy-ng in-process, ``nginx -t`` where installed) over all
   of them and the gunicorn collector (gunicorn's own loader in a
-  subprocess) concurrently, as golive.collectors.scheduler.collect_all runs collectors, the
-  check modules that read nginx or gunicorn facts imported meanwhile
+  subprocess) alongside it, as golive.collectors.scheduler.collect_all runs collectors, the
+  check modules that read nginx or gunicorn facts imported then
   (``golive.checks.registry_needing``; ``--all-checks``: every module, as a whole audit
   imports them), then every GL6xx/GL7xx check;
 - gixy-ng: ``gixy FILE...`` (its CLI, all plugins, on the nginx files only);
@@ -74,9 +74,9 @@ def stage(
     nginx_files: list[Path], gunicorn_files: list[Path], all_checks: bool = False, out: Path | None = None
 ) -> tuple[int, str]:
     """golive's stage in this process, as an audit runs it: the nginx collector over every
-    nginx input and the gunicorn collector over every gunicorn configuration, concurrently
+    nginx input and the gunicorn collector over every gunicorn configuration alongside it
     (golive.collectors.scheduler.collect_all), the check modules that read nginx or gunicorn
-    facts imported meanwhile (``golive.checks.registry_needing``; with ``all_checks``, or in a
+    facts imported then (``golive.checks.registry_needing``; with ``all_checks``, or in a
     checkout without it, every check module, as a whole audit imports them), then every
     GL6xx/GL7xx check: the number of findings and where the time went."""
     from golive.collectors import nginx
@@ -151,7 +151,7 @@ def stage(
     durations = ", ".join(f"{r.name} {r.duration:.2f} s" for r in sorted(runs, key=lambda r: -r.duration))
     checks = time.perf_counter() - collected
     return findings, (
-        f"collectors (concurrent, the checks imported meanwhile) {collected - start:.2f} s: {durations};"
+        f"collectors (as an audit runs them, checks imported) {collected - start:.2f} s: {durations};"
         f" checks {checks:.2f} s; subprocesses (nginx -t, nginx -V, the gunicorn loader)"
         f" {children_cpu():.2f} s CPU"
     )
