@@ -16,10 +16,11 @@ One warm-up run of each fills the file system cache and golive's own caches (PyP
 release data, pip-audit's answers): the figures are those of a second audit of the day.
 It prints medians, min/max, the ratios, the load average, the CPU time of each command
 (with its subprocesses), and which collectors dominated
-golive's runs (medians of the report's ``collectors[].duration``; collectors overlap, so
-the longest is the critical path and the rest of the wall time is start-up, checks and
-rendering). Targets (issue 15): the whole audit ≤ 1.5 × check --deploy, --no-runtime
-≤ 1.0 ×.
+golive's runs (medians of the report's ``collectors[].duration``; the in-process
+collectors run one after another and the runtime probe, git, gunicorn's loader and
+dependencies alongside them, so a long collector is not the whole story; the wall time
+outside the collectors is start-up, checks and rendering). Targets (issue 15): the whole
+audit ≤ 1.5 × check --deploy, --no-runtime ≤ 1.0 ×.
 
     python benchmarks/bench_audit.py [--runs 7] [--before /work/golive-speed-before]
 """
@@ -83,8 +84,9 @@ def durations(report: Path, wall: float) -> dict[str, float]:
 
 
 def dominant(runs: list[dict[str, float]]) -> str:
-    """The longest collectors over a series' runs (medians; collectors overlap, so the
-    longest is the critical path) and the median time outside the collectors."""
+    """The longest collectors over a series' runs (medians; those alongside the others
+    overlap them: golive.collectors.scheduler.collect_all) and the median time outside the
+    collectors."""
     if not runs:
         return "no report"
     names = {name for run in runs for name in run if name != "outside"}
