@@ -11,8 +11,8 @@ and where (line and column), never the raw message, and passes what it keeps thr
 
 from __future__ import annotations
 
-import configparser
 import json
+import sys
 
 from golive.redact import redact_text
 
@@ -42,11 +42,13 @@ def _yaml(exc: BaseException) -> str | None:
     return "invalid YAML"
 
 
-def _parts(exc: BaseException) -> str:
-    """The problem and place of ``exc``, by kind (see the module docstring)."""
-    said = _yaml(exc)
-    if said is not None:
-        return said
+def _ini(exc: BaseException) -> str | None:
+    """(problem, place) of a configparser error, or None when ``exc`` is not one. An error
+    of configparser exists only once it is imported: a project without systemd units or
+    supervisord files never loads it (issue 15), so it is looked up, not imported."""
+    configparser = sys.modules.get("configparser")
+    if configparser is None or not isinstance(exc, configparser.Error):
+        return None
     if isinstance(exc, configparser.MissingSectionHeaderError):
         return f"no [section] header{_where(exc.lineno)}"
     if isinstance(exc, configparser.ParsingError):
@@ -54,6 +56,16 @@ def _parts(exc: BaseException) -> str:
         return f"lines that are not 'key = value' (line {lines})" if lines else "cannot parse"
     if isinstance(exc, (configparser.DuplicateSectionError, configparser.DuplicateOptionError)):
         return f"a repeated section or option{_where(exc.lineno)}"
+    return None
+
+
+def _parts(exc: BaseException) -> str:
+    """The problem and place of ``exc``, by kind (see the module docstring)."""
+    said = _yaml(exc)
+    if said is None:
+        said = _ini(exc)
+    if said is not None:
+        return said
     if isinstance(exc, json.JSONDecodeError):
         return f"{exc.msg}{_where(exc.lineno, exc.colno)}"
     if isinstance(exc, SyntaxError):

@@ -11,7 +11,6 @@ commands. Every other deployment file recognised is listed in the report once pe
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from collections.abc import Iterator
@@ -117,6 +116,8 @@ def _compose_like(path: Path) -> bool:
 
 
 def _systemd(path: Path, rel: str) -> Iterator[ProcessCommand]:
+    import configparser  # here: a project without systemd units does not load it (issue 15)
+
     text = path.read_text(encoding="utf-8")
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]

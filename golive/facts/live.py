@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from http.cookies import CookieError, SimpleCookie
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -111,8 +110,11 @@ def parse_set_cookie(value: str, url: str) -> CookieInfo | None:
     """Parse one ``Set-Cookie`` header with :class:`http.cookies.SimpleCookie`.
 
     Attribute names are matched case-insensitively (``httponly``, ``SECURE``). Returns
-    None for a header the standard library cannot parse.
+    None for a header the standard library cannot parse. ``http.cookies`` is imported
+    here, by the live collector: an audit without a live site does not load it (issue 15).
     """
+    from http.cookies import CookieError, SimpleCookie
+
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(value)

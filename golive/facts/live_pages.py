@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import re
-from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from golive.facts.live_html import PageParser
 
 #: The recognisers' regular expressions by name, as ``(text, flags)``: a name ending in
 #: ``_MARKERS`` holds a tuple of them. Each is compiled on first use (:func:`compiled`), not
@@ -168,51 +170,13 @@ LOADING_TAGS = {
 UPGRADEABLE = frozenset({"img", "audio", "video", "source"})
 
 
-class _Forms(HTMLParser):
-    """Collects input names per form, and links and asset URLs."""
+def parse_html(text: str) -> PageParser:
+    """Parse ``text`` with the standard library's HTML parser (never raises on bad HTML):
+    :func:`golive.facts.live_html.parse`, imported on the first page, so an audit without a
+    live site does not load ``html.parser`` (issue 15)."""
+    from golive.facts.live_html import parse
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict[str, str]] = []
-        self.inputs: list[set[str]] = []
-        self.links: list[str] = []
-        self.assets: list[str] = []
-        self.meta_csp: list[str] = []
-        #: (what, URL) of what the page makes the browser load or submit: ``script``,
-        #: ``stylesheet``, ``iframe``... (blocked when mixed) and ``img``... (upgraded).
-        self.loads: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "form":
-            self.forms.append(a)
-            self.inputs.append(set())
-        elif tag in ("input", "select", "textarea", "button") and self.inputs:
-            if a.get("name"):
-                self.inputs[-1].add(a["name"])
-        elif tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        elif tag in ("link", "script", "img") and (a.get("href") or a.get("src")):
-            self.assets.append(a.get("href") or a.get("src") or "")
-        elif tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy":
-            self.meta_csp.append(a.get("content", ""))
-        if tag == "link" and "stylesheet" in a.get("rel", "").lower().split() and a.get("href"):
-            self.loads.append(("stylesheet", a["href"]))
-        elif tag == "form" and a.get("action"):
-            self.loads.append(("form action", a["action"]))
-        elif tag in LOADING_TAGS and a.get(LOADING_TAGS[tag]):
-            self.loads.append((tag, a[LOADING_TAGS[tag]]))
-
-
-def parse_html(text: str) -> _Forms:
-    """Parse ``text`` with the standard library's HTML parser (never raises on bad HTML)."""
-    parser = _Forms()
-    try:
-        parser.feed(text)
-        parser.close()
-    except Exception:  # pragma: no cover - html.parser is lenient; be safe on odd input
-        pass
-    return parser
+    return parse(text)
 
 
 def admin_login(text: str) -> bool:

@@ -13,7 +13,6 @@ reaches a fact, and secret-named assignments of the environment are left out.
 
 from __future__ import annotations
 
-import configparser
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -259,6 +258,8 @@ def supervisord(path: Path, rel: str) -> Iterator[ProcessCommand]:
     """The ``[program:x]`` commands of a supervisord configuration file (``configparser``,
     repeated keys allowed, no interpolation: supervisord's own ``%(...)s`` are expanded
     here). Raises ``OSError``/``UnicodeDecodeError``/``configparser.Error`` when unreadable."""
+    import configparser  # here: a project without supervisord files does not load it (issue 15)
+
     from golive.collectors.compose_commands import split_command
     from golive.facts.project import ProcessCommand
 
