@@ -174,3 +174,29 @@ def test_the_collectors_that_wait_on_a_subprocess_or_the_network_run_alongside()
     alongside = {spec.name for spec in all_collectors() if spec.alongside}
     assert alongside == {"runtime", "gunicorn", "dependencies", "git", "live"}
     assert len(COLLECTORS) == 14
+
+
+def test_once_a_collector_in_its_turn_overran_its_budget_the_rest_run_alongside(
+    make_project: Callable[..., Path], release: threading.Event
+) -> None:
+    """A hung file system (an NFS mount that stopped answering) would hang every collector
+    reading the project: in turn, their budgets would add up. After the first overrun the
+    others run alongside, so the audit waits about two budgets, not one per collector."""
+
+    def stuck(ctx: AuditContext) -> TurnFacts:
+        release.wait(60)
+        return TurnFacts(overlapped=())
+
+    kinds = [type(f"Stuck{i}Facts", (TurnFacts,), {"collector": f"stuck{i}"}) for i in range(5)]
+    specs = [
+        CollectorSpec(name=f"stuck{i}", produces=kind, collect=stuck, budget=1.0)
+        for i, kind in enumerate(kinds)
+    ]
+    ctx = _context(make_project())
+    started = time.monotonic()
+    runs, _ = collect_all(ctx, specs)
+    elapsed = time.monotonic() - started
+    assert [(r.name, r.status, r.reason) for r in runs] == [
+        (f"stuck{i}", "error", f"the stuck{i} collector did not finish in 1 s") for i in range(5)
+    ]
+    assert elapsed < 4, f"the collectors took {elapsed:.1f} s: their budgets added up"
