@@ -280,6 +280,15 @@ def in_turn(
     return settled
 
 
+def _overran(spec: CollectorSpec, ctx: AuditContext, settled: Future[Result]) -> bool:
+    """Whether ``settled`` (done) holds ``spec``'s overrun of its budget (:func:`_overrun`)."""
+    if settled.exception() is not None:
+        return False
+    run = settled.result()[0]
+    overrun = over_budget(spec, collector_budget(spec, ctx))
+    return run.status == CollectorStatus.ERROR and run.reason == overrun
+
+
 def collect_all(
     ctx: AuditContext,
     collectors: Iterable[CollectorSpec],
@@ -299,7 +308,9 @@ def collect_all(
     which one thread runs at a time: run together, their threads contend for the
     interpreter's lock at every file read and lose more than they overlap (on the bookshop
     example with ``--no-runtime``, about 25 ms of an audit's 0.3 s and 35 ms of its CPU
-    time: ``benchmarks/bench_audit.py``, issue 15).
+    time: ``benchmarks/bench_audit.py``, issue 15). Once a collector in its turn overran its
+    budget, the rest run alongside: a file system that stopped answering (a hung NFS mount)
+    would hang each collector that reads it, and their budgets would add up.
 
     A collector with ``uses`` starts once the collectors producing those facts types
     (listed before it) are done or out of time, and gets their facts. A collector named in
@@ -316,15 +327,17 @@ def collect_all(
     started: dict[type, Future[Result]] = {}
     ordered: list[tuple[CollectorSpec, Future[Result]]] = []
     early = dict(launched or {})
+    stuck = False  # a collector in its turn overran its budget: the rest run alongside
     try:
         for spec in collectors:  # may be lazy: each one starts before the next is imported
             settled = early.pop(spec.name, None)
             if settled is None:
                 producers = {kind: started[kind] for kind in spec.uses if kind in started}
-                if spec.alongside or not all(fut.done() for fut in producers.values()):
+                if spec.alongside or stuck or not all(fut.done() for fut in producers.values()):
                     settled = launch(spec, ctx, producers, progress)
                 else:
                     settled = in_turn(spec, ctx, producers, progress)
+                    stuck = _overran(spec, ctx, settled)
             started[spec.produces] = settled
             ordered.append((spec, settled))
         if meanwhile is not None:
