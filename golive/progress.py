@@ -5,8 +5,8 @@ the runtime probe and the git history scan take seconds while the host or the li
 collector finishes at once. A line that showed the last step to finish (``host: skipped``)
 would stand still for those seconds; :class:`RunningSteps` instead records every
 ``progress(name, state)`` call of the runner and shows the steps still running, oldest
-first, with the elapsed time of those over :data:`SHOW_AFTER` seconds: ``running: runtime 12
-s, git 4 s``. It is a Rich renderable computed at each refresh
+first, with the elapsed time of those over :data:`SHOW_AFTER` seconds:
+``running: runtime 12 s, git 4 s``. It is a Rich renderable computed at each refresh
 (``console.status(RunningSteps())``), so the elapsed times advance on their own; it is safe
 to call from the collectors' threads.
 """
