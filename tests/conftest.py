@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from golive.context import AuditOptions, resolve
+from golive.context import AuditContext, AuditOptions, resolve
 from golive.model import Audit, Finding, Status
 from golive.runner import run_audit
 
@@ -162,6 +162,20 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
         return write_project(root, all_files)
 
     return make
+
+
+def audit_context(project: Path, **options: Any) -> AuditContext:
+    """The resolved context of an audit of ``project``, resolved with ``GOOD_ENV`` as
+    environment (``python``: this interpreter unless given), for the tests that run the
+    scheduler or a collector themselves."""
+    saved = dict(os.environ)
+    os.environ.update(GOOD_ENV)
+    try:
+        options.setdefault("python", sys.executable)
+        return resolve(AuditOptions(project_dir=project, **options))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def audit_project(project: Path, env: dict[str, str] | None = None, **options: Any) -> Audit:

@@ -8,8 +8,6 @@ budget, and one over it costs that collector only.
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,11 +16,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import GOOD_ENV
+from conftest import audit_context
 
 from golive.collectors import COLLECTORS, CollectorSpec, all_collectors
 from golive.collectors.scheduler import collect_all
-from golive.context import AuditContext, AuditOptions, resolve
+from golive.context import AuditContext
 from golive.registry import Facts, FactsBase
 
 
@@ -64,16 +62,6 @@ def release() -> Iterator[threading.Event]:
     event.set()
 
 
-def _context(project: Path) -> AuditContext:
-    saved = dict(os.environ)
-    os.environ.update(GOOD_ENV)
-    try:
-        return resolve(AuditOptions(project_dir=project, python=sys.executable, no_git=True))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def _turn(name: str, running: Running, seconds: float = 0.05) -> CollectorSpec:
     """An in-process collector that takes ``seconds`` and records who ran beside it."""
 
@@ -109,7 +97,7 @@ def test_in_process_collectors_run_one_at_a_time_and_an_alongside_one_beside_the
         return BesideFacts(saw_running=tuple(sorted({n for s in seen for n in s})))
 
     alongside = CollectorSpec(name="beside", produces=BesideFacts, collect=beside, alongside=True)
-    ctx = _context(make_project())
+    ctx = audit_context(make_project(), no_git=True)
     specs = [alongside, _turn("first", running), _turn("second", running), _turn("third", running)]
     runs, facts = collect_all(ctx, specs)
     assert [(r.name, r.status) for r in runs] == [(s.name, "ok") for s in specs]
@@ -142,7 +130,7 @@ def test_a_collector_whose_producers_still_run_waits_beside_the_others(
 
     producer = CollectorSpec(name="beside", produces=BesideFacts, collect=slow, alongside=True)
     waiting = CollectorSpec(name="turn", produces=TurnFacts, collect=reader, uses=(BesideFacts,))
-    ctx = _context(make_project())
+    ctx = audit_context(make_project(), no_git=True)
     specs = [producer, waiting, CollectorSpec(name="after", produces=AfterFacts, collect=after)]
     runs, _ = collect_all(ctx, specs)
     assert [(r.name, r.status) for r in runs] == [("beside", "ok"), ("turn", "ok"), ("after", "ok")]
@@ -159,7 +147,7 @@ def test_a_collector_in_its_turn_over_its_budget_costs_that_collector_only(
         return TurnFacts(overlapped=())
 
     slow = CollectorSpec(name="turn", produces=TurnFacts, collect=stuck, budget=0.5)
-    ctx = _context(make_project())
+    ctx = audit_context(make_project(), no_git=True)
     started = time.monotonic()
     runs, facts = collect_all(ctx, [slow, _turn("next", running)])
     assert time.monotonic() - started < 10
@@ -192,7 +180,7 @@ def test_once_a_collector_in_its_turn_overran_its_budget_the_rest_run_alongside(
         CollectorSpec(name=f"stuck{i}", produces=kind, collect=stuck, budget=1.0)
         for i, kind in enumerate(kinds)
     ]
-    ctx = _context(make_project())
+    ctx = audit_context(make_project(), no_git=True)
     started = time.monotonic()
     runs, _ = collect_all(ctx, specs)
     elapsed = time.monotonic() - started

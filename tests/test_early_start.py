@@ -8,9 +8,7 @@ would give at the end.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,11 +16,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import GOOD_ENV
+from conftest import audit_context
 
 from golive.collectors import CollectorSpec, all_collectors
 from golive.collectors.scheduler import collect_all, launch, launch_first
-from golive.context import AuditContext, AuditOptions, GitInfo, git_info, resolve, start_git_info
+from golive.context import AuditContext, GitInfo, git_info, start_git_info
 from golive.model import Finding, Severity, Status
 from golive.registry import CheckSpec, Facts, FactsBase, Registry, check
 from golive.runner import run_audit
@@ -38,16 +36,6 @@ class CountedFacts(FactsBase):
 class ReaderFacts(FactsBase):
     collector: ClassVar[str] = "reader"
     saw: int | None
-
-
-def _context(project: Path) -> AuditContext:
-    saved = dict(os.environ)
-    os.environ.update(GOOD_ENV)
-    try:
-        return resolve(AuditOptions(project_dir=project, python=sys.executable, no_git=True))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def test_a_launched_collector_runs_once_and_its_readers_get_its_facts(
@@ -67,7 +55,7 @@ def test_a_launched_collector_runs_once_and_its_readers_get_its_facts(
 
     first = CollectorSpec(name="counted", produces=CountedFacts, collect=counted)
     second = CollectorSpec(name="reader", produces=ReaderFacts, collect=reader, uses=(CountedFacts,))
-    ctx = _context(make_project())
+    ctx = audit_context(make_project(), no_git=True)
     seen: list[tuple[str, str]] = []
     early = {"counted": launch(first, ctx, progress=lambda name, state: seen.append((name, state)))}
     runs, facts = collect_all(ctx, [first, second], launched=early)
@@ -79,7 +67,7 @@ def test_a_launched_collector_runs_once_and_its_readers_get_its_facts(
 
 
 def test_launch_first_starts_the_runtime_probe(make_project: Callable[..., Path]) -> None:
-    ctx = _context(make_project())
+    ctx = audit_context(make_project(), no_git=True)
     launched = launch_first(ctx)
     first = next(all_collectors())
     assert first.name == "runtime" and list(launched) == ["runtime"]
@@ -206,7 +194,7 @@ def test_checks_run_while_collectors_run_and_read_only_settled_facts(
         # alongside: it waits, as a subprocess would (the in-process collectors run in turn)
         CollectorSpec(name="slow", produces=SlowFacts, collect=slow, alongside=True),
     ]
-    ctx = _context(make_project())
+    ctx = audit_context(make_project(), no_git=True)
     audit = run_audit(ctx, registry=Registry([gl901, gl902, gl903]), collectors=specs)
     assert ran_early == [True]
     found = {f.id: (f.status, f.evidence) for f in audit.findings}

@@ -2,7 +2,8 @@
 systemd units or a supervisord file, golive does not import ``html.parser`` (the pages'
 HTML), ``http.cookies`` (``Set-Cookie`` headers) or ``configparser`` (systemd units,
 supervisord), about 6 ms of an audit's start-up; each is imported where its input is read,
-with the same answers.
+with the same answers (the cookie reader's in ``test_live_pages.py``, the systemd and
+supervisord readers' in ``test_appserver_scripts.py``, the page parser's here).
 """
 
 from __future__ import annotations
@@ -12,11 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from golive.collectors.appservers.launch import supervisord
-from golive.collectors.project import collect as collect_project
-from golive.context import AuditOptions, resolve
 from golive.facts import live_pages as pages
-from golive.facts.live import parse_set_cookie
 
 REPO = Path(__file__).resolve().parent.parent
 PARSERS = ("html.parser", "http.cookies", "configparser")
@@ -48,40 +45,4 @@ def test_the_html_parser_still_reads_a_page() -> None:
     assert ("script", "http://cdn.example/x.js") in page.loads
     assert pages.mixed_content('<img src="http://cdn.example/a.png">') == [
         ("img", "http://cdn.example/a.png")
-    ]
-
-
-def test_a_set_cookie_header_is_still_read() -> None:
-    cookie = parse_set_cookie(
-        "sessionid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax", "https://example.com/"
-    )
-    assert cookie is not None
-    assert (cookie.name, cookie.value_length, cookie.secure, cookie.httponly, cookie.samesite) == (
-        "sessionid",
-        6,
-        True,
-        True,
-        "Lax",
-    )
-    assert cookie.header == "sessionid=<6 chars redacted>; Path=/; Secure; HttpOnly; SameSite=Lax"
-    assert parse_set_cookie('bad"name=1', "https://example.com/") is None
-
-
-def test_systemd_units_and_supervisord_programs_are_still_read(tmp_path: Path) -> None:
-    (tmp_path / "manage.py").write_text("")
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "settings.py").write_text("DEBUG = False\n")
-    unit = tmp_path / "deploy" / "site.service"
-    unit.parent.mkdir()
-    unit.write_text("[Service]\nUser=www\nExecStart=/srv/venv/bin/gunicorn site.wsgi -w 3\n")
-    conf = tmp_path / "supervisord.conf"
-    conf.write_text("[program:web]\ncommand=gunicorn site.wsgi --bind 127.0.0.1:8000\n")
-    facts = collect_project(
-        resolve(AuditOptions(project_dir=tmp_path, settings="site.settings", no_git=True))
-    )
-    assert [(c.origin, c.command, c.user) for c in facts.commands if c.origin.startswith("systemd")] == [
-        ("systemd ExecStart", "/srv/venv/bin/gunicorn site.wsgi -w 3", "www")
-    ]
-    assert [(c.origin, c.command) for c in supervisord(conf, "supervisord.conf")] == [
-        ("supervisord command", "gunicorn site.wsgi --bind 127.0.0.1:8000")
     ]
