@@ -18,16 +18,16 @@ last :func:`lexed_once` scope ends.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from golive.collectors.nginx.scopes import Scopes
+
 Token = tuple[str, int, bool]
 
-_LOCK = threading.Lock()
-_SCOPES = 0
 _MEMO: dict[tuple[Any, ...], tuple[str | None, tuple[Token, ...], BaseException | None]] = {}
+_SCOPES = Scopes(_MEMO)
 _ORIGINAL: dict[str, Any] = {}
 
 
@@ -76,19 +76,13 @@ def _lex(filename: str) -> Iterator[Token]:
 @contextmanager
 def lexed_once() -> Iterator[None]:
     """Within this scope (any thread), crossplane lexes each text once (see the module docstring)."""
-    global _SCOPES
     import crossplane.parser
 
-    with _LOCK:
+    def patch() -> None:  # crossplane's lexers replaced once per process, under the scopes' lock
         if not _ORIGINAL:
             _ORIGINAL.update(lex=crossplane.parser.lex, lex_string=crossplane.parser.lex_string)
             crossplane.parser.lex = _lex
             crossplane.parser.lex_string = _lex_string
-        _SCOPES += 1
-    try:
+
+    with _SCOPES.scope(on_enter=patch):
         yield
-    finally:
-        with _LOCK:
-            _SCOPES -= 1
-            if not _SCOPES:
-                _MEMO.clear()

@@ -14,33 +14,23 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from golive.collectors.deployment_files import display_path
+from golive.collectors.nginx.scopes import Scopes
 
-_LOCK = threading.Lock()
-_SCOPES = 0
 _RESOLVED: dict[str, Path] = {}
 _SHOWN: dict[tuple[str, str], str] = {}
+_SCOPES = Scopes(_RESOLVED, _SHOWN)
 
 
 @contextmanager
 def resolved_once() -> Iterator[None]:
     """Within this scope (any thread), :func:`resolved` and :func:`shown` remember their answers."""
-    global _SCOPES
-    with _LOCK:
-        _SCOPES += 1
-    try:
+    with _SCOPES.scope():
         yield
-    finally:
-        with _LOCK:
-            _SCOPES -= 1
-            if not _SCOPES:
-                _RESOLVED.clear()
-                _SHOWN.clear()
 
 
 def resolved(path: Path) -> Path:
