@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from conftest import write_project
+
 from golive.collectors.git.head import tracked_dirs, tracked_files, tracked_files_and_dirs
 
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "-c", "init.defaultBranch=main"]
@@ -21,9 +23,7 @@ def repo(root: Path) -> Path:
         "docs/a b/ümlaut.md": "x\n",
         "empty/deep/nest/file.txt": "x\n",
     }
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
+    write_project(root, files)
     subprocess.run([*GIT, "init", "-q"], cwd=root, check=True)
     subprocess.run([*GIT, "add", "."], cwd=root, check=True)
     subprocess.run([*GIT, "commit", "-q", "-m", "start"], cwd=root, check=True)
