@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,15 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
         return write_project(root, all_files)
 
     return make
+
+
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """An event set at the end of the test: a collector or gate of the test that blocks on
+    it (to overrun its budget) then ends, and its thread with it."""
+    event = threading.Event()
+    yield event
+    event.set()
 
 
 def audit_context(project: Path, **options: Any) -> AuditContext:

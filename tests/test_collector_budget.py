@@ -10,12 +10,11 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import pytest
 from conftest import GOOD_ENV
 
 from golive.collectors import CollectorSpec, all_collectors
@@ -33,14 +32,6 @@ class StuckFacts(FactsBase):
 class AfterFacts(FactsBase):
     collector: ClassVar[str] = "after"
     saw_stuck: bool
-
-
-@pytest.fixture
-def release() -> Iterator[threading.Event]:
-    """Set at the end of the test: the stuck collector's thread then ends."""
-    event = threading.Event()
-    yield event
-    event.set()
 
 
 def test_a_collector_over_its_budget_costs_that_collector_only(

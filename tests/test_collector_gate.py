@@ -9,7 +9,7 @@ runtime probe's run keeps the versions it knew (ProbeFailed lives beside Collect
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,14 +40,6 @@ class GatedFacts(FactsBase):
 @pytest.fixture
 def ctx(make_project: Callable[..., Path]) -> AuditContext:
     return resolve(AuditOptions(project_dir=make_project(), no_git=True))
-
-
-@pytest.fixture
-def release() -> Iterator[threading.Event]:
-    """Set at the end of the test: a gate that blocks then returns."""
-    event = threading.Event()
-    yield event
-    event.set()
 
 
 def _gated(gate: Callable[[AuditContext], None] | None, budget: float | None = 10.0) -> CollectorSpec:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import pytest
 from conftest import audit_context
 
 from golive.collectors import COLLECTORS, CollectorSpec, all_collectors
@@ -52,14 +51,6 @@ class Running:
     def leave(self, name: str) -> None:
         with self.lock:
             self.now.discard(name)
-
-
-@pytest.fixture
-def release() -> Iterator[threading.Event]:
-    """Set at the end of the test: a stuck collector's thread then ends."""
-    event = threading.Event()
-    yield event
-    event.set()
 
 
 def _turn(name: str, running: Running, seconds: float = 0.05) -> CollectorSpec:
