@@ -29,11 +29,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from msgspec import Struct
+from msgspec.structs import replace
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,8 +57,7 @@ class BaselineError(Exception):
     """The baseline file cannot be read or holds a wrong entry (one line, with the fix)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Entry:
+class Entry(Struct, frozen=True, kw_only=True):
     """One accepted finding: what it matches (``id``, ``subjects``, ``path``) and the review."""
 
     id: str

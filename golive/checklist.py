@@ -11,7 +11,8 @@ https://docs.djangoproject.com/en/stable/howto/deployment/checklist/.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.model import Finding, Section, Status
 
@@ -19,8 +20,7 @@ from golive.model import Finding, Section, Status
 OPEN = (Status.FAIL, Status.ERROR, Status.MANUAL)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Item:
+class Item(Struct, frozen=True, kw_only=True):
     """One checklist item and the findings it covers.
 
     A finding belongs to the item when its id starts with one of ``ids`` (prefixes, as
@@ -216,8 +216,7 @@ CHECKLIST: tuple[Item, ...] = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ItemState:
+class ItemState(Struct, frozen=True, kw_only=True):
     """An item with its findings: ``done`` when nothing is open and at least one passed."""
 
     item: Item

@@ -7,7 +7,6 @@ Filtering, grading and the exit status live in :mod:`golive.runner` and
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import gc
 import importlib
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+import msgspec.structs
 
 from golive import __version__
 from golive.startup import modules_loaded
@@ -307,7 +307,7 @@ def run_and_report(ctx: object, outputs: list[Path], fmt: str | None, *, verbose
     from golive.reports.json_report import to_dict
 
     data = to_dict(result)
-    result = dataclasses.replace(result, sha256=str(data["audit_sha256"]))
+    result = msgspec.structs.replace(result, sha256=str(data["audit_sha256"]))
     written: list[Path] = []
     unwritten = False
     pdf_fallback: tuple[type[PdfFallback], ...] = ()

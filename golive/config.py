@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,8 +52,7 @@ class ConfigError(Exception):
     """The configuration file cannot be read or holds a wrong value (exit status 2)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Config:
+class Config(Struct, frozen=True, kw_only=True):
     """The ``[tool.golive]`` table, validated. ``path`` is the file it came from, if any."""
 
     path: Path | None = None

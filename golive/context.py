@@ -14,8 +14,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from golive.collectors.layout import Layout
 from golive.config import Config, ConfigError, load_config
@@ -28,8 +29,7 @@ class UsageError(Exception):
     """Bad input the user must fix before anything can be audited (exit status 2)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class AuditOptions:
+class AuditOptions(Struct, frozen=True, kw_only=True):
     """The options of ``golive audit`` (and ``manage.py golive``), unresolved.
 
     ``timeout`` is in seconds and bounds the runtime probe; ``select``/``ignore`` are
@@ -76,8 +76,7 @@ class AuditOptions:
     live_timeout: float | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class GitInfo:
+class GitInfo(Struct, frozen=True, kw_only=True):
     """The project's git state: ``commit`` None when not a repository (``reason`` says why)."""
 
     commit: str | None = None
@@ -87,8 +86,7 @@ class GitInfo:
     reason: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class AuditContext:
+class AuditContext(Struct, frozen=True, kw_only=True, weakref=True):
     """The resolved inputs of one audit, shared read-only by every collector.
 
     ``env`` is the environment the project's code runs with (this process's plus

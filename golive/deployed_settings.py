@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from golive import yamlread
 from golive.collectors import layout as layout_mod
@@ -57,8 +58,7 @@ SUPERVISOR = "supervisord config"
 MAX_DEPTH = 4
 
 
-@dataclass(frozen=True, kw_only=True)
-class NamedModule:
+class NamedModule(Struct, frozen=True, kw_only=True):
     """``module`` set by the deployment file ``path`` (POSIX, relative to the repository) at
     ``line``; ``detail`` says how when it is not a plain assignment (``service web``,
     ``--settings``); ``role`` and ``why`` are the file's classification."""

@@ -18,9 +18,10 @@ import ast
 import contextlib
 import tokenize
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from golive.collectors.layout import Layout
@@ -33,8 +34,7 @@ class DiscoveryError(Exception):
     """No settings module can be found (exit status 2); the message says what to pass."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class SettingsChoice:
+class SettingsChoice(Struct, frozen=True, kw_only=True):
     """The module to audit and a one-line reason shown in the report."""
 
     module: str
@@ -76,8 +76,7 @@ def default_from_entry_points(project_dir: Path, shown_from: Path | None = None)
     return None
 
 
-@dataclass(frozen=True, kw_only=True)
-class EntryDefault:
+class EntryDefault(Struct, frozen=True, kw_only=True):
     """``os.environ.setdefault("DJANGO_SETTINGS_MODULE", module)`` at ``path:line`` (relative
     to the project) of an entry point: ``manage.py``, ``*/wsgi.py`` or ``*/asgi.py``."""
 

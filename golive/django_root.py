@@ -30,8 +30,9 @@ root. Rules, first that applies:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from golive.discovery import SKIP_DIRS, module_file, settings_module_default
 
@@ -46,8 +47,7 @@ class DjangoRootError(Exception):
     """``--django-root``/``django_root`` names no folder inside the repository (exit status 2)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class DjangoRoot:
+class DjangoRoot(Struct, frozen=True, kw_only=True):
     """The Django root: ``path`` (absolute), ``rel`` (relative to the repository root, ``.``
     for the root itself), a one-line ``reason`` for the report, and the other candidate
     folders seen (``others``, relative paths of their ``manage.py``/``wsgi.py``)."""

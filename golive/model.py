@@ -1,6 +1,7 @@
 """The core types: what a check finds and what an audit is.
 
-Every type here is immutable (frozen dataclasses with keyword-only fields), so a finding
+Every type here is immutable (frozen ``msgspec.Struct`` classes with keyword-only fields:
+the semantics of frozen dataclasses, made in C; see :mod:`golive.registry`), so a finding
 cannot change after a check returned it. The JSON report is the faithful serialisation
 of :class:`Audit` (see :mod:`golive.reports.json_report`), and every other format is a
 rendering of it. Field names follow ``DESIGN.md`` ("Contracts"). The enumerations (severity,
@@ -10,8 +11,10 @@ confidence, status, section, verdict word) are defined in :mod:`golive.scales` a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypedDict
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr
 
 from golive.scales import CollectorStatus, Confidence, Section, Severity, Status, VerdictWord
 
@@ -35,8 +38,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Location:
+class Location(Struct, frozen=True, kw_only=True):
     """Where a finding is: ``path`` relative to the project root, ``line`` 1-based."""
 
     path: str
@@ -46,8 +48,7 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True, kw_only=True)
-class Attestation:
+class Attestation(Struct, frozen=True, kw_only=True):
     """A person's signature on a manual check, from ``[tool.golive.attest]``.
 
     ``on`` is an ISO date (``YYYY-MM-DD``); ``expired`` is set by the runner when the
@@ -62,8 +63,7 @@ class Attestation:
     expired: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Acceptance:
+class Acceptance(Struct, frozen=True, kw_only=True):
     """A reviewed entry of the baseline file (``golive-baseline.toml``) that accepts a finding.
 
     ``on`` and ``expires`` are ISO dates (``YYYY-MM-DD``); the runner only attaches an
@@ -77,8 +77,7 @@ class Acceptance:
     file: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Finding:
+class Finding(Struct, frozen=True, kw_only=True):
     """One outcome of one check: a JSON object in the report (``DESIGN.md``, "A finding").
 
     ``evidence`` lines are redacted when they are made (a collector never lets a secret
@@ -134,8 +133,7 @@ class Finding:
         return tuple("|".join((self.id, ",".join(self.subjects), p)) for p in paths)
 
 
-@dataclass(frozen=True, kw_only=True)
-class CollectorRun:
+class CollectorRun(Struct, frozen=True, kw_only=True):
     """What one collector did: its :class:`~golive.scales.CollectorStatus` (given as a member
     or its value: a report read back gives the value), the reason of a skip or an error, its
     duration in seconds and what the report lists under it (``details``)."""
@@ -147,11 +145,10 @@ class CollectorRun:
     details: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "status", CollectorStatus(self.status))
+        force_setattr(self, "status", CollectorStatus(self.status))
 
 
-@dataclass(frozen=True, kw_only=True)
-class DeploymentFile:
+class DeploymentFile(Struct, frozen=True, kw_only=True):
     """A deployment file golive found and what it took it for (:mod:`golive.collectors.layout`).
 
     ``path`` is relative to the repository root; ``kind`` names the file's type (``compose
@@ -167,8 +164,7 @@ class DeploymentFile:
     audited: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class Screenshot:
+class Screenshot(Struct, frozen=True, kw_only=True):
     """A PNG captured from the live site; ``path`` is absolute where it was captured (or
     relative to the report's directory, as reports resolve it).
 
@@ -194,8 +190,7 @@ class Screenshot:
         return f"browser requests: {self.requests_loaded} loaded, {self.requests_blocked} blocked"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Verdict:
+class Verdict(Struct, frozen=True, kw_only=True):
     """The decision an audit supports, made once by :func:`golive.verdict.decide`.
 
     ``reason`` is one line; ``counts`` holds the numbers behind it (``blocking``: failing
@@ -220,8 +215,7 @@ class Verdict:
         return f"{self.word.value}: {self.reason}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Signoff:
+class Signoff(Struct, frozen=True, kw_only=True):
     """A person's recorded decision on one stored audit (``golive signoff``, :mod:`golive.signoff`).
 
     ``decision`` is ``go`` or ``no-go``; ``on`` an ISO date; ``audit_sha256`` the SHA-256 of
@@ -284,7 +278,7 @@ class HistorySummary(HistoryGrade):
     ``history``): this audit's id in the history database, the audit compared with and
     what changed since (:class:`golive.history.compare.Comparison`), the trend (oldest
     first, this audit last) and the grade (:mod:`golive.history.grade`). A dict, not a
-    dataclass: it is the JSON object the reports and templates read as it is. Audits
+    Struct: it is the JSON object the reports and templates read as it is. Audits
     stored before issue 14 lack ``grade_note``, ``coverage`` and ``grade_formula``
     (:class:`HistoryGrade`)."""
 
@@ -302,8 +296,7 @@ class HistorySummary(HistoryGrade):
     incomplete: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class Audit:
+class Audit(Struct, frozen=True, kw_only=True):
     """The whole result of one run; reports are pure renderings of it."""
 
     golive_version: str

@@ -35,9 +35,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # subprocess and tempfile are imported when a process is started: every
     import subprocess  # command installs the signal handlers, few start processes
@@ -191,8 +192,7 @@ def _wait_pidfd(proc: subprocess.Popen[bytes], deadline: float, timeout: float) 
     return True
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(Struct, frozen=True):
     """What :func:`run` saw: the exit ``status`` (negative: the signal that ended it, ``-9``
     when golive killed the group before the process exited) and its output."""
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
+
+from msgspec import Struct, field
 
 from golive.model import Confidence, Finding, Location, Section, Severity, Status
 
@@ -22,7 +23,7 @@ ID_RE = re.compile(r"^GL[1-9]\d\d$")
 T = TypeVar("T")
 
 
-class FactsBase:
+class FactsBase(Struct, frozen=True, kw_only=True):
     """Base of every collector's facts type; ``collector`` names the collector producing it."""
 
     collector: ClassVar[str] = ""
@@ -82,8 +83,7 @@ Units = Callable[[Facts, "CheckSpec"], Iterable[Any]]
 Requirement = Callable[[Facts], "str | None"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class CheckSpec:
+class CheckSpec(Struct, frozen=True, kw_only=True):
     """Everything about one check.
 
     ``needs`` lists the facts types the check reads; when one is missing the check is

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from golive.model import Finding, Location, Status
 

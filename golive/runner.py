@@ -17,8 +17,9 @@ import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import replace
 from itertools import islice
+
+from msgspec.structs import replace
 
 from golive import __version__, checks
 from golive.baseline import apply_baseline

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from golive.collectors.layout import WORD_ROLES, Role, words
 from golive.model import Confidence, Finding, Status

@@ -48,11 +48,12 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from msgspec import Struct
+from msgspec.structs import replace
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,8 +81,7 @@ class SignoffError(Exception):
     (one line, with the fix)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Approver:
+class Approver(Struct, frozen=True, kw_only=True):
     """A person expected to approve: ``name``, ``role`` (may be empty), ``source`` (where
     the name came from: ``--approver``, ``[tool.golive.signoff] in pyproject.toml``)."""
 

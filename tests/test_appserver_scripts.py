@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from test_gunicorn import collected, context, run
 
 from golive.collectors import CollectorError, project
@@ -262,7 +263,7 @@ def test_s6_run_script() -> None:
 def test_gunicorn_option_takes_a_start_script(tmp_path: Path) -> None:
     script = FIXTURES / "bootsh" / "boot.sh"
     ctx = context(tmp_path)
-    ctx = type(ctx)(**{**vars(ctx), "options": AuditOptions(project_dir=tmp_path, gunicorn=(script,))})
+    ctx = replace(ctx, options=AuditOptions(project_dir=tmp_path, gunicorn=(script,)))
     [server] = gunicorn.collect(ctx).servers
     assert (server.kind, server.setting("timeout"), [str(b) for b in server.binds]) == (
         "gunicorn",
@@ -276,7 +277,7 @@ def test_gunicorn_option_with_a_script_that_runs_no_gunicorn(tmp_path: Path) -> 
     script = tmp_path / "run.sh"
     script.write_text("#!/bin/sh\necho hello\n")
     ctx = context(tmp_path)
-    ctx = type(ctx)(**{**vars(ctx), "options": AuditOptions(project_dir=tmp_path, gunicorn=(script,))})
+    ctx = replace(ctx, options=AuditOptions(project_dir=tmp_path, gunicorn=(script,)))
     with pytest.raises(CollectorError) as exc:
         gunicorn.collect(ctx)
     assert str(exc.value) == (

@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,13 +22,11 @@ from golive.registry import Facts, FactsBase
 from golive.runner import run_audit
 
 
-@dataclass(frozen=True, kw_only=True)
-class StuckFacts(FactsBase):
+class StuckFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "slow"
 
 
-@dataclass(frozen=True, kw_only=True)
-class AfterFacts(FactsBase):
+class AfterFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "after"
     saw_stuck: bool
 

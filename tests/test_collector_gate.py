@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,13 +25,11 @@ from golive.model import CollectorRun, CollectorStatus
 from golive.registry import Facts, FactsBase
 
 
-@dataclass(frozen=True, kw_only=True)
-class EarlierFacts(FactsBase):
+class EarlierFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "earlier"
 
 
-@dataclass(frozen=True, kw_only=True)
-class GatedFacts(FactsBase):
+class GatedFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "gated"
     saw_earlier: bool
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,14 +22,12 @@ from golive.context import AuditContext
 from golive.registry import Facts, FactsBase
 
 
-@dataclass(frozen=True, kw_only=True)
-class TurnFacts(FactsBase):
+class TurnFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "turn"
     overlapped: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class BesideFacts(FactsBase):
+class BesideFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "beside"
     saw_running: tuple[str, ...]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,14 +25,12 @@ from golive.registry import CheckSpec, Facts, FactsBase, Registry, check
 from golive.runner import run_audit
 
 
-@dataclass(frozen=True, kw_only=True)
-class CountedFacts(FactsBase):
+class CountedFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "counted"
     calls: int
 
 
-@dataclass(frozen=True, kw_only=True)
-class ReaderFacts(FactsBase):
+class ReaderFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "reader"
     saw: int | None
 
@@ -145,13 +142,11 @@ def test_the_git_queries_answer_as_one_after_another_would(
     assert answers() is answers()  # waited for once
 
 
-@dataclass(frozen=True, kw_only=True)
-class QuickFacts(FactsBase):
+class QuickFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "quick"
 
 
-@dataclass(frozen=True, kw_only=True)
-class SlowFacts(FactsBase):
+class SlowFacts(FactsBase, frozen=True, kw_only=True):
     collector: ClassVar[str] = "slow"
     value: str
 

@@ -7,7 +7,6 @@ sleep (a history scan of a huge repository), leaving its pid in a file.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import signal
@@ -17,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import msgspec.structs
 import pytest
 from conftest import GOOD_ENV
 from test_settings_children import alive, gone_within
@@ -69,7 +69,7 @@ def test_a_git_collector_over_its_budget_has_its_git_log_killed(
     for key, value in GOOD_ENV.items():
         monkeypatch.setenv(key, value)
     collectors = [
-        dataclasses.replace(spec, budget=3.0) if spec.name == "git" else spec for spec in all_collectors()
+        msgspec.structs.replace(spec, budget=3.0) if spec.name == "git" else spec for spec in all_collectors()
     ]
     ctx = resolve(AuditOptions(project_dir=project, python=sys.executable, select=("GL1",)))
     audit = run_audit(ctx, collectors=collectors)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import GOOD_ENV
+from msgspec.structs import replace
 
 from golive.cli import app
 from golive.model import Acceptance, Audit, CollectorRun, Finding, Location, Section, Severity, Status

@@ -16,11 +16,11 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, GOOD_ENV, build_project
+from msgspec.structs import replace
 from test_reports import hostile_audit
 
 from golive.history.grade import GRADE_HELP, grade

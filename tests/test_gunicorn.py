@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import audit_project, build_project, failing, outcome
+from msgspec.structs import replace
 
 from golive.checks import registry
 from golive.collectors import CollectorError, Skip, nginx

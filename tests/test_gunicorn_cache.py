@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from test_gunicorn import context
 
 from golive import processes

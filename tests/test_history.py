@@ -6,13 +6,13 @@ import importlib.util
 import json
 import re
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import GOOD_ENV, audit_project
+from msgspec.structs import replace
 
 from golive.cli import app
 from golive.history.compare import compare

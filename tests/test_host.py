@@ -251,7 +251,7 @@ def _facts(**changes: object) -> Facts:
         listeners=(),
         redis=(),
     )
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     return Facts({HostFacts: replace(base, **changes)})
 

@@ -359,7 +359,7 @@ def test_no_server_found_says_which_files_were_left_out(make_project) -> None:  
 def test_a_finding_in_a_file_now_left_out_is_not_fixed() -> None:
     """GL601 on docker-compose.yml, then the file is classified development: the finding is
     "not checked", never "fixed"."""
-    from dataclasses import replace as dc_replace
+    from msgspec.structs import replace as dc_replace
 
     from golive.history.compare import compare
     from golive.model import Finding, Location, Section, Severity
@@ -406,9 +406,9 @@ def test_a_finding_in_a_file_now_left_out_is_not_fixed() -> None:
 
 
 def test_hostile_file_names_are_escaped_in_every_format(cookiecutter: Audit) -> None:
-    from dataclasses import replace as dc_replace
     from io import StringIO
 
+    from msgspec.structs import replace as dc_replace
     from rich.console import Console
 
     from golive.reports.terminal import render_console

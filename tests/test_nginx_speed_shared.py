@@ -10,10 +10,10 @@ again) and golive's code identity.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec.structs
 import pytest
 
 from golive.collectors.deployment_files import display_path
@@ -157,7 +157,7 @@ def test_the_kept_chains_are_not_part_of_the_fact() -> None:
     root = Node("main", (), "a.conf", None, (Node("listen", ("80",), "a.conf", 1),))
     before = repr(root)
     assert list(walk((root,)))
-    assert repr(root) == before and "descendants" not in [f.name for f in dataclasses.fields(root)]
+    assert repr(root) == before and "descendants" not in [f.name for f in msgspec.structs.fields(root)]
 
 
 def test_resolved_is_path_resolve(tmp_path: Path) -> None:
@@ -198,7 +198,7 @@ def test_a_kept_gixy_result_is_the_result_made_again() -> None:
         "directive": "proxy_set_header",
     }
     made = GixyResult(**values)  # type: ignore[arg-type]
-    assert GixyResult.redacted(**dataclasses.asdict(made) | {"location": made.location}) == made
+    assert GixyResult.redacted(**msgspec.structs.asdict(made) | {"location": made.location}) == made
     with pytest.raises(TypeError):
         GixyResult.redacted(**{k: v for k, v in values.items() if k != "directive"})
     with pytest.raises(TypeError):

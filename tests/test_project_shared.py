@@ -52,7 +52,7 @@ def test_concurrent_calls_of_one_audit_read_the_project_once(tmp_path: Path, wal
 def test_a_context_without_the_audit_layout_reads_every_time(tmp_path: Path, walks: list[Path]) -> None:
     root = build_project(tmp_path / "proj", files={"Procfile": "web: gunicorn site_conf.wsgi\n"})
     ctx = resolve(AuditOptions(project_dir=root, settings="site_conf.settings.production"))
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     bare = replace(ctx, layout=None)
     project.collect(bare)

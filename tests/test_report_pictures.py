@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from golive.model import Audit, CollectorRun, Finding, Screenshot, Section, Severity, Status
 from golive.reports import html

@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 
+from msgspec.structs import replace
 from rich.console import Console
 from test_reports import hostile_audit, sarif_validator
 

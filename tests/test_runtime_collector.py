@@ -9,9 +9,9 @@ import datetime as dt
 import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
+from msgspec.structs import replace
 from test_settings_loader import GOOD_SETTINGS, SECRET_KEY, write_project
 
 from golive.collectors.runtime import facts_from_probe, run_probe

@@ -156,7 +156,7 @@ def test_a_broken_signoff_file_is_a_one_line_error(audited: Path, tmp_path: Path
 
 
 def test_the_block_matches_signers_to_approvers_by_whole_name(audited: Path) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from golive.model import Signoff
 

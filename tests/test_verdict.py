@@ -15,12 +15,12 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from conftest import GOOD_ENV, build_project
+from msgspec.structs import replace
 from rich.console import Console
 from test_reports import GOLDEN, IMG, INTL, SCRIPT, UPDATE, hostile_audit, small_registry
 

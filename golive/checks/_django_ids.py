@@ -12,7 +12,8 @@ https://docs.djangoproject.com/en/stable/ref/checks/.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.data.django_checks import DjangoCheckInfo, load_django_checks
 from golive.model import Severity
@@ -41,8 +42,7 @@ PREFIX_SETTING = {
 SETTING_RE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Described:
+class Described(Struct, frozen=True, kw_only=True):
     """Severity, subjects, remediation and reference of one Django id, and its entry."""
 
     severity: Severity

@@ -18,7 +18,8 @@ their routes when no nginx stands between them and Django.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.facts.compose import Service
 from golive.facts.nginx import NginxDeployment, NginxFacts
@@ -28,8 +29,7 @@ from golive.model import Location
 MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.I)
 
 
-@dataclass(frozen=True)
-class FrontVerdict:
+class FrontVerdict(Struct, frozen=True):
     """What the proxies in front showed: ``proof`` lines (every routed service is covered),
     ``unsure`` lines (why not), and the proxy's name for the reason."""
 

@@ -11,7 +11,7 @@ sets ``tls_profile``; every TLS finding names the profile it refers to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from golive.facts.run import RunFacts
 from golive.registry import Facts
@@ -25,8 +25,7 @@ INTERMEDIATE_CIPHERS = (
 )
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(Struct, frozen=True):
     """One of Mozilla's profiles: its ``name``, the ``protocols`` it allows, whether RSA key
     exchange (``kRSA``) is in its cipher list, and the ``ssl_protocols`` line it gives nginx."""
 

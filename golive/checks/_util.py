@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from golive.facts.runtime import RuntimeFacts
 from golive.facts.source import SourceFacts
@@ -75,8 +76,7 @@ def backend_name(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Mailer:
+class Mailer(Struct, frozen=True, kw_only=True):
     """One way e-mail leaves Django: the EMAIL_* settings, or one MAILERS alias (Django 6.1+).
 
     ``label`` is what evidence shows (``EMAIL_BACKEND``, ``MAILERS['default']``);

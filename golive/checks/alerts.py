@@ -11,8 +11,8 @@ services (https://pypi.org/project/pip-audit/).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from msgspec import Struct
 from packaging.version import InvalidVersion, Version
 
 from golive.data.tables import series_of
@@ -32,8 +32,7 @@ DJANGO_SEVERITY = {
 }
 
 
-@dataclass(frozen=True)
-class _Target:
+class _Target(Struct, frozen=True):
     """A Django version to judge: the installed one and/or a pin in a requirements file."""
 
     version: str

@@ -19,7 +19,8 @@ is "for development only" (https://github.com/adamchainz/django-browser-reload#r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.checks._util import where
 from golive.facts.live import LiveFacts
@@ -31,8 +32,7 @@ from golive.registry import CheckSpec, Facts, check
 TOOLBAR_DOC = "https://django-debug-toolbar.readthedocs.io/en/latest/installation.html"
 
 
-@dataclass(frozen=True)
-class Tool:
+class Tool(Struct, frozen=True):
     """A development tool: its severity in production and what it exposes."""
 
     severity: Severity

@@ -6,15 +6,14 @@ into findings with it. Source: https://docs.djangoproject.com/en/stable/ref/chec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from golive.model import Section, Severity
 
 CHECKS_DOC = "https://docs.djangoproject.com/en/stable/ref/checks/"
 
 
-@dataclass(frozen=True)
-class DjangoCheck:
+class DjangoCheck(Struct, frozen=True):
     """golive's knowledge about one Django check id: where it belongs and how to fix it."""
 
     id: str

@@ -34,7 +34,8 @@ warnings (W010-W016) are never settled here: a proxy does not mark Django's cook
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.checks._front_proxy import FrontVerdict, edge_verdict, front_hsts, front_redirect
 from golive.facts.live import Exchange, LiveFacts
@@ -63,8 +64,7 @@ REDIRECTS = ("301", "302", "303", "307", "308")
 SETTLED_BY_PROXY = ("security.W008", "security.W004")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Settlement:
+class Settlement(Struct, frozen=True, kw_only=True):
     """What the layers in front of Django showed about one of Django's warnings.
 
     ``settled`` True: the warning is satisfied there (``reason`` says how, ``evidence`` the
@@ -78,8 +78,7 @@ class Settlement:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
-class _Verdict:
+class _Verdict(Struct, frozen=True):
     """One layer's answer: proof lines, counter lines, inconclusive lines."""
 
     proof: tuple[str, ...] = ()

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from golive.checks._nginx import gixy_unknown
 from golive.checks._tls import INTERMEDIATE_CIPHERS, Profile, profile
@@ -34,8 +36,7 @@ from golive.model import Finding, Severity, Status
 from golive.registry import CheckSpec, Facts, check
 
 
-@dataclass(frozen=True)
-class _Variant:
+class _Variant(Struct, frozen=True):
     """What one kind of weak_ssl_tls report is about: severity, title, subjects, fix."""
 
     severity: Severity

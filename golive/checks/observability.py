@@ -12,8 +12,9 @@ app, "Logs" (https://12factor.net/logs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from golive.checks._sentry import sentry_inits
 from golive.facts.project import ProjectFacts
@@ -103,8 +104,7 @@ MAIL_HANDLERS = ("django.utils.log.AdminEmailHandler", "logging.handlers.SMTPHan
 VOLATILE_DIRS = ("/tmp/", "/dev/shm/", "/run/", "/var/run/")
 
 
-@dataclass
-class Observability:
+class Observability(Struct):
     """What was found, as evidence lines: error monitoring, metrics, kept logs, problems."""
 
     errors: list[str] = field(default_factory=list)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from golive.registry import FactsBase
 
@@ -47,8 +48,7 @@ class ProbeFailed(CollectorError):
         self.details = details
 
 
-@dataclass(frozen=True)
-class CollectorSpec:
+class CollectorSpec(Struct, frozen=True):
     """A collector: its name (the ``collector`` field of findings) and its function.
 
     ``uses`` lists the facts types of other collectors it reads; with ``uses`` the

@@ -29,8 +29,9 @@ from __future__ import annotations
 import ast
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 #: How deep helpers may call helpers (and locals refer to locals).
 MAX_DEPTH = 6
@@ -60,8 +61,7 @@ def _environ_get(var: str, default: ast.expr | None, like: ast.AST) -> ast.expr:
     return ast.fix_missing_locations(ast.copy_location(out, like))
 
 
-@dataclass
-class SettingsClass:
+class SettingsClass(Struct):
     """A pydantic-settings class: its ``prefix`` and each field's default (None: required)."""
 
     prefix: str
@@ -105,8 +105,7 @@ def _field_default(value: ast.expr | None) -> ast.expr | None:
     return value
 
 
-@dataclass
-class Helpers:
+class Helpers(Struct):
     """What the settings chain defined that reads the environment indirectly.
 
     ``functions`` maps a name callable from the settings to its definition;
@@ -182,8 +181,7 @@ class Helpers:
 MAX_NODES = 20_000
 
 
-@dataclass
-class _Budget:
+class _Budget(Struct):
     """The nodes one expansion may still build (shared by its nested rewriters)."""
 
     left: int = MAX_NODES

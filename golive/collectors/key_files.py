@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from golive.discovery import read_python
 from golive.walk import project_files
@@ -36,8 +37,7 @@ MIN_NAME = 6
 WRITE_MODES = ("w", "x", "a")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Persisted:
+class Persisted(Struct, frozen=True, kw_only=True):
     """``how`` is ``written`` or ``read-first``; ``file`` the file's expression as written;
     ``via`` the project function that writes it (``""``: the module itself)."""
 

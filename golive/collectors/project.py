@@ -303,8 +303,9 @@ def _start_scripts(
 ) -> list[ProcessCommand]:
     """The commands of the start scripts ``commands`` run (:mod:`golive.collectors.appservers.launch`),
     each script resolved in the repository through its Dockerfile's ``COPY`` lines."""
-    from dataclasses import replace
     from functools import partial
+
+    from msgspec.structs import replace
 
     from golive.collectors.appservers.dockerfiles import contexts, read
     from golive.collectors.appservers.launch import follow, safe_env

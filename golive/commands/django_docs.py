@@ -11,9 +11,10 @@ import datetime as dt
 import re
 import tarfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 
 class UpdateError(Exception):
@@ -95,8 +96,7 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-@dataclass
-class Advisory:
+class Advisory(Struct):
     """One entry of ``security.txt``: a disclosure with its CVE ids and affected series."""
 
     ids: list[str]
@@ -134,8 +134,7 @@ def parse_security_archive(text: str) -> list[Advisory]:
     return out
 
 
-@dataclass
-class ReleaseNote:
+class ReleaseNote(Struct):
     """One ``docs/releases/X.Y.Z.txt``: its date, and CVE id → Django's severity (or None)."""
 
     version: str

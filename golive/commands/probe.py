@@ -19,11 +19,11 @@ import re
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from msgspec.structs import replace
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -14,9 +14,10 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from golive.commands.probe import ProbeUsage, build_audit, site_slug
 
@@ -35,8 +36,7 @@ WRITERS = 8
 STOP_POLL = 0.05
 
 
-@dataclass(frozen=True)
-class SiteRow:
+class SiteRow(Struct, frozen=True):
     """One site's line of the summary table: failing findings per severity (critical,
     high, medium, low), errors, the exit status and why the audit is incomplete, if it is."""
 

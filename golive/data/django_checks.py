@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+from msgspec import Struct
 
 DOCS = "https://docs.djangoproject.com/en/{series}/ref/checks/"
 
 
-@dataclass(frozen=True, kw_only=True)
-class DjangoCheckInfo:
+class DjangoCheckInfo(Struct, frozen=True, kw_only=True):
     """One id of Django's check reference in one series: its ``level`` (``error``,
     ``warning``, ``critical``, ``info``, ``debug``), Django's ``text``, the ``section`` it is
     listed under and that section's ``anchor``."""
@@ -37,8 +37,7 @@ class DjangoCheckInfo:
         return DOCS.format(series=self.series) + (f"#{self.anchor}" if self.anchor else "")
 
 
-@dataclass(frozen=True)
-class DjangoChecksTable:
+class DjangoChecksTable(Struct, frozen=True):
     """``series`` → id → the raw entry (``level``, ``text``, ``section``, ``anchor``)."""
 
     series: dict[str, dict[str, dict[str, str]]]

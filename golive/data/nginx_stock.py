@@ -23,13 +23,13 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from msgspec import Struct
 
-@dataclass(frozen=True, kw_only=True)
-class StockFile:
+
+class StockFile(Struct, frozen=True, kw_only=True):
     """One known include file: its ``key`` (as named relative to the configuration
     directory, or absolute), the package version it was read from, and its directives."""
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from importlib import resources
+
+from msgspec import Struct
 
 CALENDAR_FROM = 2028
 DEP20 = "https://github.com/django/deps/blob/main/accepted/0020-annual-release-cycle.rst"
@@ -35,8 +36,7 @@ def end_of(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-@dataclass(frozen=True, kw_only=True)
-class SeriesSupport:
+class SeriesSupport(Struct, frozen=True, kw_only=True):
     """One Django release series: dates as in the table (``YYYY-MM-DD`` or announced ``YYYY-MM``)."""
 
     series: str
@@ -53,8 +53,7 @@ class SeriesSupport:
         return end_of(self.extended_end)
 
 
-@dataclass(frozen=True, kw_only=True)
-class DjangoCve:
+class DjangoCve(Struct, frozen=True, kw_only=True):
     """One CVE of Django's security archive: ``fixed`` maps each affected series to its fix
     (None when Django's notes do not say which release fixed it)."""
 
@@ -66,8 +65,7 @@ class DjangoCve:
     fixed: dict[str, str | None]
 
 
-@dataclass(frozen=True, kw_only=True)
-class DjangoTables:
+class DjangoTables(Struct, frozen=True, kw_only=True):
     """golive's shipped tables: ``generated`` is when ``golive update-data`` wrote them."""
 
     generated: dt.date

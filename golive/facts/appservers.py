@@ -15,8 +15,9 @@ Option names are canonical: uWSGI's aliases (``workers``/``p`` → ``processes``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
 
 from golive.facts.endpoints import Endpoint, listen_address
 from golive.model import Location
@@ -42,8 +43,7 @@ LISTENERS = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class UwsgiOption:
+class UwsgiOption(Struct, frozen=True, kw_only=True):
     """One option as uWSGI applies it: canonical ``name``, ``value`` (expanded and redacted),
     ``written`` (the key as written, alias included), ``location`` (file and line, or the
     command), ``unresolved`` (placeholders or ``$(VAR)`` golive could not expand: the value
@@ -68,8 +68,7 @@ class UwsgiOption:
         return f"{self.written} = {self.value}{note}{where}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Listener:
+class Listener(Struct, frozen=True, kw_only=True):
     """A socket uWSGI binds: its ``protocol`` (see :data:`LISTENERS`), the ``endpoint`` and the
     option that set it."""
 
@@ -78,8 +77,7 @@ class Listener:
     option: UwsgiOption
 
 
-@dataclass(frozen=True, kw_only=True)
-class UwsgiInstance:
+class UwsgiInstance(Struct, frozen=True, kw_only=True):
     """One uWSGI instance: how golive found it (``found``), where (``location``: the command,
     else the file), the ``command`` text, the configuration ``files`` it reads (relative to
     the project), every option in order, and what could not be read (``unread``: a remote or
@@ -156,8 +154,7 @@ class UwsgiInstance:
         return f"uWSGI ({self.location})" if self.location else "uWSGI"
 
 
-@dataclass(frozen=True, kw_only=True)
-class UwsgiFacts(FactsBase):
+class UwsgiFacts(FactsBase, frozen=True, kw_only=True):
     """Every uWSGI instance found (commands that run ``uwsgi``, configuration files), and the
     candidate files that could not be read (``unread``)."""
 

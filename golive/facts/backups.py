@@ -5,8 +5,10 @@ restore records, as the backups collector (:mod:`golive.collectors.backups`) saw
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
+
+from msgspec import Struct
+from msgspec.structs import force_setattr
 
 from golive.redact import redact_text
 from golive.registry import FactsBase
@@ -16,8 +18,7 @@ if TYPE_CHECKING:  # annotations only: importing the collector package here woul
     from golive.collectors.backups.scan import Scan
 
 
-@dataclass(frozen=True, kw_only=True)
-class BackupSet:
+class BackupSet(Struct, frozen=True, kw_only=True):
     """One kind of backup (``database`` or ``media``): where it is said to land
     (``origin``: the config key or setting), what the scan found, and the limits."""
 
@@ -29,11 +30,10 @@ class BackupSet:
 
     def __post_init__(self) -> None:
         """Redact ``origin`` when the fact is made: a location URL's password never enters it."""
-        object.__setattr__(self, "origin", redact_text(self.origin))
+        force_setattr(self, "origin", redact_text(self.origin))
 
 
-@dataclass(frozen=True, kw_only=True)
-class BackupFacts(FactsBase):
+class BackupFacts(FactsBase, frozen=True, kw_only=True):
     """Backups of the project (see the module docstring). ``now`` is the audit's time."""
 
     collector: ClassVar[str] = "backups"

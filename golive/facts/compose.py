@@ -14,16 +14,16 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 #: Images and service names of reverse proxies that route to other services.
 PROXY_RE = re.compile(r"(^|/)(traefik|caddy|haproxy|nginx-proxy|envoy|nginx-proxy-manager)\b")
 INTERPOLATE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Volume:
+class Volume(Struct, frozen=True, kw_only=True):
     """One mount: ``source`` (a repository path relative to the project, an absolute host path,
     or a named volume when ``named``), and ``target`` (the path inside the container). A
     ``copied`` one is a Dockerfile ``COPY`` into the service's image: the container holds a
@@ -40,8 +40,7 @@ class Volume:
         return f"volume:{self.source}" if self.named else posixpath.normpath(self.source)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Service:
+class Service(Struct, frozen=True, kw_only=True):
     """One Compose service: its ``name``, the compose ``file`` (as shown), ``image``, build
     context (project-relative, ``""`` when none), published ``ports``, ``volumes``, the
     ``environment`` it declares (``env_file:`` values included), ``labels`` and ``command``."""

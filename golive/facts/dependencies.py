@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
 
 from golive.data.tables import DjangoTables
 from golive.model import Location
@@ -19,8 +20,7 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(frozen=True, kw_only=True)
-class Package:
+class Package(Struct, frozen=True, kw_only=True):
     """A distribution: PEP 503 ``name``, ``version``, and where it comes from
     (``environment`` or a requirements file with line)."""
 
@@ -32,8 +32,7 @@ class Package:
     """PEP 610: where a package installed from a local directory or a VCS came from."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Vulnerability:
+class Vulnerability(Struct, frozen=True, kw_only=True):
     """One known vulnerability pip-audit reported for one package."""
 
     package: Package
@@ -43,8 +42,7 @@ class Vulnerability:
     description: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class AuditResult:
+class AuditResult(Struct, frozen=True, kw_only=True):
     """What pip-audit said. ``unavailable`` is the reason when it could check nothing
     (switched off, not installed, service unreachable); ``not_checked`` lists the
     packages it skipped, with its reason."""
@@ -60,8 +58,7 @@ class AuditResult:
     queried: int = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class DependencyFacts(FactsBase):
+class DependencyFacts(FactsBase, frozen=True, kw_only=True):
     """The project's dependencies and what is known about their security.
 
     ``latest`` maps a Django series to its latest patch; ``latest_source`` says where that

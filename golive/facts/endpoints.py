@@ -14,14 +14,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 WILDCARD_HOSTS = {"", "*", "0.0.0.0", "::", "[::]"}
 LOOPBACK_NAMES = {"localhost", "ip6-localhost", "ip6-loopback"}
 
 
-@dataclass(frozen=True, kw_only=True)
-class Endpoint:
+class Endpoint(Struct, frozen=True, kw_only=True):
     """A TCP ``host``:``port`` (``kind="tcp"``), a unix socket ``path`` (``kind="unix"``),
     an inherited file descriptor (``kind="fd"``) or something only known at run time
     (``kind="unknown"``: a variable, an unresolved name). ``text`` is how it was written.

@@ -4,9 +4,10 @@ the git collector (:mod:`golive.collectors.git`) saw them (values never kept).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
+
+from msgspec import Struct
 
 from golive.facts.secrets import SecretInfo
 from golive.facts.secrets.places import LABELS
@@ -38,8 +39,7 @@ _REF_KINDS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class HistorySecret:
+class HistorySecret(Struct, frozen=True, kw_only=True):
     """A secret found in the git history, without its value.
 
     ``rule`` and ``label`` say what it is (``stripe-secret-key``, "Stripe secret key";
@@ -97,8 +97,7 @@ class HistorySecret:
         return f"added in commit {self.commit[:10]} ({self.date}, {self.author}) at {self.location}{more}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class TrackedFile:
+class TrackedFile(Struct, frozen=True, kw_only=True):
     """A file committed at HEAD that should not be: ``kind`` is a key of :data:`KINDS`."""
 
     location: Location
@@ -111,8 +110,7 @@ class TrackedFile:
         return f"{self.location.path} ({KINDS[self.kind]}{size})"
 
 
-@dataclass(frozen=True, kw_only=True)
-class GitFacts(FactsBase):
+class GitFacts(FactsBase, frozen=True, kw_only=True):
     """What source control holds.
 
     ``root`` is the repository's top level, ``head`` HEAD's commit; ``commits`` how many

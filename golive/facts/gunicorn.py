@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr
 
 from golive.facts.endpoints import Endpoint
 from golive.model import Location
@@ -17,8 +19,7 @@ from golive.registry import FactsBase
 OCTAL = ("umask", "control_socket_mode")
 
 
-@dataclass(frozen=True, kw_only=True)
-class AppServer:
+class AppServer(Struct, frozen=True, kw_only=True):
     """One application server process group as it would run.
 
     ``kind`` is ``gunicorn``, ``uvicorn``, ``daphne``, ``hypercorn`` or ``uwsgi``;
@@ -73,8 +74,8 @@ class AppServer:
         """Redact the command and every setting's text when the fact is made
         (:mod:`golive.redact`): a variable expanded into the command line, ``raw_env`` or a URL
         with a password never enters a fact."""
-        object.__setattr__(self, "command", redact_text(self.command))
-        object.__setattr__(self, "settings", redact_value(dict(self.settings)))
+        force_setattr(self, "command", redact_text(self.command))
+        force_setattr(self, "settings", redact_value(dict(self.settings)))
 
     def setting(self, name: str, default: Any = None) -> Any:
         """An effective gunicorn setting (``workers``, ``bind``...), or ``default``."""
@@ -114,8 +115,7 @@ class AppServer:
         return f"{self.kind} ({self.location})" if self.location else self.kind
 
 
-@dataclass(frozen=True, kw_only=True)
-class GunicornFacts(FactsBase):
+class GunicornFacts(FactsBase, frozen=True, kw_only=True):
     """Every application server found, gunicorn's with its effective settings."""
 
     collector: ClassVar[str] = "gunicorn"

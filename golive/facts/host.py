@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import ipaddress
 import stat
-from dataclasses import dataclass
 from typing import ClassVar
+
+from msgspec import Struct
 
 from golive.registry import FactsBase
 
 
-@dataclass(frozen=True, kw_only=True)
-class FileMode:
+class FileMode(Struct, frozen=True, kw_only=True):
     """A file's ``path`` (relative to the project), ``kind`` (``settings``, ``env``,
     ``key``), permission bits ``mode`` (``0o644``), owner and group names."""
 
@@ -29,8 +29,7 @@ class FileMode:
         return bool(self.mode & stat.S_IROTH)
 
 
-@dataclass(frozen=True, kw_only=True)
-class AppProcess:
+class AppProcess(Struct, frozen=True, kw_only=True):
     """One application-server process of the project: ``pid``, its parent, user, command."""
 
     pid: int
@@ -40,8 +39,7 @@ class AppProcess:
     cmdline: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class SocketMode:
+class SocketMode(Struct, frozen=True, kw_only=True):
     """A unix socket an application server listens on, with its mode and owner."""
 
     path: str
@@ -55,8 +53,7 @@ class SocketMode:
         return bool(self.mode & stat.S_IWOTH)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Listener:
+class Listener(Struct, frozen=True, kw_only=True):
     """A database or cache server listening on ``address``:``port`` (``service`` is
     ``Redis``, ``Memcached``, ``PostgreSQL`` or ``MySQL``; ``process`` may be empty when
     this user cannot see it)."""
@@ -76,8 +73,7 @@ class Listener:
             return False
 
 
-@dataclass(frozen=True, kw_only=True)
-class RedisPing:
+class RedisPing(Struct, frozen=True, kw_only=True):
     """The answer of the Redis at ``target`` (``host:port`` or a socket path) to a PING
     sent without credentials: ``answer`` is ``PONG``, ``NOAUTH``/``WRONGPASS``/``DENIED``
     (an error Redis sent) or ``error`` (no answer; ``detail`` says why)."""
@@ -89,8 +85,7 @@ class RedisPing:
     detail: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class HostFacts(FactsBase):
+class HostFacts(FactsBase, frozen=True, kw_only=True):
     """This machine as the project's server (see the module docstring).
 
     ``writable`` lists up to 20 project paths the web server's user may write to

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import ClassVar
 from urllib.parse import urlsplit
+
+from msgspec import Struct, field
 
 from golive.model import Screenshot
 from golive.registry import FactsBase
@@ -79,8 +80,7 @@ class Probe(str, enum.Enum):
         return f"{LISTING}{prefix}/"
 
 
-@dataclass(frozen=True, kw_only=True)
-class CookieInfo:
+class CookieInfo(Struct, frozen=True, kw_only=True):
     """One cookie from one ``Set-Cookie`` header (RFC 6265 §4.1), parsed case-insensitively.
 
     ``samesite`` is the attribute as sent (``"Lax"``), or None when absent; ``header`` is
@@ -137,8 +137,7 @@ def parse_set_cookie(value: str, url: str) -> CookieInfo | None:
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Exchange:
+class Exchange(Struct, frozen=True, kw_only=True):
     """One request and what came back.
 
     ``status`` is None when no response arrived: ``error`` then says why (refused,
@@ -232,8 +231,7 @@ class Exchange:
         return lines
 
 
-@dataclass(frozen=True, kw_only=True)
-class CertInfo:
+class CertInfo(Struct, frozen=True, kw_only=True):
     """The leaf certificate the server sent (RFC 5280 fields).
 
     ``not_before``/``not_after`` are ISO 8601 UTC; ``days_left`` may be negative
@@ -252,8 +250,7 @@ class CertInfo:
     sha256: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class TlsFacts:
+class TlsFacts(Struct, frozen=True, kw_only=True):
     """The TLS handshakes with one ``host:port`` (made with the standard library ``ssl``).
 
     ``verified`` is True when the chain validated against the system trust store (or the
@@ -289,8 +286,7 @@ class TlsFacts:
         return f"{self.host}:{self.port}{via}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class SiteFacts:
+class SiteFacts(Struct, frozen=True, kw_only=True):
     """Everything probed on one site (one host name).
 
     ``chains`` maps a probe name (see :mod:`golive.collectors.live.engine`) to the exchanges
@@ -334,8 +330,7 @@ class SiteFacts:
         return [ex for chain in self.chains.values() for ex in chain]
 
 
-@dataclass(frozen=True, kw_only=True)
-class LiveFacts(FactsBase):
+class LiveFacts(FactsBase, frozen=True, kw_only=True):
     """The probed sites, and the screenshots taken of them.
 
     ``screenshots_note`` says why screenshots were not taken (no browser, disabled),

@@ -13,9 +13,11 @@ the inner ones by inheritance.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr
 
 from golive.facts.compose import Service
 from golive.facts.nginx_tree import Chain, Node, servers
@@ -31,8 +33,7 @@ REPOSITORY, STOCK, UNKNOWN = "repository", "stock", "unknown"
 STOCK_SOURCE = "golive's copy of "
 
 
-@dataclass(frozen=True, kw_only=True)
-class IncludeNote:
+class IncludeNote(Struct, frozen=True, kw_only=True):
     """One ``include`` whose file was not found against the prefix: where it is written
     (``path`` as shown, ``line``), its argument ``pattern``, ``how`` it was resolved
     (:data:`REPOSITORY`: a repository file of the same path tail; :data:`STOCK`: golive's
@@ -73,8 +74,7 @@ def unknown_reason(chain: Chain, what: str) -> str | None:
     return f"{names} {verb} not in the repository: {what} unknown"
 
 
-@dataclass(frozen=True, kw_only=True)
-class NginxDeployment:
+class NginxDeployment(Struct, frozen=True, kw_only=True):
     """How an audited nginx file is deployed, when a Compose file says so: the ``service``
     that runs nginx with it, the other services of that file (``siblings``), where the file
     sits in the container (``mounted_at``, ``""`` when unknown), how golive matched them
@@ -119,8 +119,7 @@ class NginxDeployment:
         return [v for k, v in self.service.labels.items() if k.endswith(".rule") and "Host(" in v]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ParseError:
+class ParseError(Struct, frozen=True, kw_only=True):
     """A reason a file cannot be audited: ``path`` (display), ``line`` (None when unknown)."""
 
     path: str
@@ -132,8 +131,7 @@ class ParseError:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class NginxTest:
+class NginxTest(Struct, frozen=True, kw_only=True):
     """The result of ``nginx -t`` on one input: ``ok``, and nginx's first error line."""
 
     ran: bool
@@ -141,8 +139,7 @@ class NginxTest:
     output: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class GixyResult:
+class GixyResult(Struct, frozen=True, kw_only=True):
     """One gixy-ng report: its ``plugin``, gixy's ``severity`` (``HIGH``...), ``summary``,
     ``reason``, ``excerpt`` (gixy's pseudo-config of the offending directives), and where.
     """
@@ -162,8 +159,8 @@ class GixyResult:
         """Redact gixy's excerpt (line by line, as directives: :func:`golive.redact_nginx.redact_nginx_line`)
         and its reason (they quote directives) when the fact is made."""
         excerpt = "\n".join(redact_nginx_line(line) for line in self.excerpt.split("\n"))
-        object.__setattr__(self, "excerpt", excerpt)
-        object.__setattr__(self, "reason", redact_text(self.reason))
+        force_setattr(self, "excerpt", excerpt)
+        force_setattr(self, "reason", redact_text(self.reason))
 
     @classmethod
     def redacted(cls, **values: Any) -> GixyResult:
@@ -171,17 +168,16 @@ class GixyResult:
         by golive's scan cache (:mod:`golive.collectors.nginx.scan_cache`), which keeps only
         texts that redacting leaves as they are, as it keeps the tree's redacted arguments;
         so they are not redacted again. TypeError when a field is missing or unknown."""
-        names = set(cls.__dataclass_fields__)
+        names = set(cls.__struct_fields__)
         if set(values) != names:
             raise TypeError(f"GixyResult fields: {sorted(set(values) ^ names)}")
-        result = object.__new__(cls)
-        for name, value in values.items():
-            object.__setattr__(result, name, value)
+        result = cls(**values)  # redacts once more: the kept texts are put back as they were
+        for name in ("excerpt", "reason"):
+            force_setattr(result, name, values[name])
         return result
 
 
-@dataclass(frozen=True, kw_only=True)
-class NginxFile:
+class NginxFile(Struct, frozen=True, kw_only=True):
     """One audited input: ``path`` (display), how it was ``found``, ``kind`` (``config``,
     ``fragment`` — server blocks meant for an ``http`` block elsewhere — or ``dump``), the
     files it ``included``, its tree (None when it could not be parsed) and its ``errors``;
@@ -210,8 +206,7 @@ class NginxFile:
         return self.root is not None and not self.errors
 
 
-@dataclass(frozen=True, kw_only=True)
-class NginxFacts(FactsBase):
+class NginxFacts(FactsBase, frozen=True, kw_only=True, dict=True):
     """The nginx inputs (every one parsed: a broken one is a :class:`CollectorError`) and
     gixy-ng's results over them; ``compose_errors`` names the Compose files that could not
     be read for the files' context (each with its reason).

@@ -9,8 +9,9 @@ the ``platforms`` collector. Pure data.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from msgspec import Struct
 
 from golive.model import Location
 from golive.registry import FactsBase
@@ -27,8 +28,7 @@ CDN_HEADERS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class RunAs:
+class RunAs(Struct, frozen=True, kw_only=True):
     """A manifest that says who the application's processes run as: ``platform``
     (``Kubernetes``, ``Helm``, ``Heroku``), ``location`` and ``evidence``; ``root`` when it
     says uid 0."""
@@ -39,8 +39,7 @@ class RunAs:
     root: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class PlatformFacts(FactsBase):
+class PlatformFacts(FactsBase, frozen=True, kw_only=True):
     """The platforms the repository deploys to (``platforms``: ``Heroku``, ``Kubernetes``,
     ``Helm``, ``Fly.io``, ``Render``), the ``files`` read with what each says, who the
     containers run as (``run_as``), how static files are served (``static_files``, ``""``

@@ -6,8 +6,10 @@ replicas, volumes), as the project collector (:mod:`golive.collectors.project`) 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from msgspec import Struct
+from msgspec.structs import force_setattr
 
 from golive.model import Location
 from golive.redact import redact_text, redact_words
@@ -19,8 +21,7 @@ def dependency_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(frozen=True, kw_only=True)
-class AppService:
+class AppService(Struct, frozen=True, kw_only=True):
     """One service that runs the project's code: its ``name``, where it is declared, how many
     copies run (``replicas``: 1 unless a file says more), and the container paths mounted as
     volumes (``volumes``)."""
@@ -31,8 +32,7 @@ class AppService:
     volumes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class DeployShape:
+class DeployShape(Struct, frozen=True, kw_only=True):
     """The application services found (``services``), the ``VOLUME`` paths of the project's
     Dockerfiles (``image_volumes``), and whether the application runs in containers (a
     Dockerfile, Compose or Kubernetes file among the production files: ``containers``)."""
@@ -64,8 +64,7 @@ class DeployShape:
         return ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProcessCommand:
+class ProcessCommand(Struct, frozen=True, kw_only=True):
     """A command line that starts (part of) the deployment.
 
     ``origin`` is ``Procfile``, ``Dockerfile CMD``, ``Dockerfile ENTRYPOINT``,
@@ -103,12 +102,11 @@ class ProcessCommand:
         argv = redact_words(self.argv)
         # a command that is its words joined is redacted once, as words
         joined = " ".join(argv) if self.command == " ".join(self.argv) else None
-        object.__setattr__(self, "command", joined if joined is not None else redact_text(self.command))
-        object.__setattr__(self, "argv", argv)
+        force_setattr(self, "command", joined if joined is not None else redact_text(self.command))
+        force_setattr(self, "argv", argv)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Dependency:
+class Dependency(Struct, frozen=True, kw_only=True):
     """A requirement line: normalised ``name``, its specifier text, and where it is."""
 
     name: str
@@ -116,8 +114,7 @@ class Dependency:
     location: Location
 
 
-@dataclass(frozen=True, kw_only=True)
-class MissingSource:
+class MissingSource(Struct, frozen=True, kw_only=True):
     """A ``COPY``/``ADD`` source of a Dockerfile that no build context of the repository holds:
     ``dockerfile`` (relative to the project), its ``line``, the ``source`` as written and the
     instruction's text (``COPY ./requirements.txt /requirements.txt``)."""
@@ -128,8 +125,7 @@ class MissingSource:
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class BuildKey:
+class BuildKey(Struct, frozen=True, kw_only=True):
     """A private key a Dockerfile's ``RUN`` writes into the image at build time: the
     ``dockerfile`` (relative to the project), the ``line``, the key's ``path`` in the image and
     the ``tool`` that wrote it (``openssl``, ``sscg``, ``mkcert``, ``certtool``)."""
@@ -140,8 +136,7 @@ class BuildKey:
     tool: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProjectFacts(FactsBase):
+class ProjectFacts(FactsBase, frozen=True, kw_only=True):
     """Process commands and declared dependencies of the project."""
 
     collector: ClassVar[str] = "project"

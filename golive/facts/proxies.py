@@ -11,15 +11,15 @@ reads a file.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from msgspec import Struct
 
 from golive.model import Location
 from golive.registry import FactsBase
 
 
-@dataclass(frozen=True, kw_only=True)
-class Route:
+class Route(Struct, frozen=True, kw_only=True):
     """One Traefik router or Caddy site that reaches an application.
 
     ``proxy`` is ``Traefik`` or ``Caddy``; ``name`` the router name or the site address as
@@ -59,8 +59,7 @@ class Route:
         return self.plain_http is True and self.redirect is None
 
 
-@dataclass(frozen=True, kw_only=True)
-class OpenApi:
+class OpenApi(Struct, frozen=True, kw_only=True):
     """Traefik's API and dashboard in insecure mode (``api.insecure``): ``location`` and
     ``evidence``; ``published`` the Compose port that publishes its entrypoint (``8080``)
     to every interface, ``""`` when none is seen."""
@@ -70,8 +69,7 @@ class OpenApi:
     published: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProxyFacts(FactsBase):
+class ProxyFacts(FactsBase, frozen=True, kw_only=True):
     """Every front proxy configuration golive read: ``routes`` (:class:`Route`), ``files``
     read (display paths with what was read in each), ``open_api`` (:class:`OpenApi`), and
     ``unread`` (files seen but not audited, with the reason)."""

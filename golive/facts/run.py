@@ -9,9 +9,10 @@ options it depends on the way it reads any other fact, and does no I/O of its ow
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
+
+from msgspec import field
 
 from golive.redact import PLACEHOLDER, SECRET_WORD_RE, redact_text
 from golive.registry import FactsBase
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
     from golive.context import AuditContext
 
 
-@dataclass(frozen=True, kw_only=True)
-class RunFacts(FactsBase):
+class RunFacts(FactsBase, frozen=True, kw_only=True):
     """The audit's resolved inputs that checks read.
 
     ``project_dir`` is the audited repository (absolute); ``django_dir`` the folder holding

@@ -8,8 +8,9 @@ distributions). Built by :mod:`golive.collectors.runtime`; read by the checks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
 
 from golive.facts.secrets import SecretInfo
 from golive.model import Location
@@ -25,8 +26,7 @@ def secret_leaf(path: str) -> str:
     return _INDEX.sub("", path).rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True, kw_only=True)
-class DjangoMessage:
+class DjangoMessage(Struct, frozen=True, kw_only=True):
     """One message of Django's system check framework, as Django gave it."""
 
     id: str
@@ -38,8 +38,7 @@ class DjangoMessage:
     silenced: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class RuntimeFacts(FactsBase):
+class RuntimeFacts(FactsBase, frozen=True, kw_only=True):
     """What the probe saw inside the project's interpreter.
 
     ``settings`` maps every upper-case setting to its JSON value, with secrets replaced

@@ -5,9 +5,10 @@ points' chains, as :mod:`golive.collectors.source` gathered them (secret values 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
+
+from msgspec import Struct, field
 
 from golive.discovery import EntryDefault
 from golive.facts.secrets import SecretInfo
@@ -15,8 +16,7 @@ from golive.model import Confidence, Location
 from golive.registry import FactsBase
 
 
-@dataclass(frozen=True, kw_only=True)
-class Assignment:
+class Assignment(Struct, frozen=True, kw_only=True):
     """One assignment to a setting (or to a key inside one).
 
     ``target`` is dotted: ``SECRET_KEY``, ``DATABASES.default.PASSWORD``,
@@ -78,8 +78,7 @@ class Assignment:
         return self.target.split(".", 1)[0]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModuleSource:
+class ModuleSource(Struct, frozen=True, kw_only=True):
     """A module of the settings chain: dotted name and path relative to the project."""
 
     module: str
@@ -87,8 +86,7 @@ class ModuleSource:
     error: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class SentryInit:
+class SentryInit(Struct, frozen=True, kw_only=True):
     """A ``sentry_sdk.init(...)`` call; ``dsn`` is ``env``, ``literal``, ``missing`` or ``expression``;
     ``guard`` the test of the ``if`` it runs under (``SENTRY_ENABLED``; ``""``: none)."""
 
@@ -97,8 +95,7 @@ class SentryInit:
     guard: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class EntryChain:
+class EntryChain(Struct, frozen=True, kw_only=True):
     """An entry point's DJANGO_SETTINGS_MODULE default and the SECRET_KEY assignments of the
     chain that module runs (in execution order; ``found`` False when the module has no
     readable file under the Django root). ``entry.path`` is relative to the project."""
@@ -108,8 +105,7 @@ class EntryChain:
     found: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
-class HostCheck:
+class HostCheck(Struct, frozen=True, kw_only=True):
     """A ``raise DisallowedHost`` in the project's code: the dotted ``module`` it is in, the
     top-level class (``owner``, ``""``: none) and where (:mod:`golive.collectors.host_checks`)."""
 
@@ -127,8 +123,7 @@ class HostCheck:
         return bool(self.owner) and name == self.owner and self.module.startswith(module + ".")
 
 
-@dataclass(frozen=True, kw_only=True)
-class DeployedModule:
+class DeployedModule(Struct, frozen=True, kw_only=True):
     """A production (or unknown) deployment file that sets DJANGO_SETTINGS_MODULE to
     ``module`` at ``location`` (relative to the repository): uWSGI's ``env =``, a Dockerfile
     ``ENV``, a compose ``environment:``, a systemd ``Environment=``, a Procfile or start
@@ -138,8 +133,7 @@ class DeployedModule:
     location: Location
 
 
-@dataclass(frozen=True, kw_only=True)
-class SourceFacts(FactsBase):
+class SourceFacts(FactsBase, frozen=True, kw_only=True, dict=True):
     """The settings source of the audited module and of the project's other settings modules."""
 
     collector: ClassVar[str] = "source"

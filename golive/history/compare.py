@@ -8,9 +8,10 @@ no line numbers, never the message text): new, fixed, unchanged, or not checked 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from golive.history.grade import GRADE_HELP, grade, grade_line
 from golive.model import Audit, Finding, HistoryFinding, HistorySummary, Status, TrendPoint
@@ -19,8 +20,7 @@ if TYPE_CHECKING:  # annotations only: golive.history.store imports this module
     from golive.history.store import Entry
 
 
-@dataclass(frozen=True, kw_only=True)
-class Comparison:
+class Comparison(Struct, frozen=True, kw_only=True):
     """What changed between two audits, each list sorted by severity (highest first), then key.
 
     ``new``: failing now, not before. ``fixed``: failing before, and the check ran this time

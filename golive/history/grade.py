@@ -19,7 +19,8 @@ grade they were stored with.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.model import Audit, HistorySummary, Severity, Status
 
@@ -47,8 +48,7 @@ GRADE_HELP = (
 )
 
 
-@dataclass(frozen=True)
-class Grade:
+class Grade(Struct, frozen=True):
     """``score`` 0-100 and its ``letter`` A-F, both None when the audit gets no grade;
     ``incomplete`` flags an audit that could not audit an input it found or was asked for;
     ``note`` says why the score is capped or missing; ``coverage`` is (checks that ran,

@@ -24,9 +24,11 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from contextlib import closing
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from golive.history import DEFAULT_PATH as DEFAULT_PATH  # re-exported: where it was
 from golive.history import history_path as history_path
@@ -76,8 +78,7 @@ class HistoryError(Exception):
     """
 
 
-@dataclass(frozen=True, kw_only=True)
-class Entry:
+class Entry(Struct, frozen=True, kw_only=True):
     """One stored audit as ``golive history`` lists it (``started_at`` ISO 8601)."""
 
     id: int

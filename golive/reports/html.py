@@ -23,11 +23,11 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+from msgspec import Struct
 from rich.console import Console
 from rich.text import Text
 
@@ -81,8 +81,7 @@ def environment() -> Environment:
     return _env
 
 
-@dataclass(frozen=True)
-class SectionView:
+class SectionView(Struct, frozen=True):
     """One checklist section as the template shows it."""
 
     section: Section
@@ -98,8 +97,7 @@ class SectionView:
         return out
 
 
-@dataclass(frozen=True)
-class ShotView:
+class ShotView(Struct, frozen=True):
     """A screenshot: ``data_uri`` set when the PNG could be read, else ``note`` says why."""
 
     shot: Screenshot

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict
 from importlib import resources
 from typing import Any
+
+from msgspec.structs import asdict
 
 from golive.model import (
     Acceptance,

@@ -7,14 +7,14 @@ with who attested them until when. Data only: :mod:`golive.reports.signoff_md` a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.model import Audit, Status
 from golive.signoff import digest_of
 
 
-@dataclass(frozen=True, kw_only=True)
-class ReviewRow:
+class ReviewRow(Struct, frozen=True, kw_only=True):
     """One line of the block's "Reviewed / approved by": a person, what they decided (empty:
     not yet), on which day, and their note."""
 
@@ -26,8 +26,7 @@ class ReviewRow:
     source: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class ManualRow:
+class ManualRow(Struct, frozen=True, kw_only=True):
     """A manual item: its check, title, severity, and who attested it until when (``by``
     empty: not signed)."""
 
@@ -40,8 +39,7 @@ class ManualRow:
     expired: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Block:
+class Block(Struct, frozen=True, kw_only=True):
     """Everything the sign-off block shows (:func:`block`)."""
 
     sha256: str

@@ -21,7 +21,8 @@ import argparse
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive import shellwords
 from golive.redact import fill_in
@@ -50,8 +51,7 @@ RUNNERS = {("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), 
 VAR_RE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Invocation:
+class Invocation(Struct, frozen=True, kw_only=True):
     """One application server started by a command: its ``program`` and its arguments."""
 
     program: str
@@ -183,8 +183,7 @@ def drop_unresolved(
     return tuple(out), dropped
 
 
-@dataclass(frozen=True, kw_only=True)
-class ServerOptions:
+class ServerOptions(Struct, frozen=True, kw_only=True):
     """The production-relevant options of a non-gunicorn server, as written.
 
     ``binds`` are address strings (``host:port``, ``unix:path``, ``fd://N``);

@@ -19,14 +19,14 @@ from __future__ import annotations
 import io
 import json
 import posixpath
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from golive import shellwords
 
 
-@dataclass(frozen=True, kw_only=True)
-class Copy:
+class Copy(Struct, frozen=True, kw_only=True):
     """One ``COPY``/``ADD`` from the build context: ``sources`` as written, ``dest`` absolute in
     the image (``WORKDIR`` applied), ``line`` 1-based, ``text`` the instruction as written."""
 
@@ -36,8 +36,7 @@ class Copy:
     text: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Instruction:
+class Instruction(Struct, frozen=True, kw_only=True):
     """A ``CMD`` or ``ENTRYPOINT`` of the final image: ``argv`` and whether it was the exec
     (JSON) form; ``line`` 1-based."""
 
@@ -47,8 +46,7 @@ class Instruction:
     line: int
 
 
-@dataclass(frozen=True, kw_only=True)
-class Dockerfile:
+class Dockerfile(Struct, frozen=True, kw_only=True):
     """What the final image of one Dockerfile runs. ``path`` is relative to the project;
     ``user`` the last ``USER`` in force (None: the base image's, usually root);
     ``copies`` the final stage's copies from the build context, in order."""
@@ -145,8 +143,7 @@ def _copy(value: str, workdir: str, line: int) -> Copy | None:
     return Copy(sources=tuple(sources), dest=dest, line=line)
 
 
-@dataclass
-class _Stage:
+class _Stage(Struct):
     name: str
     base: str
     commands: dict[str, Instruction] = field(default_factory=dict)

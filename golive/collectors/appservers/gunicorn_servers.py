@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec.structs import replace
 
 from golive.collectors import CollectorError, Skip
 from golive.collectors.appservers.cmdline import PARSERS, drop_unresolved, invocations

@@ -217,7 +217,7 @@ def follow(
 
 
 def _replace_argv(cmd: ProcessCommand, argv: Sequence[str]) -> ProcessCommand:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     return replace(cmd, argv=redact_words(argv), command=redact_text(" ".join(argv)))
 

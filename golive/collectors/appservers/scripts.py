@@ -29,8 +29,9 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from golive.shellwords import split
 
@@ -66,8 +67,7 @@ MAX_LINES = 5000
 MAX_BYTES = 1_000_000
 
 
-@dataclass(frozen=True, kw_only=True)
-class ScriptCommand:
+class ScriptCommand(Struct, frozen=True, kw_only=True):
     """One simple command of a script: its ``words`` (prefix assignments removed), the
     ``line`` it starts on, and the state it runs with: ``env`` (assignments in force, in
     order, values as written), ``umask`` (as written) and the line that set it, ``cwd`` (the
@@ -309,8 +309,7 @@ def script_target(argv: Sequence[str]) -> tuple[str, list[str]] | None:
     return None
 
 
-@dataclass
-class Resolver:
+class Resolver(Struct):
     """Finds the repository file behind a script path (see :func:`resolve`).
 
     ``files`` are the project's files (the project collector's walk); ``copied`` maps a

@@ -14,7 +14,6 @@ could not read).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import ClassVar
 
 from golive.collectors import CollectorSpec, Skip
@@ -23,8 +22,7 @@ from golive.context import AuditContext
 from golive.registry import FactsBase
 
 
-@dataclass(frozen=True, kw_only=True)
-class UnauditedFacts(FactsBase):
+class UnauditedFacts(FactsBase, frozen=True, kw_only=True):
     """Nothing: produced only when the project holds none of the configurations listed above."""
 
     collector: ClassVar[str] = "unaudited servers"

@@ -43,9 +43,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from golive.collectors.appservers.uwsgi_formats import (
     FLAGS,
@@ -67,8 +68,7 @@ AT_RE = re.compile(r"@\(([^)]*)\)")
 MAX_FILES = 20
 
 
-@dataclass
-class _Raw:
+class _Raw(Struct):
     key: str
     value: str
     written: str
@@ -79,8 +79,7 @@ class _Raw:
     note: str = ""
 
 
-@dataclass
-class _State:
+class _State(Struct):
     project_dir: Path
     env: Mapping[str, str]
     cmd: Any = None  # the ProcessCommand running uwsgi: its working directory locates files

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from golive.own_files import make_folder
 
 RECORD = Path(".golive") / "backup-verified.json"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Verification:
+class Verification(Struct, frozen=True, kw_only=True):
     """One ``golive verify-backup`` run. ``ok`` is the verdict; ``problems`` say why not.
 
     ``tables`` maps ``schema.table`` to ``[rows in the restored dump, rows live]`` (None

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 
-@dataclass(frozen=True, kw_only=True)
-class Newest:
+
+class Newest(Struct, frozen=True, kw_only=True):
     """The newest file: ``path``, modification time (aware, local zone), ``size`` in bytes."""
 
     path: str
@@ -27,8 +27,7 @@ class Newest:
         return (now - self.modified).total_seconds() / 3600
 
 
-@dataclass(frozen=True, kw_only=True)
-class Scan:
+class Scan(Struct, frozen=True, kw_only=True):
     """One location: the ``pattern`` looked at, how many files matched, the newest one."""
 
     pattern: str

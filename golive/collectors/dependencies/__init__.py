@@ -47,9 +47,10 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from golive.collectors import CollectorError, CollectorSpec
 from golive.collectors.dependencies.environment import Listing

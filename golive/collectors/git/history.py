@@ -30,10 +30,10 @@ import queue
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Protocol
 
 import re2
+from msgspec import Struct
 
 from golive.collectors.git.policy import DEFAULT, ScanPolicy
 from golive.collectors.git.scanner import MAX_LINE, FileScanner, RawMatch
@@ -85,8 +85,7 @@ class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(Struct, frozen=True):
     """A commit of the stream: full sha, committer time (unix s), author date (ISO 8601), author."""
 
     sha: str
@@ -95,8 +94,7 @@ class Commit:
     author: str
 
 
-@dataclass
-class Sighting:
+class Sighting(Struct):
     """Where a secret first appeared (``line`` 1-based in the new file) and how often it was added."""
 
     match: RawMatch

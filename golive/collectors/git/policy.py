@@ -18,8 +18,10 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
+
+from msgspec import Struct
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -64,8 +66,7 @@ def glob_source(pattern: str) -> str:
     return ("(?:.*/)?" if anywhere else "") + body + "(?:/.*)?"
 
 
-@dataclass(frozen=True)
-class PathRule:
+class PathRule(Struct, frozen=True):
     """A path glob with the reason it is there (and, for ``allow``, the key name)."""
 
     path: str
@@ -88,26 +89,29 @@ def default_excludes() -> tuple[PathRule, ...]:
     return _load_defaults()
 
 
-@dataclass(frozen=True)
-class ScanPolicy:
+class ScanPolicy(Struct, frozen=True, dict=True):
     """What to scan by name (``exclude``: golive's list plus the team's) and what the team
     allowed (``allow``: a key name in the files under a glob, with the reason)."""
 
     exclude: tuple[PathRule, ...] = ()
     allow: tuple[PathRule, ...] = ()
-    #: path → reason, filled as paths are asked (a history asks each path once per commit).
-    _seen: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    #: Every exclude glob in one expression: group ``g<i>`` is ``exclude[i]``; compiled on
-    #: first use (:meth:`excluded`), not when the policy is made (issue 15: the default
-    #: policy is made when this module is imported, on the thread that starts the
-    #: collectors). Two threads asking first at once compile it twice, the same expression.
-    _any: re.Pattern[str] | None = field(default=None, compare=False, hash=False, repr=False)
 
+    @cached_property
+    def _seen(self) -> dict[str, str]:
+        """path → reason, filled as paths are asked (a history asks each path once per commit);
+        kept in the instance's ``__dict__``, outside the fields (not compared, not hashed)."""
+        return {}
+
+    @cached_property
     def _expression(self) -> re.Pattern[str] | None:
-        if self._any is None and self.exclude:
-            joined = "|".join(f"(?P<g{i}>{glob_source(r.path)})" for i, r in enumerate(self.exclude))
-            object.__setattr__(self, "_any", re.compile(joined, re.IGNORECASE))
-        return self._any
+        """Every exclude glob in one expression: group ``g<i>`` is ``exclude[i]``; compiled on
+        first use (:meth:`excluded`), not when the policy is made (issue 15: the default
+        policy is made when this module is imported, on the thread that starts the
+        collectors). Two threads asking first at once compile it twice, the same expression."""
+        if not self.exclude:
+            return None
+        joined = "|".join(f"(?P<g{i}>{glob_source(r.path)})" for i, r in enumerate(self.exclude))
+        return re.compile(joined, re.IGNORECASE)
 
     @classmethod
     def with_config(cls, exclude: tuple[PathRule, ...] = (), allow: tuple[PathRule, ...] = ()) -> ScanPolicy:
@@ -119,7 +123,7 @@ class ScanPolicy:
         matching rule's reason (one regular expression for all of them, one answer per path)."""
         known = self._seen.get(path)
         if known is None:
-            expression = self._expression()
+            expression = self._expression
             m = expression.fullmatch(path) if expression is not None else None
             known = self.exclude[int(str(m.lastgroup)[1:])].reason if m else ""
             self._seen[path] = known

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import functools
 import io
-from dataclasses import dataclass, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from golive import yamlread
 from golive.collectors.git.policy import DEFAULT, LONG_LINE, ScanPolicy
@@ -71,8 +73,7 @@ def _traits(path: str) -> tuple[str, bool, bool]:
 TOKEN_MARKERS = MARKERS
 
 
-@dataclass(frozen=True)
-class RawMatch:
+class RawMatch(Struct, frozen=True):
     """One secret on one line. ``value`` never leaves the collector.
 
     ``rule`` is a token format's rule id, ``private-key``, ``url-password``,

@@ -26,9 +26,10 @@ once under global and per-host limits; also behind ``golive probe``), :mod:`.scr
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.facts.live import LiveFacts, SiteFacts

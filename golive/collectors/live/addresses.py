@@ -5,8 +5,9 @@ certificate's host name check keep HOST)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from msgspec import Struct, field
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -15,8 +16,7 @@ class ResolveError(ValueError):
     """A ``--resolve`` entry that is not ``HOST:PORT:ADDR``."""
 
 
-@dataclass(frozen=True)
-class Resolver:
+class Resolver(Struct, frozen=True):
     """curl-style address overrides: ``(host, port) → address``.
 
     Built from ``HOST:PORT:ADDR`` entries (``shop.example.com:443:127.0.0.1``, IPv6

@@ -32,9 +32,11 @@ import ssl
 import sys
 import threading
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 # httpx's __init__ imports its own command-line client (httpx._main, which pulls in
 # pygments and more of rich) whenever click and rich are installed, as they are with
@@ -100,8 +102,7 @@ def unverified_context() -> ssl.SSLContext:
     return ctx
 
 
-@dataclass(frozen=True, kw_only=True)
-class ClientConfig:
+class ClientConfig(Struct, frozen=True, kw_only=True):
     """How requests are made: ``timeout`` seconds per exchange, ``max_body`` bytes read."""
 
     timeout: float = 10.0
@@ -386,4 +387,4 @@ def _import_http2() -> None:
 
 
 def _replace(ex: Exchange, **changes: object) -> Exchange:
-    return replace(ex, **changes)  # type: ignore[arg-type]
+    return replace(ex, **changes)

@@ -35,9 +35,10 @@ import contextlib
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+
+from msgspec.structs import replace
 
 from golive.collectors.live import tls as handshakes
 from golive.collectors.live.client import BudgetExceeded, ProbeClient, origin_of, url_port

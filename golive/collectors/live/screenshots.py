@@ -52,10 +52,11 @@ import os
 import re
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+
+from msgspec import Struct
 
 from golive.collectors.live.client import origin_of
 from golive.collectors.live.targets import ProbeOptions
@@ -114,8 +115,7 @@ def no_browser_reason() -> str:
     return "no browser: /usr/bin/chromium not found (apt install chromium)"
 
 
-@dataclass(frozen=True)
-class Shot:
+class Shot(Struct, frozen=True):
     """One planned screenshot: ``body`` is set when a captured answer is rendered."""
 
     name: str

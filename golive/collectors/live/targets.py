@@ -14,9 +14,10 @@ and /media (:func:`prefixes`, at most :data:`LISTED_PREFIXES`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from msgspec import Struct, field
 
 from golive.collectors.live.client import BULKY, ClientConfig, url_port
 from golive.facts import live_pages as pages
@@ -33,8 +34,7 @@ class TargetError(ValueError):
     """A URL golive cannot probe (no host, not http/https)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class SiteTarget:
+class SiteTarget(Struct, frozen=True, kw_only=True):
     """One site to probe: its host and the URLs known for it."""
 
     host: str
@@ -50,8 +50,7 @@ class SiteTarget:
 DEFAULT_CONCURRENCY = 24
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProbeOptions:
+class ProbeOptions(Struct, frozen=True, kw_only=True):
     """The options of a probe run.
 
     ``concurrency`` bounds requests in flight over all sites, ``per_host`` per site (six,

@@ -250,6 +250,6 @@ async def offers(
 
 
 def _with(facts: TlsFacts, **changes: object) -> TlsFacts:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
-    return replace(facts, **changes)  # type: ignore[arg-type]
+    return replace(facts, **changes)

@@ -32,8 +32,9 @@ import os
 import struct
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import IO, TYPE_CHECKING
+
+from msgspec.structs import replace
 
 if TYPE_CHECKING:
     import contextlib

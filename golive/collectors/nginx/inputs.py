@@ -7,9 +7,10 @@ behaviour); split so that the collector can run ``nginx -t`` while gixy-ng scans
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from golive.collectors.nginx.context import ComposeContext, is_template, render
 from golive.collectors.nginx.includes import IncludeResolver
@@ -31,8 +32,7 @@ from golive.facts.nginx_tree import Node, from_gixy, walk
 from golive.model import Location
 
 
-@dataclass(kw_only=True, eq=False)
-class Input:
+class Input(Struct, kw_only=True, eq=False):
     """One input as the steps see it. ``unread`` is the final answer for an input that is
     never parsed (missing, not a regular file, unreadable, Apache); the other fields are
     filled by :func:`read_input` (``text`` the file's text, rendered for a template;

@@ -12,9 +12,10 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from golive.collectors.deployment_files import deployment_files
 from golive.collectors.nginx.paths import resolved, shown
@@ -189,8 +190,7 @@ def _includes(parsed: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield from _includes(stmt.get("block") or [])
 
 
-@dataclass(frozen=True, kw_only=True)
-class Include:
+class Include(Struct, frozen=True, kw_only=True):
     """One ``include`` edge: the file it names (resolved), where it is written (the
     including file as shown, its line) and its argument as written."""
 

@@ -31,7 +31,6 @@ limit, pruning; ``scan-<key>.json``).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import json
@@ -43,6 +42,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import msgspec.structs
 
 from golive.collectors.nginx.inputs import Input, scan_input
 from golive.collectors.nginx.paths import resolved
@@ -195,7 +196,7 @@ def _entry(item: Input, errors: list[ParseError]) -> dict[str, Any] | None:
     texts += [t for r in item.gixy for t in (r.summary, r.description, r.reason, r.help_url)]
     if not all(_clean(t) for t in texts) or not all(_clean(r.excerpt, nginx=True) for r in item.gixy):
         return None
-    if any(dataclasses.replace(r) != r for r in item.gixy):
+    if any(msgspec.structs.replace(r) != r for r in item.gixy):
         return None  # made again, it would be redacted again: GixyResult.redacted could not restore it
     paths: dict[str, int] = {}
 
@@ -210,12 +211,15 @@ def _entry(item: Input, errors: list[ParseError]) -> dict[str, Any] | None:
         "paths": list(paths),
         "root": root,
         "gixy": [
-            {**r.__dict__, "location": [r.location.path, r.location.line] if r.location else None}
+            {
+                **msgspec.structs.asdict(r),
+                "location": [r.location.path, r.location.line] if r.location else None,
+            }
             for r in item.gixy
         ],
         "notes": list(item.notes),
         "errors": [[e.path, e.line, e.message] for e in errors],
-        "includes": [n.__dict__ for n in item.resolver.notes] if item.resolver else [],
+        "includes": [msgspec.structs.asdict(n) for n in item.resolver.notes] if item.resolver else [],
     }
 
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from golive.facts.compose import Service
 from golive.facts.proxies import OpenApi, Route
@@ -35,8 +36,7 @@ from golive.model import Location
 HOST_RE = re.compile(r"Host(?:SNI)?\(([^)]*)\)")
 
 
-@dataclass
-class EntryPoint:
+class EntryPoint(Struct):
     """One entrypoint of the static configuration, with where each part was read."""
 
     name: str
@@ -59,8 +59,7 @@ class EntryPoint:
         return True if self.port is not None else None
 
 
-@dataclass
-class Static:
+class Static(Struct):
     """The static configuration seen (merged over every source)."""
 
     entrypoints: dict[str, EntryPoint] = field(default_factory=dict)
@@ -72,8 +71,7 @@ class Static:
         return self.entrypoints.setdefault(name.lower(), EntryPoint(name=name))
 
 
-@dataclass
-class Dynamic:
+class Dynamic(Struct):
     """Routers and middlewares seen: name → (flat lower-case key → value, location)."""
 
     routers: dict[str, tuple[dict[str, str], Location, str]] = field(default_factory=dict)

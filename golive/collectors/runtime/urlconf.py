@@ -9,8 +9,9 @@ module that writes one of them.
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from golive.discovery import module_file, read_python
 from golive.facts.runtime import RuntimeFacts

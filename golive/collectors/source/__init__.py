@@ -17,8 +17,9 @@ Modules: :mod:`.reader` (one module and its star-import chain, statement by stat
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from golive.collectors import CollectorError, CollectorSpec, Skip
 from golive.collectors.cache_use import cache_uses

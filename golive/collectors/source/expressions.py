@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from golive.facts.secrets.evidence import judge
 from golive.facts.secrets.rules import placeholder_reason, public_reason
@@ -69,8 +71,7 @@ RANDOM_GENERATORS = frozenset(
 )
 
 
-@dataclass
-class EnvLookup:
+class EnvLookup(Struct):
     var: str | None
     has_default: bool
     default: Any

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+
+from msgspec import Struct
 
 from golive.facts.endpoints import Endpoint, nginx_address, nginx_pass_target
 from golive.model import Location
@@ -20,8 +21,7 @@ PASS_DIRECTIVES = ("proxy_pass", "uwsgi_pass", "fastcgi_pass", "scgi_pass", "grp
 APP_PASS_DIRECTIVES = ("proxy_pass", "uwsgi_pass")
 
 
-@dataclass(frozen=True, eq=False)
-class Node:
+class Node(Struct, frozen=True, eq=False, dict=True):
     """One directive: ``name``, ``args``, where it is (``path`` for display, ``line``) and,
     for a block, its ``children`` (None for a simple directive). ``source`` is the original
     file for a directive read from an ``nginx -T`` dump (``path`` is then the dump).
@@ -163,8 +163,7 @@ def headers(chain: Chain, directive: str = "add_header") -> dict[str, Node]:
     return {n.args[0].lower(): n for n in effective(chain, directive) if n.args}
 
 
-@dataclass(frozen=True, kw_only=True)
-class Listen:
+class Listen(Struct, frozen=True, kw_only=True):
     """One ``listen``: the socket ``key`` (``*:80``, ``[::]:443``, ``quic *:443``), its
     flags, and the directive (None for the implicit ``listen *:80``).
     """
@@ -278,8 +277,7 @@ def upstreams(root: Node) -> dict[str, list[Node]]:
     return out
 
 
-@dataclass(frozen=True, kw_only=True)
-class PassTarget:
+class PassTarget(Struct, frozen=True, kw_only=True):
     """A ``*_pass`` directive and where it sends requests (upstream members resolved)."""
 
     chain: Chain

@@ -22,8 +22,9 @@ import hmac
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 #: Names that hold secrets (Django settings, dict keys, environment variables).
 SECRET_NAME_RE = re.compile(
@@ -73,8 +74,7 @@ def holds_secret(name: str) -> bool:
     return is_secret_name(name) or name.upper().endswith(SECRET_VALUE_SUFFIXES)
 
 
-@dataclass(frozen=True, kw_only=True)
-class SecretInfo:
+class SecretInfo(Struct, frozen=True, kw_only=True):
     """A secret described without its value.
 
     ``entropy_bits`` is the Shannon entropy of the value's characters times its length

@@ -39,7 +39,8 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from golive.model import Confidence
 
@@ -68,8 +69,7 @@ def refused_by_its_service(names: list[str], placeholder: str) -> bool:
     return not any(n in DJANGO_KEY_NAMES or PASSWORD_NAME.search(n) for n in upper)
 
 
-@dataclass(frozen=True)
-class KindRule:
+class KindRule(Struct, frozen=True):
     """What a value of one kind must be: at least ``min_length`` characters and
     ``min_bits`` of Shannon entropy per character to be a secret at all; ``likely_length``
     characters and ``likely_bits`` in all to be a ``likely`` one."""
@@ -90,8 +90,7 @@ KIND_RULES = {
 }
 
 
-@dataclass(frozen=True)
-class Judgement:
+class Judgement(Struct, frozen=True):
     """What the value says: ``confidence`` None when it cannot be a secret; ``kind`` a key
     of :data:`KIND_RULES`; ``why`` one line for evidence, never holding the value."""
 

@@ -33,9 +33,10 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     import re2
@@ -44,8 +45,7 @@ GITLEAKS = "https://github.com/gitleaks/gitleaks/blob/master/config/gitleaks.tom
 DETECT_SECRETS = "https://github.com/Yelp/detect-secrets/tree/master/detect_secrets/plugins"
 
 
-@dataclass(frozen=True)
-class TokenFormat:
+class TokenFormat(Struct, frozen=True, dict=True):
     """A vendor's credential format.
 
     ``source`` is the regular expression of the credential (and, for formats without a
@@ -67,9 +67,9 @@ class TokenFormat:
     reference: str
     category: str = ""
     markers: tuple[str, ...] = ()
-    check: Callable[[str], bool] | None = field(default=None, compare=False)
+    check: Callable[[str], bool] | None = None
 
-    # cached_property writes the instance's __dict__ (a frozen dataclass allows it); two
+    # cached_property writes the instance's __dict__ (dict=True: a frozen Struct allows it); two
     # threads meeting a format first at once compile the same expression twice, and either
     # result is the same pattern (re.compile is pure), so the race is harmless
     @cached_property
