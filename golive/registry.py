@@ -24,7 +24,11 @@ T = TypeVar("T")
 
 
 class FactsBase(Struct, frozen=True, kw_only=True):
-    """Base of every collector's facts type; ``collector`` names the collector producing it."""
+    """Base of every collector's facts type; ``collector`` names the collector producing it.
+
+    Facts are frozen, keyword-only ``msgspec.Struct`` classes (as every golive record:
+    :mod:`golive.model`); a subclass names ``kw_only=True`` again, since msgspec applies it to
+    the fields each class defines (``frozen`` is inherited)."""
 
     collector: ClassVar[str] = ""
 
