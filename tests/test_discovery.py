@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import GOOD_ENV, audit_project, write_project
 
+from golive import discovery
 from golive.config import load_config
 from golive.context import AuditOptions, UsageError, resolve
 from golive.discovery import DiscoveryError, choose_settings
@@ -196,3 +198,39 @@ def test_the_report_says_which_module_and_why(make_project) -> None:  # type: ig
         "module": "site_conf.settings.production",
         "reason": "production-looking sibling of site_conf.settings.dev (the default in manage.py)",
     }
+
+
+def test_settings_modules_lists_the_other_settings_without_entering_skipped_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk does not go into ``.git``, virtualenvs, ``node_modules``... at all: a project
+    with its virtualenv inside holds thousands of modules, none of them its settings."""
+    for rel in (
+        "manage.py",
+        "shop/settings/__init__.py",
+        "shop/settings/base.py",
+        "shop/settings/production.py",
+        "shop/test_settings.py",
+        "shop/views.py",
+        ".venv/lib/site-packages/django/conf/global_settings.py",
+        "node_modules/x/settings.py",
+        ".git/hooks/settings.py",
+        "deploy/.cache/settings.py",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    listed: list[str] = []
+    real = os.scandir
+
+    def recorded(path: Any = ".") -> Any:
+        listed.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", recorded)
+    assert discovery.settings_modules(tmp_path, "shop.settings.production") == [
+        "shop.settings",
+        "shop.settings.base",
+        "shop.test_settings",
+    ]
+    entered = {Path(p).relative_to(tmp_path).as_posix() for p in listed}
+    assert entered == {".", "shop", "shop/settings", "deploy"}
