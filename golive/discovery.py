@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import os
 import tokenize
 from collections.abc import Mapping
 from pathlib import Path
@@ -303,17 +304,27 @@ def settings_modules(project_dir: Path, audited: str) -> list[str]:
     development module is a key that lives in source control.
     """
     found: set[str] = set()
-    for path in project_dir.rglob("*.py"):
-        rel = path.relative_to(project_dir)
-        if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1]):
-            continue
-        in_settings_pkg = any(p.startswith("settings") for p in rel.parts[:-1])
-        if not (in_settings_pkg or rel.name.startswith("settings") or "settings" in rel.stem):
-            continue
-        parts = list(rel.with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        if parts:
-            found.add(".".join(parts))
+    # os.walk, pruned as it goes: Path.rglob would list every folder of .git, a virtualenv
+    # inside the project or node_modules before the filter threw their files away (issue 15)
+    for folder, dirs, files in os.walk(project_dir):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
+        for name in files:
+            module = _settings_module(Path(folder, name).relative_to(project_dir))
+            if module:
+                found.add(module)
     found.discard(audited)
     return sorted(found)
+
+
+def _settings_module(rel: Path) -> str | None:
+    """The dotted module of ``rel`` (a file, relative to the project) when it is a settings-
+    looking ``.py`` file, else None."""
+    if rel.suffix != ".py":
+        return None
+    in_settings_pkg = any(p.startswith("settings") for p in rel.parts[:-1])
+    if not (in_settings_pkg or rel.name.startswith("settings") or "settings" in rel.stem):
+        return None
+    parts = list(rel.with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) or None
