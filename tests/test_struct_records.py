@@ -16,10 +16,11 @@ from pathlib import Path
 import msgspec
 import pytest
 from msgspec.structs import replace
+from test_locations import finding
 
 import golive
 from golive.facts.gunicorn import AppServer
-from golive.model import Finding, Location, Section, Severity, Status
+from golive.model import Location
 
 PACKAGE = Path(golive.__file__).parent
 #: Run by the project's interpreter, where golive's dependencies may be missing.
@@ -45,24 +46,13 @@ def test_no_golive_module_makes_a_dataclass() -> None:
     assert found == {}
 
 
-def finding() -> Finding:
-    return Finding(
-        id="GL101",
-        section=Section.CRITICAL_SETTINGS,
-        status=Status.FAIL,
-        severity=Severity.CRITICAL,
-        title="DEBUG is on",
-        location=Location(path="settings.py", line=3),
-    )
-
-
 def test_a_finding_is_frozen_keyword_only_compared_and_hashed_by_value() -> None:
-    f = finding()
+    f = finding(3)
     with pytest.raises(AttributeError):
         f.title = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         Location("settings.py", 3)  # type: ignore[misc]
-    assert f == finding() and hash(f) == hash(finding()) and len({f, finding()}) == 1
+    assert f == finding(3) and hash(f) == hash(finding(3)) and len({f, finding(3)}) == 1
     assert replace(f, title="other") != f
     assert isinstance(f, msgspec.Struct)
 
