@@ -309,6 +309,8 @@ def settings_modules(project_dir: Path, audited: str) -> list[str]:
     for folder, dirs, files in os.walk(project_dir):
         dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
         for name in files:
+            if not name.endswith(".py"):
+                continue  # the path is made only for the modules
             module = _settings_module(Path(folder, name).relative_to(project_dir))
             if module:
                 found.add(module)
@@ -317,10 +319,8 @@ def settings_modules(project_dir: Path, audited: str) -> list[str]:
 
 
 def _settings_module(rel: Path) -> str | None:
-    """The dotted module of ``rel`` (a file, relative to the project) when it is a settings-
-    looking ``.py`` file, else None."""
-    if rel.suffix != ".py":
-        return None
+    """The dotted module of ``rel`` (a ``.py`` file, relative to the project) when it looks
+    like settings, else None."""
     in_settings_pkg = any(p.startswith("settings") for p in rel.parts[:-1])
     if not (in_settings_pkg or rel.name.startswith("settings") or "settings" in rel.stem):
         return None
